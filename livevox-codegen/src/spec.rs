@@ -1,0 +1,392 @@
+//! The spec as written in YAML: the output of the load stage and the input of validate and lower.
+//!
+//! These structs mirror the YAML one to one and do no interpretation: types stay strings
+//! (`array<DncEntry>`), names stay wire names. Every struct denies unknown keys so that a typo
+//! is an error with a position instead of a key that silently vanishes. Maps are `IndexMap`s so
+//! that the order a maintainer wrote is the order the generated code uses.
+//!
+//! `spec/README.md` documents every key here with an example; keep the two in step.
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+/// One YAML document. A file holds one or more documents (`---` separates them); each is either
+/// an API description or a category of operations, told apart by its first key.
+#[derive(Debug, Clone)]
+pub enum Document {
+    Api(ApiDoc),
+    Category(CategoryDoc),
+}
+
+/// What holds for a whole API: where it lives, how it authenticates, which categories it has.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiDoc {
+    /// Display name, e.g. `LiveVox`.
+    pub api: String,
+    /// Rust module name for the API; defaults to the snake case of `api`.
+    #[serde(default)]
+    pub module: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// API type as in LiveVox Functions. Only `api` is supported.
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    /// Optional LiveVox service id this API is associated with (metadata).
+    #[serde(default)]
+    pub service: Option<i64>,
+    /// A single base URL; an API has either this or `environments`.
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// Named environments and their base URLs, in the order written.
+    #[serde(default)]
+    pub environments: IndexMap<String, String>,
+    /// The environment a client uses when the caller names none.
+    #[serde(default)]
+    pub default_environment: Option<String>,
+    /// Headers sent on every request. A value may hold `${name}` placeholders, which become
+    /// parameters the caller supplies when building the client.
+    #[serde(default)]
+    pub headers: IndexMap<String, String>,
+    pub authorization: AuthDef,
+    /// How the API reports errors in a response body.
+    #[serde(default)]
+    pub errors: Option<ErrorsDef>,
+    /// The categories (by their `category` name) that belong to this API, in order.
+    pub categories: Vec<String>,
+}
+
+/// Authorization, with the kinds LiveVox Functions offers.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthDef {
+    /// `NONE`, `LIVEVOX`, `BASIC`, `BEARER`, `OAUTH` or `OAUTH2`.
+    pub kind: String,
+    /// LIVEVOX: how a session is obtained. Present for the LiveVox API itself (log in with an
+    /// access token); absent for an API that relays a session from a LiveVox client.
+    #[serde(default)]
+    pub login: Option<LoginDef>,
+    /// LIVEVOX: the header that carries the session id (`LV-Session`).
+    #[serde(default)]
+    pub session_header: Option<String>,
+    /// LIVEVOX: the status that means the session expired and a new login may help (401).
+    #[serde(default)]
+    pub expired_status: Option<u16>,
+    /// BEARER/OAUTH2: header name (default `Authorization`).
+    #[serde(default)]
+    pub header: Option<String>,
+    /// BEARER/OAUTH2: value prefix (default `Bearer`).
+    #[serde(default)]
+    pub prefix: Option<String>,
+    /// OAUTH2: the token endpoint for the client-credentials grant.
+    #[serde(default)]
+    pub token_url: Option<String>,
+    /// OAUTH2: scopes requested.
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// OAUTH: the signature method (only `HMAC-SHA1`).
+    #[serde(default)]
+    pub signature_method: Option<String>,
+}
+
+/// LIVEVOX login: which operation logs in, and the header that carries the access token.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginDef {
+    /// `category.operation`, e.g. `session.login`.
+    pub operation: String,
+    /// Header carrying the access token at login (`LV-Access`).
+    pub access_header: String,
+    /// Field of the login response that holds the session id (`sessionId`).
+    pub session_id_field: String,
+}
+
+/// The shape of an error body.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorsDef {
+    #[serde(default)]
+    pub json: Option<JsonErrorDef>,
+    #[serde(default)]
+    pub xml: Option<XmlErrorDef>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonErrorDef {
+    /// Field holding the numeric error code.
+    pub code: String,
+    /// Field holding the message.
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct XmlErrorDef {
+    /// Element name, e.g. `ErrorResponse`.
+    pub element: String,
+    /// Attribute holding the code.
+    pub code: String,
+    /// Attribute holding the message.
+    pub message: String,
+}
+
+/// One category of operations (`/compliance/...`), with its models and enums.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryDoc {
+    /// The category name; also its Rust module and cargo feature (snake case).
+    pub category: String,
+    /// Path prefix on the wire; defaults to `/<category>`.
+    #[serde(default)]
+    pub path: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub models: IndexMap<String, ModelDef>,
+    #[serde(default)]
+    pub enums: IndexMap<String, EnumDef>,
+    #[serde(default)]
+    pub operations: IndexMap<String, OperationDef>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelDef {
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Fields keyed by their wire (JSON) name, in wire order.
+    #[serde(default)]
+    pub fields: IndexMap<String, FieldDef>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldDef {
+    /// A type expression: `string`, `int64`, `array<DncEntry>`, `map<string>`, `DncEntryType`...
+    #[serde(rename = "type")]
+    pub ty: String,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Overrides the Rust name derived from the wire name.
+    #[serde(default)]
+    pub rust_name: Option<String>,
+    /// A secret (password, token): redacted in `Debug` output.
+    #[serde(default)]
+    pub secret: bool,
+    #[serde(default)]
+    pub deprecated: Option<Deprecation>,
+}
+
+/// `deprecated: true` or `deprecated: "use X instead"`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Deprecation {
+    Flag(bool),
+    Note(String),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumDef {
+    #[serde(default)]
+    pub description: Option<String>,
+    /// `string` (default) or an integer type (`int32`, `int64`) for integer-coded enums.
+    #[serde(rename = "type", default)]
+    pub ty: Option<String>,
+    pub values: Vec<EnumValueDef>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumValueDef {
+    /// The value on the wire: a string, or an integer for integer-coded enums.
+    pub value: WireValue,
+    /// The Rust variant name; defaults to the upper camel case of a string value. Required for
+    /// integer values.
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+#[serde(untagged)]
+pub enum WireValue {
+    Int(i64),
+    Str(String),
+}
+
+impl std::fmt::Display for WireValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WireValue::Int(i) => write!(f, "{i}"),
+            WireValue::Str(s) => write!(f, "{s:?}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperationDef {
+    /// One line: what the operation does.
+    pub summary: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// `GET`, `POST`, `PUT`, `PATCH` or `DELETE`.
+    pub method: String,
+    /// Path relative to the category, with `{placeholders}`; `""` or `/` for the category root.
+    pub path: String,
+    /// Path parameters keyed by placeholder name.
+    #[serde(default)]
+    pub path_params: IndexMap<String, ParamDef>,
+    /// Query parameters keyed by wire name.
+    #[serde(default)]
+    pub query: IndexMap<String, ParamDef>,
+    #[serde(default)]
+    pub pagination: Option<PaginationDef>,
+    #[serde(default)]
+    pub body: Option<BodyDef>,
+    #[serde(default)]
+    pub response: Option<ResponseDef>,
+    /// `session` (default), `access_token` or `none`.
+    #[serde(default)]
+    pub auth: Option<String>,
+    #[serde(default)]
+    pub rate_limit: Option<RateLimitDef>,
+    /// Safe to send again; defaults to true for GET, PUT and DELETE.
+    #[serde(default)]
+    pub idempotent: Option<bool>,
+    #[serde(default)]
+    pub deprecated: Option<Deprecation>,
+    /// An agent session may call this operation (others answer 403 for agents).
+    #[serde(default)]
+    pub agent_allowed: bool,
+    /// Maintainer notes: why the spec differs from a reference client, and so on.
+    #[serde(default)]
+    pub notes: Vec<String>,
+    #[serde(default)]
+    pub examples: Vec<ExampleDef>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParamDef {
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Path parameters are always required; query parameters default to optional.
+    #[serde(default)]
+    pub required: bool,
+    /// A default the server applies (documentation; the client sends nothing when unset).
+    #[serde(default)]
+    pub default: Option<serde_json::Value>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub rust_name: Option<String>,
+    #[serde(default)]
+    pub deprecated: Option<Deprecation>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaginationDef {
+    /// Query parameter holding the offset (default `offset`).
+    #[serde(default)]
+    pub offset: Option<String>,
+    /// Query parameter holding the page size (default `count`).
+    #[serde(default)]
+    pub count: Option<String>,
+    /// Response field holding the page's items.
+    pub items: String,
+    /// The largest page size the server accepts.
+    #[serde(default)]
+    pub max_count: Option<u32>,
+    /// How the last page is recognised: `next_absent` (the `next` field is absent or blank),
+    /// `short_page` (fewer items than asked for), or `next_absent_or_short_page`.
+    pub end: String,
+    /// Response field holding the next-page link (default `next`).
+    #[serde(default)]
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BodyDef {
+    /// A named model sent as the body.
+    #[serde(rename = "type", default)]
+    pub ty: Option<String>,
+    /// Inline fields (keyed by wire name); the generator makes a `<Operation>Body` model.
+    #[serde(default)]
+    pub fields: Option<IndexMap<String, FieldDef>>,
+    /// Whether the body must be sent. A body with neither `type` nor `fields` goes out as `{}`.
+    #[serde(default = "yes")]
+    pub required: bool,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseDef {
+    /// Success status (default 200 with a body, 204 without).
+    #[serde(default)]
+    pub status: Option<u16>,
+    /// The decoded type: a model, `array<Model>`, a scalar, or `json`.
+    #[serde(rename = "type", default)]
+    pub ty: Option<String>,
+    /// `json` (default with a type), `text` (raw text) or `none` (default without a type).
+    #[serde(default)]
+    pub format: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitDef {
+    /// Calls allowed in each window.
+    pub calls: u32,
+    /// Window length in seconds (a rolling window).
+    pub per_seconds: u32,
+    /// Calls of this operation allowed in flight at once (LiveVox advises 1 for Append).
+    #[serde(default)]
+    pub max_in_flight: Option<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleDef {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub request: Option<ExampleRequest>,
+    pub response: ExampleResponse,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleRequest {
+    #[serde(default)]
+    pub path: IndexMap<String, serde_json::Value>,
+    #[serde(default)]
+    pub query: IndexMap<String, serde_json::Value>,
+    #[serde(default)]
+    pub body: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleResponse {
+    #[serde(default)]
+    pub status: Option<u16>,
+    #[serde(default)]
+    pub body: Option<serde_json::Value>,
+}
