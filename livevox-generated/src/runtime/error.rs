@@ -1,8 +1,728 @@
-//! INTERFACE STUB: the one public error type.
+//! The one public error type, and the decoding of error responses into it.
+//!
+//! Error bodies are untrusted: they may be missing, empty, malformed (the LiveVox docs' own
+//! example is not valid JSON), huge, or not UTF-8. Everything here takes bytes the client has
+//! already capped (see [`MAX_ERROR_BODY`]) and never panics; what it keeps is bounded
+//! ([`MAX_EXCERPT`], [`MAX_MESSAGE`]) and scrubbed of the client's own secrets.
 
-#[derive(Debug, thiserror::Error)]
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::StatusCode;
+
+use super::secret::{scrub, Secret};
+use super::{ErrorFormat, Method, Operation};
+
+/// At most this much of an error body is read; the rest is left on the wire.
+pub const MAX_ERROR_BODY: usize = 64 * 1024;
+/// At most this many bytes of a raw body are kept in an error.
+pub const MAX_EXCERPT: usize = 512;
+/// At most this many bytes of a server's `message` are kept.
+pub const MAX_MESSAGE: usize = 2048;
+
+/// Everything that can go wrong with a call. Match on the variant to tell the cases apart, or
+/// use the helpers ([`Error::status`], [`Error::api_code`], [`Error::is_retryable`], ...).
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// 401 (or the API's "session expired" status): the credentials were refused, or the
+    /// session expired and could not be renewed (renewal is tried once before this surfaces).
+    #[error("unauthorized: {0}")]
+    Unauthorized(ApiError),
+    /// 403: the caller may not do this (an agent session calling a user-only method, say).
+    #[error("forbidden: {0}")]
+    Forbidden(ApiError),
+    /// 404.
+    #[error("not found: {0}")]
+    NotFound(ApiError),
+    /// 409: a conflict or a duplicate.
+    #[error("conflict: {0}")]
+    Conflict(ApiError),
+    /// 429: too many calls. `retry_after` is the server's `Retry-After`, when it sent one.
+    #[error("rate limited{}: {error}", RetryAfterText(*retry_after))]
+    RateLimited { error: ApiError, retry_after: Option<Duration> },
+    /// Any other 4xx.
+    #[error("request rejected: {0}")]
+    ClientError(ApiError),
+    /// 5xx.
+    #[error("server error: {0}")]
+    ServerError(ApiError),
+    /// A status that is neither success nor an error (a 1xx, or a 3xx: the client does not
+    /// follow redirects, so that a session header never travels to another host).
+    #[error("unexpected response: {0}")]
+    UnexpectedStatus(ApiError),
+    /// No connection could be made (refused, DNS, TLS, or the connect timeout). The request
+    /// was not sent, so it is always safe to send again.
+    #[error("{operation}: could not connect: {detail}")]
+    Connect {
+        operation: &'static str,
+        detail: String,
+        #[source]
+        source: Arc<reqwest::Error>,
+    },
+    /// The call took longer than the per-call timeout. The server may have processed it.
+    #[error("{operation}: timed out: {detail}")]
+    Timeout {
+        operation: &'static str,
+        detail: String,
+        #[source]
+        source: Arc<reqwest::Error>,
+    },
+    /// Any other transport failure (connection reset, a broken body stream, ...).
+    #[error("{operation}: transport error: {detail}")]
+    Transport {
+        operation: &'static str,
+        detail: String,
+        #[source]
+        source: Arc<reqwest::Error>,
+    },
+    /// A success response whose body does not match the operation's output type.
+    #[error("{0}")]
+    Decode(DecodeError),
+    /// The request could not be put together (a missing path parameter, a body that does not
+    /// serialize). A bug in the calling code, never the server's doing.
+    #[error("{operation}: invalid request: {message}")]
+    InvalidRequest { operation: &'static str, message: String },
+    /// The client is misconfigured (plain HTTP, a missing header value, missing credentials,
+    /// an unsupported auth kind, ...).
     #[error("configuration error: {0}")]
     Config(String),
+}
+
+struct RetryAfterText(Option<Duration>);
+
+impl fmt::Display for RetryAfterText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(d) => write!(f, " (retry after {}s)", d.as_secs()),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Error {
+    /// The API error behind an HTTP error status, if this is one.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Unauthorized(e)
+            | Error::Forbidden(e)
+            | Error::NotFound(e)
+            | Error::Conflict(e)
+            | Error::ClientError(e)
+            | Error::ServerError(e)
+            | Error::UnexpectedStatus(e)
+            | Error::RateLimited { error: e, .. } => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of an error response (or of the success response that did not decode).
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Decode(d) => d.status(),
+            other => other.api_error().map(ApiError::status),
+        }
+    }
+
+    /// The LiveVox `code` of the error body as a number, when it has one that is.
+    pub fn api_code(&self) -> Option<i64> {
+        self.api_error().and_then(ApiError::code_number)
+    }
+
+    /// The LiveVox `code` of the error body as sent (it may be a string).
+    pub fn api_code_str(&self) -> Option<&str> {
+        self.api_error().and_then(ApiError::code)
+    }
+
+    /// The LiveVox `message` of the error body.
+    pub fn api_message(&self) -> Option<&str> {
+        self.api_error().and_then(ApiError::message)
+    }
+
+    /// The operation that failed (`category.operation`); `None` for configuration errors.
+    pub fn operation(&self) -> Option<&'static str> {
+        match self {
+            Error::Connect { operation, .. }
+            | Error::Timeout { operation, .. }
+            | Error::Transport { operation, .. }
+            | Error::InvalidRequest { operation, .. } => Some(operation),
+            Error::Decode(d) => Some(d.operation()),
+            Error::Config(_) => None,
+            other => other.api_error().map(ApiError::operation),
+        }
+    }
+
+    /// How long the server asked us to wait (`Retry-After`), on any status that carried it.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::RateLimited { retry_after, .. } => *retry_after,
+            other => other.api_error().and_then(ApiError::retry_after),
+        }
+    }
+
+    /// Whether the failure looks transient, so the same call may succeed later: 429, 502, 503,
+    /// 504, a connect failure, a timeout or a dropped connection.
+    ///
+    /// It does not look at idempotency: a timed-out or dropped call may have been processed,
+    /// so re-send only [`Operation::idempotent`] calls after those; a connect failure, 429 and
+    /// 503 mean the call was not processed.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::RateLimited { .. } | Error::Connect { .. } | Error::Timeout { .. } | Error::Transport { .. } => true,
+            Error::ServerError(e) => matches!(e.status().as_u16(), 502..=504),
+            _ => false,
+        }
+    }
+
+    /// A per-call timeout, or a connect timeout.
+    pub fn is_timeout(&self) -> bool {
+        match self {
+            Error::Timeout { .. } => true,
+            Error::Connect { source, .. } => source.is_timeout(),
+            _ => false,
+        }
+    }
+
+    /// No connection could be made.
+    pub fn is_connect(&self) -> bool {
+        matches!(self, Error::Connect { .. })
+    }
+
+    /// Maps a reqwest failure, with the URL stripped: a URL can hold path parameters, and some
+    /// of those (logout's session id) are secrets.
+    pub(crate) fn transport(operation: &'static str, err: reqwest::Error) -> Error {
+        let err = err.without_url();
+        let detail = cause_chain(&err);
+        let source = Arc::new(err);
+        if source.is_connect() {
+            Error::Connect { operation, detail, source }
+        } else if source.is_timeout() {
+            Error::Timeout { operation, detail, source }
+        } else {
+            Error::Transport { operation, detail, source }
+        }
+    }
+}
+
+/// The innermost causes of a transport error, because reqwest's own message ("error sending
+/// request") says nothing about what happened.
+fn cause_chain(err: &reqwest::Error) -> String {
+    use std::error::Error as _;
+    let mut parts = vec![err.to_string()];
+    let mut source = err.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if parts.last() != Some(&text) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+/// An error response: the status, the API's error code and message when the body has them,
+/// and otherwise a bounded excerpt of the raw body.
+#[derive(Clone)]
+pub struct ApiError(Box<ApiErrorData>);
+
+#[derive(Clone, Debug)]
+struct ApiErrorData {
+    operation: &'static str,
+    method: Method,
+    path: &'static str,
+    status: StatusCode,
+    code: Option<String>,
+    message: Option<String>,
+    excerpt: Option<String>,
+    retry_after: Option<Duration>,
+}
+
+impl ApiError {
+    /// The operation that failed (`category.operation`).
+    pub fn operation(&self) -> &'static str {
+        self.0.operation
+    }
+
+    pub fn method(&self) -> Method {
+        self.0.method
+    }
+
+    /// The operation's path template (never the filled path, which may hold secrets).
+    pub fn path_template(&self) -> &'static str {
+        self.0.path
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.0.status
+    }
+
+    /// The API's error code as sent (LiveVox sends a number, sometimes a string).
+    pub fn code(&self) -> Option<&str> {
+        self.0.code.as_deref()
+    }
+
+    /// The API's error code as a number.
+    pub fn code_number(&self) -> Option<i64> {
+        self.0.code.as_deref().and_then(|c| c.trim().parse().ok())
+    }
+
+    /// The API's error message (at most [`MAX_MESSAGE`] bytes).
+    pub fn message(&self) -> Option<&str> {
+        self.0.message.as_deref()
+    }
+
+    /// The start of the raw body (at most [`MAX_EXCERPT`] bytes), kept when the body held no
+    /// code or message.
+    pub fn body_excerpt(&self) -> Option<&str> {
+        self.0.excerpt.as_deref()
+    }
+
+    /// The `Retry-After` the server sent, in seconds or as an HTTP date.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.0.retry_after
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The fields were scrubbed of secrets when the error was made, so they can all show.
+        let d = &self.0;
+        f.debug_struct("ApiError")
+            .field("operation", &d.operation)
+            .field("method", &d.method)
+            .field("path", &d.path)
+            .field("status", &d.status)
+            .field("code", &d.code)
+            .field("message", &d.message)
+            .field("excerpt", &d.excerpt)
+            .field("retry_after", &d.retry_after)
+            .finish()
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = &self.0;
+        write!(f, "{} ({} {}) returned HTTP {}", d.operation, d.method.as_str(), d.path, d.status)?;
+        if let Some(code) = &d.code {
+            write!(f, ", code {code}")?;
+        }
+        if let Some(message) = &d.message {
+            write!(f, ": {message}")?;
+        }
+        if let Some(excerpt) = &d.excerpt {
+            if excerpt.is_empty() {
+                f.write_str(" with an empty body")?;
+            } else {
+                write!(f, "; body: {excerpt:?}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A success response that could not be decoded into the operation's output type.
+#[derive(Clone)]
+pub struct DecodeError(Box<DecodeData>);
+
+#[derive(Clone, Debug)]
+struct DecodeData {
+    operation: &'static str,
+    status: Option<StatusCode>,
+    path: String,
+    message: String,
+    excerpt: Option<String>,
+}
+
+impl DecodeError {
+    pub(crate) fn new(
+        operation: &'static str,
+        status: Option<StatusCode>,
+        path: String,
+        message: String,
+        excerpt: Option<String>,
+    ) -> Self {
+        DecodeError(Box::new(DecodeData { operation, status, path, message, excerpt }))
+    }
+
+    pub fn operation(&self) -> &'static str {
+        self.0.operation
+    }
+
+    pub fn status(&self) -> Option<StatusCode> {
+        self.0.status
+    }
+
+    /// The path of the field that failed, e.g. `dnc[3].phone` (`.` for the whole body).
+    pub fn field_path(&self) -> &str {
+        &self.0.path
+    }
+
+    /// What was wrong with it.
+    pub fn message(&self) -> &str {
+        &self.0.message
+    }
+
+    /// The start of the body (at most [`MAX_EXCERPT`] bytes); absent where the body may hold a
+    /// secret (the login response carries the session id).
+    pub fn body_excerpt(&self) -> Option<&str> {
+        self.0.excerpt.as_deref()
+    }
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = &self.0;
+        f.debug_struct("DecodeError")
+            .field("operation", &d.operation)
+            .field("status", &d.status)
+            .field("path", &d.path)
+            .field("message", &d.message)
+            .field("excerpt", &d.excerpt)
+            .finish()
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = &self.0;
+        write!(f, "{}: cannot decode the response", d.operation)?;
+        if let Some(status) = d.status {
+            write!(f, " (HTTP {status})")?;
+        }
+        write!(f, " at `{}`: {}", d.path, d.message)?;
+        if let Some(excerpt) = &d.excerpt {
+            write!(f, "; body: {excerpt:?}")?;
+        }
+        Ok(())
+    }
+}
+
+/// What an error response is attributed to.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CallSite {
+    pub operation: &'static str,
+    pub method: Method,
+    pub path: &'static str,
+}
+
+impl From<&Operation> for CallSite {
+    fn from(op: &Operation) -> Self {
+        CallSite { operation: op.name, method: op.method, path: op.path }
+    }
+}
+
+/// A non-success response, read as far as [`MAX_ERROR_BODY`].
+pub(crate) struct ErrorResponse<'a> {
+    pub status: StatusCode,
+    pub retry_after: Option<&'a http::HeaderValue>,
+    pub body: &'a [u8],
+    /// More body followed what was read.
+    pub truncated: bool,
+}
+
+/// Turns an error response into the matching [`Error`] variant.
+pub(crate) fn from_response(
+    site: CallSite,
+    expired_status: Option<u16>,
+    format: &ErrorFormat,
+    resp: ErrorResponse<'_>,
+    secrets: &[&Secret],
+) -> Error {
+    let (code, message) = parse_error_body(format, resp.body);
+    let code = code.map(|c| scrub(&truncate_str(&sanitize(&c), 64), secrets));
+    let message = message.map(|m| scrub(&truncate_str(&sanitize(&m), MAX_MESSAGE), secrets));
+    let excerpt = if code.is_none() && message.is_none() {
+        let mut text = scrub(&excerpt(resp.body), secrets);
+        if resp.truncated && resp.body.len() <= MAX_EXCERPT {
+            text.push('…');
+        }
+        Some(text)
+    } else {
+        None
+    };
+    let retry_after = resp.retry_after.and_then(|v| parse_retry_after(v, chrono::Utc::now()));
+    let status = resp.status;
+    let api = ApiError(Box::new(ApiErrorData {
+        operation: site.operation,
+        method: site.method,
+        path: site.path,
+        status,
+        code,
+        message,
+        excerpt,
+        retry_after,
+    }));
+    match status.as_u16() {
+        401 => Error::Unauthorized(api),
+        s if Some(s) == expired_status => Error::Unauthorized(api),
+        403 => Error::Forbidden(api),
+        404 => Error::NotFound(api),
+        409 => Error::Conflict(api),
+        429 => Error::RateLimited { error: api, retry_after },
+        400..=499 => Error::ClientError(api),
+        500..=599 => Error::ServerError(api),
+        _ => Error::UnexpectedStatus(api),
+    }
+}
+
+/// Finds the error code and message: JSON `{"code": .., "message": ..}` (either field may be a
+/// number or a string) or XML `<ErrorResponse code=".." message=".."/>` (attributes, or child
+/// elements of those names), as the API's [`ErrorFormat`] names them.
+pub(crate) fn parse_error_body(format: &ErrorFormat, body: &[u8]) -> (Option<String>, Option<String>) {
+    let trimmed = trim_ascii(body);
+    if trimmed.is_empty() {
+        return (None, None);
+    }
+    if let Some((code_field, message_field)) = format.json {
+        if let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(trimmed) {
+            let code = map.get(code_field).and_then(json_scalar);
+            let message = map.get(message_field).and_then(json_scalar);
+            if code.is_some() || message.is_some() {
+                return (code, message);
+            }
+        }
+    }
+    if let Some((element, code_attr, message_attr)) = format.xml {
+        if trimmed.first() == Some(&b'<') {
+            return parse_xml_error(trimmed, element, code_attr, message_attr);
+        }
+    }
+    (None, None)
+}
+
+fn json_scalar(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn parse_xml_error(body: &[u8], element: &str, code_name: &str, message_name: &str) -> (Option<String>, Option<String>) {
+    use quick_xml::events::Event;
+
+    #[derive(Clone, Copy, PartialEq)]
+    enum Field {
+        Code,
+        Message,
+    }
+
+    let mut reader = quick_xml::Reader::from_reader(body);
+    let mut buf = Vec::new();
+    let mut code = None;
+    let mut message = None;
+    // Depth inside the error element (0 = not inside), and the child whose text we are reading.
+    let mut depth = 0usize;
+    let mut reading: Option<Field> = None;
+    let field_of = |name: &[u8]| {
+        if name == code_name.as_bytes() {
+            Some(Field::Code)
+        } else if name == message_name.as_bytes() {
+            Some(Field::Message)
+        } else {
+            None
+        }
+    };
+    loop {
+        buf.clear();
+        // Any XML error ends the scan with whatever was found so far.
+        let Ok(event) = reader.read_event_into(&mut buf) else { break };
+        match event {
+            Event::Start(ref e) | Event::Empty(ref e) if depth == 0 && e.local_name().as_ref() == element.as_bytes() => {
+                for attr in e.attributes().flatten() {
+                    let value = attr.unescape_value().map(Cow::into_owned).ok();
+                    match field_of(attr.key.local_name().as_ref()) {
+                        Some(Field::Code) => code = code.or(value),
+                        Some(Field::Message) => message = message.or(value),
+                        None => {}
+                    }
+                }
+                if matches!(event, Event::Start(_)) {
+                    depth = 1;
+                } else {
+                    break;
+                }
+            }
+            Event::Start(e) if depth > 0 => {
+                reading = if depth == 1 { field_of(e.local_name().as_ref()) } else { None };
+                depth += 1;
+            }
+            Event::Text(t) if reading.is_some() => {
+                if let Ok(text) = t.unescape() {
+                    let text = text.trim().to_owned();
+                    match reading {
+                        Some(Field::Code) if code.is_none() => code = Some(text),
+                        Some(Field::Message) if message.is_none() => message = Some(text),
+                        _ => {}
+                    }
+                }
+            }
+            Event::End(_) if depth > 0 => {
+                reading = None;
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    (code.filter(|c| !c.is_empty()), message.filter(|m| !m.is_empty()))
+}
+
+fn trim_ascii(b: &[u8]) -> &[u8] {
+    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
+    let end = b.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(start, |e| e + 1);
+    &b[start..end.max(start)]
+}
+
+/// The start of a raw body as text: invalid UTF-8 becomes U+FFFD, control characters are
+/// replaced (they could forge log lines or drive a terminal), and the result is cut on a char
+/// boundary at [`MAX_EXCERPT`] bytes with `…` marking the cut.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    // Decode a little more than we keep so a char split by the cut is not counted twice.
+    let head = &body[..body.len().min(MAX_EXCERPT + 4)];
+    let text = sanitize(&String::from_utf8_lossy(head));
+    let cut = truncate_str(&text, MAX_EXCERPT);
+    if cut.len() < text.len() || body.len() > head.len() {
+        let mut s = cut.into_owned();
+        s.push('…');
+        s
+    } else {
+        cut.into_owned()
+    }
+}
+
+fn sanitize(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() && c != '\n' && c != '\t' { '\u{FFFD}' } else { c }).collect()
+}
+
+/// `s` cut to at most `max` bytes on a char boundary.
+pub(crate) fn truncate_str(s: &str, max: usize) -> Cow<'_, str> {
+    if s.len() <= max {
+        return Cow::Borrowed(s);
+    }
+    let mut end = max;
+    while end > 0 && !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    Cow::Borrowed(&s[..end])
+}
+
+/// `Retry-After` as delay-seconds or an HTTP date (IMF-fixdate; RFC 2822 parsing also takes
+/// the `GMT` form); a date in the past means "now".
+pub(crate) fn parse_retry_after(value: &http::HeaderValue, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
+    let text = value.to_str().ok()?.trim();
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        // Absurdly long numbers saturate rather than fail.
+        return Some(Duration::from_secs(text.parse::<u64>().unwrap_or(u64::MAX)));
+    }
+    let when = chrono::DateTime::parse_from_rfc2822(text).ok()?;
+    let delta = when.with_timezone(&chrono::Utc) - now;
+    Some(delta.to_std().unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LV: ErrorFormat = ErrorFormat { json: Some(("code", "message")), xml: Some(("ErrorResponse", "code", "message")) };
+
+    fn parse(body: &str) -> (Option<String>, Option<String>) {
+        parse_error_body(&LV, body.as_bytes())
+    }
+
+    #[test]
+    fn json_code_may_be_number_or_string() {
+        assert_eq!(parse(r#"{"code": 202, "message": "Contact already exists!"}"#), (Some("202".into()), Some("Contact already exists!".into())));
+        assert_eq!(parse(r#"{"code": "E12", "message": "x"}"#), (Some("E12".into()), Some("x".into())));
+        assert_eq!(parse(r#"{"message": "only"}"#), (None, Some("only".into())));
+        assert_eq!(parse(r#"{"other": 1}"#), (None, None));
+        assert_eq!(parse(r#"[1,2]"#), (None, None));
+    }
+
+    #[test]
+    fn xml_attributes_and_children() {
+        assert_eq!(
+            parse(r#"<?xml version="1.0"?><ErrorResponse code="401" message="Session &amp; stuff"/>"#),
+            (Some("401".into()), Some("Session & stuff".into()))
+        );
+        assert_eq!(
+            parse("<ns:ErrorResponse xmlns:ns=\"u\"><code>7</code><message> bad </message></ns:ErrorResponse>"),
+            (Some("7".into()), Some("bad".into()))
+        );
+        assert_eq!(parse("<Other code=\"1\"/>"), (None, None));
+        assert_eq!(parse("<ErrorResponse code=\"1"), (None, None));
+    }
+
+    #[test]
+    fn garbage_and_empty_yield_nothing() {
+        // The shape of the LiveVox docs' own example: not JSON.
+        assert_eq!(parse("{code: 400, message: Invalid request}"), (None, None));
+        assert_eq!(parse(""), (None, None));
+        assert_eq!(parse("   \n"), (None, None));
+        assert_eq!(parse_error_body(&LV, &[0xff, 0xfe, b'<', 0x00]), (None, None));
+    }
+
+    #[test]
+    fn excerpt_is_bounded_and_never_splits_chars() {
+        let long = "é".repeat(1000);
+        let e = excerpt(long.as_bytes());
+        assert!(e.len() <= MAX_EXCERPT + '…'.len_utf8());
+        assert!(e.ends_with('…'));
+        assert!(e.trim_end_matches('…').chars().all(|c| c == 'é'));
+        let mut bytes = vec![b'a'; 511];
+        bytes.extend_from_slice(&[0xe2, 0x82]); // a truncated three-byte char right at the cut
+        let e = excerpt(&bytes);
+        assert!(e.len() <= MAX_EXCERPT + 3);
+        assert_eq!(excerpt(b"line\x1b[31m"), "line\u{FFFD}[31m");
+        assert_eq!(excerpt(b""), "");
+    }
+
+    #[test]
+    fn retry_after_seconds_and_dates() {
+        let now = chrono::DateTime::parse_from_rfc3339("2015-10-21T07:28:00Z").unwrap().with_timezone(&chrono::Utc);
+        let v = |s: &'static str| http::HeaderValue::from_static(s);
+        assert_eq!(parse_retry_after(&v("120"), now), Some(Duration::from_secs(120)));
+        assert_eq!(parse_retry_after(&v("Wed, 21 Oct 2015 07:28:30 GMT"), now), Some(Duration::from_secs(30)));
+        assert_eq!(parse_retry_after(&v("Wed, 21 Oct 2015 07:00:00 GMT"), now), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after(&v("soon"), now), None);
+        assert_eq!(parse_retry_after(&v("-5"), now), None);
+        assert_eq!(parse_retry_after(&v("99999999999999999999999"), now), Some(Duration::from_secs(u64::MAX)));
+    }
+
+    #[test]
+    fn statuses_map_to_variants() {
+        let site = CallSite { operation: "t.op", method: Method::Get, path: "/x" };
+        let mk = |status: u16, expired: Option<u16>| {
+            from_response(
+                site,
+                expired,
+                &LV,
+                ErrorResponse { status: StatusCode::from_u16(status).unwrap(), retry_after: None, body: b"", truncated: false },
+                &[],
+            )
+        };
+        assert!(matches!(mk(401, None), Error::Unauthorized(_)));
+        assert!(matches!(mk(419, Some(419)), Error::Unauthorized(_)));
+        assert!(matches!(mk(419, None), Error::ClientError(_)));
+        assert!(matches!(mk(403, None), Error::Forbidden(_)));
+        assert!(matches!(mk(404, None), Error::NotFound(_)));
+        assert!(matches!(mk(409, None), Error::Conflict(_)));
+        assert!(matches!(mk(429, None), Error::RateLimited { retry_after: None, .. }));
+        assert!(matches!(mk(400, None), Error::ClientError(_)));
+        assert!(matches!(mk(502, None), Error::ServerError(_)));
+        assert!(matches!(mk(302, None), Error::UnexpectedStatus(_)));
+        assert!(mk(503, None).is_retryable());
+        assert!(!mk(500, None).is_retryable());
+        assert!(!mk(400, None).is_retryable());
+        assert_eq!(mk(404, None).status(), Some(StatusCode::NOT_FOUND));
+        assert_eq!(mk(404, None).operation(), Some("t.op"));
+        assert_eq!(mk(404, None).to_string(), "not found: t.op (GET /x) returned HTTP 404 Not Found with an empty body");
+    }
 }

@@ -9,12 +9,16 @@ mod client;
 mod error;
 mod request;
 mod secret;
+mod session;
 mod time;
 
-pub use client::{ApiClient, Client, ClientBuilder, Credentials, Environment};
+pub use client::{
+    ApiClient, Client, ClientBuilder, Credentials, Environment, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+    DEFAULT_USER_AGENT, LOGIN_OPERATION,
+};
 pub use describe::*;
-pub use error::Error;
+pub use error::{ApiError, DecodeError, Error, MAX_ERROR_BODY, MAX_EXCERPT, MAX_MESSAGE};
 pub use request::Request;
 pub use secret::Secret;
-pub use time::{Date, DateTime, TimeOfDay};
+pub use time::{Date, DateTime, TimeOfDay, TimeRangeError, MILLIS_PER_DAY};
 pub use wire::{IntEnum, StrEnum, ToParam, UnknownValue};

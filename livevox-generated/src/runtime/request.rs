@@ -1,10 +1,17 @@
-//! INTERFACE STUB: one request being put together by generated code.
+//! One request being put together by generated code, and how it becomes a URL and a body.
 
-use super::{Operation, ToParam};
+use std::fmt;
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+use super::{BodyKind, Error, Operation, ToParam};
+
+/// Bytes left as they are in a path segment: RFC 3986 "unreserved". Everything else is
+/// percent-encoded, `/` included, so a value is always exactly one segment.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// The parts of one call: path parameters, query parameters and body. Generated code makes one,
 /// fills it and passes it to [`super::Client::execute`].
-#[derive(Debug)]
 pub struct Request {
     pub(crate) op: &'static Operation,
     pub(crate) path_params: Vec<(&'static str, Vec<String>)>,
@@ -36,5 +43,214 @@ impl Request {
     /// Sets the JSON body.
     pub fn body(&mut self, value: &impl serde::Serialize) {
         self.body = Some(serde_json::to_value(value).map_err(|e| e.to_string()));
+    }
+
+    /// The operation this request calls.
+    pub fn operation(&self) -> &'static Operation {
+        self.op
+    }
+
+    fn invalid(&self, message: String) -> Error {
+        Error::InvalidRequest { operation: self.op.name, message }
+    }
+
+    /// The full URL: `base` (no query, no fragment; checked by the builder) followed by the
+    /// filled path template and the query string.
+    pub(crate) fn url(&self, base: &url::Url) -> Result<url::Url, Error> {
+        let path = self.fill_path()?;
+        let mut url = join_path(base, &path).map_err(|e| self.invalid(format!("the path does not make a valid URL: {e}")))?;
+        if !self.query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (name, value) in &self.query {
+                pairs.append_pair(name, value);
+            }
+        }
+        Ok(url)
+    }
+
+    /// The path template with every `{name}` replaced by its encoded value.
+    fn fill_path(&self) -> Result<String, Error> {
+        let template = self.op.path;
+        let mut out = String::with_capacity(template.len() + 16);
+        let mut used = vec![false; self.path_params.len()];
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let Some(close) = after.find('}') else {
+                return Err(self.invalid(format!("unterminated placeholder in path template {template:?}")));
+            };
+            let name = &after[..close];
+            let Some(index) = self.path_params.iter().position(|(n, _)| *n == name) else {
+                return Err(self.invalid(format!("path parameter `{name}` was not given")));
+            };
+            used[index] = true;
+            out.push_str(&self.encode_segment(name, &self.path_params[index].1)?);
+            rest = &after[close + 1..];
+        }
+        out.push_str(rest);
+        if let Some(index) = used.iter().position(|u| !u) {
+            let name = self.path_params[index].0;
+            return Err(self.invalid(format!("path parameter `{name}` is not in the template {template:?}")));
+        }
+        Ok(out)
+    }
+
+    /// One path segment. An empty value, `.` or `..` is refused rather than sent: it would
+    /// silently address another resource (`/dnc/` is the list, `/dnc/..` its parent), and URL
+    /// parsing folds even the encoded `%2e%2e` into `..`. A list is joined with commas.
+    fn encode_segment(&self, name: &str, values: &[String]) -> Result<String, Error> {
+        if values.is_empty() {
+            return Err(self.invalid(format!("path parameter `{name}` has no value")));
+        }
+        let mut out = String::new();
+        for (i, v) in values.iter().enumerate() {
+            if v.is_empty() || v == "." || v == ".." {
+                return Err(self.invalid(format!("path parameter `{name}` cannot be {v:?}")));
+            }
+            if i > 0 {
+                out.push(',');
+            }
+            out.extend(utf8_percent_encode(v, SEGMENT));
+        }
+        Ok(out)
+    }
+
+    /// The body bytes to send, if the operation has a body.
+    pub(crate) fn body_bytes(&self) -> Result<Option<Vec<u8>>, Error> {
+        match (self.op.body, &self.body) {
+            (BodyKind::None, None) => Ok(None),
+            (BodyKind::None, Some(_)) => Err(self.invalid("this operation takes no body, but one was set".into())),
+            (BodyKind::Json { .. }, Some(Err(e))) => Err(self.invalid(format!("the body does not serialize: {e}"))),
+            // LiveVox wants `{}` where an operation has nothing to send, never an empty body.
+            (BodyKind::Json { .. }, None | Some(Ok(serde_json::Value::Null))) => Ok(Some(b"{}".to_vec())),
+            (BodyKind::Json { .. }, Some(Ok(v))) => {
+                serde_json::to_vec(v).map(Some).map_err(|e| self.invalid(format!("the body does not serialize: {e}")))
+            }
+        }
+    }
+}
+
+/// `base` followed by `path` (already encoded). The base's own path is kept, so a base URL of
+/// `https://proxy/livevox` serves `/session/login` at `https://proxy/livevox/session/login`.
+pub(crate) fn join_path(base: &url::Url, path: &str) -> Result<url::Url, url::ParseError> {
+    let mut text = base.as_str().trim_end_matches('/').to_owned();
+    if !path.starts_with('/') {
+        text.push('/');
+    }
+    text.push_str(path);
+    url::Url::parse(&text)
+}
+
+impl fmt::Debug for Request {
+    /// Names only: parameter values and bodies can hold secrets (logout takes the session id in
+    /// its path) and personal data.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("operation", &self.op.name)
+            .field("path_params", &self.path_params.iter().map(|(n, _)| *n).collect::<Vec<_>>())
+            .field("query", &self.query.iter().map(|(n, _)| *n).collect::<Vec<_>>())
+            .field("body", &self.body.as_ref().map(|_| "[set]"))
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{AuthNeed, Method, ResponseFormat};
+    use super::*;
+
+    const fn op(path: &'static str, body: BodyKind) -> Operation {
+        Operation {
+            name: "t.op",
+            method: Method::Get,
+            path,
+            auth: AuthNeed::Session,
+            idempotent: true,
+            body,
+            response: ResponseFormat::Json,
+            pagination: None,
+            rate_limit: None,
+            deprecated: false,
+            agent_allowed: true,
+        }
+    }
+
+    static READ: Operation = op("/compliance/dnc/{id}", BodyKind::None);
+    static TWO: Operation = op("/context/call/{session}/{txId}", BodyKind::None);
+    static CREATE: Operation = op("/compliance/dnc", BodyKind::Json { required: true });
+
+    fn base(s: &str) -> url::Url {
+        url::Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn path_values_are_one_encoded_segment() {
+        let mut r = Request::new(&READ);
+        r.path("id", "a/b c?d#e%f");
+        let url = r.url(&base("https://api.livevox.com")).unwrap();
+        assert_eq!(url.as_str(), "https://api.livevox.com/compliance/dnc/a%2Fb%20c%3Fd%23e%25f");
+        assert_eq!(url.path_segments().unwrap().count(), 3);
+    }
+
+    #[test]
+    fn base_path_is_kept_and_query_repeats() {
+        let mut r = Request::new(&TWO);
+        r.path("session", &7i64);
+        r.path("txId", &vec![1i64, 2]);
+        r.query("tag", &vec!["x y".to_string(), "z&w".to_string()]);
+        r.query("none", &None::<String>);
+        r.query("n", &Some(3u32));
+        let url = r.url(&base("https://h.example/api/")).unwrap();
+        assert_eq!(url.as_str(), "https://h.example/api/context/call/7/1,2?tag=x+y&tag=z%26w&n=3");
+    }
+
+    #[test]
+    fn dangerous_or_missing_segments_are_refused() {
+        for bad in ["", ".", ".."] {
+            let mut r = Request::new(&READ);
+            r.path("id", bad);
+            let err = r.url(&base("https://h.example")).unwrap_err();
+            assert!(matches!(err, Error::InvalidRequest { operation: "t.op", .. }), "{bad:?}: {err}");
+        }
+        let r = Request::new(&READ);
+        assert!(r.url(&base("https://h.example")).unwrap_err().to_string().contains("`id` was not given"));
+        let mut r = Request::new(&READ);
+        r.path("id", &None::<String>);
+        assert!(r.url(&base("https://h.example")).unwrap_err().to_string().contains("has no value"));
+        let mut r = Request::new(&READ);
+        r.path("id", "1");
+        r.path("stray", "2");
+        assert!(r.url(&base("https://h.example")).unwrap_err().to_string().contains("`stray` is not in the template"));
+        // A value that looks encoded is encoded again, so it cannot become `..`.
+        let mut r = Request::new(&READ);
+        r.path("id", "%2e%2e");
+        assert_eq!(r.url(&base("https://h.example")).unwrap().path(), "/compliance/dnc/%252e%252e");
+    }
+
+    #[test]
+    fn json_body_defaults_to_empty_object() {
+        let r = Request::new(&CREATE);
+        assert_eq!(r.body_bytes().unwrap().as_deref(), Some(&b"{}"[..]));
+        let mut r = Request::new(&CREATE);
+        r.body(&None::<u8>);
+        assert_eq!(r.body_bytes().unwrap().as_deref(), Some(&b"{}"[..]));
+        let mut r = Request::new(&CREATE);
+        r.body(&serde_json::json!({"phone": "5551234"}));
+        assert_eq!(r.body_bytes().unwrap().as_deref(), Some(&br#"{"phone":"5551234"}"#[..]));
+        let mut r = Request::new(&READ);
+        r.body(&1);
+        assert!(matches!(r.body_bytes(), Err(Error::InvalidRequest { .. })));
+        assert_eq!(Request::new(&READ).body_bytes().unwrap(), None);
+    }
+
+    #[test]
+    fn debug_shows_names_not_values() {
+        let mut r = Request::new(&READ);
+        r.path("id", "secret-session-id");
+        r.query("q", "private");
+        let d = format!("{r:?}");
+        assert!(d.contains("\"id\"") && d.contains("\"q\""), "{d}");
+        assert!(!d.contains("secret-session-id") && !d.contains("private"), "{d}");
     }
 }

@@ -1,0 +1,237 @@
+//! LiveVox session state: the current session id, and single-flight login and renewal.
+//!
+//! A session expires after two idle hours or a password change, and every caller sharing a
+//! client finds out at once (they all get 401). Only one of them may log in again; the others
+//! wait for that login and use its result. Each login bumps a generation counter: a caller
+//! reports the generation of the session that was refused, and if the counter has moved on,
+//! someone already renewed it and no second login is made. A failed login is shared the same
+//! way, so 100 callers behind a bad password cause one login attempt, not 100, and no caller
+//! ever logs in more than once per call.
+//!
+//! The HTTP of the login itself lives in the client; this module only decides who performs it.
+
+use std::future::Future;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use super::{Credentials, Error, LoginSpec, Secret};
+
+/// What a login needs: where to send it, the access token and the user's credentials.
+pub(crate) struct LoginConfig {
+    pub spec: LoginSpec,
+    pub access_token: Secret,
+    pub credentials: Credentials,
+}
+
+/// A session id and the generation it belongs to.
+#[derive(Clone)]
+pub(crate) struct Ticket {
+    pub generation: u64,
+    pub id: Secret,
+}
+
+/// Which session a caller wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Want {
+    /// The current one, logging in if there is none.
+    Current,
+    /// A replacement for the session of this generation, which the server refused.
+    Renewal(u64),
+    /// A fresh login, whatever the state (an explicit `Client::login`).
+    Fresh,
+}
+
+struct State {
+    generation: u64,
+    session: Option<Secret>,
+    /// How the latest login failed, shared with callers that waited for it.
+    failure: Option<Error>,
+}
+
+pub(crate) struct Sessions {
+    login: Option<LoginConfig>,
+    state: Mutex<State>,
+    /// Held for the duration of a login so that only one runs at a time.
+    login_lock: tokio::sync::Mutex<()>,
+}
+
+impl Sessions {
+    pub fn new(login: Option<LoginConfig>, initial: Option<Secret>) -> Self {
+        Sessions {
+            login,
+            state: Mutex::new(State { generation: 0, session: initial, failure: None }),
+            login_lock: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    /// Whether this client can log in by itself (it has credentials and an access token).
+    pub fn can_login(&self) -> bool {
+        self.login.is_some()
+    }
+
+    pub fn login_config(&self) -> Option<&LoginConfig> {
+        self.login.as_ref()
+    }
+
+    // A panic elsewhere while holding the lock cannot leave `State` half-updated (every update
+    // is a plain assignment), so a poisoned lock is safe to keep using.
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The current session id, if any.
+    pub fn current(&self) -> Option<Secret> {
+        self.state().session.clone()
+    }
+
+    /// Forgets the session (after a logout, say); the next call logs in again.
+    pub fn clear(&self) {
+        let mut st = self.state();
+        st.generation += 1;
+        st.session = None;
+        st.failure = None;
+    }
+
+    /// Returns the session `want` asks for, running `login` if a login is needed and no other
+    /// caller is already running one. `None` when a login is needed but impossible (no
+    /// credentials): the caller decides what error that is.
+    pub async fn acquire<'a, F, Fut>(&'a self, want: Want, login: F) -> Option<Result<Ticket, Error>>
+    where
+        F: FnOnce(&'a LoginConfig) -> Fut,
+        Fut: Future<Output = Result<Secret, Error>> + 'a,
+    {
+        let observed = {
+            let st = self.state();
+            let reusable = match want {
+                Want::Current => true,
+                Want::Renewal(refused) => st.generation != refused,
+                Want::Fresh => false,
+            };
+            if reusable {
+                if let Some(id) = &st.session {
+                    return Some(Ok(Ticket { generation: st.generation, id: id.clone() }));
+                }
+            }
+            st.generation
+        };
+        let config = self.login.as_ref()?;
+        let _guard = self.login_lock.lock().await;
+        if want != Want::Fresh {
+            let st = self.state();
+            if st.generation != observed {
+                // A login finished while we waited for the lock: share its outcome.
+                if let Some(id) = &st.session {
+                    return Some(Ok(Ticket { generation: st.generation, id: id.clone() }));
+                }
+                if let Some(err) = &st.failure {
+                    return Some(Err(err.clone()));
+                }
+            }
+        }
+        // If this future is dropped here (the caller gave up), the lock is released with the
+        // state untouched and the next waiter logs in itself.
+        let result = login(config).await;
+        let mut st = self.state();
+        st.generation += 1;
+        Some(match result {
+            Ok(id) => {
+                st.session = Some(id.clone());
+                st.failure = None;
+                Ok(Ticket { generation: st.generation, id })
+            }
+            Err(err) => {
+                st.session = None;
+                st.failure = Some(err.clone());
+                Err(err)
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    fn config() -> LoginConfig {
+        LoginConfig {
+            spec: LoginSpec { path: "/session/login", access_header: "LV-Access", session_id_field: "sessionId" },
+            access_token: Secret::new("token"),
+            credentials: Credentials::user("client", "user", "password"),
+        }
+    }
+
+    async fn slow_login(count: &AtomicUsize, ok: bool) -> Result<Secret, Error> {
+        let n = count.fetch_add(1, Ordering::SeqCst) + 1;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        if ok {
+            Ok(Secret::new(format!("session-{n}")))
+        } else {
+            Err(Error::Config(format!("login {n} failed")))
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn concurrent_first_use_logs_in_once() {
+        let sessions = Arc::new(Sessions::new(Some(config()), None));
+        let logins = Arc::new(AtomicUsize::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..50 {
+            let (s, l) = (sessions.clone(), logins.clone());
+            tasks.push(tokio::spawn(async move {
+                s.acquire(Want::Current, |_| slow_login(&l, true)).await.unwrap().unwrap().id.expose().to_owned()
+            }));
+        }
+        for t in tasks {
+            assert_eq!(t.await.unwrap(), "session-1");
+        }
+        assert_eq!(logins.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn renewal_of_an_old_generation_reuses_the_new_session() {
+        let sessions = Sessions::new(Some(config()), Some(Secret::new("given")));
+        let logins = AtomicUsize::new(0);
+        let first = sessions.acquire(Want::Current, |_| slow_login(&logins, true)).await.unwrap().unwrap();
+        assert_eq!((first.generation, first.id.expose()), (0, "given"));
+        let renewed = sessions.acquire(Want::Renewal(0), |_| slow_login(&logins, true)).await.unwrap().unwrap();
+        assert_eq!((renewed.generation, renewed.id.expose()), (1, "session-1"));
+        // A second caller that also saw generation 0 refused gets the renewed session.
+        let late = sessions.acquire(Want::Renewal(0), |_| slow_login(&logins, true)).await.unwrap().unwrap();
+        assert_eq!(late.id.expose(), "session-1");
+        assert_eq!(logins.load(Ordering::SeqCst), 1);
+        let fresh = sessions.acquire(Want::Fresh, |_| slow_login(&logins, true)).await.unwrap().unwrap();
+        assert_eq!((fresh.generation, fresh.id.expose()), (2, "session-2"));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_failed_login_is_shared_by_waiters_and_retried_later() {
+        let sessions = Arc::new(Sessions::new(Some(config()), None));
+        let logins = Arc::new(AtomicUsize::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..20 {
+            let (s, l) = (sessions.clone(), logins.clone());
+            tasks.push(tokio::spawn(async move { s.acquire(Want::Current, |_| slow_login(&l, false)).await.unwrap().err() }));
+        }
+        for t in tasks {
+            assert_eq!(t.await.unwrap().map(|e| e.to_string()), Some("configuration error: login 1 failed".to_owned()));
+        }
+        assert_eq!(logins.load(Ordering::SeqCst), 1);
+        assert!(sessions.current().is_none());
+        // A later call tries again rather than replaying the old failure forever.
+        let next = sessions.acquire(Want::Current, |_| slow_login(&logins, true)).await.unwrap().unwrap();
+        assert_eq!(next.id.expose(), "session-2");
+    }
+
+    #[tokio::test]
+    async fn without_credentials_there_is_no_login() {
+        let sessions = Sessions::new(None, Some(Secret::new("given")));
+        let unused = AtomicUsize::new(0);
+        assert!(sessions.acquire(Want::Renewal(0), |_| slow_login(&unused, true)).await.is_none());
+        assert_eq!(sessions.acquire(Want::Current, |_| slow_login(&unused, true)).await.unwrap().unwrap().id.expose(), "given");
+        sessions.clear();
+        assert!(sessions.acquire(Want::Current, |_| slow_login(&unused, true)).await.is_none());
+        assert_eq!(unused.load(Ordering::SeqCst), 0);
+    }
+}
