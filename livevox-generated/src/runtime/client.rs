@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use super::error::{self, CallSite, DecodeError, ErrorResponse, MAX_ERROR_BODY};
+use super::secret::scrub;
 use super::session::{LoginConfig, Sessions, Ticket, Want};
 use super::{ApiSpec, AuthNeed, AuthScheme, Error, Method, Request, ResponseFormat, Secret};
 
@@ -159,27 +160,41 @@ impl Client {
         let op = request.op;
         let url = request.url(&self.inner.base)?;
         let body = request.body_bytes()?.map(Bytes::from);
-        let response = self.send_authorized(request, &url, body).await?;
+        let (response, sent_secret) = self.send_authorized(request, &url, body).await?;
         let status = response.status();
         if !status.is_success() {
-            return Err(self.error_from(CallSite::from(op), response).await);
+            return Err(self.error_from(CallSite::from(op), response, sent_secret.as_ref()).await);
         }
-        let value = self.decode(op.name, op.response, response).await?;
+        // The login operation's body holds a fresh session id the scrubber does not know yet.
+        let excerpts = !self.is_login_path(op.path);
+        let value = self.decode(op.name, op.response, response, excerpts).await?;
         Ok((status, value))
+    }
+
+    fn is_login_path(&self, path: &str) -> bool {
+        matches!(self.inner.api.auth, AuthScheme::LiveVox { login: Some(spec), .. } if spec.path == path)
     }
 
     /// Sends with the authorization the operation needs; a session call refused with the
     /// scheme's expired status is replayed once after a (single-flight) renewal. Replaying is
     /// safe even for non-idempotent calls: the server refused it without doing anything.
-    async fn send_authorized(&self, request: &Request, url: &url::Url, body: Option<Bytes>) -> Result<reqwest::Response, Error> {
+    ///
+    /// Returns the response and the secret it was sent with (to scrub from an error body:
+    /// after a concurrent renewal it is no longer the client's current session).
+    async fn send_authorized(
+        &self,
+        request: &Request,
+        url: &url::Url,
+        body: Option<Bytes>,
+    ) -> Result<(reqwest::Response, Option<Secret>), Error> {
         let op = request.op;
         let Auth::LiveVox { session_header, expired_status, access, sessions } = &self.inner.auth else {
-            return self.send(op.name, op.method, url, body, None).await;
+            return Ok((self.send(op.name, op.method, url, body, None).await?, None));
         };
         match op.auth {
-            AuthNeed::None => self.send(op.name, op.method, url, body, None).await,
+            AuthNeed::None => Ok((self.send(op.name, op.method, url, body, None).await?, None)),
             AuthNeed::AccessToken => match access {
-                Some((header, token)) => self.send(op.name, op.method, url, body, Some((header, token))).await,
+                Some((header, token)) => Ok((self.send(op.name, op.method, url, body, Some((header, token))).await?, None)),
                 None => Err(Error::Config(format!(
                     "{} needs the access token, but the client was built without one (ClientBuilder::access_token)",
                     op.name
@@ -189,12 +204,13 @@ impl Client {
                 let ticket = self.session(sessions, Want::Current, op.name).await?;
                 let response = self.send(op.name, op.method, url, body.clone(), Some((session_header, &ticket.id))).await?;
                 if response.status().as_u16() != *expired_status || !sessions.can_login() {
-                    return Ok(response);
+                    return Ok((response, Some(ticket.id)));
                 }
                 drop(response);
                 tracing::info!(operation = op.name, "session refused as expired; logging in again and replaying the call once");
                 let renewed = self.session(sessions, Want::Renewal(ticket.generation), op.name).await?;
-                self.send(op.name, op.method, url, body, Some((session_header, &renewed.id))).await
+                let response = self.send(op.name, op.method, url, body, Some((session_header, &renewed.id))).await?;
+                Ok((response, Some(renewed.id)))
             }
         }
     }
@@ -253,7 +269,7 @@ impl Client {
             let status = response.status();
             tracing::Span::current().record("status", status.as_u16());
             if !status.is_success() {
-                return Err(self.error_from(site, response).await);
+                return Err(self.error_from(site, response, None).await);
             }
             let (bytes, truncated) = read_capped(response, MAX_LOGIN_RESPONSE).await.map_err(|e| Error::transport(LOGIN_OPERATION, e))?;
             // No body excerpts in these errors: the body holds the session id.
@@ -282,7 +298,7 @@ impl Client {
     }
 
     /// Reads at most [`MAX_ERROR_BODY`] of an error response and decodes it.
-    async fn error_from(&self, site: CallSite, response: reqwest::Response) -> Error {
+    async fn error_from(&self, site: CallSite, response: reqwest::Response, sent_secret: Option<&Secret>) -> Error {
         let status = response.status();
         let retry_after = response.headers().get(RETRY_AFTER).cloned();
         // A body that breaks off mid-read still leaves the status to report, so keep what came.
@@ -292,7 +308,7 @@ impl Client {
             Auth::None => None,
         };
         let secrets = self.secrets();
-        let secrets: Vec<&Secret> = secrets.iter().collect();
+        let secrets: Vec<&Secret> = secrets.iter().chain(sent_secret).collect();
         error::from_response(
             site,
             expired,
@@ -318,13 +334,20 @@ impl Client {
         out
     }
 
-    async fn decode<T: DeserializeOwned>(&self, operation: &'static str, format: ResponseFormat, response: reqwest::Response) -> Result<T, Error> {
+    async fn decode<T: DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        format: ResponseFormat,
+        response: reqwest::Response,
+        excerpts: bool,
+    ) -> Result<T, Error> {
         let status = response.status();
         let decode_err = |path: String, message: String, body: Option<&[u8]>| {
-            let excerpt = body.map(|b| {
-                let secrets = self.secrets();
-                super::secret::scrub(&error::excerpt(b), &secrets.iter().collect::<Vec<_>>())
-            });
+            // serde messages quote the offending value, so they are scrubbed as well.
+            let secrets = self.secrets();
+            let secrets: Vec<&Secret> = secrets.iter().collect();
+            let excerpt = body.filter(|_| excerpts).map(|b| scrub(&error::excerpt(b), &secrets));
+            let message = scrub(&error::truncate_str(&message, error::MAX_MESSAGE), &secrets);
             Error::Decode(DecodeError::new(operation, Some(status), path, message, excerpt))
         };
         if format == ResponseFormat::None {

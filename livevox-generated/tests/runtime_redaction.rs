@@ -1,0 +1,153 @@
+//! The access token, the password and the session id never appear in `Debug`, `Display` or
+//! log output: of the builder, the client, credentials, errors (even when a careless server
+//! echoes them back in error bodies) and the tracing spans and events of calls.
+
+mod runtime_support;
+
+use std::io::Write;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+
+use livevox_generated::runtime as rt;
+use runtime_support::*;
+
+/// Every secret the tests hand out or the fake server issues.
+fn assert_no_secret(what: &str, text: &str) {
+    for secret in [TOKEN, PASSWORD, "sess-", "given-session-0042"] {
+        assert!(!text.contains(secret), "{what} leaks {secret:?}:\n{text}");
+    }
+}
+
+#[tokio::test]
+async fn debug_of_builder_client_and_credentials_is_redacted() {
+    let (_fake, server) = fake_livevox().await;
+    let builder = lv_builder(&server).session_id("given-session-0042");
+    let text = format!("{builder:?}");
+    assert_no_secret("builder Debug", &text);
+    assert!(text.contains("[REDACTED]") && text.contains(USER_NAME), "still useful: {text}");
+
+    let credentials = rt::Credentials::user(CLIENT_NAME, USER_NAME, PASSWORD);
+    assert_no_secret("credentials Debug", &format!("{credentials:?}"));
+    assert_no_secret("credentials pretty Debug", &format!("{credentials:#?}"));
+
+    let client = lv_client(&server);
+    client.login().await.unwrap();
+    assert!(client.session_id().is_some());
+    let text = format!("{client:?} {:#?}", client);
+    assert_no_secret("client Debug", &text);
+    assert!(text.contains("TestLiveVox") && text.contains("session_id: Some([REDACTED])"), "{text}");
+    assert_no_secret("session id Debug", &format!("{:?}", client.session_id()));
+
+    let wrapped = LvClient(client);
+    assert_no_secret("generated client Debug", &format!("{wrapped:?}"));
+}
+
+#[tokio::test]
+async fn errors_never_show_secrets_even_when_the_server_echoes_them() {
+    let (fake, server) = fake_livevox().await;
+    fake.echo_secrets.store(true, Ordering::SeqCst);
+
+    // Login refused with the token and password echoed in the message.
+    fake.refuse_logins.store(true, Ordering::SeqCst);
+    let client = lv_client(&server);
+    let err = read_dnc(&client, "1").await.unwrap_err();
+    assert!(matches!(err, rt::Error::Unauthorized(_)));
+    assert_no_secret("login error Display", &err.to_string());
+    assert_no_secret("login error Debug", &format!("{err:?}"));
+    assert!(err.api_message().unwrap().contains("[REDACTED]"), "{:?}", err.api_message());
+
+    // A session call refused with the session id echoed.
+    fake.refuse_logins.store(false, Ordering::SeqCst);
+    fake.always_expired.store(true, Ordering::SeqCst);
+    let err = read_dnc(&client, "2").await.unwrap_err();
+    assert!(matches!(err, rt::Error::Unauthorized(_)));
+    assert_eq!(err.api_message(), Some("Session [REDACTED] is not valid"));
+    assert_no_secret("session error", &format!("{err} {err:?}"));
+
+    // A caller-supplied session, echoed back when it expires.
+    fake.always_expired.store(false, Ordering::SeqCst);
+    let relay = rt::ClientBuilder::<RelayClient>::new()
+        .base_url(server.url())
+        .allow_plain_http_for_loopback_tests()
+        .session_id("given-session-0042")
+        .build()
+        .unwrap()
+        .0;
+    let err = read_dnc(&relay, "3").await.unwrap_err();
+    assert_no_secret("relay error", &format!("{err} {err:?}"));
+}
+
+#[tokio::test]
+async fn decode_errors_scrub_the_session_from_excerpts() {
+    // A server that puts the session id into a body that then fails to decode.
+    let server = serve(|r| async move {
+        if r.path == "/session/login" {
+            return json(200, serde_json::json!({"sessionId": "sess-9-abcdef"}));
+        }
+        json(200, serde_json::json!({"id": 1, "phone": r.header("lv-session")}))
+    })
+    .await;
+    let client = lv_client(&server);
+    let err = read_dnc(&client, "1").await.unwrap_err();
+    match &err {
+        rt::Error::Decode(d) => assert!(d.body_excerpt().unwrap().contains("[REDACTED]"), "{:?}", d.body_excerpt()),
+        other => panic!("expected Decode, got {other:?}"),
+    }
+    assert_no_secret("decode error", &format!("{err} {err:?}"));
+}
+
+/// A `tracing` writer into a shared buffer.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+#[tokio::test]
+async fn call_spans_name_the_operation_and_status_and_log_no_secrets() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_ansi(false)
+        .finish();
+    // The test runtime is single-threaded, so the server and the client both log here.
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let (fake, server) = fake_livevox().await;
+    fake.echo_secrets.store(true, Ordering::SeqCst);
+    let client = lv_client(&server);
+    read_dnc(&client, "77").await.unwrap();
+    fake.expire_all();
+    read_dnc(&client, "78").await.unwrap(); // renewal
+    fake.always_expired.store(true, Ordering::SeqCst);
+    let _ = read_dnc(&client, "79").await.unwrap_err(); // an error echoing the session id
+
+    let logs = captured.text();
+    assert_no_secret("tracing output", &logs);
+    assert!(logs.contains("livevox.call"), "{logs}");
+    assert!(logs.contains("operation=\"compliance.read_dnc\""), "{logs}");
+    assert!(logs.contains("method=\"GET\""), "{logs}");
+    assert!(logs.contains("path=\"/compliance/dnc/{id}\""), "the template, not the filled path: {logs}");
+    assert!(logs.contains("status=200") && logs.contains("status=401"), "{logs}");
+    assert!(logs.contains("latency_ms="), "{logs}");
+    assert!(logs.contains("livevox.login"), "{logs}");
+    assert!(logs.contains("logging in again"), "the renewal is visible: {logs}");
+    assert!(!logs.contains("/compliance/dnc/77"), "no filled paths: {logs}");
+    assert!(!logs.contains("5551234"), "no bodies: {logs}");
+}
