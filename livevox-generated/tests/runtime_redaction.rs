@@ -151,3 +151,38 @@ async fn call_spans_name_the_operation_and_status_and_log_no_secrets() {
     assert!(!logs.contains("/compliance/dnc/77"), "no filled paths: {logs}");
     assert!(!logs.contains("5551234"), "no bodies: {logs}");
 }
+
+#[tokio::test]
+async fn a_secret_path_parameter_goes_on_the_wire_but_not_into_errors() {
+    static LOGOUT: rt::Operation = rt::Operation {
+        name: "session.logout",
+        method: rt::Method::Delete,
+        path: "/session/logout/{sessionId}",
+        auth: rt::AuthNeed::None,
+        idempotent: true,
+        body: rt::BodyKind::None,
+        response: rt::ResponseFormat::None,
+        pagination: None,
+        rate_limit: None,
+        deprecated: false,
+        agent_allowed: true,
+    };
+    // A server that echoes the path (and so the session id) in its 404.
+    let server = serve(|r| async move { json(404, serde_json::json!({"code": 404, "message": format!("no session at {}", r.path)})) }).await;
+    let client = rt::ClientBuilder::<RelayClient>::new()
+        .base_url(server.url())
+        .allow_plain_http_for_loopback_tests()
+        .session_id("given-session-0042")
+        .build()
+        .unwrap()
+        .0;
+    let mut req = rt::Request::new(&LOGOUT);
+    let id = client.session_id().unwrap();
+    req.path("sessionId", &id);
+    assert_no_secret("request Debug", &format!("{req:?}"));
+    let err = client.execute::<()>(req).await.unwrap_err();
+    assert_eq!(server.requests()[0].path, "/session/logout/given-session-0042");
+    assert!(matches!(err, rt::Error::NotFound(_)), "{err:?}");
+    assert_eq!(err.api_message(), Some("no session at /session/logout/[REDACTED]"));
+    assert_no_secret("logout error", &format!("{err} {err:?}"));
+}

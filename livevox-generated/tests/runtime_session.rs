@@ -334,6 +334,8 @@ async fn a_session_call_with_no_way_to_get_a_session_is_a_config_error() {
     assert!(matches!(err, rt::Error::Config(ref m) if m.contains("needs a session")), "{err}");
     let err = client.execute::<()>(rt::Request::new(&CHANGE_PASSWORD)).await.unwrap_err();
     assert!(matches!(err, rt::Error::Config(ref m) if m.contains("access token")), "{err}");
+    let err = client.login().await.unwrap_err();
+    assert!(matches!(err, rt::Error::Config(ref m) if m.contains("cannot log in")), "{err}");
     assert!(server.requests().is_empty());
 }
 

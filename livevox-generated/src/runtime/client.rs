@@ -385,6 +385,9 @@ impl Client {
     /// needs a session.
     pub async fn login(&self) -> Result<(), Error> {
         match &self.inner.auth {
+            Auth::LiveVox { sessions, .. } if !sessions.can_login() => Err(Error::Config(
+                "cannot log in: the client was built without credentials and an access token (or the API has no login)".into(),
+            )),
             Auth::LiveVox { sessions, .. } => self.session(sessions, Want::Fresh, LOGIN_OPERATION).await.map(|_| ()),
             Auth::None => Err(Error::Config(format!("the {} API has no login", self.inner.api.name))),
         }

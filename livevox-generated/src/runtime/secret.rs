@@ -66,6 +66,15 @@ impl<'de> serde::Deserialize<'de> for Secret {
     }
 }
 
+/// A secret as a path or query parameter (logout takes the session id in its path). The value
+/// goes on the wire; the runtime's logs and errors name only the path template, never the
+/// filled path.
+impl super::ToParam for Secret {
+    fn to_param(&self, out: &mut Vec<String>) {
+        out.push(self.expose().to_owned())
+    }
+}
+
 impl From<String> for Secret {
     fn from(s: String) -> Self {
         Secret::new(s)
@@ -91,6 +100,9 @@ mod tests {
         assert_eq!(s.expose(), "hunter22");
         let back: Secret = serde_json::from_str("\"hunter22\"").unwrap();
         assert_eq!(back, s);
+        let mut params = Vec::new();
+        super::super::ToParam::to_param(&s, &mut params);
+        assert_eq!(params, ["hunter22"]);
     }
 
     #[test]
