@@ -71,5 +71,7 @@ async fn call_spans_name_the_operation_and_status_and_log_no_secrets() {
     assert!(logs.contains("logging in again"), "the renewal is visible: {logs}");
     assert!(!logs.contains("/compliance/dnc/77"), "no filled paths: {logs}");
     assert!(!logs.contains("5551234"), "no bodies: {logs}");
+    assert!(logs.contains("error=\"unauthorized\""), "failures are logged by kind: {logs}");
+    assert!(!logs.contains("is not valid"), "not with the error body's message: {logs}");
 }
 

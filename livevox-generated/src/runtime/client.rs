@@ -148,7 +148,8 @@ impl Client {
             }
             match &result {
                 Ok(_) => tracing::debug!(status = status.map(|s| s.as_u16()), latency_ms, "call succeeded"),
-                Err(e) => tracing::debug!(status = status.map(|s| s.as_u16()), latency_ms, error = %e, "call failed"),
+                // The kind only: an error's Display can quote the response body.
+                Err(e) => tracing::debug!(status = status.map(|s| s.as_u16()), latency_ms, error = e.kind(), "call failed"),
             }
             result.map(|(_, value)| value)
         }

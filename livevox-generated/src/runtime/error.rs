@@ -190,6 +190,26 @@ impl Error {
         matches!(self, Error::Connect { .. })
     }
 
+    /// A short fixed name of the variant, for logs (which must not quote bodies).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Unauthorized(_) => "unauthorized",
+            Error::Forbidden(_) => "forbidden",
+            Error::NotFound(_) => "not_found",
+            Error::Conflict(_) => "conflict",
+            Error::RateLimited { .. } => "rate_limited",
+            Error::ClientError(_) => "client_error",
+            Error::ServerError(_) => "server_error",
+            Error::UnexpectedStatus(_) => "unexpected_status",
+            Error::Connect { .. } => "connect",
+            Error::Timeout { .. } => "timeout",
+            Error::Transport { .. } => "transport",
+            Error::Decode(_) => "decode",
+            Error::InvalidRequest { .. } => "invalid_request",
+            Error::Config(_) => "config",
+        }
+    }
+
     /// Maps a reqwest failure, with the URL stripped: a URL can hold path parameters, and some
     /// of those (logout's session id) are secrets.
     pub(crate) fn transport(operation: &'static str, err: reqwest::Error) -> Error {
@@ -723,6 +743,7 @@ mod tests {
         assert!(!mk(400, None).is_retryable());
         assert_eq!(mk(404, None).status(), Some(StatusCode::NOT_FOUND));
         assert_eq!(mk(404, None).operation(), Some("t.op"));
+        assert_eq!(mk(429, None).kind(), "rate_limited");
         assert_eq!(mk(404, None).to_string(), "not found: t.op (GET /x) returned HTTP 404 Not Found with an empty body");
     }
 }
