@@ -1,9 +1,215 @@
 //! livevox-codegen: turns the YAML spec in `spec/` into the typed client in
 //! `livevox-generated`, in fixed stages, one module each:
 //!
-//! load → validate → lower (IR) → emit → format → write
+//! ```text
+//! load      spec/*.yaml → spec::Document (+ key positions)     load.rs
+//! validate  every error at once, as file:line:col: path: msg    validate.rs
+//! lower     spec → ir::Ir (names, defaults, resolved types)     lower.rs, naming.rs
+//! emit      ir → token streams, one per output file             emit.rs
+//! format    tokens → text (syn + prettyplease)                  format.rs
+//! write     only changed files, all or nothing                  write.rs
+//! ```
+//!
+//! [`generate`] runs load to format in memory; [`codegen`] adds the write stage for a
+//! workspace (what `cargo xtask codegen` calls).
 
 pub mod diagnostics;
+pub mod emit;
+pub mod format;
+pub mod ir;
+pub mod load;
+pub mod lower;
 pub mod naming;
 pub mod spec;
 pub mod types;
+pub mod validate;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+pub use diagnostics::{Diagnostic, Diagnostics};
+pub use emit::Config;
+
+/// Why generation failed.
+#[derive(Debug)]
+pub enum Error {
+    /// The spec has errors; nothing was generated.
+    Spec(Diagnostics),
+    /// The generator itself failed (a bug, reported with what it was doing).
+    Internal(String),
+    /// Writing or reading the output failed.
+    Write(write::WriteError),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Spec(d) => d.fmt(f),
+            Error::Internal(m) => f.write_str(m),
+            Error::Write(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<Diagnostics> for Error {
+    fn from(d: Diagnostics) -> Self {
+        Error::Spec(d)
+    }
+}
+
+/// Time spent in each stage.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    pub load: Duration,
+    pub validate: Duration,
+    pub lower: Duration,
+    pub emit: Duration,
+    pub format: Duration,
+    pub write: Duration,
+}
+
+/// One generated file, relative to the generated root (`src/generated/` in the client crate).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    pub path: String,
+    pub contents: String,
+}
+
+/// The in-memory result of generation.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    pub ir: ir::Ir,
+    pub files: Vec<GeneratedFile>,
+    /// The cargo `[features]` table for the client crate.
+    pub features: String,
+    pub timings: Timings,
+}
+
+impl Generated {
+    /// All files as one text, each under a `// ===== path =====` line: what snapshot tests
+    /// compare.
+    pub fn concatenated(&self) -> String {
+        let mut out = String::new();
+        for f in &self.files {
+            out.push_str(&format!("// ===== {} =====\n", f.path));
+            out.push_str(&f.contents);
+            out.push('\n');
+        }
+        out.push_str("# ===== Cargo.toml features =====\n");
+        out.push_str(&self.features);
+        out
+    }
+}
+
+/// Runs load, validate, lower, emit and format on the given sources.
+pub fn generate(sources: Vec<load::Source>, config: &Config) -> Result<Generated, Error> {
+    let mut timings = Timings::default();
+    let t = Instant::now();
+    let loaded = load::load_sources(sources)?;
+    timings.load = t.elapsed();
+    generate_loaded(&loaded, config, timings)
+}
+
+/// Runs every stage up to format on the `*.yaml` files of a directory.
+pub fn generate_dir(dir: &Path, display_prefix: &str, config: &Config) -> Result<Generated, Error> {
+    let mut timings = Timings::default();
+    let t = Instant::now();
+    let loaded = load::load_dir(dir, display_prefix)?;
+    timings.load = t.elapsed();
+    generate_loaded(&loaded, config, timings)
+}
+
+fn generate_loaded(loaded: &load::Loaded, config: &Config, mut timings: Timings) -> Result<Generated, Error> {
+    let t = Instant::now();
+    validate::validate(loaded)?;
+    timings.validate = t.elapsed();
+
+    let t = Instant::now();
+    let ir = lower::lower(loaded)?;
+    timings.lower = t.elapsed();
+
+    let t = Instant::now();
+    let emitted = emit::emit(&ir, config).map_err(Error::Internal)?;
+    let features = emit::features_table(&ir);
+    timings.emit = t.elapsed();
+
+    let t = Instant::now();
+    let mut files = Vec::with_capacity(emitted.len());
+    for f in emitted {
+        let contents = format::format_file(&f.source, f.tokens).map_err(Error::Internal)?;
+        files.push(GeneratedFile { path: f.path, contents });
+    }
+    timings.format = t.elapsed();
+    Ok(Generated { ir, files, features, timings })
+}
+
+/// Where `codegen` reads and writes, relative to the workspace root.
+pub const SPEC_DIR: &str = "spec";
+pub const CLIENT_CRATE: &str = "livevox-generated";
+pub const GENERATED_DIR: &str = "src/generated";
+
+/// The outcome of [`codegen`].
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub report: write::WriteReport,
+    pub operations: usize,
+    pub models: usize,
+    pub enums: usize,
+    pub timings: Timings,
+}
+
+impl Summary {
+    /// The one line `cargo xtask codegen` prints.
+    pub fn line(&self, check: bool, elapsed: Duration) -> String {
+        use write::Change::*;
+        let r = &self.report;
+        let changed = r.count(Created) + r.count(Updated) + r.count(Removed);
+        let verb = if check { "stale" } else { "written" };
+        format!(
+            "codegen: {changed} file{} {verb} ({} created, {} updated, {} removed), {} unchanged; {} operations, {} models, {} enums; {:.0?}",
+            if changed == 1 { "" } else { "s" },
+            r.count(Created),
+            r.count(Updated),
+            r.count(Removed),
+            r.count(Unchanged),
+            self.operations,
+            self.models,
+            self.enums,
+            elapsed
+        )
+    }
+}
+
+/// Regenerates the client crate of the workspace at `root` from its `spec/`. With `check`,
+/// writes nothing and reports what is stale.
+pub fn codegen(root: &Path, check: bool) -> Result<Summary, Error> {
+    let generated = generate_dir(&root.join(SPEC_DIR), SPEC_DIR, &Config::default())?;
+    let crate_root = root.join(CLIENT_CRATE);
+    let manifest_path = crate_root.join("Cargo.toml");
+    let manifest = std::fs::read_to_string(&manifest_path)
+        .map_err(|error| Error::Write(write::WriteError::Io { path: manifest_path.clone(), error }))?;
+    let manifest = write::splice_features(&manifest, &generated.features)
+        .ok_or_else(|| Error::Write(write::WriteError::NoFeatureMarkers(PathBuf::from(CLIENT_CRATE).join("Cargo.toml"))))?;
+
+    let mut outputs: Vec<write::OutputFile> = generated
+        .files
+        .iter()
+        .map(|f| write::OutputFile { path: Path::new(GENERATED_DIR).join(&f.path), contents: f.contents.clone() })
+        .collect();
+    outputs.push(write::OutputFile { path: PathBuf::from("Cargo.toml"), contents: manifest });
+
+    let t = Instant::now();
+    let report = write::write_all(&crate_root, Path::new(GENERATED_DIR), &outputs, check).map_err(Error::Write)?;
+    let mut timings = generated.timings;
+    timings.write = t.elapsed();
+    Ok(Summary {
+        report,
+        operations: generated.ir.operation_count(),
+        models: generated.ir.model_count(),
+        enums: generated.ir.enum_count(),
+        timings,
+    })
+}

@@ -60,15 +60,22 @@ pub fn snake(wire: &str) -> String {
 
 /// UpperCamelCase for types and enum variants.
 pub fn camel(wire: &str) -> String {
+    let mut s = camel_unescaped(wire);
+    if is_keyword(&s) {
+        s.push('_');
+    }
+    s
+}
+
+/// UpperCamelCase without the keyword escape: for names that get a suffix (`Self` +
+/// `Request` is `SelfRequest`, not `Self_Request`).
+fn camel_unescaped(wire: &str) -> String {
     let mut s = words_only(wire).to_upper_camel_case();
     if s.is_empty() {
         s.push_str("Value");
     }
     if s.starts_with(|c: char| c.is_ascii_digit()) {
         s.insert(0, 'V');
-    }
-    if is_keyword(&s) {
-        s.push('_');
     }
     s
 }
@@ -94,12 +101,12 @@ pub fn operation_fn(op: &str) -> String {
 
 /// The operation's request builder type.
 pub fn request_type(op: &str) -> String {
-    format!("{}{REQUEST_SUFFIX}", camel(op))
+    format!("{}{REQUEST_SUFFIX}", camel_unescaped(op))
 }
 
 /// The model synthesised from an operation's inline body fields.
 pub fn body_type(op: &str) -> String {
-    format!("{}{BODY_SUFFIX}", camel(op))
+    format!("{}{BODY_SUFFIX}", camel_unescaped(op))
 }
 
 /// The category module, and its cargo feature.
@@ -109,7 +116,7 @@ pub fn category_module(category: &str) -> String {
 
 /// The client type of a category (`compliance` → `ComplianceClient`).
 pub fn category_client(category: &str) -> String {
-    format!("{}{CATEGORY_CLIENT_SUFFIX}", camel(category))
+    format!("{}{CATEGORY_CLIENT_SUFFIX}", camel_unescaped(category))
 }
 
 /// The API module (`LiveVox` → `live_vox`, unless the spec names the module).
@@ -182,6 +189,8 @@ mod tests {
         assert_eq!(setter("count"), "count");
         assert_eq!(unknown_variant(["Daily", "Unknown"]), "UnknownValue");
         assert_eq!(unknown_variant(["Daily"]), "Unknown");
+        assert_eq!(request_type("Self"), "SelfRequest");
+        assert_eq!(category_client("type"), "TypeClient");
     }
 
     #[test]
