@@ -1,9 +1,30 @@
 //! A typed async client for the LiveVox REST API.
 //!
-//! Everything under `generated/` is written by `cargo xtask codegen` from `spec/`; the runtime
-//! it calls is hand-written in [`runtime`].
+//! Everything under `src/generated/` is written by `cargo xtask codegen` from `spec/`; the
+//! runtime it calls is hand-written in [`runtime`].
+//!
+//! ```no_run
+//! use livevox_generated::{compliance::DncType, Client, Credentials, Environment};
+//!
+//! # async fn demo() -> Result<(), livevox_generated::Error> {
+//! let client = Client::builder()
+//!     .environment(Environment::Na4)
+//!     .access_token("token from LiveVox Customer Care")
+//!     .credentials(Credentials::user("CLIENTCODE", "api.user", "secret"))
+//!     .build()?;
+//! let page = client.compliance().list_dnc(DncType::Permanent).count(500).await?;
+//! println!("{} entries on the first page", page.dnc.len());
+//! # Ok(()) }
+//! ```
+//!
+//! Each category is a cargo feature (all on by default). Other APIs described in `spec/` get a
+//! module of their own next to the LiveVox one, which is re-exported at the crate root.
 
 pub mod runtime;
+
+mod generated;
+pub use generated::livevox::*;
+pub use generated::*;
 
 /// The import surface of generated code. Not a public API.
 #[doc(hidden)]
