@@ -1147,6 +1147,7 @@ fn emit_request(op: &Operation, cat: &Category) -> TokenStream {
     let fill: Vec<TokenStream> = fill.collect();
     let req_binding = if fill.is_empty() && body_send.is_empty() { quote! { req } } else { quote! { mut req } };
     let op_const = operation_const(op);
+    let paging = op.pagination.as_ref().map(|p| emit_paginated(op, p, &slots, here)).unwrap_or_default();
     let d = doc(&format!(
         "A `{}` request: set optional parameters, then `.await` it (or call [`send`]({}::send)).\n\nMade by `{}()` on [`{}`].",
         op.id, op.request_type, op.fn_name, cat.client_type
@@ -1188,6 +1189,103 @@ fn emit_request(op: &Operation, cat: &Category) -> TokenStream {
 
             fn into_future(self) -> Self::IntoFuture {
                 ::std::boxed::Box::pin(self.send())
+            }
+        }
+
+        #paging
+    }
+}
+
+/// The auto-pagination of a paginated operation: the `Paginated` impl the runtime walks with,
+/// and the `pages` and `items` streams.
+fn emit_paginated(op: &Operation, p: &Pagination, slots: &[Slot], here: &str) -> TokenStream {
+    let rq = format_ident!("{}", op.request_type);
+    let page = output_type(op, here);
+    let item = type_tokens(&p.item_ty, here);
+    let slot_of = |role: ParamRole| op.params().zip(slots).find(|(param, _)| param.role == role).map(|(param, s)| (param, s));
+    let (Some((offset_param, offset_slot)), Some((_, count_slot))) = (slot_of(ParamRole::PageOffset), slot_of(ParamRole::PageCount))
+    else {
+        // Validation guarantees both parameters; without them there is nothing to walk.
+        return TokenStream::new();
+    };
+    let (offset, count) = (&offset_slot.field, &count_slot.field);
+    let offset_ty = type_tokens(&offset_param.ty, here);
+    let items = format_ident!("{}", p.items_rust_name);
+    let (count_items, into_items) = if p.items_required {
+        (quote! { page.#items.len() }, quote! { page.#items })
+    } else {
+        (quote! { page.#items.as_ref().map_or(0, ::std::vec::Vec::len) }, quote! { page.#items.unwrap_or_default() })
+    };
+    let next_link = match &p.next {
+        Some((name, true)) => {
+            let n = format_ident!("{}", name);
+            quote! { ::std::option::Option::Some(page.#n.as_str()) }
+        }
+        Some((name, false)) => {
+            let n = format_ident!("{}", name);
+            quote! { page.#n.as_deref() }
+        }
+        None => quote! {
+            let _ = page;
+            ::std::option::Option::None
+        },
+    };
+    let cap = p.max_count.map(|c| format!(" (at most {c})")).unwrap_or_default();
+    let pages_doc = doc(&format!(
+        "Every page from this request's offset on, walking `{}` by `{}`{cap} until the last page. One request at a time; dropping the stream stops the walk.",
+        p.offset_param, p.count_param
+    ));
+    let items_doc = doc(&format!(
+        "Every item (`{}` of each page) from this request's offset on. At most one page is held in memory; dropping the stream stops the walk.",
+        p.items_field
+    ));
+    quote! {
+        impl __rt::Paginated for #rq {
+            type Page = #page;
+            type Item = #item;
+
+            fn operation() -> &'static __rt::Operation {
+                &Self::OPERATION
+            }
+
+            fn offset(&self) -> i64 {
+                i64::from(self.#offset)
+            }
+
+            fn count(&self) -> i64 {
+                i64::from(self.#count)
+            }
+
+            fn set_offset(&mut self, offset: i64) {
+                self.#offset = <#offset_ty as ::std::convert::TryFrom<i64>>::try_from(offset).unwrap_or(<#offset_ty>::MAX);
+            }
+
+            fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
+                ::std::boxed::Box::pin(self.send())
+            }
+
+            fn item_count(page: &Self::Page) -> usize {
+                #count_items
+            }
+
+            fn next_link(page: &Self::Page) -> ::std::option::Option<&str> {
+                #next_link
+            }
+
+            fn into_items(page: Self::Page) -> ::std::vec::Vec<Self::Item> {
+                #into_items
+            }
+        }
+
+        impl #rq {
+            #pages_doc
+            pub fn pages(self) -> __rt::Pages<Self> {
+                __rt::Pages::new(self)
+            }
+
+            #items_doc
+            pub fn items(self) -> __rt::Items<Self> {
+                __rt::Items::new(self)
             }
         }
     }

@@ -328,7 +328,12 @@ pub struct Pagination {
     pub items_rust_name: String,
     /// The item type.
     pub item_ty: Type,
+    /// Whether the response model declares the items field required (else it is an `Option`).
+    pub items_required: bool,
     pub next_field: String,
+    /// The next-link field of the response model: its Rust name and whether it is required;
+    /// `None` when the model has no such field.
+    pub next: Option<(String, bool)>,
     pub max_count: Option<u32>,
     pub end: PageEnd,
 }

@@ -393,7 +393,12 @@ fn lower_category(ctx: &mut Ctx<'_>, cat: &CategoryDoc, default_auth: AuthNeed) 
                     return None;
                 }
             };
-            let items = ctx.types.get(&model_name).and_then(|n| n.model).and_then(|m| m.fields.get(&p.items)).cloned();
+            let model_def = ctx.types.get(&model_name).and_then(|n| n.model);
+            let items = model_def.and_then(|m| m.fields.get(&p.items)).cloned();
+            let next_field = p.next.clone().unwrap_or_else(|| "next".into());
+            let next = model_def
+                .and_then(|m| m.fields.get(&next_field))
+                .map(|f| (naming::field(&next_field, f.rust_name.as_deref()), f.required));
             let Some(items_def) = items else {
                 ctx.error(&format!("{base}.pagination.items"), format!("`{model_name}` has no field `{}`", p.items));
                 return None;
@@ -411,7 +416,9 @@ fn lower_category(ctx: &mut Ctx<'_>, cat: &CategoryDoc, default_auth: AuthNeed) 
                 items_rust_name: naming::field(&p.items, items_def.rust_name.as_deref()),
                 items_field: p.items.clone(),
                 item_ty,
-                next_field: p.next.clone().unwrap_or_else(|| "next".into()),
+                items_required: items_def.required,
+                next_field,
+                next,
                 max_count: p.max_count,
                 end: match p.end.as_str() {
                     "short_page" => PageEnd::ShortPage,

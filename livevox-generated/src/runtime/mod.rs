@@ -7,6 +7,7 @@ pub mod wire;
 
 mod client;
 mod error;
+mod paginate;
 mod request;
 mod secret;
 mod session;
@@ -18,6 +19,7 @@ pub use client::{
 };
 pub use describe::*;
 pub use error::{ApiError, DecodeError, Error, MAX_ERROR_BODY, MAX_EXCERPT, MAX_MESSAGE};
+pub use paginate::{Items, Pages, Paginated};
 pub use request::Request;
 pub use secret::Secret;
 pub use time::{Date, DateTime, TimeOfDay, TimeRangeError, MILLIS_PER_DAY};

@@ -309,6 +309,47 @@ impl ::std::future::IntoFuture for ListDncRequest {
         ::std::boxed::Box::pin(self.send())
     }
 }
+impl __rt::Paginated for ListDncRequest {
+    type Page = ListDncResponse;
+    type Item = DncEntry;
+    fn operation() -> &'static __rt::Operation {
+        &Self::OPERATION
+    }
+    fn offset(&self) -> i64 {
+        i64::from(self.offset)
+    }
+    fn count(&self) -> i64 {
+        i64::from(self.count)
+    }
+    fn set_offset(&mut self, offset: i64) {
+        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
+            .unwrap_or(<i32>::MAX);
+    }
+    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
+        ::std::boxed::Box::pin(self.send())
+    }
+    fn item_count(page: &Self::Page) -> usize {
+        page.dnc.len()
+    }
+    fn next_link(page: &Self::Page) -> ::std::option::Option<&str> {
+        page.next.as_deref()
+    }
+    fn into_items(page: Self::Page) -> ::std::vec::Vec<Self::Item> {
+        page.dnc
+    }
+}
+impl ListDncRequest {
+    /// Every page from this request's offset on, walking `offset` by `count` (at most 1000) until the
+    /// last page. One request at a time; dropping the stream stops the walk.
+    pub fn pages(self) -> __rt::Pages<Self> {
+        __rt::Pages::new(self)
+    }
+    /// Every item (`dnc` of each page) from this request's offset on. At most one page is held in
+    /// memory; dropping the stream stops the walk.
+    pub fn items(self) -> __rt::Items<Self> {
+        __rt::Items::new(self)
+    }
+}
 /// A `compliance.get_dnc_list_info` request: set optional parameters, then `.await` it (or call
 /// [`send`](GetDncListInfoRequest::send)).
 ///
@@ -562,6 +603,47 @@ impl ::std::future::IntoFuture for SearchDncRequest {
     type IntoFuture = __rt::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
+    }
+}
+impl __rt::Paginated for SearchDncRequest {
+    type Page = ListDncResponse;
+    type Item = DncEntry;
+    fn operation() -> &'static __rt::Operation {
+        &Self::OPERATION
+    }
+    fn offset(&self) -> i64 {
+        i64::from(self.offset)
+    }
+    fn count(&self) -> i64 {
+        i64::from(self.count)
+    }
+    fn set_offset(&mut self, offset: i64) {
+        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
+            .unwrap_or(<i32>::MAX);
+    }
+    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
+        ::std::boxed::Box::pin(self.send())
+    }
+    fn item_count(page: &Self::Page) -> usize {
+        page.dnc.len()
+    }
+    fn next_link(page: &Self::Page) -> ::std::option::Option<&str> {
+        page.next.as_deref()
+    }
+    fn into_items(page: Self::Page) -> ::std::vec::Vec<Self::Item> {
+        page.dnc
+    }
+}
+impl SearchDncRequest {
+    /// Every page from this request's offset on, walking `offset` by `count` (at most 1000) until the
+    /// last page. One request at a time; dropping the stream stops the walk.
+    pub fn pages(self) -> __rt::Pages<Self> {
+        __rt::Pages::new(self)
+    }
+    /// Every item (`dnc` of each page) from this request's offset on. At most one page is held in
+    /// memory; dropping the stream stops the walk.
+    pub fn items(self) -> __rt::Items<Self> {
+        __rt::Items::new(self)
     }
 }
 /// One entry of the DNC list, as listing and searching return it.
