@@ -1080,6 +1080,11 @@ impl Validator {
                 self.err(doc, &format!("{path}.default"), "a path parameter is always sent, so it has no server default");
             }
         }
+        let paging: Vec<(&str, &str)> = op
+            .pagination
+            .as_ref()
+            .map(|p| vec![(p.offset.as_deref().unwrap_or("offset"), "offset"), (p.count.as_deref().unwrap_or("count"), "count")])
+            .unwrap_or_default();
         for (name, p) in &op.query {
             let path = at(&format!("query.{name}"));
             let ty = self.param(doc, &path, name, p, types, "query parameter", &mut args);
@@ -1096,10 +1101,17 @@ impl Validator {
                     );
                 }
                 if let Some(d) = &p.default {
-                    if p.required {
-                        self.err(doc, &format!("{path}.default"), "`default` documents what the server uses when the parameter is left out, but a required parameter is never left out");
+                    let dpath = format!("{path}.default");
+                    if let Some(role) = paging.iter().find(|(n, _)| n == name).map(|(_, r)| *r) {
+                        // A paging parameter's default is the value the generated setter starts from.
+                        let least = if role == "count" { 1 } else { 0 };
+                        if d.as_i64().is_none_or(|n| n < least) {
+                            self.err(doc, &dpath, format!("the default of the pagination {role} parameter is an integer of at least {least}, not {d}"));
+                        }
+                    } else if p.required {
+                        self.err(doc, &dpath, "`default` documents what the server uses when the parameter is left out, but a required parameter is never left out");
                     } else {
-                        self.example_value(doc, &format!("{path}.default"), d, &t, types, true);
+                        self.example_value(doc, &dpath, d, &t, types, true);
                     }
                 }
             }
