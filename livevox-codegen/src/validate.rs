@@ -360,6 +360,7 @@ impl Validator {
                 .filter_map(|(_, name)| by_name.get(name.as_str()).copied())
                 .collect();
             let types = self.type_table(Some(&a.api.api), &members);
+            self.required_cycles(&types);
             self.api(*a, &members, &types);
             for &(doc, cat) in &members {
                 self.category(doc, cat, &types, Some(*a));
@@ -370,6 +371,7 @@ impl Validator {
         for &(doc, cat) in &cats {
             if !owned(doc, cat) {
                 let types = self.type_table(None, &[(doc, cat)]);
+                self.required_cycles(&types);
                 self.category(doc, cat, &types, None);
             }
         }
@@ -407,6 +409,68 @@ impl Validator {
             }
         }
         types
+    }
+
+    /// A cycle of required fields that hold models directly (not in an array or map) has no
+    /// finite JSON value: decoding could never succeed and callers could never build one.
+    /// Reported once per cycle, at the field leaving the cycle's alphabetically first model.
+    fn required_cycles(&mut self, types: &Types<'_>) {
+        let edges = |model: &ModelDef| -> Vec<(String, String)> {
+            model
+                .fields
+                .iter()
+                .filter(|(_, f)| f.required)
+                .filter_map(|(wire, f)| match parse_type(&f.ty) {
+                    Ok(TypeExpr::Named(n)) if types.model(&n).is_some() => Some((wire.clone(), n)),
+                    _ => None,
+                })
+                .collect()
+        };
+        for (&start, entry) in &types.defs {
+            let Def::Model(model) = entry.def else { continue };
+            for (field, target) in edges(model) {
+                // Breadth-first from the field's model back to `start`, remembering the way.
+                let mut parent: HashMap<String, String> = HashMap::new();
+                let mut queue = std::collections::VecDeque::from([target.clone()]);
+                let mut found = target == start;
+                while let Some(current) = queue.pop_front().filter(|_| !found) {
+                    for (_, next) in types.model(&current).map(edges).unwrap_or_default() {
+                        if next == start {
+                            parent.insert(next, current);
+                            found = true;
+                            break;
+                        }
+                        if next != target && !parent.contains_key(&next) {
+                            parent.insert(next.clone(), current.clone());
+                            queue.push_back(next);
+                        }
+                    }
+                }
+                if !found {
+                    continue;
+                }
+                // The way back, from `start` to `target`, then turned around.
+                let mut way = vec![start.to_string()];
+                let mut at = start.to_string();
+                while at != target || way.len() == 1 {
+                    let Some(prev) = parent.get(&at) else { break };
+                    way.push(prev.clone());
+                    at = prev.clone();
+                }
+                way.push(start.to_string());
+                way.reverse();
+                if way.iter().any(|m| m.as_str() < start) {
+                    continue;
+                }
+                let path = format!("{}.fields.{field}", entry.path);
+                let cycle = way.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(" → ");
+                self.err(
+                    entry.doc,
+                    &path,
+                    format!("required field `{field}` of `{start}` leads back to `{start}` ({cycle}), so no finite value has it; make a field on the way optional or a list"),
+                );
+            }
+        }
     }
 
     // -----------------------------------------------------------------------------------------
@@ -1245,6 +1309,11 @@ impl Validator {
             }
             (None, None) => {}
         }
+        if !body.required && body.ty.is_none() {
+            // Only a named model can be left out; inline fields and an empty body always go out
+            // (as `{}` when nothing is set), so `required: false` would promise what is not done.
+            self.err(doc, &format!("{path}.required"), "`required: false` applies to a body `type`; inline `fields` and an empty body are always sent");
+        }
     }
 
     /// Checks the response; returns its format and (resolved) type.
@@ -1810,6 +1879,25 @@ operations:
                 "spec/t.yaml:6:1: category: category `shop` is not listed in the `categories` of any API; add it to the `categories` of API `Test` (line 4)",
             ]
         );
+    }
+
+    #[test]
+    fn required_model_cycles_are_reported_once() {
+        let cat = CATEGORY.replace("      color: { type: Color }", "      color: { type: Color }\n      page: { type: Page, required: true }").replace(
+            "      next: { type: string }",
+            "      next: { type: string }\n      first: { type: Item, required: true }",
+        );
+        // (The example, which now lacks the new fields, is reported too.)
+        let cycles: Vec<String> = check(API, &cat).into_iter().filter(|e| e.contains("leads back")).collect();
+        assert_eq!(
+            cycles,
+            ["spec/t.yaml:17:7: models.Item.fields.page: required field `page` of `Item` leads back to `Item` (`Item` → `Page` → `Item`), so no finite value has it; make a field on the way optional or a list"]
+        );
+        let cat = CATEGORY.replace("      color: { type: Color }", "      color: { type: Color }\n      parent: { type: Item, required: true }");
+        assert!(check(API, &cat).iter().any(|e| e.contains("(`Item` → `Item`)")));
+        // Through a list or an optional field, recursion is fine.
+        let cat = CATEGORY.replace("      color: { type: Color }", "      color: { type: Color }\n      parent: { type: Item }\n      children: { type: array<Item> }");
+        assert_eq!(check(API, &cat), Vec::<String>::new());
     }
 
     #[test]
