@@ -12,6 +12,8 @@
 use crate::__rt as __rt;
 #[cfg(feature = "session")]
 pub mod session;
+#[cfg(feature = "account")]
+pub mod account;
 #[cfg(feature = "compliance")]
 pub mod compliance;
 /// The static description of this API that the runtime works from.
@@ -134,6 +136,15 @@ impl Client {
     #[cfg(feature = "session")]
     pub fn session(&self) -> session::SessionClient {
         session::SessionClient::new(self.inner.clone())
+    }
+    /// Accounts: business accounts kept in LiveVox's Account editor, each with a name, addresses,
+    /// phones, custom and secure fields, notes, a type and a classification, and links to any number of
+    /// contacts (the people LiveVox dials, see the contact category).
+    ///
+    /// Operations under `/account`.
+    #[cfg(feature = "account")]
+    pub fn account(&self) -> account::AccountClient {
+        account::AccountClient::new(self.inner.clone())
     }
     /// Compliance: the client's legacy Do-Not-Call list.
     ///
