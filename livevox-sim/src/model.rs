@@ -1,0 +1,261 @@
+//! The spec as the simulator uses it: the IR that `livevox-codegen` lowers `spec/` into (the
+//! same one the client is generated from), turned into a route table, a type table, and the
+//! roles the session operations play.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use livevox_codegen::ir::{Auth, AuthNeed, Enum, Ir, Method, Model, Operation, ResponseFormat, Type};
+use livevox_codegen::load::{self, Source};
+
+use crate::SimError;
+
+include!(concat!(env!("OUT_DIR"), "/embedded_spec.rs"));
+
+/// One segment of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Seg {
+    Lit(String),
+    Param(String),
+}
+
+/// One operation and how to recognise its requests.
+#[derive(Debug, Clone)]
+pub(crate) struct Route {
+    pub op: Operation,
+    segments: Vec<Seg>,
+}
+
+/// The login operation and the session operations around it, by the roles they play.
+#[derive(Debug, Clone)]
+pub(crate) struct SessionRoles {
+    /// Route index of the login operation.
+    pub login: usize,
+    pub access_header: String,
+    pub session_header: String,
+    pub session_id_field: String,
+    /// `GET <category>/<x>/{id}` with no body in the login's category: session validation.
+    pub validate: Option<usize>,
+    /// `DELETE <category>/<x>/{id}` in the login's category: logout.
+    pub logout: Option<usize>,
+}
+
+/// Everything the simulator knows about the API.
+#[derive(Debug)]
+pub(crate) struct SimSpec {
+    pub ir: Ir,
+    pub routes: Vec<Route>,
+    models: HashMap<(String, String), Model>,
+    enums: HashMap<(String, String), Enum>,
+    pub session: Option<SessionRoles>,
+}
+
+/// The embedded spec, loaded once per process: every simulator started from it shares it.
+pub(crate) fn embedded() -> Result<Arc<SimSpec>, SimError> {
+    static SPEC: OnceLock<Result<Arc<SimSpec>, String>> = OnceLock::new();
+    SPEC.get_or_init(|| {
+        let sources = EMBEDDED_SPEC.iter().map(|(path, text)| Source { display_path: (*path).to_string(), text: (*text).to_string() }).collect();
+        from_loaded(load::load_sources(sources).map_err(|d| d.to_string())).map(Arc::new)
+    })
+    .clone()
+    .map_err(SimError::Spec)
+}
+
+/// A spec read from a directory of `*.yaml` files.
+pub(crate) fn from_dir(dir: &Path) -> Result<Arc<SimSpec>, SimError> {
+    from_loaded(load::load_dir(dir, &dir.display().to_string()).map_err(|d| d.to_string())).map(Arc::new).map_err(SimError::Spec)
+}
+
+fn from_loaded(loaded: Result<load::Loaded, String>) -> Result<SimSpec, String> {
+    let loaded = loaded?;
+    livevox_codegen::validate::validate(&loaded).map_err(|d| d.to_string())?;
+    let ir = livevox_codegen::lower::lower(&loaded).map_err(|d| d.to_string())?;
+    Ok(SimSpec::new(ir))
+}
+
+impl SimSpec {
+    pub(crate) fn new(ir: Ir) -> SimSpec {
+        let mut routes = Vec::new();
+        let mut models = HashMap::new();
+        let mut enums = HashMap::new();
+        let mut session = None;
+        for api in &ir.apis {
+            for cat in &api.categories {
+                for m in &cat.models {
+                    models.insert((cat.module.clone(), m.rust_name.clone()), m.clone());
+                }
+                for e in &cat.enums {
+                    enums.insert((cat.module.clone(), e.rust_name.clone()), e.clone());
+                }
+            }
+            let first = routes.len();
+            for cat in &api.categories {
+                for op in &cat.operations {
+                    routes.push(Route { segments: template(&op.path), op: op.clone() });
+                }
+            }
+            if session.is_some() {
+                continue;
+            }
+            if let Auth::LiveVox { session_header, login: Some(login), .. } = &api.auth {
+                let Some(index) = routes[first..].iter().position(|r| r.op.path == login.path && r.op.method == Method::Post) else {
+                    continue;
+                };
+                let login_index = first + index;
+                let category = routes[login_index].op.id.split('.').next().unwrap_or_default().to_string();
+                // The session operations are recognised by shape rather than by name, so a spec
+                // that renames them keeps their behaviour: one path parameter, no body, in the
+                // login's category, answering without a session.
+                let find = |method: Method| {
+                    routes[first..]
+                        .iter()
+                        .position(|r| {
+                            r.op.method == method
+                                && r.op.auth == AuthNeed::None
+                                && r.op.path_params.len() == 1
+                                && r.op.body.is_none()
+                                && r.op.response.format == ResponseFormat::None
+                                && r.op.id.split('.').next() == Some(category.as_str())
+                        })
+                        .map(|i| first + i)
+                };
+                session = Some(SessionRoles {
+                    login: login_index,
+                    access_header: login.access_header.clone(),
+                    session_header: session_header.clone(),
+                    session_id_field: login.session_id_field.clone(),
+                    validate: find(Method::Get),
+                    logout: find(Method::Delete),
+                });
+            }
+        }
+        SimSpec { ir, routes, models, enums, session }
+    }
+
+    pub(crate) fn model(&self, module: &str, rust_name: &str) -> Option<&Model> {
+        self.models.get(&(module.to_string(), rust_name.to_string()))
+    }
+
+    pub(crate) fn enum_def(&self, module: &str, rust_name: &str) -> Option<&Enum> {
+        self.enums.get(&(module.to_string(), rust_name.to_string()))
+    }
+
+    /// The model a type names, if it is a model.
+    pub(crate) fn model_of(&self, ty: &Type) -> Option<&Model> {
+        match ty {
+            Type::Model(r) => self.model(&r.module, &r.rust_name),
+            _ => None,
+        }
+    }
+
+    /// Finds the operation for a request: `Ok((route, path params))`, or the status to answer
+    /// (404 unknown path, 405 known path with another method, with the methods it has).
+    pub(crate) fn find(&self, method: &str, segments: &[String]) -> Result<(usize, Vec<(String, String)>), RouteMiss> {
+        match self.find_exact(method, segments) {
+            Err(RouteMiss::NotFound) if segments.len() > 2 && is_version(&segments[1]) => {
+                // `/{category}/v5.0/{resource}`: LiveVox serves the versioned paths too.
+                let mut rest = segments.to_vec();
+                rest.remove(1);
+                self.find_exact(method, &rest)
+            }
+            other => other,
+        }
+    }
+
+    fn find_exact(&self, method: &str, segments: &[String]) -> Result<(usize, Vec<(String, String)>), RouteMiss> {
+        let mut best: Option<(Vec<u8>, usize, Vec<(String, String)>)> = None;
+        let mut allowed: Vec<&'static str> = Vec::new();
+        for (i, route) in self.routes.iter().enumerate() {
+            let Some((rank, params)) = route.matches(segments) else { continue };
+            if route.op.method.as_str() != method {
+                if !allowed.contains(&route.op.method.as_str()) {
+                    allowed.push(route.op.method.as_str());
+                }
+                continue;
+            }
+            // Literal segments beat placeholders: `/dnc/info` wins over `/dnc/{id}`.
+            if best.as_ref().is_none_or(|(b, _, _)| rank > *b) {
+                best = Some((rank, i, params));
+            }
+        }
+        match best {
+            Some((_, i, params)) => Ok((i, params)),
+            None if allowed.is_empty() => Err(RouteMiss::NotFound),
+            None => Err(RouteMiss::WrongMethod(allowed)),
+        }
+    }
+}
+
+/// Why no operation matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum RouteMiss {
+    NotFound,
+    WrongMethod(Vec<&'static str>),
+}
+
+impl Route {
+    fn matches(&self, segments: &[String]) -> Option<(Vec<u8>, Vec<(String, String)>)> {
+        if segments.len() != self.segments.len() {
+            return None;
+        }
+        let mut rank = Vec::with_capacity(segments.len());
+        let mut params = Vec::new();
+        for (seg, value) in self.segments.iter().zip(segments) {
+            match seg {
+                Seg::Lit(l) if l == value => rank.push(1),
+                Seg::Lit(_) => return None,
+                Seg::Param(name) => {
+                    rank.push(0);
+                    params.push((name.clone(), value.clone()));
+                }
+            }
+        }
+        Some((rank, params))
+    }
+}
+
+fn template(path: &str) -> Vec<Seg> {
+    path.split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(name) => Seg::Param(name.to_string()),
+            None => Seg::Lit(s.to_string()),
+        })
+        .collect()
+}
+
+/// `v5`, `v5.0`, `v17.0`: a LiveVox API version segment.
+fn is_version(segment: &str) -> bool {
+    let Some(rest) = segment.strip_prefix('v') else { return false };
+    !rest.is_empty() && rest.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) && rest.split('.').count() <= 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions() {
+        assert!(is_version("v5.0") && is_version("v6") && is_version("v17.0"));
+        assert!(!is_version("v") && !is_version("dnc") && !is_version("v5.") && !is_version("v1.2.3"));
+    }
+
+    #[test]
+    fn embedded_spec_routes_literal_before_placeholder() {
+        let spec = embedded().expect("the embedded spec loads");
+        let seg = |p: &str| p.split('/').filter(|s| !s.is_empty()).map(str::to_string).collect::<Vec<_>>();
+        let (i, params) = spec.find("GET", &seg("/compliance/dnc/info")).expect("info matches");
+        assert_eq!(spec.routes[i].op.id, "compliance.get_dnc_list_info");
+        assert!(params.is_empty());
+        let (i, params) = spec.find("GET", &seg("/compliance/v5.0/dnc/42")).expect("versioned read matches");
+        assert_eq!(spec.routes[i].op.id, "compliance.read_dnc");
+        assert_eq!(params, vec![("id".to_string(), "42".to_string())]);
+        assert_eq!(spec.find("GET", &seg("/nowhere")).unwrap_err(), RouteMiss::NotFound);
+        assert!(matches!(spec.find("PATCH", &seg("/compliance/dnc/42")), Err(RouteMiss::WrongMethod(_))));
+        let roles = spec.session.as_ref().expect("LiveVox has a login");
+        assert_eq!(spec.routes[roles.login].op.id, "session.login");
+        assert_eq!(roles.validate.map(|i| spec.routes[i].op.id.as_str()), Some("session.validate"));
+        assert_eq!(roles.logout.map(|i| spec.routes[i].op.id.as_str()), Some("session.logout"));
+    }
+}

@@ -1,0 +1,757 @@
+//! The HTTP side: one hyper connection task per client connection, and one handler that finds
+//! the operation a request calls, checks it against the spec, applies LiveVox's rules and
+//! answers. Nothing here trusts the request: every problem becomes a 4xx, never a panic.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
+use http_body_util::BodyExt;
+use hyper::body::{Body, Frame, Incoming, SizeHint};
+use livevox_codegen::ir::{AuthNeed, Body as OpBody, ErrorFormat, Example, ParamRole, ResponseFormat, Type};
+use serde_json::{Map, Value};
+use tokio::sync::Notify;
+
+use crate::check::{check_json, check_text};
+use crate::faults::FaultState;
+use crate::model::{RouteMiss, SimSpec};
+use crate::state::State;
+use crate::{synth, LoggedRequest};
+
+/// Largest request body read; a larger one is refused with 413.
+const MAX_REQUEST_BODY: usize = 16 * 1024 * 1024;
+
+/// What every connection task shares.
+pub(crate) struct Shared {
+    pub spec: Arc<SimSpec>,
+    pub state: Mutex<State>,
+    pub faults: Arc<FaultState>,
+    pub idle: Duration,
+    /// Seeded collections, by the wire name of their item model.
+    pub seeded: HashMap<String, Vec<Value>>,
+    /// Rate limits set by the builder, by operation id; they replace the spec's.
+    pub rate_limits: HashMap<String, (u32, Duration)>,
+    pub base_url: String,
+}
+
+impl Shared {
+    pub(crate) fn state(&self) -> MutexGuard<'_, State> {
+        // A panic elsewhere while holding the lock leaves data that is still consistent enough
+        // for a test server; keep serving.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The response body: all at once, or cut short on purpose (fault injection).
+pub(crate) enum SimBody {
+    Full(Option<Bytes>),
+    /// Sends `first`, then fails, having announced `full_len` bytes: the connection is closed
+    /// mid-body.
+    Truncated { first: Option<Bytes>, full_len: u64 },
+}
+
+impl Body for SimBody {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
+        let this = self.get_mut();
+        match this {
+            SimBody::Full(b) => Poll::Ready(b.take().map(|b| Ok(Frame::data(b)))),
+            SimBody::Truncated { first, .. } => match first.take() {
+                Some(b) => Poll::Ready(Some(Ok(Frame::data(b)))),
+                None => Poll::Ready(Some(Err(std::io::Error::other("body truncated by fault injection")))),
+            },
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        matches!(self, SimBody::Full(None))
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self {
+            SimBody::Full(b) => SizeHint::with_exact(b.as_ref().map_or(0, |b| b.len() as u64)),
+            SimBody::Truncated { full_len, .. } => SizeHint::with_exact(*full_len),
+        }
+    }
+}
+
+/// An answer before it becomes a hyper response.
+struct Answer {
+    status: u16,
+    content_type: Option<&'static str>,
+    body: Option<Bytes>,
+    headers: Vec<(&'static str, String)>,
+}
+
+impl Answer {
+    fn empty(status: u16) -> Answer {
+        Answer { status, content_type: None, body: None, headers: Vec::new() }
+    }
+
+    fn json(status: u16, v: &Value) -> Answer {
+        Answer { status, content_type: Some("application/json"), body: Some(Bytes::from(v.to_string())), headers: Vec::new() }
+    }
+}
+
+/// An error the handler answers: status and what was wrong.
+struct Reject {
+    status: u16,
+    message: String,
+    headers: Vec<(&'static str, String)>,
+}
+
+fn reject(status: u16, message: impl Into<String>) -> Reject {
+    Reject { status, message: message.into(), headers: Vec::new() }
+}
+
+/// Serves one accepted connection until it closes, the simulator stops, or a fault drops it.
+pub(crate) async fn serve_connection(shared: Arc<Shared>, stream: tokio::net::TcpStream) {
+    let kill = Arc::new(Notify::new());
+    let k = kill.clone();
+    let service = hyper::service::service_fn(move |req| handle(shared.clone(), req, k.clone()));
+    let conn = hyper::server::conn::http1::Builder::new().serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+    tokio::select! {
+        _ = conn => {}
+        // Dropping the connection future closes the socket with no answer.
+        _ = kill.notified() => {}
+    }
+}
+
+async fn handle(shared: Arc<Shared>, req: Request<Incoming>, kill: Arc<Notify>) -> Result<Response<SimBody>, Infallible> {
+    let (parts, body) = req.into_parts();
+    let method = parts.method.as_str().to_string();
+    let path = parts.uri.path().to_string();
+    let query = parts.uri.query().map(str::to_string);
+    let body = match http_body_util::Limited::new(body, MAX_REQUEST_BODY).collect().await {
+        Ok(b) => Ok(b.to_bytes()),
+        Err(_) => Err(()),
+    };
+    let mut entry = LoggedRequest {
+        method: method.clone(),
+        path: path.clone(),
+        query: query.clone(),
+        operation: None,
+        status: 0,
+        headers: parts
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect(),
+        body: body.as_ref().map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default(),
+        fault: None,
+    };
+
+    let faults = &shared.faults;
+    let delay = faults.delay();
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    if faults.take_drop() {
+        entry.fault = Some("dropped connection");
+        shared.state().log.push(entry);
+        kill.notify_one();
+        // The connection task drops this future with the connection.
+        return std::future::pending().await;
+    }
+
+    let answer = if let Some(status) = faults.take_failure() {
+        entry.fault = Some("injected failure");
+        error_answer(&shared, reject(status, format!("injected failure: the simulator answers {status} on purpose")))
+    } else {
+        match body {
+            Err(()) => error_answer(&shared, reject(413, format!("the request body is larger than {MAX_REQUEST_BODY} bytes"))),
+            Ok(body) => {
+                let (op, answer) = process(&shared, &method, &path, query.as_deref(), &parts.headers, &body);
+                entry.operation = op;
+                match answer {
+                    Ok(a) => a,
+                    Err(r) => error_answer(&shared, r),
+                }
+            }
+        }
+    };
+
+    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    entry.status = status.as_u16();
+    let mut body = SimBody::Full(answer.body.clone());
+    if let Some(bytes) = answer.body.as_ref().filter(|b| !b.is_empty()) {
+        if faults.take_truncate() {
+            entry.fault = Some("truncated body");
+            body = SimBody::Truncated { first: Some(bytes.slice(..bytes.len() / 2)), full_len: bytes.len() as u64 };
+        } else if faults.take_malformed() {
+            entry.fault = Some("malformed body");
+            body = SimBody::Full(Some(Bytes::from_static(b"{\"malformed\": [1, 2,, <not json")));
+        }
+    }
+    shared.state().log.push(entry);
+
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    if let Some(ct) = answer.content_type {
+        headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static(ct));
+    }
+    for (name, value) in answer.headers {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            headers.insert(name, v);
+        }
+    }
+    Ok(response)
+}
+
+/// An error body in the API's format: JSON `{"code": .., "message": ..}`, or XML while the
+/// `xml_errors` fault is on.
+fn error_answer(shared: &Shared, r: Reject) -> Answer {
+    let format = shared.spec.ir.apis.first().map(|a| a.errors.clone()).unwrap_or_default();
+    let mut answer = error_body(&format, shared.faults.xml(), r.status, &r.message);
+    answer.headers.extend(r.headers);
+    answer
+}
+
+fn error_body(format: &ErrorFormat, xml: bool, status: u16, message: &str) -> Answer {
+    if xml {
+        let (element, code, msg) = format.xml.clone().unwrap_or(("ErrorResponse".into(), "code".into(), "message".into()));
+        let text = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><{element} {code}=\"{status}\" {msg}=\"{}\"/>", xml_escape(message));
+        return Answer { status, content_type: Some("application/xml"), body: Some(Bytes::from(text)), headers: Vec::new() };
+    }
+    let (code, msg) = format.json.clone().unwrap_or(("code".into(), "message".into()));
+    let mut m = Map::new();
+    m.insert(code, Value::from(status));
+    m.insert(msg, Value::String(message.to_string()));
+    Answer::json(status, &Value::Object(m))
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Splits a path into percent-decoded segments.
+fn segments(path: &str) -> Result<Vec<String>, Reject> {
+    path.split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            percent_decode(s).ok_or_else(|| reject(400, format!("the path segment {s:?} is not valid percent-encoded UTF-8")))
+        })
+        .collect()
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3)?;
+            let hex = std::str::from_utf8(hex).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Who is calling, once authorised.
+struct Caller {
+    /// What rate limits count against: the LiveVox client (its client code), or the operation
+    /// alone for calls without a session.
+    key: String,
+}
+
+/// Checks and answers one request: the operation it called (for the log) and the answer.
+fn process(
+    shared: &Shared,
+    method: &str,
+    path: &str,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> (Option<String>, Result<Answer, Reject>) {
+    let spec = &shared.spec;
+    let segs = match segments(path) {
+        Ok(s) => s,
+        Err(r) => return (None, Err(r)),
+    };
+    let (index, path_params) = match spec.find(method, &segs) {
+        Ok(found) => found,
+        Err(RouteMiss::NotFound) => return (None, Err(reject(404, format!("no operation in the spec has the path {path}")))),
+        Err(RouteMiss::WrongMethod(allowed)) => {
+            let mut r = reject(405, format!("{path} does not take {method}; it takes {}", allowed.join(", ")));
+            r.headers.push(("allow", allowed.join(", ")));
+            return (None, Err(r));
+        }
+    };
+    let op_id = spec.routes[index].op.id.clone();
+    (Some(op_id), answer_operation(shared, index, &path_params, query, headers, body))
+}
+
+fn answer_operation(
+    shared: &Shared,
+    index: usize,
+    path_params: &[(String, String)],
+    query: Option<&str>,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<Answer, Reject> {
+    let spec = &shared.spec;
+    let op = &spec.routes[index].op;
+    let roles = spec.session.as_ref();
+
+    // Headers a JSON API needs.
+    if let Some(accept) = header(headers, "accept") {
+        let wanted = match op.response.format {
+            ResponseFormat::Text => "text/plain",
+            _ => "application/json",
+        };
+        let (family, _) = wanted.split_once('/').unwrap_or((wanted, ""));
+        let ok = accept.split(',').map(|a| a.split(';').next().unwrap_or("").trim().to_ascii_lowercase()).any(|a| {
+            a == wanted || a == "*/*" || a == format!("{family}/*") || (wanted == "application/json" && a.ends_with("+json"))
+        });
+        if !ok {
+            return Err(reject(400, format!("the `Accept` header is {accept:?}, which does not accept {wanted}, the type this operation answers")));
+        }
+    }
+    let has_body = !body.iter().all(u8::is_ascii_whitespace);
+    if has_body {
+        let ct = header(headers, "content-type").unwrap_or("");
+        let media = ct.split(';').next().unwrap_or("").trim();
+        if !media.eq_ignore_ascii_case("application/json") {
+            return Err(reject(
+                400,
+                if ct.is_empty() {
+                    "the request has a body but no `Content-Type`; it must be application/json".to_string()
+                } else {
+                    format!("the `Content-Type` is {ct:?}; a body must be application/json")
+                },
+            ));
+        }
+    }
+
+    // Authorization.
+    let now = Instant::now();
+    let caller = match op.auth {
+        AuthNeed::None => Caller { key: op.id.clone() },
+        AuthNeed::AccessToken => {
+            let Some(roles) = roles else { return Err(reject(401, "this API has no login, so no access token is valid")) };
+            let token = header(headers, &roles.access_header);
+            let known = token.and_then(|t| shared.state().tokens.iter().position(|x| x == t));
+            if known.is_none() {
+                return Err(reject(
+                    401,
+                    match token {
+                        None => format!("Authorization error: the `{}` header (the API access token) is missing", roles.access_header),
+                        Some(_) => format!("Authorization error: the `{}` header holds an unknown access token", roles.access_header),
+                    },
+                ));
+            }
+            Caller { key: op.id.clone() }
+        }
+        AuthNeed::Session => {
+            let Some(roles) = roles else { return Err(reject(401, "this API has no login, so it cannot check a session")) };
+            let Some(id) = header(headers, &roles.session_header) else {
+                return Err(reject(401, format!("the `{}` header (the session id) is missing", roles.session_header)));
+            };
+            let mut state = shared.state();
+            let Some(session) = state.touch(id, shared.idle, now) else {
+                return Err(reject(401, "the session is invalid or has expired; log in again"));
+            };
+            let user = &state.users[session.user].user;
+            if user.agent && !op.agent_allowed {
+                return Err(reject(403, format!("agent sessions may not call {} ({} {})", op.id, op.method.as_str(), op.path)));
+            }
+            Caller { key: user.client_name.clone() }
+        }
+    };
+
+    // Path parameters.
+    for (name, value) in path_params {
+        if let Some(p) = op.path_params.iter().find(|p| &p.wire_name == name) {
+            check_text(spec, &p.ty, value, &format!("path parameter `{name}`")).map_err(|m| reject(400, m))?;
+        }
+    }
+
+    // Query parameters: known, well typed, required ones present.
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.unwrap_or("").as_bytes()).into_owned().collect();
+    for (name, value) in &pairs {
+        let Some(p) = op.query.iter().find(|p| &p.wire_name == name) else {
+            let known: Vec<&str> = op.query.iter().map(|p| p.wire_name.as_str()).collect();
+            return Err(reject(
+                400,
+                if known.is_empty() {
+                    format!("query parameter `{name}` is not in the spec; {} takes none", op.id)
+                } else {
+                    format!("query parameter `{name}` is not in the spec for {} (it takes {})", op.id, known.join(", "))
+                },
+            ));
+        };
+        check_text(spec, &p.ty, value, &format!("query parameter `{name}`")).map_err(|m| reject(400, m))?;
+        if !matches!(p.ty, Type::Array(_)) && pairs.iter().filter(|(n, _)| n == name).count() > 1 {
+            return Err(reject(400, format!("query parameter `{name}` is given more than once")));
+        }
+    }
+    for p in &op.query {
+        if p.required && !pairs.iter().any(|(n, _)| *n == p.wire_name) {
+            return Err(reject(400, format!("query parameter `{}` is required", p.wire_name)));
+        }
+    }
+
+    // The body.
+    let json_body = match &op.body {
+        None if has_body => return Err(reject(400, format!("{} takes no body, but the request has one", op.id))),
+        None => None,
+        Some(b) => {
+            let (ty, required) = match b {
+                OpBody::Empty => (None, false),
+                OpBody::Model { ty, required, .. } => (Some(Type::Model(ty.clone())), *required),
+            };
+            if !has_body {
+                if required {
+                    let name = ty.as_ref().map(|t| t.spec_name()).unwrap_or_default();
+                    return Err(reject(400, format!("the body is required: a `{name}` JSON object")));
+                }
+                None
+            } else {
+                let v: Value = serde_json::from_slice(body).map_err(|e| reject(400, format!("the body is not JSON: {e}")))?;
+                match &ty {
+                    Some(t) => check_json(spec, t, &v, "body").map_err(|m| reject(400, m))?,
+                    None if !v.is_object() => return Err(reject(400, "the body must be a JSON object (`{}`)")),
+                    None => {}
+                }
+                Some(v)
+            }
+        }
+    };
+
+    // Paging parameters in range.
+    let mut page = None;
+    if let Some(pg) = &op.pagination {
+        let get = |role: ParamRole| {
+            op.query
+                .iter()
+                .find(|p| p.role == role)
+                .and_then(|p| pairs.iter().find(|(n, _)| *n == p.wire_name))
+                .and_then(|(_, v)| v.parse::<i64>().ok())
+        };
+        let offset = get(ParamRole::PageOffset).unwrap_or(0);
+        let count = get(ParamRole::PageCount);
+        if offset < 0 {
+            return Err(reject(400, format!("query parameter `{}` is {offset}; it counts from 0", pg.offset_param)));
+        }
+        if count.is_some_and(|c| c < 1) {
+            return Err(reject(400, format!("query parameter `{}` must be at least 1", pg.count_param)));
+        }
+        // Above the cap, the page is clamped to it, as LiveVox's hard cap of 1000 does.
+        let cap = pg.max_count.map(i64::from);
+        let count = match (count, cap) {
+            (Some(c), Some(cap)) => c.min(cap),
+            (Some(c), None) => c,
+            (None, Some(cap)) => cap,
+            (None, None) => 100,
+        };
+        page = Some((offset as usize, count as usize));
+    }
+
+    // Rate limits: the builder's override, else the spec's. (`max_in_flight` is not enforced:
+    // the simulator answers each call at once, so calls never overlap inside it.)
+    let limit = shared
+        .rate_limits
+        .get(&op.id)
+        .copied()
+        .or_else(|| op.rate_limit.map(|r| (r.calls, Duration::from_secs(u64::from(r.per_seconds)))));
+    if let Some((calls, per)) = limit {
+        if let Err(retry_after) = shared.state().admit(&op.id, &caller.key, calls, per, now) {
+            let mut r = reject(
+                429,
+                format!("rate limit: {} allows {calls} calls in any {} seconds; retry in {retry_after} s", op.id, per.as_secs()),
+            );
+            r.headers.push(("retry-after", retry_after.to_string()));
+            return Err(r);
+        }
+    }
+
+    // The answer: LiveVox's session semantics, a seeded collection, or the spec's examples.
+    if let Some(roles) = roles {
+        if index == roles.login {
+            return login(shared, headers, json_body.as_ref(), now);
+        }
+        let session_param = || path_params.first().map(|(_, v)| v.as_str()).unwrap_or("");
+        if Some(index) == roles.validate {
+            let live = shared.state().lookup(session_param(), shared.idle, now).is_some();
+            return if live { Ok(Answer::empty(op.response.status)) } else { Err(reject(404, "the session is invalid or has expired")) };
+        }
+        if Some(index) == roles.logout {
+            let ended = shared.state().end(session_param());
+            return if ended { Ok(Answer::empty(op.response.status)) } else { Err(reject(404, "no such session (already logged out or expired)")) };
+        }
+        if op.auth == AuthNeed::AccessToken {
+            if let Some(answer) = change_password(shared, op.response.status, json_body.as_ref())? {
+                return Ok(answer);
+            }
+        }
+    }
+    if let (Some(pg), Some((offset, count))) = (&op.pagination, page) {
+        if let Some(collection) = item_model(&pg.item_ty).and_then(|m| shared.seeded.get(&m)) {
+            return Ok(seeded_page(shared, op, collection, offset, count, &pairs, json_body.as_ref()));
+        }
+    }
+    Ok(from_examples(shared, op, path_params, &pairs, json_body.as_ref()))
+}
+
+fn item_model(ty: &Type) -> Option<String> {
+    match ty {
+        Type::Model(r) => Some(r.wire_name.clone()),
+        _ => None,
+    }
+}
+
+fn str_field<'a>(body: Option<&'a Value>, name: &str) -> Option<&'a str> {
+    body.and_then(|b| b.get(name)).and_then(Value::as_str)
+}
+
+/// The `agent` flag of a login body: a boolean, or the string form LiveVox's example sends.
+fn agent_flag(body: Option<&Value>) -> bool {
+    match body.and_then(|b| b.get("agent")) {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => s == "true",
+        _ => false,
+    }
+}
+
+fn login(shared: &Shared, headers: &HeaderMap, body: Option<&Value>, now: Instant) -> Result<Answer, Reject> {
+    let spec = &shared.spec;
+    let Some(roles) = spec.session.as_ref() else { return Err(reject(404, "no login")) };
+    let op = &spec.routes[roles.login].op;
+    let mut state = shared.state();
+    let token = header(headers, &roles.access_header).and_then(|t| state.tokens.iter().position(|x| x == t));
+    let Some(token) = token else { return Err(reject(401, "Authorization error: unknown access token")) };
+    let user = state.find_user(
+        str_field(body, "clientName").unwrap_or(""),
+        str_field(body, "userName").unwrap_or(""),
+        str_field(body, "password").unwrap_or(""),
+        agent_flag(body),
+    );
+    let Some(user) = user else {
+        return Err(reject(401, "Authorization error: unknown client, user name or password (or the wrong agent flag)"));
+    };
+    let id = state.login(user, token, shared.idle, now);
+    let record = &state.users[user];
+    let mut answer = match &record.template {
+        Some(t) => t.clone(),
+        None => op.response.ty.as_ref().map(|t| synth::value(spec, t, "", 0, 0)).unwrap_or(Value::Object(Map::new())),
+    };
+    if let Value::Object(m) = &mut answer {
+        m.insert(roles.session_id_field.clone(), Value::String(id));
+        if m.contains_key("clientId") || record.template.is_none() {
+            m.insert("clientId".into(), Value::from(record.user.client_id));
+        }
+        if m.contains_key("userId") || record.template.is_none() {
+            m.insert("userId".into(), Value::from(record.user.user_id));
+        }
+    }
+    Ok(Answer::json(op.response.status, &answer))
+}
+
+/// An access-token call other than login whose body holds credentials and a `newPassword`:
+/// LiveVox's password change. `None` when the body is not of that shape.
+fn change_password(shared: &Shared, status: u16, body: Option<&Value>) -> Result<Option<Answer>, Reject> {
+    let Some(new_password) = str_field(body, "newPassword") else { return Ok(None) };
+    let mut state = shared.state();
+    let user = state.find_user(
+        str_field(body, "clientName").unwrap_or(""),
+        str_field(body, "userName").unwrap_or(""),
+        str_field(body, "password").unwrap_or(""),
+        agent_flag(body),
+    );
+    let Some(user) = user else {
+        return Err(reject(401, "Authorization error: unknown client, user name or current password"));
+    };
+    state.users[user].user.password = new_password.to_string();
+    // Every session of the user ends with the password.
+    state.end_all_of(user);
+    Ok(Some(Answer::empty(status)))
+}
+
+/// Whether a query value (text) equals a JSON value of an example or an item.
+fn text_matches(text: &str, v: &Value) -> bool {
+    match v {
+        Value::String(s) => s == text,
+        Value::Number(n) => match (text.parse::<f64>(), n.as_f64()) {
+            (Ok(a), Some(b)) => a == b,
+            _ => false,
+        },
+        Value::Bool(b) => text == if *b { "true" } else { "false" },
+        _ => false,
+    }
+}
+
+/// One page of a seeded collection: filtered by the query parameters and body fields that
+/// share a wire name with a field of the items, then `offset..offset + count`.
+fn seeded_page(
+    shared: &Shared,
+    op: &livevox_codegen::ir::Operation,
+    collection: &[Value],
+    offset: usize,
+    count: usize,
+    pairs: &[(String, String)],
+    body: Option<&Value>,
+) -> Answer {
+    let spec = &shared.spec;
+    let Some(pg) = &op.pagination else { return Answer::empty(500) };
+    let item_fields: Vec<String> =
+        spec.model_of(&pg.item_ty).map(|m| m.fields.iter().map(|f| f.wire_name.clone()).collect()).unwrap_or_default();
+    let query_filters: Vec<&(String, String)> = pairs
+        .iter()
+        .filter(|(n, _)| item_fields.contains(n) && op.query.iter().any(|p| &p.wire_name == n && p.role == ParamRole::Normal))
+        .collect();
+    let body_filters: Vec<(&String, &Value)> = match body {
+        Some(Value::Object(m)) => m.iter().filter(|(k, v)| item_fields.contains(k) && !v.is_null()).collect(),
+        _ => Vec::new(),
+    };
+    let matches = |item: &Value| {
+        query_filters.iter().all(|(n, v)| item.get(n).is_some_and(|x| text_matches(v, x)))
+            && body_filters.iter().all(|(k, v)| item.get(*k) == Some(*v))
+    };
+    let filtered: Vec<&Value> = collection.iter().filter(|i| matches(i)).collect();
+    let end = offset.saturating_add(count).min(filtered.len());
+    let items: Vec<Value> = filtered.get(offset.min(filtered.len())..end).unwrap_or(&[]).iter().map(|v| (*v).clone()).collect();
+    let more = end < filtered.len();
+
+    let mut out = match op.response.ty.as_ref().and_then(|t| spec.model_of(t)) {
+        // Required fields only (depth 2 leaves optional ones out); items and next are set below.
+        Some(model) => synth::model_value(spec, model, 0, 2),
+        None => Value::Object(Map::new()),
+    };
+    if let Value::Object(m) = &mut out {
+        m.insert(pg.items_field.clone(), Value::Array(items));
+        m.remove(&pg.next_field);
+        if more && pg.next.is_some() {
+            let mut ser = url::form_urlencoded::Serializer::new(String::new());
+            for (n, v) in pairs {
+                if *n == pg.offset_param {
+                    ser.append_pair(n, &end.to_string());
+                } else if *n == pg.count_param {
+                    ser.append_pair(n, &count.to_string());
+                } else {
+                    ser.append_pair(n, v);
+                }
+            }
+            if !pairs.iter().any(|(n, _)| *n == pg.offset_param) {
+                ser.append_pair(&pg.offset_param, &end.to_string());
+            }
+            m.insert(pg.next_field.clone(), Value::String(format!("{}{}?{}", shared.base_url, op.path, ser.finish())));
+        }
+    }
+    Answer::json(op.response.status, &out)
+}
+
+/// How well an example's request matches this one: `(every value it gives matches, how many
+/// do)`.
+fn example_match(e: &Example, path_params: &[(String, String)], pairs: &[(String, String)], body: Option<&Value>) -> (bool, usize) {
+    let mut all = true;
+    let mut score = 0;
+    for (name, v) in &e.path {
+        let ok = path_params.iter().any(|(n, x)| n == name && text_matches(x, v));
+        all &= ok;
+        score += usize::from(ok);
+    }
+    for (name, v) in &e.query {
+        let given: Vec<&str> = pairs.iter().filter(|(n, _)| n == name).map(|(_, x)| x.as_str()).collect();
+        let ok = match v {
+            Value::Array(items) => given.len() == items.len() && given.iter().zip(items).all(|(g, i)| text_matches(g, i)),
+            v => given.len() == 1 && text_matches(given[0], v),
+        };
+        all &= ok;
+        score += usize::from(ok);
+    }
+    if let Some(b) = &e.body {
+        let ok = body == Some(b);
+        all &= ok;
+        score += usize::from(ok);
+    }
+    (all, score)
+}
+
+/// The answer from the spec's examples: the first whose request matches this one in every
+/// value it gives (an error example too: it shows what that request gets), else the
+/// successful example that matches best (the first on a tie), else a synthesized answer.
+fn from_examples(
+    shared: &Shared,
+    op: &livevox_codegen::ir::Operation,
+    path_params: &[(String, String)],
+    pairs: &[(String, String)],
+    body: Option<&Value>,
+) -> Answer {
+    let spec = &shared.spec;
+    let scored: Vec<(&Example, (bool, usize))> = op.examples.iter().map(|e| (e, example_match(e, path_params, pairs, body))).collect();
+    let chosen = scored.iter().find(|(_, (all, _))| *all).map(|(e, _)| *e).or_else(|| {
+        let mut best: Option<(&Example, usize)> = None;
+        for (e, (_, score)) in &scored {
+            if (200..300).contains(&e.status) && best.is_none_or(|(_, b)| *score > b) {
+                best = Some((e, *score));
+            }
+        }
+        best.map(|(e, _)| e)
+    });
+    let synthesized = || match (op.response.format, &op.response.ty) {
+        (ResponseFormat::Json, Some(t)) => Answer::json(op.response.status, &synth::value(spec, t, "", 0, 0)),
+        (ResponseFormat::Json, None) => Answer::json(op.response.status, &Value::Object(Map::new())),
+        (ResponseFormat::Text, _) => Answer {
+            status: op.response.status,
+            content_type: Some("text/plain; charset=utf-8"),
+            body: Some(Bytes::from_static(b"text")),
+            headers: Vec::new(),
+        },
+        (ResponseFormat::None, _) => Answer::empty(op.response.status),
+    };
+    let Some(e) = chosen else { return synthesized() };
+    let success = (200..300).contains(&e.status);
+    match (&e.response, success) {
+        (Some(Value::String(s)), true) if op.response.format == ResponseFormat::Text => Answer {
+            status: e.status,
+            content_type: Some("text/plain; charset=utf-8"),
+            body: Some(Bytes::from(s.clone())),
+            headers: Vec::new(),
+        },
+        (Some(v), _) => Answer::json(e.status, v),
+        (None, true) if op.response.format == ResponseFormat::None => Answer::empty(e.status),
+        (None, true) => Answer { status: e.status, ..synthesized() },
+        (None, false) => {
+            let format = spec.ir.apis.first().map(|a| a.errors.clone()).unwrap_or_default();
+            error_body(&format, shared.faults.xml(), e.status, &format!("{} (the spec example `{}`)", op.id, e.name))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_decoding_refuses_bad_input() {
+        assert_eq!(percent_decode("sess%2F1").as_deref(), Some("sess/1"));
+        assert_eq!(percent_decode("a%2"), None);
+        assert_eq!(percent_decode("%zz"), None);
+        assert_eq!(percent_decode("%ff"), None);
+    }
+
+    #[test]
+    fn text_matches_numbers_by_value() {
+        assert!(text_matches("2", &serde_json::json!(2)));
+        assert!(text_matches("2.0", &serde_json::json!(2)));
+        assert!(text_matches("true", &serde_json::json!(true)));
+        assert!(!text_matches("x", &serde_json::json!(null)));
+    }
+}
