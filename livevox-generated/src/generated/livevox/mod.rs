@@ -14,6 +14,8 @@ use crate::__rt as __rt;
 pub mod session;
 #[cfg(feature = "account")]
 pub mod account;
+#[cfg(feature = "campaign")]
+pub mod campaign;
 #[cfg(feature = "compliance")]
 pub mod compliance;
 /// The static description of this API that the runtime works from.
@@ -145,6 +147,14 @@ impl Client {
     #[cfg(feature = "account")]
     pub fn account(&self) -> account::AccountClient {
         account::AccountClient::new(self.inner.clone())
+    }
+    /// Campaigns: files of records (accounts and their phones) that LiveVox builds and then dials on a
+    /// service.
+    ///
+    /// Operations under `/campaign`.
+    #[cfg(feature = "campaign")]
+    pub fn campaign(&self) -> campaign::CampaignClient {
+        campaign::CampaignClient::new(self.inner.clone())
     }
     /// Compliance: the client's legacy Do-Not-Call list.
     ///
