@@ -15,6 +15,7 @@
 
 pub mod diagnostics;
 pub mod emit;
+pub mod emit_e2e;
 pub mod format;
 pub mod ir;
 pub mod load;
@@ -200,9 +201,13 @@ pub fn codegen(root: &Path, check: bool) -> Result<Summary, Error> {
         .map(|f| write::OutputFile { path: Path::new(GENERATED_DIR).join(&f.path), contents: f.contents.clone() })
         .collect();
     outputs.push(write::OutputFile { path: PathBuf::from("Cargo.toml"), contents: manifest });
+    // The end-to-end test of every operation (tests/tests/every_operation.rs), made before
+    // anything is written so an emitter failure leaves everything as it was.
+    let e2e = emit_e2e::every_operation(&generated.ir).map_err(Error::Internal)?;
 
     let t = Instant::now();
-    let report = write::write_all(&crate_root, Path::new(GENERATED_DIR), &outputs, check).map_err(Error::Write)?;
+    let mut report = write::write_all(&crate_root, Path::new(GENERATED_DIR), &outputs, check).map_err(Error::Write)?;
+    report.files.extend(emit_e2e::write_test(root, &e2e, check).map_err(Error::Write)?.files);
     let mut timings = generated.timings;
     timings.write = t.elapsed();
     Ok(Summary {

@@ -20,6 +20,9 @@ enum Seg {
     Param(String),
 }
 
+/// Path parameters by name, as a request gave them (percent-decoded).
+pub(crate) type PathParams = Vec<(String, String)>;
+
 /// One operation and how to recognise its requests.
 #[derive(Debug, Clone)]
 pub(crate) struct Route {
@@ -151,7 +154,7 @@ impl SimSpec {
 
     /// Finds the operation for a request: `Ok((route, path params))`, or the status to answer
     /// (404 unknown path, 405 known path with another method, with the methods it has).
-    pub(crate) fn find(&self, method: &str, segments: &[String]) -> Result<(usize, Vec<(String, String)>), RouteMiss> {
+    pub(crate) fn find(&self, method: &str, segments: &[String]) -> Result<(usize, PathParams), RouteMiss> {
         match self.find_exact(method, segments) {
             Err(RouteMiss::NotFound) if segments.len() > 2 && is_version(&segments[1]) => {
                 // `/{category}/v5.0/{resource}`: LiveVox serves the versioned paths too.
@@ -163,8 +166,8 @@ impl SimSpec {
         }
     }
 
-    fn find_exact(&self, method: &str, segments: &[String]) -> Result<(usize, Vec<(String, String)>), RouteMiss> {
-        let mut best: Option<(Vec<u8>, usize, Vec<(String, String)>)> = None;
+    fn find_exact(&self, method: &str, segments: &[String]) -> Result<(usize, PathParams), RouteMiss> {
+        let mut best: Option<(Vec<u8>, usize, PathParams)> = None;
         let mut allowed: Vec<&'static str> = Vec::new();
         for (i, route) in self.routes.iter().enumerate() {
             let Some((rank, params)) = route.matches(segments) else { continue };
@@ -195,7 +198,7 @@ pub(crate) enum RouteMiss {
 }
 
 impl Route {
-    fn matches(&self, segments: &[String]) -> Option<(Vec<u8>, Vec<(String, String)>)> {
+    fn matches(&self, segments: &[String]) -> Option<(Vec<u8>, PathParams)> {
         if segments.len() != self.segments.len() {
             return None;
         }

@@ -1,0 +1,402 @@
+//! The end-to-end test of every operation: `tests/tests/every_operation.rs`, one
+//! `#[tokio::test]` per operation of the IR. Each test starts the simulator (`livevox-sim`),
+//! calls the operation through the generated client with the values of the operation's first
+//! successful example, and checks the typed answer against that example's response.
+//!
+//! Because the file is generated from the IR, an operation added to `spec/` gets its test on
+//! the next `cargo xtask codegen`, and the staleness check fails until it has one.
+//!
+//! What each test does:
+//! - arguments come from the chosen example, decoded with serde into the parameter's Rust type:
+//!   path parameters, required query parameters, the body (a model, or required inline fields),
+//!   then setters for the optional query parameters, paging parameters and optional inline body
+//!   fields the example gives; values the example leaves out are made up from the type;
+//! - with a successful example that has a body, the answer must equal that body decoded into
+//!   the output type; without one it must decode; an operation whose examples are all errors
+//!   must fail with the example's status;
+//! - an operation without examples is called with made-up values and its (synthesized) answer
+//!   must decode.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::{json, Map, Value};
+
+use crate::ir::*;
+use crate::types::Prim;
+use crate::write::{Change, WriteError, WriteReport};
+
+/// Where the test goes, relative to the workspace root.
+pub const E2E_TEST_PATH: &str = "tests/tests/every_operation.rs";
+
+/// Models by (category module, Rust name).
+type Models<'a> = BTreeMap<(String, String), &'a Model>;
+
+/// Emits and formats the test file for the IR.
+pub fn every_operation(ir: &Ir) -> Result<String, String> {
+    let models: Models<'_> = ir
+        .apis
+        .iter()
+        .flat_map(|a| &a.categories)
+        .flat_map(|c| c.models.iter().map(move |m| ((c.module.clone(), m.rust_name.clone()), m)))
+        .collect();
+    let many_apis = ir.apis.len() > 1;
+    let mut items = Vec::new();
+    for api in &ir.apis {
+        items.push(api_helpers(api));
+        for cat in &api.categories {
+            for op in &cat.operations {
+                items.push(operation_test(api, cat, op, &models, many_apis));
+            }
+        }
+    }
+    let doc = [
+        " One test per operation of `spec/`: each starts the simulator (`livevox-sim`), calls the",
+        " operation through the generated client with the values of its first successful example,",
+        " and checks the typed answer against that example's response (or, without one, that it",
+        " decodes). Generated from the spec, so a new operation gets its test on the next",
+        " `cargo xtask codegen`; `every_operation_coverage.rs` checks that none is missing.",
+    ];
+    let tokens = quote! {
+        #(#![doc = #doc])*
+        #![allow(non_snake_case)]
+
+        /// Decodes a value of the spec (an example's, or one made up from the type) into the
+        /// Rust type the client takes or returns.
+        fn decode<T: ::serde::de::DeserializeOwned>(what: &str, json: &str) -> T {
+            match ::serde_json::from_str(json) {
+                ::std::result::Result::Ok(v) => v,
+                ::std::result::Result::Err(e) => panic!("{what}: {json} does not decode into its Rust type: {e}"),
+            }
+        }
+
+        /// The answer of a call that must succeed, or a panic that says why it did not.
+        fn ok<T>(operation: &str, result: ::std::result::Result<T, ::livevox_generated::Error>) -> T {
+            match result {
+                ::std::result::Result::Ok(v) => v,
+                ::std::result::Result::Err(e) => panic!("{operation} failed against the simulator: {e}"),
+            }
+        }
+
+        #(#items)*
+    };
+    let sources: Vec<String> = {
+        let mut s: Vec<String> = ir.apis.iter().map(|a| a.source_file.clone()).collect();
+        s.extend(ir.apis.iter().flat_map(|a| &a.categories).map(|c| c.source_file.clone()));
+        s.sort();
+        s.dedup();
+        s
+    };
+    crate::format::format_file(&sources.join(", "), tokens)
+}
+
+fn start_fn(api: &Api) -> proc_macro2::Ident {
+    format_ident!("start_{}", api.module)
+}
+
+fn client_path(api: &Api) -> TokenStream {
+    let m = format_ident!("{}", api.module);
+    quote! { ::livevox_generated::#m::Client }
+}
+
+fn logs_in(api: &Api) -> bool {
+    matches!(api.auth, Auth::LiveVox { login: Some(_), .. })
+}
+
+/// `start_<api>()`: a simulator and a client of the API logged in as its first user, after
+/// every configured user has logged in once (so the session ids the spec's examples name, which
+/// the simulator gives the example users, are live).
+fn api_helpers(api: &Api) -> TokenStream {
+    let start = start_fn(api);
+    let client = client_path(api);
+    let client_for = format_ident!("client_{}", api.module);
+    if !logs_in(api) {
+        return quote! {
+            async fn #start() -> (::livevox_sim::RunningSimulator, #client) {
+                let sim = ::livevox_sim::Simulator::builder().start().await.expect("the simulator starts");
+                let client = #client::builder()
+                    .base_url(sim.base_url())
+                    .allow_plain_http_for_loopback_tests()
+                    .build()
+                    .expect("a client of the simulator builds");
+                (sim, client)
+            }
+        };
+    }
+    quote! {
+        fn #client_for(sim: &::livevox_sim::RunningSimulator, user: &::livevox_sim::SimUser) -> #client {
+            let credentials = if user.agent {
+                ::livevox_generated::runtime::Credentials::agent(user.client_name.as_str(), user.user_name.as_str(), user.password.as_str())
+            } else {
+                ::livevox_generated::runtime::Credentials::user(user.client_name.as_str(), user.user_name.as_str(), user.password.as_str())
+            };
+            #client::builder()
+                .base_url(sim.base_url())
+                .allow_plain_http_for_loopback_tests()
+                .access_token(sim.access_token())
+                .credentials(credentials)
+                .build()
+                .expect("a client of the simulator builds")
+        }
+
+        async fn #start() -> (::livevox_sim::RunningSimulator, #client) {
+            let sim = ::livevox_sim::Simulator::builder().start().await.expect("the simulator starts");
+            for user in sim.users() {
+                if let ::std::result::Result::Err(e) = #client_for(&sim, &user).runtime().login().await {
+                    panic!("{} cannot log in to the simulator: {e}", user.user_name);
+                }
+            }
+            let client = #client_for(&sim, &sim.user());
+            (sim, client)
+        }
+    }
+}
+
+/// The Rust type of a spec type, by absolute path from the test crate.
+fn rust_type(ty: &Type, api: &Api) -> TokenStream {
+    match ty {
+        Type::Prim(p) => match p {
+            Prim::String => quote! { ::std::string::String },
+            Prim::Bool => quote! { bool },
+            Prim::Int32 => quote! { i32 },
+            Prim::Int64 => quote! { i64 },
+            Prim::Float64 => quote! { f64 },
+            Prim::DateTime => quote! { ::livevox_generated::runtime::DateTime },
+            Prim::Date => quote! { ::livevox_generated::runtime::Date },
+            Prim::Time => quote! { ::livevox_generated::runtime::TimeOfDay },
+            Prim::Json => quote! { ::serde_json::Value },
+        },
+        Type::Secret => quote! { ::livevox_generated::runtime::Secret },
+        Type::Array(t) => {
+            let t = rust_type(t, api);
+            quote! { ::std::vec::Vec<#t> }
+        }
+        Type::Map(t) => {
+            let t = rust_type(t, api);
+            quote! { ::std::collections::BTreeMap<::std::string::String, #t> }
+        }
+        Type::Model(r) | Type::Enum(r) => {
+            let a = format_ident!("{}", api.module);
+            let m = format_ident!("{}", r.module);
+            let n = format_ident!("{}", r.rust_name);
+            quote! { ::livevox_generated::#a::#m::#n }
+        }
+    }
+}
+
+/// A value of a type for an argument the example does not give: required fields only, enums
+/// with their first value.
+fn made_up(ty: &Type, models: &Models<'_>, enums: &BTreeMap<(String, String), &Enum>, depth: usize) -> Value {
+    if depth > 16 {
+        return Value::Null;
+    }
+    match ty {
+        Type::Prim(p) => match p {
+            Prim::String => json!("x"),
+            Prim::Bool => json!(true),
+            Prim::Int32 | Prim::Int64 => json!(1),
+            Prim::Float64 => json!(1.5),
+            Prim::DateTime => json!(1_700_000_000_000_i64),
+            Prim::Date => json!(1_699_920_000_000_i64),
+            Prim::Time => json!(3_600_000),
+            Prim::Json => json!({}),
+        },
+        Type::Secret => json!("secret"),
+        Type::Array(_) => json!([]),
+        Type::Map(_) => json!({}),
+        Type::Enum(r) => match enums.get(&(r.module.clone(), r.rust_name.clone())).and_then(|e| e.variants.first()) {
+            Some(v) => match &v.wire {
+                crate::spec::WireValue::Str(s) => json!(s),
+                crate::spec::WireValue::Int(i) => json!(i),
+            },
+            None => json!("UNKNOWN"),
+        },
+        Type::Model(r) => {
+            let mut out = Map::new();
+            if let Some(m) = models.get(&(r.module.clone(), r.rust_name.clone())) {
+                for f in m.fields.iter().filter(|f| f.required) {
+                    out.insert(f.wire_name.clone(), made_up(&f.ty, models, enums, depth + 1));
+                }
+            }
+            Value::Object(out)
+        }
+    }
+}
+
+/// A query example value for a list parameter may be a single value (validate allows it).
+fn shaped(ty: &Type, v: &Value) -> Value {
+    match (ty, v) {
+        (Type::Array(_), Value::Array(_)) => v.clone(),
+        (Type::Array(_), other) => Value::Array(vec![other.clone()]),
+        _ => v.clone(),
+    }
+}
+
+/// `decode::<T>("what", "json")`.
+fn decoded(ty: &TokenStream, what: &str, v: &Value) -> TokenStream {
+    let what = Literal::string(what);
+    let json = Literal::string(&v.to_string());
+    quote! { decode::<#ty>(#what, #json) }
+}
+
+fn operation_test(api: &Api, cat: &Category, op: &Operation, models: &Models<'_>, many_apis: bool) -> TokenStream {
+    let enums: BTreeMap<(String, String), &Enum> = api
+        .categories
+        .iter()
+        .flat_map(|c| c.enums.iter().map(move |e| ((c.module.clone(), e.rust_name.clone()), e)))
+        .collect();
+    let name = if many_apis {
+        format_ident!("{}__{}__{}", api.module, cat.module, op.fn_name)
+    } else {
+        format_ident!("{}__{}", cat.module, op.fn_name)
+    };
+    let example = op.examples.iter().find(|e| (200..300).contains(&e.status)).or_else(|| op.examples.first());
+    let lookup = |list: Option<&Vec<(String, Value)>>, wire: &str| -> Option<Value> {
+        list.and_then(|l| l.iter().find(|(n, _)| n == wire).map(|(_, v)| v.clone())).filter(|v| !v.is_null())
+    };
+    let id = &op.id;
+    let mut deprecated = op.deprecated.is_some();
+
+    // Positional arguments, then setters, in the order the generated method takes them.
+    let mut args = Vec::new();
+    let mut setters = Vec::new();
+    for p in &op.path_params {
+        let v = lookup(example.map(|e| &e.path), &p.wire_name).unwrap_or_else(|| made_up(&p.ty, models, &enums, 0));
+        args.push(decoded(&rust_type(&p.ty, api), &format!("{id}: path parameter `{}`", p.wire_name), &v));
+    }
+    for p in &op.query {
+        let given = lookup(example.map(|e| &e.query), &p.wire_name).map(|v| shaped(&p.ty, &v));
+        let what = format!("{id}: query parameter `{}`", p.wire_name);
+        let positional = p.required && p.role == ParamRole::Normal;
+        if positional {
+            let v = given.unwrap_or_else(|| made_up(&p.ty, models, &enums, 0));
+            args.push(decoded(&rust_type(&p.ty, api), &what, &v));
+        } else if let Some(v) = given {
+            let setter = format_ident!("{}", p.setter);
+            let value = decoded(&rust_type(&p.ty, api), &what, &v);
+            deprecated |= p.deprecated.is_some();
+            setters.push(quote! { .#setter(#value) });
+        }
+    }
+    let example_body = example.and_then(|e| e.body.clone()).filter(|b| !b.is_null());
+    match &op.body {
+        None | Some(Body::Empty) => {}
+        Some(Body::Model { ty, inline: true, .. }) => {
+            let fields = models.get(&(ty.module.clone(), ty.rust_name.clone())).map(|m| m.fields.as_slice()).unwrap_or(&[]);
+            for f in fields {
+                let given = example_body.as_ref().and_then(|b| b.get(&f.wire_name)).filter(|v| !v.is_null()).cloned();
+                let what = format!("{id}: body field `{}`", f.wire_name);
+                if f.required {
+                    let v = given.unwrap_or_else(|| made_up(&f.ty, models, &enums, 0));
+                    args.push(decoded(&rust_type(&f.ty, api), &what, &v));
+                } else if let Some(v) = given {
+                    let setter = format_ident!("{}", crate::naming::setter(&f.rust_name));
+                    let value = decoded(&rust_type(&f.ty, api), &what, &v);
+                    setters.push(quote! { .#setter(#value) });
+                }
+            }
+        }
+        Some(Body::Model { ty, required, .. }) => {
+            let t = rust_type(&Type::Model(ty.clone()), api);
+            let what = format!("{id}: the body");
+            match (required, &example_body) {
+                (true, b) => {
+                    let v = b.clone().unwrap_or_else(|| made_up(&Type::Model(ty.clone()), models, &enums, 0));
+                    args.push(decoded(&t, &what, &v));
+                }
+                (false, Some(b)) => {
+                    let value = decoded(&t, &what, b);
+                    setters.push(quote! { .body(#value) });
+                }
+                (false, None) => {}
+            }
+        }
+    }
+
+    let start = start_fn(api);
+    let cat_fn = format_ident!("{}", cat.module);
+    let op_fn = format_ident!("{}", op.fn_name);
+    let call = quote! { client.#cat_fn().#op_fn(#(#args),*)#(#setters)*.await };
+    let id_lit = Literal::string(id);
+    let check = match example {
+        Some(e) if !(200..300).contains(&e.status) => {
+            let status = e.status;
+            quote! {
+                let result = #call;
+                match result {
+                    ::std::result::Result::Ok(_) => panic!("{} succeeded, but its only examples are errors ({})", #id_lit, #status),
+                    ::std::result::Result::Err(e) => assert_eq!(e.status().map(|s| s.as_u16()), ::std::option::Option::Some(#status), "{e}"),
+                }
+            }
+        }
+        Some(e) => match (op.response.format, &op.response.ty, &e.response) {
+            (ResponseFormat::Json, ty, Some(body)) => {
+                let t = ty.as_ref().map(|t| rust_type(t, api)).unwrap_or_else(|| quote! { ::serde_json::Value });
+                let expected = decoded(&t, &format!("{id}: the example's response"), body);
+                quote! {
+                    let actual: #t = ok(#id_lit, #call);
+                    let expected: #t = #expected;
+                    assert_eq!(actual, expected, "{} answered other than its example", #id_lit);
+                }
+            }
+            (ResponseFormat::Text, _, Some(Value::String(s))) => {
+                let s = Literal::string(s);
+                quote! {
+                    let actual: ::std::string::String = ok(#id_lit, #call);
+                    assert_eq!(actual, #s, "{} answered other than its example", #id_lit);
+                }
+            }
+            _ => quote! { ok(#id_lit, #call); },
+        },
+        None => quote! { ok(#id_lit, #call); },
+    };
+    let allow = if deprecated { quote! { #[allow(deprecated)] } } else { TokenStream::new() };
+    let doc = Literal::string(&format!(
+        " `{} {}`{}",
+        op.method.as_str(),
+        op.path,
+        match example {
+            Some(e) => format!(", example `{}`.", e.name),
+            None => ", no example: made-up arguments.".to_string(),
+        }
+    ));
+    quote! {
+        #[doc = #doc]
+        #[tokio::test]
+        #allow
+        async fn #name() {
+            let (_sim, client) = #start().await;
+            #check
+        }
+    }
+}
+
+/// Brings the test file at `root` in line with `contents` (with `check`, writes nothing). The
+/// report names it relative to the client crate, as the rest of the codegen report is.
+pub fn write_test(root: &Path, contents: &str, check: bool) -> Result<WriteReport, WriteError> {
+    let path = root.join(E2E_TEST_PATH);
+    let change = match fs::read_to_string(&path) {
+        Ok(old) if old == contents => Change::Unchanged,
+        Ok(_) => Change::Updated,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Change::Created,
+        Err(error) => return Err(WriteError::Io { path, error }),
+    };
+    if !check && change != Change::Unchanged {
+        let io_err = |error| WriteError::Io { path: path.clone(), error };
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(io_err)?;
+        }
+        // Written aside and renamed over, so a crash never leaves half a file.
+        let tmp = path.with_extension("rs.codegen-tmp");
+        fs::write(&tmp, contents).map_err(io_err)?;
+        fs::rename(&tmp, &path).map_err(|error| {
+            let _ = fs::remove_file(&tmp);
+            WriteError::Io { path: path.clone(), error }
+        })?;
+    }
+    Ok(WriteReport { files: vec![(PathBuf::from("..").join(E2E_TEST_PATH), change)] })
+}
