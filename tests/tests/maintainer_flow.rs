@@ -33,6 +33,9 @@ impl Scratch {
         copy_dir(&workspace().join("spec"), &dir.join("spec"));
         copy_dir(&workspace().join("livevox-generated/src/generated"), &dir.join("livevox-generated/src/generated"));
         fs::copy(workspace().join("livevox-generated/Cargo.toml"), dir.join("livevox-generated/Cargo.toml")).unwrap();
+        // codegen also writes the end-to-end test of every operation.
+        fs::create_dir_all(dir.join("tests/tests")).unwrap();
+        fs::copy(workspace().join("tests/tests/every_operation.rs"), dir.join("tests/tests/every_operation.rs")).unwrap();
         Scratch(dir)
     }
 
@@ -96,7 +99,11 @@ fn adding_an_operation_regenerates_only_its_category() {
 
     let summary = livevox_codegen::codegen(&scratch.0, false).expect("the edited spec generates");
     let changed: Vec<String> = summary.report.stale().map(|(p, _)| p.display().to_string()).collect();
-    assert_eq!(changed, vec!["src/generated/livevox/compliance.rs".to_string()], "only the category file changes");
+    assert_eq!(
+        changed,
+        vec!["src/generated/livevox/compliance.rs".to_string(), "../tests/tests/every_operation.rs".to_string()],
+        "only the category file changes, and the end-to-end test gains the operation's test"
+    );
 
     let after = scratch.snapshot();
     let file = scratch.0.join("livevox-generated/src/generated/livevox/compliance.rs");
