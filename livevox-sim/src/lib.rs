@@ -406,6 +406,36 @@ fn users_from_spec(spec: &model::SimSpec, extra: &[SimUser]) -> Vec<state::UserR
     out
 }
 
+/// For tests of the spec itself: the answer the simulator makes up for `operation` (an id such
+/// as `compliance.list_dnc`) when no example fits, after checking that it conforms to the
+/// operation's response type, and (for a paginated operation) that seeded items conform to the
+/// item type. `Ok(None)` for an operation without a JSON response.
+pub fn synthesized_response(operation: &str) -> Result<Option<Value>, SimError> {
+    use livevox_codegen::ir::ResponseFormat;
+    let spec = model::embedded()?;
+    let Some(route) = spec.routes.iter().find(|r| r.op.id == operation) else {
+        return Err(SimError::Config(format!("the spec has no operation `{operation}`")));
+    };
+    let op = &route.op;
+    let conform = |what: &str, ty: &livevox_codegen::ir::Type, v: &Value| {
+        check::check_json(&spec, ty, v, what)
+            .map_err(|m| SimError::Config(format!("{operation}: a made-up {what} does not conform to the spec: {m}")))
+    };
+    if let Some(pg) = &op.pagination {
+        for n in 0..3 {
+            conform("item", &pg.item_ty, &synth::seeded_item(&spec, &pg.item_ty, n))?;
+        }
+    }
+    match (op.response.format, &op.response.ty) {
+        (ResponseFormat::Json, Some(t)) => {
+            let v = synth::value(&spec, t, "", 0, 0);
+            conform("response", t, &v)?;
+            Ok(Some(v))
+        }
+        _ => Ok(None),
+    }
+}
+
 /// A simulator that is serving. Dropping it stops it.
 #[derive(Debug)]
 pub struct RunningSimulator {
