@@ -21,6 +21,7 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod naming;
+pub mod openapi;
 pub mod spec;
 pub mod types;
 pub mod validate;

@@ -1,0 +1,381 @@
+//! OpenAPI 3.0 export: the IR of one API as an OpenAPI document (JSON), so that Swagger UI,
+//! Postman and other languages' generators can work from exactly the API `spec/` describes.
+//!
+//! What has no OpenAPI 3.0 equivalent travels in `x-livevox-*` extensions: pagination (the
+//! offset/count parameters themselves are ordinary query parameters), rate limits, the agent
+//! whitelist, the epoch-millisecond meaning of time types, and spec notes. The document is
+//! built from ordered maps, so the same spec always gives the same bytes.
+
+use serde_json::{json, Map, Value};
+
+use crate::ir::*;
+use crate::types::Prim;
+
+/// The OpenAPI version the export targets.
+pub const OPENAPI_VERSION: &str = "3.0.3";
+
+/// Component name of the error body every operation may answer with.
+const ERROR_SCHEMA: &str = "ErrorResponse";
+
+fn schema_ref(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+
+/// The schema of a type.
+fn type_schema(ty: &Type) -> Value {
+    match ty {
+        Type::Prim(p) => match p {
+            Prim::String => json!({ "type": "string" }),
+            Prim::Bool => json!({ "type": "boolean" }),
+            Prim::Int32 => json!({ "type": "integer", "format": "int32" }),
+            Prim::Int64 => json!({ "type": "integer", "format": "int64" }),
+            Prim::Float64 => json!({ "type": "number", "format": "double" }),
+            Prim::DateTime => json!({
+                "type": "integer", "format": "int64", "x-livevox-type": "datetime",
+                "description": "Milliseconds since the Unix epoch (UTC)."
+            }),
+            Prim::Date => json!({
+                "type": "integer", "format": "int64", "x-livevox-type": "date",
+                "description": "Milliseconds since the Unix epoch at midnight UTC."
+            }),
+            Prim::Time => json!({
+                "type": "integer", "format": "int32", "minimum": 0, "maximum": 86_399_999, "x-livevox-type": "time",
+                "description": "Milliseconds since midnight UTC."
+            }),
+            Prim::Json => json!({}),
+        },
+        Type::Secret => json!({ "type": "string", "format": "password" }),
+        Type::Array(t) => json!({ "type": "array", "items": type_schema(t) }),
+        Type::Map(t) => json!({ "type": "object", "additionalProperties": type_schema(t) }),
+        Type::Model(r) | Type::Enum(r) => schema_ref(&r.wire_name),
+    }
+}
+
+fn with_description(mut schema: Value, description: Option<&str>) -> Value {
+    if let (Some(d), Some(obj)) = (description, schema.as_object_mut()) {
+        if obj.contains_key("$ref") {
+            // OpenAPI 3.0 ignores siblings of `$ref`; wrap to keep the description.
+            return json!({ "allOf": [Value::Object(obj.clone())], "description": d });
+        }
+        obj.insert("description".into(), Value::String(d.to_string()));
+    }
+    schema
+}
+
+fn model_schema(m: &Model) -> Value {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for f in &m.fields {
+        let mut s = with_description(type_schema(&f.ty), f.description.as_deref());
+        if f.deprecated.is_some() {
+            if let Some(o) = s.as_object_mut() {
+                o.insert("deprecated".into(), Value::Bool(true));
+            }
+        }
+        properties.insert(f.wire_name.clone(), s);
+        if f.required {
+            required.push(Value::String(f.wire_name.clone()));
+        }
+    }
+    let mut out = Map::new();
+    out.insert("type".into(), json!("object"));
+    if let Some(d) = &m.description {
+        out.insert("description".into(), json!(d));
+    }
+    out.insert("properties".into(), Value::Object(properties));
+    if !required.is_empty() {
+        out.insert("required".into(), Value::Array(required));
+    }
+    Value::Object(out)
+}
+
+fn enum_schema(e: &Enum) -> Value {
+    let (ty, format, values): (&str, Option<&str>, Vec<Value>) = match e.repr {
+        EnumRepr::Str => ("string", None, e.variants.iter().map(|v| json!(wire_text(&v.wire))).collect()),
+        EnumRepr::Int32 | EnumRepr::Int64 => (
+            "integer",
+            Some(if e.repr == EnumRepr::Int32 { "int32" } else { "int64" }),
+            e.variants
+                .iter()
+                .map(|v| match &v.wire {
+                    crate::spec::WireValue::Int(i) => json!(i),
+                    crate::spec::WireValue::Str(s) => json!(s),
+                })
+                .collect(),
+        ),
+    };
+    let mut out = Map::new();
+    out.insert("type".into(), json!(ty));
+    if let Some(f) = format {
+        out.insert("format".into(), json!(f));
+    }
+    let mut description = e.description.clone().unwrap_or_default();
+    if !description.is_empty() {
+        description.push_str("\n\n");
+    }
+    description.push_str("Clients should accept values not listed here: the list grows.");
+    out.insert("description".into(), json!(description));
+    out.insert("enum".into(), Value::Array(values));
+    out.insert("x-enum-varnames".into(), Value::Array(e.variants.iter().map(|v| json!(v.rust_name)).collect()));
+    Value::Object(out)
+}
+
+fn wire_text(w: &crate::spec::WireValue) -> String {
+    match w {
+        crate::spec::WireValue::Str(s) => s.clone(),
+        crate::spec::WireValue::Int(i) => i.to_string(),
+    }
+}
+
+fn parameter(p: &Param, location: &str) -> Value {
+    let mut out = Map::new();
+    out.insert("name".into(), json!(p.wire_name));
+    out.insert("in".into(), json!(location));
+    out.insert("required".into(), json!(location == "path" || p.required));
+    if let Some(d) = &p.description {
+        out.insert("description".into(), json!(d));
+    }
+    if p.deprecated.is_some() {
+        out.insert("deprecated".into(), json!(true));
+    }
+    let mut schema = type_schema(&p.ty);
+    if let (Some(default), Some(obj)) = (&p.default, schema.as_object_mut()) {
+        if !obj.contains_key("$ref") {
+            obj.insert("default".into(), default.clone());
+        }
+    }
+    out.insert("schema".into(), schema);
+    if matches!(p.ty, Type::Array(_)) && location == "query" {
+        // A list repeats the key: `service=1&service=2`.
+        out.insert("style".into(), json!("form"));
+        out.insert("explode".into(), json!(true));
+    }
+    Value::Object(out)
+}
+
+fn security_schemes(api: &Api) -> Map<String, Value> {
+    let mut out = Map::new();
+    match &api.auth {
+        Auth::None => {}
+        Auth::LiveVox { session_header, login, .. } => {
+            out.insert(
+                "session".into(),
+                json!({ "type": "apiKey", "in": "header", "name": session_header,
+                        "description": "A LiveVox session id from the login operation." }),
+            );
+            if let Some(l) = login {
+                out.insert(
+                    "accessToken".into(),
+                    json!({ "type": "apiKey", "in": "header", "name": l.access_header,
+                            "description": "The API access token issued by LiveVox; sent at login." }),
+                );
+            }
+        }
+        Auth::Basic => {
+            out.insert("basic".into(), json!({ "type": "http", "scheme": "basic" }));
+        }
+        Auth::Bearer { header, prefix } => {
+            let scheme = if header.eq_ignore_ascii_case("Authorization") && prefix.eq_ignore_ascii_case("Bearer") {
+                json!({ "type": "http", "scheme": "bearer" })
+            } else {
+                json!({ "type": "apiKey", "in": "header", "name": header, "description": format!("`{prefix} <token>`") })
+            };
+            out.insert("bearer".into(), scheme);
+        }
+        Auth::OAuth1 => {
+            // OpenAPI 3.0 has no OAuth 1.0a scheme; the signature travels in `Authorization`.
+            out.insert(
+                "oauth1".into(),
+                json!({ "type": "apiKey", "in": "header", "name": "Authorization",
+                        "description": "OAuth 1.0a (RFC 5849) HMAC-SHA1 signature." }),
+            );
+        }
+        Auth::OAuth2 { token_url, scopes, .. } => {
+            let scope_map: Map<String, Value> = scopes.iter().map(|s| (s.clone(), json!(s))).collect();
+            out.insert(
+                "oauth2".into(),
+                json!({ "type": "oauth2", "flows": { "clientCredentials": {
+                    "tokenUrl": token_url.clone().unwrap_or_default(), "scopes": scope_map } } }),
+            );
+        }
+    }
+    out
+}
+
+/// The security requirement of one operation.
+fn security(api: &Api, op: &Operation) -> Value {
+    let scheme = match (&api.auth, op.auth) {
+        (_, AuthNeed::None) | (Auth::None, _) => return json!([]),
+        (Auth::LiveVox { login: Some(_), .. }, AuthNeed::AccessToken) => "accessToken",
+        (Auth::LiveVox { .. }, _) => "session",
+        (Auth::Basic, _) => "basic",
+        (Auth::Bearer { .. }, _) => "bearer",
+        (Auth::OAuth1, _) => "oauth1",
+        (Auth::OAuth2 { .. }, _) => "oauth2",
+    };
+    json!([{ scheme: [] }])
+}
+
+fn operation(api: &Api, cat: &Category, op: &Operation) -> Value {
+    let mut out = Map::new();
+    out.insert("operationId".into(), json!(op.id));
+    out.insert("tags".into(), json!([cat.wire_name]));
+    out.insert("summary".into(), json!(op.summary));
+    let mut description = op.description.clone().unwrap_or_default();
+    if !op.notes.is_empty() {
+        description.push_str("\n\nSpec notes:\n");
+        for n in &op.notes {
+            description.push_str(&format!("\n- {n}"));
+        }
+    }
+    if !description.is_empty() {
+        out.insert("description".into(), json!(description.trim()));
+    }
+    if op.deprecated.is_some() {
+        out.insert("deprecated".into(), json!(true));
+    }
+    let params: Vec<Value> = op
+        .path_params
+        .iter()
+        .map(|p| parameter(p, "path"))
+        .chain(op.query.iter().map(|p| parameter(p, "query")))
+        .collect();
+    if !params.is_empty() {
+        out.insert("parameters".into(), Value::Array(params));
+    }
+    match &op.body {
+        None => {}
+        Some(Body::Empty) => {
+            out.insert(
+                "requestBody".into(),
+                json!({ "required": true, "description": "An empty object: `{}`.",
+                        "content": { "application/json": { "schema": { "type": "object" } } } }),
+            );
+        }
+        Some(Body::Model { ty, required, description, .. }) => {
+            let mut body = Map::new();
+            body.insert("required".into(), json!(required));
+            if let Some(d) = description {
+                body.insert("description".into(), json!(d));
+            }
+            body.insert("content".into(), json!({ "application/json": { "schema": schema_ref(&ty.wire_name) } }));
+            out.insert("requestBody".into(), Value::Object(body));
+        }
+    }
+
+    let mut success = Map::new();
+    success.insert(
+        "description".into(),
+        json!(op.response.description.clone().unwrap_or_else(|| "Success.".to_string())),
+    );
+    let example = op.examples.iter().find(|e| e.status == op.response.status).and_then(|e| e.response.clone());
+    match (op.response.format, &op.response.ty) {
+        (ResponseFormat::Json, ty) => {
+            let mut media = Map::new();
+            media.insert("schema".into(), ty.as_ref().map(type_schema).unwrap_or_else(|| json!({})));
+            if let Some(e) = example {
+                media.insert("example".into(), e);
+            }
+            success.insert("content".into(), json!({ "application/json": Value::Object(media) }));
+        }
+        (ResponseFormat::Text, _) => {
+            success.insert("content".into(), json!({ "text/plain": { "schema": { "type": "string" } } }));
+        }
+        (ResponseFormat::None, _) => {}
+    }
+    let mut responses = Map::new();
+    responses.insert(op.response.status.to_string(), Value::Object(success));
+    responses.insert(
+        "default".into(),
+        json!({ "description": "An error: the HTTP status, with a body when the server gives one.",
+                "content": { "application/json": { "schema": schema_ref(ERROR_SCHEMA) } } }),
+    );
+    out.insert("responses".into(), Value::Object(responses));
+    out.insert("security".into(), security(api, op));
+
+    if let Some(p) = &op.pagination {
+        let end = match p.end {
+            PageEnd::NextAbsent => "next_absent",
+            PageEnd::ShortPage => "short_page",
+            PageEnd::NextAbsentOrShortPage => "next_absent_or_short_page",
+        };
+        out.insert(
+            "x-livevox-pagination".into(),
+            json!({ "offset": p.offset_param, "count": p.count_param, "items": p.items_field,
+                    "next": p.next_field, "maxCount": p.max_count, "end": end }),
+        );
+    }
+    if let Some(r) = &op.rate_limit {
+        out.insert(
+            "x-livevox-rate-limit".into(),
+            json!({ "calls": r.calls, "perSeconds": r.per_seconds, "maxInFlight": r.max_in_flight }),
+        );
+    }
+    out.insert("x-livevox-agent-allowed".into(), json!(op.agent_allowed));
+    out.insert("x-livevox-idempotent".into(), json!(op.idempotent));
+    Value::Object(out)
+}
+
+/// The OpenAPI document of one API.
+pub fn document(api: &Api, version: &str) -> Value {
+    let mut paths = Map::new();
+    let mut schemas = Map::new();
+    schemas.insert(
+        ERROR_SCHEMA.into(),
+        json!({ "type": "object", "description": "The error body; it may be missing, or XML.",
+                "properties": { "code": { "type": "integer" }, "message": { "type": "string" } } }),
+    );
+    let mut tags = Vec::new();
+    for cat in &api.categories {
+        tags.push(json!({ "name": cat.wire_name, "description": cat.description.clone().unwrap_or_default() }));
+        for m in &cat.models {
+            schemas.insert(m.wire_name.clone(), model_schema(m));
+        }
+        for e in &cat.enums {
+            schemas.insert(e.wire_name.clone(), enum_schema(e));
+        }
+        for op in &cat.operations {
+            let item = paths.entry(op.path.clone()).or_insert_with(|| json!({}));
+            if let Some(obj) = item.as_object_mut() {
+                obj.insert(op.method.as_str().to_ascii_lowercase(), operation(api, cat, op));
+            }
+        }
+    }
+    let servers: Vec<Value> =
+        api.environments.iter().map(|e| json!({ "url": e.base_url, "description": e.wire_name })).collect();
+    let mut info = Map::new();
+    info.insert("title".into(), json!(api.wire_name));
+    info.insert("version".into(), json!(version));
+    if let Some(d) = &api.description {
+        info.insert("description".into(), json!(d));
+    }
+    let mut doc = Map::new();
+    doc.insert("openapi".into(), json!(OPENAPI_VERSION));
+    doc.insert("info".into(), Value::Object(info));
+    doc.insert("servers".into(), Value::Array(servers));
+    doc.insert("tags".into(), Value::Array(tags));
+    doc.insert("paths".into(), Value::Object(paths));
+    doc.insert(
+        "components".into(),
+        json!({ "schemas": Value::Object(schemas), "securitySchemes": Value::Object(security_schemes(api)) }),
+    );
+    if !api.headers.is_empty() {
+        let headers: Map<String, Value> = api.headers.iter().map(|h| (h.name.clone(), json!(h.value))).collect();
+        doc.insert("x-livevox-headers".into(), Value::Object(headers));
+    }
+    if let Some(s) = api.service {
+        doc.insert("x-livevox-service".into(), json!(s));
+    }
+    Value::Object(doc)
+}
+
+/// Every API's document as pretty JSON, by API module name.
+pub fn documents(ir: &Ir, version: &str) -> Vec<(String, String)> {
+    ir.apis
+        .iter()
+        .map(|api| {
+            let text = serde_json::to_string_pretty(&document(api, version)).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+            (api.module.clone(), text + "\n")
+        })
+        .collect()
+}

@@ -1,0 +1,131 @@
+//! The OpenAPI export is valid OpenAPI 3.0 and complete: it parses as an OpenAPI 3.0 document
+//! (`openapiv3`), every `$ref` resolves, and every operation of the spec appears exactly once,
+//! under its path and method, with its parameters. Checked for `spec/` and every valid fixture.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use livevox_codegen::ir::{Ir, Method};
+use livevox_codegen::{generate, generate_dir, load::Source, openapi, Config};
+use serde_json::Value;
+
+fn refs(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::String(r)) = m.get("$ref") {
+                out.push(r.clone());
+            }
+            m.values().for_each(|x| refs(x, out));
+        }
+        Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+        _ => {}
+    }
+}
+
+fn check(ir: &Ir, what: &str) {
+    assert!(!ir.apis.is_empty(), "{what}: no API");
+    for api in &ir.apis {
+        let doc = openapi::document(api, "0.0.0-test");
+        let text = serde_json::to_string(&doc).unwrap();
+        let parsed: openapiv3::OpenAPI = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{what}: not OpenAPI 3.0: {e}"));
+        assert!(parsed.openapi.starts_with("3.0."), "{what}: version {}", parsed.openapi);
+        assert_eq!(parsed.servers.len(), api.environments.len());
+
+        // Every reference points at a schema that exists.
+        let mut all = Vec::new();
+        refs(&doc, &mut all);
+        let schemas = doc["components"]["schemas"].as_object().expect("components.schemas");
+        for r in &all {
+            let name = r.strip_prefix("#/components/schemas/").unwrap_or_else(|| panic!("{what}: unexpected ref {r}"));
+            assert!(schemas.contains_key(name), "{what}: dangling {r}");
+        }
+
+        // Every operation, once, where it belongs.
+        let mut seen = BTreeSet::new();
+        for (path, item) in parsed.paths.paths.iter() {
+            let item = item.as_item().expect("inline path items");
+            for (method, op) in item.iter() {
+                let id = op.operation_id.clone().expect("operationId");
+                assert!(seen.insert(id.clone()), "{what}: {id} twice");
+                let ir_op = api
+                    .categories
+                    .iter()
+                    .flat_map(|c| &c.operations)
+                    .find(|o| o.id == id)
+                    .unwrap_or_else(|| panic!("{what}: {id} is not in the spec"));
+                assert_eq!(&ir_op.path, path, "{what}: {id}");
+                assert_eq!(ir_op.method.as_str().to_ascii_lowercase(), method, "{what}: {id}");
+                let names: BTreeSet<String> = op
+                    .parameters
+                    .iter()
+                    .map(|p| p.as_item().expect("inline parameters").parameter_data_ref().name.clone())
+                    .collect();
+                let expected: BTreeSet<String> = ir_op.params().map(|p| p.wire_name.clone()).collect();
+                assert_eq!(names, expected, "{what}: {id} parameters");
+                assert_eq!(op.request_body.is_some(), ir_op.body.is_some(), "{what}: {id} body");
+                if ir_op.method == Method::Get {
+                    assert!(op.request_body.is_none());
+                }
+            }
+        }
+        let all_ops: BTreeSet<String> = api.categories.iter().flat_map(|c| &c.operations).map(|o| o.id.clone()).collect();
+        assert_eq!(seen, all_ops, "{what}: every operation is exported");
+    }
+}
+
+#[test]
+fn the_spec_exports_as_valid_openapi_3_0() {
+    let spec = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    let generated = generate_dir(&spec, "spec", &Config::default()).expect("spec/ generates");
+    check(&generated.ir, "spec/");
+}
+
+#[test]
+fn every_valid_fixture_exports_as_valid_openapi_3_0() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/valid");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "yaml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.display().to_string();
+        let g = generate(vec![Source { display_path: name.clone(), text }], &Config::default()).expect("fixture generates");
+        check(&g.ir, &name);
+        n += 1;
+    }
+    assert!(n >= 9);
+}
+
+#[test]
+fn the_export_is_deterministic() {
+    let spec = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    let a = generate_dir(&spec, "spec", &Config::default()).unwrap();
+    let b = generate_dir(&spec, "spec", &Config::default()).unwrap();
+    assert_eq!(openapi::documents(&a.ir, "1"), openapi::documents(&b.ir, "1"));
+}
+
+#[test]
+fn the_validator_rejects_broken_documents() {
+    let spec = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    let g = generate_dir(&spec, "spec", &Config::default()).unwrap();
+    let good = openapi::document(&g.ir.apis[0], "1");
+    let parses = |v: &Value| serde_json::from_value::<openapiv3::OpenAPI>(v.clone()).is_ok();
+    assert!(parses(&good));
+
+    let mut no_info = good.clone();
+    no_info.as_object_mut().unwrap().remove("info");
+    assert!(!parses(&no_info), "a document without `info` must be rejected");
+
+    let mut bad_param = good.clone();
+    let first_param = bad_param["paths"]
+        .as_object_mut()
+        .unwrap()
+        .values_mut()
+        .flat_map(|item| item.as_object_mut().unwrap().values_mut())
+        .find_map(|op| op.get_mut("parameters").and_then(|p| p.get_mut(0)))
+        .expect("some operation has parameters");
+    first_param["in"] = Value::String("body".into());
+    assert!(!parses(&bad_param), "a parameter `in: body` is OpenAPI 2, not 3.0");
+}
