@@ -156,7 +156,7 @@ impl Client {
     pub fn campaign(&self) -> campaign::CampaignClient {
         campaign::CampaignClient::new(self.inner.clone())
     }
-    /// Compliance: the client's legacy Do-Not-Call list.
+    /// Compliance: what may not be dialled, texted or emailed, and when.
     ///
     /// Operations under `/compliance`.
     #[cfg(feature = "compliance")]
