@@ -1133,3 +1133,1154 @@ async fn compliance__search_dnc() {
         actual, expected, "{} answered other than its example", "compliance.search_dnc"
     );
 }
+/// `GET /compliance/dnc/isLegacyDncEnabled`, example `still enabled`.
+#[tokio::test]
+#[allow(deprecated)]
+async fn compliance__check_legacy_dnc_enabled() {
+    let (_sim, client) = start_livevox().await;
+    let actual: ::livevox_generated::livevox::compliance::ComplianceCheckResult = ok(
+        "compliance.check_legacy_dnc_enabled",
+        client.compliance().check_legacy_dnc_enabled().await,
+    );
+    let expected: ::livevox_generated::livevox::compliance::ComplianceCheckResult = decode::<
+        ::livevox_generated::livevox::compliance::ComplianceCheckResult,
+    >(
+        "compliance.check_legacy_dnc_enabled: the example's response",
+        "{\"result\":true}",
+    );
+    assert_eq!(
+        actual, expected, "{} answered other than its example",
+        "compliance.check_legacy_dnc_enabled"
+    );
+}
+/// `POST /compliance/dnc/multiplePhoneDnc`, example `two phones, one already listed`.
+#[tokio::test]
+#[allow(deprecated)]
+async fn compliance__create_multiple_phone_dnc() {
+    let (_sim, client) = start_livevox().await;
+    let actual: ::livevox_generated::livevox::compliance::MultiplePhoneDncResult = ok(
+        "compliance.create_multiple_phone_dnc",
+        client
+            .compliance()
+            .create_multiple_phone_dnc(
+                decode::<
+                    ::livevox_generated::livevox::compliance::DncType,
+                >(
+                    "compliance.create_multiple_phone_dnc: body field `block`",
+                    "\"PERMANENT\"",
+                ),
+                decode::<
+                    ::std::vec::Vec<
+                        ::livevox_generated::livevox::compliance::PhoneDncEntry,
+                    >,
+                >(
+                    "compliance.create_multiple_phone_dnc: body field `phoneDncEntry`",
+                    "[{\"phone\":\"6175550142\"},{\"phone\":\"6175550143\",\"service\":[{\"id\":53661}]}]",
+                ),
+            )
+            .client_id(
+                decode::<
+                    i64,
+                >(
+                    "compliance.create_multiple_phone_dnc: query parameter `client`",
+                    "4199",
+                ),
+            )
+            .await,
+    );
+    let expected: ::livevox_generated::livevox::compliance::MultiplePhoneDncResult = decode::<
+        ::livevox_generated::livevox::compliance::MultiplePhoneDncResult,
+    >(
+        "compliance.create_multiple_phone_dnc: the example's response",
+        "{\"duplicateEntries\":1,\"failedEntries\":0,\"successfulEntries\":1}",
+    );
+    assert_eq!(
+        actual, expected, "{} answered other than its example",
+        "compliance.create_multiple_phone_dnc"
+    );
+}
+/// `POST /compliance/dnc/multipleAccountDnd`, example `one added, one refused`.
+#[tokio::test]
+#[allow(deprecated)]
+async fn compliance__create_multiple_account_dnd() {
+    let (_sim, client) = start_livevox().await;
+    let actual: ::livevox_generated::livevox::compliance::MultipleAccountDndResult = ok(
+        "compliance.create_multiple_account_dnd",
+        client
+            .compliance()
+            .create_multiple_account_dnd(
+                decode::<
+                    ::std::vec::Vec<
+                        ::livevox_generated::livevox::compliance::AccountDndEntry,
+                    >,
+                >(
+                    "compliance.create_multiple_account_dnd: body field `accountDndEntry`",
+                    "[{\"account\":\"ACCT-10042\",\"block\":\"DAILY\"},{\"account\":\"\",\"block\":\"DAILY\"}]",
+                ),
+            )
+            .client_id(
+                decode::<
+                    i64,
+                >(
+                    "compliance.create_multiple_account_dnd: query parameter `client`",
+                    "4199",
+                ),
+            )
+            .await,
+    );
+    let expected: ::livevox_generated::livevox::compliance::MultipleAccountDndResult = decode::<
+        ::livevox_generated::livevox::compliance::MultipleAccountDndResult,
+    >(
+        "compliance.create_multiple_account_dnd: the example's response",
+        "{\"duplicateEntries\":0,\"failedEntries\":[{\"line\":2,\"reason\":\"Account is empty\"}],\"successfulEntries\":1}",
+    );
+    assert_eq!(
+        actual, expected, "{} answered other than its example",
+        "compliance.create_multiple_account_dnd"
+    );
+}
+/// `POST /compliance/dnc/multipleAccountPhoneDnd`, example `block two phones of one account`.
+#[tokio::test]
+#[allow(deprecated)]
+async fn compliance__create_multiple_account_phone_dnd() {
+    let (_sim, client) = start_livevox().await;
+    ok(
+        "compliance.create_multiple_account_phone_dnd",
+        client
+            .compliance()
+            .create_multiple_account_phone_dnd(
+                decode::<
+                    ::std::vec::Vec<
+                        ::livevox_generated::livevox::compliance::AccountPhoneDndEntry,
+                    >,
+                >(
+                    "compliance.create_multiple_account_phone_dnd: body field `accountPhoneDndEntry`",
+                    "[{\"account\":\"ACCT-10042\",\"phones\":[{\"ordinal\":1,\"phone\":\"6175550142\",\"phoneBlock\":\"PERMANENT\"},{\"ordinal\":2,\"phone\":\"6175550199\",\"phoneBlock\":\"DAILY\"}]}]",
+                ),
+            )
+            .await,
+    );
+}
+/// `GET /compliance/dialtime/dnc`, example `first page`.
+#[tokio::test]
+async fn compliance__list_dialtime_dnc() {
+    let (_sim, client) = start_livevox().await;
+    let actual: ::livevox_generated::livevox::compliance::DialtimeDncPage = ok(
+        "compliance.list_dialtime_dnc",
+        client
+            .compliance()
+            .list_dialtime_dnc()
+            .offset(
+                decode::<
+                    i32,
+                >("compliance.list_dialtime_dnc: query parameter `offset`", "0"),
+            )
+            .count(
+                decode::<
+                    i32,
+                >("compliance.list_dialtime_dnc: query parameter `count`", "2"),
+            )
+            .await,
+    );
+    let expected: ::livevox_generated::livevox::compliance::DialtimeDncPage = decode::<
+        ::livevox_generated::livevox::compliance::DialtimeDncPage,
+    >(
+        "compliance.list_dialtime_dnc: the example's response",
+        "{\"dncEntries\":[{\"id\":120001,\"phone\":\"6175550142\"},{\"contactGroupId\":31,\"expirationDate\":1735689600000,\"id\":120002,\"phone\":\"6175550143\"}],\"next\":\"https://api.livevox.com/compliance/dialtime/dnc?offset=2&count=2\"}",
+    );
+    assert_eq!(
+        actual, expected, "{} answered other than its example",
+        "compliance.list_dialtime_dnc"
+    );
+}
+/// `GET /compliance/dialtime/dnc/info`, example `list size`.
+#[tokio::test]
+async fn compliance__get_dialtime_dnc_list_info() {
+    let (_sim, client) = start_livevox().await;
+    let actual: ::livevox_generated::livevox::compliance::ComplianceListInfo = ok(
+        "compliance.get_dialtime_dnc_list_info",
+        client.compliance().get_dialtime_dnc_list_info().await,
+    );
+    let expected: ::livevox_generated::livevox::compliance::ComplianceListInfo = decode::<
+        ::livevox_generated::livevox::compliance::ComplianceListInfo,
+    >(
+        "compliance.get_dialtime_dnc_list_info: the example's response",
+        "{\"size\":48210}",
+    );
+    assert_eq!(
+        actual, expected, "{} answered other than its example",
+        "compliance.get_dialtime_dnc_list_info"
+    );
+}
+/// `GET /compliance/dialtime/dnc/{id}`, example `an entry`.
+#[tokio::test]
+async fn compliance__read_dialtime_dnc() {
+    let (_sim, client) = start_livevox().await;
+    let actual: ::livevox_generated::livevox::compliance::DialtimeDncEntry = ok(
+        "compliance.read_dialtime_dnc",
+        client
+            .compliance()
+            .read_dialtime_dnc(
+                decode::<
+                    i64,
+                >("compliance.read_dialtime_dnc: path parameter `id`", "120002"),
+            )
+            .await,
+    );
+    let expected: ::livevox_generated::livevox::compliance::DialtimeDncEntry = decode::<
+        ::livevox_generated::livevox::compliance::DialtimeDncEntry,
+    >(
+        "compliance.read_dialtime_dnc: the example's response",
+        "{\"contactGroupId\":31,\"expirationDate\":1735689600000,\"id\":120002,\"phone\":\"6175550143\"}",
+    );
+    assert_eq!(
+        actual, expected, "{} answered other than its example",
+        "compliance.read_dialtime_dnc"
+    );
+}
+/// `POST /compliance/dialtime/dnc`, example `block a phone until the end of 2024`.
+#[tokio::test]
+async fn compliance__create_dialtime_dnc() {
+    let (_sim, client) = start_livevox().await;
+    let actual: ::livevox_generated::livevox::compliance::CreateDncResponse = ok(
+        "compliance.create_dialtime_dnc",
+        client
+            .compliance()
+            .create_dialtime_dnc(
+                decode::<
+                    ::livevox_generated::livevox::compliance::DialtimeDncEntry,
+                >(
+                    "compliance.create_dialtime_dnc: the body",
+                    "{\"expirationDate\":1735689600000,\"phone\":\"6175550150\"}",
+                ),
+            )
+            .await,
+    );
+    let expected: ::livevox_generated::livevox::compliance::CreateDncResponse = decode::<
+        ::livevox_generated::livevox::compliance::CreateDncResponse,
+    >("compliance.create_dialtime_dnc: the example's response", "{\"id\":120003}");
+    assert_eq!(
+        actual, expected, "{} answered other than its example",
+        "compliance.create_dialtime_dnc"
+    );
+}
+/// `POST /compliance/dialtime/dnc/bulk`, example `add two phones`.
+#[tokio::test]
+async fn compliance__create_multiple_dialtime_dnc() {
+    let (_sim, client) = start_livevox().await;
+    let actual: ::livevox_generated::livevox::compliance::BulkDncResult = ok(
+        "compliance.create_multiple_dialtime_dnc",
+        client
+            .compliance()
+            .create_multiple_dialtime_dnc(
+                decode::<
+                    ::std::vec::Vec<
+                        ::livevox_generated::livevox::compliance::DialtimeDncEntry,
+                    >,
+                >(
+                    "compliance.create_multiple_dialtime_dnc: body field `dncEntries`",
+                    "[{\"phone\":\"6175550151\"},{\"contactGroupId\":31,\"phone\":\"6175550152\"}]",
+                ),
+            )
+            .await,
+    );
+    let expected: ::livevox_generated::livevox::compliance::BulkDncResult = decode::<
+        ::livevox_generated::livevox::compliance::BulkDncResult,
+    >(
+        "compliance.create_multiple_dialtime_dnc: the example's response",
+        "{\"processedCount\":2}",
+    );
+    assert_eq!(
+        actual, expected, "{} answered other than its example",
+        "compliance.create_multiple_dialtime_dnc"
+    );
+}
+/// `PUT /compliance/dialtime/dnc/{id}`, example `extend an entry`.
+#[tokio::test]
+async fn compliance__update_dialtime_dnc() {
+    let (_sim, client) = start_livevox().await;
+    ok(
+        "compliance.update_dialtime_dnc",
+        client
+            .compliance()
+            .update_dialtime_dnc(
+                decode::<
+                    i64,
+                >("compliance.update_dialtime_dnc: path parameter `id`", "120003"),
+                decode::<
+                    ::livevox_generated::livevox::compliance::DialtimeDncEntry,
+                >(
+                    "compliance.update_dialtime_dnc: the body",
+                    "{\"expirationDate\":1767225600000,\"phone\":\"6175550150\"}",
+                ),
+            )
+            .await,
+    );
+}
+/// `DELETE /compliance/dialtime/dnc/{id}`, example `delete an entry`.
+#[tokio::test]
+async fn compliance__delete_dialtime_dnc() {
+    let (_sim, client) = start_livevox().await;
+    ok(
+        "compliance.delete_dialtime_dnc",
+        client
+            .compliance()
+            .delete_dialtime_dnc(
+                decode::<
+                    i64,
+                >("compliance.delete_dialtime_dnc: path parameter `id`", "120003"),
+            )
+            .await,
+    );
+}
+/// `POST /compliance/dialtime/dnc/search`, example `entries of one contact group`.
+#[tokio::test]
+async fn compliance__search_dialtime_dnc() {
+    let (_sim, client) = start_livevox().await;
+    let actual: ::livevox_generated::livevox::compliance::DialtimeDncPage = ok(
+        "compliance.search_dialtime_dnc",
+        client
+            .compliance()
+            .search_dialtime_dnc(
+                decode::<
+                    ::livevox_generated::livevox::compliance::DialtimeDncFilter,
+                >(
+                    "compliance.search_dialtime_dnc: body field `filter`",
+                    "{\"contactGroupId\":31}",
+                ),
+            )
+            .offset(
+                decode::<
+                    i32,
+                >("compliance.search_dialtime_dnc: query parameter `offset`", "0"),
+            )
+            .count(
+                decode::<
+                    i32,
+                >("compliance.search_dialtime_dnc: query parameter `count`", "100"),
+            )
+            .await,
+    );
+    let expected: ::livevox_generated::livevox::compliance::DialtimeDncPage = decode::<
+        ::livevox_generated::livevox::compliance::DialtimeDncPage,
+    >(
+        "compliance.search_dialtime_dnc: the example's response",
+        "{\"dncEntries\":[{\"contactGroupId\":31,\"expirationDate\":1735689600000,\"id\":120002,\"phone\":\"6175550143\"}]}",
+    );
+    assert_eq!(
+        actual, expected, "{} answered other than its example",
+        "compliance.search_dialtime_dnc"
+    );
+}
+/// `GET /compliance/sms/dnc`, example `first page`.
+#[tokio::test]
+async fn compliance__list_sms_dnc() {
+    let (_sim, client) = start_livevox().await;
+    let actual: ::livevox_generated::livevox::compliance::SmsDncPage = ok(
+        "compliance.list_sms_dnc",
+        client
+            .compliance()
+            .list_sms_dnc()
+            .offset(
+                decode::<i32>("compliance.list_sms_dnc: query parameter `offset`", "0"),
+            )
+            .count(
+                decode::<i32>("compliance.list_sms_dnc: query parameter `count`", "2"),
+            )
+            .await,
+    );
+    let expected: ::livevox_generated::livevox::compliance::SmsDncPage = decode::<
+        ::livevox_generated::livevox::compliance::SmsDncPage,
+    >(
+        "compliance.list_sms_dnc: the example's response",
+        "{\"dncEntries\":[{\"id\":5501,\"sms\":\"6175550142\"},{\"contactGroupId\":31,\"expirationDate\":1735689600000,\"id\":5502,\"sms\":\"6175550177\"}],\"next\":\"https://api.livevox.com/compliance/sms/dnc?offset=2&count=2\"}",
+    );
+    assert_eq!(
+        actual, expected, "{} answered other than its example", "compliance.list_sms_dnc"
+    );
+}
+/// `GET /compliance/sms/dnc/info`, example `list size`.
+#[tokio::test]
+async fn compliance__get_sms_dnc_list_info() {
+    let (_sim, client) = start_livevox().await;
+    let actual: ::livevox_generated::livevox::compliance::ComplianceListInfo = ok(
+        "compliance.get_sms_dnc_list_info",
+        client.compliance().get_sms_dnc_list_info().await,
+    );
+    let expected: ::livevox_generated::livevox::compliance::ComplianceListInfo = decode::<
+        ::livevox_generated::livevox::compliance::ComplianceListInfo,
+    >("compliance.get_sms_dnc_list_info: the example's response", "{\"size\":912}");
+    assert_eq!(
+        actual, expected, "{} answered other than its example",
+        "compliance.get_sms_dnc_list_info"
+    );
+}
+/// `GET /compliance/sms/dnc/{id}`, example `an entry`.
+#[tokio::test]
+async fn compliance__read_sms_dnc() {
+    let (_sim, client) = start_livevox().await;
+    let actual: ::livevox_generated::livevox::compliance::SmsDncEntry = ok(
+        "compliance.read_sms_dnc",
+        client
+            .compliance()
+            .read_sms_dnc(
+                decode::<i64>("compliance.read_sms_dnc: path parameter `id`", "5502"),
+            )
+            .await,
+    );
+    let expected: ::livevox_generated::livevox::compliance::SmsDncEntry = decode::<
+        ::livevox_generated::livevox::compliance::SmsDncEntry,
+    >(
+        "compliance.read_sms_dnc: the example's response",
+        "{\"contactGroupId\":31,\"expirationDate\":1735689600000,\"sms\":\"6175550177\"}",
+    );
+    assert_eq!(
+        actual, expected, "{} answered other than its example", "compliance.read_sms_dnc"
+    );
+}
+/// `POST /compliance/sms/dnc`, example `block a number for texts`.
+#[tokio::test]
+async fn compliance__create_sms_dnc() {
+    let (_sim, client) = start_livevox().await;
+    let actual: ::livevox_generated::livevox::compliance::CreateDncResponse = ok(
+        "compliance.create_sms_dnc",
+        client
+            .compliance()
+            .create_sms_dnc(
+                decode::<
+                    ::livevox_generated::livevox::compliance::SmsDncEntry,
+                >("compliance.create_sms_dnc: the body", "{\"sms\":\"6175550178\"}"),
+            )
+            .await,
+    );
+    let expected: ::livevox_generated::livevox::compliance::CreateDncResponse = decode::<
+        ::livevox_generated::livevox::compliance::CreateDncResponse,
+    >("compliance.create_sms_dnc: the example's response", "{\"id\":5503}");
+    assert_eq!(
+        actual, expected, "{} answered other than its example",
+        "compliance.create_sms_dnc"
+    );
+}
+/// `POST /compliance/sms/dnc/bulk`, example `add two numbers`.
+#[tokio::test]
+async fn compliance__create_multiple_sms_dnc() {
+    let (_sim, client) = start_livevox().await;
+    let actual: ::livevox_generated::livevox::compliance::BulkDncResult = ok(
+        "compliance.create_multiple_sms_dnc",
+        client
+            .compliance()
+            .create_multiple_sms_dnc(
+                decode::<
+                    ::std::vec::Vec<
+                        ::livevox_generated::livevox::compliance::SmsDncEntry,
+                    >,
+                >(
+                    "compliance.create_multiple_sms_dnc: body field `dncEntries`",
+                    "[{\"sms\":\"6175550179\"},{\"expirationDate\":1735689600000,\"sms\":\"6175550180\"}]",
+                ),
+            )
+            .await,
+    );
+    let expected: ::livevox_generated::livevox::compliance::BulkDncResult = decode::<
+        ::livevox_generated::livevox::compliance::BulkDncResult,
+    >(
+        "compliance.create_multiple_sms_dnc: the example's response",
+        "{\"processedCount\":2}",
+    );
+    assert_eq!(
+        actual, expected, "{} answered other than its example",
+        "compliance.create_multiple_sms_dnc"
+    );
+}
+/// `PUT /compliance/sms/dnc/{id}`, example `add an expiration date`.
+#[tokio::test]
+async fn compliance__update_sms_dnc() {
+    let (_sim, client) = start_livevox().await;
+    ok(
+        "compliance.update_sms_dnc",
+        client
+            .compliance()
+            .update_sms_dnc(
+                decode::<i64>("compliance.update_sms_dnc: path parameter `id`", "5503"),
+                decode::<
+                    ::livevox_generated::livevox::compliance::SmsDncEntry,
+                >(
+                    "compliance.update_sms_dnc: the body",
+                    "{\"expirationDate\":1735689600000,\"sms\":\"6175550178\"}",
+                ),
+            )
+            .await,
+    );
+}
+/// `DELETE /compliance/sms/dnc/{id}`, example `delete an entry`.
+#[tokio::test]
+async fn compliance__delete_sms_dnc() {
+    let (_sim, client) = start_livevox().await;
+    ok(
+        "compliance.delete_sms_dnc",
+        client
+            .compliance()
+            .delete_sms_dnc(
+                decode::<i64>("compliance.delete_sms_dnc: path parameter `id`", "5503"),
+            )
+            .await,
+    );
+}
+/// `POST /compliance/sms/dnc/search`, example `entries of one contact group`.
+#[tokio::test]
+async fn compliance__search_sms_dnc() {
+    let (_sim, client) = start_livevox().await;
+    let actual: ::livevox_generated::livevox::compliance::SmsDncPage = ok(
+        "compliance.search_sms_dnc",
+        client
+            .compliance()
+            .search_sms_dnc()
+            .offset(
+                decode::<i32>("compliance.search_sms_dnc: query parameter `offset`", "0"),
+            )
+            .count(
+                decode::<
+                    i32,
+                >("compliance.search_sms_dnc: query parameter `count`", "100"),
+            )
+            .filter(
+                decode::<
+                    ::livevox_generated::livevox::compliance::SmsDncFilter,
+                >(
+                    "compliance.search_sms_dnc: body field `filter`",
+                    "{\"contactGroupId\":31}",
+                ),
+            )
+            .await,
+    );
+    let expected: ::livevox_generated::livevox::compliance::SmsDncPage = decode::<
+        ::livevox_generated::livevox::compliance::SmsDncPage,
+    >(
+        "compliance.search_sms_dnc: the example's response",
+        "{\"dncEntries\":[{\"contactGroupId\":31,\"expirationDate\":1735689600000,\"id\":5502,\"sms\":\"6175550177\"}]}",
+    );
+    assert_eq!(
+        actual, expected, "{} answered other than its example",
+        "compliance.search_sms_dnc"
+    );
+}
+/// `GET /compliance/email/dnc`, example `first page`.
+#[tokio::test]
+async fn compliance__list_email_dnc() {
+    let (_sim, client) = start_livevox().await;
+    let actual: ::livevox_generated::livevox::compliance::EmailDncPage = ok(
+        "compliance.list_email_dnc",
+        client
+            .compliance()
+            .list_email_dnc()
+            .offset(
+                decode::<i32>("compliance.list_email_dnc: query parameter `offset`", "0"),
+            )
+            .count(
+                decode::<i32>("compliance.list_email_dnc: query parameter `count`", "2"),
+            )
+            .await,
+    );
+    let expected: ::livevox_generated::livevox::compliance::EmailDncPage = decode::<
+        ::livevox_generated::livevox::compliance::EmailDncPage,
+    >(
+        "compliance.list_email_dnc: the example's response",
+        "{\"dncEntries\":[{\"email\":\"maria.lopez@example.com\",\"id\":7701},{\"contactGroupId\":31,\"email\":\"sam.ortiz@example.com\",\"id\":7702}],\"next\":\"https://api.livevox.com/compliance/email/dnc?offset=2&count=2\"}",
+    );
+    assert_eq!(
+        actual, expected, "{} answered other than its example",
+        "compliance.list_email_dnc"
+    );
+}
+/// `GET /compliance/email/dnc/info`, example `list size`.
+#[tokio::test]
+async fn compliance__get_email_dnc_list_info() {
+    let (_sim, client) = start_livevox().await;
+    let actual: ::livevox_generated::livevox::compliance::ComplianceListInfo = ok(
+        "compliance.get_email_dnc_list_info",
+        client.compliance().get_email_dnc_list_info().await,
+    );
+    let expected: ::livevox_generated::livevox::compliance::ComplianceListInfo = decode::<
+        ::livevox_generated::livevox::compliance::ComplianceListInfo,
+    >("compliance.get_email_dnc_list_info: the example's response", "{\"size\":64}");
+    assert_eq!(
+        actual, expected, "{} answered other than its example",
+        "compliance.get_email_dnc_list_info"
+    );
+}
+/// `GET /compliance/email/dnc/{id}`, example `an entry`.
+#[tokio::test]
+async fn compliance__read_email_dnc() {
+    let (_sim, client) = start_livevox().await;
+    let actual: ::livevox_generated::livevox::compliance::EmailDncEntry = ok(
+        "compliance.read_email_dnc",
+        client
+            .compliance()
+            .read_email_dnc(
+                decode::<i64>("compliance.read_email_dnc: path parameter `id`", "7702"),
+            )
+            .await,
+    );
+    let expected: ::livevox_generated::livevox::compliance::EmailDncEntry = decode::<
+        ::livevox_generated::livevox::compliance::EmailDncEntry,
+    >(
+        "compliance.read_email_dnc: the example's response",
+        "{\"contactGroupId\":31,\"email\":\"sam.ortiz@example.com\",\"id\":7702}",
+    );
+    assert_eq!(
+        actual, expected, "{} answered other than its example",
+        "compliance.read_email_dnc"
+    );
+}
+/// `POST /compliance/email/dnc`, example `block an address`.
+#[tokio::test]
+async fn compliance__create_email_dnc() {
+    let (_sim, client) = start_livevox().await;
+    let actual: ::livevox_generated::livevox::compliance::CreateDncResponse = ok(
+        "compliance.create_email_dnc",
+        client
+            .compliance()
+            .create_email_dnc(
+                decode::<
+                    ::livevox_generated::livevox::compliance::EmailDncEntry,
+                >(
+                    "compliance.create_email_dnc: the body",
+                    "{\"email\":\"opt.out@example.com\"}",
+                ),
+            )
+            .await,
+    );
+    let expected: ::livevox_generated::livevox::compliance::CreateDncResponse = decode::<
+        ::livevox_generated::livevox::compliance::CreateDncResponse,
+    >("compliance.create_email_dnc: the example's response", "{\"id\":7703}");
+    assert_eq!(
+        actual, expected, "{} answered other than its example",
+        "compliance.create_email_dnc"
+    );
+}
+/// `POST /compliance/email/dnc/bulk`, example `add two addresses`.
+#[tokio::test]
+async fn compliance__create_multiple_email_dnc() {
+    let (_sim, client) = start_livevox().await;
+    let actual: ::livevox_generated::livevox::compliance::BulkDncResult = ok(
+        "compliance.create_multiple_email_dnc",
+        client
+            .compliance()
+            .create_multiple_email_dnc(
+                decode::<
+                    ::std::vec::Vec<
+                        ::livevox_generated::livevox::compliance::EmailDncEntry,
+                    >,
+                >(
+                    "compliance.create_multiple_email_dnc: body field `dncEntries`",
+                    "[{\"email\":\"a.one@example.com\"},{\"email\":\"b.two@example.com\",\"expirationDate\":1735689600000}]",
+                ),
+            )
+            .await,
+    );
+    let expected: ::livevox_generated::livevox::compliance::BulkDncResult = decode::<
+        ::livevox_generated::livevox::compliance::BulkDncResult,
+    >(
+        "compliance.create_multiple_email_dnc: the example's response",
+        "{\"processedCount\":2}",
+    );
+    assert_eq!(
+        actual, expected, "{} answered other than its example",
+        "compliance.create_multiple_email_dnc"
+    );
+}
+/// `PUT /compliance/email/dnc/{id}`, example `limit an entry to a contact group`.
+#[tokio::test]
+async fn compliance__update_email_dnc() {
+    let (_sim, client) = start_livevox().await;
+    ok(
+        "compliance.update_email_dnc",
+        client
+            .compliance()
+            .update_email_dnc(
+                decode::<
+                    i64,
+                >("compliance.update_email_dnc: path parameter `id`", "7703"),
+                decode::<
+                    ::livevox_generated::livevox::compliance::EmailDncEntry,
+                >(
+                    "compliance.update_email_dnc: the body",
+                    "{\"contactGroupId\":31,\"email\":\"opt.out@example.com\"}",
+                ),
+            )
+            .await,
+    );
+}
+/// `DELETE /compliance/email/dnc/{id}`, example `delete an entry`.
+#[tokio::test]
+async fn compliance__delete_email_dnc() {
+    let (_sim, client) = start_livevox().await;
+    ok(
+        "compliance.delete_email_dnc",
+        client
+            .compliance()
+            .delete_email_dnc(
+                decode::<i64>("compliance.delete_email_dnc: path parameter `id`", "7703"),
+            )
+            .await,
+    );
+}
+/// `POST /compliance/email/dnc/search`, example `one address`.
+#[tokio::test]
+async fn compliance__search_email_dnc() {
+    let (_sim, client) = start_livevox().await;
+    let actual: ::livevox_generated::livevox::compliance::EmailDncPage = ok(
+        "compliance.search_email_dnc",
+        client
+            .compliance()
+            .search_email_dnc()
+            .offset(
+                decode::<
+                    i32,
+                >("compliance.search_email_dnc: query parameter `offset`", "0"),
+            )
+            .count(
+                decode::<
+                    i32,
+                >("compliance.search_email_dnc: query parameter `count`", "100"),
+            )
+            .filter(
+                decode::<
+                    ::livevox_generated::livevox::compliance::EmailDncFilter,
+                >(
+                    "compliance.search_email_dnc: body field `filter`",
+                    "{\"email\":\"sam.ortiz@example.com\"}",
+                ),
+            )
+            .await,
+    );
+    let expected: ::livevox_generated::livevox::compliance::EmailDncPage = decode::<
+        ::livevox_generated::livevox::compliance::EmailDncPage,
+    >(
+        "compliance.search_email_dnc: the example's response",
+        "{\"dncEntries\":[{\"contactGroupId\":31,\"email\":\"sam.ortiz@example.com\",\"id\":7702}]}",
+    );
+    assert_eq!(
+        actual, expected, "{} answered other than its example",
+        "compliance.search_email_dnc"
+    );
+}
+/// `GET /compliance/dialingProfiles`, example `first page`.
+#[tokio::test]
+async fn compliance__list_dialing_profiles() {
+    let (_sim, client) = start_livevox().await;
+    let actual: ::livevox_generated::livevox::compliance::DialingProfilePage = ok(
+        "compliance.list_dialing_profiles",
+        client
+            .compliance()
+            .list_dialing_profiles()
+            .offset(
+                decode::<
+                    i32,
+                >("compliance.list_dialing_profiles: query parameter `offset`", "0"),
+            )
+            .count(
+                decode::<
+                    i32,
+                >("compliance.list_dialing_profiles: query parameter `count`", "2"),
+            )
+            .await,
+    );
+    let expected: ::livevox_generated::livevox::compliance::DialingProfilePage = decode::<
+        ::livevox_generated::livevox::compliance::DialingProfilePage,
+    >(
+        "compliance.list_dialing_profiles: the example's response",
+        "{\"dialingProfile\":[{\"description\":\"Client default hours\",\"id\":801,\"name\":\"Default\"},{\"description\":\"Eastern time zone rules\",\"id\":802,\"name\":\"Collections East\"}],\"next\":\"https://api.livevox.com/compliance/dialingProfiles?offset=2&count=2\"}",
+    );
+    assert_eq!(
+        actual, expected, "{} answered other than its example",
+        "compliance.list_dialing_profiles"
+    );
+}
+/// `GET /compliance/dialingProfiles/info`, example `list info`.
+#[tokio::test]
+async fn compliance__get_dialing_profile_list_info() {
+    let (_sim, client) = start_livevox().await;
+    let actual: ::livevox_generated::livevox::compliance::ComplianceListInfo = ok(
+        "compliance.get_dialing_profile_list_info",
+        client
+            .compliance()
+            .get_dialing_profile_list_info()
+            .client_id(
+                decode::<
+                    i64,
+                >(
+                    "compliance.get_dialing_profile_list_info: query parameter `client`",
+                    "4199",
+                ),
+            )
+            .await,
+    );
+    let expected: ::livevox_generated::livevox::compliance::ComplianceListInfo = decode::<
+        ::livevox_generated::livevox::compliance::ComplianceListInfo,
+    >(
+        "compliance.get_dialing_profile_list_info: the example's response",
+        "{\"lastModified\":1709251200000,\"size\":7}",
+    );
+    assert_eq!(
+        actual, expected, "{} answered other than its example",
+        "compliance.get_dialing_profile_list_info"
+    );
+}
+/// `GET /compliance/dialingProfiles/{id}`, example `a profile`.
+#[tokio::test]
+async fn compliance__read_dialing_profile() {
+    let (_sim, client) = start_livevox().await;
+    let actual: ::livevox_generated::livevox::compliance::DialingProfile = ok(
+        "compliance.read_dialing_profile",
+        client
+            .compliance()
+            .read_dialing_profile(
+                decode::<
+                    i64,
+                >("compliance.read_dialing_profile: path parameter `id`", "802"),
+            )
+            .await,
+    );
+    let expected: ::livevox_generated::livevox::compliance::DialingProfile = decode::<
+        ::livevox_generated::livevox::compliance::DialingProfile,
+    >(
+        "compliance.read_dialing_profile: the example's response",
+        "{\"clientDefault\":false,\"clientId\":4199,\"description\":\"Eastern time zone rules\",\"id\":802,\"name\":\"Collections East\",\"policy\":[{\"dayOfWeek\":\"WEEKDAY\",\"doNotDial\":false,\"doNotLeaveMessage\":false,\"endTime\":\"21:00\",\"startTime\":\"08:00\",\"state\":\"MA\"},{\"dayOfWeek\":\"SUNDAY\",\"doNotDial\":true}],\"service\":[{\"id\":53661}]}",
+    );
+    assert_eq!(
+        actual, expected, "{} answered other than its example",
+        "compliance.read_dialing_profile"
+    );
+}
+/// `POST /compliance/dialingProfiles`, example `a profile with one policy`.
+#[tokio::test]
+async fn compliance__create_dialing_profile() {
+    let (_sim, client) = start_livevox().await;
+    let actual: ::livevox_generated::livevox::compliance::DialingProfileCreated = ok(
+        "compliance.create_dialing_profile",
+        client
+            .compliance()
+            .create_dialing_profile(
+                decode::<
+                    ::std::string::String,
+                >(
+                    "compliance.create_dialing_profile: body field `name`",
+                    "\"Collections West\"",
+                ),
+            )
+            .description(
+                decode::<
+                    ::std::string::String,
+                >(
+                    "compliance.create_dialing_profile: body field `description`",
+                    "\"Pacific time zone rules\"",
+                ),
+            )
+            .policies(
+                decode::<
+                    ::std::vec::Vec<
+                        ::livevox_generated::livevox::compliance::DialingPolicy,
+                    >,
+                >(
+                    "compliance.create_dialing_profile: body field `policy`",
+                    "[{\"dayOfWeek\":\"ALL\",\"endTime\":\"20:00\",\"startTime\":\"09:00\",\"state\":\"CA\"}]",
+                ),
+            )
+            .await,
+    );
+    let expected: ::livevox_generated::livevox::compliance::DialingProfileCreated = decode::<
+        ::livevox_generated::livevox::compliance::DialingProfileCreated,
+    >("compliance.create_dialing_profile: the example's response", "{\"id\":803}");
+    assert_eq!(
+        actual, expected, "{} answered other than its example",
+        "compliance.create_dialing_profile"
+    );
+}
+/// `PUT /compliance/dialingProfiles/{id}`, example `rename`.
+#[tokio::test]
+async fn compliance__update_dialing_profile() {
+    let (_sim, client) = start_livevox().await;
+    ok(
+        "compliance.update_dialing_profile",
+        client
+            .compliance()
+            .update_dialing_profile(
+                decode::<
+                    i64,
+                >("compliance.update_dialing_profile: path parameter `id`", "803"),
+            )
+            .name(
+                decode::<
+                    ::std::string::String,
+                >(
+                    "compliance.update_dialing_profile: body field `name`",
+                    "\"Collections Pacific\"",
+                ),
+            )
+            .await,
+    );
+}
+/// `DELETE /compliance/dialingProfiles/{id}`, example `delete a profile`.
+#[tokio::test]
+async fn compliance__delete_dialing_profile() {
+    let (_sim, client) = start_livevox().await;
+    ok(
+        "compliance.delete_dialing_profile",
+        client
+            .compliance()
+            .delete_dialing_profile(
+                decode::<
+                    i64,
+                >("compliance.delete_dialing_profile: path parameter `id`", "803"),
+            )
+            .await,
+    );
+}
+/// `PUT /compliance/dialingProfiles/{id}/policies`, example `no dialling on Sundays in Texas`.
+#[tokio::test]
+async fn compliance__create_dialing_policy() {
+    let (_sim, client) = start_livevox().await;
+    let actual: ::livevox_generated::livevox::compliance::DialingProfileCreated = ok(
+        "compliance.create_dialing_policy",
+        client
+            .compliance()
+            .create_dialing_policy(
+                decode::<
+                    i64,
+                >("compliance.create_dialing_policy: path parameter `id`", "802"),
+                decode::<
+                    ::livevox_generated::livevox::compliance::DialingPolicy,
+                >(
+                    "compliance.create_dialing_policy: the body",
+                    "{\"dayOfWeek\":\"SUNDAY\",\"doNotDial\":true,\"state\":\"TX\"}",
+                ),
+            )
+            .await,
+    );
+    let expected: ::livevox_generated::livevox::compliance::DialingProfileCreated = decode::<
+        ::livevox_generated::livevox::compliance::DialingProfileCreated,
+    >("compliance.create_dialing_policy: the example's response", "{\"id\":9104}");
+    assert_eq!(
+        actual, expected, "{} answered other than its example",
+        "compliance.create_dialing_policy"
+    );
+}
+/// `PUT /compliance/dialingProfiles/{id}/policies/{policy}`, example `widen a window`.
+#[tokio::test]
+async fn compliance__update_dialing_policy() {
+    let (_sim, client) = start_livevox().await;
+    ok(
+        "compliance.update_dialing_policy",
+        client
+            .compliance()
+            .update_dialing_policy(
+                decode::<
+                    i64,
+                >("compliance.update_dialing_policy: path parameter `id`", "802"),
+                decode::<
+                    i64,
+                >("compliance.update_dialing_policy: path parameter `policy`", "9104"),
+                decode::<
+                    i64,
+                >("compliance.update_dialing_policy: body field `policyId`", "9104"),
+                decode::<
+                    ::livevox_generated::livevox::compliance::DialingDay,
+                >(
+                    "compliance.update_dialing_policy: body field `dayOfWeek`",
+                    "\"WEEKDAY\"",
+                ),
+            )
+            .start_time(
+                decode::<
+                    ::std::string::String,
+                >(
+                    "compliance.update_dialing_policy: body field `startTime`",
+                    "\"08:00\"",
+                ),
+            )
+            .end_time(
+                decode::<
+                    ::std::string::String,
+                >("compliance.update_dialing_policy: body field `endTime`", "\"21:00\""),
+            )
+            .clear_area_code(
+                decode::<
+                    bool,
+                >("compliance.update_dialing_policy: body field `clearAreaCode`", "true"),
+            )
+            .await,
+    );
+}
+/// `DELETE /compliance/dialingProfiles/{id}/policies/{policy}`, example `delete a policy`.
+#[tokio::test]
+async fn compliance__delete_dialing_policy() {
+    let (_sim, client) = start_livevox().await;
+    ok(
+        "compliance.delete_dialing_policy",
+        client
+            .compliance()
+            .delete_dialing_policy(
+                decode::<
+                    i64,
+                >("compliance.delete_dialing_policy: path parameter `id`", "802"),
+                decode::<
+                    i64,
+                >("compliance.delete_dialing_policy: path parameter `policy`", "9104"),
+            )
+            .await,
+    );
+}
+/// `PUT /compliance/dialingProfiles/{id}/services/{service}`, example `attach a service`.
+#[tokio::test]
+async fn compliance__add_dialing_profile_service() {
+    let (_sim, client) = start_livevox().await;
+    ok(
+        "compliance.add_dialing_profile_service",
+        client
+            .compliance()
+            .add_dialing_profile_service(
+                decode::<
+                    i64,
+                >("compliance.add_dialing_profile_service: path parameter `id`", "802"),
+                decode::<
+                    i64,
+                >(
+                    "compliance.add_dialing_profile_service: path parameter `service`",
+                    "53702",
+                ),
+            )
+            .await,
+    );
+}
+/// `DELETE /compliance/dialingProfiles/{id}/services/{service}`, example `detach a service`.
+#[tokio::test]
+async fn compliance__remove_dialing_profile_service() {
+    let (_sim, client) = start_livevox().await;
+    ok(
+        "compliance.remove_dialing_profile_service",
+        client
+            .compliance()
+            .remove_dialing_profile_service(
+                decode::<
+                    i64,
+                >(
+                    "compliance.remove_dialing_profile_service: path parameter `id`",
+                    "802",
+                ),
+                decode::<
+                    i64,
+                >(
+                    "compliance.remove_dialing_profile_service: path parameter `service`",
+                    "53702",
+                ),
+            )
+            .await,
+    );
+}
+/// `GET /compliance/complianceCheck/isBlocked`, example `a blocked phone`.
+#[tokio::test]
+async fn compliance__is_blocked() {
+    let (_sim, client) = start_livevox().await;
+    let actual: ::livevox_generated::livevox::compliance::ComplianceCheckResult = ok(
+        "compliance.is_blocked",
+        client
+            .compliance()
+            .is_blocked(
+                decode::<
+                    i64,
+                >("compliance.is_blocked: query parameter `service`", "53661"),
+            )
+            .phone(
+                decode::<
+                    ::std::string::String,
+                >("compliance.is_blocked: query parameter `phone`", "\"6175550142\""),
+            )
+            .await,
+    );
+    let expected: ::livevox_generated::livevox::compliance::ComplianceCheckResult = decode::<
+        ::livevox_generated::livevox::compliance::ComplianceCheckResult,
+    >("compliance.is_blocked: the example's response", "{\"result\":true}");
+    assert_eq!(
+        actual, expected, "{} answered other than its example", "compliance.is_blocked"
+    );
+}
+/// `POST /compliance/complianceCheck/zipAreaMatch`, example `Boston zip, Boston area code`.
+#[tokio::test]
+async fn compliance__zip_area_match() {
+    let (_sim, client) = start_livevox().await;
+    let actual: ::livevox_generated::livevox::compliance::ComplianceCheckResult = ok(
+        "compliance.zip_area_match",
+        client
+            .compliance()
+            .zip_area_match(
+                decode::<
+                    ::std::string::String,
+                >("compliance.zip_area_match: body field `zipCode`", "\"02110\""),
+                decode::<
+                    ::std::string::String,
+                >("compliance.zip_area_match: body field `areaCode`", "\"617\""),
+            )
+            .match_type(
+                decode::<
+                    ::livevox_generated::livevox::compliance::ZipAreaMatchType,
+                >("compliance.zip_area_match: body field `type`", "\"DIAL_TIME\""),
+            )
+            .await,
+    );
+    let expected: ::livevox_generated::livevox::compliance::ComplianceCheckResult = decode::<
+        ::livevox_generated::livevox::compliance::ComplianceCheckResult,
+    >("compliance.zip_area_match: the example's response", "{\"result\":true}");
+    assert_eq!(
+        actual, expected, "{} answered other than its example",
+        "compliance.zip_area_match"
+    );
+}
+/// `GET /compliance/recording/info`, example `a recording`.
+#[tokio::test]
+async fn compliance__get_recording_info() {
+    let (_sim, client) = start_livevox().await;
+    let actual: ::livevox_generated::livevox::compliance::RecordingInfo = ok(
+        "compliance.get_recording_info",
+        client
+            .compliance()
+            .get_recording_info(
+                decode::<
+                    ::std::string::String,
+                >(
+                    "compliance.get_recording_info: query parameter `recording`",
+                    "\"9F3A2C71-5B1D-4C9E-9A3F-6D2B8E1F0A47\"",
+                ),
+            )
+            .await,
+    );
+    let expected: ::livevox_generated::livevox::compliance::RecordingInfo = decode::<
+        ::livevox_generated::livevox::compliance::RecordingInfo,
+    >(
+        "compliance.get_recording_info: the example's response",
+        "{\"account\":\"ACCT-10042\",\"agentId\":20554,\"callCenterId\":12,\"campaignId\":7710021,\"clientId\":4199,\"duration\":89,\"fromDate\":1710843012000,\"phone\":\"6175550142\",\"serviceId\":53661,\"termCodeId\":301,\"toDate\":1710843101000}",
+    );
+    assert_eq!(
+        actual, expected, "{} answered other than its example",
+        "compliance.get_recording_info"
+    );
+}
+/// `DELETE /compliance/recording/{id}`, example `delete a recording`.
+#[tokio::test]
+async fn compliance__delete_recording() {
+    let (_sim, client) = start_livevox().await;
+    ok(
+        "compliance.delete_recording",
+        client
+            .compliance()
+            .delete_recording(
+                decode::<
+                    ::std::string::String,
+                >(
+                    "compliance.delete_recording: path parameter `id`",
+                    "\"9F3A2C71-5B1D-4C9E-9A3F-6D2B8E1F0A47\"",
+                ),
+            )
+            .await,
+    );
+}
