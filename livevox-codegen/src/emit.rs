@@ -595,7 +595,7 @@ fn emit_model(
     });
     let withs = m.fields.iter().filter(|f| !f.required).map(|f| {
         let fname = format_ident!("{}", f.rust_name);
-        let with = format_ident!("with_{}", f.rust_name.trim_end_matches('_').trim_start_matches('_'));
+        let with = format_ident!("{}", crate::naming::with_setter(&f.rust_name));
         let t = type_tokens(&f.ty, here);
         let value = if is_boxed(f) { quote! { ::std::boxed::Box::new(value.into()) } } else { quote! { value.into() } };
         let d = doc(&format!("Sets `{}` (wire name `{}`).", f.rust_name, f.wire_name));
@@ -1202,7 +1202,7 @@ fn emit_paginated(op: &Operation, p: &Pagination, slots: &[Slot], here: &str) ->
     let rq = format_ident!("{}", op.request_type);
     let page = output_type(op, here);
     let item = type_tokens(&p.item_ty, here);
-    let slot_of = |role: ParamRole| op.params().zip(slots).find(|(param, _)| param.role == role).map(|(param, s)| (param, s));
+    let slot_of = |role: ParamRole| op.params().zip(slots).find(|(param, _)| param.role == role);
     let (Some((offset_param, offset_slot)), Some((_, count_slot))) = (slot_of(ParamRole::PageOffset), slot_of(ParamRole::PageCount))
     else {
         // Validation guarantees both parameters; without them there is nothing to walk.

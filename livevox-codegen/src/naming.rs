@@ -94,6 +94,12 @@ pub fn setter(field_name: &str) -> String {
     }
 }
 
+/// The chainable setter of an optional model field: `with_` and the field name without leading
+/// or trailing underscores (`type_` → `with_type`, `_2fa` → `with_2fa`).
+pub fn with_setter(field_name: &str) -> String {
+    format!("with_{}", field_name.trim_matches('_'))
+}
+
 /// The operation's method on the category client.
 pub fn operation_fn(op: &str) -> String {
     snake(op)

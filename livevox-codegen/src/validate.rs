@@ -951,9 +951,9 @@ impl Validator {
             if let Some(m) = names.claim(doc, &path, &rust, format!("field `{wire}`")) {
                 self.err(doc, &path, format!("{m}; set `rust_name` on one of them"));
             } else if !f.required {
-                // An optional field gets a `with_<name>` method, its underscores trimmed (as emit
-                // does), so `type_` and `_type` would both give `with_type`.
-                let with = format!("with_{}", rust.trim_matches('_'));
+                // An optional field gets a `with_<name>` method, its underscores trimmed, so
+                // `type_` and `_type` would both give `with_type`.
+                let with = naming::with_setter(&rust);
                 if let Some(m) = withs.claim(doc, &path, &with, format!("the setter of field `{wire}`")) {
                     self.err(doc, &path, format!("{m}; set `rust_name` on one of them"));
                 }
