@@ -69,18 +69,19 @@ impl Drop for Scratch {
     }
 }
 
+// An operation and model no real spec has, so the test never collides with spec growth.
 const NEW_OPERATION: &str = r#"
-  is_legacy_dnc_enabled:
-    summary: Tell whether the legacy DNC list is enabled for the client.
+  probe_maintainer_flow:
+    summary: A made-up operation the maintainer-flow test adds.
     method: GET
-    path: /dnc/isLegacyDncEnabled
+    path: /maintainerFlowProbe
     agent_allowed: true
-    response: { type: LegacyDncEnabled }
+    response: { type: MaintainerFlowProbe }
 "#;
 
 const NEW_MODEL: &str = r#"
-  LegacyDncEnabled:
-    description: Whether the legacy DNC list is in use.
+  MaintainerFlowProbe:
+    description: What the made-up operation answers.
     fields:
       result: { type: bool, required: true }
 "#;
@@ -108,9 +109,9 @@ fn adding_an_operation_regenerates_only_its_category() {
     let after = scratch.snapshot();
     let file = scratch.0.join("livevox-generated/src/generated/livevox/compliance.rs");
     let text = String::from_utf8(after[&file].clone()).unwrap();
-    assert!(text.contains("pub fn is_legacy_dnc_enabled(&self) -> IsLegacyDncEnabledRequest"));
-    assert!(text.contains("path: \"/compliance/dnc/isLegacyDncEnabled\""));
-    assert!(text.contains("pub struct LegacyDncEnabled"));
+    assert!(text.contains("pub fn probe_maintainer_flow(&self) -> ProbeMaintainerFlowRequest"));
+    assert!(text.contains("path: \"/compliance/maintainerFlowProbe\""));
+    assert!(text.contains("pub struct MaintainerFlowProbe"));
     assert_ne!(before[&file], after[&file]);
 
     // Running again writes nothing.
@@ -124,7 +125,7 @@ fn a_typo_is_reported_with_its_position_and_changes_nothing() {
     let before = scratch.snapshot();
     // `summray` for `summary`, and a misspelt model reference.
     scratch.edit_spec("compliance.yaml", |t| {
-        insert_after(&t, "operations:", &NEW_OPERATION.replace("summary:", "summray:").replace("LegacyDncEnabled", "LegacyDncEnabeld"))
+        insert_after(&t, "operations:", &NEW_OPERATION.replace("summary:", "summray:").replace("MaintainerFlowProbe", "MaintainerFlowProbr"))
     });
 
     let err = livevox_codegen::codegen(&scratch.0, false).expect_err("the typo is an error");
