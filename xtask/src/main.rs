@@ -2,12 +2,16 @@
 //!
 //! - `cargo xtask codegen`: regenerate `livevox-generated` from `spec/`.
 //! - `cargo xtask codegen --check`: write nothing; fail and name each stale file.
+//! - `cargo xtask openapi [--out DIR]`: write the OpenAPI 3.0 document of each API in `spec/`.
+//! - `cargo xtask bench [gen|compile|runtime|all]`: print benchmark tables.
+
+mod bench;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check]\n\n  codegen          regenerate livevox-generated from spec/\n  codegen --check  write nothing; exit 1 if any generated file is stale";
+const USAGE: &str = "usage: cargo xtask <command>\n\n  codegen                 regenerate livevox-generated from spec/\n  codegen --check         write nothing; exit 1 if any generated file is stale\n  openapi [--out DIR]     write the OpenAPI 3.0 document of each API (default: target/openapi)\n  bench [gen|compile|runtime|all]\n                          print benchmark tables (generation, compile cost, runtime)";
 
 fn workspace_root() -> PathBuf {
     // xtask lives one level below the workspace root.
@@ -20,6 +24,9 @@ fn main() -> ExitCode {
     match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["codegen"] => codegen(false),
         ["codegen", "--check"] => codegen(true),
+        ["openapi"] => openapi(None),
+        ["openapi", "--out", dir] => openapi(Some(PathBuf::from(dir))),
+        ["bench", rest @ ..] => bench::run(&workspace_root(), rest),
         ["help" | "--help" | "-h"] | [] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -56,4 +63,29 @@ fn codegen(check: bool) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn openapi(out: Option<PathBuf>) -> ExitCode {
+    let root = workspace_root();
+    let out = out.unwrap_or_else(|| root.join("target/openapi"));
+    let generated = match livevox_codegen::generate_dir(&root.join("spec"), "spec", &livevox_codegen::Config::default()) {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Err(e) = std::fs::create_dir_all(&out) {
+        eprintln!("{}: {e}", out.display());
+        return ExitCode::FAILURE;
+    }
+    for (module, text) in livevox_codegen::openapi::documents(&generated.ir, env!("CARGO_PKG_VERSION")) {
+        let path = out.join(format!("{module}.json"));
+        if let Err(e) = std::fs::write(&path, text) {
+            eprintln!("{}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+        println!("openapi: wrote {} ({} operations)", path.display(), generated.ir.apis.iter().find(|a| a.module == module).map(|a| a.categories.iter().map(|c| c.operations.len()).sum::<usize>()).unwrap_or(0));
+    }
+    ExitCode::SUCCESS
 }
