@@ -13,6 +13,8 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use super::error::{self, CallSite, DecodeError, ErrorResponse, MAX_ERROR_BODY};
+use super::ratelimit::RateLimits;
+use super::retry::{RetryConfig, Tally};
 use super::secret::scrub;
 use super::session::{LoginConfig, Sessions, Ticket, Want};
 use super::{ApiSpec, AuthNeed, AuthScheme, Error, Method, Request, ResponseFormat, Secret};
@@ -89,7 +91,8 @@ struct LoginBody<'a> {
     agent: bool,
 }
 
-/// The runtime client: cheap to clone; clones share the connection pool and the session.
+/// The runtime client: cheap to clone; clones share the connection pool, the session and the
+/// rate limiters.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -104,6 +107,9 @@ struct Inner {
     timeout: Option<Duration>,
     max_response_bytes: usize,
     auth: Auth,
+    retry: RetryConfig,
+    /// Per-operation rate limits from the spec, shared by all clones.
+    limits: RateLimits,
 }
 
 // One per client, so the size difference between the variants costs nothing.
@@ -132,10 +138,11 @@ impl Client {
             path = op.path,
             status = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
+            attempts = tracing::field::Empty,
         );
         async move {
             let started = Instant::now();
-            let result = self.execute_inner(&request).await;
+            let result = self.execute_with_policy(&request).await;
             let span = tracing::Span::current();
             let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
             span.record("latency_ms", latency_ms);
@@ -155,6 +162,52 @@ impl Client {
         }
         .instrument(span)
         .await
+    }
+
+    /// One call as the caller sees it: each attempt waits for the operation's rate limit, and a
+    /// failed attempt is sent again as the retry policy says (see the `retry` module).
+    ///
+    /// The retry budgets count from the first attempt's start, after the first wait for the
+    /// rate limiter: queueing behind other callers does not eat into them, but a retry that
+    /// cannot get past the limiter before its budget runs out is not made.
+    async fn execute_with_policy<T: DeserializeOwned>(&self, request: &Request) -> Result<(http::StatusCode, T), Error> {
+        let op = request.op;
+        let policy = &self.inner.retry;
+        let mut tally = Tally::default();
+        let mut first_start: Option<tokio::time::Instant> = None;
+        // The error of the last attempt, and until when its retry may wait for the limiter.
+        let mut retrying: Option<(Error, tokio::time::Instant)> = None;
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            let permit = match retrying.take() {
+                None => self.inner.limits.acquire(op).await?,
+                Some((last, deadline)) => match tokio::time::timeout_at(deadline, self.inner.limits.acquire(op)).await {
+                    Ok(permit) => permit?,
+                    Err(_) => {
+                        tracing::info!(operation = op.name, attempt, "retry budget spent waiting for the rate limit");
+                        return Err(last);
+                    }
+                },
+            };
+            let start = *first_start.get_or_insert_with(tokio::time::Instant::now);
+            let result = self.execute_inner(request).await;
+            // Marks the call as ended for the rate limiter: only now has it surely arrived.
+            drop(permit);
+            tracing::Span::current().record("attempts", attempt);
+            let err = match result {
+                Ok(value) => return Ok(value),
+                Err(err) => err,
+            };
+            let Some((delay, budget)) = policy.decide(op, &err, &mut tally, start.elapsed()) else {
+                return Err(err);
+            };
+            let delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+            tracing::info!(operation = op.name, attempt, delay_ms, error = err.kind(), "call failed; sending it again");
+            tokio::time::sleep(delay).await;
+            let deadline = start.checked_add(budget).unwrap_or_else(|| tokio::time::Instant::now() + budget.min(Duration::from_secs(86_400)));
+            retrying = Some((err, deadline));
+        }
     }
 
     async fn execute_inner<T: DeserializeOwned>(&self, request: &Request) -> Result<(http::StatusCode, T), Error> {
@@ -189,13 +242,14 @@ impl Client {
         body: Option<Bytes>,
     ) -> Result<(reqwest::Response, Option<Secret>), Error> {
         let op = request.op;
+        let timeout = request.timeout.or(self.inner.timeout);
         let Auth::LiveVox { session_header, expired_status, access, sessions } = &self.inner.auth else {
-            return Ok((self.send(op.name, op.method, url, body, None).await?, None));
+            return Ok((self.send(op.name, op.method, url, body, None, timeout).await?, None));
         };
         match op.auth {
-            AuthNeed::None => Ok((self.send(op.name, op.method, url, body, None).await?, None)),
+            AuthNeed::None => Ok((self.send(op.name, op.method, url, body, None, timeout).await?, None)),
             AuthNeed::AccessToken => match access {
-                Some((header, token)) => Ok((self.send(op.name, op.method, url, body, Some((header, token))).await?, None)),
+                Some((header, token)) => Ok((self.send(op.name, op.method, url, body, Some((header, token)), timeout).await?, None)),
                 None => Err(Error::Config(format!(
                     "{} needs the access token, but the client was built without one (ClientBuilder::access_token)",
                     op.name
@@ -203,14 +257,14 @@ impl Client {
             },
             AuthNeed::Session => {
                 let ticket = self.session(sessions, Want::Current, op.name).await?;
-                let response = self.send(op.name, op.method, url, body.clone(), Some((session_header, &ticket.id))).await?;
+                let response = self.send(op.name, op.method, url, body.clone(), Some((session_header, &ticket.id)), timeout).await?;
                 if response.status().as_u16() != *expired_status || !sessions.can_login() {
                     return Ok((response, Some(ticket.id)));
                 }
                 drop(response);
                 tracing::info!(operation = op.name, "session refused as expired; logging in again and replaying the call once");
                 let renewed = self.session(sessions, Want::Renewal(ticket.generation), op.name).await?;
-                let response = self.send(op.name, op.method, url, body, Some((session_header, &renewed.id))).await?;
+                let response = self.send(op.name, op.method, url, body, Some((session_header, &renewed.id)), timeout).await?;
                 Ok((response, Some(renewed.id)))
             }
         }
@@ -233,13 +287,14 @@ impl Client {
         url: &url::Url,
         body: Option<Bytes>,
         auth: Option<(&HeaderName, &Secret)>,
+        timeout: Option<Duration>,
     ) -> Result<reqwest::Response, Error> {
         let inner = &self.inner;
         let mut builder = inner.http.request(method.to_http(), url.clone()).headers(inner.headers.clone());
         if let Some((name, secret)) = auth {
             builder = builder.header(name.clone(), secret_header(secret, name)?);
         }
-        if let Some(timeout) = inner.timeout {
+        if let Some(timeout) = timeout {
             builder = builder.timeout(timeout);
         }
         if let Some(body) = body {
@@ -266,7 +321,8 @@ impl Client {
                 .map_err(|e| Error::InvalidRequest { operation: LOGIN_OPERATION, message: e.to_string() })?;
             let header = header_name(config.spec.access_header)?;
             let response =
-                self.send(LOGIN_OPERATION, Method::Post, &url, Some(Bytes::from(body)), Some((&header, &config.access_token))).await?;
+                self.send(LOGIN_OPERATION, Method::Post, &url, Some(Bytes::from(body)), Some((&header, &config.access_token)), self.inner.timeout)
+                    .await?;
             let status = response.status();
             tracing::Span::current().record("status", status.as_u16());
             if !status.is_success() {
@@ -430,7 +486,11 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = &self.inner;
         let mut d = f.debug_struct("Client");
-        d.field("api", &inner.api.name).field("base_url", &inner.base.as_str()).field("timeout", &inner.timeout);
+        d.field("api", &inner.api.name)
+            .field("base_url", &inner.base.as_str())
+            .field("timeout", &inner.timeout)
+            .field("retry", &inner.retry)
+            .field("rate_limited_operations", &inner.limits);
         match &inner.auth {
             Auth::None => d.field("auth", &"none"),
             Auth::LiveVox { sessions, access, .. } => d
@@ -506,6 +566,7 @@ pub struct ClientBuilder<C> {
     header_params: Vec<(String, String)>,
     allow_plain_http_loopback: bool,
     max_response_bytes: usize,
+    retry: RetryConfig,
     _api: PhantomData<fn() -> C>,
 }
 
@@ -523,6 +584,7 @@ impl<C: ApiClient> ClientBuilder<C> {
             header_params: Vec::new(),
             allow_plain_http_loopback: false,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            retry: RetryConfig::default(),
             _api: PhantomData,
         }
     }
@@ -565,7 +627,9 @@ impl<C: ApiClient> ClientBuilder<C> {
         self
     }
 
-    /// The limit for a whole call, body included (default [`DEFAULT_TIMEOUT`]).
+    /// The limit for each attempt of a call: connect, send, wait and read the body (default
+    /// [`DEFAULT_TIMEOUT`]). [`Request::timeout`] overrides it for one call; a retried call
+    /// gets the full time for each attempt, within the retry budget ([`RetryConfig::budget`]).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(Some(timeout));
         self
@@ -574,6 +638,19 @@ impl<C: ApiClient> ClientBuilder<C> {
     /// No per-call timeout (long-polling feeds, say).
     pub fn no_timeout(mut self) -> Self {
         self.timeout = Some(None);
+        self
+    }
+
+    /// When failed calls are sent again (default: [`RetryConfig::default`]). Only operations
+    /// that are safe to repeat are retried after a failure that may have reached the server.
+    pub fn retry(mut self, policy: RetryConfig) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Sends every call once: no retry after any failure, throttling included.
+    pub fn no_retries(mut self) -> Self {
+        self.retry = RetryConfig::disabled();
         self
     }
 
@@ -726,6 +803,8 @@ impl<C: ApiClient> ClientBuilder<C> {
                 timeout: self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT)),
                 max_response_bytes: self.max_response_bytes,
                 auth,
+                retry: self.retry,
+                limits: RateLimits::default(),
             }),
         };
         Ok(C::from_runtime(client))
@@ -752,6 +831,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("session_id", &self.session_id)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
             // Names only: a header value may be a key of some kind.
             .field("header_params", &self.header_params.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>())

@@ -1,6 +1,7 @@
 //! The hand-written runtime every generated operation calls: client configuration, sessions,
-//! URL and header building, error decoding, time types and secrets. Ordinary Rust with its own
-//! tests; generated code only describes operations and hands them to [`Client::execute`].
+//! retries, rate limits, auto-pagination, URL and header building, error decoding, time types
+//! and secrets. Ordinary Rust with its own tests; generated code only describes operations and
+//! hands them to [`Client::execute`].
 
 pub mod describe;
 pub mod wire;
@@ -8,7 +9,9 @@ pub mod wire;
 mod client;
 mod error;
 mod paginate;
+mod ratelimit;
 mod request;
+mod retry;
 mod secret;
 mod session;
 mod time;
@@ -21,6 +24,10 @@ pub use describe::*;
 pub use error::{ApiError, DecodeError, Error, MAX_ERROR_BODY, MAX_EXCERPT, MAX_MESSAGE};
 pub use paginate::{Items, Pages, Paginated};
 pub use request::Request;
+pub use retry::{
+    Jitter, RetryConfig, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_BACKOFF, DEFAULT_RETRY_BUDGET, DEFAULT_THROTTLE_BUDGET,
+    DEFAULT_THROTTLE_MAX_RETRIES,
+};
 pub use secret::Secret;
 pub use time::{Date, DateTime, TimeOfDay, TimeRangeError, MILLIS_PER_DAY};
 pub use wire::{IntEnum, StrEnum, ToParam, UnknownValue};

@@ -1,6 +1,7 @@
 //! One request being put together by generated code, and how it becomes a URL and a body.
 
 use std::fmt;
+use std::time::Duration;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
@@ -17,11 +18,13 @@ pub struct Request {
     pub(crate) path_params: Vec<(&'static str, Vec<String>)>,
     pub(crate) query: Vec<(&'static str, String)>,
     pub(crate) body: Option<Result<serde_json::Value, String>>,
+    /// Overrides the client's per-call timeout for this call.
+    pub(crate) timeout: Option<Duration>,
 }
 
 impl Request {
     pub fn new(op: &'static Operation) -> Self {
-        Request { op, path_params: Vec::new(), query: Vec::new(), body: None }
+        Request { op, path_params: Vec::new(), query: Vec::new(), body: None, timeout: None }
     }
 
     /// Fills the `{name}` placeholder of the path template.
@@ -43,6 +46,12 @@ impl Request {
     /// Sets the JSON body.
     pub fn body(&mut self, value: &impl serde::Serialize) {
         self.body = Some(serde_json::to_value(value).map_err(|e| e.to_string()));
+    }
+
+    /// The limit for each attempt of this call (connect, send, wait and read the body), in place
+    /// of the client's ([`super::ClientBuilder::timeout`]). Retries each get the full time.
+    pub fn timeout(&mut self, timeout: Duration) {
+        self.timeout = Some(timeout);
     }
 
     /// The operation this request calls.
@@ -151,6 +160,7 @@ impl fmt::Debug for Request {
             .field("path_params", &self.path_params.iter().map(|(n, _)| *n).collect::<Vec<_>>())
             .field("query", &self.query.iter().map(|(n, _)| *n).collect::<Vec<_>>())
             .field("body", &self.body.as_ref().map(|_| "[set]"))
+            .field("timeout", &self.timeout)
             .finish()
     }
 }
