@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::convert::Infallible;
+use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll};
@@ -51,21 +52,25 @@ impl Shared {
 pub(crate) enum SimBody {
     Full(Option<Bytes>),
     /// Sends `first`, then fails, having announced `full_len` bytes: the connection is closed
-    /// mid-body.
-    Truncated { first: Option<Bytes>, full_len: u64 },
+    /// mid-body. The failure waits a moment (`pause`) so the head and the first half are
+    /// flushed to the client first; failing at once would drop them unsent.
+    Truncated { first: Option<Bytes>, full_len: u64, pause: Pin<Box<tokio::time::Sleep>> },
 }
 
 impl Body for SimBody {
     type Data = Bytes;
     type Error = std::io::Error;
 
-    fn poll_frame(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
         let this = self.get_mut();
         match this {
             SimBody::Full(b) => Poll::Ready(b.take().map(|b| Ok(Frame::data(b)))),
-            SimBody::Truncated { first, .. } => match first.take() {
+            SimBody::Truncated { first, pause, .. } => match first.take() {
                 Some(b) => Poll::Ready(Some(Ok(Frame::data(b)))),
-                None => Poll::Ready(Some(Err(std::io::Error::other("body truncated by fault injection")))),
+                None => match pause.as_mut().poll(cx) {
+                    Poll::Pending => Poll::Pending,
+                    Poll::Ready(()) => Poll::Ready(Some(Err(std::io::Error::other("body truncated by fault injection")))),
+                },
             },
         }
     }
@@ -184,7 +189,11 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>, kill: Arc<Notify>) 
     if let Some(bytes) = answer.body.as_ref().filter(|b| !b.is_empty()) {
         if faults.take_truncate() {
             entry.fault = Some("truncated body");
-            body = SimBody::Truncated { first: Some(bytes.slice(..bytes.len() / 2)), full_len: bytes.len() as u64 };
+            body = SimBody::Truncated {
+                first: Some(bytes.slice(..bytes.len() / 2)),
+                full_len: bytes.len() as u64,
+                pause: Box::pin(tokio::time::sleep(Duration::from_millis(50))),
+            };
         } else if faults.take_malformed() {
             entry.fault = Some("malformed body");
             body = SimBody::Full(Some(Bytes::from_static(b"{\"malformed\": [1, 2,, <not json")));
