@@ -374,14 +374,238 @@ pub fn lv_client(server: &Server) -> rt::Client {
     lv_builder(server).build().unwrap().0
 }
 
-/// A client of `OPEN_API` (no auth) at `server`.
+/// A client of `OPEN_API` (no auth) at `server` that sends every call once: the tests using it
+/// look at one response each (a 429 or a 503 among them), not at the retry policy, which has
+/// tests of its own (`runtime_retry.rs`, with [`open_builder`]).
 pub fn open_client(server: &Server) -> rt::Client {
+    open_builder(server).no_retries().build().unwrap().0
+}
+
+/// A builder of `OPEN_API` clients at `server`, with the default retry policy.
+pub fn open_builder(server: &Server) -> rt::ClientBuilder<OpenClient> {
     rt::ClientBuilder::<OpenClient>::new()
         .base_url(server.url())
         .allow_plain_http_for_loopback_tests()
         .header_param("agentId", "42")
         .header_param("site", "east")
-        .build()
-        .unwrap()
-        .0
+}
+
+// ---------------------------------------------------------------- paged lists
+
+/// How the paged server fills `next`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NextStyle {
+    /// A link on every page but the last, where it is left out.
+    AbsentOnLast,
+    /// A link on every page but the last, where it is `"  "`.
+    BlankOnLast,
+    /// Never a link (for the short-page rule).
+    Never,
+    /// A link on every page, even an empty one (a server that never says "last").
+    Always,
+}
+
+/// What the paged server answers for the page at one offset, instead of the records.
+#[derive(Debug, Clone, Copy)]
+pub struct Fault {
+    pub offset: usize,
+    pub status: u16,
+}
+
+/// A list of `total` records `{"id": i, "phone": "555…i"}`, paged by `offset`/`count` query
+/// parameters; each page is made when asked for, so a million records cost no memory.
+pub async fn paged_server(total: usize, next: NextStyle, fault: Option<Fault>) -> Server {
+    serve(move |req| async move {
+        let query: std::collections::HashMap<String, String> =
+            url::form_urlencoded::parse(req.query.as_deref().unwrap_or("").as_bytes()).into_owned().collect();
+        let offset: usize = query.get("offset").and_then(|v| v.parse().ok()).unwrap_or(0);
+        let count: usize = query.get("count").and_then(|v| v.parse().ok()).unwrap_or(1000);
+        if let Some(fault) = fault.filter(|f| f.offset == offset) {
+            return json(fault.status, serde_json::json!({"code": fault.status, "message": "injected"}));
+        }
+        json(200, page_body(total, offset, count, next))
+    })
+    .await
+}
+
+/// One page of the paged list, as JSON.
+pub fn page_body(total: usize, offset: usize, count: usize, next: NextStyle) -> serde_json::Value {
+    let end = offset.saturating_add(count).min(total);
+    let items: Vec<serde_json::Value> =
+        (offset.min(end)..end).map(|i| serde_json::json!({"id": i, "phone": format!("555{i:07}")})).collect();
+    let link = format!("/records?offset={end}&count={count}");
+    let last = end >= total;
+    let mut body = serde_json::json!({ "items": items });
+    match next {
+        NextStyle::AbsentOnLast if !last => body["next"] = link.into(),
+        NextStyle::BlankOnLast => body["next"] = if last { "  ".into() } else { link.into() },
+        NextStyle::Always => body["next"] = link.into(),
+        _ => {}
+    }
+    body
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Record {
+    pub id: u64,
+    pub phone: String,
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct RecordPage {
+    pub items: Vec<Record>,
+    #[serde(default)]
+    pub next: Option<String>,
+}
+
+const fn list_op(name: &'static str, end: rt::PageEnd) -> rt::Operation {
+    rt::Operation {
+        pagination: Some(rt::Pagination {
+            offset_param: "offset",
+            count_param: "count",
+            items_field: "items",
+            next_field: "next",
+            max_count: Some(1000),
+            end,
+        }),
+        ..op(name, M::Get, "/records", A::None, B::None, R::Json)
+    }
+}
+
+pub static LIST_NEXT: rt::Operation = list_op("test.list_next", rt::PageEnd::NextAbsent);
+pub static LIST_SHORT: rt::Operation = list_op("test.list_short", rt::PageEnd::ShortPage);
+pub static LIST_EITHER: rt::Operation = list_op("test.list_either", rt::PageEnd::NextAbsentOrShortPage);
+
+/// Which of the list statics a [`ListRecords`] calls (generated builders have one type each).
+pub trait ListOp: Send + Sync + 'static {
+    fn op() -> &'static rt::Operation;
+}
+
+pub enum ByNext {}
+pub enum ByShortPage {}
+pub enum ByEither {}
+
+impl ListOp for ByNext {
+    fn op() -> &'static rt::Operation {
+        &LIST_NEXT
+    }
+}
+impl ListOp for ByShortPage {
+    fn op() -> &'static rt::Operation {
+        &LIST_SHORT
+    }
+}
+impl ListOp for ByEither {
+    fn op() -> &'static rt::Operation {
+        &LIST_EITHER
+    }
+}
+
+/// A request builder of a paginated list, as codegen emits one (offset and count are `int32`).
+pub struct ListRecords<O> {
+    pub client: rt::Client,
+    pub offset: i32,
+    pub count: i32,
+    _op: std::marker::PhantomData<fn() -> O>,
+}
+
+impl<O> Clone for ListRecords<O> {
+    fn clone(&self) -> Self {
+        ListRecords { client: self.client.clone(), offset: self.offset, count: self.count, _op: std::marker::PhantomData }
+    }
+}
+
+impl<O: ListOp> ListRecords<O> {
+    pub fn new(client: &rt::Client) -> Self {
+        ListRecords { client: client.clone(), offset: 0, count: 1000, _op: std::marker::PhantomData }
+    }
+
+    pub fn offset(mut self, offset: i32) -> Self {
+        self.offset = offset;
+        self
+    }
+
+    pub fn count(mut self, count: i32) -> Self {
+        self.count = count;
+        self
+    }
+
+    pub fn pages(self) -> rt::Pages<Self> {
+        rt::Pages::new(self)
+    }
+
+    pub fn items(self) -> rt::Items<Self> {
+        rt::Items::new(self)
+    }
+}
+
+impl<O: ListOp> rt::Paginated for ListRecords<O> {
+    type Page = RecordPage;
+    type Item = Record;
+
+    fn operation() -> &'static rt::Operation {
+        O::op()
+    }
+    fn offset(&self) -> i64 {
+        i64::from(self.offset)
+    }
+    fn count(&self) -> i64 {
+        i64::from(self.count)
+    }
+    fn set_offset(&mut self, offset: i64) {
+        self.offset = i32::try_from(offset).unwrap_or(i32::MAX);
+    }
+    fn fetch(self) -> livevox_generated::__rt::BoxFuture<Result<RecordPage, rt::Error>> {
+        Box::pin(async move {
+            let mut req = rt::Request::new(O::op());
+            req.query("offset", &self.offset);
+            req.query("count", &self.count);
+            self.client.execute(req).await
+        })
+    }
+    fn item_count(page: &RecordPage) -> usize {
+        page.items.len()
+    }
+    fn next_link(page: &RecordPage) -> Option<&str> {
+        page.next.as_deref()
+    }
+    fn into_items(page: RecordPage) -> Vec<Record> {
+        page.items
+    }
+}
+
+// ---------------------------------------------------------------- virtual-time helpers
+
+/// Arrival times (tokio's clock, so virtual under a paused clock) of the requests a server saw.
+#[derive(Clone, Default)]
+pub struct Arrivals(pub Arc<Mutex<Vec<tokio::time::Instant>>>);
+
+impl Arrivals {
+    pub fn record(&self) {
+        self.0.lock().unwrap().push(tokio::time::Instant::now());
+    }
+
+    pub fn times(&self) -> Vec<tokio::time::Instant> {
+        let mut t = self.0.lock().unwrap().clone();
+        t.sort();
+        t
+    }
+
+    pub fn count(&self) -> usize {
+        self.0.lock().unwrap().len()
+    }
+
+    /// The most arrivals in any half-open window `[t, t + window)`.
+    pub fn max_in_window(&self, window: Duration) -> usize {
+        let t = self.times();
+        let mut most = 0;
+        let mut first = 0;
+        for last in 0..t.len() {
+            while t[last] - t[first] >= window {
+                first += 1;
+            }
+            most = most.max(last - first + 1);
+        }
+        most
+    }
 }
