@@ -4,6 +4,7 @@
 //! - `cargo xtask codegen --check`: write nothing; fail and name each stale file.
 //! - `cargo xtask openapi [--out DIR]`: write the OpenAPI 3.0 document of each API in `spec/`.
 //! - `cargo xtask bench [gen|compile|runtime|all]`: print benchmark tables.
+//! - `cargo xtask sim [--port N] [--seed-dnc N] [--idle-secs N]`: run the LiveVox simulator until Ctrl-C.
 
 mod bench;
 
@@ -11,7 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "usage: cargo xtask <command>\n\n  codegen                 regenerate livevox-generated from spec/\n  codegen --check         write nothing; exit 1 if any generated file is stale\n  openapi [--out DIR]     write the OpenAPI 3.0 document of each API (default: target/openapi)\n  bench [gen|compile|runtime|all]\n                          print benchmark tables (generation, compile cost, runtime)";
+const USAGE: &str = "usage: cargo xtask <command>\n\n  codegen                 regenerate livevox-generated from spec/\n  codegen --check         write nothing; exit 1 if any generated file is stale\n  openapi [--out DIR]     write the OpenAPI 3.0 document of each API (default: target/openapi)\n  bench [gen|compile|runtime|all]\n                          print benchmark tables (generation, compile cost, runtime)\n  sim [--port N] [--seed-dnc N] [--idle-secs N]\n                          run the LiveVox simulator on 127.0.0.1 until Ctrl-C";
 
 fn workspace_root() -> PathBuf {
     // xtask lives one level below the workspace root.
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
         ["openapi"] => openapi(None),
         ["openapi", "--out", dir] => openapi(Some(PathBuf::from(dir))),
         ["bench", rest @ ..] => bench::run(&workspace_root(), rest),
+        ["sim", rest @ ..] => sim(rest),
         ["help" | "--help" | "-h"] | [] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -88,4 +90,82 @@ fn openapi(out: Option<PathBuf>) -> ExitCode {
         println!("openapi: wrote {} ({} operations)", path.display(), generated.ir.apis.iter().find(|a| a.module == module).map(|a| a.categories.iter().map(|c| c.operations.len()).sum::<usize>()).unwrap_or(0));
     }
     ExitCode::SUCCESS
+}
+
+/// Runs the simulator (livevox-sim) for manual use: prints where it listens and how to log in,
+/// then each request as it is answered, until Ctrl-C.
+fn sim(args: &[&str]) -> ExitCode {
+    let mut builder = livevox_sim::Simulator::builder();
+    let mut rest = args;
+    while let [flag, value, tail @ ..] = rest {
+        let Ok(n) = value.parse::<u64>() else {
+            eprintln!("xtask sim: {flag} takes a number, not {value:?}\n\n{USAGE}");
+            return ExitCode::from(2);
+        };
+        builder = match *flag {
+            "--port" => match u16::try_from(n) {
+                Ok(port) => builder.port(port),
+                Err(_) => {
+                    eprintln!("xtask sim: --port {n} is not a port");
+                    return ExitCode::from(2);
+                }
+            },
+            "--seed-dnc" => builder.seed_dnc(usize::try_from(n).unwrap_or(usize::MAX)),
+            "--idle-secs" => builder.session_idle_timeout(std::time::Duration::from_secs(n)),
+            _ => {
+                eprintln!("xtask sim: unknown option {flag}\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        };
+        rest = tail;
+    }
+    if !rest.is_empty() {
+        eprintln!("xtask sim: unknown arguments {rest:?}\n\n{USAGE}");
+        return ExitCode::from(2);
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("xtask sim: cannot start a runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async {
+        let sim = match builder.start().await {
+            Ok(sim) => sim,
+            Err(e) => {
+                eprintln!("xtask sim: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let tokens = sim.access_tokens();
+        println!("LiveVox simulator: {} operations of spec/", sim.operations().len());
+        println!("  base URL      {}", sim.base_url());
+        println!("  access token  {} (LV-Access; other tokens: {})", sim.access_token(), tokens.get(1..).unwrap_or_default().join(", "));
+        for u in sim.users() {
+            let kind = if u.agent { "agent" } else { "user " };
+            println!("  {kind}         clientName {}  userName {}  password {}", u.client_name, u.user_name, u.password);
+        }
+        println!("Ctrl-C stops it. Requests:");
+        let mut shown = 0;
+        let ctrl_c = tokio::signal::ctrl_c();
+        tokio::pin!(ctrl_c);
+        loop {
+            tokio::select! {
+                _ = &mut ctrl_c => break,
+                _ = tokio::time::sleep(std::time::Duration::from_millis(200)) => {
+                    let log = sim.requests();
+                    for r in log.iter().skip(shown) {
+                        let query = r.query.as_deref().map(|q| format!("?{q}")).unwrap_or_default();
+                        let op = r.operation.as_deref().unwrap_or("-");
+                        let fault = r.fault.map(|f| format!(" [{f}]")).unwrap_or_default();
+                        println!("  {} {} {}{} ({op}){fault}", r.status, r.method, r.path, query);
+                    }
+                    shown = log.len();
+                }
+            }
+        }
+        sim.shutdown().await;
+        ExitCode::SUCCESS
+    })
 }
