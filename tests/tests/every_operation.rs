@@ -1136,21 +1136,18 @@ async fn compliance__search_dnc() {
 /// `GET /compliance/dnc/isLegacyDncEnabled`, example `still enabled`.
 #[tokio::test]
 #[allow(deprecated)]
-async fn compliance__check_legacy_dnc_enabled() {
+async fn compliance__is_legacy_dnc_enabled() {
     let (_sim, client) = start_livevox().await;
     let actual: ::livevox_generated::livevox::compliance::ComplianceCheckResult = ok(
-        "compliance.check_legacy_dnc_enabled",
-        client.compliance().check_legacy_dnc_enabled().await,
+        "compliance.is_legacy_dnc_enabled",
+        client.compliance().is_legacy_dnc_enabled().await,
     );
     let expected: ::livevox_generated::livevox::compliance::ComplianceCheckResult = decode::<
         ::livevox_generated::livevox::compliance::ComplianceCheckResult,
-    >(
-        "compliance.check_legacy_dnc_enabled: the example's response",
-        "{\"result\":true}",
-    );
+    >("compliance.is_legacy_dnc_enabled: the example's response", "{\"result\":true}");
     assert_eq!(
         actual, expected, "{} answered other than its example",
-        "compliance.check_legacy_dnc_enabled"
+        "compliance.is_legacy_dnc_enabled"
     );
 }
 /// `POST /compliance/dnc/multiplePhoneDnc`, example `two phones, one already listed`.

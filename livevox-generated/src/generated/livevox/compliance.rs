@@ -240,14 +240,11 @@ impl ComplianceClient {
     ///
     /// - Marked deprecated with the rest of `/compliance/dnc` (facts §4: every legacy DNC method is
     ///   deprecated). Not agent-allowed: it is not in the agent whitelist of facts §4.
-    /// - Named `check_legacy_dnc_enabled` rather than `is_legacy_dnc_enabled`: the maintainer
-    ///   walkthrough test (tests/tests/maintainer_flow.rs) adds an `is_legacy_dnc_enabled` operation to
-    ///   this file as its example of a new operation, so that name must stay free.
     #[deprecated(
         note = "The legacy DNC list is deprecated (LiveVox Fall 23 / LV19) in favour of dial-time DNC (/compliance/dialtime/dnc)."
     )]
-    pub fn check_legacy_dnc_enabled(&self) -> CheckLegacyDncEnabledRequest {
-        CheckLegacyDncEnabledRequest {
+    pub fn is_legacy_dnc_enabled(&self) -> IsLegacyDncEnabledRequest {
+        IsLegacyDncEnabledRequest {
             __client: self.client.clone(),
         }
     }
@@ -1612,19 +1609,19 @@ impl SearchDncRequest {
         __rt::Items::new(self)
     }
 }
-/// A `compliance.check_legacy_dnc_enabled` request: set optional parameters, then `.await` it (or
-/// call [`send`](CheckLegacyDncEnabledRequest::send)).
+/// A `compliance.is_legacy_dnc_enabled` request: set optional parameters, then `.await` it (or call
+/// [`send`](IsLegacyDncEnabledRequest::send)).
 ///
-/// Made by `check_legacy_dnc_enabled()` on [`ComplianceClient`].
+/// Made by `is_legacy_dnc_enabled()` on [`ComplianceClient`].
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CheckLegacyDncEnabledRequest {
+pub struct IsLegacyDncEnabledRequest {
     __client: __rt::Client,
 }
-impl CheckLegacyDncEnabledRequest {
+impl IsLegacyDncEnabledRequest {
     /// The static description of this operation.
     pub const OPERATION: __rt::Operation = __rt::Operation {
-        name: "compliance.check_legacy_dnc_enabled",
+        name: "compliance.is_legacy_dnc_enabled",
         method: __rt::Method::Get,
         path: "/compliance/dnc/isLegacyDncEnabled",
         auth: __rt::AuthNeed::Session,
@@ -1644,7 +1641,7 @@ impl CheckLegacyDncEnabledRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for CheckLegacyDncEnabledRequest {
+impl ::std::future::IntoFuture for IsLegacyDncEnabledRequest {
     type Output = ::std::result::Result<ComplianceCheckResult, __rt::Error>;
     type IntoFuture = __rt::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
