@@ -18,6 +18,8 @@ pub mod account;
 pub mod campaign;
 #[cfg(feature = "compliance")]
 pub mod compliance;
+#[cfg(feature = "contact")]
+pub mod contact;
 /// The static description of this API that the runtime works from.
 pub static API: __rt::ApiSpec = __rt::ApiSpec {
     name: "LiveVox",
@@ -162,5 +164,14 @@ impl Client {
     #[cfg(feature = "compliance")]
     pub fn compliance(&self) -> compliance::ComplianceClient {
         compliance::ComplianceClient::new(self.inner.clone())
+    }
+    /// Contacts: the people LiveVox dials, each identified by an account number and carrying up to ten
+    /// phones (with their do-not-dial flags and consents), an address, a balance, custom fields, a
+    /// contact group and notes.
+    ///
+    /// Operations under `/contact`.
+    #[cfg(feature = "contact")]
+    pub fn contact(&self) -> contact::ContactClient {
+        contact::ContactClient::new(self.inner.clone())
     }
 }
