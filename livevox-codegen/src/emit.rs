@@ -1209,7 +1209,21 @@ fn emit_paginated(op: &Operation, p: &Pagination, slots: &[Slot], here: &str) ->
         return TokenStream::new();
     };
     let (offset, count) = (&offset_slot.field, &count_slot.field);
-    let offset_ty = type_tokens(&offset_param.ty, here);
+    // The runtime counts in i64; an int32 parameter widens losslessly and narrows saturating.
+    let widen = |field: &proc_macro2::Ident, ty: &Type| match ty {
+        Type::Prim(Prim::Int64) => quote! { self.#field },
+        _ => quote! { i64::from(self.#field) },
+    };
+    let count_param = op.params().find(|p| p.role == ParamRole::PageCount);
+    let get_offset = widen(offset, &offset_param.ty);
+    let get_count = widen(count, count_param.map(|p| &p.ty).unwrap_or(&offset_param.ty));
+    let set_offset = match &offset_param.ty {
+        Type::Prim(Prim::Int64) => quote! { self.#offset = offset; },
+        ty => {
+            let t = type_tokens(ty, here);
+            quote! { self.#offset = <#t as ::std::convert::TryFrom<i64>>::try_from(offset).unwrap_or(<#t>::MAX); }
+        }
+    };
     let items = format_ident!("{}", p.items_rust_name);
     let (count_items, into_items) = if p.items_required {
         (quote! { page.#items.len() }, quote! { page.#items })
@@ -1249,15 +1263,15 @@ fn emit_paginated(op: &Operation, p: &Pagination, slots: &[Slot], here: &str) ->
             }
 
             fn offset(&self) -> i64 {
-                i64::from(self.#offset)
+                #get_offset
             }
 
             fn count(&self) -> i64 {
-                i64::from(self.#count)
+                #get_count
             }
 
             fn set_offset(&mut self, offset: i64) {
-                self.#offset = <#offset_ty as ::std::convert::TryFrom<i64>>::try_from(offset).unwrap_or(<#offset_ty>::MAX);
+                #set_offset
             }
 
             fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {

@@ -18,9 +18,6 @@
 //!   must decode.
 
 use std::collections::BTreeMap;
-use std::fs;
-use std::io;
-use std::path::{Path, PathBuf};
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -28,7 +25,6 @@ use serde_json::{json, Map, Value};
 
 use crate::ir::*;
 use crate::types::Prim;
-use crate::write::{Change, WriteError, WriteReport};
 
 /// Where the test goes, relative to the workspace root.
 pub const E2E_TEST_PATH: &str = "tests/tests/every_operation.rs";
@@ -375,28 +371,3 @@ fn operation_test(api: &Api, cat: &Category, op: &Operation, models: &Models<'_>
     }
 }
 
-/// Brings the test file at `root` in line with `contents` (with `check`, writes nothing). The
-/// report names it relative to the client crate, as the rest of the codegen report is.
-pub fn write_test(root: &Path, contents: &str, check: bool) -> Result<WriteReport, WriteError> {
-    let path = root.join(E2E_TEST_PATH);
-    let change = match fs::read_to_string(&path) {
-        Ok(old) if old == contents => Change::Unchanged,
-        Ok(_) => Change::Updated,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Change::Created,
-        Err(error) => return Err(WriteError::Io { path, error }),
-    };
-    if !check && change != Change::Unchanged {
-        let io_err = |error| WriteError::Io { path: path.clone(), error };
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(io_err)?;
-        }
-        // Written aside and renamed over, so a crash never leaves half a file.
-        let tmp = path.with_extension("rs.codegen-tmp");
-        fs::write(&tmp, contents).map_err(io_err)?;
-        fs::rename(&tmp, &path).map_err(|error| {
-            let _ = fs::remove_file(&tmp);
-            WriteError::Io { path: path.clone(), error }
-        })?;
-    }
-    Ok(WriteReport { files: vec![(PathBuf::from("..").join(E2E_TEST_PATH), change)] })
-}

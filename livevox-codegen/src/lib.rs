@@ -189,26 +189,27 @@ impl Summary {
 /// writes nothing and reports what is stale.
 pub fn codegen(root: &Path, check: bool) -> Result<Summary, Error> {
     let generated = generate_dir(&root.join(SPEC_DIR), SPEC_DIR, &Config::default())?;
-    let crate_root = root.join(CLIENT_CRATE);
-    let manifest_path = crate_root.join("Cargo.toml");
+    let manifest_path = root.join(CLIENT_CRATE).join("Cargo.toml");
     let manifest = std::fs::read_to_string(&manifest_path)
         .map_err(|error| Error::Write(write::WriteError::Io { path: manifest_path.clone(), error }))?;
     let manifest = write::splice_features(&manifest, &generated.features)
         .ok_or_else(|| Error::Write(write::WriteError::NoFeatureMarkers(PathBuf::from(CLIENT_CRATE).join("Cargo.toml"))))?;
 
+    // Every path is relative to the workspace root, so reports name files as a user sees them.
+    let crate_dir = Path::new(CLIENT_CRATE);
     let mut outputs: Vec<write::OutputFile> = generated
         .files
         .iter()
-        .map(|f| write::OutputFile { path: Path::new(GENERATED_DIR).join(&f.path), contents: f.contents.clone() })
+        .map(|f| write::OutputFile { path: crate_dir.join(GENERATED_DIR).join(&f.path), contents: f.contents.clone() })
         .collect();
-    outputs.push(write::OutputFile { path: PathBuf::from("Cargo.toml"), contents: manifest });
-    // The end-to-end test of every operation (tests/tests/every_operation.rs), made before
-    // anything is written so an emitter failure leaves everything as it was.
+    outputs.push(write::OutputFile { path: crate_dir.join("Cargo.toml"), contents: manifest });
+    // The end-to-end test of every operation, made before anything is written so an emitter
+    // failure leaves everything as it was.
     let e2e = emit_e2e::every_operation(&generated.ir).map_err(Error::Internal)?;
+    outputs.push(write::OutputFile { path: PathBuf::from(emit_e2e::E2E_TEST_PATH), contents: e2e });
 
     let t = Instant::now();
-    let mut report = write::write_all(&crate_root, Path::new(GENERATED_DIR), &outputs, check).map_err(Error::Write)?;
-    report.files.extend(emit_e2e::write_test(root, &e2e, check).map_err(Error::Write)?.files);
+    let report = write::write_all(root, &crate_dir.join(GENERATED_DIR), &outputs, check).map_err(Error::Write)?;
     let mut timings = generated.timings;
     timings.write = t.elapsed();
     Ok(Summary {

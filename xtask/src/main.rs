@@ -48,7 +48,7 @@ fn codegen(check: bool) -> ExitCode {
             let stale: Vec<_> = summary.report.stale().collect();
             if check && !stale.is_empty() {
                 for (path, change) in &stale {
-                    eprintln!("stale: {}/{} ({change:?})", livevox_codegen::CLIENT_CRATE, path.display());
+                    eprintln!("stale: {} ({change:?})", path.display());
                 }
                 eprintln!("{}", summary.line(true, start.elapsed()));
                 eprintln!("The generated client is out of date with spec/. Run `cargo xtask codegen` and commit the result.");
