@@ -20,6 +20,8 @@ pub mod campaign;
 pub mod compliance;
 #[cfg(feature = "contact")]
 pub mod contact;
+#[cfg(feature = "context")]
+pub mod context;
 /// The static description of this API that the runtime works from.
 pub static API: __rt::ApiSpec = __rt::ApiSpec {
     name: "LiveVox",
@@ -173,5 +175,13 @@ impl Client {
     #[cfg(feature = "contact")]
     pub fn contact(&self) -> contact::ContactClient {
         contact::ContactClient::new(self.inner.clone())
+    }
+    /// Call context data: named string values attached to one call, identified by the agent's session
+    /// id, the call's transaction id and the account.
+    ///
+    /// Operations under `/context`.
+    #[cfg(feature = "context")]
+    pub fn context(&self) -> context::ContextClient {
+        context::ContextClient::new(self.inner.clone())
     }
 }
