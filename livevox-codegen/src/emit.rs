@@ -361,6 +361,31 @@ fn emit_api(api: &Api, rt: &syn::Path, config: &Config) -> TokenStream {
         }
     });
 
+    // Header values the caller supplies (`${name}` in a header of the spec) are arguments of
+    // `builder`, so a client cannot be built without them.
+    let mut placeholders: Vec<&str> = api.headers.iter().flat_map(|h| h.placeholders.iter().map(String::as_str)).collect();
+    placeholders.sort_unstable();
+    placeholders.dedup();
+    let builder_args = placeholders.iter().map(|p| {
+        let arg = format_ident!("{}", crate::naming::snake(p));
+        quote! { #arg: impl ::std::convert::Into<::std::string::String> }
+    });
+    let builder_sets = placeholders.iter().map(|p| {
+        let arg = format_ident!("{}", crate::naming::snake(p));
+        quote! { .header_param(#p, #arg) }
+    });
+    let builder_doc = doc(&if placeholders.is_empty() {
+        "Starts configuring a client.".to_string()
+    } else {
+        let list: Vec<String> = api
+            .headers
+            .iter()
+            .filter(|h| !h.placeholders.is_empty())
+            .map(|h| format!("- `{}: {}`", h.name, h.value))
+            .collect();
+        format!("Starts configuring a client. The arguments fill the `${{...}}` placeholders of the API's headers:\n\n{}", list.join("\n"))
+    });
+
     let env_doc = doc(&format!(
         "The environments of the {} API. Pass one to [`ClientBuilder::environment`](__rt::ClientBuilder::environment), or set a custom base URL.",
         api.wire_name
@@ -436,10 +461,13 @@ fn emit_api(api: &Api, rt: &syn::Path, config: &Config) -> TokenStream {
         }
 
         impl Client {
-            /// Starts configuring a client.
-            pub fn builder() -> ClientBuilder {
-                __rt::ClientBuilder::new()
+            #builder_doc
+            pub fn builder(#(#builder_args),*) -> ClientBuilder {
+                __rt::ClientBuilder::new()#(#builder_sets)*
             }
+
+            /// The LiveVox service this API is associated with, if the spec names one.
+            pub const SERVICE: ::std::option::Option<i64> = #service;
 
             /// The runtime client underneath: session, configuration and raw calls.
             pub fn runtime(&self) -> &__rt::Client {

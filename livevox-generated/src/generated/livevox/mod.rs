@@ -132,6 +132,8 @@ impl Client {
     pub fn builder() -> ClientBuilder {
         __rt::ClientBuilder::new()
     }
+    /// The LiveVox service this API is associated with, if the spec names one.
+    pub const SERVICE: ::std::option::Option<i64> = ::std::option::Option::None;
     /// The runtime client underneath: session, configuration and raw calls.
     pub fn runtime(&self) -> &__rt::Client {
         &self.inner
