@@ -22,6 +22,8 @@ pub mod compliance;
 pub mod contact;
 #[cfg(feature = "context")]
 pub mod context;
+#[cfg(feature = "configuration")]
+pub mod configuration;
 /// The static description of this API that the runtime works from.
 pub static API: __rt::ApiSpec = __rt::ApiSpec {
     name: "LiveVox",
@@ -185,5 +187,12 @@ impl Client {
     #[cfg(feature = "context")]
     pub fn context(&self) -> context::ContextClient {
         context::ContextClient::new(self.inner.clone())
+    }
+    /// Configuration: the client's agents, call centers, services, report formats and term codes.
+    ///
+    /// Operations under `/configuration`.
+    #[cfg(feature = "configuration")]
+    pub fn configuration(&self) -> configuration::ConfigurationClient {
+        configuration::ConfigurationClient::new(self.inner.clone())
     }
 }
