@@ -24,6 +24,8 @@ pub mod contact;
 pub mod context;
 #[cfg(feature = "configuration")]
 pub mod configuration;
+#[cfg(feature = "reporting")]
+pub mod reporting;
 /// The static description of this API that the runtime works from.
 pub static API: __rt::ApiSpec = __rt::ApiSpec {
     name: "LiveVox",
@@ -194,5 +196,13 @@ impl Client {
     #[cfg(feature = "configuration")]
     pub fn configuration(&self) -> configuration::ConfigurationClient {
         configuration::ConfigurationClient::new(self.inner.clone())
+    }
+    /// Reporting: standard reports over a time range, such as the call recordings made and agent
+    /// activity.
+    ///
+    /// Operations under `/reporting`.
+    #[cfg(feature = "reporting")]
+    pub fn reporting(&self) -> reporting::ReportingClient {
+        reporting::ReportingClient::new(self.inner.clone())
     }
 }
