@@ -26,6 +26,8 @@ pub mod context;
 pub mod configuration;
 #[cfg(feature = "reporting")]
 pub mod reporting;
+#[cfg(feature = "realtime")]
+pub mod realtime;
 /// The static description of this API that the runtime works from.
 pub static API: __rt::ApiSpec = __rt::ApiSpec {
     name: "LiveVox",
@@ -204,5 +206,13 @@ impl Client {
     #[cfg(feature = "reporting")]
     pub fn reporting(&self) -> reporting::ReportingClient {
         reporting::ReportingClient::new(self.inner.clone())
+    }
+    /// Real-time reporting: long-polled feeds of agent events (logon, ready, in call, wrap-up, ...) and
+    /// call events, and the current statistics of each service.
+    ///
+    /// Operations under `/realtime`.
+    #[cfg(feature = "realtime")]
+    pub fn realtime(&self) -> realtime::RealtimeClient {
+        realtime::RealtimeClient::new(self.inner.clone())
     }
 }
