@@ -176,3 +176,48 @@ async fn a_caller_that_stops_waiting_takes_no_place() {
     assert_eq!(start.elapsed(), Duration::from_secs(60), "the abandoned wait did not push the next call back");
     assert_eq!(rec.arrivals.count(), 2);
 }
+
+#[tokio::test(start_paused = true)]
+async fn the_generated_append_campaign_keeps_the_specs_limit() {
+    use livevox_generated::campaign::CampaignRecord;
+
+    assert_eq!(
+        livevox_generated::campaign::AppendCampaignRequest::OPERATION.rate_limit,
+        Some(rt::RateLimit { calls: 5, per_seconds: 60, max_in_flight: Some(1) }),
+        "spec/campaign.yaml gives Append its documented limit"
+    );
+    let arrivals = Arrivals::default();
+    let seen = arrivals.clone();
+    let server = serve(move |r| {
+        let seen = seen.clone();
+        async move {
+            if r.path == "/session/login" {
+                return json(200, serde_json::json!({"sessionId": "sess-append"}));
+            }
+            seen.record();
+            respond(204, "application/json", "")
+        }
+    })
+    .await;
+    let client = livevox_generated::Client::builder()
+        .base_url(server.url())
+        .allow_plain_http_for_loopback_tests()
+        .access_token(TOKEN)
+        .credentials(rt::Credentials::user(CLIENT_NAME, USER_NAME, PASSWORD))
+        .no_timeout()
+        .build()
+        .unwrap();
+    let start = Instant::now();
+    let calls: Vec<_> = (0..20)
+        .map(|i| {
+            let client = client.clone();
+            tokio::spawn(async move { client.campaign().append_campaign(7710021, vec![CampaignRecord::new(format!("617555{i:04}"))]).await })
+        })
+        .collect();
+    for c in calls {
+        c.await.unwrap().unwrap();
+    }
+    assert_eq!(arrivals.count(), 20);
+    assert!(start.elapsed() >= Duration::from_secs(180), "{:?}", start.elapsed());
+    assert_eq!(arrivals.max_in_window(Duration::from_secs(60)), 5);
+}
