@@ -171,7 +171,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::RateLimited { .. } | Error::Connect { .. } | Error::Timeout { .. } | Error::Transport { .. } => true,
-            Error::ServerError(e) => matches!(e.status().as_u16(), 502..=504),
+            Error::ServerError(e) => matches!(e.status().as_u16(), 500 | 502..=504),
             _ => false,
         }
     }
@@ -739,7 +739,8 @@ mod tests {
         assert!(matches!(mk(502, None), Error::ServerError(_)));
         assert!(matches!(mk(302, None), Error::UnexpectedStatus(_)));
         assert!(mk(503, None).is_retryable());
-        assert!(!mk(500, None).is_retryable());
+        assert!(mk(500, None).is_retryable());
+        assert!(!mk(501, None).is_retryable());
         assert!(!mk(400, None).is_retryable());
         assert_eq!(mk(404, None).status(), Some(StatusCode::NOT_FOUND));
         assert_eq!(mk(404, None).operation(), Some("t.op"));

@@ -20,9 +20,10 @@
 //! Nothing else is retried: 400, 404, 409 and the other 4xx are answers, not accidents. The
 //! session-expired 401 is handled inside one attempt by the session layer.
 //!
-//! 500 is not in the default statuses: LiveVox documents it as "unexpected error, LiveVox must
-//! help", [`Error::is_retryable`] calls it not transient, and replaying into a server bug only
-//! delays the error. [`RetryConfig::retry_statuses`] adds it back.
+//! The default statuses are 500, 502, 503 and 504. LiveVox documents 500 as "unexpected error",
+//! which is usually a bug that a replay only delays; but a 500 from a proxy or a restarting
+//! node is transient, only idempotent calls are replayed, and the attempts are bounded, so a
+//! replay costs little. [`RetryConfig::retry_statuses`] narrows the set (e.g. to 502-504).
 
 use std::fmt;
 use std::time::Duration;
@@ -96,7 +97,7 @@ impl Default for RetryConfig {
             max_backoff: DEFAULT_MAX_BACKOFF,
             jitter: Jitter::Full,
             budget: DEFAULT_RETRY_BUDGET,
-            statuses: vec![502, 503, 504],
+            statuses: vec![500, 502, 503, 504],
             retry_throttled: true,
             throttle_max_retries: DEFAULT_THROTTLE_MAX_RETRIES,
             throttle_budget: DEFAULT_THROTTLE_BUDGET,
