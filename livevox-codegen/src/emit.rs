@@ -984,6 +984,7 @@ fn emit_category_client(cat: &Category) -> TokenStream {
             pub fn #f(&self, #(#args),*) -> #rq {
                 #rq {
                     __client: self.client.clone(),
+                    __timeout: ::std::option::Option::None,
                     #(#inits,)*
                     #body_init
                 }
@@ -1173,7 +1174,6 @@ fn emit_request(op: &Operation, cat: &Category) -> TokenStream {
     });
 
     let fill: Vec<TokenStream> = fill.collect();
-    let req_binding = if fill.is_empty() && body_send.is_empty() { quote! { req } } else { quote! { mut req } };
     let op_const = operation_const(op);
     let paging = op.pagination.as_ref().map(|p| emit_paginated(op, p, &slots, here)).unwrap_or_default();
     let d = doc(&format!(
@@ -1191,6 +1191,7 @@ fn emit_request(op: &Operation, cat: &Category) -> TokenStream {
         #[must_use = "a request does nothing until it is awaited or sent"]
         pub struct #rq {
             __client: __rt::Client,
+            __timeout: ::std::option::Option<::std::time::Duration>,
             #(#fields,)*
             #body_field
         }
@@ -1199,12 +1200,21 @@ fn emit_request(op: &Operation, cat: &Category) -> TokenStream {
             /// The static description of this operation.
             pub const OPERATION: __rt::Operation = #op_const;
 
+            /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.__timeout = ::std::option::Option::Some(timeout);
+                self
+            }
+
             #(#setters)*
             #(#body_setters)*
 
             #out_doc
             pub async fn send(self) -> ::std::result::Result<#out, __rt::Error> {
-                let #req_binding = __rt::Request::new(&Self::OPERATION);
+                let mut req = __rt::Request::new(&Self::OPERATION);
+                if let ::std::option::Option::Some(timeout) = self.__timeout {
+                    req.timeout(timeout);
+                }
                 #(#fill)*
                 #body_send
                 self.__client.execute(req).await

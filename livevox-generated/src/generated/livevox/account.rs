@@ -48,6 +48,7 @@ impl AccountClient {
     pub fn list_accounts(&self) -> ListAccountsRequest {
         ListAccountsRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             offset: 0,
             count: 1000,
         }
@@ -69,6 +70,7 @@ impl AccountClient {
     ) -> ReadAccountRequest {
         ReadAccountRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
         }
     }
@@ -91,6 +93,7 @@ impl AccountClient {
     ) -> CreateAccountRequest {
         CreateAccountRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             __body: body.into(),
         }
     }
@@ -113,6 +116,7 @@ impl AccountClient {
     ) -> UpdateAccountRequest {
         UpdateAccountRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
             __body: body.into(),
         }
@@ -130,6 +134,7 @@ impl AccountClient {
     ) -> DeleteAccountRequest {
         DeleteAccountRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
         }
     }
@@ -164,6 +169,7 @@ impl AccountClient {
     ) -> SearchAccountsRequest {
         SearchAccountsRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             offset: 0,
             count: 1000,
             __body: SearchAccountsBody::new(search),
@@ -189,6 +195,7 @@ impl AccountClient {
     ) -> CreateAccountsRequest {
         CreateAccountsRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             __body: CreateAccountsBody::new(accounts),
         }
     }
@@ -212,6 +219,7 @@ impl AccountClient {
     ) -> AddAccountNoteRequest {
         AddAccountNoteRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
             __body: AddAccountNoteBody::new(name),
         }
@@ -238,6 +246,7 @@ impl AccountClient {
     ) -> LinkAccountContactRequest {
         LinkAccountContactRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
             __body: LinkAccountContactBody::new(contact_id),
         }
@@ -262,6 +271,7 @@ impl AccountClient {
     ) -> LinkAccountContactsRequest {
         LinkAccountContactsRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
             __body: LinkAccountContactsBody::new(contact_ids),
         }
@@ -285,6 +295,7 @@ impl AccountClient {
     ) -> UnlinkAccountContactRequest {
         UnlinkAccountContactRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
             contact_id: contact_id.into(),
         }
@@ -299,6 +310,7 @@ impl AccountClient {
     pub fn list_account_types(&self) -> ListAccountTypesRequest {
         ListAccountTypesRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
         }
     }
     /// Read one account type by id.
@@ -314,6 +326,7 @@ impl AccountClient {
     ) -> ReadAccountTypeRequest {
         ReadAccountTypeRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
         }
     }
@@ -330,6 +343,7 @@ impl AccountClient {
     ) -> CreateAccountTypeRequest {
         CreateAccountTypeRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             __body: CreateAccountTypeBody::new(name),
         }
     }
@@ -356,6 +370,7 @@ impl AccountClient {
     ) -> UpdateAccountTypeRequest {
         UpdateAccountTypeRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
             __body: UpdateAccountTypeBody::new(name),
         }
@@ -378,6 +393,7 @@ impl AccountClient {
     ) -> DeleteAccountTypeRequest {
         DeleteAccountTypeRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
         }
     }
@@ -397,6 +413,7 @@ impl AccountClient {
     pub fn list_classifications(&self) -> ListClassificationsRequest {
         ListClassificationsRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
         }
     }
     /// Read one account classification by id.
@@ -412,6 +429,7 @@ impl AccountClient {
     ) -> ReadClassificationRequest {
         ReadClassificationRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
         }
     }
@@ -428,6 +446,7 @@ impl AccountClient {
     ) -> CreateClassificationRequest {
         CreateClassificationRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             __body: CreateClassificationBody::new(name),
         }
     }
@@ -450,6 +469,7 @@ impl AccountClient {
     ) -> UpdateClassificationRequest {
         UpdateClassificationRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
             __body: UpdateClassificationBody::new(name),
         }
@@ -472,6 +492,7 @@ impl AccountClient {
     ) -> DeleteClassificationRequest {
         DeleteClassificationRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
         }
     }
@@ -484,6 +505,7 @@ impl AccountClient {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListAccountsRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     offset: i32,
     count: i32,
 }
@@ -509,6 +531,11 @@ impl ListAccountsRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Index of the first account of the page, from 0.
     ///
     /// Wire name `offset`, type `int32`.
@@ -530,6 +557,9 @@ impl ListAccountsRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ListAccountsResponse, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         self.__client.execute(req).await
@@ -591,6 +621,7 @@ impl ListAccountsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadAccountRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
 }
 impl ReadAccountRequest {
@@ -608,9 +639,17 @@ impl ReadAccountRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<Account, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -630,6 +669,7 @@ impl ::std::future::IntoFuture for ReadAccountRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateAccountRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     __body: Account,
 }
 impl CreateAccountRequest {
@@ -649,9 +689,17 @@ impl CreateAccountRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `201` response.
     pub async fn send(self) -> ::std::result::Result<AccountCreated, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -671,6 +719,7 @@ impl ::std::future::IntoFuture for CreateAccountRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateAccountRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
     __body: Account,
 }
@@ -691,9 +740,17 @@ impl UpdateAccountRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -714,6 +771,7 @@ impl ::std::future::IntoFuture for UpdateAccountRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteAccountRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
 }
 impl DeleteAccountRequest {
@@ -731,9 +789,17 @@ impl DeleteAccountRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -753,6 +819,7 @@ impl ::std::future::IntoFuture for DeleteAccountRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchAccountsRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     offset: i32,
     count: i32,
     __body: SearchAccountsBody,
@@ -781,6 +848,11 @@ impl SearchAccountsRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Index of the first match of the page, from 0.
     ///
     /// Wire name `offset`, type `int32`.
@@ -804,6 +876,9 @@ impl SearchAccountsRequest {
         self,
     ) -> ::std::result::Result<SearchAccountsResponse, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.body(&self.__body);
@@ -866,6 +941,7 @@ impl SearchAccountsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateAccountsRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     __body: CreateAccountsBody,
 }
 impl CreateAccountsRequest {
@@ -885,9 +961,17 @@ impl CreateAccountsRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<BulkAccountsResult, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -907,6 +991,7 @@ impl ::std::future::IntoFuture for CreateAccountsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddAccountNoteRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
     __body: AddAccountNoteBody,
 }
@@ -927,6 +1012,11 @@ impl AddAccountNoteRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// The note's text.
     ///
     /// Wire name `description`, type `string`.
@@ -942,6 +1032,9 @@ impl AddAccountNoteRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -962,6 +1055,7 @@ impl ::std::future::IntoFuture for AddAccountNoteRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LinkAccountContactRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
     __body: LinkAccountContactBody,
 }
@@ -982,9 +1076,17 @@ impl LinkAccountContactRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -1005,6 +1107,7 @@ impl ::std::future::IntoFuture for LinkAccountContactRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LinkAccountContactsRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
     __body: LinkAccountContactsBody,
 }
@@ -1025,9 +1128,17 @@ impl LinkAccountContactsRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<LinkContactsResult, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -1048,6 +1159,7 @@ impl ::std::future::IntoFuture for LinkAccountContactsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UnlinkAccountContactRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
     contact_id: ::std::string::String,
 }
@@ -1066,9 +1178,17 @@ impl UnlinkAccountContactRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         req.path("contactId", &self.contact_id);
         self.__client.execute(req).await
@@ -1089,6 +1209,7 @@ impl ::std::future::IntoFuture for UnlinkAccountContactRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListAccountTypesRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl ListAccountTypesRequest {
     /// The static description of this operation.
@@ -1105,9 +1226,17 @@ impl ListAccountTypesRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<AccountTypeList, __rt::Error> {
-        let req = __rt::Request::new(&Self::OPERATION);
+        let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         self.__client.execute(req).await
     }
 }
@@ -1126,6 +1255,7 @@ impl ::std::future::IntoFuture for ListAccountTypesRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadAccountTypeRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
 }
 impl ReadAccountTypeRequest {
@@ -1143,11 +1273,19 @@ impl ReadAccountTypeRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(
         self,
     ) -> ::std::result::Result<AccountClassification, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -1167,6 +1305,7 @@ impl ::std::future::IntoFuture for ReadAccountTypeRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateAccountTypeRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     __body: CreateAccountTypeBody,
 }
 impl CreateAccountTypeRequest {
@@ -1186,9 +1325,17 @@ impl CreateAccountTypeRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `201` response.
     pub async fn send(self) -> ::std::result::Result<AccountCreated, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -1208,6 +1355,7 @@ impl ::std::future::IntoFuture for CreateAccountTypeRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateAccountTypeRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
     __body: UpdateAccountTypeBody,
 }
@@ -1228,6 +1376,11 @@ impl UpdateAccountTypeRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// The type's level.
     ///
     /// Wire name `level`, type `int32`.
@@ -1240,6 +1393,9 @@ impl UpdateAccountTypeRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -1260,6 +1416,7 @@ impl ::std::future::IntoFuture for UpdateAccountTypeRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteAccountTypeRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
 }
 impl DeleteAccountTypeRequest {
@@ -1277,9 +1434,17 @@ impl DeleteAccountTypeRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -1299,6 +1464,7 @@ impl ::std::future::IntoFuture for DeleteAccountTypeRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListClassificationsRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl ListClassificationsRequest {
     /// The static description of this operation.
@@ -1315,9 +1481,17 @@ impl ListClassificationsRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ClassificationList, __rt::Error> {
-        let req = __rt::Request::new(&Self::OPERATION);
+        let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         self.__client.execute(req).await
     }
 }
@@ -1336,6 +1510,7 @@ impl ::std::future::IntoFuture for ListClassificationsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadClassificationRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
 }
 impl ReadClassificationRequest {
@@ -1353,11 +1528,19 @@ impl ReadClassificationRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(
         self,
     ) -> ::std::result::Result<AccountClassification, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -1377,6 +1560,7 @@ impl ::std::future::IntoFuture for ReadClassificationRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateClassificationRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     __body: CreateClassificationBody,
 }
 impl CreateClassificationRequest {
@@ -1396,9 +1580,17 @@ impl CreateClassificationRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `201` response.
     pub async fn send(self) -> ::std::result::Result<AccountCreated, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -1418,6 +1610,7 @@ impl ::std::future::IntoFuture for CreateClassificationRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateClassificationRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
     __body: UpdateClassificationBody,
 }
@@ -1438,6 +1631,11 @@ impl UpdateClassificationRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// The classification's level.
     ///
     /// Wire name `level`, type `int32`.
@@ -1450,6 +1648,9 @@ impl UpdateClassificationRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -1470,6 +1671,7 @@ impl ::std::future::IntoFuture for UpdateClassificationRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteClassificationRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
 }
 impl DeleteClassificationRequest {
@@ -1487,9 +1689,17 @@ impl DeleteClassificationRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         self.__client.execute(req).await
     }

@@ -49,6 +49,7 @@ impl CampaignClient {
     pub fn list_campaigns(&self) -> ListCampaignsRequest {
         ListCampaignsRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             offset: 0,
             count: 1000,
         }
@@ -71,6 +72,7 @@ impl CampaignClient {
     pub fn get_campaign_list_info(&self) -> GetCampaignListInfoRequest {
         GetCampaignListInfoRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
         }
     }
     /// Read one campaign's configuration and progress.
@@ -96,6 +98,7 @@ impl CampaignClient {
     ) -> ReadCampaignRequest {
         ReadCampaignRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
         }
     }
@@ -124,6 +127,7 @@ impl CampaignClient {
     ) -> CreateCampaignRequest {
         CreateCampaignRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             __body: CreateCampaignBody::new(campaign_file, campaign_configuration),
         }
     }
@@ -146,6 +150,7 @@ impl CampaignClient {
     ) -> UpdateCampaignRequest {
         UpdateCampaignRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
             __body: UpdateCampaignBody::new(),
         }
@@ -170,6 +175,7 @@ impl CampaignClient {
     ) -> UpdateCampaignStateRequest {
         UpdateCampaignStateRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
             __body: UpdateCampaignStateBody::new(state),
         }
@@ -193,6 +199,7 @@ impl CampaignClient {
     ) -> DeactivateCampaignRequest {
         DeactivateCampaignRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
         }
     }
@@ -226,6 +233,7 @@ impl CampaignClient {
     ) -> ListCampaignTransactionsRequest {
         ListCampaignTransactionsRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
             offset: 0,
             count: 1000,
@@ -268,6 +276,7 @@ impl CampaignClient {
     ) -> AppendCampaignRequest {
         AppendCampaignRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
             __body: AppendCampaignBody::new(records),
         }
@@ -303,6 +312,7 @@ impl CampaignClient {
     ) -> SearchCampaignsRequest {
         SearchCampaignsRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             client_id: ::std::option::Option::None,
             offset: 0,
             count: 1000,
@@ -341,6 +351,7 @@ impl CampaignClient {
     ) -> SearchFinishedCallsRequest {
         SearchFinishedCallsRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
             offset: 0,
             count: 1000,
@@ -356,6 +367,7 @@ impl CampaignClient {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListCampaignsRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     offset: i32,
     count: i32,
 }
@@ -381,6 +393,11 @@ impl ListCampaignsRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Index of the first campaign of the page, from 0.
     ///
     /// Wire name `offset`, type `int32`.
@@ -404,6 +421,9 @@ impl ListCampaignsRequest {
         self,
     ) -> ::std::result::Result<ListCampaignsResponse, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         self.__client.execute(req).await
@@ -465,6 +485,7 @@ impl ListCampaignsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCampaignListInfoRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl GetCampaignListInfoRequest {
     /// The static description of this operation.
@@ -481,9 +502,17 @@ impl GetCampaignListInfoRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<CampaignListInfo, __rt::Error> {
-        let req = __rt::Request::new(&Self::OPERATION);
+        let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         self.__client.execute(req).await
     }
 }
@@ -502,6 +531,7 @@ impl ::std::future::IntoFuture for GetCampaignListInfoRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadCampaignRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
 }
 impl ReadCampaignRequest {
@@ -519,9 +549,17 @@ impl ReadCampaignRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<Campaign, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -541,6 +579,7 @@ impl ::std::future::IntoFuture for ReadCampaignRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateCampaignRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     __body: CreateCampaignBody,
 }
 impl CreateCampaignRequest {
@@ -560,9 +599,17 @@ impl CreateCampaignRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `201` response.
     pub async fn send(self) -> ::std::result::Result<CampaignCreated, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -582,6 +629,7 @@ impl ::std::future::IntoFuture for CreateCampaignRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateCampaignRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
     __body: UpdateCampaignBody,
 }
@@ -602,6 +650,11 @@ impl UpdateCampaignRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// The service to dial on.
     ///
     /// Wire name `serviceId`, type `int64`.
@@ -701,6 +754,9 @@ impl UpdateCampaignRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -721,6 +777,7 @@ impl ::std::future::IntoFuture for UpdateCampaignRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateCampaignStateRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
     __body: UpdateCampaignStateBody,
 }
@@ -741,9 +798,17 @@ impl UpdateCampaignStateRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -764,6 +829,7 @@ impl ::std::future::IntoFuture for UpdateCampaignStateRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeactivateCampaignRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
 }
 impl DeactivateCampaignRequest {
@@ -783,9 +849,17 @@ impl DeactivateCampaignRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         req.body(&__rt::serde_json::json!({}));
         self.__client.execute(req).await
@@ -806,6 +880,7 @@ impl ::std::future::IntoFuture for DeactivateCampaignRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListCampaignTransactionsRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
     offset: i32,
     count: i32,
@@ -835,6 +910,11 @@ impl ListCampaignTransactionsRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Index of the first record of the page, from 0.
     ///
     /// Wire name `offset`, type `int32`.
@@ -858,6 +938,9 @@ impl ListCampaignTransactionsRequest {
         self,
     ) -> ::std::result::Result<CampaignTransactionsPage, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
@@ -923,6 +1006,7 @@ impl ListCampaignTransactionsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AppendCampaignRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
     __body: AppendCampaignBody,
 }
@@ -947,9 +1031,17 @@ impl AppendCampaignRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -970,6 +1062,7 @@ impl ::std::future::IntoFuture for AppendCampaignRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchCampaignsRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     client_id: ::std::option::Option<i64>,
     offset: i32,
     count: i32,
@@ -999,6 +1092,11 @@ impl SearchCampaignsRequest {
         deprecated: false,
         agent_allowed: true,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// The client whose campaigns to search.
     ///
     /// Wire name `client`, type `int64`.
@@ -1065,6 +1163,9 @@ impl SearchCampaignsRequest {
         self,
     ) -> ::std::result::Result<SearchCampaignsResponse, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.query("client", &self.client_id);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
@@ -1128,6 +1229,7 @@ impl SearchCampaignsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchFinishedCallsRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
     offset: i32,
     count: i32,
@@ -1157,6 +1259,11 @@ impl SearchFinishedCallsRequest {
         deprecated: false,
         agent_allowed: true,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Index of the first call of the page, from 0.
     ///
     /// Wire name `offset`, type `int32`.
@@ -1178,6 +1285,9 @@ impl SearchFinishedCallsRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<FinishedCallsPage, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         req.query("offset", &self.offset);
         req.query("count", &self.count);

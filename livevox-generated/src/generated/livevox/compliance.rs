@@ -65,6 +65,7 @@ impl ComplianceClient {
     ) -> ListDncRequest {
         ListDncRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             dnc_type: dnc_type.into(),
             client_id: ::std::option::Option::None,
             service_id: ::std::option::Option::None,
@@ -104,6 +105,7 @@ impl ComplianceClient {
     ) -> GetDncListInfoRequest {
         GetDncListInfoRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             dnc_type: dnc_type.into(),
             client_id: ::std::option::Option::None,
             service_id: ::std::option::Option::None,
@@ -130,6 +132,7 @@ impl ComplianceClient {
     pub fn read_dnc(&self, id: impl ::std::convert::Into<i64>) -> ReadDncRequest {
         ReadDncRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
         }
     }
@@ -160,6 +163,7 @@ impl ComplianceClient {
     ) -> CreateDncRequest {
         CreateDncRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             __body: body.into(),
         }
     }
@@ -180,6 +184,7 @@ impl ComplianceClient {
     pub fn delete_dnc(&self, id: impl ::std::convert::Into<i64>) -> DeleteDncRequest {
         DeleteDncRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
         }
     }
@@ -221,6 +226,7 @@ impl ComplianceClient {
     ) -> SearchDncRequest {
         SearchDncRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             client_id: ::std::option::Option::None,
             offset: 0,
             count: 1000,
@@ -246,6 +252,7 @@ impl ComplianceClient {
     pub fn is_legacy_dnc_enabled(&self) -> IsLegacyDncEnabledRequest {
         IsLegacyDncEnabledRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
         }
     }
     /// Add many phone numbers to the DNC list in one call.
@@ -274,6 +281,7 @@ impl ComplianceClient {
     ) -> CreateMultiplePhoneDncRequest {
         CreateMultiplePhoneDncRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             client_id: ::std::option::Option::None,
             __body: CreateMultiplePhoneDncBody::new(block, entries),
         }
@@ -301,6 +309,7 @@ impl ComplianceClient {
     ) -> CreateMultipleAccountDndRequest {
         CreateMultipleAccountDndRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             client_id: ::std::option::Option::None,
             __body: CreateMultipleAccountDndBody::new(entries),
         }
@@ -327,6 +336,7 @@ impl ComplianceClient {
     ) -> CreateMultipleAccountPhoneDndRequest {
         CreateMultipleAccountPhoneDndRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             client_id: ::std::option::Option::None,
             __body: CreateMultipleAccountPhoneDndBody::new(entries),
         }
@@ -354,6 +364,7 @@ impl ComplianceClient {
     pub fn list_dialtime_dnc(&self) -> ListDialtimeDncRequest {
         ListDialtimeDncRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             offset: 0,
             count: 1000,
         }
@@ -373,6 +384,7 @@ impl ComplianceClient {
     pub fn get_dialtime_dnc_list_info(&self) -> GetDialtimeDncListInfoRequest {
         GetDialtimeDncListInfoRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
         }
     }
     /// Read one dial-time DNC entry by id.
@@ -393,6 +405,7 @@ impl ComplianceClient {
     ) -> ReadDialtimeDncRequest {
         ReadDialtimeDncRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
         }
     }
@@ -415,6 +428,7 @@ impl ComplianceClient {
     ) -> CreateDialtimeDncRequest {
         CreateDialtimeDncRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             __body: body.into(),
         }
     }
@@ -436,6 +450,7 @@ impl ComplianceClient {
     ) -> CreateMultipleDialtimeDncRequest {
         CreateMultipleDialtimeDncRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             __body: CreateMultipleDialtimeDncBody::new(entries),
         }
     }
@@ -457,6 +472,7 @@ impl ComplianceClient {
     ) -> UpdateDialtimeDncRequest {
         UpdateDialtimeDncRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
             __body: body.into(),
         }
@@ -474,6 +490,7 @@ impl ComplianceClient {
     ) -> DeleteDialtimeDncRequest {
         DeleteDialtimeDncRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
         }
     }
@@ -503,6 +520,7 @@ impl ComplianceClient {
     ) -> SearchDialtimeDncRequest {
         SearchDialtimeDncRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             offset: 0,
             count: 1000,
             __body: SearchDialtimeDncBody::new(filter),
@@ -532,6 +550,7 @@ impl ComplianceClient {
     pub fn list_sms_dnc(&self) -> ListSmsDncRequest {
         ListSmsDncRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             offset: 0,
             count: 1000,
         }
@@ -546,6 +565,7 @@ impl ComplianceClient {
     pub fn get_sms_dnc_list_info(&self) -> GetSmsDncListInfoRequest {
         GetSmsDncListInfoRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
         }
     }
     /// Read one SMS DNC entry by id.
@@ -562,6 +582,7 @@ impl ComplianceClient {
     pub fn read_sms_dnc(&self, id: impl ::std::convert::Into<i64>) -> ReadSmsDncRequest {
         ReadSmsDncRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
         }
     }
@@ -584,6 +605,7 @@ impl ComplianceClient {
     ) -> CreateSmsDncRequest {
         CreateSmsDncRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             __body: body.into(),
         }
     }
@@ -604,6 +626,7 @@ impl ComplianceClient {
     ) -> CreateMultipleSmsDncRequest {
         CreateMultipleSmsDncRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             __body: CreateMultipleSmsDncBody::new(entries),
         }
     }
@@ -625,6 +648,7 @@ impl ComplianceClient {
     ) -> UpdateSmsDncRequest {
         UpdateSmsDncRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
             __body: body.into(),
         }
@@ -642,6 +666,7 @@ impl ComplianceClient {
     ) -> DeleteSmsDncRequest {
         DeleteSmsDncRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
         }
     }
@@ -669,6 +694,7 @@ impl ComplianceClient {
     pub fn search_sms_dnc(&self) -> SearchSmsDncRequest {
         SearchSmsDncRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             offset: 0,
             count: 1000,
             __body: SearchSmsDncBody::new(),
@@ -695,6 +721,7 @@ impl ComplianceClient {
     pub fn list_email_dnc(&self) -> ListEmailDncRequest {
         ListEmailDncRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             offset: 0,
             count: 1000,
         }
@@ -709,6 +736,7 @@ impl ComplianceClient {
     pub fn get_email_dnc_list_info(&self) -> GetEmailDncListInfoRequest {
         GetEmailDncListInfoRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
         }
     }
     /// Read one email DNC entry by id.
@@ -728,6 +756,7 @@ impl ComplianceClient {
     ) -> ReadEmailDncRequest {
         ReadEmailDncRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
         }
     }
@@ -749,6 +778,7 @@ impl ComplianceClient {
     ) -> CreateEmailDncRequest {
         CreateEmailDncRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             __body: body.into(),
         }
     }
@@ -769,6 +799,7 @@ impl ComplianceClient {
     ) -> CreateMultipleEmailDncRequest {
         CreateMultipleEmailDncRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             __body: CreateMultipleEmailDncBody::new(entries),
         }
     }
@@ -790,6 +821,7 @@ impl ComplianceClient {
     ) -> UpdateEmailDncRequest {
         UpdateEmailDncRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
             __body: body.into(),
         }
@@ -813,6 +845,7 @@ impl ComplianceClient {
     ) -> DeleteEmailDncRequest {
         DeleteEmailDncRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
         }
     }
@@ -839,6 +872,7 @@ impl ComplianceClient {
     pub fn search_email_dnc(&self) -> SearchEmailDncRequest {
         SearchEmailDncRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             offset: 0,
             count: 1000,
             __body: SearchEmailDncBody::new(),
@@ -866,6 +900,7 @@ impl ComplianceClient {
     pub fn list_dialing_profiles(&self) -> ListDialingProfilesRequest {
         ListDialingProfilesRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             client_id: ::std::option::Option::None,
             offset: 0,
             count: 1000,
@@ -887,6 +922,7 @@ impl ComplianceClient {
     pub fn get_dialing_profile_list_info(&self) -> GetDialingProfileListInfoRequest {
         GetDialingProfileListInfoRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             client_id: ::std::option::Option::None,
         }
     }
@@ -903,6 +939,7 @@ impl ComplianceClient {
     ) -> ReadDialingProfileRequest {
         ReadDialingProfileRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
         }
     }
@@ -928,6 +965,7 @@ impl ComplianceClient {
     ) -> CreateDialingProfileRequest {
         CreateDialingProfileRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             __body: CreateDialingProfileBody::new(name),
         }
     }
@@ -949,6 +987,7 @@ impl ComplianceClient {
     ) -> UpdateDialingProfileRequest {
         UpdateDialingProfileRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
             __body: UpdateDialingProfileBody::new(),
         }
@@ -966,6 +1005,7 @@ impl ComplianceClient {
     ) -> DeleteDialingProfileRequest {
         DeleteDialingProfileRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
         }
     }
@@ -990,6 +1030,7 @@ impl ComplianceClient {
     ) -> CreateDialingPolicyRequest {
         CreateDialingPolicyRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
             __body: body.into(),
         }
@@ -1019,6 +1060,7 @@ impl ComplianceClient {
     ) -> UpdateDialingPolicyRequest {
         UpdateDialingPolicyRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
             policy_id: policy_id.into(),
             __body: UpdateDialingPolicyBody::new(policy_id_in_body, day_of_week),
@@ -1038,6 +1080,7 @@ impl ComplianceClient {
     ) -> DeleteDialingPolicyRequest {
         DeleteDialingPolicyRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
             policy_id: policy_id.into(),
         }
@@ -1061,6 +1104,7 @@ impl ComplianceClient {
     ) -> AddDialingProfileServiceRequest {
         AddDialingProfileServiceRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
             service_id: service_id.into(),
         }
@@ -1084,6 +1128,7 @@ impl ComplianceClient {
     ) -> RemoveDialingProfileServiceRequest {
         RemoveDialingProfileServiceRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
             service_id: service_id.into(),
         }
@@ -1113,6 +1158,7 @@ impl ComplianceClient {
     ) -> IsBlockedRequest {
         IsBlockedRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             service_id: service_id.into(),
             client_id: ::std::option::Option::None,
             phone: ::std::option::Option::None,
@@ -1145,6 +1191,7 @@ impl ComplianceClient {
     ) -> ZipAreaMatchRequest {
         ZipAreaMatchRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             __body: ZipAreaMatchBody::new(zip_code, area_code),
         }
     }
@@ -1166,6 +1213,7 @@ impl ComplianceClient {
     ) -> GetRecordingInfoRequest {
         GetRecordingInfoRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             recording_id: recording_id.into(),
         }
     }
@@ -1182,6 +1230,7 @@ impl ComplianceClient {
     ) -> DeleteRecordingRequest {
         DeleteRecordingRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
         }
     }
@@ -1194,6 +1243,7 @@ impl ComplianceClient {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListDncRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     dnc_type: DncType,
     client_id: ::std::option::Option<i64>,
     service_id: ::std::option::Option<i64>,
@@ -1222,6 +1272,11 @@ impl ListDncRequest {
         deprecated: true,
         agent_allowed: true,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// The client whose list to read.
     ///
     /// Wire name `client`, type `int64`.
@@ -1257,6 +1312,9 @@ impl ListDncRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ListDncResponse, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.query("dncType", &self.dnc_type);
         req.query("client", &self.client_id);
         req.query("service", &self.service_id);
@@ -1321,6 +1379,7 @@ impl ListDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetDncListInfoRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     dnc_type: DncType,
     client_id: ::std::option::Option<i64>,
     service_id: ::std::option::Option<i64>,
@@ -1340,6 +1399,11 @@ impl GetDncListInfoRequest {
         deprecated: true,
         agent_allowed: true,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// The client whose list to describe.
     ///
     /// Wire name `client`, type `int64`.
@@ -1357,6 +1421,9 @@ impl GetDncListInfoRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<DncListInfo, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.query("dncType", &self.dnc_type);
         req.query("client", &self.client_id);
         req.query("service", &self.service_id);
@@ -1378,6 +1445,7 @@ impl ::std::future::IntoFuture for GetDncListInfoRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadDncRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
 }
 impl ReadDncRequest {
@@ -1395,9 +1463,17 @@ impl ReadDncRequest {
         deprecated: true,
         agent_allowed: true,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ReadDncResponse, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -1417,6 +1493,7 @@ impl ::std::future::IntoFuture for ReadDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateDncRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     __body: NewDncEntry,
 }
 impl CreateDncRequest {
@@ -1436,9 +1513,17 @@ impl CreateDncRequest {
         deprecated: true,
         agent_allowed: true,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `201` response.
     pub async fn send(self) -> ::std::result::Result<CreateDncResponse, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -1458,6 +1543,7 @@ impl ::std::future::IntoFuture for CreateDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteDncRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
 }
 impl DeleteDncRequest {
@@ -1475,9 +1561,17 @@ impl DeleteDncRequest {
         deprecated: true,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -1497,6 +1591,7 @@ impl ::std::future::IntoFuture for DeleteDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchDncRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     client_id: ::std::option::Option<i64>,
     offset: i32,
     count: i32,
@@ -1526,6 +1621,11 @@ impl SearchDncRequest {
         deprecated: true,
         agent_allowed: true,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// The client whose list to search.
     ///
     /// Wire name `client`, type `int64`.
@@ -1554,6 +1654,9 @@ impl SearchDncRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ListDncResponse, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.query("client", &self.client_id);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
@@ -1617,6 +1720,7 @@ impl SearchDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct IsLegacyDncEnabledRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl IsLegacyDncEnabledRequest {
     /// The static description of this operation.
@@ -1633,11 +1737,19 @@ impl IsLegacyDncEnabledRequest {
         deprecated: true,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(
         self,
     ) -> ::std::result::Result<ComplianceCheckResult, __rt::Error> {
-        let req = __rt::Request::new(&Self::OPERATION);
+        let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         self.__client.execute(req).await
     }
 }
@@ -1656,6 +1768,7 @@ impl ::std::future::IntoFuture for IsLegacyDncEnabledRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateMultiplePhoneDncRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     client_id: ::std::option::Option<i64>,
     __body: CreateMultiplePhoneDncBody,
 }
@@ -1676,6 +1789,11 @@ impl CreateMultiplePhoneDncRequest {
         deprecated: true,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// The client whose list to add to.
     ///
     /// Wire name `client`, type `int64`.
@@ -1688,6 +1806,9 @@ impl CreateMultiplePhoneDncRequest {
         self,
     ) -> ::std::result::Result<MultiplePhoneDncResult, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.query("client", &self.client_id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -1708,6 +1829,7 @@ impl ::std::future::IntoFuture for CreateMultiplePhoneDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateMultipleAccountDndRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     client_id: ::std::option::Option<i64>,
     __body: CreateMultipleAccountDndBody,
 }
@@ -1728,6 +1850,11 @@ impl CreateMultipleAccountDndRequest {
         deprecated: true,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// The client whose list to add to.
     ///
     /// Wire name `client`, type `int64`.
@@ -1740,6 +1867,9 @@ impl CreateMultipleAccountDndRequest {
         self,
     ) -> ::std::result::Result<MultipleAccountDndResult, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.query("client", &self.client_id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -1760,6 +1890,7 @@ impl ::std::future::IntoFuture for CreateMultipleAccountDndRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateMultipleAccountPhoneDndRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     client_id: ::std::option::Option<i64>,
     __body: CreateMultipleAccountPhoneDndBody,
 }
@@ -1780,6 +1911,11 @@ impl CreateMultipleAccountPhoneDndRequest {
         deprecated: true,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// The client whose list to add to.
     ///
     /// Wire name `client`, type `int64`.
@@ -1790,6 +1926,9 @@ impl CreateMultipleAccountPhoneDndRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.query("client", &self.client_id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -1810,6 +1949,7 @@ impl ::std::future::IntoFuture for CreateMultipleAccountPhoneDndRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListDialtimeDncRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     offset: i32,
     count: i32,
 }
@@ -1835,6 +1975,11 @@ impl ListDialtimeDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Index of the first entry of the page, from 0.
     ///
     /// Wire name `offset`, type `int32`.
@@ -1856,6 +2001,9 @@ impl ListDialtimeDncRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<DialtimeDncPage, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         self.__client.execute(req).await
@@ -1917,6 +2065,7 @@ impl ListDialtimeDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetDialtimeDncListInfoRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl GetDialtimeDncListInfoRequest {
     /// The static description of this operation.
@@ -1933,9 +2082,17 @@ impl GetDialtimeDncListInfoRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ComplianceListInfo, __rt::Error> {
-        let req = __rt::Request::new(&Self::OPERATION);
+        let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         self.__client.execute(req).await
     }
 }
@@ -1954,6 +2111,7 @@ impl ::std::future::IntoFuture for GetDialtimeDncListInfoRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadDialtimeDncRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
 }
 impl ReadDialtimeDncRequest {
@@ -1971,9 +2129,17 @@ impl ReadDialtimeDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<DialtimeDncEntry, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -1993,6 +2159,7 @@ impl ::std::future::IntoFuture for ReadDialtimeDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateDialtimeDncRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     __body: DialtimeDncEntry,
 }
 impl CreateDialtimeDncRequest {
@@ -2012,9 +2179,17 @@ impl CreateDialtimeDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `201` response.
     pub async fn send(self) -> ::std::result::Result<CreateDncResponse, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -2034,6 +2209,7 @@ impl ::std::future::IntoFuture for CreateDialtimeDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateMultipleDialtimeDncRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     __body: CreateMultipleDialtimeDncBody,
 }
 impl CreateMultipleDialtimeDncRequest {
@@ -2053,9 +2229,17 @@ impl CreateMultipleDialtimeDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<BulkDncResult, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -2075,6 +2259,7 @@ impl ::std::future::IntoFuture for CreateMultipleDialtimeDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateDialtimeDncRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
     __body: DialtimeDncEntry,
 }
@@ -2095,9 +2280,17 @@ impl UpdateDialtimeDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -2118,6 +2311,7 @@ impl ::std::future::IntoFuture for UpdateDialtimeDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteDialtimeDncRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
 }
 impl DeleteDialtimeDncRequest {
@@ -2135,9 +2329,17 @@ impl DeleteDialtimeDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -2157,6 +2359,7 @@ impl ::std::future::IntoFuture for DeleteDialtimeDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchDialtimeDncRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     offset: i32,
     count: i32,
     __body: SearchDialtimeDncBody,
@@ -2185,6 +2388,11 @@ impl SearchDialtimeDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Index of the first match of the page, from 0.
     ///
     /// Wire name `offset`, type `int32`.
@@ -2206,6 +2414,9 @@ impl SearchDialtimeDncRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<DialtimeDncPage, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.body(&self.__body);
@@ -2268,6 +2479,7 @@ impl SearchDialtimeDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListSmsDncRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     offset: i32,
     count: i32,
 }
@@ -2293,6 +2505,11 @@ impl ListSmsDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Index of the first entry of the page, from 0.
     ///
     /// Wire name `offset`, type `int32`.
@@ -2314,6 +2531,9 @@ impl ListSmsDncRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<SmsDncPage, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         self.__client.execute(req).await
@@ -2375,6 +2595,7 @@ impl ListSmsDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetSmsDncListInfoRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl GetSmsDncListInfoRequest {
     /// The static description of this operation.
@@ -2391,9 +2612,17 @@ impl GetSmsDncListInfoRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ComplianceListInfo, __rt::Error> {
-        let req = __rt::Request::new(&Self::OPERATION);
+        let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         self.__client.execute(req).await
     }
 }
@@ -2412,6 +2641,7 @@ impl ::std::future::IntoFuture for GetSmsDncListInfoRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadSmsDncRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
 }
 impl ReadSmsDncRequest {
@@ -2429,9 +2659,17 @@ impl ReadSmsDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<SmsDncEntry, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -2451,6 +2689,7 @@ impl ::std::future::IntoFuture for ReadSmsDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateSmsDncRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     __body: SmsDncEntry,
 }
 impl CreateSmsDncRequest {
@@ -2470,9 +2709,17 @@ impl CreateSmsDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `201` response.
     pub async fn send(self) -> ::std::result::Result<CreateDncResponse, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -2492,6 +2739,7 @@ impl ::std::future::IntoFuture for CreateSmsDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateMultipleSmsDncRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     __body: CreateMultipleSmsDncBody,
 }
 impl CreateMultipleSmsDncRequest {
@@ -2511,9 +2759,17 @@ impl CreateMultipleSmsDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<BulkDncResult, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -2533,6 +2789,7 @@ impl ::std::future::IntoFuture for CreateMultipleSmsDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateSmsDncRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
     __body: SmsDncEntry,
 }
@@ -2553,9 +2810,17 @@ impl UpdateSmsDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -2576,6 +2841,7 @@ impl ::std::future::IntoFuture for UpdateSmsDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteSmsDncRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
 }
 impl DeleteSmsDncRequest {
@@ -2593,9 +2859,17 @@ impl DeleteSmsDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -2615,6 +2889,7 @@ impl ::std::future::IntoFuture for DeleteSmsDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchSmsDncRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     offset: i32,
     count: i32,
     __body: SearchSmsDncBody,
@@ -2643,6 +2918,11 @@ impl SearchSmsDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Index of the first match of the page, from 0.
     ///
     /// Wire name `offset`, type `int32`.
@@ -2673,6 +2953,9 @@ impl SearchSmsDncRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<SmsDncPage, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.body(&self.__body);
@@ -2735,6 +3018,7 @@ impl SearchSmsDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListEmailDncRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     offset: i32,
     count: i32,
 }
@@ -2760,6 +3044,11 @@ impl ListEmailDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Index of the first entry of the page, from 0.
     ///
     /// Wire name `offset`, type `int32`.
@@ -2781,6 +3070,9 @@ impl ListEmailDncRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<EmailDncPage, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         self.__client.execute(req).await
@@ -2842,6 +3134,7 @@ impl ListEmailDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetEmailDncListInfoRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl GetEmailDncListInfoRequest {
     /// The static description of this operation.
@@ -2858,9 +3151,17 @@ impl GetEmailDncListInfoRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ComplianceListInfo, __rt::Error> {
-        let req = __rt::Request::new(&Self::OPERATION);
+        let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         self.__client.execute(req).await
     }
 }
@@ -2879,6 +3180,7 @@ impl ::std::future::IntoFuture for GetEmailDncListInfoRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadEmailDncRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
 }
 impl ReadEmailDncRequest {
@@ -2896,9 +3198,17 @@ impl ReadEmailDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<EmailDncEntry, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -2918,6 +3228,7 @@ impl ::std::future::IntoFuture for ReadEmailDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateEmailDncRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     __body: EmailDncEntry,
 }
 impl CreateEmailDncRequest {
@@ -2937,9 +3248,17 @@ impl CreateEmailDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `201` response.
     pub async fn send(self) -> ::std::result::Result<CreateDncResponse, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -2959,6 +3278,7 @@ impl ::std::future::IntoFuture for CreateEmailDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateMultipleEmailDncRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     __body: CreateMultipleEmailDncBody,
 }
 impl CreateMultipleEmailDncRequest {
@@ -2978,9 +3298,17 @@ impl CreateMultipleEmailDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<BulkDncResult, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -3000,6 +3328,7 @@ impl ::std::future::IntoFuture for CreateMultipleEmailDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateEmailDncRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
     __body: EmailDncEntry,
 }
@@ -3020,9 +3349,17 @@ impl UpdateEmailDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -3043,6 +3380,7 @@ impl ::std::future::IntoFuture for UpdateEmailDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteEmailDncRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
 }
 impl DeleteEmailDncRequest {
@@ -3060,9 +3398,17 @@ impl DeleteEmailDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -3082,6 +3428,7 @@ impl ::std::future::IntoFuture for DeleteEmailDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchEmailDncRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     offset: i32,
     count: i32,
     __body: SearchEmailDncBody,
@@ -3110,6 +3457,11 @@ impl SearchEmailDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Index of the first match of the page, from 0.
     ///
     /// Wire name `offset`, type `int32`.
@@ -3140,6 +3492,9 @@ impl SearchEmailDncRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<EmailDncPage, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.body(&self.__body);
@@ -3202,6 +3557,7 @@ impl SearchEmailDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListDialingProfilesRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     client_id: ::std::option::Option<i64>,
     offset: i32,
     count: i32,
@@ -3228,6 +3584,11 @@ impl ListDialingProfilesRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// The client whose profiles to list.
     ///
     /// Wire name `client`, type `int64`.
@@ -3256,6 +3617,9 @@ impl ListDialingProfilesRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<DialingProfilePage, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.query("client", &self.client_id);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
@@ -3318,6 +3682,7 @@ impl ListDialingProfilesRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetDialingProfileListInfoRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     client_id: ::std::option::Option<i64>,
 }
 impl GetDialingProfileListInfoRequest {
@@ -3335,6 +3700,11 @@ impl GetDialingProfileListInfoRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// The client whose profiles to count.
     ///
     /// Wire name `client`, type `int64`.
@@ -3345,6 +3715,9 @@ impl GetDialingProfileListInfoRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ComplianceListInfo, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.query("client", &self.client_id);
         self.__client.execute(req).await
     }
@@ -3364,6 +3737,7 @@ impl ::std::future::IntoFuture for GetDialingProfileListInfoRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadDialingProfileRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
 }
 impl ReadDialingProfileRequest {
@@ -3381,9 +3755,17 @@ impl ReadDialingProfileRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<DialingProfile, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -3403,6 +3785,7 @@ impl ::std::future::IntoFuture for ReadDialingProfileRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateDialingProfileRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     __body: CreateDialingProfileBody,
 }
 impl CreateDialingProfileRequest {
@@ -3422,6 +3805,11 @@ impl CreateDialingProfileRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// The client to create the profile for.
     ///
     /// Wire name `clientId`, type `int64`.
@@ -3460,6 +3848,9 @@ impl CreateDialingProfileRequest {
         self,
     ) -> ::std::result::Result<DialingProfileCreated, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -3479,6 +3870,7 @@ impl ::std::future::IntoFuture for CreateDialingProfileRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateDialingProfileRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
     __body: UpdateDialingProfileBody,
 }
@@ -3499,6 +3891,11 @@ impl UpdateDialingProfileRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// The new name.
     ///
     /// Wire name `name`, type `string`.
@@ -3526,6 +3923,9 @@ impl UpdateDialingProfileRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -3546,6 +3946,7 @@ impl ::std::future::IntoFuture for UpdateDialingProfileRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteDialingProfileRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
 }
 impl DeleteDialingProfileRequest {
@@ -3563,9 +3964,17 @@ impl DeleteDialingProfileRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -3585,6 +3994,7 @@ impl ::std::future::IntoFuture for DeleteDialingProfileRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateDialingPolicyRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
     __body: DialingPolicy,
 }
@@ -3605,11 +4015,19 @@ impl CreateDialingPolicyRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `201` response.
     pub async fn send(
         self,
     ) -> ::std::result::Result<DialingProfileCreated, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -3630,6 +4048,7 @@ impl ::std::future::IntoFuture for CreateDialingPolicyRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateDialingPolicyRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
     policy_id: i64,
     __body: UpdateDialingPolicyBody,
@@ -3651,6 +4070,11 @@ impl UpdateDialingPolicyRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Do not dial at all.
     ///
     /// Wire name `doNotDial`, type `bool`.
@@ -3741,6 +4165,9 @@ impl UpdateDialingPolicyRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         req.path("policy", &self.policy_id);
         req.body(&self.__body);
@@ -3762,6 +4189,7 @@ impl ::std::future::IntoFuture for UpdateDialingPolicyRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteDialingPolicyRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
     policy_id: i64,
 }
@@ -3780,9 +4208,17 @@ impl DeleteDialingPolicyRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         req.path("policy", &self.policy_id);
         self.__client.execute(req).await
@@ -3803,6 +4239,7 @@ impl ::std::future::IntoFuture for DeleteDialingPolicyRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddDialingProfileServiceRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
     service_id: i64,
 }
@@ -3823,9 +4260,17 @@ impl AddDialingProfileServiceRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         req.path("service", &self.service_id);
         req.body(&__rt::serde_json::json!({}));
@@ -3847,6 +4292,7 @@ impl ::std::future::IntoFuture for AddDialingProfileServiceRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveDialingProfileServiceRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
     service_id: i64,
 }
@@ -3865,9 +4311,17 @@ impl RemoveDialingProfileServiceRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         req.path("service", &self.service_id);
         self.__client.execute(req).await
@@ -3888,6 +4342,7 @@ impl ::std::future::IntoFuture for RemoveDialingProfileServiceRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct IsBlockedRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     service_id: i64,
     client_id: ::std::option::Option<i64>,
     phone: ::std::option::Option<::std::string::String>,
@@ -3909,6 +4364,11 @@ impl IsBlockedRequest {
         deprecated: false,
         agent_allowed: true,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// The client.
     ///
     /// Wire name `client`, type `int64`.
@@ -3951,6 +4411,9 @@ impl IsBlockedRequest {
         self,
     ) -> ::std::result::Result<ComplianceCheckResult, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.query("service", &self.service_id);
         req.query("client", &self.client_id);
         req.query("phone", &self.phone);
@@ -3974,6 +4437,7 @@ impl ::std::future::IntoFuture for IsBlockedRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ZipAreaMatchRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     __body: ZipAreaMatchBody,
 }
 impl ZipAreaMatchRequest {
@@ -3993,6 +4457,11 @@ impl ZipAreaMatchRequest {
         deprecated: false,
         agent_allowed: true,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Which check to run.
     ///
     /// Wire name `type`, type `ZipAreaMatchType`.
@@ -4010,6 +4479,9 @@ impl ZipAreaMatchRequest {
         self,
     ) -> ::std::result::Result<ComplianceCheckResult, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -4029,6 +4501,7 @@ impl ::std::future::IntoFuture for ZipAreaMatchRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetRecordingInfoRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     recording_id: ::std::string::String,
 }
 impl GetRecordingInfoRequest {
@@ -4046,9 +4519,17 @@ impl GetRecordingInfoRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<RecordingInfo, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.query("recording", &self.recording_id);
         self.__client.execute(req).await
     }
@@ -4068,6 +4549,7 @@ impl ::std::future::IntoFuture for GetRecordingInfoRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteRecordingRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: ::std::string::String,
 }
 impl DeleteRecordingRequest {
@@ -4085,9 +4567,17 @@ impl DeleteRecordingRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         self.__client.execute(req).await
     }

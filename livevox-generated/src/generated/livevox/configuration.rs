@@ -46,6 +46,7 @@ impl ConfigurationClient {
     ) -> ListAgentsRequest {
         ListAgentsRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             offset: offset.into(),
             count: count.into(),
             client_id: ::std::option::Option::None,
@@ -76,6 +77,7 @@ impl ConfigurationClient {
     ) -> CreateAgentRequest {
         CreateAgentRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             __body: CreateAgentBody::new(
                 login_id,
                 first_name,
@@ -111,6 +113,7 @@ impl ConfigurationClient {
     ) -> ListCallCentersRequest {
         ListCallCentersRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             offset: offset.into(),
             count: count.into(),
             client_id: ::std::option::Option::None,
@@ -137,6 +140,7 @@ impl ConfigurationClient {
     ) -> ListServicesRequest {
         ListServicesRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             call_center_id: call_center_id.into(),
             offset: offset.into(),
             count: count.into(),
@@ -163,6 +167,7 @@ impl ConfigurationClient {
     ) -> CreateServiceRequest {
         CreateServiceRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             service_id: service_id.into(),
             name: name.into(),
         }
@@ -185,6 +190,7 @@ impl ConfigurationClient {
     ) -> DeleteServiceRequest {
         DeleteServiceRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
         }
     }
@@ -209,6 +215,7 @@ impl ConfigurationClient {
     ) -> ListReportFormatsRequest {
         ListReportFormatsRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             offset: offset.into(),
             count: count.into(),
         }
@@ -229,6 +236,7 @@ impl ConfigurationClient {
     pub fn get_report_format_list_info(&self) -> GetReportFormatListInfoRequest {
         GetReportFormatListInfoRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             client_id: ::std::option::Option::None,
         }
     }
@@ -257,6 +265,7 @@ impl ConfigurationClient {
     ) -> ListTermCodesRequest {
         ListTermCodesRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             offset: offset.into(),
             count: count.into(),
         }
@@ -270,6 +279,7 @@ impl ConfigurationClient {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListAgentsRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     offset: i32,
     count: i32,
     client_id: ::std::option::Option<i64>,
@@ -289,6 +299,11 @@ impl ListAgentsRequest {
         deprecated: false,
         agent_allowed: true,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// The client whose agents to list.
     ///
     /// Wire name `client`, type `int64`.
@@ -301,6 +316,9 @@ impl ListAgentsRequest {
         self,
     ) -> ::std::result::Result<__rt::serde_json::Value, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.query("client", &self.client_id);
@@ -322,6 +340,7 @@ impl ::std::future::IntoFuture for ListAgentsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateAgentRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     __body: CreateAgentBody,
 }
 impl CreateAgentRequest {
@@ -341,6 +360,11 @@ impl CreateAgentRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// The client to create the agent for (optional).
     ///
     /// Wire name `clientId`, type `int64`.
@@ -353,6 +377,9 @@ impl CreateAgentRequest {
     /// Sends the request and decodes the `201` response.
     pub async fn send(self) -> ::std::result::Result<ConfigurationCreated, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -372,6 +399,7 @@ impl ::std::future::IntoFuture for CreateAgentRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListCallCentersRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     offset: i32,
     count: i32,
     client_id: ::std::option::Option<i64>,
@@ -391,6 +419,11 @@ impl ListCallCentersRequest {
         deprecated: false,
         agent_allowed: true,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// The client whose call centers to list.
     ///
     /// Wire name `client`, type `int64`.
@@ -403,6 +436,9 @@ impl ListCallCentersRequest {
         self,
     ) -> ::std::result::Result<__rt::serde_json::Value, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.query("client", &self.client_id);
@@ -424,6 +460,7 @@ impl ::std::future::IntoFuture for ListCallCentersRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListServicesRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     call_center_id: i64,
     offset: i32,
     count: i32,
@@ -443,11 +480,19 @@ impl ListServicesRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(
         self,
     ) -> ::std::result::Result<__rt::serde_json::Value, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.query("callCenter", &self.call_center_id);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
@@ -469,6 +514,7 @@ impl ::std::future::IntoFuture for ListServicesRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateServiceRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     service_id: i64,
     name: ::std::string::String,
 }
@@ -487,9 +533,17 @@ impl CreateServiceRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `201` response.
     pub async fn send(self) -> ::std::result::Result<ConfigurationCreated, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.query("service", &self.service_id);
         req.query("name", &self.name);
         self.__client.execute(req).await
@@ -510,6 +564,7 @@ impl ::std::future::IntoFuture for CreateServiceRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteServiceRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
 }
 impl DeleteServiceRequest {
@@ -527,9 +582,17 @@ impl DeleteServiceRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -549,6 +612,7 @@ impl ::std::future::IntoFuture for DeleteServiceRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListReportFormatsRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     offset: i32,
     count: i32,
 }
@@ -567,11 +631,19 @@ impl ListReportFormatsRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(
         self,
     ) -> ::std::result::Result<__rt::serde_json::Value, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         self.__client.execute(req).await
@@ -592,6 +664,7 @@ impl ::std::future::IntoFuture for ListReportFormatsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetReportFormatListInfoRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     client_id: ::std::option::Option<i64>,
 }
 impl GetReportFormatListInfoRequest {
@@ -609,6 +682,11 @@ impl GetReportFormatListInfoRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// The client whose formats to count.
     ///
     /// Wire name `client`, type `int64`.
@@ -621,6 +699,9 @@ impl GetReportFormatListInfoRequest {
         self,
     ) -> ::std::result::Result<ConfigurationListInfo, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.query("client", &self.client_id);
         self.__client.execute(req).await
     }
@@ -640,6 +721,7 @@ impl ::std::future::IntoFuture for GetReportFormatListInfoRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListTermCodesRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     offset: i32,
     count: i32,
 }
@@ -658,11 +740,19 @@ impl ListTermCodesRequest {
         deprecated: false,
         agent_allowed: true,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(
         self,
     ) -> ::std::result::Result<__rt::serde_json::Value, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         self.__client.execute(req).await

@@ -43,6 +43,7 @@ impl ContactClient {
     pub fn list_contacts(&self) -> ListContactsRequest {
         ListContactsRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             offset: 0,
             count: 1000,
         }
@@ -68,6 +69,7 @@ impl ContactClient {
     ) -> ReadContactRequest {
         ReadContactRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             account: account.into(),
         }
     }
@@ -93,6 +95,7 @@ impl ContactClient {
     ) -> CreateContactRequest {
         CreateContactRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             __body: CreateContactBody::new(contact),
         }
     }
@@ -116,6 +119,7 @@ impl ContactClient {
     ) -> UpdateContactRequest {
         UpdateContactRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             account: account.into(),
             __body: UpdateContactBody::new(contact),
         }
@@ -138,6 +142,7 @@ impl ContactClient {
     ) -> DeleteContactRequest {
         DeleteContactRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             account: account.into(),
         }
     }
@@ -172,6 +177,7 @@ impl ContactClient {
     ) -> SearchContactsRequest {
         SearchContactsRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             offset: 0,
             count: 1000,
             __body: SearchContactsBody::new(search),
@@ -199,6 +205,7 @@ impl ContactClient {
     ) -> CreateContactsRequest {
         CreateContactsRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             __body: CreateContactsBody::new(contacts),
         }
     }
@@ -224,6 +231,7 @@ impl ContactClient {
     ) -> UpdateContactsRequest {
         UpdateContactsRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             __body: UpdateContactsBody::new(contacts),
         }
     }
@@ -253,6 +261,7 @@ impl ContactClient {
     ) -> ListContactAccountsRequest {
         ListContactAccountsRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             contact_id: contact_id.into(),
             offset: 0,
             count: 1000,
@@ -279,6 +288,7 @@ impl ContactClient {
     ) -> UpdateContactDndRequest {
         UpdateContactDndRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             account: account.into(),
             __body: UpdateContactDndBody::new(),
         }
@@ -300,6 +310,7 @@ impl ContactClient {
     ) -> UpdateContactsDndRequest {
         UpdateContactsDndRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             __body: UpdateContactsDndBody::new(contacts),
         }
     }
@@ -324,6 +335,7 @@ impl ContactClient {
     ) -> ListContactNotesRequest {
         ListContactNotesRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             account: account.into(),
         }
     }
@@ -347,6 +359,7 @@ impl ContactClient {
     ) -> ReadContactNoteRequest {
         ReadContactNoteRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             account: account.into(),
             id: id.into(),
         }
@@ -364,6 +377,7 @@ impl ContactClient {
     ) -> CreateContactGroupRequest {
         CreateContactGroupRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             __body: CreateContactGroupBody::new(name),
         }
     }
@@ -387,6 +401,7 @@ impl ContactClient {
     pub fn list_contact_groups(&self) -> ListContactGroupsRequest {
         ListContactGroupsRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             offset: 0,
             count: 1000,
         }
@@ -410,6 +425,7 @@ impl ContactClient {
     ) -> ReadContactGroupRequest {
         ReadContactGroupRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
         }
     }
@@ -432,6 +448,7 @@ impl ContactClient {
     ) -> UpdateContactGroupRequest {
         UpdateContactGroupRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             id: id.into(),
             __body: UpdateContactGroupBody::new(name),
         }
@@ -451,6 +468,7 @@ impl ContactClient {
     pub fn list_custom_fields(&self) -> ListCustomFieldsRequest {
         ListCustomFieldsRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
         }
     }
     /// Read one custom column of contacts.
@@ -473,6 +491,7 @@ impl ContactClient {
     ) -> ReadCustomFieldRequest {
         ReadCustomFieldRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             field: field.into(),
         }
     }
@@ -489,6 +508,7 @@ impl ContactClient {
     ) -> UpdateCustomFieldsRequest {
         UpdateCustomFieldsRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             __body: UpdateCustomFieldsBody::new(custom_fields),
         }
     }
@@ -501,6 +521,7 @@ impl ContactClient {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListContactsRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     offset: i32,
     count: i32,
 }
@@ -526,6 +547,11 @@ impl ListContactsRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Index of the first contact of the page, from 0.
     ///
     /// Wire name `offset`, type `int32`.
@@ -547,6 +573,9 @@ impl ListContactsRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ContactPage, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         self.__client.execute(req).await
@@ -608,6 +637,7 @@ impl ListContactsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadContactRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     account: ::std::string::String,
 }
 impl ReadContactRequest {
@@ -625,9 +655,17 @@ impl ReadContactRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ReadContactResponse, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("account", &self.account);
         self.__client.execute(req).await
     }
@@ -647,6 +685,7 @@ impl ::std::future::IntoFuture for ReadContactRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateContactRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     __body: CreateContactBody,
 }
 impl CreateContactRequest {
@@ -666,9 +705,17 @@ impl CreateContactRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `201` response.
     pub async fn send(self) -> ::std::result::Result<ContactCreated, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -688,6 +735,7 @@ impl ::std::future::IntoFuture for CreateContactRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateContactRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     account: ::std::string::String,
     __body: UpdateContactBody,
 }
@@ -708,9 +756,17 @@ impl UpdateContactRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("account", &self.account);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -731,6 +787,7 @@ impl ::std::future::IntoFuture for UpdateContactRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteContactRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     account: ::std::string::String,
 }
 impl DeleteContactRequest {
@@ -748,9 +805,17 @@ impl DeleteContactRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("account", &self.account);
         self.__client.execute(req).await
     }
@@ -770,6 +835,7 @@ impl ::std::future::IntoFuture for DeleteContactRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchContactsRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     offset: i32,
     count: i32,
     __body: SearchContactsBody,
@@ -798,6 +864,11 @@ impl SearchContactsRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Index of the first match of the page, from 0.
     ///
     /// Wire name `offset`, type `int32`.
@@ -831,6 +902,9 @@ impl SearchContactsRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ContactSearchPage, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.body(&self.__body);
@@ -893,6 +967,7 @@ impl SearchContactsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateContactsRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     __body: CreateContactsBody,
 }
 impl CreateContactsRequest {
@@ -912,9 +987,17 @@ impl CreateContactsRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<BulkContactResult, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -934,6 +1017,7 @@ impl ::std::future::IntoFuture for CreateContactsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateContactsRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     __body: UpdateContactsBody,
 }
 impl UpdateContactsRequest {
@@ -953,9 +1037,17 @@ impl UpdateContactsRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<BulkContactResult, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -975,6 +1067,7 @@ impl ::std::future::IntoFuture for UpdateContactsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListContactAccountsRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     contact_id: ::std::string::String,
     offset: i32,
     count: i32,
@@ -1001,6 +1094,11 @@ impl ListContactAccountsRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Index of the first account of the page, from 0.
     ///
     /// Wire name `offset`, type `int32`.
@@ -1024,6 +1122,9 @@ impl ListContactAccountsRequest {
         self,
     ) -> ::std::result::Result<super::account::ListAccountsResponse, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("contactId", &self.contact_id);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
@@ -1089,6 +1190,7 @@ impl ListContactAccountsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateContactDndRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     account: ::std::string::String,
     __body: UpdateContactDndBody,
 }
@@ -1109,6 +1211,11 @@ impl UpdateContactDndRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Phones and their new blocks.
     ///
     /// Wire name `updateContactDND`, type `array<ContactPhone>`.
@@ -1133,6 +1240,9 @@ impl UpdateContactDndRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("account", &self.account);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -1153,6 +1263,7 @@ impl ::std::future::IntoFuture for UpdateContactDndRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateContactsDndRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     __body: UpdateContactsDndBody,
 }
 impl UpdateContactsDndRequest {
@@ -1172,9 +1283,17 @@ impl UpdateContactsDndRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -1194,6 +1313,7 @@ impl ::std::future::IntoFuture for UpdateContactsDndRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListContactNotesRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     account: ::std::string::String,
 }
 impl ListContactNotesRequest {
@@ -1211,9 +1331,17 @@ impl ListContactNotesRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ContactNoteList, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("account", &self.account);
         self.__client.execute(req).await
     }
@@ -1233,6 +1361,7 @@ impl ::std::future::IntoFuture for ListContactNotesRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadContactNoteRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     account: ::std::string::String,
     id: i64,
 }
@@ -1251,9 +1380,17 @@ impl ReadContactNoteRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ContactNote, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("account", &self.account);
         req.path("id", &self.id);
         self.__client.execute(req).await
@@ -1274,6 +1411,7 @@ impl ::std::future::IntoFuture for ReadContactNoteRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateContactGroupRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     __body: CreateContactGroupBody,
 }
 impl CreateContactGroupRequest {
@@ -1293,9 +1431,17 @@ impl CreateContactGroupRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `201` response.
     pub async fn send(self) -> ::std::result::Result<ContactCreated, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -1315,6 +1461,7 @@ impl ::std::future::IntoFuture for CreateContactGroupRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListContactGroupsRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     offset: i32,
     count: i32,
 }
@@ -1340,6 +1487,11 @@ impl ListContactGroupsRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Index of the first group of the page, from 0.
     ///
     /// Wire name `offset`, type `int32`.
@@ -1361,6 +1513,9 @@ impl ListContactGroupsRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ContactGroupPage, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         self.__client.execute(req).await
@@ -1422,6 +1577,7 @@ impl ListContactGroupsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadContactGroupRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
 }
 impl ReadContactGroupRequest {
@@ -1439,9 +1595,17 @@ impl ReadContactGroupRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ContactGroup, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -1461,6 +1625,7 @@ impl ::std::future::IntoFuture for ReadContactGroupRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateContactGroupRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     id: i64,
     __body: UpdateContactGroupBody,
 }
@@ -1481,9 +1646,17 @@ impl UpdateContactGroupRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("id", &self.id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -1504,6 +1677,7 @@ impl ::std::future::IntoFuture for UpdateContactGroupRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListCustomFieldsRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl ListCustomFieldsRequest {
     /// The static description of this operation.
@@ -1520,9 +1694,17 @@ impl ListCustomFieldsRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<CustomFieldList, __rt::Error> {
-        let req = __rt::Request::new(&Self::OPERATION);
+        let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         self.__client.execute(req).await
     }
 }
@@ -1541,6 +1723,7 @@ impl ::std::future::IntoFuture for ListCustomFieldsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadCustomFieldRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     field: super::account::CustomFieldColumn,
 }
 impl ReadCustomFieldRequest {
@@ -1558,9 +1741,17 @@ impl ReadCustomFieldRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ContactCustomField, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("field", &self.field);
         self.__client.execute(req).await
     }
@@ -1580,6 +1771,7 @@ impl ::std::future::IntoFuture for ReadCustomFieldRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateCustomFieldsRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     __body: UpdateCustomFieldsBody,
 }
 impl UpdateCustomFieldsRequest {
@@ -1599,9 +1791,17 @@ impl UpdateCustomFieldsRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.body(&self.__body);
         self.__client.execute(req).await
     }

@@ -39,6 +39,7 @@ impl ContextClient {
     ) -> ReadContextDataRequest {
         ReadContextDataRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             session_id: session_id.into(),
             transaction_id: transaction_id.into(),
             account: account.into(),
@@ -61,6 +62,7 @@ impl ContextClient {
     ) -> ReadContextKeyRequest {
         ReadContextKeyRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             session_id: session_id.into(),
             transaction_id: transaction_id.into(),
             account: account.into(),
@@ -92,6 +94,7 @@ impl ContextClient {
     ) -> UpdateContextDataRequest {
         UpdateContextDataRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             session_id: session_id.into(),
             transaction_id: transaction_id.into(),
             account: account.into(),
@@ -114,6 +117,7 @@ impl ContextClient {
     ) -> DeleteContextDataRequest {
         DeleteContextDataRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             session_id: session_id.into(),
             transaction_id: transaction_id.into(),
             account: account.into(),
@@ -136,6 +140,7 @@ impl ContextClient {
     ) -> DeleteContextKeyRequest {
         DeleteContextKeyRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             session_id: session_id.into(),
             transaction_id: transaction_id.into(),
             account: account.into(),
@@ -152,6 +157,7 @@ impl ContextClient {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadContextDataRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     session_id: ::std::string::String,
     transaction_id: i64,
     account: ::std::string::String,
@@ -172,6 +178,11 @@ impl ReadContextDataRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// The client the call belongs to (optional).
     ///
     /// Wire name `client`, type `int64`.
@@ -182,6 +193,9 @@ impl ReadContextDataRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ContextData, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("session", &self.session_id);
         req.path("txId", &self.transaction_id);
         req.path("account", &self.account);
@@ -204,6 +218,7 @@ impl ::std::future::IntoFuture for ReadContextDataRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadContextKeyRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     session_id: ::std::string::String,
     transaction_id: i64,
     account: ::std::string::String,
@@ -225,6 +240,11 @@ impl ReadContextKeyRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// The client the call belongs to (optional).
     ///
     /// Wire name `client`, type `int64`.
@@ -235,6 +255,9 @@ impl ReadContextKeyRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ContextValue, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("session", &self.session_id);
         req.path("txId", &self.transaction_id);
         req.path("account", &self.account);
@@ -258,6 +281,7 @@ impl ::std::future::IntoFuture for ReadContextKeyRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateContextDataRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     session_id: ::std::string::String,
     transaction_id: i64,
     account: ::std::string::String,
@@ -281,6 +305,11 @@ impl UpdateContextDataRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// The client the call belongs to (optional).
     ///
     /// Wire name `client`, type `int64`.
@@ -291,6 +320,9 @@ impl UpdateContextDataRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("session", &self.session_id);
         req.path("txId", &self.transaction_id);
         req.path("account", &self.account);
@@ -314,6 +346,7 @@ impl ::std::future::IntoFuture for UpdateContextDataRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteContextDataRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     session_id: ::std::string::String,
     transaction_id: i64,
     account: ::std::string::String,
@@ -334,6 +367,11 @@ impl DeleteContextDataRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// The client the call belongs to (optional).
     ///
     /// Wire name `client`, type `int64`.
@@ -344,6 +382,9 @@ impl DeleteContextDataRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("session", &self.session_id);
         req.path("txId", &self.transaction_id);
         req.path("account", &self.account);
@@ -366,6 +407,7 @@ impl ::std::future::IntoFuture for DeleteContextDataRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteContextKeyRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     session_id: ::std::string::String,
     transaction_id: i64,
     account: ::std::string::String,
@@ -387,6 +429,11 @@ impl DeleteContextKeyRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// The client the call belongs to (optional).
     ///
     /// Wire name `client`, type `int64`.
@@ -397,6 +444,9 @@ impl DeleteContextKeyRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("session", &self.session_id);
         req.path("txId", &self.transaction_id);
         req.path("account", &self.account);

@@ -46,6 +46,7 @@ impl RealtimeClient {
     pub fn agent_event_feed(&self) -> AgentEventFeedRequest {
         AgentEventFeedRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             __body: AgentEventFeedBody::new(),
         }
     }
@@ -70,6 +71,7 @@ impl RealtimeClient {
     pub fn call_event_feed(&self) -> CallEventFeedRequest {
         CallEventFeedRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             __body: CallEventFeedBody::new(),
         }
     }
@@ -91,6 +93,7 @@ impl RealtimeClient {
     pub fn service_stats(&self) -> ServiceStatsRequest {
         ServiceStatsRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
         }
     }
 }
@@ -102,6 +105,7 @@ impl RealtimeClient {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AgentEventFeedRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     __body: AgentEventFeedBody,
 }
 impl AgentEventFeedRequest {
@@ -121,6 +125,11 @@ impl AgentEventFeedRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// The previous answer's token; leave it out (`{}` is sent) the first time.
     ///
     /// Wire name `token`, type `string`.
@@ -136,6 +145,9 @@ impl AgentEventFeedRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<AgentEventFeed, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -155,6 +167,7 @@ impl ::std::future::IntoFuture for AgentEventFeedRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CallEventFeedRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     __body: CallEventFeedBody,
 }
 impl CallEventFeedRequest {
@@ -174,6 +187,11 @@ impl CallEventFeedRequest {
         deprecated: true,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// The previous answer's token; leave it out (`{}` is sent) the first time.
     ///
     /// Wire name `token`, type `string`.
@@ -189,6 +207,9 @@ impl CallEventFeedRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<CallEventFeed, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -208,6 +229,7 @@ impl ::std::future::IntoFuture for CallEventFeedRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ServiceStatsRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl ServiceStatsRequest {
     /// The static description of this operation.
@@ -226,9 +248,17 @@ impl ServiceStatsRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ServiceStatsList, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.body(&__rt::serde_json::json!({}));
         self.__client.execute(req).await
     }

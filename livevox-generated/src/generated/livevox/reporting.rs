@@ -45,6 +45,7 @@ impl ReportingClient {
     ) -> GetCallRecordingsRequest {
         GetCallRecordingsRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             __body: GetCallRecordingsBody::new(start_date, end_date),
         }
     }
@@ -72,6 +73,7 @@ impl ReportingClient {
     ) -> GetAgentActivityRequest {
         GetAgentActivityRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             __body: GetAgentActivityBody::new(start_date, end_date),
         }
     }
@@ -84,6 +86,7 @@ impl ReportingClient {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCallRecordingsRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     __body: GetCallRecordingsBody,
 }
 impl GetCallRecordingsRequest {
@@ -103,6 +106,11 @@ impl GetCallRecordingsRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// What to sort by (the PHP client's example: `AGENT`).
     ///
     /// Wire name `sortBy`, type `string`.
@@ -132,6 +140,9 @@ impl GetCallRecordingsRequest {
         self,
     ) -> ::std::result::Result<__rt::serde_json::Value, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -151,6 +162,7 @@ impl ::std::future::IntoFuture for GetCallRecordingsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetAgentActivityRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     __body: GetAgentActivityBody,
 }
 impl GetAgentActivityRequest {
@@ -170,11 +182,19 @@ impl GetAgentActivityRequest {
         deprecated: false,
         agent_allowed: false,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     pub async fn send(
         self,
     ) -> ::std::result::Result<__rt::serde_json::Value, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.body(&self.__body);
         self.__client.execute(req).await
     }

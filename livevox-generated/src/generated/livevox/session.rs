@@ -58,6 +58,7 @@ impl SessionClient {
     ) -> LoginRequest {
         LoginRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             __body: LoginBody::new(client_name, user_name, password),
         }
     }
@@ -87,6 +88,7 @@ impl SessionClient {
     ) -> ValidateRequest {
         ValidateRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             session_id: session_id.into(),
         }
     }
@@ -111,6 +113,7 @@ impl SessionClient {
     ) -> LogoutRequest {
         LogoutRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             session_id: session_id.into(),
         }
     }
@@ -141,6 +144,7 @@ impl SessionClient {
     ) -> ChangePasswordRequest {
         ChangePasswordRequest {
             __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
             __body: ChangePasswordBody::new(
                 client_name,
                 user_name,
@@ -158,6 +162,7 @@ impl SessionClient {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LoginRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     __body: LoginBody,
 }
 impl LoginRequest {
@@ -177,6 +182,11 @@ impl LoginRequest {
         deprecated: false,
         agent_allowed: true,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// `true` to log in as an agent, `false` for a user. When left out LiveVox treats the login as a
     /// user login (false).
     ///
@@ -190,6 +200,9 @@ impl LoginRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<LoginResponse, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -209,6 +222,7 @@ impl ::std::future::IntoFuture for LoginRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ValidateRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     session_id: ::std::string::String,
 }
 impl ValidateRequest {
@@ -226,9 +240,17 @@ impl ValidateRequest {
         deprecated: false,
         agent_allowed: true,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("sessionId", &self.session_id);
         self.__client.execute(req).await
     }
@@ -248,6 +270,7 @@ impl ::std::future::IntoFuture for ValidateRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LogoutRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     session_id: ::std::string::String,
 }
 impl LogoutRequest {
@@ -265,9 +288,17 @@ impl LogoutRequest {
         deprecated: false,
         agent_allowed: true,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.path("sessionId", &self.session_id);
         self.__client.execute(req).await
     }
@@ -287,6 +318,7 @@ impl ::std::future::IntoFuture for LogoutRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ChangePasswordRequest {
     __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
     __body: ChangePasswordBody,
 }
 impl ChangePasswordRequest {
@@ -306,6 +338,11 @@ impl ChangePasswordRequest {
         deprecated: false,
         agent_allowed: true,
     };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// `true` when the account is an agent's, `false` for a user; LiveVox assumes a user (false) when
     /// it is left out.
     ///
@@ -319,6 +356,9 @@ impl ChangePasswordRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
         req.body(&self.__body);
         self.__client.execute(req).await
     }
