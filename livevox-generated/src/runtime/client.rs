@@ -12,6 +12,7 @@ use http::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, RET
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
+use super::auth;
 use super::error::{self, CallSite, DecodeError, ErrorResponse, MAX_ERROR_BODY};
 use super::ratelimit::RateLimits;
 use super::retry::{RetryConfig, Tally};
@@ -123,6 +124,8 @@ enum Auth {
         access: Option<(HeaderName, Secret)>,
         sessions: Sessions,
     },
+    /// BASIC, BEARER, OAUTH, OAUTH2, or LIVEVOX relaying another client's session (`auth.rs`).
+    Scheme(auth::Scheme),
 }
 
 impl Client {
@@ -243,6 +246,9 @@ impl Client {
     ) -> Result<(reqwest::Response, Option<Secret>), Error> {
         let op = request.op;
         let timeout = request.timeout.or(self.inner.timeout);
+        if let Auth::Scheme(scheme) = &self.inner.auth {
+            return scheme.send(self, op, url, body, timeout).await;
+        }
         let Auth::LiveVox { session_header, expired_status, access, sessions } = &self.inner.auth else {
             return Ok((self.send(op.name, op.method, url, body, None, timeout).await?, None));
         };
@@ -280,7 +286,7 @@ impl Client {
         }
     }
 
-    async fn send(
+    pub(super) async fn send(
         &self,
         operation: &'static str,
         method: Method,
@@ -362,6 +368,7 @@ impl Client {
         let (body, truncated) = read_capped_lossy(response, MAX_ERROR_BODY).await;
         let expired = match &self.inner.auth {
             Auth::LiveVox { expired_status, .. } => Some(*expired_status),
+            Auth::Scheme(scheme) => scheme.expired_status(),
             Auth::None => None,
         };
         let secrets = self.secrets();
@@ -387,6 +394,9 @@ impl Client {
                 out.push(config.credentials.password.clone());
             }
             out.extend(sessions.current());
+        }
+        if let Auth::Scheme(scheme) = &self.inner.auth {
+            out.extend(scheme.secrets());
         }
         out
     }
@@ -446,7 +456,7 @@ impl Client {
                 "cannot log in: the client was built without credentials and an access token (or the API has no login)".into(),
             )),
             Auth::LiveVox { sessions, .. } => self.session(sessions, Want::Fresh, LOGIN_OPERATION).await.map(|_| ()),
-            Auth::None => Err(Error::Config(format!("the {} API has no login", self.inner.api.name))),
+            Auth::None | Auth::Scheme(_) => Err(Error::Config(format!("the {} API has no login", self.inner.api.name))),
         }
     }
 
@@ -455,6 +465,7 @@ impl Client {
     pub fn session_id(&self) -> Option<Secret> {
         match &self.inner.auth {
             Auth::LiveVox { sessions, .. } => sessions.current(),
+            Auth::Scheme(scheme) => scheme.relayed_session_id(),
             Auth::None => None,
         }
     }
@@ -464,6 +475,26 @@ impl Client {
         if let Auth::LiveVox { sessions, .. } = &self.inner.auth {
             sessions.clear();
         }
+    }
+
+    /// Whether this is a client of a LiveVox API, whose session another client can relay.
+    pub(super) fn can_relay(&self) -> bool {
+        matches!(self.inner.auth, Auth::LiveVox { .. })
+    }
+
+    /// For a client relaying this one's session: the current session (logging in if there is
+    /// none), or with `renew`, a replacement for the session of that generation, which the
+    /// relaying API refused. `Ok(None)` when a renewal is needed but this client cannot log in.
+    pub(super) async fn relayed_session(&self, renew: Option<u64>, operation: &'static str) -> Result<Option<(u64, Secret)>, Error> {
+        let Auth::LiveVox { sessions, .. } = &self.inner.auth else {
+            return Err(Error::Config(format!("{operation} relays a LiveVox session, but {} is not a LiveVox API", self.inner.api.name)));
+        };
+        if renew.is_some() && !sessions.can_login() {
+            return Ok(None);
+        }
+        let want = renew.map_or(Want::Current, Want::Renewal);
+        let ticket = self.session(sessions, want, operation).await?;
+        Ok(Some((ticket.generation, ticket.id)))
     }
 
     /// The base URL calls go to.
@@ -498,6 +529,7 @@ impl fmt::Debug for Client {
                 .field("access_token", &access.as_ref().map(|(_, t)| t))
                 .field("can_login", &sessions.can_login())
                 .field("session_id", &sessions.current()),
+            Auth::Scheme(scheme) => d.field("auth", scheme),
         };
         d.finish_non_exhaustive()
     }
@@ -508,7 +540,7 @@ fn header_name(name: &str) -> Result<HeaderName, Error> {
 }
 
 /// A header holding a secret: marked sensitive so HTTP/2 never indexes it in its header table.
-fn secret_header(secret: &Secret, name: &HeaderName) -> Result<HeaderValue, Error> {
+pub(super) fn secret_header(secret: &Secret, name: &HeaderName) -> Result<HeaderValue, Error> {
     let mut value = HeaderValue::from_str(secret.expose())
         .map_err(|_| Error::Config(format!("the value for the {name} header holds characters a header cannot carry")))?;
     value.set_sensitive(true);
@@ -516,7 +548,7 @@ fn secret_header(secret: &Secret, name: &HeaderName) -> Result<HeaderValue, Erro
 }
 
 /// Reads the body up to `limit` bytes; `true` when more followed (the rest is not read).
-async fn read_capped(mut response: reqwest::Response, limit: usize) -> Result<(Vec<u8>, bool), reqwest::Error> {
+pub(super) async fn read_capped(mut response: reqwest::Response, limit: usize) -> Result<(Vec<u8>, bool), reqwest::Error> {
     let mut out = Vec::new();
     while let Some(chunk) = response.chunk().await? {
         let room = limit - out.len();
@@ -530,7 +562,7 @@ async fn read_capped(mut response: reqwest::Response, limit: usize) -> Result<(V
 }
 
 /// Like [`read_capped`], keeping whatever arrived before a transport failure.
-async fn read_capped_lossy(mut response: reqwest::Response, limit: usize) -> (Vec<u8>, bool) {
+pub(super) async fn read_capped_lossy(mut response: reqwest::Response, limit: usize) -> (Vec<u8>, bool) {
     let mut out = Vec::new();
     loop {
         match response.chunk().await {
@@ -566,6 +598,8 @@ pub struct ClientBuilder<C> {
     header_params: Vec<(String, String)>,
     allow_plain_http_loopback: bool,
     max_response_bytes: usize,
+    /// Credentials of the schemes in `auth.rs` (BASIC, BEARER, OAUTH, OAUTH2, relaying).
+    pub(super) other_auth: auth::Given,
     retry: RetryConfig,
     _api: PhantomData<fn() -> C>,
 }
@@ -584,6 +618,7 @@ impl<C: ApiClient> ClientBuilder<C> {
             header_params: Vec::new(),
             allow_plain_http_loopback: false,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            other_auth: auth::Given::default(),
             retry: RetryConfig::default(),
             _api: PhantomData,
         }
@@ -730,14 +765,21 @@ impl<C: ApiClient> ClientBuilder<C> {
             HeaderValue::from_str(user_agent).map_err(|_| Error::Config("the user agent holds characters a header cannot carry".into()))?,
         );
 
-        let auth = match api.auth {
-            AuthScheme::None => {
+        let livevox_given: Vec<&'static str> =
+            [("access_token", self.access_token.is_some()), ("credentials", self.credentials.is_some()), ("session_id", self.session_id.is_some())]
+                .into_iter()
+                .filter_map(|(name, given)| given.then_some(name))
+                .collect();
+        let scheme = auth::build(api, self.other_auth, &livevox_given, self.allow_plain_http_loopback)?;
+        let auth = match (scheme, api.auth) {
+            (Some(scheme), _) => Auth::Scheme(scheme),
+            (None, AuthScheme::None) => {
                 if self.credentials.is_some() || self.access_token.is_some() || self.session_id.is_some() {
                     return Err(Error::Config(format!("the {} API takes no authentication, but credentials were given", api.name)));
                 }
                 Auth::None
             }
-            AuthScheme::LiveVox { session_header, expired_status, login } => {
+            (None, AuthScheme::LiveVox { session_header, expired_status, login }) => {
                 let session_header = header_name(session_header)?;
                 let access = match (login, &self.access_token) {
                     (Some(spec), Some(token)) => Some((header_name(spec.access_header)?, token.clone())),
@@ -767,14 +809,8 @@ impl<C: ApiClient> ClientBuilder<C> {
                 }
                 Auth::LiveVox { session_header, expired_status, access, sessions: Sessions::new(login, self.session_id) }
             }
-            other => {
-                let kind = match other {
-                    AuthScheme::Basic => "BASIC",
-                    AuthScheme::Bearer { .. } => "BEARER",
-                    AuthScheme::OAuth1 => "OAUTH",
-                    _ => "OAUTH2",
-                };
-                return Err(Error::Config(format!("the {} API uses {kind} authorization, which this client does not support yet", api.name)));
+            (None, other) => {
+                return Err(Error::Config(format!("the {} API uses {other:?} authorization, which needs credentials", api.name)))
             }
         };
 
@@ -836,6 +872,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             // Names only: a header value may be a key of some kind.
             .field("header_params", &self.header_params.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>())
             .field("allow_plain_http_for_loopback_tests", &self.allow_plain_http_loopback)
+            .field("auth", &self.other_auth)
             .finish_non_exhaustive()
     }
 }
@@ -867,7 +904,7 @@ fn check_base_url(text: &str, allow_plain_loopback: bool) -> Result<url::Url, Er
     }
 }
 
-fn is_loopback(url: &url::Url) -> bool {
+pub(super) fn is_loopback(url: &url::Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost") || d.eq_ignore_ascii_case("localhost."),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),

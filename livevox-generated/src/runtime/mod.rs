@@ -6,6 +6,7 @@
 pub mod describe;
 pub mod wire;
 
+mod auth;
 mod client;
 mod error;
 mod paginate;
@@ -16,6 +17,7 @@ mod secret;
 mod session;
 mod time;
 
+pub use auth::{TokenFuture, TokenProvider, OAUTH2_REFRESH_MARGIN, OAUTH2_TOKEN_OPERATION};
 pub use client::{
     ApiClient, Client, ClientBuilder, Credentials, Environment, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
     DEFAULT_USER_AGENT, LOGIN_OPERATION,
