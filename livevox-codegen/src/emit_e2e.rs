@@ -16,6 +16,11 @@
 //!   must fail with the example's status;
 //! - an operation without examples is called with made-up values and its (synthesized) answer
 //!   must decode.
+//!
+//! The client of each API is built as a user of that API would build it: LiveVox logs in with a
+//! simulator user; an API relaying LiveVox sessions relays a logged-in LiveVox client's; BASIC,
+//! BEARER, OAUTH and OAUTH2 APIs get the simulator's credentials for their scheme (OAUTH2 with
+//! the simulator's token endpoint); header placeholders get made-up values.
 
 use std::collections::BTreeMap;
 
@@ -41,9 +46,10 @@ pub fn every_operation(ir: &Ir) -> Result<String, String> {
         .flat_map(|c| c.models.iter().map(move |m| ((c.module.clone(), m.rust_name.clone()), m)))
         .collect();
     let many_apis = ir.apis.len() > 1;
+    let login_api = ir.apis.iter().find(|a| logs_in(a));
     let mut items = Vec::new();
     for api in &ir.apis {
-        items.push(api_helpers(api));
+        items.push(api_helpers(api, login_api));
         for cat in &api.categories {
             for op in &cat.operations {
                 items.push(operation_test(api, cat, op, &models, many_apis));
@@ -103,20 +109,68 @@ fn logs_in(api: &Api) -> bool {
     matches!(api.auth, Auth::LiveVox { login: Some(_), .. })
 }
 
-/// `start_<api>()`: a simulator and a client of the API logged in as its first user, after
-/// every configured user has logged in once (so the session ids the spec's examples name, which
-/// the simulator gives the example users, are live).
-fn api_helpers(api: &Api) -> TokenStream {
+/// The values `Client::builder` takes for the `${...}` placeholders of the API's headers, in
+/// the order emit gives its arguments (sorted, each once).
+fn placeholder_args(api: &Api) -> Vec<Literal> {
+    let mut names: Vec<&str> = api.headers.iter().flat_map(|h| h.placeholders.iter().map(String::as_str)).collect();
+    names.sort_unstable();
+    names.dedup();
+    names.iter().map(|n| Literal::string(&format!("e2e-{n}"))).collect()
+}
+
+/// The builder calls that give a client of `api` the simulator's credentials for its scheme.
+fn credentials(api: &Api, login_api: Option<&Api>) -> TokenStream {
+    match &api.auth {
+        Auth::None | Auth::LiveVox { login: Some(_), .. } => TokenStream::new(),
+        Auth::LiveVox { login: None, .. } => match login_api {
+            Some(lv) => {
+                let client_for = format_ident!("client_{}", lv.module);
+                quote! { .relay_livevox_session(#client_for(&sim, &sim.user()).runtime()) }
+            }
+            // No LiveVox API logs in, so there is no session to relay; a made-up one is refused.
+            None => quote! { .session_id("e2e-no-livevox-login") },
+        },
+        Auth::Basic => quote! { .basic_auth(creds.basic_user.as_str(), creds.basic_password.as_str()) },
+        Auth::Bearer { .. } => quote! { .bearer_token(creds.bearer_token.as_str()) },
+        Auth::OAuth1 => quote! {
+            .oauth1(
+                creds.oauth1_consumer_key.as_str(),
+                creds.oauth1_consumer_secret.as_str(),
+                creds.oauth1_token.as_str(),
+                creds.oauth1_token_secret.as_str(),
+            )
+        },
+        Auth::OAuth2 { .. } => {
+            let module = Literal::string(&api.module);
+            quote! {
+                .oauth2_client_credentials(creds.oauth2_client_id.as_str(), creds.oauth2_client_secret.as_str())
+                .oauth2_token_url(sim.oauth2_token_url(#module).expect("the simulator serves the token endpoint"))
+            }
+        }
+    }
+}
+
+/// `start_<api>()`: a simulator and a client of the API. For an API that logs in, the client
+/// is logged in as its first user, after every configured user has logged in once (so the
+/// session ids the spec's examples name, which the simulator gives the example users, are
+/// live); other APIs get their scheme's credentials (see [`credentials`]).
+fn api_helpers(api: &Api, login_api: Option<&Api>) -> TokenStream {
     let start = start_fn(api);
     let client = client_path(api);
     let client_for = format_ident!("client_{}", api.module);
+    let args = placeholder_args(api);
     if !logs_in(api) {
+        let creds = credentials(api, login_api);
+        let uses_creds = matches!(api.auth, Auth::Basic | Auth::Bearer { .. } | Auth::OAuth1 | Auth::OAuth2 { .. });
+        let creds_binding = if uses_creds { quote! { let creds = sim.api_credentials(); } } else { TokenStream::new() };
         return quote! {
             async fn #start() -> (::livevox_sim::RunningSimulator, #client) {
                 let sim = ::livevox_sim::Simulator::builder().start().await.expect("the simulator starts");
-                let client = #client::builder()
+                #creds_binding
+                let client = #client::builder(#(#args),*)
                     .base_url(sim.base_url())
                     .allow_plain_http_for_loopback_tests()
+                    #creds
                     .build()
                     .expect("a client of the simulator builds");
                 (sim, client)
@@ -130,7 +184,7 @@ fn api_helpers(api: &Api) -> TokenStream {
             } else {
                 ::livevox_generated::runtime::Credentials::user(user.client_name.as_str(), user.user_name.as_str(), user.password.as_str())
             };
-            #client::builder()
+            #client::builder(#(#args),*)
                 .base_url(sim.base_url())
                 .allow_plain_http_for_loopback_tests()
                 .access_token(sim.access_token())

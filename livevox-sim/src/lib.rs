@@ -64,6 +64,25 @@
 //! response synthesized from the response type (required and top-level optional fields with
 //! plausible values, enums with their first value).
 //!
+//! # The other APIs
+//!
+//! The spec's other APIs are served next to LiveVox, on the same base URL (their paths differ),
+//! each request checked against its API's authorization ([`ApiCredentials`] are what is
+//! accepted; refused requests answer **401** with a `WWW-Authenticate` challenge):
+//!
+//! - **BASIC**: `Authorization: Basic` with exactly the configured user name and password.
+//! - **BEARER**: the configured token in the spec's header, after the spec's prefix.
+//! - **OAUTH** (1.0a): the HMAC-SHA1 signature is recomputed from the method, the URL, the query
+//!   and the protocol parameters (RFC 5849) and must match; the consumer key and token must be
+//!   the configured ones, the timestamp within five minutes, and a nonce is accepted once.
+//! - **OAUTH2**: a token this simulator issued and that has not expired
+//!   ([`SimulatorBuilder::oauth2_token_lifetime`]). The token endpoint is served at the path of
+//!   the spec's `token_url` ([`RunningSimulator::oauth2_token_url`]): `client_credentials` with
+//!   the configured client (HTTP Basic or form fields) and `refresh_token` with a refresh token
+//!   from [`RunningSimulator::issue_oauth2_tokens`] or an earlier refresh (each is used once).
+//! - **LIVEVOX** without a login (relaying): a live session of this simulator in the API's
+//!   session header, as for LiveVox itself.
+//!
 //! # Faults
 //!
 //! [`RunningSimulator::faults`] switches failures on while the simulator runs: error bursts
@@ -79,6 +98,7 @@
 mod check;
 mod faults;
 mod model;
+mod other_auth;
 mod server;
 mod state;
 mod synth;
@@ -91,6 +111,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 pub use faults::Faults;
+pub use other_auth::{ApiCredentials, DEFAULT_OAUTH2_TOKEN_LIFETIME};
 
 /// How long a session lives without use unless the builder says otherwise: two hours.
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(2 * 60 * 60);
@@ -202,6 +223,8 @@ pub struct SimulatorBuilder {
     rate_limits: HashMap<String, (u32, Duration)>,
     port: u16,
     xml_errors: bool,
+    credentials: ApiCredentials,
+    oauth2_lifetime: Duration,
 }
 
 impl SimulatorBuilder {
@@ -215,6 +238,8 @@ impl SimulatorBuilder {
             rate_limits: HashMap::new(),
             port: 0,
             xml_errors: false,
+            credentials: ApiCredentials::default(),
+            oauth2_lifetime: DEFAULT_OAUTH2_TOKEN_LIFETIME,
         }
     }
 
@@ -262,6 +287,20 @@ impl SimulatorBuilder {
     /// Listens on this port of 127.0.0.1 instead of a free one.
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
+        self
+    }
+
+    /// The credentials the other APIs accept (default [`ApiCredentials::default`]).
+    pub fn api_credentials(mut self, credentials: ApiCredentials) -> Self {
+        self.credentials = credentials;
+        self
+    }
+
+    /// How long the OAuth2 tokens the simulator issues live (default an hour); a second or two
+    /// makes clients refresh them within a test. `expires_in` is this in whole seconds (at
+    /// least 1), and tokens are refused once it has passed.
+    pub fn oauth2_token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.oauth2_lifetime = lifetime;
         self
     }
 
@@ -317,6 +356,8 @@ impl SimulatorBuilder {
             seeded,
             rate_limits: self.rate_limits.clone(),
             base_url: base_url.clone(),
+            credentials: self.credentials.clone(),
+            oauth2_lifetime: self.oauth2_lifetime,
         });
 
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
@@ -482,6 +523,43 @@ impl RunningSimulator {
     /// Every user and agent that may log in, with current passwords.
     pub fn users(&self) -> Vec<SimUser> {
         self.shared.state().users.iter().map(|r| r.user.clone()).collect()
+    }
+
+    /// The credentials the other APIs (BASIC, BEARER, OAUTH, OAUTH2) accept.
+    pub fn api_credentials(&self) -> ApiCredentials {
+        self.shared.credentials.clone()
+    }
+
+    /// The simulator's URL of the token endpoint of an OAUTH2 API, by module (`acme_crm`) or
+    /// name (`Acme CRM`): the path of its `token_url` on this simulator. Give it to the client's
+    /// `oauth2_token_url`.
+    pub fn oauth2_token_url(&self, api: &str) -> Option<String> {
+        let spec = &self.shared.spec;
+        spec.token_paths
+            .iter()
+            .find(|(_, i)| spec.ir.apis[*i].module == api || spec.ir.apis[*i].wire_name == api)
+            .map(|(path, _)| format!("{}{path}", self.base_url))
+    }
+
+    /// Issues an access token and a refresh token of an OAUTH2 API (by module or name) as if
+    /// an earlier authorization had, for tests of clients given tokens: `(access, refresh)`.
+    /// The access token lives for `lifetime`.
+    pub fn issue_oauth2_tokens(&self, api: &str, lifetime: Duration) -> Option<(String, String)> {
+        let spec = &self.shared.spec;
+        let module = spec.ir.apis.iter().find(|a| a.module == api || a.wire_name == api)?.module.clone();
+        let (access, refresh) = self.shared.state().auth.issue(&module, lifetime, true, std::time::Instant::now());
+        refresh.map(|r| (access, r))
+    }
+
+    /// Forgets every issued OAuth2 access token, as a key rotation would: clients must get new
+    /// ones (refresh tokens stay valid).
+    pub fn revoke_oauth2_tokens(&self) {
+        self.shared.state().auth.revoke_tokens();
+    }
+
+    /// How many requests reached the OAuth2 token endpoints.
+    pub fn oauth2_token_requests(&self) -> u64 {
+        self.shared.state().auth.token_requests
     }
 
     /// The fault switches.

@@ -27,6 +27,8 @@ pub(crate) type PathParams = Vec<(String, String)>;
 #[derive(Debug, Clone)]
 pub(crate) struct Route {
     pub op: Operation,
+    /// Index of the operation's API in `ir.apis`.
+    pub api: usize,
     segments: Vec<Seg>,
 }
 
@@ -52,6 +54,8 @@ pub(crate) struct SimSpec {
     models: HashMap<(String, String), Model>,
     enums: HashMap<(String, String), Enum>,
     pub session: Option<SessionRoles>,
+    /// The paths of the OAUTH2 APIs' token endpoints (from `token_url`) and the API index.
+    pub token_paths: Vec<(String, usize)>,
 }
 
 /// The embedded spec, loaded once per process: every simulator started from it shares it.
@@ -83,7 +87,13 @@ impl SimSpec {
         let mut models = HashMap::new();
         let mut enums = HashMap::new();
         let mut session = None;
-        for api in &ir.apis {
+        let mut token_paths = Vec::new();
+        for (api_index, api) in ir.apis.iter().enumerate() {
+            if let Auth::OAuth2 { token_url: Some(url), .. } = &api.auth {
+                if let Ok(u) = url::Url::parse(url) {
+                    token_paths.push((u.path().to_string(), api_index));
+                }
+            }
             for cat in &api.categories {
                 for m in &cat.models {
                     models.insert((cat.module.clone(), m.rust_name.clone()), m.clone());
@@ -95,7 +105,7 @@ impl SimSpec {
             let first = routes.len();
             for cat in &api.categories {
                 for op in &cat.operations {
-                    routes.push(Route { segments: template(&op.path), op: op.clone() });
+                    routes.push(Route { segments: template(&op.path), op: op.clone(), api: api_index });
                 }
             }
             if session.is_some() {
@@ -133,7 +143,7 @@ impl SimSpec {
                 });
             }
         }
-        SimSpec { ir, routes, models, enums, session }
+        SimSpec { ir, routes, models, enums, session, token_paths }
     }
 
     pub(crate) fn model(&self, module: &str, rust_name: &str) -> Option<&Model> {

@@ -14,13 +14,14 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
 use http_body_util::BodyExt;
 use hyper::body::{Body, Frame, Incoming, SizeHint};
-use livevox_codegen::ir::{AuthNeed, Body as OpBody, ErrorFormat, Example, ParamRole, ResponseFormat, Type};
+use livevox_codegen::ir::{Auth, AuthNeed, Body as OpBody, ErrorFormat, Example, ParamRole, ResponseFormat, Type};
 use serde_json::{Map, Value};
 use tokio::sync::Notify;
 
 use crate::check::{check_json, check_text};
 use crate::faults::FaultState;
 use crate::model::{RouteMiss, SimSpec};
+use crate::other_auth::{self, ApiCredentials};
 use crate::state::State;
 use crate::{synth, LoggedRequest};
 
@@ -38,6 +39,10 @@ pub(crate) struct Shared {
     /// Rate limits set by the builder, by operation id; they replace the spec's.
     pub rate_limits: HashMap<String, (u32, Duration)>,
     pub base_url: String,
+    /// What the other APIs' schemes accept (BASIC, BEARER, OAUTH, OAUTH2).
+    pub credentials: ApiCredentials,
+    /// How long issued OAuth2 tokens live.
+    pub oauth2_lifetime: Duration,
 }
 
 impl Shared {
@@ -168,16 +173,16 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>, kill: Arc<Notify>) 
 
     let answer = if let Some(status) = faults.take_failure() {
         entry.fault = Some("injected failure");
-        error_answer(&shared, reject(status, format!("injected failure: the simulator answers {status} on purpose")))
+        error_answer(&shared, None, reject(status, format!("injected failure: the simulator answers {status} on purpose")))
     } else {
         match body {
-            Err(()) => error_answer(&shared, reject(413, format!("the request body is larger than {MAX_REQUEST_BODY} bytes"))),
+            Err(()) => error_answer(&shared, None, reject(413, format!("the request body is larger than {MAX_REQUEST_BODY} bytes"))),
             Ok(body) => {
-                let (op, answer) = process(&shared, &method, &path, query.as_deref(), &parts.headers, &body);
+                let (op, api, answer) = process(&shared, &method, &path, query.as_deref(), &parts.headers, &body);
                 entry.operation = op;
                 match answer {
                     Ok(a) => a,
-                    Err(r) => error_answer(&shared, r),
+                    Err(r) => error_answer(&shared, api, r),
                 }
             }
         }
@@ -215,10 +220,10 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>, kill: Arc<Notify>) 
     Ok(response)
 }
 
-/// An error body in the API's format: JSON `{"code": .., "message": ..}`, or XML while the
-/// `xml_errors` fault is on.
-fn error_answer(shared: &Shared, r: Reject) -> Answer {
-    let format = shared.spec.ir.apis.first().map(|a| a.errors.clone()).unwrap_or_default();
+/// An error body in the format of the API at that index (the first API's when the request
+/// matched none): JSON `{"code": .., "message": ..}`, or XML while the `xml_errors` fault is on.
+fn error_answer(shared: &Shared, api: Option<usize>, r: Reject) -> Answer {
+    let format = shared.spec.ir.apis.get(api.unwrap_or(0)).map(|a| a.errors.clone()).unwrap_or_default();
     let mut answer = error_body(&format, shared.faults.xml(), r.status, &r.message);
     answer.headers.extend(r.headers);
     answer
@@ -280,7 +285,8 @@ struct Caller {
     key: String,
 }
 
-/// Checks and answers one request: the operation it called (for the log) and the answer.
+/// Checks and answers one request: the operation it called (for the log), the index of its API
+/// (for the error format) and the answer.
 fn process(
     shared: &Shared,
     method: &str,
@@ -288,28 +294,46 @@ fn process(
     query: Option<&str>,
     headers: &HeaderMap,
     body: &Bytes,
-) -> (Option<String>, Result<Answer, Reject>) {
+) -> (Option<String>, Option<usize>, Result<Answer, Reject>) {
     let spec = &shared.spec;
+    // The token endpoint of an OAUTH2 API, at the path of its `token_url`.
+    if method == "POST" {
+        if let Some((_, api)) = spec.token_paths.iter().find(|(p, _)| p == path) {
+            let module = &spec.ir.apis[*api].module;
+            let (status, v) = {
+                let mut state = shared.state();
+                other_auth::token_endpoint(&mut state.auth, &shared.credentials, module, shared.oauth2_lifetime, headers, body, Instant::now())
+            };
+            let mut answer = Answer::json(status, &v);
+            // RFC 6749 §5.1: token responses must not be cached.
+            answer.headers.push(("cache-control", "no-store".into()));
+            return (Some("oauth2.token".into()), Some(*api), Ok(answer));
+        }
+    }
     let segs = match segments(path) {
         Ok(s) => s,
-        Err(r) => return (None, Err(r)),
+        Err(r) => return (None, None, Err(r)),
     };
     let (index, path_params) = match spec.find(method, &segs) {
         Ok(found) => found,
-        Err(RouteMiss::NotFound) => return (None, Err(reject(404, format!("no operation in the spec has the path {path}")))),
+        Err(RouteMiss::NotFound) => return (None, None, Err(reject(404, format!("no operation in the spec has the path {path}")))),
         Err(RouteMiss::WrongMethod(allowed)) => {
             let mut r = reject(405, format!("{path} does not take {method}; it takes {}", allowed.join(", ")));
             r.headers.push(("allow", allowed.join(", ")));
-            return (None, Err(r));
+            return (None, None, Err(r));
         }
     };
     let op_id = spec.routes[index].op.id.clone();
-    (Some(op_id), answer_operation(shared, index, &path_params, query, headers, body))
+    let api = spec.routes[index].api;
+    (Some(op_id), Some(api), answer_operation(shared, index, method, path, &path_params, query, headers, body))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn answer_operation(
     shared: &Shared,
     index: usize,
+    method: &str,
+    raw_path: &str,
     path_params: &[(String, String)],
     query: Option<&str>,
     headers: &HeaderMap,
@@ -317,6 +341,7 @@ fn answer_operation(
 ) -> Result<Answer, Reject> {
     let spec = &shared.spec;
     let op = &spec.routes[index].op;
+    let api = &spec.ir.apis[spec.routes[index].api];
     let roles = spec.session.as_ref();
 
     // Headers a JSON API needs.
@@ -353,6 +378,24 @@ fn answer_operation(
     let now = Instant::now();
     let caller = match op.auth {
         AuthNeed::None => Caller { key: op.id.clone() },
+        // BASIC, BEARER, OAUTH, OAUTH2: checked as those servers would.
+        _ if !matches!(api.auth, Auth::LiveVox { .. } | Auth::None) => {
+            let checked = {
+                let mut state = shared.state();
+                other_auth::check(&mut state.auth, &shared.credentials, &api.auth, &api.module, method, &shared.base_url, raw_path, query, headers)
+            };
+            if let Err(message) = checked {
+                let mut r = reject(401, message);
+                let challenge = match &api.auth {
+                    Auth::Basic => format!("Basic realm=\"{}\"", api.wire_name),
+                    Auth::OAuth1 => format!("OAuth realm=\"{}\"", api.wire_name),
+                    _ => "Bearer error=\"invalid_token\"".to_string(),
+                };
+                r.headers.push(("www-authenticate", challenge));
+                return Err(r);
+            }
+            Caller { key: op.id.clone() }
+        }
         AuthNeed::AccessToken => {
             let Some(roles) = roles else { return Err(reject(401, "this API has no login, so no access token is valid")) };
             let token = header(headers, &roles.access_header);
@@ -370,8 +413,13 @@ fn answer_operation(
         }
         AuthNeed::Session => {
             let Some(roles) = roles else { return Err(reject(401, "this API has no login, so it cannot check a session")) };
-            let Some(id) = header(headers, &roles.session_header) else {
-                return Err(reject(401, format!("the `{}` header (the session id) is missing", roles.session_header)));
+            // An API relaying LiveVox sessions names its own header for them.
+            let session_header = match &api.auth {
+                Auth::LiveVox { session_header, .. } => session_header.as_str(),
+                _ => roles.session_header.as_str(),
+            };
+            let Some(id) = header(headers, session_header) else {
+                return Err(reject(401, format!("the `{session_header}` header (the session id) is missing")));
             };
             let mut state = shared.state();
             let Some(session) = state.touch(id, shared.idle, now) else {
@@ -516,7 +564,7 @@ fn answer_operation(
             return Ok(seeded_page(shared, op, collection, offset, count, &pairs, json_body.as_ref()));
         }
     }
-    Ok(from_examples(shared, op, path_params, &pairs, json_body.as_ref()))
+    Ok(from_examples(shared, api, op, path_params, &pairs, json_body.as_ref()))
 }
 
 fn item_model(ty: &Type) -> Option<String> {
@@ -698,6 +746,7 @@ fn example_match(e: &Example, path_params: &[(String, String)], pairs: &[(String
 /// successful example that matches best (the first on a tie), else a synthesized answer.
 fn from_examples(
     shared: &Shared,
+    api: &livevox_codegen::ir::Api,
     op: &livevox_codegen::ir::Operation,
     path_params: &[(String, String)],
     pairs: &[(String, String)],
@@ -738,7 +787,7 @@ fn from_examples(
         (None, true) if op.response.format == ResponseFormat::None => Answer::empty(e.status),
         (None, true) => Answer { status: e.status, ..synthesized() },
         (None, false) => {
-            let format = spec.ir.apis.first().map(|a| a.errors.clone()).unwrap_or_default();
+            let format = api.errors.clone();
             error_body(&format, shared.faults.xml(), e.status, &format!("{} (the spec example `{}`)", op.id, e.name))
         }
     }

@@ -37,6 +37,8 @@ pub(crate) struct State {
     generations: HashMap<(usize, usize), u64>,
     windows: HashMap<(String, String), VecDeque<Instant>>,
     pub log: Vec<LoggedRequest>,
+    /// Issued OAuth2 tokens and seen OAuth 1.0a nonces (the other APIs' schemes).
+    pub auth: crate::other_auth::AuthState,
 }
 
 impl State {
