@@ -696,7 +696,17 @@ impl Validator {
             }
             "OAUTH" => {
                 if let Some(m) = &auth.signature_method {
-                    self.one_of(doc, "authorization.signature_method", m, SIGNATURE_METHODS, "signature method");
+                    // RSA-SHA1 and PLAINTEXT are OAuth 1.0 methods (RFC 5849 §3.4) that the
+                    // client does not implement: "unsupported", not "unknown" with a suggestion.
+                    if ["RSA-SHA1", "PLAINTEXT"].contains(&m.as_str()) {
+                        self.err(
+                            doc,
+                            "authorization.signature_method",
+                            format!("signature method `{m}` is not supported; the client signs with {} only", quoted_list(SIGNATURE_METHODS)),
+                        );
+                    } else {
+                        self.one_of(doc, "authorization.signature_method", m, SIGNATURE_METHODS, "signature method");
+                    }
                 }
             }
             _ => {}
