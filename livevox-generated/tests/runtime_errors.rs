@@ -410,3 +410,28 @@ async fn an_endless_error_body_is_not_read_to_the_end() {
     // before its 5 s timeout.)
     assert!(sent < 16 * 1024 * 1024, "{sent} bytes were pushed: the body was read without a cap");
 }
+
+#[tokio::test]
+async fn a_202_with_an_error_body_is_a_partial_success_error_and_a_202_with_output_is_success() {
+    // LiveVox's own example: a duplicate contact create answers 202 with an error body.
+    let server = serve(|req| async move {
+        if req.path.ends_with("/dup") {
+            json(202, serde_json::json!({"code": 202, "message": "Contact already exists!"}))
+        } else {
+            json(202, serde_json::json!({"id": "7", "phone": "5550001111"}))
+        }
+    })
+    .await;
+    let client = open_client(&server);
+
+    let err = any::<Dnc>(&client, "dup").await.unwrap_err();
+    assert!(matches!(err, rt::Error::PartialSuccess(_)), "{err:?}");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(202));
+    assert_eq!(err.api_code(), Some(202));
+    assert_eq!(err.api_message(), Some("Contact already exists!"));
+    assert_eq!(err.kind(), "partial_success");
+    assert!(!err.is_retryable(), "the server answered; sending it again does not help");
+
+    let ok = any::<Dnc>(&client, "fine").await.expect("a 202 carrying the output decodes");
+    assert_eq!(ok, Dnc { id: "7".into(), phone: "5550001111".into() });
+}

@@ -224,7 +224,7 @@ impl Client {
         }
         // The login operation's body holds a fresh session id the scrubber does not know yet.
         let excerpts = !self.is_login_path(op.path);
-        let value = self.decode(op.name, op.response, response, excerpts).await?;
+        let value = self.decode(CallSite::from(op), op.response, response, excerpts).await?;
         Ok((status, value))
     }
 
@@ -403,11 +403,12 @@ impl Client {
 
     async fn decode<T: DeserializeOwned>(
         &self,
-        operation: &'static str,
+        site: CallSite,
         format: ResponseFormat,
         response: reqwest::Response,
         excerpts: bool,
     ) -> Result<T, Error> {
+        let operation = site.operation;
         let status = response.status();
         let decode_err = |path: String, message: String, body: Option<&[u8]>| {
             // serde messages quote the offending value, so they are scrubbed as well.
@@ -433,6 +434,11 @@ impl Client {
             let text = String::from_utf8_lossy(&bytes).into_owned();
             return serde_json::from_value(serde_json::Value::String(text)).map_err(|e| decode_err(".".into(), e.to_string(), None));
         }
+        if status == http::StatusCode::ACCEPTED {
+            if let Some(err) = self.partial_success(site, &bytes) {
+                return Err(err);
+            }
+        }
         // An empty body (a 204 where the spec promised JSON) reads as `null`, so optional and
         // unit outputs still decode and anything else fails with a clear message.
         if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -446,6 +452,23 @@ impl Client {
         })?;
         de.end().map_err(|e| decode_err(".".into(), e.to_string(), Some(&bytes)))?;
         Ok(value)
+    }
+
+    /// A 202 whose body is an error body and nothing else (only the API's code and message
+    /// fields, with a message) is LiveVox saying the call was not (fully) carried out.
+    fn partial_success(&self, site: CallSite, body: &[u8]) -> Option<Error> {
+        let (code_field, message_field) = self.inner.api.errors.json?;
+        let serde_json::Value::Object(map) = serde_json::from_slice::<serde_json::Value>(body).ok()? else {
+            return None;
+        };
+        let only_error_fields = map.keys().all(|k| k == code_field || k == message_field);
+        if !only_error_fields || !map.contains_key(message_field) {
+            return None;
+        }
+        let secrets = self.secrets();
+        let secrets: Vec<&Secret> = secrets.iter().collect();
+        let response = ErrorResponse { status: http::StatusCode::ACCEPTED, retry_after: None, body, truncated: false };
+        Some(error::from_response(site, None, &self.inner.api.errors, response, &secrets))
     }
 
     /// Logs in now (and replaces the current session), rather than on the first call that

@@ -49,6 +49,11 @@ pub enum Error {
     /// 5xx.
     #[error("server error: {0}")]
     ServerError(ApiError),
+    /// 202 with an error body: LiveVox uses 202 for a call it carried out only partly or not at
+    /// all, with `{"code": .., "message": ..}` saying why (a duplicate contact, a report over
+    /// more than 150 services). A 202 whose body is the operation's output is a success.
+    #[error("partly done: {0}")]
+    PartialSuccess(ApiError),
     /// A status that is neither success nor an error (a 1xx, or a 3xx: the client does not
     /// follow redirects, so that a session header never travels to another host).
     #[error("unexpected response: {0}")]
@@ -113,6 +118,7 @@ impl Error {
             | Error::ClientError(e)
             | Error::ServerError(e)
             | Error::UnexpectedStatus(e)
+            | Error::PartialSuccess(e)
             | Error::RateLimited { error: e, .. } => Some(e),
             _ => None,
         }
@@ -201,6 +207,7 @@ impl Error {
             Error::ClientError(_) => "client_error",
             Error::ServerError(_) => "server_error",
             Error::UnexpectedStatus(_) => "unexpected_status",
+            Error::PartialSuccess(_) => "partial_success",
             Error::Connect { .. } => "connect",
             Error::Timeout { .. } => "timeout",
             Error::Transport { .. } => "transport",
@@ -484,6 +491,7 @@ pub(crate) fn from_response(
         429 => Error::RateLimited { error: api, retry_after },
         400..=499 => Error::ClientError(api),
         500..=599 => Error::ServerError(api),
+        202 => Error::PartialSuccess(api),
         _ => Error::UnexpectedStatus(api),
     }
 }

@@ -86,9 +86,9 @@ impl ContactClient {
     ///
     /// - Body shape from facts §7 (`{"createContactDetails": {...}}`). LiveVox's example sends
     ///   `"active": "true"` as a string; `active` is a JSON boolean here, as the .NET model has it.
-    /// - A duplicate answers `{"code": 202, "message": "Contact already exists!"}` (facts §5); if it
-    ///   comes with HTTP status 202, the client sees a success whose body lacks `id` and reports a
-    ///   decoding error that quotes that message.
+    /// - A duplicate answers `{"code": 202, "message": "Contact already exists!"}` (facts §5); with
+    ///   HTTP status 202 the runtime reports it as `Error::PartialSuccess` with that code and message
+    ///   (a 202 whose body is only `code` and `message` is never taken as output).
     pub fn create_contact(
         &self,
         contact: impl ::std::convert::Into<Contact>,

@@ -34,9 +34,8 @@ impl ReportingClient {
     /// - From the PHP client (endpoints-other-clients.json), the only source: it sends epoch
     ///   milliseconds (computed from dates in America/Los_Angeles) and returns the answer unread, so
     ///   the answer is `json`. `sortBy` stays free text: only one value (`AGENT`) is known.
-    /// - More than 150 services answers 202 with an error body (facts §5, D-RP). The client counts any
-    ///   2xx as success, so that error arrives as this call's JSON value: check it for `code` and
-    ///   `message`.
+    /// - More than 150 services answers 202 with an error body (facts §5, D-RP); the runtime reports
+    ///   that as `Error::PartialSuccess` with the body's `code` and `message`.
     /// - Marked idempotent: a report only reads.
     pub fn get_call_recordings(
         &self,
