@@ -30,6 +30,7 @@ pub use generated::*;
 #[doc(hidden)]
 pub mod __rt {
     pub use crate::runtime::*;
+    pub use ::bytes;
     pub use ::serde;
     pub use ::serde_json;
     /// A boxed future, for the `IntoFuture` impls of request builders.

@@ -518,10 +518,11 @@ impl Scheme {
         timeout: Option<Duration>,
     ) -> Result<(reqwest::Response, Option<Secret>), Error> {
         if op.auth == AuthNeed::None {
-            return Ok((client.send(op.name, op.method, url, body, None, timeout).await?, None));
+            return Ok((client.send(op.name, op.method, url, body, None, timeout, op.response.accept()).await?, None));
         }
         let first = self.current(client, op, url, timeout).await?;
-        let response = client.send(op.name, op.method, url, body.clone(), Some((&first.header, &first.value)), timeout).await?;
+        let response =
+            client.send(op.name, op.method, url, body.clone(), Some((&first.header, &first.value)), timeout, op.response.accept()).await?;
         if response.status().as_u16() != self.refused_status() {
             return Ok((response, first.secret));
         }
@@ -530,7 +531,8 @@ impl Scheme {
         };
         drop(response);
         tracing::info!(operation = op.name, "credentials refused; renewed them and replaying the call once");
-        let response = client.send(op.name, op.method, url, body, Some((&second.header, &second.value)), timeout).await?;
+        let response =
+            client.send(op.name, op.method, url, body, Some((&second.header, &second.value)), timeout, op.response.accept()).await?;
         Ok((response, second.secret))
     }
 

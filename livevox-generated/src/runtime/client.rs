@@ -128,10 +128,41 @@ enum Auth {
     Scheme(auth::Scheme),
 }
 
+/// A success response as the call path hands it on: its status and its body, read up to the
+/// client's `max_response_bytes` (empty when the operation expects none).
+struct Received {
+    status: http::StatusCode,
+    body: Bytes,
+}
+
 impl Client {
     /// Sends one operation and decodes its response into `T` (`()` for no body, `String` for
-    /// text). The single entry point of all generated code.
+    /// text). The entry point of generated code for every response format but binary.
     pub async fn execute<T: DeserializeOwned>(&self, request: Request) -> Result<T, Error> {
+        self.call(request, |client, op, received| {
+            // The login operation's body holds a fresh session id the scrubber does not know yet.
+            let excerpts = !client.is_login_path(op.path);
+            client.decode(CallSite::from(op), op.response, received, excerpts)
+        })
+        .await
+    }
+
+    /// Sends one operation and returns its body as it came, undecoded: the entry point of
+    /// generated code for binary responses (`ResponseFormat::Binary`: recordings, archives),
+    /// whose bytes text decoding would corrupt. Same path as [`Client::execute`]: sessions,
+    /// rate limits, retries, error decoding and the `max_response_bytes` limit. For other
+    /// formats it skips decoding (and so the 202 partial-success check of JSON operations).
+    pub async fn execute_bytes(&self, request: Request) -> Result<Bytes, Error> {
+        self.call(request, |_, _, received| Ok(received.body)).await
+    }
+
+    /// The one call path: a `livevox.call` span around the policy (rate limits, retries,
+    /// sessions) and `finish`, which turns the success body into the caller's value.
+    async fn call<O>(
+        &self,
+        request: Request,
+        finish: impl FnOnce(&Client, &'static super::Operation, Received) -> Result<O, Error> + Send,
+    ) -> Result<O, Error> {
         let op = request.op;
         // Path template, never the filled path: a filled path can hold a session id (logout).
         let span = tracing::info_span!(
@@ -145,7 +176,10 @@ impl Client {
         );
         async move {
             let started = Instant::now();
-            let result = self.execute_with_policy(&request).await;
+            let result = self.execute_with_policy(&request).await.and_then(|received| {
+                let status = received.status;
+                finish(self, op, received).map(|value| (status, value))
+            });
             let span = tracing::Span::current();
             let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
             span.record("latency_ms", latency_ms);
@@ -173,7 +207,7 @@ impl Client {
     /// The retry budgets count from the first attempt's start, after the first wait for the
     /// rate limiter: queueing behind other callers does not eat into them, but a retry that
     /// cannot get past the limiter before its budget runs out is not made.
-    async fn execute_with_policy<T: DeserializeOwned>(&self, request: &Request) -> Result<(http::StatusCode, T), Error> {
+    async fn execute_with_policy(&self, request: &Request) -> Result<Received, Error> {
         let op = request.op;
         let policy = &self.inner.retry;
         let mut tally = Tally::default();
@@ -213,7 +247,9 @@ impl Client {
         }
     }
 
-    async fn execute_inner<T: DeserializeOwned>(&self, request: &Request) -> Result<(http::StatusCode, T), Error> {
+    /// One attempt: sent, refused with the error the status says, or read. The body is read
+    /// here, inside the retry loop, so a body cut short is retried like any transport failure.
+    async fn execute_inner(&self, request: &Request) -> Result<Received, Error> {
         let op = request.op;
         let url = request.url(&self.inner.base)?;
         let body = request.body_bytes()?.map(Bytes::from);
@@ -222,10 +258,23 @@ impl Client {
         if !status.is_success() {
             return Err(self.error_from(CallSite::from(op), response, sent_secret.as_ref()).await);
         }
-        // The login operation's body holds a fresh session id the scrubber does not know yet.
-        let excerpts = !self.is_login_path(op.path);
-        let value = self.decode(CallSite::from(op), op.response, response, excerpts).await?;
-        Ok((status, value))
+        if op.response == ResponseFormat::None {
+            // Nothing is expected; whatever was sent is dropped unread.
+            return Ok(Received { status, body: Bytes::new() });
+        }
+        let site = CallSite::from(op);
+        let limit = self.inner.max_response_bytes;
+        let too_large = format!("the response body is larger than the {limit}-byte limit");
+        if response.content_length().is_some_and(|n| n > limit as u64) {
+            return Err(self.decode_error(site, status, ".".into(), too_large, None));
+        }
+        let (bytes, truncated) = read_capped(response, limit).await.map_err(|e| Error::transport(op.name, e))?;
+        if truncated {
+            // Raw bytes make no readable excerpt, and a login body holds the new session id.
+            let excerpt = !matches!(op.response, ResponseFormat::Binary { .. }) && !self.is_login_path(op.path);
+            return Err(self.decode_error(site, status, ".".into(), too_large, Some(&bytes).filter(|_| excerpt).map(Vec::as_slice)));
+        }
+        Ok(Received { status, body: Bytes::from(bytes) })
     }
 
     fn is_login_path(&self, path: &str) -> bool {
@@ -246,16 +295,17 @@ impl Client {
     ) -> Result<(reqwest::Response, Option<Secret>), Error> {
         let op = request.op;
         let timeout = request.timeout.or(self.inner.timeout);
+        let accept = op.response.accept();
         if let Auth::Scheme(scheme) = &self.inner.auth {
             return scheme.send(self, op, url, body, timeout).await;
         }
         let Auth::LiveVox { session_header, expired_status, access, sessions } = &self.inner.auth else {
-            return Ok((self.send(op.name, op.method, url, body, None, timeout).await?, None));
+            return Ok((self.send(op.name, op.method, url, body, None, timeout, accept).await?, None));
         };
         match op.auth {
-            AuthNeed::None => Ok((self.send(op.name, op.method, url, body, None, timeout).await?, None)),
+            AuthNeed::None => Ok((self.send(op.name, op.method, url, body, None, timeout, accept).await?, None)),
             AuthNeed::AccessToken => match access {
-                Some((header, token)) => Ok((self.send(op.name, op.method, url, body, Some((header, token)), timeout).await?, None)),
+                Some((header, token)) => Ok((self.send(op.name, op.method, url, body, Some((header, token)), timeout, accept).await?, None)),
                 None => Err(Error::Config(format!(
                     "{} needs the access token, but the client was built without one (ClientBuilder::access_token)",
                     op.name
@@ -263,14 +313,15 @@ impl Client {
             },
             AuthNeed::Session => {
                 let ticket = self.session(sessions, Want::Current, op.name).await?;
-                let response = self.send(op.name, op.method, url, body.clone(), Some((session_header, &ticket.id)), timeout).await?;
+                let response =
+                    self.send(op.name, op.method, url, body.clone(), Some((session_header, &ticket.id)), timeout, accept).await?;
                 if response.status().as_u16() != *expired_status || !sessions.can_login() {
                     return Ok((response, Some(ticket.id)));
                 }
                 drop(response);
                 tracing::info!(operation = op.name, "session refused as expired; logging in again and replaying the call once");
                 let renewed = self.session(sessions, Want::Renewal(ticket.generation), op.name).await?;
-                let response = self.send(op.name, op.method, url, body, Some((session_header, &renewed.id)), timeout).await?;
+                let response = self.send(op.name, op.method, url, body, Some((session_header, &renewed.id)), timeout, accept).await?;
                 Ok((response, Some(renewed.id)))
             }
         }
@@ -286,6 +337,9 @@ impl Client {
         }
     }
 
+    /// Sends one request. `accept` replaces the API's `Accept` for an operation that answers
+    /// another media type (`ResponseFormat::accept`).
+    #[allow(clippy::too_many_arguments)]
     pub(super) async fn send(
         &self,
         operation: &'static str,
@@ -294,9 +348,19 @@ impl Client {
         body: Option<Bytes>,
         auth: Option<(&HeaderName, &Secret)>,
         timeout: Option<Duration>,
+        accept: Option<&'static str>,
     ) -> Result<reqwest::Response, Error> {
         let inner = &self.inner;
-        let mut builder = inner.http.request(method.to_http(), url.clone()).headers(inner.headers.clone());
+        let mut headers = inner.headers.clone();
+        if let Some(accept) = accept {
+            // Replaced, not appended: two `Accept` headers would ask for both types.
+            let value = HeaderValue::from_str(accept).map_err(|_| Error::InvalidRequest {
+                operation,
+                message: format!("the media type {accept:?} cannot be sent in an `Accept` header"),
+            })?;
+            headers.insert(ACCEPT, value);
+        }
+        let mut builder = inner.http.request(method.to_http(), url.clone()).headers(headers);
         if let Some((name, secret)) = auth {
             builder = builder.header(name.clone(), secret_header(secret, name)?);
         }
@@ -327,7 +391,7 @@ impl Client {
                 .map_err(|e| Error::InvalidRequest { operation: LOGIN_OPERATION, message: e.to_string() })?;
             let header = header_name(config.spec.access_header)?;
             let response =
-                self.send(LOGIN_OPERATION, Method::Post, &url, Some(Bytes::from(body)), Some((&header, &config.access_token)), self.inner.timeout)
+                self.send(LOGIN_OPERATION, Method::Post, &url, Some(Bytes::from(body)), Some((&header, &config.access_token)), self.inner.timeout, None)
                     .await?;
             let status = response.status();
             tracing::Span::current().record("status", status.as_u16());
@@ -401,38 +465,40 @@ impl Client {
         out
     }
 
-    async fn decode<T: DeserializeOwned>(
-        &self,
-        site: CallSite,
-        format: ResponseFormat,
-        response: reqwest::Response,
-        excerpts: bool,
-    ) -> Result<T, Error> {
-        let operation = site.operation;
-        let status = response.status();
+    /// A decoding error of a success response. serde messages quote the offending value, so
+    /// they are scrubbed of secrets as the excerpt is.
+    fn decode_error(&self, site: CallSite, status: http::StatusCode, path: String, message: String, body: Option<&[u8]>) -> Error {
+        let secrets = self.secrets();
+        let secrets: Vec<&Secret> = secrets.iter().collect();
+        let excerpt = body.map(|b| scrub(&error::excerpt(b), &secrets));
+        let message = scrub(&error::truncate_str(&message, error::MAX_MESSAGE), &secrets);
+        Error::Decode(DecodeError::new(site.operation, Some(status), path, message, excerpt))
+    }
+
+    /// Turns a success body into `T` as the operation's format says.
+    fn decode<T: DeserializeOwned>(&self, site: CallSite, format: ResponseFormat, received: Received, excerpts: bool) -> Result<T, Error> {
+        let Received { status, body: bytes } = received;
         let decode_err = |path: String, message: String, body: Option<&[u8]>| {
-            // serde messages quote the offending value, so they are scrubbed as well.
-            let secrets = self.secrets();
-            let secrets: Vec<&Secret> = secrets.iter().collect();
-            let excerpt = body.filter(|_| excerpts).map(|b| scrub(&error::excerpt(b), &secrets));
-            let message = scrub(&error::truncate_str(&message, error::MAX_MESSAGE), &secrets);
-            Error::Decode(DecodeError::new(operation, Some(status), path, message, excerpt))
+            self.decode_error(site, status, path, message, body.filter(|_| excerpts))
         };
-        if format == ResponseFormat::None {
-            // Nothing is expected; whatever was sent is dropped unread.
-            return serde_json::from_value(serde_json::Value::Null).map_err(|e| decode_err(".".into(), e.to_string(), None));
-        }
-        let limit = self.inner.max_response_bytes;
-        if response.content_length().is_some_and(|n| n > limit as u64) {
-            return Err(decode_err(".".into(), format!("the response body is larger than the {limit}-byte limit"), None));
-        }
-        let (bytes, truncated) = read_capped(response, limit).await.map_err(|e| Error::transport(operation, e))?;
-        if truncated {
-            return Err(decode_err(".".into(), format!("the response body is larger than the {limit}-byte limit"), Some(&bytes)));
-        }
-        if format == ResponseFormat::Text {
-            let text = String::from_utf8_lossy(&bytes).into_owned();
-            return serde_json::from_value(serde_json::Value::String(text)).map_err(|e| decode_err(".".into(), e.to_string(), None));
+        match format {
+            // Nothing is expected; whatever was sent was dropped unread.
+            ResponseFormat::None => {
+                return serde_json::from_value(serde_json::Value::Null).map_err(|e| decode_err(".".into(), e.to_string(), None))
+            }
+            ResponseFormat::Text | ResponseFormat::TextAs { .. } => {
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                return serde_json::from_value(serde_json::Value::String(text)).map_err(|e| decode_err(".".into(), e.to_string(), None));
+            }
+            // Text or JSON decoding would corrupt the bytes; generated code never gets here.
+            ResponseFormat::Binary { accept } => {
+                return Err(decode_err(
+                    ".".into(),
+                    format!("the response is binary ({accept}); read it with Client::execute_bytes, not decoded into a type"),
+                    None,
+                ))
+            }
+            ResponseFormat::Json => {}
         }
         if status == http::StatusCode::ACCEPTED {
             if let Some(err) = self.partial_success(site, &bytes) {

@@ -90,15 +90,33 @@ pub enum BodyKind {
     Json { required: bool },
 }
 
-/// How a success response is decoded.
+/// How a success response is decoded, and the media type the call asks for in `Accept`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ResponseFormat {
-    /// A JSON body decoded into the operation's output type.
+    /// A JSON body decoded into the operation's output type; `Accept` is the API's (its
+    /// headers, else `application/json`).
     Json,
-    /// The raw body as text.
+    /// The body as text, asked for as `text/plain`.
     Text,
+    /// The body as text, asked for as `accept` (`text/csv`): for APIs that pick what to answer
+    /// by `Accept`, as LiveVox does on `POST /contact/contacts/bulk`.
+    TextAs { accept: &'static str },
+    /// The body as raw bytes, asked for as `accept` (`audio/mpeg`), never decoded: read with
+    /// [`super::Client::execute_bytes`].
+    Binary { accept: &'static str },
     /// No body is expected (204 and friends); anything sent is ignored.
     None,
+}
+
+impl ResponseFormat {
+    /// The media type to send as `Accept` in place of the API's, or `None` to keep the API's.
+    pub const fn accept(self) -> Option<&'static str> {
+        match self {
+            ResponseFormat::Json | ResponseFormat::None => None,
+            ResponseFormat::Text => Some("text/plain"),
+            ResponseFormat::TextAs { accept } | ResponseFormat::Binary { accept } => Some(accept),
+        }
+    }
 }
 
 /// Everything the runtime needs to know about one operation.

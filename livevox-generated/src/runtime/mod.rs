@@ -1,7 +1,7 @@
 //! The hand-written runtime every generated operation calls: client configuration, sessions,
 //! retries, rate limits, auto-pagination, URL and header building, error decoding, time types
 //! and secrets. Ordinary Rust with its own tests; generated code only describes operations and
-//! hands them to [`Client::execute`].
+//! hands them to [`Client::execute`] ([`Client::execute_bytes`] for binary bodies).
 
 pub mod describe;
 pub mod wire;
