@@ -5,8 +5,8 @@
 //!   through one alias, `__rt`, so no spec name (a model called `Option`, `Result` or `Client`)
 //!   can shadow anything it relies on.
 //! - It is thin: an operation is a request builder that fills in a static `__rt::Operation` and
-//!   hands a `__rt::Request` to `__rt::Client::execute`. Auth, URLs, headers, errors and
-//!   decoding are the runtime's.
+//!   hands a `__rt::Request` to `__rt::Client::execute` (`execute_bytes` for a binary body).
+//!   Auth, URLs, headers, errors and decoding are the runtime's.
 //! - Models and enums are forward compatible: `#[non_exhaustive]`, constructors for the required
 //!   fields, and an `Unknown` variant on every enum.
 
@@ -894,6 +894,7 @@ fn output_type(op: &Operation, here: &str) -> TokenStream {
         (ResponseFormat::Json, Some(t)) => type_tokens(t, here),
         (ResponseFormat::Json, None) => quote! { __rt::serde_json::Value },
         (ResponseFormat::Text, _) => string_ty(),
+        (ResponseFormat::Binary, _) => quote! { __rt::bytes::Bytes },
         (ResponseFormat::None, _) => quote! { () },
     }
 }
@@ -903,7 +904,17 @@ fn op_doc(op: &Operation) -> String {
     if let Some(d) = &op.description {
         parts.push(doc_text(d));
     }
-    parts.push(format!("Sends `{} {}`.", op.method.as_str(), op.path));
+    parts.push(match (op.response.format, op.response.media_type()) {
+        (ResponseFormat::Text, Some(media)) => {
+            format!("Sends `{} {}` with `Accept: {media}`; the answer is the body as text.", op.method.as_str(), op.path)
+        }
+        (ResponseFormat::Binary, Some(media)) => format!(
+            "Sends `{} {}` with `Accept: {media}`; the answer is the body as raw bytes, never decoded.",
+            op.method.as_str(),
+            op.path
+        ),
+        _ => format!("Sends `{} {}`.", op.method.as_str(), op.path),
+    });
     let auth = match op.auth {
         AuthNeed::Session => "Authorization: the client's session (logged in on first use, renewed when it expires).",
         AuthNeed::AccessToken => "Authorization: the access token, no session.",
@@ -1180,11 +1191,18 @@ fn emit_request(op: &Operation, cat: &Category) -> TokenStream {
         "A `{}` request: set optional parameters, then `.await` it (or call [`send`]({}::send)).\n\nMade by `{}()` on [`{}`].",
         op.id, op.request_type, op.fn_name, cat.client_type
     ));
+    let media = op.response.media_type().unwrap_or_default();
     let out_doc = doc(&match op.response.format {
         ResponseFormat::Json => format!("Sends the request and decodes the `{}` response.", op.response.status),
-        ResponseFormat::Text => "Sends the request and returns the response text.".to_string(),
+        ResponseFormat::Text => format!("Sends the request and returns the response text (`{media}`)."),
+        ResponseFormat::Binary => format!("Sends the request and returns the response body (`{media}`) as bytes."),
         ResponseFormat::None => "Sends the request; success has no body.".to_string(),
     });
+    // Binary bodies bypass decoding: text or JSON decoding would corrupt them.
+    let execute = match op.response.format {
+        ResponseFormat::Binary => quote! { execute_bytes },
+        _ => quote! { execute },
+    };
     quote! {
         #d
         #[derive(::std::clone::Clone, ::std::fmt::Debug)]
@@ -1217,7 +1235,7 @@ fn emit_request(op: &Operation, cat: &Category) -> TokenStream {
                 }
                 #(#fill)*
                 #body_send
-                self.__client.execute(req).await
+                self.__client.#execute(req).await
             }
         }
 
@@ -1370,14 +1388,18 @@ fn operation_const(op: &Operation) -> TokenStream {
         Some(Body::Empty) => quote! { __rt::BodyKind::Json { required: true } },
         Some(Body::Model { required, .. }) => quote! { __rt::BodyKind::Json { required: #required } },
     };
-    let response = format_ident!(
-        "{}",
-        match op.response.format {
-            ResponseFormat::Json => "Json",
-            ResponseFormat::Text => "Text",
-            ResponseFormat::None => "None",
+    // A declared media type (or a binary body) needs the variants that carry `Accept`; plain
+    // text keeps `Text`, whose `Accept` is the default `text/plain`.
+    let response = match (op.response.format, op.response.content_type.as_deref()) {
+        (ResponseFormat::Json, _) => quote! { Json },
+        (ResponseFormat::Text, None) => quote! { Text },
+        (ResponseFormat::Text, Some(media)) => quote! { TextAs { accept: #media } },
+        (ResponseFormat::Binary, _) => {
+            let media = op.response.media_type().unwrap_or(crate::ir::DEFAULT_BINARY_MEDIA_TYPE);
+            quote! { Binary { accept: #media } }
         }
-    );
+        (ResponseFormat::None, _) => quote! { None },
+    };
     let pagination = match &op.pagination {
         None => quote! { ::std::option::Option::None },
         Some(p) => {

@@ -12,8 +12,11 @@
 //!   then setters for the optional query parameters, paging parameters and optional inline body
 //!   fields the example gives; values the example leaves out are made up from the type;
 //! - with a successful example that has a body, the answer must equal that body decoded into
-//!   the output type; without one it must decode; an operation whose examples are all errors
-//!   must fail with the example's status;
+//!   the output type (a text answer, the example's text); without one it must decode; an
+//!   operation whose examples are all errors must fail with the example's status;
+//! - a binary answer (`format: binary`, which no example can hold) must be non-empty and equal,
+//!   byte for byte, to what the simulator serves for those path parameters
+//!   (`livevox_sim::binary_body`);
 //! - an operation without examples is called with made-up values and its (synthesized) answer
 //!   must decode.
 //!
@@ -314,9 +317,16 @@ fn operation_test(api: &Api, cat: &Category, op: &Operation, models: &Models<'_>
     // Positional arguments, then setters, in the order the generated method takes them.
     let mut args = Vec::new();
     let mut setters = Vec::new();
+    // The path parameters as the simulator sees them (decoded text), for binary answers.
+    let mut path_text = Vec::new();
     for p in &op.path_params {
         let v = lookup(example.map(|e| &e.path), &p.wire_name).unwrap_or_else(|| made_up(&p.ty, models, &enums, 0));
         args.push(decoded(&rust_type(&p.ty, api), &format!("{id}: path parameter `{}`", p.wire_name), &v));
+        let text = match &v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        path_text.push((Literal::string(&p.wire_name), Literal::string(&text)));
     }
     for p in &op.query {
         let given = lookup(example.map(|e| &e.query), &p.wire_name).map(|v| shaped(&p.ty, &v));
@@ -372,6 +382,16 @@ fn operation_test(api: &Api, cat: &Category, op: &Operation, models: &Models<'_>
     let op_fn = format_ident!("{}", op.fn_name);
     let call = quote! { client.#cat_fn().#op_fn(#(#args),*)#(#setters)*.await };
     let id_lit = Literal::string(id);
+    // A binary answer (no example can hold one) must be the simulator's bytes, unchanged.
+    let binary_check = || {
+        let (names, values): (Vec<&Literal>, Vec<&Literal>) = path_text.iter().map(|(n, v)| (n, v)).unzip();
+        quote! {
+            let actual = ok(#id_lit, #call);
+            let expected = ::livevox_sim::binary_body(#id_lit, &[#((#names, #values)),*]).expect("the simulator answers binary data");
+            assert!(!actual.is_empty(), "{} answered no bytes", #id_lit);
+            assert_eq!(&actual[..], &expected[..], "{} answered other bytes than the simulator sent", #id_lit);
+        }
+    };
     let check = match example {
         Some(e) if !(200..300).contains(&e.status) => {
             let status = e.status;
@@ -400,8 +420,10 @@ fn operation_test(api: &Api, cat: &Category, op: &Operation, models: &Models<'_>
                     assert_eq!(actual, #s, "{} answered other than its example", #id_lit);
                 }
             }
+            (ResponseFormat::Binary, _, _) => binary_check(),
             _ => quote! { ok(#id_lit, #call); },
         },
+        None if op.response.format == ResponseFormat::Binary => binary_check(),
         None => quote! { ok(#id_lit, #call); },
     };
     let allow = if deprecated { quote! { #[allow(deprecated)] } } else { TokenStream::new() };

@@ -299,17 +299,41 @@ pub enum Body {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ResponseFormat {
     Json,
+    /// The body as text.
     Text,
+    /// The body as raw bytes (audio, archives): never decoded, never made into text.
+    Binary,
     None,
 }
+
+/// The media type of a text response that declares none.
+pub const DEFAULT_TEXT_MEDIA_TYPE: &str = "text/plain";
+/// The media type of a binary response that declares none.
+pub const DEFAULT_BINARY_MEDIA_TYPE: &str = "application/octet-stream";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub format: ResponseFormat,
-    /// The decoded type; `None` for text and no-body responses.
+    /// The decoded type; `None` for text, binary and no-body responses.
     pub ty: Option<Type>,
     pub status: u16,
     pub description: Option<String>,
+    /// The media type the spec declares for a text or binary body (`content_type`); `None`
+    /// when it declares none (see [`Response::media_type`] for the one that applies).
+    pub content_type: Option<String>,
+}
+
+impl Response {
+    /// The media type of the success body, which the client asks for in `Accept`: the declared
+    /// `content_type`, else the format's default; `None` without a body.
+    pub fn media_type(&self) -> Option<&str> {
+        match self.format {
+            ResponseFormat::Json => Some("application/json"),
+            ResponseFormat::Text => Some(self.content_type.as_deref().unwrap_or(DEFAULT_TEXT_MEDIA_TYPE)),
+            ResponseFormat::Binary => Some(self.content_type.as_deref().unwrap_or(DEFAULT_BINARY_MEDIA_TYPE)),
+            ResponseFormat::None => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

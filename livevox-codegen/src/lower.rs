@@ -359,10 +359,11 @@ fn lower_category(ctx: &mut Ctx<'_>, cat: &CategoryDoc, default_auth: AuthNeed) 
         };
 
         let response = match &op.response {
-            None => Response { format: ResponseFormat::None, ty: None, status: 204, description: None },
+            None => Response { format: ResponseFormat::None, ty: None, status: 204, description: None, content_type: None },
             Some(r) => {
                 let format = match (r.format.as_deref(), &r.ty) {
                     (Some("text"), _) => ResponseFormat::Text,
+                    (Some("binary"), _) => ResponseFormat::Binary,
                     (Some("none"), _) => ResponseFormat::None,
                     (Some(_), Some(_)) | (None, Some(_)) => ResponseFormat::Json,
                     (_, None) => ResponseFormat::None,
@@ -372,7 +373,12 @@ fn lower_category(ctx: &mut Ctx<'_>, cat: &CategoryDoc, default_auth: AuthNeed) 
                     _ => None,
                 };
                 let status = r.status.unwrap_or(if format == ResponseFormat::None { 204 } else { 200 });
-                Response { format, ty, status, description: r.description.clone() }
+                // Validation allows a media type only with text and binary.
+                let content_type = match format {
+                    ResponseFormat::Text | ResponseFormat::Binary => r.content_type.as_ref().map(|c| c.trim().to_string()),
+                    ResponseFormat::Json | ResponseFormat::None => None,
+                };
+                Response { format, ty, status, description: r.description.clone(), content_type }
             }
         };
 

@@ -3,8 +3,10 @@
 //!
 //! What has no OpenAPI 3.0 equivalent travels in `x-livevox-*` extensions: pagination (the
 //! offset/count parameters themselves are ordinary query parameters), rate limits, the agent
-//! whitelist, the epoch-millisecond meaning of time types, and spec notes. The document is
-//! built from ordered maps, so the same spec always gives the same bytes.
+//! whitelist, the epoch-millisecond meaning of time types, and spec notes; and the second of two
+//! operations that share a method and path (OpenAPI has room for one), in
+//! `x-livevox-shared-route` of the first. The document is built from ordered maps, so the same
+//! spec always gives the same bytes.
 
 use serde_json::{json, Map, Value};
 
@@ -279,7 +281,16 @@ fn operation(api: &Api, cat: &Category, op: &Operation) -> Value {
             success.insert("content".into(), json!({ "application/json": Value::Object(media) }));
         }
         (ResponseFormat::Text, _) => {
-            success.insert("content".into(), json!({ "text/plain": { "schema": { "type": "string" } } }));
+            let mut media = Map::new();
+            media.insert("schema".into(), json!({ "type": "string" }));
+            if let Some(e) = example.filter(Value::is_string) {
+                media.insert("example".into(), e);
+            }
+            success.insert("content".into(), json!({ op.response.media_type().unwrap_or(DEFAULT_TEXT_MEDIA_TYPE): Value::Object(media) }));
+        }
+        (ResponseFormat::Binary, _) => {
+            let media = op.response.media_type().unwrap_or(DEFAULT_BINARY_MEDIA_TYPE);
+            success.insert("content".into(), json!({ media: { "schema": { "type": "string", "format": "binary" } } }));
         }
         (ResponseFormat::None, _) => {}
     }
@@ -316,6 +327,85 @@ fn operation(api: &Api, cat: &Category, op: &Operation) -> Value {
     Value::Object(out)
 }
 
+/// Folds an operation into the one already exported under the same path and method. OpenAPI
+/// has one operation per path and method, but the spec may have two told apart by their bodies
+/// (LiveVox's `POST /contact/contacts/bulk`: Create Contacts and Bulk Contact Download). The
+/// first keeps its place; its request body becomes a `oneOf` of both, its responses gain the
+/// other's media types, and the other travels whole in `x-livevox-shared-route`.
+fn share_route(first: &mut Value, other: Value) {
+    let Some(first) = first.as_object_mut() else { return };
+    let other_id = other.get("operationId").and_then(Value::as_str).unwrap_or_default().to_string();
+    let note = format!(
+        "The same method and path is also `{other_id}` (in `x-livevox-shared-route`); the request body tells the two apart."
+    );
+    let description = match first.get("description").and_then(Value::as_str) {
+        Some(d) => format!("{d}\n\n{note}"),
+        None => note,
+    };
+    first.insert("description".into(), json!(description));
+
+    // The bodies: either schema, under each media type.
+    if let (Some(mine), Some(theirs)) = (first.get_mut("requestBody"), other.get("requestBody")) {
+        let required = mine.get("required").and_then(Value::as_bool).unwrap_or(false)
+            && theirs.get("required").and_then(Value::as_bool).unwrap_or(false);
+        if let Some(b) = mine.as_object_mut() {
+            b.insert("required".into(), json!(required));
+        }
+        merge_content(mine, theirs);
+    }
+    // The success responses: the other's media types next to this one's.
+    if let (Some(Value::Object(mine)), Some(Value::Object(theirs))) = (first.get_mut("responses"), other.get("responses")) {
+        for (status, response) in theirs {
+            match mine.get_mut(status) {
+                Some(existing) if status != "default" => merge_content(existing, response),
+                Some(_) => {}
+                None => {
+                    mine.insert(status.clone(), response.clone());
+                }
+            }
+        }
+    }
+    match first.get_mut("x-livevox-shared-route") {
+        Some(Value::Array(list)) => list.push(other),
+        _ => {
+            first.insert("x-livevox-shared-route".into(), json!([other]));
+        }
+    }
+}
+
+/// Adds the media types of `other.content` to `into.content`; a media type both have gets a
+/// `oneOf` of the two schemas.
+fn merge_content(into: &mut Value, other: &Value) {
+    let Some(theirs) = other.get("content").and_then(Value::as_object) else { return };
+    let Some(into) = into.as_object_mut() else { return };
+    let content = into.entry("content").or_insert_with(|| json!({}));
+    let Some(mine) = content.as_object_mut() else { return };
+    for (media, their_media) in theirs {
+        let their_schema = their_media.get("schema").cloned().unwrap_or_else(|| json!({}));
+        match mine.get_mut(media).and_then(Value::as_object_mut) {
+            Some(my_media) => {
+                let schema = my_media.remove("schema").unwrap_or_else(|| json!({}));
+                let merged = match schema {
+                    Value::Object(mut o) if o.len() == 1 && o.get("oneOf").is_some_and(Value::is_array) => {
+                        if let Some(Value::Array(list)) = o.get_mut("oneOf") {
+                            list.push(their_schema);
+                        }
+                        Value::Object(o)
+                    }
+                    schema if schema == their_schema => schema,
+                    schema => json!({ "oneOf": [schema, their_schema] }),
+                };
+                my_media.insert("schema".into(), merged);
+                // One example no longer fits both.
+                my_media.remove("example");
+            }
+            None => {
+                mine.insert(media.clone(), their_media.clone());
+            }
+        }
+    }
+}
+
 /// The OpenAPI document of one API.
 pub fn document(api: &Api, version: &str) -> Value {
     let mut paths = Map::new();
@@ -337,7 +427,14 @@ pub fn document(api: &Api, version: &str) -> Value {
         for op in &cat.operations {
             let item = paths.entry(op.path.clone()).or_insert_with(|| json!({}));
             if let Some(obj) = item.as_object_mut() {
-                obj.insert(op.method.as_str().to_ascii_lowercase(), operation(api, cat, op));
+                let method = op.method.as_str().to_ascii_lowercase();
+                let built = operation(api, cat, op);
+                match obj.get_mut(&method) {
+                    Some(first) => share_route(first, built),
+                    None => {
+                        obj.insert(method, built);
+                    }
+                }
             }
         }
     }

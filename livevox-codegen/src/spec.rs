@@ -343,9 +343,15 @@ pub struct ResponseDef {
     /// The decoded type: a model, `array<Model>`, a scalar, or `json`.
     #[serde(rename = "type", default)]
     pub ty: Option<String>,
-    /// `json` (default with a type), `text` (raw text) or `none` (default without a type).
+    /// `json` (default with a type), `text` (the body as text), `binary` (the body as raw
+    /// bytes) or `none` (default without a type).
     #[serde(default)]
     pub format: Option<String>,
+    /// `text` and `binary`: the media type of the body (`text/csv`, `audio/mpeg`), which the
+    /// client asks for in `Accept`. Defaults: `text/plain` for text, `application/octet-stream`
+    /// for binary.
+    #[serde(default)]
+    pub content_type: Option<String>,
     #[serde(default)]
     pub description: Option<String>,
 }

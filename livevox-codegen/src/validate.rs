@@ -23,7 +23,7 @@ use crate::types::{parse_type, Prim, TypeExpr};
 const AUTH_KINDS: &[&str] = &["NONE", "LIVEVOX", "BASIC", "BEARER", "OAUTH", "OAUTH2"];
 const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
 const OPERATION_AUTH: &[&str] = &["session", "access_token", "none"];
-const RESPONSE_FORMATS: &[&str] = &["json", "text", "none"];
+const RESPONSE_FORMATS: &[&str] = &["json", "text", "binary", "none"];
 const PAGE_ENDS: &[&str] = &["next_absent", "short_page", "next_absent_or_short_page"];
 const ENUM_TYPES: &[&str] = &["string", "int32", "int64"];
 const SIGNATURE_METHODS: &[&str] = &["HMAC-SHA1"];
@@ -365,6 +365,7 @@ impl Validator {
             for &(doc, cat) in &members {
                 self.category(doc, cat, &types, Some(*a));
             }
+            self.shared_routes(&members);
         }
         // A category that belongs to no API is still checked on its own, so that its mistakes
         // show up together with the missing listing.
@@ -930,6 +931,63 @@ impl Validator {
         }
     }
 
+    /// Operations of one API that share a method and a path (placeholder names aside, as a
+    /// server's router sees them). Only the body can tell their requests apart (LiveVox's
+    /// `POST /contact/contacts/bulk` is both Create Contacts and Bulk Contact Download; the
+    /// simulator routes by which body fits), so each needs a body with content, and not the
+    /// same model as another.
+    fn shared_routes(&mut self, members: &[(&LoadedDoc, &CategoryDoc)]) {
+        // The document, the operation's name, the operation and its full path (for messages).
+        type Entry<'a> = (&'a LoadedDoc, &'a str, &'a OperationDef, String);
+        let mut routes: BTreeMap<(String, String), Vec<Entry<'_>>> = BTreeMap::new();
+        for &(doc, cat) in members {
+            let prefix = cat.path.clone().unwrap_or_else(|| cat.category.clone());
+            for (name, op) in &cat.operations {
+                let full = format!("/{}/{}", prefix.trim_matches('/'), op.path.trim_start_matches('/'));
+                let segments: Vec<&str> = prefix
+                    .split('/')
+                    .chain(op.path.split('/'))
+                    .filter(|s| !s.is_empty())
+                    .map(|s| if s.starts_with('{') && s.ends_with('}') { "{}" } else { s })
+                    .collect();
+                routes.entry((op.method.clone(), segments.join("/"))).or_default().push((doc, name.as_str(), op, full));
+            }
+        }
+        for ((method, _), ops) in routes.iter().filter(|(_, ops)| ops.len() > 1) {
+            let (first_doc, first_name, _, first_path) = &ops[0];
+            let route = format!("{method} {}", first_path.trim_end_matches('/'));
+            for (i, &(doc, name, op, _)) in ops.iter().enumerate() {
+                let (other_doc, other_name) = if i == 0 { (ops[1].0, ops[1].1) } else { (*first_doc, *first_name) };
+                let other = format!("operation `{other_name}` ({})", place(doc, other_doc, &format!("operations.{other_name}")));
+                let has_content = op.body.as_ref().is_some_and(|b| b.ty.is_some() || b.fields.as_ref().is_some_and(|f| !f.is_empty()));
+                if !has_content {
+                    self.err(
+                        doc,
+                        &format!("operations.{name}.method"),
+                        format!(
+                            "`{route}` is also {other}; operations that share a method and path are told apart by their bodies alone, so each needs a body with `type` or `fields`"
+                        ),
+                    );
+                    continue;
+                }
+                let same_model = ops[..i].iter().find(|(_, _, o, _)| {
+                    matches!((o.body.as_ref().and_then(|b| b.ty.as_ref()), op.body.as_ref().and_then(|b| b.ty.as_ref())), (Some(a), Some(b)) if a.trim() == b.trim())
+                });
+                if let Some((d, n, o, _)) = same_model {
+                    let model = o.body.as_ref().and_then(|b| b.ty.as_deref()).unwrap_or_default().trim();
+                    self.err(
+                        doc,
+                        &format!("operations.{name}.body.type"),
+                        format!(
+                            "operation `{n}` ({}) sends the same body, `{model}`, to the same `{route}`, so nothing tells the two apart",
+                            place(doc, d, &format!("operations.{n}"))
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
     /// A model or enum name: usable in type expressions, where lower-case names are primitives.
     fn type_name(&mut self, doc: &LoadedDoc, path: &str, name: &str, what: &str) -> bool {
         let ok = name.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
@@ -1344,7 +1402,7 @@ impl Validator {
         };
         let mut ty = None;
         match (format, &r.ty) {
-            ("text" | "none", Some(_)) => self.err(
+            ("text" | "binary" | "none", Some(_)) => self.err(
                 doc,
                 &format!("{path}.type"),
                 format!("a `format: {format}` response is not decoded, so it has no `type`; remove `type`, or use `format: json`"),
@@ -1352,6 +1410,22 @@ impl Validator {
             ("json", None) => self.err(doc, &format!("{path}.format"), "`format: json` needs a `type` (use `type: json` for untyped JSON)"),
             ("json", Some(t)) => ty = self.resolve(doc, &format!("{path}.type"), t, types),
             _ => {}
+        }
+        if let Some(media) = &r.content_type {
+            let cpath = format!("{path}.content_type");
+            match format {
+                "json" => self.err(
+                    doc,
+                    &cpath,
+                    "`content_type` applies to `format: text` and `format: binary`; a `format: json` response is always `application/json`",
+                ),
+                "none" => self.err(doc, &cpath, "a `format: none` response has no body, so it has no `content_type`"),
+                _ => {
+                    if let Some(problem) = media_type_problem(media) {
+                        self.err(doc, &cpath, problem);
+                    }
+                }
+            }
         }
         let status = r.status.unwrap_or(if format == "none" { 204 } else { 200 });
         if let Some(s) = r.status {
@@ -1547,6 +1621,12 @@ impl Validator {
                 ("text", _) if !body.is_string() => {
                     self.err(doc, &bpath, format!("a `format: text` response is text; the example gives {}", describe_json(body)))
                 }
+                // The spec is text, so it cannot hold the bytes; the simulator makes some up.
+                ("binary", _) => self.err(
+                    doc,
+                    &bpath,
+                    "a `format: binary` response is raw bytes, which an example cannot hold; leave out `body` (the simulator answers made-up bytes)",
+                ),
                 (_, Some(t)) => self.example_value(doc, &bpath, body, t, types, false),
                 _ => {}
             }
@@ -1651,10 +1731,32 @@ impl Validator {
 
 /// What a successful response is, once checked.
 struct Response {
-    /// `json`, `text` or `none`.
+    /// `json`, `text`, `binary` or `none`.
     format: &'static str,
     ty: Option<TypeExpr>,
     status: u16,
+}
+
+/// What is wrong with a response's `content_type`, if anything: it must be one media type,
+/// `type/subtype`, each part an HTTP token, without wildcards or parameters, since the client
+/// sends it as `Accept` and the simulator and the OpenAPI export name the body by it.
+fn media_type_problem(media: &str) -> Option<String> {
+    let is_token = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    let m = media.trim();
+    if m.contains(';') {
+        let bare = m.split(';').next().unwrap_or("").trim();
+        return Some(format!("`{m}` has parameters; give the bare media type (`{bare}`): the client asks for it in `Accept` as it is"));
+    }
+    let Some((kind, sub)) = m.split_once('/') else {
+        return Some(format!("`{m}` is not a media type; write `type/subtype`, e.g. `text/csv` or `audio/mpeg`"));
+    };
+    if !is_token(kind) || !is_token(sub) {
+        return Some(format!("`{m}` is not a media type; write `type/subtype` (letters, digits and `!#$%&'*+-.^_|~`), e.g. `text/csv` or `audio/mpeg`"));
+    }
+    if kind == "*" || sub == "*" {
+        return Some(format!("`{m}` is a range of media types, not one; name the type the server answers with, e.g. `audio/mpeg`"));
+    }
+    None
 }
 
 /// The `{name}` placeholders of an operation path, in order.

@@ -17,12 +17,16 @@
 //!
 //! Every request is matched against the spec's operations by method and path (also with a
 //! LiveVox version segment, `/compliance/v5.0/dnc`); an unknown path answers 404, a known path
-//! with another method 405. Then, in this order: `Accept` must allow the operation's answer and
-//! a body must be `Content-Type: application/json`; the authorization (below); path and query
-//! parameters must be in the spec, well typed and, when required, present; the body must be
-//! there when required and match its model (types, required fields, no unknown fields). A
-//! violation answers **400** with `{"code": 400, "message": "<what was wrong>"}`, e.g.
-//! ``query parameter `count` is required``.
+//! with another method 405. Operations that share a method and path (LiveVox's
+//! `POST /contact/contacts/bulk`: Create Contacts and Bulk Contact Download) are told apart by
+//! the body: the first, in spec order, whose body check the request passes; a body that fits
+//! none gets the first one's 400, naming them all. Then, in this order: `Accept` must allow the
+//! operation's answer (JSON, or the media type the spec declares, e.g. `text/csv` or
+//! `audio/mpeg`) and a body must be `Content-Type: application/json`; the authorization
+//! (below); path and query parameters must be in the spec, well typed and, when required,
+//! present; the body must be there when required and match its model (types, required fields,
+//! no unknown fields). A violation answers **400** with
+//! `{"code": 400, "message": "<what was wrong>"}`, e.g. ``query parameter `count` is required``.
 //!
 //! # LiveVox behaviour
 //!
@@ -62,7 +66,10 @@
 //! spec's examples: the first example whose request matches the request in every value it
 //! gives (an error example too), else the successful example that matches best, else a
 //! response synthesized from the response type (required and top-level optional fields with
-//! plausible values, enums with their first value).
+//! plausible values, enums with their first value). Text answers carry the operation's media
+//! type (`text/csv; charset=utf-8`). Binary answers (`format: binary`) are bytes made up from the
+//! operation and its path parameters, the same every time ([`binary_body`]): one MP3 frame for
+//! `audio/mpeg`.
 //!
 //! # The other APIs
 //!
@@ -474,6 +481,25 @@ pub fn synthesized_response(operation: &str) -> Result<Option<Value>, SimError> 
             Ok(Some(v))
         }
         _ => Ok(None),
+    }
+}
+
+/// The bytes the simulator answers for a binary operation (`format: binary` in the spec, such as
+/// `compliance.get_recording`) called with these path parameters (decoded values, by
+/// placeholder name), so that a test can check a client hands them over unchanged.
+pub fn binary_body(operation: &str, path_params: &[(&str, &str)]) -> Result<Vec<u8>, SimError> {
+    use livevox_codegen::ir::ResponseFormat;
+    let spec = model::embedded()?;
+    let Some(route) = spec.routes.iter().find(|r| r.op.id == operation) else {
+        return Err(SimError::Config(format!("the spec has no operation `{operation}`")));
+    };
+    let response = &route.op.response;
+    match (response.format, response.media_type()) {
+        (ResponseFormat::Binary, Some(media)) => {
+            let params: Vec<(String, String)> = path_params.iter().map(|(n, v)| ((*n).to_string(), (*v).to_string())).collect();
+            Ok(synth::binary(media, operation, &params))
+        }
+        _ => Err(SimError::Config(format!("`{operation}` does not answer binary data"))),
     }
 }
 

@@ -23,6 +23,9 @@ enum Seg {
 /// Path parameters by name, as a request gave them (percent-decoded).
 pub(crate) type PathParams = Vec<(String, String)>;
 
+/// The routes a request matches, by index, each with its path parameters.
+pub(crate) type Found = Vec<(usize, PathParams)>;
+
 /// One operation and how to recognise its requests.
 #[derive(Debug, Clone)]
 pub(crate) struct Route {
@@ -162,9 +165,11 @@ impl SimSpec {
         }
     }
 
-    /// Finds the operation for a request: `Ok((route, path params))`, or the status to answer
+    /// Finds the operations a request may call: `Ok` with each `(route, path params)` that
+    /// matches best, in spec order (more than one only where the spec has operations that share
+    /// a method and path, which the caller tells apart by the body), or the status to answer
     /// (404 unknown path, 405 known path with another method, with the methods it has).
-    pub(crate) fn find(&self, method: &str, segments: &[String]) -> Result<(usize, PathParams), RouteMiss> {
+    pub(crate) fn find(&self, method: &str, segments: &[String]) -> Result<Found, RouteMiss> {
         match self.find_exact(method, segments) {
             Err(RouteMiss::NotFound) if segments.len() > 2 && is_version(&segments[1]) => {
                 // `/{category}/v5.0/{resource}`: LiveVox serves the versioned paths too.
@@ -176,8 +181,9 @@ impl SimSpec {
         }
     }
 
-    fn find_exact(&self, method: &str, segments: &[String]) -> Result<(usize, PathParams), RouteMiss> {
-        let mut best: Option<(Vec<u8>, usize, PathParams)> = None;
+    fn find_exact(&self, method: &str, segments: &[String]) -> Result<Found, RouteMiss> {
+        // The rank of the best match so far, and every route with that rank.
+        let mut best: Option<(Vec<u8>, Found)> = None;
         let mut allowed: Vec<&'static str> = Vec::new();
         for (i, route) in self.routes.iter().enumerate() {
             let Some((rank, params)) = route.matches(segments) else { continue };
@@ -188,12 +194,14 @@ impl SimSpec {
                 continue;
             }
             // Literal segments beat placeholders: `/dnc/info` wins over `/dnc/{id}`.
-            if best.as_ref().is_none_or(|(b, _, _)| rank > *b) {
-                best = Some((rank, i, params));
+            match &mut best {
+                Some((b, found)) if rank == *b => found.push((i, params)),
+                Some((b, _)) if rank < *b => {}
+                _ => best = Some((rank, vec![(i, params)])),
             }
         }
         match best {
-            Some((_, i, params)) => Ok((i, params)),
+            Some((_, found)) => Ok(found),
             None if allowed.is_empty() => Err(RouteMiss::NotFound),
             None => Err(RouteMiss::WrongMethod(allowed)),
         }
@@ -258,12 +266,14 @@ mod tests {
     fn embedded_spec_routes_literal_before_placeholder() {
         let spec = embedded().expect("the embedded spec loads");
         let seg = |p: &str| p.split('/').filter(|s| !s.is_empty()).map(str::to_string).collect::<Vec<_>>();
-        let (i, params) = spec.find("GET", &seg("/compliance/dnc/info")).expect("info matches");
-        assert_eq!(spec.routes[i].op.id, "compliance.get_dnc_list_info");
+        let found = spec.find("GET", &seg("/compliance/dnc/info")).expect("info matches");
+        let [(i, params)] = found.as_slice() else { panic!("one operation is GET /compliance/dnc/info, not {found:?}") };
+        assert_eq!(spec.routes[*i].op.id, "compliance.get_dnc_list_info");
         assert!(params.is_empty());
-        let (i, params) = spec.find("GET", &seg("/compliance/v5.0/dnc/42")).expect("versioned read matches");
-        assert_eq!(spec.routes[i].op.id, "compliance.read_dnc");
-        assert_eq!(params, vec![("id".to_string(), "42".to_string())]);
+        let found = spec.find("GET", &seg("/compliance/v5.0/dnc/42")).expect("versioned read matches");
+        let [(i, params)] = found.as_slice() else { panic!("one operation is GET /compliance/dnc/{{id}}, not {found:?}") };
+        assert_eq!(spec.routes[*i].op.id, "compliance.read_dnc");
+        assert_eq!(params, &vec![("id".to_string(), "42".to_string())]);
         assert_eq!(spec.find("GET", &seg("/nowhere")).unwrap_err(), RouteMiss::NotFound);
         assert!(matches!(spec.find("PATCH", &seg("/compliance/dnc/42")), Err(RouteMiss::WrongMethod(_))));
         let roles = spec.session.as_ref().expect("LiveVox has a login");

@@ -14,13 +14,13 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
 use http_body_util::BodyExt;
 use hyper::body::{Body, Frame, Incoming, SizeHint};
-use livevox_codegen::ir::{Auth, AuthNeed, Body as OpBody, ErrorFormat, Example, ParamRole, ResponseFormat, Type};
+use livevox_codegen::ir::{Auth, AuthNeed, Body as OpBody, ErrorFormat, Example, Operation, ParamRole, ResponseFormat, Type};
 use serde_json::{Map, Value};
 use tokio::sync::Notify;
 
 use crate::check::{check_json, check_text};
 use crate::faults::FaultState;
-use crate::model::{RouteMiss, SimSpec};
+use crate::model::{Found, PathParams, RouteMiss, SimSpec};
 use crate::other_auth::{self, ApiCredentials};
 use crate::state::State;
 use crate::{synth, LoggedRequest};
@@ -95,7 +95,7 @@ impl Body for SimBody {
 /// An answer before it becomes a hyper response.
 struct Answer {
     status: u16,
-    content_type: Option<&'static str>,
+    content_type: Option<String>,
     body: Option<Bytes>,
     headers: Vec<(&'static str, String)>,
 }
@@ -106,7 +106,17 @@ impl Answer {
     }
 
     fn json(status: u16, v: &Value) -> Answer {
-        Answer { status, content_type: Some("application/json"), body: Some(Bytes::from(v.to_string())), headers: Vec::new() }
+        Answer { status, content_type: Some("application/json".into()), body: Some(Bytes::from(v.to_string())), headers: Vec::new() }
+    }
+
+    /// A success body of the operation's text or binary format, labelled with its media type.
+    fn raw(status: u16, op: &Operation, body: Bytes) -> Answer {
+        let media = op.response.media_type().unwrap_or(livevox_codegen::ir::DEFAULT_BINARY_MEDIA_TYPE);
+        let content_type = match op.response.format {
+            ResponseFormat::Text => format!("{media}; charset=utf-8"),
+            _ => media.to_string(),
+        };
+        Answer { status, content_type: Some(content_type), body: Some(body), headers: Vec::new() }
     }
 }
 
@@ -209,8 +219,8 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>, kill: Arc<Notify>) 
     let mut response = Response::new(body);
     *response.status_mut() = status;
     let headers = response.headers_mut();
-    if let Some(ct) = answer.content_type {
-        headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static(ct));
+    if let Some(v) = answer.content_type.and_then(|ct| HeaderValue::from_str(&ct).ok()) {
+        headers.insert(http::header::CONTENT_TYPE, v);
     }
     for (name, value) in answer.headers {
         if let Ok(v) = HeaderValue::from_str(&value) {
@@ -233,7 +243,7 @@ fn error_body(format: &ErrorFormat, xml: bool, status: u16, message: &str) -> An
     if xml {
         let (element, code, msg) = format.xml.clone().unwrap_or(("ErrorResponse".into(), "code".into(), "message".into()));
         let text = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><{element} {code}=\"{status}\" {msg}=\"{}\"/>", xml_escape(message));
-        return Answer { status, content_type: Some("application/xml"), body: Some(Bytes::from(text)), headers: Vec::new() };
+        return Answer { status, content_type: Some("application/xml".into()), body: Some(Bytes::from(text)), headers: Vec::new() };
     }
     let (code, msg) = format.json.clone().unwrap_or(("code".into(), "message".into()));
     let mut m = Map::new();
@@ -314,7 +324,7 @@ fn process(
         Ok(s) => s,
         Err(r) => return (None, None, Err(r)),
     };
-    let (index, path_params) = match spec.find(method, &segs) {
+    let found = match spec.find(method, &segs) {
         Ok(found) => found,
         Err(RouteMiss::NotFound) => return (None, None, Err(reject(404, format!("no operation in the spec has the path {path}")))),
         Err(RouteMiss::WrongMethod(allowed)) => {
@@ -323,9 +333,58 @@ fn process(
             return (None, None, Err(r));
         }
     };
+    let Some((index, path_params, hint)) = by_body(spec, found, method, path, body) else {
+        return (None, None, Err(reject(404, format!("no operation in the spec has the path {path}"))));
+    };
     let op_id = spec.routes[index].op.id.clone();
     let api = spec.routes[index].api;
-    (Some(op_id), Some(api), answer_operation(shared, index, method, path, &path_params, query, headers, body))
+    (Some(op_id), Some(api), answer_operation(shared, index, method, path, &path_params, query, headers, body, &hint))
+}
+
+/// Picks among operations that share a method and path (LiveVox's `POST /contact/contacts/bulk`
+/// is Create Contacts and Bulk Contact Download) by the body: the first, in spec order, whose
+/// body check the request passes. When none does, the first is answered, and the hint (to put
+/// before its body error) names them all, so the 400 says which bodies would have done.
+fn by_body(spec: &SimSpec, mut found: Found, method: &str, path: &str, body: &Bytes) -> Option<(usize, PathParams, String)> {
+    if found.len() > 1 {
+        if let Some(at) = found.iter().position(|(i, _)| parse_body(spec, &spec.routes[*i].op, body).is_ok()) {
+            let (i, params) = found.swap_remove(at);
+            return Some((i, params, String::new()));
+        }
+    }
+    let ids: Vec<String> = found.iter().map(|(i, _)| format!("`{}`", spec.routes[*i].op.id)).collect();
+    let hint = match ids.as_slice() {
+        [] | [_] => String::new(),
+        [a, b] => format!("`{method} {path}` is {a} or {b}, told apart by the body, and the body fits neither; as {a}: "),
+        [first, ..] => format!("`{method} {path}` is one of {}, told apart by the body, and the body fits none; as {first}: ", ids.join(", ")),
+    };
+    found.into_iter().next().map(|(i, params)| (i, params, hint))
+}
+
+/// The request body checked against the operation's: `None` when there is none and none is
+/// required, else what was wrong.
+fn parse_body(spec: &SimSpec, op: &Operation, body: &Bytes) -> Result<Option<Value>, String> {
+    let has_body = !body.iter().all(u8::is_ascii_whitespace);
+    let (ty, required) = match &op.body {
+        None if has_body => return Err(format!("{} takes no body, but the request has one", op.id)),
+        None => return Ok(None),
+        Some(OpBody::Empty) => (None, false),
+        Some(OpBody::Model { ty, required, .. }) => (Some(Type::Model(ty.clone())), *required),
+    };
+    if !has_body {
+        if required {
+            let name = ty.as_ref().map(|t| t.spec_name()).unwrap_or_default();
+            return Err(format!("the body is required: a `{name}` JSON object"));
+        }
+        return Ok(None);
+    }
+    let v: Value = serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?;
+    match &ty {
+        Some(t) => check_json(spec, t, &v, "body")?,
+        None if !v.is_object() => return Err("the body must be a JSON object (`{}`)".into()),
+        None => {}
+    }
+    Ok(Some(v))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -338,18 +397,17 @@ fn answer_operation(
     query: Option<&str>,
     headers: &HeaderMap,
     body: &Bytes,
+    body_hint: &str,
 ) -> Result<Answer, Reject> {
     let spec = &shared.spec;
     let op = &spec.routes[index].op;
     let api = &spec.ir.apis[spec.routes[index].api];
     let roles = spec.session.as_ref();
 
-    // Headers a JSON API needs.
+    // `Accept` must allow what the operation answers (JSON, or its declared media type), and
+    // a body must be JSON.
     if let Some(accept) = header(headers, "accept") {
-        let wanted = match op.response.format {
-            ResponseFormat::Text => "text/plain",
-            _ => "application/json",
-        };
+        let wanted = op.response.media_type().unwrap_or("application/json");
         let (family, _) = wanted.split_once('/').unwrap_or((wanted, ""));
         let ok = accept.split(',').map(|a| a.split(';').next().unwrap_or("").trim().to_ascii_lowercase()).any(|a| {
             a == wanted || a == "*/*" || a == format!("{family}/*") || (wanted == "application/json" && a.ends_with("+json"))
@@ -466,31 +524,7 @@ fn answer_operation(
     }
 
     // The body.
-    let json_body = match &op.body {
-        None if has_body => return Err(reject(400, format!("{} takes no body, but the request has one", op.id))),
-        None => None,
-        Some(b) => {
-            let (ty, required) = match b {
-                OpBody::Empty => (None, false),
-                OpBody::Model { ty, required, .. } => (Some(Type::Model(ty.clone())), *required),
-            };
-            if !has_body {
-                if required {
-                    let name = ty.as_ref().map(|t| t.spec_name()).unwrap_or_default();
-                    return Err(reject(400, format!("the body is required: a `{name}` JSON object")));
-                }
-                None
-            } else {
-                let v: Value = serde_json::from_slice(body).map_err(|e| reject(400, format!("the body is not JSON: {e}")))?;
-                match &ty {
-                    Some(t) => check_json(spec, t, &v, "body").map_err(|m| reject(400, m))?,
-                    None if !v.is_object() => return Err(reject(400, "the body must be a JSON object (`{}`)")),
-                    None => {}
-                }
-                Some(v)
-            }
-        }
-    };
+    let json_body = parse_body(spec, op, body).map_err(|m| reject(400, format!("{body_hint}{m}")))?;
 
     // Paging parameters in range.
     let mut page = None;
@@ -658,7 +692,7 @@ fn text_matches(text: &str, v: &Value) -> bool {
 /// share a wire name with a field of the items, then `offset..offset + count`.
 fn seeded_page(
     shared: &Shared,
-    op: &livevox_codegen::ir::Operation,
+    op: &Operation,
     collection: &[Value],
     offset: usize,
     count: usize,
@@ -747,7 +781,7 @@ fn example_match(e: &Example, path_params: &[(String, String)], pairs: &[(String
 fn from_examples(
     shared: &Shared,
     api: &livevox_codegen::ir::Api,
-    op: &livevox_codegen::ir::Operation,
+    op: &Operation,
     path_params: &[(String, String)],
     pairs: &[(String, String)],
     body: Option<&Value>,
@@ -766,23 +800,20 @@ fn from_examples(
     let synthesized = || match (op.response.format, &op.response.ty) {
         (ResponseFormat::Json, Some(t)) => Answer::json(op.response.status, &synth::value(spec, t, "", 0, 0)),
         (ResponseFormat::Json, None) => Answer::json(op.response.status, &Value::Object(Map::new())),
-        (ResponseFormat::Text, _) => Answer {
-            status: op.response.status,
-            content_type: Some("text/plain; charset=utf-8"),
-            body: Some(Bytes::from_static(b"text")),
-            headers: Vec::new(),
-        },
+        (ResponseFormat::Text, _) => {
+            Answer::raw(op.response.status, op, Bytes::from(synth::text(op.response.media_type().unwrap_or_default())))
+        }
+        (ResponseFormat::Binary, _) => Answer::raw(
+            op.response.status,
+            op,
+            Bytes::from(synth::binary(op.response.media_type().unwrap_or_default(), &op.id, path_params)),
+        ),
         (ResponseFormat::None, _) => Answer::empty(op.response.status),
     };
     let Some(e) = chosen else { return synthesized() };
     let success = (200..300).contains(&e.status);
     match (&e.response, success) {
-        (Some(Value::String(s)), true) if op.response.format == ResponseFormat::Text => Answer {
-            status: e.status,
-            content_type: Some("text/plain; charset=utf-8"),
-            body: Some(Bytes::from(s.clone())),
-            headers: Vec::new(),
-        },
+        (Some(Value::String(s)), true) if op.response.format == ResponseFormat::Text => Answer::raw(e.status, op, Bytes::from(s.clone())),
         (Some(v), _) => Answer::json(e.status, v),
         (None, true) if op.response.format == ResponseFormat::None => Answer::empty(e.status),
         (None, true) => Answer { status: e.status, ..synthesized() },

@@ -1,6 +1,7 @@
 //! Values made up from the spec's types: a response for an operation whose spec gives no
-//! example, and the items of seeded collections. Deterministic: the same type and index give
-//! the same value, so tests can rely on them.
+//! example, the items of seeded collections, and the text and bytes of operations that answer
+//! other media types (CSV, MP3). Deterministic: the same type and index (or operation and path
+//! parameters) give the same value, so tests can rely on them.
 
 use livevox_codegen::ir::{EnumRepr, Model, Type};
 use livevox_codegen::spec::WireValue;
@@ -95,5 +96,83 @@ pub(crate) fn seeded_item(spec: &SimSpec, ty: &Type, n: u64) -> Value {
             Value::Object(out)
         }
         None => value(spec, ty, "item", n, 1),
+    }
+}
+
+/// The text a text operation answers when its examples give none: a small CSV for `text/csv`,
+/// else a word.
+pub(crate) fn text(media_type: &str) -> String {
+    if media_type.eq_ignore_ascii_case("text/csv") {
+        "id,value\r\n1,value-1\r\n2,value-2\r\n".to_string()
+    } else {
+        "text".to_string()
+    }
+}
+
+/// Length of an MPEG-1 Layer III frame at 128 kbit/s and 44.1 kHz without padding:
+/// 144 * 128000 / 44100 bytes, rounded down.
+const MP3_FRAME_LEN: usize = 417;
+/// Its header: frame sync, MPEG-1, Layer III, no CRC; 128 kbit/s, 44.1 kHz, no padding; joint
+/// stereo, original.
+const MP3_FRAME_HEADER: [u8; 4] = [0xFF, 0xFB, 0x90, 0x44];
+
+/// The bytes a binary operation answers, the same for the same operation and path parameters
+/// (order aside), different for another recording id. For `audio/mpeg` one MP3 frame (its
+/// header, then a payload); for other types 256 bytes. Either way the first byte is 0xFF,
+/// which UTF-8 never has, so a client that reads them as text is caught.
+pub(crate) fn binary(media_type: &str, operation: &str, path_params: &[(String, String)]) -> Vec<u8> {
+    // FNV-1a over the operation and its sorted parameters seeds a xorshift64* stream.
+    let mut params: Vec<&(String, String)> = path_params.iter().collect();
+    params.sort();
+    let mut seed: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |bytes: &[u8]| {
+        for b in bytes {
+            seed ^= u64::from(*b);
+            seed = seed.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    feed(operation.as_bytes());
+    for (name, value) in params {
+        feed(&[0]);
+        feed(name.as_bytes());
+        feed(&[1]);
+        feed(value.as_bytes());
+    }
+    let mut state = seed | 1;
+    let mut next = move || {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        (state.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 56) as u8
+    };
+    let (mut out, len) = if media_type.eq_ignore_ascii_case("audio/mpeg") {
+        (MP3_FRAME_HEADER.to_vec(), MP3_FRAME_LEN)
+    } else {
+        (vec![0xFF], 256)
+    };
+    while out.len() < len {
+        out.push(next());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binary_bodies_are_deterministic_per_operation_and_parameters() {
+        let p = |v: &str| vec![("id".to_string(), v.to_string())];
+        let a = binary("audio/mpeg", "compliance.get_recording", &p("A"));
+        assert_eq!(a.len(), MP3_FRAME_LEN);
+        assert_eq!(a[..4], MP3_FRAME_HEADER);
+        assert_eq!(a, binary("audio/mpeg", "compliance.get_recording", &p("A")));
+        assert_ne!(a, binary("audio/mpeg", "compliance.get_recording", &p("B")));
+        assert!(std::str::from_utf8(&a).is_err());
+        let other = binary("application/zip", "x.y", &[]);
+        assert_eq!((other.len(), other[0]), (256, 0xFF));
+        let two = [("a".to_string(), "1".to_string()), ("b".to_string(), "2".to_string())];
+        let swapped = [two[1].clone(), two[0].clone()];
+        assert_eq!(binary("x/y", "op", &two), binary("x/y", "op", &swapped), "parameter order does not matter");
     }
 }

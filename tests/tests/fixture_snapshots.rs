@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use livevox_codegen::{generate, load::Source, Config};
 
 fn fixtures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/valid")
+    livevox_tests::fixtures_dir("valid")
 }
 
 fn fixture_config() -> Config {
@@ -14,15 +14,7 @@ fn fixture_config() -> Config {
 }
 
 fn fixture_names() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(fixtures_dir())
-        .expect("fixtures/valid exists")
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
-        .collect();
-    names.sort();
-    names
+    livevox_tests::fixture_names("valid")
 }
 
 fn generate_fixture(name: &str) -> String {

@@ -6,25 +6,17 @@
 //! the snapshot's description.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use livevox_codegen::load::{load_sources, Source};
 use livevox_codegen::validate::validate;
 
 fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/invalid")
+    livevox_tests::fixtures_dir("invalid")
 }
 
 fn fixture_names() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(fixtures_dir())
-        .expect("tests/fixtures/invalid exists")
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
-        .collect();
-    names.sort();
-    names
+    livevox_tests::fixture_names("invalid")
 }
 
 /// The errors load or validate report, as printed; `None` when the spec is accepted.
