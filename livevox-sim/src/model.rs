@@ -274,6 +274,9 @@ mod tests {
         let [(i, params)] = found.as_slice() else { panic!("one operation is GET /compliance/dnc/{{id}}, not {found:?}") };
         assert_eq!(spec.routes[*i].op.id, "compliance.read_dnc");
         assert_eq!(params, &vec![("id".to_string(), "42".to_string())]);
+        let found = spec.find("POST", &seg("/contact/contacts/bulk")).expect("bulk contacts match");
+        let ids: Vec<&str> = found.iter().map(|(i, _)| spec.routes[*i].op.id.as_str()).collect();
+        assert_eq!(ids, ["contact.create_contacts", "contact.download_contacts"], "both, in spec order");
         assert_eq!(spec.find("GET", &seg("/nowhere")).unwrap_err(), RouteMiss::NotFound);
         assert!(matches!(spec.find("PATCH", &seg("/compliance/dnc/42")), Err(RouteMiss::WrongMethod(_))));
         let roles = spec.session.as_ref().expect("LiveVox has a login");

@@ -1,5 +1,6 @@
 //! The generated client against the simulator: the client's transparent re-login when the
-//! simulator ends its session, agent rules and API errors as the client reports them.
+//! simulator ends its session, agent rules and API errors as the client reports them, and the
+//! `Accept` of operations that answer CSV or audio.
 
 #![allow(deprecated)] // the legacy DNC operations are deprecated in the spec, on purpose
 
@@ -86,4 +87,29 @@ async fn wrong_credentials_are_an_authorization_error() {
     let err = client(&sim, &wrong).compliance().read_dnc(1).await.expect_err("login fails");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
     assert!(err.api_message().is_some_and(|m| m.contains("Authorization error")), "{err}");
+}
+
+#[tokio::test]
+async fn the_client_asks_for_csv_and_audio_where_the_spec_says_so() {
+    use livevox_generated::contact::{Contact, ExportableContactField};
+
+    let sim = Simulator::builder().start().await.unwrap();
+    let client = client(&sim, &sim.user());
+    let audio = client.compliance().get_recording("R-77").await.expect("the recording downloads");
+    assert_eq!(&audio[..], &livevox_sim::binary_body("compliance.get_recording", &[("id", "R-77")]).unwrap()[..]);
+    let csv = client.contact().download_contacts().fields(vec![ExportableContactField::AllFields]).await.expect("the CSV downloads");
+    assert!(csv.contains("\r\n"), "{csv:?}");
+    client.contact().create_contacts(vec![Contact::new("ACCT-9")]).await.expect("the create goes to the create");
+
+    let log = sim.requests();
+    let seen: Vec<(Option<&str>, Option<&str>)> =
+        log.iter().skip(1).map(|r| (r.operation.as_deref(), r.header("accept"))).collect();
+    assert_eq!(
+        seen,
+        [
+            (Some("compliance.get_recording"), Some("audio/mpeg")),
+            (Some("contact.download_contacts"), Some("text/csv")),
+            (Some("contact.create_contacts"), Some("application/json")),
+        ]
+    );
 }

@@ -1,5 +1,6 @@
 //! The simulator over plain HTTP (reqwest), so each LiveVox rule and each check is seen on the
-//! wire: sessions, agents, request checks, paging, rate limits, faults, routing.
+//! wire: sessions, agents, request checks, paging, rate limits, faults, routing (by the body
+//! where two operations share a method and path), text and binary answers.
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
@@ -436,6 +437,99 @@ async fn dropped_connections_truncated_and_malformed_bodies() {
     assert!(log.iter().any(|r| r.fault == Some("dropped connection") && r.status == 0));
     assert!(log.iter().any(|r| r.fault == Some("truncated body")));
     assert!(log.iter().any(|r| r.fault == Some("malformed body")));
+}
+
+const BULK: &str = "/contact/contacts/bulk";
+const RECORDING_ID: &str = "9F3A2C71-5B1D-4C9E-9A3F-6D2B8E1F0A47";
+
+/// A POST to `POST /contact/contacts/bulk` with a session, this `Accept` and this body.
+async fn bulk(sim: &RunningSimulator, session: &str, accept: &str, body: Value) -> reqwest::Response {
+    http()
+        .post(format!("{}{BULK}", sim.base_url()))
+        .header("LV-Session", session)
+        .header("accept", accept)
+        .json(&body)
+        .send()
+        .await
+        .expect("answered")
+}
+
+#[tokio::test]
+async fn operations_sharing_a_method_and_path_are_told_apart_by_the_body() {
+    let sim = start().await;
+    let s = session(&sim, &sim.user()).await;
+    let last_operation = || sim.requests().last().and_then(|r| r.operation.clone());
+
+    // Create Contacts: `createContactDetails`, answered as JSON.
+    let create = json!({"createContactDetails": [{"account": "ACCT-1"}]});
+    let r = bulk(&sim, &s, "application/json", create.clone()).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.json::<Value>().await.unwrap()["message"], json!("2 contacts created"));
+    assert_eq!(last_operation().as_deref(), Some("contact.create_contacts"));
+
+    // Bulk Contact Download: its own fields, answered as CSV; the example's request matches.
+    let download = json!({"startDate": 1709251200000_i64, "endDate": 1711929599000_i64, "exportableFields": ["account", "firstName", "lastName", "phone1"]});
+    let r = bulk(&sim, &s, "text/csv", download).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
+    let csv = r.text().await.unwrap();
+    assert!(csv.starts_with("account,firstName,lastName,phone1\r\nACCT-10042,"), "{csv:?}");
+    assert_eq!(last_operation().as_deref(), Some("contact.download_contacts"));
+
+    // `{}` fits only the download (every field optional; the create needs its list).
+    let r = bulk(&sim, &s, "text/csv", json!({})).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(last_operation().as_deref(), Some("contact.download_contacts"));
+
+    // A body that fits neither gets the first one's 400, naming both.
+    let r = bulk(&sim, &s, "application/json", json!({"exportableFields": ["account"], "createContactDetails": []})).await;
+    assert_eq!(r.status(), 400);
+    let message = r.json::<Value>().await.unwrap()["message"].as_str().unwrap_or_default().to_string();
+    for needle in ["`contact.create_contacts` or `contact.download_contacts`", "fits neither", "`body.exportableFields` is not a field"] {
+        assert!(message.contains(needle), "{message:?} should mention {needle:?}");
+    }
+    assert_eq!(last_operation().as_deref(), Some("contact.create_contacts"));
+
+    // Once the body picks the download, `Accept` must allow its CSV.
+    let r = bulk(&sim, &s, "application/json", json!({"exportableFields": ["allFields"]})).await;
+    assert_eq!(r.status(), 400);
+    let message = r.json::<Value>().await.unwrap()["message"].as_str().unwrap_or_default().to_string();
+    assert!(message.contains("Accept") && message.contains("text/csv"), "{message}");
+    // And the create's JSON answer is not CSV.
+    let r = bulk(&sim, &s, "text/csv", create).await;
+    assert_eq!(r.status(), 400);
+}
+
+#[tokio::test]
+async fn a_binary_operation_answers_the_same_bytes_with_its_media_type() {
+    let sim = start().await;
+    let s = session(&sim, &sim.user()).await;
+    let fetch = |id: &str, accept: &str| {
+        http().get(format!("{}/compliance/recording/{id}", sim.base_url())).header("LV-Session", &s).header("accept", accept).send()
+    };
+    let r = fetch(RECORDING_ID, "audio/mpeg").await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "audio/mpeg");
+    let bytes = r.bytes().await.unwrap();
+    let expected = livevox_sim::binary_body("compliance.get_recording", &[("id", RECORDING_ID)]).unwrap();
+    assert_eq!(&bytes[..], &expected[..]);
+    assert_eq!(bytes[..2], [0xFF, 0xFB], "an MPEG-1 Layer III frame header");
+    assert!(std::str::from_utf8(&bytes).is_err(), "not text");
+
+    // The same id gives the same bytes; another id others; `audio/*` and `*/*` are fine.
+    assert_eq!(fetch(RECORDING_ID, "audio/*").await.unwrap().bytes().await.unwrap(), bytes);
+    let other = fetch("5B1D", "*/*").await.unwrap().bytes().await.unwrap();
+    assert_ne!(other, bytes);
+    assert_eq!(&other[..], &livevox_sim::binary_body("compliance.get_recording", &[("id", "5B1D")]).unwrap()[..]);
+
+    // JSON is not what it answers; the spec's error example still answers its status.
+    let r = fetch(RECORDING_ID, "application/json").await.unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("audio/mpeg"));
+    assert_eq!(fetch("00000000-0000-0000-0000-000000000000", "audio/mpeg").await.unwrap().status(), 404);
+
+    let err = livevox_sim::binary_body("compliance.read_dnc", &[("id", "1")]).unwrap_err();
+    assert!(err.to_string().contains("does not answer binary data"), "{err}");
 }
 
 #[tokio::test]

@@ -2570,6 +2570,35 @@ async fn livevox__compliance__get_recording_info() {
         "compliance.get_recording_info"
     );
 }
+/// `GET /compliance/recording/{id}`, example `a recording`.
+#[tokio::test]
+async fn livevox__compliance__get_recording() {
+    let (_sim, client) = start_livevox().await;
+    let actual = ok(
+        "compliance.get_recording",
+        client
+            .compliance()
+            .get_recording(
+                decode::<
+                    ::std::string::String,
+                >(
+                    "compliance.get_recording: path parameter `id`",
+                    "\"9F3A2C71-5B1D-4C9E-9A3F-6D2B8E1F0A47\"",
+                ),
+            )
+            .await,
+    );
+    let expected = ::livevox_sim::binary_body(
+            "compliance.get_recording",
+            &[("id", "9F3A2C71-5B1D-4C9E-9A3F-6D2B8E1F0A47")],
+        )
+        .expect("the simulator answers binary data");
+    assert!(! actual.is_empty(), "{} answered no bytes", "compliance.get_recording");
+    assert_eq!(
+        & actual[..], & expected[..], "{} answered other bytes than the simulator sent",
+        "compliance.get_recording"
+    );
+}
 /// `DELETE /compliance/recording/{id}`, example `delete a recording`.
 #[tokio::test]
 async fn livevox__compliance__delete_recording() {
@@ -2770,6 +2799,43 @@ async fn livevox__contact__create_contacts() {
     );
     assert_eq!(
         actual, expected, "{} answered other than its example", "contact.create_contacts"
+    );
+}
+/// `POST /contact/contacts/bulk`, example `three columns of the contacts modified in March 2024`.
+#[tokio::test]
+async fn livevox__contact__download_contacts() {
+    let (_sim, client) = start_livevox().await;
+    let actual: ::std::string::String = ok(
+        "contact.download_contacts",
+        client
+            .contact()
+            .download_contacts()
+            .start_date(
+                decode::<
+                    ::livevox_generated::runtime::DateTime,
+                >("contact.download_contacts: body field `startDate`", "1709251200000"),
+            )
+            .end_date(
+                decode::<
+                    ::livevox_generated::runtime::DateTime,
+                >("contact.download_contacts: body field `endDate`", "1711929599000"),
+            )
+            .fields(
+                decode::<
+                    ::std::vec::Vec<
+                        ::livevox_generated::livevox::contact::ExportableContactField,
+                    >,
+                >(
+                    "contact.download_contacts: body field `exportableFields`",
+                    "[\"account\",\"firstName\",\"lastName\",\"phone1\"]",
+                ),
+            )
+            .await,
+    );
+    assert_eq!(
+        actual,
+        "account,firstName,lastName,phone1\r\nACCT-10042,Maria,Lopez,6175550142\r\nACCT-10043,James,Chen,6175550143\r\n",
+        "{} answered other than its example", "contact.download_contacts"
     );
 }
 /// `PUT /contact/contacts/bulk`, example `update two contacts`.

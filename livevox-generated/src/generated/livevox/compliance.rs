@@ -7,11 +7,11 @@
 //! deprecated it in favour of the dial-time DNC list, which is checked when a call is dialled. The
 //! SMS and email DNC lists block text messages and emails. Dialing profiles hold the policies
 //! (days, states, area codes, time windows) that say when numbers may be dialled. Compliance checks
-//! answer whether a phone, account or zip is blocked, and recordings can be described and deleted.
-//! Callers need the Sysadmin, Superuser or Manager role (a Manager also needs the "Edit DNC Lists"
-//! power for everything but Is Blocked); agent sessions may only read, list, search and create
-//! legacy DNC entries, get its list info, and run the Is Blocked and zip/area checks, and get 403
-//! for everything else.
+//! answer whether a phone, account or zip is blocked, and recordings can be described, downloaded
+//! (MP3) and deleted. Callers need the Sysadmin, Superuser or Manager role (a Manager also needs
+//! the "Edit DNC Lists" power for everything but Is Blocked); agent sessions may only read, list,
+//! search and create legacy DNC entries, get its list info, and run the Is Blocked and zip/area
+//! checks, and get 403 for everything else.
 //!
 //! Operations are methods of [`ComplianceClient`]; every path starts with `/compliance`.
 //!
@@ -1215,6 +1215,38 @@ impl ComplianceClient {
             __client: self.client.clone(),
             __timeout: ::std::option::Option::None,
             recording_id: recording_id.into(),
+        }
+    }
+    /// Download a call recording.
+    ///
+    /// Returns the recording itself, the call's audio as MP3, as raw bytes. `get_recording_info` says
+    /// what it is a recording of.
+    ///
+    /// Sends `GET /compliance/recording/{id}` with `Accept: audio/mpeg`; the answer is the body as raw
+    /// bytes, never decoded.
+    ///
+    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    ///
+    /// # Spec notes
+    ///
+    /// - The .NET catalog (GetRecordingById) models the answer as JSON, `GetRecordingByIdResponse {
+    ///   binaryData }` with base64 bytes; the PHP client (`getCallRecordingById`,
+    ///   endpoints-other-clients.json) writes the body straight to a file as MP3 audio. This spec
+    ///   follows the PHP client: `format: binary`, `audio/mpeg`, so the bytes reach the caller
+    ///   unchanged.
+    /// - The PHP client sends `Content-Type: audio/mpeg` on this GET, which has no body; the generated
+    ///   client asks for `Accept: audio/mpeg` instead, the header that says which answer is wanted.
+    /// - The PHP client follows redirects; the generated client follows none (so that the session
+    ///   header never travels to another host), so should LiveVox answer with a redirect to where the
+    ///   audio is stored, the call fails with that 3xx status. Verify before relying on it.
+    pub fn get_recording(
+        &self,
+        id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetRecordingRequest {
+        GetRecordingRequest {
+            __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
+            id: id.into(),
         }
     }
     /// Delete a call recording.
@@ -4536,6 +4568,56 @@ impl GetRecordingInfoRequest {
 }
 impl ::std::future::IntoFuture for GetRecordingInfoRequest {
     type Output = ::std::result::Result<RecordingInfo, __rt::Error>;
+    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// A `compliance.get_recording` request: set optional parameters, then `.await` it (or call
+/// [`send`](GetRecordingRequest::send)).
+///
+/// Made by `get_recording()` on [`ComplianceClient`].
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetRecordingRequest {
+    __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
+    id: ::std::string::String,
+}
+impl GetRecordingRequest {
+    /// The static description of this operation.
+    pub const OPERATION: __rt::Operation = __rt::Operation {
+        name: "compliance.get_recording",
+        method: __rt::Method::Get,
+        path: "/compliance/recording/{id}",
+        auth: __rt::AuthNeed::Session,
+        idempotent: true,
+        body: __rt::BodyKind::None,
+        response: __rt::ResponseFormat::Binary {
+            accept: "audio/mpeg",
+        },
+        pagination: ::std::option::Option::None,
+        rate_limit: ::std::option::Option::None,
+        deprecated: false,
+        agent_allowed: false,
+    };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Sends the request and returns the response body (`audio/mpeg`) as bytes.
+    pub async fn send(self) -> ::std::result::Result<__rt::bytes::Bytes, __rt::Error> {
+        let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
+        req.path("id", &self.id);
+        self.__client.execute_bytes(req).await
+    }
+}
+impl ::std::future::IntoFuture for GetRecordingRequest {
+    type Output = ::std::result::Result<__rt::bytes::Bytes, __rt::Error>;
     type IntoFuture = __rt::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())

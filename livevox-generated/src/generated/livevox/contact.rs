@@ -195,10 +195,10 @@ impl ContactClient {
     ///
     /// - Catalog issue "same method+path and same query parameters as BulkContactDownloadRequest
     ///   (ambiguous)": LiveVox documents `POST /contact/contacts/bulk` as Bulk Contact Download, which
-    ///   answers CSV (Contact API page, D-CT). This create is kept as the .NET client sends it; LiveVox
-    ///   can tell the two apart only by the body or by `Accept` (JSON here, CSV there). Bulk Contact
-    ///   Download itself is not in the spec yet (see the comment above). Verify this create before
-    ///   relying on it.
+    ///   answers CSV (Contact API page, D-CT), and documents no bulk create there. This create is kept
+    ///   as the .NET client sends it, next to `download_contacts`: the body (`createContactDetails`,
+    ///   which the download does not take) and `Accept: application/json` (the download asks for
+    ///   `text/csv`) tell LiveVox which is meant. Verify this create before relying on it.
     pub fn create_contacts(
         &self,
         contacts: impl ::std::convert::Into<::std::vec::Vec<Contact>>,
@@ -207,6 +207,44 @@ impl ContactClient {
             __client: self.client.clone(),
             __timeout: ::std::option::Option::None,
             __body: CreateContactsBody::new(contacts),
+        }
+    }
+    /// Download contacts as CSV.
+    ///
+    /// Bulk Contact Download: returns the client's contacts as CSV text, one row per contact with the
+    /// columns asked for, optionally only those modified in a date range (by their `modifyDate`).
+    /// Callers need the Sysadmin or Superuser role.
+    ///
+    /// Sends `POST /contact/contacts/bulk` with `Accept: text/csv`; the answer is the body as text.
+    ///
+    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    ///
+    /// # Spec notes
+    ///
+    /// - Catalog issue "same method+path and same query parameters as BulkCreateContactRequest
+    ///   (ambiguous)", decided from the facts: LiveVox's Contact API page (D-CT, and the same text in
+    ///   every later edition) documents Bulk Contact Download as `POST /contact/contacts/bulk` with no
+    ///   parameters and the body `startDate`, `endDate`, `exportableFields`, answering "Contacts in a
+    ///   given data format (CSV)". So this spec keeps that method and path (no invented `/download`
+    ///   path), beside the .NET client's bulk create on the same one. LiveVox publishes a WADL per
+    ///   resource group (facts §1), the mark of a JAX-RS service, which picks between such methods by
+    ///   `Accept`; this operation asks for `text/csv` and the create for JSON, and the bodies differ
+    ///   too, so either rule finds the right one. The simulator picks by the body.
+    /// - The answer is `format: text` with `content_type: text/csv`: the CSV as a `String`. The docs do
+    ///   not show the CSV itself, so the example's header row is made up. LiveVox compresses the
+    ///   download when asked with `Accept-Encoding: gzip`; the client's HTTP layer takes care of that.
+    /// - Every body field is optional: the docs mark `startDate` not mandatory, and the catalog does
+    ///   not know for the others. `startDate` and `endDate` are `datetime` (epoch milliseconds), one of
+    ///   the two forms the docs accept (the other is a `CCYY-MM-DD` date string). `exportableFields`
+    ///   uses the catalog's 215 field names (`ExportableFieldBulkDownload`), here
+    ///   `ExportableContactField`; a field LiveVox adds later decodes into its catch-all variant.
+    /// - `idempotent: true`: it only reads, though it is a POST, so a failed download is safe to send
+    ///   again.
+    pub fn download_contacts(&self) -> DownloadContactsRequest {
+        DownloadContactsRequest {
+            __client: self.client.clone(),
+            __timeout: ::std::option::Option::None,
+            __body: DownloadContactsBody::new(),
         }
     }
     /// Update many contacts in one call.
@@ -1004,6 +1042,93 @@ impl CreateContactsRequest {
 }
 impl ::std::future::IntoFuture for CreateContactsRequest {
     type Output = ::std::result::Result<BulkContactResult, __rt::Error>;
+    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// A `contact.download_contacts` request: set optional parameters, then `.await` it (or call
+/// [`send`](DownloadContactsRequest::send)).
+///
+/// Made by `download_contacts()` on [`ContactClient`].
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DownloadContactsRequest {
+    __client: __rt::Client,
+    __timeout: ::std::option::Option<::std::time::Duration>,
+    __body: DownloadContactsBody,
+}
+impl DownloadContactsRequest {
+    /// The static description of this operation.
+    pub const OPERATION: __rt::Operation = __rt::Operation {
+        name: "contact.download_contacts",
+        method: __rt::Method::Post,
+        path: "/contact/contacts/bulk",
+        auth: __rt::AuthNeed::Session,
+        idempotent: true,
+        body: __rt::BodyKind::Json {
+            required: true,
+        },
+        response: __rt::ResponseFormat::TextAs {
+            accept: "text/csv",
+        },
+        pagination: ::std::option::Option::None,
+        rate_limit: ::std::option::Option::None,
+        deprecated: false,
+        agent_allowed: false,
+    };
+    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Only contacts modified at or after this instant (their `modifyDate`).
+    ///
+    /// Wire name `startDate`, type `datetime`.
+    ///
+    /// A field of the body.
+    pub fn start_date(
+        mut self,
+        value: impl ::std::convert::Into<__rt::DateTime>,
+    ) -> Self {
+        self.__body.start_date = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Only contacts modified at or before this instant.
+    ///
+    /// Wire name `endDate`, type `datetime`.
+    ///
+    /// A field of the body.
+    pub fn end_date(mut self, value: impl ::std::convert::Into<__rt::DateTime>) -> Self {
+        self.__body.end_date = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The columns of the CSV; `allFields` for every one.
+    ///
+    /// Wire name `exportableFields`, type `array<ExportableContactField>`.
+    ///
+    /// A field of the body.
+    pub fn fields(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<ExportableContactField>>,
+    ) -> Self {
+        self.__body.fields = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sends the request and returns the response text (`text/csv`).
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<::std::string::String, __rt::Error> {
+        let mut req = __rt::Request::new(&Self::OPERATION);
+        if let ::std::option::Option::Some(timeout) = self.__timeout {
+            req.timeout(timeout);
+        }
+        req.body(&self.__body);
+        self.__client.execute(req).await
+    }
+}
+impl ::std::future::IntoFuture for DownloadContactsRequest {
+    type Output = ::std::result::Result<::std::string::String, __rt::Error>;
     type IntoFuture = __rt::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
@@ -3645,6 +3770,85 @@ impl CreateContactsBody {
         CreateContactsBody {
             contacts: contacts.into(),
         }
+    }
+}
+/// Which contacts and which of their fields to download.
+///
+/// Sent as the body of `download_contacts`.
+///
+/// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::default::Default,
+    __rt::serde::Serialize,
+    __rt::serde::Deserialize
+)]
+#[serde(crate = "__rt::serde")]
+#[non_exhaustive]
+pub struct DownloadContactsBody {
+    /// Only contacts modified at or after this instant (their `modifyDate`).
+    ///
+    /// Wire name `startDate`, type `datetime`.
+    #[serde(
+        rename = "startDate",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub start_date: ::std::option::Option<__rt::DateTime>,
+    /// Only contacts modified at or before this instant.
+    ///
+    /// Wire name `endDate`, type `datetime`.
+    #[serde(
+        rename = "endDate",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub end_date: ::std::option::Option<__rt::DateTime>,
+    /// The columns of the CSV; `allFields` for every one.
+    ///
+    /// Wire name `exportableFields`, type `array<ExportableContactField>`.
+    #[serde(
+        rename = "exportableFields",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub fields: ::std::option::Option<::std::vec::Vec<ExportableContactField>>,
+}
+impl DownloadContactsBody {
+    /// Creates a value from the required fields; optional fields start unset.
+    pub fn new() -> Self {
+        DownloadContactsBody {
+            start_date: ::std::option::Option::None,
+            end_date: ::std::option::Option::None,
+            fields: ::std::option::Option::None,
+        }
+    }
+    /// Sets `start_date` (wire name `startDate`).
+    pub fn with_start_date(
+        mut self,
+        value: impl ::std::convert::Into<__rt::DateTime>,
+    ) -> Self {
+        self.start_date = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `end_date` (wire name `endDate`).
+    pub fn with_end_date(
+        mut self,
+        value: impl ::std::convert::Into<__rt::DateTime>,
+    ) -> Self {
+        self.end_date = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `fields` (wire name `exportableFields`).
+    pub fn with_fields(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<ExportableContactField>>,
+    ) -> Self {
+        self.fields = ::std::option::Option::Some(value.into());
+        self
     }
 }
 /// The body of `update_contacts`.
@@ -6447,6 +6651,1341 @@ impl<'de> __rt::serde::Deserialize<'de> for ContactSortField {
     }
 }
 impl __rt::ToParam for ContactSortField {
+    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
+        __rt::wire::str_enum_param(self, out)
+    }
+}
+/// A contact field Bulk Contact Download can put in its CSV; `allFields` asks for every field.
+/// `COL1` to `COL100` are the client's custom fields.
+///
+/// A string-coded enum (`ExportableContactField` on the wire). A value this version does not know
+/// decodes as [`ExportableContactField::Unknown`] instead of failing the response.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+    ::std::cmp::PartialOrd,
+    ::std::cmp::Ord
+)]
+#[non_exhaustive]
+pub enum ExportableContactField {
+    /// Every field.
+    ///
+    /// Wire value `allFields`.
+    AllFields,
+    /// Wire value `account`.
+    Account,
+    /// Wire value `dueDate`.
+    DueDate,
+    /// Wire value `accountToSpeak`.
+    AccountToSpeak,
+    /// Wire value `address1`.
+    Address1,
+    /// Wire value `address2`.
+    Address2,
+    /// Wire value `agentId`.
+    AgentId,
+    /// Wire value `agentTeamId`.
+    AgentTeamId,
+    /// Wire value `amountToSpeak`.
+    AmountToSpeak,
+    /// Wire value `active`.
+    Active,
+    /// Wire value `callAttemptsTotal`.
+    CallAttemptsTotal,
+    /// Wire value `callAttemptsToday`.
+    CallAttemptsToday,
+    /// Wire value `city`.
+    City,
+    /// Wire value `clientId`.
+    ClientId,
+    /// Wire value `countryId`.
+    CountryId,
+    /// Wire value `createDate`.
+    CreateDate,
+    /// Wire value `createUser`.
+    CreateUser,
+    /// Wire value `department`.
+    Department,
+    /// Wire value `description`.
+    Description,
+    /// Wire value `dateOfBirth`.
+    DateOfBirth,
+    /// Wire value `accountBlock`.
+    AccountBlock,
+    /// Wire value `accountBlockDaily`.
+    AccountBlockDaily,
+    /// Wire value `accountEmailBlock`.
+    AccountEmailBlock,
+    /// Wire value `email`.
+    Email,
+    /// Wire value `firstName`.
+    FirstName,
+    /// Wire value `groupId`.
+    GroupId,
+    /// Wire value `guarantorFirstName`.
+    GuarantorFirstName,
+    /// Wire value `guarantorLastName`.
+    GuarantorLastName,
+    /// Wire value `initialLoadCampaignId`.
+    InitialLoadCampaignId,
+    /// Wire value `initialLoadDate`.
+    InitialLoadDate,
+    /// Wire value `lastLoadCampaignId`.
+    LastLoadCampaignId,
+    /// Wire value `lastLoadDate`.
+    LastLoadDate,
+    /// Wire value `lastName`.
+    LastName,
+    /// Wire value `lvAccountId`.
+    LvAccountId,
+    /// Wire value `modifyDate`.
+    ModifyDate,
+    /// Wire value `modifyUser`.
+    ModifyUser,
+    /// Wire value `originalAccountNumber`.
+    OriginalAccountNumber,
+    /// Wire value `balance`.
+    Balance,
+    /// Wire value `phone1`.
+    Phone1,
+    /// Wire value `phone1AttemptsTotal`.
+    Phone1AttemptsTotal,
+    /// Wire value `phone1AttemptsToday`.
+    Phone1AttemptsToday,
+    /// Wire value `phone1CellConsent`.
+    Phone1CellConsent,
+    /// Wire value `phone1Block`.
+    Phone1Block,
+    /// Wire value `phone1BlockDaily`.
+    Phone1BlockDaily,
+    /// Wire value `phone1SmsConsent`.
+    Phone1SmsConsent,
+    /// Wire value `phone2`.
+    Phone2,
+    /// Wire value `phone2AttemptsTotal`.
+    Phone2AttemptsTotal,
+    /// Wire value `phone2AttemptsToday`.
+    Phone2AttemptsToday,
+    /// Wire value `phone2CellConsent`.
+    Phone2CellConsent,
+    /// Wire value `phone2Block`.
+    Phone2Block,
+    /// Wire value `phone2BlockDaily`.
+    Phone2BlockDaily,
+    /// Wire value `phone2SmsConsent`.
+    Phone2SmsConsent,
+    /// Wire value `phone3`.
+    Phone3,
+    /// Wire value `phone3AttemptsTotal`.
+    Phone3AttemptsTotal,
+    /// Wire value `phone3AttemptsToday`.
+    Phone3AttemptsToday,
+    /// Wire value `phone3CellConsent`.
+    Phone3CellConsent,
+    /// Wire value `phone3Block`.
+    Phone3Block,
+    /// Wire value `phone3BlockDaily`.
+    Phone3BlockDaily,
+    /// Wire value `phone3SmsConsent`.
+    Phone3SmsConsent,
+    /// Wire value `phone4`.
+    Phone4,
+    /// Wire value `phone4AttemptsTotal`.
+    Phone4AttemptsTotal,
+    /// Wire value `phone4AttemptsToday`.
+    Phone4AttemptsToday,
+    /// Wire value `phone4CellConsent`.
+    Phone4CellConsent,
+    /// Wire value `phone4Block`.
+    Phone4Block,
+    /// Wire value `phone4BlockDaily`.
+    Phone4BlockDaily,
+    /// Wire value `phone4SmsConsent`.
+    Phone4SmsConsent,
+    /// Wire value `phone5`.
+    Phone5,
+    /// Wire value `phone5AttemptsTotal`.
+    Phone5AttemptsTotal,
+    /// Wire value `phone5AttemptsToday`.
+    Phone5AttemptsToday,
+    /// Wire value `phone5CellConsent`.
+    Phone5CellConsent,
+    /// Wire value `phone5Block`.
+    Phone5Block,
+    /// Wire value `phone5BlockDaily`.
+    Phone5BlockDaily,
+    /// Wire value `phone5SmsConsent`.
+    Phone5SmsConsent,
+    /// Wire value `phone6`.
+    Phone6,
+    /// Wire value `phone6AttemptsTotal`.
+    Phone6AttemptsTotal,
+    /// Wire value `phone6AttemptsToday`.
+    Phone6AttemptsToday,
+    /// Wire value `phone6CellConsent`.
+    Phone6CellConsent,
+    /// Wire value `phone6Block`.
+    Phone6Block,
+    /// Wire value `phone6BlockDaily`.
+    Phone6BlockDaily,
+    /// Wire value `phone6SmsConsent`.
+    Phone6SmsConsent,
+    /// Wire value `phone7`.
+    Phone7,
+    /// Wire value `phone7AttemptsTotal`.
+    Phone7AttemptsTotal,
+    /// Wire value `phone7AttemptsToday`.
+    Phone7AttemptsToday,
+    /// Wire value `phone7CellConsent`.
+    Phone7CellConsent,
+    /// Wire value `phone7Block`.
+    Phone7Block,
+    /// Wire value `phone7BlockDaily`.
+    Phone7BlockDaily,
+    /// Wire value `phone7SmsConsent`.
+    Phone7SmsConsent,
+    /// Wire value `phone8`.
+    Phone8,
+    /// Wire value `phone8AttemptsTotal`.
+    Phone8AttemptsTotal,
+    /// Wire value `phone8AttemptsToday`.
+    Phone8AttemptsToday,
+    /// Wire value `phone8CellConsent`.
+    Phone8CellConsent,
+    /// Wire value `phone8Block`.
+    Phone8Block,
+    /// Wire value `phone8BlockDaily`.
+    Phone8BlockDaily,
+    /// Wire value `phone8SmsConsent`.
+    Phone8SmsConsent,
+    /// Wire value `phone9`.
+    Phone9,
+    /// Wire value `phone9AttemptsTotal`.
+    Phone9AttemptsTotal,
+    /// Wire value `phone9AttemptsToday`.
+    Phone9AttemptsToday,
+    /// Wire value `phone9CellConsent`.
+    Phone9CellConsent,
+    /// Wire value `phone9Block`.
+    Phone9Block,
+    /// Wire value `phone9BlockDaily`.
+    Phone9BlockDaily,
+    /// Wire value `phone9SmsConsent`.
+    Phone9SmsConsent,
+    /// Wire value `phone10`.
+    Phone10,
+    /// Wire value `phone10AttemptsTotal`.
+    Phone10AttemptsTotal,
+    /// Wire value `phone10AttemptsToday`.
+    Phone10AttemptsToday,
+    /// Wire value `phone10CellConsent`.
+    Phone10CellConsent,
+    /// Wire value `phone10Block`.
+    Phone10Block,
+    /// Wire value `phone10BlockDaily`.
+    Phone10BlockDaily,
+    /// Wire value `phone10SmsConsent`.
+    Phone10SmsConsent,
+    /// Wire value `zipCode`.
+    ZipCode,
+    /// Wire value `primaryEmailConsent`.
+    PrimaryEmailConsent,
+    /// Wire value `salutation`.
+    Salutation,
+    /// Wire value `primarySMSConsent`.
+    PrimarySmsConsent,
+    /// Wire value `ssn`.
+    Ssn,
+    /// Wire value `state`.
+    State,
+    /// Wire value `title`.
+    Title,
+    /// Wire value `COL1`.
+    Col1,
+    /// Wire value `COL2`.
+    Col2,
+    /// Wire value `COL3`.
+    Col3,
+    /// Wire value `COL4`.
+    Col4,
+    /// Wire value `COL5`.
+    Col5,
+    /// Wire value `COL6`.
+    Col6,
+    /// Wire value `COL7`.
+    Col7,
+    /// Wire value `COL8`.
+    Col8,
+    /// Wire value `COL9`.
+    Col9,
+    /// Wire value `COL10`.
+    Col10,
+    /// Wire value `COL11`.
+    Col11,
+    /// Wire value `COL12`.
+    Col12,
+    /// Wire value `COL13`.
+    Col13,
+    /// Wire value `COL14`.
+    Col14,
+    /// Wire value `COL15`.
+    Col15,
+    /// Wire value `COL16`.
+    Col16,
+    /// Wire value `COL17`.
+    Col17,
+    /// Wire value `COL18`.
+    Col18,
+    /// Wire value `COL19`.
+    Col19,
+    /// Wire value `COL20`.
+    Col20,
+    /// Wire value `COL21`.
+    Col21,
+    /// Wire value `COL22`.
+    Col22,
+    /// Wire value `COL23`.
+    Col23,
+    /// Wire value `COL24`.
+    Col24,
+    /// Wire value `COL25`.
+    Col25,
+    /// Wire value `COL26`.
+    Col26,
+    /// Wire value `COL27`.
+    Col27,
+    /// Wire value `COL28`.
+    Col28,
+    /// Wire value `COL29`.
+    Col29,
+    /// Wire value `COL30`.
+    Col30,
+    /// Wire value `COL31`.
+    Col31,
+    /// Wire value `COL32`.
+    Col32,
+    /// Wire value `COL33`.
+    Col33,
+    /// Wire value `COL34`.
+    Col34,
+    /// Wire value `COL35`.
+    Col35,
+    /// Wire value `COL36`.
+    Col36,
+    /// Wire value `COL37`.
+    Col37,
+    /// Wire value `COL38`.
+    Col38,
+    /// Wire value `COL39`.
+    Col39,
+    /// Wire value `COL40`.
+    Col40,
+    /// Wire value `COL41`.
+    Col41,
+    /// Wire value `COL42`.
+    Col42,
+    /// Wire value `COL43`.
+    Col43,
+    /// Wire value `COL44`.
+    Col44,
+    /// Wire value `COL45`.
+    Col45,
+    /// Wire value `COL46`.
+    Col46,
+    /// Wire value `COL47`.
+    Col47,
+    /// Wire value `COL48`.
+    Col48,
+    /// Wire value `COL49`.
+    Col49,
+    /// Wire value `COL50`.
+    Col50,
+    /// Wire value `COL51`.
+    Col51,
+    /// Wire value `COL52`.
+    Col52,
+    /// Wire value `COL53`.
+    Col53,
+    /// Wire value `COL54`.
+    Col54,
+    /// Wire value `COL55`.
+    Col55,
+    /// Wire value `COL56`.
+    Col56,
+    /// Wire value `COL57`.
+    Col57,
+    /// Wire value `COL58`.
+    Col58,
+    /// Wire value `COL59`.
+    Col59,
+    /// Wire value `COL60`.
+    Col60,
+    /// Wire value `COL61`.
+    Col61,
+    /// Wire value `COL62`.
+    Col62,
+    /// Wire value `COL63`.
+    Col63,
+    /// Wire value `COL64`.
+    Col64,
+    /// Wire value `COL65`.
+    Col65,
+    /// Wire value `COL66`.
+    Col66,
+    /// Wire value `COL67`.
+    Col67,
+    /// Wire value `COL68`.
+    Col68,
+    /// Wire value `COL69`.
+    Col69,
+    /// Wire value `COL70`.
+    Col70,
+    /// Wire value `COL71`.
+    Col71,
+    /// Wire value `COL72`.
+    Col72,
+    /// Wire value `COL73`.
+    Col73,
+    /// Wire value `COL74`.
+    Col74,
+    /// Wire value `COL75`.
+    Col75,
+    /// Wire value `COL76`.
+    Col76,
+    /// Wire value `COL77`.
+    Col77,
+    /// Wire value `COL78`.
+    Col78,
+    /// Wire value `COL79`.
+    Col79,
+    /// Wire value `COL80`.
+    Col80,
+    /// Wire value `COL81`.
+    Col81,
+    /// Wire value `COL82`.
+    Col82,
+    /// Wire value `COL83`.
+    Col83,
+    /// Wire value `COL84`.
+    Col84,
+    /// Wire value `COL85`.
+    Col85,
+    /// Wire value `COL86`.
+    Col86,
+    /// Wire value `COL87`.
+    Col87,
+    /// Wire value `COL88`.
+    Col88,
+    /// Wire value `COL89`.
+    Col89,
+    /// Wire value `COL90`.
+    Col90,
+    /// Wire value `COL91`.
+    Col91,
+    /// Wire value `COL92`.
+    Col92,
+    /// Wire value `COL93`.
+    Col93,
+    /// Wire value `COL94`.
+    Col94,
+    /// Wire value `COL95`.
+    Col95,
+    /// Wire value `COL96`.
+    Col96,
+    /// Wire value `COL97`.
+    Col97,
+    /// Wire value `COL98`.
+    Col98,
+    /// Wire value `COL99`.
+    Col99,
+    /// Wire value `COL100`.
+    Col100,
+    /// A value the spec does not list, kept verbatim so it can be shown or sent back.
+    Unknown(__rt::UnknownValue),
+}
+impl ExportableContactField {
+    /// Every value the spec lists.
+    pub const KNOWN: &'static [ExportableContactField] = &[
+        ExportableContactField::AllFields,
+        ExportableContactField::Account,
+        ExportableContactField::DueDate,
+        ExportableContactField::AccountToSpeak,
+        ExportableContactField::Address1,
+        ExportableContactField::Address2,
+        ExportableContactField::AgentId,
+        ExportableContactField::AgentTeamId,
+        ExportableContactField::AmountToSpeak,
+        ExportableContactField::Active,
+        ExportableContactField::CallAttemptsTotal,
+        ExportableContactField::CallAttemptsToday,
+        ExportableContactField::City,
+        ExportableContactField::ClientId,
+        ExportableContactField::CountryId,
+        ExportableContactField::CreateDate,
+        ExportableContactField::CreateUser,
+        ExportableContactField::Department,
+        ExportableContactField::Description,
+        ExportableContactField::DateOfBirth,
+        ExportableContactField::AccountBlock,
+        ExportableContactField::AccountBlockDaily,
+        ExportableContactField::AccountEmailBlock,
+        ExportableContactField::Email,
+        ExportableContactField::FirstName,
+        ExportableContactField::GroupId,
+        ExportableContactField::GuarantorFirstName,
+        ExportableContactField::GuarantorLastName,
+        ExportableContactField::InitialLoadCampaignId,
+        ExportableContactField::InitialLoadDate,
+        ExportableContactField::LastLoadCampaignId,
+        ExportableContactField::LastLoadDate,
+        ExportableContactField::LastName,
+        ExportableContactField::LvAccountId,
+        ExportableContactField::ModifyDate,
+        ExportableContactField::ModifyUser,
+        ExportableContactField::OriginalAccountNumber,
+        ExportableContactField::Balance,
+        ExportableContactField::Phone1,
+        ExportableContactField::Phone1AttemptsTotal,
+        ExportableContactField::Phone1AttemptsToday,
+        ExportableContactField::Phone1CellConsent,
+        ExportableContactField::Phone1Block,
+        ExportableContactField::Phone1BlockDaily,
+        ExportableContactField::Phone1SmsConsent,
+        ExportableContactField::Phone2,
+        ExportableContactField::Phone2AttemptsTotal,
+        ExportableContactField::Phone2AttemptsToday,
+        ExportableContactField::Phone2CellConsent,
+        ExportableContactField::Phone2Block,
+        ExportableContactField::Phone2BlockDaily,
+        ExportableContactField::Phone2SmsConsent,
+        ExportableContactField::Phone3,
+        ExportableContactField::Phone3AttemptsTotal,
+        ExportableContactField::Phone3AttemptsToday,
+        ExportableContactField::Phone3CellConsent,
+        ExportableContactField::Phone3Block,
+        ExportableContactField::Phone3BlockDaily,
+        ExportableContactField::Phone3SmsConsent,
+        ExportableContactField::Phone4,
+        ExportableContactField::Phone4AttemptsTotal,
+        ExportableContactField::Phone4AttemptsToday,
+        ExportableContactField::Phone4CellConsent,
+        ExportableContactField::Phone4Block,
+        ExportableContactField::Phone4BlockDaily,
+        ExportableContactField::Phone4SmsConsent,
+        ExportableContactField::Phone5,
+        ExportableContactField::Phone5AttemptsTotal,
+        ExportableContactField::Phone5AttemptsToday,
+        ExportableContactField::Phone5CellConsent,
+        ExportableContactField::Phone5Block,
+        ExportableContactField::Phone5BlockDaily,
+        ExportableContactField::Phone5SmsConsent,
+        ExportableContactField::Phone6,
+        ExportableContactField::Phone6AttemptsTotal,
+        ExportableContactField::Phone6AttemptsToday,
+        ExportableContactField::Phone6CellConsent,
+        ExportableContactField::Phone6Block,
+        ExportableContactField::Phone6BlockDaily,
+        ExportableContactField::Phone6SmsConsent,
+        ExportableContactField::Phone7,
+        ExportableContactField::Phone7AttemptsTotal,
+        ExportableContactField::Phone7AttemptsToday,
+        ExportableContactField::Phone7CellConsent,
+        ExportableContactField::Phone7Block,
+        ExportableContactField::Phone7BlockDaily,
+        ExportableContactField::Phone7SmsConsent,
+        ExportableContactField::Phone8,
+        ExportableContactField::Phone8AttemptsTotal,
+        ExportableContactField::Phone8AttemptsToday,
+        ExportableContactField::Phone8CellConsent,
+        ExportableContactField::Phone8Block,
+        ExportableContactField::Phone8BlockDaily,
+        ExportableContactField::Phone8SmsConsent,
+        ExportableContactField::Phone9,
+        ExportableContactField::Phone9AttemptsTotal,
+        ExportableContactField::Phone9AttemptsToday,
+        ExportableContactField::Phone9CellConsent,
+        ExportableContactField::Phone9Block,
+        ExportableContactField::Phone9BlockDaily,
+        ExportableContactField::Phone9SmsConsent,
+        ExportableContactField::Phone10,
+        ExportableContactField::Phone10AttemptsTotal,
+        ExportableContactField::Phone10AttemptsToday,
+        ExportableContactField::Phone10CellConsent,
+        ExportableContactField::Phone10Block,
+        ExportableContactField::Phone10BlockDaily,
+        ExportableContactField::Phone10SmsConsent,
+        ExportableContactField::ZipCode,
+        ExportableContactField::PrimaryEmailConsent,
+        ExportableContactField::Salutation,
+        ExportableContactField::PrimarySmsConsent,
+        ExportableContactField::Ssn,
+        ExportableContactField::State,
+        ExportableContactField::Title,
+        ExportableContactField::Col1,
+        ExportableContactField::Col2,
+        ExportableContactField::Col3,
+        ExportableContactField::Col4,
+        ExportableContactField::Col5,
+        ExportableContactField::Col6,
+        ExportableContactField::Col7,
+        ExportableContactField::Col8,
+        ExportableContactField::Col9,
+        ExportableContactField::Col10,
+        ExportableContactField::Col11,
+        ExportableContactField::Col12,
+        ExportableContactField::Col13,
+        ExportableContactField::Col14,
+        ExportableContactField::Col15,
+        ExportableContactField::Col16,
+        ExportableContactField::Col17,
+        ExportableContactField::Col18,
+        ExportableContactField::Col19,
+        ExportableContactField::Col20,
+        ExportableContactField::Col21,
+        ExportableContactField::Col22,
+        ExportableContactField::Col23,
+        ExportableContactField::Col24,
+        ExportableContactField::Col25,
+        ExportableContactField::Col26,
+        ExportableContactField::Col27,
+        ExportableContactField::Col28,
+        ExportableContactField::Col29,
+        ExportableContactField::Col30,
+        ExportableContactField::Col31,
+        ExportableContactField::Col32,
+        ExportableContactField::Col33,
+        ExportableContactField::Col34,
+        ExportableContactField::Col35,
+        ExportableContactField::Col36,
+        ExportableContactField::Col37,
+        ExportableContactField::Col38,
+        ExportableContactField::Col39,
+        ExportableContactField::Col40,
+        ExportableContactField::Col41,
+        ExportableContactField::Col42,
+        ExportableContactField::Col43,
+        ExportableContactField::Col44,
+        ExportableContactField::Col45,
+        ExportableContactField::Col46,
+        ExportableContactField::Col47,
+        ExportableContactField::Col48,
+        ExportableContactField::Col49,
+        ExportableContactField::Col50,
+        ExportableContactField::Col51,
+        ExportableContactField::Col52,
+        ExportableContactField::Col53,
+        ExportableContactField::Col54,
+        ExportableContactField::Col55,
+        ExportableContactField::Col56,
+        ExportableContactField::Col57,
+        ExportableContactField::Col58,
+        ExportableContactField::Col59,
+        ExportableContactField::Col60,
+        ExportableContactField::Col61,
+        ExportableContactField::Col62,
+        ExportableContactField::Col63,
+        ExportableContactField::Col64,
+        ExportableContactField::Col65,
+        ExportableContactField::Col66,
+        ExportableContactField::Col67,
+        ExportableContactField::Col68,
+        ExportableContactField::Col69,
+        ExportableContactField::Col70,
+        ExportableContactField::Col71,
+        ExportableContactField::Col72,
+        ExportableContactField::Col73,
+        ExportableContactField::Col74,
+        ExportableContactField::Col75,
+        ExportableContactField::Col76,
+        ExportableContactField::Col77,
+        ExportableContactField::Col78,
+        ExportableContactField::Col79,
+        ExportableContactField::Col80,
+        ExportableContactField::Col81,
+        ExportableContactField::Col82,
+        ExportableContactField::Col83,
+        ExportableContactField::Col84,
+        ExportableContactField::Col85,
+        ExportableContactField::Col86,
+        ExportableContactField::Col87,
+        ExportableContactField::Col88,
+        ExportableContactField::Col89,
+        ExportableContactField::Col90,
+        ExportableContactField::Col91,
+        ExportableContactField::Col92,
+        ExportableContactField::Col93,
+        ExportableContactField::Col94,
+        ExportableContactField::Col95,
+        ExportableContactField::Col96,
+        ExportableContactField::Col97,
+        ExportableContactField::Col98,
+        ExportableContactField::Col99,
+        ExportableContactField::Col100,
+    ];
+}
+impl __rt::StrEnum for ExportableContactField {
+    fn from_wire(s: &str) -> ::std::option::Option<Self> {
+        ::std::option::Option::Some(
+            match s {
+                "allFields" => ExportableContactField::AllFields,
+                "account" => ExportableContactField::Account,
+                "dueDate" => ExportableContactField::DueDate,
+                "accountToSpeak" => ExportableContactField::AccountToSpeak,
+                "address1" => ExportableContactField::Address1,
+                "address2" => ExportableContactField::Address2,
+                "agentId" => ExportableContactField::AgentId,
+                "agentTeamId" => ExportableContactField::AgentTeamId,
+                "amountToSpeak" => ExportableContactField::AmountToSpeak,
+                "active" => ExportableContactField::Active,
+                "callAttemptsTotal" => ExportableContactField::CallAttemptsTotal,
+                "callAttemptsToday" => ExportableContactField::CallAttemptsToday,
+                "city" => ExportableContactField::City,
+                "clientId" => ExportableContactField::ClientId,
+                "countryId" => ExportableContactField::CountryId,
+                "createDate" => ExportableContactField::CreateDate,
+                "createUser" => ExportableContactField::CreateUser,
+                "department" => ExportableContactField::Department,
+                "description" => ExportableContactField::Description,
+                "dateOfBirth" => ExportableContactField::DateOfBirth,
+                "accountBlock" => ExportableContactField::AccountBlock,
+                "accountBlockDaily" => ExportableContactField::AccountBlockDaily,
+                "accountEmailBlock" => ExportableContactField::AccountEmailBlock,
+                "email" => ExportableContactField::Email,
+                "firstName" => ExportableContactField::FirstName,
+                "groupId" => ExportableContactField::GroupId,
+                "guarantorFirstName" => ExportableContactField::GuarantorFirstName,
+                "guarantorLastName" => ExportableContactField::GuarantorLastName,
+                "initialLoadCampaignId" => ExportableContactField::InitialLoadCampaignId,
+                "initialLoadDate" => ExportableContactField::InitialLoadDate,
+                "lastLoadCampaignId" => ExportableContactField::LastLoadCampaignId,
+                "lastLoadDate" => ExportableContactField::LastLoadDate,
+                "lastName" => ExportableContactField::LastName,
+                "lvAccountId" => ExportableContactField::LvAccountId,
+                "modifyDate" => ExportableContactField::ModifyDate,
+                "modifyUser" => ExportableContactField::ModifyUser,
+                "originalAccountNumber" => ExportableContactField::OriginalAccountNumber,
+                "balance" => ExportableContactField::Balance,
+                "phone1" => ExportableContactField::Phone1,
+                "phone1AttemptsTotal" => ExportableContactField::Phone1AttemptsTotal,
+                "phone1AttemptsToday" => ExportableContactField::Phone1AttemptsToday,
+                "phone1CellConsent" => ExportableContactField::Phone1CellConsent,
+                "phone1Block" => ExportableContactField::Phone1Block,
+                "phone1BlockDaily" => ExportableContactField::Phone1BlockDaily,
+                "phone1SmsConsent" => ExportableContactField::Phone1SmsConsent,
+                "phone2" => ExportableContactField::Phone2,
+                "phone2AttemptsTotal" => ExportableContactField::Phone2AttemptsTotal,
+                "phone2AttemptsToday" => ExportableContactField::Phone2AttemptsToday,
+                "phone2CellConsent" => ExportableContactField::Phone2CellConsent,
+                "phone2Block" => ExportableContactField::Phone2Block,
+                "phone2BlockDaily" => ExportableContactField::Phone2BlockDaily,
+                "phone2SmsConsent" => ExportableContactField::Phone2SmsConsent,
+                "phone3" => ExportableContactField::Phone3,
+                "phone3AttemptsTotal" => ExportableContactField::Phone3AttemptsTotal,
+                "phone3AttemptsToday" => ExportableContactField::Phone3AttemptsToday,
+                "phone3CellConsent" => ExportableContactField::Phone3CellConsent,
+                "phone3Block" => ExportableContactField::Phone3Block,
+                "phone3BlockDaily" => ExportableContactField::Phone3BlockDaily,
+                "phone3SmsConsent" => ExportableContactField::Phone3SmsConsent,
+                "phone4" => ExportableContactField::Phone4,
+                "phone4AttemptsTotal" => ExportableContactField::Phone4AttemptsTotal,
+                "phone4AttemptsToday" => ExportableContactField::Phone4AttemptsToday,
+                "phone4CellConsent" => ExportableContactField::Phone4CellConsent,
+                "phone4Block" => ExportableContactField::Phone4Block,
+                "phone4BlockDaily" => ExportableContactField::Phone4BlockDaily,
+                "phone4SmsConsent" => ExportableContactField::Phone4SmsConsent,
+                "phone5" => ExportableContactField::Phone5,
+                "phone5AttemptsTotal" => ExportableContactField::Phone5AttemptsTotal,
+                "phone5AttemptsToday" => ExportableContactField::Phone5AttemptsToday,
+                "phone5CellConsent" => ExportableContactField::Phone5CellConsent,
+                "phone5Block" => ExportableContactField::Phone5Block,
+                "phone5BlockDaily" => ExportableContactField::Phone5BlockDaily,
+                "phone5SmsConsent" => ExportableContactField::Phone5SmsConsent,
+                "phone6" => ExportableContactField::Phone6,
+                "phone6AttemptsTotal" => ExportableContactField::Phone6AttemptsTotal,
+                "phone6AttemptsToday" => ExportableContactField::Phone6AttemptsToday,
+                "phone6CellConsent" => ExportableContactField::Phone6CellConsent,
+                "phone6Block" => ExportableContactField::Phone6Block,
+                "phone6BlockDaily" => ExportableContactField::Phone6BlockDaily,
+                "phone6SmsConsent" => ExportableContactField::Phone6SmsConsent,
+                "phone7" => ExportableContactField::Phone7,
+                "phone7AttemptsTotal" => ExportableContactField::Phone7AttemptsTotal,
+                "phone7AttemptsToday" => ExportableContactField::Phone7AttemptsToday,
+                "phone7CellConsent" => ExportableContactField::Phone7CellConsent,
+                "phone7Block" => ExportableContactField::Phone7Block,
+                "phone7BlockDaily" => ExportableContactField::Phone7BlockDaily,
+                "phone7SmsConsent" => ExportableContactField::Phone7SmsConsent,
+                "phone8" => ExportableContactField::Phone8,
+                "phone8AttemptsTotal" => ExportableContactField::Phone8AttemptsTotal,
+                "phone8AttemptsToday" => ExportableContactField::Phone8AttemptsToday,
+                "phone8CellConsent" => ExportableContactField::Phone8CellConsent,
+                "phone8Block" => ExportableContactField::Phone8Block,
+                "phone8BlockDaily" => ExportableContactField::Phone8BlockDaily,
+                "phone8SmsConsent" => ExportableContactField::Phone8SmsConsent,
+                "phone9" => ExportableContactField::Phone9,
+                "phone9AttemptsTotal" => ExportableContactField::Phone9AttemptsTotal,
+                "phone9AttemptsToday" => ExportableContactField::Phone9AttemptsToday,
+                "phone9CellConsent" => ExportableContactField::Phone9CellConsent,
+                "phone9Block" => ExportableContactField::Phone9Block,
+                "phone9BlockDaily" => ExportableContactField::Phone9BlockDaily,
+                "phone9SmsConsent" => ExportableContactField::Phone9SmsConsent,
+                "phone10" => ExportableContactField::Phone10,
+                "phone10AttemptsTotal" => ExportableContactField::Phone10AttemptsTotal,
+                "phone10AttemptsToday" => ExportableContactField::Phone10AttemptsToday,
+                "phone10CellConsent" => ExportableContactField::Phone10CellConsent,
+                "phone10Block" => ExportableContactField::Phone10Block,
+                "phone10BlockDaily" => ExportableContactField::Phone10BlockDaily,
+                "phone10SmsConsent" => ExportableContactField::Phone10SmsConsent,
+                "zipCode" => ExportableContactField::ZipCode,
+                "primaryEmailConsent" => ExportableContactField::PrimaryEmailConsent,
+                "salutation" => ExportableContactField::Salutation,
+                "primarySMSConsent" => ExportableContactField::PrimarySmsConsent,
+                "ssn" => ExportableContactField::Ssn,
+                "state" => ExportableContactField::State,
+                "title" => ExportableContactField::Title,
+                "COL1" => ExportableContactField::Col1,
+                "COL2" => ExportableContactField::Col2,
+                "COL3" => ExportableContactField::Col3,
+                "COL4" => ExportableContactField::Col4,
+                "COL5" => ExportableContactField::Col5,
+                "COL6" => ExportableContactField::Col6,
+                "COL7" => ExportableContactField::Col7,
+                "COL8" => ExportableContactField::Col8,
+                "COL9" => ExportableContactField::Col9,
+                "COL10" => ExportableContactField::Col10,
+                "COL11" => ExportableContactField::Col11,
+                "COL12" => ExportableContactField::Col12,
+                "COL13" => ExportableContactField::Col13,
+                "COL14" => ExportableContactField::Col14,
+                "COL15" => ExportableContactField::Col15,
+                "COL16" => ExportableContactField::Col16,
+                "COL17" => ExportableContactField::Col17,
+                "COL18" => ExportableContactField::Col18,
+                "COL19" => ExportableContactField::Col19,
+                "COL20" => ExportableContactField::Col20,
+                "COL21" => ExportableContactField::Col21,
+                "COL22" => ExportableContactField::Col22,
+                "COL23" => ExportableContactField::Col23,
+                "COL24" => ExportableContactField::Col24,
+                "COL25" => ExportableContactField::Col25,
+                "COL26" => ExportableContactField::Col26,
+                "COL27" => ExportableContactField::Col27,
+                "COL28" => ExportableContactField::Col28,
+                "COL29" => ExportableContactField::Col29,
+                "COL30" => ExportableContactField::Col30,
+                "COL31" => ExportableContactField::Col31,
+                "COL32" => ExportableContactField::Col32,
+                "COL33" => ExportableContactField::Col33,
+                "COL34" => ExportableContactField::Col34,
+                "COL35" => ExportableContactField::Col35,
+                "COL36" => ExportableContactField::Col36,
+                "COL37" => ExportableContactField::Col37,
+                "COL38" => ExportableContactField::Col38,
+                "COL39" => ExportableContactField::Col39,
+                "COL40" => ExportableContactField::Col40,
+                "COL41" => ExportableContactField::Col41,
+                "COL42" => ExportableContactField::Col42,
+                "COL43" => ExportableContactField::Col43,
+                "COL44" => ExportableContactField::Col44,
+                "COL45" => ExportableContactField::Col45,
+                "COL46" => ExportableContactField::Col46,
+                "COL47" => ExportableContactField::Col47,
+                "COL48" => ExportableContactField::Col48,
+                "COL49" => ExportableContactField::Col49,
+                "COL50" => ExportableContactField::Col50,
+                "COL51" => ExportableContactField::Col51,
+                "COL52" => ExportableContactField::Col52,
+                "COL53" => ExportableContactField::Col53,
+                "COL54" => ExportableContactField::Col54,
+                "COL55" => ExportableContactField::Col55,
+                "COL56" => ExportableContactField::Col56,
+                "COL57" => ExportableContactField::Col57,
+                "COL58" => ExportableContactField::Col58,
+                "COL59" => ExportableContactField::Col59,
+                "COL60" => ExportableContactField::Col60,
+                "COL61" => ExportableContactField::Col61,
+                "COL62" => ExportableContactField::Col62,
+                "COL63" => ExportableContactField::Col63,
+                "COL64" => ExportableContactField::Col64,
+                "COL65" => ExportableContactField::Col65,
+                "COL66" => ExportableContactField::Col66,
+                "COL67" => ExportableContactField::Col67,
+                "COL68" => ExportableContactField::Col68,
+                "COL69" => ExportableContactField::Col69,
+                "COL70" => ExportableContactField::Col70,
+                "COL71" => ExportableContactField::Col71,
+                "COL72" => ExportableContactField::Col72,
+                "COL73" => ExportableContactField::Col73,
+                "COL74" => ExportableContactField::Col74,
+                "COL75" => ExportableContactField::Col75,
+                "COL76" => ExportableContactField::Col76,
+                "COL77" => ExportableContactField::Col77,
+                "COL78" => ExportableContactField::Col78,
+                "COL79" => ExportableContactField::Col79,
+                "COL80" => ExportableContactField::Col80,
+                "COL81" => ExportableContactField::Col81,
+                "COL82" => ExportableContactField::Col82,
+                "COL83" => ExportableContactField::Col83,
+                "COL84" => ExportableContactField::Col84,
+                "COL85" => ExportableContactField::Col85,
+                "COL86" => ExportableContactField::Col86,
+                "COL87" => ExportableContactField::Col87,
+                "COL88" => ExportableContactField::Col88,
+                "COL89" => ExportableContactField::Col89,
+                "COL90" => ExportableContactField::Col90,
+                "COL91" => ExportableContactField::Col91,
+                "COL92" => ExportableContactField::Col92,
+                "COL93" => ExportableContactField::Col93,
+                "COL94" => ExportableContactField::Col94,
+                "COL95" => ExportableContactField::Col95,
+                "COL96" => ExportableContactField::Col96,
+                "COL97" => ExportableContactField::Col97,
+                "COL98" => ExportableContactField::Col98,
+                "COL99" => ExportableContactField::Col99,
+                "COL100" => ExportableContactField::Col100,
+                _ => return ::std::option::Option::None,
+            },
+        )
+    }
+    fn unknown(v: __rt::UnknownValue) -> Self {
+        ExportableContactField::Unknown(v)
+    }
+    fn wire(&self) -> ::std::borrow::Cow<'_, str> {
+        match self {
+            ExportableContactField::AllFields => {
+                ::std::borrow::Cow::Borrowed("allFields")
+            }
+            ExportableContactField::Account => ::std::borrow::Cow::Borrowed("account"),
+            ExportableContactField::DueDate => ::std::borrow::Cow::Borrowed("dueDate"),
+            ExportableContactField::AccountToSpeak => {
+                ::std::borrow::Cow::Borrowed("accountToSpeak")
+            }
+            ExportableContactField::Address1 => ::std::borrow::Cow::Borrowed("address1"),
+            ExportableContactField::Address2 => ::std::borrow::Cow::Borrowed("address2"),
+            ExportableContactField::AgentId => ::std::borrow::Cow::Borrowed("agentId"),
+            ExportableContactField::AgentTeamId => {
+                ::std::borrow::Cow::Borrowed("agentTeamId")
+            }
+            ExportableContactField::AmountToSpeak => {
+                ::std::borrow::Cow::Borrowed("amountToSpeak")
+            }
+            ExportableContactField::Active => ::std::borrow::Cow::Borrowed("active"),
+            ExportableContactField::CallAttemptsTotal => {
+                ::std::borrow::Cow::Borrowed("callAttemptsTotal")
+            }
+            ExportableContactField::CallAttemptsToday => {
+                ::std::borrow::Cow::Borrowed("callAttemptsToday")
+            }
+            ExportableContactField::City => ::std::borrow::Cow::Borrowed("city"),
+            ExportableContactField::ClientId => ::std::borrow::Cow::Borrowed("clientId"),
+            ExportableContactField::CountryId => {
+                ::std::borrow::Cow::Borrowed("countryId")
+            }
+            ExportableContactField::CreateDate => {
+                ::std::borrow::Cow::Borrowed("createDate")
+            }
+            ExportableContactField::CreateUser => {
+                ::std::borrow::Cow::Borrowed("createUser")
+            }
+            ExportableContactField::Department => {
+                ::std::borrow::Cow::Borrowed("department")
+            }
+            ExportableContactField::Description => {
+                ::std::borrow::Cow::Borrowed("description")
+            }
+            ExportableContactField::DateOfBirth => {
+                ::std::borrow::Cow::Borrowed("dateOfBirth")
+            }
+            ExportableContactField::AccountBlock => {
+                ::std::borrow::Cow::Borrowed("accountBlock")
+            }
+            ExportableContactField::AccountBlockDaily => {
+                ::std::borrow::Cow::Borrowed("accountBlockDaily")
+            }
+            ExportableContactField::AccountEmailBlock => {
+                ::std::borrow::Cow::Borrowed("accountEmailBlock")
+            }
+            ExportableContactField::Email => ::std::borrow::Cow::Borrowed("email"),
+            ExportableContactField::FirstName => {
+                ::std::borrow::Cow::Borrowed("firstName")
+            }
+            ExportableContactField::GroupId => ::std::borrow::Cow::Borrowed("groupId"),
+            ExportableContactField::GuarantorFirstName => {
+                ::std::borrow::Cow::Borrowed("guarantorFirstName")
+            }
+            ExportableContactField::GuarantorLastName => {
+                ::std::borrow::Cow::Borrowed("guarantorLastName")
+            }
+            ExportableContactField::InitialLoadCampaignId => {
+                ::std::borrow::Cow::Borrowed("initialLoadCampaignId")
+            }
+            ExportableContactField::InitialLoadDate => {
+                ::std::borrow::Cow::Borrowed("initialLoadDate")
+            }
+            ExportableContactField::LastLoadCampaignId => {
+                ::std::borrow::Cow::Borrowed("lastLoadCampaignId")
+            }
+            ExportableContactField::LastLoadDate => {
+                ::std::borrow::Cow::Borrowed("lastLoadDate")
+            }
+            ExportableContactField::LastName => ::std::borrow::Cow::Borrowed("lastName"),
+            ExportableContactField::LvAccountId => {
+                ::std::borrow::Cow::Borrowed("lvAccountId")
+            }
+            ExportableContactField::ModifyDate => {
+                ::std::borrow::Cow::Borrowed("modifyDate")
+            }
+            ExportableContactField::ModifyUser => {
+                ::std::borrow::Cow::Borrowed("modifyUser")
+            }
+            ExportableContactField::OriginalAccountNumber => {
+                ::std::borrow::Cow::Borrowed("originalAccountNumber")
+            }
+            ExportableContactField::Balance => ::std::borrow::Cow::Borrowed("balance"),
+            ExportableContactField::Phone1 => ::std::borrow::Cow::Borrowed("phone1"),
+            ExportableContactField::Phone1AttemptsTotal => {
+                ::std::borrow::Cow::Borrowed("phone1AttemptsTotal")
+            }
+            ExportableContactField::Phone1AttemptsToday => {
+                ::std::borrow::Cow::Borrowed("phone1AttemptsToday")
+            }
+            ExportableContactField::Phone1CellConsent => {
+                ::std::borrow::Cow::Borrowed("phone1CellConsent")
+            }
+            ExportableContactField::Phone1Block => {
+                ::std::borrow::Cow::Borrowed("phone1Block")
+            }
+            ExportableContactField::Phone1BlockDaily => {
+                ::std::borrow::Cow::Borrowed("phone1BlockDaily")
+            }
+            ExportableContactField::Phone1SmsConsent => {
+                ::std::borrow::Cow::Borrowed("phone1SmsConsent")
+            }
+            ExportableContactField::Phone2 => ::std::borrow::Cow::Borrowed("phone2"),
+            ExportableContactField::Phone2AttemptsTotal => {
+                ::std::borrow::Cow::Borrowed("phone2AttemptsTotal")
+            }
+            ExportableContactField::Phone2AttemptsToday => {
+                ::std::borrow::Cow::Borrowed("phone2AttemptsToday")
+            }
+            ExportableContactField::Phone2CellConsent => {
+                ::std::borrow::Cow::Borrowed("phone2CellConsent")
+            }
+            ExportableContactField::Phone2Block => {
+                ::std::borrow::Cow::Borrowed("phone2Block")
+            }
+            ExportableContactField::Phone2BlockDaily => {
+                ::std::borrow::Cow::Borrowed("phone2BlockDaily")
+            }
+            ExportableContactField::Phone2SmsConsent => {
+                ::std::borrow::Cow::Borrowed("phone2SmsConsent")
+            }
+            ExportableContactField::Phone3 => ::std::borrow::Cow::Borrowed("phone3"),
+            ExportableContactField::Phone3AttemptsTotal => {
+                ::std::borrow::Cow::Borrowed("phone3AttemptsTotal")
+            }
+            ExportableContactField::Phone3AttemptsToday => {
+                ::std::borrow::Cow::Borrowed("phone3AttemptsToday")
+            }
+            ExportableContactField::Phone3CellConsent => {
+                ::std::borrow::Cow::Borrowed("phone3CellConsent")
+            }
+            ExportableContactField::Phone3Block => {
+                ::std::borrow::Cow::Borrowed("phone3Block")
+            }
+            ExportableContactField::Phone3BlockDaily => {
+                ::std::borrow::Cow::Borrowed("phone3BlockDaily")
+            }
+            ExportableContactField::Phone3SmsConsent => {
+                ::std::borrow::Cow::Borrowed("phone3SmsConsent")
+            }
+            ExportableContactField::Phone4 => ::std::borrow::Cow::Borrowed("phone4"),
+            ExportableContactField::Phone4AttemptsTotal => {
+                ::std::borrow::Cow::Borrowed("phone4AttemptsTotal")
+            }
+            ExportableContactField::Phone4AttemptsToday => {
+                ::std::borrow::Cow::Borrowed("phone4AttemptsToday")
+            }
+            ExportableContactField::Phone4CellConsent => {
+                ::std::borrow::Cow::Borrowed("phone4CellConsent")
+            }
+            ExportableContactField::Phone4Block => {
+                ::std::borrow::Cow::Borrowed("phone4Block")
+            }
+            ExportableContactField::Phone4BlockDaily => {
+                ::std::borrow::Cow::Borrowed("phone4BlockDaily")
+            }
+            ExportableContactField::Phone4SmsConsent => {
+                ::std::borrow::Cow::Borrowed("phone4SmsConsent")
+            }
+            ExportableContactField::Phone5 => ::std::borrow::Cow::Borrowed("phone5"),
+            ExportableContactField::Phone5AttemptsTotal => {
+                ::std::borrow::Cow::Borrowed("phone5AttemptsTotal")
+            }
+            ExportableContactField::Phone5AttemptsToday => {
+                ::std::borrow::Cow::Borrowed("phone5AttemptsToday")
+            }
+            ExportableContactField::Phone5CellConsent => {
+                ::std::borrow::Cow::Borrowed("phone5CellConsent")
+            }
+            ExportableContactField::Phone5Block => {
+                ::std::borrow::Cow::Borrowed("phone5Block")
+            }
+            ExportableContactField::Phone5BlockDaily => {
+                ::std::borrow::Cow::Borrowed("phone5BlockDaily")
+            }
+            ExportableContactField::Phone5SmsConsent => {
+                ::std::borrow::Cow::Borrowed("phone5SmsConsent")
+            }
+            ExportableContactField::Phone6 => ::std::borrow::Cow::Borrowed("phone6"),
+            ExportableContactField::Phone6AttemptsTotal => {
+                ::std::borrow::Cow::Borrowed("phone6AttemptsTotal")
+            }
+            ExportableContactField::Phone6AttemptsToday => {
+                ::std::borrow::Cow::Borrowed("phone6AttemptsToday")
+            }
+            ExportableContactField::Phone6CellConsent => {
+                ::std::borrow::Cow::Borrowed("phone6CellConsent")
+            }
+            ExportableContactField::Phone6Block => {
+                ::std::borrow::Cow::Borrowed("phone6Block")
+            }
+            ExportableContactField::Phone6BlockDaily => {
+                ::std::borrow::Cow::Borrowed("phone6BlockDaily")
+            }
+            ExportableContactField::Phone6SmsConsent => {
+                ::std::borrow::Cow::Borrowed("phone6SmsConsent")
+            }
+            ExportableContactField::Phone7 => ::std::borrow::Cow::Borrowed("phone7"),
+            ExportableContactField::Phone7AttemptsTotal => {
+                ::std::borrow::Cow::Borrowed("phone7AttemptsTotal")
+            }
+            ExportableContactField::Phone7AttemptsToday => {
+                ::std::borrow::Cow::Borrowed("phone7AttemptsToday")
+            }
+            ExportableContactField::Phone7CellConsent => {
+                ::std::borrow::Cow::Borrowed("phone7CellConsent")
+            }
+            ExportableContactField::Phone7Block => {
+                ::std::borrow::Cow::Borrowed("phone7Block")
+            }
+            ExportableContactField::Phone7BlockDaily => {
+                ::std::borrow::Cow::Borrowed("phone7BlockDaily")
+            }
+            ExportableContactField::Phone7SmsConsent => {
+                ::std::borrow::Cow::Borrowed("phone7SmsConsent")
+            }
+            ExportableContactField::Phone8 => ::std::borrow::Cow::Borrowed("phone8"),
+            ExportableContactField::Phone8AttemptsTotal => {
+                ::std::borrow::Cow::Borrowed("phone8AttemptsTotal")
+            }
+            ExportableContactField::Phone8AttemptsToday => {
+                ::std::borrow::Cow::Borrowed("phone8AttemptsToday")
+            }
+            ExportableContactField::Phone8CellConsent => {
+                ::std::borrow::Cow::Borrowed("phone8CellConsent")
+            }
+            ExportableContactField::Phone8Block => {
+                ::std::borrow::Cow::Borrowed("phone8Block")
+            }
+            ExportableContactField::Phone8BlockDaily => {
+                ::std::borrow::Cow::Borrowed("phone8BlockDaily")
+            }
+            ExportableContactField::Phone8SmsConsent => {
+                ::std::borrow::Cow::Borrowed("phone8SmsConsent")
+            }
+            ExportableContactField::Phone9 => ::std::borrow::Cow::Borrowed("phone9"),
+            ExportableContactField::Phone9AttemptsTotal => {
+                ::std::borrow::Cow::Borrowed("phone9AttemptsTotal")
+            }
+            ExportableContactField::Phone9AttemptsToday => {
+                ::std::borrow::Cow::Borrowed("phone9AttemptsToday")
+            }
+            ExportableContactField::Phone9CellConsent => {
+                ::std::borrow::Cow::Borrowed("phone9CellConsent")
+            }
+            ExportableContactField::Phone9Block => {
+                ::std::borrow::Cow::Borrowed("phone9Block")
+            }
+            ExportableContactField::Phone9BlockDaily => {
+                ::std::borrow::Cow::Borrowed("phone9BlockDaily")
+            }
+            ExportableContactField::Phone9SmsConsent => {
+                ::std::borrow::Cow::Borrowed("phone9SmsConsent")
+            }
+            ExportableContactField::Phone10 => ::std::borrow::Cow::Borrowed("phone10"),
+            ExportableContactField::Phone10AttemptsTotal => {
+                ::std::borrow::Cow::Borrowed("phone10AttemptsTotal")
+            }
+            ExportableContactField::Phone10AttemptsToday => {
+                ::std::borrow::Cow::Borrowed("phone10AttemptsToday")
+            }
+            ExportableContactField::Phone10CellConsent => {
+                ::std::borrow::Cow::Borrowed("phone10CellConsent")
+            }
+            ExportableContactField::Phone10Block => {
+                ::std::borrow::Cow::Borrowed("phone10Block")
+            }
+            ExportableContactField::Phone10BlockDaily => {
+                ::std::borrow::Cow::Borrowed("phone10BlockDaily")
+            }
+            ExportableContactField::Phone10SmsConsent => {
+                ::std::borrow::Cow::Borrowed("phone10SmsConsent")
+            }
+            ExportableContactField::ZipCode => ::std::borrow::Cow::Borrowed("zipCode"),
+            ExportableContactField::PrimaryEmailConsent => {
+                ::std::borrow::Cow::Borrowed("primaryEmailConsent")
+            }
+            ExportableContactField::Salutation => {
+                ::std::borrow::Cow::Borrowed("salutation")
+            }
+            ExportableContactField::PrimarySmsConsent => {
+                ::std::borrow::Cow::Borrowed("primarySMSConsent")
+            }
+            ExportableContactField::Ssn => ::std::borrow::Cow::Borrowed("ssn"),
+            ExportableContactField::State => ::std::borrow::Cow::Borrowed("state"),
+            ExportableContactField::Title => ::std::borrow::Cow::Borrowed("title"),
+            ExportableContactField::Col1 => ::std::borrow::Cow::Borrowed("COL1"),
+            ExportableContactField::Col2 => ::std::borrow::Cow::Borrowed("COL2"),
+            ExportableContactField::Col3 => ::std::borrow::Cow::Borrowed("COL3"),
+            ExportableContactField::Col4 => ::std::borrow::Cow::Borrowed("COL4"),
+            ExportableContactField::Col5 => ::std::borrow::Cow::Borrowed("COL5"),
+            ExportableContactField::Col6 => ::std::borrow::Cow::Borrowed("COL6"),
+            ExportableContactField::Col7 => ::std::borrow::Cow::Borrowed("COL7"),
+            ExportableContactField::Col8 => ::std::borrow::Cow::Borrowed("COL8"),
+            ExportableContactField::Col9 => ::std::borrow::Cow::Borrowed("COL9"),
+            ExportableContactField::Col10 => ::std::borrow::Cow::Borrowed("COL10"),
+            ExportableContactField::Col11 => ::std::borrow::Cow::Borrowed("COL11"),
+            ExportableContactField::Col12 => ::std::borrow::Cow::Borrowed("COL12"),
+            ExportableContactField::Col13 => ::std::borrow::Cow::Borrowed("COL13"),
+            ExportableContactField::Col14 => ::std::borrow::Cow::Borrowed("COL14"),
+            ExportableContactField::Col15 => ::std::borrow::Cow::Borrowed("COL15"),
+            ExportableContactField::Col16 => ::std::borrow::Cow::Borrowed("COL16"),
+            ExportableContactField::Col17 => ::std::borrow::Cow::Borrowed("COL17"),
+            ExportableContactField::Col18 => ::std::borrow::Cow::Borrowed("COL18"),
+            ExportableContactField::Col19 => ::std::borrow::Cow::Borrowed("COL19"),
+            ExportableContactField::Col20 => ::std::borrow::Cow::Borrowed("COL20"),
+            ExportableContactField::Col21 => ::std::borrow::Cow::Borrowed("COL21"),
+            ExportableContactField::Col22 => ::std::borrow::Cow::Borrowed("COL22"),
+            ExportableContactField::Col23 => ::std::borrow::Cow::Borrowed("COL23"),
+            ExportableContactField::Col24 => ::std::borrow::Cow::Borrowed("COL24"),
+            ExportableContactField::Col25 => ::std::borrow::Cow::Borrowed("COL25"),
+            ExportableContactField::Col26 => ::std::borrow::Cow::Borrowed("COL26"),
+            ExportableContactField::Col27 => ::std::borrow::Cow::Borrowed("COL27"),
+            ExportableContactField::Col28 => ::std::borrow::Cow::Borrowed("COL28"),
+            ExportableContactField::Col29 => ::std::borrow::Cow::Borrowed("COL29"),
+            ExportableContactField::Col30 => ::std::borrow::Cow::Borrowed("COL30"),
+            ExportableContactField::Col31 => ::std::borrow::Cow::Borrowed("COL31"),
+            ExportableContactField::Col32 => ::std::borrow::Cow::Borrowed("COL32"),
+            ExportableContactField::Col33 => ::std::borrow::Cow::Borrowed("COL33"),
+            ExportableContactField::Col34 => ::std::borrow::Cow::Borrowed("COL34"),
+            ExportableContactField::Col35 => ::std::borrow::Cow::Borrowed("COL35"),
+            ExportableContactField::Col36 => ::std::borrow::Cow::Borrowed("COL36"),
+            ExportableContactField::Col37 => ::std::borrow::Cow::Borrowed("COL37"),
+            ExportableContactField::Col38 => ::std::borrow::Cow::Borrowed("COL38"),
+            ExportableContactField::Col39 => ::std::borrow::Cow::Borrowed("COL39"),
+            ExportableContactField::Col40 => ::std::borrow::Cow::Borrowed("COL40"),
+            ExportableContactField::Col41 => ::std::borrow::Cow::Borrowed("COL41"),
+            ExportableContactField::Col42 => ::std::borrow::Cow::Borrowed("COL42"),
+            ExportableContactField::Col43 => ::std::borrow::Cow::Borrowed("COL43"),
+            ExportableContactField::Col44 => ::std::borrow::Cow::Borrowed("COL44"),
+            ExportableContactField::Col45 => ::std::borrow::Cow::Borrowed("COL45"),
+            ExportableContactField::Col46 => ::std::borrow::Cow::Borrowed("COL46"),
+            ExportableContactField::Col47 => ::std::borrow::Cow::Borrowed("COL47"),
+            ExportableContactField::Col48 => ::std::borrow::Cow::Borrowed("COL48"),
+            ExportableContactField::Col49 => ::std::borrow::Cow::Borrowed("COL49"),
+            ExportableContactField::Col50 => ::std::borrow::Cow::Borrowed("COL50"),
+            ExportableContactField::Col51 => ::std::borrow::Cow::Borrowed("COL51"),
+            ExportableContactField::Col52 => ::std::borrow::Cow::Borrowed("COL52"),
+            ExportableContactField::Col53 => ::std::borrow::Cow::Borrowed("COL53"),
+            ExportableContactField::Col54 => ::std::borrow::Cow::Borrowed("COL54"),
+            ExportableContactField::Col55 => ::std::borrow::Cow::Borrowed("COL55"),
+            ExportableContactField::Col56 => ::std::borrow::Cow::Borrowed("COL56"),
+            ExportableContactField::Col57 => ::std::borrow::Cow::Borrowed("COL57"),
+            ExportableContactField::Col58 => ::std::borrow::Cow::Borrowed("COL58"),
+            ExportableContactField::Col59 => ::std::borrow::Cow::Borrowed("COL59"),
+            ExportableContactField::Col60 => ::std::borrow::Cow::Borrowed("COL60"),
+            ExportableContactField::Col61 => ::std::borrow::Cow::Borrowed("COL61"),
+            ExportableContactField::Col62 => ::std::borrow::Cow::Borrowed("COL62"),
+            ExportableContactField::Col63 => ::std::borrow::Cow::Borrowed("COL63"),
+            ExportableContactField::Col64 => ::std::borrow::Cow::Borrowed("COL64"),
+            ExportableContactField::Col65 => ::std::borrow::Cow::Borrowed("COL65"),
+            ExportableContactField::Col66 => ::std::borrow::Cow::Borrowed("COL66"),
+            ExportableContactField::Col67 => ::std::borrow::Cow::Borrowed("COL67"),
+            ExportableContactField::Col68 => ::std::borrow::Cow::Borrowed("COL68"),
+            ExportableContactField::Col69 => ::std::borrow::Cow::Borrowed("COL69"),
+            ExportableContactField::Col70 => ::std::borrow::Cow::Borrowed("COL70"),
+            ExportableContactField::Col71 => ::std::borrow::Cow::Borrowed("COL71"),
+            ExportableContactField::Col72 => ::std::borrow::Cow::Borrowed("COL72"),
+            ExportableContactField::Col73 => ::std::borrow::Cow::Borrowed("COL73"),
+            ExportableContactField::Col74 => ::std::borrow::Cow::Borrowed("COL74"),
+            ExportableContactField::Col75 => ::std::borrow::Cow::Borrowed("COL75"),
+            ExportableContactField::Col76 => ::std::borrow::Cow::Borrowed("COL76"),
+            ExportableContactField::Col77 => ::std::borrow::Cow::Borrowed("COL77"),
+            ExportableContactField::Col78 => ::std::borrow::Cow::Borrowed("COL78"),
+            ExportableContactField::Col79 => ::std::borrow::Cow::Borrowed("COL79"),
+            ExportableContactField::Col80 => ::std::borrow::Cow::Borrowed("COL80"),
+            ExportableContactField::Col81 => ::std::borrow::Cow::Borrowed("COL81"),
+            ExportableContactField::Col82 => ::std::borrow::Cow::Borrowed("COL82"),
+            ExportableContactField::Col83 => ::std::borrow::Cow::Borrowed("COL83"),
+            ExportableContactField::Col84 => ::std::borrow::Cow::Borrowed("COL84"),
+            ExportableContactField::Col85 => ::std::borrow::Cow::Borrowed("COL85"),
+            ExportableContactField::Col86 => ::std::borrow::Cow::Borrowed("COL86"),
+            ExportableContactField::Col87 => ::std::borrow::Cow::Borrowed("COL87"),
+            ExportableContactField::Col88 => ::std::borrow::Cow::Borrowed("COL88"),
+            ExportableContactField::Col89 => ::std::borrow::Cow::Borrowed("COL89"),
+            ExportableContactField::Col90 => ::std::borrow::Cow::Borrowed("COL90"),
+            ExportableContactField::Col91 => ::std::borrow::Cow::Borrowed("COL91"),
+            ExportableContactField::Col92 => ::std::borrow::Cow::Borrowed("COL92"),
+            ExportableContactField::Col93 => ::std::borrow::Cow::Borrowed("COL93"),
+            ExportableContactField::Col94 => ::std::borrow::Cow::Borrowed("COL94"),
+            ExportableContactField::Col95 => ::std::borrow::Cow::Borrowed("COL95"),
+            ExportableContactField::Col96 => ::std::borrow::Cow::Borrowed("COL96"),
+            ExportableContactField::Col97 => ::std::borrow::Cow::Borrowed("COL97"),
+            ExportableContactField::Col98 => ::std::borrow::Cow::Borrowed("COL98"),
+            ExportableContactField::Col99 => ::std::borrow::Cow::Borrowed("COL99"),
+            ExportableContactField::Col100 => ::std::borrow::Cow::Borrowed("COL100"),
+            ExportableContactField::Unknown(v) => v.as_str(),
+        }
+    }
+}
+impl ExportableContactField {
+    /// The value as it goes on the wire.
+    pub fn as_str(&self) -> ::std::borrow::Cow<'_, str> {
+        __rt::StrEnum::wire(self)
+    }
+}
+impl ::std::convert::From<&str> for ExportableContactField {
+    fn from(s: &str) -> Self {
+        <Self as __rt::StrEnum>::from_wire(s)
+            .unwrap_or_else(|| ExportableContactField::Unknown(
+                __rt::UnknownValue::from_str_value(s),
+            ))
+    }
+}
+impl ::std::fmt::Display for ExportableContactField {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.as_str())
+    }
+}
+impl __rt::serde::Serialize for ExportableContactField {
+    fn serialize<S: __rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        __rt::wire::serialize_str_enum(self, serializer)
+    }
+}
+impl<'de> __rt::serde::Deserialize<'de> for ExportableContactField {
+    fn deserialize<D: __rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        __rt::wire::deserialize_str_enum(deserializer)
+    }
+}
+impl __rt::ToParam for ExportableContactField {
     fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
         __rt::wire::str_enum_param(self, out)
     }
