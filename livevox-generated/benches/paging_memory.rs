@@ -13,10 +13,10 @@
 
 #![allow(deprecated)] // the legacy DNC list is deprecated in the spec, on purpose
 
+mod support;
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
@@ -87,15 +87,8 @@ fn main() {
     let bench = std::env::args().any(|a| a == "--bench");
     let sizes: &[u64] = if bench { &[10_000, 1_000_000] } else { &[2_000] };
     let largest = sizes.iter().copied().max().unwrap_or(0);
-    let mut server = Command::new(std::env::current_exe().expect("the bench binary's path"))
-        .env(SERVE_ENV, largest.to_string())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start the server process");
-    let mut line = String::new();
-    BufReader::new(server.stdout.take().expect("the server's stdout")).read_line(&mut line).expect("the server's address");
-    let base = format!("http://{}", line.trim());
+    let server = support::ChildServer::start(SERVE_ENV, &largest.to_string());
+    let base = server.base_url.clone();
 
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
     let mut rows = Vec::new();
@@ -103,8 +96,7 @@ fn main() {
         rows.push(runtime.block_on(walk(&base, n)));
     }
     // Closing its stdin ends the server.
-    drop(server.stdin.take());
-    let _ = server.wait();
+    drop(server);
 
     if bench {
         print_table(&rows);
@@ -168,14 +160,9 @@ fn mib(bytes: usize) -> String {
 }
 
 fn print_table(rows: &[Row]) {
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("model name")).and_then(|l| l.split(':').nth(1)).map(|m| m.trim().to_owned()))
-        .unwrap_or_else(|| "unknown CPU".to_owned());
     println!();
     println!("paging_memory: list_dnc(..).items(), 1000 entries a page, server in a separate process");
-    println!("machine: {cores} cores, {cpu}; client on one tokio current-thread runtime");
+    println!("machine: {}; client on one tokio current-thread runtime", support::machine());
     println!();
     println!(
         "| {:>9} | {:>5} | {:>7} | {:>10} | {:>15} | {:>15} | {:>9} |",
@@ -209,21 +196,10 @@ fn print_table(rows: &[Row]) {
 /// many entries it holds (at most `max`), made page by page; prints its address, and exits
 /// when its stdin closes.
 fn serve(max: u64) {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("a tokio runtime");
-    runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("local address");
-        let app = axum::Router::new()
-            .route("/session/login", axum::routing::post(|| async { axum::Json(serde_json::json!({"sessionId": "bench-session"})) }))
-            .route("/compliance/dnc", axum::routing::get(move |uri: axum::http::Uri| async move { page(uri.query().unwrap_or(""), max) }));
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
-        println!("{addr}");
-        let _ = std::io::stdout().flush();
-        // Blocks until the parent closes our stdin (or dies).
-        let _ = tokio::task::spawn_blocking(|| std::io::stdin().read_to_end(&mut Vec::new())).await;
-    });
+    let app = axum::Router::new()
+        .route("/session/login", axum::routing::post(|| async { axum::Json(serde_json::json!({"sessionId": "bench-session"})) }))
+        .route("/compliance/dnc", axum::routing::get(move |uri: axum::http::Uri| async move { page(uri.query().unwrap_or(""), max) }));
+    support::serve_until_stdin_closes(app);
 }
 
 fn page(query: &str, max: u64) -> axum::Json<serde_json::Value> {

@@ -11,8 +11,8 @@
 
 #![allow(deprecated)] // the legacy DNC list is deprecated in the spec, on purpose
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Command, Stdio};
+mod support;
+
 use std::time::{Duration, Instant};
 
 use livevox_generated::compliance::ReadDncResponse;
@@ -29,20 +29,12 @@ fn main() {
     let bench = std::env::args().any(|a| a == "--bench");
     let (per_round, rounds) = if bench { (5_000, 5) } else { (100, 1) };
 
-    let mut server = Command::new(std::env::current_exe().expect("the bench binary's path"))
-        .env(SERVE_ENV, "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start the server process");
-    let mut line = String::new();
-    BufReader::new(server.stdout.take().expect("the server's stdout")).read_line(&mut line).expect("the server's address");
-    let base = format!("http://{}", line.trim());
+    let server = support::ChildServer::start(SERVE_ENV, "1");
+    let base = server.base_url.clone();
 
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
     let rows = runtime.block_on(measure(&base, per_round, rounds));
-    drop(server.stdin.take());
-    let _ = server.wait();
+    drop(server);
 
     if bench {
         print_table(&rows, per_round, rounds);
@@ -131,14 +123,9 @@ where
 }
 
 fn print_table(rows: &[Row], per_round: usize, rounds: usize) {
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("model name")).and_then(|l| l.split(':').nth(1)).map(|m| m.trim().to_owned()))
-        .unwrap_or_else(|| "unknown CPU".to_owned());
     println!();
     println!("request_overhead: GET /compliance/dnc/7 ({per_round} calls a round, best of {rounds} alternating rounds)");
-    println!("machine: {cores} cores, {cpu}; client on one tokio current-thread runtime, server in a separate process");
+    println!("machine: {}; client on one tokio current-thread runtime, server in a separate process", support::machine());
     println!();
     println!("| concurrency | generated req/s | plain reqwest req/s | generated / plain |");
     println!("|---:|---:|---:|---:|");
@@ -148,27 +135,17 @@ fn print_table(rows: &[Row], per_round: usize, rounds: usize) {
 }
 
 fn serve() {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("a tokio runtime");
-    runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("local address");
-        let body = serde_json::json!({
-            "id": 7, "clientId": 10, "type": "PERMANENT", "serviceId": 4711,
-            "phone": "6175550143", "account": "ACCT-7", "zip": "02110"
-        })
-        .to_string();
-        let app = axum::Router::new().route(
-            "/compliance/dnc/{id}",
-            axum::routing::get(move || {
-                let body = body.clone();
-                async move { ([("content-type", "application/json")], body) }
-            }),
-        );
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
-        println!("{addr}");
-        let _ = std::io::stdout().flush();
-        let _ = tokio::task::spawn_blocking(|| std::io::stdin().read_to_end(&mut Vec::new())).await;
-    });
+    let body = serde_json::json!({
+        "id": 7, "clientId": 10, "type": "PERMANENT", "serviceId": 4711,
+        "phone": "6175550143", "account": "ACCT-7", "zip": "02110"
+    })
+    .to_string();
+    let app = axum::Router::new().route(
+        "/compliance/dnc/{id}",
+        axum::routing::get(move || {
+            let body = body.clone();
+            async move { ([("content-type", "application/json")], body) }
+        }),
+    );
+    support::serve_until_stdin_closes(app);
 }
