@@ -20,6 +20,9 @@
 //! Each category is a cargo feature (all on by default). Other APIs described in `spec/` get a
 //! module of their own next to the LiveVox one, which is re-exported at the crate root.
 
+// Every public item is documented: the generated ones from the spec, the runtime by hand.
+#![warn(missing_docs)]
+
 pub mod runtime;
 
 mod generated;

@@ -43,6 +43,7 @@ pub trait ApiClient: Sized {
 
 /// An environment of a generated API (the generated `Environment` enum implements this).
 pub trait Environment {
+    /// The environment's base URL.
     fn base_url(&self) -> &'static str;
 }
 
@@ -53,6 +54,7 @@ pub struct Credentials {
     pub client_name: String,
     /// Case-sensitive for users, case-insensitive for agents.
     pub user_name: String,
+    /// The password; never shown in `Debug`.
     pub password: Secret,
     /// Log in as an agent: agent sessions may call only some methods (others answer 403).
     pub agent: bool,
@@ -694,6 +696,7 @@ pub struct ClientBuilder<C> {
 }
 
 impl<C: ApiClient> ClientBuilder<C> {
+    /// A builder with nothing set yet.
     pub fn new() -> Self {
         ClientBuilder {
             base: None,

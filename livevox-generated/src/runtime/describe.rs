@@ -5,14 +5,20 @@
 /// An HTTP method the spec may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Method {
+    /// `GET`.
     Get,
+    /// `POST`.
     Post,
+    /// `PUT`.
     Put,
+    /// `PATCH`.
     Patch,
+    /// `DELETE`.
     Delete,
 }
 
 impl Method {
+    /// The method as it goes on the wire.
     pub const fn as_str(self) -> &'static str {
         match self {
             Method::Get => "GET",
@@ -23,6 +29,7 @@ impl Method {
         }
     }
 
+    /// The same method as an `http::Method`.
     pub fn to_http(self) -> http::Method {
         match self {
             Method::Get => http::Method::GET,
@@ -69,13 +76,16 @@ pub struct Pagination {
     pub next_field: &'static str,
     /// Largest page size the server accepts.
     pub max_count: Option<u32>,
+    /// The rule that recognises the last page.
     pub end: PageEnd,
 }
 
 /// A per-operation rate limit: `calls` in any rolling window of `per_seconds`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RateLimit {
+    /// Calls allowed in any window.
     pub calls: u32,
+    /// The window length in seconds.
     pub per_seconds: u32,
     /// Calls of this operation allowed in flight at once.
     pub max_in_flight: Option<u32>,
@@ -87,7 +97,10 @@ pub enum BodyKind {
     /// No body.
     None,
     /// A JSON body; `{}` when the operation has no fields to send.
-    Json { required: bool },
+    Json {
+        /// Whether the body must be sent (an unset body then goes out as `{}`).
+        required: bool,
+    },
 }
 
 /// How a success response is decoded, and the media type the call asks for in `Accept`.
@@ -100,10 +113,16 @@ pub enum ResponseFormat {
     Text,
     /// The body as text, asked for as `accept` (`text/csv`): for APIs that pick what to answer
     /// by `Accept`, as LiveVox does on `POST /contact/contacts/bulk`.
-    TextAs { accept: &'static str },
+    TextAs {
+        /// The media type asked for in `Accept`.
+        accept: &'static str,
+    },
     /// The body as raw bytes, asked for as `accept` (`audio/mpeg`), never decoded: read with
     /// [`super::Client::execute_bytes`].
-    Binary { accept: &'static str },
+    Binary {
+        /// The media type asked for in `Accept`.
+        accept: &'static str,
+    },
     /// No body is expected (204 and friends); anything sent is ignored.
     None,
 }
@@ -124,16 +143,23 @@ impl ResponseFormat {
 pub struct Operation {
     /// `category.operation`, stable across releases (used in logs, errors and rate limits).
     pub name: &'static str,
+    /// The HTTP method.
     pub method: Method,
     /// Full path template from the base URL, e.g. `/compliance/dnc/{id}`.
     pub path: &'static str,
+    /// What the operation needs to be authorised.
     pub auth: AuthNeed,
     /// Safe to send again after a failure without a response.
     pub idempotent: bool,
+    /// The body it sends.
     pub body: BodyKind,
+    /// How its success response is decoded.
     pub response: ResponseFormat,
+    /// Offset/count pagination, for list operations.
     pub pagination: Option<Pagination>,
+    /// Its rate limit, if the spec gives one.
     pub rate_limit: Option<RateLimit>,
+    /// Deprecated in the spec.
     pub deprecated: bool,
     /// An agent session may call it.
     pub agent_allowed: bool,
@@ -142,18 +168,40 @@ pub struct Operation {
 /// How an API authenticates, as its spec says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AuthScheme {
+    /// No authorization.
     None,
     /// A LiveVox session in `session_header`. With `login`, the client logs in itself;
     /// without, it relays a session id the caller supplies.
     LiveVox {
+        /// The header carrying the session id (`LV-Session`).
         session_header: &'static str,
+        /// The status that means the session expired.
         expired_status: u16,
+        /// How to log in; `None` relays a session from elsewhere.
         login: Option<LoginSpec>,
     },
+    /// HTTP Basic: user name and password in `Authorization`.
     Basic,
-    Bearer { header: &'static str, prefix: &'static str },
+    /// A token in a header (`Authorization: Bearer <token>` by default).
+    Bearer {
+        /// The header carrying the token.
+        header: &'static str,
+        /// What goes before the token (`Bearer`); empty for the bare token.
+        prefix: &'static str,
+    },
+    /// OAuth 1.0a request signing (HMAC-SHA1, RFC 5849).
     OAuth1,
-    OAuth2 { header: &'static str, prefix: &'static str, token_url: Option<&'static str>, scopes: &'static [&'static str] },
+    /// OAuth 2.0: client credentials or caller-supplied tokens, refreshed before expiry.
+    OAuth2 {
+        /// The header carrying the access token.
+        header: &'static str,
+        /// What goes before the token (`Bearer`).
+        prefix: &'static str,
+        /// The token endpoint (client-credentials and refresh grants).
+        token_url: Option<&'static str>,
+        /// Scopes requested.
+        scopes: &'static [&'static str],
+    },
 }
 
 /// How a LiveVox session is obtained.
@@ -180,20 +228,26 @@ pub struct ErrorFormat {
 /// from values the caller gives the client builder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct HeaderSpec {
+    /// The header name.
     pub name: &'static str,
+    /// The value; `${name}` placeholders are filled from the builder.
     pub value: &'static str,
 }
 
 /// Everything the runtime needs to know about one API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ApiSpec {
+    /// The API's name, as the spec gives it.
     pub name: &'static str,
     /// `(name, base URL)` of each environment, in spec order.
     pub environments: &'static [(&'static str, &'static str)],
     /// The environment a client uses when the caller names none.
     pub default_environment: Option<&'static str>,
+    /// Headers sent on every request.
     pub headers: &'static [HeaderSpec],
+    /// How the API authenticates.
     pub auth: AuthScheme,
+    /// The shape of its error bodies.
     pub errors: ErrorFormat,
     /// LiveVox service id associated with the API (LiveVox Functions metadata).
     pub service: Option<i64>,

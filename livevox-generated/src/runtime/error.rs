@@ -42,7 +42,12 @@ pub enum Error {
     Conflict(ApiError),
     /// 429: too many calls. `retry_after` is the server's `Retry-After`, when it sent one.
     #[error("rate limited{}: {error}", RetryAfterText(*retry_after))]
-    RateLimited { error: ApiError, retry_after: Option<Duration> },
+    RateLimited {
+        /// The response.
+        error: ApiError,
+        /// The server's `Retry-After`, when it sent one.
+        retry_after: Option<Duration>,
+    },
     /// Any other 4xx.
     #[error("request rejected: {0}")]
     ClientError(ApiError),
@@ -62,24 +67,33 @@ pub enum Error {
     /// was not sent, so it is always safe to send again.
     #[error("{operation}: could not connect: {detail}")]
     Connect {
+        /// The operation that failed (`category.operation`).
         operation: &'static str,
+        /// What went wrong, without the URL.
         detail: String,
+        /// The underlying reqwest error.
         #[source]
         source: Arc<reqwest::Error>,
     },
     /// The call took longer than the per-call timeout. The server may have processed it.
     #[error("{operation}: timed out: {detail}")]
     Timeout {
+        /// The operation that failed (`category.operation`).
         operation: &'static str,
+        /// What went wrong, without the URL.
         detail: String,
+        /// The underlying reqwest error.
         #[source]
         source: Arc<reqwest::Error>,
     },
     /// Any other transport failure (connection reset, a broken body stream, ...).
     #[error("{operation}: transport error: {detail}")]
     Transport {
+        /// The operation that failed (`category.operation`).
         operation: &'static str,
+        /// What went wrong, without the URL.
         detail: String,
+        /// The underlying reqwest error.
         #[source]
         source: Arc<reqwest::Error>,
     },
@@ -89,7 +103,12 @@ pub enum Error {
     /// The request could not be put together (a missing path parameter, a body that does not
     /// serialize). A bug in the calling code, never the server's doing.
     #[error("{operation}: invalid request: {message}")]
-    InvalidRequest { operation: &'static str, message: String },
+    InvalidRequest {
+        /// The operation (`category.operation`).
+        operation: &'static str,
+        /// What is wrong with the request.
+        message: String,
+    },
     /// The client is misconfigured (plain HTTP, a missing header value, missing credentials,
     /// an unsupported auth kind, ...).
     #[error("configuration error: {0}")]
@@ -272,6 +291,7 @@ impl ApiError {
         self.0.operation
     }
 
+    /// The HTTP method of the call.
     pub fn method(&self) -> Method {
         self.0.method
     }
@@ -281,6 +301,7 @@ impl ApiError {
         self.0.path
     }
 
+    /// The HTTP status of the response.
     pub fn status(&self) -> StatusCode {
         self.0.status
     }
@@ -374,10 +395,12 @@ impl DecodeError {
         DecodeError(Box::new(DecodeData { operation, status, path, message, excerpt }))
     }
 
+    /// The operation whose response did not decode.
     pub fn operation(&self) -> &'static str {
         self.0.operation
     }
 
+    /// The status of the response that did not decode.
     pub fn status(&self) -> Option<StatusCode> {
         self.0.status
     }

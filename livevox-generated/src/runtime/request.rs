@@ -23,6 +23,7 @@ pub struct Request {
 }
 
 impl Request {
+    /// Starts a request for `op`.
     pub fn new(op: &'static Operation) -> Self {
         Request { op, path_params: Vec::new(), query: Vec::new(), body: None, timeout: None }
     }

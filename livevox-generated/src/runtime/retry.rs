@@ -180,18 +180,22 @@ impl RetryConfig {
         self
     }
 
+    /// The maximum number of attempts, the first included.
     pub fn get_max_attempts(&self) -> u32 {
         self.max_attempts
     }
 
+    /// The total time budget of one call.
     pub fn get_budget(&self) -> Duration {
         self.budget
     }
 
+    /// The statuses retried for idempotent operations.
     pub fn get_retry_statuses(&self) -> &[u16] {
         &self.statuses
     }
 
+    /// Whether throttled (429) calls are retried.
     pub fn get_retry_throttled(&self) -> bool {
         self.retry_throttled
     }

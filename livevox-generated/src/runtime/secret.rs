@@ -10,6 +10,7 @@
 pub struct Secret(secrecy::SecretString);
 
 impl Secret {
+    /// Wraps a secret value.
     pub fn new(s: impl Into<String>) -> Self {
         Secret(secrecy::SecretString::from(s.into()))
     }
@@ -19,6 +20,7 @@ impl Secret {
         self.0.expose_secret()
     }
 
+    /// Whether the secret is the empty string.
     pub fn is_empty(&self) -> bool {
         self.expose().is_empty()
     }

@@ -54,6 +54,7 @@ impl DateTime {
         DateTime(ms)
     }
 
+    /// Milliseconds since the Unix epoch (UTC).
     pub const fn as_millis(self) -> i64 {
         self.0
     }
@@ -106,6 +107,7 @@ impl Date {
         Date(ms)
     }
 
+    /// Milliseconds since the Unix epoch, at midnight UTC.
     pub const fn as_millis(self) -> i64 {
         self.0
     }
@@ -154,6 +156,7 @@ impl TimeOfDay {
         }
     }
 
+    /// Milliseconds since midnight UTC.
     pub const fn as_millis(self) -> i64 {
         self.0
     }
@@ -166,6 +169,7 @@ impl TimeOfDay {
         TimeOfDay(ms.clamp(0, MILLIS_PER_DAY - 1))
     }
 
+    /// The time of day as a chrono `NaiveTime`.
     pub fn to_naive_time(self) -> NaiveTime {
         // The invariant 0 <= ms < 86_400_000 makes both values fit; MIN is only a fallback.
         let secs = u32::try_from(self.0 / 1000).unwrap_or(0);

@@ -7,6 +7,7 @@ use std::fmt;
 /// more strings: `Option::None` renders to none (the parameter is left out), a `Vec` to one per
 /// element (the query key repeats).
 pub trait ToParam {
+    /// Appends the value's wire form(s) to `out`.
     fn to_param(&self, out: &mut Vec<String>);
 }
 
@@ -102,18 +103,23 @@ impl fmt::Display for UnknownValue {
 pub trait StrEnum: Sized {
     /// The wire value of each known variant.
     fn from_wire(s: &str) -> Option<Self>;
+    /// Wraps a value the spec does not list.
     fn unknown(v: UnknownValue) -> Self;
+    /// The wire value.
     fn wire(&self) -> std::borrow::Cow<'_, str>;
 }
 
 /// An integer-coded enum (LiveVox campaign `typeId`, for example).
 pub trait IntEnum: Sized {
+    /// The known variant for a code, if any.
     fn from_wire(i: i64) -> Option<Self>;
+    /// Wraps a value the spec does not list.
     fn unknown(v: UnknownValue) -> Self;
     /// The code; an unknown value that is not an integer yields `None`.
     fn wire(&self) -> Option<i64>;
 }
 
+/// Serializes a string enum as its wire value.
 pub fn serialize_str_enum<E: StrEnum, S: serde::Serializer>(e: &E, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&e.wire())
 }
@@ -140,6 +146,7 @@ pub fn deserialize_str_enum<'de, E: StrEnum, D: serde::Deserializer<'de>>(d: D) 
     d.deserialize_any(V(std::marker::PhantomData))
 }
 
+/// Serializes an integer enum as its code.
 pub fn serialize_int_enum<E: IntEnum, S: serde::Serializer>(e: &E, s: S) -> Result<S::Ok, S::Error> {
     match e.wire() {
         Some(i) => s.serialize_i64(i),
