@@ -48,7 +48,8 @@ pub struct EmittedFile {
 pub fn emit(ir: &Ir, config: &Config) -> Result<Vec<EmittedFile>, String> {
     let rt: syn::Path =
         syn::parse_str(&config.runtime_path).map_err(|e| format!("runtime path `{}`: {e}", config.runtime_path))?;
-    let boxed = boxed_fields(ir);
+    let models = model_index(ir);
+    let boxed = boxed_fields(&models);
     let mut files = Vec::new();
     let mut api_mods = Vec::new();
     for api in &ir.apis {
@@ -61,7 +62,7 @@ pub fn emit(ir: &Ir, config: &Config) -> Result<Vec<EmittedFile>, String> {
             files.push(EmittedFile {
                 path: format!("{}/{}.rs", api.module, cat.module),
                 source: cat.source_file.clone(),
-                tokens: emit_category(cat, &rt, &boxed, config),
+                tokens: emit_category(cat, &rt, &models, &boxed, config),
             });
         }
         let m = format_ident!("{}", api.module);
@@ -220,8 +221,21 @@ fn named(r: &TypeRef, here: &str) -> TokenStream {
     }
 }
 
+/// Every model of the IR by `(category module, Rust name)`: a model may hold models of other
+/// categories of its API, so whole-IR questions (may it derive `Eq`, must a field be boxed)
+/// need all of them.
+type ModelIndex<'a> = BTreeMap<(String, String), &'a Model>;
+
+fn model_index(ir: &Ir) -> ModelIndex<'_> {
+    ir.apis
+        .iter()
+        .flat_map(|a| &a.categories)
+        .flat_map(|c| c.models.iter().map(move |m| ((c.module.clone(), m.rust_name.clone()), m)))
+        .collect()
+}
+
 /// Whether a value of this type has `Eq` (floats and JSON values do not).
-fn has_eq(ty: &Type, ir_models: &BTreeMap<(String, String), &Model>, seen: &mut BTreeSet<(String, String)>) -> bool {
+fn has_eq(ty: &Type, ir_models: &ModelIndex<'_>, seen: &mut BTreeSet<(String, String)>) -> bool {
     match ty {
         // Secrets compare, but deliberately do not promise `Eq`: the runtime keeps that choice.
         Type::Prim(Prim::Float64) | Type::Prim(Prim::Json) | Type::Secret => false,
@@ -232,20 +246,15 @@ fn has_eq(ty: &Type, ir_models: &BTreeMap<(String, String), &Model>, seen: &mut 
             if !seen.insert(key.clone()) {
                 return true;
             }
-            ir_models.get(&key).is_none_or(|m| m.fields.iter().all(|f| has_eq(&f.ty, ir_models, seen)))
+            // A model not in the index cannot be vouched for, so it is taken as not `Eq`.
+            ir_models.get(&key).is_some_and(|m| m.fields.iter().all(|f| has_eq(&f.ty, ir_models, seen)))
         }
     }
 }
 
 /// The fields that must be boxed because the model contains itself through them (directly or
 /// through other models) without a `Vec` or map in between: `(module, model, field)`.
-fn boxed_fields(ir: &Ir) -> BTreeSet<(String, String, String)> {
-    let models: BTreeMap<(String, String), &Model> = ir
-        .apis
-        .iter()
-        .flat_map(|a| &a.categories)
-        .flat_map(|c| c.models.iter().map(move |m| ((c.module.clone(), m.rust_name.clone()), m)))
-        .collect();
+fn boxed_fields(models: &ModelIndex<'_>) -> BTreeSet<(String, String, String)> {
     // Edges of direct (unboxed) containment.
     let direct = |m: &Model| -> Vec<(String, String, String)> {
         m.fields
@@ -257,7 +266,7 @@ fn boxed_fields(ir: &Ir) -> BTreeSet<(String, String, String)> {
             .collect()
     };
     let mut out = BTreeSet::new();
-    for ((module, name), model) in &models {
+    for ((module, name), model) in models {
         for (tm, tn, field) in direct(model) {
             // Does the target reach back to this model through direct containment?
             let mut stack = vec![(tm.clone(), tn.clone())];
@@ -528,7 +537,13 @@ fn auth_tokens(auth: &Auth) -> TokenStream {
 // ---------------------------------------------------------------------------------------------
 // A category module
 
-fn emit_category(cat: &Category, rt: &syn::Path, boxed: &BTreeSet<(String, String, String)>, config: &Config) -> TokenStream {
+fn emit_category(
+    cat: &Category,
+    rt: &syn::Path,
+    all_models: &ModelIndex<'_>,
+    boxed: &BTreeSet<(String, String, String)>,
+    config: &Config,
+) -> TokenStream {
     let header_doc = inner_doc(&paragraphs(&[
         cat.description.as_deref().map(doc_text).unwrap_or_else(|| format!("The `{}` category.", cat.wire_name)),
         if cat.operations.is_empty() {
@@ -538,9 +553,7 @@ fn emit_category(cat: &Category, rt: &syn::Path, boxed: &BTreeSet<(String, Strin
         },
         if config.feature_gates { format!("Cargo feature `{}`.", cat.module) } else { String::new() },
     ]));
-    let all_models: BTreeMap<(String, String), &Model> =
-        cat.models.iter().map(|m| ((cat.module.clone(), m.rust_name.clone()), m)).collect();
-    let models = cat.models.iter().map(|m| emit_model(m, &cat.module, &all_models, boxed));
+    let models = cat.models.iter().map(|m| emit_model(m, &cat.module, all_models, boxed));
     let enums = cat.enums.iter().map(emit_enum);
     let client = if cat.operations.is_empty() { TokenStream::new() } else { emit_category_client(cat) };
     let requests = cat.operations.iter().map(|op| emit_request(op, cat));
@@ -569,7 +582,7 @@ fn field_doc(description: Option<&str>, wire: &str, ty: &Type, deprecated: Optio
 fn emit_model(
     m: &Model,
     here: &str,
-    all_models: &BTreeMap<(String, String), &Model>,
+    all_models: &ModelIndex<'_>,
     boxed: &BTreeSet<(String, String, String)>,
 ) -> TokenStream {
     let name = format_ident!("{}", m.rust_name);
