@@ -10,10 +10,12 @@
 //! write     only changed files, all or nothing                  write.rs
 //! ```
 //!
+//! [`lower_dir`] and [`lower_sources`] stop after lowering (what the spec diff compares);
 //! [`generate`] runs load to format in memory; [`codegen`] adds the write stage for a
 //! workspace (what `cargo xtask codegen` calls).
 
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
 pub mod emit_e2e;
 pub mod format;
@@ -122,6 +124,21 @@ pub fn generate_dir(dir: &Path, display_prefix: &str, config: &Config) -> Result
     let loaded = load::load_dir(dir, display_prefix)?;
     timings.load = t.elapsed();
     generate_loaded(&loaded, config, timings)
+}
+
+/// Runs load, validate and lower on the given sources: the IR alone, for tools that compare or
+/// inspect specs (`cargo xtask spec-diff`).
+pub fn lower_sources(sources: Vec<load::Source>) -> Result<ir::Ir, Error> {
+    let loaded = load::load_sources(sources)?;
+    validate::validate(&loaded)?;
+    Ok(lower::lower(&loaded)?)
+}
+
+/// Runs load, validate and lower on the `*.yaml` files of a directory.
+pub fn lower_dir(dir: &Path, display_prefix: &str) -> Result<ir::Ir, Error> {
+    let loaded = load::load_dir(dir, display_prefix)?;
+    validate::validate(&loaded)?;
+    Ok(lower::lower(&loaded)?)
 }
 
 fn generate_loaded(loaded: &load::Loaded, config: &Config, mut timings: Timings) -> Result<Generated, Error> {

@@ -4,15 +4,18 @@
 //! - `cargo xtask codegen --check`: write nothing; fail and name each stale file.
 //! - `cargo xtask openapi [--out DIR]`: write the OpenAPI 3.0 document of each API in `spec/`.
 //! - `cargo xtask bench [gen|compile|runtime|all]`: print benchmark tables.
+//! - `cargo xtask spec-diff [--base REV] [--fail-on-breaking]`: what changed in `spec/` since a
+//!   git revision, and what it means for downstream crates (breaking, additive, ...).
 //! - `cargo xtask sim [--port N] [--seed-dnc N] [--idle-secs N]`: run the LiveVox simulator until Ctrl-C.
 
 mod bench;
+mod spec_diff;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "usage: cargo xtask <command>\n\n  codegen                 regenerate livevox-generated from spec/\n  codegen --check         write nothing; exit 1 if any generated file is stale\n  openapi [--out DIR]     write the OpenAPI 3.0 document of each API (default: target/openapi)\n  bench [gen|compile|runtime|all]\n                          print benchmark tables (generation, compile cost, runtime)\n  sim [--port N] [--seed-dnc N] [--idle-secs N]\n                          run the LiveVox simulator on 127.0.0.1 until Ctrl-C";
+const USAGE: &str = "usage: cargo xtask <command>\n\n  codegen                 regenerate livevox-generated from spec/\n  codegen --check         write nothing; exit 1 if any generated file is stale\n  openapi [--out DIR]     write the OpenAPI 3.0 document of each API (default: target/openapi)\n  bench [gen|compile|runtime|all]\n                          print benchmark tables (generation, compile cost, runtime)\n  sim [--port N] [--seed-dnc N] [--idle-secs N]\n                          run the LiveVox simulator on 127.0.0.1 until Ctrl-C\n  spec-diff [--base REV] [--fail-on-breaking]\n                          what changed in spec/ since a git revision (default HEAD), and what it means downstream";
 
 fn workspace_root() -> PathBuf {
     // xtask lives one level below the workspace root.
@@ -29,6 +32,7 @@ fn main() -> ExitCode {
         ["openapi", "--out", dir] => openapi(Some(PathBuf::from(dir))),
         ["bench", rest @ ..] => bench::run(&workspace_root(), rest),
         ["sim", rest @ ..] => sim(rest),
+        ["spec-diff", rest @ ..] => spec_diff::run(&workspace_root(), rest),
         ["help" | "--help" | "-h"] | [] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
