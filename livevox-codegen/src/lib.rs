@@ -24,6 +24,7 @@ pub mod load;
 pub mod lower;
 pub mod naming;
 pub mod openapi;
+pub mod schema;
 pub mod spec;
 pub mod types;
 pub mod validate;
@@ -224,6 +225,9 @@ pub fn codegen(root: &Path, check: bool) -> Result<Summary, Error> {
     // failure leaves everything as it was.
     let e2e = emit_e2e::every_operation(&generated.ir).map_err(Error::Internal)?;
     outputs.push(write::OutputFile { path: PathBuf::from(emit_e2e::E2E_TEST_PATH), contents: e2e });
+    // The JSON Schema editors check spec files against; it follows the loader's types.
+    let schema = schema::spec_schema_text().map_err(Error::Internal)?;
+    outputs.push(write::OutputFile { path: PathBuf::from(schema::SCHEMA_PATH), contents: schema });
 
     let t = Instant::now();
     let report = write::write_all(root, &crate_dir.join(GENERATED_DIR), &outputs, check).map_err(Error::Write)?;

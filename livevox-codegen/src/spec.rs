@@ -8,6 +8,7 @@
 //! `spec/README.md` documents every key here with an example; keep the two in step.
 
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// One YAML document. A file holds one or more documents (`---` separates them); each is either
@@ -21,7 +22,7 @@ pub enum Document {
 }
 
 /// What holds for a whole API: where it lives, how it authenticates, which categories it has.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApiDoc {
     /// Display name, e.g. `LiveVox`.
@@ -59,7 +60,7 @@ pub struct ApiDoc {
 }
 
 /// Authorization, with the kinds LiveVox Functions offers.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuthDef {
     /// `NONE`, `LIVEVOX`, `BASIC`, `BEARER`, `OAUTH` or `OAUTH2`.
@@ -92,7 +93,7 @@ pub struct AuthDef {
 }
 
 /// LIVEVOX login: which operation logs in, and the header that carries the access token.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginDef {
     /// `category.operation`, e.g. `session.login`.
@@ -104,7 +105,7 @@ pub struct LoginDef {
 }
 
 /// The shape of an error body.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorsDef {
     #[serde(default)]
@@ -113,7 +114,7 @@ pub struct ErrorsDef {
     pub xml: Option<XmlErrorDef>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JsonErrorDef {
     /// Field holding the numeric error code.
@@ -122,7 +123,7 @@ pub struct JsonErrorDef {
     pub message: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct XmlErrorDef {
     /// Element name, e.g. `ErrorResponse`.
@@ -134,7 +135,7 @@ pub struct XmlErrorDef {
 }
 
 /// One category of operations (`/compliance/...`), with its models and enums.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryDoc {
     /// The category name; also its Rust module and cargo feature (snake case).
@@ -152,7 +153,7 @@ pub struct CategoryDoc {
     pub operations: IndexMap<String, OperationDef>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ModelDef {
     #[serde(default)]
@@ -162,7 +163,7 @@ pub struct ModelDef {
     pub fields: IndexMap<String, FieldDef>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FieldDef {
     /// A type expression: `string`, `int64`, `array<DncEntry>`, `map<string>`, `DncEntryType`...
@@ -183,14 +184,14 @@ pub struct FieldDef {
 }
 
 /// `deprecated: true` or `deprecated: "use X instead"`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Deprecation {
     Flag(bool),
     Note(String),
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnumDef {
     #[serde(default)]
@@ -201,7 +202,7 @@ pub struct EnumDef {
     pub values: Vec<EnumValueDef>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnumValueDef {
     /// The value on the wire: a string, or an integer for integer-coded enums.
@@ -214,7 +215,7 @@ pub struct EnumValueDef {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum WireValue {
     Int(i64),
@@ -230,7 +231,7 @@ impl std::fmt::Display for WireValue {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OperationDef {
     /// One line: what the operation does.
@@ -273,7 +274,7 @@ pub struct OperationDef {
     pub examples: Vec<ExampleDef>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ParamDef {
     #[serde(rename = "type")]
@@ -292,7 +293,7 @@ pub struct ParamDef {
     pub deprecated: Option<Deprecation>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PaginationDef {
     /// Query parameter holding the offset (default `offset`).
@@ -314,7 +315,7 @@ pub struct PaginationDef {
     pub next: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BodyDef {
     /// A named model sent as the body.
@@ -334,7 +335,7 @@ fn yes() -> bool {
     true
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseDef {
     /// Success status (default 200 with a body, 204 without).
@@ -356,7 +357,7 @@ pub struct ResponseDef {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RateLimitDef {
     /// Calls allowed in each window.
@@ -368,7 +369,7 @@ pub struct RateLimitDef {
     pub max_in_flight: Option<u32>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExampleDef {
     pub name: String,
@@ -379,7 +380,7 @@ pub struct ExampleDef {
     pub response: ExampleResponse,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExampleRequest {
     #[serde(default)]
@@ -390,7 +391,7 @@ pub struct ExampleRequest {
     pub body: Option<serde_json::Value>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExampleResponse {
     #[serde(default)]

@@ -20,13 +20,13 @@ use crate::spec::{
 };
 use crate::types::{parse_type, Prim, TypeExpr};
 
-const AUTH_KINDS: &[&str] = &["NONE", "LIVEVOX", "BASIC", "BEARER", "OAUTH", "OAUTH2"];
-const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
-const OPERATION_AUTH: &[&str] = &["session", "access_token", "none"];
-const RESPONSE_FORMATS: &[&str] = &["json", "text", "binary", "none"];
-const PAGE_ENDS: &[&str] = &["next_absent", "short_page", "next_absent_or_short_page"];
-const ENUM_TYPES: &[&str] = &["string", "int32", "int64"];
-const SIGNATURE_METHODS: &[&str] = &["HMAC-SHA1"];
+pub(crate) const AUTH_KINDS: &[&str] = &["NONE", "LIVEVOX", "BASIC", "BEARER", "OAUTH", "OAUTH2"];
+pub(crate) const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
+pub(crate) const OPERATION_AUTH: &[&str] = &["session", "access_token", "none"];
+pub(crate) const RESPONSE_FORMATS: &[&str] = &["json", "text", "binary", "none"];
+pub(crate) const PAGE_ENDS: &[&str] = &["next_absent", "short_page", "next_absent_or_short_page"];
+pub(crate) const ENUM_TYPES: &[&str] = &["string", "int32", "int64"];
+pub(crate) const SIGNATURE_METHODS: &[&str] = &["HMAC-SHA1"];
 /// Methods the generated API `Client` has besides one accessor per category.
 const API_CLIENT_METHODS: &[&str] = &["builder", "runtime"];
 /// Modules of the client crate that sit next to the generated API modules.
