@@ -40,7 +40,7 @@ impl CallControlClient {
     ///
     /// - `lineNumber` is sent with the documented spellings (`ACD`, `DIRECT`, `EXT1`..`EXT20`, facts
     ///   §7: `?lineNumber=ACD`); the .NET client formats its enum with `ToString()`, which sends the
-    ///   C# member name instead of the wire value.
+    ///   C# member name (`Acd`, `Ext1`) instead of the documented value.
     /// - No answer body: LiveVox documents 204 No Content for call-control actions (facts §5, §7).
     pub fn accept_call(
         &self,
@@ -67,7 +67,7 @@ impl CallControlClient {
     ///
     /// - `lineNumber` is sent with the documented spellings (`ACD`, `DIRECT`, `EXT1`..`EXT20`, facts
     ///   §7: `?lineNumber=ACD`); the .NET client formats its enum with `ToString()`, which sends the
-    ///   C# member name instead of the wire value.
+    ///   C# member name (`Acd`, `Ext1`) instead of the documented value.
     /// - No answer body: LiveVox documents 204 No Content for call-control actions (facts §5, §7).
     pub fn reject_call(
         &self,
@@ -94,7 +94,7 @@ impl CallControlClient {
     ///
     /// - `lineNumber` is sent with the documented spellings (`ACD`, `DIRECT`, `EXT1`..`EXT20`, facts
     ///   §7: `?lineNumber=ACD`); the .NET client formats its enum with `ToString()`, which sends the
-    ///   C# member name instead of the wire value.
+    ///   C# member name (`Acd`, `Ext1`) instead of the documented value.
     /// - No answer body: LiveVox documents 204 No Content for call-control actions (facts §5, §7).
     pub fn send_call_to_voicemail(
         &self,
@@ -121,7 +121,7 @@ impl CallControlClient {
     ///
     /// - `lineNumber` is sent with the documented spellings (`ACD`, `DIRECT`, `EXT1`..`EXT20`, facts
     ///   §7: `?lineNumber=ACD`); the .NET client formats its enum with `ToString()`, which sends the
-    ///   C# member name instead of the wire value.
+    ///   C# member name (`Acd`, `Ext1`) instead of the documented value.
     /// - No answer body: LiveVox documents 204 No Content for call-control actions (facts §5, §7).
     pub fn end_call(
         &self,
@@ -176,7 +176,7 @@ impl CallControlClient {
     ///
     /// - `lineNumber` is sent with the documented spellings (`ACD`, `DIRECT`, `EXT1`..`EXT20`, facts
     ///   §7: `?lineNumber=ACD`); the .NET client formats its enum with `ToString()`, which sends the
-    ///   C# member name instead of the wire value.
+    ///   C# member name (`Acd`, `Ext1`) instead of the documented value.
     /// - Every answer field is optional: the facts give the field names (from the .NET client) but not
     ///   which ones LiveVox always sends.
     pub fn get_screen_pop(
@@ -230,7 +230,7 @@ impl CallControlClient {
     ///
     /// - `lineNumber` is sent with the documented spellings (`ACD`, `DIRECT`, `EXT1`..`EXT20`, facts
     ///   §7: `?lineNumber=ACD`); the .NET client formats its enum with `ToString()`, which sends the
-    ///   C# member name instead of the wire value.
+    ///   C# member name (`Acd`, `Ext1`) instead of the documented value.
     /// - No answer body: LiveVox documents 204 No Content for call-control actions (facts §5, §7).
     pub fn hold_call(
         &self,
@@ -299,7 +299,7 @@ impl CallControlClient {
     ///
     /// - `lineNumber` is sent with the documented spellings (`ACD`, `DIRECT`, `EXT1`..`EXT20`, facts
     ///   §7: `?lineNumber=ACD`); the .NET client formats its enum with `ToString()`, which sends the
-    ///   C# member name instead of the wire value.
+    ///   C# member name (`Acd`, `Ext1`) instead of the documented value.
     /// - No answer body: LiveVox documents 204 No Content for call-control actions (facts §5, §7).
     pub fn unhold_call(
         &self,
@@ -327,7 +327,7 @@ impl CallControlClient {
     ///
     /// - `lineNumber` is sent with the documented spellings (`ACD`, `DIRECT`, `EXT1`..`EXT20`, facts
     ///   §7: `?lineNumber=ACD`); the .NET client formats its enum with `ToString()`, which sends the
-    ///   C# member name instead of the wire value.
+    ///   C# member name (`Acd`, `Ext1`) instead of the documented value.
     /// - The .NET client also copies `lineNumber` into the JSON body; it is sent only where LiveVox
     ///   reads it (the path or the query), not in the body.
     /// - `serviceId`, `callTransactionId` are int64 where the .NET client uses int32: ids are opaque
@@ -369,7 +369,7 @@ impl CallControlClient {
     ///
     /// - `lineNumber` is sent with the documented spellings (`ACD`, `DIRECT`, `EXT1`..`EXT20`, facts
     ///   §7: `?lineNumber=ACD`); the .NET client formats its enum with `ToString()`, which sends the
-    ///   C# member name instead of the wire value.
+    ///   C# member name (`Acd`, `Ext1`) instead of the documented value.
     /// - No answer body: LiveVox documents 204 No Content for call-control actions (facts §5, §7).
     pub fn stop_call_recording(
         &self,
@@ -396,7 +396,7 @@ impl CallControlClient {
     ///
     /// - `lineNumber` is sent with the documented spellings (`ACD`, `DIRECT`, `EXT1`..`EXT20`, facts
     ///   §7: `?lineNumber=ACD`); the .NET client formats its enum with `ToString()`, which sends the
-    ///   C# member name instead of the wire value.
+    ///   C# member name (`Acd`, `Ext1`) instead of the documented value.
     /// - No answer body: LiveVox documents 204 No Content for call-control actions (facts §5, §7).
     pub fn pause_call_recording(
         &self,
@@ -422,7 +422,7 @@ impl CallControlClient {
     ///
     /// - `lineNumber` is sent with the documented spellings (`ACD`, `DIRECT`, `EXT1`..`EXT20`, facts
     ///   §7: `?lineNumber=ACD`); the .NET client formats its enum with `ToString()`, which sends the
-    ///   C# member name instead of the wire value.
+    ///   C# member name (`Acd`, `Ext1`) instead of the documented value.
     /// - No answer body: LiveVox documents 204 No Content for call-control actions (facts §5, §7).
     pub fn resume_call_recording(
         &self,
@@ -964,7 +964,7 @@ impl CallControlClient {
     ///
     /// - `lineNumber` is sent with the documented spellings (`ACD`, `DIRECT`, `EXT1`..`EXT20`, facts
     ///   §7: `?lineNumber=ACD`); the .NET client formats its enum with `ToString()`, which sends the
-    ///   C# member name instead of the wire value.
+    ///   C# member name (`Acd`, `Ext1`) instead of the documented value.
     /// - No answer body: LiveVox documents 204 No Content for call-control actions (facts §5, §7).
     pub fn switch_line(
         &self,
@@ -991,7 +991,7 @@ impl CallControlClient {
     ///
     /// - `lineNumber` is sent with the documented spellings (`ACD`, `DIRECT`, `EXT1`..`EXT20`, facts
     ///   §7: `?lineNumber=ACD`); the .NET client formats its enum with `ToString()`, which sends the
-    ///   C# member name instead of the wire value.
+    ///   C# member name (`Acd`, `Ext1`) instead of the documented value.
     /// - The .NET client also copies `lineNumber` into the JSON body; it is sent only where LiveVox
     ///   reads it (the path or the query), not in the body.
     /// - `callCenterId` is int64 where the .NET client uses int32: ids are opaque numbers.
@@ -1021,7 +1021,7 @@ impl CallControlClient {
     ///
     /// - `lineNumber` is sent with the documented spellings (`ACD`, `DIRECT`, `EXT1`..`EXT20`, facts
     ///   §7: `?lineNumber=ACD`); the .NET client formats its enum with `ToString()`, which sends the
-    ///   C# member name instead of the wire value.
+    ///   C# member name (`Acd`, `Ext1`) instead of the documented value.
     /// - No answer body: LiveVox documents 204 No Content for call-control actions (facts §5, §7).
     pub fn cold_transfer(
         &self,
@@ -1047,7 +1047,7 @@ impl CallControlClient {
     ///
     /// - `lineNumber` is sent with the documented spellings (`ACD`, `DIRECT`, `EXT1`..`EXT20`, facts
     ///   §7: `?lineNumber=ACD`); the .NET client formats its enum with `ToString()`, which sends the
-    ///   C# member name instead of the wire value.
+    ///   C# member name (`Acd`, `Ext1`) instead of the documented value.
     /// - No answer body: LiveVox documents 204 No Content for call-control actions (facts §5, §7).
     pub fn complete_conference(
         &self,
@@ -1165,7 +1165,7 @@ impl CallControlClient {
     ///
     /// - `lineNumber` is sent with the documented spellings (`ACD`, `DIRECT`, `EXT1`..`EXT20`, facts
     ///   §7: `?lineNumber=ACD`); the .NET client formats its enum with `ToString()`, which sends the
-    ///   C# member name instead of the wire value.
+    ///   C# member name (`Acd`, `Ext1`) instead of the documented value.
     /// - No answer body: LiveVox documents 204 No Content for call-control actions (facts §5, §7).
     pub fn hold_supervisor_call(
         &self,
@@ -1191,7 +1191,7 @@ impl CallControlClient {
     ///
     /// - `lineNumber` is sent with the documented spellings (`ACD`, `DIRECT`, `EXT1`..`EXT20`, facts
     ///   §7: `?lineNumber=ACD`); the .NET client formats its enum with `ToString()`, which sends the
-    ///   C# member name instead of the wire value.
+    ///   C# member name (`Acd`, `Ext1`) instead of the documented value.
     /// - No answer body: LiveVox documents 204 No Content for call-control actions (facts §5, §7).
     pub fn leave_conference(
         &self,
@@ -1219,7 +1219,7 @@ impl CallControlClient {
     ///   facts do not give its encoding, so it is untyped `json` here.
     /// - `lineNumber` is sent with the documented spellings (`ACD`, `DIRECT`, `EXT1`..`EXT20`, facts
     ///   §7: `?lineNumber=ACD`); the .NET client formats its enum with `ToString()`, which sends the
-    ///   C# member name instead of the wire value.
+    ///   C# member name (`Acd`, `Ext1`) instead of the documented value.
     /// - The .NET client also copies `lineNumber` into the JSON body; it is sent only where LiveVox
     ///   reads it (the path or the query), not in the body.
     /// - No answer body: LiveVox documents 204 No Content for call-control actions (facts §5, §7).
@@ -1248,7 +1248,7 @@ impl CallControlClient {
     ///
     /// - `lineNumber` is sent with the documented spellings (`ACD`, `DIRECT`, `EXT1`..`EXT20`, facts
     ///   §7: `?lineNumber=ACD`); the .NET client formats its enum with `ToString()`, which sends the
-    ///   C# member name instead of the wire value.
+    ///   C# member name (`Acd`, `Ext1`) instead of the documented value.
     /// - The .NET client also copies `lineNumber` into the JSON body; it is sent only where LiveVox
     ///   reads it (the path or the query), not in the body.
     /// - `phoneBookId`, `phoneBookContactId` are int64 where the .NET client uses int32: ids are opaque
@@ -1298,7 +1298,7 @@ impl CallControlClient {
     ///
     /// - `lineNumber` is sent with the documented spellings (`ACD`, `DIRECT`, `EXT1`..`EXT20`, facts
     ///   §7: `?lineNumber=ACD`); the .NET client formats its enum with `ToString()`, which sends the
-    ///   C# member name instead of the wire value.
+    ///   C# member name (`Acd`, `Ext1`) instead of the documented value.
     /// - No answer body: LiveVox documents 204 No Content for call-control actions (facts §5, §7).
     pub fn reconnect_conference(
         &self,
@@ -1324,7 +1324,7 @@ impl CallControlClient {
     ///
     /// - `lineNumber` is sent with the documented spellings (`ACD`, `DIRECT`, `EXT1`..`EXT20`, facts
     ///   §7: `?lineNumber=ACD`); the .NET client formats its enum with `ToString()`, which sends the
-    ///   C# member name instead of the wire value.
+    ///   C# member name (`Acd`, `Ext1`) instead of the documented value.
     /// - No answer body: LiveVox documents 204 No Content for call-control actions (facts §5, §7).
     pub fn resume_supervisor_call(
         &self,
@@ -1412,7 +1412,7 @@ impl CallControlClient {
     ///
     /// - `lineNumber` is sent with the documented spellings (`ACD`, `DIRECT`, `EXT1`..`EXT20`, facts
     ///   §7: `?lineNumber=ACD`); the .NET client formats its enum with `ToString()`, which sends the
-    ///   C# member name instead of the wire value.
+    ///   C# member name (`Acd`, `Ext1`) instead of the documented value.
     /// - No answer body: LiveVox documents 204 No Content for call-control actions (facts §5, §7).
     pub fn set_call_volume(
         &self,
@@ -1478,7 +1478,7 @@ impl CallControlClient {
     ///
     /// - `lineNumber` is sent with the documented spellings (`ACD`, `DIRECT`, `EXT1`..`EXT20`, facts
     ///   §7: `?lineNumber=ACD`); the .NET client formats its enum with `ToString()`, which sends the
-    ///   C# member name instead of the wire value.
+    ///   C# member name (`Acd`, `Ext1`) instead of the documented value.
     /// - No answer body: LiveVox documents 204 No Content for call-control actions (facts §5, §7).
     pub fn set_customer_volume(
         &self,
@@ -2506,6 +2506,8 @@ impl ManualDialExRequest {
         self.__timeout = ::std::option::Option::Some(timeout);
         self
     }
+    /// The phone number to call.
+    ///
     /// Wire name `phoneNumber`, type `int64`.
     ///
     /// A field of the body.
@@ -2513,6 +2515,8 @@ impl ManualDialExRequest {
         self.__body.phone_number = ::std::option::Option::Some(value.into());
         self
     }
+    /// The customer's account.
+    ///
     /// Wire name `account`, type `string`.
     ///
     /// A field of the body.
@@ -2523,6 +2527,8 @@ impl ManualDialExRequest {
         self.__body.account = ::std::option::Option::Some(value.into());
         self
     }
+    /// The customer's zip code, for calling-window and DNC checks.
+    ///
     /// Wire name `zipCode`, type `string`.
     ///
     /// A field of the body.
@@ -2583,6 +2589,8 @@ impl ManualDialRequest {
         self.__timeout = ::std::option::Option::Some(timeout);
         self
     }
+    /// The phone number to call.
+    ///
     /// Wire name `phoneNumber`, type `int64`.
     ///
     /// A field of the body.
@@ -2590,6 +2598,8 @@ impl ManualDialRequest {
         self.__body.phone_number = ::std::option::Option::Some(value.into());
         self
     }
+    /// The customer's account.
+    ///
     /// Wire name `account`, type `string`.
     ///
     /// A field of the body.
@@ -2699,6 +2709,8 @@ impl SaveTermCodeRequest {
         self.__timeout = ::std::option::Option::Some(timeout);
         self
     }
+    /// The service's id.
+    ///
     /// Wire name `serviceId`, type `int64`.
     ///
     /// A field of the body.
@@ -2706,6 +2718,8 @@ impl SaveTermCodeRequest {
         self.__body.service_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The payment promised or taken, when the term code needs one.
+    ///
     /// Wire name `paymentAmt`, type `string`.
     ///
     /// A field of the body.
@@ -2716,6 +2730,8 @@ impl SaveTermCodeRequest {
         self.__body.payment_amt = ::std::option::Option::Some(value.into());
         self
     }
+    /// The customer's account.
+    ///
     /// Wire name `account`, type `string`.
     ///
     /// A field of the body.
@@ -2726,6 +2742,8 @@ impl SaveTermCodeRequest {
         self.__body.account = ::std::option::Option::Some(value.into());
         self
     }
+    /// An account the agent typed in.
+    ///
     /// Wire name `agentEnteredAccount`, type `string`.
     ///
     /// A field of the body.
@@ -2736,6 +2754,8 @@ impl SaveTermCodeRequest {
         self.__body.agent_entered_account = ::std::option::Option::Some(value.into());
         self
     }
+    /// Free-text notes on the call.
+    ///
     /// Wire name `notes`, type `string`.
     ///
     /// A field of the body.
@@ -2746,6 +2766,8 @@ impl SaveTermCodeRequest {
         self.__body.notes = ::std::option::Option::Some(value.into());
         self
     }
+    /// The not-ready reason.
+    ///
     /// Wire name `reasonCode`, type `ReasonCode`.
     ///
     /// A field of the body.
@@ -2753,6 +2775,8 @@ impl SaveTermCodeRequest {
         self.__body.reason_code = ::std::option::Option::Some(value.into());
         self
     }
+    /// A number to call back at once (the facts give no more).
+    ///
     /// Wire name `immediateCallbackNumber`, type `int32`.
     ///
     /// A field of the body.
@@ -2960,6 +2984,8 @@ impl CreateChatChannelRequest {
         self.__timeout = ::std::option::Option::Some(timeout);
         self
     }
+    /// The other agent's id.
+    ///
     /// Wire name `agentId`, type `int64`.
     ///
     /// A field of the body.
@@ -2967,6 +2993,8 @@ impl CreateChatChannelRequest {
         self.__body.agent_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The message text.
+    ///
     /// Wire name `message`, type `string`.
     ///
     /// A field of the body.
@@ -3075,6 +3103,8 @@ impl FindChatChannelRequest {
         self.__timeout = ::std::option::Option::Some(timeout);
         self
     }
+    /// The other agent's id.
+    ///
     /// Wire name `agentId`, type `int64`.
     ///
     /// A field of the body.
@@ -3277,6 +3307,8 @@ impl SendChatPostRequest {
         self.__timeout = ::std::option::Option::Some(timeout);
         self
     }
+    /// The message text.
+    ///
     /// Wire name `message`, type `string`.
     ///
     /// A field of the body.
@@ -3528,6 +3560,8 @@ impl DialPreviewRequest {
         self.__timeout = ::std::option::Option::Some(timeout);
         self
     }
+    /// The record's transaction id.
+    ///
     /// Wire name `transactionId`, type `string`.
     ///
     /// A field of the body.
@@ -3538,6 +3572,8 @@ impl DialPreviewRequest {
         self.__body.transaction_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The number to dial.
+    ///
     /// Wire name `numberToDial`, type `string`.
     ///
     /// A field of the body.
@@ -4153,6 +4189,8 @@ impl TransferToAgentRequest {
         self.__timeout = ::std::option::Option::Some(timeout);
         self
     }
+    /// The other agent's login id.
+    ///
     /// Wire name `secondAgentLoginId`, type `string`.
     ///
     /// A field of the body.
@@ -4163,6 +4201,8 @@ impl TransferToAgentRequest {
         self.__body.second_agent_login_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The other agent's call center.
+    ///
     /// Wire name `callCenterId`, type `int64`.
     ///
     /// A field of the body.
@@ -4317,6 +4357,8 @@ impl ListAvailableAgentsRequest {
         self.__timeout = ::std::option::Option::Some(timeout);
         self
     }
+    /// The call centers to look in.
+    ///
     /// Wire name `callCenter`, type `array<AgentCallCenter>`.
     ///
     /// A field of the body.
@@ -4616,6 +4658,8 @@ impl ManualTransferRequest {
         self.__timeout = ::std::option::Option::Some(timeout);
         self
     }
+    /// The number to transfer to.
+    ///
     /// Wire name `supervisorNumber`, type `string`.
     ///
     /// A field of the body.
@@ -4626,6 +4670,8 @@ impl ManualTransferRequest {
         self.__body.supervisor_number = ::std::option::Option::Some(value.into());
         self
     }
+    /// An extension to dial after the number.
+    ///
     /// Wire name `extension`, type `string`.
     ///
     /// A field of the body.
@@ -4636,6 +4682,8 @@ impl ManualTransferRequest {
         self.__body.extension = ::std::option::Option::Some(value.into());
         self
     }
+    /// How long to wait before dialing the extension (encoding unknown).
+    ///
     /// Wire name `delayBeforeExtension`, type `json`.
     ///
     /// A field of the body.
@@ -4646,6 +4694,8 @@ impl ManualTransferRequest {
         self.__body.delay_before_extension = ::std::option::Option::Some(value.into());
         self
     }
+    /// Hold the customer while the number is dialed.
+    ///
     /// Wire name `putCallOnHold`, type `bool`.
     ///
     /// A field of the body.
@@ -4653,6 +4703,8 @@ impl ManualTransferRequest {
         self.__body.put_call_on_hold = ::std::option::Option::Some(value.into());
         self
     }
+    /// Transfer without letting the agent hear the rest.
+    ///
     /// Wire name `secureTransfer`, type `bool`.
     ///
     /// A field of the body.
@@ -4712,6 +4764,8 @@ impl PhonebookTransferRequest {
         self.__timeout = ::std::option::Option::Some(timeout);
         self
     }
+    /// The phonebook.
+    ///
     /// Wire name `phoneBookId`, type `int64`.
     ///
     /// A field of the body.
@@ -4719,6 +4773,8 @@ impl PhonebookTransferRequest {
         self.__body.phone_book_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The phonebook entry to transfer to.
+    ///
     /// Wire name `phoneBookContactId`, type `int64`.
     ///
     /// A field of the body.
@@ -5356,6 +5412,8 @@ impl ScheduleRouteCallbackRequest {
         self.__timeout = ::std::option::Option::Some(timeout);
         self
     }
+    /// The customer's account.
+    ///
     /// Wire name `account`, type `string`.
     ///
     /// A field of the body.
@@ -5366,6 +5424,8 @@ impl ScheduleRouteCallbackRequest {
         self.__body.account = ::std::option::Option::Some(value.into());
         self
     }
+    /// Data the integration passes along for the agent.
+    ///
     /// Wire name `qualificationData`, type `string`.
     ///
     /// A field of the body.
@@ -5376,6 +5436,8 @@ impl ScheduleRouteCallbackRequest {
         self.__body.qualification_data = ::std::option::Option::Some(value.into());
         self
     }
+    /// The caller id to show.
+    ///
     /// Wire name `callerId`, type `string`.
     ///
     /// A field of the body.
@@ -5386,6 +5448,8 @@ impl ScheduleRouteCallbackRequest {
         self.__body.caller_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// When to call back.
+    ///
     /// Wire name `date`, type `datetime`.
     ///
     /// A field of the body.
@@ -5393,6 +5457,8 @@ impl ScheduleRouteCallbackRequest {
         self.__body.date = ::std::option::Option::Some(value.into());
         self
     }
+    /// The time zone of `date`.
+    ///
     /// Wire name `timezone`, type `CallbackTimeZone`.
     ///
     /// A field of the body.
@@ -5610,6 +5676,8 @@ impl RouteToAgentRequest {
         self.__timeout = ::std::option::Option::Some(timeout);
         self
     }
+    /// The customer's account.
+    ///
     /// Wire name `account`, type `string`.
     ///
     /// A field of the body.
@@ -5620,6 +5688,8 @@ impl RouteToAgentRequest {
         self.__body.account = ::std::option::Option::Some(value.into());
         self
     }
+    /// Data the integration passes along for the agent.
+    ///
     /// Wire name `qualificationData`, type `string`.
     ///
     /// A field of the body.
@@ -5630,6 +5700,8 @@ impl RouteToAgentRequest {
         self.__body.qualification_data = ::std::option::Option::Some(value.into());
         self
     }
+    /// The skill the agent needs.
+    ///
     /// Wire name `agentSkill`, type `string`.
     ///
     /// A field of the body.
@@ -5640,6 +5712,8 @@ impl RouteToAgentRequest {
         self.__body.agent_skill = ::std::option::Option::Some(value.into());
         self
     }
+    /// The route's priority.
+    ///
     /// Wire name `priority`, type `int32`.
     ///
     /// A field of the body.
@@ -5647,6 +5721,8 @@ impl RouteToAgentRequest {
         self.__body.priority = ::std::option::Option::Some(value.into());
         self
     }
+    /// How long an agent is reserved (unit not documented).
+    ///
     /// Wire name `reservationTime`, type `int32`.
     ///
     /// A field of the body.
@@ -5707,6 +5783,8 @@ impl SupervisorSetNotReadyRequest {
         self.__timeout = ::std::option::Option::Some(timeout);
         self
     }
+    /// The agents' login ids.
+    ///
     /// Wire name `agents`, type `array<string>`.
     ///
     /// A field of the body.
@@ -5717,6 +5795,8 @@ impl SupervisorSetNotReadyRequest {
         self.__body.agents = ::std::option::Option::Some(value.into());
         self
     }
+    /// The not-ready reason.
+    ///
     /// Wire name `reasonCode`, type `ReasonCode`.
     ///
     /// A field of the body.
@@ -5724,6 +5804,8 @@ impl SupervisorSetNotReadyRequest {
         self.__body.reason_code = ::std::option::Option::Some(value.into());
         self
     }
+    /// The message text.
+    ///
     /// Wire name `message`, type `string`.
     ///
     /// A field of the body.
@@ -5784,6 +5866,8 @@ impl SupervisorSetReadyRequest {
         self.__timeout = ::std::option::Option::Some(timeout);
         self
     }
+    /// The agents' login ids.
+    ///
     /// Wire name `agents`, type `array<string>`.
     ///
     /// A field of the body.
@@ -5794,6 +5878,8 @@ impl SupervisorSetReadyRequest {
         self.__body.agents = ::std::option::Option::Some(value.into());
         self
     }
+    /// The message text.
+    ///
     /// Wire name `message`, type `string`.
     ///
     /// A field of the body.
@@ -5854,6 +5940,8 @@ impl SupervisorLogOffAgentsRequest {
         self.__timeout = ::std::option::Option::Some(timeout);
         self
     }
+    /// The agents' login ids.
+    ///
     /// Wire name `agents`, type `array<string>`.
     ///
     /// A field of the body.
@@ -5864,6 +5952,8 @@ impl SupervisorLogOffAgentsRequest {
         self.__body.agents = ::std::option::Option::Some(value.into());
         self
     }
+    /// The message text.
+    ///
     /// Wire name `message`, type `string`.
     ///
     /// A field of the body.
@@ -5924,6 +6014,8 @@ impl BroadcastChatRequest {
         self.__timeout = ::std::option::Option::Some(timeout);
         self
     }
+    /// The recipients.
+    ///
     /// Wire name `usersInfo`, type `array<UsersInfo>`.
     ///
     /// A field of the body.
@@ -5934,6 +6026,8 @@ impl BroadcastChatRequest {
         self.__body.users_info = ::std::option::Option::Some(value.into());
         self
     }
+    /// The message text.
+    ///
     /// Wire name `message`, type `string`.
     ///
     /// A field of the body.
@@ -5994,6 +6088,8 @@ impl GetChatMessagesRequest {
         self.__timeout = ::std::option::Option::Some(timeout);
         self
     }
+    /// Which messages to read.
+    ///
     /// Wire name `filter`, type `array<MessagesFilterCriteria>`.
     ///
     /// A field of the body.
@@ -6056,6 +6152,8 @@ impl SendChatMessageRequest {
         self.__timeout = ::std::option::Option::Some(timeout);
         self
     }
+    /// The user's login id.
+    ///
     /// Wire name `userLoginId`, type `string`.
     ///
     /// A field of the body.
@@ -6066,6 +6164,8 @@ impl SendChatMessageRequest {
         self.__body.user_login_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The message text.
+    ///
     /// Wire name `message`, type `string`.
     ///
     /// A field of the body.
@@ -6460,6 +6560,8 @@ impl SupervisorSwitchServiceRequest {
         self.__timeout = ::std::option::Option::Some(timeout);
         self
     }
+    /// The agents' login ids.
+    ///
     /// Wire name `agents`, type `array<string>`.
     ///
     /// A field of the body.
@@ -6470,6 +6572,8 @@ impl SupervisorSwitchServiceRequest {
         self.__body.agents = ::std::option::Option::Some(value.into());
         self
     }
+    /// The service to move the agents to.
+    ///
     /// Wire name `targetServiceId`, type `int64`.
     ///
     /// A field of the body.
@@ -6477,6 +6581,8 @@ impl SupervisorSwitchServiceRequest {
         self.__body.target_service_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The message text.
+    ///
     /// Wire name `message`, type `string`.
     ///
     /// A field of the body.
@@ -6636,6 +6742,8 @@ impl LaunchManualCallsRequest {
         self.__timeout = ::std::option::Option::Some(timeout);
         self
     }
+    /// The calls to place.
+    ///
     /// Wire name `callEntry`, type `array<ManualCallEntry>`.
     ///
     /// A field of the body.
@@ -6698,6 +6806,8 @@ impl ScheduleCallbackRequest {
         self.__timeout = ::std::option::Option::Some(timeout);
         self
     }
+    /// The record's transaction id.
+    ///
     /// Wire name `transactionId`, type `int64`.
     ///
     /// A field of the body.
@@ -6705,6 +6815,8 @@ impl ScheduleCallbackRequest {
         self.__body.transaction_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The agent to give the callback to.
+    ///
     /// Wire name `agentLoginId`, type `string`.
     ///
     /// A field of the body.
@@ -6715,6 +6827,8 @@ impl ScheduleCallbackRequest {
         self.__body.agent_login_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// When to call back.
+    ///
     /// Wire name `date`, type `datetime`.
     ///
     /// A field of the body.
@@ -6722,6 +6836,8 @@ impl ScheduleCallbackRequest {
         self.__body.date = ::std::option::Option::Some(value.into());
         self
     }
+    /// The time zone of `date`.
+    ///
     /// Wire name `timeZone`, type `CallbackTimeZone`.
     ///
     /// A field of the body.
@@ -11663,6 +11779,8 @@ impl VoicemailState {
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ManualDialExBody {
+    /// The phone number to call.
+    ///
     /// Wire name `phoneNumber`, type `int64`.
     #[serde(
         rename = "phoneNumber",
@@ -11670,6 +11788,8 @@ pub struct ManualDialExBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub phone_number: ::std::option::Option<i64>,
+    /// The customer's account.
+    ///
     /// Wire name `account`, type `string`.
     #[serde(
         rename = "account",
@@ -11677,6 +11797,8 @@ pub struct ManualDialExBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub account: ::std::option::Option<::std::string::String>,
+    /// The customer's zip code, for calling-window and DNC checks.
+    ///
     /// Wire name `zipCode`, type `string`.
     #[serde(
         rename = "zipCode",
@@ -11733,6 +11855,8 @@ impl ManualDialExBody {
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ManualDialBody {
+    /// The phone number to call.
+    ///
     /// Wire name `phoneNumber`, type `int64`.
     #[serde(
         rename = "phoneNumber",
@@ -11740,6 +11864,8 @@ pub struct ManualDialBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub phone_number: ::std::option::Option<i64>,
+    /// The customer's account.
+    ///
     /// Wire name `account`, type `string`.
     #[serde(
         rename = "account",
@@ -11786,6 +11912,8 @@ impl ManualDialBody {
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct SaveTermCodeBody {
+    /// The service's id.
+    ///
     /// Wire name `serviceId`, type `int64`.
     #[serde(
         rename = "serviceId",
@@ -11793,15 +11921,23 @@ pub struct SaveTermCodeBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub service_id: ::std::option::Option<i64>,
+    /// The call's transaction id (from the agent's status).
+    ///
     /// Wire name `callTransactionId`, type `int64`.
     #[serde(rename = "callTransactionId")]
     pub call_transaction_id: i64,
+    /// The call's session id.
+    ///
     /// Wire name `callSessionId`, type `string`.
     #[serde(rename = "callSessionId")]
     pub call_session_id: ::std::string::String,
+    /// The term code to save (from List Term Codes).
+    ///
     /// Wire name `termCodeId`, type `string`.
     #[serde(rename = "termCodeId")]
     pub term_code_id: ::std::string::String,
+    /// The payment promised or taken, when the term code needs one.
+    ///
     /// Wire name `paymentAmt`, type `string`.
     #[serde(
         rename = "paymentAmt",
@@ -11809,6 +11945,8 @@ pub struct SaveTermCodeBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub payment_amt: ::std::option::Option<::std::string::String>,
+    /// The customer's account.
+    ///
     /// Wire name `account`, type `string`.
     #[serde(
         rename = "account",
@@ -11816,6 +11954,8 @@ pub struct SaveTermCodeBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub account: ::std::option::Option<::std::string::String>,
+    /// An account the agent typed in.
+    ///
     /// Wire name `agentEnteredAccount`, type `string`.
     #[serde(
         rename = "agentEnteredAccount",
@@ -11823,6 +11963,8 @@ pub struct SaveTermCodeBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub agent_entered_account: ::std::option::Option<::std::string::String>,
+    /// Free-text notes on the call.
+    ///
     /// Wire name `notes`, type `string`.
     #[serde(
         rename = "notes",
@@ -11830,12 +11972,18 @@ pub struct SaveTermCodeBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub notes: ::std::option::Option<::std::string::String>,
+    /// The number the call was on.
+    ///
     /// Wire name `phoneDialed`, type `string`.
     #[serde(rename = "phoneDialed")]
     pub phone_dialed: ::std::string::String,
+    /// `true` to go not ready (with `reasonCode`) after saving, `false` to go ready.
+    ///
     /// Wire name `moveAgentToNotReady`, type `bool`.
     #[serde(rename = "moveAgentToNotReady")]
     pub move_agent_to_not_ready: bool,
+    /// The not-ready reason.
+    ///
     /// Wire name `reasonCode`, type `ReasonCode`.
     #[serde(
         rename = "reasonCode",
@@ -11843,6 +11991,8 @@ pub struct SaveTermCodeBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub reason_code: ::std::option::Option<ReasonCode>,
+    /// A number to call back at once (the facts give no more).
+    ///
     /// Wire name `immediateCallbackNumber`, type `int32`.
     #[serde(
         rename = "immediateCallbackNumber",
@@ -11946,6 +12096,8 @@ impl SaveTermCodeBody {
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct CreateChatChannelBody {
+    /// The other agent's id.
+    ///
     /// Wire name `agentId`, type `int64`.
     #[serde(
         rename = "agentId",
@@ -11953,6 +12105,8 @@ pub struct CreateChatChannelBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub agent_id: ::std::option::Option<i64>,
+    /// The message text.
+    ///
     /// Wire name `message`, type `string`.
     #[serde(
         rename = "message",
@@ -12000,6 +12154,8 @@ impl CreateChatChannelBody {
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct FindChatChannelBody {
+    /// The other agent's id.
+    ///
     /// Wire name `agentId`, type `int64`.
     #[serde(
         rename = "agentId",
@@ -12038,6 +12194,8 @@ impl FindChatChannelBody {
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct SendChatPostBody {
+    /// The message text.
+    ///
     /// Wire name `message`, type `string`.
     #[serde(
         rename = "message",
@@ -12079,6 +12237,8 @@ impl SendChatPostBody {
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct DialPreviewBody {
+    /// The record's transaction id.
+    ///
     /// Wire name `transactionId`, type `string`.
     #[serde(
         rename = "transactionId",
@@ -12086,6 +12246,8 @@ pub struct DialPreviewBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub transaction_id: ::std::option::Option<::std::string::String>,
+    /// The number to dial.
+    ///
     /// Wire name `numberToDial`, type `string`.
     #[serde(
         rename = "numberToDial",
@@ -12136,6 +12298,8 @@ impl DialPreviewBody {
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct TransferToAgentBody {
+    /// The other agent's login id.
+    ///
     /// Wire name `secondAgentLoginId`, type `string`.
     #[serde(
         rename = "secondAgentLoginId",
@@ -12143,6 +12307,8 @@ pub struct TransferToAgentBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub second_agent_login_id: ::std::option::Option<::std::string::String>,
+    /// The other agent's call center.
+    ///
     /// Wire name `callCenterId`, type `int64`.
     #[serde(
         rename = "callCenterId",
@@ -12190,6 +12356,8 @@ impl TransferToAgentBody {
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ListAvailableAgentsBody {
+    /// The call centers to look in.
+    ///
     /// Wire name `callCenter`, type `array<AgentCallCenter>`.
     #[serde(
         rename = "callCenter",
@@ -12230,6 +12398,8 @@ impl ListAvailableAgentsBody {
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ManualTransferBody {
+    /// The number to transfer to.
+    ///
     /// Wire name `supervisorNumber`, type `string`.
     #[serde(
         rename = "supervisorNumber",
@@ -12237,6 +12407,8 @@ pub struct ManualTransferBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub supervisor_number: ::std::option::Option<::std::string::String>,
+    /// An extension to dial after the number.
+    ///
     /// Wire name `extension`, type `string`.
     #[serde(
         rename = "extension",
@@ -12244,6 +12416,8 @@ pub struct ManualTransferBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub extension: ::std::option::Option<::std::string::String>,
+    /// How long to wait before dialing the extension (encoding unknown).
+    ///
     /// Wire name `delayBeforeExtension`, type `json`.
     #[serde(
         rename = "delayBeforeExtension",
@@ -12251,6 +12425,8 @@ pub struct ManualTransferBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub delay_before_extension: ::std::option::Option<__rt::serde_json::Value>,
+    /// Hold the customer while the number is dialed.
+    ///
     /// Wire name `putCallOnHold`, type `bool`.
     #[serde(
         rename = "putCallOnHold",
@@ -12258,6 +12434,8 @@ pub struct ManualTransferBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub put_call_on_hold: ::std::option::Option<bool>,
+    /// Transfer without letting the agent hear the rest.
+    ///
     /// Wire name `secureTransfer`, type `bool`.
     #[serde(
         rename = "secureTransfer",
@@ -12335,6 +12513,8 @@ impl ManualTransferBody {
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct PhonebookTransferBody {
+    /// The phonebook.
+    ///
     /// Wire name `phoneBookId`, type `int64`.
     #[serde(
         rename = "phoneBookId",
@@ -12342,6 +12522,8 @@ pub struct PhonebookTransferBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub phone_book_id: ::std::option::Option<i64>,
+    /// The phonebook entry to transfer to.
+    ///
     /// Wire name `phoneBookContactId`, type `int64`.
     #[serde(
         rename = "phoneBookContactId",
@@ -12389,6 +12571,8 @@ impl PhonebookTransferBody {
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ScheduleRouteCallbackBody {
+    /// The customer's account.
+    ///
     /// Wire name `account`, type `string`.
     #[serde(
         rename = "account",
@@ -12396,6 +12580,8 @@ pub struct ScheduleRouteCallbackBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub account: ::std::option::Option<::std::string::String>,
+    /// Data the integration passes along for the agent.
+    ///
     /// Wire name `qualificationData`, type `string`.
     #[serde(
         rename = "qualificationData",
@@ -12403,6 +12589,8 @@ pub struct ScheduleRouteCallbackBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub qualification_data: ::std::option::Option<::std::string::String>,
+    /// The caller id to show.
+    ///
     /// Wire name `callerId`, type `string`.
     #[serde(
         rename = "callerId",
@@ -12410,6 +12598,8 @@ pub struct ScheduleRouteCallbackBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub caller_id: ::std::option::Option<::std::string::String>,
+    /// When to call back.
+    ///
     /// Wire name `date`, type `datetime`.
     #[serde(
         rename = "date",
@@ -12417,6 +12607,8 @@ pub struct ScheduleRouteCallbackBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub date: ::std::option::Option<__rt::DateTime>,
+    /// The time zone of `date`.
+    ///
     /// Wire name `timezone`, type `CallbackTimeZone`.
     #[serde(
         rename = "timezone",
@@ -12494,6 +12686,8 @@ impl ScheduleRouteCallbackBody {
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct RouteToAgentBody {
+    /// The customer's account.
+    ///
     /// Wire name `account`, type `string`.
     #[serde(
         rename = "account",
@@ -12501,6 +12695,8 @@ pub struct RouteToAgentBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub account: ::std::option::Option<::std::string::String>,
+    /// Data the integration passes along for the agent.
+    ///
     /// Wire name `qualificationData`, type `string`.
     #[serde(
         rename = "qualificationData",
@@ -12508,6 +12704,8 @@ pub struct RouteToAgentBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub qualification_data: ::std::option::Option<::std::string::String>,
+    /// The skill the agent needs.
+    ///
     /// Wire name `agentSkill`, type `string`.
     #[serde(
         rename = "agentSkill",
@@ -12515,6 +12713,8 @@ pub struct RouteToAgentBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub agent_skill: ::std::option::Option<::std::string::String>,
+    /// The route's priority.
+    ///
     /// Wire name `priority`, type `int32`.
     #[serde(
         rename = "priority",
@@ -12522,6 +12722,8 @@ pub struct RouteToAgentBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub priority: ::std::option::Option<i32>,
+    /// How long an agent is reserved (unit not documented).
+    ///
     /// Wire name `reservationTime`, type `int32`.
     #[serde(
         rename = "reservationTime",
@@ -12596,6 +12798,8 @@ impl RouteToAgentBody {
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct SupervisorSetNotReadyBody {
+    /// The agents' login ids.
+    ///
     /// Wire name `agents`, type `array<string>`.
     #[serde(
         rename = "agents",
@@ -12603,6 +12807,8 @@ pub struct SupervisorSetNotReadyBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub agents: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The not-ready reason.
+    ///
     /// Wire name `reasonCode`, type `ReasonCode`.
     #[serde(
         rename = "reasonCode",
@@ -12610,6 +12816,8 @@ pub struct SupervisorSetNotReadyBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub reason_code: ::std::option::Option<ReasonCode>,
+    /// The message text.
+    ///
     /// Wire name `message`, type `string`.
     #[serde(
         rename = "message",
@@ -12669,6 +12877,8 @@ impl SupervisorSetNotReadyBody {
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct SupervisorSetReadyBody {
+    /// The agents' login ids.
+    ///
     /// Wire name `agents`, type `array<string>`.
     #[serde(
         rename = "agents",
@@ -12676,6 +12886,8 @@ pub struct SupervisorSetReadyBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub agents: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The message text.
+    ///
     /// Wire name `message`, type `string`.
     #[serde(
         rename = "message",
@@ -12726,6 +12938,8 @@ impl SupervisorSetReadyBody {
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct SupervisorLogOffAgentsBody {
+    /// The agents' login ids.
+    ///
     /// Wire name `agents`, type `array<string>`.
     #[serde(
         rename = "agents",
@@ -12733,6 +12947,8 @@ pub struct SupervisorLogOffAgentsBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub agents: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The message text.
+    ///
     /// Wire name `message`, type `string`.
     #[serde(
         rename = "message",
@@ -12783,6 +12999,8 @@ impl SupervisorLogOffAgentsBody {
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct BroadcastChatBody {
+    /// The recipients.
+    ///
     /// Wire name `usersInfo`, type `array<UsersInfo>`.
     #[serde(
         rename = "usersInfo",
@@ -12790,6 +13008,8 @@ pub struct BroadcastChatBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub users_info: ::std::option::Option<::std::vec::Vec<UsersInfo>>,
+    /// The message text.
+    ///
     /// Wire name `message`, type `string`.
     #[serde(
         rename = "message",
@@ -12840,6 +13060,8 @@ impl BroadcastChatBody {
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct GetChatMessagesBody {
+    /// Which messages to read.
+    ///
     /// Wire name `filter`, type `array<MessagesFilterCriteria>`.
     #[serde(
         rename = "filter",
@@ -12881,6 +13103,8 @@ impl GetChatMessagesBody {
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct SendChatMessageBody {
+    /// The user's login id.
+    ///
     /// Wire name `userLoginId`, type `string`.
     #[serde(
         rename = "userLoginId",
@@ -12888,6 +13112,8 @@ pub struct SendChatMessageBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub user_login_id: ::std::option::Option<::std::string::String>,
+    /// The message text.
+    ///
     /// Wire name `message`, type `string`.
     #[serde(
         rename = "message",
@@ -12938,6 +13164,8 @@ impl SendChatMessageBody {
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct SupervisorSwitchServiceBody {
+    /// The agents' login ids.
+    ///
     /// Wire name `agents`, type `array<string>`.
     #[serde(
         rename = "agents",
@@ -12945,6 +13173,8 @@ pub struct SupervisorSwitchServiceBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub agents: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The service to move the agents to.
+    ///
     /// Wire name `targetServiceId`, type `int64`.
     #[serde(
         rename = "targetServiceId",
@@ -12952,6 +13182,8 @@ pub struct SupervisorSwitchServiceBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub target_service_id: ::std::option::Option<i64>,
+    /// The message text.
+    ///
     /// Wire name `message`, type `string`.
     #[serde(
         rename = "message",
@@ -13010,6 +13242,8 @@ impl SupervisorSwitchServiceBody {
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct LaunchManualCallsBody {
+    /// The calls to place.
+    ///
     /// Wire name `callEntry`, type `array<ManualCallEntry>`.
     #[serde(
         rename = "callEntry",
@@ -13050,6 +13284,8 @@ impl LaunchManualCallsBody {
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ScheduleCallbackBody {
+    /// The record's transaction id.
+    ///
     /// Wire name `transactionId`, type `int64`.
     #[serde(
         rename = "transactionId",
@@ -13057,12 +13293,18 @@ pub struct ScheduleCallbackBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub transaction_id: ::std::option::Option<i64>,
+    /// The phone number to call.
+    ///
     /// Wire name `phoneNumber`, type `string`.
     #[serde(rename = "phoneNumber")]
     pub phone_number: ::std::string::String,
+    /// The customer's account.
+    ///
     /// Wire name `account`, type `string`.
     #[serde(rename = "account")]
     pub account: ::std::string::String,
+    /// The agent to give the callback to.
+    ///
     /// Wire name `agentLoginId`, type `string`.
     #[serde(
         rename = "agentLoginId",
@@ -13070,6 +13312,8 @@ pub struct ScheduleCallbackBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub agent_login_id: ::std::option::Option<::std::string::String>,
+    /// When to call back.
+    ///
     /// Wire name `date`, type `datetime`.
     #[serde(
         rename = "date",
@@ -13077,6 +13321,8 @@ pub struct ScheduleCallbackBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub date: ::std::option::Option<__rt::DateTime>,
+    /// The time zone of `date`.
+    ///
     /// Wire name `timeZone`, type `CallbackTimeZone`.
     #[serde(
         rename = "timeZone",
