@@ -441,12 +441,15 @@ fn operation_test(api: &Api, cat: &Category, op: &Operation, models: &Models<'_>
     ));
     let prepare = agent_preparation(api, op);
     let sim_binding = if prepare.is_empty() { format_ident!("_sim") } else { format_ident!("sim") };
+    // An agent-side operation replaces the user's client with the agent's.
+    let agent_side = op.agent_action.is_some_and(|a| a.agent_side()) && logs_in(api);
+    let client_binding = if agent_side { format_ident!("_user_client") } else { format_ident!("client") };
     quote! {
         #[doc = #doc]
         #[tokio::test]
         #allow
         async fn #name() {
-            let (#sim_binding, client) = #start().await;
+            let (#sim_binding, #client_binding) = #start().await;
             #prepare
             #check
         }

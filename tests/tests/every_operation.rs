@@ -3685,7 +3685,7 @@ async fn livevox__realtime__service_stats() {
 /// `POST /callControl/agent/customer/call/accept`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__accept_call() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.accept_call")
@@ -3708,7 +3708,7 @@ async fn livevox__call_control__accept_call() {
 /// `POST /callControl/agent/customer/call/reject`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__reject_call() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.reject_call")
@@ -3731,7 +3731,7 @@ async fn livevox__call_control__reject_call() {
 /// `POST /callControl/agent/customer/call/sendToVoiceMail`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__send_call_to_voicemail() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.send_call_to_voicemail")
@@ -3757,7 +3757,7 @@ async fn livevox__call_control__send_call_to_voicemail() {
 /// `POST /callControl/agent/customer/call/end`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__end_call() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.end_call")
@@ -3780,7 +3780,7 @@ async fn livevox__call_control__end_call() {
 /// `GET /callControl/agent/areaCode`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__get_area_code() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.get_area_code")
@@ -3819,7 +3819,7 @@ async fn livevox__call_control__get_area_code() {
 /// `GET /callControl/agent/screenpop`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__get_screen_pop() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.get_screen_pop")
@@ -3852,7 +3852,7 @@ async fn livevox__call_control__get_screen_pop() {
 /// `GET /callControl/agent/termCode`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__list_term_codes() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.list_term_codes")
@@ -3885,7 +3885,7 @@ async fn livevox__call_control__list_term_codes() {
 /// `POST /callControl/agent/customer/call/hold`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__hold_call() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.hold_call")
@@ -3908,7 +3908,7 @@ async fn livevox__call_control__hold_call() {
 /// `POST /callControl/agent/customer/call/manual/ex`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__manual_dial_ex() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.manual_dial_ex")
@@ -3942,7 +3942,7 @@ async fn livevox__call_control__manual_dial_ex() {
 /// `POST /callControl/agent/customer/call/manual`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__manual_dial() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.manual_dial")
@@ -3971,7 +3971,7 @@ async fn livevox__call_control__manual_dial() {
 /// `POST /callControl/agent/customer/call/unhold`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__unhold_call() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.unhold_call")
@@ -3994,7 +3994,7 @@ async fn livevox__call_control__unhold_call() {
 /// `PUT /callControl/agent/call/termCode`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__save_term_code() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.save_term_code")
@@ -4057,7 +4057,7 @@ async fn livevox__call_control__save_term_code() {
 /// `POST /callControl/agent/callRecord/stop`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__stop_call_recording() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.stop_call_recording")
@@ -4083,7 +4083,7 @@ async fn livevox__call_control__stop_call_recording() {
 /// `POST /callControl/agent/callRecord/pause`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__pause_call_recording() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.pause_call_recording")
@@ -4109,7 +4109,7 @@ async fn livevox__call_control__pause_call_recording() {
 /// `POST /callControl/agent/callRecord/resume`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__resume_call_recording() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.resume_call_recording")
@@ -4135,7 +4135,7 @@ async fn livevox__call_control__resume_call_recording() {
 /// `POST /callControl/agent/chat/channel`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__create_chat_channel() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.create_chat_channel")
@@ -4177,7 +4177,7 @@ async fn livevox__call_control__create_chat_channel() {
 /// `DELETE /callControl/agent/chat/post`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__delete_chat_post() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.delete_chat_post")
@@ -4200,7 +4200,7 @@ async fn livevox__call_control__delete_chat_post() {
 /// `POST /callControl/agent/chat/channel/search`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__find_chat_channel() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.find_chat_channel")
@@ -4234,7 +4234,7 @@ async fn livevox__call_control__find_chat_channel() {
 /// `GET /callControl/agent/chat/channel/{id}`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__list_chat_posts() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.list_chat_posts")
@@ -4270,7 +4270,7 @@ async fn livevox__call_control__list_chat_posts() {
 /// `GET /callControl/agent/chat/channel/recent`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__list_recent_chat_channels() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.list_recent_chat_channels")
@@ -4296,7 +4296,7 @@ async fn livevox__call_control__list_recent_chat_channels() {
 /// `GET /callControl/agent/chat/post`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__mark_chat_post_read() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.mark_chat_post_read")
@@ -4322,7 +4322,7 @@ async fn livevox__call_control__mark_chat_post_read() {
 /// `POST /callControl/agent/chat/channel/{id}/post`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__send_chat_post() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.send_chat_post")
@@ -4353,7 +4353,7 @@ async fn livevox__call_control__send_chat_post() {
 /// `GET /callControl/agent/messages`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__get_messages() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.get_messages")
@@ -4379,7 +4379,7 @@ async fn livevox__call_control__get_messages() {
 /// `POST /callControl/agent/message/play`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__play_message() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.play_message")
@@ -4405,7 +4405,7 @@ async fn livevox__call_control__play_message() {
 /// `POST /callControl/agent/customer/call/preview/skip`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__skip_preview() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.skip_preview")
@@ -4431,7 +4431,7 @@ async fn livevox__call_control__skip_preview() {
 /// `POST /callControl/agent/message/stop`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__stop_message() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.stop_message")
@@ -4444,7 +4444,7 @@ async fn livevox__call_control__stop_message() {
 /// `POST /callControl/agent/customer/call/preview/dial`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__dial_preview() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.dial_preview")
@@ -4476,7 +4476,7 @@ async fn livevox__call_control__dial_preview() {
 /// `GET /callControl/agent/service/stats`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__get_desktop_stats() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.get_desktop_stats")
@@ -4502,7 +4502,7 @@ async fn livevox__call_control__get_desktop_stats() {
 /// `GET /callControl/agent/service/features`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__get_service_features() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.get_service_features")
@@ -4538,7 +4538,7 @@ async fn livevox__call_control__get_service_features() {
 /// `GET /callControl/agent/service/access`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__get_service_access() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.get_service_access")
@@ -4564,7 +4564,7 @@ async fn livevox__call_control__get_service_access() {
 /// `POST /callControl/agent/service/join`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__join_service() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.join_service")
@@ -4595,7 +4595,7 @@ async fn livevox__call_control__join_service() {
 /// `POST /callControl/agent/service/leave`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__leave_service() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.leave_service")
@@ -4608,7 +4608,7 @@ async fn livevox__call_control__leave_service() {
 /// `POST /callControl/agent/service/switch`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__switch_service() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.switch_service")
@@ -4631,7 +4631,7 @@ async fn livevox__call_control__switch_service() {
 /// `POST /callControl/agent/status/manualDial`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__change_to_manual_dial() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.change_to_manual_dial")
@@ -4647,7 +4647,7 @@ async fn livevox__call_control__change_to_manual_dial() {
 /// `POST /callControl/agent/status/notReady`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__change_to_not_ready() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.change_to_not_ready")
@@ -4673,7 +4673,7 @@ async fn livevox__call_control__change_to_not_ready() {
 /// `POST /callControl/agent/status/ready`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__change_to_ready() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.change_to_ready")
@@ -4686,7 +4686,7 @@ async fn livevox__call_control__change_to_ready() {
 /// `POST /callControl/agent/status`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__get_agent_status() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.get_agent_status")
@@ -4723,7 +4723,7 @@ async fn livevox__call_control__get_agent_status() {
 /// `POST /callControl/agent/line`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__switch_line() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.switch_line")
@@ -4746,7 +4746,7 @@ async fn livevox__call_control__switch_line() {
 /// `POST /callControl/agent/conference/agent`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__transfer_to_agent() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.transfer_to_agent")
@@ -4785,7 +4785,7 @@ async fn livevox__call_control__transfer_to_agent() {
 /// `POST /callControl/agent/phonebook/cold`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__cold_transfer() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.cold_transfer")
@@ -4808,7 +4808,7 @@ async fn livevox__call_control__cold_transfer() {
 /// `POST /callControl/agent/conference/customer`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__complete_conference() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.complete_conference")
@@ -4834,7 +4834,7 @@ async fn livevox__call_control__complete_conference() {
 /// `POST /callControl/agent/available`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__list_available_agents() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.list_available_agents")
@@ -4873,7 +4873,7 @@ async fn livevox__call_control__list_available_agents() {
 /// `GET /callControl/agent/callCenters`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__list_call_centers() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.list_call_centers")
@@ -4899,7 +4899,7 @@ async fn livevox__call_control__list_call_centers() {
 /// `GET /callControl/agent/phonebook/ext`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__get_phonebook_ext() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.get_phonebook_ext")
@@ -4932,7 +4932,7 @@ async fn livevox__call_control__get_phonebook_ext() {
 /// `GET /callControl/agent/phonebook`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__get_phonebook() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.get_phonebook")
@@ -4965,7 +4965,7 @@ async fn livevox__call_control__get_phonebook() {
 /// `POST /callControl/agent/conference/supervisor/hold`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__hold_supervisor_call() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.hold_supervisor_call")
@@ -4991,7 +4991,7 @@ async fn livevox__call_control__hold_supervisor_call() {
 /// `POST /callControl/agent/conference/leave`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__leave_conference() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.leave_conference")
@@ -5017,7 +5017,7 @@ async fn livevox__call_control__leave_conference() {
 /// `POST /callControl/agent/conference/manual`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__manual_transfer() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.manual_transfer")
@@ -5056,7 +5056,7 @@ async fn livevox__call_control__manual_transfer() {
 /// `POST /callControl/agent/conference/phonebook`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__phonebook_transfer() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.phonebook_transfer")
@@ -5095,7 +5095,7 @@ async fn livevox__call_control__phonebook_transfer() {
 /// `POST /callControl/agent/call/reconnect`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__reconnect_call() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.reconnect_call")
@@ -5108,7 +5108,7 @@ async fn livevox__call_control__reconnect_call() {
 /// `POST /callControl/agent/conference/reconnect`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__reconnect_conference() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.reconnect_conference")
@@ -5134,7 +5134,7 @@ async fn livevox__call_control__reconnect_conference() {
 /// `POST /callControl/agent/conference/supervisor/resume`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__resume_supervisor_call() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.resume_supervisor_call")
@@ -5160,7 +5160,7 @@ async fn livevox__call_control__resume_supervisor_call() {
 /// `GET /callControl/agent/voicemail`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__check_voicemail() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.check_voicemail")
@@ -5186,7 +5186,7 @@ async fn livevox__call_control__check_voicemail() {
 /// `POST /callControl/agent/voicemail/dial`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__dial_voicemail() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.dial_voicemail")
@@ -5209,7 +5209,7 @@ async fn livevox__call_control__dial_voicemail() {
 /// `POST /callControl/agent/voicemail/hangup`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__hangup_voicemail() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.hangup_voicemail")
@@ -5222,7 +5222,7 @@ async fn livevox__call_control__hangup_voicemail() {
 /// `PUT /callControl/agent/call/volume`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__set_call_volume() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.set_call_volume")
@@ -5251,7 +5251,7 @@ async fn livevox__call_control__set_call_volume() {
 /// `PUT /callControl/agent/call/mute`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__mute() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.mute")
@@ -5264,7 +5264,7 @@ async fn livevox__call_control__mute() {
 /// `PUT /callControl/agent/call/unmute`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__unmute() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.unmute")
@@ -5277,7 +5277,7 @@ async fn livevox__call_control__unmute() {
 /// `PUT /callControl/agent/customer/call/volume`, example `success`.
 #[tokio::test]
 async fn livevox__call_control__set_customer_volume() {
-    let (sim, client) = start_livevox().await;
+    let (sim, _user_client) = start_livevox().await;
     let agent = sim.agent();
     if let ::std::result::Result::Err(e) = sim
         .prepare_agent(&agent.user_name, "call_control.set_customer_volume")
