@@ -115,6 +115,7 @@ pub struct SimCall {
 /// An agent's state as the simulator keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgentStatus {
+    /// Where the agent is.
     pub state: AgentState,
     /// The service the agent joined.
     pub service_id: Option<i64>,
