@@ -476,3 +476,23 @@ pub struct Example {
     pub status: u16,
     pub response: Option<serde_json::Value>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::AgentAction;
+
+    #[test]
+    fn agent_action_words_round_trip_and_are_unique() {
+        let mut words: Vec<&str> = AgentAction::ALL.iter().map(|(w, _)| *w).collect();
+        for (word, action) in AgentAction::ALL {
+            assert_eq!(AgentAction::parse(word), Some(action), "{word}");
+            assert_eq!(action.as_str(), word);
+        }
+        words.sort_unstable();
+        words.dedup();
+        assert_eq!(words.len(), AgentAction::ALL.len(), "a word is listed twice");
+        assert_eq!(AgentAction::parse("Hold"), None, "words are case-sensitive");
+        let supervisor: Vec<&str> = AgentAction::ALL.iter().filter(|(_, a)| !a.agent_side()).map(|(w, _)| *w).collect();
+        assert_eq!(supervisor, ["set_agents_ready", "set_agents_not_ready", "log_off_agents", "move_agents", "monitor_agent"]);
+    }
+}

@@ -44,6 +44,13 @@
 //!   offered call), with the call while there is one and the not-ready reason while there is
 //!   one.
 //! - A saved term code whose `callTransactionId` is not the agent's call answers 409.
+//! - The supervisor's monitor call is not tracked: listen, coach and barge need only a
+//!   logged-in agent, and Get Monitor Call answers from the spec's example.
+//! - Manual-dial mode is not modelled: Change To Manual Dial needs a joined service and leaves
+//!   the state as it is, and a manual or preview dial is accepted from ready or not ready.
+//! - Transfers, conferences, recording and volume controls need a call and leave the state as
+//!   it is (the other party is not modelled); the agent ends the call with End Call or Save
+//!   Term Code.
 
 use std::collections::HashMap;
 
