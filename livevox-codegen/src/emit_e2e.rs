@@ -18,7 +18,10 @@
 //!   byte for byte, to what the simulator serves for those path parameters
 //!   (`livevox_sim::binary_body`);
 //! - an operation without examples is called with made-up values and its (synthesized) answer
-//!   must decode.
+//!   must decode;
+//! - an operation with an `agent_action` first has the simulator bring its agent to a state the
+//!   operation accepts (`prepare_agent`: join, ready, a call offered, ...); an agent-side one is
+//!   then called from the agent's session, every other one from the user's.
 //!
 //! The client of each API is built as a user of that API would build it: LiveVox logs in with a
 //! simulator user; an API relaying LiveVox sessions relays a logged-in LiveVox client's; BASIC,
@@ -436,14 +439,43 @@ fn operation_test(api: &Api, cat: &Category, op: &Operation, models: &Models<'_>
             None => ", no example: made-up arguments.".to_string(),
         }
     ));
+    let prepare = agent_preparation(api, op);
+    let sim_binding = if prepare.is_empty() { format_ident!("_sim") } else { format_ident!("sim") };
+    // An agent-side operation replaces the user's client with the agent's.
+    let agent_side = op.agent_action.is_some_and(|a| a.agent_side()) && logs_in(api);
+    let client_binding = if agent_side { format_ident!("_user_client") } else { format_ident!("client") };
     quote! {
         #[doc = #doc]
         #[tokio::test]
         #allow
         async fn #name() {
-            let (_sim, client) = #start().await;
+            let (#sim_binding, #client_binding) = #start().await;
+            #prepare
             #check
         }
+    }
+}
+
+/// For an operation with an `agent_action`: the simulator's agent is first brought to a state
+/// the operation accepts, by the same moves requests make (`prepare_agent`); an agent-side
+/// operation is then called from the agent's own session instead of the user's, so that both
+/// sides of `agent_allowed` are exercised.
+fn agent_preparation(api: &Api, op: &Operation) -> TokenStream {
+    let Some(action) = op.agent_action.filter(|_| logs_in(api)) else { return TokenStream::new() };
+    let id = Literal::string(&op.id);
+    let prepare = quote! {
+        let agent = sim.agent();
+        if let ::std::result::Result::Err(e) = sim.prepare_agent(&agent.user_name, #id) {
+            panic!("{e}");
+        }
+    };
+    if !action.agent_side() {
+        return prepare;
+    }
+    let client_for = format_ident!("client_{}", api.module);
+    quote! {
+        #prepare
+        let client = #client_for(&sim, &agent);
     }
 }
 

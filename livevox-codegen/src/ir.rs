@@ -254,6 +254,9 @@ pub struct Operation {
     pub idempotent: bool,
     pub deprecated: Option<String>,
     pub agent_allowed: bool,
+    /// What the operation does to an agent's state (spec key `agent_action`); the simulator
+    /// runs its agent state machine on it, the end-to-end test prepares the agent for it.
+    pub agent_action: Option<AgentAction>,
     pub notes: Vec<String>,
     pub examples: Vec<Example>,
 }
@@ -263,6 +266,100 @@ impl Operation {
     /// required query parameters, the body; optional ones follow as setters.
     pub fn params(&self) -> impl Iterator<Item = &Param> {
         self.path_params.iter().chain(self.query.iter())
+    }
+}
+
+/// What a call-control operation does to the state of an agent: a closed vocabulary, so the
+/// simulator's state machine (livevox-sim's `agents` module) has one rule per word and the spec
+/// only names the word. Agent-side words are called by the agent's own session; supervisor-side
+/// words (`set_agents_*`, `log_off_agents`, `move_agents`, `monitor_agent`) act on the agents
+/// the request names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AgentAction {
+    /// Any agent session; the state does not matter and does not change.
+    Agent,
+    /// The agent must be in a service (any state but "not in a service").
+    InService,
+    /// The agent must be on a call (held or not); the state does not change.
+    OnCall,
+    /// Not in a service → joined, not ready.
+    JoinService,
+    /// Ready or not ready → not ready in another service.
+    SwitchService,
+    /// Ready or not ready → not in a service.
+    LeaveService,
+    /// Ready or not ready → ready.
+    Ready,
+    /// Ready or not ready → not ready, with the request's `reasonCode`.
+    NotReady,
+    /// A call offered → on the call.
+    AcceptCall,
+    /// A call offered → ready again (rejected, or sent to voicemail).
+    DeclineCall,
+    /// On a call → on hold.
+    Hold,
+    /// On hold → on the call.
+    Unhold,
+    /// On a call (held or not) → wrap-up.
+    EndCall,
+    /// Ready or not ready → on a call the agent dialed.
+    Dial,
+    /// On a call or in wrap-up → ready (or not ready, when the body says `moveAgentToNotReady`).
+    SaveTermCode,
+    /// Reads the agent's state; the answer is made from it.
+    Status,
+    /// Supervisor: the agents named in the body go ready.
+    SetAgentsReady,
+    /// Supervisor: the agents named in the body go not ready, with the body's `reasonCode`.
+    SetAgentsNotReady,
+    /// Supervisor: the agents named in the body are logged off.
+    LogOffAgents,
+    /// Supervisor: the agents named in the body move to the body's `targetServiceId`.
+    MoveAgents,
+    /// Supervisor: the agent named by the `agentLoginId` query parameter must be logged in.
+    MonitorAgent,
+}
+
+impl AgentAction {
+    /// Every word, as the spec writes it.
+    pub const ALL: [(&'static str, AgentAction); 21] = [
+        ("agent", AgentAction::Agent),
+        ("in_service", AgentAction::InService),
+        ("on_call", AgentAction::OnCall),
+        ("join_service", AgentAction::JoinService),
+        ("switch_service", AgentAction::SwitchService),
+        ("leave_service", AgentAction::LeaveService),
+        ("ready", AgentAction::Ready),
+        ("not_ready", AgentAction::NotReady),
+        ("accept_call", AgentAction::AcceptCall),
+        ("decline_call", AgentAction::DeclineCall),
+        ("hold", AgentAction::Hold),
+        ("unhold", AgentAction::Unhold),
+        ("end_call", AgentAction::EndCall),
+        ("dial", AgentAction::Dial),
+        ("save_term_code", AgentAction::SaveTermCode),
+        ("status", AgentAction::Status),
+        ("set_agents_ready", AgentAction::SetAgentsReady),
+        ("set_agents_not_ready", AgentAction::SetAgentsNotReady),
+        ("log_off_agents", AgentAction::LogOffAgents),
+        ("move_agents", AgentAction::MoveAgents),
+        ("monitor_agent", AgentAction::MonitorAgent),
+    ];
+
+    pub fn parse(s: &str) -> Option<AgentAction> {
+        AgentAction::ALL.iter().find(|(w, _)| *w == s).map(|(_, a)| *a)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        AgentAction::ALL.iter().find(|(_, a)| *a == self).map(|(w, _)| *w).unwrap_or("agent")
+    }
+
+    /// Called by the agent's own session (as opposed to a supervisor acting on agents).
+    pub fn agent_side(self) -> bool {
+        !matches!(
+            self,
+            AgentAction::SetAgentsReady | AgentAction::SetAgentsNotReady | AgentAction::LogOffAgents | AgentAction::MoveAgents | AgentAction::MonitorAgent
+        )
     }
 }
 
@@ -378,4 +475,24 @@ pub struct Example {
     pub body: Option<serde_json::Value>,
     pub status: u16,
     pub response: Option<serde_json::Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AgentAction;
+
+    #[test]
+    fn agent_action_words_round_trip_and_are_unique() {
+        let mut words: Vec<&str> = AgentAction::ALL.iter().map(|(w, _)| *w).collect();
+        for (word, action) in AgentAction::ALL {
+            assert_eq!(AgentAction::parse(word), Some(action), "{word}");
+            assert_eq!(action.as_str(), word);
+        }
+        words.sort_unstable();
+        words.dedup();
+        assert_eq!(words.len(), AgentAction::ALL.len(), "a word is listed twice");
+        assert_eq!(AgentAction::parse("Hold"), None, "words are case-sensitive");
+        let supervisor: Vec<&str> = AgentAction::ALL.iter().filter(|(_, a)| !a.agent_side()).map(|(w, _)| *w).collect();
+        assert_eq!(supervisor, ["set_agents_ready", "set_agents_not_ready", "log_off_agents", "move_agents", "monitor_agent"]);
+    }
 }

@@ -459,6 +459,7 @@ fn lower_category(ctx: &mut Ctx<'_>, cat: &CategoryDoc, default_auth: AuthNeed) 
             idempotent: op.idempotent.unwrap_or_else(|| method.idempotent_by_default()),
             deprecated: deprecation(&op.deprecated),
             agent_allowed: op.agent_allowed,
+            agent_action: op.agent_action.as_deref().and_then(AgentAction::parse),
             notes: op.notes.clone(),
             examples: op
                 .examples

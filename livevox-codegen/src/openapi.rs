@@ -323,6 +323,9 @@ fn operation(api: &Api, cat: &Category, op: &Operation) -> Value {
         );
     }
     out.insert("x-livevox-agent-allowed".into(), json!(op.agent_allowed));
+    if let Some(a) = op.agent_action {
+        out.insert("x-livevox-agent-action".into(), json!(a.as_str()));
+    }
     out.insert("x-livevox-idempotent".into(), json!(op.idempotent));
     Value::Object(out)
 }

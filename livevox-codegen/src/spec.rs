@@ -267,6 +267,10 @@ pub struct OperationDef {
     /// An agent session may call this operation (others answer 403 for agents).
     #[serde(default)]
     pub agent_allowed: bool,
+    /// What the operation does to an agent's state, for the simulator (`accept_call`,
+    /// `ready`, ...; the vocabulary is [`crate::ir::AgentAction`]).
+    #[serde(default)]
+    pub agent_action: Option<String>,
     /// Maintainer notes: why the spec differs from a reference client, and so on.
     #[serde(default)]
     pub notes: Vec<String>,

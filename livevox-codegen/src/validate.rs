@@ -1277,6 +1277,19 @@ impl Validator {
             }
         }
 
+        if let Some(a) = &op.agent_action {
+            let words: Vec<&str> = crate::ir::AgentAction::ALL.iter().map(|(w, _)| *w).collect();
+            if self.one_of(doc, &at("agent_action"), a, &words, "`agent_action`") {
+                let agent_side = crate::ir::AgentAction::parse(a).is_some_and(|x| x.agent_side());
+                if agent_side && !op.agent_allowed {
+                    self.err(doc, &at("agent_action"), format!("`agent_action: {a}` is done by an agent's own session, so the operation needs `agent_allowed: true`"));
+                }
+                if !agent_side && op.agent_allowed {
+                    self.err(doc, &at("agent_action"), format!("`agent_action: {a}` is a supervisor's action on agents; an agent session may not call it, so drop `agent_allowed`"));
+                }
+            }
+        }
+
         let response = self.response(doc, base, op, types);
 
         if let Some(p) = &op.pagination {

@@ -43,6 +43,12 @@
 //!   answers the success status for a live session and **404** otherwise; a password change
 //!   ends every session of the user. Operations the spec marks `auth: none` need no session.
 //! - **Agents**: an agent session calling an operation not marked `agent_allowed` gets **403**.
+//!   Each logged-in agent has a state (not in a service, not ready, ready, offered a call, on a
+//!   call, on hold, wrap-up) that the call-control operations move, by the `agent_action` the
+//!   spec gives them; an out-of-order call answers **409**. Tests offer calls with
+//!   [`RunningSimulator::offer_call`] and read states with [`RunningSimulator::agent_state`].
+//!   The rules, and what the simulator assumes where LiveVox says nothing, are documented on
+//!   [`AgentState`]'s module (`livevox-sim/src/agents.rs`).
 //! - **Paging**: a list call without its offset or count parameter (when the spec marks them
 //!   required) gets 400. A count above the operation's `max_count` is **clamped** to it (as
 //!   LiveVox's hard cap of 1000 is), so the page is shorter than asked for and has a `next`
@@ -102,6 +108,7 @@
 //! runtime of the test that started it and can be shared between tests (each `#[tokio::test]`
 //! has its own runtime). Dropping the [`RunningSimulator`] stops it.
 
+mod agents;
 mod check;
 mod faults;
 mod model;
@@ -117,6 +124,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+pub use agents::{AgentState, AgentStatus, SimCall};
 pub use faults::Faults;
 pub use other_auth::{ApiCredentials, DEFAULT_OAUTH2_TOKEN_LIFETIME};
 
@@ -135,6 +143,9 @@ pub enum SimError {
     Config(String),
     /// Binding the port or starting the server thread failed.
     Io(std::io::Error),
+    /// A test control of agents ([`RunningSimulator::offer_call`], ...) does not fit the
+    /// agent's state.
+    AgentState(String),
 }
 
 impl std::fmt::Display for SimError {
@@ -143,6 +154,7 @@ impl std::fmt::Display for SimError {
             SimError::Spec(m) => write!(f, "the simulator's spec does not load:\n{m}"),
             SimError::Config(m) => write!(f, "simulator configuration: {m}"),
             SimError::Io(e) => write!(f, "cannot start the simulator: {e}"),
+            SimError::AgentState(m) => write!(f, "agent state: {m}"),
         }
     }
 }

@@ -293,6 +293,8 @@ struct Caller {
     /// What rate limits count against: the LiveVox client (its client code), or the operation
     /// alone for calls without a session.
     key: String,
+    /// The session's user (index), for the agent state machine.
+    user: Option<usize>,
 }
 
 /// Checks and answers one request: the operation it called (for the log), the index of its API
@@ -435,7 +437,7 @@ fn answer_operation(
     // Authorization.
     let now = Instant::now();
     let caller = match op.auth {
-        AuthNeed::None => Caller { key: op.id.clone() },
+        AuthNeed::None => Caller { key: op.id.clone(), user: None },
         // BASIC, BEARER, OAUTH, OAUTH2: checked as those servers would.
         _ if !matches!(api.auth, Auth::LiveVox { .. } | Auth::None) => {
             let checked = {
@@ -452,7 +454,7 @@ fn answer_operation(
                 r.headers.push(("www-authenticate", challenge));
                 return Err(r);
             }
-            Caller { key: op.id.clone() }
+            Caller { key: op.id.clone(), user: None }
         }
         AuthNeed::AccessToken => {
             let Some(roles) = roles else { return Err(reject(401, "this API has no login, so no access token is valid")) };
@@ -467,7 +469,7 @@ fn answer_operation(
                     },
                 ));
             }
-            Caller { key: op.id.clone() }
+            Caller { key: op.id.clone(), user: None }
         }
         AuthNeed::Session => {
             let Some(roles) = roles else { return Err(reject(401, "this API has no login, so it cannot check a session")) };
@@ -487,7 +489,7 @@ fn answer_operation(
             if user.agent && !op.agent_allowed {
                 return Err(reject(403, format!("agent sessions may not call {} ({} {})", op.id, op.method.as_str(), op.path)));
             }
-            Caller { key: user.client_name.clone() }
+            Caller { key: user.client_name.clone(), user: Some(session.user) }
         }
     };
 
@@ -591,6 +593,14 @@ fn answer_operation(
             if let Some(answer) = change_password(shared, op.response.status, json_body.as_ref())? {
                 return Ok(answer);
             }
+        }
+    }
+    if let Some(action) = op.agent_action {
+        let inputs = crate::agents::Inputs { query: &pairs, body: json_body.as_ref() };
+        match crate::agents::on_request(shared, action, &op.id, caller.user, &inputs) {
+            crate::agents::Outcome::Continue => {}
+            crate::agents::Outcome::Json(v) => return Ok(Answer::json(op.response.status, &v)),
+            crate::agents::Outcome::Refuse(status, message) => return Err(reject(status, message)),
         }
     }
     if let (Some(pg), Some((offset, count))) = (&op.pagination, page) {

@@ -39,6 +39,8 @@ pub(crate) struct State {
     pub log: Vec<LoggedRequest>,
     /// Issued OAuth2 tokens and seen OAuth 1.0a nonces (the other APIs' schemes).
     pub auth: crate::other_auth::AuthState,
+    /// Where each logged-in agent is (the call-control state machine).
+    pub agents: crate::agents::Agents,
 }
 
 impl State {
@@ -68,6 +70,9 @@ impl State {
         // new generation and so to a new id.
         let id = self.session_id(user, token);
         self.sessions.insert(id.clone(), Session { user, token, last_used: now });
+        if self.users[user].user.agent {
+            self.agents.logged_in(user);
+        }
         id
     }
 
@@ -109,6 +114,9 @@ impl State {
         match self.sessions.remove(id) {
             Some(s) => {
                 *self.generations.entry((s.user, s.token)).or_default() += 1;
+                if !self.sessions.values().any(|o| o.user == s.user) {
+                    self.agents.logged_out(s.user);
+                }
                 true
             }
             None => false,

@@ -357,9 +357,10 @@ impl AccountClient {
     ///
     /// # Spec notes
     ///
-    /// - The path is `/account/types/{id}`. The .NET client updates and deletes types at
-    ///   `/account/type/{id}` (singular) while it reads them at `/account/types/{id}`; the facts'
-    ///   resource map names the resource `types` (facts §1), so the plural is used throughout.
+    /// - Catalog entry UpdateAccountType (`PUT account/type/{id}`) moved: the path is
+    ///   `/account/types/{id}`. The .NET client updates and deletes types at `/account/type/{id}`
+    ///   (singular) while it reads them at `/account/types/{id}`; the facts' resource map names the
+    ///   resource `types` (facts §1), so the plural is used throughout.
     /// - The .NET client sends its whole classification object (with an `id` and, through its parameter
     ///   property, `accountId`) as the body; here the body holds the two editable fields and the id is
     ///   in the path.
@@ -385,8 +386,9 @@ impl AccountClient {
     ///
     /// # Spec notes
     ///
-    /// - The .NET client sends this DELETE to `/account/type/{id}` (singular); the resource is `types`
-    ///   (facts §1), as in List and Read, so `/account/types/{id}` is used.
+    /// - Catalog entry DeleteAccountType moved: the .NET client sends this DELETE to
+    ///   `/account/type/{id}` (singular); the resource is `types` (facts §1), as in List and Read, so
+    ///   `/account/types/{id}` is used.
     pub fn delete_account_type(
         &self,
         id: impl ::std::convert::Into<i64>,

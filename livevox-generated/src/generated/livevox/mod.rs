@@ -28,6 +28,8 @@ pub mod configuration;
 pub mod reporting;
 #[cfg(feature = "realtime")]
 pub mod realtime;
+#[cfg(feature = "call_control")]
+pub mod call_control;
 /// The static description of this API that the runtime works from.
 pub static API: __rt::ApiSpec = __rt::ApiSpec {
     name: "LiveVox",
@@ -214,5 +216,12 @@ impl Client {
     #[cfg(feature = "realtime")]
     pub fn realtime(&self) -> realtime::RealtimeClient {
         realtime::RealtimeClient::new(self.inner.clone())
+    }
+    /// Call control.
+    ///
+    /// Operations under `/callControl`.
+    #[cfg(feature = "call_control")]
+    pub fn call_control(&self) -> call_control::CallControlClient {
+        call_control::CallControlClient::new(self.inner.clone())
     }
 }

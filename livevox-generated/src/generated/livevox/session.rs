@@ -77,9 +77,9 @@ impl SessionClient {
     ///
     /// # Spec notes
     ///
-    /// - The .NET client sends `GET /session/validate?sessionId=<id>`. We use the path form
-    ///   `/session/validate/{sessionId}`, which is what the code credited to LiveVox staff and the PHP
-    ///   and Python clients call.
+    /// - Catalog entry IsSessionValid moved: the .NET client sends `GET
+    ///   /session/validate?sessionId=<id>`. We use the path form `/session/validate/{sessionId}`, which
+    ///   is what the code credited to LiveVox staff and the PHP and Python clients call.
     /// - The PHP client also sends `LV-Access` here; nothing documents that it is needed, so no
     ///   credential is sent (auth: none).
     pub fn validate(
