@@ -1,7 +1,7 @@
 //! The JSON Schema of the spec format, for editors: derived from the loader's own types
 //! (`spec.rs`, through `schemars`), so it cannot drift from what the loader accepts, plus the
 //! vocabulary the validator checks (authorization kinds, methods, response formats, page-end
-//! rules) taken from the validator's own lists.
+//! rules, agent actions) taken from the validator's and the IR's own lists.
 //!
 //! `cargo xtask codegen` writes it to `spec/schema.json` (stale copies fail `--check` like any
 //! generated file), and every spec file names it on its first line for the YAML language server:
@@ -37,6 +37,8 @@ pub fn spec_schema() -> Result<Value, String> {
     constrain(&mut defs, "AuthDef", "signature_method", vocab(crate::validate::SIGNATURE_METHODS))?;
     constrain(&mut defs, "OperationDef", "method", vocab(crate::validate::METHODS))?;
     constrain(&mut defs, "OperationDef", "auth", vocab(crate::validate::OPERATION_AUTH))?;
+    let agent_actions: Vec<&str> = crate::ir::AgentAction::ALL.iter().map(|(word, _)| *word).collect();
+    constrain(&mut defs, "OperationDef", "agent_action", vocab(&agent_actions))?;
     constrain(&mut defs, "ResponseDef", "format", vocab(crate::validate::RESPONSE_FORMATS))?;
     constrain(&mut defs, "PaginationDef", "end", vocab(crate::validate::PAGE_ENDS))?;
     constrain(&mut defs, "EnumDef", "type", vocab(crate::validate::ENUM_TYPES))?;
