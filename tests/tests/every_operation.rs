@@ -2251,7 +2251,7 @@ async fn livevox__compliance__read_dialing_profile() {
         ::livevox_generated::livevox::compliance::DialingProfile,
     >(
         "compliance.read_dialing_profile: the example's response",
-        "{\"clientDefault\":false,\"clientId\":4199,\"description\":\"Eastern time zone rules\",\"id\":802,\"name\":\"Collections East\",\"policy\":[{\"dayOfWeek\":\"WEEKDAY\",\"doNotDial\":false,\"doNotLeaveMessage\":false,\"endTime\":\"21:00\",\"startTime\":\"08:00\",\"state\":\"MA\"},{\"dayOfWeek\":\"SUNDAY\",\"doNotDial\":true}],\"service\":[{\"id\":53661}]}",
+        "{\"clientDefault\":false,\"clientId\":4199,\"description\":\"Eastern time zone rules\",\"id\":802,\"name\":\"Collections East\",\"policy\":[{\"dayOfWeek\":\"WEEKDAY\",\"doNotDial\":false,\"doNotLeaveMessage\":false,\"endTime\":1709326800000,\"startTime\":1709280000000,\"state\":\"MA\"},{\"dayOfWeek\":\"SUNDAY\",\"doNotDial\":true}],\"service\":[{\"id\":53661}]}",
     );
     assert_eq!(
         actual, expected, "{} answered other than its example",
@@ -2289,7 +2289,7 @@ async fn livevox__compliance__create_dialing_profile() {
                     >,
                 >(
                     "compliance.create_dialing_profile: body field `policy`",
-                    "[{\"dayOfWeek\":\"ALL\",\"endTime\":\"20:00\",\"startTime\":\"09:00\",\"state\":\"CA\"}]",
+                    "[{\"dayOfWeek\":\"ALL\",\"endTime\":72000000,\"startTime\":32400000,\"state\":\"CA\"}]",
                 ),
             )
             .await,
@@ -2398,16 +2398,13 @@ async fn livevox__compliance__update_dialing_policy() {
             )
             .start_time(
                 decode::<
-                    ::std::string::String,
-                >(
-                    "compliance.update_dialing_policy: body field `startTime`",
-                    "\"08:00\"",
-                ),
+                    ::livevox_generated::runtime::TimeOfDay,
+                >("compliance.update_dialing_policy: body field `startTime`", "28800000"),
             )
             .end_time(
                 decode::<
-                    ::std::string::String,
-                >("compliance.update_dialing_policy: body field `endTime`", "\"21:00\""),
+                    ::livevox_generated::runtime::TimeOfDay,
+                >("compliance.update_dialing_policy: body field `endTime`", "75600000"),
             )
             .clear_area_code(
                 decode::<

@@ -933,6 +933,16 @@ impl ComplianceClient {
     /// Sends `GET /compliance/dialingProfiles/{id}`.
     ///
     /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    ///
+    /// # Spec notes
+    ///
+    /// - Policy `startTime` and `endTime` are `time` values. The .NET catalog (DialingPolicy) types
+    ///   them as strings and shows no format; no LiveVox page documents them specially, so they follow
+    ///   the rule LiveVox's API overview (D-OV, General Features) gives for every time parameter:
+    ///   requests send milliseconds since midnight, JSON responses give milliseconds since 1970. The
+    ///   client reads both (a value of 86,400,000 or more is an instant, whose UTC time of day is kept)
+    ///   and sends milliseconds since midnight, so a policy read here can be sent back unchanged. This
+    ///   example answers instants; the request examples send times of day.
     pub fn read_dialing_profile(
         &self,
         id: impl ::std::convert::Into<i64>,
@@ -4152,26 +4162,26 @@ impl UpdateDialingPolicyRequest {
         self.__body.area_code = ::std::option::Option::Some(value.into());
         self
     }
-    /// Start of the allowed window.
+    /// Start of the allowed window, a time of day.
     ///
-    /// Wire name `startTime`, type `string`.
+    /// Wire name `startTime`, type `time`.
     ///
     /// A field of the body.
     pub fn start_time(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<__rt::TimeOfDay>,
     ) -> Self {
         self.__body.start_time = ::std::option::Option::Some(value.into());
         self
     }
-    /// End of the allowed window.
+    /// End of the allowed window, a time of day.
     ///
-    /// Wire name `endTime`, type `string`.
+    /// Wire name `endTime`, type `time`.
     ///
     /// A field of the body.
     pub fn end_time(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<__rt::TimeOfDay>,
     ) -> Self {
         self.__body.end_time = ::std::option::Option::Some(value.into());
         self
@@ -6727,24 +6737,24 @@ pub struct DialingPolicy {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub area_code: ::std::option::Option<::std::string::String>,
-    /// Start of the allowed window, as text (format not documented).
+    /// Start of the allowed window, a time of day (see the note of `read_dialing_profile`).
     ///
-    /// Wire name `startTime`, type `string`.
+    /// Wire name `startTime`, type `time`.
     #[serde(
         rename = "startTime",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub start_time: ::std::option::Option<::std::string::String>,
-    /// End of the allowed window, as text (format not documented).
+    pub start_time: ::std::option::Option<__rt::TimeOfDay>,
+    /// End of the allowed window, a time of day.
     ///
-    /// Wire name `endTime`, type `string`.
+    /// Wire name `endTime`, type `time`.
     #[serde(
         rename = "endTime",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub end_time: ::std::option::Option<::std::string::String>,
+    pub end_time: ::std::option::Option<__rt::TimeOfDay>,
 }
 impl DialingPolicy {
     /// Creates a value from the required fields; optional fields start unset.
@@ -6791,7 +6801,7 @@ impl DialingPolicy {
     /// Sets `start_time` (wire name `startTime`).
     pub fn with_start_time(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<__rt::TimeOfDay>,
     ) -> Self {
         self.start_time = ::std::option::Option::Some(value.into());
         self
@@ -6799,7 +6809,7 @@ impl DialingPolicy {
     /// Sets `end_time` (wire name `endTime`).
     pub fn with_end_time(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<__rt::TimeOfDay>,
     ) -> Self {
         self.end_time = ::std::option::Option::Some(value.into());
         self
@@ -7570,24 +7580,24 @@ pub struct UpdateDialingPolicyBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub area_code: ::std::option::Option<::std::string::String>,
-    /// Start of the allowed window.
+    /// Start of the allowed window, a time of day.
     ///
-    /// Wire name `startTime`, type `string`.
+    /// Wire name `startTime`, type `time`.
     #[serde(
         rename = "startTime",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub start_time: ::std::option::Option<::std::string::String>,
-    /// End of the allowed window.
+    pub start_time: ::std::option::Option<__rt::TimeOfDay>,
+    /// End of the allowed window, a time of day.
     ///
-    /// Wire name `endTime`, type `string`.
+    /// Wire name `endTime`, type `time`.
     #[serde(
         rename = "endTime",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub end_time: ::std::option::Option<::std::string::String>,
+    pub end_time: ::std::option::Option<__rt::TimeOfDay>,
     /// Remove the area code.
     ///
     /// Wire name `clearAreaCode`, type `bool`.
@@ -7658,7 +7668,7 @@ impl UpdateDialingPolicyBody {
     /// Sets `start_time` (wire name `startTime`).
     pub fn with_start_time(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<__rt::TimeOfDay>,
     ) -> Self {
         self.start_time = ::std::option::Option::Some(value.into());
         self
@@ -7666,7 +7676,7 @@ impl UpdateDialingPolicyBody {
     /// Sets `end_time` (wire name `endTime`).
     pub fn with_end_time(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<__rt::TimeOfDay>,
     ) -> Self {
         self.end_time = ::std::option::Option::Some(value.into());
         self
