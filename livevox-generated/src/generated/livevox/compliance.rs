@@ -941,8 +941,8 @@ impl ComplianceClient {
     ///   the rule LiveVox's API overview (D-OV, General Features) gives for every time parameter:
     ///   requests send milliseconds since midnight, JSON responses give milliseconds since 1970. The
     ///   client reads both (a value of 86,400,000 or more is an instant, whose UTC time of day is kept)
-    ///   and sends milliseconds since midnight, so a policy read here can be sent back unchanged. This
-    ///   example answers instants; the request examples send times of day.
+    ///   and sends milliseconds since midnight, so a policy read here can be sent back unchanged. The
+    ///   spec's example of this operation answers instants; the request examples send times of day.
     pub fn read_dialing_profile(
         &self,
         id: impl ::std::convert::Into<i64>,
