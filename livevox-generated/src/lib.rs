@@ -41,4 +41,4 @@ pub mod __rt {
 }
 
 pub use runtime::{Date, DateTime, Error, Secret, TimeOfDay};
-pub use runtime::{ApiError, Credentials, DecodeError};
+pub use runtime::{ApiError, Credentials, DecodeError, ErrorEntry};
