@@ -376,11 +376,11 @@ fn emit_api(api: &Api, rt: &syn::Path, config: &Config) -> TokenStream {
     placeholders.sort_unstable();
     placeholders.dedup();
     let builder_args = placeholders.iter().map(|p| {
-        let arg = format_ident!("{}", crate::naming::snake(p));
+        let arg = format_ident!("{}", crate::naming::placeholder_arg(p));
         quote! { #arg: impl ::std::convert::Into<::std::string::String> }
     });
     let builder_sets = placeholders.iter().map(|p| {
-        let arg = format_ident!("{}", crate::naming::snake(p));
+        let arg = format_ident!("{}", crate::naming::placeholder_arg(p));
         quote! { .header_param(#p, #arg) }
     });
     let builder_doc = doc(&if placeholders.is_empty() {
