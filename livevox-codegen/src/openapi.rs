@@ -290,7 +290,14 @@ fn operation(api: &Api, cat: &Category, op: &Operation) -> Value {
         }
         (ResponseFormat::Binary, _) => {
             let media = op.response.media_type().unwrap_or(DEFAULT_BINARY_MEDIA_TYPE);
-            success.insert("content".into(), json!({ media: { "schema": { "type": "string", "format": "binary" } } }));
+            let mut content = Map::new();
+            content.insert(media.to_string(), json!({ "schema": { "type": "string", "format": "binary" } }));
+            // The same bytes may come base64-encoded in one field of a JSON object.
+            if let Some(field) = &op.response.base64_field {
+                let schema = json!({ "type": "object", "required": [field], "properties": { field: { "type": "string", "format": "byte" } } });
+                content.insert("application/json".into(), json!({ "schema": schema }));
+            }
+            success.insert("content".into(), Value::Object(content));
         }
         (ResponseFormat::None, _) => {}
     }

@@ -1427,6 +1427,18 @@ impl Validator {
                 }
             }
         }
+        if let Some(field) = &r.base64_field {
+            let fpath = format!("{path}.base64_field");
+            if format != "binary" {
+                self.err(
+                    doc,
+                    &fpath,
+                    format!("`base64_field` applies to `format: binary` (bytes that may come base64 in JSON), not to `format: {format}`"),
+                );
+            } else if field.trim().is_empty() || field.chars().any(char::is_control) {
+                self.err(doc, &fpath, "`base64_field` must name a JSON field, e.g. `binaryData`");
+            }
+        }
         let status = r.status.unwrap_or(if format == "none" { 204 } else { 200 });
         if let Some(s) = r.status {
             if !(200..=299).contains(&s) {

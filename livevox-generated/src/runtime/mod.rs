@@ -7,6 +7,7 @@ pub mod describe;
 pub mod wire;
 
 mod auth;
+mod binary;
 mod client;
 mod error;
 mod error_body;

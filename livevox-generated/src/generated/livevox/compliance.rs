@@ -1232,20 +1232,22 @@ impl ComplianceClient {
     /// Returns the recording itself, the call's audio as MP3, as raw bytes. `get_recording_info` says
     /// what it is a recording of.
     ///
-    /// Sends `GET /compliance/recording/{id}` with `Accept: audio/mpeg`; the answer is the body as raw
-    /// bytes, never decoded.
+    /// Sends `GET /compliance/recording/{id}` with `Accept: application/json`; the answer is the bytes,
+    /// whether the server sends them raw (`audio/mpeg`) or base64-encoded in the `binaryData` field of
+    /// a JSON object.
     ///
     /// Authorization: the client's session (logged in on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
-    /// - The .NET catalog (GetRecordingById) models the answer as JSON, `GetRecordingByIdResponse {
-    ///   binaryData }` with base64 bytes; the PHP client (`getCallRecordingById`,
-    ///   endpoints-other-clients.json) writes the body straight to a file as MP3 audio. This spec
-    ///   follows the PHP client: `format: binary`, `audio/mpeg`, so the bytes reach the caller
-    ///   unchanged.
-    /// - The PHP client sends `Content-Type: audio/mpeg` on this GET, which has no body; the generated
-    ///   client asks for `Accept: audio/mpeg` instead, the header that says which answer is wanted.
+    /// - Two answers are known and both are taken: the .NET catalog (GetRecordingById) models it as
+    ///   JSON, `GetRecordingByIdResponse { binaryData }` with the bytes in base64; the PHP client
+    ///   (`getCallRecordingById`, endpoints-other-clients.json) writes the body straight to a file as
+    ///   MP3 audio. So the response is `format: binary` (`audio/mpeg` raw) with `base64_field:
+    ///   binaryData`: the caller gets the audio bytes from either.
+    /// - LiveVox's API overview (D-OV, General Features) says only `application/json` is supported as
+    ///   `Accept`, so the client asks for JSON, not `audio/mpeg`. The PHP client sends `Content-Type:
+    ///   audio/mpeg` on this GET, which has no body; that header is not copied.
     /// - The PHP client follows redirects; the generated client follows none (so that the session
     ///   header never travels to another host), so should LiveVox answer with a redirect to where the
     ///   audio is stored, the call fails with that 3xx status. Verify before relying on it.
@@ -4603,8 +4605,8 @@ impl GetRecordingRequest {
         auth: __rt::AuthNeed::Session,
         idempotent: true,
         body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Binary {
-            accept: "audio/mpeg",
+        response: __rt::ResponseFormat::BinaryOrBase64Json {
+            field: "binaryData",
         },
         pagination: ::std::option::Option::None,
         rate_limit: ::std::option::Option::None,
