@@ -597,3 +597,32 @@ fn a_simulator_started_without_a_runtime_serves_tests_on_other_runtimes() {
         });
     }
 }
+
+#[tokio::test]
+async fn configuration_lists_page_their_seeded_items_with_offset_count_and_next() {
+    // (seed model, path, items field): the lists LiveVox pages with `offset` and `count`.
+    let lists = [
+        ("ConfigAgent", "/configuration/agents", "agent"),
+        ("ConfigCallCenter", "/configuration/callCenters", "callCenter"),
+        ("ConfigService", "/configuration/services?callCenter=12", "service"),
+        ("ConfigTermCode", "/configuration/termCodes", "termCode"),
+    ];
+    let mut builder = Simulator::builder();
+    for (model, _, _) in lists {
+        builder = builder.seed(model, 5);
+    }
+    let sim = builder.start().await.expect("every configuration list has a seedable item model");
+    let s = session(&sim, &sim.user()).await;
+    for (_, path, items) in lists {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let page = |offset: u32| {
+            http().get(format!("{}{path}{sep}offset={offset}&count=2", sim.base_url())).header("LV-Session", &s).send()
+        };
+        let first: Value = page(0).await.unwrap().json().await.unwrap();
+        assert_eq!(first[items].as_array().map(Vec::len), Some(2), "{path}: {first}");
+        assert!(first["next"].as_str().is_some_and(|n| n.contains("offset=2")), "{path}: {first}");
+        let last: Value = page(4).await.unwrap().json().await.unwrap();
+        assert_eq!(last[items].as_array().map(Vec::len), Some(1), "{path}: {last}");
+        assert!(last.get("next").is_none(), "{path}: the last page has no next link: {last}");
+    }
+}
