@@ -373,8 +373,10 @@ impl fmt::Display for ApiError {
         if let Some(message) = &d.message {
             write!(f, ": {message}")?;
         }
-        if d.entries.len() > 1 {
-            write!(f, " (and {} more errors)", d.entries.len() - 1)?;
+        match d.entries.len() {
+            0 | 1 => {}
+            2 => f.write_str(" (and 1 more error)")?,
+            n => write!(f, " (and {} more errors)", n - 1)?,
         }
         if let Some(excerpt) = &d.excerpt {
             if excerpt.is_empty() {
@@ -633,7 +635,7 @@ mod tests {
         let entries = err.api_error().unwrap().entries();
         assert_eq!(entries.len(), 2);
         assert_eq!((entries[1].code_number(), entries[1].message()), (Some(401), Some("Invalid account")));
-        assert!(err.to_string().ends_with("code 400: Invalid phone (and 1 more errors)"), "{err}");
+        assert!(err.to_string().ends_with("code 400: Invalid phone (and 1 more error)"), "{err}");
     }
 
     #[test]
