@@ -376,11 +376,11 @@ fn emit_api(api: &Api, rt: &syn::Path, config: &Config) -> TokenStream {
     placeholders.sort_unstable();
     placeholders.dedup();
     let builder_args = placeholders.iter().map(|p| {
-        let arg = format_ident!("{}", crate::naming::snake(p));
+        let arg = format_ident!("{}", crate::naming::placeholder_arg(p));
         quote! { #arg: impl ::std::convert::Into<::std::string::String> }
     });
     let builder_sets = placeholders.iter().map(|p| {
-        let arg = format_ident!("{}", crate::naming::snake(p));
+        let arg = format_ident!("{}", crate::naming::placeholder_arg(p));
         quote! { .header_param(#p, #arg) }
     });
     let builder_doc = doc(&if placeholders.is_empty() {
@@ -921,11 +921,19 @@ fn op_doc(op: &Operation) -> String {
         (ResponseFormat::Text, Some(media)) => {
             format!("Sends `{} {}` with `Accept: {media}`; the answer is the body as text.", op.method.as_str(), op.path)
         }
-        (ResponseFormat::Binary, Some(media)) => format!(
-            "Sends `{} {}` with `Accept: {media}`; the answer is the body as raw bytes, never decoded.",
-            op.method.as_str(),
-            op.path
-        ),
+        (ResponseFormat::Binary, Some(media)) => match &op.response.base64_field {
+            Some(field) => format!(
+                "Sends `{} {}` with `Accept: application/json`; the answer is the bytes, whether the server sends them raw \
+                 (`{media}`) or base64-encoded in the `{field}` field of a JSON object.",
+                op.method.as_str(),
+                op.path
+            ),
+            None => format!(
+                "Sends `{} {}` with `Accept: {media}`; the answer is the body as raw bytes, never decoded.",
+                op.method.as_str(),
+                op.path
+            ),
+        },
         _ => format!("Sends `{} {}`.", op.method.as_str(), op.path),
     });
     let auth = match op.auth {
@@ -1407,10 +1415,13 @@ fn operation_const(op: &Operation) -> TokenStream {
         (ResponseFormat::Json, _) => quote! { Json },
         (ResponseFormat::Text, None) => quote! { Text },
         (ResponseFormat::Text, Some(media)) => quote! { TextAs { accept: #media } },
-        (ResponseFormat::Binary, _) => {
-            let media = op.response.media_type().unwrap_or(crate::ir::DEFAULT_BINARY_MEDIA_TYPE);
-            quote! { Binary { accept: #media } }
-        }
+        (ResponseFormat::Binary, _) => match &op.response.base64_field {
+            Some(field) => quote! { BinaryOrBase64Json { field: #field } },
+            None => {
+                let media = op.response.media_type().unwrap_or(crate::ir::DEFAULT_BINARY_MEDIA_TYPE);
+                quote! { Binary { accept: #media } }
+            }
+        },
         (ResponseFormat::None, _) => quote! { None },
     };
     let pagination = match &op.pagination {

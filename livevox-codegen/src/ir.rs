@@ -418,11 +418,24 @@ pub struct Response {
     /// The media type the spec declares for a text or binary body (`content_type`); `None`
     /// when it declares none (see [`Response::media_type`] for the one that applies).
     pub content_type: Option<String>,
+    /// Binary only: the JSON field holding the bytes base64-encoded when the server answers
+    /// JSON (`binaryData`); the client then asks for JSON and takes either answer.
+    pub base64_field: Option<String>,
 }
 
 impl Response {
-    /// The media type of the success body, which the client asks for in `Accept`: the declared
-    /// `content_type`, else the format's default; `None` without a body.
+    /// The media type the client asks for in `Accept`: JSON for a binary body that may come
+    /// as base64 in JSON (`base64_field`), else [`Response::media_type`].
+    pub fn accept(&self) -> Option<&str> {
+        match (self.format, &self.base64_field) {
+            (ResponseFormat::Binary, Some(_)) => Some("application/json"),
+            _ => self.media_type(),
+        }
+    }
+
+    /// The media type of the success body as such (of its raw form, for a binary body with a
+    /// `base64_field`): the declared `content_type`, else the format's default; `None` without
+    /// a body.
     pub fn media_type(&self) -> Option<&str> {
         match self.format {
             ResponseFormat::Json => Some("application/json"),

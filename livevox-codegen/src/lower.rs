@@ -359,7 +359,7 @@ fn lower_category(ctx: &mut Ctx<'_>, cat: &CategoryDoc, default_auth: AuthNeed) 
         };
 
         let response = match &op.response {
-            None => Response { format: ResponseFormat::None, ty: None, status: 204, description: None, content_type: None },
+            None => Response { format: ResponseFormat::None, ty: None, status: 204, description: None, content_type: None, base64_field: None },
             Some(r) => {
                 let format = match (r.format.as_deref(), &r.ty) {
                     (Some("text"), _) => ResponseFormat::Text,
@@ -378,7 +378,9 @@ fn lower_category(ctx: &mut Ctx<'_>, cat: &CategoryDoc, default_auth: AuthNeed) 
                     ResponseFormat::Text | ResponseFormat::Binary => r.content_type.as_ref().map(|c| c.trim().to_string()),
                     ResponseFormat::Json | ResponseFormat::None => None,
                 };
-                Response { format, ty, status, description: r.description.clone(), content_type }
+                // Validation allows it only with binary.
+                let base64_field = r.base64_field.clone().filter(|_| format == ResponseFormat::Binary);
+                Response { format, ty, status, description: r.description.clone(), content_type, base64_field }
             }
         };
 

@@ -7,6 +7,8 @@
 //!   the same rule works for `self` and `crate`, which cannot be raw.
 //! - A leading digit gets a prefix: `_` for snake case (`2fa` → `_2fa`), `V` for camel case
 //!   (`1` → `V1`).
+//! - A header placeholder's builder argument is the snake case of its whole (possibly dotted)
+//!   name: `${loginData.agentId}` → `login_data_agent_id`.
 //! - Builder methods the runtime reserves (`send`, `into_future`) get a trailing underscore.
 //! - Generated code names prelude items by absolute path, so a model called `Option` or
 //!   `Result` is fine and keeps its name.
@@ -100,6 +102,13 @@ pub fn with_setter(field_name: &str) -> String {
     format!("with_{}", field_name.trim_matches('_'))
 }
 
+/// The `Client::builder` argument that fills a header's `${name}` placeholder: the snake case
+/// of the whole name, so a LiveVox Designer path keeps every part (`loginData.agentId` →
+/// `login_data_agent_id`, `agentId` → `agent_id`).
+pub fn placeholder_arg(name: &str) -> String {
+    snake(name)
+}
+
 /// The operation's method on the category client.
 pub fn operation_fn(op: &str) -> String {
     snake(op)
@@ -187,6 +196,14 @@ mod tests {
         assert_eq!(snake("2fa"), "_2fa");
         assert_eq!(camel("1"), "V1");
         assert_eq!(snake("--"), "value");
+    }
+
+    #[test]
+    fn header_placeholder_arguments() {
+        assert_eq!(placeholder_arg("loginData.agentId"), "login_data_agent_id");
+        assert_eq!(placeholder_arg("agentId"), "agent_id");
+        assert_eq!(placeholder_arg("call.self"), "call_self");
+        assert_eq!(placeholder_arg("self"), "self_");
     }
 
     #[test]

@@ -40,9 +40,11 @@ fn type_schema(ty: &Type) -> Value {
                 "type": "integer", "format": "int64", "x-livevox-type": "date",
                 "description": "Milliseconds since the Unix epoch at midnight UTC."
             }),
+            // No maximum: a response may give the time as an instant (LiveVox's rule for times).
             Prim::Time => json!({
-                "type": "integer", "format": "int32", "minimum": 0, "maximum": 86_399_999, "x-livevox-type": "time",
-                "description": "Milliseconds since midnight UTC."
+                "type": "integer", "format": "int64", "minimum": 0, "x-livevox-type": "time",
+                "description": "A time of day: milliseconds since midnight UTC in requests; a response value of \
+                                86,400,000 or more is milliseconds since the Unix epoch, of which the UTC time of day counts."
             }),
             Prim::Json => json!({}),
         },
@@ -290,7 +292,14 @@ fn operation(api: &Api, cat: &Category, op: &Operation) -> Value {
         }
         (ResponseFormat::Binary, _) => {
             let media = op.response.media_type().unwrap_or(DEFAULT_BINARY_MEDIA_TYPE);
-            success.insert("content".into(), json!({ media: { "schema": { "type": "string", "format": "binary" } } }));
+            let mut content = Map::new();
+            content.insert(media.to_string(), json!({ "schema": { "type": "string", "format": "binary" } }));
+            // The same bytes may come base64-encoded in one field of a JSON object.
+            if let Some(field) = &op.response.base64_field {
+                let schema = json!({ "type": "object", "required": [field], "properties": { field: { "type": "string", "format": "byte" } } });
+                content.insert("application/json".into(), json!({ "schema": schema }));
+            }
+            success.insert("content".into(), Value::Object(content));
         }
         (ResponseFormat::None, _) => {}
     }

@@ -357,6 +357,11 @@ pub struct ResponseDef {
     /// for binary.
     #[serde(default)]
     pub content_type: Option<String>,
+    /// `binary` only: the JSON field that holds the bytes, base64-encoded, when the server
+    /// answers JSON instead (`binaryData`). With it the client asks for the API's `Accept`
+    /// (JSON) and takes either answer.
+    #[serde(default)]
+    pub base64_field: Option<String>,
     #[serde(default)]
     pub description: Option<String>,
 }

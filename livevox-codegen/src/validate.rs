@@ -813,7 +813,7 @@ impl Validator {
                 Err(m) => self.err(doc, &path, m),
                 Ok(names) => {
                     for p in names {
-                        let rust = naming::snake(&p);
+                        let rust = naming::placeholder_arg(&p);
                         if let Some(m) = params.claim(doc, &path, &rust, format!("placeholder `${{{p}}}`")) {
                             // The same placeholder twice is one value; only different spellings clash.
                             if params.taken.get(&rust).is_some_and(|c| c.what != format!("placeholder `${{{p}}}`")) {
@@ -1440,6 +1440,18 @@ impl Validator {
                 }
             }
         }
+        if let Some(field) = &r.base64_field {
+            let fpath = format!("{path}.base64_field");
+            if format != "binary" {
+                self.err(
+                    doc,
+                    &fpath,
+                    format!("`base64_field` applies to `format: binary` (bytes that may come base64 in JSON), not to `format: {format}`"),
+                );
+            } else if field.trim().is_empty() || field.chars().any(char::is_control) {
+                self.err(doc, &fpath, "`base64_field` must name a JSON field, e.g. `binaryData`");
+            }
+        }
         let status = r.status.unwrap_or(if format == "none" { 204 } else { 200 });
         if let Some(s) = r.status {
             if !(200..=299).contains(&s) {
@@ -1801,7 +1813,7 @@ fn path_placeholders(path: &str) -> Result<Vec<String>, String> {
     }
 }
 
-/// The `${name}` placeholders of a header value, in order.
+/// The `${name}` placeholders of a header value, in order; a name may be a dotted path.
 fn placeholders(value: &str) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
     let mut rest = value;
@@ -1811,8 +1823,12 @@ fn placeholders(value: &str) -> Result<Vec<String>, String> {
             return Err(format!("`${{` in `{value}` is not closed with `}}`"));
         };
         let name = &after[..end];
-        if !is_ident(name) {
-            return Err(format!("`${{{name}}}` in `{value}` is not a placeholder: the name is letters, digits and `_`, not starting with a digit"));
+        // A plain name, or a dotted path of them as LiveVox Designer writes its dynamic values.
+        if !name.split('.').all(is_ident) {
+            return Err(format!(
+                "`${{{name}}}` in `{value}` is not a placeholder: the name is letters, digits and `_`, not starting with a digit, \
+                 or a `.`-separated path of such names (`${{loginData.agentId}}`)"
+            ));
         }
         out.push(name.to_string());
         rest = &after[end + 1..];
@@ -2058,5 +2074,10 @@ operations:
         assert!(placeholders("${token").is_err());
         assert!(placeholders("${9x}").is_err());
         assert_eq!(placeholders("$5 {x}").unwrap(), Vec::<String>::new());
+        // LiveVox Designer's dynamic values are dotted paths (facts §6: `${loginData.agentId}`).
+        assert_eq!(placeholders("${loginData.agentId}/${a.b_2.c}").unwrap(), ["loginData.agentId", "a.b_2.c"]);
+        for bad in ["${.a}", "${a.}", "${a..b}", "${a.9b}", "${a b}", "${a-b}", "${}", "${a.}x"] {
+            assert!(placeholders(bad).is_err(), "{bad} should be refused");
+        }
     }
 }

@@ -4,7 +4,7 @@
 //! runtime it calls is hand-written in [`runtime`].
 //!
 //! ```no_run
-//! use livevox_generated::{compliance::DncType, Client, Credentials, Environment};
+//! use livevox_generated::{Client, Credentials, Environment};
 //!
 //! # async fn demo() -> Result<(), livevox_generated::Error> {
 //! let client = Client::builder()
@@ -12,8 +12,9 @@
 //!     .access_token("token from LiveVox Customer Care")
 //!     .credentials(Credentials::user("CLIENTCODE", "api.user", "secret"))
 //!     .build()?;
-//! let page = client.compliance().list_dnc(DncType::Permanent).count(500).await?;
-//! println!("{} entries on the first page", page.dnc.len());
+//! // The dial-time DNC list (the legacy `list_dnc` family is deprecated).
+//! let page = client.compliance().list_dialtime_dnc().count(500).await?;
+//! println!("{} entries on the first page", page.dnc_entries.len());
 //! # Ok(()) }
 //! ```
 //!
@@ -22,6 +23,8 @@
 
 // Every public item is documented: the generated ones from the spec, the runtime by hand.
 #![warn(missing_docs)]
+// Examples are what users copy: a deprecated call in one is a failing doctest.
+#![doc(test(attr(deny(deprecated))))]
 
 pub mod runtime;
 
@@ -41,4 +44,4 @@ pub mod __rt {
 }
 
 pub use runtime::{Date, DateTime, Error, Secret, TimeOfDay};
-pub use runtime::{ApiError, Credentials, DecodeError};
+pub use runtime::{ApiError, Credentials, DecodeError, ErrorEntry};

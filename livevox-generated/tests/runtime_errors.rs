@@ -26,6 +26,11 @@ async fn error_server() -> Server {
             "json-num" => json(404, serde_json::json!({"code": 1, "message": "DNC entry not found"})),
             "json-str" => json(409, serde_json::json!({"code": "E409", "message": "Contact already exists!"})),
             "json-202-style" => json(400, serde_json::json!({"code": 202, "message": "Contact already exists!", "extra": [1]})),
+            // The shape of the error example on LiveVox's general-features page: a list.
+            "json-list" => json(
+                400,
+                serde_json::json!([{"code": 400, "message": "Invalid phone"}, {"code": 401, "message": "Invalid account"}]),
+            ),
             "xml" => respond(
                 400,
                 "application/xml",
@@ -102,6 +107,20 @@ async fn json_error_bodies_give_code_and_message() {
     let err = any::<Dnc>(&client, "json-202-style").await.unwrap_err();
     assert!(matches!(err, rt::Error::ClientError(_)), "{err:?}");
     assert_eq!(err.api_code(), Some(202));
+}
+
+#[tokio::test]
+async fn a_json_list_of_errors_gives_the_first_and_keeps_every_entry() {
+    let server = error_server().await;
+    let client = open_client(&server);
+    let err = any::<Dnc>(&client, "json-list").await.unwrap_err();
+    assert!(matches!(err, rt::Error::ClientError(_)), "{err:?}");
+    assert_eq!((err.api_code(), err.api_message()), (Some(400), Some("Invalid phone")));
+    let entries = err.api_error().unwrap().entries();
+    let seen: Vec<(Option<i64>, Option<&str>)> = entries.iter().map(|e| (e.code_number(), e.message())).collect();
+    assert_eq!(seen, [(Some(400), Some("Invalid phone")), (Some(401), Some("Invalid account"))]);
+    assert_eq!(err.api_error().unwrap().body_excerpt(), None);
+    assert!(err.to_string().ends_with("code 400: Invalid phone (and 1 more error)"), "{err}");
 }
 
 #[tokio::test]

@@ -75,7 +75,10 @@
 //! plausible values, enums with their first value). Text answers carry the operation's media
 //! type (`text/csv; charset=utf-8`). Binary answers (`format: binary`) are bytes made up from the
 //! operation and its path parameters, the same every time ([`binary_body`]): one MP3 frame for
-//! `audio/mpeg`.
+//! `audio/mpeg`, a small CSV for `text/csv`. An operation whose spec names a `base64_field`
+//! (LiveVox's recording and contact download) is asked for with `Accept: application/json` and
+//! may answer either way; the simulator sends the raw bytes, or the JSON form
+//! `{"binaryData": "<base64>"}` while [`RunningSimulator::binary_as_base64_json`] is on.
 //!
 //! # The other APIs
 //!
@@ -242,6 +245,7 @@ pub struct SimulatorBuilder {
     rate_limits: HashMap<String, (u32, Duration)>,
     port: u16,
     xml_errors: bool,
+    base64_binary: bool,
     credentials: ApiCredentials,
     oauth2_lifetime: Duration,
 }
@@ -257,6 +261,7 @@ impl SimulatorBuilder {
             rate_limits: HashMap::new(),
             port: 0,
             xml_errors: false,
+            base64_binary: false,
             credentials: ApiCredentials::default(),
             oauth2_lifetime: DEFAULT_OAUTH2_TOKEN_LIFETIME,
         }
@@ -329,6 +334,13 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Starts answering binary operations in their JSON form (see
+    /// [`RunningSimulator::binary_as_base64_json`]).
+    pub fn binary_as_base64_json(mut self, on: bool) -> Self {
+        self.base64_binary = on;
+        self
+    }
+
     /// Starts the simulator on its own thread and returns once it accepts connections.
     pub async fn start(self) -> Result<RunningSimulator, SimError> {
         self.start_blocking()
@@ -377,6 +389,7 @@ impl SimulatorBuilder {
             base_url: base_url.clone(),
             credentials: self.credentials.clone(),
             oauth2_lifetime: self.oauth2_lifetime,
+            base64_binary: std::sync::atomic::AtomicBool::new(self.base64_binary),
         });
 
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
@@ -603,6 +616,14 @@ impl RunningSimulator {
     /// The fault switches.
     pub fn faults(&self) -> &Faults {
         &self.faults
+    }
+
+    /// While on, binary operations whose spec names a `base64_field` (`compliance.get_recording`,
+    /// `contact.download_contacts`) answer JSON, `{"binaryData": "<base64>"}` as the .NET
+    /// client models it, instead of the raw bytes (the default). Both are what LiveVox may send
+    /// to a client asking for JSON; the bytes are the same ([`binary_body`]).
+    pub fn binary_as_base64_json(&self, on: bool) {
+        self.shared.base64_binary.store(on, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Every request so far, oldest first.

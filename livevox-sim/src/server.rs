@@ -43,6 +43,8 @@ pub(crate) struct Shared {
     pub credentials: ApiCredentials,
     /// How long issued OAuth2 tokens live.
     pub oauth2_lifetime: Duration,
+    /// Binary answers of operations with a `base64_field` come as JSON `{field: base64}`.
+    pub base64_binary: std::sync::atomic::AtomicBool,
 }
 
 impl Shared {
@@ -411,8 +413,13 @@ fn answer_operation(
     if let Some(accept) = header(headers, "accept") {
         let wanted = op.response.media_type().unwrap_or("application/json");
         let (family, _) = wanted.split_once('/').unwrap_or((wanted, ""));
+        // Bytes that may come base64 in JSON are asked for as JSON, as LiveVox wants.
+        let json_too = op.response.base64_field.is_some();
         let ok = accept.split(',').map(|a| a.split(';').next().unwrap_or("").trim().to_ascii_lowercase()).any(|a| {
-            a == wanted || a == "*/*" || a == format!("{family}/*") || (wanted == "application/json" && a.ends_with("+json"))
+            a == wanted
+                || a == "*/*"
+                || a == format!("{family}/*")
+                || ((wanted == "application/json" || json_too) && (a == "application/json" || a.ends_with("+json")))
         });
         if !ok {
             return Err(reject(400, format!("the `Accept` header is {accept:?}, which does not accept {wanted}, the type this operation answers")));
@@ -813,11 +820,15 @@ fn from_examples(
         (ResponseFormat::Text, _) => {
             Answer::raw(op.response.status, op, Bytes::from(synth::text(op.response.media_type().unwrap_or_default())))
         }
-        (ResponseFormat::Binary, _) => Answer::raw(
-            op.response.status,
-            op,
-            Bytes::from(synth::binary(op.response.media_type().unwrap_or_default(), &op.id, path_params)),
-        ),
+        (ResponseFormat::Binary, _) => {
+            let bytes = synth::binary(op.response.media_type().unwrap_or_default(), &op.id, path_params);
+            match &op.response.base64_field {
+                Some(field) if shared.base64_binary.load(std::sync::atomic::Ordering::SeqCst) => {
+                    Answer::json(op.response.status, &synth::base64_json(field, &bytes))
+                }
+                _ => Answer::raw(op.response.status, op, Bytes::from(bytes)),
+            }
+        }
         (ResponseFormat::None, _) => Answer::empty(op.response.status),
     };
     let Some(e) = chosen else { return synthesized() };

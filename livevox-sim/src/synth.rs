@@ -118,9 +118,13 @@ const MP3_FRAME_HEADER: [u8; 4] = [0xFF, 0xFB, 0x90, 0x44];
 
 /// The bytes a binary operation answers, the same for the same operation and path parameters
 /// (order aside), different for another recording id. For `audio/mpeg` one MP3 frame (its
-/// header, then a payload); for other types 256 bytes. Either way the first byte is 0xFF,
-/// which UTF-8 never has, so a client that reads them as text is caught.
+/// header, then a payload); for a `text/...` type (a CSV download) the text [`text`] makes;
+/// for other types 256 bytes. Audio and other bytes start with 0xFF, which UTF-8 never has,
+/// so a client that reads them as text is caught.
 pub(crate) fn binary(media_type: &str, operation: &str, path_params: &[(String, String)]) -> Vec<u8> {
+    if media_type.get(..5).is_some_and(|t| t.eq_ignore_ascii_case("text/")) {
+        return text(media_type).into_bytes();
+    }
     // FNV-1a over the operation and its sorted parameters seeds a xorshift64* stream.
     let mut params: Vec<&(String, String)> = path_params.iter().collect();
     params.sort();
@@ -156,9 +160,22 @@ pub(crate) fn binary(media_type: &str, operation: &str, path_params: &[(String, 
     out
 }
 
+/// The JSON form of a binary answer: the bytes base64-encoded in `field` (LiveVox's
+/// `{"binaryData": ".."}`, as the .NET client models a recording).
+pub(crate) fn base64_json(field: &str, bytes: &[u8]) -> Value {
+    use base64::Engine as _;
+    json!({ field: base64::engine::general_purpose::STANDARD.encode(bytes) })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_downloads_are_csv_and_json_forms_are_base64() {
+        assert_eq!(binary("text/csv", "contact.download_contacts", &[]), text("text/csv").into_bytes());
+        assert_eq!(base64_json("binaryData", &[0xFF, 0xFB, 0x90, 0x64, 0x00]), json!({"binaryData": "//uQZAA="}));
+    }
 
     #[test]
     fn binary_bodies_are_deterministic_per_operation_and_parameters() {

@@ -90,16 +90,30 @@ async fn wrong_credentials_are_an_authorization_error() {
 }
 
 #[tokio::test]
-async fn the_client_asks_for_csv_and_audio_where_the_spec_says_so() {
+async fn downloads_ask_for_json_and_give_the_bytes_of_a_raw_or_a_base64_answer() {
     use livevox_generated::contact::{Contact, ExportableContactField};
 
     let sim = Simulator::builder().start().await.unwrap();
     let client = client(&sim, &sim.user());
+    let expected_audio = livevox_sim::binary_body("compliance.get_recording", &[("id", "R-77")]).unwrap();
+    let expected_csv = livevox_sim::binary_body("contact.download_contacts", &[]).unwrap();
+    let download = || client.contact().download_contacts().fields(vec![ExportableContactField::AllFields]);
+
+    // Raw answers: the MP3 and the CSV as they are.
     let audio = client.compliance().get_recording("R-77").await.expect("the recording downloads");
-    assert_eq!(&audio[..], &livevox_sim::binary_body("compliance.get_recording", &[("id", "R-77")]).unwrap()[..]);
-    let csv = client.contact().download_contacts().fields(vec![ExportableContactField::AllFields]).await.expect("the CSV downloads");
-    assert!(csv.contains("\r\n"), "{csv:?}");
+    assert_eq!(&audio[..], &expected_audio[..]);
+    let csv = download().await.expect("the CSV downloads");
+    assert_eq!(&csv[..], &expected_csv[..]);
+    assert!(std::str::from_utf8(&csv).unwrap().contains("\r\n"), "{csv:?}");
     client.contact().create_contacts(vec![Contact::new("ACCT-9")]).await.expect("the create goes to the create");
+
+    // The JSON form, `{"binaryData": "<base64>"}`: the caller gets the same bytes.
+    sim.binary_as_base64_json(true);
+    let audio = client.compliance().get_recording("R-77").await.expect("the recording downloads as JSON");
+    assert_eq!(&audio[..], &expected_audio[..]);
+    let csv = download().await.expect("the CSV downloads as JSON");
+    assert_eq!(&csv[..], &expected_csv[..]);
+    sim.binary_as_base64_json(false);
 
     let log = sim.requests();
     let seen: Vec<(Option<&str>, Option<&str>)> =
@@ -107,9 +121,11 @@ async fn the_client_asks_for_csv_and_audio_where_the_spec_says_so() {
     assert_eq!(
         seen,
         [
-            (Some("compliance.get_recording"), Some("audio/mpeg")),
-            (Some("contact.download_contacts"), Some("text/csv")),
+            (Some("compliance.get_recording"), Some("application/json")),
+            (Some("contact.download_contacts"), Some("application/json")),
             (Some("contact.create_contacts"), Some("application/json")),
+            (Some("compliance.get_recording"), Some("application/json")),
+            (Some("contact.download_contacts"), Some("application/json")),
         ]
     );
 }

@@ -467,14 +467,19 @@ async fn operations_sharing_a_method_and_path_are_told_apart_by_the_body() {
     assert_eq!(r.json::<Value>().await.unwrap()["message"], json!("2 contacts created"));
     assert_eq!(last_operation().as_deref(), Some("contact.create_contacts"));
 
-    // Bulk Contact Download: its own fields, answered as CSV; the example's request matches.
+    // Bulk Contact Download: its own fields, answered as CSV, asked for as JSON (LiveVox
+    // supports no other `Accept`) or as CSV.
     let download = json!({"startDate": 1709251200000_i64, "endDate": 1711929599000_i64, "exportableFields": ["account", "firstName", "lastName", "phone1"]});
-    let r = bulk(&sim, &s, "text/csv", download).await;
-    assert_eq!(r.status(), 200);
-    assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
-    let csv = r.text().await.unwrap();
-    assert!(csv.starts_with("account,firstName,lastName,phone1\r\nACCT-10042,"), "{csv:?}");
-    assert_eq!(last_operation().as_deref(), Some("contact.download_contacts"));
+    let expected = livevox_sim::binary_body("contact.download_contacts", &[]).unwrap();
+    for accept in ["application/json", "text/csv"] {
+        let r = bulk(&sim, &s, accept, download.clone()).await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["content-type"], "text/csv");
+        let csv = r.bytes().await.unwrap();
+        assert_eq!(&csv[..], &expected[..]);
+        assert!(csv.starts_with(b"id,value\r\n"), "{csv:?}");
+        assert_eq!(last_operation().as_deref(), Some("contact.download_contacts"));
+    }
 
     // `{}` fits only the download (every field optional; the create needs its list).
     let r = bulk(&sim, &s, "text/csv", json!({})).await;
@@ -490,8 +495,8 @@ async fn operations_sharing_a_method_and_path_are_told_apart_by_the_body() {
     }
     assert_eq!(last_operation().as_deref(), Some("contact.create_contacts"));
 
-    // Once the body picks the download, `Accept` must allow its CSV.
-    let r = bulk(&sim, &s, "application/json", json!({"exportableFields": ["allFields"]})).await;
+    // Once the body picks the download, `Accept` must allow its CSV or JSON.
+    let r = bulk(&sim, &s, "text/html", json!({"exportableFields": ["allFields"]})).await;
     assert_eq!(r.status(), 400);
     let message = r.json::<Value>().await.unwrap()["message"].as_str().unwrap_or_default().to_string();
     assert!(message.contains("Accept") && message.contains("text/csv"), "{message}");
@@ -522,8 +527,23 @@ async fn a_binary_operation_answers_the_same_bytes_with_its_media_type() {
     assert_ne!(other, bytes);
     assert_eq!(&other[..], &livevox_sim::binary_body("compliance.get_recording", &[("id", "5B1D")]).unwrap()[..]);
 
-    // JSON is not what it answers; the spec's error example still answers its status.
+    // Asked for JSON (all LiveVox supports), it answers the same raw bytes by default...
     let r = fetch(RECORDING_ID, "application/json").await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "audio/mpeg");
+    assert_eq!(r.bytes().await.unwrap(), bytes);
+    // ...and the JSON form, `{"binaryData": "<base64>"}`, when switched to it.
+    sim.binary_as_base64_json(true);
+    let r = fetch(RECORDING_ID, "application/json").await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/json");
+    let body: Value = r.json().await.unwrap();
+    let encoded = body["binaryData"].as_str().expect("binaryData is a string");
+    use base64::Engine as _;
+    assert_eq!(base64::engine::general_purpose::STANDARD.decode(encoded).unwrap(), &expected[..]);
+    sim.binary_as_base64_json(false);
+    // Another type is not what it answers; the spec's error example still answers its status.
+    let r = fetch(RECORDING_ID, "text/html").await.unwrap();
     assert_eq!(r.status(), 400);
     assert!(r.text().await.unwrap().contains("audio/mpeg"));
     assert_eq!(fetch("00000000-0000-0000-0000-000000000000", "audio/mpeg").await.unwrap().status(), 404);
@@ -575,5 +595,34 @@ fn a_simulator_started_without_a_runtime_serves_tests_on_other_runtimes() {
             let s = session(&sim, &sim.user()).await;
             assert_eq!(get(&sim, INFO, &s).await.0, 200);
         });
+    }
+}
+
+#[tokio::test]
+async fn configuration_lists_page_their_seeded_items_with_offset_count_and_next() {
+    // (seed model, path, items field): the lists LiveVox pages with `offset` and `count`.
+    let lists = [
+        ("ConfigAgent", "/configuration/agents", "agent"),
+        ("ConfigCallCenter", "/configuration/callCenters", "callCenter"),
+        ("ConfigService", "/configuration/services?callCenter=12", "service"),
+        ("ConfigTermCode", "/configuration/termCodes", "termCode"),
+    ];
+    let mut builder = Simulator::builder();
+    for (model, _, _) in lists {
+        builder = builder.seed(model, 5);
+    }
+    let sim = builder.start().await.expect("every configuration list has a seedable item model");
+    let s = session(&sim, &sim.user()).await;
+    for (_, path, items) in lists {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let page = |offset: u32| {
+            http().get(format!("{}{path}{sep}offset={offset}&count=2", sim.base_url())).header("LV-Session", &s).send()
+        };
+        let first: Value = page(0).await.unwrap().json().await.unwrap();
+        assert_eq!(first[items].as_array().map(Vec::len), Some(2), "{path}: {first}");
+        assert!(first["next"].as_str().is_some_and(|n| n.contains("offset=2")), "{path}: {first}");
+        let last: Value = page(4).await.unwrap().json().await.unwrap();
+        assert_eq!(last[items].as_array().map(Vec::len), Some(1), "{path}: {last}");
+        assert!(last.get("next").is_none(), "{path}: the last page has no next link: {last}");
     }
 }

@@ -2,6 +2,9 @@
 //! from every valid fixture (`fixtures/valid/*.yaml`, by `build.rs`), so that compiling this
 //! crate proves each fixture's output is valid Rust against the real runtime.
 
+// The README's examples are what users copy: a deprecated call in one is a failing doctest.
+#![doc(test(attr(deny(deprecated))))]
+
 use std::path::{Path, PathBuf};
 
 /// The directory of one kind of fixture: `valid` or `invalid`.

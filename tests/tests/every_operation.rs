@@ -2251,7 +2251,7 @@ async fn livevox__compliance__read_dialing_profile() {
         ::livevox_generated::livevox::compliance::DialingProfile,
     >(
         "compliance.read_dialing_profile: the example's response",
-        "{\"clientDefault\":false,\"clientId\":4199,\"description\":\"Eastern time zone rules\",\"id\":802,\"name\":\"Collections East\",\"policy\":[{\"dayOfWeek\":\"WEEKDAY\",\"doNotDial\":false,\"doNotLeaveMessage\":false,\"endTime\":\"21:00\",\"startTime\":\"08:00\",\"state\":\"MA\"},{\"dayOfWeek\":\"SUNDAY\",\"doNotDial\":true}],\"service\":[{\"id\":53661}]}",
+        "{\"clientDefault\":false,\"clientId\":4199,\"description\":\"Eastern time zone rules\",\"id\":802,\"name\":\"Collections East\",\"policy\":[{\"dayOfWeek\":\"WEEKDAY\",\"doNotDial\":false,\"doNotLeaveMessage\":false,\"endTime\":1709326800000,\"startTime\":1709280000000,\"state\":\"MA\"},{\"dayOfWeek\":\"SUNDAY\",\"doNotDial\":true}],\"service\":[{\"id\":53661}]}",
     );
     assert_eq!(
         actual, expected, "{} answered other than its example",
@@ -2289,7 +2289,7 @@ async fn livevox__compliance__create_dialing_profile() {
                     >,
                 >(
                     "compliance.create_dialing_profile: body field `policy`",
-                    "[{\"dayOfWeek\":\"ALL\",\"endTime\":\"20:00\",\"startTime\":\"09:00\",\"state\":\"CA\"}]",
+                    "[{\"dayOfWeek\":\"ALL\",\"endTime\":72000000,\"startTime\":32400000,\"state\":\"CA\"}]",
                 ),
             )
             .await,
@@ -2398,16 +2398,13 @@ async fn livevox__compliance__update_dialing_policy() {
             )
             .start_time(
                 decode::<
-                    ::std::string::String,
-                >(
-                    "compliance.update_dialing_policy: body field `startTime`",
-                    "\"08:00\"",
-                ),
+                    ::livevox_generated::runtime::TimeOfDay,
+                >("compliance.update_dialing_policy: body field `startTime`", "28800000"),
             )
             .end_time(
                 decode::<
-                    ::std::string::String,
-                >("compliance.update_dialing_policy: body field `endTime`", "\"21:00\""),
+                    ::livevox_generated::runtime::TimeOfDay,
+                >("compliance.update_dialing_policy: body field `endTime`", "75600000"),
             )
             .clear_area_code(
                 decode::<
@@ -2805,7 +2802,7 @@ async fn livevox__contact__create_contacts() {
 #[tokio::test]
 async fn livevox__contact__download_contacts() {
     let (_sim, client) = start_livevox().await;
-    let actual: ::std::string::String = ok(
+    let actual = ok(
         "contact.download_contacts",
         client
             .contact()
@@ -2832,10 +2829,12 @@ async fn livevox__contact__download_contacts() {
             )
             .await,
     );
+    let expected = ::livevox_sim::binary_body("contact.download_contacts", &[])
+        .expect("the simulator answers binary data");
+    assert!(! actual.is_empty(), "{} answered no bytes", "contact.download_contacts");
     assert_eq!(
-        actual,
-        "account,firstName,lastName,phone1\r\nACCT-10042,Maria,Lopez,6175550142\r\nACCT-10043,James,Chen,6175550143\r\n",
-        "{} answered other than its example", "contact.download_contacts"
+        & actual[..], & expected[..], "{} answered other bytes than the simulator sent",
+        "contact.download_contacts"
     );
 }
 /// `PUT /contact/contacts/bulk`, example `update two contacts`.
@@ -3351,17 +3350,16 @@ async fn livevox__context__delete_context_key() {
 #[tokio::test]
 async fn livevox__configuration__list_agents() {
     let (_sim, client) = start_livevox().await;
-    ok(
+    let actual: ::livevox_generated::livevox::configuration::ConfigAgentPage = ok(
         "configuration.list_agents",
         client
             .configuration()
-            .list_agents(
-                decode::<
-                    i32,
-                >("configuration.list_agents: query parameter `offset`", "0"),
-                decode::<
-                    i32,
-                >("configuration.list_agents: query parameter `count`", "1000"),
+            .list_agents()
+            .offset(
+                decode::<i32>("configuration.list_agents: query parameter `offset`", "0"),
+            )
+            .count(
+                decode::<i32>("configuration.list_agents: query parameter `count`", "2"),
             )
             .client_id(
                 decode::<
@@ -3369,6 +3367,16 @@ async fn livevox__configuration__list_agents() {
                 >("configuration.list_agents: query parameter `client`", "4199"),
             )
             .await,
+    );
+    let expected: ::livevox_generated::livevox::configuration::ConfigAgentPage = decode::<
+        ::livevox_generated::livevox::configuration::ConfigAgentPage,
+    >(
+        "configuration.list_agents: the example's response",
+        "{\"agent\":[{\"active\":true,\"clientId\":4199,\"firstName\":\"Maria\",\"id\":20554,\"lastName\":\"Lopez\",\"loginId\":\"AGENT042\",\"phone\":\"6175550142\",\"wrapUpTime\":30},{\"active\":true,\"clientId\":4199,\"firstName\":\"Ana\",\"id\":20601,\"lastName\":\"Reyes\",\"loginId\":\"AGENT077\",\"phone\":\"6175550107\",\"wrapUpTime\":-1}],\"next\":\"https://api.livevox.com/configuration/agents?offset=2&count=2&client=4199\"}",
+    );
+    assert_eq!(
+        actual, expected, "{} answered other than its example",
+        "configuration.list_agents"
     );
 }
 /// `POST /configuration/agents`, example `create an agent`.
@@ -3413,14 +3421,17 @@ async fn livevox__configuration__create_agent() {
 #[tokio::test]
 async fn livevox__configuration__list_call_centers() {
     let (_sim, client) = start_livevox().await;
-    ok(
+    let actual: ::livevox_generated::livevox::configuration::ConfigCallCenterPage = ok(
         "configuration.list_call_centers",
         client
             .configuration()
-            .list_call_centers(
+            .list_call_centers()
+            .offset(
                 decode::<
                     i32,
                 >("configuration.list_call_centers: query parameter `offset`", "0"),
+            )
+            .count(
                 decode::<
                     i32,
                 >("configuration.list_call_centers: query parameter `count`", "1000"),
@@ -3432,12 +3443,22 @@ async fn livevox__configuration__list_call_centers() {
             )
             .await,
     );
+    let expected: ::livevox_generated::livevox::configuration::ConfigCallCenterPage = decode::<
+        ::livevox_generated::livevox::configuration::ConfigCallCenterPage,
+    >(
+        "configuration.list_call_centers: the example's response",
+        "{\"callCenter\":[{\"id\":12,\"name\":\"Boston\"},{\"id\":14,\"name\":\"Denver\"}]}",
+    );
+    assert_eq!(
+        actual, expected, "{} answered other than its example",
+        "configuration.list_call_centers"
+    );
 }
 /// `GET /configuration/services`, example `services of a call center`.
 #[tokio::test]
 async fn livevox__configuration__list_services() {
     let (_sim, client) = start_livevox().await;
-    ok(
+    let actual: ::livevox_generated::livevox::configuration::ConfigServicePage = ok(
         "configuration.list_services",
         client
             .configuration()
@@ -3445,14 +3466,28 @@ async fn livevox__configuration__list_services() {
                 decode::<
                     i64,
                 >("configuration.list_services: query parameter `callCenter`", "12"),
+            )
+            .offset(
                 decode::<
                     i32,
                 >("configuration.list_services: query parameter `offset`", "0"),
+            )
+            .count(
                 decode::<
                     i32,
                 >("configuration.list_services: query parameter `count`", "1000"),
             )
             .await,
+    );
+    let expected: ::livevox_generated::livevox::configuration::ConfigServicePage = decode::<
+        ::livevox_generated::livevox::configuration::ConfigServicePage,
+    >(
+        "configuration.list_services: the example's response",
+        "{\"service\":[{\"callCenterId\":12,\"id\":53661,\"name\":\"Collections Outbound\"},{\"callCenterId\":12,\"id\":53701,\"name\":\"Documentation\"}]}",
+    );
+    assert_eq!(
+        actual, expected, "{} answered other than its example",
+        "configuration.list_services"
     );
 }
 /// `POST /configuration/services`, example `LiveVox's example`.
@@ -3553,19 +3588,32 @@ async fn livevox__configuration__get_report_format_list_info() {
 #[tokio::test]
 async fn livevox__configuration__list_term_codes() {
     let (_sim, client) = start_livevox().await;
-    ok(
+    let actual: ::livevox_generated::livevox::configuration::ConfigTermCodePage = ok(
         "configuration.list_term_codes",
         client
             .configuration()
-            .list_term_codes(
+            .list_term_codes()
+            .offset(
                 decode::<
                     i32,
                 >("configuration.list_term_codes: query parameter `offset`", "0"),
+            )
+            .count(
                 decode::<
                     i32,
                 >("configuration.list_term_codes: query parameter `count`", "1000"),
             )
             .await,
+    );
+    let expected: ::livevox_generated::livevox::configuration::ConfigTermCodePage = decode::<
+        ::livevox_generated::livevox::configuration::ConfigTermCodePage,
+    >(
+        "configuration.list_term_codes: the example's response",
+        "{\"termCode\":[{\"id\":301,\"lvResult\":\"AGENT - PTP\",\"lvResultId\":1,\"name\":\"Promise to Pay\"},{\"id\":302,\"lvResult\":\"AGENT - Wrong Number\",\"lvResultId\":7,\"name\":\"Wrong Number\"}]}",
+    );
+    assert_eq!(
+        actual, expected, "{} answered other than its example",
+        "configuration.list_term_codes"
     );
 }
 /// `POST /reporting/standard/callRecording`, example `one day of one service`.

@@ -134,6 +134,8 @@ enum Auth {
 /// client's `max_response_bytes` (empty when the operation expects none).
 struct Received {
     status: http::StatusCode,
+    /// The response's `Content-Type`, when it sent a readable one.
+    content_type: Option<String>,
     body: Bytes,
 }
 
@@ -149,13 +151,29 @@ impl Client {
         .await
     }
 
-    /// Sends one operation and returns its body as it came, undecoded: the entry point of
-    /// generated code for binary responses (`ResponseFormat::Binary`: recordings, archives),
-    /// whose bytes text decoding would corrupt. Same path as [`Client::execute`]: sessions,
-    /// rate limits, retries, error decoding and the `max_response_bytes` limit. For other
-    /// formats it skips decoding (and so the 202 partial-success check of JSON operations).
+    /// Sends one operation and returns its body as bytes: the entry point of generated code for
+    /// binary responses (recordings, archives), whose bytes text decoding would corrupt. Same
+    /// path as [`Client::execute`]: sessions, rate limits, retries, error decoding and the
+    /// `max_response_bytes` limit. `ResponseFormat::Binary` gives the body as it came;
+    /// `ResponseFormat::BinaryOrBase64Json` the same, or the decoded base64 field when the
+    /// server answered JSON. For other formats it skips decoding (and so the 202
+    /// partial-success check of JSON operations).
     pub async fn execute_bytes(&self, request: Request) -> Result<Bytes, Error> {
-        self.call(request, |_, _, received| Ok(received.body)).await
+        self.call(request, |client, op, received| match op.response {
+            super::ResponseFormat::BinaryOrBase64Json { field } => {
+                let site = CallSite::from(op);
+                if received.status == http::StatusCode::ACCEPTED {
+                    if let Some(err) = client.partial_success(site, &received.body) {
+                        return Err(err);
+                    }
+                }
+                let status = received.status;
+                super::binary::bytes_of_answer(received.content_type.as_deref(), received.body, field)
+                    .map_err(|e| client.decode_error(site, status, e.path, e.message, None))
+            }
+            _ => Ok(received.body),
+        })
+        .await
     }
 
     /// The one call path: a `livevox.call` span around the policy (rate limits, retries,
@@ -262,7 +280,7 @@ impl Client {
         }
         if op.response == ResponseFormat::None {
             // Nothing is expected; whatever was sent is dropped unread.
-            return Ok(Received { status, body: Bytes::new() });
+            return Ok(Received { status, content_type: None, body: Bytes::new() });
         }
         let site = CallSite::from(op);
         let limit = self.inner.max_response_bytes;
@@ -270,13 +288,15 @@ impl Client {
         if response.content_length().is_some_and(|n| n > limit as u64) {
             return Err(self.decode_error(site, status, ".".into(), too_large, None));
         }
+        let content_type = response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let (bytes, truncated) = read_capped(response, limit).await.map_err(|e| Error::transport(op.name, e))?;
         if truncated {
             // Raw bytes make no readable excerpt, and a login body holds the new session id.
-            let excerpt = !matches!(op.response, ResponseFormat::Binary { .. }) && !self.is_login_path(op.path);
+            let binary = matches!(op.response, ResponseFormat::Binary { .. } | ResponseFormat::BinaryOrBase64Json { .. });
+            let excerpt = !binary && !self.is_login_path(op.path);
             return Err(self.decode_error(site, status, ".".into(), too_large, Some(&bytes).filter(|_| excerpt).map(Vec::as_slice)));
         }
-        Ok(Received { status, body: Bytes::from(bytes) })
+        Ok(Received { status, content_type, body: Bytes::from(bytes) })
     }
 
     fn is_login_path(&self, path: &str) -> bool {
@@ -479,7 +499,7 @@ impl Client {
 
     /// Turns a success body into `T` as the operation's format says.
     fn decode<T: DeserializeOwned>(&self, site: CallSite, format: ResponseFormat, received: Received, excerpts: bool) -> Result<T, Error> {
-        let Received { status, body: bytes } = received;
+        let Received { status, body: bytes, .. } = received;
         let decode_err = |path: String, message: String, body: Option<&[u8]>| {
             self.decode_error(site, status, path, message, body.filter(|_| excerpts))
         };
@@ -493,10 +513,10 @@ impl Client {
                 return serde_json::from_value(serde_json::Value::String(text)).map_err(|e| decode_err(".".into(), e.to_string(), None));
             }
             // Text or JSON decoding would corrupt the bytes; generated code never gets here.
-            ResponseFormat::Binary { accept } => {
+            ResponseFormat::Binary { .. } | ResponseFormat::BinaryOrBase64Json { .. } => {
                 return Err(decode_err(
                     ".".into(),
-                    format!("the response is binary ({accept}); read it with Client::execute_bytes, not decoded into a type"),
+                    "the response is binary; read it with Client::execute_bytes, not decoded into a type".into(),
                     None,
                 ))
             }

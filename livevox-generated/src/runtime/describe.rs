@@ -123,6 +123,15 @@ pub enum ResponseFormat {
         /// The media type asked for in `Accept`.
         accept: &'static str,
     },
+    /// The body as bytes, asked for with the API's `Accept` (JSON, the only type LiveVox
+    /// supports): the raw body when the server answers another media type (audio, CSV), or the
+    /// base64 text of `field` when it answers a JSON object (`{"binaryData": ".."}`, as the
+    /// .NET client models it). Read with [`super::Client::execute_bytes`]; the caller gets the
+    /// bytes either way.
+    BinaryOrBase64Json {
+        /// The JSON field holding the base64-encoded bytes.
+        field: &'static str,
+    },
     /// No body is expected (204 and friends); anything sent is ignored.
     None,
 }
@@ -131,7 +140,7 @@ impl ResponseFormat {
     /// The media type to send as `Accept` in place of the API's, or `None` to keep the API's.
     pub const fn accept(self) -> Option<&'static str> {
         match self {
-            ResponseFormat::Json | ResponseFormat::None => None,
+            ResponseFormat::Json | ResponseFormat::BinaryOrBase64Json { .. } | ResponseFormat::None => None,
             ResponseFormat::Text => Some("text/plain"),
             ResponseFormat::TextAs { accept } | ResponseFormat::Binary { accept } => Some(accept),
         }

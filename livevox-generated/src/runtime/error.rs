@@ -1,7 +1,7 @@
 //! The one public error type, and the decoding of error responses into it.
 //!
-//! Error bodies are untrusted: they may be missing, empty, malformed (the LiveVox docs' own
-//! example is not valid JSON), huge, or not UTF-8. Everything here takes bytes the client has
+//! Error bodies are untrusted: they may be missing, empty, malformed, a list of errors (see
+//! `error_body`), huge, or not UTF-8. Everything here takes bytes the client has
 //! already capped (see [`MAX_ERROR_BODY`]) and never panics; what it keeps is bounded
 //! ([`MAX_EXCERPT`], [`MAX_MESSAGE`]) and scrubbed of the client's own secrets.
 
@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use http::StatusCode;
 
+use super::error_body::{parse_error_body, ErrorEntry};
 use super::secret::{scrub, Secret};
 use super::{ErrorFormat, Method, Operation};
 
@@ -281,6 +282,8 @@ struct ApiErrorData {
     status: StatusCode,
     code: Option<String>,
     message: Option<String>,
+    /// Every `{code, message}` of the body, the first being `code` and `message`.
+    entries: Vec<ErrorEntry>,
     excerpt: Option<String>,
     retry_after: Option<Duration>,
 }
@@ -306,7 +309,15 @@ impl ApiError {
         self.0.status
     }
 
-    /// The API's error code as sent (LiveVox sends a number, sometimes a string).
+    /// Every `{code, message}` entry of the body, in order: one for an error object, one per
+    /// element for a JSON list of them (at most [`super::MAX_ERROR_ENTRIES`]); empty when the
+    /// body held none. [`ApiError::code`] and [`ApiError::message`] are the first entry's.
+    pub fn entries(&self) -> &[ErrorEntry] {
+        &self.0.entries
+    }
+
+    /// The API's error code as sent (LiveVox sends a number, sometimes a string); for a list
+    /// of errors, the first one's.
     pub fn code(&self) -> Option<&str> {
         self.0.code.as_deref()
     }
@@ -316,7 +327,8 @@ impl ApiError {
         self.0.code.as_deref().and_then(|c| c.trim().parse().ok())
     }
 
-    /// The API's error message (at most [`MAX_MESSAGE`] bytes).
+    /// The API's error message (at most [`MAX_MESSAGE`] bytes); for a list of errors, the
+    /// first one's.
     pub fn message(&self) -> Option<&str> {
         self.0.message.as_deref()
     }
@@ -344,6 +356,7 @@ impl fmt::Debug for ApiError {
             .field("status", &d.status)
             .field("code", &d.code)
             .field("message", &d.message)
+            .field("entries", &d.entries)
             .field("excerpt", &d.excerpt)
             .field("retry_after", &d.retry_after)
             .finish()
@@ -359,6 +372,11 @@ impl fmt::Display for ApiError {
         }
         if let Some(message) = &d.message {
             write!(f, ": {message}")?;
+        }
+        match d.entries.len() {
+            0 | 1 => {}
+            2 => f.write_str(" (and 1 more error)")?,
+            n => write!(f, " (and {} more errors)", n - 1)?,
         }
         if let Some(excerpt) = &d.excerpt {
             if excerpt.is_empty() {
@@ -481,9 +499,14 @@ pub(crate) fn from_response(
     resp: ErrorResponse<'_>,
     secrets: &[&Secret],
 ) -> Error {
-    let (code, message) = parse_error_body(format, resp.body);
-    let code = code.map(|c| scrub(&truncate_str(&sanitize(&c), 64), secrets));
-    let message = message.map(|m| scrub(&truncate_str(&sanitize(&m), MAX_MESSAGE), secrets));
+    let entries: Vec<ErrorEntry> = parse_error_body(format, resp.body)
+        .into_iter()
+        .map(|e| ErrorEntry {
+            code: e.code.map(|c| scrub(&truncate_str(&sanitize(&c), 64), secrets)),
+            message: e.message.map(|m| scrub(&truncate_str(&sanitize(&m), MAX_MESSAGE), secrets)),
+        })
+        .collect();
+    let (code, message) = entries.first().map_or((None, None), |e| (e.code.clone(), e.message.clone()));
     let excerpt = if code.is_none() && message.is_none() {
         let mut text = scrub(&excerpt(resp.body), secrets);
         if resp.truncated && resp.body.len() <= MAX_EXCERPT {
@@ -502,6 +525,7 @@ pub(crate) fn from_response(
         status,
         code,
         message,
+        entries,
         excerpt,
         retry_after,
     }));
@@ -517,119 +541,6 @@ pub(crate) fn from_response(
         202 => Error::PartialSuccess(api),
         _ => Error::UnexpectedStatus(api),
     }
-}
-
-/// Finds the error code and message: JSON `{"code": .., "message": ..}` (either field may be a
-/// number or a string) or XML `<ErrorResponse code=".." message=".."/>` (attributes, or child
-/// elements of those names), as the API's [`ErrorFormat`] names them.
-pub(crate) fn parse_error_body(format: &ErrorFormat, body: &[u8]) -> (Option<String>, Option<String>) {
-    let trimmed = trim_ascii(body);
-    if trimmed.is_empty() {
-        return (None, None);
-    }
-    if let Some((code_field, message_field)) = format.json {
-        if let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(trimmed) {
-            let code = map.get(code_field).and_then(json_scalar);
-            let message = map.get(message_field).and_then(json_scalar);
-            if code.is_some() || message.is_some() {
-                return (code, message);
-            }
-        }
-    }
-    if let Some((element, code_attr, message_attr)) = format.xml {
-        if trimmed.first() == Some(&b'<') {
-            return parse_xml_error(trimmed, element, code_attr, message_attr);
-        }
-    }
-    (None, None)
-}
-
-fn json_scalar(v: &serde_json::Value) -> Option<String> {
-    match v {
-        serde_json::Value::String(s) => Some(s.clone()),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        serde_json::Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
-fn parse_xml_error(body: &[u8], element: &str, code_name: &str, message_name: &str) -> (Option<String>, Option<String>) {
-    use quick_xml::events::Event;
-
-    #[derive(Clone, Copy, PartialEq)]
-    enum Field {
-        Code,
-        Message,
-    }
-
-    let mut reader = quick_xml::Reader::from_reader(body);
-    let mut buf = Vec::new();
-    let mut code = None;
-    let mut message = None;
-    // Depth inside the error element (0 = not inside), and the child whose text we are reading.
-    let mut depth = 0usize;
-    let mut reading: Option<Field> = None;
-    let field_of = |name: &[u8]| {
-        if name == code_name.as_bytes() {
-            Some(Field::Code)
-        } else if name == message_name.as_bytes() {
-            Some(Field::Message)
-        } else {
-            None
-        }
-    };
-    loop {
-        buf.clear();
-        // Any XML error ends the scan with whatever was found so far.
-        let Ok(event) = reader.read_event_into(&mut buf) else { break };
-        match event {
-            Event::Start(ref e) | Event::Empty(ref e) if depth == 0 && e.local_name().as_ref() == element.as_bytes() => {
-                for attr in e.attributes().flatten() {
-                    let value = attr.unescape_value().map(Cow::into_owned).ok();
-                    match field_of(attr.key.local_name().as_ref()) {
-                        Some(Field::Code) => code = code.or(value),
-                        Some(Field::Message) => message = message.or(value),
-                        None => {}
-                    }
-                }
-                if matches!(event, Event::Start(_)) {
-                    depth = 1;
-                } else {
-                    break;
-                }
-            }
-            Event::Start(e) if depth > 0 => {
-                reading = if depth == 1 { field_of(e.local_name().as_ref()) } else { None };
-                depth += 1;
-            }
-            Event::Text(t) if reading.is_some() => {
-                if let Ok(text) = t.unescape() {
-                    let text = text.trim().to_owned();
-                    match reading {
-                        Some(Field::Code) if code.is_none() => code = Some(text),
-                        Some(Field::Message) if message.is_none() => message = Some(text),
-                        _ => {}
-                    }
-                }
-            }
-            Event::End(_) if depth > 0 => {
-                reading = None;
-                depth -= 1;
-                if depth == 0 {
-                    break;
-                }
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    (code.filter(|c| !c.is_empty()), message.filter(|m| !m.is_empty()))
-}
-
-fn trim_ascii(b: &[u8]) -> &[u8] {
-    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
-    let end = b.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(start, |e| e + 1);
-    &b[start..end.max(start)]
 }
 
 /// The start of a raw body as text: invalid UTF-8 becomes U+FFFD, control characters are
@@ -684,42 +595,6 @@ mod tests {
 
     const LV: ErrorFormat = ErrorFormat { json: Some(("code", "message")), xml: Some(("ErrorResponse", "code", "message")) };
 
-    fn parse(body: &str) -> (Option<String>, Option<String>) {
-        parse_error_body(&LV, body.as_bytes())
-    }
-
-    #[test]
-    fn json_code_may_be_number_or_string() {
-        assert_eq!(parse(r#"{"code": 202, "message": "Contact already exists!"}"#), (Some("202".into()), Some("Contact already exists!".into())));
-        assert_eq!(parse(r#"{"code": "E12", "message": "x"}"#), (Some("E12".into()), Some("x".into())));
-        assert_eq!(parse(r#"{"message": "only"}"#), (None, Some("only".into())));
-        assert_eq!(parse(r#"{"other": 1}"#), (None, None));
-        assert_eq!(parse(r#"[1,2]"#), (None, None));
-    }
-
-    #[test]
-    fn xml_attributes_and_children() {
-        assert_eq!(
-            parse(r#"<?xml version="1.0"?><ErrorResponse code="401" message="Session &amp; stuff"/>"#),
-            (Some("401".into()), Some("Session & stuff".into()))
-        );
-        assert_eq!(
-            parse("<ns:ErrorResponse xmlns:ns=\"u\"><code>7</code><message> bad </message></ns:ErrorResponse>"),
-            (Some("7".into()), Some("bad".into()))
-        );
-        assert_eq!(parse("<Other code=\"1\"/>"), (None, None));
-        assert_eq!(parse("<ErrorResponse code=\"1"), (None, None));
-    }
-
-    #[test]
-    fn garbage_and_empty_yield_nothing() {
-        // The shape of the LiveVox docs' own example: not JSON.
-        assert_eq!(parse("{code: 400, message: Invalid request}"), (None, None));
-        assert_eq!(parse(""), (None, None));
-        assert_eq!(parse("   \n"), (None, None));
-        assert_eq!(parse_error_body(&LV, &[0xff, 0xfe, b'<', 0x00]), (None, None));
-    }
-
     #[test]
     fn excerpt_is_bounded_and_never_splits_chars() {
         let long = "é".repeat(1000);
@@ -745,6 +620,22 @@ mod tests {
         assert_eq!(parse_retry_after(&v("soon"), now), None);
         assert_eq!(parse_retry_after(&v("-5"), now), None);
         assert_eq!(parse_retry_after(&v("99999999999999999999999"), now), Some(Duration::from_secs(u64::MAX)));
+    }
+
+    #[test]
+    fn a_json_list_of_errors_reports_its_first_entry() {
+        // The shape of the error example on LiveVox's general-features page: a list.
+        let body = br#"[{"code": 400, "message": "Invalid phone"}, {"code": "401", "message": "Invalid account"}]"#;
+        let site = CallSite { operation: "t.op", method: Method::Post, path: "/x" };
+        let response = ErrorResponse { status: StatusCode::BAD_REQUEST, retry_after: None, body, truncated: false };
+        let err = from_response(site, None, &LV, response, &[]);
+        assert_eq!(err.api_code(), Some(400));
+        assert_eq!(err.api_message(), Some("Invalid phone"));
+        assert_eq!(err.api_error().unwrap().body_excerpt(), None);
+        let entries = err.api_error().unwrap().entries();
+        assert_eq!(entries.len(), 2);
+        assert_eq!((entries[1].code_number(), entries[1].message()), (Some(401), Some("Invalid account")));
+        assert!(err.to_string().ends_with("code 400: Invalid phone (and 1 more error)"), "{err}");
     }
 
     #[test]

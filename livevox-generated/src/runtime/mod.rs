@@ -7,8 +7,10 @@ pub mod describe;
 pub mod wire;
 
 mod auth;
+mod binary;
 mod client;
 mod error;
+mod error_body;
 mod paginate;
 mod ratelimit;
 mod request;
@@ -24,6 +26,7 @@ pub use client::{
 };
 pub use describe::*;
 pub use error::{ApiError, DecodeError, Error, MAX_ERROR_BODY, MAX_EXCERPT, MAX_MESSAGE};
+pub use error_body::{ErrorEntry, MAX_ERROR_ENTRIES};
 pub use paginate::{Items, Pages, Paginated};
 pub use request::Request;
 pub use retry::{

@@ -10,12 +10,11 @@
 //! is handing out, and dropping it stops the walk (an unfinished request is abandoned).
 //!
 //! ```no_run
-//! # #![allow(deprecated)]
 //! use futures_util::TryStreamExt;
-//! use livevox_generated::{compliance::DncType, Client};
+//! use livevox_generated::Client;
 //!
 //! # async fn demo(client: Client) -> Result<(), livevox_generated::Error> {
-//! let mut entries = client.compliance().list_dnc(DncType::Permanent).items().limit(5_000);
+//! let mut entries = client.compliance().list_dialtime_dnc().items().limit(5_000);
 //! while let Some(entry) = entries.try_next().await? {
 //!     println!("{:?}", entry.phone);
 //! }

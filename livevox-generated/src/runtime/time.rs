@@ -1,5 +1,5 @@
 //! LiveVox time values: instants, calendar dates and times of day, all carried on the wire as
-//! milliseconds (since the Unix epoch, or since midnight UTC for a time of day).
+//! milliseconds (since the Unix epoch, or since midnight UTC for a time of day in a request).
 //!
 //! The types serialize as JSON numbers and accept, when reading, either a number or a string
 //! holding the digits: the docs and most clients send numbers, but the .NET reference client
@@ -17,7 +17,14 @@
 //!   midnight UTC. Reading one from the wire is **lenient**: the exact value is kept (so it goes
 //!   back unchanged) and [`Date::to_naive_date`] is the UTC calendar day holding it, because
 //!   servers have been seen to send midnight in their own time zone.
-//! - [`TimeOfDay`] is strict everywhere: `0..86_400_000`.
+//! - [`TimeOfDay`] always holds milliseconds since midnight UTC, `0..86_400_000`, and that is
+//!   what requests send. Built by the caller ([`TimeOfDay::from_millis`]) it must be in that
+//!   range. Reading one from the wire is **lenient**: LiveVox's general-features page says JSON
+//!   responses give time values as milliseconds since 1970, while requests send milliseconds
+//!   since midnight. So a value of `86_400_000` or more is taken as an instant, and its time of
+//!   day in UTC is kept ([`TimeOfDay::from_millis_lenient`]); the date part is dropped, which
+//!   is what makes a value read from a response safe to send back in a request. Negative
+//!   values have no documented meaning and are refused.
 
 use std::fmt;
 
@@ -44,7 +51,8 @@ pub struct DateTime(i64);
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Date(i64);
 
-/// A time of day: milliseconds since midnight UTC, `0..86_400_000`.
+/// A time of day: milliseconds since midnight UTC, `0..86_400_000` (read leniently from
+/// responses, see the module doc).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TimeOfDay(i64);
 
@@ -156,7 +164,23 @@ impl TimeOfDay {
         }
     }
 
-    /// Milliseconds since midnight UTC.
+    /// A time of day from a value read from a response: below `86_400_000` it is milliseconds
+    /// since midnight, from there on milliseconds since the Unix epoch, whose UTC time of day
+    /// is kept (see the module doc). Negative values are refused.
+    pub fn from_wire_millis(ms: i64) -> Result<Self, TimeRangeError> {
+        if ms < 0 {
+            return Err(TimeRangeError { what: "TimeOfDay", value: ms, rule: "must not be negative" });
+        }
+        Ok(TimeOfDay::from_millis_lenient(ms))
+    }
+
+    /// The UTC time of day of any millisecond count: `ms` itself below `86_400_000`, the time of
+    /// day of the instant `ms` since the Unix epoch above (before the epoch, too).
+    pub const fn from_millis_lenient(ms: i64) -> Self {
+        TimeOfDay(ms.rem_euclid(MILLIS_PER_DAY))
+    }
+
+    /// Milliseconds since midnight UTC, always `0..86_400_000`.
     pub const fn as_millis(self) -> i64 {
         self.0
     }
@@ -270,8 +294,10 @@ impl<'de> serde::Deserialize<'de> for Date {
 }
 impl<'de> serde::Deserialize<'de> for TimeOfDay {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let ms = d.deserialize_any(MillisVisitor("milliseconds since midnight (a number or a string of digits)"))?;
-        TimeOfDay::from_millis(ms).map_err(serde::de::Error::custom)
+        let ms = d.deserialize_any(MillisVisitor(
+            "milliseconds since midnight, or since the epoch (a number or a string of digits)",
+        ))?;
+        TimeOfDay::from_wire_millis(ms).map_err(serde::de::Error::custom)
     }
 }
 
@@ -401,12 +427,28 @@ mod tests {
         assert!(TimeOfDay::from_millis(86_399_999).is_ok());
         assert!(TimeOfDay::from_millis(86_400_000).is_err());
         assert!(TimeOfDay::from_millis(-1).is_err());
-        assert!(serde_json::from_str::<TimeOfDay>("86400000").is_err());
         assert!(serde_json::from_str::<TimeOfDay>("\"-5\"").is_err());
         let t: TimeOfDay = serde_json::from_str("\"45296789\"").unwrap();
         assert_eq!(t.to_naive_time(), NaiveTime::from_hms_milli_opt(12, 34, 56, 789).unwrap());
         assert_eq!(t.to_string(), "12:34:56.789Z");
         assert_eq!(serde_json::to_string(&t).unwrap(), "45296789");
+    }
+
+    #[test]
+    fn time_of_day_reads_epoch_millis_as_their_utc_time_of_day() {
+        // 2013-07-19T18:21:54.123Z, as a JSON response may give a time parameter.
+        let t: TimeOfDay = serde_json::from_str("1374258114123").unwrap();
+        assert_eq!(t.as_millis(), 66_114_123);
+        assert_eq!(t.to_string(), "18:21:54.123Z");
+        let s: TimeOfDay = serde_json::from_str("\"1374258114123\"").unwrap();
+        assert_eq!(s, t);
+        // Exactly one day after the epoch is midnight; the first value read as an instant.
+        let midnight: TimeOfDay = serde_json::from_str("86400000").unwrap();
+        assert_eq!(midnight.as_millis(), 0);
+        // A request sends the time of day, never the instant it was read from.
+        assert_eq!(serde_json::to_string(&t).unwrap(), "66114123");
+        assert_eq!(TimeOfDay::from_millis_lenient(i64::MAX).as_millis(), i64::MAX % MILLIS_PER_DAY);
+        assert!(serde_json::from_str::<TimeOfDay>("-1").is_err());
     }
 
     #[test]

@@ -933,6 +933,16 @@ impl ComplianceClient {
     /// Sends `GET /compliance/dialingProfiles/{id}`.
     ///
     /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    ///
+    /// # Spec notes
+    ///
+    /// - Policy `startTime` and `endTime` are `time` values. The .NET catalog (DialingPolicy) types
+    ///   them as strings and shows no format; no LiveVox page documents them specially, so they follow
+    ///   the rule LiveVox's API overview (D-OV, General Features) gives for every time parameter:
+    ///   requests send milliseconds since midnight, JSON responses give milliseconds since 1970. The
+    ///   client reads both (a value of 86,400,000 or more is an instant, whose UTC time of day is kept)
+    ///   and sends milliseconds since midnight, so a policy read here can be sent back unchanged. The
+    ///   spec's example of this operation answers instants; the request examples send times of day.
     pub fn read_dialing_profile(
         &self,
         id: impl ::std::convert::Into<i64>,
@@ -1222,20 +1232,22 @@ impl ComplianceClient {
     /// Returns the recording itself, the call's audio as MP3, as raw bytes. `get_recording_info` says
     /// what it is a recording of.
     ///
-    /// Sends `GET /compliance/recording/{id}` with `Accept: audio/mpeg`; the answer is the body as raw
-    /// bytes, never decoded.
+    /// Sends `GET /compliance/recording/{id}` with `Accept: application/json`; the answer is the bytes,
+    /// whether the server sends them raw (`audio/mpeg`) or base64-encoded in the `binaryData` field of
+    /// a JSON object.
     ///
     /// Authorization: the client's session (logged in on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
-    /// - The .NET catalog (GetRecordingById) models the answer as JSON, `GetRecordingByIdResponse {
-    ///   binaryData }` with base64 bytes; the PHP client (`getCallRecordingById`,
-    ///   endpoints-other-clients.json) writes the body straight to a file as MP3 audio. This spec
-    ///   follows the PHP client: `format: binary`, `audio/mpeg`, so the bytes reach the caller
-    ///   unchanged.
-    /// - The PHP client sends `Content-Type: audio/mpeg` on this GET, which has no body; the generated
-    ///   client asks for `Accept: audio/mpeg` instead, the header that says which answer is wanted.
+    /// - Two answers are known and both are taken: the .NET catalog (GetRecordingById) models it as
+    ///   JSON, `GetRecordingByIdResponse { binaryData }` with the bytes in base64; the PHP client
+    ///   (`getCallRecordingById`, endpoints-other-clients.json) writes the body straight to a file as
+    ///   MP3 audio. So the response is `format: binary` (`audio/mpeg` raw) with `base64_field:
+    ///   binaryData`: the caller gets the audio bytes from either.
+    /// - LiveVox's API overview (D-OV, General Features) says only `application/json` is supported as
+    ///   `Accept`, so the client asks for JSON, not `audio/mpeg`. The PHP client sends `Content-Type:
+    ///   audio/mpeg` on this GET, which has no body; that header is not copied.
     /// - The PHP client follows redirects; the generated client follows none (so that the session
     ///   header never travels to another host), so should LiveVox answer with a redirect to where the
     ///   audio is stored, the call fails with that 3xx status. Verify before relying on it.
@@ -4152,26 +4164,26 @@ impl UpdateDialingPolicyRequest {
         self.__body.area_code = ::std::option::Option::Some(value.into());
         self
     }
-    /// Start of the allowed window.
+    /// Start of the allowed window, a time of day.
     ///
-    /// Wire name `startTime`, type `string`.
+    /// Wire name `startTime`, type `time`.
     ///
     /// A field of the body.
     pub fn start_time(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<__rt::TimeOfDay>,
     ) -> Self {
         self.__body.start_time = ::std::option::Option::Some(value.into());
         self
     }
-    /// End of the allowed window.
+    /// End of the allowed window, a time of day.
     ///
-    /// Wire name `endTime`, type `string`.
+    /// Wire name `endTime`, type `time`.
     ///
     /// A field of the body.
     pub fn end_time(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<__rt::TimeOfDay>,
     ) -> Self {
         self.__body.end_time = ::std::option::Option::Some(value.into());
         self
@@ -4593,8 +4605,8 @@ impl GetRecordingRequest {
         auth: __rt::AuthNeed::Session,
         idempotent: true,
         body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Binary {
-            accept: "audio/mpeg",
+        response: __rt::ResponseFormat::BinaryOrBase64Json {
+            field: "binaryData",
         },
         pagination: ::std::option::Option::None,
         rate_limit: ::std::option::Option::None,
@@ -6727,24 +6739,24 @@ pub struct DialingPolicy {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub area_code: ::std::option::Option<::std::string::String>,
-    /// Start of the allowed window, as text (format not documented).
+    /// Start of the allowed window, a time of day (see the note of `read_dialing_profile`).
     ///
-    /// Wire name `startTime`, type `string`.
+    /// Wire name `startTime`, type `time`.
     #[serde(
         rename = "startTime",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub start_time: ::std::option::Option<::std::string::String>,
-    /// End of the allowed window, as text (format not documented).
+    pub start_time: ::std::option::Option<__rt::TimeOfDay>,
+    /// End of the allowed window, a time of day.
     ///
-    /// Wire name `endTime`, type `string`.
+    /// Wire name `endTime`, type `time`.
     #[serde(
         rename = "endTime",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub end_time: ::std::option::Option<::std::string::String>,
+    pub end_time: ::std::option::Option<__rt::TimeOfDay>,
 }
 impl DialingPolicy {
     /// Creates a value from the required fields; optional fields start unset.
@@ -6791,7 +6803,7 @@ impl DialingPolicy {
     /// Sets `start_time` (wire name `startTime`).
     pub fn with_start_time(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<__rt::TimeOfDay>,
     ) -> Self {
         self.start_time = ::std::option::Option::Some(value.into());
         self
@@ -6799,7 +6811,7 @@ impl DialingPolicy {
     /// Sets `end_time` (wire name `endTime`).
     pub fn with_end_time(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<__rt::TimeOfDay>,
     ) -> Self {
         self.end_time = ::std::option::Option::Some(value.into());
         self
@@ -7570,24 +7582,24 @@ pub struct UpdateDialingPolicyBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub area_code: ::std::option::Option<::std::string::String>,
-    /// Start of the allowed window.
+    /// Start of the allowed window, a time of day.
     ///
-    /// Wire name `startTime`, type `string`.
+    /// Wire name `startTime`, type `time`.
     #[serde(
         rename = "startTime",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub start_time: ::std::option::Option<::std::string::String>,
-    /// End of the allowed window.
+    pub start_time: ::std::option::Option<__rt::TimeOfDay>,
+    /// End of the allowed window, a time of day.
     ///
-    /// Wire name `endTime`, type `string`.
+    /// Wire name `endTime`, type `time`.
     #[serde(
         rename = "endTime",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub end_time: ::std::option::Option<::std::string::String>,
+    pub end_time: ::std::option::Option<__rt::TimeOfDay>,
     /// Remove the area code.
     ///
     /// Wire name `clearAreaCode`, type `bool`.
@@ -7658,7 +7670,7 @@ impl UpdateDialingPolicyBody {
     /// Sets `start_time` (wire name `startTime`).
     pub fn with_start_time(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<__rt::TimeOfDay>,
     ) -> Self {
         self.start_time = ::std::option::Option::Some(value.into());
         self
@@ -7666,7 +7678,7 @@ impl UpdateDialingPolicyBody {
     /// Sets `end_time` (wire name `endTime`).
     pub fn with_end_time(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<__rt::TimeOfDay>,
     ) -> Self {
         self.end_time = ::std::option::Option::Some(value.into());
         self

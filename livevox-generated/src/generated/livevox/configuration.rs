@@ -22,8 +22,8 @@ impl ConfigurationClient {
     }
     /// List the client's agents, one page at a time.
     ///
-    /// Returns a page of the client's agents. `offset` counts agents from 0 and `count` is the page
-    /// size (the PHP client asks for 1000). The answer is returned as untyped JSON.
+    /// Returns a page of the client's agents; `offset` counts agents from 0 and `count` is the page
+    /// size (at most 1000). The last page has no `next` link; `pages()` and `items()` walk them all.
     ///
     /// Sends `GET /configuration/agents`.
     ///
@@ -31,24 +31,27 @@ impl ConfigurationClient {
     ///
     /// Agent sessions may call it.
     ///
+    /// # Pagination
+    ///
+    /// One page per call: `count` items (at most 1000) from `offset`, in `agent` of the response; the
+    /// last page is the one without `next`.
+    ///
     /// # Spec notes
     ///
     /// - Path and parameters from the PHP client (endpoints-other-clients.json) and facts §7 ("List
-    ///   calls take ?offset={n}&count={n}"). Neither the facts nor that client show the answer's
-    ///   fields, so it is `json`, and the call has no typed pagination (which needs the name of the
-    ///   items field): `offset` and `count` are plain required parameters.
+    ///   calls take ?offset={n}&count={n}"); the 1000 cap and the `next` link are LiveVox's for every
+    ///   list (facts §4). The page is `{agent: [...], next}` as the LiveVox-credited Java client (T-LV
+    ///   `ListRestResponse`, `LvAgentRestServiceImpl`) reads it. The agent's fields are the Create
+    ///   Agent keys (facts §7, D-CF) plus `id`, `homeAgent`, `active` and `locked` from T-LV's
+    ///   `Agent`; all are optional, since no LiveVox page in the facts shows a listed agent.
     /// - Agent-allowed: List Agents is among the Configuration calls the D-CF Configuration API page
     ///   (fall23) lets agent sessions make.
-    pub fn list_agents(
-        &self,
-        offset: impl ::std::convert::Into<i32>,
-        count: impl ::std::convert::Into<i32>,
-    ) -> ListAgentsRequest {
+    pub fn list_agents(&self) -> ListAgentsRequest {
         ListAgentsRequest {
             __client: self.client.clone(),
             __timeout: ::std::option::Option::None,
-            offset: offset.into(),
-            count: count.into(),
+            offset: 0,
+            count: 1000,
             client_id: ::std::option::Option::None,
         }
     }
@@ -90,8 +93,8 @@ impl ConfigurationClient {
     }
     /// List the client's call centers, one page at a time.
     ///
-    /// Returns a page of the client's call centers as untyped JSON. `offset` counts from 0 and `count`
-    /// is the page size.
+    /// Returns a page of the client's call centers; `offset` counts from 0 and `count` is the page size
+    /// (at most 1000). The last page has no `next` link.
     ///
     /// Sends `GET /configuration/callCenters`.
     ///
@@ -99,51 +102,59 @@ impl ConfigurationClient {
     ///
     /// Agent sessions may call it.
     ///
+    /// # Pagination
+    ///
+    /// One page per call: `count` items (at most 1000) from `offset`, in `callCenter` of the response;
+    /// the last page is the one without `next`.
+    ///
     /// # Spec notes
     ///
     /// - From the PHP client, which always sends `client` (its login's client id) and reads only the
-    ///   status, so the answer's shape is unknown (`json`) and there is no typed pagination. `client`
-    ///   is optional here: a session belongs to one client.
+    ///   status. `client` is optional here: a session belongs to one client. The page is `{callCenter:
+    ///   [...], next}` as T-LV's `ListRestResponse` reads it; of a call center only `id` and `name` are
+    ///   typed (the names LiveVox's Create Call Center uses, D-CF), optional, since no LiveVox page in
+    ///   the facts shows a listed one.
     /// - Agent-allowed: List Call Centers is among the Configuration calls the D-CF Configuration API
     ///   page (fall23) lets agent sessions make.
-    pub fn list_call_centers(
-        &self,
-        offset: impl ::std::convert::Into<i32>,
-        count: impl ::std::convert::Into<i32>,
-    ) -> ListCallCentersRequest {
+    pub fn list_call_centers(&self) -> ListCallCentersRequest {
         ListCallCentersRequest {
             __client: self.client.clone(),
             __timeout: ::std::option::Option::None,
-            offset: offset.into(),
-            count: count.into(),
+            offset: 0,
+            count: 1000,
             client_id: ::std::option::Option::None,
         }
     }
     /// List the services of a call center, one page at a time.
     ///
-    /// Returns a page of the services of one call center as untyped JSON. `offset` counts from 0 and
-    /// `count` is the page size.
+    /// Returns a page of the services of one call center; `offset` counts from 0 and `count` is the
+    /// page size (at most 1000). The last page has no `next` link.
     ///
     /// Sends `GET /configuration/services`.
     ///
     /// Authorization: the client's session (logged in on first use, renewed when it expires).
     ///
+    /// # Pagination
+    ///
+    /// One page per call: `count` items (at most 1000) from `offset`, in `service` of the response; the
+    /// last page is the one without `next`.
+    ///
     /// # Spec notes
     ///
-    /// - From the PHP client, which requires `callCenter` and returns the answer unread, so its shape
-    ///   is unknown (`json`) and there is no typed pagination.
+    /// - From the PHP client, which requires `callCenter` and returns the answer unread. The page is
+    ///   `{service: [...], next}` as T-LV's `ListRestResponse` reads it; a service's `id`, `name` and
+    ///   `callCenterId` are typed (T-LV's service model, `Skill`, has the name and the call center;
+    ///   `id` is what LiveVox's Create Service answers), all optional.
     pub fn list_services(
         &self,
         call_center_id: impl ::std::convert::Into<i64>,
-        offset: impl ::std::convert::Into<i32>,
-        count: impl ::std::convert::Into<i32>,
     ) -> ListServicesRequest {
         ListServicesRequest {
             __client: self.client.clone(),
             __timeout: ::std::option::Option::None,
             call_center_id: call_center_id.into(),
-            offset: offset.into(),
-            count: count.into(),
+            offset: 0,
+            count: 1000,
         }
     }
     /// Create a service.
@@ -197,7 +208,7 @@ impl ConfigurationClient {
     /// List the client's report formats, one page at a time.
     ///
     /// Returns a page of report formats as untyped JSON. `offset` counts from 0 and `count` is the page
-    /// size.
+    /// size; there is no `pages()` or `items()` (see the note).
     ///
     /// Sends `GET /configuration/reportFormats`.
     ///
@@ -206,8 +217,10 @@ impl ConfigurationClient {
     /// # Spec notes
     ///
     /// - The resource is named in facts §1 (D-CF report formats page) and list calls take `offset` and
-    ///   `count` (facts §7); the answer's shape is not in the facts (`json`), so there is no typed
-    ///   pagination.
+    ///   `count` (facts §7); the answer's shape is not in the facts, and unlike the other
+    ///   configuration lists no client reads it (T-LV's `ListRestResponse` has no report formats), so
+    ///   the name of its items field is unknown: it stays `json`, and without that name there is no
+    ///   typed pagination.
     pub fn list_report_formats(
         &self,
         offset: impl ::std::convert::Into<i32>,
@@ -242,8 +255,9 @@ impl ConfigurationClient {
     }
     /// List the client's term codes, one page at a time.
     ///
-    /// Returns a page of term codes (the outcomes agents pick when a call ends) as untyped JSON.
-    /// `offset` counts from 0 and `count` is the page size.
+    /// Returns a page of term codes (the outcomes agents pick when a call ends), optionally only a
+    /// service's; `offset` counts from 0 and `count` is the page size (at most 1000). The last page has
+    /// no `next` link.
     ///
     /// Sends `GET /configuration/termCodes`.
     ///
@@ -251,23 +265,28 @@ impl ConfigurationClient {
     ///
     /// Agent sessions may call it.
     ///
+    /// # Pagination
+    ///
+    /// One page per call: `count` items (at most 1000) from `offset`, in `termCode` of the response;
+    /// the last page is the one without `next`.
+    ///
     /// # Spec notes
     ///
     /// - The resource is named in facts §1 (D-CF) and list calls take `offset` and `count` (facts
-    ///   §7); the answer's shape and any filter parameters are not in the facts, so the answer is
-    ///   `json` and there is no typed pagination.
+    ///   §7). The optional `client` and `service` filters and the page, `{termCode: [...], next}`, are
+    ///   as T-LV (`LvTermCodeRestServiceImpl`, `ListRestResponse`) sends and reads them; a term code's
+    ///   `id`, `name`, `lvResultId` and `lvResult` are the fields T-LV and the .NET catalog's
+    ///   call-control `TermCode` share, all optional.
     /// - Agent-allowed: List Term Code is among the Configuration calls the D-CF Configuration API page
     ///   (fall23) lets agent sessions make.
-    pub fn list_term_codes(
-        &self,
-        offset: impl ::std::convert::Into<i32>,
-        count: impl ::std::convert::Into<i32>,
-    ) -> ListTermCodesRequest {
+    pub fn list_term_codes(&self) -> ListTermCodesRequest {
         ListTermCodesRequest {
             __client: self.client.clone(),
             __timeout: ::std::option::Option::None,
-            offset: offset.into(),
-            count: count.into(),
+            offset: 0,
+            count: 1000,
+            client_id: ::std::option::Option::None,
+            service_id: ::std::option::Option::None,
         }
     }
 }
@@ -294,7 +313,14 @@ impl ListAgentsRequest {
         idempotent: true,
         body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
+        pagination: ::std::option::Option::Some(__rt::Pagination {
+            offset_param: "offset",
+            count_param: "count",
+            items_field: "agent",
+            next_field: "next",
+            max_count: ::std::option::Option::Some(1000),
+            end: __rt::PageEnd::NextAbsent,
+        }),
         rate_limit: ::std::option::Option::None,
         deprecated: false,
         agent_allowed: true,
@@ -302,6 +328,24 @@ impl ListAgentsRequest {
     /// Overrides the client's per-call timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Index of the first agent of the page, from 0.
+    ///
+    /// Wire name `offset`, type `int32`.
+    ///
+    /// Where the page starts; defaults to 0.
+    pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.offset = value.into();
+        self
+    }
+    /// Page size, at most 1000.
+    ///
+    /// Wire name `count`, type `int32`.
+    ///
+    /// Items per page; defaults to 1000.
+    pub fn count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.count = value.into();
         self
     }
     /// The client whose agents to list.
@@ -312,9 +356,7 @@ impl ListAgentsRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<__rt::serde_json::Value, __rt::Error> {
+    pub async fn send(self) -> ::std::result::Result<ConfigAgentPage, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         if let ::std::option::Option::Some(timeout) = self.__timeout {
             req.timeout(timeout);
@@ -326,10 +368,51 @@ impl ListAgentsRequest {
     }
 }
 impl ::std::future::IntoFuture for ListAgentsRequest {
-    type Output = ::std::result::Result<__rt::serde_json::Value, __rt::Error>;
+    type Output = ::std::result::Result<ConfigAgentPage, __rt::Error>;
     type IntoFuture = __rt::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
+    }
+}
+impl __rt::Paginated for ListAgentsRequest {
+    type Page = ConfigAgentPage;
+    type Item = ConfigAgent;
+    fn operation() -> &'static __rt::Operation {
+        &Self::OPERATION
+    }
+    fn offset(&self) -> i64 {
+        i64::from(self.offset)
+    }
+    fn count(&self) -> i64 {
+        i64::from(self.count)
+    }
+    fn set_offset(&mut self, offset: i64) {
+        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
+            .unwrap_or(<i32>::MAX);
+    }
+    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
+        ::std::boxed::Box::pin(self.send())
+    }
+    fn item_count(page: &Self::Page) -> usize {
+        page.agents.len()
+    }
+    fn next_link(page: &Self::Page) -> ::std::option::Option<&str> {
+        page.next.as_deref()
+    }
+    fn into_items(page: Self::Page) -> ::std::vec::Vec<Self::Item> {
+        page.agents
+    }
+}
+impl ListAgentsRequest {
+    /// Every page from this request's offset on, walking `offset` by `count` (at most 1000) until the
+    /// last page. One request at a time; dropping the stream stops the walk.
+    pub fn pages(self) -> __rt::Pages<Self> {
+        __rt::Pages::new(self)
+    }
+    /// Every item (`agent` of each page) from this request's offset on. At most one page is held in
+    /// memory; dropping the stream stops the walk.
+    pub fn items(self) -> __rt::Items<Self> {
+        __rt::Items::new(self)
     }
 }
 /// A `configuration.create_agent` request: set optional parameters, then `.await` it (or call
@@ -414,7 +497,14 @@ impl ListCallCentersRequest {
         idempotent: true,
         body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
+        pagination: ::std::option::Option::Some(__rt::Pagination {
+            offset_param: "offset",
+            count_param: "count",
+            items_field: "callCenter",
+            next_field: "next",
+            max_count: ::std::option::Option::Some(1000),
+            end: __rt::PageEnd::NextAbsent,
+        }),
         rate_limit: ::std::option::Option::None,
         deprecated: false,
         agent_allowed: true,
@@ -422,6 +512,24 @@ impl ListCallCentersRequest {
     /// Overrides the client's per-call timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.__timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Index of the first call center of the page, from 0.
+    ///
+    /// Wire name `offset`, type `int32`.
+    ///
+    /// Where the page starts; defaults to 0.
+    pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.offset = value.into();
+        self
+    }
+    /// Page size, at most 1000.
+    ///
+    /// Wire name `count`, type `int32`.
+    ///
+    /// Items per page; defaults to 1000.
+    pub fn count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.count = value.into();
         self
     }
     /// The client whose call centers to list.
@@ -432,9 +540,7 @@ impl ListCallCentersRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<__rt::serde_json::Value, __rt::Error> {
+    pub async fn send(self) -> ::std::result::Result<ConfigCallCenterPage, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         if let ::std::option::Option::Some(timeout) = self.__timeout {
             req.timeout(timeout);
@@ -446,10 +552,51 @@ impl ListCallCentersRequest {
     }
 }
 impl ::std::future::IntoFuture for ListCallCentersRequest {
-    type Output = ::std::result::Result<__rt::serde_json::Value, __rt::Error>;
+    type Output = ::std::result::Result<ConfigCallCenterPage, __rt::Error>;
     type IntoFuture = __rt::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
+    }
+}
+impl __rt::Paginated for ListCallCentersRequest {
+    type Page = ConfigCallCenterPage;
+    type Item = ConfigCallCenter;
+    fn operation() -> &'static __rt::Operation {
+        &Self::OPERATION
+    }
+    fn offset(&self) -> i64 {
+        i64::from(self.offset)
+    }
+    fn count(&self) -> i64 {
+        i64::from(self.count)
+    }
+    fn set_offset(&mut self, offset: i64) {
+        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
+            .unwrap_or(<i32>::MAX);
+    }
+    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
+        ::std::boxed::Box::pin(self.send())
+    }
+    fn item_count(page: &Self::Page) -> usize {
+        page.call_centers.len()
+    }
+    fn next_link(page: &Self::Page) -> ::std::option::Option<&str> {
+        page.next.as_deref()
+    }
+    fn into_items(page: Self::Page) -> ::std::vec::Vec<Self::Item> {
+        page.call_centers
+    }
+}
+impl ListCallCentersRequest {
+    /// Every page from this request's offset on, walking `offset` by `count` (at most 1000) until the
+    /// last page. One request at a time; dropping the stream stops the walk.
+    pub fn pages(self) -> __rt::Pages<Self> {
+        __rt::Pages::new(self)
+    }
+    /// Every item (`callCenter` of each page) from this request's offset on. At most one page is held
+    /// in memory; dropping the stream stops the walk.
+    pub fn items(self) -> __rt::Items<Self> {
+        __rt::Items::new(self)
     }
 }
 /// A `configuration.list_services` request: set optional parameters, then `.await` it (or call
@@ -475,7 +622,14 @@ impl ListServicesRequest {
         idempotent: true,
         body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
+        pagination: ::std::option::Option::Some(__rt::Pagination {
+            offset_param: "offset",
+            count_param: "count",
+            items_field: "service",
+            next_field: "next",
+            max_count: ::std::option::Option::Some(1000),
+            end: __rt::PageEnd::NextAbsent,
+        }),
         rate_limit: ::std::option::Option::None,
         deprecated: false,
         agent_allowed: false,
@@ -485,10 +639,26 @@ impl ListServicesRequest {
         self.__timeout = ::std::option::Option::Some(timeout);
         self
     }
+    /// Index of the first service of the page, from 0.
+    ///
+    /// Wire name `offset`, type `int32`.
+    ///
+    /// Where the page starts; defaults to 0.
+    pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.offset = value.into();
+        self
+    }
+    /// Page size, at most 1000.
+    ///
+    /// Wire name `count`, type `int32`.
+    ///
+    /// Items per page; defaults to 1000.
+    pub fn count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.count = value.into();
+        self
+    }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<__rt::serde_json::Value, __rt::Error> {
+    pub async fn send(self) -> ::std::result::Result<ConfigServicePage, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         if let ::std::option::Option::Some(timeout) = self.__timeout {
             req.timeout(timeout);
@@ -500,10 +670,51 @@ impl ListServicesRequest {
     }
 }
 impl ::std::future::IntoFuture for ListServicesRequest {
-    type Output = ::std::result::Result<__rt::serde_json::Value, __rt::Error>;
+    type Output = ::std::result::Result<ConfigServicePage, __rt::Error>;
     type IntoFuture = __rt::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
+    }
+}
+impl __rt::Paginated for ListServicesRequest {
+    type Page = ConfigServicePage;
+    type Item = ConfigService;
+    fn operation() -> &'static __rt::Operation {
+        &Self::OPERATION
+    }
+    fn offset(&self) -> i64 {
+        i64::from(self.offset)
+    }
+    fn count(&self) -> i64 {
+        i64::from(self.count)
+    }
+    fn set_offset(&mut self, offset: i64) {
+        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
+            .unwrap_or(<i32>::MAX);
+    }
+    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
+        ::std::boxed::Box::pin(self.send())
+    }
+    fn item_count(page: &Self::Page) -> usize {
+        page.services.len()
+    }
+    fn next_link(page: &Self::Page) -> ::std::option::Option<&str> {
+        page.next.as_deref()
+    }
+    fn into_items(page: Self::Page) -> ::std::vec::Vec<Self::Item> {
+        page.services
+    }
+}
+impl ListServicesRequest {
+    /// Every page from this request's offset on, walking `offset` by `count` (at most 1000) until the
+    /// last page. One request at a time; dropping the stream stops the walk.
+    pub fn pages(self) -> __rt::Pages<Self> {
+        __rt::Pages::new(self)
+    }
+    /// Every item (`service` of each page) from this request's offset on. At most one page is held in
+    /// memory; dropping the stream stops the walk.
+    pub fn items(self) -> __rt::Items<Self> {
+        __rt::Items::new(self)
     }
 }
 /// A `configuration.create_service` request: set optional parameters, then `.await` it (or call
@@ -724,6 +935,8 @@ pub struct ListTermCodesRequest {
     __timeout: ::std::option::Option<::std::time::Duration>,
     offset: i32,
     count: i32,
+    client_id: ::std::option::Option<i64>,
+    service_id: ::std::option::Option<i64>,
 }
 impl ListTermCodesRequest {
     /// The static description of this operation.
@@ -735,7 +948,14 @@ impl ListTermCodesRequest {
         idempotent: true,
         body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
+        pagination: ::std::option::Option::Some(__rt::Pagination {
+            offset_param: "offset",
+            count_param: "count",
+            items_field: "termCode",
+            next_field: "next",
+            max_count: ::std::option::Option::Some(1000),
+            end: __rt::PageEnd::NextAbsent,
+        }),
         rate_limit: ::std::option::Option::None,
         deprecated: false,
         agent_allowed: true,
@@ -745,24 +965,97 @@ impl ListTermCodesRequest {
         self.__timeout = ::std::option::Option::Some(timeout);
         self
     }
+    /// Index of the first term code of the page, from 0.
+    ///
+    /// Wire name `offset`, type `int32`.
+    ///
+    /// Where the page starts; defaults to 0.
+    pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.offset = value.into();
+        self
+    }
+    /// Page size, at most 1000.
+    ///
+    /// Wire name `count`, type `int32`.
+    ///
+    /// Items per page; defaults to 1000.
+    pub fn count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.count = value.into();
+        self
+    }
+    /// The client whose term codes to list.
+    ///
+    /// Wire name `client`, type `int64`.
+    pub fn client_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.client_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Only the term codes of this service.
+    ///
+    /// Wire name `service`, type `int64`.
+    pub fn service_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.service_id = ::std::option::Option::Some(value.into());
+        self
+    }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<__rt::serde_json::Value, __rt::Error> {
+    pub async fn send(self) -> ::std::result::Result<ConfigTermCodePage, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         if let ::std::option::Option::Some(timeout) = self.__timeout {
             req.timeout(timeout);
         }
         req.query("offset", &self.offset);
         req.query("count", &self.count);
+        req.query("client", &self.client_id);
+        req.query("service", &self.service_id);
         self.__client.execute(req).await
     }
 }
 impl ::std::future::IntoFuture for ListTermCodesRequest {
-    type Output = ::std::result::Result<__rt::serde_json::Value, __rt::Error>;
+    type Output = ::std::result::Result<ConfigTermCodePage, __rt::Error>;
     type IntoFuture = __rt::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
+    }
+}
+impl __rt::Paginated for ListTermCodesRequest {
+    type Page = ConfigTermCodePage;
+    type Item = ConfigTermCode;
+    fn operation() -> &'static __rt::Operation {
+        &Self::OPERATION
+    }
+    fn offset(&self) -> i64 {
+        i64::from(self.offset)
+    }
+    fn count(&self) -> i64 {
+        i64::from(self.count)
+    }
+    fn set_offset(&mut self, offset: i64) {
+        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
+            .unwrap_or(<i32>::MAX);
+    }
+    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
+        ::std::boxed::Box::pin(self.send())
+    }
+    fn item_count(page: &Self::Page) -> usize {
+        page.term_codes.len()
+    }
+    fn next_link(page: &Self::Page) -> ::std::option::Option<&str> {
+        page.next.as_deref()
+    }
+    fn into_items(page: Self::Page) -> ::std::vec::Vec<Self::Item> {
+        page.term_codes
+    }
+}
+impl ListTermCodesRequest {
+    /// Every page from this request's offset on, walking `offset` by `count` (at most 1000) until the
+    /// last page. One request at a time; dropping the stream stops the walk.
+    pub fn pages(self) -> __rt::Pages<Self> {
+        __rt::Pages::new(self)
+    }
+    /// Every item (`termCode` of each page) from this request's offset on. At most one page is held in
+    /// memory; dropping the stream stops the walk.
+    pub fn items(self) -> __rt::Items<Self> {
+        __rt::Items::new(self)
     }
 }
 /// The id LiveVox gave a new agent or service.
@@ -791,6 +1084,597 @@ impl ConfigurationCreated {
         ConfigurationCreated {
             id: id.into(),
         }
+    }
+}
+/// An agent as the agent list gives it.
+///
+/// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::default::Default,
+    __rt::serde::Serialize,
+    __rt::serde::Deserialize
+)]
+#[serde(crate = "__rt::serde")]
+#[non_exhaustive]
+pub struct ConfigAgent {
+    /// The agent's id.
+    ///
+    /// Wire name `id`, type `int64`.
+    #[serde(
+        rename = "id",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub id: ::std::option::Option<i64>,
+    /// The client the agent belongs to.
+    ///
+    /// Wire name `clientId`, type `int64`.
+    #[serde(
+        rename = "clientId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub client_id: ::std::option::Option<i64>,
+    /// The agent's login id (LiveVox stores it upper-cased).
+    ///
+    /// Wire name `loginId`, type `string`.
+    #[serde(
+        rename = "loginId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub login_id: ::std::option::Option<::std::string::String>,
+    /// First name.
+    ///
+    /// Wire name `firstName`, type `string`.
+    #[serde(
+        rename = "firstName",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub first_name: ::std::option::Option<::std::string::String>,
+    /// Last name.
+    ///
+    /// Wire name `lastName`, type `string`.
+    #[serde(
+        rename = "lastName",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub last_name: ::std::option::Option<::std::string::String>,
+    /// The agent's phone number.
+    ///
+    /// Wire name `phone`, type `string`.
+    #[serde(
+        rename = "phone",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub phone: ::std::option::Option<::std::string::String>,
+    /// Seconds of wrap-up after a call; -1 for unlimited.
+    ///
+    /// Wire name `wrapUpTime`, type `int64`.
+    #[serde(
+        rename = "wrapUpTime",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub wrap_up_time: ::std::option::Option<i64>,
+    /// Whether the agent works from home.
+    ///
+    /// Wire name `homeAgent`, type `bool`.
+    #[serde(
+        rename = "homeAgent",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub home_agent: ::std::option::Option<bool>,
+    /// Whether the agent is active.
+    ///
+    /// Wire name `active`, type `bool`.
+    #[serde(
+        rename = "active",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub active: ::std::option::Option<bool>,
+    /// Whether the agent is locked out.
+    ///
+    /// Wire name `locked`, type `bool`.
+    #[serde(
+        rename = "locked",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub locked: ::std::option::Option<bool>,
+}
+impl ConfigAgent {
+    /// Creates a value from the required fields; optional fields start unset.
+    pub fn new() -> Self {
+        ConfigAgent {
+            id: ::std::option::Option::None,
+            client_id: ::std::option::Option::None,
+            login_id: ::std::option::Option::None,
+            first_name: ::std::option::Option::None,
+            last_name: ::std::option::Option::None,
+            phone: ::std::option::Option::None,
+            wrap_up_time: ::std::option::Option::None,
+            home_agent: ::std::option::Option::None,
+            active: ::std::option::Option::None,
+            locked: ::std::option::Option::None,
+        }
+    }
+    /// Sets `id` (wire name `id`).
+    pub fn with_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `client_id` (wire name `clientId`).
+    pub fn with_client_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.client_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `login_id` (wire name `loginId`).
+    pub fn with_login_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.login_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `first_name` (wire name `firstName`).
+    pub fn with_first_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.first_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `last_name` (wire name `lastName`).
+    pub fn with_last_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.last_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `phone` (wire name `phone`).
+    pub fn with_phone(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phone = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `wrap_up_time` (wire name `wrapUpTime`).
+    pub fn with_wrap_up_time(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.wrap_up_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `home_agent` (wire name `homeAgent`).
+    pub fn with_home_agent(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.home_agent = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `active` (wire name `active`).
+    pub fn with_active(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.active = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `locked` (wire name `locked`).
+    pub fn with_locked(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.locked = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+/// One page of the agent list.
+///
+/// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    __rt::serde::Serialize,
+    __rt::serde::Deserialize
+)]
+#[serde(crate = "__rt::serde")]
+#[non_exhaustive]
+pub struct ConfigAgentPage {
+    /// The agents of this page.
+    ///
+    /// Wire name `agent`, type `array<ConfigAgent>`.
+    #[serde(rename = "agent")]
+    pub agents: ::std::vec::Vec<ConfigAgent>,
+    /// A link to the next page; absent or blank on the last page.
+    ///
+    /// Wire name `next`, type `string`.
+    #[serde(
+        rename = "next",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub next: ::std::option::Option<::std::string::String>,
+}
+impl ConfigAgentPage {
+    /// Creates a value from the required fields; optional fields start unset.
+    pub fn new(agents: impl ::std::convert::Into<::std::vec::Vec<ConfigAgent>>) -> Self {
+        ConfigAgentPage {
+            agents: agents.into(),
+            next: ::std::option::Option::None,
+        }
+    }
+    /// Sets `next` (wire name `next`).
+    pub fn with_next(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.next = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+/// A call center as the call-center list gives it.
+///
+/// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::default::Default,
+    __rt::serde::Serialize,
+    __rt::serde::Deserialize
+)]
+#[serde(crate = "__rt::serde")]
+#[non_exhaustive]
+pub struct ConfigCallCenter {
+    /// The call center's id.
+    ///
+    /// Wire name `id`, type `int64`.
+    #[serde(
+        rename = "id",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub id: ::std::option::Option<i64>,
+    /// The call center's name.
+    ///
+    /// Wire name `name`, type `string`.
+    #[serde(
+        rename = "name",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+}
+impl ConfigCallCenter {
+    /// Creates a value from the required fields; optional fields start unset.
+    pub fn new() -> Self {
+        ConfigCallCenter {
+            id: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+        }
+    }
+    /// Sets `id` (wire name `id`).
+    pub fn with_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `name` (wire name `name`).
+    pub fn with_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+/// One page of the call-center list.
+///
+/// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    __rt::serde::Serialize,
+    __rt::serde::Deserialize
+)]
+#[serde(crate = "__rt::serde")]
+#[non_exhaustive]
+pub struct ConfigCallCenterPage {
+    /// The call centers of this page.
+    ///
+    /// Wire name `callCenter`, type `array<ConfigCallCenter>`.
+    #[serde(rename = "callCenter")]
+    pub call_centers: ::std::vec::Vec<ConfigCallCenter>,
+    /// A link to the next page; absent or blank on the last page.
+    ///
+    /// Wire name `next`, type `string`.
+    #[serde(
+        rename = "next",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub next: ::std::option::Option<::std::string::String>,
+}
+impl ConfigCallCenterPage {
+    /// Creates a value from the required fields; optional fields start unset.
+    pub fn new(
+        call_centers: impl ::std::convert::Into<::std::vec::Vec<ConfigCallCenter>>,
+    ) -> Self {
+        ConfigCallCenterPage {
+            call_centers: call_centers.into(),
+            next: ::std::option::Option::None,
+        }
+    }
+    /// Sets `next` (wire name `next`).
+    pub fn with_next(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.next = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+/// A service as the service list gives it.
+///
+/// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::default::Default,
+    __rt::serde::Serialize,
+    __rt::serde::Deserialize
+)]
+#[serde(crate = "__rt::serde")]
+#[non_exhaustive]
+pub struct ConfigService {
+    /// The service's id.
+    ///
+    /// Wire name `id`, type `int64`.
+    #[serde(
+        rename = "id",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub id: ::std::option::Option<i64>,
+    /// The service's name.
+    ///
+    /// Wire name `name`, type `string`.
+    #[serde(
+        rename = "name",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The call center the service belongs to.
+    ///
+    /// Wire name `callCenterId`, type `int64`.
+    #[serde(
+        rename = "callCenterId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub call_center_id: ::std::option::Option<i64>,
+}
+impl ConfigService {
+    /// Creates a value from the required fields; optional fields start unset.
+    pub fn new() -> Self {
+        ConfigService {
+            id: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            call_center_id: ::std::option::Option::None,
+        }
+    }
+    /// Sets `id` (wire name `id`).
+    pub fn with_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `name` (wire name `name`).
+    pub fn with_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `call_center_id` (wire name `callCenterId`).
+    pub fn with_call_center_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.call_center_id = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+/// One page of the service list.
+///
+/// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    __rt::serde::Serialize,
+    __rt::serde::Deserialize
+)]
+#[serde(crate = "__rt::serde")]
+#[non_exhaustive]
+pub struct ConfigServicePage {
+    /// The services of this page.
+    ///
+    /// Wire name `service`, type `array<ConfigService>`.
+    #[serde(rename = "service")]
+    pub services: ::std::vec::Vec<ConfigService>,
+    /// A link to the next page; absent or blank on the last page.
+    ///
+    /// Wire name `next`, type `string`.
+    #[serde(
+        rename = "next",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub next: ::std::option::Option<::std::string::String>,
+}
+impl ConfigServicePage {
+    /// Creates a value from the required fields; optional fields start unset.
+    pub fn new(
+        services: impl ::std::convert::Into<::std::vec::Vec<ConfigService>>,
+    ) -> Self {
+        ConfigServicePage {
+            services: services.into(),
+            next: ::std::option::Option::None,
+        }
+    }
+    /// Sets `next` (wire name `next`).
+    pub fn with_next(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.next = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+/// A term code (an outcome an agent picks when a call ends) as the term-code list gives it.
+///
+/// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::default::Default,
+    __rt::serde::Serialize,
+    __rt::serde::Deserialize
+)]
+#[serde(crate = "__rt::serde")]
+#[non_exhaustive]
+pub struct ConfigTermCode {
+    /// The term code's id.
+    ///
+    /// Wire name `id`, type `int64`.
+    #[serde(
+        rename = "id",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub id: ::std::option::Option<i64>,
+    /// The term code's name.
+    ///
+    /// Wire name `name`, type `string`.
+    #[serde(
+        rename = "name",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The LiveVox result the term code maps to.
+    ///
+    /// Wire name `lvResultId`, type `int64`.
+    #[serde(
+        rename = "lvResultId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub lv_result_id: ::std::option::Option<i64>,
+    /// That LiveVox result's name.
+    ///
+    /// Wire name `lvResult`, type `string`.
+    #[serde(
+        rename = "lvResult",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub lv_result: ::std::option::Option<::std::string::String>,
+}
+impl ConfigTermCode {
+    /// Creates a value from the required fields; optional fields start unset.
+    pub fn new() -> Self {
+        ConfigTermCode {
+            id: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            lv_result_id: ::std::option::Option::None,
+            lv_result: ::std::option::Option::None,
+        }
+    }
+    /// Sets `id` (wire name `id`).
+    pub fn with_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `name` (wire name `name`).
+    pub fn with_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `lv_result_id` (wire name `lvResultId`).
+    pub fn with_lv_result_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.lv_result_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `lv_result` (wire name `lvResult`).
+    pub fn with_lv_result(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lv_result = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+/// One page of the term-code list.
+///
+/// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    __rt::serde::Serialize,
+    __rt::serde::Deserialize
+)]
+#[serde(crate = "__rt::serde")]
+#[non_exhaustive]
+pub struct ConfigTermCodePage {
+    /// The term codes of this page.
+    ///
+    /// Wire name `termCode`, type `array<ConfigTermCode>`.
+    #[serde(rename = "termCode")]
+    pub term_codes: ::std::vec::Vec<ConfigTermCode>,
+    /// A link to the next page; absent or blank on the last page.
+    ///
+    /// Wire name `next`, type `string`.
+    #[serde(
+        rename = "next",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub next: ::std::option::Option<::std::string::String>,
+}
+impl ConfigTermCodePage {
+    /// Creates a value from the required fields; optional fields start unset.
+    pub fn new(
+        term_codes: impl ::std::convert::Into<::std::vec::Vec<ConfigTermCode>>,
+    ) -> Self {
+        ConfigTermCodePage {
+            term_codes: term_codes.into(),
+            next: ::std::option::Option::None,
+        }
+    }
+    /// Sets `next` (wire name `next`).
+    pub fn with_next(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.next = ::std::option::Option::Some(value.into());
+        self
     }
 }
 /// The size of a configuration list and when it last changed.
