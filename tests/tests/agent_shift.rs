@@ -64,7 +64,7 @@ async fn an_agents_shift() {
     assert_eq!(line_state(&cc.get_agent_status().await.expect("status")), Some(2), "Ready is line state 2");
 
     // The supervisor lists agents and sets this one not ready for a meeting.
-    supervisor.configuration().list_agents(0, 100).await.expect("the supervisor lists agents");
+    supervisor.configuration().list_agents().count(100).await.expect("the supervisor lists agents");
     let report = supervisor
         .call_control()
         .supervisor_set_not_ready()
