@@ -894,9 +894,9 @@ impl ComplianceClient {
     ///
     /// # Spec notes
     ///
-    /// - Catalog issue "method DELETE is unusual for a 'List' operation": the .NET client sends this
-    ///   list as a DELETE. It is a GET here, like every other LiveVox list (facts §4: the same paged
-    ///   `GET` with `next` across dialing-profile and other lists).
+    /// - Catalog entry ListDialingProfile, issue "method DELETE is unusual for a 'List' operation": the
+    ///   .NET client sends this list as a DELETE. It is a GET here, like every other LiveVox list
+    ///   (facts §4: the same paged `GET` with `next` across dialing-profile and other lists).
     pub fn list_dialing_profiles(&self) -> ListDialingProfilesRequest {
         ListDialingProfilesRequest {
             __client: self.client.clone(),

@@ -110,8 +110,9 @@ impl ContactClient {
     /// # Spec notes
     ///
     /// - Path, body and 204 from facts §7 (`PUT /contact/contacts/{account}` with
-    ///   `{"updateContactDetails": {...}}`). The .NET client sends the account as a query parameter
-    ///   (`PUT /contact/contacts?account=...`) and also copies it into the body.
+    ///   `{"updateContactDetails": {...}}`). The .NET client (catalog entry UpdateContact) sends the
+    ///   account as a query parameter (`PUT /contact/contacts?account=...`) and also copies it into the
+    ///   body.
     pub fn update_contact(
         &self,
         account: impl ::std::convert::Into<::std::string::String>,
@@ -134,8 +135,8 @@ impl ContactClient {
     ///
     /// # Spec notes
     ///
-    /// - The .NET client sends `DELETE /contact/contacts?acct=<account>`; the account is a path segment
-    ///   here, as for reading and updating a contact (facts §1, §7).
+    /// - The .NET client (catalog entry DeleteContact) sends `DELETE /contact/contacts?acct=<account>`;
+    ///   the account is a path segment here, as for reading and updating a contact (facts §1, §7).
     pub fn delete_contact(
         &self,
         account: impl ::std::convert::Into<::std::string::String>,
@@ -266,11 +267,11 @@ impl ContactClient {
     ///
     /// # Spec notes
     ///
-    /// - Catalog issue "path could not be determined (Category and Resource are empty strings)": the
-    ///   .NET client never fills in a path. `PUT /contact/contacts/bulk` is inferred: it is the bulk
-    ///   resource of contacts (facts §1) with the method the single update uses, and the body mirrors
-    ///   Bulk Create (`updateContactDetails`, as the single update, facts §7). Nothing documents it;
-    ///   verify it before relying on it.
+    /// - Catalog entry BulkUpdateContact, issue "path could not be determined (Category and Resource
+    ///   are empty strings)": the .NET client never fills in a path. `PUT /contact/contacts/bulk` is
+    ///   inferred: it is the bulk resource of contacts (facts §1) with the method the single update
+    ///   uses, and the body mirrors Bulk Create (`updateContactDetails`, as the single update, facts
+    ///   §7). Nothing documents it; verify it before relying on it.
     pub fn update_contacts(
         &self,
         contacts: impl ::std::convert::Into<::std::vec::Vec<Contact>>,
@@ -485,8 +486,9 @@ impl ContactClient {
     ///
     /// # Spec notes
     ///
-    /// - The .NET client sends `PUT /contact/contactGroups?id=<id>` and copies the id into the body;
-    ///   the id is a path segment here, consistent with Read Contact Group (inferred, not documented).
+    /// - The .NET client (catalog entry UpdateContactGroup) sends `PUT /contact/contactGroups?id=<id>`
+    ///   and copies the id into the body; the id is a path segment here, consistent with Read Contact
+    ///   Group (inferred, not documented).
     pub fn update_contact_group(
         &self,
         id: impl ::std::convert::Into<i64>,
