@@ -21,6 +21,7 @@ pub mod emit_e2e;
 pub mod format;
 pub mod ir;
 pub mod load;
+pub mod library;
 pub mod lower;
 pub mod naming;
 pub mod openapi;

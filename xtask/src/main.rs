@@ -2,6 +2,7 @@
 //!
 //! - `cargo xtask codegen`: regenerate `livevox-generated` from `spec/`.
 //! - `cargo xtask codegen --check`: write nothing; fail and name each stale file.
+//! - `cargo xtask codegen --spec DIR --out DIR [--check]`: a client crate for any spec directory.
 //! - `cargo xtask openapi [--out DIR]`: write the OpenAPI 3.0 document of each API in `spec/`.
 //! - `cargo xtask bench [gen|compile|runtime|all]`: print benchmark tables.
 //! - `cargo xtask spec-diff [--base REV] [--fail-on-breaking]`: what changed in `spec/` since a
@@ -15,7 +16,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "usage: cargo xtask <command>\n\n  codegen                 regenerate livevox-generated from spec/\n  codegen --check         write nothing; exit 1 if any generated file is stale\n  openapi [--out DIR]     write the OpenAPI 3.0 document of each API (default: target/openapi)\n  bench [gen|compile|runtime|all]\n                          print benchmark tables (generation, compile cost, runtime)\n  sim [--port N] [--seed-dnc N] [--idle-secs N]\n                          run the LiveVox simulator on 127.0.0.1 until Ctrl-C\n  spec-diff [--base REV] [--fail-on-breaking]\n                          what changed in spec/ since a git revision (default HEAD), and what it means downstream";
+const USAGE: &str = "usage: cargo xtask <command>\n\n  codegen                 regenerate livevox-generated from spec/\n  codegen --check         write nothing; exit 1 if any generated file is stale\n  codegen --spec DIR --out DIR [--check]\n                          a client crate for any spec directory (your own Functions library)\n  openapi [--out DIR]     write the OpenAPI 3.0 document of each API (default: target/openapi)\n  bench [gen|compile|runtime|all]\n                          print benchmark tables (generation, compile cost, runtime)\n  sim [--port N] [--seed-dnc N] [--idle-secs N]\n                          run the LiveVox simulator on 127.0.0.1 until Ctrl-C\n  spec-diff [--base REV] [--fail-on-breaking]\n                          what changed in spec/ since a git revision (default HEAD), and what it means downstream";
 
 fn workspace_root() -> PathBuf {
     // xtask lives one level below the workspace root.
@@ -28,6 +29,9 @@ fn main() -> ExitCode {
     match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["codegen"] => codegen(false),
         ["codegen", "--check"] => codegen(true),
+        ["codegen", "--spec", spec, "--out", out, rest @ ..] if rest.is_empty() || rest == ["--check"] => {
+            codegen_library(PathBuf::from(spec), PathBuf::from(out), !rest.is_empty())
+        }
         ["openapi"] => openapi(None),
         ["openapi", "--out", dir] => openapi(Some(PathBuf::from(dir))),
         ["bench", rest @ ..] => bench::run(&workspace_root(), rest),
@@ -66,6 +70,48 @@ fn codegen(check: bool) -> ExitCode {
             if let livevox_codegen::Error::Spec(_) = e {
                 eprintln!("Nothing was written; livevox-generated is unchanged.");
             }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `cargo xtask codegen --spec DIR --out DIR`: a client crate for any spec directory, over the
+/// runtime of `livevox-generated` (see `livevox_codegen::library`).
+fn codegen_library(spec_dir: PathBuf, out_dir: PathBuf, check: bool) -> ExitCode {
+    let start = Instant::now();
+    let root = workspace_root();
+    let cwd = std::env::current_dir().unwrap_or_else(|_| root.clone());
+    let (spec_dir, out_dir) = (cwd.join(spec_dir), cwd.join(out_dir));
+    let runtime = root.join(livevox_codegen::CLIENT_CRATE);
+    // A crate inside this checkout names the runtime by a relative path; one elsewhere by an
+    // absolute one, which its owner replaces with a git or registry dependency.
+    let runtime_path = match out_dir.strip_prefix(&root) {
+        Ok(inside) => {
+            let up = inside.components().map(|_| "..").collect::<Vec<_>>().join("/");
+            format!("{up}/{}", livevox_codegen::CLIENT_CRATE)
+        }
+        Err(_) => runtime.display().to_string(),
+    };
+    let library = livevox_codegen::library::Library {
+        spec_dir,
+        out_dir,
+        runtime_dependency: format!("{{ path = {runtime_path:?}, default-features = false }}"),
+    };
+    match livevox_codegen::library::codegen_library(&library, check) {
+        Ok(summary) => {
+            let stale: Vec<_> = summary.report.stale().collect();
+            if check && !stale.is_empty() {
+                for (path, change) in &stale {
+                    eprintln!("stale: {} ({change:?})", library.out_dir.join(path).display());
+                }
+                eprintln!("{}", summary.line(true, start.elapsed()));
+                return ExitCode::FAILURE;
+            }
+            println!("{} in {}", summary.line(check, start.elapsed()), library.out_dir.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
             ExitCode::FAILURE
         }
     }
