@@ -10,7 +10,9 @@ use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use livevox_generated::{Error, OnUnreachable, RedisConfig};
 use livevox_sim::{max_in_window, RunningSimulator, Simulator};
+use tracing_subscriber::util::SubscriberInitExt;
 
 const APPEND: &str = "campaign.append_campaign";
 const LOGIN: &str = "session.login";
@@ -215,6 +217,32 @@ async fn four_processes_together_keep_append_campaigns_limit_with_no_429() {
     assert!(keys.iter().all(|k| !k.contains(&sim.access_token()) && !k.contains(&user.password)), "{keys:?}");
 }
 
+/// The control: the same workers without Redis each keep their own window, and together they
+/// exceed the account's limit (so the check above can fail).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_redis_four_processes_exceed_the_limit() {
+    let redis = RedisServer::start();
+    let window = Duration::from_secs(3);
+    let sim = Simulator::builder().rate_limit(APPEND, 5, window).start().await.unwrap();
+    let extra = [
+        ("WORKER_CALLS", "5".to_owned()),
+        ("WORKER_TIME_SCALE", "0.05".to_owned()),
+        ("WORKER_REDIS_URL", String::new()),
+        ("WORKER_NO_RETRIES", "1".to_owned()),
+    ];
+    let workers: Vec<Worker> = (0..4).map(|_| Worker::spawn(&sim, &redis, "unused", "append", &extra)).collect();
+    let mut refused = 0;
+    for worker in workers {
+        let (_, lines) = blocking(|| worker.finish(Duration::from_secs(60)));
+        refused += lines.iter().filter(|l| l.starts_with("err rate_limited")).count();
+    }
+    let log = sim.requests();
+    let throttled = log.iter().filter(|r| r.operation.as_deref() == Some(APPEND) && r.status == 429).count();
+    assert!(throttled > 0 && throttled == refused, "429s at the simulator: {throttled}, seen by the workers: {refused}");
+    assert!(max_in_window(&log, APPEND, window) > 5, "more than 5 appends arrived within one window");
+    assert!(redis.keys("*").is_empty(), "nothing went to Redis");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn four_processes_on_an_expired_session_log_in_once() {
     let redis = RedisServer::start();
@@ -283,4 +311,81 @@ async fn a_killed_lock_holder_delays_the_others_only_until_the_lock_expires() {
     assert!(logins[0] + Duration::from_millis(50) >= expires, "nobody logged in while the lock held");
     assert!(done < expires + Duration::from_secs(3), "the others finished {:?} after the lock expired", done - expires);
     eprintln!("lock expired {:?} after the kill; the three others were done {:?} after it", expires - killed, done - expires);
+}
+
+/// A port nothing listens on.
+fn closed_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+fn client_with(sim: &RunningSimulator, redis: RedisConfig) -> livevox_generated::Client {
+    let user = sim.user();
+    livevox_generated::Client::builder()
+        .base_url(sim.base_url())
+        .allow_plain_http_for_loopback_tests()
+        .access_token(sim.access_token())
+        .credentials(livevox_generated::Credentials::user(user.client_name, user.user_name, user.password))
+        .redis(redis)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn unreachable_redis_fails_calls_before_anything_is_sent() {
+    let sim = Simulator::builder().start().await.unwrap();
+    let redis = RedisConfig::url(format!("redis://127.0.0.1:{}", closed_port()));
+    let client = client_with(&sim, redis.on_unreachable(OnUnreachable::Fail));
+    let err = client.campaign().list_campaigns().await.unwrap_err();
+    assert!(matches!(&err, Error::SharedStore { operation: "session.login", .. }), "{err:?}");
+    assert!(err.to_string().contains("Redis"), "{err}");
+    let records: Vec<livevox_generated::livevox::campaign::CampaignRecord> = serde_json::from_str(r#"[{"account":"A-1","phone1":"6175550160"}]"#).unwrap();
+    let err = client.campaign().append_campaign(7710021, records).await.unwrap_err();
+    assert!(matches!(&err, Error::SharedStore { operation: "campaign.append_campaign", .. }), "{err:?}");
+    assert!(sim.requests().is_empty(), "nothing reached LiveVox: {:?}", sim.requests());
+}
+
+#[tokio::test]
+async fn unreachable_redis_falls_back_to_in_process_state_with_one_warning() {
+    let logs = Logs::default();
+    let _guard = tracing_subscriber::fmt().with_writer(logs.clone()).with_ansi(false).set_default();
+    let sim = Simulator::builder().start().await.unwrap();
+    let redis = RedisConfig::url(format!("redis://127.0.0.1:{}", closed_port()));
+    let client = client_with(&sim, redis.on_unreachable(OnUnreachable::FallBackToInProcess));
+    client.campaign().list_campaigns().await.unwrap();
+    let records: Vec<livevox_generated::livevox::campaign::CampaignRecord> =
+        serde_json::from_str(r#"[{"account":"A-1","phone1":"6175550160"}]"#).unwrap();
+    client.campaign().append_campaign(7710021, records.clone()).await.unwrap();
+    client.campaign().append_campaign(7710021, records).await.unwrap();
+    let text = logs.text();
+    assert_eq!(text.matches("Redis is unreachable").count(), 1, "one warning per outage:\n{text}");
+    assert!(text.contains("WARN"), "{text}");
+    let logins = sim.requests().iter().filter(|r| r.operation.as_deref() == Some(LOGIN)).count();
+    assert_eq!(logins, 1, "the client logged in by itself, once");
+}
+
+/// A tracing writer that keeps what was written.
+#[derive(Clone, Default)]
+struct Logs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Logs {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Logs {
+    type Writer = Logs;
+    fn make_writer(&'a self) -> Logs {
+        self.clone()
+    }
 }

@@ -319,6 +319,19 @@ mod tests {
         assert!(limits.acquire(&TWO_AT_ONCE).await.unwrap().is_some());
     }
 
+    #[tokio::test(start_paused = true)]
+    async fn the_time_scale_shortens_every_window() {
+        let limits = RateLimits::new(0.05, None);
+        let start = Instant::now();
+        for _ in 0..6 {
+            drop(limits.acquire(&FIVE_A_MINUTE).await.unwrap());
+        }
+        assert_eq!(start.elapsed(), Duration::from_secs(3), "60 s x 0.05: the sixth call waits 3 s");
+        // A scale too large for a Duration saturates instead of panicking.
+        let huge = RateLimits::new(1e300, None);
+        assert!(huge.acquire(&FIVE_A_MINUTE).await.unwrap().is_some());
+    }
+
     #[tokio::test]
     async fn impossible_limits_are_config_errors() {
         let limits = RateLimits::default();

@@ -173,7 +173,8 @@ impl RedisConfig {
         self
     }
 
-    fn connection(&self) -> Result<Arc<Connection>, Error> {
+    /// Checks the settings and makes the (lazy) connection that one client's stores share.
+    pub(crate) fn connection(&self) -> Result<Arc<Connection>, Error> {
         for (name, value) in [("session_lock_ttl", self.session_lock_ttl), ("session_ttl", self.session_ttl), ("slot_lease", self.slot_lease)] {
             if value < Duration::from_millis(1) {
                 return Err(Error::Config(format!("redis: {name} must be at least one millisecond")));
@@ -198,24 +199,24 @@ impl RedisConfig {
         }))
     }
 
-    pub(crate) fn window_store(&self) -> Result<Arc<dyn WindowStore>, Error> {
-        Ok(Arc::new(RedisWindows {
-            conn: self.connection()?,
+    pub(crate) fn window_store(&self, conn: &Arc<Connection>) -> Arc<dyn WindowStore> {
+        Arc::new(RedisWindows {
+            conn: conn.clone(),
             prefix: self.key_prefix.clone(),
             lease: self.slot_lease,
             turns: Mutex::default(),
-        }))
+        })
     }
 
-    pub(crate) fn session_store(&self, base: &url::Url, login: &LoginConfig) -> Result<Arc<dyn SessionStore>, Error> {
+    pub(crate) fn session_store(&self, conn: &Arc<Connection>, base: &url::Url, login: &LoginConfig) -> Arc<dyn SessionStore> {
         let key = format!("{}:session:{}", self.key_prefix, session_hash(base, login));
-        Ok(Arc::new(RedisSessions {
-            conn: self.connection()?,
+        Arc::new(RedisSessions {
+            conn: conn.clone(),
             lock: format!("{key}:lock"),
             key,
             lock_ttl: self.session_lock_ttl,
             ttl: self.session_ttl,
-        }))
+        })
     }
 }
 
@@ -267,7 +268,7 @@ enum Target {
 }
 
 /// The connection of one client, made on first use, and the policy when it fails.
-struct Connection {
+pub(crate) struct Connection {
     target: Target,
     ready: tokio::sync::OnceCell<ConnectionManager>,
     /// When the last connect failed, and how.

@@ -16,6 +16,10 @@ pub(crate) struct Given {
     time_scale: f64,
     #[cfg(feature = "redis")]
     redis: Option<super::redis_store::RedisConfig>,
+    /// The one connection the client's window and session stores share (and so its
+    /// once-per-outage warning).
+    #[cfg(feature = "redis")]
+    connection: std::sync::OnceLock<Arc<super::redis_store::Connection>>,
 }
 
 impl Default for Given {
@@ -24,6 +28,8 @@ impl Default for Given {
             time_scale: 1.0,
             #[cfg(feature = "redis")]
             redis: None,
+            #[cfg(feature = "redis")]
+            connection: std::sync::OnceLock::new(),
         }
     }
 }
@@ -49,7 +55,7 @@ impl Given {
         }
         #[cfg(feature = "redis")]
         if let Some(redis) = &self.redis {
-            return Ok(RateLimits::new(self.time_scale, Some(redis.window_store()?)));
+            return Ok(RateLimits::new(self.time_scale, Some(redis.window_store(&self.connection(redis)?))));
         }
         Ok(RateLimits::new(self.time_scale, None))
     }
@@ -60,10 +66,19 @@ impl Given {
     pub(crate) fn session_store(&self, base: &url::Url, login: Option<&LoginConfig>) -> Result<Option<Arc<dyn SessionStore>>, Error> {
         #[cfg(feature = "redis")]
         if let (Some(redis), Some(login)) = (&self.redis, login) {
-            return Ok(Some(redis.session_store(base, login)?));
+            return Ok(Some(redis.session_store(&self.connection(redis)?, base, login)));
         }
         let _ = (base, login);
         Ok(None)
+    }
+
+    #[cfg(feature = "redis")]
+    fn connection(&self, redis: &super::redis_store::RedisConfig) -> Result<Arc<super::redis_store::Connection>, Error> {
+        if let Some(made) = self.connection.get() {
+            return Ok(made.clone());
+        }
+        let made = redis.connection()?;
+        Ok(self.connection.get_or_init(|| made).clone())
     }
 }
 
@@ -90,5 +105,19 @@ impl<C: ApiClient> ClientBuilder<C> {
     pub fn redis(mut self, config: super::redis_store::RedisConfig) -> Self {
         self.shared.redis = Some(config);
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_time_scale_must_be_finite_and_above_zero() {
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            let given = Given { time_scale: bad, ..Given::default() };
+            assert!(matches!(given.rate_limits(), Err(Error::Config(m)) if m.contains("rate_limit_time_scale")), "{bad}");
+        }
+        assert!(Given { time_scale: 0.01, ..Given::default() }.rate_limits().is_ok());
     }
 }

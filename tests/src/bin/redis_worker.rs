@@ -9,6 +9,9 @@
 //!   session call and `done` (the test expires sessions in between);
 //! - `once`: one session call, then `done`.
 //!
+//! An empty `WORKER_REDIS_URL` builds the client without Redis (the control case), and
+//! `WORKER_NO_RETRIES=1` sends every call once.
+//!
 //! Exit status 0 when every call succeeded, 1 when one failed, 2 on bad configuration.
 
 use std::io::BufRead;
@@ -25,19 +28,24 @@ fn var(name: &str) -> Result<String, String> {
 fn client() -> Result<Client, String> {
     let scale: f64 = var("WORKER_TIME_SCALE")?.parse().map_err(|e| format!("WORKER_TIME_SCALE: {e}"))?;
     let lock_ms: u64 = var("WORKER_LOCK_TTL_MS")?.parse().map_err(|e| format!("WORKER_LOCK_TTL_MS: {e}"))?;
-    let redis = RedisConfig::url(var("WORKER_REDIS_URL")?)
-        .key_prefix(var("WORKER_KEY_PREFIX")?)
-        .on_unreachable(OnUnreachable::Fail)
-        .session_lock_ttl(Duration::from_millis(lock_ms));
-    Client::builder()
+    let mut builder = Client::builder()
         .base_url(var("WORKER_BASE_URL")?)
         .allow_plain_http_for_loopback_tests()
         .access_token(var("WORKER_ACCESS_TOKEN")?)
         .credentials(Credentials::user(var("WORKER_CLIENT")?, var("WORKER_USER")?, var("WORKER_PASSWORD")?))
-        .rate_limit_time_scale(scale)
-        .redis(redis)
-        .build()
-        .map_err(|e| format!("redis_worker: {e}"))
+        .rate_limit_time_scale(scale);
+    let url = var("WORKER_REDIS_URL")?;
+    if !url.is_empty() {
+        let redis = RedisConfig::url(url)
+            .key_prefix(var("WORKER_KEY_PREFIX")?)
+            .on_unreachable(OnUnreachable::Fail)
+            .session_lock_ttl(Duration::from_millis(lock_ms));
+        builder = builder.redis(redis);
+    }
+    if std::env::var("WORKER_NO_RETRIES").is_ok_and(|v| v == "1") {
+        builder = builder.no_retries();
+    }
+    builder.build().map_err(|e| format!("redis_worker: {e}"))
 }
 
 fn report(result: Result<(), Error>) -> bool {
