@@ -93,7 +93,6 @@ enum Source {
 /// Where and how a client shares its rate-limit windows and session through Redis.
 ///
 /// ```no_run
-/// # #[cfg(feature = "redis")]
 /// # fn demo() -> Result<(), livevox_generated::Error> {
 /// use livevox_generated::runtime::{OnUnreachable, RedisConfig};
 /// use livevox_generated::{Client, Credentials};
