@@ -96,7 +96,11 @@ impl Sessions {
     /// Forgets the session (after a logout, say); the next call logs in again.
     pub fn clear(&self) {
         let mut st = self.state();
-        st.generation += 1;
+        // With a store the generation stays: the next login then treats the stored session of
+        // this generation (the one just ended) as stale rather than taking it back.
+        if self.store.is_none() {
+            st.generation += 1;
+        }
         st.session = None;
         st.failure = None;
     }
@@ -262,6 +266,71 @@ mod tests {
         // A later call tries again rather than replaying the old failure forever.
         let next = sessions.acquire(Want::Current, |_| slow_login(&logins, true)).await.unwrap().unwrap();
         assert_eq!(next.id.expose(), "session-2");
+    }
+
+    /// A store in memory: what another process stored, and whether it can be reached.
+    struct MemoryStore {
+        stored: Mutex<Option<(u64, String)>>,
+        reachable: bool,
+    }
+
+    impl SessionStore for MemoryStore {
+        fn obtain<'a, 'b>(
+            &'b self,
+            stale: Option<u64>,
+            fresh: bool,
+            login: &'b mut Option<LoginFuture<'a>>,
+        ) -> crate::runtime::store::StoreFuture<'b, Result<Option<(u64, Secret)>, Error>>
+        where
+            'a: 'b,
+        {
+            Box::pin(async move {
+                if !self.reachable {
+                    return Ok(None);
+                }
+                let current = self.stored.lock().unwrap().clone();
+                if let Some((generation, id)) = current.clone().filter(|(g, _)| !fresh && Some(*g) != stale) {
+                    return Ok(Some((generation, Secret::new(id))));
+                }
+                let id = login.take().expect("the login").await?;
+                let generation = current.map_or(100, |(g, _)| g + 1);
+                *self.stored.lock().unwrap() = Some((generation, id.expose().to_owned()));
+                Ok(Some((generation, id)))
+            })
+        }
+    }
+
+    fn with_store(stored: Option<(u64, &str)>, reachable: bool) -> (Sessions, Arc<MemoryStore>) {
+        let store = Arc::new(MemoryStore { stored: Mutex::new(stored.map(|(g, id)| (g, id.to_owned()))), reachable });
+        (Sessions::new(Some(config()), None, Some(store.clone())), store)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_stored_session_is_taken_before_logging_in_and_renewed_through_the_store() {
+        let (sessions, store) = with_store(Some((100, "theirs")), true);
+        let logins = AtomicUsize::new(0);
+        let first = sessions.acquire(Want::Current, |_| slow_login(&logins, true)).await.unwrap().unwrap();
+        assert_eq!((first.generation, first.id.expose(), logins.load(Ordering::SeqCst)), (100, "theirs", 0));
+        // Refused: the store does not hand the same generation back, so this client logs in.
+        let renewed = sessions.acquire(Want::Renewal(100), |_| slow_login(&logins, true)).await.unwrap().unwrap();
+        assert_eq!((renewed.generation, renewed.id.expose()), (101, "session-1"));
+        // Another process renews meanwhile; this client's next refusal takes that session.
+        *store.stored.lock().unwrap() = Some((102, "renewed elsewhere".into()));
+        let adopted = sessions.acquire(Want::Renewal(101), |_| slow_login(&logins, true)).await.unwrap().unwrap();
+        assert_eq!((adopted.generation, adopted.id.expose()), (102, "renewed elsewhere"));
+        assert_eq!(logins.load(Ordering::SeqCst), 1);
+        // After a logout, the ended session is not taken back from the store.
+        sessions.clear();
+        let after = sessions.acquire(Want::Current, |_| slow_login(&logins, true)).await.unwrap().unwrap();
+        assert_eq!((after.generation, after.id.expose()), (103, "session-2"));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_unreachable_store_leaves_the_login_to_the_client() {
+        let (sessions, _) = with_store(None, false);
+        let logins = AtomicUsize::new(0);
+        let ticket = sessions.acquire(Want::Current, |_| slow_login(&logins, true)).await.unwrap().unwrap();
+        assert_eq!((ticket.generation, ticket.id.expose(), logins.load(Ordering::SeqCst)), (1, "session-1", 1));
     }
 
     #[tokio::test]
