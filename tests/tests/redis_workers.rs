@@ -217,6 +217,28 @@ async fn four_processes_together_keep_append_campaigns_limit_with_no_429() {
     assert!(keys.iter().all(|k| !k.contains(&sim.access_token()) && !k.contains(&user.password)), "{keys:?}");
 }
 
+/// Append Campaign's `max_in_flight: 1` holds across processes: with every answer 150 ms slow
+/// (and a window too short to matter), no append arrives before the one before it was answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_append_in_flight_across_four_processes() {
+    let redis = RedisServer::start();
+    let slow = Duration::from_millis(150);
+    let sim = Simulator::builder().rate_limit(APPEND, 5, Duration::from_millis(60)).start().await.unwrap();
+    sim.faults().delay(slow);
+    // 60 s x 0.001 = 60 ms, shorter than one call: only the in-flight cap spaces the calls.
+    let extra = [("WORKER_CALLS", "3".to_owned()), ("WORKER_TIME_SCALE", "0.001".to_owned())];
+    let workers: Vec<Worker> = (0..4).map(|_| Worker::spawn(&sim, &redis, "acct-f", "append", &extra)).collect();
+    for worker in workers {
+        let (status, lines) = blocking(|| worker.finish(Duration::from_secs(60)));
+        assert!(status.success() && lines == ["ok"; 3], "{lines:?}");
+    }
+    let mut arrivals: Vec<Instant> = sim.requests().iter().filter(|r| r.operation.as_deref() == Some(APPEND)).map(|r| r.at).collect();
+    arrivals.sort();
+    assert_eq!(arrivals.len(), 12);
+    let closest = arrivals.windows(2).map(|w| w[1] - w[0]).min().unwrap();
+    assert!(closest >= slow, "two appends were in flight together: arrivals {closest:?} apart");
+}
+
 /// The control: the same workers without Redis each keep their own window, and together they
 /// exceed the account's limit (so the check above can fail).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
