@@ -185,6 +185,15 @@ fn logins_since(sim: &RunningSimulator, since: Instant) -> Vec<Instant> {
     sim.requests().iter().filter(|r| r.operation.as_deref() == Some(LOGIN) && r.at > since).map(|r| r.at).collect()
 }
 
+/// The distinct `LV-Session` values of the calls answered with success between two times.
+fn sessions_used(sim: &RunningSimulator, from: Instant, to: Instant) -> std::collections::BTreeSet<String> {
+    sim.requests()
+        .iter()
+        .filter(|r| r.at > from && r.at < to && r.operation.as_deref() != Some(LOGIN) && r.status == 200)
+        .filter_map(|r| r.header("lv-session").map(str::to_owned))
+        .collect()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn four_processes_together_keep_append_campaigns_limit_with_no_429() {
     let redis = RedisServer::start();
@@ -276,6 +285,7 @@ async fn four_processes_on_an_expired_session_log_in_once() {
         assert_eq!(said, vec!["ok"]);
     }
     assert_eq!(logins_since(&sim, start).len(), 1, "four workers starting together log in once");
+    assert_eq!(sessions_used(&sim, start, Instant::now()).len(), 1, "and all use that one session");
 
     sim.expire_sessions();
     let expired = Instant::now();
@@ -287,6 +297,7 @@ async fn four_processes_on_an_expired_session_log_in_once() {
         assert!(status.success() && lines == ["ok", "done"], "{lines:?}");
     }
     assert_eq!(logins_since(&sim, expired).len(), 1, "four workers on an expired session log in once");
+    assert_eq!(sessions_used(&sim, expired, Instant::now()).len(), 1, "and all use the renewed session");
     let refused = sim.requests().iter().filter(|r| r.at > expired && r.status == 401).count();
     assert!((1..=4).contains(&refused), "each worker saw the expiry at most once: {refused}");
     // What Redis holds: the session (under a hash) and nothing else once the lock is gone.
