@@ -204,6 +204,14 @@ impl Summary {
     }
 }
 
+/// Features of the client crate's hand-written runtime, not of any spec category: appended to
+/// the generated `[features]` table of the client crate (cargo allows one such table, and the
+/// generator owns it). Off by default.
+pub const CLIENT_RUNTIME_FEATURES: &str = "\
+# Runtime (not a category): rate-limit windows and sessions shared through Redis.
+redis = [\"dep:redis\", \"dep:sha2\"]
+";
+
 /// Regenerates the client crate of the workspace at `root` from its `spec/`. With `check`,
 /// writes nothing and reports what is stale.
 pub fn codegen(root: &Path, check: bool) -> Result<Summary, Error> {
@@ -211,7 +219,8 @@ pub fn codegen(root: &Path, check: bool) -> Result<Summary, Error> {
     let manifest_path = root.join(CLIENT_CRATE).join("Cargo.toml");
     let manifest = std::fs::read_to_string(&manifest_path)
         .map_err(|error| Error::Write(write::WriteError::Io { path: manifest_path.clone(), error }))?;
-    let manifest = write::splice_features(&manifest, &generated.features)
+    let table = format!("{}{CLIENT_RUNTIME_FEATURES}", generated.features);
+    let manifest = write::splice_features(&manifest, &table)
         .ok_or_else(|| Error::Write(write::WriteError::NoFeatureMarkers(PathBuf::from(CLIENT_CRATE).join("Cargo.toml"))))?;
 
     // Every path is relative to the workspace root, so reports name files as a user sees them.

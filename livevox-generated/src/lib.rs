@@ -45,3 +45,10 @@ pub mod __rt {
 
 pub use runtime::{Date, DateTime, Error, Secret, TimeOfDay};
 pub use runtime::{ApiError, Credentials, DecodeError, ErrorEntry};
+/// With the `redis` feature: windows and sessions shared by many worker processes
+/// ([`ClientBuilder::redis`](runtime::ClientBuilder::redis)).
+#[cfg(feature = "redis")]
+pub use runtime::{OnUnreachable, RedisConfig};
+/// The `redis` crate this one uses, for [`RedisConfig::connection_manager`].
+#[cfg(feature = "redis")]
+pub use ::redis;

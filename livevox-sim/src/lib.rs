@@ -58,6 +58,9 @@
 //!   deterministic items (unique ids 1..=n, enum fields cycling through their values), filtered
 //!   by query parameters and body fields that share a wire name with an item field, with a
 //!   `next` link while more remain.
+//! - **Request log**: [`RunningSimulator::requests`] lists every request, oldest first, with
+//!   the time it arrived ([`LoggedRequest::at`]), the operation and the status answered, so a
+//!   test can check pacing without a proxy ([`max_in_window`]).
 //! - **Rate limits**: an operation with a `rate_limit` in the spec (LiveVox Append Campaign: 5
 //!   calls a minute) admits at most `calls` calls in any rolling `per_seconds` window per
 //!   LiveVox client (per operation for calls without a session). The next call answers **429
@@ -202,6 +205,28 @@ pub struct LoggedRequest {
     pub body: String,
     /// The injected fault that shaped the answer, if any.
     pub fault: Option<&'static str>,
+    /// When the request had arrived whole (headers and body), before any injected delay: the
+    /// moment rate limits count. Compare entries with each other, or with an `Instant` the
+    /// test took, to check pacing (see [`max_in_window`]).
+    pub at: std::time::Instant,
+}
+
+/// The most requests of `operation` (an operation id) that arrived within any span shorter
+/// than `window`, over `requests` (a request log): at most the limit, for a client that keeps
+/// a rolling-window rate limit of `window`.
+pub fn max_in_window(requests: &[LoggedRequest], operation: &str, window: std::time::Duration) -> usize {
+    let mut times: Vec<std::time::Instant> =
+        requests.iter().filter(|r| r.operation.as_deref() == Some(operation)).map(|r| r.at).collect();
+    times.sort();
+    let mut most = 0;
+    let mut first = 0;
+    for last in 0..times.len() {
+        while times[last].duration_since(times[first]) >= window {
+            first += 1;
+        }
+        most = most.max(last - first + 1);
+    }
+    most
 }
 
 impl LoggedRequest {
@@ -626,7 +651,8 @@ impl RunningSimulator {
         self.shared.base64_binary.store(on, std::sync::atomic::Ordering::SeqCst);
     }
 
-    /// Every request so far, oldest first.
+    /// Every request so far, in the order they were answered, each with the time it
+    /// arrived ([`LoggedRequest::at`]).
     pub fn requests(&self) -> Vec<LoggedRequest> {
         self.shared.state().log.clone()
     }

@@ -168,6 +168,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>, kill: Arc<Notify>) 
             .collect(),
         body: body.as_ref().map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default(),
         fault: None,
+        at: std::time::Instant::now(),
     };
 
     let faults = &shared.faults;

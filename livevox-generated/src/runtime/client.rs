@@ -18,6 +18,7 @@ use super::ratelimit::RateLimits;
 use super::retry::{RetryConfig, Tally};
 use super::secret::scrub;
 use super::session::{LoginConfig, Sessions, Ticket, Want};
+use super::shared;
 use super::{ApiSpec, AuthNeed, AuthScheme, Error, Method, Request, ResponseFormat, Secret};
 
 /// Connect timeout when the caller sets none.
@@ -250,7 +251,9 @@ impl Client {
             let start = *first_start.get_or_insert_with(tokio::time::Instant::now);
             let result = self.execute_inner(request).await;
             // Marks the call as ended for the rate limiter: only now has it surely arrived.
-            drop(permit);
+            if let Some(permit) = permit {
+                permit.end().await;
+            }
             tracing::Span::current().record("attempts", attempt);
             let err = match result {
                 Ok(value) => return Ok(value),
@@ -711,6 +714,8 @@ pub struct ClientBuilder<C> {
     max_response_bytes: usize,
     /// Credentials of the schemes in `auth.rs` (BASIC, BEARER, OAUTH, OAUTH2, relaying).
     pub(super) other_auth: auth::Given,
+    /// Rate-limit time scale and shared stores (`shared.rs`).
+    pub(super) shared: shared::Given,
     retry: RetryConfig,
     _api: PhantomData<fn() -> C>,
 }
@@ -731,6 +736,7 @@ impl<C: ApiClient> ClientBuilder<C> {
             allow_plain_http_loopback: false,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             other_auth: auth::Given::default(),
+            shared: shared::Given::default(),
             retry: RetryConfig::default(),
             _api: PhantomData,
         }
@@ -919,7 +925,8 @@ impl<C: ApiClient> ClientBuilder<C> {
                 if let Some((name, token)) = &access {
                     secret_header(token, name)?;
                 }
-                Auth::LiveVox { session_header, expired_status, access, sessions: Sessions::new(login, self.session_id) }
+                let store = self.shared.session_store(&base, login.as_ref())?;
+                Auth::LiveVox { session_header, expired_status, access, sessions: Sessions::new(login, self.session_id, store) }
             }
             (None, other) => {
                 return Err(Error::Config(format!("the {} API uses {other:?} authorization, which needs credentials", api.name)))
@@ -952,7 +959,7 @@ impl<C: ApiClient> ClientBuilder<C> {
                 max_response_bytes: self.max_response_bytes,
                 auth,
                 retry: self.retry,
-                limits: RateLimits::default(),
+                limits: self.shared.rate_limits()?,
             }),
         };
         Ok(C::from_runtime(client))
@@ -985,6 +992,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("header_params", &self.header_params.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>())
             .field("allow_plain_http_for_loopback_tests", &self.allow_plain_http_loopback)
             .field("auth", &self.other_auth)
+            .field("shared", &self.shared)
             .finish_non_exhaustive()
     }
 }

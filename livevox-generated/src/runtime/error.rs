@@ -114,6 +114,17 @@ pub enum Error {
     /// an unsupported auth kind, ...).
     #[error("configuration error: {0}")]
     Config(String),
+    /// The Redis store that shares rate-limit windows and sessions between processes (feature
+    /// `redis`) could not be used, and the client was built to fail rather than fall back to
+    /// in-process state ([`OnUnreachable`](crate::runtime::OnUnreachable)). Nothing was sent.
+    #[cfg(feature = "redis")]
+    #[error("{operation}: the shared store (Redis) is unavailable: {detail}")]
+    SharedStore {
+        /// The operation that needed the store (`session.login` for sessions).
+        operation: &'static str,
+        /// What went wrong.
+        detail: String,
+    },
 }
 
 struct RetryAfterText(Option<Duration>);
@@ -174,6 +185,8 @@ impl Error {
             | Error::Timeout { operation, .. }
             | Error::Transport { operation, .. }
             | Error::InvalidRequest { operation, .. } => Some(operation),
+            #[cfg(feature = "redis")]
+            Error::SharedStore { operation, .. } => Some(operation),
             Error::Decode(d) => Some(d.operation()),
             Error::Config(_) => None,
             other => other.api_error().map(ApiError::operation),
@@ -234,6 +247,8 @@ impl Error {
             Error::Decode(_) => "decode",
             Error::InvalidRequest { .. } => "invalid_request",
             Error::Config(_) => "config",
+            #[cfg(feature = "redis")]
+            Error::SharedStore { .. } => "shared_store",
         }
     }
 

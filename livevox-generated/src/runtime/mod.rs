@@ -17,7 +17,12 @@ mod request;
 mod retry;
 mod secret;
 mod session;
+mod shared;
+mod store;
 mod time;
+
+#[cfg(feature = "redis")]
+mod redis_store;
 
 pub use auth::{TokenFuture, TokenProvider, OAUTH2_REFRESH_MARGIN, OAUTH2_TOKEN_OPERATION};
 pub use client::{
@@ -33,6 +38,8 @@ pub use retry::{
     Jitter, RetryConfig, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_BACKOFF, DEFAULT_RETRY_BUDGET, DEFAULT_THROTTLE_BUDGET,
     DEFAULT_THROTTLE_MAX_RETRIES,
 };
+#[cfg(feature = "redis")]
+pub use redis_store::{OnUnreachable, RedisConfig, DEFAULT_KEY_PREFIX, DEFAULT_SESSION_LOCK_TTL, DEFAULT_SESSION_TTL, DEFAULT_SLOT_LEASE};
 pub use secret::Secret;
 pub use time::{Date, DateTime, TimeOfDay, TimeRangeError, MILLIS_PER_DAY};
 pub use wire::{IntEnum, StrEnum, ToParam, UnknownValue};

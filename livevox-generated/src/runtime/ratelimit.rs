@@ -26,7 +26,11 @@
 //! arrived, and no window of length P sees more than N arrivals, whatever the latencies. The
 //! price is that a slow call holds its slot a little longer than the server needs.
 //!
-//! `max_in_flight` is a fair (FIFO) tokio semaphore. Both use `tokio::time`, so tests with a
+//! `max_in_flight` is a fair (FIFO) tokio semaphore. With a [`WindowStore`] (the `redis`
+//! feature), windows and in-flight counts are kept there instead, shared by every client of
+//! the store; the builder's time scale shortens (or lengthens) every window either way.
+//!
+//! The in-process `max_in_flight` Both use `tokio::time`, so tests with a
 //! paused clock run in virtual time. Retries and throttled re-sends each take a slot: the
 //! server counts every request. The session layer's replay after a 401 happens inside one
 //! slot; LiveVox refuses an expired session before the method runs.
@@ -39,30 +43,56 @@ use std::time::Duration;
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
+use super::store::{SharedSlot, WindowStore};
 use super::{Error, Operation, RateLimit};
 
 /// The limiters of one client, by operation name, made on first use.
-#[derive(Default)]
 pub(crate) struct RateLimits {
     by_operation: Mutex<HashMap<&'static str, Arc<Limiter>>>,
+    /// Multiplies every window (1.0 but in tests; see `ClientBuilder::rate_limit_time_scale`).
+    time_scale: f64,
+    /// Windows shared with other clients; `None` keeps them in this process.
+    store: Option<Arc<dyn WindowStore>>,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        RateLimits::new(1.0, None)
+    }
 }
 
 impl RateLimits {
+    /// Limiters whose windows are scaled by `time_scale` (finite and above zero), kept in
+    /// `store` when there is one.
+    pub fn new(time_scale: f64, store: Option<Arc<dyn WindowStore>>) -> Self {
+        RateLimits { by_operation: Mutex::default(), time_scale, store }
+    }
+
     /// Waits until `op` may be sent; `None` when the operation has no limit. Hold the permit
-    /// until the response has been read.
+    /// until the response has been read, then [`Permit::end`] it.
     pub async fn acquire(&self, op: &'static Operation) -> Result<Option<Permit>, Error> {
         let Some(limit) = op.rate_limit else { return Ok(None) };
-        let limiter = self.limiter(op.name, limit)?;
+        check_limit(op.name, limit)?;
+        // `try_from` rather than `from`: a scale cannot make this panic, however large.
+        let period = (limit.per_seconds > 0)
+            .then(|| Duration::try_from_secs_f64(f64::from(limit.per_seconds) * self.time_scale).unwrap_or(Duration::MAX));
+        if let Some(store) = &self.store {
+            if let Some(shared) = store.acquire(op.name, limit, period).await? {
+                return Ok(Some(Permit { _slot: None, _in_flight: None, shared: Some(shared) }));
+            }
+            // The store is unreachable and the client falls back to its own windows.
+        }
+        let limiter = self.limiter(op.name, limit, period)?;
         Ok(Some(limiter.acquire().await))
     }
 
-    fn limiter(&self, name: &'static str, limit: RateLimit) -> Result<Arc<Limiter>, Error> {
+    fn limiter(&self, name: &'static str, limit: RateLimit, period: Option<Duration>) -> Result<Arc<Limiter>, Error> {
         // No await while this is held, and a panic cannot leave the map half-updated.
         let mut map = self.by_operation.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(existing) = map.get(name) {
             return Ok(existing.clone());
         }
-        let limiter = Arc::new(Limiter::new(name, limit)?);
+        let limiter = Arc::new(Limiter::new(limit, period));
         map.insert(name, limiter.clone());
         Ok(limiter)
     }
@@ -80,18 +110,23 @@ struct Limiter {
     in_flight: Option<Arc<Semaphore>>,
 }
 
+/// Refuses limits that would block every call.
+fn check_limit(name: &str, limit: RateLimit) -> Result<(), Error> {
+    if limit.calls == 0 {
+        return Err(Error::Config(format!("{name}: a rate limit of 0 calls would block every call")));
+    }
+    if limit.max_in_flight == Some(0) {
+        return Err(Error::Config(format!("{name}: max_in_flight 0 would block every call")));
+    }
+    Ok(())
+}
+
 impl Limiter {
-    fn new(name: &str, limit: RateLimit) -> Result<Self, Error> {
-        if limit.calls == 0 {
-            return Err(Error::Config(format!("{name}: a rate limit of 0 calls would block every call")));
-        }
-        if limit.max_in_flight == Some(0) {
-            return Err(Error::Config(format!("{name}: max_in_flight 0 would block every call")));
-        }
-        let window = (limit.per_seconds > 0).then(|| {
+    fn new(limit: RateLimit, period: Option<Duration>) -> Self {
+        let window = period.map(|period| {
             Arc::new(Window {
                 calls: usize::try_from(limit.calls).unwrap_or(usize::MAX),
-                period: Duration::from_secs(u64::from(limit.per_seconds)),
+                period,
                 log: Mutex::new(Log::default()),
                 turn: tokio::sync::Mutex::new(()),
                 ended: Notify::new(),
@@ -100,7 +135,7 @@ impl Limiter {
         let in_flight = limit
             .max_in_flight
             .map(|n| Arc::new(Semaphore::new(usize::try_from(n).unwrap_or(Semaphore::MAX_PERMITS).min(Semaphore::MAX_PERMITS))));
-        Ok(Limiter { window, in_flight })
+        Limiter { window, in_flight }
     }
 
     /// In-flight first, window second: with one call in flight, callers queue fairly on the
@@ -117,16 +152,28 @@ impl Limiter {
             Some(window) => Some(window.clone().acquire().await),
             None => None,
         };
-        Permit { _slot: slot, _in_flight: in_flight }
+        Permit { _slot: slot, _in_flight: in_flight, shared: None }
     }
 }
 
-/// Leave to send one call; dropping it marks the call as ended.
+/// Leave to send one call; ending or dropping it marks the call as ended.
 pub(crate) struct Permit {
     // Declared first so it drops first: the slot is stamped before the next caller in line is
     // let through the semaphore.
     _slot: Option<Slot>,
     _in_flight: Option<OwnedSemaphorePermit>,
+    /// The slot in a shared store, instead of the two above.
+    shared: Option<Box<dyn SharedSlot>>,
+}
+
+impl Permit {
+    /// Marks the call as ended, and with a shared store waits until the store has recorded it
+    /// (a process that exits right after its last call must not leave its slot taken).
+    pub async fn end(mut self) {
+        if let Some(shared) = self.shared.take() {
+            shared.end().await;
+        }
+    }
 }
 
 struct Window {
@@ -270,6 +317,19 @@ mod tests {
         assert!(third.is_err(), "a third call waits");
         drop(a);
         assert!(limits.acquire(&TWO_AT_ONCE).await.unwrap().is_some());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_time_scale_shortens_every_window() {
+        let limits = RateLimits::new(0.05, None);
+        let start = Instant::now();
+        for _ in 0..6 {
+            drop(limits.acquire(&FIVE_A_MINUTE).await.unwrap());
+        }
+        assert_eq!(start.elapsed(), Duration::from_secs(3), "60 s x 0.05: the sixth call waits 3 s");
+        // A scale too large for a Duration saturates instead of panicking.
+        let huge = RateLimits::new(1e300, None);
+        assert!(huge.acquire(&FIVE_A_MINUTE).await.unwrap().is_some());
     }
 
     #[tokio::test]

@@ -8,11 +8,18 @@
 //! way, so 100 callers behind a bad password cause one login attempt, not 100, and no caller
 //! ever logs in more than once per call.
 //!
+//! With a [`SessionStore`] (the `redis` feature), the same holds across processes: a client
+//! without a session of its own first takes the stored one, and a login (first use or renewal)
+//! goes through the store, which lets one client of all that share it log in and hands the
+//! others its session. Generations are then the store's, so a renewal one process made is
+//! recognised by the others.
+//!
 //! The HTTP of the login itself lives in the client; this module only decides who performs it.
 
 use std::future::Future;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use super::store::{LoginFuture, SessionStore};
 use super::{Credentials, Error, LoginSpec, Secret};
 
 /// What a login needs: where to send it, the access token and the user's credentials.
@@ -52,14 +59,17 @@ pub(crate) struct Sessions {
     state: Mutex<State>,
     /// Held for the duration of a login so that only one runs at a time.
     login_lock: tokio::sync::Mutex<()>,
+    /// The session shared with other clients; `None` keeps it in this process.
+    store: Option<Arc<dyn SessionStore>>,
 }
 
 impl Sessions {
-    pub fn new(login: Option<LoginConfig>, initial: Option<Secret>) -> Self {
+    pub fn new(login: Option<LoginConfig>, initial: Option<Secret>, store: Option<Arc<dyn SessionStore>>) -> Self {
         Sessions {
             login,
             state: Mutex::new(State { generation: 0, session: initial, failure: None }),
             login_lock: tokio::sync::Mutex::new(()),
+            store,
         }
     }
 
@@ -86,7 +96,11 @@ impl Sessions {
     /// Forgets the session (after a logout, say); the next call logs in again.
     pub fn clear(&self) {
         let mut st = self.state();
-        st.generation += 1;
+        // With a store the generation stays: the next login then treats the stored session of
+        // this generation (the one just ended) as stale rather than taking it back.
+        if self.store.is_none() {
+            st.generation += 1;
+        }
         st.session = None;
         st.failure = None;
     }
@@ -97,7 +111,7 @@ impl Sessions {
     pub async fn acquire<'a, F, Fut>(&'a self, want: Want, login: F) -> Option<Result<Ticket, Error>>
     where
         F: FnOnce(&'a LoginConfig) -> Fut,
-        Fut: Future<Output = Result<Secret, Error>> + 'a,
+        Fut: Future<Output = Result<Secret, Error>> + Send + 'a,
     {
         let observed = {
             let st = self.state();
@@ -129,7 +143,37 @@ impl Sessions {
         }
         // If this future is dropped here (the caller gave up), the lock is released with the
         // state untouched and the next waiter logs in itself.
-        let result = login(config).await;
+        let mut pending: Option<LoginFuture<'a>> = Some(Box::pin(login(config)));
+        if let Some(store) = &self.store {
+            // The caller must not be handed back the session it saw refused, nor (wanting the
+            // current one) the session it just found missing or cleared.
+            let stale = match want {
+                Want::Renewal(refused) => Some(refused),
+                Want::Current | Want::Fresh => Some(observed),
+            };
+            match store.obtain(stale, want == Want::Fresh, &mut pending).await {
+                Ok(Some((generation, id))) => {
+                    let mut st = self.state();
+                    st.generation = generation;
+                    st.session = Some(id.clone());
+                    st.failure = None;
+                    return Some(Ok(Ticket { generation, id }));
+                }
+                // Unreachable, and the client falls back to logging in by itself.
+                Ok(None) => {}
+                Err(err) => {
+                    let mut st = self.state();
+                    st.generation += 1;
+                    st.session = None;
+                    st.failure = Some(err.clone());
+                    return Some(Err(err));
+                }
+            }
+        }
+        let result = match pending {
+            Some(login) => login.await,
+            None => Err(Error::Config("the session store gave up after running the login (a bug in the store)".into())),
+        };
         let mut st = self.state();
         st.generation += 1;
         Some(match result {
@@ -174,7 +218,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn concurrent_first_use_logs_in_once() {
-        let sessions = Arc::new(Sessions::new(Some(config()), None));
+        let sessions = Arc::new(Sessions::new(Some(config()), None, None));
         let logins = Arc::new(AtomicUsize::new(0));
         let mut tasks = Vec::new();
         for _ in 0..50 {
@@ -191,7 +235,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn renewal_of_an_old_generation_reuses_the_new_session() {
-        let sessions = Sessions::new(Some(config()), Some(Secret::new("given")));
+        let sessions = Sessions::new(Some(config()), Some(Secret::new("given")), None);
         let logins = AtomicUsize::new(0);
         let first = sessions.acquire(Want::Current, |_| slow_login(&logins, true)).await.unwrap().unwrap();
         assert_eq!((first.generation, first.id.expose()), (0, "given"));
@@ -207,7 +251,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_failed_login_is_shared_by_waiters_and_retried_later() {
-        let sessions = Arc::new(Sessions::new(Some(config()), None));
+        let sessions = Arc::new(Sessions::new(Some(config()), None, None));
         let logins = Arc::new(AtomicUsize::new(0));
         let mut tasks = Vec::new();
         for _ in 0..20 {
@@ -224,9 +268,74 @@ mod tests {
         assert_eq!(next.id.expose(), "session-2");
     }
 
+    /// A store in memory: what another process stored, and whether it can be reached.
+    struct MemoryStore {
+        stored: Mutex<Option<(u64, String)>>,
+        reachable: bool,
+    }
+
+    impl SessionStore for MemoryStore {
+        fn obtain<'a, 'b>(
+            &'b self,
+            stale: Option<u64>,
+            fresh: bool,
+            login: &'b mut Option<LoginFuture<'a>>,
+        ) -> crate::runtime::store::StoreFuture<'b, Result<Option<(u64, Secret)>, Error>>
+        where
+            'a: 'b,
+        {
+            Box::pin(async move {
+                if !self.reachable {
+                    return Ok(None);
+                }
+                let current = self.stored.lock().unwrap().clone();
+                if let Some((generation, id)) = current.clone().filter(|(g, _)| !fresh && Some(*g) != stale) {
+                    return Ok(Some((generation, Secret::new(id))));
+                }
+                let id = login.take().expect("the login").await?;
+                let generation = current.map_or(100, |(g, _)| g + 1);
+                *self.stored.lock().unwrap() = Some((generation, id.expose().to_owned()));
+                Ok(Some((generation, id)))
+            })
+        }
+    }
+
+    fn with_store(stored: Option<(u64, &str)>, reachable: bool) -> (Sessions, Arc<MemoryStore>) {
+        let store = Arc::new(MemoryStore { stored: Mutex::new(stored.map(|(g, id)| (g, id.to_owned()))), reachable });
+        (Sessions::new(Some(config()), None, Some(store.clone())), store)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_stored_session_is_taken_before_logging_in_and_renewed_through_the_store() {
+        let (sessions, store) = with_store(Some((100, "theirs")), true);
+        let logins = AtomicUsize::new(0);
+        let first = sessions.acquire(Want::Current, |_| slow_login(&logins, true)).await.unwrap().unwrap();
+        assert_eq!((first.generation, first.id.expose(), logins.load(Ordering::SeqCst)), (100, "theirs", 0));
+        // Refused: the store does not hand the same generation back, so this client logs in.
+        let renewed = sessions.acquire(Want::Renewal(100), |_| slow_login(&logins, true)).await.unwrap().unwrap();
+        assert_eq!((renewed.generation, renewed.id.expose()), (101, "session-1"));
+        // Another process renews meanwhile; this client's next refusal takes that session.
+        *store.stored.lock().unwrap() = Some((102, "renewed elsewhere".into()));
+        let adopted = sessions.acquire(Want::Renewal(101), |_| slow_login(&logins, true)).await.unwrap().unwrap();
+        assert_eq!((adopted.generation, adopted.id.expose()), (102, "renewed elsewhere"));
+        assert_eq!(logins.load(Ordering::SeqCst), 1);
+        // After a logout, the ended session is not taken back from the store.
+        sessions.clear();
+        let after = sessions.acquire(Want::Current, |_| slow_login(&logins, true)).await.unwrap().unwrap();
+        assert_eq!((after.generation, after.id.expose()), (103, "session-2"));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_unreachable_store_leaves_the_login_to_the_client() {
+        let (sessions, _) = with_store(None, false);
+        let logins = AtomicUsize::new(0);
+        let ticket = sessions.acquire(Want::Current, |_| slow_login(&logins, true)).await.unwrap().unwrap();
+        assert_eq!((ticket.generation, ticket.id.expose(), logins.load(Ordering::SeqCst)), (1, "session-1", 1));
+    }
+
     #[tokio::test]
     async fn without_credentials_there_is_no_login() {
-        let sessions = Sessions::new(None, Some(Secret::new("given")));
+        let sessions = Sessions::new(None, Some(Secret::new("given")), None);
         let unused = AtomicUsize::new(0);
         assert!(sessions.acquire(Want::Renewal(0), |_| slow_login(&unused, true)).await.is_none());
         assert_eq!(sessions.acquire(Want::Current, |_| slow_login(&unused, true)).await.unwrap().unwrap().id.expose(), "given");
