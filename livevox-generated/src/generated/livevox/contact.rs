@@ -3297,7 +3297,6 @@ impl ContactDnd {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
     __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
@@ -3320,13 +3319,13 @@ pub struct ContactNote {
     pub note: ::std::string::String,
     /// The agent session the note was written in.
     ///
-    /// Wire name `sessionId`, type `string`.
+    /// Wire name `sessionId`, type `string (secret)`.
     #[serde(
         rename = "sessionId",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub session_id: ::std::option::Option<::std::string::String>,
+    pub session_id: ::std::option::Option<__rt::Secret>,
     /// The call (transaction) the note belongs to.
     ///
     /// Wire name `transactionId`, type `int64`.
@@ -3375,7 +3374,7 @@ impl ContactNote {
     /// Sets `session_id` (wire name `sessionId`).
     pub fn with_session_id(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<__rt::Secret>,
     ) -> Self {
         self.session_id = ::std::option::Option::Some(value.into());
         self
@@ -3409,7 +3408,6 @@ impl ContactNote {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
     __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]

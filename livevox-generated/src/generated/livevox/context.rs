@@ -33,7 +33,7 @@ impl ContextClient {
     ///   safe). Path and `client` parameter as documented (facts §1, D-CX).
     pub fn read_context_data(
         &self,
-        session_id: impl ::std::convert::Into<::std::string::String>,
+        session_id: impl ::std::convert::Into<__rt::Secret>,
         transaction_id: impl ::std::convert::Into<i64>,
         account: impl ::std::convert::Into<::std::string::String>,
     ) -> ReadContextDataRequest {
@@ -55,7 +55,7 @@ impl ContextClient {
     /// Authorization: the client's session (logged in on first use, renewed when it expires).
     pub fn read_context_key(
         &self,
-        session_id: impl ::std::convert::Into<::std::string::String>,
+        session_id: impl ::std::convert::Into<__rt::Secret>,
         transaction_id: impl ::std::convert::Into<i64>,
         account: impl ::std::convert::Into<::std::string::String>,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -87,7 +87,7 @@ impl ContextClient {
     ///   body; they travel in the path and query only. It reads no response: any 2xx is success.
     pub fn update_context_data(
         &self,
-        session_id: impl ::std::convert::Into<::std::string::String>,
+        session_id: impl ::std::convert::Into<__rt::Secret>,
         transaction_id: impl ::std::convert::Into<i64>,
         account: impl ::std::convert::Into<::std::string::String>,
         entries: impl ::std::convert::Into<::std::vec::Vec<ContextEntry>>,
@@ -111,7 +111,7 @@ impl ContextClient {
     /// Authorization: the client's session (logged in on first use, renewed when it expires).
     pub fn delete_context_data(
         &self,
-        session_id: impl ::std::convert::Into<::std::string::String>,
+        session_id: impl ::std::convert::Into<__rt::Secret>,
         transaction_id: impl ::std::convert::Into<i64>,
         account: impl ::std::convert::Into<::std::string::String>,
     ) -> DeleteContextDataRequest {
@@ -133,7 +133,7 @@ impl ContextClient {
     /// Authorization: the client's session (logged in on first use, renewed when it expires).
     pub fn delete_context_key(
         &self,
-        session_id: impl ::std::convert::Into<::std::string::String>,
+        session_id: impl ::std::convert::Into<__rt::Secret>,
         transaction_id: impl ::std::convert::Into<i64>,
         account: impl ::std::convert::Into<::std::string::String>,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -158,7 +158,7 @@ impl ContextClient {
 pub struct ReadContextDataRequest {
     __client: __rt::Client,
     __timeout: ::std::option::Option<::std::time::Duration>,
-    session_id: ::std::string::String,
+    session_id: __rt::Secret,
     transaction_id: i64,
     account: ::std::string::String,
     client_id: ::std::option::Option<i64>,
@@ -219,7 +219,7 @@ impl ::std::future::IntoFuture for ReadContextDataRequest {
 pub struct ReadContextKeyRequest {
     __client: __rt::Client,
     __timeout: ::std::option::Option<::std::time::Duration>,
-    session_id: ::std::string::String,
+    session_id: __rt::Secret,
     transaction_id: i64,
     account: ::std::string::String,
     key: ::std::string::String,
@@ -282,7 +282,7 @@ impl ::std::future::IntoFuture for ReadContextKeyRequest {
 pub struct UpdateContextDataRequest {
     __client: __rt::Client,
     __timeout: ::std::option::Option<::std::time::Duration>,
-    session_id: ::std::string::String,
+    session_id: __rt::Secret,
     transaction_id: i64,
     account: ::std::string::String,
     client_id: ::std::option::Option<i64>,
@@ -347,7 +347,7 @@ impl ::std::future::IntoFuture for UpdateContextDataRequest {
 pub struct DeleteContextDataRequest {
     __client: __rt::Client,
     __timeout: ::std::option::Option<::std::time::Duration>,
-    session_id: ::std::string::String,
+    session_id: __rt::Secret,
     transaction_id: i64,
     account: ::std::string::String,
     client_id: ::std::option::Option<i64>,
@@ -408,7 +408,7 @@ impl ::std::future::IntoFuture for DeleteContextDataRequest {
 pub struct DeleteContextKeyRequest {
     __client: __rt::Client,
     __timeout: ::std::option::Option<::std::time::Duration>,
-    session_id: ::std::string::String,
+    session_id: __rt::Secret,
     transaction_id: i64,
     account: ::std::string::String,
     key: ::std::string::String,

@@ -84,7 +84,7 @@ impl SessionClient {
     ///   credential is sent (auth: none).
     pub fn validate(
         &self,
-        session_id: impl ::std::convert::Into<::std::string::String>,
+        session_id: impl ::std::convert::Into<__rt::Secret>,
     ) -> ValidateRequest {
         ValidateRequest {
             __client: self.client.clone(),
@@ -109,7 +109,7 @@ impl SessionClient {
     ///   client code credited to LiveVox staff.
     pub fn logout(
         &self,
-        session_id: impl ::std::convert::Into<::std::string::String>,
+        session_id: impl ::std::convert::Into<__rt::Secret>,
     ) -> LogoutRequest {
         LogoutRequest {
             __client: self.client.clone(),
@@ -223,7 +223,7 @@ impl ::std::future::IntoFuture for LoginRequest {
 pub struct ValidateRequest {
     __client: __rt::Client,
     __timeout: ::std::option::Option<::std::time::Duration>,
-    session_id: ::std::string::String,
+    session_id: __rt::Secret,
 }
 impl ValidateRequest {
     /// The static description of this operation.
@@ -271,7 +271,7 @@ impl ::std::future::IntoFuture for ValidateRequest {
 pub struct LogoutRequest {
     __client: __rt::Client,
     __timeout: ::std::option::Option<::std::time::Duration>,
-    session_id: ::std::string::String,
+    session_id: __rt::Secret,
 }
 impl LogoutRequest {
     /// The static description of this operation.
@@ -377,7 +377,6 @@ impl ::std::future::IntoFuture for ChangePasswordRequest {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
     __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
@@ -388,9 +387,9 @@ pub struct LoginResponse {
     /// user and the same access token while the session is still valid returns the same id; a different
     /// access token gives a different session.
     ///
-    /// Wire name `sessionId`, type `string`.
+    /// Wire name `sessionId`, type `string (secret)`.
     #[serde(rename = "sessionId")]
-    pub session_id: ::std::string::String,
+    pub session_id: __rt::Secret,
     /// The numeric id of the LiveVox client (customer) the user belongs to.
     ///
     /// Wire name `clientId`, type `int64`.
@@ -415,7 +414,7 @@ pub struct LoginResponse {
 impl LoginResponse {
     /// Creates a value from the required fields; optional fields start unset.
     pub fn new(
-        session_id: impl ::std::convert::Into<::std::string::String>,
+        session_id: impl ::std::convert::Into<__rt::Secret>,
         client_id: impl ::std::convert::Into<i64>,
         user_id: impl ::std::convert::Into<i64>,
     ) -> Self {
