@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use http::StatusCode;
 
+use super::error_xml::parse_xml_error;
 use super::secret::{scrub, Secret};
 use super::{ErrorFormat, Method, Operation};
 
@@ -113,6 +114,42 @@ pub enum Error {
     /// an unsupported auth kind, ...).
     #[error("configuration error: {0}")]
     Config(String),
+    /// The call's deadline passed before it finished, or would have passed while it waited for
+    /// the client's own rate limiter (it then fails at once instead of waiting). The deadline
+    /// covers every attempt, backoff, login and rate-limit wait (see the `deadline` module).
+    #[error("{operation}: deadline of {deadline:?} exceeded: {detail}")]
+    DeadlineExceeded {
+        /// The operation the caller called (`category.operation`).
+        operation: &'static str,
+        /// The deadline the call had.
+        deadline: Duration,
+        /// What the call was doing when time ran out.
+        detail: String,
+        /// The failure of the last attempt, when one failed before the deadline.
+        #[source]
+        last: Option<Box<Error>>,
+    },
+    /// An automatic walk over pages stopped because the server made no progress: it sent the
+    /// same page twice in a row, or the next offset does not fit the offset parameter.
+    #[error("{operation}: paging stopped: {message}")]
+    Paging {
+        /// The paginated operation (`category.operation`).
+        operation: &'static str,
+        /// What the server did.
+        message: String,
+    },
+    /// The login the client made by itself, before sending `operation`, failed; the call was
+    /// not sent. [`Error::login_error`] is the login's own error (a 401 for wrong credentials,
+    /// a connect failure, ...); [`Error::status`], [`Error::api_error`] and the other helpers
+    /// look through to it.
+    #[error("{operation}: the automatic login before the call failed: {source}")]
+    Login {
+        /// The operation the caller called (`category.operation`).
+        operation: &'static str,
+        /// The login's error.
+        #[source]
+        source: Box<Error>,
+    },
 }
 
 struct RetryAfterText(Option<Duration>);
@@ -139,6 +176,7 @@ impl Error {
             | Error::UnexpectedStatus(e)
             | Error::PartialSuccess(e)
             | Error::RateLimited { error: e, .. } => Some(e),
+            Error::Login { source, .. } => source.api_error(),
             _ => None,
         }
     }
@@ -147,6 +185,7 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Decode(d) => d.status(),
+            Error::Login { source, .. } => source.status(),
             other => other.api_error().map(ApiError::status),
         }
     }
@@ -172,7 +211,10 @@ impl Error {
             Error::Connect { operation, .. }
             | Error::Timeout { operation, .. }
             | Error::Transport { operation, .. }
-            | Error::InvalidRequest { operation, .. } => Some(operation),
+            | Error::InvalidRequest { operation, .. }
+            | Error::DeadlineExceeded { operation, .. }
+            | Error::Paging { operation, .. }
+            | Error::Login { operation, .. } => Some(operation),
             Error::Decode(d) => Some(d.operation()),
             Error::Config(_) => None,
             other => other.api_error().map(ApiError::operation),
@@ -183,6 +225,7 @@ impl Error {
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             Error::RateLimited { retry_after, .. } => *retry_after,
+            Error::Login { source, .. } => source.retry_after(),
             other => other.api_error().and_then(ApiError::retry_after),
         }
     }
@@ -197,22 +240,37 @@ impl Error {
         match self {
             Error::RateLimited { .. } | Error::Connect { .. } | Error::Timeout { .. } | Error::Transport { .. } => true,
             Error::ServerError(e) => matches!(e.status().as_u16(), 500 | 502..=504),
+            Error::Login { source, .. } => source.is_retryable(),
             _ => false,
         }
     }
 
-    /// A per-call timeout, or a connect timeout.
+    /// An attempt timeout, a connect timeout, or the call's deadline.
     pub fn is_timeout(&self) -> bool {
         match self {
-            Error::Timeout { .. } => true,
+            Error::Timeout { .. } | Error::DeadlineExceeded { .. } => true,
             Error::Connect { source, .. } => source.is_timeout(),
+            Error::Login { source, .. } => source.is_timeout(),
             _ => false,
         }
     }
 
-    /// No connection could be made.
+    /// No connection could be made (for the call, or for the login in front of it).
     pub fn is_connect(&self) -> bool {
-        matches!(self, Error::Connect { .. })
+        match self {
+            Error::Connect { .. } => true,
+            Error::Login { source, .. } => source.is_connect(),
+            _ => false,
+        }
+    }
+
+    /// The error of the automatic login that kept the call from being sent, when that is
+    /// what happened.
+    pub fn login_error(&self) -> Option<&Error> {
+        match self {
+            Error::Login { source, .. } => Some(source),
+            _ => None,
+        }
     }
 
     /// A short fixed name of the variant, for logs (which must not quote bodies).
@@ -233,6 +291,9 @@ impl Error {
             Error::Decode(_) => "decode",
             Error::InvalidRequest { .. } => "invalid_request",
             Error::Config(_) => "config",
+            Error::DeadlineExceeded { .. } => "deadline_exceeded",
+            Error::Paging { .. } => "paging",
+            Error::Login { .. } => "login",
         }
     }
 
@@ -551,79 +612,6 @@ fn json_scalar(v: &serde_json::Value) -> Option<String> {
         serde_json::Value::Bool(b) => Some(b.to_string()),
         _ => None,
     }
-}
-
-fn parse_xml_error(body: &[u8], element: &str, code_name: &str, message_name: &str) -> (Option<String>, Option<String>) {
-    use quick_xml::events::Event;
-
-    #[derive(Clone, Copy, PartialEq)]
-    enum Field {
-        Code,
-        Message,
-    }
-
-    let mut reader = quick_xml::Reader::from_reader(body);
-    let mut buf = Vec::new();
-    let mut code = None;
-    let mut message = None;
-    // Depth inside the error element (0 = not inside), and the child whose text we are reading.
-    let mut depth = 0usize;
-    let mut reading: Option<Field> = None;
-    let field_of = |name: &[u8]| {
-        if name == code_name.as_bytes() {
-            Some(Field::Code)
-        } else if name == message_name.as_bytes() {
-            Some(Field::Message)
-        } else {
-            None
-        }
-    };
-    loop {
-        buf.clear();
-        // Any XML error ends the scan with whatever was found so far.
-        let Ok(event) = reader.read_event_into(&mut buf) else { break };
-        match event {
-            Event::Start(ref e) | Event::Empty(ref e) if depth == 0 && e.local_name().as_ref() == element.as_bytes() => {
-                for attr in e.attributes().flatten() {
-                    let value = attr.unescape_value().map(Cow::into_owned).ok();
-                    match field_of(attr.key.local_name().as_ref()) {
-                        Some(Field::Code) => code = code.or(value),
-                        Some(Field::Message) => message = message.or(value),
-                        None => {}
-                    }
-                }
-                if matches!(event, Event::Start(_)) {
-                    depth = 1;
-                } else {
-                    break;
-                }
-            }
-            Event::Start(e) if depth > 0 => {
-                reading = if depth == 1 { field_of(e.local_name().as_ref()) } else { None };
-                depth += 1;
-            }
-            Event::Text(t) if reading.is_some() => {
-                if let Ok(text) = t.unescape() {
-                    let text = text.trim().to_owned();
-                    match reading {
-                        Some(Field::Code) if code.is_none() => code = Some(text),
-                        Some(Field::Message) if message.is_none() => message = Some(text),
-                        _ => {}
-                    }
-                }
-            }
-            Event::End(_) if depth > 0 => {
-                reading = None;
-                depth -= 1;
-                if depth == 0 {
-                    break;
-                }
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    (code.filter(|c| !c.is_empty()), message.filter(|m| !m.is_empty()))
 }
 
 fn trim_ascii(b: &[u8]) -> &[u8] {

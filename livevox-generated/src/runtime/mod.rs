@@ -8,7 +8,9 @@ pub mod wire;
 
 mod auth;
 mod client;
+mod deadline;
 mod error;
+mod error_xml;
 mod paginate;
 mod ratelimit;
 mod request;
@@ -23,6 +25,7 @@ pub use client::{
     DEFAULT_USER_AGENT, LOGIN_OPERATION,
 };
 pub use describe::*;
+pub use deadline::{CallLimits, DEFAULT_DEADLINE};
 pub use error::{ApiError, DecodeError, Error, MAX_ERROR_BODY, MAX_EXCERPT, MAX_MESSAGE};
 pub use paginate::{Items, Pages, Paginated};
 pub use request::Request;

@@ -56,6 +56,24 @@ impl RateLimits {
         Ok(Some(limiter.acquire().await))
     }
 
+    /// The earliest time `op` could start, when its window is full and that time is known: a
+    /// lower bound (callers queued ahead and calls still running only push it later), so a
+    /// caller whose deadline comes sooner can fail at once instead of waiting. `None` when the
+    /// operation has no window or the window has room.
+    pub fn earliest_start(&self, op: &'static Operation) -> Option<Instant> {
+        let window = self.limiter(op.name, op.rate_limit?).ok()?.window.clone()?;
+        let log = window.log();
+        let now = Instant::now();
+        let live: Vec<Instant> = log.ended.iter().copied().filter(|&end| now.saturating_duration_since(end) < window.period).collect();
+        // Slots that must free up before this call fits, oldest first.
+        let needed = (live.len() + log.running + 1).checked_sub(window.calls)?;
+        match live.get(needed.checked_sub(1)?) {
+            Some(end) => end.checked_add(window.period),
+            // It waits on a running call, which ends no sooner than now.
+            None => now.checked_add(window.period),
+        }
+    }
+
     fn limiter(&self, name: &'static str, limit: RateLimit) -> Result<Arc<Limiter>, Error> {
         // No await while this is held, and a panic cannot leave the map half-updated.
         let mut map = self.by_operation.lock().unwrap_or_else(PoisonError::into_inner);

@@ -48,7 +48,7 @@ impl AccountClient {
     pub fn list_accounts(&self) -> ListAccountsRequest {
         ListAccountsRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             offset: 0,
             count: 1000,
         }
@@ -70,7 +70,7 @@ impl AccountClient {
     ) -> ReadAccountRequest {
         ReadAccountRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -93,7 +93,7 @@ impl AccountClient {
     ) -> CreateAccountRequest {
         CreateAccountRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: body.into(),
         }
     }
@@ -116,7 +116,7 @@ impl AccountClient {
     ) -> UpdateAccountRequest {
         UpdateAccountRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
             __body: body.into(),
         }
@@ -134,7 +134,7 @@ impl AccountClient {
     ) -> DeleteAccountRequest {
         DeleteAccountRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -169,7 +169,7 @@ impl AccountClient {
     ) -> SearchAccountsRequest {
         SearchAccountsRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             offset: 0,
             count: 1000,
             __body: SearchAccountsBody::new(search),
@@ -195,7 +195,7 @@ impl AccountClient {
     ) -> CreateAccountsRequest {
         CreateAccountsRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: CreateAccountsBody::new(accounts),
         }
     }
@@ -219,7 +219,7 @@ impl AccountClient {
     ) -> AddAccountNoteRequest {
         AddAccountNoteRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
             __body: AddAccountNoteBody::new(name),
         }
@@ -246,7 +246,7 @@ impl AccountClient {
     ) -> LinkAccountContactRequest {
         LinkAccountContactRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
             __body: LinkAccountContactBody::new(contact_id),
         }
@@ -271,7 +271,7 @@ impl AccountClient {
     ) -> LinkAccountContactsRequest {
         LinkAccountContactsRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
             __body: LinkAccountContactsBody::new(contact_ids),
         }
@@ -295,7 +295,7 @@ impl AccountClient {
     ) -> UnlinkAccountContactRequest {
         UnlinkAccountContactRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
             contact_id: contact_id.into(),
         }
@@ -310,7 +310,7 @@ impl AccountClient {
     pub fn list_account_types(&self) -> ListAccountTypesRequest {
         ListAccountTypesRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
         }
     }
     /// Read one account type by id.
@@ -326,7 +326,7 @@ impl AccountClient {
     ) -> ReadAccountTypeRequest {
         ReadAccountTypeRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -343,7 +343,7 @@ impl AccountClient {
     ) -> CreateAccountTypeRequest {
         CreateAccountTypeRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: CreateAccountTypeBody::new(name),
         }
     }
@@ -370,7 +370,7 @@ impl AccountClient {
     ) -> UpdateAccountTypeRequest {
         UpdateAccountTypeRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
             __body: UpdateAccountTypeBody::new(name),
         }
@@ -393,7 +393,7 @@ impl AccountClient {
     ) -> DeleteAccountTypeRequest {
         DeleteAccountTypeRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -413,7 +413,7 @@ impl AccountClient {
     pub fn list_classifications(&self) -> ListClassificationsRequest {
         ListClassificationsRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
         }
     }
     /// Read one account classification by id.
@@ -429,7 +429,7 @@ impl AccountClient {
     ) -> ReadClassificationRequest {
         ReadClassificationRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -446,7 +446,7 @@ impl AccountClient {
     ) -> CreateClassificationRequest {
         CreateClassificationRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: CreateClassificationBody::new(name),
         }
     }
@@ -469,7 +469,7 @@ impl AccountClient {
     ) -> UpdateClassificationRequest {
         UpdateClassificationRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
             __body: UpdateClassificationBody::new(name),
         }
@@ -492,7 +492,7 @@ impl AccountClient {
     ) -> DeleteClassificationRequest {
         DeleteClassificationRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -505,7 +505,7 @@ impl AccountClient {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListAccountsRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     offset: i32,
     count: i32,
 }
@@ -531,9 +531,15 @@ impl ListAccountsRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Index of the first account of the page, from 0.
@@ -557,9 +563,7 @@ impl ListAccountsRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ListAccountsResponse, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         self.__client.execute(req).await
@@ -621,7 +625,7 @@ impl ListAccountsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadAccountRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
 }
 impl ReadAccountRequest {
@@ -639,17 +643,21 @@ impl ReadAccountRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<Account, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -669,7 +677,7 @@ impl ::std::future::IntoFuture for ReadAccountRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateAccountRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: Account,
 }
 impl CreateAccountRequest {
@@ -689,17 +697,21 @@ impl CreateAccountRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `201` response.
     pub async fn send(self) -> ::std::result::Result<AccountCreated, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -719,7 +731,7 @@ impl ::std::future::IntoFuture for CreateAccountRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateAccountRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
     __body: Account,
 }
@@ -740,17 +752,21 @@ impl UpdateAccountRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -771,7 +787,7 @@ impl ::std::future::IntoFuture for UpdateAccountRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteAccountRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
 }
 impl DeleteAccountRequest {
@@ -789,17 +805,21 @@ impl DeleteAccountRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -819,7 +839,7 @@ impl ::std::future::IntoFuture for DeleteAccountRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchAccountsRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     offset: i32,
     count: i32,
     __body: SearchAccountsBody,
@@ -848,9 +868,15 @@ impl SearchAccountsRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Index of the first match of the page, from 0.
@@ -876,9 +902,7 @@ impl SearchAccountsRequest {
         self,
     ) -> ::std::result::Result<SearchAccountsResponse, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.body(&self.__body);
@@ -941,7 +965,7 @@ impl SearchAccountsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateAccountsRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: CreateAccountsBody,
 }
 impl CreateAccountsRequest {
@@ -961,17 +985,21 @@ impl CreateAccountsRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<BulkAccountsResult, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -991,7 +1019,7 @@ impl ::std::future::IntoFuture for CreateAccountsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddAccountNoteRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
     __body: AddAccountNoteBody,
 }
@@ -1012,9 +1040,15 @@ impl AddAccountNoteRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The note's text.
@@ -1032,9 +1066,7 @@ impl AddAccountNoteRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -1055,7 +1087,7 @@ impl ::std::future::IntoFuture for AddAccountNoteRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LinkAccountContactRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
     __body: LinkAccountContactBody,
 }
@@ -1076,17 +1108,21 @@ impl LinkAccountContactRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -1107,7 +1143,7 @@ impl ::std::future::IntoFuture for LinkAccountContactRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LinkAccountContactsRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
     __body: LinkAccountContactsBody,
 }
@@ -1128,17 +1164,21 @@ impl LinkAccountContactsRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<LinkContactsResult, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -1159,7 +1199,7 @@ impl ::std::future::IntoFuture for LinkAccountContactsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UnlinkAccountContactRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
     contact_id: ::std::string::String,
 }
@@ -1178,17 +1218,21 @@ impl UnlinkAccountContactRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         req.path("contactId", &self.contact_id);
         self.__client.execute(req).await
@@ -1209,7 +1253,7 @@ impl ::std::future::IntoFuture for UnlinkAccountContactRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListAccountTypesRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
 }
 impl ListAccountTypesRequest {
     /// The static description of this operation.
@@ -1226,17 +1270,21 @@ impl ListAccountTypesRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<AccountTypeList, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         self.__client.execute(req).await
     }
 }
@@ -1255,7 +1303,7 @@ impl ::std::future::IntoFuture for ListAccountTypesRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadAccountTypeRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
 }
 impl ReadAccountTypeRequest {
@@ -1273,9 +1321,15 @@ impl ReadAccountTypeRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
@@ -1283,9 +1337,7 @@ impl ReadAccountTypeRequest {
         self,
     ) -> ::std::result::Result<AccountClassification, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -1305,7 +1357,7 @@ impl ::std::future::IntoFuture for ReadAccountTypeRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateAccountTypeRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: CreateAccountTypeBody,
 }
 impl CreateAccountTypeRequest {
@@ -1325,17 +1377,21 @@ impl CreateAccountTypeRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `201` response.
     pub async fn send(self) -> ::std::result::Result<AccountCreated, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -1355,7 +1411,7 @@ impl ::std::future::IntoFuture for CreateAccountTypeRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateAccountTypeRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
     __body: UpdateAccountTypeBody,
 }
@@ -1376,9 +1432,15 @@ impl UpdateAccountTypeRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The type's level.
@@ -1393,9 +1455,7 @@ impl UpdateAccountTypeRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -1416,7 +1476,7 @@ impl ::std::future::IntoFuture for UpdateAccountTypeRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteAccountTypeRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
 }
 impl DeleteAccountTypeRequest {
@@ -1434,17 +1494,21 @@ impl DeleteAccountTypeRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -1464,7 +1528,7 @@ impl ::std::future::IntoFuture for DeleteAccountTypeRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListClassificationsRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
 }
 impl ListClassificationsRequest {
     /// The static description of this operation.
@@ -1481,17 +1545,21 @@ impl ListClassificationsRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ClassificationList, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         self.__client.execute(req).await
     }
 }
@@ -1510,7 +1578,7 @@ impl ::std::future::IntoFuture for ListClassificationsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadClassificationRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
 }
 impl ReadClassificationRequest {
@@ -1528,9 +1596,15 @@ impl ReadClassificationRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
@@ -1538,9 +1612,7 @@ impl ReadClassificationRequest {
         self,
     ) -> ::std::result::Result<AccountClassification, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -1560,7 +1632,7 @@ impl ::std::future::IntoFuture for ReadClassificationRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateClassificationRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: CreateClassificationBody,
 }
 impl CreateClassificationRequest {
@@ -1580,17 +1652,21 @@ impl CreateClassificationRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `201` response.
     pub async fn send(self) -> ::std::result::Result<AccountCreated, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -1610,7 +1686,7 @@ impl ::std::future::IntoFuture for CreateClassificationRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateClassificationRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
     __body: UpdateClassificationBody,
 }
@@ -1631,9 +1707,15 @@ impl UpdateClassificationRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The classification's level.
@@ -1648,9 +1730,7 @@ impl UpdateClassificationRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -1671,7 +1751,7 @@ impl ::std::future::IntoFuture for UpdateClassificationRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteClassificationRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
 }
 impl DeleteClassificationRequest {
@@ -1689,17 +1769,21 @@ impl DeleteClassificationRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         self.__client.execute(req).await
     }

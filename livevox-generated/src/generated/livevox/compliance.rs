@@ -65,7 +65,7 @@ impl ComplianceClient {
     ) -> ListDncRequest {
         ListDncRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             dnc_type: dnc_type.into(),
             client_id: ::std::option::Option::None,
             service_id: ::std::option::Option::None,
@@ -105,7 +105,7 @@ impl ComplianceClient {
     ) -> GetDncListInfoRequest {
         GetDncListInfoRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             dnc_type: dnc_type.into(),
             client_id: ::std::option::Option::None,
             service_id: ::std::option::Option::None,
@@ -132,7 +132,7 @@ impl ComplianceClient {
     pub fn read_dnc(&self, id: impl ::std::convert::Into<i64>) -> ReadDncRequest {
         ReadDncRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -163,7 +163,7 @@ impl ComplianceClient {
     ) -> CreateDncRequest {
         CreateDncRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: body.into(),
         }
     }
@@ -184,7 +184,7 @@ impl ComplianceClient {
     pub fn delete_dnc(&self, id: impl ::std::convert::Into<i64>) -> DeleteDncRequest {
         DeleteDncRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -226,7 +226,7 @@ impl ComplianceClient {
     ) -> SearchDncRequest {
         SearchDncRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             client_id: ::std::option::Option::None,
             offset: 0,
             count: 1000,
@@ -252,7 +252,7 @@ impl ComplianceClient {
     pub fn is_legacy_dnc_enabled(&self) -> IsLegacyDncEnabledRequest {
         IsLegacyDncEnabledRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
         }
     }
     /// Add many phone numbers to the DNC list in one call.
@@ -281,7 +281,7 @@ impl ComplianceClient {
     ) -> CreateMultiplePhoneDncRequest {
         CreateMultiplePhoneDncRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             client_id: ::std::option::Option::None,
             __body: CreateMultiplePhoneDncBody::new(block, entries),
         }
@@ -309,7 +309,7 @@ impl ComplianceClient {
     ) -> CreateMultipleAccountDndRequest {
         CreateMultipleAccountDndRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             client_id: ::std::option::Option::None,
             __body: CreateMultipleAccountDndBody::new(entries),
         }
@@ -336,7 +336,7 @@ impl ComplianceClient {
     ) -> CreateMultipleAccountPhoneDndRequest {
         CreateMultipleAccountPhoneDndRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             client_id: ::std::option::Option::None,
             __body: CreateMultipleAccountPhoneDndBody::new(entries),
         }
@@ -364,7 +364,7 @@ impl ComplianceClient {
     pub fn list_dialtime_dnc(&self) -> ListDialtimeDncRequest {
         ListDialtimeDncRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             offset: 0,
             count: 1000,
         }
@@ -384,7 +384,7 @@ impl ComplianceClient {
     pub fn get_dialtime_dnc_list_info(&self) -> GetDialtimeDncListInfoRequest {
         GetDialtimeDncListInfoRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
         }
     }
     /// Read one dial-time DNC entry by id.
@@ -405,7 +405,7 @@ impl ComplianceClient {
     ) -> ReadDialtimeDncRequest {
         ReadDialtimeDncRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -428,7 +428,7 @@ impl ComplianceClient {
     ) -> CreateDialtimeDncRequest {
         CreateDialtimeDncRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: body.into(),
         }
     }
@@ -450,7 +450,7 @@ impl ComplianceClient {
     ) -> CreateMultipleDialtimeDncRequest {
         CreateMultipleDialtimeDncRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: CreateMultipleDialtimeDncBody::new(entries),
         }
     }
@@ -472,7 +472,7 @@ impl ComplianceClient {
     ) -> UpdateDialtimeDncRequest {
         UpdateDialtimeDncRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
             __body: body.into(),
         }
@@ -490,7 +490,7 @@ impl ComplianceClient {
     ) -> DeleteDialtimeDncRequest {
         DeleteDialtimeDncRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -520,7 +520,7 @@ impl ComplianceClient {
     ) -> SearchDialtimeDncRequest {
         SearchDialtimeDncRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             offset: 0,
             count: 1000,
             __body: SearchDialtimeDncBody::new(filter),
@@ -550,7 +550,7 @@ impl ComplianceClient {
     pub fn list_sms_dnc(&self) -> ListSmsDncRequest {
         ListSmsDncRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             offset: 0,
             count: 1000,
         }
@@ -565,7 +565,7 @@ impl ComplianceClient {
     pub fn get_sms_dnc_list_info(&self) -> GetSmsDncListInfoRequest {
         GetSmsDncListInfoRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
         }
     }
     /// Read one SMS DNC entry by id.
@@ -582,7 +582,7 @@ impl ComplianceClient {
     pub fn read_sms_dnc(&self, id: impl ::std::convert::Into<i64>) -> ReadSmsDncRequest {
         ReadSmsDncRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -605,7 +605,7 @@ impl ComplianceClient {
     ) -> CreateSmsDncRequest {
         CreateSmsDncRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: body.into(),
         }
     }
@@ -626,7 +626,7 @@ impl ComplianceClient {
     ) -> CreateMultipleSmsDncRequest {
         CreateMultipleSmsDncRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: CreateMultipleSmsDncBody::new(entries),
         }
     }
@@ -648,7 +648,7 @@ impl ComplianceClient {
     ) -> UpdateSmsDncRequest {
         UpdateSmsDncRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
             __body: body.into(),
         }
@@ -666,7 +666,7 @@ impl ComplianceClient {
     ) -> DeleteSmsDncRequest {
         DeleteSmsDncRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -694,7 +694,7 @@ impl ComplianceClient {
     pub fn search_sms_dnc(&self) -> SearchSmsDncRequest {
         SearchSmsDncRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             offset: 0,
             count: 1000,
             __body: SearchSmsDncBody::new(),
@@ -721,7 +721,7 @@ impl ComplianceClient {
     pub fn list_email_dnc(&self) -> ListEmailDncRequest {
         ListEmailDncRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             offset: 0,
             count: 1000,
         }
@@ -736,7 +736,7 @@ impl ComplianceClient {
     pub fn get_email_dnc_list_info(&self) -> GetEmailDncListInfoRequest {
         GetEmailDncListInfoRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
         }
     }
     /// Read one email DNC entry by id.
@@ -756,7 +756,7 @@ impl ComplianceClient {
     ) -> ReadEmailDncRequest {
         ReadEmailDncRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -778,7 +778,7 @@ impl ComplianceClient {
     ) -> CreateEmailDncRequest {
         CreateEmailDncRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: body.into(),
         }
     }
@@ -799,7 +799,7 @@ impl ComplianceClient {
     ) -> CreateMultipleEmailDncRequest {
         CreateMultipleEmailDncRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: CreateMultipleEmailDncBody::new(entries),
         }
     }
@@ -821,7 +821,7 @@ impl ComplianceClient {
     ) -> UpdateEmailDncRequest {
         UpdateEmailDncRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
             __body: body.into(),
         }
@@ -845,7 +845,7 @@ impl ComplianceClient {
     ) -> DeleteEmailDncRequest {
         DeleteEmailDncRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -872,7 +872,7 @@ impl ComplianceClient {
     pub fn search_email_dnc(&self) -> SearchEmailDncRequest {
         SearchEmailDncRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             offset: 0,
             count: 1000,
             __body: SearchEmailDncBody::new(),
@@ -900,7 +900,7 @@ impl ComplianceClient {
     pub fn list_dialing_profiles(&self) -> ListDialingProfilesRequest {
         ListDialingProfilesRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             client_id: ::std::option::Option::None,
             offset: 0,
             count: 1000,
@@ -922,7 +922,7 @@ impl ComplianceClient {
     pub fn get_dialing_profile_list_info(&self) -> GetDialingProfileListInfoRequest {
         GetDialingProfileListInfoRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             client_id: ::std::option::Option::None,
         }
     }
@@ -939,7 +939,7 @@ impl ComplianceClient {
     ) -> ReadDialingProfileRequest {
         ReadDialingProfileRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -965,7 +965,7 @@ impl ComplianceClient {
     ) -> CreateDialingProfileRequest {
         CreateDialingProfileRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: CreateDialingProfileBody::new(name),
         }
     }
@@ -987,7 +987,7 @@ impl ComplianceClient {
     ) -> UpdateDialingProfileRequest {
         UpdateDialingProfileRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
             __body: UpdateDialingProfileBody::new(),
         }
@@ -1005,7 +1005,7 @@ impl ComplianceClient {
     ) -> DeleteDialingProfileRequest {
         DeleteDialingProfileRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -1030,7 +1030,7 @@ impl ComplianceClient {
     ) -> CreateDialingPolicyRequest {
         CreateDialingPolicyRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
             __body: body.into(),
         }
@@ -1060,7 +1060,7 @@ impl ComplianceClient {
     ) -> UpdateDialingPolicyRequest {
         UpdateDialingPolicyRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
             policy_id: policy_id.into(),
             __body: UpdateDialingPolicyBody::new(policy_id_in_body, day_of_week),
@@ -1080,7 +1080,7 @@ impl ComplianceClient {
     ) -> DeleteDialingPolicyRequest {
         DeleteDialingPolicyRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
             policy_id: policy_id.into(),
         }
@@ -1104,7 +1104,7 @@ impl ComplianceClient {
     ) -> AddDialingProfileServiceRequest {
         AddDialingProfileServiceRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
             service_id: service_id.into(),
         }
@@ -1128,7 +1128,7 @@ impl ComplianceClient {
     ) -> RemoveDialingProfileServiceRequest {
         RemoveDialingProfileServiceRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
             service_id: service_id.into(),
         }
@@ -1158,7 +1158,7 @@ impl ComplianceClient {
     ) -> IsBlockedRequest {
         IsBlockedRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             service_id: service_id.into(),
             client_id: ::std::option::Option::None,
             phone: ::std::option::Option::None,
@@ -1191,7 +1191,7 @@ impl ComplianceClient {
     ) -> ZipAreaMatchRequest {
         ZipAreaMatchRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: ZipAreaMatchBody::new(zip_code, area_code),
         }
     }
@@ -1213,7 +1213,7 @@ impl ComplianceClient {
     ) -> GetRecordingInfoRequest {
         GetRecordingInfoRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             recording_id: recording_id.into(),
         }
     }
@@ -1245,7 +1245,7 @@ impl ComplianceClient {
     ) -> GetRecordingRequest {
         GetRecordingRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -1262,7 +1262,7 @@ impl ComplianceClient {
     ) -> DeleteRecordingRequest {
         DeleteRecordingRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -1275,7 +1275,7 @@ impl ComplianceClient {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListDncRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     dnc_type: DncType,
     client_id: ::std::option::Option<i64>,
     service_id: ::std::option::Option<i64>,
@@ -1304,9 +1304,15 @@ impl ListDncRequest {
         deprecated: true,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The client whose list to read.
@@ -1344,9 +1350,7 @@ impl ListDncRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ListDncResponse, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("dncType", &self.dnc_type);
         req.query("client", &self.client_id);
         req.query("service", &self.service_id);
@@ -1411,7 +1415,7 @@ impl ListDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetDncListInfoRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     dnc_type: DncType,
     client_id: ::std::option::Option<i64>,
     service_id: ::std::option::Option<i64>,
@@ -1431,9 +1435,15 @@ impl GetDncListInfoRequest {
         deprecated: true,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The client whose list to describe.
@@ -1453,9 +1463,7 @@ impl GetDncListInfoRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<DncListInfo, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("dncType", &self.dnc_type);
         req.query("client", &self.client_id);
         req.query("service", &self.service_id);
@@ -1477,7 +1485,7 @@ impl ::std::future::IntoFuture for GetDncListInfoRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadDncRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
 }
 impl ReadDncRequest {
@@ -1495,17 +1503,21 @@ impl ReadDncRequest {
         deprecated: true,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ReadDncResponse, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -1525,7 +1537,7 @@ impl ::std::future::IntoFuture for ReadDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateDncRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: NewDncEntry,
 }
 impl CreateDncRequest {
@@ -1545,17 +1557,21 @@ impl CreateDncRequest {
         deprecated: true,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `201` response.
     pub async fn send(self) -> ::std::result::Result<CreateDncResponse, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -1575,7 +1591,7 @@ impl ::std::future::IntoFuture for CreateDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteDncRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
 }
 impl DeleteDncRequest {
@@ -1593,17 +1609,21 @@ impl DeleteDncRequest {
         deprecated: true,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -1623,7 +1643,7 @@ impl ::std::future::IntoFuture for DeleteDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchDncRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     client_id: ::std::option::Option<i64>,
     offset: i32,
     count: i32,
@@ -1653,9 +1673,15 @@ impl SearchDncRequest {
         deprecated: true,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The client whose list to search.
@@ -1686,9 +1712,7 @@ impl SearchDncRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ListDncResponse, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("client", &self.client_id);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
@@ -1752,7 +1776,7 @@ impl SearchDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct IsLegacyDncEnabledRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
 }
 impl IsLegacyDncEnabledRequest {
     /// The static description of this operation.
@@ -1769,9 +1793,15 @@ impl IsLegacyDncEnabledRequest {
         deprecated: true,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
@@ -1779,9 +1809,7 @@ impl IsLegacyDncEnabledRequest {
         self,
     ) -> ::std::result::Result<ComplianceCheckResult, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         self.__client.execute(req).await
     }
 }
@@ -1800,7 +1828,7 @@ impl ::std::future::IntoFuture for IsLegacyDncEnabledRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateMultiplePhoneDncRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     client_id: ::std::option::Option<i64>,
     __body: CreateMultiplePhoneDncBody,
 }
@@ -1821,9 +1849,15 @@ impl CreateMultiplePhoneDncRequest {
         deprecated: true,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The client whose list to add to.
@@ -1838,9 +1872,7 @@ impl CreateMultiplePhoneDncRequest {
         self,
     ) -> ::std::result::Result<MultiplePhoneDncResult, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("client", &self.client_id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -1861,7 +1893,7 @@ impl ::std::future::IntoFuture for CreateMultiplePhoneDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateMultipleAccountDndRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     client_id: ::std::option::Option<i64>,
     __body: CreateMultipleAccountDndBody,
 }
@@ -1882,9 +1914,15 @@ impl CreateMultipleAccountDndRequest {
         deprecated: true,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The client whose list to add to.
@@ -1899,9 +1937,7 @@ impl CreateMultipleAccountDndRequest {
         self,
     ) -> ::std::result::Result<MultipleAccountDndResult, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("client", &self.client_id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -1922,7 +1958,7 @@ impl ::std::future::IntoFuture for CreateMultipleAccountDndRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateMultipleAccountPhoneDndRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     client_id: ::std::option::Option<i64>,
     __body: CreateMultipleAccountPhoneDndBody,
 }
@@ -1943,9 +1979,15 @@ impl CreateMultipleAccountPhoneDndRequest {
         deprecated: true,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The client whose list to add to.
@@ -1958,9 +2000,7 @@ impl CreateMultipleAccountPhoneDndRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("client", &self.client_id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -1981,7 +2021,7 @@ impl ::std::future::IntoFuture for CreateMultipleAccountPhoneDndRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListDialtimeDncRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     offset: i32,
     count: i32,
 }
@@ -2007,9 +2047,15 @@ impl ListDialtimeDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Index of the first entry of the page, from 0.
@@ -2033,9 +2079,7 @@ impl ListDialtimeDncRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<DialtimeDncPage, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         self.__client.execute(req).await
@@ -2097,7 +2141,7 @@ impl ListDialtimeDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetDialtimeDncListInfoRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
 }
 impl GetDialtimeDncListInfoRequest {
     /// The static description of this operation.
@@ -2114,17 +2158,21 @@ impl GetDialtimeDncListInfoRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ComplianceListInfo, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         self.__client.execute(req).await
     }
 }
@@ -2143,7 +2191,7 @@ impl ::std::future::IntoFuture for GetDialtimeDncListInfoRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadDialtimeDncRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
 }
 impl ReadDialtimeDncRequest {
@@ -2161,17 +2209,21 @@ impl ReadDialtimeDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<DialtimeDncEntry, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -2191,7 +2243,7 @@ impl ::std::future::IntoFuture for ReadDialtimeDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateDialtimeDncRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: DialtimeDncEntry,
 }
 impl CreateDialtimeDncRequest {
@@ -2211,17 +2263,21 @@ impl CreateDialtimeDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `201` response.
     pub async fn send(self) -> ::std::result::Result<CreateDncResponse, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -2241,7 +2297,7 @@ impl ::std::future::IntoFuture for CreateDialtimeDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateMultipleDialtimeDncRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: CreateMultipleDialtimeDncBody,
 }
 impl CreateMultipleDialtimeDncRequest {
@@ -2261,17 +2317,21 @@ impl CreateMultipleDialtimeDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<BulkDncResult, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -2291,7 +2351,7 @@ impl ::std::future::IntoFuture for CreateMultipleDialtimeDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateDialtimeDncRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
     __body: DialtimeDncEntry,
 }
@@ -2312,17 +2372,21 @@ impl UpdateDialtimeDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -2343,7 +2407,7 @@ impl ::std::future::IntoFuture for UpdateDialtimeDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteDialtimeDncRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
 }
 impl DeleteDialtimeDncRequest {
@@ -2361,17 +2425,21 @@ impl DeleteDialtimeDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -2391,7 +2459,7 @@ impl ::std::future::IntoFuture for DeleteDialtimeDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchDialtimeDncRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     offset: i32,
     count: i32,
     __body: SearchDialtimeDncBody,
@@ -2420,9 +2488,15 @@ impl SearchDialtimeDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Index of the first match of the page, from 0.
@@ -2446,9 +2520,7 @@ impl SearchDialtimeDncRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<DialtimeDncPage, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.body(&self.__body);
@@ -2511,7 +2583,7 @@ impl SearchDialtimeDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListSmsDncRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     offset: i32,
     count: i32,
 }
@@ -2537,9 +2609,15 @@ impl ListSmsDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Index of the first entry of the page, from 0.
@@ -2563,9 +2641,7 @@ impl ListSmsDncRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<SmsDncPage, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         self.__client.execute(req).await
@@ -2627,7 +2703,7 @@ impl ListSmsDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetSmsDncListInfoRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
 }
 impl GetSmsDncListInfoRequest {
     /// The static description of this operation.
@@ -2644,17 +2720,21 @@ impl GetSmsDncListInfoRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ComplianceListInfo, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         self.__client.execute(req).await
     }
 }
@@ -2673,7 +2753,7 @@ impl ::std::future::IntoFuture for GetSmsDncListInfoRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadSmsDncRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
 }
 impl ReadSmsDncRequest {
@@ -2691,17 +2771,21 @@ impl ReadSmsDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<SmsDncEntry, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -2721,7 +2805,7 @@ impl ::std::future::IntoFuture for ReadSmsDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateSmsDncRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: SmsDncEntry,
 }
 impl CreateSmsDncRequest {
@@ -2741,17 +2825,21 @@ impl CreateSmsDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `201` response.
     pub async fn send(self) -> ::std::result::Result<CreateDncResponse, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -2771,7 +2859,7 @@ impl ::std::future::IntoFuture for CreateSmsDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateMultipleSmsDncRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: CreateMultipleSmsDncBody,
 }
 impl CreateMultipleSmsDncRequest {
@@ -2791,17 +2879,21 @@ impl CreateMultipleSmsDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<BulkDncResult, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -2821,7 +2913,7 @@ impl ::std::future::IntoFuture for CreateMultipleSmsDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateSmsDncRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
     __body: SmsDncEntry,
 }
@@ -2842,17 +2934,21 @@ impl UpdateSmsDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -2873,7 +2969,7 @@ impl ::std::future::IntoFuture for UpdateSmsDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteSmsDncRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
 }
 impl DeleteSmsDncRequest {
@@ -2891,17 +2987,21 @@ impl DeleteSmsDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -2921,7 +3021,7 @@ impl ::std::future::IntoFuture for DeleteSmsDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchSmsDncRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     offset: i32,
     count: i32,
     __body: SearchSmsDncBody,
@@ -2950,9 +3050,15 @@ impl SearchSmsDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Index of the first match of the page, from 0.
@@ -2985,9 +3091,7 @@ impl SearchSmsDncRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<SmsDncPage, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.body(&self.__body);
@@ -3050,7 +3154,7 @@ impl SearchSmsDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListEmailDncRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     offset: i32,
     count: i32,
 }
@@ -3076,9 +3180,15 @@ impl ListEmailDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Index of the first entry of the page, from 0.
@@ -3102,9 +3212,7 @@ impl ListEmailDncRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<EmailDncPage, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         self.__client.execute(req).await
@@ -3166,7 +3274,7 @@ impl ListEmailDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetEmailDncListInfoRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
 }
 impl GetEmailDncListInfoRequest {
     /// The static description of this operation.
@@ -3183,17 +3291,21 @@ impl GetEmailDncListInfoRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ComplianceListInfo, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         self.__client.execute(req).await
     }
 }
@@ -3212,7 +3324,7 @@ impl ::std::future::IntoFuture for GetEmailDncListInfoRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadEmailDncRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
 }
 impl ReadEmailDncRequest {
@@ -3230,17 +3342,21 @@ impl ReadEmailDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<EmailDncEntry, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -3260,7 +3376,7 @@ impl ::std::future::IntoFuture for ReadEmailDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateEmailDncRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: EmailDncEntry,
 }
 impl CreateEmailDncRequest {
@@ -3280,17 +3396,21 @@ impl CreateEmailDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `201` response.
     pub async fn send(self) -> ::std::result::Result<CreateDncResponse, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -3310,7 +3430,7 @@ impl ::std::future::IntoFuture for CreateEmailDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateMultipleEmailDncRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: CreateMultipleEmailDncBody,
 }
 impl CreateMultipleEmailDncRequest {
@@ -3330,17 +3450,21 @@ impl CreateMultipleEmailDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<BulkDncResult, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -3360,7 +3484,7 @@ impl ::std::future::IntoFuture for CreateMultipleEmailDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateEmailDncRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
     __body: EmailDncEntry,
 }
@@ -3381,17 +3505,21 @@ impl UpdateEmailDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -3412,7 +3540,7 @@ impl ::std::future::IntoFuture for UpdateEmailDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteEmailDncRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
 }
 impl DeleteEmailDncRequest {
@@ -3430,17 +3558,21 @@ impl DeleteEmailDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -3460,7 +3592,7 @@ impl ::std::future::IntoFuture for DeleteEmailDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchEmailDncRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     offset: i32,
     count: i32,
     __body: SearchEmailDncBody,
@@ -3489,9 +3621,15 @@ impl SearchEmailDncRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Index of the first match of the page, from 0.
@@ -3524,9 +3662,7 @@ impl SearchEmailDncRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<EmailDncPage, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.body(&self.__body);
@@ -3589,7 +3725,7 @@ impl SearchEmailDncRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListDialingProfilesRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     client_id: ::std::option::Option<i64>,
     offset: i32,
     count: i32,
@@ -3616,9 +3752,15 @@ impl ListDialingProfilesRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The client whose profiles to list.
@@ -3649,9 +3791,7 @@ impl ListDialingProfilesRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<DialingProfilePage, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("client", &self.client_id);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
@@ -3714,7 +3854,7 @@ impl ListDialingProfilesRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetDialingProfileListInfoRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     client_id: ::std::option::Option<i64>,
 }
 impl GetDialingProfileListInfoRequest {
@@ -3732,9 +3872,15 @@ impl GetDialingProfileListInfoRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The client whose profiles to count.
@@ -3747,9 +3893,7 @@ impl GetDialingProfileListInfoRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ComplianceListInfo, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("client", &self.client_id);
         self.__client.execute(req).await
     }
@@ -3769,7 +3913,7 @@ impl ::std::future::IntoFuture for GetDialingProfileListInfoRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadDialingProfileRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
 }
 impl ReadDialingProfileRequest {
@@ -3787,17 +3931,21 @@ impl ReadDialingProfileRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<DialingProfile, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -3817,7 +3965,7 @@ impl ::std::future::IntoFuture for ReadDialingProfileRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateDialingProfileRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: CreateDialingProfileBody,
 }
 impl CreateDialingProfileRequest {
@@ -3837,9 +3985,15 @@ impl CreateDialingProfileRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The client to create the profile for.
@@ -3880,9 +4034,7 @@ impl CreateDialingProfileRequest {
         self,
     ) -> ::std::result::Result<DialingProfileCreated, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -3902,7 +4054,7 @@ impl ::std::future::IntoFuture for CreateDialingProfileRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateDialingProfileRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
     __body: UpdateDialingProfileBody,
 }
@@ -3923,9 +4075,15 @@ impl UpdateDialingProfileRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The new name.
@@ -3955,9 +4113,7 @@ impl UpdateDialingProfileRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -3978,7 +4134,7 @@ impl ::std::future::IntoFuture for UpdateDialingProfileRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteDialingProfileRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
 }
 impl DeleteDialingProfileRequest {
@@ -3996,17 +4152,21 @@ impl DeleteDialingProfileRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -4026,7 +4186,7 @@ impl ::std::future::IntoFuture for DeleteDialingProfileRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateDialingPolicyRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
     __body: DialingPolicy,
 }
@@ -4047,9 +4207,15 @@ impl CreateDialingPolicyRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `201` response.
@@ -4057,9 +4223,7 @@ impl CreateDialingPolicyRequest {
         self,
     ) -> ::std::result::Result<DialingProfileCreated, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -4080,7 +4244,7 @@ impl ::std::future::IntoFuture for CreateDialingPolicyRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateDialingPolicyRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
     policy_id: i64,
     __body: UpdateDialingPolicyBody,
@@ -4102,9 +4266,15 @@ impl UpdateDialingPolicyRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Do not dial at all.
@@ -4197,9 +4367,7 @@ impl UpdateDialingPolicyRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         req.path("policy", &self.policy_id);
         req.body(&self.__body);
@@ -4221,7 +4389,7 @@ impl ::std::future::IntoFuture for UpdateDialingPolicyRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteDialingPolicyRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
     policy_id: i64,
 }
@@ -4240,17 +4408,21 @@ impl DeleteDialingPolicyRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         req.path("policy", &self.policy_id);
         self.__client.execute(req).await
@@ -4271,7 +4443,7 @@ impl ::std::future::IntoFuture for DeleteDialingPolicyRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddDialingProfileServiceRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
     service_id: i64,
 }
@@ -4292,17 +4464,21 @@ impl AddDialingProfileServiceRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         req.path("service", &self.service_id);
         req.body(&__rt::serde_json::json!({}));
@@ -4324,7 +4500,7 @@ impl ::std::future::IntoFuture for AddDialingProfileServiceRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveDialingProfileServiceRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
     service_id: i64,
 }
@@ -4343,17 +4519,21 @@ impl RemoveDialingProfileServiceRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         req.path("service", &self.service_id);
         self.__client.execute(req).await
@@ -4374,7 +4554,7 @@ impl ::std::future::IntoFuture for RemoveDialingProfileServiceRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct IsBlockedRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     service_id: i64,
     client_id: ::std::option::Option<i64>,
     phone: ::std::option::Option<::std::string::String>,
@@ -4396,9 +4576,15 @@ impl IsBlockedRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The client.
@@ -4443,9 +4629,7 @@ impl IsBlockedRequest {
         self,
     ) -> ::std::result::Result<ComplianceCheckResult, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("service", &self.service_id);
         req.query("client", &self.client_id);
         req.query("phone", &self.phone);
@@ -4469,7 +4653,7 @@ impl ::std::future::IntoFuture for IsBlockedRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ZipAreaMatchRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: ZipAreaMatchBody,
 }
 impl ZipAreaMatchRequest {
@@ -4489,9 +4673,15 @@ impl ZipAreaMatchRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Which check to run.
@@ -4511,9 +4701,7 @@ impl ZipAreaMatchRequest {
         self,
     ) -> ::std::result::Result<ComplianceCheckResult, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -4533,7 +4721,7 @@ impl ::std::future::IntoFuture for ZipAreaMatchRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetRecordingInfoRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     recording_id: ::std::string::String,
 }
 impl GetRecordingInfoRequest {
@@ -4551,17 +4739,21 @@ impl GetRecordingInfoRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<RecordingInfo, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("recording", &self.recording_id);
         self.__client.execute(req).await
     }
@@ -4581,7 +4773,7 @@ impl ::std::future::IntoFuture for GetRecordingInfoRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetRecordingRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: ::std::string::String,
 }
 impl GetRecordingRequest {
@@ -4601,17 +4793,21 @@ impl GetRecordingRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and returns the response body (`audio/mpeg`) as bytes.
     pub async fn send(self) -> ::std::result::Result<__rt::bytes::Bytes, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         self.__client.execute_bytes(req).await
     }
@@ -4631,7 +4827,7 @@ impl ::std::future::IntoFuture for GetRecordingRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteRecordingRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: ::std::string::String,
 }
 impl DeleteRecordingRequest {
@@ -4649,17 +4845,21 @@ impl DeleteRecordingRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         self.__client.execute(req).await
     }

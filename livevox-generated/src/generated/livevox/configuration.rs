@@ -46,7 +46,7 @@ impl ConfigurationClient {
     ) -> ListAgentsRequest {
         ListAgentsRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             offset: offset.into(),
             count: count.into(),
             client_id: ::std::option::Option::None,
@@ -77,7 +77,7 @@ impl ConfigurationClient {
     ) -> CreateAgentRequest {
         CreateAgentRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: CreateAgentBody::new(
                 login_id,
                 first_name,
@@ -113,7 +113,7 @@ impl ConfigurationClient {
     ) -> ListCallCentersRequest {
         ListCallCentersRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             offset: offset.into(),
             count: count.into(),
             client_id: ::std::option::Option::None,
@@ -140,7 +140,7 @@ impl ConfigurationClient {
     ) -> ListServicesRequest {
         ListServicesRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             call_center_id: call_center_id.into(),
             offset: offset.into(),
             count: count.into(),
@@ -167,7 +167,7 @@ impl ConfigurationClient {
     ) -> CreateServiceRequest {
         CreateServiceRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             service_id: service_id.into(),
             name: name.into(),
         }
@@ -190,7 +190,7 @@ impl ConfigurationClient {
     ) -> DeleteServiceRequest {
         DeleteServiceRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -215,7 +215,7 @@ impl ConfigurationClient {
     ) -> ListReportFormatsRequest {
         ListReportFormatsRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             offset: offset.into(),
             count: count.into(),
         }
@@ -236,7 +236,7 @@ impl ConfigurationClient {
     pub fn get_report_format_list_info(&self) -> GetReportFormatListInfoRequest {
         GetReportFormatListInfoRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             client_id: ::std::option::Option::None,
         }
     }
@@ -265,7 +265,7 @@ impl ConfigurationClient {
     ) -> ListTermCodesRequest {
         ListTermCodesRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             offset: offset.into(),
             count: count.into(),
         }
@@ -279,7 +279,7 @@ impl ConfigurationClient {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListAgentsRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     offset: i32,
     count: i32,
     client_id: ::std::option::Option<i64>,
@@ -299,9 +299,15 @@ impl ListAgentsRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The client whose agents to list.
@@ -316,9 +322,7 @@ impl ListAgentsRequest {
         self,
     ) -> ::std::result::Result<__rt::serde_json::Value, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.query("client", &self.client_id);
@@ -340,7 +344,7 @@ impl ::std::future::IntoFuture for ListAgentsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateAgentRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: CreateAgentBody,
 }
 impl CreateAgentRequest {
@@ -360,9 +364,15 @@ impl CreateAgentRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The client to create the agent for (optional).
@@ -377,9 +387,7 @@ impl CreateAgentRequest {
     /// Sends the request and decodes the `201` response.
     pub async fn send(self) -> ::std::result::Result<ConfigurationCreated, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -399,7 +407,7 @@ impl ::std::future::IntoFuture for CreateAgentRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListCallCentersRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     offset: i32,
     count: i32,
     client_id: ::std::option::Option<i64>,
@@ -419,9 +427,15 @@ impl ListCallCentersRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The client whose call centers to list.
@@ -436,9 +450,7 @@ impl ListCallCentersRequest {
         self,
     ) -> ::std::result::Result<__rt::serde_json::Value, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.query("client", &self.client_id);
@@ -460,7 +472,7 @@ impl ::std::future::IntoFuture for ListCallCentersRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListServicesRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     call_center_id: i64,
     offset: i32,
     count: i32,
@@ -480,9 +492,15 @@ impl ListServicesRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
@@ -490,9 +508,7 @@ impl ListServicesRequest {
         self,
     ) -> ::std::result::Result<__rt::serde_json::Value, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("callCenter", &self.call_center_id);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
@@ -514,7 +530,7 @@ impl ::std::future::IntoFuture for ListServicesRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateServiceRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     service_id: i64,
     name: ::std::string::String,
 }
@@ -533,17 +549,21 @@ impl CreateServiceRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `201` response.
     pub async fn send(self) -> ::std::result::Result<ConfigurationCreated, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("service", &self.service_id);
         req.query("name", &self.name);
         self.__client.execute(req).await
@@ -564,7 +584,7 @@ impl ::std::future::IntoFuture for CreateServiceRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteServiceRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
 }
 impl DeleteServiceRequest {
@@ -582,17 +602,21 @@ impl DeleteServiceRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -612,7 +636,7 @@ impl ::std::future::IntoFuture for DeleteServiceRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListReportFormatsRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     offset: i32,
     count: i32,
 }
@@ -631,9 +655,15 @@ impl ListReportFormatsRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
@@ -641,9 +671,7 @@ impl ListReportFormatsRequest {
         self,
     ) -> ::std::result::Result<__rt::serde_json::Value, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         self.__client.execute(req).await
@@ -664,7 +692,7 @@ impl ::std::future::IntoFuture for ListReportFormatsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetReportFormatListInfoRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     client_id: ::std::option::Option<i64>,
 }
 impl GetReportFormatListInfoRequest {
@@ -682,9 +710,15 @@ impl GetReportFormatListInfoRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The client whose formats to count.
@@ -699,9 +733,7 @@ impl GetReportFormatListInfoRequest {
         self,
     ) -> ::std::result::Result<ConfigurationListInfo, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("client", &self.client_id);
         self.__client.execute(req).await
     }
@@ -721,7 +753,7 @@ impl ::std::future::IntoFuture for GetReportFormatListInfoRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListTermCodesRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     offset: i32,
     count: i32,
 }
@@ -740,9 +772,15 @@ impl ListTermCodesRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
@@ -750,9 +788,7 @@ impl ListTermCodesRequest {
         self,
     ) -> ::std::result::Result<__rt::serde_json::Value, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         self.__client.execute(req).await

@@ -43,7 +43,7 @@ impl ContactClient {
     pub fn list_contacts(&self) -> ListContactsRequest {
         ListContactsRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             offset: 0,
             count: 1000,
         }
@@ -69,7 +69,7 @@ impl ContactClient {
     ) -> ReadContactRequest {
         ReadContactRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             account: account.into(),
         }
     }
@@ -95,7 +95,7 @@ impl ContactClient {
     ) -> CreateContactRequest {
         CreateContactRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: CreateContactBody::new(contact),
         }
     }
@@ -119,7 +119,7 @@ impl ContactClient {
     ) -> UpdateContactRequest {
         UpdateContactRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             account: account.into(),
             __body: UpdateContactBody::new(contact),
         }
@@ -142,7 +142,7 @@ impl ContactClient {
     ) -> DeleteContactRequest {
         DeleteContactRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             account: account.into(),
         }
     }
@@ -177,7 +177,7 @@ impl ContactClient {
     ) -> SearchContactsRequest {
         SearchContactsRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             offset: 0,
             count: 1000,
             __body: SearchContactsBody::new(search),
@@ -205,7 +205,7 @@ impl ContactClient {
     ) -> CreateContactsRequest {
         CreateContactsRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: CreateContactsBody::new(contacts),
         }
     }
@@ -243,7 +243,7 @@ impl ContactClient {
     pub fn download_contacts(&self) -> DownloadContactsRequest {
         DownloadContactsRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: DownloadContactsBody::new(),
         }
     }
@@ -269,7 +269,7 @@ impl ContactClient {
     ) -> UpdateContactsRequest {
         UpdateContactsRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: UpdateContactsBody::new(contacts),
         }
     }
@@ -299,7 +299,7 @@ impl ContactClient {
     ) -> ListContactAccountsRequest {
         ListContactAccountsRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             contact_id: contact_id.into(),
             offset: 0,
             count: 1000,
@@ -326,7 +326,7 @@ impl ContactClient {
     ) -> UpdateContactDndRequest {
         UpdateContactDndRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             account: account.into(),
             __body: UpdateContactDndBody::new(),
         }
@@ -348,7 +348,7 @@ impl ContactClient {
     ) -> UpdateContactsDndRequest {
         UpdateContactsDndRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: UpdateContactsDndBody::new(contacts),
         }
     }
@@ -373,7 +373,7 @@ impl ContactClient {
     ) -> ListContactNotesRequest {
         ListContactNotesRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             account: account.into(),
         }
     }
@@ -397,7 +397,7 @@ impl ContactClient {
     ) -> ReadContactNoteRequest {
         ReadContactNoteRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             account: account.into(),
             id: id.into(),
         }
@@ -415,7 +415,7 @@ impl ContactClient {
     ) -> CreateContactGroupRequest {
         CreateContactGroupRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: CreateContactGroupBody::new(name),
         }
     }
@@ -439,7 +439,7 @@ impl ContactClient {
     pub fn list_contact_groups(&self) -> ListContactGroupsRequest {
         ListContactGroupsRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             offset: 0,
             count: 1000,
         }
@@ -463,7 +463,7 @@ impl ContactClient {
     ) -> ReadContactGroupRequest {
         ReadContactGroupRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -486,7 +486,7 @@ impl ContactClient {
     ) -> UpdateContactGroupRequest {
         UpdateContactGroupRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
             __body: UpdateContactGroupBody::new(name),
         }
@@ -506,7 +506,7 @@ impl ContactClient {
     pub fn list_custom_fields(&self) -> ListCustomFieldsRequest {
         ListCustomFieldsRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
         }
     }
     /// Read one custom column of contacts.
@@ -529,7 +529,7 @@ impl ContactClient {
     ) -> ReadCustomFieldRequest {
         ReadCustomFieldRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             field: field.into(),
         }
     }
@@ -546,7 +546,7 @@ impl ContactClient {
     ) -> UpdateCustomFieldsRequest {
         UpdateCustomFieldsRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: UpdateCustomFieldsBody::new(custom_fields),
         }
     }
@@ -559,7 +559,7 @@ impl ContactClient {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListContactsRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     offset: i32,
     count: i32,
 }
@@ -585,9 +585,15 @@ impl ListContactsRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Index of the first contact of the page, from 0.
@@ -611,9 +617,7 @@ impl ListContactsRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ContactPage, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         self.__client.execute(req).await
@@ -675,7 +679,7 @@ impl ListContactsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadContactRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     account: ::std::string::String,
 }
 impl ReadContactRequest {
@@ -693,17 +697,21 @@ impl ReadContactRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ReadContactResponse, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("account", &self.account);
         self.__client.execute(req).await
     }
@@ -723,7 +731,7 @@ impl ::std::future::IntoFuture for ReadContactRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateContactRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: CreateContactBody,
 }
 impl CreateContactRequest {
@@ -743,17 +751,21 @@ impl CreateContactRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `201` response.
     pub async fn send(self) -> ::std::result::Result<ContactCreated, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -773,7 +785,7 @@ impl ::std::future::IntoFuture for CreateContactRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateContactRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     account: ::std::string::String,
     __body: UpdateContactBody,
 }
@@ -794,17 +806,21 @@ impl UpdateContactRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("account", &self.account);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -825,7 +841,7 @@ impl ::std::future::IntoFuture for UpdateContactRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteContactRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     account: ::std::string::String,
 }
 impl DeleteContactRequest {
@@ -843,17 +859,21 @@ impl DeleteContactRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("account", &self.account);
         self.__client.execute(req).await
     }
@@ -873,7 +893,7 @@ impl ::std::future::IntoFuture for DeleteContactRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchContactsRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     offset: i32,
     count: i32,
     __body: SearchContactsBody,
@@ -902,9 +922,15 @@ impl SearchContactsRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Index of the first match of the page, from 0.
@@ -940,9 +966,7 @@ impl SearchContactsRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ContactSearchPage, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.body(&self.__body);
@@ -1005,7 +1029,7 @@ impl SearchContactsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateContactsRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: CreateContactsBody,
 }
 impl CreateContactsRequest {
@@ -1025,17 +1049,21 @@ impl CreateContactsRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<BulkContactResult, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -1055,7 +1083,7 @@ impl ::std::future::IntoFuture for CreateContactsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DownloadContactsRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: DownloadContactsBody,
 }
 impl DownloadContactsRequest {
@@ -1077,9 +1105,15 @@ impl DownloadContactsRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Only contacts modified at or after this instant (their `modifyDate`).
@@ -1120,9 +1154,7 @@ impl DownloadContactsRequest {
         self,
     ) -> ::std::result::Result<::std::string::String, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -1142,7 +1174,7 @@ impl ::std::future::IntoFuture for DownloadContactsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateContactsRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: UpdateContactsBody,
 }
 impl UpdateContactsRequest {
@@ -1162,17 +1194,21 @@ impl UpdateContactsRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<BulkContactResult, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -1192,7 +1228,7 @@ impl ::std::future::IntoFuture for UpdateContactsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListContactAccountsRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     contact_id: ::std::string::String,
     offset: i32,
     count: i32,
@@ -1219,9 +1255,15 @@ impl ListContactAccountsRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Index of the first account of the page, from 0.
@@ -1247,9 +1289,7 @@ impl ListContactAccountsRequest {
         self,
     ) -> ::std::result::Result<super::account::ListAccountsResponse, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("contactId", &self.contact_id);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
@@ -1315,7 +1355,7 @@ impl ListContactAccountsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateContactDndRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     account: ::std::string::String,
     __body: UpdateContactDndBody,
 }
@@ -1336,9 +1376,15 @@ impl UpdateContactDndRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Phones and their new blocks.
@@ -1365,9 +1411,7 @@ impl UpdateContactDndRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("account", &self.account);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -1388,7 +1432,7 @@ impl ::std::future::IntoFuture for UpdateContactDndRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateContactsDndRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: UpdateContactsDndBody,
 }
 impl UpdateContactsDndRequest {
@@ -1408,17 +1452,21 @@ impl UpdateContactsDndRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -1438,7 +1486,7 @@ impl ::std::future::IntoFuture for UpdateContactsDndRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListContactNotesRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     account: ::std::string::String,
 }
 impl ListContactNotesRequest {
@@ -1456,17 +1504,21 @@ impl ListContactNotesRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ContactNoteList, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("account", &self.account);
         self.__client.execute(req).await
     }
@@ -1486,7 +1538,7 @@ impl ::std::future::IntoFuture for ListContactNotesRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadContactNoteRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     account: ::std::string::String,
     id: i64,
 }
@@ -1505,17 +1557,21 @@ impl ReadContactNoteRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ContactNote, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("account", &self.account);
         req.path("id", &self.id);
         self.__client.execute(req).await
@@ -1536,7 +1592,7 @@ impl ::std::future::IntoFuture for ReadContactNoteRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateContactGroupRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: CreateContactGroupBody,
 }
 impl CreateContactGroupRequest {
@@ -1556,17 +1612,21 @@ impl CreateContactGroupRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `201` response.
     pub async fn send(self) -> ::std::result::Result<ContactCreated, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -1586,7 +1646,7 @@ impl ::std::future::IntoFuture for CreateContactGroupRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListContactGroupsRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     offset: i32,
     count: i32,
 }
@@ -1612,9 +1672,15 @@ impl ListContactGroupsRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Index of the first group of the page, from 0.
@@ -1638,9 +1704,7 @@ impl ListContactGroupsRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ContactGroupPage, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         self.__client.execute(req).await
@@ -1702,7 +1766,7 @@ impl ListContactGroupsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadContactGroupRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
 }
 impl ReadContactGroupRequest {
@@ -1720,17 +1784,21 @@ impl ReadContactGroupRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ContactGroup, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -1750,7 +1818,7 @@ impl ::std::future::IntoFuture for ReadContactGroupRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateContactGroupRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
     __body: UpdateContactGroupBody,
 }
@@ -1771,17 +1839,21 @@ impl UpdateContactGroupRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -1802,7 +1874,7 @@ impl ::std::future::IntoFuture for UpdateContactGroupRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListCustomFieldsRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
 }
 impl ListCustomFieldsRequest {
     /// The static description of this operation.
@@ -1819,17 +1891,21 @@ impl ListCustomFieldsRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<CustomFieldList, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         self.__client.execute(req).await
     }
 }
@@ -1848,7 +1924,7 @@ impl ::std::future::IntoFuture for ListCustomFieldsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadCustomFieldRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     field: super::account::CustomFieldColumn,
 }
 impl ReadCustomFieldRequest {
@@ -1866,17 +1942,21 @@ impl ReadCustomFieldRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ContactCustomField, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("field", &self.field);
         self.__client.execute(req).await
     }
@@ -1896,7 +1976,7 @@ impl ::std::future::IntoFuture for ReadCustomFieldRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateCustomFieldsRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: UpdateCustomFieldsBody,
 }
 impl UpdateCustomFieldsRequest {
@@ -1916,17 +1996,21 @@ impl UpdateCustomFieldsRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }

@@ -39,7 +39,7 @@ impl ContextClient {
     ) -> ReadContextDataRequest {
         ReadContextDataRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             session_id: session_id.into(),
             transaction_id: transaction_id.into(),
             account: account.into(),
@@ -62,7 +62,7 @@ impl ContextClient {
     ) -> ReadContextKeyRequest {
         ReadContextKeyRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             session_id: session_id.into(),
             transaction_id: transaction_id.into(),
             account: account.into(),
@@ -94,7 +94,7 @@ impl ContextClient {
     ) -> UpdateContextDataRequest {
         UpdateContextDataRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             session_id: session_id.into(),
             transaction_id: transaction_id.into(),
             account: account.into(),
@@ -117,7 +117,7 @@ impl ContextClient {
     ) -> DeleteContextDataRequest {
         DeleteContextDataRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             session_id: session_id.into(),
             transaction_id: transaction_id.into(),
             account: account.into(),
@@ -140,7 +140,7 @@ impl ContextClient {
     ) -> DeleteContextKeyRequest {
         DeleteContextKeyRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             session_id: session_id.into(),
             transaction_id: transaction_id.into(),
             account: account.into(),
@@ -157,7 +157,7 @@ impl ContextClient {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadContextDataRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     session_id: __rt::Secret,
     transaction_id: i64,
     account: ::std::string::String,
@@ -178,9 +178,15 @@ impl ReadContextDataRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The client the call belongs to (optional).
@@ -193,9 +199,7 @@ impl ReadContextDataRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ContextData, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("session", &self.session_id);
         req.path("txId", &self.transaction_id);
         req.path("account", &self.account);
@@ -218,7 +222,7 @@ impl ::std::future::IntoFuture for ReadContextDataRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadContextKeyRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     session_id: __rt::Secret,
     transaction_id: i64,
     account: ::std::string::String,
@@ -240,9 +244,15 @@ impl ReadContextKeyRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The client the call belongs to (optional).
@@ -255,9 +265,7 @@ impl ReadContextKeyRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ContextValue, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("session", &self.session_id);
         req.path("txId", &self.transaction_id);
         req.path("account", &self.account);
@@ -281,7 +289,7 @@ impl ::std::future::IntoFuture for ReadContextKeyRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateContextDataRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     session_id: __rt::Secret,
     transaction_id: i64,
     account: ::std::string::String,
@@ -305,9 +313,15 @@ impl UpdateContextDataRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The client the call belongs to (optional).
@@ -320,9 +334,7 @@ impl UpdateContextDataRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("session", &self.session_id);
         req.path("txId", &self.transaction_id);
         req.path("account", &self.account);
@@ -346,7 +358,7 @@ impl ::std::future::IntoFuture for UpdateContextDataRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteContextDataRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     session_id: __rt::Secret,
     transaction_id: i64,
     account: ::std::string::String,
@@ -367,9 +379,15 @@ impl DeleteContextDataRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The client the call belongs to (optional).
@@ -382,9 +400,7 @@ impl DeleteContextDataRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("session", &self.session_id);
         req.path("txId", &self.transaction_id);
         req.path("account", &self.account);
@@ -407,7 +423,7 @@ impl ::std::future::IntoFuture for DeleteContextDataRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteContextKeyRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     session_id: __rt::Secret,
     transaction_id: i64,
     account: ::std::string::String,
@@ -429,9 +445,15 @@ impl DeleteContextKeyRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The client the call belongs to (optional).
@@ -444,9 +466,7 @@ impl DeleteContextKeyRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("session", &self.session_id);
         req.path("txId", &self.transaction_id);
         req.path("account", &self.account);

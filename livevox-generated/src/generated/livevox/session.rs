@@ -58,7 +58,7 @@ impl SessionClient {
     ) -> LoginRequest {
         LoginRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: LoginBody::new(client_name, user_name, password),
         }
     }
@@ -88,7 +88,7 @@ impl SessionClient {
     ) -> ValidateRequest {
         ValidateRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             session_id: session_id.into(),
         }
     }
@@ -113,7 +113,7 @@ impl SessionClient {
     ) -> LogoutRequest {
         LogoutRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             session_id: session_id.into(),
         }
     }
@@ -144,7 +144,7 @@ impl SessionClient {
     ) -> ChangePasswordRequest {
         ChangePasswordRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: ChangePasswordBody::new(
                 client_name,
                 user_name,
@@ -162,7 +162,7 @@ impl SessionClient {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LoginRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: LoginBody,
 }
 impl LoginRequest {
@@ -182,9 +182,15 @@ impl LoginRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// `true` to log in as an agent, `false` for a user. When left out LiveVox treats the login as a
@@ -200,9 +206,7 @@ impl LoginRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<LoginResponse, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -222,7 +226,7 @@ impl ::std::future::IntoFuture for LoginRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ValidateRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     session_id: __rt::Secret,
 }
 impl ValidateRequest {
@@ -240,17 +244,21 @@ impl ValidateRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("sessionId", &self.session_id);
         self.__client.execute(req).await
     }
@@ -270,7 +278,7 @@ impl ::std::future::IntoFuture for ValidateRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LogoutRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     session_id: __rt::Secret,
 }
 impl LogoutRequest {
@@ -288,17 +296,21 @@ impl LogoutRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("sessionId", &self.session_id);
         self.__client.execute(req).await
     }
@@ -318,7 +330,7 @@ impl ::std::future::IntoFuture for LogoutRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ChangePasswordRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: ChangePasswordBody,
 }
 impl ChangePasswordRequest {
@@ -338,9 +350,15 @@ impl ChangePasswordRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// `true` when the account is an agent's, `false` for a user; LiveVox assumes a user (false) when
@@ -356,9 +374,7 @@ impl ChangePasswordRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
