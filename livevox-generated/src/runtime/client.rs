@@ -214,7 +214,7 @@ impl Client {
     /// rate limiter: queueing behind other callers does not eat into them, but a retry that
     /// cannot get past the limiter before its budget runs out is not made.
     ///
-    /// The call's deadline (see the `deadline` module) bounds all of it: a wait for the limiter
+    /// The call's deadline ([`super::CallLimits`]) bounds all of it: a wait for the limiter
     /// that cannot end before it fails at once, and so does a retry whose backoff would.
     async fn execute_with_policy(&self, request: &Request) -> Result<Received, Error> {
         let op = request.op;

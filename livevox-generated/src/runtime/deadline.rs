@@ -34,9 +34,18 @@ pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(300);
 
 /// The time limits one call overrides: a request builder holds one and hands it to
 /// [`super::Request::limits`]. `None` keeps the client's setting.
+///
+/// - `timeout`, the **attempt timeout** (client default [`super::DEFAULT_TIMEOUT`], 60 s),
+///   bounds one attempt: connect, send, wait for and read the response. Every retry gets it
+///   afresh.
+/// - `deadline` (client default [`DEFAULT_DEADLINE`], 5 minutes) bounds the call as the caller
+///   sees it, from its start: every attempt, backoff, the session login in front of it and
+///   every wait for the client's own rate limiter. When it passes the call ends with
+///   [`Error::DeadlineExceeded`], whatever the retry policy still allows; a call the rate
+///   limiter would hold past it, or a retry whose backoff would end past it, fails at once.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CallLimits {
-    /// The limit for each attempt (see the [module docs](self)).
+    /// The limit for each attempt.
     pub timeout: Option<Duration>,
     /// The limit for the whole call, retries and waits included.
     pub deadline: Option<Duration>,

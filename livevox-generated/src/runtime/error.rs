@@ -116,7 +116,7 @@ pub enum Error {
     Config(String),
     /// The call's deadline passed before it finished, or would have passed while it waited for
     /// the client's own rate limiter (it then fails at once instead of waiting). The deadline
-    /// covers every attempt, backoff, login and rate-limit wait (see the `deadline` module).
+    /// covers every attempt, backoff, login and rate-limit wait (see [`super::CallLimits`]).
     #[error("{operation}: deadline of {deadline:?} exceeded: {detail}")]
     DeadlineExceeded {
         /// The operation the caller called (`category.operation`).
