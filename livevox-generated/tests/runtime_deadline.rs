@@ -169,3 +169,32 @@ async fn a_connect_error_in_the_automatic_login_names_the_call_and_the_login() {
     let err = client.login().await.unwrap_err();
     assert!(err.login_error().is_none() && err.operation() == Some(rt::LOGIN_OPERATION), "{err:?}");
 }
+
+#[tokio::test(start_paused = true)]
+async fn an_attempt_cut_by_the_deadline_carries_the_previous_failure() {
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let server = serve(move |_| {
+        let n = hits.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        async move {
+            if n == 0 {
+                return json(503, serde_json::json!({"code": 503, "message": "busy"}));
+            }
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            json(200, serde_json::json!({"id": "late", "phone": "1"}))
+        }
+    })
+    .await;
+    let policy = rt::RetryConfig::default().jitter(rt::Jitter::None);
+    let client = open_builder(&server).retry(policy).deadline(Duration::from_secs(4)).build().unwrap().0;
+    let start = Instant::now();
+    let err = any::<Dnc>(&client, "x").await.unwrap_err();
+    assert_elapsed(start, Duration::from_secs(4));
+    match &err {
+        rt::Error::DeadlineExceeded { last: Some(last), detail, .. } => {
+            assert_eq!(last.status().map(|s| s.as_u16()), Some(503), "{last:?}");
+            assert_eq!(detail, "attempt 2 had not finished");
+        }
+        other => panic!("expected a deadline error with the 503 attached, got {other:?}"),
+    }
+    assert_eq!(server.requests().len(), 2);
+}

@@ -110,7 +110,7 @@ struct Inner {
     /// Sent on every request: `Content-Type`, `Accept`, the API's own headers, `User-Agent`.
     headers: HeaderMap,
     timeout: Option<Duration>,
-    /// The limit for a whole call (see the `deadline` module).
+    /// The limit for a whole call ([`super::CallLimits`]).
     deadline: Option<Duration>,
     max_response_bytes: usize,
     auth: Auth,
@@ -234,7 +234,7 @@ impl Client {
                 let detail = format!("the client's rate limit would hold the call for {wait:?}, past its deadline");
                 return Err(deadline.exceeded(detail, last.cloned()));
             }
-            let acquire = deadline.run("waiting for the client's rate limit", || last.cloned(), self.inner.limits.acquire(op));
+            let acquire = deadline.run(|d| d.exceeded("waiting for the client's rate limit", last.cloned()), self.inner.limits.acquire(op));
             let permit = match &retry {
                 None => acquire.await??,
                 Some((last, budget_end)) => match tokio::time::timeout_at(*budget_end, acquire).await {
@@ -246,7 +246,7 @@ impl Client {
                 },
             };
             let start = *first_start.get_or_insert_with(tokio::time::Instant::now);
-            let result = deadline.run(&format!("attempt {attempt} had not finished"), || None, self.execute_inner(request)).await;
+            let result = deadline.run(|d| d.exceeded(format!("attempt {attempt} had not finished"), last.cloned()), self.execute_inner(request)).await;
             // Marks the call as ended for the rate limiter: only now has it surely arrived.
             drop(permit);
             tracing::Span::current().record("attempts", attempt);

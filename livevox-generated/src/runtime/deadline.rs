@@ -82,14 +82,14 @@ impl Deadline {
         self.at.is_some_and(|at| until > at)
     }
 
-    /// Runs `fut` until the deadline. `Err` (from `exceeded(detail, last())`) when the deadline
-    /// passed first; `last` is only asked then.
-    pub async fn run<T>(&self, detail: &str, last: impl FnOnce() -> Option<Error>, fut: impl Future<Output = T>) -> Result<T, Error> {
+    /// Runs `fut` until the deadline; when the deadline passes first, the error `cut` makes
+    /// (it is only called then, so the happy path builds no message).
+    pub async fn run<T>(&self, cut: impl FnOnce(&Self) -> Error, fut: impl Future<Output = T>) -> Result<T, Error> {
         match self.at {
             None => Ok(fut.await),
             Some(at) => match tokio::time::timeout_at(at, fut).await {
                 Ok(value) => Ok(value),
-                Err(_) => Err(self.exceeded(detail, last())),
+                Err(_) => Err(cut(self)),
             },
         }
     }
@@ -103,7 +103,7 @@ mod tests {
     async fn a_deadline_cuts_a_wait_short_and_says_what_it_was() {
         let d = Deadline::start("t.op", Some(Duration::from_secs(5)));
         let start = Instant::now();
-        let err = d.run("waiting", || None, tokio::time::sleep(Duration::from_secs(60))).await.unwrap_err();
+        let err = d.run(|d| d.exceeded("waiting", None), tokio::time::sleep(Duration::from_secs(60))).await.unwrap_err();
         assert_eq!(start.elapsed(), Duration::from_secs(5));
         assert!(matches!(&err, Error::DeadlineExceeded { operation: "t.op", detail, last: None, .. } if detail == "waiting"), "{err:?}");
         assert!(d.passes_before(start + Duration::from_secs(6)));
@@ -114,7 +114,7 @@ mod tests {
     async fn no_deadline_waits_as_long_as_it_takes() {
         let d = Deadline::start("t.op", None);
         let start = Instant::now();
-        d.run("waiting", || None, tokio::time::sleep(Duration::from_secs(3600))).await.unwrap();
+        d.run(|d| d.exceeded("waiting", None), tokio::time::sleep(Duration::from_secs(3600))).await.unwrap();
         assert_eq!(start.elapsed(), Duration::from_secs(3600));
         assert!(!d.passes_before(start + Duration::from_secs(86_400)));
     }
