@@ -101,11 +101,11 @@ impl Sentinels<'_> {
         quote! { decode::<#t>(#what, #json) }
     }
 
-    /// `check("what", &format!("{:?}", value), &[plain sentinels handed out since `mark`])`.
+    /// `check("what", &value, &[plain sentinels handed out since `mark`])`.
     fn check(&mut self, what: &str, value: TokenStream, mark: usize) -> TokenStream {
         let plain: Vec<Literal> = self.plain.drain(mark..).map(|s| Literal::string(&s)).collect();
         let what = Literal::string(what);
-        quote! { check(#what, &::std::format!("{:?}", #value), &[#(#plain),*]); }
+        quote! { check(#what, &#value, &[#(#plain),*]); }
     }
 }
 
@@ -151,8 +151,9 @@ pub fn no_secret_in_debug(ir: &Ir) -> Result<String, String> {
             }
         }
 
-        /// Fails when `debug` shows a secret sentinel, or misses a plain one.
-        fn check(what: &str, debug: &str, plain: &[&str]) {
+        /// Fails when the `Debug` output of `value` shows a secret sentinel, or misses a plain one.
+        fn check(what: &str, value: &dyn ::std::fmt::Debug, plain: &[&str]) {
+            let debug = ::std::format!("{value:?}");
             assert!(!debug.contains(#mark), "{what}: `Debug` shows a secret: {debug}");
             for p in plain {
                 assert!(debug.contains(p), "{what}: `Debug` does not show the plain value {p:?}, so secrets could hide unseen: {debug}");

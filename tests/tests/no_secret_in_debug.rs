@@ -14,8 +14,9 @@ fn decode<T: ::serde::de::DeserializeOwned>(what: &str, json: &str) -> T {
         }
     }
 }
-/// Fails when `debug` shows a secret sentinel, or misses a plain one.
-fn check(what: &str, debug: &str, plain: &[&str]) {
+/// Fails when the `Debug` output of `value` shows a secret sentinel, or misses a plain one.
+fn check(what: &str, value: &dyn ::std::fmt::Debug, plain: &[&str]) {
+    let debug = ::std::format!("{value:?}");
     assert!(
         ! debug.contains("SECRET-SENTINEL-"), "{what}: `Debug` shows a secret: {debug}"
     );
@@ -39,80 +40,100 @@ fn acme_crm__crm_contacts() {
     let client = client_acme_crm();
     check(
         "model Contact",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::acme_crm::crm_contacts::Contact >
-            ("model Contact",
-            "{\"email\":\"plain-3\",\"firstName\":\"plain-1\",\"id\":7,\"lastName\":\"plain-2\",\"livevoxAccount\":\"plain-5\",\"phone\":\"plain-4\",\"status\":\"ACTIVE\",\"updatedAt\":1700000000000}")
+        &decode::<
+            ::livevox_generated::acme_crm::crm_contacts::Contact,
+        >(
+            "model Contact",
+            "{\"email\":\"plain-3\",\"firstName\":\"plain-1\",\"id\":7,\"lastName\":\"plain-2\",\"livevoxAccount\":\"plain-5\",\"phone\":\"plain-4\",\"status\":\"ACTIVE\",\"updatedAt\":1700000000000}",
         ),
         &["plain-1", "plain-2", "plain-3", "plain-4", "plain-5"],
     );
     check(
         "model NewContact",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::acme_crm::crm_contacts::NewContact >
-            ("model NewContact",
-            "{\"email\":\"plain-8\",\"firstName\":\"plain-6\",\"lastName\":\"plain-7\",\"livevoxAccount\":\"plain-10\",\"phone\":\"plain-9\"}")
+        &decode::<
+            ::livevox_generated::acme_crm::crm_contacts::NewContact,
+        >(
+            "model NewContact",
+            "{\"email\":\"plain-8\",\"firstName\":\"plain-6\",\"lastName\":\"plain-7\",\"livevoxAccount\":\"plain-10\",\"phone\":\"plain-9\"}",
         ),
         &["plain-6", "plain-7", "plain-8", "plain-9", "plain-10"],
     );
     check(
         "model ContactChanges",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::acme_crm::crm_contacts::ContactChanges >
-            ("model ContactChanges",
-            "{\"email\":\"plain-11\",\"livevoxAccount\":\"plain-13\",\"phone\":\"plain-12\",\"status\":\"ACTIVE\"}")
+        &decode::<
+            ::livevox_generated::acme_crm::crm_contacts::ContactChanges,
+        >(
+            "model ContactChanges",
+            "{\"email\":\"plain-11\",\"livevoxAccount\":\"plain-13\",\"phone\":\"plain-12\",\"status\":\"ACTIVE\"}",
         ),
         &["plain-11", "plain-12", "plain-13"],
     );
     check(
         "model ContactPage",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::acme_crm::crm_contacts::ContactPage >
-            ("model ContactPage",
-            "{\"contacts\":[{\"email\":\"plain-16\",\"firstName\":\"plain-14\",\"id\":7,\"lastName\":\"plain-15\",\"livevoxAccount\":\"plain-18\",\"phone\":\"plain-17\",\"status\":\"ACTIVE\",\"updatedAt\":1700000000000}],\"next\":\"plain-19\",\"total\":7}")
+        &decode::<
+            ::livevox_generated::acme_crm::crm_contacts::ContactPage,
+        >(
+            "model ContactPage",
+            "{\"contacts\":[{\"email\":\"plain-16\",\"firstName\":\"plain-14\",\"id\":7,\"lastName\":\"plain-15\",\"livevoxAccount\":\"plain-18\",\"phone\":\"plain-17\",\"status\":\"ACTIVE\",\"updatedAt\":1700000000000}],\"next\":\"plain-19\",\"total\":7}",
         ),
         &["plain-14", "plain-15", "plain-16", "plain-17", "plain-18", "plain-19"],
     );
     check(
         "the request builder of crm_contacts.list_contacts",
-        &::std::format!(
-            "{:?}", client.crm_contacts().list_contacts().status(decode:: <
-            ::livevox_generated::acme_crm::crm_contacts::ContactStatus >
-            ("crm_contacts.list_contacts: query parameter `status`", "\"ACTIVE\""))
-            .offset(decode:: < i32 >
-            ("crm_contacts.list_contacts: query parameter `offset`", "7")).limit(decode::
-            < i32 > ("crm_contacts.list_contacts: query parameter `limit`", "7"))
-        ),
+        &client
+            .crm_contacts()
+            .list_contacts()
+            .status(
+                decode::<
+                    ::livevox_generated::acme_crm::crm_contacts::ContactStatus,
+                >("crm_contacts.list_contacts: query parameter `status`", "\"ACTIVE\""),
+            )
+            .offset(
+                decode::<
+                    i32,
+                >("crm_contacts.list_contacts: query parameter `offset`", "7"),
+            )
+            .limit(
+                decode::<i32>("crm_contacts.list_contacts: query parameter `limit`", "7"),
+            ),
         &[],
     );
     check(
         "the request builder of crm_contacts.read_contact",
-        &::std::format!(
-            "{:?}", client.crm_contacts().read_contact(decode:: < i64 >
-            ("crm_contacts.read_contact: path parameter `id`", "7"))
-        ),
+        &client
+            .crm_contacts()
+            .read_contact(
+                decode::<i64>("crm_contacts.read_contact: path parameter `id`", "7"),
+            ),
         &[],
     );
     check(
         "the request builder of crm_contacts.create_contact",
-        &::std::format!(
-            "{:?}", client.crm_contacts().create_contact(decode:: <
-            ::livevox_generated::acme_crm::crm_contacts::NewContact >
-            ("crm_contacts.create_contact: the body",
-            "{\"email\":\"plain-22\",\"firstName\":\"plain-20\",\"lastName\":\"plain-21\",\"livevoxAccount\":\"plain-24\",\"phone\":\"plain-23\"}"))
-        ),
+        &client
+            .crm_contacts()
+            .create_contact(
+                decode::<
+                    ::livevox_generated::acme_crm::crm_contacts::NewContact,
+                >(
+                    "crm_contacts.create_contact: the body",
+                    "{\"email\":\"plain-22\",\"firstName\":\"plain-20\",\"lastName\":\"plain-21\",\"livevoxAccount\":\"plain-24\",\"phone\":\"plain-23\"}",
+                ),
+            ),
         &["plain-20", "plain-21", "plain-22", "plain-23", "plain-24"],
     );
     check(
         "the request builder of crm_contacts.update_contact",
-        &::std::format!(
-            "{:?}", client.crm_contacts().update_contact(decode:: < i64 >
-            ("crm_contacts.update_contact: path parameter `id`", "7"), decode:: <
-            ::livevox_generated::acme_crm::crm_contacts::ContactChanges >
-            ("crm_contacts.update_contact: the body",
-            "{\"email\":\"plain-25\",\"livevoxAccount\":\"plain-27\",\"phone\":\"plain-26\",\"status\":\"ACTIVE\"}"))
-        ),
+        &client
+            .crm_contacts()
+            .update_contact(
+                decode::<i64>("crm_contacts.update_contact: path parameter `id`", "7"),
+                decode::<
+                    ::livevox_generated::acme_crm::crm_contacts::ContactChanges,
+                >(
+                    "crm_contacts.update_contact: the body",
+                    "{\"email\":\"plain-25\",\"livevoxAccount\":\"plain-27\",\"phone\":\"plain-26\",\"status\":\"ACTIVE\"}",
+                ),
+            ),
         &["plain-25", "plain-26", "plain-27"],
     );
 }
@@ -134,51 +155,71 @@ fn legacy_erp__erp_accounts() {
     let client = client_legacy_erp();
     check(
         "model Balance",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::legacy_erp::erp_accounts::Balance >
-            ("model Balance",
-            "{\"accountNumber\":\"plain-28\",\"amountDue\":1.5,\"currency\":\"plain-29\",\"dueDate\":1699920000000}")
+        &decode::<
+            ::livevox_generated::legacy_erp::erp_accounts::Balance,
+        >(
+            "model Balance",
+            "{\"accountNumber\":\"plain-28\",\"amountDue\":1.5,\"currency\":\"plain-29\",\"dueDate\":1699920000000}",
         ),
         &["plain-28", "plain-29"],
     );
     check(
         "model Payment",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::legacy_erp::erp_accounts::Payment >
-            ("model Payment",
-            "{\"amount\":1.5,\"currency\":\"plain-30\",\"reference\":\"plain-31\"}")
+        &decode::<
+            ::livevox_generated::legacy_erp::erp_accounts::Payment,
+        >(
+            "model Payment",
+            "{\"amount\":1.5,\"currency\":\"plain-30\",\"reference\":\"plain-31\"}",
         ),
         &["plain-30", "plain-31"],
     );
     check(
         "model PaymentReceipt",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::legacy_erp::erp_accounts::PaymentReceipt >
-            ("model PaymentReceipt", "{\"paymentId\":\"plain-32\",\"remaining\":1.5}")
-        ),
+        &decode::<
+            ::livevox_generated::legacy_erp::erp_accounts::PaymentReceipt,
+        >("model PaymentReceipt", "{\"paymentId\":\"plain-32\",\"remaining\":1.5}"),
         &["plain-32"],
     );
     check(
         "the request builder of erp_accounts.read_balance",
-        &::std::format!(
-            "{:?}", client.erp_accounts().read_balance(decode:: < ::std::string::String >
-            ("erp_accounts.read_balance: path parameter `accountNumber`",
-            "\"plain-33\"")).currency(decode:: < ::std::string::String >
-            ("erp_accounts.read_balance: query parameter `currency`", "\"plain-34\""))
-        ),
+        &client
+            .erp_accounts()
+            .read_balance(
+                decode::<
+                    ::std::string::String,
+                >(
+                    "erp_accounts.read_balance: path parameter `accountNumber`",
+                    "\"plain-33\"",
+                ),
+            )
+            .currency(
+                decode::<
+                    ::std::string::String,
+                >(
+                    "erp_accounts.read_balance: query parameter `currency`",
+                    "\"plain-34\"",
+                ),
+            ),
         &["plain-33", "plain-34"],
     );
     check(
         "the request builder of erp_accounts.book_payment",
-        &::std::format!(
-            "{:?}", client.erp_accounts().book_payment(decode:: < ::std::string::String >
-            ("erp_accounts.book_payment: path parameter `accountNumber`",
-            "\"plain-35\""), decode:: <
-            ::livevox_generated::legacy_erp::erp_accounts::Payment >
-            ("erp_accounts.book_payment: the body",
-            "{\"amount\":1.5,\"currency\":\"plain-36\",\"reference\":\"plain-37\"}"))
-        ),
+        &client
+            .erp_accounts()
+            .book_payment(
+                decode::<
+                    ::std::string::String,
+                >(
+                    "erp_accounts.book_payment: path parameter `accountNumber`",
+                    "\"plain-35\"",
+                ),
+                decode::<
+                    ::livevox_generated::legacy_erp::erp_accounts::Payment,
+                >(
+                    "erp_accounts.book_payment: the body",
+                    "{\"amount\":1.5,\"currency\":\"plain-36\",\"reference\":\"plain-37\"}",
+                ),
+            ),
         &["plain-35", "plain-36", "plain-37"],
     );
 }
@@ -195,38 +236,45 @@ fn helpdesk__helpdesk_tickets() {
     let client = client_helpdesk();
     check(
         "model NewTicket",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::helpdesk::helpdesk_tickets::NewTicket
-            > ("model NewTicket",
-            "{\"account\":\"plain-40\",\"body\":\"plain-39\",\"priority\":\"low\",\"subject\":\"plain-38\"}")
+        &decode::<
+            ::livevox_generated::helpdesk::helpdesk_tickets::NewTicket,
+        >(
+            "model NewTicket",
+            "{\"account\":\"plain-40\",\"body\":\"plain-39\",\"priority\":\"low\",\"subject\":\"plain-38\"}",
         ),
         &["plain-38", "plain-39", "plain-40"],
     );
     check(
         "model Ticket",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::helpdesk::helpdesk_tickets::Ticket >
-            ("model Ticket",
-            "{\"account\":\"plain-42\",\"id\":7,\"open\":true,\"priority\":\"low\",\"subject\":\"plain-41\"}")
+        &decode::<
+            ::livevox_generated::helpdesk::helpdesk_tickets::Ticket,
+        >(
+            "model Ticket",
+            "{\"account\":\"plain-42\",\"id\":7,\"open\":true,\"priority\":\"low\",\"subject\":\"plain-41\"}",
         ),
         &["plain-41", "plain-42"],
     );
     check(
         "the request builder of helpdesk_tickets.create_ticket",
-        &::std::format!(
-            "{:?}", client.helpdesk_tickets().create_ticket(decode:: <
-            ::livevox_generated::helpdesk::helpdesk_tickets::NewTicket >
-            ("helpdesk_tickets.create_ticket: the body",
-            "{\"account\":\"plain-45\",\"body\":\"plain-44\",\"priority\":\"low\",\"subject\":\"plain-43\"}"))
-        ),
+        &client
+            .helpdesk_tickets()
+            .create_ticket(
+                decode::<
+                    ::livevox_generated::helpdesk::helpdesk_tickets::NewTicket,
+                >(
+                    "helpdesk_tickets.create_ticket: the body",
+                    "{\"account\":\"plain-45\",\"body\":\"plain-44\",\"priority\":\"low\",\"subject\":\"plain-43\"}",
+                ),
+            ),
         &["plain-43", "plain-44", "plain-45"],
     );
     check(
         "the request builder of helpdesk_tickets.read_ticket",
-        &::std::format!(
-            "{:?}", client.helpdesk_tickets().read_ticket(decode:: < i64 >
-            ("helpdesk_tickets.read_ticket: path parameter `id`", "7"))
-        ),
+        &client
+            .helpdesk_tickets()
+            .read_ticket(
+                decode::<i64>("helpdesk_tickets.read_ticket: path parameter `id`", "7"),
+            ),
         &[],
     );
 }
@@ -250,75 +298,104 @@ fn livevox__session() {
     let client = client_livevox();
     check(
         "model LoginResponse",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::session::LoginResponse >
-            ("model LoginResponse",
-            "{\"clientId\":7,\"daysUntilPasswordExpires\":7,\"sessionId\":\"SECRET-SENTINEL-46\",\"userId\":7}")
+        &decode::<
+            ::livevox_generated::livevox::session::LoginResponse,
+        >(
+            "model LoginResponse",
+            "{\"clientId\":7,\"daysUntilPasswordExpires\":7,\"sessionId\":\"SECRET-SENTINEL-46\",\"userId\":7}",
         ),
         &[],
     );
     check(
         "model LoginBody",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::session::LoginBody >
-            ("model LoginBody",
-            "{\"agent\":true,\"clientName\":\"plain-47\",\"password\":\"SECRET-SENTINEL-49\",\"userName\":\"plain-48\"}")
+        &decode::<
+            ::livevox_generated::livevox::session::LoginBody,
+        >(
+            "model LoginBody",
+            "{\"agent\":true,\"clientName\":\"plain-47\",\"password\":\"SECRET-SENTINEL-49\",\"userName\":\"plain-48\"}",
         ),
         &["plain-47", "plain-48"],
     );
     check(
         "model ChangePasswordBody",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::session::ChangePasswordBody
-            > ("model ChangePasswordBody",
-            "{\"agent\":true,\"clientName\":\"plain-50\",\"newPassword\":\"SECRET-SENTINEL-53\",\"password\":\"SECRET-SENTINEL-52\",\"userName\":\"plain-51\"}")
+        &decode::<
+            ::livevox_generated::livevox::session::ChangePasswordBody,
+        >(
+            "model ChangePasswordBody",
+            "{\"agent\":true,\"clientName\":\"plain-50\",\"newPassword\":\"SECRET-SENTINEL-53\",\"password\":\"SECRET-SENTINEL-52\",\"userName\":\"plain-51\"}",
         ),
         &["plain-50", "plain-51"],
     );
     check(
         "the request builder of session.login",
-        &::std::format!(
-            "{:?}", client.session().login(decode:: < ::std::string::String >
-            ("session.login: body field `clientName`", "\"plain-54\""), decode:: <
-            ::std::string::String > ("session.login: body field `userName`",
-            "\"plain-55\""), decode:: < ::livevox_generated::runtime::Secret >
-            ("session.login: body field `password`", "\"SECRET-SENTINEL-56\""))
-            .agent(decode:: < bool > ("session.login: body field `agent`", "true"))
-        ),
+        &client
+            .session()
+            .login(
+                decode::<
+                    ::std::string::String,
+                >("session.login: body field `clientName`", "\"plain-54\""),
+                decode::<
+                    ::std::string::String,
+                >("session.login: body field `userName`", "\"plain-55\""),
+                decode::<
+                    ::livevox_generated::runtime::Secret,
+                >("session.login: body field `password`", "\"SECRET-SENTINEL-56\""),
+            )
+            .agent(decode::<bool>("session.login: body field `agent`", "true")),
         &["plain-54", "plain-55"],
     );
     check(
         "the request builder of session.validate",
-        &::std::format!(
-            "{:?}", client.session().validate(decode:: <
-            ::livevox_generated::runtime::Secret >
-            ("session.validate: path parameter `sessionId`", "\"SECRET-SENTINEL-57\""))
-        ),
+        &client
+            .session()
+            .validate(
+                decode::<
+                    ::livevox_generated::runtime::Secret,
+                >(
+                    "session.validate: path parameter `sessionId`",
+                    "\"SECRET-SENTINEL-57\"",
+                ),
+            ),
         &[],
     );
     check(
         "the request builder of session.logout",
-        &::std::format!(
-            "{:?}", client.session().logout(decode:: <
-            ::livevox_generated::runtime::Secret >
-            ("session.logout: path parameter `sessionId`", "\"SECRET-SENTINEL-58\""))
-        ),
+        &client
+            .session()
+            .logout(
+                decode::<
+                    ::livevox_generated::runtime::Secret,
+                >("session.logout: path parameter `sessionId`", "\"SECRET-SENTINEL-58\""),
+            ),
         &[],
     );
     check(
         "the request builder of session.change_password",
-        &::std::format!(
-            "{:?}", client.session().change_password(decode:: < ::std::string::String >
-            ("session.change_password: body field `clientName`", "\"plain-59\""),
-            decode:: < ::std::string::String >
-            ("session.change_password: body field `userName`", "\"plain-60\""), decode::
-            < ::livevox_generated::runtime::Secret >
-            ("session.change_password: body field `password`", "\"SECRET-SENTINEL-61\""),
-            decode:: < ::livevox_generated::runtime::Secret >
-            ("session.change_password: body field `newPassword`",
-            "\"SECRET-SENTINEL-62\"")).agent(decode:: < bool >
-            ("session.change_password: body field `agent`", "true"))
-        ),
+        &client
+            .session()
+            .change_password(
+                decode::<
+                    ::std::string::String,
+                >("session.change_password: body field `clientName`", "\"plain-59\""),
+                decode::<
+                    ::std::string::String,
+                >("session.change_password: body field `userName`", "\"plain-60\""),
+                decode::<
+                    ::livevox_generated::runtime::Secret,
+                >(
+                    "session.change_password: body field `password`",
+                    "\"SECRET-SENTINEL-61\"",
+                ),
+                decode::<
+                    ::livevox_generated::runtime::Secret,
+                >(
+                    "session.change_password: body field `newPassword`",
+                    "\"SECRET-SENTINEL-62\"",
+                ),
+            )
+            .agent(
+                decode::<bool>("session.change_password: body field `agent`", "true"),
+            ),
         &["plain-59", "plain-60"],
     );
 }
@@ -328,10 +405,11 @@ fn livevox__account() {
     let client = client_livevox();
     check(
         "model Account",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::account::Account >
-            ("model Account",
-            "{\"accountNumber\":\"plain-101\",\"accountSource\":\"plain-103\",\"agentId\":7,\"agentName\":\"plain-69\",\"agentTeamId\":7,\"agentTeamName\":\"plain-79\",\"annualRevenue\":7,\"billingAddress\":{\"city\":\"plain-85\",\"country\":\"plain-88\",\"postalCode\":\"plain-87\",\"state\":\"plain-86\",\"street\":\"plain-84\"},\"campaignId\":\"plain-100\",\"classificationId\":7,\"classificationName\":\"plain-67\",\"contacts\":[7],\"createdBy\":\"plain-63\",\"createdDate\":1700000000000,\"customFields\":[{\"field\":\"COL1\",\"value\":\"plain-106\"}],\"description\":\"plain-81\",\"errorMsg\":\"plain-74\",\"history\":{\"clientId\":7,\"createdDate\":1700000000000,\"descriptions\":\"plain-70\",\"id\":7,\"name\":\"plain-71\",\"parentId\":7,\"parentType\":\"ACCOUNT\"},\"id\":7,\"industry\":\"plain-82\",\"logId\":\"plain-73\",\"modifiedBy\":\"plain-64\",\"modifiedDate\":1700000000000,\"name\":\"plain-80\",\"notes\":[{\"description\":\"plain-66\",\"name\":\"plain-65\"}],\"numOfEmployees\":7,\"originalAccountNumber\":\"plain-102\",\"ownershipType\":\"plain-93\",\"phoneAlternate\":\"plain-91\",\"phoneFax\":\"plain-83\",\"phoneOffice\":\"plain-90\",\"primaryAccountContact\":\"plain-72\",\"primaryContact\":{\"accountId\":7,\"contact\":\"plain-77\",\"createdBy\":\"plain-75\",\"createdDate\":1700000000000,\"id\":7,\"modifiedBy\":\"plain-76\",\"modifiedDate\":1700000000000,\"originalAccountId\":\"plain-78\"},\"rating\":\"plain-89\",\"secureFields\":[{\"field\":\"SECURE1\",\"value\":\"SECRET-SENTINEL-107\"}],\"shippingAddress\":{\"city\":\"plain-96\",\"country\":\"plain-99\",\"postalCode\":\"plain-98\",\"state\":\"plain-97\",\"street\":\"plain-95\"},\"sicCode\":\"plain-104\",\"sicDesc\":\"plain-105\",\"tickerSymbol\":\"plain-94\",\"typeId\":7,\"typeName\":\"plain-68\",\"website\":\"plain-92\"}")
+        &decode::<
+            ::livevox_generated::livevox::account::Account,
+        >(
+            "model Account",
+            "{\"accountNumber\":\"plain-101\",\"accountSource\":\"plain-103\",\"agentId\":7,\"agentName\":\"plain-69\",\"agentTeamId\":7,\"agentTeamName\":\"plain-79\",\"annualRevenue\":7,\"billingAddress\":{\"city\":\"plain-85\",\"country\":\"plain-88\",\"postalCode\":\"plain-87\",\"state\":\"plain-86\",\"street\":\"plain-84\"},\"campaignId\":\"plain-100\",\"classificationId\":7,\"classificationName\":\"plain-67\",\"contacts\":[7],\"createdBy\":\"plain-63\",\"createdDate\":1700000000000,\"customFields\":[{\"field\":\"COL1\",\"value\":\"plain-106\"}],\"description\":\"plain-81\",\"errorMsg\":\"plain-74\",\"history\":{\"clientId\":7,\"createdDate\":1700000000000,\"descriptions\":\"plain-70\",\"id\":7,\"name\":\"plain-71\",\"parentId\":7,\"parentType\":\"ACCOUNT\"},\"id\":7,\"industry\":\"plain-82\",\"logId\":\"plain-73\",\"modifiedBy\":\"plain-64\",\"modifiedDate\":1700000000000,\"name\":\"plain-80\",\"notes\":[{\"description\":\"plain-66\",\"name\":\"plain-65\"}],\"numOfEmployees\":7,\"originalAccountNumber\":\"plain-102\",\"ownershipType\":\"plain-93\",\"phoneAlternate\":\"plain-91\",\"phoneFax\":\"plain-83\",\"phoneOffice\":\"plain-90\",\"primaryAccountContact\":\"plain-72\",\"primaryContact\":{\"accountId\":7,\"contact\":\"plain-77\",\"createdBy\":\"plain-75\",\"createdDate\":1700000000000,\"id\":7,\"modifiedBy\":\"plain-76\",\"modifiedDate\":1700000000000,\"originalAccountId\":\"plain-78\"},\"rating\":\"plain-89\",\"secureFields\":[{\"field\":\"SECURE1\",\"value\":\"SECRET-SENTINEL-107\"}],\"shippingAddress\":{\"city\":\"plain-96\",\"country\":\"plain-99\",\"postalCode\":\"plain-98\",\"state\":\"plain-97\",\"street\":\"plain-95\"},\"sicCode\":\"plain-104\",\"sicDesc\":\"plain-105\",\"tickerSymbol\":\"plain-94\",\"typeId\":7,\"typeName\":\"plain-68\",\"website\":\"plain-92\"}",
         ),
         &[
             "plain-63",
@@ -382,73 +460,72 @@ fn livevox__account() {
     );
     check(
         "model AccountNote",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::account::AccountNote >
-            ("model AccountNote",
-            "{\"description\":\"plain-109\",\"name\":\"plain-108\"}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::account::AccountNote,
+        >("model AccountNote", "{\"description\":\"plain-109\",\"name\":\"plain-108\"}"),
         &["plain-108", "plain-109"],
     );
     check(
         "model AccountHistory",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::account::AccountHistory >
-            ("model AccountHistory",
-            "{\"clientId\":7,\"createdDate\":1700000000000,\"descriptions\":\"plain-110\",\"id\":7,\"name\":\"plain-111\",\"parentId\":7,\"parentType\":\"ACCOUNT\"}")
+        &decode::<
+            ::livevox_generated::livevox::account::AccountHistory,
+        >(
+            "model AccountHistory",
+            "{\"clientId\":7,\"createdDate\":1700000000000,\"descriptions\":\"plain-110\",\"id\":7,\"name\":\"plain-111\",\"parentId\":7,\"parentType\":\"ACCOUNT\"}",
         ),
         &["plain-110", "plain-111"],
     );
     check(
         "model Address",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::account::Address >
-            ("model Address",
-            "{\"city\":\"plain-113\",\"country\":\"plain-116\",\"postalCode\":\"plain-115\",\"state\":\"plain-114\",\"street\":\"plain-112\"}")
+        &decode::<
+            ::livevox_generated::livevox::account::Address,
+        >(
+            "model Address",
+            "{\"city\":\"plain-113\",\"country\":\"plain-116\",\"postalCode\":\"plain-115\",\"state\":\"plain-114\",\"street\":\"plain-112\"}",
         ),
         &["plain-112", "plain-113", "plain-114", "plain-115", "plain-116"],
     );
     check(
         "model PrimaryContact",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::account::PrimaryContact >
-            ("model PrimaryContact",
-            "{\"accountId\":7,\"contact\":\"plain-119\",\"createdBy\":\"plain-117\",\"createdDate\":1700000000000,\"id\":7,\"modifiedBy\":\"plain-118\",\"modifiedDate\":1700000000000,\"originalAccountId\":\"plain-120\"}")
+        &decode::<
+            ::livevox_generated::livevox::account::PrimaryContact,
+        >(
+            "model PrimaryContact",
+            "{\"accountId\":7,\"contact\":\"plain-119\",\"createdBy\":\"plain-117\",\"createdDate\":1700000000000,\"id\":7,\"modifiedBy\":\"plain-118\",\"modifiedDate\":1700000000000,\"originalAccountId\":\"plain-120\"}",
         ),
         &["plain-117", "plain-118", "plain-119", "plain-120"],
     );
     check(
         "model AccountCustomField",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::account::AccountCustomField
-            > ("model AccountCustomField",
-            "{\"field\":\"COL1\",\"value\":\"plain-121\"}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::account::AccountCustomField,
+        >("model AccountCustomField", "{\"field\":\"COL1\",\"value\":\"plain-121\"}"),
         &["plain-121"],
     );
     check(
         "model AccountSecureField",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::account::AccountSecureField
-            > ("model AccountSecureField",
-            "{\"field\":\"SECURE1\",\"value\":\"SECRET-SENTINEL-122\"}")
+        &decode::<
+            ::livevox_generated::livevox::account::AccountSecureField,
+        >(
+            "model AccountSecureField",
+            "{\"field\":\"SECURE1\",\"value\":\"SECRET-SENTINEL-122\"}",
         ),
         &[],
     );
     check(
         "model AccountCreated",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::account::AccountCreated >
-            ("model AccountCreated", "{\"id\":7}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::account::AccountCreated,
+        >("model AccountCreated", "{\"id\":7}"),
         &[],
     );
     check(
         "model ListAccountsResponse",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::account::ListAccountsResponse >
-            ("model ListAccountsResponse",
-            "{\"listAccounts\":[{\"accountNumber\":\"plain-143\",\"accountSource\":\"plain-145\",\"agentId\":7,\"agentName\":\"plain-127\",\"agentTeamId\":7,\"agentTeamName\":\"plain-131\",\"annualRevenue\":7,\"billingAddress\":{},\"campaignId\":\"plain-142\",\"classificationId\":7,\"classificationName\":\"plain-125\",\"contacts\":[7],\"createdBy\":\"plain-123\",\"createdDate\":1700000000000,\"customFields\":[{\"field\":\"COL1\",\"value\":\"plain-148\"}],\"description\":\"plain-133\",\"errorMsg\":\"plain-130\",\"history\":{},\"id\":7,\"industry\":\"plain-134\",\"logId\":\"plain-129\",\"modifiedBy\":\"plain-124\",\"modifiedDate\":1700000000000,\"name\":\"plain-132\",\"notes\":[{}],\"numOfEmployees\":7,\"originalAccountNumber\":\"plain-144\",\"ownershipType\":\"plain-140\",\"phoneAlternate\":\"plain-138\",\"phoneFax\":\"plain-135\",\"phoneOffice\":\"plain-137\",\"primaryAccountContact\":\"plain-128\",\"primaryContact\":{},\"rating\":\"plain-136\",\"secureFields\":[{\"field\":\"SECURE1\",\"value\":\"SECRET-SENTINEL-149\"}],\"shippingAddress\":{},\"sicCode\":\"plain-146\",\"sicDesc\":\"plain-147\",\"tickerSymbol\":\"plain-141\",\"typeId\":7,\"typeName\":\"plain-126\",\"website\":\"plain-139\"}],\"next\":\"plain-150\"}")
+        &decode::<
+            ::livevox_generated::livevox::account::ListAccountsResponse,
+        >(
+            "model ListAccountsResponse",
+            "{\"listAccounts\":[{\"accountNumber\":\"plain-143\",\"accountSource\":\"plain-145\",\"agentId\":7,\"agentName\":\"plain-127\",\"agentTeamId\":7,\"agentTeamName\":\"plain-131\",\"annualRevenue\":7,\"billingAddress\":{},\"campaignId\":\"plain-142\",\"classificationId\":7,\"classificationName\":\"plain-125\",\"contacts\":[7],\"createdBy\":\"plain-123\",\"createdDate\":1700000000000,\"customFields\":[{\"field\":\"COL1\",\"value\":\"plain-148\"}],\"description\":\"plain-133\",\"errorMsg\":\"plain-130\",\"history\":{},\"id\":7,\"industry\":\"plain-134\",\"logId\":\"plain-129\",\"modifiedBy\":\"plain-124\",\"modifiedDate\":1700000000000,\"name\":\"plain-132\",\"notes\":[{}],\"numOfEmployees\":7,\"originalAccountNumber\":\"plain-144\",\"ownershipType\":\"plain-140\",\"phoneAlternate\":\"plain-138\",\"phoneFax\":\"plain-135\",\"phoneOffice\":\"plain-137\",\"primaryAccountContact\":\"plain-128\",\"primaryContact\":{},\"rating\":\"plain-136\",\"secureFields\":[{\"field\":\"SECURE1\",\"value\":\"SECRET-SENTINEL-149\"}],\"shippingAddress\":{},\"sicCode\":\"plain-146\",\"sicDesc\":\"plain-147\",\"tickerSymbol\":\"plain-141\",\"typeId\":7,\"typeName\":\"plain-126\",\"website\":\"plain-139\"}],\"next\":\"plain-150\"}",
         ),
         &[
             "plain-123",
@@ -482,11 +559,11 @@ fn livevox__account() {
     );
     check(
         "model AccountSearchCriteria",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::account::AccountSearchCriteria >
-            ("model AccountSearchCriteria",
-            "{\"accountNumber\":\"plain-153\",\"accountSource\":\"plain-158\",\"agentId\":7,\"agentTeamId\":7,\"annualRevenueEnd\":7,\"annualRevenueStart\":7,\"campaignId\":\"plain-159\",\"classificationId\":7,\"createdBy\":\"plain-160\",\"createdDateEnd\":1700000000000,\"createdDateStart\":1700000000000,\"customFields\":[{\"field\":\"COL1\",\"value\":\"plain-162\"}],\"description\":\"plain-152\",\"id\":7,\"industry\":\"plain-155\",\"modifiedBy\":\"plain-161\",\"modifiedDateEnd\":1700000000000,\"modifiedDateStart\":1700000000000,\"name\":\"plain-151\",\"originalAccountNumber\":\"plain-154\",\"ownershipType\":\"plain-157\",\"rating\":\"plain-156\",\"sort\":{\"direction\":\"ASC\",\"property\":\"plain-163\"},\"typeId\":7}")
+        &decode::<
+            ::livevox_generated::livevox::account::AccountSearchCriteria,
+        >(
+            "model AccountSearchCriteria",
+            "{\"accountNumber\":\"plain-153\",\"accountSource\":\"plain-158\",\"agentId\":7,\"agentTeamId\":7,\"annualRevenueEnd\":7,\"annualRevenueStart\":7,\"campaignId\":\"plain-159\",\"classificationId\":7,\"createdBy\":\"plain-160\",\"createdDateEnd\":1700000000000,\"createdDateStart\":1700000000000,\"customFields\":[{\"field\":\"COL1\",\"value\":\"plain-162\"}],\"description\":\"plain-152\",\"id\":7,\"industry\":\"plain-155\",\"modifiedBy\":\"plain-161\",\"modifiedDateEnd\":1700000000000,\"modifiedDateStart\":1700000000000,\"name\":\"plain-151\",\"originalAccountNumber\":\"plain-154\",\"ownershipType\":\"plain-157\",\"rating\":\"plain-156\",\"sort\":{\"direction\":\"ASC\",\"property\":\"plain-163\"},\"typeId\":7}",
         ),
         &[
             "plain-151",
@@ -506,19 +583,18 @@ fn livevox__account() {
     );
     check(
         "model AccountSort",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::account::AccountSort >
-            ("model AccountSort", "{\"direction\":\"ASC\",\"property\":\"plain-164\"}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::account::AccountSort,
+        >("model AccountSort", "{\"direction\":\"ASC\",\"property\":\"plain-164\"}"),
         &["plain-164"],
     );
     check(
         "model SearchAccountsResponse",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::account::SearchAccountsResponse >
-            ("model SearchAccountsResponse",
-            "{\"findMatchingAccounts\":[{\"accountNumber\":\"plain-185\",\"accountSource\":\"plain-187\",\"agentId\":7,\"agentName\":\"plain-169\",\"agentTeamId\":7,\"agentTeamName\":\"plain-173\",\"annualRevenue\":7,\"billingAddress\":{},\"campaignId\":\"plain-184\",\"classificationId\":7,\"classificationName\":\"plain-167\",\"contacts\":[7],\"createdBy\":\"plain-165\",\"createdDate\":1700000000000,\"customFields\":[{\"field\":\"COL1\",\"value\":\"plain-190\"}],\"description\":\"plain-175\",\"errorMsg\":\"plain-172\",\"history\":{},\"id\":7,\"industry\":\"plain-176\",\"logId\":\"plain-171\",\"modifiedBy\":\"plain-166\",\"modifiedDate\":1700000000000,\"name\":\"plain-174\",\"notes\":[{}],\"numOfEmployees\":7,\"originalAccountNumber\":\"plain-186\",\"ownershipType\":\"plain-182\",\"phoneAlternate\":\"plain-180\",\"phoneFax\":\"plain-177\",\"phoneOffice\":\"plain-179\",\"primaryAccountContact\":\"plain-170\",\"primaryContact\":{},\"rating\":\"plain-178\",\"secureFields\":[{\"field\":\"SECURE1\",\"value\":\"SECRET-SENTINEL-191\"}],\"shippingAddress\":{},\"sicCode\":\"plain-188\",\"sicDesc\":\"plain-189\",\"tickerSymbol\":\"plain-183\",\"typeId\":7,\"typeName\":\"plain-168\",\"website\":\"plain-181\"}],\"next\":\"plain-192\"}")
+        &decode::<
+            ::livevox_generated::livevox::account::SearchAccountsResponse,
+        >(
+            "model SearchAccountsResponse",
+            "{\"findMatchingAccounts\":[{\"accountNumber\":\"plain-185\",\"accountSource\":\"plain-187\",\"agentId\":7,\"agentName\":\"plain-169\",\"agentTeamId\":7,\"agentTeamName\":\"plain-173\",\"annualRevenue\":7,\"billingAddress\":{},\"campaignId\":\"plain-184\",\"classificationId\":7,\"classificationName\":\"plain-167\",\"contacts\":[7],\"createdBy\":\"plain-165\",\"createdDate\":1700000000000,\"customFields\":[{\"field\":\"COL1\",\"value\":\"plain-190\"}],\"description\":\"plain-175\",\"errorMsg\":\"plain-172\",\"history\":{},\"id\":7,\"industry\":\"plain-176\",\"logId\":\"plain-171\",\"modifiedBy\":\"plain-166\",\"modifiedDate\":1700000000000,\"name\":\"plain-174\",\"notes\":[{}],\"numOfEmployees\":7,\"originalAccountNumber\":\"plain-186\",\"ownershipType\":\"plain-182\",\"phoneAlternate\":\"plain-180\",\"phoneFax\":\"plain-177\",\"phoneOffice\":\"plain-179\",\"primaryAccountContact\":\"plain-170\",\"primaryContact\":{},\"rating\":\"plain-178\",\"secureFields\":[{\"field\":\"SECURE1\",\"value\":\"SECRET-SENTINEL-191\"}],\"shippingAddress\":{},\"sicCode\":\"plain-188\",\"sicDesc\":\"plain-189\",\"tickerSymbol\":\"plain-183\",\"typeId\":7,\"typeName\":\"plain-168\",\"website\":\"plain-181\"}],\"next\":\"plain-192\"}",
         ),
         &[
             "plain-165",
@@ -552,82 +628,88 @@ fn livevox__account() {
     );
     check(
         "model BulkAccountsResult",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::account::BulkAccountsResult
-            > ("model BulkAccountsResult",
-            "{\"failCount\":7,\"failedData\":[{\"data\":[{}],\"ordinal\":7,\"status\":\"plain-193\"}],\"successCount\":7,\"updateCount\":7}")
+        &decode::<
+            ::livevox_generated::livevox::account::BulkAccountsResult,
+        >(
+            "model BulkAccountsResult",
+            "{\"failCount\":7,\"failedData\":[{\"data\":[{}],\"ordinal\":7,\"status\":\"plain-193\"}],\"successCount\":7,\"updateCount\":7}",
         ),
         &["plain-193"],
     );
     check(
         "model FailedAccount",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::account::FailedAccount >
-            ("model FailedAccount",
-            "{\"data\":[{\"accountNumber\":\"plain-198\",\"clientId\":7,\"createdBy\":\"plain-195\",\"description\":\"plain-197\",\"name\":\"plain-196\",\"originalAccountNumber\":\"plain-199\"}],\"ordinal\":7,\"status\":\"plain-194\"}")
+        &decode::<
+            ::livevox_generated::livevox::account::FailedAccount,
+        >(
+            "model FailedAccount",
+            "{\"data\":[{\"accountNumber\":\"plain-198\",\"clientId\":7,\"createdBy\":\"plain-195\",\"description\":\"plain-197\",\"name\":\"plain-196\",\"originalAccountNumber\":\"plain-199\"}],\"ordinal\":7,\"status\":\"plain-194\"}",
         ),
         &["plain-194", "plain-195", "plain-196", "plain-197", "plain-198", "plain-199"],
     );
     check(
         "model FailedAccountData",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::account::FailedAccountData >
-            ("model FailedAccountData",
-            "{\"accountNumber\":\"plain-203\",\"clientId\":7,\"createdBy\":\"plain-200\",\"description\":\"plain-202\",\"name\":\"plain-201\",\"originalAccountNumber\":\"plain-204\"}")
+        &decode::<
+            ::livevox_generated::livevox::account::FailedAccountData,
+        >(
+            "model FailedAccountData",
+            "{\"accountNumber\":\"plain-203\",\"clientId\":7,\"createdBy\":\"plain-200\",\"description\":\"plain-202\",\"name\":\"plain-201\",\"originalAccountNumber\":\"plain-204\"}",
         ),
         &["plain-200", "plain-201", "plain-202", "plain-203", "plain-204"],
     );
     check(
         "model LinkContactsResult",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::account::LinkContactsResult
-            > ("model LinkContactsResult",
-            "{\"failCount\":7,\"failedData\":[{\"cause\":\"plain-206\",\"itemName\":\"plain-205\"}],\"successCount\":7}")
+        &decode::<
+            ::livevox_generated::livevox::account::LinkContactsResult,
+        >(
+            "model LinkContactsResult",
+            "{\"failCount\":7,\"failedData\":[{\"cause\":\"plain-206\",\"itemName\":\"plain-205\"}],\"successCount\":7}",
         ),
         &["plain-205", "plain-206"],
     );
     check(
         "model FailedLink",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::account::FailedLink >
-            ("model FailedLink", "{\"cause\":\"plain-208\",\"itemName\":\"plain-207\"}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::account::FailedLink,
+        >("model FailedLink", "{\"cause\":\"plain-208\",\"itemName\":\"plain-207\"}"),
         &["plain-207", "plain-208"],
     );
     check(
         "model AccountClassification",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::account::AccountClassification >
-            ("model AccountClassification",
-            "{\"id\":7,\"level\":7,\"name\":\"plain-209\"}")
+        &decode::<
+            ::livevox_generated::livevox::account::AccountClassification,
+        >(
+            "model AccountClassification",
+            "{\"id\":7,\"level\":7,\"name\":\"plain-209\"}",
         ),
         &["plain-209"],
     );
     check(
         "model AccountTypeList",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::account::AccountTypeList >
-            ("model AccountTypeList",
-            "{\"accountTypes\":[{\"id\":7,\"level\":7,\"name\":\"plain-210\"}]}")
+        &decode::<
+            ::livevox_generated::livevox::account::AccountTypeList,
+        >(
+            "model AccountTypeList",
+            "{\"accountTypes\":[{\"id\":7,\"level\":7,\"name\":\"plain-210\"}]}",
         ),
         &["plain-210"],
     );
     check(
         "model ClassificationList",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::account::ClassificationList
-            > ("model ClassificationList",
-            "{\"classifications\":[{\"id\":7,\"level\":7,\"name\":\"plain-211\"}]}")
+        &decode::<
+            ::livevox_generated::livevox::account::ClassificationList,
+        >(
+            "model ClassificationList",
+            "{\"classifications\":[{\"id\":7,\"level\":7,\"name\":\"plain-211\"}]}",
         ),
         &["plain-211"],
     );
     check(
         "model SearchAccountsBody",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::account::SearchAccountsBody
-            > ("model SearchAccountsBody",
-            "{\"search\":{\"accountNumber\":\"plain-214\",\"accountSource\":\"plain-219\",\"agentId\":7,\"agentTeamId\":7,\"annualRevenueEnd\":7,\"annualRevenueStart\":7,\"campaignId\":\"plain-220\",\"classificationId\":7,\"createdBy\":\"plain-221\",\"createdDateEnd\":1700000000000,\"createdDateStart\":1700000000000,\"customFields\":[{\"field\":\"COL1\",\"value\":\"plain-223\"}],\"description\":\"plain-213\",\"id\":7,\"industry\":\"plain-216\",\"modifiedBy\":\"plain-222\",\"modifiedDateEnd\":1700000000000,\"modifiedDateStart\":1700000000000,\"name\":\"plain-212\",\"originalAccountNumber\":\"plain-215\",\"ownershipType\":\"plain-218\",\"rating\":\"plain-217\",\"sort\":{\"direction\":\"ASC\",\"property\":\"plain-224\"},\"typeId\":7}}")
+        &decode::<
+            ::livevox_generated::livevox::account::SearchAccountsBody,
+        >(
+            "model SearchAccountsBody",
+            "{\"search\":{\"accountNumber\":\"plain-214\",\"accountSource\":\"plain-219\",\"agentId\":7,\"agentTeamId\":7,\"annualRevenueEnd\":7,\"annualRevenueStart\":7,\"campaignId\":\"plain-220\",\"classificationId\":7,\"createdBy\":\"plain-221\",\"createdDateEnd\":1700000000000,\"createdDateStart\":1700000000000,\"customFields\":[{\"field\":\"COL1\",\"value\":\"plain-223\"}],\"description\":\"plain-213\",\"id\":7,\"industry\":\"plain-216\",\"modifiedBy\":\"plain-222\",\"modifiedDateEnd\":1700000000000,\"modifiedDateStart\":1700000000000,\"name\":\"plain-212\",\"originalAccountNumber\":\"plain-215\",\"ownershipType\":\"plain-218\",\"rating\":\"plain-217\",\"sort\":{\"direction\":\"ASC\",\"property\":\"plain-224\"},\"typeId\":7}}",
         ),
         &[
             "plain-212",
@@ -647,10 +729,11 @@ fn livevox__account() {
     );
     check(
         "model CreateAccountsBody",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::account::CreateAccountsBody
-            > ("model CreateAccountsBody",
-            "{\"accounts\":[{\"accountNumber\":\"plain-245\",\"accountSource\":\"plain-247\",\"agentId\":7,\"agentName\":\"plain-229\",\"agentTeamId\":7,\"agentTeamName\":\"plain-233\",\"annualRevenue\":7,\"billingAddress\":{},\"campaignId\":\"plain-244\",\"classificationId\":7,\"classificationName\":\"plain-227\",\"contacts\":[7],\"createdBy\":\"plain-225\",\"createdDate\":1700000000000,\"customFields\":[{\"field\":\"COL1\",\"value\":\"plain-250\"}],\"description\":\"plain-235\",\"errorMsg\":\"plain-232\",\"history\":{},\"id\":7,\"industry\":\"plain-236\",\"logId\":\"plain-231\",\"modifiedBy\":\"plain-226\",\"modifiedDate\":1700000000000,\"name\":\"plain-234\",\"notes\":[{}],\"numOfEmployees\":7,\"originalAccountNumber\":\"plain-246\",\"ownershipType\":\"plain-242\",\"phoneAlternate\":\"plain-240\",\"phoneFax\":\"plain-237\",\"phoneOffice\":\"plain-239\",\"primaryAccountContact\":\"plain-230\",\"primaryContact\":{},\"rating\":\"plain-238\",\"secureFields\":[{\"field\":\"SECURE1\",\"value\":\"SECRET-SENTINEL-251\"}],\"shippingAddress\":{},\"sicCode\":\"plain-248\",\"sicDesc\":\"plain-249\",\"tickerSymbol\":\"plain-243\",\"typeId\":7,\"typeName\":\"plain-228\",\"website\":\"plain-241\"}]}")
+        &decode::<
+            ::livevox_generated::livevox::account::CreateAccountsBody,
+        >(
+            "model CreateAccountsBody",
+            "{\"accounts\":[{\"accountNumber\":\"plain-245\",\"accountSource\":\"plain-247\",\"agentId\":7,\"agentName\":\"plain-229\",\"agentTeamId\":7,\"agentTeamName\":\"plain-233\",\"annualRevenue\":7,\"billingAddress\":{},\"campaignId\":\"plain-244\",\"classificationId\":7,\"classificationName\":\"plain-227\",\"contacts\":[7],\"createdBy\":\"plain-225\",\"createdDate\":1700000000000,\"customFields\":[{\"field\":\"COL1\",\"value\":\"plain-250\"}],\"description\":\"plain-235\",\"errorMsg\":\"plain-232\",\"history\":{},\"id\":7,\"industry\":\"plain-236\",\"logId\":\"plain-231\",\"modifiedBy\":\"plain-226\",\"modifiedDate\":1700000000000,\"name\":\"plain-234\",\"notes\":[{}],\"numOfEmployees\":7,\"originalAccountNumber\":\"plain-246\",\"ownershipType\":\"plain-242\",\"phoneAlternate\":\"plain-240\",\"phoneFax\":\"plain-237\",\"phoneOffice\":\"plain-239\",\"primaryAccountContact\":\"plain-230\",\"primaryContact\":{},\"rating\":\"plain-238\",\"secureFields\":[{\"field\":\"SECURE1\",\"value\":\"SECRET-SENTINEL-251\"}],\"shippingAddress\":{},\"sicCode\":\"plain-248\",\"sicDesc\":\"plain-249\",\"tickerSymbol\":\"plain-243\",\"typeId\":7,\"typeName\":\"plain-228\",\"website\":\"plain-241\"}]}",
         ),
         &[
             "plain-225",
@@ -683,92 +766,88 @@ fn livevox__account() {
     );
     check(
         "model AddAccountNoteBody",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::account::AddAccountNoteBody
-            > ("model AddAccountNoteBody",
-            "{\"description\":\"plain-253\",\"name\":\"plain-252\"}")
+        &decode::<
+            ::livevox_generated::livevox::account::AddAccountNoteBody,
+        >(
+            "model AddAccountNoteBody",
+            "{\"description\":\"plain-253\",\"name\":\"plain-252\"}",
         ),
         &["plain-252", "plain-253"],
     );
     check(
         "model LinkAccountContactBody",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::account::LinkAccountContactBody >
-            ("model LinkAccountContactBody", "{\"contactId\":\"plain-254\"}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::account::LinkAccountContactBody,
+        >("model LinkAccountContactBody", "{\"contactId\":\"plain-254\"}"),
         &["plain-254"],
     );
     check(
         "model LinkAccountContactsBody",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::account::LinkAccountContactsBody >
-            ("model LinkAccountContactsBody", "{\"contactIds\":[\"plain-255\"]}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::account::LinkAccountContactsBody,
+        >("model LinkAccountContactsBody", "{\"contactIds\":[\"plain-255\"]}"),
         &["plain-255"],
     );
     check(
         "model CreateAccountTypeBody",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::account::CreateAccountTypeBody >
-            ("model CreateAccountTypeBody", "{\"name\":\"plain-256\"}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::account::CreateAccountTypeBody,
+        >("model CreateAccountTypeBody", "{\"name\":\"plain-256\"}"),
         &["plain-256"],
     );
     check(
         "model UpdateAccountTypeBody",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::account::UpdateAccountTypeBody >
-            ("model UpdateAccountTypeBody", "{\"level\":7,\"name\":\"plain-257\"}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::account::UpdateAccountTypeBody,
+        >("model UpdateAccountTypeBody", "{\"level\":7,\"name\":\"plain-257\"}"),
         &["plain-257"],
     );
     check(
         "model CreateClassificationBody",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::account::CreateClassificationBody >
-            ("model CreateClassificationBody", "{\"name\":\"plain-258\"}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::account::CreateClassificationBody,
+        >("model CreateClassificationBody", "{\"name\":\"plain-258\"}"),
         &["plain-258"],
     );
     check(
         "model UpdateClassificationBody",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::account::UpdateClassificationBody >
-            ("model UpdateClassificationBody", "{\"level\":7,\"name\":\"plain-259\"}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::account::UpdateClassificationBody,
+        >("model UpdateClassificationBody", "{\"level\":7,\"name\":\"plain-259\"}"),
         &["plain-259"],
     );
     check(
         "the request builder of account.list_accounts",
-        &::std::format!(
-            "{:?}", client.account().list_accounts().offset(decode:: < i32 >
-            ("account.list_accounts: query parameter `offset`", "7")).count(decode:: <
-            i32 > ("account.list_accounts: query parameter `count`", "7"))
-        ),
+        &client
+            .account()
+            .list_accounts()
+            .offset(
+                decode::<i32>("account.list_accounts: query parameter `offset`", "7"),
+            )
+            .count(decode::<i32>("account.list_accounts: query parameter `count`", "7")),
         &[],
     );
     check(
         "the request builder of account.read_account",
-        &::std::format!(
-            "{:?}", client.account().read_account(decode:: < i64 >
-            ("account.read_account: path parameter `id`", "7"))
-        ),
+        &client
+            .account()
+            .read_account(
+                decode::<i64>("account.read_account: path parameter `id`", "7"),
+            ),
         &[],
     );
     check(
         "the request builder of account.create_account",
-        &::std::format!(
-            "{:?}", client.account().create_account(decode:: <
-            ::livevox_generated::livevox::account::Account >
-            ("account.create_account: the body",
-            "{\"accountNumber\":\"plain-298\",\"accountSource\":\"plain-300\",\"agentId\":7,\"agentName\":\"plain-266\",\"agentTeamId\":7,\"agentTeamName\":\"plain-276\",\"annualRevenue\":7,\"billingAddress\":{\"city\":\"plain-282\",\"country\":\"plain-285\",\"postalCode\":\"plain-284\",\"state\":\"plain-283\",\"street\":\"plain-281\"},\"campaignId\":\"plain-297\",\"classificationId\":7,\"classificationName\":\"plain-264\",\"contacts\":[7],\"createdBy\":\"plain-260\",\"createdDate\":1700000000000,\"customFields\":[{\"field\":\"COL1\",\"value\":\"plain-303\"}],\"description\":\"plain-278\",\"errorMsg\":\"plain-271\",\"history\":{\"clientId\":7,\"createdDate\":1700000000000,\"descriptions\":\"plain-267\",\"id\":7,\"name\":\"plain-268\",\"parentId\":7,\"parentType\":\"ACCOUNT\"},\"id\":7,\"industry\":\"plain-279\",\"logId\":\"plain-270\",\"modifiedBy\":\"plain-261\",\"modifiedDate\":1700000000000,\"name\":\"plain-277\",\"notes\":[{\"description\":\"plain-263\",\"name\":\"plain-262\"}],\"numOfEmployees\":7,\"originalAccountNumber\":\"plain-299\",\"ownershipType\":\"plain-290\",\"phoneAlternate\":\"plain-288\",\"phoneFax\":\"plain-280\",\"phoneOffice\":\"plain-287\",\"primaryAccountContact\":\"plain-269\",\"primaryContact\":{\"accountId\":7,\"contact\":\"plain-274\",\"createdBy\":\"plain-272\",\"createdDate\":1700000000000,\"id\":7,\"modifiedBy\":\"plain-273\",\"modifiedDate\":1700000000000,\"originalAccountId\":\"plain-275\"},\"rating\":\"plain-286\",\"secureFields\":[{\"field\":\"SECURE1\",\"value\":\"SECRET-SENTINEL-304\"}],\"shippingAddress\":{\"city\":\"plain-293\",\"country\":\"plain-296\",\"postalCode\":\"plain-295\",\"state\":\"plain-294\",\"street\":\"plain-292\"},\"sicCode\":\"plain-301\",\"sicDesc\":\"plain-302\",\"tickerSymbol\":\"plain-291\",\"typeId\":7,\"typeName\":\"plain-265\",\"website\":\"plain-289\"}"))
-        ),
+        &client
+            .account()
+            .create_account(
+                decode::<
+                    ::livevox_generated::livevox::account::Account,
+                >(
+                    "account.create_account: the body",
+                    "{\"accountNumber\":\"plain-298\",\"accountSource\":\"plain-300\",\"agentId\":7,\"agentName\":\"plain-266\",\"agentTeamId\":7,\"agentTeamName\":\"plain-276\",\"annualRevenue\":7,\"billingAddress\":{\"city\":\"plain-282\",\"country\":\"plain-285\",\"postalCode\":\"plain-284\",\"state\":\"plain-283\",\"street\":\"plain-281\"},\"campaignId\":\"plain-297\",\"classificationId\":7,\"classificationName\":\"plain-264\",\"contacts\":[7],\"createdBy\":\"plain-260\",\"createdDate\":1700000000000,\"customFields\":[{\"field\":\"COL1\",\"value\":\"plain-303\"}],\"description\":\"plain-278\",\"errorMsg\":\"plain-271\",\"history\":{\"clientId\":7,\"createdDate\":1700000000000,\"descriptions\":\"plain-267\",\"id\":7,\"name\":\"plain-268\",\"parentId\":7,\"parentType\":\"ACCOUNT\"},\"id\":7,\"industry\":\"plain-279\",\"logId\":\"plain-270\",\"modifiedBy\":\"plain-261\",\"modifiedDate\":1700000000000,\"name\":\"plain-277\",\"notes\":[{\"description\":\"plain-263\",\"name\":\"plain-262\"}],\"numOfEmployees\":7,\"originalAccountNumber\":\"plain-299\",\"ownershipType\":\"plain-290\",\"phoneAlternate\":\"plain-288\",\"phoneFax\":\"plain-280\",\"phoneOffice\":\"plain-287\",\"primaryAccountContact\":\"plain-269\",\"primaryContact\":{\"accountId\":7,\"contact\":\"plain-274\",\"createdBy\":\"plain-272\",\"createdDate\":1700000000000,\"id\":7,\"modifiedBy\":\"plain-273\",\"modifiedDate\":1700000000000,\"originalAccountId\":\"plain-275\"},\"rating\":\"plain-286\",\"secureFields\":[{\"field\":\"SECURE1\",\"value\":\"SECRET-SENTINEL-304\"}],\"shippingAddress\":{\"city\":\"plain-293\",\"country\":\"plain-296\",\"postalCode\":\"plain-295\",\"state\":\"plain-294\",\"street\":\"plain-292\"},\"sicCode\":\"plain-301\",\"sicDesc\":\"plain-302\",\"tickerSymbol\":\"plain-291\",\"typeId\":7,\"typeName\":\"plain-265\",\"website\":\"plain-289\"}",
+                ),
+            ),
         &[
             "plain-260",
             "plain-261",
@@ -818,13 +897,17 @@ fn livevox__account() {
     );
     check(
         "the request builder of account.update_account",
-        &::std::format!(
-            "{:?}", client.account().update_account(decode:: < i64 >
-            ("account.update_account: path parameter `id`", "7"), decode:: <
-            ::livevox_generated::livevox::account::Account >
-            ("account.update_account: the body",
-            "{\"accountNumber\":\"plain-343\",\"accountSource\":\"plain-345\",\"agentId\":7,\"agentName\":\"plain-311\",\"agentTeamId\":7,\"agentTeamName\":\"plain-321\",\"annualRevenue\":7,\"billingAddress\":{\"city\":\"plain-327\",\"country\":\"plain-330\",\"postalCode\":\"plain-329\",\"state\":\"plain-328\",\"street\":\"plain-326\"},\"campaignId\":\"plain-342\",\"classificationId\":7,\"classificationName\":\"plain-309\",\"contacts\":[7],\"createdBy\":\"plain-305\",\"createdDate\":1700000000000,\"customFields\":[{\"field\":\"COL1\",\"value\":\"plain-348\"}],\"description\":\"plain-323\",\"errorMsg\":\"plain-316\",\"history\":{\"clientId\":7,\"createdDate\":1700000000000,\"descriptions\":\"plain-312\",\"id\":7,\"name\":\"plain-313\",\"parentId\":7,\"parentType\":\"ACCOUNT\"},\"id\":7,\"industry\":\"plain-324\",\"logId\":\"plain-315\",\"modifiedBy\":\"plain-306\",\"modifiedDate\":1700000000000,\"name\":\"plain-322\",\"notes\":[{\"description\":\"plain-308\",\"name\":\"plain-307\"}],\"numOfEmployees\":7,\"originalAccountNumber\":\"plain-344\",\"ownershipType\":\"plain-335\",\"phoneAlternate\":\"plain-333\",\"phoneFax\":\"plain-325\",\"phoneOffice\":\"plain-332\",\"primaryAccountContact\":\"plain-314\",\"primaryContact\":{\"accountId\":7,\"contact\":\"plain-319\",\"createdBy\":\"plain-317\",\"createdDate\":1700000000000,\"id\":7,\"modifiedBy\":\"plain-318\",\"modifiedDate\":1700000000000,\"originalAccountId\":\"plain-320\"},\"rating\":\"plain-331\",\"secureFields\":[{\"field\":\"SECURE1\",\"value\":\"SECRET-SENTINEL-349\"}],\"shippingAddress\":{\"city\":\"plain-338\",\"country\":\"plain-341\",\"postalCode\":\"plain-340\",\"state\":\"plain-339\",\"street\":\"plain-337\"},\"sicCode\":\"plain-346\",\"sicDesc\":\"plain-347\",\"tickerSymbol\":\"plain-336\",\"typeId\":7,\"typeName\":\"plain-310\",\"website\":\"plain-334\"}"))
-        ),
+        &client
+            .account()
+            .update_account(
+                decode::<i64>("account.update_account: path parameter `id`", "7"),
+                decode::<
+                    ::livevox_generated::livevox::account::Account,
+                >(
+                    "account.update_account: the body",
+                    "{\"accountNumber\":\"plain-343\",\"accountSource\":\"plain-345\",\"agentId\":7,\"agentName\":\"plain-311\",\"agentTeamId\":7,\"agentTeamName\":\"plain-321\",\"annualRevenue\":7,\"billingAddress\":{\"city\":\"plain-327\",\"country\":\"plain-330\",\"postalCode\":\"plain-329\",\"state\":\"plain-328\",\"street\":\"plain-326\"},\"campaignId\":\"plain-342\",\"classificationId\":7,\"classificationName\":\"plain-309\",\"contacts\":[7],\"createdBy\":\"plain-305\",\"createdDate\":1700000000000,\"customFields\":[{\"field\":\"COL1\",\"value\":\"plain-348\"}],\"description\":\"plain-323\",\"errorMsg\":\"plain-316\",\"history\":{\"clientId\":7,\"createdDate\":1700000000000,\"descriptions\":\"plain-312\",\"id\":7,\"name\":\"plain-313\",\"parentId\":7,\"parentType\":\"ACCOUNT\"},\"id\":7,\"industry\":\"plain-324\",\"logId\":\"plain-315\",\"modifiedBy\":\"plain-306\",\"modifiedDate\":1700000000000,\"name\":\"plain-322\",\"notes\":[{\"description\":\"plain-308\",\"name\":\"plain-307\"}],\"numOfEmployees\":7,\"originalAccountNumber\":\"plain-344\",\"ownershipType\":\"plain-335\",\"phoneAlternate\":\"plain-333\",\"phoneFax\":\"plain-325\",\"phoneOffice\":\"plain-332\",\"primaryAccountContact\":\"plain-314\",\"primaryContact\":{\"accountId\":7,\"contact\":\"plain-319\",\"createdBy\":\"plain-317\",\"createdDate\":1700000000000,\"id\":7,\"modifiedBy\":\"plain-318\",\"modifiedDate\":1700000000000,\"originalAccountId\":\"plain-320\"},\"rating\":\"plain-331\",\"secureFields\":[{\"field\":\"SECURE1\",\"value\":\"SECRET-SENTINEL-349\"}],\"shippingAddress\":{\"city\":\"plain-338\",\"country\":\"plain-341\",\"postalCode\":\"plain-340\",\"state\":\"plain-339\",\"street\":\"plain-337\"},\"sicCode\":\"plain-346\",\"sicDesc\":\"plain-347\",\"tickerSymbol\":\"plain-336\",\"typeId\":7,\"typeName\":\"plain-310\",\"website\":\"plain-334\"}",
+                ),
+            ),
         &[
             "plain-305",
             "plain-306",
@@ -874,23 +957,31 @@ fn livevox__account() {
     );
     check(
         "the request builder of account.delete_account",
-        &::std::format!(
-            "{:?}", client.account().delete_account(decode:: < i64 >
-            ("account.delete_account: path parameter `id`", "7"))
-        ),
+        &client
+            .account()
+            .delete_account(
+                decode::<i64>("account.delete_account: path parameter `id`", "7"),
+            ),
         &[],
     );
     check(
         "the request builder of account.search_accounts",
-        &::std::format!(
-            "{:?}", client.account().search_accounts(decode:: <
-            ::livevox_generated::livevox::account::AccountSearchCriteria >
-            ("account.search_accounts: body field `search`",
-            "{\"accountNumber\":\"plain-352\",\"accountSource\":\"plain-357\",\"agentId\":7,\"agentTeamId\":7,\"annualRevenueEnd\":7,\"annualRevenueStart\":7,\"campaignId\":\"plain-358\",\"classificationId\":7,\"createdBy\":\"plain-359\",\"createdDateEnd\":1700000000000,\"createdDateStart\":1700000000000,\"customFields\":[{\"field\":\"COL1\",\"value\":\"plain-361\"}],\"description\":\"plain-351\",\"id\":7,\"industry\":\"plain-354\",\"modifiedBy\":\"plain-360\",\"modifiedDateEnd\":1700000000000,\"modifiedDateStart\":1700000000000,\"name\":\"plain-350\",\"originalAccountNumber\":\"plain-353\",\"ownershipType\":\"plain-356\",\"rating\":\"plain-355\",\"sort\":{\"direction\":\"ASC\",\"property\":\"plain-362\"},\"typeId\":7}"))
-            .offset(decode:: < i32 >
-            ("account.search_accounts: query parameter `offset`", "7")).count(decode:: <
-            i32 > ("account.search_accounts: query parameter `count`", "7"))
-        ),
+        &client
+            .account()
+            .search_accounts(
+                decode::<
+                    ::livevox_generated::livevox::account::AccountSearchCriteria,
+                >(
+                    "account.search_accounts: body field `search`",
+                    "{\"accountNumber\":\"plain-352\",\"accountSource\":\"plain-357\",\"agentId\":7,\"agentTeamId\":7,\"annualRevenueEnd\":7,\"annualRevenueStart\":7,\"campaignId\":\"plain-358\",\"classificationId\":7,\"createdBy\":\"plain-359\",\"createdDateEnd\":1700000000000,\"createdDateStart\":1700000000000,\"customFields\":[{\"field\":\"COL1\",\"value\":\"plain-361\"}],\"description\":\"plain-351\",\"id\":7,\"industry\":\"plain-354\",\"modifiedBy\":\"plain-360\",\"modifiedDateEnd\":1700000000000,\"modifiedDateStart\":1700000000000,\"name\":\"plain-350\",\"originalAccountNumber\":\"plain-353\",\"ownershipType\":\"plain-356\",\"rating\":\"plain-355\",\"sort\":{\"direction\":\"ASC\",\"property\":\"plain-362\"},\"typeId\":7}",
+                ),
+            )
+            .offset(
+                decode::<i32>("account.search_accounts: query parameter `offset`", "7"),
+            )
+            .count(
+                decode::<i32>("account.search_accounts: query parameter `count`", "7"),
+            ),
         &[
             "plain-350",
             "plain-351",
@@ -909,12 +1000,16 @@ fn livevox__account() {
     );
     check(
         "the request builder of account.create_accounts",
-        &::std::format!(
-            "{:?}", client.account().create_accounts(decode:: < ::std::vec::Vec <
-            ::livevox_generated::livevox::account::Account > >
-            ("account.create_accounts: body field `accounts`",
-            "[{\"accountNumber\":\"plain-399\",\"accountSource\":\"plain-401\",\"agentId\":7,\"agentName\":\"plain-367\",\"agentTeamId\":7,\"agentTeamName\":\"plain-377\",\"annualRevenue\":7,\"billingAddress\":{\"city\":\"plain-383\",\"country\":\"plain-386\",\"postalCode\":\"plain-385\",\"state\":\"plain-384\",\"street\":\"plain-382\"},\"campaignId\":\"plain-398\",\"classificationId\":7,\"classificationName\":\"plain-365\",\"contacts\":[7],\"createdBy\":\"plain-363\",\"createdDate\":1700000000000,\"customFields\":[{\"field\":\"COL1\",\"value\":\"plain-404\"}],\"description\":\"plain-379\",\"errorMsg\":\"plain-372\",\"history\":{\"clientId\":7,\"createdDate\":1700000000000,\"descriptions\":\"plain-368\",\"id\":7,\"name\":\"plain-369\",\"parentId\":7,\"parentType\":\"ACCOUNT\"},\"id\":7,\"industry\":\"plain-380\",\"logId\":\"plain-371\",\"modifiedBy\":\"plain-364\",\"modifiedDate\":1700000000000,\"name\":\"plain-378\",\"notes\":[{}],\"numOfEmployees\":7,\"originalAccountNumber\":\"plain-400\",\"ownershipType\":\"plain-391\",\"phoneAlternate\":\"plain-389\",\"phoneFax\":\"plain-381\",\"phoneOffice\":\"plain-388\",\"primaryAccountContact\":\"plain-370\",\"primaryContact\":{\"accountId\":7,\"contact\":\"plain-375\",\"createdBy\":\"plain-373\",\"createdDate\":1700000000000,\"id\":7,\"modifiedBy\":\"plain-374\",\"modifiedDate\":1700000000000,\"originalAccountId\":\"plain-376\"},\"rating\":\"plain-387\",\"secureFields\":[{\"field\":\"SECURE1\",\"value\":\"SECRET-SENTINEL-405\"}],\"shippingAddress\":{\"city\":\"plain-394\",\"country\":\"plain-397\",\"postalCode\":\"plain-396\",\"state\":\"plain-395\",\"street\":\"plain-393\"},\"sicCode\":\"plain-402\",\"sicDesc\":\"plain-403\",\"tickerSymbol\":\"plain-392\",\"typeId\":7,\"typeName\":\"plain-366\",\"website\":\"plain-390\"}]"))
-        ),
+        &client
+            .account()
+            .create_accounts(
+                decode::<
+                    ::std::vec::Vec<::livevox_generated::livevox::account::Account>,
+                >(
+                    "account.create_accounts: body field `accounts`",
+                    "[{\"accountNumber\":\"plain-399\",\"accountSource\":\"plain-401\",\"agentId\":7,\"agentName\":\"plain-367\",\"agentTeamId\":7,\"agentTeamName\":\"plain-377\",\"annualRevenue\":7,\"billingAddress\":{\"city\":\"plain-383\",\"country\":\"plain-386\",\"postalCode\":\"plain-385\",\"state\":\"plain-384\",\"street\":\"plain-382\"},\"campaignId\":\"plain-398\",\"classificationId\":7,\"classificationName\":\"plain-365\",\"contacts\":[7],\"createdBy\":\"plain-363\",\"createdDate\":1700000000000,\"customFields\":[{\"field\":\"COL1\",\"value\":\"plain-404\"}],\"description\":\"plain-379\",\"errorMsg\":\"plain-372\",\"history\":{\"clientId\":7,\"createdDate\":1700000000000,\"descriptions\":\"plain-368\",\"id\":7,\"name\":\"plain-369\",\"parentId\":7,\"parentType\":\"ACCOUNT\"},\"id\":7,\"industry\":\"plain-380\",\"logId\":\"plain-371\",\"modifiedBy\":\"plain-364\",\"modifiedDate\":1700000000000,\"name\":\"plain-378\",\"notes\":[{}],\"numOfEmployees\":7,\"originalAccountNumber\":\"plain-400\",\"ownershipType\":\"plain-391\",\"phoneAlternate\":\"plain-389\",\"phoneFax\":\"plain-381\",\"phoneOffice\":\"plain-388\",\"primaryAccountContact\":\"plain-370\",\"primaryContact\":{\"accountId\":7,\"contact\":\"plain-375\",\"createdBy\":\"plain-373\",\"createdDate\":1700000000000,\"id\":7,\"modifiedBy\":\"plain-374\",\"modifiedDate\":1700000000000,\"originalAccountId\":\"plain-376\"},\"rating\":\"plain-387\",\"secureFields\":[{\"field\":\"SECURE1\",\"value\":\"SECRET-SENTINEL-405\"}],\"shippingAddress\":{\"city\":\"plain-394\",\"country\":\"plain-397\",\"postalCode\":\"plain-396\",\"state\":\"plain-395\",\"street\":\"plain-393\"},\"sicCode\":\"plain-402\",\"sicDesc\":\"plain-403\",\"tickerSymbol\":\"plain-392\",\"typeId\":7,\"typeName\":\"plain-366\",\"website\":\"plain-390\"}]",
+                ),
+            ),
         &[
             "plain-363",
             "plain-364",
@@ -962,126 +1057,164 @@ fn livevox__account() {
     );
     check(
         "the request builder of account.add_account_note",
-        &::std::format!(
-            "{:?}", client.account().add_account_note(decode:: < i64 >
-            ("account.add_account_note: path parameter `id`", "7"), decode:: <
-            ::std::string::String > ("account.add_account_note: body field `name`",
-            "\"plain-406\"")).description(decode:: < ::std::string::String >
-            ("account.add_account_note: body field `description`", "\"plain-407\""))
-        ),
+        &client
+            .account()
+            .add_account_note(
+                decode::<i64>("account.add_account_note: path parameter `id`", "7"),
+                decode::<
+                    ::std::string::String,
+                >("account.add_account_note: body field `name`", "\"plain-406\""),
+            )
+            .description(
+                decode::<
+                    ::std::string::String,
+                >("account.add_account_note: body field `description`", "\"plain-407\""),
+            ),
         &["plain-406", "plain-407"],
     );
     check(
         "the request builder of account.link_account_contact",
-        &::std::format!(
-            "{:?}", client.account().link_account_contact(decode:: < i64 >
-            ("account.link_account_contact: path parameter `id`", "7"), decode:: <
-            ::std::string::String >
-            ("account.link_account_contact: body field `contactId`", "\"plain-408\""))
-        ),
+        &client
+            .account()
+            .link_account_contact(
+                decode::<i64>("account.link_account_contact: path parameter `id`", "7"),
+                decode::<
+                    ::std::string::String,
+                >(
+                    "account.link_account_contact: body field `contactId`",
+                    "\"plain-408\"",
+                ),
+            ),
         &["plain-408"],
     );
     check(
         "the request builder of account.link_account_contacts",
-        &::std::format!(
-            "{:?}", client.account().link_account_contacts(decode:: < i64 >
-            ("account.link_account_contacts: path parameter `id`", "7"), decode:: <
-            ::std::vec::Vec < ::std::string::String > >
-            ("account.link_account_contacts: body field `contactIds`",
-            "[\"plain-409\"]"))
-        ),
+        &client
+            .account()
+            .link_account_contacts(
+                decode::<i64>("account.link_account_contacts: path parameter `id`", "7"),
+                decode::<
+                    ::std::vec::Vec<::std::string::String>,
+                >(
+                    "account.link_account_contacts: body field `contactIds`",
+                    "[\"plain-409\"]",
+                ),
+            ),
         &["plain-409"],
     );
     check(
         "the request builder of account.unlink_account_contact",
-        &::std::format!(
-            "{:?}", client.account().unlink_account_contact(decode:: < i64 >
-            ("account.unlink_account_contact: path parameter `id`", "7"), decode:: <
-            ::std::string::String >
-            ("account.unlink_account_contact: path parameter `contactId`",
-            "\"plain-410\""))
-        ),
+        &client
+            .account()
+            .unlink_account_contact(
+                decode::<
+                    i64,
+                >("account.unlink_account_contact: path parameter `id`", "7"),
+                decode::<
+                    ::std::string::String,
+                >(
+                    "account.unlink_account_contact: path parameter `contactId`",
+                    "\"plain-410\"",
+                ),
+            ),
         &["plain-410"],
     );
     check(
         "the request builder of account.list_account_types",
-        &::std::format!("{:?}", client.account().list_account_types()),
+        &client.account().list_account_types(),
         &[],
     );
     check(
         "the request builder of account.read_account_type",
-        &::std::format!(
-            "{:?}", client.account().read_account_type(decode:: < i64 >
-            ("account.read_account_type: path parameter `id`", "7"))
-        ),
+        &client
+            .account()
+            .read_account_type(
+                decode::<i64>("account.read_account_type: path parameter `id`", "7"),
+            ),
         &[],
     );
     check(
         "the request builder of account.create_account_type",
-        &::std::format!(
-            "{:?}", client.account().create_account_type(decode:: < ::std::string::String
-            > ("account.create_account_type: body field `name`", "\"plain-411\""))
-        ),
+        &client
+            .account()
+            .create_account_type(
+                decode::<
+                    ::std::string::String,
+                >("account.create_account_type: body field `name`", "\"plain-411\""),
+            ),
         &["plain-411"],
     );
     check(
         "the request builder of account.update_account_type",
-        &::std::format!(
-            "{:?}", client.account().update_account_type(decode:: < i64 >
-            ("account.update_account_type: path parameter `id`", "7"), decode:: <
-            ::std::string::String > ("account.update_account_type: body field `name`",
-            "\"plain-412\"")).level(decode:: < i32 >
-            ("account.update_account_type: body field `level`", "7"))
-        ),
+        &client
+            .account()
+            .update_account_type(
+                decode::<i64>("account.update_account_type: path parameter `id`", "7"),
+                decode::<
+                    ::std::string::String,
+                >("account.update_account_type: body field `name`", "\"plain-412\""),
+            )
+            .level(
+                decode::<i32>("account.update_account_type: body field `level`", "7"),
+            ),
         &["plain-412"],
     );
     check(
         "the request builder of account.delete_account_type",
-        &::std::format!(
-            "{:?}", client.account().delete_account_type(decode:: < i64 >
-            ("account.delete_account_type: path parameter `id`", "7"))
-        ),
+        &client
+            .account()
+            .delete_account_type(
+                decode::<i64>("account.delete_account_type: path parameter `id`", "7"),
+            ),
         &[],
     );
     check(
         "the request builder of account.list_classifications",
-        &::std::format!("{:?}", client.account().list_classifications()),
+        &client.account().list_classifications(),
         &[],
     );
     check(
         "the request builder of account.read_classification",
-        &::std::format!(
-            "{:?}", client.account().read_classification(decode:: < i64 >
-            ("account.read_classification: path parameter `id`", "7"))
-        ),
+        &client
+            .account()
+            .read_classification(
+                decode::<i64>("account.read_classification: path parameter `id`", "7"),
+            ),
         &[],
     );
     check(
         "the request builder of account.create_classification",
-        &::std::format!(
-            "{:?}", client.account().create_classification(decode:: <
-            ::std::string::String > ("account.create_classification: body field `name`",
-            "\"plain-413\""))
-        ),
+        &client
+            .account()
+            .create_classification(
+                decode::<
+                    ::std::string::String,
+                >("account.create_classification: body field `name`", "\"plain-413\""),
+            ),
         &["plain-413"],
     );
     check(
         "the request builder of account.update_classification",
-        &::std::format!(
-            "{:?}", client.account().update_classification(decode:: < i64 >
-            ("account.update_classification: path parameter `id`", "7"), decode:: <
-            ::std::string::String > ("account.update_classification: body field `name`",
-            "\"plain-414\"")).level(decode:: < i32 >
-            ("account.update_classification: body field `level`", "7"))
-        ),
+        &client
+            .account()
+            .update_classification(
+                decode::<i64>("account.update_classification: path parameter `id`", "7"),
+                decode::<
+                    ::std::string::String,
+                >("account.update_classification: body field `name`", "\"plain-414\""),
+            )
+            .level(
+                decode::<i32>("account.update_classification: body field `level`", "7"),
+            ),
         &["plain-414"],
     );
     check(
         "the request builder of account.delete_classification",
-        &::std::format!(
-            "{:?}", client.account().delete_classification(decode:: < i64 >
-            ("account.delete_classification: path parameter `id`", "7"))
-        ),
+        &client
+            .account()
+            .delete_classification(
+                decode::<i64>("account.delete_classification: path parameter `id`", "7"),
+            ),
         &[],
     );
 }
@@ -1091,82 +1224,85 @@ fn livevox__campaign() {
     let client = client_livevox();
     check(
         "model CampaignSummary",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::campaign::CampaignSummary >
-            ("model CampaignSummary",
-            "{\"id\":7,\"name\":\"plain-415\",\"serviceId\":7,\"status\":\"UNASSIGNED\",\"typeId\":1,\"uploadDate\":1700000000000}")
+        &decode::<
+            ::livevox_generated::livevox::campaign::CampaignSummary,
+        >(
+            "model CampaignSummary",
+            "{\"id\":7,\"name\":\"plain-415\",\"serviceId\":7,\"status\":\"UNASSIGNED\",\"typeId\":1,\"uploadDate\":1700000000000}",
         ),
         &["plain-415"],
     );
     check(
         "model ListCampaignsResponse",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::campaign::ListCampaignsResponse >
-            ("model ListCampaignsResponse",
-            "{\"campaignDetails\":[{\"id\":7,\"name\":\"plain-416\",\"serviceId\":7,\"status\":\"UNASSIGNED\",\"typeId\":1,\"uploadDate\":1700000000000}],\"next\":\"plain-417\"}")
+        &decode::<
+            ::livevox_generated::livevox::campaign::ListCampaignsResponse,
+        >(
+            "model ListCampaignsResponse",
+            "{\"campaignDetails\":[{\"id\":7,\"name\":\"plain-416\",\"serviceId\":7,\"status\":\"UNASSIGNED\",\"typeId\":1,\"uploadDate\":1700000000000}],\"next\":\"plain-417\"}",
         ),
         &["plain-416", "plain-417"],
     );
     check(
         "model CampaignListInfo",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::campaign::CampaignListInfo >
-            ("model CampaignListInfo", "{\"lastModified\":1700000000000,\"size\":7}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::campaign::CampaignListInfo,
+        >("model CampaignListInfo", "{\"lastModified\":1700000000000,\"size\":7}"),
         &[],
     );
     check(
         "model Campaign",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::campaign::Campaign >
-            ("model Campaign",
-            "{\"actualEndDate\":1700000000000,\"actualStartDate\":1700000000000,\"answeringMachineOption\":\"LEAVE_MESSAGES\",\"buildDate\":1700000000000,\"callbackPhone\":\"plain-420\",\"callerId\":\"plain-421\",\"dialCellPhones\":true,\"dialingStrategyId\":7,\"localCallerIdPackage\":true,\"name\":\"plain-418\",\"onDemand\":true,\"operatorPhone\":\"plain-419\",\"scheduleTime\":{\"end\":1700000000000,\"nextDay\":true,\"start\":1700000000000},\"scrubOption\":\"NONE\",\"serviceId\":7,\"status\":\"UNASSIGNED\",\"typeId\":1,\"uploadDate\":1700000000000,\"voiceId\":1}")
+        &decode::<
+            ::livevox_generated::livevox::campaign::Campaign,
+        >(
+            "model Campaign",
+            "{\"actualEndDate\":1700000000000,\"actualStartDate\":1700000000000,\"answeringMachineOption\":\"LEAVE_MESSAGES\",\"buildDate\":1700000000000,\"callbackPhone\":\"plain-420\",\"callerId\":\"plain-421\",\"dialCellPhones\":true,\"dialingStrategyId\":7,\"localCallerIdPackage\":true,\"name\":\"plain-418\",\"onDemand\":true,\"operatorPhone\":\"plain-419\",\"scheduleTime\":{\"end\":1700000000000,\"nextDay\":true,\"start\":1700000000000},\"scrubOption\":\"NONE\",\"serviceId\":7,\"status\":\"UNASSIGNED\",\"typeId\":1,\"uploadDate\":1700000000000,\"voiceId\":1}",
         ),
         &["plain-418", "plain-419", "plain-420", "plain-421"],
     );
     check(
         "model CampaignSchedule",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::campaign::CampaignSchedule >
-            ("model CampaignSchedule",
-            "{\"end\":1700000000000,\"nextDay\":true,\"start\":1700000000000}")
+        &decode::<
+            ::livevox_generated::livevox::campaign::CampaignSchedule,
+        >(
+            "model CampaignSchedule",
+            "{\"end\":1700000000000,\"nextDay\":true,\"start\":1700000000000}",
         ),
         &[],
     );
     check(
         "model CampaignFile",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::campaign::CampaignFile >
-            ("model CampaignFile",
-            "{\"ContentType\":\"plain-424\",\"Data\":\"plain-423\",\"FileName\":\"plain-422\"}")
+        &decode::<
+            ::livevox_generated::livevox::campaign::CampaignFile,
+        >(
+            "model CampaignFile",
+            "{\"ContentType\":\"plain-424\",\"Data\":\"plain-423\",\"FileName\":\"plain-422\"}",
         ),
         &["plain-422", "plain-423", "plain-424"],
     );
     check(
         "model CampaignConfiguration",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::campaign::CampaignConfiguration >
-            ("model CampaignConfiguration",
-            "{\"answeringMachineOption\":\"LEAVE_MESSAGES\",\"appendable\":true,\"callbackPhone\":\"plain-427\",\"callerId\":\"plain-426\",\"dialingStrategyId\":7,\"operatorPhone\":\"plain-425\",\"scheduleTime\":{\"end\":1700000000000,\"nextDay\":true,\"start\":1700000000000},\"serviceId\":7,\"typeId\":1,\"voiceId\":1}")
+        &decode::<
+            ::livevox_generated::livevox::campaign::CampaignConfiguration,
+        >(
+            "model CampaignConfiguration",
+            "{\"answeringMachineOption\":\"LEAVE_MESSAGES\",\"appendable\":true,\"callbackPhone\":\"plain-427\",\"callerId\":\"plain-426\",\"dialingStrategyId\":7,\"operatorPhone\":\"plain-425\",\"scheduleTime\":{\"end\":1700000000000,\"nextDay\":true,\"start\":1700000000000},\"serviceId\":7,\"typeId\":1,\"voiceId\":1}",
         ),
         &["plain-425", "plain-426", "plain-427"],
     );
     check(
         "model CampaignCreated",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::campaign::CampaignCreated >
-            ("model CampaignCreated", "{\"id\":7}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::campaign::CampaignCreated,
+        >("model CampaignCreated", "{\"id\":7}"),
         &[],
     );
     check(
         "model CampaignRecord",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::campaign::CampaignRecord >
-            ("model CampaignRecord",
-            "{\"account\":\"plain-428\",\"accountToSpeak\":\"plain-437\",\"altLanguage1\":7,\"altLanguage2\":7,\"altLanguage3\":7,\"amountToSpeak\":1.5,\"clientPracticeId\":\"plain-459\",\"dob\":\"plain-433\",\"email\":\"plain-434\",\"extra1\":\"plain-438\",\"extra10\":\"plain-447\",\"extra11\":\"plain-448\",\"extra12\":\"plain-449\",\"extra13\":\"plain-450\",\"extra14\":\"plain-451\",\"extra15\":\"plain-452\",\"extra16\":\"plain-453\",\"extra17\":\"plain-454\",\"extra18\":\"plain-455\",\"extra19\":\"plain-456\",\"extra2\":\"plain-439\",\"extra20\":\"plain-457\",\"extra3\":\"plain-440\",\"extra4\":\"plain-441\",\"extra5\":\"plain-442\",\"extra6\":\"plain-443\",\"extra7\":\"plain-444\",\"extra8\":\"plain-445\",\"extra9\":\"plain-446\",\"firstName\":\"plain-429\",\"language\":7,\"lastName\":\"plain-430\",\"lastPaymentDate\":\"plain-436\",\"minimumPaymentAmount\":1.5,\"operatorNumber\":\"plain-463\",\"originalAccountNumber\":\"plain-458\",\"phone1\":\"plain-431\",\"phone2\":[\"plain-432\"],\"placeOfServiceId\":7,\"practiceId\":7,\"practicePhone\":\"plain-461\",\"practicePhoneAlternate\":\"plain-462\",\"ssn\":\"SECRET-SENTINEL-435\",\"templateId\":\"plain-460\",\"totalAmount\":1.5}")
+        &decode::<
+            ::livevox_generated::livevox::campaign::CampaignRecord,
+        >(
+            "model CampaignRecord",
+            "{\"account\":\"plain-428\",\"accountToSpeak\":\"plain-437\",\"altLanguage1\":7,\"altLanguage2\":7,\"altLanguage3\":7,\"amountToSpeak\":1.5,\"clientPracticeId\":\"plain-459\",\"dob\":\"plain-433\",\"email\":\"plain-434\",\"extra1\":\"plain-438\",\"extra10\":\"plain-447\",\"extra11\":\"plain-448\",\"extra12\":\"plain-449\",\"extra13\":\"plain-450\",\"extra14\":\"plain-451\",\"extra15\":\"plain-452\",\"extra16\":\"plain-453\",\"extra17\":\"plain-454\",\"extra18\":\"plain-455\",\"extra19\":\"plain-456\",\"extra2\":\"plain-439\",\"extra20\":\"plain-457\",\"extra3\":\"plain-440\",\"extra4\":\"plain-441\",\"extra5\":\"plain-442\",\"extra6\":\"plain-443\",\"extra7\":\"plain-444\",\"extra8\":\"plain-445\",\"extra9\":\"plain-446\",\"firstName\":\"plain-429\",\"language\":7,\"lastName\":\"plain-430\",\"lastPaymentDate\":\"plain-436\",\"minimumPaymentAmount\":1.5,\"operatorNumber\":\"plain-463\",\"originalAccountNumber\":\"plain-458\",\"phone1\":\"plain-431\",\"phone2\":[\"plain-432\"],\"placeOfServiceId\":7,\"practiceId\":7,\"practicePhone\":\"plain-461\",\"practicePhoneAlternate\":\"plain-462\",\"ssn\":\"SECRET-SENTINEL-435\",\"templateId\":\"plain-460\",\"totalAmount\":1.5}",
         ),
         &[
             "plain-428",
@@ -1208,21 +1344,21 @@ fn livevox__campaign() {
     );
     check(
         "model CampaignTransactionsPage",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::campaign::CampaignTransactionsPage >
-            ("model CampaignTransactionsPage",
-            "{\"next\":\"plain-465\",\"transaction\":[{\"account\":\"plain-464\",\"accountTransactionId\":7,\"balance\":1.5,\"consumer\":{},\"daysDue\":[{}],\"extra\":[{}],\"livevoxResultId\":7,\"phone\":[{}],\"serviceId\":7}]}")
+        &decode::<
+            ::livevox_generated::livevox::campaign::CampaignTransactionsPage,
+        >(
+            "model CampaignTransactionsPage",
+            "{\"next\":\"plain-465\",\"transaction\":[{\"account\":\"plain-464\",\"accountTransactionId\":7,\"balance\":1.5,\"consumer\":{},\"daysDue\":[{}],\"extra\":[{}],\"livevoxResultId\":7,\"phone\":[{}],\"serviceId\":7}]}",
         ),
         &["plain-464", "plain-465"],
     );
     check(
         "model CampaignTransaction",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::campaign::CampaignTransaction >
-            ("model CampaignTransaction",
-            "{\"account\":\"plain-466\",\"accountTransactionId\":7,\"balance\":1.5,\"consumer\":{\"dateOfBirth\":1700000000000,\"email\":\"plain-469\",\"firstName\":\"plain-467\",\"lastName\":\"plain-468\",\"ssn\":\"SECRET-SENTINEL-470\",\"zipCode\":\"plain-471\"},\"daysDue\":[{\"key\":\"plain-475\",\"value\":\"plain-476\"}],\"extra\":[{\"key\":\"plain-473\",\"value\":\"plain-474\"}],\"livevoxResultId\":7,\"phone\":[{\"ordinal\":7,\"phone\":\"plain-472\"}],\"serviceId\":7}")
+        &decode::<
+            ::livevox_generated::livevox::campaign::CampaignTransaction,
+        >(
+            "model CampaignTransaction",
+            "{\"account\":\"plain-466\",\"accountTransactionId\":7,\"balance\":1.5,\"consumer\":{\"dateOfBirth\":1700000000000,\"email\":\"plain-469\",\"firstName\":\"plain-467\",\"lastName\":\"plain-468\",\"ssn\":\"SECRET-SENTINEL-470\",\"zipCode\":\"plain-471\"},\"daysDue\":[{\"key\":\"plain-475\",\"value\":\"plain-476\"}],\"extra\":[{\"key\":\"plain-473\",\"value\":\"plain-474\"}],\"livevoxResultId\":7,\"phone\":[{\"ordinal\":7,\"phone\":\"plain-472\"}],\"serviceId\":7}",
         ),
         &[
             "plain-466",
@@ -1239,99 +1375,99 @@ fn livevox__campaign() {
     );
     check(
         "model CampaignConsumer",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::campaign::CampaignConsumer >
-            ("model CampaignConsumer",
-            "{\"dateOfBirth\":1700000000000,\"email\":\"plain-479\",\"firstName\":\"plain-477\",\"lastName\":\"plain-478\",\"ssn\":\"SECRET-SENTINEL-480\",\"zipCode\":\"plain-481\"}")
+        &decode::<
+            ::livevox_generated::livevox::campaign::CampaignConsumer,
+        >(
+            "model CampaignConsumer",
+            "{\"dateOfBirth\":1700000000000,\"email\":\"plain-479\",\"firstName\":\"plain-477\",\"lastName\":\"plain-478\",\"ssn\":\"SECRET-SENTINEL-480\",\"zipCode\":\"plain-481\"}",
         ),
         &["plain-477", "plain-478", "plain-479", "plain-481"],
     );
     check(
         "model TransactionPhone",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::campaign::TransactionPhone >
-            ("model TransactionPhone", "{\"ordinal\":7,\"phone\":\"plain-482\"}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::campaign::TransactionPhone,
+        >("model TransactionPhone", "{\"ordinal\":7,\"phone\":\"plain-482\"}"),
         &["plain-482"],
     );
     check(
         "model CampaignKeyValue",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::campaign::CampaignKeyValue >
-            ("model CampaignKeyValue", "{\"key\":\"plain-483\",\"value\":\"plain-484\"}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::campaign::CampaignKeyValue,
+        >("model CampaignKeyValue", "{\"key\":\"plain-483\",\"value\":\"plain-484\"}"),
         &["plain-483", "plain-484"],
     );
     check(
         "model CampaignDateRange",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::campaign::CampaignDateRange
-            > ("model CampaignDateRange",
-            "{\"from\":1700000000000,\"to\":1700000000000}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::campaign::CampaignDateRange,
+        >("model CampaignDateRange", "{\"from\":1700000000000,\"to\":1700000000000}"),
         &[],
     );
     check(
         "model SearchCampaignsResponse",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::campaign::SearchCampaignsResponse >
-            ("model SearchCampaignsResponse",
-            "{\"campaign\":[{\"id\":7,\"name\":\"plain-485\",\"serviceId\":7,\"status\":\"UNASSIGNED\",\"typeId\":1,\"uploadDate\":1700000000000}],\"next\":\"plain-486\"}")
+        &decode::<
+            ::livevox_generated::livevox::campaign::SearchCampaignsResponse,
+        >(
+            "model SearchCampaignsResponse",
+            "{\"campaign\":[{\"id\":7,\"name\":\"plain-485\",\"serviceId\":7,\"status\":\"UNASSIGNED\",\"typeId\":1,\"uploadDate\":1700000000000}],\"next\":\"plain-486\"}",
         ),
         &["plain-485", "plain-486"],
     );
     check(
         "model FinishedCall",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::campaign::FinishedCall >
-            ("model FinishedCall",
-            "{\"account\":\"plain-487\",\"finished\":1700000000000,\"livevoxResultId\":7,\"phoneDialed\":\"plain-488\",\"started\":1700000000000}")
+        &decode::<
+            ::livevox_generated::livevox::campaign::FinishedCall,
+        >(
+            "model FinishedCall",
+            "{\"account\":\"plain-487\",\"finished\":1700000000000,\"livevoxResultId\":7,\"phoneDialed\":\"plain-488\",\"started\":1700000000000}",
         ),
         &["plain-487", "plain-488"],
     );
     check(
         "model FinishedCallsPage",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::campaign::FinishedCallsPage
-            > ("model FinishedCallsPage",
-            "{\"call\":[{\"account\":\"plain-489\",\"finished\":1700000000000,\"livevoxResultId\":7,\"phoneDialed\":\"plain-490\",\"started\":1700000000000}],\"next\":\"plain-491\"}")
+        &decode::<
+            ::livevox_generated::livevox::campaign::FinishedCallsPage,
+        >(
+            "model FinishedCallsPage",
+            "{\"call\":[{\"account\":\"plain-489\",\"finished\":1700000000000,\"livevoxResultId\":7,\"phoneDialed\":\"plain-490\",\"started\":1700000000000}],\"next\":\"plain-491\"}",
         ),
         &["plain-489", "plain-490", "plain-491"],
     );
     check(
         "model CreateCampaignBody",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::campaign::CreateCampaignBody
-            > ("model CreateCampaignBody",
-            "{\"campaignConfiguration\":{\"answeringMachineOption\":\"LEAVE_MESSAGES\",\"appendable\":true,\"callbackPhone\":\"plain-497\",\"callerId\":\"plain-496\",\"dialingStrategyId\":7,\"operatorPhone\":\"plain-495\",\"scheduleTime\":{\"end\":1700000000000,\"nextDay\":true,\"start\":1700000000000},\"serviceId\":7,\"typeId\":1,\"voiceId\":1},\"campaignFile\":{\"ContentType\":\"plain-494\",\"Data\":\"plain-493\",\"FileName\":\"plain-492\"}}")
+        &decode::<
+            ::livevox_generated::livevox::campaign::CreateCampaignBody,
+        >(
+            "model CreateCampaignBody",
+            "{\"campaignConfiguration\":{\"answeringMachineOption\":\"LEAVE_MESSAGES\",\"appendable\":true,\"callbackPhone\":\"plain-497\",\"callerId\":\"plain-496\",\"dialingStrategyId\":7,\"operatorPhone\":\"plain-495\",\"scheduleTime\":{\"end\":1700000000000,\"nextDay\":true,\"start\":1700000000000},\"serviceId\":7,\"typeId\":1,\"voiceId\":1},\"campaignFile\":{\"ContentType\":\"plain-494\",\"Data\":\"plain-493\",\"FileName\":\"plain-492\"}}",
         ),
         &["plain-492", "plain-493", "plain-494", "plain-495", "plain-496", "plain-497"],
     );
     check(
         "model UpdateCampaignBody",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::campaign::UpdateCampaignBody
-            > ("model UpdateCampaignBody",
-            "{\"answeringMachineOption\":\"LEAVE_MESSAGES\",\"callbackPhone\":\"plain-500\",\"callerId\":\"plain-499\",\"dialingStrategyId\":7,\"operatorPhone\":\"plain-498\",\"scheduleTime\":{\"end\":1700000000000,\"nextDay\":true,\"start\":1700000000000},\"serviceId\":7,\"typeId\":1,\"voiceId\":1}")
+        &decode::<
+            ::livevox_generated::livevox::campaign::UpdateCampaignBody,
+        >(
+            "model UpdateCampaignBody",
+            "{\"answeringMachineOption\":\"LEAVE_MESSAGES\",\"callbackPhone\":\"plain-500\",\"callerId\":\"plain-499\",\"dialingStrategyId\":7,\"operatorPhone\":\"plain-498\",\"scheduleTime\":{\"end\":1700000000000,\"nextDay\":true,\"start\":1700000000000},\"serviceId\":7,\"typeId\":1,\"voiceId\":1}",
         ),
         &["plain-498", "plain-499", "plain-500"],
     );
     check(
         "model UpdateCampaignStateBody",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::campaign::UpdateCampaignStateBody >
-            ("model UpdateCampaignStateBody", "{\"state\":\"BUILD\"}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::campaign::UpdateCampaignStateBody,
+        >("model UpdateCampaignStateBody", "{\"state\":\"BUILD\"}"),
         &[],
     );
     check(
         "model AppendCampaignBody",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::campaign::AppendCampaignBody
-            > ("model AppendCampaignBody",
-            "{\"records\":[{\"account\":\"plain-501\",\"accountToSpeak\":\"plain-510\",\"altLanguage1\":7,\"altLanguage2\":7,\"altLanguage3\":7,\"amountToSpeak\":1.5,\"clientPracticeId\":\"plain-532\",\"dob\":\"plain-506\",\"email\":\"plain-507\",\"extra1\":\"plain-511\",\"extra10\":\"plain-520\",\"extra11\":\"plain-521\",\"extra12\":\"plain-522\",\"extra13\":\"plain-523\",\"extra14\":\"plain-524\",\"extra15\":\"plain-525\",\"extra16\":\"plain-526\",\"extra17\":\"plain-527\",\"extra18\":\"plain-528\",\"extra19\":\"plain-529\",\"extra2\":\"plain-512\",\"extra20\":\"plain-530\",\"extra3\":\"plain-513\",\"extra4\":\"plain-514\",\"extra5\":\"plain-515\",\"extra6\":\"plain-516\",\"extra7\":\"plain-517\",\"extra8\":\"plain-518\",\"extra9\":\"plain-519\",\"firstName\":\"plain-502\",\"language\":7,\"lastName\":\"plain-503\",\"lastPaymentDate\":\"plain-509\",\"minimumPaymentAmount\":1.5,\"operatorNumber\":\"plain-536\",\"originalAccountNumber\":\"plain-531\",\"phone1\":\"plain-504\",\"phone2\":[\"plain-505\"],\"placeOfServiceId\":7,\"practiceId\":7,\"practicePhone\":\"plain-534\",\"practicePhoneAlternate\":\"plain-535\",\"ssn\":\"SECRET-SENTINEL-508\",\"templateId\":\"plain-533\",\"totalAmount\":1.5}]}")
+        &decode::<
+            ::livevox_generated::livevox::campaign::AppendCampaignBody,
+        >(
+            "model AppendCampaignBody",
+            "{\"records\":[{\"account\":\"plain-501\",\"accountToSpeak\":\"plain-510\",\"altLanguage1\":7,\"altLanguage2\":7,\"altLanguage3\":7,\"amountToSpeak\":1.5,\"clientPracticeId\":\"plain-532\",\"dob\":\"plain-506\",\"email\":\"plain-507\",\"extra1\":\"plain-511\",\"extra10\":\"plain-520\",\"extra11\":\"plain-521\",\"extra12\":\"plain-522\",\"extra13\":\"plain-523\",\"extra14\":\"plain-524\",\"extra15\":\"plain-525\",\"extra16\":\"plain-526\",\"extra17\":\"plain-527\",\"extra18\":\"plain-528\",\"extra19\":\"plain-529\",\"extra2\":\"plain-512\",\"extra20\":\"plain-530\",\"extra3\":\"plain-513\",\"extra4\":\"plain-514\",\"extra5\":\"plain-515\",\"extra6\":\"plain-516\",\"extra7\":\"plain-517\",\"extra8\":\"plain-518\",\"extra9\":\"plain-519\",\"firstName\":\"plain-502\",\"language\":7,\"lastName\":\"plain-503\",\"lastPaymentDate\":\"plain-509\",\"minimumPaymentAmount\":1.5,\"operatorNumber\":\"plain-536\",\"originalAccountNumber\":\"plain-531\",\"phone1\":\"plain-504\",\"phone2\":[\"plain-505\"],\"placeOfServiceId\":7,\"practiceId\":7,\"practicePhone\":\"plain-534\",\"practicePhoneAlternate\":\"plain-535\",\"ssn\":\"SECRET-SENTINEL-508\",\"templateId\":\"plain-533\",\"totalAmount\":1.5}]}",
         ),
         &[
             "plain-501",
@@ -1373,131 +1509,212 @@ fn livevox__campaign() {
     );
     check(
         "model SearchCampaignsBody",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::campaign::SearchCampaignsBody >
-            ("model SearchCampaignsBody",
-            "{\"dateRange\":{\"from\":1700000000000,\"to\":1700000000000},\"service\":[7],\"state\":[\"UNASSIGNED\"],\"type\":[1]}")
+        &decode::<
+            ::livevox_generated::livevox::campaign::SearchCampaignsBody,
+        >(
+            "model SearchCampaignsBody",
+            "{\"dateRange\":{\"from\":1700000000000,\"to\":1700000000000},\"service\":[7],\"state\":[\"UNASSIGNED\"],\"type\":[1]}",
         ),
         &[],
     );
     check(
         "model SearchFinishedCallsBody",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::campaign::SearchFinishedCallsBody >
-            ("model SearchFinishedCallsBody",
-            "{\"windowEnd\":1700000000000,\"windowStart\":1700000000000}")
+        &decode::<
+            ::livevox_generated::livevox::campaign::SearchFinishedCallsBody,
+        >(
+            "model SearchFinishedCallsBody",
+            "{\"windowEnd\":1700000000000,\"windowStart\":1700000000000}",
         ),
         &[],
     );
     check(
         "the request builder of campaign.list_campaigns",
-        &::std::format!(
-            "{:?}", client.campaign().list_campaigns().offset(decode:: < i32 >
-            ("campaign.list_campaigns: query parameter `offset`", "7")).count(decode:: <
-            i32 > ("campaign.list_campaigns: query parameter `count`", "7"))
-        ),
+        &client
+            .campaign()
+            .list_campaigns()
+            .offset(
+                decode::<i32>("campaign.list_campaigns: query parameter `offset`", "7"),
+            )
+            .count(
+                decode::<i32>("campaign.list_campaigns: query parameter `count`", "7"),
+            ),
         &[],
     );
     check(
         "the request builder of campaign.get_campaign_list_info",
-        &::std::format!("{:?}", client.campaign().get_campaign_list_info()),
+        &client.campaign().get_campaign_list_info(),
         &[],
     );
     check(
         "the request builder of campaign.read_campaign",
-        &::std::format!(
-            "{:?}", client.campaign().read_campaign(decode:: < i64 >
-            ("campaign.read_campaign: path parameter `id`", "7"))
-        ),
+        &client
+            .campaign()
+            .read_campaign(
+                decode::<i64>("campaign.read_campaign: path parameter `id`", "7"),
+            ),
         &[],
     );
     check(
         "the request builder of campaign.create_campaign",
-        &::std::format!(
-            "{:?}", client.campaign().create_campaign(decode:: <
-            ::livevox_generated::livevox::campaign::CampaignFile >
-            ("campaign.create_campaign: body field `campaignFile`",
-            "{\"ContentType\":\"plain-539\",\"Data\":\"plain-538\",\"FileName\":\"plain-537\"}"),
-            decode:: < ::livevox_generated::livevox::campaign::CampaignConfiguration >
-            ("campaign.create_campaign: body field `campaignConfiguration`",
-            "{\"answeringMachineOption\":\"LEAVE_MESSAGES\",\"appendable\":true,\"callbackPhone\":\"plain-542\",\"callerId\":\"plain-541\",\"dialingStrategyId\":7,\"operatorPhone\":\"plain-540\",\"scheduleTime\":{\"end\":1700000000000,\"nextDay\":true,\"start\":1700000000000},\"serviceId\":7,\"typeId\":1,\"voiceId\":1}"))
-        ),
+        &client
+            .campaign()
+            .create_campaign(
+                decode::<
+                    ::livevox_generated::livevox::campaign::CampaignFile,
+                >(
+                    "campaign.create_campaign: body field `campaignFile`",
+                    "{\"ContentType\":\"plain-539\",\"Data\":\"plain-538\",\"FileName\":\"plain-537\"}",
+                ),
+                decode::<
+                    ::livevox_generated::livevox::campaign::CampaignConfiguration,
+                >(
+                    "campaign.create_campaign: body field `campaignConfiguration`",
+                    "{\"answeringMachineOption\":\"LEAVE_MESSAGES\",\"appendable\":true,\"callbackPhone\":\"plain-542\",\"callerId\":\"plain-541\",\"dialingStrategyId\":7,\"operatorPhone\":\"plain-540\",\"scheduleTime\":{\"end\":1700000000000,\"nextDay\":true,\"start\":1700000000000},\"serviceId\":7,\"typeId\":1,\"voiceId\":1}",
+                ),
+            ),
         &["plain-537", "plain-538", "plain-539", "plain-540", "plain-541", "plain-542"],
     );
     check(
         "the request builder of campaign.update_campaign",
-        &::std::format!(
-            "{:?}", client.campaign().update_campaign(decode:: < i64 >
-            ("campaign.update_campaign: path parameter `id`", "7")).service_id(decode:: <
-            i64 > ("campaign.update_campaign: body field `serviceId`", "7"))
-            .operator_phone(decode:: < ::std::string::String >
-            ("campaign.update_campaign: body field `operatorPhone`", "\"plain-543\""))
-            .voice_id(decode:: < ::livevox_generated::livevox::campaign::VoiceTalent >
-            ("campaign.update_campaign: body field `voiceId`", "1"))
-            .answering_machine_option(decode:: <
-            ::livevox_generated::livevox::campaign::AnsweringMachineOption >
-            ("campaign.update_campaign: body field `answeringMachineOption`",
-            "\"LEAVE_MESSAGES\"")).caller_id(decode:: < ::std::string::String >
-            ("campaign.update_campaign: body field `callerId`", "\"plain-544\""))
-            .callback_phone(decode:: < ::std::string::String >
-            ("campaign.update_campaign: body field `callbackPhone`", "\"plain-545\""))
-            .dialing_strategy_id(decode:: < i64 >
-            ("campaign.update_campaign: body field `dialingStrategyId`", "7"))
-            .type_id(decode:: < ::livevox_generated::livevox::campaign::CampaignType >
-            ("campaign.update_campaign: body field `typeId`", "1"))
-            .schedule_time(decode:: <
-            ::livevox_generated::livevox::campaign::CampaignSchedule >
-            ("campaign.update_campaign: body field `scheduleTime`",
-            "{\"end\":1700000000000,\"nextDay\":true,\"start\":1700000000000}"))
-        ),
+        &client
+            .campaign()
+            .update_campaign(
+                decode::<i64>("campaign.update_campaign: path parameter `id`", "7"),
+            )
+            .service_id(
+                decode::<i64>("campaign.update_campaign: body field `serviceId`", "7"),
+            )
+            .operator_phone(
+                decode::<
+                    ::std::string::String,
+                >(
+                    "campaign.update_campaign: body field `operatorPhone`",
+                    "\"plain-543\"",
+                ),
+            )
+            .voice_id(
+                decode::<
+                    ::livevox_generated::livevox::campaign::VoiceTalent,
+                >("campaign.update_campaign: body field `voiceId`", "1"),
+            )
+            .answering_machine_option(
+                decode::<
+                    ::livevox_generated::livevox::campaign::AnsweringMachineOption,
+                >(
+                    "campaign.update_campaign: body field `answeringMachineOption`",
+                    "\"LEAVE_MESSAGES\"",
+                ),
+            )
+            .caller_id(
+                decode::<
+                    ::std::string::String,
+                >("campaign.update_campaign: body field `callerId`", "\"plain-544\""),
+            )
+            .callback_phone(
+                decode::<
+                    ::std::string::String,
+                >(
+                    "campaign.update_campaign: body field `callbackPhone`",
+                    "\"plain-545\"",
+                ),
+            )
+            .dialing_strategy_id(
+                decode::<
+                    i64,
+                >("campaign.update_campaign: body field `dialingStrategyId`", "7"),
+            )
+            .type_id(
+                decode::<
+                    ::livevox_generated::livevox::campaign::CampaignType,
+                >("campaign.update_campaign: body field `typeId`", "1"),
+            )
+            .schedule_time(
+                decode::<
+                    ::livevox_generated::livevox::campaign::CampaignSchedule,
+                >(
+                    "campaign.update_campaign: body field `scheduleTime`",
+                    "{\"end\":1700000000000,\"nextDay\":true,\"start\":1700000000000}",
+                ),
+            ),
         &["plain-543", "plain-544", "plain-545"],
     );
     check(
         "the request builder of campaign.update_campaign_state",
-        &::std::format!(
-            "{:?}", client.campaign().update_campaign_state(decode:: < i64 >
-            ("campaign.update_campaign_state: path parameter `id`", "7"), decode:: <
-            ::livevox_generated::livevox::campaign::CampaignState >
-            ("campaign.update_campaign_state: body field `state`", "\"BUILD\""))
-        ),
+        &client
+            .campaign()
+            .update_campaign_state(
+                decode::<
+                    i64,
+                >("campaign.update_campaign_state: path parameter `id`", "7"),
+                decode::<
+                    ::livevox_generated::livevox::campaign::CampaignState,
+                >("campaign.update_campaign_state: body field `state`", "\"BUILD\""),
+            ),
         &[],
     );
     check(
         "the request builder of campaign.deactivate_campaign",
-        &::std::format!(
-            "{:?}", client.campaign().deactivate_campaign(decode:: < i64 >
-            ("campaign.deactivate_campaign: path parameter `id`", "7"))
-        ),
+        &client
+            .campaign()
+            .deactivate_campaign(
+                decode::<i64>("campaign.deactivate_campaign: path parameter `id`", "7"),
+            ),
         &[],
     );
     check(
         "the request builder of campaign.list_campaign_transactions",
-        &::std::format!(
-            "{:?}", client.campaign().list_campaign_transactions(decode:: < i64 >
-            ("campaign.list_campaign_transactions: path parameter `id`", "7"), decode:: <
-            bool > ("campaign.list_campaign_transactions: query parameter `extra`",
-            "true"), decode:: < bool >
-            ("campaign.list_campaign_transactions: query parameter `daysDue`", "true"),
-            decode:: < bool >
-            ("campaign.list_campaign_transactions: query parameter `validOnly`", "true"))
-            .offset(decode:: < i32 >
-            ("campaign.list_campaign_transactions: query parameter `offset`", "7"))
-            .count(decode:: < i32 >
-            ("campaign.list_campaign_transactions: query parameter `count`", "7"))
-        ),
+        &client
+            .campaign()
+            .list_campaign_transactions(
+                decode::<
+                    i64,
+                >("campaign.list_campaign_transactions: path parameter `id`", "7"),
+                decode::<
+                    bool,
+                >(
+                    "campaign.list_campaign_transactions: query parameter `extra`",
+                    "true",
+                ),
+                decode::<
+                    bool,
+                >(
+                    "campaign.list_campaign_transactions: query parameter `daysDue`",
+                    "true",
+                ),
+                decode::<
+                    bool,
+                >(
+                    "campaign.list_campaign_transactions: query parameter `validOnly`",
+                    "true",
+                ),
+            )
+            .offset(
+                decode::<
+                    i32,
+                >("campaign.list_campaign_transactions: query parameter `offset`", "7"),
+            )
+            .count(
+                decode::<
+                    i32,
+                >("campaign.list_campaign_transactions: query parameter `count`", "7"),
+            ),
         &[],
     );
     check(
         "the request builder of campaign.append_campaign",
-        &::std::format!(
-            "{:?}", client.campaign().append_campaign(decode:: < i64 >
-            ("campaign.append_campaign: path parameter `id`", "7"), decode:: <
-            ::std::vec::Vec < ::livevox_generated::livevox::campaign::CampaignRecord > >
-            ("campaign.append_campaign: body field `records`",
-            "[{\"account\":\"plain-546\",\"accountToSpeak\":\"plain-555\",\"altLanguage1\":7,\"altLanguage2\":7,\"altLanguage3\":7,\"amountToSpeak\":1.5,\"clientPracticeId\":\"plain-577\",\"dob\":\"plain-551\",\"email\":\"plain-552\",\"extra1\":\"plain-556\",\"extra10\":\"plain-565\",\"extra11\":\"plain-566\",\"extra12\":\"plain-567\",\"extra13\":\"plain-568\",\"extra14\":\"plain-569\",\"extra15\":\"plain-570\",\"extra16\":\"plain-571\",\"extra17\":\"plain-572\",\"extra18\":\"plain-573\",\"extra19\":\"plain-574\",\"extra2\":\"plain-557\",\"extra20\":\"plain-575\",\"extra3\":\"plain-558\",\"extra4\":\"plain-559\",\"extra5\":\"plain-560\",\"extra6\":\"plain-561\",\"extra7\":\"plain-562\",\"extra8\":\"plain-563\",\"extra9\":\"plain-564\",\"firstName\":\"plain-547\",\"language\":7,\"lastName\":\"plain-548\",\"lastPaymentDate\":\"plain-554\",\"minimumPaymentAmount\":1.5,\"operatorNumber\":\"plain-581\",\"originalAccountNumber\":\"plain-576\",\"phone1\":\"plain-549\",\"phone2\":[\"plain-550\"],\"placeOfServiceId\":7,\"practiceId\":7,\"practicePhone\":\"plain-579\",\"practicePhoneAlternate\":\"plain-580\",\"ssn\":\"SECRET-SENTINEL-553\",\"templateId\":\"plain-578\",\"totalAmount\":1.5}]"))
-        ),
+        &client
+            .campaign()
+            .append_campaign(
+                decode::<i64>("campaign.append_campaign: path parameter `id`", "7"),
+                decode::<
+                    ::std::vec::Vec<
+                        ::livevox_generated::livevox::campaign::CampaignRecord,
+                    >,
+                >(
+                    "campaign.append_campaign: body field `records`",
+                    "[{\"account\":\"plain-546\",\"accountToSpeak\":\"plain-555\",\"altLanguage1\":7,\"altLanguage2\":7,\"altLanguage3\":7,\"amountToSpeak\":1.5,\"clientPracticeId\":\"plain-577\",\"dob\":\"plain-551\",\"email\":\"plain-552\",\"extra1\":\"plain-556\",\"extra10\":\"plain-565\",\"extra11\":\"plain-566\",\"extra12\":\"plain-567\",\"extra13\":\"plain-568\",\"extra14\":\"plain-569\",\"extra15\":\"plain-570\",\"extra16\":\"plain-571\",\"extra17\":\"plain-572\",\"extra18\":\"plain-573\",\"extra19\":\"plain-574\",\"extra2\":\"plain-557\",\"extra20\":\"plain-575\",\"extra3\":\"plain-558\",\"extra4\":\"plain-559\",\"extra5\":\"plain-560\",\"extra6\":\"plain-561\",\"extra7\":\"plain-562\",\"extra8\":\"plain-563\",\"extra9\":\"plain-564\",\"firstName\":\"plain-547\",\"language\":7,\"lastName\":\"plain-548\",\"lastPaymentDate\":\"plain-554\",\"minimumPaymentAmount\":1.5,\"operatorNumber\":\"plain-581\",\"originalAccountNumber\":\"plain-576\",\"phone1\":\"plain-549\",\"phone2\":[\"plain-550\"],\"placeOfServiceId\":7,\"practiceId\":7,\"practicePhone\":\"plain-579\",\"practicePhoneAlternate\":\"plain-580\",\"ssn\":\"SECRET-SENTINEL-553\",\"templateId\":\"plain-578\",\"totalAmount\":1.5}]",
+                ),
+            ),
         &[
             "plain-546",
             "plain-547",
@@ -1538,38 +1755,75 @@ fn livevox__campaign() {
     );
     check(
         "the request builder of campaign.search_campaigns",
-        &::std::format!(
-            "{:?}", client.campaign().search_campaigns(decode:: <
-            ::livevox_generated::livevox::campaign::CampaignDateRange >
-            ("campaign.search_campaigns: body field `dateRange`",
-            "{\"from\":1700000000000,\"to\":1700000000000}")).client_id(decode:: < i64 >
-            ("campaign.search_campaigns: query parameter `client`", "7")).offset(decode::
-            < i32 > ("campaign.search_campaigns: query parameter `offset`", "7"))
-            .count(decode:: < i32 >
-            ("campaign.search_campaigns: query parameter `count`", "7")).state(decode:: <
-            ::std::vec::Vec < ::livevox_generated::livevox::campaign::CampaignStatus > >
-            ("campaign.search_campaigns: body field `state`", "[\"UNASSIGNED\"]"))
-            .service_ids(decode:: < ::std::vec::Vec < i64 > >
-            ("campaign.search_campaigns: body field `service`", "[7]")).types(decode:: <
-            ::std::vec::Vec < ::livevox_generated::livevox::campaign::CampaignType > >
-            ("campaign.search_campaigns: body field `type`", "[1]"))
-        ),
+        &client
+            .campaign()
+            .search_campaigns(
+                decode::<
+                    ::livevox_generated::livevox::campaign::CampaignDateRange,
+                >(
+                    "campaign.search_campaigns: body field `dateRange`",
+                    "{\"from\":1700000000000,\"to\":1700000000000}",
+                ),
+            )
+            .client_id(
+                decode::<i64>("campaign.search_campaigns: query parameter `client`", "7"),
+            )
+            .offset(
+                decode::<i32>("campaign.search_campaigns: query parameter `offset`", "7"),
+            )
+            .count(
+                decode::<i32>("campaign.search_campaigns: query parameter `count`", "7"),
+            )
+            .state(
+                decode::<
+                    ::std::vec::Vec<
+                        ::livevox_generated::livevox::campaign::CampaignStatus,
+                    >,
+                >("campaign.search_campaigns: body field `state`", "[\"UNASSIGNED\"]"),
+            )
+            .service_ids(
+                decode::<
+                    ::std::vec::Vec<i64>,
+                >("campaign.search_campaigns: body field `service`", "[7]"),
+            )
+            .types(
+                decode::<
+                    ::std::vec::Vec<::livevox_generated::livevox::campaign::CampaignType>,
+                >("campaign.search_campaigns: body field `type`", "[1]"),
+            ),
         &[],
     );
     check(
         "the request builder of campaign.search_finished_calls",
-        &::std::format!(
-            "{:?}", client.campaign().search_finished_calls(decode:: < i64 >
-            ("campaign.search_finished_calls: path parameter `id`", "7"), decode:: <
-            ::livevox_generated::runtime::DateTime >
-            ("campaign.search_finished_calls: body field `windowStart`",
-            "1700000000000"), decode:: < ::livevox_generated::runtime::DateTime >
-            ("campaign.search_finished_calls: body field `windowEnd`", "1700000000000"))
-            .offset(decode:: < i32 >
-            ("campaign.search_finished_calls: query parameter `offset`", "7"))
-            .count(decode:: < i32 >
-            ("campaign.search_finished_calls: query parameter `count`", "7"))
-        ),
+        &client
+            .campaign()
+            .search_finished_calls(
+                decode::<
+                    i64,
+                >("campaign.search_finished_calls: path parameter `id`", "7"),
+                decode::<
+                    ::livevox_generated::runtime::DateTime,
+                >(
+                    "campaign.search_finished_calls: body field `windowStart`",
+                    "1700000000000",
+                ),
+                decode::<
+                    ::livevox_generated::runtime::DateTime,
+                >(
+                    "campaign.search_finished_calls: body field `windowEnd`",
+                    "1700000000000",
+                ),
+            )
+            .offset(
+                decode::<
+                    i32,
+                >("campaign.search_finished_calls: query parameter `offset`", "7"),
+            )
+            .count(
+                decode::<
+                    i32,
+                >("campaign.search_finished_calls: query parameter `count`", "7"),
+            ),
         &[],
     );
 }
@@ -1579,955 +1833,1279 @@ fn livevox__compliance() {
     let client = client_livevox();
     check(
         "model DncEntry",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::compliance::DncEntry >
-            ("model DncEntry",
-            "{\"account\":\"plain-583\",\"clientId\":7,\"dncType\":\"PERMANENT\",\"id\":7,\"phone\":\"plain-582\",\"serviceId\":7,\"zip\":\"plain-584\"}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::DncEntry,
+        >(
+            "model DncEntry",
+            "{\"account\":\"plain-583\",\"clientId\":7,\"dncType\":\"PERMANENT\",\"id\":7,\"phone\":\"plain-582\",\"serviceId\":7,\"zip\":\"plain-584\"}",
         ),
         &["plain-582", "plain-583", "plain-584"],
     );
     check(
         "model ListDncResponse",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::compliance::ListDncResponse
-            > ("model ListDncResponse",
-            "{\"dnc\":[{\"account\":\"plain-586\",\"clientId\":7,\"dncType\":\"PERMANENT\",\"id\":7,\"phone\":\"plain-585\",\"serviceId\":7,\"zip\":\"plain-587\"}],\"next\":\"plain-588\"}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::ListDncResponse,
+        >(
+            "model ListDncResponse",
+            "{\"dnc\":[{\"account\":\"plain-586\",\"clientId\":7,\"dncType\":\"PERMANENT\",\"id\":7,\"phone\":\"plain-585\",\"serviceId\":7,\"zip\":\"plain-587\"}],\"next\":\"plain-588\"}",
         ),
         &["plain-585", "plain-586", "plain-587", "plain-588"],
     );
     check(
         "model DncListInfo",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::compliance::DncListInfo >
-            ("model DncListInfo", "{\"lastModified\":1700000000000,\"size\":7}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::compliance::DncListInfo,
+        >("model DncListInfo", "{\"lastModified\":1700000000000,\"size\":7}"),
         &[],
     );
     check(
         "model ReadDncResponse",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::compliance::ReadDncResponse
-            > ("model ReadDncResponse",
-            "{\"account\":\"plain-591\",\"clientId\":7,\"filename\":\"plain-589\",\"id\":7,\"phone\":\"plain-590\",\"serviceId\":7,\"type\":\"PERMANENT\",\"zip\":\"plain-592\"}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::ReadDncResponse,
+        >(
+            "model ReadDncResponse",
+            "{\"account\":\"plain-591\",\"clientId\":7,\"filename\":\"plain-589\",\"id\":7,\"phone\":\"plain-590\",\"serviceId\":7,\"type\":\"PERMANENT\",\"zip\":\"plain-592\"}",
         ),
         &["plain-589", "plain-590", "plain-591", "plain-592"],
     );
     check(
         "model NewDncEntry",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::compliance::NewDncEntry >
-            ("model NewDncEntry",
-            "{\"account\":\"plain-594\",\"clientId\":7,\"dncRule\":\"plain-596\",\"phone\":\"plain-593\",\"serviceId\":7,\"type\":\"PERMANENT\",\"zip\":\"plain-595\"}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::NewDncEntry,
+        >(
+            "model NewDncEntry",
+            "{\"account\":\"plain-594\",\"clientId\":7,\"dncRule\":\"plain-596\",\"phone\":\"plain-593\",\"serviceId\":7,\"type\":\"PERMANENT\",\"zip\":\"plain-595\"}",
         ),
         &["plain-593", "plain-594", "plain-595", "plain-596"],
     );
     check(
         "model CreateDncResponse",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::compliance::CreateDncResponse >
-            ("model CreateDncResponse", "{\"id\":7}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::compliance::CreateDncResponse,
+        >("model CreateDncResponse", "{\"id\":7}"),
         &[],
     );
     check(
         "model DncSearchCriteria",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::compliance::DncSearchCriteria >
-            ("model DncSearchCriteria",
-            "{\"modifiedAfter\":1700000000000,\"service\":[7],\"type\":\"PERMANENT\"}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::DncSearchCriteria,
+        >(
+            "model DncSearchCriteria",
+            "{\"modifiedAfter\":1700000000000,\"service\":[7],\"type\":\"PERMANENT\"}",
         ),
         &[],
     );
     check(
         "model ComplianceCheckResult",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::compliance::ComplianceCheckResult >
-            ("model ComplianceCheckResult", "{\"result\":true}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::compliance::ComplianceCheckResult,
+        >("model ComplianceCheckResult", "{\"result\":true}"),
         &[],
     );
     check(
         "model PhoneDncEntry",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::compliance::PhoneDncEntry >
-            ("model PhoneDncEntry", "{\"phone\":\"plain-597\",\"service\":[{\"id\":7}]}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::compliance::PhoneDncEntry,
+        >("model PhoneDncEntry", "{\"phone\":\"plain-597\",\"service\":[{\"id\":7}]}"),
         &["plain-597"],
     );
     check(
         "model ServiceRef",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::compliance::ServiceRef >
-            ("model ServiceRef", "{\"id\":7}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::compliance::ServiceRef,
+        >("model ServiceRef", "{\"id\":7}"),
         &[],
     );
     check(
         "model MultiplePhoneDncResult",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::compliance::MultiplePhoneDncResult >
-            ("model MultiplePhoneDncResult",
-            "{\"duplicateEntries\":7,\"failedEntries\":7,\"line\":7,\"reason\":\"plain-598\",\"successfulEntries\":7}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::MultiplePhoneDncResult,
+        >(
+            "model MultiplePhoneDncResult",
+            "{\"duplicateEntries\":7,\"failedEntries\":7,\"line\":7,\"reason\":\"plain-598\",\"successfulEntries\":7}",
         ),
         &["plain-598"],
     );
     check(
         "model AccountDndEntry",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::compliance::AccountDndEntry
-            > ("model AccountDndEntry",
-            "{\"account\":\"plain-599\",\"block\":\"PERMANENT\"}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::AccountDndEntry,
+        >(
+            "model AccountDndEntry",
+            "{\"account\":\"plain-599\",\"block\":\"PERMANENT\"}",
         ),
         &["plain-599"],
     );
     check(
         "model MultipleAccountDndResult",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::compliance::MultipleAccountDndResult >
-            ("model MultipleAccountDndResult",
-            "{\"duplicateEntries\":7,\"failedEntries\":[{\"line\":7,\"reason\":\"plain-600\"}],\"successfulEntries\":7}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::MultipleAccountDndResult,
+        >(
+            "model MultipleAccountDndResult",
+            "{\"duplicateEntries\":7,\"failedEntries\":[{\"line\":7,\"reason\":\"plain-600\"}],\"successfulEntries\":7}",
         ),
         &["plain-600"],
     );
     check(
         "model FailedDncEntry",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::compliance::FailedDncEntry >
-            ("model FailedDncEntry", "{\"line\":7,\"reason\":\"plain-601\"}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::compliance::FailedDncEntry,
+        >("model FailedDncEntry", "{\"line\":7,\"reason\":\"plain-601\"}"),
         &["plain-601"],
     );
     check(
         "model AccountPhoneDndEntry",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::compliance::AccountPhoneDndEntry >
-            ("model AccountPhoneDndEntry",
-            "{\"account\":\"plain-602\",\"phones\":[{\"ordinal\":7,\"phone\":\"plain-603\",\"phoneBlock\":\"PERMANENT\"}]}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::AccountPhoneDndEntry,
+        >(
+            "model AccountPhoneDndEntry",
+            "{\"account\":\"plain-602\",\"phones\":[{\"ordinal\":7,\"phone\":\"plain-603\",\"phoneBlock\":\"PERMANENT\"}]}",
         ),
         &["plain-602", "plain-603"],
     );
     check(
         "model DndPhone",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::compliance::DndPhone >
-            ("model DndPhone",
-            "{\"ordinal\":7,\"phone\":\"plain-604\",\"phoneBlock\":\"PERMANENT\"}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::DndPhone,
+        >(
+            "model DndPhone",
+            "{\"ordinal\":7,\"phone\":\"plain-604\",\"phoneBlock\":\"PERMANENT\"}",
         ),
         &["plain-604"],
     );
     check(
         "model ComplianceListInfo",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::compliance::ComplianceListInfo >
-            ("model ComplianceListInfo", "{\"lastModified\":1700000000000,\"size\":7}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::compliance::ComplianceListInfo,
+        >("model ComplianceListInfo", "{\"lastModified\":1700000000000,\"size\":7}"),
         &[],
     );
     check(
         "model BulkDncResult",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::compliance::BulkDncResult >
-            ("model BulkDncResult", "{\"processedCount\":7}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::compliance::BulkDncResult,
+        >("model BulkDncResult", "{\"processedCount\":7}"),
         &[],
     );
     check(
         "model DialtimeDncEntry",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::compliance::DialtimeDncEntry
-            > ("model DialtimeDncEntry",
-            "{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"phone\":\"plain-605\"}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::DialtimeDncEntry,
+        >(
+            "model DialtimeDncEntry",
+            "{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"phone\":\"plain-605\"}",
         ),
         &["plain-605"],
     );
     check(
         "model DialtimeDncFilter",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::compliance::DialtimeDncFilter >
-            ("model DialtimeDncFilter",
-            "{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"phone\":\"plain-606\"}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::DialtimeDncFilter,
+        >(
+            "model DialtimeDncFilter",
+            "{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"phone\":\"plain-606\"}",
         ),
         &["plain-606"],
     );
     check(
         "model DialtimeDncPage",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::compliance::DialtimeDncPage
-            > ("model DialtimeDncPage",
-            "{\"dncEntries\":[{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"phone\":\"plain-607\"}],\"next\":\"plain-608\"}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::DialtimeDncPage,
+        >(
+            "model DialtimeDncPage",
+            "{\"dncEntries\":[{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"phone\":\"plain-607\"}],\"next\":\"plain-608\"}",
         ),
         &["plain-607", "plain-608"],
     );
     check(
         "model SmsDncEntry",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::compliance::SmsDncEntry >
-            ("model SmsDncEntry",
-            "{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"sms\":\"plain-609\"}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::SmsDncEntry,
+        >(
+            "model SmsDncEntry",
+            "{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"sms\":\"plain-609\"}",
         ),
         &["plain-609"],
     );
     check(
         "model SmsDncFilter",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::compliance::SmsDncFilter >
-            ("model SmsDncFilter",
-            "{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"sms\":\"plain-610\"}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::SmsDncFilter,
+        >(
+            "model SmsDncFilter",
+            "{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"sms\":\"plain-610\"}",
         ),
         &["plain-610"],
     );
     check(
         "model SmsDncPage",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::compliance::SmsDncPage >
-            ("model SmsDncPage",
-            "{\"dncEntries\":[{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"sms\":\"plain-611\"}],\"next\":\"plain-612\"}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::SmsDncPage,
+        >(
+            "model SmsDncPage",
+            "{\"dncEntries\":[{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"sms\":\"plain-611\"}],\"next\":\"plain-612\"}",
         ),
         &["plain-611", "plain-612"],
     );
     check(
         "model EmailDncEntry",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::compliance::EmailDncEntry >
-            ("model EmailDncEntry",
-            "{\"contactGroupId\":7,\"email\":\"plain-613\",\"expirationDate\":1700000000000,\"id\":7}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::EmailDncEntry,
+        >(
+            "model EmailDncEntry",
+            "{\"contactGroupId\":7,\"email\":\"plain-613\",\"expirationDate\":1700000000000,\"id\":7}",
         ),
         &["plain-613"],
     );
     check(
         "model EmailDncFilter",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::compliance::EmailDncFilter >
-            ("model EmailDncFilter",
-            "{\"contactGroupId\":7,\"email\":\"plain-614\",\"expirationDate\":1700000000000,\"id\":7}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::EmailDncFilter,
+        >(
+            "model EmailDncFilter",
+            "{\"contactGroupId\":7,\"email\":\"plain-614\",\"expirationDate\":1700000000000,\"id\":7}",
         ),
         &["plain-614"],
     );
     check(
         "model EmailDncPage",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::compliance::EmailDncPage >
-            ("model EmailDncPage",
-            "{\"dncEntries\":[{\"contactGroupId\":7,\"email\":\"plain-615\",\"expirationDate\":1700000000000,\"id\":7}],\"next\":\"plain-616\"}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::EmailDncPage,
+        >(
+            "model EmailDncPage",
+            "{\"dncEntries\":[{\"contactGroupId\":7,\"email\":\"plain-615\",\"expirationDate\":1700000000000,\"id\":7}],\"next\":\"plain-616\"}",
         ),
         &["plain-615", "plain-616"],
     );
     check(
         "model DialingProfileSummary",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::compliance::DialingProfileSummary >
-            ("model DialingProfileSummary",
-            "{\"description\":\"plain-618\",\"id\":7,\"name\":\"plain-617\"}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::DialingProfileSummary,
+        >(
+            "model DialingProfileSummary",
+            "{\"description\":\"plain-618\",\"id\":7,\"name\":\"plain-617\"}",
         ),
         &["plain-617", "plain-618"],
     );
     check(
         "model DialingProfilePage",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::compliance::DialingProfilePage >
-            ("model DialingProfilePage",
-            "{\"dialingProfile\":[{\"description\":\"plain-620\",\"id\":7,\"name\":\"plain-619\"}],\"next\":\"plain-621\"}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::DialingProfilePage,
+        >(
+            "model DialingProfilePage",
+            "{\"dialingProfile\":[{\"description\":\"plain-620\",\"id\":7,\"name\":\"plain-619\"}],\"next\":\"plain-621\"}",
         ),
         &["plain-619", "plain-620", "plain-621"],
     );
     check(
         "model DialingProfile",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::compliance::DialingProfile >
-            ("model DialingProfile",
-            "{\"clientDefault\":true,\"clientId\":7,\"description\":\"plain-623\",\"id\":7,\"name\":\"plain-622\",\"policy\":[{\"areaCode\":\"plain-625\",\"dayOfWeek\":\"MONDAY\",\"doNotDial\":true,\"doNotLeaveMessage\":true,\"endTime\":\"plain-627\",\"startTime\":\"plain-626\",\"state\":\"plain-624\"}],\"service\":[{\"id\":7}]}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::DialingProfile,
+        >(
+            "model DialingProfile",
+            "{\"clientDefault\":true,\"clientId\":7,\"description\":\"plain-623\",\"id\":7,\"name\":\"plain-622\",\"policy\":[{\"areaCode\":\"plain-625\",\"dayOfWeek\":\"MONDAY\",\"doNotDial\":true,\"doNotLeaveMessage\":true,\"endTime\":\"plain-627\",\"startTime\":\"plain-626\",\"state\":\"plain-624\"}],\"service\":[{\"id\":7}]}",
         ),
         &["plain-622", "plain-623", "plain-624", "plain-625", "plain-626", "plain-627"],
     );
     check(
         "model DialingPolicy",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::compliance::DialingPolicy >
-            ("model DialingPolicy",
-            "{\"areaCode\":\"plain-629\",\"dayOfWeek\":\"MONDAY\",\"doNotDial\":true,\"doNotLeaveMessage\":true,\"endTime\":\"plain-631\",\"startTime\":\"plain-630\",\"state\":\"plain-628\"}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::DialingPolicy,
+        >(
+            "model DialingPolicy",
+            "{\"areaCode\":\"plain-629\",\"dayOfWeek\":\"MONDAY\",\"doNotDial\":true,\"doNotLeaveMessage\":true,\"endTime\":\"plain-631\",\"startTime\":\"plain-630\",\"state\":\"plain-628\"}",
         ),
         &["plain-628", "plain-629", "plain-630", "plain-631"],
     );
     check(
         "model DialingProfileCreated",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::compliance::DialingProfileCreated >
-            ("model DialingProfileCreated", "{\"id\":7}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::compliance::DialingProfileCreated,
+        >("model DialingProfileCreated", "{\"id\":7}"),
         &[],
     );
     check(
         "model RecordingInfo",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::compliance::RecordingInfo >
-            ("model RecordingInfo",
-            "{\"account\":\"plain-632\",\"agentId\":7,\"callCenterId\":7,\"campaignId\":7,\"clientId\":7,\"duration\":7,\"fromDate\":1700000000000,\"originalAccountNumber\":\"plain-634\",\"phone\":\"plain-633\",\"serviceId\":7,\"termCodeId\":7,\"toDate\":1700000000000}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::RecordingInfo,
+        >(
+            "model RecordingInfo",
+            "{\"account\":\"plain-632\",\"agentId\":7,\"callCenterId\":7,\"campaignId\":7,\"clientId\":7,\"duration\":7,\"fromDate\":1700000000000,\"originalAccountNumber\":\"plain-634\",\"phone\":\"plain-633\",\"serviceId\":7,\"termCodeId\":7,\"toDate\":1700000000000}",
         ),
         &["plain-632", "plain-633", "plain-634"],
     );
     check(
         "model CreateMultiplePhoneDncBody",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::compliance::CreateMultiplePhoneDncBody >
-            ("model CreateMultiplePhoneDncBody",
-            "{\"block\":\"PERMANENT\",\"phoneDncEntry\":[{\"phone\":\"plain-635\",\"service\":[{\"id\":7}]}]}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::CreateMultiplePhoneDncBody,
+        >(
+            "model CreateMultiplePhoneDncBody",
+            "{\"block\":\"PERMANENT\",\"phoneDncEntry\":[{\"phone\":\"plain-635\",\"service\":[{\"id\":7}]}]}",
         ),
         &["plain-635"],
     );
     check(
         "model CreateMultipleAccountDndBody",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::compliance::CreateMultipleAccountDndBody >
-            ("model CreateMultipleAccountDndBody",
-            "{\"accountDndEntry\":[{\"account\":\"plain-636\",\"block\":\"PERMANENT\"}]}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::CreateMultipleAccountDndBody,
+        >(
+            "model CreateMultipleAccountDndBody",
+            "{\"accountDndEntry\":[{\"account\":\"plain-636\",\"block\":\"PERMANENT\"}]}",
         ),
         &["plain-636"],
     );
     check(
         "model CreateMultipleAccountPhoneDndBody",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::compliance::CreateMultipleAccountPhoneDndBody >
-            ("model CreateMultipleAccountPhoneDndBody",
-            "{\"accountPhoneDndEntry\":[{\"account\":\"plain-637\",\"phones\":[{\"ordinal\":7,\"phone\":\"plain-638\",\"phoneBlock\":\"PERMANENT\"}]}]}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::CreateMultipleAccountPhoneDndBody,
+        >(
+            "model CreateMultipleAccountPhoneDndBody",
+            "{\"accountPhoneDndEntry\":[{\"account\":\"plain-637\",\"phones\":[{\"ordinal\":7,\"phone\":\"plain-638\",\"phoneBlock\":\"PERMANENT\"}]}]}",
         ),
         &["plain-637", "plain-638"],
     );
     check(
         "model CreateMultipleDialtimeDncBody",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::compliance::CreateMultipleDialtimeDncBody >
-            ("model CreateMultipleDialtimeDncBody",
-            "{\"dncEntries\":[{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"phone\":\"plain-639\"}]}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::CreateMultipleDialtimeDncBody,
+        >(
+            "model CreateMultipleDialtimeDncBody",
+            "{\"dncEntries\":[{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"phone\":\"plain-639\"}]}",
         ),
         &["plain-639"],
     );
     check(
         "model SearchDialtimeDncBody",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::compliance::SearchDialtimeDncBody >
-            ("model SearchDialtimeDncBody",
-            "{\"filter\":{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"phone\":\"plain-640\"}}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::SearchDialtimeDncBody,
+        >(
+            "model SearchDialtimeDncBody",
+            "{\"filter\":{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"phone\":\"plain-640\"}}",
         ),
         &["plain-640"],
     );
     check(
         "model CreateMultipleSmsDncBody",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::compliance::CreateMultipleSmsDncBody >
-            ("model CreateMultipleSmsDncBody",
-            "{\"dncEntries\":[{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"sms\":\"plain-641\"}]}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::CreateMultipleSmsDncBody,
+        >(
+            "model CreateMultipleSmsDncBody",
+            "{\"dncEntries\":[{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"sms\":\"plain-641\"}]}",
         ),
         &["plain-641"],
     );
     check(
         "model SearchSmsDncBody",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::compliance::SearchSmsDncBody
-            > ("model SearchSmsDncBody",
-            "{\"filter\":{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"sms\":\"plain-642\"}}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::SearchSmsDncBody,
+        >(
+            "model SearchSmsDncBody",
+            "{\"filter\":{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"sms\":\"plain-642\"}}",
         ),
         &["plain-642"],
     );
     check(
         "model CreateMultipleEmailDncBody",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::compliance::CreateMultipleEmailDncBody >
-            ("model CreateMultipleEmailDncBody",
-            "{\"dncEntries\":[{\"contactGroupId\":7,\"email\":\"plain-643\",\"expirationDate\":1700000000000,\"id\":7}]}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::CreateMultipleEmailDncBody,
+        >(
+            "model CreateMultipleEmailDncBody",
+            "{\"dncEntries\":[{\"contactGroupId\":7,\"email\":\"plain-643\",\"expirationDate\":1700000000000,\"id\":7}]}",
         ),
         &["plain-643"],
     );
     check(
         "model SearchEmailDncBody",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::compliance::SearchEmailDncBody >
-            ("model SearchEmailDncBody",
-            "{\"filter\":{\"contactGroupId\":7,\"email\":\"plain-644\",\"expirationDate\":1700000000000,\"id\":7}}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::SearchEmailDncBody,
+        >(
+            "model SearchEmailDncBody",
+            "{\"filter\":{\"contactGroupId\":7,\"email\":\"plain-644\",\"expirationDate\":1700000000000,\"id\":7}}",
         ),
         &["plain-644"],
     );
     check(
         "model CreateDialingProfileBody",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::compliance::CreateDialingProfileBody >
-            ("model CreateDialingProfileBody",
-            "{\"clientId\":7,\"description\":\"plain-646\",\"name\":\"plain-645\",\"policy\":[{\"areaCode\":\"plain-648\",\"dayOfWeek\":\"MONDAY\",\"doNotDial\":true,\"doNotLeaveMessage\":true,\"endTime\":\"plain-650\",\"startTime\":\"plain-649\",\"state\":\"plain-647\"}]}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::CreateDialingProfileBody,
+        >(
+            "model CreateDialingProfileBody",
+            "{\"clientId\":7,\"description\":\"plain-646\",\"name\":\"plain-645\",\"policy\":[{\"areaCode\":\"plain-648\",\"dayOfWeek\":\"MONDAY\",\"doNotDial\":true,\"doNotLeaveMessage\":true,\"endTime\":\"plain-650\",\"startTime\":\"plain-649\",\"state\":\"plain-647\"}]}",
         ),
         &["plain-645", "plain-646", "plain-647", "plain-648", "plain-649", "plain-650"],
     );
     check(
         "model UpdateDialingProfileBody",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::compliance::UpdateDialingProfileBody >
-            ("model UpdateDialingProfileBody",
-            "{\"description\":\"plain-652\",\"name\":\"plain-651\"}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::UpdateDialingProfileBody,
+        >(
+            "model UpdateDialingProfileBody",
+            "{\"description\":\"plain-652\",\"name\":\"plain-651\"}",
         ),
         &["plain-651", "plain-652"],
     );
     check(
         "model UpdateDialingPolicyBody",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::compliance::UpdateDialingPolicyBody >
-            ("model UpdateDialingPolicyBody",
-            "{\"areaCode\":\"plain-654\",\"clearAreaCode\":true,\"clearTimeRange\":true,\"dayOfWeek\":\"MONDAY\",\"doNotDial\":true,\"doNotLeaveMessage\":true,\"endTime\":\"plain-656\",\"policyId\":7,\"startTime\":\"plain-655\",\"state\":\"plain-653\"}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::UpdateDialingPolicyBody,
+        >(
+            "model UpdateDialingPolicyBody",
+            "{\"areaCode\":\"plain-654\",\"clearAreaCode\":true,\"clearTimeRange\":true,\"dayOfWeek\":\"MONDAY\",\"doNotDial\":true,\"doNotLeaveMessage\":true,\"endTime\":\"plain-656\",\"policyId\":7,\"startTime\":\"plain-655\",\"state\":\"plain-653\"}",
         ),
         &["plain-653", "plain-654", "plain-655", "plain-656"],
     );
     check(
         "model ZipAreaMatchBody",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::compliance::ZipAreaMatchBody
-            > ("model ZipAreaMatchBody",
-            "{\"areaCode\":\"plain-658\",\"type\":\"DIAL_TIME\",\"zipCode\":\"plain-657\"}")
+        &decode::<
+            ::livevox_generated::livevox::compliance::ZipAreaMatchBody,
+        >(
+            "model ZipAreaMatchBody",
+            "{\"areaCode\":\"plain-658\",\"type\":\"DIAL_TIME\",\"zipCode\":\"plain-657\"}",
         ),
         &["plain-657", "plain-658"],
     );
     check(
         "the request builder of compliance.list_dnc",
-        &::std::format!(
-            "{:?}", client.compliance().list_dnc(decode:: <
-            ::livevox_generated::livevox::compliance::DncType >
-            ("compliance.list_dnc: query parameter `dncType`", "\"PERMANENT\""))
-            .client_id(decode:: < i64 > ("compliance.list_dnc: query parameter `client`",
-            "7")).service_id(decode:: < i64 >
-            ("compliance.list_dnc: query parameter `service`", "7")).offset(decode:: <
-            i32 > ("compliance.list_dnc: query parameter `offset`", "7")).count(decode::
-            < i32 > ("compliance.list_dnc: query parameter `count`", "7"))
-        ),
+        &client
+            .compliance()
+            .list_dnc(
+                decode::<
+                    ::livevox_generated::livevox::compliance::DncType,
+                >("compliance.list_dnc: query parameter `dncType`", "\"PERMANENT\""),
+            )
+            .client_id(
+                decode::<i64>("compliance.list_dnc: query parameter `client`", "7"),
+            )
+            .service_id(
+                decode::<i64>("compliance.list_dnc: query parameter `service`", "7"),
+            )
+            .offset(decode::<i32>("compliance.list_dnc: query parameter `offset`", "7"))
+            .count(decode::<i32>("compliance.list_dnc: query parameter `count`", "7")),
         &[],
     );
     check(
         "the request builder of compliance.get_dnc_list_info",
-        &::std::format!(
-            "{:?}", client.compliance().get_dnc_list_info(decode:: <
-            ::livevox_generated::livevox::compliance::DncType >
-            ("compliance.get_dnc_list_info: query parameter `dncType`", "\"PERMANENT\""))
-            .client_id(decode:: < i64 >
-            ("compliance.get_dnc_list_info: query parameter `client`", "7"))
-            .service_id(decode:: < i64 >
-            ("compliance.get_dnc_list_info: query parameter `service`", "7"))
-        ),
+        &client
+            .compliance()
+            .get_dnc_list_info(
+                decode::<
+                    ::livevox_generated::livevox::compliance::DncType,
+                >(
+                    "compliance.get_dnc_list_info: query parameter `dncType`",
+                    "\"PERMANENT\"",
+                ),
+            )
+            .client_id(
+                decode::<
+                    i64,
+                >("compliance.get_dnc_list_info: query parameter `client`", "7"),
+            )
+            .service_id(
+                decode::<
+                    i64,
+                >("compliance.get_dnc_list_info: query parameter `service`", "7"),
+            ),
         &[],
     );
     check(
         "the request builder of compliance.read_dnc",
-        &::std::format!(
-            "{:?}", client.compliance().read_dnc(decode:: < i64 >
-            ("compliance.read_dnc: path parameter `id`", "7"))
-        ),
+        &client
+            .compliance()
+            .read_dnc(decode::<i64>("compliance.read_dnc: path parameter `id`", "7")),
         &[],
     );
     check(
         "the request builder of compliance.create_dnc",
-        &::std::format!(
-            "{:?}", client.compliance().create_dnc(decode:: <
-            ::livevox_generated::livevox::compliance::NewDncEntry >
-            ("compliance.create_dnc: the body",
-            "{\"account\":\"plain-660\",\"clientId\":7,\"dncRule\":\"plain-662\",\"phone\":\"plain-659\",\"serviceId\":7,\"type\":\"PERMANENT\",\"zip\":\"plain-661\"}"))
-        ),
+        &client
+            .compliance()
+            .create_dnc(
+                decode::<
+                    ::livevox_generated::livevox::compliance::NewDncEntry,
+                >(
+                    "compliance.create_dnc: the body",
+                    "{\"account\":\"plain-660\",\"clientId\":7,\"dncRule\":\"plain-662\",\"phone\":\"plain-659\",\"serviceId\":7,\"type\":\"PERMANENT\",\"zip\":\"plain-661\"}",
+                ),
+            ),
         &["plain-659", "plain-660", "plain-661", "plain-662"],
     );
     check(
         "the request builder of compliance.delete_dnc",
-        &::std::format!(
-            "{:?}", client.compliance().delete_dnc(decode:: < i64 >
-            ("compliance.delete_dnc: path parameter `id`", "7"))
-        ),
+        &client
+            .compliance()
+            .delete_dnc(
+                decode::<i64>("compliance.delete_dnc: path parameter `id`", "7"),
+            ),
         &[],
     );
     check(
         "the request builder of compliance.search_dnc",
-        &::std::format!(
-            "{:?}", client.compliance().search_dnc(decode:: <
-            ::livevox_generated::livevox::compliance::DncSearchCriteria >
-            ("compliance.search_dnc: the body",
-            "{\"modifiedAfter\":1700000000000,\"service\":[7],\"type\":\"PERMANENT\"}"))
-            .client_id(decode:: < i64 >
-            ("compliance.search_dnc: query parameter `client`", "7")).offset(decode:: <
-            i32 > ("compliance.search_dnc: query parameter `offset`", "7"))
-            .count(decode:: < i32 > ("compliance.search_dnc: query parameter `count`",
-            "7"))
-        ),
+        &client
+            .compliance()
+            .search_dnc(
+                decode::<
+                    ::livevox_generated::livevox::compliance::DncSearchCriteria,
+                >(
+                    "compliance.search_dnc: the body",
+                    "{\"modifiedAfter\":1700000000000,\"service\":[7],\"type\":\"PERMANENT\"}",
+                ),
+            )
+            .client_id(
+                decode::<i64>("compliance.search_dnc: query parameter `client`", "7"),
+            )
+            .offset(
+                decode::<i32>("compliance.search_dnc: query parameter `offset`", "7"),
+            )
+            .count(decode::<i32>("compliance.search_dnc: query parameter `count`", "7")),
         &[],
     );
     check(
         "the request builder of compliance.is_legacy_dnc_enabled",
-        &::std::format!("{:?}", client.compliance().is_legacy_dnc_enabled()),
+        &client.compliance().is_legacy_dnc_enabled(),
         &[],
     );
     check(
         "the request builder of compliance.create_multiple_phone_dnc",
-        &::std::format!(
-            "{:?}", client.compliance().create_multiple_phone_dnc(decode:: <
-            ::livevox_generated::livevox::compliance::DncType >
-            ("compliance.create_multiple_phone_dnc: body field `block`",
-            "\"PERMANENT\""), decode:: < ::std::vec::Vec <
-            ::livevox_generated::livevox::compliance::PhoneDncEntry > >
-            ("compliance.create_multiple_phone_dnc: body field `phoneDncEntry`",
-            "[{\"phone\":\"plain-663\",\"service\":[{\"id\":7}]}]")).client_id(decode:: <
-            i64 > ("compliance.create_multiple_phone_dnc: query parameter `client`",
-            "7"))
-        ),
+        &client
+            .compliance()
+            .create_multiple_phone_dnc(
+                decode::<
+                    ::livevox_generated::livevox::compliance::DncType,
+                >(
+                    "compliance.create_multiple_phone_dnc: body field `block`",
+                    "\"PERMANENT\"",
+                ),
+                decode::<
+                    ::std::vec::Vec<
+                        ::livevox_generated::livevox::compliance::PhoneDncEntry,
+                    >,
+                >(
+                    "compliance.create_multiple_phone_dnc: body field `phoneDncEntry`",
+                    "[{\"phone\":\"plain-663\",\"service\":[{\"id\":7}]}]",
+                ),
+            )
+            .client_id(
+                decode::<
+                    i64,
+                >("compliance.create_multiple_phone_dnc: query parameter `client`", "7"),
+            ),
         &["plain-663"],
     );
     check(
         "the request builder of compliance.create_multiple_account_dnd",
-        &::std::format!(
-            "{:?}", client.compliance().create_multiple_account_dnd(decode:: <
-            ::std::vec::Vec < ::livevox_generated::livevox::compliance::AccountDndEntry >
-            > ("compliance.create_multiple_account_dnd: body field `accountDndEntry`",
-            "[{\"account\":\"plain-664\",\"block\":\"PERMANENT\"}]")).client_id(decode::
-            < i64 > ("compliance.create_multiple_account_dnd: query parameter `client`",
-            "7"))
-        ),
+        &client
+            .compliance()
+            .create_multiple_account_dnd(
+                decode::<
+                    ::std::vec::Vec<
+                        ::livevox_generated::livevox::compliance::AccountDndEntry,
+                    >,
+                >(
+                    "compliance.create_multiple_account_dnd: body field `accountDndEntry`",
+                    "[{\"account\":\"plain-664\",\"block\":\"PERMANENT\"}]",
+                ),
+            )
+            .client_id(
+                decode::<
+                    i64,
+                >(
+                    "compliance.create_multiple_account_dnd: query parameter `client`",
+                    "7",
+                ),
+            ),
         &["plain-664"],
     );
     check(
         "the request builder of compliance.create_multiple_account_phone_dnd",
-        &::std::format!(
-            "{:?}", client.compliance().create_multiple_account_phone_dnd(decode:: <
-            ::std::vec::Vec <
-            ::livevox_generated::livevox::compliance::AccountPhoneDndEntry > >
-            ("compliance.create_multiple_account_phone_dnd: body field `accountPhoneDndEntry`",
-            "[{\"account\":\"plain-665\",\"phones\":[{\"ordinal\":7,\"phone\":\"plain-666\",\"phoneBlock\":\"PERMANENT\"}]}]"))
-            .client_id(decode:: < i64 >
-            ("compliance.create_multiple_account_phone_dnd: query parameter `client`",
-            "7"))
-        ),
+        &client
+            .compliance()
+            .create_multiple_account_phone_dnd(
+                decode::<
+                    ::std::vec::Vec<
+                        ::livevox_generated::livevox::compliance::AccountPhoneDndEntry,
+                    >,
+                >(
+                    "compliance.create_multiple_account_phone_dnd: body field `accountPhoneDndEntry`",
+                    "[{\"account\":\"plain-665\",\"phones\":[{\"ordinal\":7,\"phone\":\"plain-666\",\"phoneBlock\":\"PERMANENT\"}]}]",
+                ),
+            )
+            .client_id(
+                decode::<
+                    i64,
+                >(
+                    "compliance.create_multiple_account_phone_dnd: query parameter `client`",
+                    "7",
+                ),
+            ),
         &["plain-665", "plain-666"],
     );
     check(
         "the request builder of compliance.list_dialtime_dnc",
-        &::std::format!(
-            "{:?}", client.compliance().list_dialtime_dnc().offset(decode:: < i32 >
-            ("compliance.list_dialtime_dnc: query parameter `offset`", "7"))
-            .count(decode:: < i32 >
-            ("compliance.list_dialtime_dnc: query parameter `count`", "7"))
-        ),
+        &client
+            .compliance()
+            .list_dialtime_dnc()
+            .offset(
+                decode::<
+                    i32,
+                >("compliance.list_dialtime_dnc: query parameter `offset`", "7"),
+            )
+            .count(
+                decode::<
+                    i32,
+                >("compliance.list_dialtime_dnc: query parameter `count`", "7"),
+            ),
         &[],
     );
     check(
         "the request builder of compliance.get_dialtime_dnc_list_info",
-        &::std::format!("{:?}", client.compliance().get_dialtime_dnc_list_info()),
+        &client.compliance().get_dialtime_dnc_list_info(),
         &[],
     );
     check(
         "the request builder of compliance.read_dialtime_dnc",
-        &::std::format!(
-            "{:?}", client.compliance().read_dialtime_dnc(decode:: < i64 >
-            ("compliance.read_dialtime_dnc: path parameter `id`", "7"))
-        ),
+        &client
+            .compliance()
+            .read_dialtime_dnc(
+                decode::<i64>("compliance.read_dialtime_dnc: path parameter `id`", "7"),
+            ),
         &[],
     );
     check(
         "the request builder of compliance.create_dialtime_dnc",
-        &::std::format!(
-            "{:?}", client.compliance().create_dialtime_dnc(decode:: <
-            ::livevox_generated::livevox::compliance::DialtimeDncEntry >
-            ("compliance.create_dialtime_dnc: the body",
-            "{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"phone\":\"plain-667\"}"))
-        ),
+        &client
+            .compliance()
+            .create_dialtime_dnc(
+                decode::<
+                    ::livevox_generated::livevox::compliance::DialtimeDncEntry,
+                >(
+                    "compliance.create_dialtime_dnc: the body",
+                    "{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"phone\":\"plain-667\"}",
+                ),
+            ),
         &["plain-667"],
     );
     check(
         "the request builder of compliance.create_multiple_dialtime_dnc",
-        &::std::format!(
-            "{:?}", client.compliance().create_multiple_dialtime_dnc(decode:: <
-            ::std::vec::Vec < ::livevox_generated::livevox::compliance::DialtimeDncEntry
-            > > ("compliance.create_multiple_dialtime_dnc: body field `dncEntries`",
-            "[{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"phone\":\"plain-668\"}]"))
-        ),
+        &client
+            .compliance()
+            .create_multiple_dialtime_dnc(
+                decode::<
+                    ::std::vec::Vec<
+                        ::livevox_generated::livevox::compliance::DialtimeDncEntry,
+                    >,
+                >(
+                    "compliance.create_multiple_dialtime_dnc: body field `dncEntries`",
+                    "[{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"phone\":\"plain-668\"}]",
+                ),
+            ),
         &["plain-668"],
     );
     check(
         "the request builder of compliance.update_dialtime_dnc",
-        &::std::format!(
-            "{:?}", client.compliance().update_dialtime_dnc(decode:: < i64 >
-            ("compliance.update_dialtime_dnc: path parameter `id`", "7"), decode:: <
-            ::livevox_generated::livevox::compliance::DialtimeDncEntry >
-            ("compliance.update_dialtime_dnc: the body",
-            "{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"phone\":\"plain-669\"}"))
-        ),
+        &client
+            .compliance()
+            .update_dialtime_dnc(
+                decode::<
+                    i64,
+                >("compliance.update_dialtime_dnc: path parameter `id`", "7"),
+                decode::<
+                    ::livevox_generated::livevox::compliance::DialtimeDncEntry,
+                >(
+                    "compliance.update_dialtime_dnc: the body",
+                    "{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"phone\":\"plain-669\"}",
+                ),
+            ),
         &["plain-669"],
     );
     check(
         "the request builder of compliance.delete_dialtime_dnc",
-        &::std::format!(
-            "{:?}", client.compliance().delete_dialtime_dnc(decode:: < i64 >
-            ("compliance.delete_dialtime_dnc: path parameter `id`", "7"))
-        ),
+        &client
+            .compliance()
+            .delete_dialtime_dnc(
+                decode::<i64>("compliance.delete_dialtime_dnc: path parameter `id`", "7"),
+            ),
         &[],
     );
     check(
         "the request builder of compliance.search_dialtime_dnc",
-        &::std::format!(
-            "{:?}", client.compliance().search_dialtime_dnc(decode:: <
-            ::livevox_generated::livevox::compliance::DialtimeDncFilter >
-            ("compliance.search_dialtime_dnc: body field `filter`",
-            "{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"phone\":\"plain-670\"}"))
-            .offset(decode:: < i32 >
-            ("compliance.search_dialtime_dnc: query parameter `offset`", "7"))
-            .count(decode:: < i32 >
-            ("compliance.search_dialtime_dnc: query parameter `count`", "7"))
-        ),
+        &client
+            .compliance()
+            .search_dialtime_dnc(
+                decode::<
+                    ::livevox_generated::livevox::compliance::DialtimeDncFilter,
+                >(
+                    "compliance.search_dialtime_dnc: body field `filter`",
+                    "{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"phone\":\"plain-670\"}",
+                ),
+            )
+            .offset(
+                decode::<
+                    i32,
+                >("compliance.search_dialtime_dnc: query parameter `offset`", "7"),
+            )
+            .count(
+                decode::<
+                    i32,
+                >("compliance.search_dialtime_dnc: query parameter `count`", "7"),
+            ),
         &["plain-670"],
     );
     check(
         "the request builder of compliance.list_sms_dnc",
-        &::std::format!(
-            "{:?}", client.compliance().list_sms_dnc().offset(decode:: < i32 >
-            ("compliance.list_sms_dnc: query parameter `offset`", "7")).count(decode:: <
-            i32 > ("compliance.list_sms_dnc: query parameter `count`", "7"))
-        ),
+        &client
+            .compliance()
+            .list_sms_dnc()
+            .offset(
+                decode::<i32>("compliance.list_sms_dnc: query parameter `offset`", "7"),
+            )
+            .count(
+                decode::<i32>("compliance.list_sms_dnc: query parameter `count`", "7"),
+            ),
         &[],
     );
     check(
         "the request builder of compliance.get_sms_dnc_list_info",
-        &::std::format!("{:?}", client.compliance().get_sms_dnc_list_info()),
+        &client.compliance().get_sms_dnc_list_info(),
         &[],
     );
     check(
         "the request builder of compliance.read_sms_dnc",
-        &::std::format!(
-            "{:?}", client.compliance().read_sms_dnc(decode:: < i64 >
-            ("compliance.read_sms_dnc: path parameter `id`", "7"))
-        ),
+        &client
+            .compliance()
+            .read_sms_dnc(
+                decode::<i64>("compliance.read_sms_dnc: path parameter `id`", "7"),
+            ),
         &[],
     );
     check(
         "the request builder of compliance.create_sms_dnc",
-        &::std::format!(
-            "{:?}", client.compliance().create_sms_dnc(decode:: <
-            ::livevox_generated::livevox::compliance::SmsDncEntry >
-            ("compliance.create_sms_dnc: the body",
-            "{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"sms\":\"plain-671\"}"))
-        ),
+        &client
+            .compliance()
+            .create_sms_dnc(
+                decode::<
+                    ::livevox_generated::livevox::compliance::SmsDncEntry,
+                >(
+                    "compliance.create_sms_dnc: the body",
+                    "{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"sms\":\"plain-671\"}",
+                ),
+            ),
         &["plain-671"],
     );
     check(
         "the request builder of compliance.create_multiple_sms_dnc",
-        &::std::format!(
-            "{:?}", client.compliance().create_multiple_sms_dnc(decode:: <
-            ::std::vec::Vec < ::livevox_generated::livevox::compliance::SmsDncEntry > >
-            ("compliance.create_multiple_sms_dnc: body field `dncEntries`",
-            "[{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"sms\":\"plain-672\"}]"))
-        ),
+        &client
+            .compliance()
+            .create_multiple_sms_dnc(
+                decode::<
+                    ::std::vec::Vec<
+                        ::livevox_generated::livevox::compliance::SmsDncEntry,
+                    >,
+                >(
+                    "compliance.create_multiple_sms_dnc: body field `dncEntries`",
+                    "[{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"sms\":\"plain-672\"}]",
+                ),
+            ),
         &["plain-672"],
     );
     check(
         "the request builder of compliance.update_sms_dnc",
-        &::std::format!(
-            "{:?}", client.compliance().update_sms_dnc(decode:: < i64 >
-            ("compliance.update_sms_dnc: path parameter `id`", "7"), decode:: <
-            ::livevox_generated::livevox::compliance::SmsDncEntry >
-            ("compliance.update_sms_dnc: the body",
-            "{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"sms\":\"plain-673\"}"))
-        ),
+        &client
+            .compliance()
+            .update_sms_dnc(
+                decode::<i64>("compliance.update_sms_dnc: path parameter `id`", "7"),
+                decode::<
+                    ::livevox_generated::livevox::compliance::SmsDncEntry,
+                >(
+                    "compliance.update_sms_dnc: the body",
+                    "{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"sms\":\"plain-673\"}",
+                ),
+            ),
         &["plain-673"],
     );
     check(
         "the request builder of compliance.delete_sms_dnc",
-        &::std::format!(
-            "{:?}", client.compliance().delete_sms_dnc(decode:: < i64 >
-            ("compliance.delete_sms_dnc: path parameter `id`", "7"))
-        ),
+        &client
+            .compliance()
+            .delete_sms_dnc(
+                decode::<i64>("compliance.delete_sms_dnc: path parameter `id`", "7"),
+            ),
         &[],
     );
     check(
         "the request builder of compliance.search_sms_dnc",
-        &::std::format!(
-            "{:?}", client.compliance().search_sms_dnc().offset(decode:: < i32 >
-            ("compliance.search_sms_dnc: query parameter `offset`", "7")).count(decode::
-            < i32 > ("compliance.search_sms_dnc: query parameter `count`", "7"))
-            .filter(decode:: < ::livevox_generated::livevox::compliance::SmsDncFilter >
-            ("compliance.search_sms_dnc: body field `filter`",
-            "{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"sms\":\"plain-674\"}"))
-        ),
+        &client
+            .compliance()
+            .search_sms_dnc()
+            .offset(
+                decode::<i32>("compliance.search_sms_dnc: query parameter `offset`", "7"),
+            )
+            .count(
+                decode::<i32>("compliance.search_sms_dnc: query parameter `count`", "7"),
+            )
+            .filter(
+                decode::<
+                    ::livevox_generated::livevox::compliance::SmsDncFilter,
+                >(
+                    "compliance.search_sms_dnc: body field `filter`",
+                    "{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"sms\":\"plain-674\"}",
+                ),
+            ),
         &["plain-674"],
     );
     check(
         "the request builder of compliance.list_email_dnc",
-        &::std::format!(
-            "{:?}", client.compliance().list_email_dnc().offset(decode:: < i32 >
-            ("compliance.list_email_dnc: query parameter `offset`", "7")).count(decode::
-            < i32 > ("compliance.list_email_dnc: query parameter `count`", "7"))
-        ),
+        &client
+            .compliance()
+            .list_email_dnc()
+            .offset(
+                decode::<i32>("compliance.list_email_dnc: query parameter `offset`", "7"),
+            )
+            .count(
+                decode::<i32>("compliance.list_email_dnc: query parameter `count`", "7"),
+            ),
         &[],
     );
     check(
         "the request builder of compliance.get_email_dnc_list_info",
-        &::std::format!("{:?}", client.compliance().get_email_dnc_list_info()),
+        &client.compliance().get_email_dnc_list_info(),
         &[],
     );
     check(
         "the request builder of compliance.read_email_dnc",
-        &::std::format!(
-            "{:?}", client.compliance().read_email_dnc(decode:: < i64 >
-            ("compliance.read_email_dnc: path parameter `id`", "7"))
-        ),
+        &client
+            .compliance()
+            .read_email_dnc(
+                decode::<i64>("compliance.read_email_dnc: path parameter `id`", "7"),
+            ),
         &[],
     );
     check(
         "the request builder of compliance.create_email_dnc",
-        &::std::format!(
-            "{:?}", client.compliance().create_email_dnc(decode:: <
-            ::livevox_generated::livevox::compliance::EmailDncEntry >
-            ("compliance.create_email_dnc: the body",
-            "{\"contactGroupId\":7,\"email\":\"plain-675\",\"expirationDate\":1700000000000,\"id\":7}"))
-        ),
+        &client
+            .compliance()
+            .create_email_dnc(
+                decode::<
+                    ::livevox_generated::livevox::compliance::EmailDncEntry,
+                >(
+                    "compliance.create_email_dnc: the body",
+                    "{\"contactGroupId\":7,\"email\":\"plain-675\",\"expirationDate\":1700000000000,\"id\":7}",
+                ),
+            ),
         &["plain-675"],
     );
     check(
         "the request builder of compliance.create_multiple_email_dnc",
-        &::std::format!(
-            "{:?}", client.compliance().create_multiple_email_dnc(decode:: <
-            ::std::vec::Vec < ::livevox_generated::livevox::compliance::EmailDncEntry > >
-            ("compliance.create_multiple_email_dnc: body field `dncEntries`",
-            "[{\"contactGroupId\":7,\"email\":\"plain-676\",\"expirationDate\":1700000000000,\"id\":7}]"))
-        ),
+        &client
+            .compliance()
+            .create_multiple_email_dnc(
+                decode::<
+                    ::std::vec::Vec<
+                        ::livevox_generated::livevox::compliance::EmailDncEntry,
+                    >,
+                >(
+                    "compliance.create_multiple_email_dnc: body field `dncEntries`",
+                    "[{\"contactGroupId\":7,\"email\":\"plain-676\",\"expirationDate\":1700000000000,\"id\":7}]",
+                ),
+            ),
         &["plain-676"],
     );
     check(
         "the request builder of compliance.update_email_dnc",
-        &::std::format!(
-            "{:?}", client.compliance().update_email_dnc(decode:: < i64 >
-            ("compliance.update_email_dnc: path parameter `id`", "7"), decode:: <
-            ::livevox_generated::livevox::compliance::EmailDncEntry >
-            ("compliance.update_email_dnc: the body",
-            "{\"contactGroupId\":7,\"email\":\"plain-677\",\"expirationDate\":1700000000000,\"id\":7}"))
-        ),
+        &client
+            .compliance()
+            .update_email_dnc(
+                decode::<i64>("compliance.update_email_dnc: path parameter `id`", "7"),
+                decode::<
+                    ::livevox_generated::livevox::compliance::EmailDncEntry,
+                >(
+                    "compliance.update_email_dnc: the body",
+                    "{\"contactGroupId\":7,\"email\":\"plain-677\",\"expirationDate\":1700000000000,\"id\":7}",
+                ),
+            ),
         &["plain-677"],
     );
     check(
         "the request builder of compliance.delete_email_dnc",
-        &::std::format!(
-            "{:?}", client.compliance().delete_email_dnc(decode:: < i64 >
-            ("compliance.delete_email_dnc: path parameter `id`", "7"))
-        ),
+        &client
+            .compliance()
+            .delete_email_dnc(
+                decode::<i64>("compliance.delete_email_dnc: path parameter `id`", "7"),
+            ),
         &[],
     );
     check(
         "the request builder of compliance.search_email_dnc",
-        &::std::format!(
-            "{:?}", client.compliance().search_email_dnc().offset(decode:: < i32 >
-            ("compliance.search_email_dnc: query parameter `offset`", "7"))
-            .count(decode:: < i32 >
-            ("compliance.search_email_dnc: query parameter `count`", "7"))
-            .filter(decode:: < ::livevox_generated::livevox::compliance::EmailDncFilter >
-            ("compliance.search_email_dnc: body field `filter`",
-            "{\"contactGroupId\":7,\"email\":\"plain-678\",\"expirationDate\":1700000000000,\"id\":7}"))
-        ),
+        &client
+            .compliance()
+            .search_email_dnc()
+            .offset(
+                decode::<
+                    i32,
+                >("compliance.search_email_dnc: query parameter `offset`", "7"),
+            )
+            .count(
+                decode::<
+                    i32,
+                >("compliance.search_email_dnc: query parameter `count`", "7"),
+            )
+            .filter(
+                decode::<
+                    ::livevox_generated::livevox::compliance::EmailDncFilter,
+                >(
+                    "compliance.search_email_dnc: body field `filter`",
+                    "{\"contactGroupId\":7,\"email\":\"plain-678\",\"expirationDate\":1700000000000,\"id\":7}",
+                ),
+            ),
         &["plain-678"],
     );
     check(
         "the request builder of compliance.list_dialing_profiles",
-        &::std::format!(
-            "{:?}", client.compliance().list_dialing_profiles().client_id(decode:: < i64
-            > ("compliance.list_dialing_profiles: query parameter `client`", "7"))
-            .offset(decode:: < i32 >
-            ("compliance.list_dialing_profiles: query parameter `offset`", "7"))
-            .count(decode:: < i32 >
-            ("compliance.list_dialing_profiles: query parameter `count`", "7"))
-        ),
+        &client
+            .compliance()
+            .list_dialing_profiles()
+            .client_id(
+                decode::<
+                    i64,
+                >("compliance.list_dialing_profiles: query parameter `client`", "7"),
+            )
+            .offset(
+                decode::<
+                    i32,
+                >("compliance.list_dialing_profiles: query parameter `offset`", "7"),
+            )
+            .count(
+                decode::<
+                    i32,
+                >("compliance.list_dialing_profiles: query parameter `count`", "7"),
+            ),
         &[],
     );
     check(
         "the request builder of compliance.get_dialing_profile_list_info",
-        &::std::format!(
-            "{:?}", client.compliance().get_dialing_profile_list_info()
-            .client_id(decode:: < i64 >
-            ("compliance.get_dialing_profile_list_info: query parameter `client`", "7"))
-        ),
+        &client
+            .compliance()
+            .get_dialing_profile_list_info()
+            .client_id(
+                decode::<
+                    i64,
+                >(
+                    "compliance.get_dialing_profile_list_info: query parameter `client`",
+                    "7",
+                ),
+            ),
         &[],
     );
     check(
         "the request builder of compliance.read_dialing_profile",
-        &::std::format!(
-            "{:?}", client.compliance().read_dialing_profile(decode:: < i64 >
-            ("compliance.read_dialing_profile: path parameter `id`", "7"))
-        ),
+        &client
+            .compliance()
+            .read_dialing_profile(
+                decode::<
+                    i64,
+                >("compliance.read_dialing_profile: path parameter `id`", "7"),
+            ),
         &[],
     );
     check(
         "the request builder of compliance.create_dialing_profile",
-        &::std::format!(
-            "{:?}", client.compliance().create_dialing_profile(decode:: <
-            ::std::string::String >
-            ("compliance.create_dialing_profile: body field `name`", "\"plain-679\""))
-            .client_id(decode:: < i64 >
-            ("compliance.create_dialing_profile: body field `clientId`", "7"))
-            .description(decode:: < ::std::string::String >
-            ("compliance.create_dialing_profile: body field `description`",
-            "\"plain-680\"")).policies(decode:: < ::std::vec::Vec <
-            ::livevox_generated::livevox::compliance::DialingPolicy > >
-            ("compliance.create_dialing_profile: body field `policy`",
-            "[{\"areaCode\":\"plain-682\",\"dayOfWeek\":\"MONDAY\",\"doNotDial\":true,\"doNotLeaveMessage\":true,\"endTime\":\"plain-684\",\"startTime\":\"plain-683\",\"state\":\"plain-681\"}]"))
-        ),
+        &client
+            .compliance()
+            .create_dialing_profile(
+                decode::<
+                    ::std::string::String,
+                >(
+                    "compliance.create_dialing_profile: body field `name`",
+                    "\"plain-679\"",
+                ),
+            )
+            .client_id(
+                decode::<
+                    i64,
+                >("compliance.create_dialing_profile: body field `clientId`", "7"),
+            )
+            .description(
+                decode::<
+                    ::std::string::String,
+                >(
+                    "compliance.create_dialing_profile: body field `description`",
+                    "\"plain-680\"",
+                ),
+            )
+            .policies(
+                decode::<
+                    ::std::vec::Vec<
+                        ::livevox_generated::livevox::compliance::DialingPolicy,
+                    >,
+                >(
+                    "compliance.create_dialing_profile: body field `policy`",
+                    "[{\"areaCode\":\"plain-682\",\"dayOfWeek\":\"MONDAY\",\"doNotDial\":true,\"doNotLeaveMessage\":true,\"endTime\":\"plain-684\",\"startTime\":\"plain-683\",\"state\":\"plain-681\"}]",
+                ),
+            ),
         &["plain-679", "plain-680", "plain-681", "plain-682", "plain-683", "plain-684"],
     );
     check(
         "the request builder of compliance.update_dialing_profile",
-        &::std::format!(
-            "{:?}", client.compliance().update_dialing_profile(decode:: < i64 >
-            ("compliance.update_dialing_profile: path parameter `id`", "7"))
-            .name(decode:: < ::std::string::String >
-            ("compliance.update_dialing_profile: body field `name`", "\"plain-685\""))
-            .description(decode:: < ::std::string::String >
-            ("compliance.update_dialing_profile: body field `description`",
-            "\"plain-686\""))
-        ),
+        &client
+            .compliance()
+            .update_dialing_profile(
+                decode::<
+                    i64,
+                >("compliance.update_dialing_profile: path parameter `id`", "7"),
+            )
+            .name(
+                decode::<
+                    ::std::string::String,
+                >(
+                    "compliance.update_dialing_profile: body field `name`",
+                    "\"plain-685\"",
+                ),
+            )
+            .description(
+                decode::<
+                    ::std::string::String,
+                >(
+                    "compliance.update_dialing_profile: body field `description`",
+                    "\"plain-686\"",
+                ),
+            ),
         &["plain-685", "plain-686"],
     );
     check(
         "the request builder of compliance.delete_dialing_profile",
-        &::std::format!(
-            "{:?}", client.compliance().delete_dialing_profile(decode:: < i64 >
-            ("compliance.delete_dialing_profile: path parameter `id`", "7"))
-        ),
+        &client
+            .compliance()
+            .delete_dialing_profile(
+                decode::<
+                    i64,
+                >("compliance.delete_dialing_profile: path parameter `id`", "7"),
+            ),
         &[],
     );
     check(
         "the request builder of compliance.create_dialing_policy",
-        &::std::format!(
-            "{:?}", client.compliance().create_dialing_policy(decode:: < i64 >
-            ("compliance.create_dialing_policy: path parameter `id`", "7"), decode:: <
-            ::livevox_generated::livevox::compliance::DialingPolicy >
-            ("compliance.create_dialing_policy: the body",
-            "{\"areaCode\":\"plain-688\",\"dayOfWeek\":\"MONDAY\",\"doNotDial\":true,\"doNotLeaveMessage\":true,\"endTime\":\"plain-690\",\"startTime\":\"plain-689\",\"state\":\"plain-687\"}"))
-        ),
+        &client
+            .compliance()
+            .create_dialing_policy(
+                decode::<
+                    i64,
+                >("compliance.create_dialing_policy: path parameter `id`", "7"),
+                decode::<
+                    ::livevox_generated::livevox::compliance::DialingPolicy,
+                >(
+                    "compliance.create_dialing_policy: the body",
+                    "{\"areaCode\":\"plain-688\",\"dayOfWeek\":\"MONDAY\",\"doNotDial\":true,\"doNotLeaveMessage\":true,\"endTime\":\"plain-690\",\"startTime\":\"plain-689\",\"state\":\"plain-687\"}",
+                ),
+            ),
         &["plain-687", "plain-688", "plain-689", "plain-690"],
     );
     check(
         "the request builder of compliance.update_dialing_policy",
-        &::std::format!(
-            "{:?}", client.compliance().update_dialing_policy(decode:: < i64 >
-            ("compliance.update_dialing_policy: path parameter `id`", "7"), decode:: <
-            i64 > ("compliance.update_dialing_policy: path parameter `policy`", "7"),
-            decode:: < i64 > ("compliance.update_dialing_policy: body field `policyId`",
-            "7"), decode:: < ::livevox_generated::livevox::compliance::DialingDay >
-            ("compliance.update_dialing_policy: body field `dayOfWeek`", "\"MONDAY\""))
-            .do_not_dial(decode:: < bool >
-            ("compliance.update_dialing_policy: body field `doNotDial`", "true"))
-            .do_not_leave_message(decode:: < bool >
-            ("compliance.update_dialing_policy: body field `doNotLeaveMessage`", "true"))
-            .state(decode:: < ::std::string::String >
-            ("compliance.update_dialing_policy: body field `state`", "\"plain-691\""))
-            .area_code(decode:: < ::std::string::String >
-            ("compliance.update_dialing_policy: body field `areaCode`", "\"plain-692\""))
-            .start_time(decode:: < ::std::string::String >
-            ("compliance.update_dialing_policy: body field `startTime`",
-            "\"plain-693\"")).end_time(decode:: < ::std::string::String >
-            ("compliance.update_dialing_policy: body field `endTime`", "\"plain-694\""))
-            .clear_area_code(decode:: < bool >
-            ("compliance.update_dialing_policy: body field `clearAreaCode`", "true"))
-            .clear_time_range(decode:: < bool >
-            ("compliance.update_dialing_policy: body field `clearTimeRange`", "true"))
-        ),
+        &client
+            .compliance()
+            .update_dialing_policy(
+                decode::<
+                    i64,
+                >("compliance.update_dialing_policy: path parameter `id`", "7"),
+                decode::<
+                    i64,
+                >("compliance.update_dialing_policy: path parameter `policy`", "7"),
+                decode::<
+                    i64,
+                >("compliance.update_dialing_policy: body field `policyId`", "7"),
+                decode::<
+                    ::livevox_generated::livevox::compliance::DialingDay,
+                >(
+                    "compliance.update_dialing_policy: body field `dayOfWeek`",
+                    "\"MONDAY\"",
+                ),
+            )
+            .do_not_dial(
+                decode::<
+                    bool,
+                >("compliance.update_dialing_policy: body field `doNotDial`", "true"),
+            )
+            .do_not_leave_message(
+                decode::<
+                    bool,
+                >(
+                    "compliance.update_dialing_policy: body field `doNotLeaveMessage`",
+                    "true",
+                ),
+            )
+            .state(
+                decode::<
+                    ::std::string::String,
+                >(
+                    "compliance.update_dialing_policy: body field `state`",
+                    "\"plain-691\"",
+                ),
+            )
+            .area_code(
+                decode::<
+                    ::std::string::String,
+                >(
+                    "compliance.update_dialing_policy: body field `areaCode`",
+                    "\"plain-692\"",
+                ),
+            )
+            .start_time(
+                decode::<
+                    ::std::string::String,
+                >(
+                    "compliance.update_dialing_policy: body field `startTime`",
+                    "\"plain-693\"",
+                ),
+            )
+            .end_time(
+                decode::<
+                    ::std::string::String,
+                >(
+                    "compliance.update_dialing_policy: body field `endTime`",
+                    "\"plain-694\"",
+                ),
+            )
+            .clear_area_code(
+                decode::<
+                    bool,
+                >("compliance.update_dialing_policy: body field `clearAreaCode`", "true"),
+            )
+            .clear_time_range(
+                decode::<
+                    bool,
+                >(
+                    "compliance.update_dialing_policy: body field `clearTimeRange`",
+                    "true",
+                ),
+            ),
         &["plain-691", "plain-692", "plain-693", "plain-694"],
     );
     check(
         "the request builder of compliance.delete_dialing_policy",
-        &::std::format!(
-            "{:?}", client.compliance().delete_dialing_policy(decode:: < i64 >
-            ("compliance.delete_dialing_policy: path parameter `id`", "7"), decode:: <
-            i64 > ("compliance.delete_dialing_policy: path parameter `policy`", "7"))
-        ),
+        &client
+            .compliance()
+            .delete_dialing_policy(
+                decode::<
+                    i64,
+                >("compliance.delete_dialing_policy: path parameter `id`", "7"),
+                decode::<
+                    i64,
+                >("compliance.delete_dialing_policy: path parameter `policy`", "7"),
+            ),
         &[],
     );
     check(
         "the request builder of compliance.add_dialing_profile_service",
-        &::std::format!(
-            "{:?}", client.compliance().add_dialing_profile_service(decode:: < i64 >
-            ("compliance.add_dialing_profile_service: path parameter `id`", "7"),
-            decode:: < i64 >
-            ("compliance.add_dialing_profile_service: path parameter `service`", "7"))
-        ),
+        &client
+            .compliance()
+            .add_dialing_profile_service(
+                decode::<
+                    i64,
+                >("compliance.add_dialing_profile_service: path parameter `id`", "7"),
+                decode::<
+                    i64,
+                >(
+                    "compliance.add_dialing_profile_service: path parameter `service`",
+                    "7",
+                ),
+            ),
         &[],
     );
     check(
         "the request builder of compliance.remove_dialing_profile_service",
-        &::std::format!(
-            "{:?}", client.compliance().remove_dialing_profile_service(decode:: < i64 >
-            ("compliance.remove_dialing_profile_service: path parameter `id`", "7"),
-            decode:: < i64 >
-            ("compliance.remove_dialing_profile_service: path parameter `service`", "7"))
-        ),
+        &client
+            .compliance()
+            .remove_dialing_profile_service(
+                decode::<
+                    i64,
+                >("compliance.remove_dialing_profile_service: path parameter `id`", "7"),
+                decode::<
+                    i64,
+                >(
+                    "compliance.remove_dialing_profile_service: path parameter `service`",
+                    "7",
+                ),
+            ),
         &[],
     );
     check(
         "the request builder of compliance.is_blocked",
-        &::std::format!(
-            "{:?}", client.compliance().is_blocked(decode:: < i64 >
-            ("compliance.is_blocked: query parameter `service`", "7")).client_id(decode::
-            < i64 > ("compliance.is_blocked: query parameter `client`", "7"))
-            .phone(decode:: < ::std::string::String >
-            ("compliance.is_blocked: query parameter `phone`", "\"plain-695\""))
-            .account(decode:: < ::std::string::String >
-            ("compliance.is_blocked: query parameter `account`", "\"plain-696\""))
-            .zip(decode:: < ::std::string::String >
-            ("compliance.is_blocked: query parameter `zip`", "\"plain-697\""))
-        ),
+        &client
+            .compliance()
+            .is_blocked(
+                decode::<i64>("compliance.is_blocked: query parameter `service`", "7"),
+            )
+            .client_id(
+                decode::<i64>("compliance.is_blocked: query parameter `client`", "7"),
+            )
+            .phone(
+                decode::<
+                    ::std::string::String,
+                >("compliance.is_blocked: query parameter `phone`", "\"plain-695\""),
+            )
+            .account(
+                decode::<
+                    ::std::string::String,
+                >("compliance.is_blocked: query parameter `account`", "\"plain-696\""),
+            )
+            .zip(
+                decode::<
+                    ::std::string::String,
+                >("compliance.is_blocked: query parameter `zip`", "\"plain-697\""),
+            ),
         &["plain-695", "plain-696", "plain-697"],
     );
     check(
         "the request builder of compliance.zip_area_match",
-        &::std::format!(
-            "{:?}", client.compliance().zip_area_match(decode:: < ::std::string::String >
-            ("compliance.zip_area_match: body field `zipCode`", "\"plain-698\""),
-            decode:: < ::std::string::String >
-            ("compliance.zip_area_match: body field `areaCode`", "\"plain-699\""))
-            .match_type(decode:: <
-            ::livevox_generated::livevox::compliance::ZipAreaMatchType >
-            ("compliance.zip_area_match: body field `type`", "\"DIAL_TIME\""))
-        ),
+        &client
+            .compliance()
+            .zip_area_match(
+                decode::<
+                    ::std::string::String,
+                >("compliance.zip_area_match: body field `zipCode`", "\"plain-698\""),
+                decode::<
+                    ::std::string::String,
+                >("compliance.zip_area_match: body field `areaCode`", "\"plain-699\""),
+            )
+            .match_type(
+                decode::<
+                    ::livevox_generated::livevox::compliance::ZipAreaMatchType,
+                >("compliance.zip_area_match: body field `type`", "\"DIAL_TIME\""),
+            ),
         &["plain-698", "plain-699"],
     );
     check(
         "the request builder of compliance.get_recording_info",
-        &::std::format!(
-            "{:?}", client.compliance().get_recording_info(decode:: <
-            ::std::string::String >
-            ("compliance.get_recording_info: query parameter `recording`",
-            "\"plain-700\""))
-        ),
+        &client
+            .compliance()
+            .get_recording_info(
+                decode::<
+                    ::std::string::String,
+                >(
+                    "compliance.get_recording_info: query parameter `recording`",
+                    "\"plain-700\"",
+                ),
+            ),
         &["plain-700"],
     );
     check(
         "the request builder of compliance.get_recording",
-        &::std::format!(
-            "{:?}", client.compliance().get_recording(decode:: < ::std::string::String >
-            ("compliance.get_recording: path parameter `id`", "\"plain-701\""))
-        ),
+        &client
+            .compliance()
+            .get_recording(
+                decode::<
+                    ::std::string::String,
+                >("compliance.get_recording: path parameter `id`", "\"plain-701\""),
+            ),
         &["plain-701"],
     );
     check(
         "the request builder of compliance.delete_recording",
-        &::std::format!(
-            "{:?}", client.compliance().delete_recording(decode:: < ::std::string::String
-            > ("compliance.delete_recording: path parameter `id`", "\"plain-702\""))
-        ),
+        &client
+            .compliance()
+            .delete_recording(
+                decode::<
+                    ::std::string::String,
+                >("compliance.delete_recording: path parameter `id`", "\"plain-702\""),
+            ),
         &["plain-702"],
     );
 }
@@ -2537,10 +3115,11 @@ fn livevox__contact() {
     let client = client_livevox();
     check(
         "model Contact",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::contact::Contact >
-            ("model Contact",
-            "{\"account\":\"plain-703\",\"accountBlock\":\"DAILY\",\"accountToSpeak\":\"plain-713\",\"active\":true,\"address1\":\"plain-715\",\"address2\":\"plain-716\",\"agentId\":7,\"amountToSpeak\":1.5,\"balance\":1.5,\"callAttemptsToday\":7,\"callAttemptsTotal\":7,\"city\":\"plain-717\",\"country\":\"plain-719\",\"createDate\":1700000000000,\"customFields\":[{\"dataType\":\"NUMBER\",\"field\":\"COL1\",\"label\":\"plain-720\",\"listValues\":[\"plain-722\"],\"value\":\"plain-721\"}],\"department\":\"plain-723\",\"dueDate\":1700000000000,\"groupId\":7,\"guarantor\":{\"firstName\":\"plain-709\",\"lastName\":\"plain-710\"},\"happinessIndex\":7,\"id\":7,\"initialLoad\":1700000000000,\"lastLoad\":1700000000000,\"modifyDate\":1700000000000,\"originalAccountNumber\":\"plain-714\",\"person\":{\"dateOfBirth\":1700000000000,\"email\":\"plain-706\",\"firstName\":\"plain-704\",\"lastName\":\"plain-705\",\"ssn\":\"SECRET-SENTINEL-707\",\"zipCode\":\"plain-708\"},\"phone\":[{\"cellConsent\":\"plain-712\",\"ordinal\":7,\"phone\":\"plain-711\",\"phoneBlock\":\"DAILY\",\"smsConsent\":true}],\"primaryEmailConsent\":true,\"salutation\":\"plain-724\",\"state\":\"plain-718\",\"title\":\"plain-725\"}")
+        &decode::<
+            ::livevox_generated::livevox::contact::Contact,
+        >(
+            "model Contact",
+            "{\"account\":\"plain-703\",\"accountBlock\":\"DAILY\",\"accountToSpeak\":\"plain-713\",\"active\":true,\"address1\":\"plain-715\",\"address2\":\"plain-716\",\"agentId\":7,\"amountToSpeak\":1.5,\"balance\":1.5,\"callAttemptsToday\":7,\"callAttemptsTotal\":7,\"city\":\"plain-717\",\"country\":\"plain-719\",\"createDate\":1700000000000,\"customFields\":[{\"dataType\":\"NUMBER\",\"field\":\"COL1\",\"label\":\"plain-720\",\"listValues\":[\"plain-722\"],\"value\":\"plain-721\"}],\"department\":\"plain-723\",\"dueDate\":1700000000000,\"groupId\":7,\"guarantor\":{\"firstName\":\"plain-709\",\"lastName\":\"plain-710\"},\"happinessIndex\":7,\"id\":7,\"initialLoad\":1700000000000,\"lastLoad\":1700000000000,\"modifyDate\":1700000000000,\"originalAccountNumber\":\"plain-714\",\"person\":{\"dateOfBirth\":1700000000000,\"email\":\"plain-706\",\"firstName\":\"plain-704\",\"lastName\":\"plain-705\",\"ssn\":\"SECRET-SENTINEL-707\",\"zipCode\":\"plain-708\"},\"phone\":[{\"cellConsent\":\"plain-712\",\"ordinal\":7,\"phone\":\"plain-711\",\"phoneBlock\":\"DAILY\",\"smsConsent\":true}],\"primaryEmailConsent\":true,\"salutation\":\"plain-724\",\"state\":\"plain-718\",\"title\":\"plain-725\"}",
         ),
         &[
             "plain-703",
@@ -2569,54 +3148,58 @@ fn livevox__contact() {
     );
     check(
         "model ContactPerson",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::contact::ContactPerson >
-            ("model ContactPerson",
-            "{\"dateOfBirth\":1700000000000,\"email\":\"plain-728\",\"firstName\":\"plain-726\",\"lastName\":\"plain-727\",\"ssn\":\"SECRET-SENTINEL-729\",\"zipCode\":\"plain-730\"}")
+        &decode::<
+            ::livevox_generated::livevox::contact::ContactPerson,
+        >(
+            "model ContactPerson",
+            "{\"dateOfBirth\":1700000000000,\"email\":\"plain-728\",\"firstName\":\"plain-726\",\"lastName\":\"plain-727\",\"ssn\":\"SECRET-SENTINEL-729\",\"zipCode\":\"plain-730\"}",
         ),
         &["plain-726", "plain-727", "plain-728", "plain-730"],
     );
     check(
         "model ContactGuarantor",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::contact::ContactGuarantor >
-            ("model ContactGuarantor",
-            "{\"firstName\":\"plain-731\",\"lastName\":\"plain-732\"}")
+        &decode::<
+            ::livevox_generated::livevox::contact::ContactGuarantor,
+        >(
+            "model ContactGuarantor",
+            "{\"firstName\":\"plain-731\",\"lastName\":\"plain-732\"}",
         ),
         &["plain-731", "plain-732"],
     );
     check(
         "model ContactPhone",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::contact::ContactPhone >
-            ("model ContactPhone",
-            "{\"cellConsent\":\"plain-734\",\"ordinal\":7,\"phone\":\"plain-733\",\"phoneBlock\":\"DAILY\",\"smsConsent\":true}")
+        &decode::<
+            ::livevox_generated::livevox::contact::ContactPhone,
+        >(
+            "model ContactPhone",
+            "{\"cellConsent\":\"plain-734\",\"ordinal\":7,\"phone\":\"plain-733\",\"phoneBlock\":\"DAILY\",\"smsConsent\":true}",
         ),
         &["plain-733", "plain-734"],
     );
     check(
         "model ContactCustomField",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::contact::ContactCustomField
-            > ("model ContactCustomField",
-            "{\"dataType\":\"NUMBER\",\"field\":\"COL1\",\"label\":\"plain-735\",\"listValues\":[\"plain-737\"],\"value\":\"plain-736\"}")
+        &decode::<
+            ::livevox_generated::livevox::contact::ContactCustomField,
+        >(
+            "model ContactCustomField",
+            "{\"dataType\":\"NUMBER\",\"field\":\"COL1\",\"label\":\"plain-735\",\"listValues\":[\"plain-737\"],\"value\":\"plain-736\"}",
         ),
         &["plain-735", "plain-736", "plain-737"],
     );
     check(
         "model ContactCreated",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::contact::ContactCreated >
-            ("model ContactCreated", "{\"id\":7}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::contact::ContactCreated,
+        >("model ContactCreated", "{\"id\":7}"),
         &[],
     );
     check(
         "model ContactPage",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::contact::ContactPage >
-            ("model ContactPage",
-            "{\"listContactDetails\":[{\"account\":\"plain-738\",\"accountBlock\":\"DAILY\",\"accountToSpeak\":\"plain-740\",\"active\":true,\"address1\":\"plain-742\",\"address2\":\"plain-743\",\"agentId\":7,\"amountToSpeak\":1.5,\"balance\":1.5,\"callAttemptsToday\":7,\"callAttemptsTotal\":7,\"city\":\"plain-744\",\"country\":\"plain-746\",\"createDate\":1700000000000,\"customFields\":[{}],\"department\":\"plain-747\",\"dueDate\":1700000000000,\"groupId\":7,\"guarantor\":{},\"happinessIndex\":7,\"id\":7,\"initialLoad\":1700000000000,\"lastLoad\":1700000000000,\"modifyDate\":1700000000000,\"originalAccountNumber\":\"plain-741\",\"person\":{},\"phone\":[{\"ordinal\":7,\"phone\":\"plain-739\"}],\"primaryEmailConsent\":true,\"salutation\":\"plain-748\",\"state\":\"plain-745\",\"title\":\"plain-749\"}],\"next\":\"plain-750\"}")
+        &decode::<
+            ::livevox_generated::livevox::contact::ContactPage,
+        >(
+            "model ContactPage",
+            "{\"listContactDetails\":[{\"account\":\"plain-738\",\"accountBlock\":\"DAILY\",\"accountToSpeak\":\"plain-740\",\"active\":true,\"address1\":\"plain-742\",\"address2\":\"plain-743\",\"agentId\":7,\"amountToSpeak\":1.5,\"balance\":1.5,\"callAttemptsToday\":7,\"callAttemptsTotal\":7,\"city\":\"plain-744\",\"country\":\"plain-746\",\"createDate\":1700000000000,\"customFields\":[{}],\"department\":\"plain-747\",\"dueDate\":1700000000000,\"groupId\":7,\"guarantor\":{},\"happinessIndex\":7,\"id\":7,\"initialLoad\":1700000000000,\"lastLoad\":1700000000000,\"modifyDate\":1700000000000,\"originalAccountNumber\":\"plain-741\",\"person\":{},\"phone\":[{\"ordinal\":7,\"phone\":\"plain-739\"}],\"primaryEmailConsent\":true,\"salutation\":\"plain-748\",\"state\":\"plain-745\",\"title\":\"plain-749\"}],\"next\":\"plain-750\"}",
         ),
         &[
             "plain-738",
@@ -2636,10 +3219,11 @@ fn livevox__contact() {
     );
     check(
         "model ReadContactResponse",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::contact::ReadContactResponse
-            > ("model ReadContactResponse",
-            "{\"readContactDetails\":{\"account\":\"plain-751\",\"accountBlock\":\"DAILY\",\"accountToSpeak\":\"plain-760\",\"active\":true,\"address1\":\"plain-762\",\"address2\":\"plain-763\",\"agentId\":7,\"amountToSpeak\":1.5,\"balance\":1.5,\"callAttemptsToday\":7,\"callAttemptsTotal\":7,\"city\":\"plain-764\",\"country\":\"plain-766\",\"createDate\":1700000000000,\"customFields\":[{}],\"department\":\"plain-767\",\"dueDate\":1700000000000,\"groupId\":7,\"guarantor\":{\"firstName\":\"plain-757\",\"lastName\":\"plain-758\"},\"happinessIndex\":7,\"id\":7,\"initialLoad\":1700000000000,\"lastLoad\":1700000000000,\"modifyDate\":1700000000000,\"originalAccountNumber\":\"plain-761\",\"person\":{\"dateOfBirth\":1700000000000,\"email\":\"plain-754\",\"firstName\":\"plain-752\",\"lastName\":\"plain-753\",\"ssn\":\"SECRET-SENTINEL-755\",\"zipCode\":\"plain-756\"},\"phone\":[{\"ordinal\":7,\"phone\":\"plain-759\"}],\"primaryEmailConsent\":true,\"salutation\":\"plain-768\",\"state\":\"plain-765\",\"title\":\"plain-769\"}}")
+        &decode::<
+            ::livevox_generated::livevox::contact::ReadContactResponse,
+        >(
+            "model ReadContactResponse",
+            "{\"readContactDetails\":{\"account\":\"plain-751\",\"accountBlock\":\"DAILY\",\"accountToSpeak\":\"plain-760\",\"active\":true,\"address1\":\"plain-762\",\"address2\":\"plain-763\",\"agentId\":7,\"amountToSpeak\":1.5,\"balance\":1.5,\"callAttemptsToday\":7,\"callAttemptsTotal\":7,\"city\":\"plain-764\",\"country\":\"plain-766\",\"createDate\":1700000000000,\"customFields\":[{}],\"department\":\"plain-767\",\"dueDate\":1700000000000,\"groupId\":7,\"guarantor\":{\"firstName\":\"plain-757\",\"lastName\":\"plain-758\"},\"happinessIndex\":7,\"id\":7,\"initialLoad\":1700000000000,\"lastLoad\":1700000000000,\"modifyDate\":1700000000000,\"originalAccountNumber\":\"plain-761\",\"person\":{\"dateOfBirth\":1700000000000,\"email\":\"plain-754\",\"firstName\":\"plain-752\",\"lastName\":\"plain-753\",\"ssn\":\"SECRET-SENTINEL-755\",\"zipCode\":\"plain-756\"},\"phone\":[{\"ordinal\":7,\"phone\":\"plain-759\"}],\"primaryEmailConsent\":true,\"salutation\":\"plain-768\",\"state\":\"plain-765\",\"title\":\"plain-769\"}}",
         ),
         &[
             "plain-751",
@@ -2664,37 +3248,38 @@ fn livevox__contact() {
     );
     check(
         "model ContactSort",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::contact::ContactSort >
-            ("model ContactSort", "{\"field\":\"LVACCOUNT_ID\",\"order\":\"ASC\"}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::contact::ContactSort,
+        >("model ContactSort", "{\"field\":\"LVACCOUNT_ID\",\"order\":\"ASC\"}"),
         &[],
     );
     check(
         "model ContactSearchCondition",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::contact::ContactSearchCondition >
-            ("model ContactSearchCondition",
-            "{\"condition\":\"STARTS_WITH\",\"criteria\":\"plain-770\",\"field\":\"account\",\"isNegated\":true}")
+        &decode::<
+            ::livevox_generated::livevox::contact::ContactSearchCondition,
+        >(
+            "model ContactSearchCondition",
+            "{\"condition\":\"STARTS_WITH\",\"criteria\":\"plain-770\",\"field\":\"account\",\"isNegated\":true}",
         ),
         &["plain-770"],
     );
     check(
         "model ContactSearchRule",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::contact::ContactSearchRule >
-            ("model ContactSearchRule",
-            "{\"isNegated\":true,\"left\":{},\"right\":{},\"rule\":\"AND\"}")
+        &decode::<
+            ::livevox_generated::livevox::contact::ContactSearchRule,
+        >(
+            "model ContactSearchRule",
+            "{\"isNegated\":true,\"left\":{},\"right\":{},\"rule\":\"AND\"}",
         ),
         &[],
     );
     check(
         "model ContactSearchPage",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::contact::ContactSearchPage >
-            ("model ContactSearchPage",
-            "{\"findMatchingContactsDetails\":[{\"account\":\"plain-771\",\"accountBlock\":\"DAILY\",\"accountToSpeak\":\"plain-773\",\"active\":true,\"address1\":\"plain-775\",\"address2\":\"plain-776\",\"agentId\":7,\"amountToSpeak\":1.5,\"balance\":1.5,\"callAttemptsToday\":7,\"callAttemptsTotal\":7,\"city\":\"plain-777\",\"country\":\"plain-779\",\"createDate\":1700000000000,\"customFields\":[{}],\"department\":\"plain-780\",\"dueDate\":1700000000000,\"groupId\":7,\"guarantor\":{},\"happinessIndex\":7,\"id\":7,\"initialLoad\":1700000000000,\"lastLoad\":1700000000000,\"modifyDate\":1700000000000,\"originalAccountNumber\":\"plain-774\",\"person\":{},\"phone\":[{\"ordinal\":7,\"phone\":\"plain-772\"}],\"primaryEmailConsent\":true,\"salutation\":\"plain-781\",\"state\":\"plain-778\",\"title\":\"plain-782\"}],\"next\":\"plain-783\"}")
+        &decode::<
+            ::livevox_generated::livevox::contact::ContactSearchPage,
+        >(
+            "model ContactSearchPage",
+            "{\"findMatchingContactsDetails\":[{\"account\":\"plain-771\",\"accountBlock\":\"DAILY\",\"accountToSpeak\":\"plain-773\",\"active\":true,\"address1\":\"plain-775\",\"address2\":\"plain-776\",\"agentId\":7,\"amountToSpeak\":1.5,\"balance\":1.5,\"callAttemptsToday\":7,\"callAttemptsTotal\":7,\"city\":\"plain-777\",\"country\":\"plain-779\",\"createDate\":1700000000000,\"customFields\":[{}],\"department\":\"plain-780\",\"dueDate\":1700000000000,\"groupId\":7,\"guarantor\":{},\"happinessIndex\":7,\"id\":7,\"initialLoad\":1700000000000,\"lastLoad\":1700000000000,\"modifyDate\":1700000000000,\"originalAccountNumber\":\"plain-774\",\"person\":{},\"phone\":[{\"ordinal\":7,\"phone\":\"plain-772\"}],\"primaryEmailConsent\":true,\"salutation\":\"plain-781\",\"state\":\"plain-778\",\"title\":\"plain-782\"}],\"next\":\"plain-783\"}",
         ),
         &[
             "plain-771",
@@ -2714,72 +3299,78 @@ fn livevox__contact() {
     );
     check(
         "model BulkContactResult",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::contact::BulkContactResult >
-            ("model BulkContactResult", "{\"message\":\"plain-784\"}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::contact::BulkContactResult,
+        >("model BulkContactResult", "{\"message\":\"plain-784\"}"),
         &["plain-784"],
     );
     check(
         "model ContactDnd",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::contact::ContactDnd >
-            ("model ContactDnd",
-            "{\"account\":\"plain-785\",\"accountBlock\":\"DAILY\",\"updateContactDND\":[{\"cellConsent\":\"plain-787\",\"ordinal\":7,\"phone\":\"plain-786\",\"phoneBlock\":\"DAILY\",\"smsConsent\":true}]}")
+        &decode::<
+            ::livevox_generated::livevox::contact::ContactDnd,
+        >(
+            "model ContactDnd",
+            "{\"account\":\"plain-785\",\"accountBlock\":\"DAILY\",\"updateContactDND\":[{\"cellConsent\":\"plain-787\",\"ordinal\":7,\"phone\":\"plain-786\",\"phoneBlock\":\"DAILY\",\"smsConsent\":true}]}",
         ),
         &["plain-785", "plain-786", "plain-787"],
     );
     check(
         "model ContactNote",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::contact::ContactNote >
-            ("model ContactNote",
-            "{\"createDate\":1700000000000,\"id\":7,\"modifiedDate\":1700000000000,\"note\":\"plain-788\",\"sessionId\":\"SECRET-SENTINEL-789\",\"transactionId\":7}")
+        &decode::<
+            ::livevox_generated::livevox::contact::ContactNote,
+        >(
+            "model ContactNote",
+            "{\"createDate\":1700000000000,\"id\":7,\"modifiedDate\":1700000000000,\"note\":\"plain-788\",\"sessionId\":\"SECRET-SENTINEL-789\",\"transactionId\":7}",
         ),
         &["plain-788"],
     );
     check(
         "model ContactNoteList",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::contact::ContactNoteList >
-            ("model ContactNoteList",
-            "{\"listContactNotes\":[{\"createDate\":1700000000000,\"id\":7,\"modifiedDate\":1700000000000,\"note\":\"plain-790\",\"sessionId\":\"SECRET-SENTINEL-791\",\"transactionId\":7}]}")
+        &decode::<
+            ::livevox_generated::livevox::contact::ContactNoteList,
+        >(
+            "model ContactNoteList",
+            "{\"listContactNotes\":[{\"createDate\":1700000000000,\"id\":7,\"modifiedDate\":1700000000000,\"note\":\"plain-790\",\"sessionId\":\"SECRET-SENTINEL-791\",\"transactionId\":7}]}",
         ),
         &["plain-790"],
     );
     check(
         "model ContactGroup",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::contact::ContactGroup >
-            ("model ContactGroup",
-            "{\"createdAt\":1700000000000,\"createdBy\":\"plain-793\",\"id\":7,\"modifiedAt\":1700000000000,\"modifiedBy\":\"plain-794\",\"name\":\"plain-792\"}")
+        &decode::<
+            ::livevox_generated::livevox::contact::ContactGroup,
+        >(
+            "model ContactGroup",
+            "{\"createdAt\":1700000000000,\"createdBy\":\"plain-793\",\"id\":7,\"modifiedAt\":1700000000000,\"modifiedBy\":\"plain-794\",\"name\":\"plain-792\"}",
         ),
         &["plain-792", "plain-793", "plain-794"],
     );
     check(
         "model ContactGroupPage",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::contact::ContactGroupPage >
-            ("model ContactGroupPage",
-            "{\"contactGroup\":[{\"createdAt\":1700000000000,\"createdBy\":\"plain-796\",\"id\":7,\"modifiedAt\":1700000000000,\"modifiedBy\":\"plain-797\",\"name\":\"plain-795\"}],\"next\":\"plain-798\"}")
+        &decode::<
+            ::livevox_generated::livevox::contact::ContactGroupPage,
+        >(
+            "model ContactGroupPage",
+            "{\"contactGroup\":[{\"createdAt\":1700000000000,\"createdBy\":\"plain-796\",\"id\":7,\"modifiedAt\":1700000000000,\"modifiedBy\":\"plain-797\",\"name\":\"plain-795\"}],\"next\":\"plain-798\"}",
         ),
         &["plain-795", "plain-796", "plain-797", "plain-798"],
     );
     check(
         "model CustomFieldList",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::contact::CustomFieldList >
-            ("model CustomFieldList",
-            "{\"customFields\":[{\"dataType\":\"NUMBER\",\"field\":\"COL1\",\"label\":\"plain-799\",\"listValues\":[\"plain-801\"],\"value\":\"plain-800\"}]}")
+        &decode::<
+            ::livevox_generated::livevox::contact::CustomFieldList,
+        >(
+            "model CustomFieldList",
+            "{\"customFields\":[{\"dataType\":\"NUMBER\",\"field\":\"COL1\",\"label\":\"plain-799\",\"listValues\":[\"plain-801\"],\"value\":\"plain-800\"}]}",
         ),
         &["plain-799", "plain-800", "plain-801"],
     );
     check(
         "model CreateContactBody",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::contact::CreateContactBody >
-            ("model CreateContactBody",
-            "{\"createContactDetails\":{\"account\":\"plain-802\",\"accountBlock\":\"DAILY\",\"accountToSpeak\":\"plain-811\",\"active\":true,\"address1\":\"plain-813\",\"address2\":\"plain-814\",\"agentId\":7,\"amountToSpeak\":1.5,\"balance\":1.5,\"callAttemptsToday\":7,\"callAttemptsTotal\":7,\"city\":\"plain-815\",\"country\":\"plain-817\",\"createDate\":1700000000000,\"customFields\":[{}],\"department\":\"plain-818\",\"dueDate\":1700000000000,\"groupId\":7,\"guarantor\":{\"firstName\":\"plain-808\",\"lastName\":\"plain-809\"},\"happinessIndex\":7,\"id\":7,\"initialLoad\":1700000000000,\"lastLoad\":1700000000000,\"modifyDate\":1700000000000,\"originalAccountNumber\":\"plain-812\",\"person\":{\"dateOfBirth\":1700000000000,\"email\":\"plain-805\",\"firstName\":\"plain-803\",\"lastName\":\"plain-804\",\"ssn\":\"SECRET-SENTINEL-806\",\"zipCode\":\"plain-807\"},\"phone\":[{\"ordinal\":7,\"phone\":\"plain-810\"}],\"primaryEmailConsent\":true,\"salutation\":\"plain-819\",\"state\":\"plain-816\",\"title\":\"plain-820\"}}")
+        &decode::<
+            ::livevox_generated::livevox::contact::CreateContactBody,
+        >(
+            "model CreateContactBody",
+            "{\"createContactDetails\":{\"account\":\"plain-802\",\"accountBlock\":\"DAILY\",\"accountToSpeak\":\"plain-811\",\"active\":true,\"address1\":\"plain-813\",\"address2\":\"plain-814\",\"agentId\":7,\"amountToSpeak\":1.5,\"balance\":1.5,\"callAttemptsToday\":7,\"callAttemptsTotal\":7,\"city\":\"plain-815\",\"country\":\"plain-817\",\"createDate\":1700000000000,\"customFields\":[{}],\"department\":\"plain-818\",\"dueDate\":1700000000000,\"groupId\":7,\"guarantor\":{\"firstName\":\"plain-808\",\"lastName\":\"plain-809\"},\"happinessIndex\":7,\"id\":7,\"initialLoad\":1700000000000,\"lastLoad\":1700000000000,\"modifyDate\":1700000000000,\"originalAccountNumber\":\"plain-812\",\"person\":{\"dateOfBirth\":1700000000000,\"email\":\"plain-805\",\"firstName\":\"plain-803\",\"lastName\":\"plain-804\",\"ssn\":\"SECRET-SENTINEL-806\",\"zipCode\":\"plain-807\"},\"phone\":[{\"ordinal\":7,\"phone\":\"plain-810\"}],\"primaryEmailConsent\":true,\"salutation\":\"plain-819\",\"state\":\"plain-816\",\"title\":\"plain-820\"}}",
         ),
         &[
             "plain-802",
@@ -2804,10 +3395,11 @@ fn livevox__contact() {
     );
     check(
         "model UpdateContactBody",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::contact::UpdateContactBody >
-            ("model UpdateContactBody",
-            "{\"updateContactDetails\":{\"account\":\"plain-821\",\"accountBlock\":\"DAILY\",\"accountToSpeak\":\"plain-830\",\"active\":true,\"address1\":\"plain-832\",\"address2\":\"plain-833\",\"agentId\":7,\"amountToSpeak\":1.5,\"balance\":1.5,\"callAttemptsToday\":7,\"callAttemptsTotal\":7,\"city\":\"plain-834\",\"country\":\"plain-836\",\"createDate\":1700000000000,\"customFields\":[{}],\"department\":\"plain-837\",\"dueDate\":1700000000000,\"groupId\":7,\"guarantor\":{\"firstName\":\"plain-827\",\"lastName\":\"plain-828\"},\"happinessIndex\":7,\"id\":7,\"initialLoad\":1700000000000,\"lastLoad\":1700000000000,\"modifyDate\":1700000000000,\"originalAccountNumber\":\"plain-831\",\"person\":{\"dateOfBirth\":1700000000000,\"email\":\"plain-824\",\"firstName\":\"plain-822\",\"lastName\":\"plain-823\",\"ssn\":\"SECRET-SENTINEL-825\",\"zipCode\":\"plain-826\"},\"phone\":[{\"ordinal\":7,\"phone\":\"plain-829\"}],\"primaryEmailConsent\":true,\"salutation\":\"plain-838\",\"state\":\"plain-835\",\"title\":\"plain-839\"}}")
+        &decode::<
+            ::livevox_generated::livevox::contact::UpdateContactBody,
+        >(
+            "model UpdateContactBody",
+            "{\"updateContactDetails\":{\"account\":\"plain-821\",\"accountBlock\":\"DAILY\",\"accountToSpeak\":\"plain-830\",\"active\":true,\"address1\":\"plain-832\",\"address2\":\"plain-833\",\"agentId\":7,\"amountToSpeak\":1.5,\"balance\":1.5,\"callAttemptsToday\":7,\"callAttemptsTotal\":7,\"city\":\"plain-834\",\"country\":\"plain-836\",\"createDate\":1700000000000,\"customFields\":[{}],\"department\":\"plain-837\",\"dueDate\":1700000000000,\"groupId\":7,\"guarantor\":{\"firstName\":\"plain-827\",\"lastName\":\"plain-828\"},\"happinessIndex\":7,\"id\":7,\"initialLoad\":1700000000000,\"lastLoad\":1700000000000,\"modifyDate\":1700000000000,\"originalAccountNumber\":\"plain-831\",\"person\":{\"dateOfBirth\":1700000000000,\"email\":\"plain-824\",\"firstName\":\"plain-822\",\"lastName\":\"plain-823\",\"ssn\":\"SECRET-SENTINEL-825\",\"zipCode\":\"plain-826\"},\"phone\":[{\"ordinal\":7,\"phone\":\"plain-829\"}],\"primaryEmailConsent\":true,\"salutation\":\"plain-838\",\"state\":\"plain-835\",\"title\":\"plain-839\"}}",
         ),
         &[
             "plain-821",
@@ -2832,19 +3424,21 @@ fn livevox__contact() {
     );
     check(
         "model SearchContactsBody",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::contact::SearchContactsBody
-            > ("model SearchContactsBody",
-            "{\"search\":{},\"sort\":[{\"field\":\"LVACCOUNT_ID\",\"order\":\"ASC\"}]}")
+        &decode::<
+            ::livevox_generated::livevox::contact::SearchContactsBody,
+        >(
+            "model SearchContactsBody",
+            "{\"search\":{},\"sort\":[{\"field\":\"LVACCOUNT_ID\",\"order\":\"ASC\"}]}",
         ),
         &[],
     );
     check(
         "model CreateContactsBody",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::contact::CreateContactsBody
-            > ("model CreateContactsBody",
-            "{\"createContactDetails\":[{\"account\":\"plain-840\",\"accountBlock\":\"DAILY\",\"accountToSpeak\":\"plain-842\",\"active\":true,\"address1\":\"plain-844\",\"address2\":\"plain-845\",\"agentId\":7,\"amountToSpeak\":1.5,\"balance\":1.5,\"callAttemptsToday\":7,\"callAttemptsTotal\":7,\"city\":\"plain-846\",\"country\":\"plain-848\",\"createDate\":1700000000000,\"customFields\":[{}],\"department\":\"plain-849\",\"dueDate\":1700000000000,\"groupId\":7,\"guarantor\":{},\"happinessIndex\":7,\"id\":7,\"initialLoad\":1700000000000,\"lastLoad\":1700000000000,\"modifyDate\":1700000000000,\"originalAccountNumber\":\"plain-843\",\"person\":{},\"phone\":[{\"ordinal\":7,\"phone\":\"plain-841\"}],\"primaryEmailConsent\":true,\"salutation\":\"plain-850\",\"state\":\"plain-847\",\"title\":\"plain-851\"}]}")
+        &decode::<
+            ::livevox_generated::livevox::contact::CreateContactsBody,
+        >(
+            "model CreateContactsBody",
+            "{\"createContactDetails\":[{\"account\":\"plain-840\",\"accountBlock\":\"DAILY\",\"accountToSpeak\":\"plain-842\",\"active\":true,\"address1\":\"plain-844\",\"address2\":\"plain-845\",\"agentId\":7,\"amountToSpeak\":1.5,\"balance\":1.5,\"callAttemptsToday\":7,\"callAttemptsTotal\":7,\"city\":\"plain-846\",\"country\":\"plain-848\",\"createDate\":1700000000000,\"customFields\":[{}],\"department\":\"plain-849\",\"dueDate\":1700000000000,\"groupId\":7,\"guarantor\":{},\"happinessIndex\":7,\"id\":7,\"initialLoad\":1700000000000,\"lastLoad\":1700000000000,\"modifyDate\":1700000000000,\"originalAccountNumber\":\"plain-843\",\"person\":{},\"phone\":[{\"ordinal\":7,\"phone\":\"plain-841\"}],\"primaryEmailConsent\":true,\"salutation\":\"plain-850\",\"state\":\"plain-847\",\"title\":\"plain-851\"}]}",
         ),
         &[
             "plain-840",
@@ -2863,20 +3457,21 @@ fn livevox__contact() {
     );
     check(
         "model DownloadContactsBody",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::contact::DownloadContactsBody >
-            ("model DownloadContactsBody",
-            "{\"endDate\":1700000000000,\"exportableFields\":[\"allFields\"],\"startDate\":1700000000000}")
+        &decode::<
+            ::livevox_generated::livevox::contact::DownloadContactsBody,
+        >(
+            "model DownloadContactsBody",
+            "{\"endDate\":1700000000000,\"exportableFields\":[\"allFields\"],\"startDate\":1700000000000}",
         ),
         &[],
     );
     check(
         "model UpdateContactsBody",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::contact::UpdateContactsBody
-            > ("model UpdateContactsBody",
-            "{\"updateContactDetails\":[{\"account\":\"plain-852\",\"accountBlock\":\"DAILY\",\"accountToSpeak\":\"plain-854\",\"active\":true,\"address1\":\"plain-856\",\"address2\":\"plain-857\",\"agentId\":7,\"amountToSpeak\":1.5,\"balance\":1.5,\"callAttemptsToday\":7,\"callAttemptsTotal\":7,\"city\":\"plain-858\",\"country\":\"plain-860\",\"createDate\":1700000000000,\"customFields\":[{}],\"department\":\"plain-861\",\"dueDate\":1700000000000,\"groupId\":7,\"guarantor\":{},\"happinessIndex\":7,\"id\":7,\"initialLoad\":1700000000000,\"lastLoad\":1700000000000,\"modifyDate\":1700000000000,\"originalAccountNumber\":\"plain-855\",\"person\":{},\"phone\":[{\"ordinal\":7,\"phone\":\"plain-853\"}],\"primaryEmailConsent\":true,\"salutation\":\"plain-862\",\"state\":\"plain-859\",\"title\":\"plain-863\"}]}")
+        &decode::<
+            ::livevox_generated::livevox::contact::UpdateContactsBody,
+        >(
+            "model UpdateContactsBody",
+            "{\"updateContactDetails\":[{\"account\":\"plain-852\",\"accountBlock\":\"DAILY\",\"accountToSpeak\":\"plain-854\",\"active\":true,\"address1\":\"plain-856\",\"address2\":\"plain-857\",\"agentId\":7,\"amountToSpeak\":1.5,\"balance\":1.5,\"callAttemptsToday\":7,\"callAttemptsTotal\":7,\"city\":\"plain-858\",\"country\":\"plain-860\",\"createDate\":1700000000000,\"customFields\":[{}],\"department\":\"plain-861\",\"dueDate\":1700000000000,\"groupId\":7,\"guarantor\":{},\"happinessIndex\":7,\"id\":7,\"initialLoad\":1700000000000,\"lastLoad\":1700000000000,\"modifyDate\":1700000000000,\"originalAccountNumber\":\"plain-855\",\"person\":{},\"phone\":[{\"ordinal\":7,\"phone\":\"plain-853\"}],\"primaryEmailConsent\":true,\"salutation\":\"plain-862\",\"state\":\"plain-859\",\"title\":\"plain-863\"}]}",
         ),
         &[
             "plain-852",
@@ -2895,77 +3490,82 @@ fn livevox__contact() {
     );
     check(
         "model UpdateContactDndBody",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::contact::UpdateContactDndBody >
-            ("model UpdateContactDndBody",
-            "{\"accountBlock\":\"DAILY\",\"updateContactDND\":[{\"cellConsent\":\"plain-865\",\"ordinal\":7,\"phone\":\"plain-864\",\"phoneBlock\":\"DAILY\",\"smsConsent\":true}]}")
+        &decode::<
+            ::livevox_generated::livevox::contact::UpdateContactDndBody,
+        >(
+            "model UpdateContactDndBody",
+            "{\"accountBlock\":\"DAILY\",\"updateContactDND\":[{\"cellConsent\":\"plain-865\",\"ordinal\":7,\"phone\":\"plain-864\",\"phoneBlock\":\"DAILY\",\"smsConsent\":true}]}",
         ),
         &["plain-864", "plain-865"],
     );
     check(
         "model UpdateContactsDndBody",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::contact::UpdateContactsDndBody >
-            ("model UpdateContactsDndBody",
-            "{\"contactDnd\":[{\"account\":\"plain-866\",\"accountBlock\":\"DAILY\",\"updateContactDND\":[{\"ordinal\":7,\"phone\":\"plain-867\"}]}]}")
+        &decode::<
+            ::livevox_generated::livevox::contact::UpdateContactsDndBody,
+        >(
+            "model UpdateContactsDndBody",
+            "{\"contactDnd\":[{\"account\":\"plain-866\",\"accountBlock\":\"DAILY\",\"updateContactDND\":[{\"ordinal\":7,\"phone\":\"plain-867\"}]}]}",
         ),
         &["plain-866", "plain-867"],
     );
     check(
         "model CreateContactGroupBody",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::contact::CreateContactGroupBody >
-            ("model CreateContactGroupBody", "{\"name\":\"plain-868\"}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::contact::CreateContactGroupBody,
+        >("model CreateContactGroupBody", "{\"name\":\"plain-868\"}"),
         &["plain-868"],
     );
     check(
         "model UpdateContactGroupBody",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::contact::UpdateContactGroupBody >
-            ("model UpdateContactGroupBody", "{\"name\":\"plain-869\"}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::contact::UpdateContactGroupBody,
+        >("model UpdateContactGroupBody", "{\"name\":\"plain-869\"}"),
         &["plain-869"],
     );
     check(
         "model UpdateCustomFieldsBody",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::contact::UpdateCustomFieldsBody >
-            ("model UpdateCustomFieldsBody",
-            "{\"customFields\":[{\"dataType\":\"NUMBER\",\"field\":\"COL1\",\"label\":\"plain-870\",\"listValues\":[\"plain-872\"],\"value\":\"plain-871\"}]}")
+        &decode::<
+            ::livevox_generated::livevox::contact::UpdateCustomFieldsBody,
+        >(
+            "model UpdateCustomFieldsBody",
+            "{\"customFields\":[{\"dataType\":\"NUMBER\",\"field\":\"COL1\",\"label\":\"plain-870\",\"listValues\":[\"plain-872\"],\"value\":\"plain-871\"}]}",
         ),
         &["plain-870", "plain-871", "plain-872"],
     );
     check(
         "the request builder of contact.list_contacts",
-        &::std::format!(
-            "{:?}", client.contact().list_contacts().offset(decode:: < i32 >
-            ("contact.list_contacts: query parameter `offset`", "7")).count(decode:: <
-            i32 > ("contact.list_contacts: query parameter `count`", "7"))
-        ),
+        &client
+            .contact()
+            .list_contacts()
+            .offset(
+                decode::<i32>("contact.list_contacts: query parameter `offset`", "7"),
+            )
+            .count(decode::<i32>("contact.list_contacts: query parameter `count`", "7")),
         &[],
     );
     check(
         "the request builder of contact.read_contact",
-        &::std::format!(
-            "{:?}", client.contact().read_contact(decode:: < ::std::string::String >
-            ("contact.read_contact: path parameter `account`", "\"plain-873\""))
-        ),
+        &client
+            .contact()
+            .read_contact(
+                decode::<
+                    ::std::string::String,
+                >("contact.read_contact: path parameter `account`", "\"plain-873\""),
+            ),
         &["plain-873"],
     );
     check(
         "the request builder of contact.create_contact",
-        &::std::format!(
-            "{:?}", client.contact().create_contact(decode:: <
-            ::livevox_generated::livevox::contact::Contact >
-            ("contact.create_contact: body field `createContactDetails`",
-            "{\"account\":\"plain-874\",\"accountBlock\":\"DAILY\",\"accountToSpeak\":\"plain-884\",\"active\":true,\"address1\":\"plain-886\",\"address2\":\"plain-887\",\"agentId\":7,\"amountToSpeak\":1.5,\"balance\":1.5,\"callAttemptsToday\":7,\"callAttemptsTotal\":7,\"city\":\"plain-888\",\"country\":\"plain-890\",\"createDate\":1700000000000,\"customFields\":[{\"dataType\":\"NUMBER\",\"field\":\"COL1\",\"label\":\"plain-891\",\"listValues\":[\"plain-893\"],\"value\":\"plain-892\"}],\"department\":\"plain-894\",\"dueDate\":1700000000000,\"groupId\":7,\"guarantor\":{\"firstName\":\"plain-880\",\"lastName\":\"plain-881\"},\"happinessIndex\":7,\"id\":7,\"initialLoad\":1700000000000,\"lastLoad\":1700000000000,\"modifyDate\":1700000000000,\"originalAccountNumber\":\"plain-885\",\"person\":{\"dateOfBirth\":1700000000000,\"email\":\"plain-877\",\"firstName\":\"plain-875\",\"lastName\":\"plain-876\",\"ssn\":\"SECRET-SENTINEL-878\",\"zipCode\":\"plain-879\"},\"phone\":[{\"cellConsent\":\"plain-883\",\"ordinal\":7,\"phone\":\"plain-882\",\"phoneBlock\":\"DAILY\",\"smsConsent\":true}],\"primaryEmailConsent\":true,\"salutation\":\"plain-895\",\"state\":\"plain-889\",\"title\":\"plain-896\"}"))
-        ),
+        &client
+            .contact()
+            .create_contact(
+                decode::<
+                    ::livevox_generated::livevox::contact::Contact,
+                >(
+                    "contact.create_contact: body field `createContactDetails`",
+                    "{\"account\":\"plain-874\",\"accountBlock\":\"DAILY\",\"accountToSpeak\":\"plain-884\",\"active\":true,\"address1\":\"plain-886\",\"address2\":\"plain-887\",\"agentId\":7,\"amountToSpeak\":1.5,\"balance\":1.5,\"callAttemptsToday\":7,\"callAttemptsTotal\":7,\"city\":\"plain-888\",\"country\":\"plain-890\",\"createDate\":1700000000000,\"customFields\":[{\"dataType\":\"NUMBER\",\"field\":\"COL1\",\"label\":\"plain-891\",\"listValues\":[\"plain-893\"],\"value\":\"plain-892\"}],\"department\":\"plain-894\",\"dueDate\":1700000000000,\"groupId\":7,\"guarantor\":{\"firstName\":\"plain-880\",\"lastName\":\"plain-881\"},\"happinessIndex\":7,\"id\":7,\"initialLoad\":1700000000000,\"lastLoad\":1700000000000,\"modifyDate\":1700000000000,\"originalAccountNumber\":\"plain-885\",\"person\":{\"dateOfBirth\":1700000000000,\"email\":\"plain-877\",\"firstName\":\"plain-875\",\"lastName\":\"plain-876\",\"ssn\":\"SECRET-SENTINEL-878\",\"zipCode\":\"plain-879\"},\"phone\":[{\"cellConsent\":\"plain-883\",\"ordinal\":7,\"phone\":\"plain-882\",\"phoneBlock\":\"DAILY\",\"smsConsent\":true}],\"primaryEmailConsent\":true,\"salutation\":\"plain-895\",\"state\":\"plain-889\",\"title\":\"plain-896\"}",
+                ),
+            ),
         &[
             "plain-874",
             "plain-875",
@@ -2993,13 +3593,19 @@ fn livevox__contact() {
     );
     check(
         "the request builder of contact.update_contact",
-        &::std::format!(
-            "{:?}", client.contact().update_contact(decode:: < ::std::string::String >
-            ("contact.update_contact: path parameter `account`", "\"plain-897\""),
-            decode:: < ::livevox_generated::livevox::contact::Contact >
-            ("contact.update_contact: body field `updateContactDetails`",
-            "{\"account\":\"plain-898\",\"accountBlock\":\"DAILY\",\"accountToSpeak\":\"plain-908\",\"active\":true,\"address1\":\"plain-910\",\"address2\":\"plain-911\",\"agentId\":7,\"amountToSpeak\":1.5,\"balance\":1.5,\"callAttemptsToday\":7,\"callAttemptsTotal\":7,\"city\":\"plain-912\",\"country\":\"plain-914\",\"createDate\":1700000000000,\"customFields\":[{\"dataType\":\"NUMBER\",\"field\":\"COL1\",\"label\":\"plain-915\",\"listValues\":[\"plain-917\"],\"value\":\"plain-916\"}],\"department\":\"plain-918\",\"dueDate\":1700000000000,\"groupId\":7,\"guarantor\":{\"firstName\":\"plain-904\",\"lastName\":\"plain-905\"},\"happinessIndex\":7,\"id\":7,\"initialLoad\":1700000000000,\"lastLoad\":1700000000000,\"modifyDate\":1700000000000,\"originalAccountNumber\":\"plain-909\",\"person\":{\"dateOfBirth\":1700000000000,\"email\":\"plain-901\",\"firstName\":\"plain-899\",\"lastName\":\"plain-900\",\"ssn\":\"SECRET-SENTINEL-902\",\"zipCode\":\"plain-903\"},\"phone\":[{\"cellConsent\":\"plain-907\",\"ordinal\":7,\"phone\":\"plain-906\",\"phoneBlock\":\"DAILY\",\"smsConsent\":true}],\"primaryEmailConsent\":true,\"salutation\":\"plain-919\",\"state\":\"plain-913\",\"title\":\"plain-920\"}"))
-        ),
+        &client
+            .contact()
+            .update_contact(
+                decode::<
+                    ::std::string::String,
+                >("contact.update_contact: path parameter `account`", "\"plain-897\""),
+                decode::<
+                    ::livevox_generated::livevox::contact::Contact,
+                >(
+                    "contact.update_contact: body field `updateContactDetails`",
+                    "{\"account\":\"plain-898\",\"accountBlock\":\"DAILY\",\"accountToSpeak\":\"plain-908\",\"active\":true,\"address1\":\"plain-910\",\"address2\":\"plain-911\",\"agentId\":7,\"amountToSpeak\":1.5,\"balance\":1.5,\"callAttemptsToday\":7,\"callAttemptsTotal\":7,\"city\":\"plain-912\",\"country\":\"plain-914\",\"createDate\":1700000000000,\"customFields\":[{\"dataType\":\"NUMBER\",\"field\":\"COL1\",\"label\":\"plain-915\",\"listValues\":[\"plain-917\"],\"value\":\"plain-916\"}],\"department\":\"plain-918\",\"dueDate\":1700000000000,\"groupId\":7,\"guarantor\":{\"firstName\":\"plain-904\",\"lastName\":\"plain-905\"},\"happinessIndex\":7,\"id\":7,\"initialLoad\":1700000000000,\"lastLoad\":1700000000000,\"modifyDate\":1700000000000,\"originalAccountNumber\":\"plain-909\",\"person\":{\"dateOfBirth\":1700000000000,\"email\":\"plain-901\",\"firstName\":\"plain-899\",\"lastName\":\"plain-900\",\"ssn\":\"SECRET-SENTINEL-902\",\"zipCode\":\"plain-903\"},\"phone\":[{\"cellConsent\":\"plain-907\",\"ordinal\":7,\"phone\":\"plain-906\",\"phoneBlock\":\"DAILY\",\"smsConsent\":true}],\"primaryEmailConsent\":true,\"salutation\":\"plain-919\",\"state\":\"plain-913\",\"title\":\"plain-920\"}",
+                ),
+            ),
         &[
             "plain-897",
             "plain-898",
@@ -3028,34 +3634,52 @@ fn livevox__contact() {
     );
     check(
         "the request builder of contact.delete_contact",
-        &::std::format!(
-            "{:?}", client.contact().delete_contact(decode:: < ::std::string::String >
-            ("contact.delete_contact: path parameter `account`", "\"plain-921\""))
-        ),
+        &client
+            .contact()
+            .delete_contact(
+                decode::<
+                    ::std::string::String,
+                >("contact.delete_contact: path parameter `account`", "\"plain-921\""),
+            ),
         &["plain-921"],
     );
     check(
         "the request builder of contact.search_contacts",
-        &::std::format!(
-            "{:?}", client.contact().search_contacts(decode:: < ::serde_json::Value >
-            ("contact.search_contacts: body field `search`", "{}")).offset(decode:: < i32
-            > ("contact.search_contacts: query parameter `offset`", "7")).count(decode::
-            < i32 > ("contact.search_contacts: query parameter `count`", "7"))
-            .sort(decode:: < ::std::vec::Vec <
-            ::livevox_generated::livevox::contact::ContactSort > >
-            ("contact.search_contacts: body field `sort`",
-            "[{\"field\":\"LVACCOUNT_ID\",\"order\":\"ASC\"}]"))
-        ),
+        &client
+            .contact()
+            .search_contacts(
+                decode::<
+                    ::serde_json::Value,
+                >("contact.search_contacts: body field `search`", "{}"),
+            )
+            .offset(
+                decode::<i32>("contact.search_contacts: query parameter `offset`", "7"),
+            )
+            .count(
+                decode::<i32>("contact.search_contacts: query parameter `count`", "7"),
+            )
+            .sort(
+                decode::<
+                    ::std::vec::Vec<::livevox_generated::livevox::contact::ContactSort>,
+                >(
+                    "contact.search_contacts: body field `sort`",
+                    "[{\"field\":\"LVACCOUNT_ID\",\"order\":\"ASC\"}]",
+                ),
+            ),
         &[],
     );
     check(
         "the request builder of contact.create_contacts",
-        &::std::format!(
-            "{:?}", client.contact().create_contacts(decode:: < ::std::vec::Vec <
-            ::livevox_generated::livevox::contact::Contact > >
-            ("contact.create_contacts: body field `createContactDetails`",
-            "[{\"account\":\"plain-922\",\"accountBlock\":\"DAILY\",\"accountToSpeak\":\"plain-931\",\"active\":true,\"address1\":\"plain-933\",\"address2\":\"plain-934\",\"agentId\":7,\"amountToSpeak\":1.5,\"balance\":1.5,\"callAttemptsToday\":7,\"callAttemptsTotal\":7,\"city\":\"plain-935\",\"country\":\"plain-937\",\"createDate\":1700000000000,\"customFields\":[{}],\"department\":\"plain-938\",\"dueDate\":1700000000000,\"groupId\":7,\"guarantor\":{\"firstName\":\"plain-928\",\"lastName\":\"plain-929\"},\"happinessIndex\":7,\"id\":7,\"initialLoad\":1700000000000,\"lastLoad\":1700000000000,\"modifyDate\":1700000000000,\"originalAccountNumber\":\"plain-932\",\"person\":{\"dateOfBirth\":1700000000000,\"email\":\"plain-925\",\"firstName\":\"plain-923\",\"lastName\":\"plain-924\",\"ssn\":\"SECRET-SENTINEL-926\",\"zipCode\":\"plain-927\"},\"phone\":[{\"ordinal\":7,\"phone\":\"plain-930\"}],\"primaryEmailConsent\":true,\"salutation\":\"plain-939\",\"state\":\"plain-936\",\"title\":\"plain-940\"}]"))
-        ),
+        &client
+            .contact()
+            .create_contacts(
+                decode::<
+                    ::std::vec::Vec<::livevox_generated::livevox::contact::Contact>,
+                >(
+                    "contact.create_contacts: body field `createContactDetails`",
+                    "[{\"account\":\"plain-922\",\"accountBlock\":\"DAILY\",\"accountToSpeak\":\"plain-931\",\"active\":true,\"address1\":\"plain-933\",\"address2\":\"plain-934\",\"agentId\":7,\"amountToSpeak\":1.5,\"balance\":1.5,\"callAttemptsToday\":7,\"callAttemptsTotal\":7,\"city\":\"plain-935\",\"country\":\"plain-937\",\"createDate\":1700000000000,\"customFields\":[{}],\"department\":\"plain-938\",\"dueDate\":1700000000000,\"groupId\":7,\"guarantor\":{\"firstName\":\"plain-928\",\"lastName\":\"plain-929\"},\"happinessIndex\":7,\"id\":7,\"initialLoad\":1700000000000,\"lastLoad\":1700000000000,\"modifyDate\":1700000000000,\"originalAccountNumber\":\"plain-932\",\"person\":{\"dateOfBirth\":1700000000000,\"email\":\"plain-925\",\"firstName\":\"plain-923\",\"lastName\":\"plain-924\",\"ssn\":\"SECRET-SENTINEL-926\",\"zipCode\":\"plain-927\"},\"phone\":[{\"ordinal\":7,\"phone\":\"plain-930\"}],\"primaryEmailConsent\":true,\"salutation\":\"plain-939\",\"state\":\"plain-936\",\"title\":\"plain-940\"}]",
+                ),
+            ),
         &[
             "plain-922",
             "plain-923",
@@ -3079,27 +3703,43 @@ fn livevox__contact() {
     );
     check(
         "the request builder of contact.download_contacts",
-        &::std::format!(
-            "{:?}", client.contact().download_contacts().start_date(decode:: <
-            ::livevox_generated::runtime::DateTime >
-            ("contact.download_contacts: body field `startDate`", "1700000000000"))
-            .end_date(decode:: < ::livevox_generated::runtime::DateTime >
-            ("contact.download_contacts: body field `endDate`", "1700000000000"))
-            .fields(decode:: < ::std::vec::Vec <
-            ::livevox_generated::livevox::contact::ExportableContactField > >
-            ("contact.download_contacts: body field `exportableFields`",
-            "[\"allFields\"]"))
-        ),
+        &client
+            .contact()
+            .download_contacts()
+            .start_date(
+                decode::<
+                    ::livevox_generated::runtime::DateTime,
+                >("contact.download_contacts: body field `startDate`", "1700000000000"),
+            )
+            .end_date(
+                decode::<
+                    ::livevox_generated::runtime::DateTime,
+                >("contact.download_contacts: body field `endDate`", "1700000000000"),
+            )
+            .fields(
+                decode::<
+                    ::std::vec::Vec<
+                        ::livevox_generated::livevox::contact::ExportableContactField,
+                    >,
+                >(
+                    "contact.download_contacts: body field `exportableFields`",
+                    "[\"allFields\"]",
+                ),
+            ),
         &[],
     );
     check(
         "the request builder of contact.update_contacts",
-        &::std::format!(
-            "{:?}", client.contact().update_contacts(decode:: < ::std::vec::Vec <
-            ::livevox_generated::livevox::contact::Contact > >
-            ("contact.update_contacts: body field `updateContactDetails`",
-            "[{\"account\":\"plain-941\",\"accountBlock\":\"DAILY\",\"accountToSpeak\":\"plain-950\",\"active\":true,\"address1\":\"plain-952\",\"address2\":\"plain-953\",\"agentId\":7,\"amountToSpeak\":1.5,\"balance\":1.5,\"callAttemptsToday\":7,\"callAttemptsTotal\":7,\"city\":\"plain-954\",\"country\":\"plain-956\",\"createDate\":1700000000000,\"customFields\":[{}],\"department\":\"plain-957\",\"dueDate\":1700000000000,\"groupId\":7,\"guarantor\":{\"firstName\":\"plain-947\",\"lastName\":\"plain-948\"},\"happinessIndex\":7,\"id\":7,\"initialLoad\":1700000000000,\"lastLoad\":1700000000000,\"modifyDate\":1700000000000,\"originalAccountNumber\":\"plain-951\",\"person\":{\"dateOfBirth\":1700000000000,\"email\":\"plain-944\",\"firstName\":\"plain-942\",\"lastName\":\"plain-943\",\"ssn\":\"SECRET-SENTINEL-945\",\"zipCode\":\"plain-946\"},\"phone\":[{\"ordinal\":7,\"phone\":\"plain-949\"}],\"primaryEmailConsent\":true,\"salutation\":\"plain-958\",\"state\":\"plain-955\",\"title\":\"plain-959\"}]"))
-        ),
+        &client
+            .contact()
+            .update_contacts(
+                decode::<
+                    ::std::vec::Vec<::livevox_generated::livevox::contact::Contact>,
+                >(
+                    "contact.update_contacts: body field `updateContactDetails`",
+                    "[{\"account\":\"plain-941\",\"accountBlock\":\"DAILY\",\"accountToSpeak\":\"plain-950\",\"active\":true,\"address1\":\"plain-952\",\"address2\":\"plain-953\",\"agentId\":7,\"amountToSpeak\":1.5,\"balance\":1.5,\"callAttemptsToday\":7,\"callAttemptsTotal\":7,\"city\":\"plain-954\",\"country\":\"plain-956\",\"createDate\":1700000000000,\"customFields\":[{}],\"department\":\"plain-957\",\"dueDate\":1700000000000,\"groupId\":7,\"guarantor\":{\"firstName\":\"plain-947\",\"lastName\":\"plain-948\"},\"happinessIndex\":7,\"id\":7,\"initialLoad\":1700000000000,\"lastLoad\":1700000000000,\"modifyDate\":1700000000000,\"originalAccountNumber\":\"plain-951\",\"person\":{\"dateOfBirth\":1700000000000,\"email\":\"plain-944\",\"firstName\":\"plain-942\",\"lastName\":\"plain-943\",\"ssn\":\"SECRET-SENTINEL-945\",\"zipCode\":\"plain-946\"},\"phone\":[{\"ordinal\":7,\"phone\":\"plain-949\"}],\"primaryEmailConsent\":true,\"salutation\":\"plain-958\",\"state\":\"plain-955\",\"title\":\"plain-959\"}]",
+                ),
+            ),
         &[
             "plain-941",
             "plain-942",
@@ -3123,117 +3763,177 @@ fn livevox__contact() {
     );
     check(
         "the request builder of contact.list_contact_accounts",
-        &::std::format!(
-            "{:?}", client.contact().list_contact_accounts(decode:: <
-            ::std::string::String >
-            ("contact.list_contact_accounts: path parameter `contactId`",
-            "\"plain-960\"")).offset(decode:: < i32 >
-            ("contact.list_contact_accounts: query parameter `offset`", "7"))
-            .count(decode:: < i32 >
-            ("contact.list_contact_accounts: query parameter `count`", "7"))
-        ),
+        &client
+            .contact()
+            .list_contact_accounts(
+                decode::<
+                    ::std::string::String,
+                >(
+                    "contact.list_contact_accounts: path parameter `contactId`",
+                    "\"plain-960\"",
+                ),
+            )
+            .offset(
+                decode::<
+                    i32,
+                >("contact.list_contact_accounts: query parameter `offset`", "7"),
+            )
+            .count(
+                decode::<
+                    i32,
+                >("contact.list_contact_accounts: query parameter `count`", "7"),
+            ),
         &["plain-960"],
     );
     check(
         "the request builder of contact.update_contact_dnd",
-        &::std::format!(
-            "{:?}", client.contact().update_contact_dnd(decode:: < ::std::string::String
-            > ("contact.update_contact_dnd: path parameter `account`", "\"plain-961\""))
-            .phones(decode:: < ::std::vec::Vec <
-            ::livevox_generated::livevox::contact::ContactPhone > >
-            ("contact.update_contact_dnd: body field `updateContactDND`",
-            "[{\"cellConsent\":\"plain-963\",\"ordinal\":7,\"phone\":\"plain-962\",\"phoneBlock\":\"DAILY\",\"smsConsent\":true}]"))
-            .account_block(decode:: < ::livevox_generated::livevox::contact::DialBlock >
-            ("contact.update_contact_dnd: body field `accountBlock`", "\"DAILY\""))
-        ),
+        &client
+            .contact()
+            .update_contact_dnd(
+                decode::<
+                    ::std::string::String,
+                >(
+                    "contact.update_contact_dnd: path parameter `account`",
+                    "\"plain-961\"",
+                ),
+            )
+            .phones(
+                decode::<
+                    ::std::vec::Vec<::livevox_generated::livevox::contact::ContactPhone>,
+                >(
+                    "contact.update_contact_dnd: body field `updateContactDND`",
+                    "[{\"cellConsent\":\"plain-963\",\"ordinal\":7,\"phone\":\"plain-962\",\"phoneBlock\":\"DAILY\",\"smsConsent\":true}]",
+                ),
+            )
+            .account_block(
+                decode::<
+                    ::livevox_generated::livevox::contact::DialBlock,
+                >("contact.update_contact_dnd: body field `accountBlock`", "\"DAILY\""),
+            ),
         &["plain-961", "plain-962", "plain-963"],
     );
     check(
         "the request builder of contact.update_contacts_dnd",
-        &::std::format!(
-            "{:?}", client.contact().update_contacts_dnd(decode:: < ::std::vec::Vec <
-            ::livevox_generated::livevox::contact::ContactDnd > >
-            ("contact.update_contacts_dnd: body field `contactDnd`",
-            "[{\"account\":\"plain-964\",\"accountBlock\":\"DAILY\",\"updateContactDND\":[{\"ordinal\":7,\"phone\":\"plain-965\"}]}]"))
-        ),
+        &client
+            .contact()
+            .update_contacts_dnd(
+                decode::<
+                    ::std::vec::Vec<::livevox_generated::livevox::contact::ContactDnd>,
+                >(
+                    "contact.update_contacts_dnd: body field `contactDnd`",
+                    "[{\"account\":\"plain-964\",\"accountBlock\":\"DAILY\",\"updateContactDND\":[{\"ordinal\":7,\"phone\":\"plain-965\"}]}]",
+                ),
+            ),
         &["plain-964", "plain-965"],
     );
     check(
         "the request builder of contact.list_contact_notes",
-        &::std::format!(
-            "{:?}", client.contact().list_contact_notes(decode:: < ::std::string::String
-            > ("contact.list_contact_notes: path parameter `account`", "\"plain-966\""))
-        ),
+        &client
+            .contact()
+            .list_contact_notes(
+                decode::<
+                    ::std::string::String,
+                >(
+                    "contact.list_contact_notes: path parameter `account`",
+                    "\"plain-966\"",
+                ),
+            ),
         &["plain-966"],
     );
     check(
         "the request builder of contact.read_contact_note",
-        &::std::format!(
-            "{:?}", client.contact().read_contact_note(decode:: < ::std::string::String >
-            ("contact.read_contact_note: path parameter `account`", "\"plain-967\""),
-            decode:: < i64 > ("contact.read_contact_note: path parameter `id`", "7"))
-        ),
+        &client
+            .contact()
+            .read_contact_note(
+                decode::<
+                    ::std::string::String,
+                >(
+                    "contact.read_contact_note: path parameter `account`",
+                    "\"plain-967\"",
+                ),
+                decode::<i64>("contact.read_contact_note: path parameter `id`", "7"),
+            ),
         &["plain-967"],
     );
     check(
         "the request builder of contact.create_contact_group",
-        &::std::format!(
-            "{:?}", client.contact().create_contact_group(decode:: <
-            ::std::string::String > ("contact.create_contact_group: body field `name`",
-            "\"plain-968\""))
-        ),
+        &client
+            .contact()
+            .create_contact_group(
+                decode::<
+                    ::std::string::String,
+                >("contact.create_contact_group: body field `name`", "\"plain-968\""),
+            ),
         &["plain-968"],
     );
     check(
         "the request builder of contact.list_contact_groups",
-        &::std::format!(
-            "{:?}", client.contact().list_contact_groups().offset(decode:: < i32 >
-            ("contact.list_contact_groups: query parameter `offset`", "7"))
-            .count(decode:: < i32 >
-            ("contact.list_contact_groups: query parameter `count`", "7"))
-        ),
+        &client
+            .contact()
+            .list_contact_groups()
+            .offset(
+                decode::<
+                    i32,
+                >("contact.list_contact_groups: query parameter `offset`", "7"),
+            )
+            .count(
+                decode::<
+                    i32,
+                >("contact.list_contact_groups: query parameter `count`", "7"),
+            ),
         &[],
     );
     check(
         "the request builder of contact.read_contact_group",
-        &::std::format!(
-            "{:?}", client.contact().read_contact_group(decode:: < i64 >
-            ("contact.read_contact_group: path parameter `id`", "7"))
-        ),
+        &client
+            .contact()
+            .read_contact_group(
+                decode::<i64>("contact.read_contact_group: path parameter `id`", "7"),
+            ),
         &[],
     );
     check(
         "the request builder of contact.update_contact_group",
-        &::std::format!(
-            "{:?}", client.contact().update_contact_group(decode:: < i64 >
-            ("contact.update_contact_group: path parameter `id`", "7"), decode:: <
-            ::std::string::String > ("contact.update_contact_group: body field `name`",
-            "\"plain-969\""))
-        ),
+        &client
+            .contact()
+            .update_contact_group(
+                decode::<i64>("contact.update_contact_group: path parameter `id`", "7"),
+                decode::<
+                    ::std::string::String,
+                >("contact.update_contact_group: body field `name`", "\"plain-969\""),
+            ),
         &["plain-969"],
     );
     check(
         "the request builder of contact.list_custom_fields",
-        &::std::format!("{:?}", client.contact().list_custom_fields()),
+        &client.contact().list_custom_fields(),
         &[],
     );
     check(
         "the request builder of contact.read_custom_field",
-        &::std::format!(
-            "{:?}", client.contact().read_custom_field(decode:: <
-            ::livevox_generated::livevox::account::CustomFieldColumn >
-            ("contact.read_custom_field: path parameter `field`", "\"COL1\""))
-        ),
+        &client
+            .contact()
+            .read_custom_field(
+                decode::<
+                    ::livevox_generated::livevox::account::CustomFieldColumn,
+                >("contact.read_custom_field: path parameter `field`", "\"COL1\""),
+            ),
         &[],
     );
     check(
         "the request builder of contact.update_custom_fields",
-        &::std::format!(
-            "{:?}", client.contact().update_custom_fields(decode:: < ::std::vec::Vec <
-            ::livevox_generated::livevox::contact::ContactCustomField > >
-            ("contact.update_custom_fields: body field `customFields`",
-            "[{\"dataType\":\"NUMBER\",\"field\":\"COL1\",\"label\":\"plain-970\",\"listValues\":[\"plain-972\"],\"value\":\"plain-971\"}]"))
-        ),
+        &client
+            .contact()
+            .update_custom_fields(
+                decode::<
+                    ::std::vec::Vec<
+                        ::livevox_generated::livevox::contact::ContactCustomField,
+                    >,
+                >(
+                    "contact.update_custom_fields: body field `customFields`",
+                    "[{\"dataType\":\"NUMBER\",\"field\":\"COL1\",\"label\":\"plain-970\",\"listValues\":[\"plain-972\"],\"value\":\"plain-971\"}]",
+                ),
+            ),
         &["plain-970", "plain-971", "plain-972"],
     );
 }
@@ -3243,119 +3943,168 @@ fn livevox__context() {
     let client = client_livevox();
     check(
         "model ContextEntry",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::context::ContextEntry >
-            ("model ContextEntry", "{\"key\":\"plain-973\",\"value\":\"plain-974\"}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::context::ContextEntry,
+        >("model ContextEntry", "{\"key\":\"plain-973\",\"value\":\"plain-974\"}"),
         &["plain-973", "plain-974"],
     );
     check(
         "model ContextData",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::context::ContextData >
-            ("model ContextData",
-            "{\"entry\":[{\"key\":\"plain-975\",\"value\":\"plain-976\"}]}")
+        &decode::<
+            ::livevox_generated::livevox::context::ContextData,
+        >(
+            "model ContextData",
+            "{\"entry\":[{\"key\":\"plain-975\",\"value\":\"plain-976\"}]}",
         ),
         &["plain-975", "plain-976"],
     );
     check(
         "model ContextValue",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::context::ContextValue >
-            ("model ContextValue", "{\"value\":\"plain-977\"}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::context::ContextValue,
+        >("model ContextValue", "{\"value\":\"plain-977\"}"),
         &["plain-977"],
     );
     check(
         "model UpdateContextDataBody",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::context::UpdateContextDataBody >
-            ("model UpdateContextDataBody",
-            "{\"entry\":[{\"key\":\"plain-978\",\"value\":\"plain-979\"}]}")
+        &decode::<
+            ::livevox_generated::livevox::context::UpdateContextDataBody,
+        >(
+            "model UpdateContextDataBody",
+            "{\"entry\":[{\"key\":\"plain-978\",\"value\":\"plain-979\"}]}",
         ),
         &["plain-978", "plain-979"],
     );
     check(
         "the request builder of context.read_context_data",
-        &::std::format!(
-            "{:?}", client.context().read_context_data(decode:: <
-            ::livevox_generated::runtime::Secret >
-            ("context.read_context_data: path parameter `session`",
-            "\"SECRET-SENTINEL-980\""), decode:: < i64 >
-            ("context.read_context_data: path parameter `txId`", "7"), decode:: <
-            ::std::string::String >
-            ("context.read_context_data: path parameter `account`", "\"plain-981\""))
-            .client_id(decode:: < i64 >
-            ("context.read_context_data: query parameter `client`", "7"))
-        ),
+        &client
+            .context()
+            .read_context_data(
+                decode::<
+                    ::livevox_generated::runtime::Secret,
+                >(
+                    "context.read_context_data: path parameter `session`",
+                    "\"SECRET-SENTINEL-980\"",
+                ),
+                decode::<i64>("context.read_context_data: path parameter `txId`", "7"),
+                decode::<
+                    ::std::string::String,
+                >("context.read_context_data: path parameter `account`", "\"plain-981\""),
+            )
+            .client_id(
+                decode::<i64>("context.read_context_data: query parameter `client`", "7"),
+            ),
         &["plain-981"],
     );
     check(
         "the request builder of context.read_context_key",
-        &::std::format!(
-            "{:?}", client.context().read_context_key(decode:: <
-            ::livevox_generated::runtime::Secret >
-            ("context.read_context_key: path parameter `session`",
-            "\"SECRET-SENTINEL-982\""), decode:: < i64 >
-            ("context.read_context_key: path parameter `txId`", "7"), decode:: <
-            ::std::string::String >
-            ("context.read_context_key: path parameter `account`", "\"plain-983\""),
-            decode:: < ::std::string::String >
-            ("context.read_context_key: path parameter `key`", "\"plain-984\""))
-            .client_id(decode:: < i64 >
-            ("context.read_context_key: query parameter `client`", "7"))
-        ),
+        &client
+            .context()
+            .read_context_key(
+                decode::<
+                    ::livevox_generated::runtime::Secret,
+                >(
+                    "context.read_context_key: path parameter `session`",
+                    "\"SECRET-SENTINEL-982\"",
+                ),
+                decode::<i64>("context.read_context_key: path parameter `txId`", "7"),
+                decode::<
+                    ::std::string::String,
+                >("context.read_context_key: path parameter `account`", "\"plain-983\""),
+                decode::<
+                    ::std::string::String,
+                >("context.read_context_key: path parameter `key`", "\"plain-984\""),
+            )
+            .client_id(
+                decode::<i64>("context.read_context_key: query parameter `client`", "7"),
+            ),
         &["plain-983", "plain-984"],
     );
     check(
         "the request builder of context.update_context_data",
-        &::std::format!(
-            "{:?}", client.context().update_context_data(decode:: <
-            ::livevox_generated::runtime::Secret >
-            ("context.update_context_data: path parameter `session`",
-            "\"SECRET-SENTINEL-985\""), decode:: < i64 >
-            ("context.update_context_data: path parameter `txId`", "7"), decode:: <
-            ::std::string::String >
-            ("context.update_context_data: path parameter `account`", "\"plain-986\""),
-            decode:: < ::std::vec::Vec <
-            ::livevox_generated::livevox::context::ContextEntry > >
-            ("context.update_context_data: body field `entry`",
-            "[{\"key\":\"plain-987\",\"value\":\"plain-988\"}]")).client_id(decode:: <
-            i64 > ("context.update_context_data: query parameter `client`", "7"))
-        ),
+        &client
+            .context()
+            .update_context_data(
+                decode::<
+                    ::livevox_generated::runtime::Secret,
+                >(
+                    "context.update_context_data: path parameter `session`",
+                    "\"SECRET-SENTINEL-985\"",
+                ),
+                decode::<i64>("context.update_context_data: path parameter `txId`", "7"),
+                decode::<
+                    ::std::string::String,
+                >(
+                    "context.update_context_data: path parameter `account`",
+                    "\"plain-986\"",
+                ),
+                decode::<
+                    ::std::vec::Vec<::livevox_generated::livevox::context::ContextEntry>,
+                >(
+                    "context.update_context_data: body field `entry`",
+                    "[{\"key\":\"plain-987\",\"value\":\"plain-988\"}]",
+                ),
+            )
+            .client_id(
+                decode::<
+                    i64,
+                >("context.update_context_data: query parameter `client`", "7"),
+            ),
         &["plain-986", "plain-987", "plain-988"],
     );
     check(
         "the request builder of context.delete_context_data",
-        &::std::format!(
-            "{:?}", client.context().delete_context_data(decode:: <
-            ::livevox_generated::runtime::Secret >
-            ("context.delete_context_data: path parameter `session`",
-            "\"SECRET-SENTINEL-989\""), decode:: < i64 >
-            ("context.delete_context_data: path parameter `txId`", "7"), decode:: <
-            ::std::string::String >
-            ("context.delete_context_data: path parameter `account`", "\"plain-990\""))
-            .client_id(decode:: < i64 >
-            ("context.delete_context_data: query parameter `client`", "7"))
-        ),
+        &client
+            .context()
+            .delete_context_data(
+                decode::<
+                    ::livevox_generated::runtime::Secret,
+                >(
+                    "context.delete_context_data: path parameter `session`",
+                    "\"SECRET-SENTINEL-989\"",
+                ),
+                decode::<i64>("context.delete_context_data: path parameter `txId`", "7"),
+                decode::<
+                    ::std::string::String,
+                >(
+                    "context.delete_context_data: path parameter `account`",
+                    "\"plain-990\"",
+                ),
+            )
+            .client_id(
+                decode::<
+                    i64,
+                >("context.delete_context_data: query parameter `client`", "7"),
+            ),
         &["plain-990"],
     );
     check(
         "the request builder of context.delete_context_key",
-        &::std::format!(
-            "{:?}", client.context().delete_context_key(decode:: <
-            ::livevox_generated::runtime::Secret >
-            ("context.delete_context_key: path parameter `session`",
-            "\"SECRET-SENTINEL-991\""), decode:: < i64 >
-            ("context.delete_context_key: path parameter `txId`", "7"), decode:: <
-            ::std::string::String >
-            ("context.delete_context_key: path parameter `account`", "\"plain-992\""),
-            decode:: < ::std::string::String >
-            ("context.delete_context_key: path parameter `key`", "\"plain-993\""))
-            .client_id(decode:: < i64 >
-            ("context.delete_context_key: query parameter `client`", "7"))
-        ),
+        &client
+            .context()
+            .delete_context_key(
+                decode::<
+                    ::livevox_generated::runtime::Secret,
+                >(
+                    "context.delete_context_key: path parameter `session`",
+                    "\"SECRET-SENTINEL-991\"",
+                ),
+                decode::<i64>("context.delete_context_key: path parameter `txId`", "7"),
+                decode::<
+                    ::std::string::String,
+                >(
+                    "context.delete_context_key: path parameter `account`",
+                    "\"plain-992\"",
+                ),
+                decode::<
+                    ::std::string::String,
+                >("context.delete_context_key: path parameter `key`", "\"plain-993\""),
+            )
+            .client_id(
+                decode::<
+                    i64,
+                >("context.delete_context_key: query parameter `client`", "7"),
+            ),
         &["plain-992", "plain-993"],
     );
 }
@@ -3365,129 +4114,179 @@ fn livevox__configuration() {
     let client = client_livevox();
     check(
         "model ConfigurationCreated",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::configuration::ConfigurationCreated >
-            ("model ConfigurationCreated", "{\"id\":7}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::configuration::ConfigurationCreated,
+        >("model ConfigurationCreated", "{\"id\":7}"),
         &[],
     );
     check(
         "model ConfigurationListInfo",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::configuration::ConfigurationListInfo >
-            ("model ConfigurationListInfo",
-            "{\"lastModified\":1700000000000,\"size\":7}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::configuration::ConfigurationListInfo,
+        >("model ConfigurationListInfo", "{\"lastModified\":1700000000000,\"size\":7}"),
         &[],
     );
     check(
         "model CreateAgentBody",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::configuration::CreateAgentBody >
-            ("model CreateAgentBody",
-            "{\"clientId\":7,\"firstName\":\"plain-995\",\"lastName\":\"plain-996\",\"loginId\":\"plain-994\",\"password\":\"SECRET-SENTINEL-997\",\"phone\":\"plain-998\",\"wrapUpTime\":7}")
+        &decode::<
+            ::livevox_generated::livevox::configuration::CreateAgentBody,
+        >(
+            "model CreateAgentBody",
+            "{\"clientId\":7,\"firstName\":\"plain-995\",\"lastName\":\"plain-996\",\"loginId\":\"plain-994\",\"password\":\"SECRET-SENTINEL-997\",\"phone\":\"plain-998\",\"wrapUpTime\":7}",
         ),
         &["plain-994", "plain-995", "plain-996", "plain-998"],
     );
     check(
         "the request builder of configuration.list_agents",
-        &::std::format!(
-            "{:?}", client.configuration().list_agents(decode:: < i32 >
-            ("configuration.list_agents: query parameter `offset`", "7"), decode:: < i32
-            > ("configuration.list_agents: query parameter `count`", "7"))
-            .client_id(decode:: < i64 >
-            ("configuration.list_agents: query parameter `client`", "7"))
-        ),
+        &client
+            .configuration()
+            .list_agents(
+                decode::<
+                    i32,
+                >("configuration.list_agents: query parameter `offset`", "7"),
+                decode::<i32>("configuration.list_agents: query parameter `count`", "7"),
+            )
+            .client_id(
+                decode::<i64>("configuration.list_agents: query parameter `client`", "7"),
+            ),
         &[],
     );
     check(
         "the request builder of configuration.create_agent",
-        &::std::format!(
-            "{:?}", client.configuration().create_agent(decode:: < ::std::string::String
-            > ("configuration.create_agent: body field `loginId`", "\"plain-999\""),
-            decode:: < ::std::string::String >
-            ("configuration.create_agent: body field `firstName`", "\"plain-1000\""),
-            decode:: < ::std::string::String >
-            ("configuration.create_agent: body field `lastName`", "\"plain-1001\""),
-            decode:: < ::livevox_generated::runtime::Secret >
-            ("configuration.create_agent: body field `password`",
-            "\"SECRET-SENTINEL-1002\""), decode:: < ::std::string::String >
-            ("configuration.create_agent: body field `phone`", "\"plain-1003\""),
-            decode:: < i32 > ("configuration.create_agent: body field `wrapUpTime`",
-            "7")).client_id(decode:: < i64 >
-            ("configuration.create_agent: body field `clientId`", "7"))
-        ),
+        &client
+            .configuration()
+            .create_agent(
+                decode::<
+                    ::std::string::String,
+                >("configuration.create_agent: body field `loginId`", "\"plain-999\""),
+                decode::<
+                    ::std::string::String,
+                >(
+                    "configuration.create_agent: body field `firstName`",
+                    "\"plain-1000\"",
+                ),
+                decode::<
+                    ::std::string::String,
+                >("configuration.create_agent: body field `lastName`", "\"plain-1001\""),
+                decode::<
+                    ::livevox_generated::runtime::Secret,
+                >(
+                    "configuration.create_agent: body field `password`",
+                    "\"SECRET-SENTINEL-1002\"",
+                ),
+                decode::<
+                    ::std::string::String,
+                >("configuration.create_agent: body field `phone`", "\"plain-1003\""),
+                decode::<i32>("configuration.create_agent: body field `wrapUpTime`", "7"),
+            )
+            .client_id(
+                decode::<i64>("configuration.create_agent: body field `clientId`", "7"),
+            ),
         &["plain-999", "plain-1000", "plain-1001", "plain-1003"],
     );
     check(
         "the request builder of configuration.list_call_centers",
-        &::std::format!(
-            "{:?}", client.configuration().list_call_centers(decode:: < i32 >
-            ("configuration.list_call_centers: query parameter `offset`", "7"), decode::
-            < i32 > ("configuration.list_call_centers: query parameter `count`", "7"))
-            .client_id(decode:: < i64 >
-            ("configuration.list_call_centers: query parameter `client`", "7"))
-        ),
+        &client
+            .configuration()
+            .list_call_centers(
+                decode::<
+                    i32,
+                >("configuration.list_call_centers: query parameter `offset`", "7"),
+                decode::<
+                    i32,
+                >("configuration.list_call_centers: query parameter `count`", "7"),
+            )
+            .client_id(
+                decode::<
+                    i64,
+                >("configuration.list_call_centers: query parameter `client`", "7"),
+            ),
         &[],
     );
     check(
         "the request builder of configuration.list_services",
-        &::std::format!(
-            "{:?}", client.configuration().list_services(decode:: < i64 >
-            ("configuration.list_services: query parameter `callCenter`", "7"), decode::
-            < i32 > ("configuration.list_services: query parameter `offset`", "7"),
-            decode:: < i32 > ("configuration.list_services: query parameter `count`",
-            "7"))
-        ),
+        &client
+            .configuration()
+            .list_services(
+                decode::<
+                    i64,
+                >("configuration.list_services: query parameter `callCenter`", "7"),
+                decode::<
+                    i32,
+                >("configuration.list_services: query parameter `offset`", "7"),
+                decode::<
+                    i32,
+                >("configuration.list_services: query parameter `count`", "7"),
+            ),
         &[],
     );
     check(
         "the request builder of configuration.create_service",
-        &::std::format!(
-            "{:?}", client.configuration().create_service(decode:: < i64 >
-            ("configuration.create_service: query parameter `service`", "7"), decode:: <
-            ::std::string::String >
-            ("configuration.create_service: query parameter `name`", "\"plain-1004\""))
-        ),
+        &client
+            .configuration()
+            .create_service(
+                decode::<
+                    i64,
+                >("configuration.create_service: query parameter `service`", "7"),
+                decode::<
+                    ::std::string::String,
+                >(
+                    "configuration.create_service: query parameter `name`",
+                    "\"plain-1004\"",
+                ),
+            ),
         &["plain-1004"],
     );
     check(
         "the request builder of configuration.delete_service",
-        &::std::format!(
-            "{:?}", client.configuration().delete_service(decode:: < i64 >
-            ("configuration.delete_service: path parameter `id`", "7"))
-        ),
+        &client
+            .configuration()
+            .delete_service(
+                decode::<i64>("configuration.delete_service: path parameter `id`", "7"),
+            ),
         &[],
     );
     check(
         "the request builder of configuration.list_report_formats",
-        &::std::format!(
-            "{:?}", client.configuration().list_report_formats(decode:: < i32 >
-            ("configuration.list_report_formats: query parameter `offset`", "7"),
-            decode:: < i32 >
-            ("configuration.list_report_formats: query parameter `count`", "7"))
-        ),
+        &client
+            .configuration()
+            .list_report_formats(
+                decode::<
+                    i32,
+                >("configuration.list_report_formats: query parameter `offset`", "7"),
+                decode::<
+                    i32,
+                >("configuration.list_report_formats: query parameter `count`", "7"),
+            ),
         &[],
     );
     check(
         "the request builder of configuration.get_report_format_list_info",
-        &::std::format!(
-            "{:?}", client.configuration().get_report_format_list_info()
-            .client_id(decode:: < i64 >
-            ("configuration.get_report_format_list_info: query parameter `client`", "7"))
-        ),
+        &client
+            .configuration()
+            .get_report_format_list_info()
+            .client_id(
+                decode::<
+                    i64,
+                >(
+                    "configuration.get_report_format_list_info: query parameter `client`",
+                    "7",
+                ),
+            ),
         &[],
     );
     check(
         "the request builder of configuration.list_term_codes",
-        &::std::format!(
-            "{:?}", client.configuration().list_term_codes(decode:: < i32 >
-            ("configuration.list_term_codes: query parameter `offset`", "7"), decode:: <
-            i32 > ("configuration.list_term_codes: query parameter `count`", "7"))
-        ),
+        &client
+            .configuration()
+            .list_term_codes(
+                decode::<
+                    i32,
+                >("configuration.list_term_codes: query parameter `offset`", "7"),
+                decode::<
+                    i32,
+                >("configuration.list_term_codes: query parameter `count`", "7"),
+            ),
         &[],
     );
 }
@@ -3497,60 +4296,79 @@ fn livevox__reporting() {
     let client = client_livevox();
     check(
         "model CallRecordingFilter",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::reporting::CallRecordingFilter >
-            ("model CallRecordingFilter",
-            "{\"account\":\"plain-1006\",\"agent\":\"plain-1005\",\"callCenter\":[7],\"originalAccountNumber\":\"plain-1008\",\"phoneDialed\":\"plain-1007\",\"service\":[7]}")
+        &decode::<
+            ::livevox_generated::livevox::reporting::CallRecordingFilter,
+        >(
+            "model CallRecordingFilter",
+            "{\"account\":\"plain-1006\",\"agent\":\"plain-1005\",\"callCenter\":[7],\"originalAccountNumber\":\"plain-1008\",\"phoneDialed\":\"plain-1007\",\"service\":[7]}",
         ),
         &["plain-1005", "plain-1006", "plain-1007", "plain-1008"],
     );
     check(
         "model GetCallRecordingsBody",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::reporting::GetCallRecordingsBody >
-            ("model GetCallRecordingsBody",
-            "{\"endDate\":1700000000000,\"filter\":{\"account\":\"plain-1011\",\"agent\":\"plain-1010\",\"callCenter\":[7],\"originalAccountNumber\":\"plain-1013\",\"phoneDialed\":\"plain-1012\",\"service\":[7]},\"sortBy\":\"plain-1009\",\"startDate\":1700000000000}")
+        &decode::<
+            ::livevox_generated::livevox::reporting::GetCallRecordingsBody,
+        >(
+            "model GetCallRecordingsBody",
+            "{\"endDate\":1700000000000,\"filter\":{\"account\":\"plain-1011\",\"agent\":\"plain-1010\",\"callCenter\":[7],\"originalAccountNumber\":\"plain-1013\",\"phoneDialed\":\"plain-1012\",\"service\":[7]},\"sortBy\":\"plain-1009\",\"startDate\":1700000000000}",
         ),
         &["plain-1009", "plain-1010", "plain-1011", "plain-1012", "plain-1013"],
     );
     check(
         "model GetAgentActivityBody",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::livevox::reporting::GetAgentActivityBody >
-            ("model GetAgentActivityBody",
-            "{\"endDate\":1700000000000,\"startDate\":1700000000000}")
+        &decode::<
+            ::livevox_generated::livevox::reporting::GetAgentActivityBody,
+        >(
+            "model GetAgentActivityBody",
+            "{\"endDate\":1700000000000,\"startDate\":1700000000000}",
         ),
         &[],
     );
     check(
         "the request builder of reporting.get_call_recordings",
-        &::std::format!(
-            "{:?}", client.reporting().get_call_recordings(decode:: <
-            ::livevox_generated::runtime::DateTime >
-            ("reporting.get_call_recordings: body field `startDate`", "1700000000000"),
-            decode:: < ::livevox_generated::runtime::DateTime >
-            ("reporting.get_call_recordings: body field `endDate`", "1700000000000"))
-            .sort_by(decode:: < ::std::string::String >
-            ("reporting.get_call_recordings: body field `sortBy`", "\"plain-1014\""))
-            .filter(decode:: <
-            ::livevox_generated::livevox::reporting::CallRecordingFilter >
-            ("reporting.get_call_recordings: body field `filter`",
-            "{\"account\":\"plain-1016\",\"agent\":\"plain-1015\",\"callCenter\":[7],\"originalAccountNumber\":\"plain-1018\",\"phoneDialed\":\"plain-1017\",\"service\":[7]}"))
-        ),
+        &client
+            .reporting()
+            .get_call_recordings(
+                decode::<
+                    ::livevox_generated::runtime::DateTime,
+                >(
+                    "reporting.get_call_recordings: body field `startDate`",
+                    "1700000000000",
+                ),
+                decode::<
+                    ::livevox_generated::runtime::DateTime,
+                >("reporting.get_call_recordings: body field `endDate`", "1700000000000"),
+            )
+            .sort_by(
+                decode::<
+                    ::std::string::String,
+                >("reporting.get_call_recordings: body field `sortBy`", "\"plain-1014\""),
+            )
+            .filter(
+                decode::<
+                    ::livevox_generated::livevox::reporting::CallRecordingFilter,
+                >(
+                    "reporting.get_call_recordings: body field `filter`",
+                    "{\"account\":\"plain-1016\",\"agent\":\"plain-1015\",\"callCenter\":[7],\"originalAccountNumber\":\"plain-1018\",\"phoneDialed\":\"plain-1017\",\"service\":[7]}",
+                ),
+            ),
         &["plain-1014", "plain-1015", "plain-1016", "plain-1017", "plain-1018"],
     );
     check(
         "the request builder of reporting.get_agent_activity",
-        &::std::format!(
-            "{:?}", client.reporting().get_agent_activity(decode:: <
-            ::livevox_generated::runtime::DateTime >
-            ("reporting.get_agent_activity: body field `startDate`", "1700000000000"),
-            decode:: < ::livevox_generated::runtime::DateTime >
-            ("reporting.get_agent_activity: body field `endDate`", "1700000000000"))
-        ),
+        &client
+            .reporting()
+            .get_agent_activity(
+                decode::<
+                    ::livevox_generated::runtime::DateTime,
+                >(
+                    "reporting.get_agent_activity: body field `startDate`",
+                    "1700000000000",
+                ),
+                decode::<
+                    ::livevox_generated::runtime::DateTime,
+                >("reporting.get_agent_activity: body field `endDate`", "1700000000000"),
+            ),
         &[],
     );
 }
@@ -3560,85 +4378,92 @@ fn livevox__realtime() {
     let client = client_livevox();
     check(
         "model AgentEventFeed",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::realtime::AgentEventFeed >
-            ("model AgentEventFeed",
-            "{\"agentEvent\":[{\"agentId\":{},\"agentServiceId\":{},\"callServiceId\":{},\"eventType\":\"LOGON\",\"sessionId\":{},\"timestamp\":{}}],\"token\":\"plain-1019\"}")
+        &decode::<
+            ::livevox_generated::livevox::realtime::AgentEventFeed,
+        >(
+            "model AgentEventFeed",
+            "{\"agentEvent\":[{\"agentId\":{},\"agentServiceId\":{},\"callServiceId\":{},\"eventType\":\"LOGON\",\"sessionId\":{},\"timestamp\":{}}],\"token\":\"plain-1019\"}",
         ),
         &["plain-1019"],
     );
     check(
         "model AgentEvent",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::realtime::AgentEvent >
-            ("model AgentEvent",
-            "{\"agentId\":{},\"agentServiceId\":{},\"callServiceId\":{},\"eventType\":\"LOGON\",\"sessionId\":{},\"timestamp\":{}}")
+        &decode::<
+            ::livevox_generated::livevox::realtime::AgentEvent,
+        >(
+            "model AgentEvent",
+            "{\"agentId\":{},\"agentServiceId\":{},\"callServiceId\":{},\"eventType\":\"LOGON\",\"sessionId\":{},\"timestamp\":{}}",
         ),
         &[],
     );
     check(
         "model CallEventFeed",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::realtime::CallEventFeed >
-            ("model CallEventFeed", "{\"callEvent\":[{}],\"token\":\"plain-1020\"}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::realtime::CallEventFeed,
+        >("model CallEventFeed", "{\"callEvent\":[{}],\"token\":\"plain-1020\"}"),
         &["plain-1020"],
     );
     check(
         "model ServiceStatsList",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::realtime::ServiceStatsList >
-            ("model ServiceStatsList",
-            "{\"stats\":[{\"abandonRate\":{},\"callsWithAgent\":{},\"cip\":{},\"loaded\":{},\"longestCallInQueue\":{},\"pacingMethod\":{},\"percentComplete\":{},\"playingDialable\":{},\"remaining\":{},\"serviceId\":{},\"serviceName\":\"plain-1021\",\"throttle\":{},\"totalAbandoned\":{},\"totalAgents\":{},\"totalHandled\":{},\"totalOffered\":{}}]}")
+        &decode::<
+            ::livevox_generated::livevox::realtime::ServiceStatsList,
+        >(
+            "model ServiceStatsList",
+            "{\"stats\":[{\"abandonRate\":{},\"callsWithAgent\":{},\"cip\":{},\"loaded\":{},\"longestCallInQueue\":{},\"pacingMethod\":{},\"percentComplete\":{},\"playingDialable\":{},\"remaining\":{},\"serviceId\":{},\"serviceName\":\"plain-1021\",\"throttle\":{},\"totalAbandoned\":{},\"totalAgents\":{},\"totalHandled\":{},\"totalOffered\":{}}]}",
         ),
         &["plain-1021"],
     );
     check(
         "model ServiceStats",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::realtime::ServiceStats >
-            ("model ServiceStats",
-            "{\"abandonRate\":{},\"callsWithAgent\":{},\"cip\":{},\"loaded\":{},\"longestCallInQueue\":{},\"pacingMethod\":{},\"percentComplete\":{},\"playingDialable\":{},\"remaining\":{},\"serviceId\":{},\"serviceName\":\"plain-1022\",\"throttle\":{},\"totalAbandoned\":{},\"totalAgents\":{},\"totalHandled\":{},\"totalOffered\":{}}")
+        &decode::<
+            ::livevox_generated::livevox::realtime::ServiceStats,
+        >(
+            "model ServiceStats",
+            "{\"abandonRate\":{},\"callsWithAgent\":{},\"cip\":{},\"loaded\":{},\"longestCallInQueue\":{},\"pacingMethod\":{},\"percentComplete\":{},\"playingDialable\":{},\"remaining\":{},\"serviceId\":{},\"serviceName\":\"plain-1022\",\"throttle\":{},\"totalAbandoned\":{},\"totalAgents\":{},\"totalHandled\":{},\"totalOffered\":{}}",
         ),
         &["plain-1022"],
     );
     check(
         "model AgentEventFeedBody",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::realtime::AgentEventFeedBody
-            > ("model AgentEventFeedBody", "{\"token\":\"plain-1023\"}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::realtime::AgentEventFeedBody,
+        >("model AgentEventFeedBody", "{\"token\":\"plain-1023\"}"),
         &["plain-1023"],
     );
     check(
         "model CallEventFeedBody",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::livevox::realtime::CallEventFeedBody
-            > ("model CallEventFeedBody", "{\"token\":\"plain-1024\"}")
-        ),
+        &decode::<
+            ::livevox_generated::livevox::realtime::CallEventFeedBody,
+        >("model CallEventFeedBody", "{\"token\":\"plain-1024\"}"),
         &["plain-1024"],
     );
     check(
         "the request builder of realtime.agent_event_feed",
-        &::std::format!(
-            "{:?}", client.realtime().agent_event_feed().token(decode:: <
-            ::std::string::String > ("realtime.agent_event_feed: body field `token`",
-            "\"plain-1025\""))
-        ),
+        &client
+            .realtime()
+            .agent_event_feed()
+            .token(
+                decode::<
+                    ::std::string::String,
+                >("realtime.agent_event_feed: body field `token`", "\"plain-1025\""),
+            ),
         &["plain-1025"],
     );
     check(
         "the request builder of realtime.call_event_feed",
-        &::std::format!(
-            "{:?}", client.realtime().call_event_feed().token(decode:: <
-            ::std::string::String > ("realtime.call_event_feed: body field `token`",
-            "\"plain-1026\""))
-        ),
+        &client
+            .realtime()
+            .call_event_feed()
+            .token(
+                decode::<
+                    ::std::string::String,
+                >("realtime.call_event_feed: body field `token`", "\"plain-1026\""),
+            ),
         &["plain-1026"],
     );
     check(
         "the request builder of realtime.service_stats",
-        &::std::format!("{:?}", client.realtime().service_stats()),
+        &client.realtime().service_stats(),
         &[],
     );
 }
@@ -3655,20 +4480,26 @@ fn screen_pop__screen_pop_cards() {
     let client = client_screen_pop();
     check(
         "model CustomerCard",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::screen_pop::screen_pop_cards::CustomerCard >
-            ("model CustomerCard",
-            "{\"account\":\"plain-1027\",\"balance\":1.5,\"name\":\"plain-1028\",\"notes\":[\"plain-1029\"]}")
+        &decode::<
+            ::livevox_generated::screen_pop::screen_pop_cards::CustomerCard,
+        >(
+            "model CustomerCard",
+            "{\"account\":\"plain-1027\",\"balance\":1.5,\"name\":\"plain-1028\",\"notes\":[\"plain-1029\"]}",
         ),
         &["plain-1027", "plain-1028", "plain-1029"],
     );
     check(
         "the request builder of screen_pop_cards.read_card",
-        &::std::format!(
-            "{:?}", client.screen_pop_cards().read_card(decode:: < ::std::string::String
-            > ("screen_pop_cards.read_card: path parameter `account`", "\"plain-1030\""))
-        ),
+        &client
+            .screen_pop_cards()
+            .read_card(
+                decode::<
+                    ::std::string::String,
+                >(
+                    "screen_pop_cards.read_card: path parameter `account`",
+                    "\"plain-1030\"",
+                ),
+            ),
         &["plain-1030"],
     );
 }
@@ -3685,45 +4516,48 @@ fn webhooks__webhook_events() {
     let client = client_webhooks();
     check(
         "model CallEvent",
-        &::std::format!(
-            "{:?}", decode:: < ::livevox_generated::webhooks::webhook_events::CallEvent >
-            ("model CallEvent",
-            "{\"account\":\"plain-1032\",\"at\":1700000000000,\"callId\":\"plain-1031\",\"resultCode\":\"plain-1033\",\"type\":\"CALL_STARTED\"}")
+        &decode::<
+            ::livevox_generated::webhooks::webhook_events::CallEvent,
+        >(
+            "model CallEvent",
+            "{\"account\":\"plain-1032\",\"at\":1700000000000,\"callId\":\"plain-1031\",\"resultCode\":\"plain-1033\",\"type\":\"CALL_STARTED\"}",
         ),
         &["plain-1031", "plain-1032", "plain-1033"],
     );
     check(
         "model EventReceipt",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::webhooks::webhook_events::EventReceipt >
-            ("model EventReceipt", "{\"eventId\":\"plain-1034\",\"queued\":true}")
-        ),
+        &decode::<
+            ::livevox_generated::webhooks::webhook_events::EventReceipt,
+        >("model EventReceipt", "{\"eventId\":\"plain-1034\",\"queued\":true}"),
         &["plain-1034"],
     );
     check(
         "model ReceiverStatus",
-        &::std::format!(
-            "{:?}", decode:: <
-            ::livevox_generated::webhooks::webhook_events::ReceiverStatus >
-            ("model ReceiverStatus",
-            "{\"backlog\":7,\"healthy\":true,\"lastEventAt\":1700000000000}")
+        &decode::<
+            ::livevox_generated::webhooks::webhook_events::ReceiverStatus,
+        >(
+            "model ReceiverStatus",
+            "{\"backlog\":7,\"healthy\":true,\"lastEventAt\":1700000000000}",
         ),
         &[],
     );
     check(
         "the request builder of webhook_events.post_event",
-        &::std::format!(
-            "{:?}", client.webhook_events().post_event(decode:: <
-            ::livevox_generated::webhooks::webhook_events::CallEvent >
-            ("webhook_events.post_event: the body",
-            "{\"account\":\"plain-1036\",\"at\":1700000000000,\"callId\":\"plain-1035\",\"resultCode\":\"plain-1037\",\"type\":\"CALL_STARTED\"}"))
-        ),
+        &client
+            .webhook_events()
+            .post_event(
+                decode::<
+                    ::livevox_generated::webhooks::webhook_events::CallEvent,
+                >(
+                    "webhook_events.post_event: the body",
+                    "{\"account\":\"plain-1036\",\"at\":1700000000000,\"callId\":\"plain-1035\",\"resultCode\":\"plain-1037\",\"type\":\"CALL_STARTED\"}",
+                ),
+            ),
         &["plain-1035", "plain-1036", "plain-1037"],
     );
     check(
         "the request builder of webhook_events.get_status",
-        &::std::format!("{:?}", client.webhook_events().get_status()),
+        &client.webhook_events().get_status(),
         &[],
     );
 }
