@@ -138,8 +138,8 @@ pub enum Error {
         /// What the server did.
         message: String,
     },
-    /// The login the client made by itself, before sending `operation`, failed; the call was
-    /// not sent. [`Error::login_error`] is the login's own error (a 401 for wrong credentials,
+    /// The login the client made by itself before sending `operation` (a LiveVox session
+    /// login, or an OAuth2 token request) failed; the call was not sent. [`Error::login_error`] is the login's own error (a 401 for wrong credentials,
     /// a connect failure, ...); [`Error::status`], [`Error::api_error`] and the other helpers
     /// look through to it.
     #[error("{operation}: the automatic login before the call failed: {source}")]
