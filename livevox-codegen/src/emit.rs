@@ -1016,7 +1016,7 @@ fn emit_category_client(cat: &Category) -> TokenStream {
             pub fn #f(&self, #(#args),*) -> #rq {
                 #rq {
                     __client: self.client.clone(),
-                    __timeout: ::std::option::Option::None,
+                    __limits: ::std::default::Default::default(),
                     #(#inits,)*
                     #body_init
                 }
@@ -1230,7 +1230,7 @@ fn emit_request(op: &Operation, cat: &Category) -> TokenStream {
         #[must_use = "a request does nothing until it is awaited or sent"]
         pub struct #rq {
             __client: __rt::Client,
-            __timeout: ::std::option::Option<::std::time::Duration>,
+            __limits: __rt::CallLimits,
             #(#fields,)*
             #body_field
         }
@@ -1239,9 +1239,16 @@ fn emit_request(op: &Operation, cat: &Category) -> TokenStream {
             /// The static description of this operation.
             pub const OPERATION: __rt::Operation = #op_const;
 
-            /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+            /// Overrides the client's attempt timeout for this call (each attempt, when retried).
             pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.__timeout = ::std::option::Option::Some(timeout);
+                self.__limits.timeout = ::std::option::Option::Some(timeout);
+                self
+            }
+
+            /// Overrides the client's deadline for this call: the limit for the whole call,
+            /// every attempt, backoff, login and rate-limit wait included.
+            pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+                self.__limits.deadline = ::std::option::Option::Some(deadline);
                 self
             }
 
@@ -1251,9 +1258,7 @@ fn emit_request(op: &Operation, cat: &Category) -> TokenStream {
             #out_doc
             pub async fn send(self) -> ::std::result::Result<#out, __rt::Error> {
                 let mut req = __rt::Request::new(&Self::OPERATION);
-                if let ::std::option::Option::Some(timeout) = self.__timeout {
-                    req.timeout(timeout);
-                }
+                req.limits(self.__limits);
                 #(#fill)*
                 #body_send
                 self.__client.#execute(req).await

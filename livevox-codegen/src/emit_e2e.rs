@@ -213,7 +213,7 @@ fn api_helpers(api: &Api, login_api: Option<&Api>) -> TokenStream {
 }
 
 /// The Rust type of a spec type, by absolute path from the test crate.
-fn rust_type(ty: &Type, api: &Api) -> TokenStream {
+pub(crate) fn rust_type(ty: &Type, api: &Api) -> TokenStream {
     match ty {
         Type::Prim(p) => match p {
             Prim::String => quote! { ::std::string::String },

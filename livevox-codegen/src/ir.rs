@@ -383,6 +383,8 @@ pub struct Param {
     pub description: Option<String>,
     pub deprecated: Option<String>,
     pub role: ParamRole,
+    /// Marked `secret: true`: its type holds `Type::Secret` in place of `string`.
+    pub secret: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

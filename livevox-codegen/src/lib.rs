@@ -18,6 +18,7 @@ pub mod diagnostics;
 pub mod diff;
 pub mod emit;
 pub mod emit_e2e;
+pub mod emit_secrets;
 pub mod format;
 pub mod ir;
 pub mod load;
@@ -235,6 +236,8 @@ pub fn codegen(root: &Path, check: bool) -> Result<Summary, Error> {
     // failure leaves everything as it was.
     let e2e = emit_e2e::every_operation(&generated.ir).map_err(Error::Internal)?;
     outputs.push(write::OutputFile { path: PathBuf::from(emit_e2e::E2E_TEST_PATH), contents: e2e });
+    let secrets = emit_secrets::no_secret_in_debug(&generated.ir).map_err(Error::Internal)?;
+    outputs.push(write::OutputFile { path: PathBuf::from(emit_secrets::SECRETS_TEST_PATH), contents: secrets });
     // The JSON Schema editors check spec files against; it follows the loader's types.
     let schema = schema::spec_schema_text().map_err(Error::Internal)?;
     outputs.push(write::OutputFile { path: PathBuf::from(schema::SCHEMA_PATH), contents: schema });

@@ -313,12 +313,13 @@ fn lower_category(ctx: &mut Ctx<'_>, cat: &CategoryDoc, default_auth: AuthNeed) 
                         wire_name: wire.clone(),
                         setter: naming::setter(&rust_name),
                         rust_name,
-                        ty: ctx.resolve(&format!("{base}.{kind}.{wire}.type"), &p.ty, false),
+                        ty: ctx.resolve(&format!("{base}.{kind}.{wire}.type"), &p.ty, p.secret),
                         required: always_required || p.required,
                         default: p.default.clone(),
                         description: p.description.clone(),
                         deprecated: deprecation(&p.deprecated),
                         role: ParamRole::Normal,
+                        secret: p.secret,
                     }
                 })
                 .collect::<Vec<_>>()

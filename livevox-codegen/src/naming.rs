@@ -25,7 +25,7 @@ const KEYWORDS: &[&str] = &[
 ];
 
 /// Methods every generated request builder has; a parameter setter may not take these names.
-pub const RESERVED_BUILDER_METHODS: &[&str] = &["send", "into_future", "clone", "fmt", "pages", "items", "timeout"];
+pub const RESERVED_BUILDER_METHODS: &[&str] = &["send", "into_future", "clone", "fmt", "pages", "items", "timeout", "deadline"];
 
 /// Suffixes of types the generator derives from an operation name.
 pub const REQUEST_SUFFIX: &str = "Request";

@@ -293,6 +293,10 @@ pub struct ParamDef {
     pub description: Option<String>,
     #[serde(default)]
     pub rust_name: Option<String>,
+    /// A secret (a session id, a token): the builder holds it as a `Secret`, redacted in
+    /// `Debug` output.
+    #[serde(default)]
+    pub secret: bool,
     #[serde(default)]
     pub deprecated: Option<Deprecation>,
 }

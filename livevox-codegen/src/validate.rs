@@ -20,6 +20,8 @@ use crate::spec::{
 };
 use crate::types::{parse_type, Prim, TypeExpr};
 
+mod secret;
+
 pub(crate) const AUTH_KINDS: &[&str] = &["NONE", "LIVEVOX", "BASIC", "BEARER", "OAUTH", "OAUTH2"];
 pub(crate) const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
 pub(crate) const OPERATION_AUTH: &[&str] = &["session", "access_token", "none"];
@@ -1027,17 +1029,8 @@ impl Validator {
                 }
             }
             let ty = self.resolve(doc, &format!("{path}.type"), &f.ty, types);
-            if f.secret {
-                if let Some(t) = &ty {
-                    let s = TypeExpr::Prim(Prim::String);
-                    let ok = match t {
-                        TypeExpr::Array(i) | TypeExpr::Map(i) => **i == s,
-                        t => *t == s,
-                    };
-                    if !ok {
-                        self.err(doc, &format!("{path}.secret"), format!("`secret` applies to `string`, `array<string>` and `map<string>`, not `{}`", f.ty.trim()));
-                    }
-                }
+            if let Some(m) = ty.as_ref().filter(|_| f.secret).and_then(|t| secret::misplaced(t, &f.ty)) {
+                self.err(doc, &format!("{path}.secret"), m);
             }
             self.deprecation(doc, &format!("{path}.deprecated"), &f.deprecated);
         }
@@ -1345,7 +1338,11 @@ impl Validator {
             self.err(doc, path, format!("{m}; set `rust_name` on one of them"));
         }
         self.deprecation(doc, &format!("{path}.deprecated"), &p.deprecated);
-        self.resolve(doc, &format!("{path}.type"), &p.ty, types)
+        let ty = self.resolve(doc, &format!("{path}.type"), &p.ty, types);
+        if let Some(m) = ty.as_ref().filter(|_| p.secret).and_then(|t| secret::misplaced(t, &p.ty)) {
+            self.err(doc, &format!("{path}.secret"), m);
+        }
+        ty
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -439,8 +439,10 @@ async fn a_refused_token_request_is_a_typed_error_shared_by_waiters() {
     }).collect();
     for c in calls {
         let err = c.await.unwrap().unwrap_err();
-        assert!(matches!(err, rt::Error::Unauthorized(_)), "{err:?}");
-        assert_eq!(err.operation(), Some(rt::OAUTH2_TOKEN_OPERATION));
+        let token = err.login_error().expect("the token request failed");
+        assert!(matches!(token, rt::Error::Unauthorized(_)), "{err:?}");
+        assert_eq!(token.operation(), Some(rt::OAUTH2_TOKEN_OPERATION));
+        assert_ne!(err.operation(), Some(rt::OAUTH2_TOKEN_OPERATION), "the error names the call");
         assert_eq!(err.api_code_str(), Some("invalid_client"));
     }
     assert_eq!(idp.requests(), 1, "one failed request, shared");
@@ -666,7 +668,7 @@ async fn every_new_secret_is_redacted_in_debug_and_errors() {
     assert_no_secret("oauth2 tokens builder", &format!("{supplied:?}"));
     let supplied = supplied.build().unwrap().0;
     let err = read(&supplied, "1").await.unwrap_err();
-    assert_eq!(err.operation(), Some(rt::OAUTH2_TOKEN_OPERATION), "{err}");
+    assert_eq!(err.login_error().and_then(rt::Error::operation), Some(rt::OAUTH2_TOKEN_OPERATION), "{err}");
     assert_eq!(err.api_code_str(), Some("invalid_grant"));
     assert!(err.api_message().unwrap().contains("[REDACTED]"), "{err}");
     assert_no_secret("oauth2 refresh error", &format!("{err} {err:?} {supplied:?}"));

@@ -192,12 +192,39 @@ async fn the_walk_starts_at_the_requests_offset_and_size() {
 }
 
 #[tokio::test]
-async fn an_offset_the_parameter_type_cannot_hold_ends_the_walk() {
-    // Pages that always link on and are always full: only the int32 offset running out ends it.
+async fn an_offset_the_parameter_type_cannot_hold_ends_the_walk_with_a_paging_error() {
+    // New, full pages that always link on: only the int32 offset running out stops the walk.
+    let server = paged_server(usize::MAX, NextStyle::Always, None).await;
+    let client = open_client(&server);
+    let results: Vec<_> = ListRecords::<ByNext>::new(&client).offset(i32::MAX - 1500).pages().collect().await;
+    assert_eq!(results.len(), 3, "offset MAX-1500, MAX-500, then the error: MAX+500 does not fit in an int32");
+    assert!(results[..2].iter().all(Result::is_ok));
+    let err = results[2].as_ref().unwrap_err();
+    assert!(matches!(err, rt::Error::Paging { operation: "test.list_next", .. }), "{err:?}");
+    assert!(err.to_string().contains("does not fit"), "{err}");
+    assert_eq!(server.requests_to("/records").len(), 2, "nothing is sent with a wrapped or clamped offset");
+}
+
+#[tokio::test]
+async fn an_endless_server_repeating_its_page_stops_the_walk_with_a_paging_error() {
+    // A server that ignores `offset`: the same full page with a `next` link, forever.
     let server = serve(|_| async { json(200, page_body(usize::MAX, 0, 1000, NextStyle::Always)) }).await;
     let client = open_client(&server);
-    let pages = ListRecords::<ByNext>::new(&client).offset(i32::MAX - 1500).pages().count().await;
-    assert_eq!(pages, 2, "offset MAX-1500 and MAX-500; MAX+500 does not fit in an int32");
+    let mut items = ListRecords::<ByEither>::new(&client).items();
+    let mut yielded = 0u64;
+    let err = loop {
+        match items.next().await {
+            Some(Ok(_)) => yielded += 1,
+            Some(Err(e)) => break e,
+            None => panic!("the walk ended without an error after {yielded} items"),
+        }
+    };
+    assert_eq!(yielded, 1000, "the first page is yielded, its repeat is not");
+    assert!(matches!(&err, rt::Error::Paging { .. }), "{err:?}");
+    assert_eq!(err.kind(), "paging");
+    assert!(err.to_string().contains("same as the page before it"), "{err}");
+    assert!(items.next().await.is_none(), "the error ends the stream");
+    assert_eq!(server.requests_to("/records").len(), 2);
 }
 
 #[tokio::test]

@@ -49,7 +49,7 @@ async fn errors_never_show_secrets_even_when_the_server_echoes_them() {
     fake.refuse_logins.store(true, Ordering::SeqCst);
     let client = lv_client(&server);
     let err = read_dnc(&client, "1").await.unwrap_err();
-    assert!(matches!(err, rt::Error::Unauthorized(_)));
+    assert!(matches!(err.login_error(), Some(rt::Error::Unauthorized(_))), "{err:?}");
     assert_no_secret("login error Display", &err.to_string());
     assert_no_secret("login error Debug", &format!("{err:?}"));
     assert!(err.api_message().unwrap().contains("[REDACTED]"), "{:?}", err.api_message());

@@ -133,9 +133,13 @@ async fn a_failed_relogin_surfaces_as_an_error_and_never_loops() {
     fake.refuse_logins.store(true, Ordering::SeqCst);
 
     let err = read_dnc(&client, "2").await.unwrap_err();
-    assert!(matches!(err, rt::Error::Unauthorized(_)), "{err:?}");
-    assert_eq!(err.operation(), Some(rt::LOGIN_OPERATION));
-    assert_eq!(err.api_message(), Some("Authorization error"));
+    // The error names the call, and says that the automatic login in front of it failed.
+    assert_eq!(err.operation(), Some("compliance.read_dnc"));
+    let login = err.login_error().expect("a login error");
+    assert!(matches!(login, rt::Error::Unauthorized(_)), "{err:?}");
+    assert_eq!(login.operation(), Some(rt::LOGIN_OPERATION));
+    assert_eq!(err.api_message(), Some("Authorization error"), "the helpers look through to the login's error");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
     assert_eq!(fake.login_count(), 2);
     assert_eq!(server.requests_to("/compliance/dnc/2").len(), 1, "no replay after a failed login");
     assert!(client.session_id().is_none());
@@ -151,7 +155,7 @@ async fn wrong_credentials_fail_the_first_call_with_the_server_code() {
     let (fake, server) = fake_livevox().await;
     let client = lv_builder(&server).credentials(rt::Credentials::user(CLIENT_NAME, USER_NAME, "wrong-password")).build().unwrap().0;
     let err = read_dnc(&client, "1").await.unwrap_err();
-    assert!(matches!(err, rt::Error::Unauthorized(_)));
+    assert!(matches!(err.login_error(), Some(rt::Error::Unauthorized(_))), "{err:?}");
     assert_eq!(err.api_code_str(), Some("1001"), "a string code is kept as sent");
     assert_eq!(err.api_code(), Some(1001));
     assert_eq!(fake.login_count(), 1);
@@ -221,7 +225,7 @@ async fn hundred_concurrent_callers_share_one_failed_renewal() {
         .collect();
     for task in tasks {
         let err = task.await.unwrap().unwrap_err();
-        assert!(matches!(err, rt::Error::Unauthorized(_)), "{err}");
+        assert!(matches!(err.login_error(), Some(rt::Error::Unauthorized(_))), "{err}");
     }
     // Callers whose 401 arrived while the failing renewal was in flight share its failure.
     // One that was slower than the whole renewal may try once itself; none tries twice.

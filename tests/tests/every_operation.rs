@@ -421,7 +421,7 @@ async fn livevox__session__validate() {
             .session()
             .validate(
                 decode::<
-                    ::std::string::String,
+                    ::livevox_generated::runtime::Secret,
                 >(
                     "session.validate: path parameter `sessionId`",
                     "\"2c7e8f4a-5b1d-4c9e-9a3f-6d2b8e1f0a47\"",
@@ -440,7 +440,7 @@ async fn livevox__session__logout() {
             .session()
             .logout(
                 decode::<
-                    ::std::string::String,
+                    ::livevox_generated::runtime::Secret,
                 >(
                     "session.logout: path parameter `sessionId`",
                     "\"2c7e8f4a-5b1d-4c9e-9a3f-6d2b8e1f0a47\"",
@@ -3187,7 +3187,7 @@ async fn livevox__context__read_context_data() {
             .context()
             .read_context_data(
                 decode::<
-                    ::std::string::String,
+                    ::livevox_generated::runtime::Secret,
                 >(
                     "context.read_context_data: path parameter `session`",
                     "\"9b4d2e61-0c3a-4f7b-8e25-71a6c9d0b3f8\"",
@@ -3225,7 +3225,7 @@ async fn livevox__context__read_context_key() {
             .context()
             .read_context_key(
                 decode::<
-                    ::std::string::String,
+                    ::livevox_generated::runtime::Secret,
                 >(
                     "context.read_context_key: path parameter `session`",
                     "\"9b4d2e61-0c3a-4f7b-8e25-71a6c9d0b3f8\"",
@@ -3263,7 +3263,7 @@ async fn livevox__context__update_context_data() {
             .context()
             .update_context_data(
                 decode::<
-                    ::std::string::String,
+                    ::livevox_generated::runtime::Secret,
                 >(
                     "context.update_context_data: path parameter `session`",
                     "\"9b4d2e61-0c3a-4f7b-8e25-71a6c9d0b3f8\"",
@@ -3297,7 +3297,7 @@ async fn livevox__context__delete_context_data() {
             .context()
             .delete_context_data(
                 decode::<
-                    ::std::string::String,
+                    ::livevox_generated::runtime::Secret,
                 >(
                     "context.delete_context_data: path parameter `session`",
                     "\"9b4d2e61-0c3a-4f7b-8e25-71a6c9d0b3f8\"",
@@ -3325,7 +3325,7 @@ async fn livevox__context__delete_context_key() {
             .context()
             .delete_context_key(
                 decode::<
-                    ::std::string::String,
+                    ::livevox_generated::runtime::Secret,
                 >(
                     "context.delete_context_key: path parameter `session`",
                     "\"9b4d2e61-0c3a-4f7b-8e25-71a6c9d0b3f8\"",

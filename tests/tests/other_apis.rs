@@ -293,8 +293,11 @@ async fn oauth2_a_refused_client_is_a_typed_error_and_no_loop() {
     let (crm, server) = crm(Duration::from_secs(60)).await;
     let client = crm_client(&server).oauth2_client_credentials(CLIENT_ID, "wrong").build().unwrap();
     let err = client.crm_contacts().read_contact(1).await.unwrap_err();
-    assert!(matches!(err, Error::Unauthorized(_)), "{err:?}");
-    assert_eq!(err.operation(), Some(livevox_generated::runtime::OAUTH2_TOKEN_OPERATION));
+    // The error names the call; the token endpoint's refusal is inside it.
+    assert_eq!(err.operation(), Some("crm_contacts.read_contact"), "{err:?}");
+    let token = err.login_error().expect("the token request failed");
+    assert!(matches!(token, Error::Unauthorized(_)), "{err:?}");
+    assert_eq!(token.operation(), Some(livevox_generated::runtime::OAUTH2_TOKEN_OPERATION));
     assert_eq!(err.api_code_str(), Some("invalid_client"));
     assert_eq!(crm.token_requests.load(Ordering::SeqCst), 1);
     assert!(server.seen_at("/v2/contacts/1").is_empty());

@@ -503,6 +503,12 @@ struct Credential {
     generation: u64,
 }
 
+/// A failed OAuth2 token request in front of `op`: like a failed session login, the error
+/// names the call and holds the token endpoint's error ([`Error::login_error`]).
+fn token_failed(op: &'static Operation, source: Error) -> Error {
+    Error::Login { operation: op.name, source: Box::new(source) }
+}
+
 impl Scheme {
     /// Sends one attempt of a call with this scheme's header; if the API refuses it and the
     /// scheme can get a new credential, gets one and replays the call once. Replaying is safe
@@ -565,7 +571,7 @@ impl Scheme {
             }
             Scheme::OAuth1(credentials) => Ok(plain(&AUTHORIZATION, oauth1_header(credentials, op.method, url), Some(credentials.token.clone()))),
             Scheme::OAuth2 { header, prefix, tokens } => {
-                let (generation, token) = tokens.acquire(None, client.http_client(), timeout).await?.ok_or_else(|| {
+                let (generation, token) = tokens.acquire(None, client.http_client(), timeout).await.map_err(|e| token_failed(op, e))?.ok_or_else(|| {
                     Error::Config(format!("{} needs an OAuth2 access token, and the client has none and no way to get one", op.name))
                 })?;
                 Ok(Credential { header: header.clone(), value: checked(with_prefix(prefix, &token), header)?, secret: Some(token), generation })
@@ -596,7 +602,7 @@ impl Scheme {
                 Ok((next.value != refused.value).then_some(next))
             }
             Scheme::OAuth2 { header, prefix, tokens } => {
-                let Some((generation, token)) = tokens.acquire(Some(refused.generation), client.http_client(), timeout).await? else {
+                let Some((generation, token)) = tokens.acquire(Some(refused.generation), client.http_client(), timeout).await.map_err(|e| token_failed(op, e))? else {
                     return Ok(None);
                 };
                 Ok(Some(Credential { header: header.clone(), value: checked(with_prefix(prefix, &token), header)?, secret: Some(token), generation }))

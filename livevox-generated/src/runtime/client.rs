@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use super::auth;
+use super::deadline::{Deadline, DEFAULT_DEADLINE};
 use super::error::{self, CallSite, DecodeError, ErrorResponse, MAX_ERROR_BODY};
 use super::ratelimit::RateLimits;
 use super::retry::{RetryConfig, Tally};
@@ -23,7 +24,8 @@ use super::{ApiSpec, AuthNeed, AuthScheme, Error, Method, Request, ResponseForma
 
 /// Connect timeout when the caller sets none.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Per-call timeout (connect, send, wait and read the body) when the caller sets none.
+/// Attempt timeout (connect, send, wait and read the body of one attempt) when the caller sets
+/// none; the whole call is bounded by the deadline ([`DEFAULT_DEADLINE`]).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Largest success body read when the caller sets no other limit.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
@@ -109,6 +111,8 @@ struct Inner {
     /// Sent on every request: `Content-Type`, `Accept`, the API's own headers, `User-Agent`.
     headers: HeaderMap,
     timeout: Option<Duration>,
+    /// The limit for a whole call ([`super::CallLimits`]).
+    deadline: Option<Duration>,
     max_response_bytes: usize,
     auth: Auth,
     retry: RetryConfig,
@@ -228,9 +232,13 @@ impl Client {
     /// The retry budgets count from the first attempt's start, after the first wait for the
     /// rate limiter: queueing behind other callers does not eat into them, but a retry that
     /// cannot get past the limiter before its budget runs out is not made.
+    ///
+    /// The call's deadline ([`super::CallLimits`]) bounds all of it: a wait for the limiter
+    /// that cannot end before it fails at once, and so does a retry whose backoff would.
     async fn execute_with_policy(&self, request: &Request) -> Result<Received, Error> {
         let op = request.op;
         let policy = &self.inner.retry;
+        let deadline = Deadline::start(op.name, request.deadline.or(self.inner.deadline));
         let mut tally = Tally::default();
         let mut first_start: Option<tokio::time::Instant> = None;
         // The error of the last attempt, and until when its retry may wait for the limiter.
@@ -238,30 +246,42 @@ impl Client {
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
-            let permit = match retrying.take() {
-                None => self.inner.limits.acquire(op).await?,
-                Some((last, deadline)) => match tokio::time::timeout_at(deadline, self.inner.limits.acquire(op)).await {
-                    Ok(permit) => permit?,
+            let retry = retrying.take();
+            let last = retry.as_ref().map(|(e, _)| e);
+            if let Some(at) = self.inner.limits.earliest_start(op).filter(|&at| deadline.passes_before(at)) {
+                let wait = at.saturating_duration_since(tokio::time::Instant::now());
+                let detail = format!("the client's rate limit would hold the call for {wait:?}, past its deadline");
+                return Err(deadline.exceeded(detail, last.cloned()));
+            }
+            let acquire = deadline.run(|d| d.exceeded("waiting for the client's rate limit", last.cloned()), self.inner.limits.acquire(op));
+            let permit = match &retry {
+                None => acquire.await??,
+                Some((last, budget_end)) => match tokio::time::timeout_at(*budget_end, acquire).await {
+                    Ok(permit) => permit??,
                     Err(_) => {
                         tracing::info!(operation = op.name, attempt, "retry budget spent waiting for the rate limit");
-                        return Err(last);
+                        return Err(last.clone());
                     }
                 },
             };
             let start = *first_start.get_or_insert_with(tokio::time::Instant::now);
-            let result = self.execute_inner(request).await;
+            let result = deadline.run(|d| d.exceeded(format!("attempt {attempt} had not finished"), last.cloned()), self.execute_inner(request)).await;
             // Marks the call as ended for the rate limiter: only now has it surely arrived.
             if let Some(permit) = permit {
                 permit.end().await;
             }
             tracing::Span::current().record("attempts", attempt);
             let err = match result {
-                Ok(value) => return Ok(value),
-                Err(err) => err,
+                Ok(Ok(value)) => return Ok(value),
+                Ok(Err(err)) => err,
+                Err(cut) => return Err(cut),
             };
             let Some((delay, budget)) = policy.decide(op, &err, &mut tally, start.elapsed()) else {
                 return Err(err);
             };
+            if deadline.passes_before(tokio::time::Instant::now() + delay) {
+                return Err(deadline.exceeded(format!("the retry after attempt {attempt} would start past the deadline"), Some(err)));
+            }
             let delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
             tracing::info!(operation = op.name, attempt, delay_ms, error = err.kind(), "call failed; sending it again");
             tokio::time::sleep(delay).await;
@@ -352,8 +372,11 @@ impl Client {
         }
     }
 
+    /// The session for a call of `operation`. A failed automatic login is wrapped in
+    /// [`Error::Login`], naming the operation the caller called.
     async fn session(&self, sessions: &Sessions, want: Want, operation: &'static str) -> Result<Ticket, Error> {
         match sessions.acquire(want, |config| self.login_call(config)).await {
+            Some(Err(source)) if operation != LOGIN_OPERATION => Err(Error::Login { operation, source: Box::new(source) }),
             Some(result) => result,
             None => Err(Error::Config(format!(
                 "{operation} needs a session, but the client has none and cannot log in: give the builder \
@@ -634,6 +657,7 @@ impl fmt::Debug for Client {
         d.field("api", &inner.api.name)
             .field("base_url", &inner.base.as_str())
             .field("timeout", &inner.timeout)
+            .field("deadline", &inner.deadline)
             .field("retry", &inner.retry)
             .field("rate_limited_operations", &inner.limits);
         match &inner.auth {
@@ -707,6 +731,7 @@ pub struct ClientBuilder<C> {
     session_id: Option<Secret>,
     connect_timeout: Option<Duration>,
     timeout: Option<Option<Duration>>,
+    deadline: Option<Option<Duration>>,
     user_agent: Option<String>,
     http: Option<reqwest::Client>,
     header_params: Vec<(String, String)>,
@@ -730,6 +755,7 @@ impl<C: ApiClient> ClientBuilder<C> {
             session_id: None,
             connect_timeout: None,
             timeout: None,
+            deadline: None,
             user_agent: None,
             http: None,
             header_params: Vec::new(),
@@ -782,15 +808,33 @@ impl<C: ApiClient> ClientBuilder<C> {
 
     /// The limit for each attempt of a call: connect, send, wait and read the body (default
     /// [`DEFAULT_TIMEOUT`]). [`Request::timeout`] overrides it for one call; a retried call
-    /// gets the full time for each attempt, within the retry budget ([`RetryConfig::budget`]).
+    /// gets the full time for each attempt, within the retry budget ([`RetryConfig::budget`])
+    /// and the call's [deadline](ClientBuilder::deadline).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(Some(timeout));
         self
     }
 
-    /// No per-call timeout (long-polling feeds, say).
+    /// No attempt timeout, and no deadline unless one is set with
+    /// [`ClientBuilder::deadline`] (long-polling feeds, say).
     pub fn no_timeout(mut self) -> Self {
         self.timeout = Some(None);
+        self
+    }
+
+    /// The limit for a whole call as the caller sees it: every attempt, backoff, session login
+    /// and wait for the client's rate limits (default [`DEFAULT_DEADLINE`]; none after
+    /// [`ClientBuilder::no_timeout`]). When it passes, the call fails with
+    /// [`Error::DeadlineExceeded`]; a call the rate limiter would hold past it fails at once.
+    /// [`Request::deadline`] (a request builder's `.deadline(d)`) overrides it for one call.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(Some(deadline));
+        self
+    }
+
+    /// No deadline: a call takes as long as its attempts, retries and waits take.
+    pub fn no_deadline(mut self) -> Self {
+        self.deadline = Some(None);
         self
     }
 
@@ -956,6 +1000,8 @@ impl<C: ApiClient> ClientBuilder<C> {
                 base,
                 headers,
                 timeout: self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT)),
+                // `no_timeout()` was for calls that may take any time: it lifts the default too.
+                deadline: self.deadline.unwrap_or(if self.timeout == Some(None) { None } else { Some(DEFAULT_DEADLINE) }),
                 max_response_bytes: self.max_response_bytes,
                 auth,
                 retry: self.retry,
@@ -986,6 +1032,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("session_id", &self.session_id)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
             // Names only: a header value may be a key of some kind.

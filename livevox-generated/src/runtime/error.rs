@@ -125,6 +125,42 @@ pub enum Error {
         /// What went wrong.
         detail: String,
     },
+    /// The call's deadline passed before it finished, or would have passed while it waited for
+    /// the client's own rate limiter (it then fails at once instead of waiting). The deadline
+    /// covers every attempt, backoff, login and rate-limit wait (see [`super::CallLimits`]).
+    #[error("{operation}: deadline of {deadline:?} exceeded: {detail}")]
+    DeadlineExceeded {
+        /// The operation the caller called (`category.operation`).
+        operation: &'static str,
+        /// The deadline the call had.
+        deadline: Duration,
+        /// What the call was doing when time ran out.
+        detail: String,
+        /// The failure of the last attempt, when one failed before the deadline.
+        #[source]
+        last: Option<Box<Error>>,
+    },
+    /// An automatic walk over pages stopped because the server made no progress: it sent the
+    /// same page twice in a row, or the next offset does not fit the offset parameter.
+    #[error("{operation}: paging stopped: {message}")]
+    Paging {
+        /// The paginated operation (`category.operation`).
+        operation: &'static str,
+        /// What the server did.
+        message: String,
+    },
+    /// The login the client made by itself before sending `operation` (a LiveVox session
+    /// login, or an OAuth2 token request) failed; the call was not sent. [`Error::login_error`] is the login's own error (a 401 for wrong credentials,
+    /// a connect failure, ...); [`Error::status`], [`Error::api_error`] and the other helpers
+    /// look through to it.
+    #[error("{operation}: the automatic login before the call failed: {source}")]
+    Login {
+        /// The operation the caller called (`category.operation`).
+        operation: &'static str,
+        /// The login's error.
+        #[source]
+        source: Box<Error>,
+    },
 }
 
 struct RetryAfterText(Option<Duration>);
@@ -151,6 +187,7 @@ impl Error {
             | Error::UnexpectedStatus(e)
             | Error::PartialSuccess(e)
             | Error::RateLimited { error: e, .. } => Some(e),
+            Error::Login { source, .. } => source.api_error(),
             _ => None,
         }
     }
@@ -159,6 +196,7 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Decode(d) => d.status(),
+            Error::Login { source, .. } => source.status(),
             other => other.api_error().map(ApiError::status),
         }
     }
@@ -184,7 +222,10 @@ impl Error {
             Error::Connect { operation, .. }
             | Error::Timeout { operation, .. }
             | Error::Transport { operation, .. }
-            | Error::InvalidRequest { operation, .. } => Some(operation),
+            | Error::InvalidRequest { operation, .. }
+            | Error::DeadlineExceeded { operation, .. }
+            | Error::Paging { operation, .. }
+            | Error::Login { operation, .. } => Some(operation),
             #[cfg(feature = "redis")]
             Error::SharedStore { operation, .. } => Some(operation),
             Error::Decode(d) => Some(d.operation()),
@@ -197,6 +238,7 @@ impl Error {
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             Error::RateLimited { retry_after, .. } => *retry_after,
+            Error::Login { source, .. } => source.retry_after(),
             other => other.api_error().and_then(ApiError::retry_after),
         }
     }
@@ -211,22 +253,37 @@ impl Error {
         match self {
             Error::RateLimited { .. } | Error::Connect { .. } | Error::Timeout { .. } | Error::Transport { .. } => true,
             Error::ServerError(e) => matches!(e.status().as_u16(), 500 | 502..=504),
+            Error::Login { source, .. } => source.is_retryable(),
             _ => false,
         }
     }
 
-    /// A per-call timeout, or a connect timeout.
+    /// An attempt timeout, a connect timeout, or the call's deadline.
     pub fn is_timeout(&self) -> bool {
         match self {
-            Error::Timeout { .. } => true,
+            Error::Timeout { .. } | Error::DeadlineExceeded { .. } => true,
             Error::Connect { source, .. } => source.is_timeout(),
+            Error::Login { source, .. } => source.is_timeout(),
             _ => false,
         }
     }
 
-    /// No connection could be made.
+    /// No connection could be made (for the call, or for the login in front of it).
     pub fn is_connect(&self) -> bool {
-        matches!(self, Error::Connect { .. })
+        match self {
+            Error::Connect { .. } => true,
+            Error::Login { source, .. } => source.is_connect(),
+            _ => false,
+        }
+    }
+
+    /// The error of the automatic login that kept the call from being sent, when that is
+    /// what happened.
+    pub fn login_error(&self) -> Option<&Error> {
+        match self {
+            Error::Login { source, .. } => Some(source),
+            _ => None,
+        }
     }
 
     /// A short fixed name of the variant, for logs (which must not quote bodies).
@@ -249,6 +306,9 @@ impl Error {
             Error::Config(_) => "config",
             #[cfg(feature = "redis")]
             Error::SharedStore { .. } => "shared_store",
+            Error::DeadlineExceeded { .. } => "deadline_exceeded",
+            Error::Paging { .. } => "paging",
+            Error::Login { .. } => "login",
         }
     }
 

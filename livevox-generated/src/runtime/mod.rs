@@ -9,6 +9,7 @@ pub mod wire;
 mod auth;
 mod binary;
 mod client;
+mod deadline;
 mod error;
 mod error_body;
 mod paginate;
@@ -30,6 +31,7 @@ pub use client::{
     DEFAULT_USER_AGENT, LOGIN_OPERATION,
 };
 pub use describe::*;
+pub use deadline::{CallLimits, DEFAULT_DEADLINE};
 pub use error::{ApiError, DecodeError, Error, MAX_ERROR_BODY, MAX_EXCERPT, MAX_MESSAGE};
 pub use error_body::{ErrorEntry, MAX_ERROR_ENTRIES};
 pub use paginate::{Items, Pages, Paginated};

@@ -6,8 +6,17 @@
 //! `count`, one request at a time, until the last page as the operation's [`PageEnd`] rule
 //! recognises it. It also stops on an empty page (whatever the rule says, so that a server that
 //! keeps sending `next` cannot make it loop forever), after an error (which is yielded once),
-//! and at the optional item cap. Nothing is fetched ahead: a stream holds at most the page it
-//! is handing out, and dropping it stops the walk (an unfinished request is abandoned).
+//! and at the optional caps ([`Pages::max_pages`], [`Pages::max_items`], [`Items::limit`]).
+//! Nothing is fetched ahead: a stream holds at most the page it is handing out, and dropping it
+//! stops the walk (an unfinished request is abandoned).
+//!
+//! **The paging guard.** A server that makes no progress ends the walk with
+//! [`Error::Paging`] instead of feeding it forever: a page identical to the one before it (a
+//! server that ignores `offset`; compared by a 64-bit hash of the page, so no second page is
+//! kept) is not yielded but answered with the error, and so is a next offset that does not fit
+//! the operation's `offset` parameter (an `int32` runs out after about 2.1 billion items). A
+//! server that keeps sending new, full pages is only stopped by a cap: set one when the source
+//! is not trusted.
 //!
 //! ```no_run
 //! use futures_util::TryStreamExt;
@@ -31,8 +40,8 @@ use super::{Error, Operation, PageEnd};
 
 /// A request builder of a paginated operation, as generated code implements it.
 pub trait Paginated: Clone + Send + Sync + 'static {
-    /// One page of the response.
-    type Page: Send + 'static;
+    /// One page of the response (serializable, so the paging guard can tell a repeated page).
+    type Page: serde::Serialize + Send + 'static;
     /// One item of a page.
     type Item: Send + 'static;
 
@@ -73,6 +82,10 @@ pub struct Pages<R: Paginated> {
     max_pages: Option<u64>,
     items_seen: u64,
     pages_seen: u64,
+    /// The hash of the last page yielded, to tell a page the server sends again.
+    last_page: Option<u64>,
+    /// The paging guard's error, yielded on the next poll (after the page that led to it).
+    stopped: Option<Error>,
 }
 
 // Nothing in a `Pages` is ever pinned in place (the future is boxed, the request is only moved),
@@ -82,7 +95,17 @@ impl<R: Paginated> Unpin for Pages<R> {}
 impl<R: Paginated> Pages<R> {
     /// A walk from `request`'s offset, `count` at a time.
     pub fn new(request: R) -> Self {
-        Pages { next: Some(request), in_flight: None, checked: false, max_items: None, max_pages: None, items_seen: 0, pages_seen: 0 }
+        Pages {
+            next: Some(request),
+            in_flight: None,
+            checked: false,
+            max_items: None,
+            max_pages: None,
+            items_seen: 0,
+            pages_seen: 0,
+            last_page: None,
+            stopped: None,
+        }
     }
 
     /// Stops fetching once pages holding `n` items in all have been yielded. Pages are not cut:
@@ -121,15 +144,17 @@ impl<R: Paginated> Pages<R> {
     fn stop(&mut self) {
         self.next = None;
         self.in_flight = None;
+        self.stopped = None;
     }
 
-    /// The request for the page after `page`, or `None` when `page` is the last.
-    fn after(&mut self, mut request: R, page: &R::Page) -> Option<R> {
+    /// The request for the page after `page`, `None` when `page` is the last, or the paging
+    /// guard's error when the next offset cannot be sent.
+    fn after(&mut self, mut request: R, page: &R::Page) -> Result<Option<R>, Error> {
         let items = R::item_count(page);
         self.pages_seen += 1;
         self.items_seen = self.items_seen.saturating_add(u64::try_from(items).unwrap_or(u64::MAX));
         if items == 0 || self.cap_reached() {
-            return None;
+            return Ok(None);
         }
         let count = request.count();
         let short = i64::try_from(items).is_ok_and(|n| n < count);
@@ -141,14 +166,47 @@ impl<R: Paginated> Pages<R> {
             PageEnd::NextAbsentOrShortPage => next_absent || short,
         };
         if last {
-            return None;
+            return Ok(None);
         }
-        let offset = request.offset().checked_add(count)?;
-        request.set_offset(offset);
+        let current = request.offset();
+        let next = current.checked_add(count);
+        if let Some(offset) = next {
+            request.set_offset(offset);
+        }
         // The parameter type could not hold the new offset (it saturated): fetching would
-        // repeat a page, so the walk ends here.
-        (request.offset() == offset).then_some(request)
+        // repeat a page, and the server has not said this one is the last.
+        match next.filter(|&offset| request.offset() == offset) {
+            Some(_) => Ok(Some(request)),
+            None => Err(paging_error::<R>(format!(
+                "the next offset ({current} + {count}) does not fit the operation's offset parameter, \
+                 after {} pages of which none was the last",
+                self.pages_seen
+            ))),
+        }
     }
+}
+
+fn paging_error<R: Paginated>(message: String) -> Error {
+    Error::Paging { operation: R::operation().name, message }
+}
+
+/// A 64-bit hash of the page's JSON form: equal pages hash equally, so a page sent twice is
+/// seen without keeping the one before. `None` if the page does not serialize.
+fn fingerprint<P: serde::Serialize>(page: &P) -> Option<u64> {
+    use std::hash::Hasher;
+    struct HashWriter(std::hash::DefaultHasher);
+    impl std::io::Write for HashWriter {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.write(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut writer = HashWriter(std::hash::DefaultHasher::new());
+    serde_json::to_writer(&mut writer, page).ok()?;
+    Some(writer.0.finish())
 }
 
 /// A walk that steps by `count` needs a count the server honours: zero or less would never move,
@@ -180,6 +238,10 @@ impl<R: Paginated> Stream for Pages<R> {
         let (request, mut future) = match this.in_flight.take() {
             Some(in_flight) => in_flight,
             None => {
+                if let Some(err) = this.stopped.take() {
+                    this.stop();
+                    return Poll::Ready(Some(Err(err)));
+                }
                 if this.cap_reached() {
                     this.stop();
                 }
@@ -204,7 +266,18 @@ impl<R: Paginated> Stream for Pages<R> {
                 Poll::Ready(Some(Err(e)))
             }
             Poll::Ready(Ok(page)) => {
-                this.next = this.after(request, &page);
+                let hash = fingerprint(&page);
+                if hash.is_some() && hash == this.last_page {
+                    this.stop();
+                    let offset = request.offset();
+                    let message = format!("the page at offset {offset} is the same as the page before it: the server is not moving on");
+                    return Poll::Ready(Some(Err(paging_error::<R>(message))));
+                }
+                this.last_page = hash;
+                match this.after(request, &page) {
+                    Ok(next) => this.next = next,
+                    Err(err) => this.stopped = Some(err),
+                }
                 Poll::Ready(Some(Ok(page)))
             }
         }
@@ -221,7 +294,7 @@ impl<R: Paginated> Stream for Pages<R> {
 
 impl<R: Paginated> FusedStream for Pages<R> {
     fn is_terminated(&self) -> bool {
-        self.next.is_none() && self.in_flight.is_none()
+        self.next.is_none() && self.in_flight.is_none() && self.stopped.is_none()
     }
 }
 

@@ -73,9 +73,7 @@ impl RateLimits {
     pub async fn acquire(&self, op: &'static Operation) -> Result<Option<Permit>, Error> {
         let Some(limit) = op.rate_limit else { return Ok(None) };
         check_limit(op.name, limit)?;
-        // `try_from` rather than `from`: a scale cannot make this panic, however large.
-        let period = (limit.per_seconds > 0)
-            .then(|| Duration::try_from_secs_f64(f64::from(limit.per_seconds) * self.time_scale).unwrap_or(Duration::MAX));
+        let period = self.period(limit);
         if let Some(store) = &self.store {
             if let Some(shared) = store.acquire(op.name, limit, period).await? {
                 return Ok(Some(Permit { _slot: None, _in_flight: None, shared: Some(shared) }));
@@ -84,6 +82,34 @@ impl RateLimits {
         }
         let limiter = self.limiter(op.name, limit, period)?;
         Ok(Some(limiter.acquire().await))
+    }
+
+    /// The earliest time `op` could start, when its window is full and that time is known: a
+    /// lower bound (callers queued ahead and calls still running only push it later), so a
+    /// caller whose deadline comes sooner can fail at once instead of waiting. `None` when the
+    /// operation has no window or the window has room. With a shared store (Redis) this sees
+    /// only this process's window, so a wait for other workers' calls is bounded by the
+    /// deadline while it happens rather than refused up front.
+    pub fn earliest_start(&self, op: &'static Operation) -> Option<Instant> {
+        let limit = op.rate_limit?;
+        let window = self.limiter(op.name, limit, self.period(limit)).ok()?.window.clone()?;
+        let log = window.log();
+        let now = Instant::now();
+        let live: Vec<Instant> = log.ended.iter().copied().filter(|&end| now.saturating_duration_since(end) < window.period).collect();
+        // Slots that must free up before this call fits, oldest first.
+        let needed = (live.len() + log.running + 1).checked_sub(window.calls)?;
+        match live.get(needed.checked_sub(1)?) {
+            Some(end) => end.checked_add(window.period),
+            // It waits on a running call, which ends no sooner than now.
+            None => now.checked_add(window.period),
+        }
+    }
+
+    /// The window of `limit`, scaled by the client's time scale; `None` for a limit with no
+    /// period (an in-flight cap alone).
+    fn period(&self, limit: RateLimit) -> Option<Duration> {
+        // `try_from` rather than `from`: a scale cannot make this panic, however large.
+        (limit.per_seconds > 0).then(|| Duration::try_from_secs_f64(f64::from(limit.per_seconds) * self.time_scale).unwrap_or(Duration::MAX))
     }
 
     fn limiter(&self, name: &'static str, limit: RateLimit, period: Option<Duration>) -> Result<Arc<Limiter>, Error> {

@@ -18,14 +18,16 @@ pub struct Request {
     pub(crate) path_params: Vec<(&'static str, Vec<String>)>,
     pub(crate) query: Vec<(&'static str, String)>,
     pub(crate) body: Option<Result<serde_json::Value, String>>,
-    /// Overrides the client's per-call timeout for this call.
+    /// Overrides the client's attempt timeout for this call.
     pub(crate) timeout: Option<Duration>,
+    /// Overrides the client's deadline for this call.
+    pub(crate) deadline: Option<Duration>,
 }
 
 impl Request {
     /// Starts a request for `op`.
     pub fn new(op: &'static Operation) -> Self {
-        Request { op, path_params: Vec::new(), query: Vec::new(), body: None, timeout: None }
+        Request { op, path_params: Vec::new(), query: Vec::new(), body: None, timeout: None, deadline: None }
     }
 
     /// Fills the `{name}` placeholder of the path template.
@@ -53,6 +55,22 @@ impl Request {
     /// of the client's ([`super::ClientBuilder::timeout`]). Retries each get the full time.
     pub fn timeout(&mut self, timeout: Duration) {
         self.timeout = Some(timeout);
+    }
+
+    /// The limit for the whole call, every attempt, backoff, login and rate-limit wait
+    /// included, in place of the client's ([`super::ClientBuilder::deadline`]).
+    pub fn deadline(&mut self, deadline: Duration) {
+        self.deadline = Some(deadline);
+    }
+
+    /// Applies the limits a request builder collected; `None` parts keep the client's.
+    pub fn limits(&mut self, limits: super::CallLimits) {
+        if let Some(t) = limits.timeout {
+            self.timeout = Some(t);
+        }
+        if let Some(d) = limits.deadline {
+            self.deadline = Some(d);
+        }
     }
 
     /// The operation this request calls.
@@ -162,6 +180,7 @@ impl fmt::Debug for Request {
             .field("query", &self.query.iter().map(|(n, _)| *n).collect::<Vec<_>>())
             .field("body", &self.body.as_ref().map(|_| "[set]"))
             .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
             .finish()
     }
 }

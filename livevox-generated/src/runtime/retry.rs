@@ -28,7 +28,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use super::{Error, Operation, LOGIN_OPERATION};
+use super::{Error, Operation};
 
 /// How the backoff delay is randomised, so that many clients failing together do not retry in
 /// lockstep.
@@ -294,10 +294,12 @@ enum Class {
 }
 
 fn classify(op: &Operation, err: &Error, statuses: &[u16]) -> Class {
-    if matches!(err, Error::RateLimited { .. }) {
+    // A failed automatic login is judged by the login's own error.
+    let cause = err.login_error().unwrap_or(err);
+    if matches!(cause, Error::RateLimited { .. }) {
         return Class::Throttled;
     }
-    let transient = match err {
+    let transient = match cause {
         Error::Connect { .. } | Error::Timeout { .. } | Error::Transport { .. } => true,
         Error::ServerError(e) => statuses.contains(&e.status().as_u16()),
         _ => false,
@@ -305,9 +307,9 @@ fn classify(op: &Operation, err: &Error, statuses: &[u16]) -> Class {
     if !transient {
         return Class::Final;
     }
-    // Not sent at all: no connection was made, or the login in front of the call failed (the
-    // error names the login, not the call). Safe to send for any operation.
-    let unsent = err.is_connect() || (err.operation() == Some(LOGIN_OPERATION) && op.name != LOGIN_OPERATION);
+    // Not sent at all: no connection was made, or the login in front of the call failed.
+    // Safe to send for any operation.
+    let unsent = err.is_connect() || err.login_error().is_some();
     if op.idempotent || unsent {
         Class::Transient
     } else {

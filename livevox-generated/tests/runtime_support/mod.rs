@@ -445,13 +445,13 @@ pub fn page_body(total: usize, offset: usize, count: usize, next: NextStyle) -> 
     body
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Record {
     pub id: u64,
     pub phone: String,
 }
 
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct RecordPage {
     pub items: Vec<Record>,
     #[serde(default)]

@@ -31,7 +31,7 @@ impl ErpAccountsClient {
     ) -> ReadBalanceRequest {
         ReadBalanceRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             account_number: account_number.into(),
             currency: ::std::option::Option::None,
         }
@@ -50,7 +50,7 @@ impl ErpAccountsClient {
     ) -> BookPaymentRequest {
         BookPaymentRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             account_number: account_number.into(),
             __body: body.into(),
         }
@@ -64,7 +64,7 @@ impl ErpAccountsClient {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadBalanceRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     account_number: ::std::string::String,
     currency: ::std::option::Option<::std::string::String>,
 }
@@ -83,9 +83,15 @@ impl ReadBalanceRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// ISO 4217 code to answer in.
@@ -101,9 +107,7 @@ impl ReadBalanceRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<Balance, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("accountNumber", &self.account_number);
         req.query("currency", &self.currency);
         self.__client.execute(req).await
@@ -124,7 +128,7 @@ impl ::std::future::IntoFuture for ReadBalanceRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct BookPaymentRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     account_number: ::std::string::String,
     __body: Payment,
 }
@@ -145,17 +149,21 @@ impl BookPaymentRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `201` response.
     pub async fn send(self) -> ::std::result::Result<PaymentReceipt, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("accountNumber", &self.account_number);
         req.body(&self.__body);
         self.__client.execute(req).await

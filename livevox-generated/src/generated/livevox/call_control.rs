@@ -48,7 +48,7 @@ impl CallControlClient {
     ) -> AcceptCallRequest {
         AcceptCallRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             line_number: line_number.into(),
         }
     }
@@ -75,7 +75,7 @@ impl CallControlClient {
     ) -> RejectCallRequest {
         RejectCallRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             line_number: line_number.into(),
         }
     }
@@ -102,7 +102,7 @@ impl CallControlClient {
     ) -> SendCallToVoicemailRequest {
         SendCallToVoicemailRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             line_number: line_number.into(),
         }
     }
@@ -129,7 +129,7 @@ impl CallControlClient {
     ) -> EndCallRequest {
         EndCallRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             line_number: line_number.into(),
         }
     }
@@ -156,7 +156,7 @@ impl CallControlClient {
     ) -> GetAreaCodeRequest {
         GetAreaCodeRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             service_id: service_id.into(),
             phone_number: phone_number.into(),
         }
@@ -185,7 +185,7 @@ impl CallControlClient {
     ) -> GetScreenPopRequest {
         GetScreenPopRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             line_number: line_number.into(),
         }
     }
@@ -211,7 +211,7 @@ impl CallControlClient {
     ) -> ListTermCodesRequest {
         ListTermCodesRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             service_id: service_id.into(),
         }
     }
@@ -238,7 +238,7 @@ impl CallControlClient {
     ) -> HoldCallRequest {
         HoldCallRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             line_number: line_number.into(),
         }
     }
@@ -259,7 +259,7 @@ impl CallControlClient {
     pub fn manual_dial_ex(&self) -> ManualDialExRequest {
         ManualDialExRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: ManualDialExBody::new(),
         }
     }
@@ -280,7 +280,7 @@ impl CallControlClient {
     pub fn manual_dial(&self) -> ManualDialRequest {
         ManualDialRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: ManualDialBody::new(),
         }
     }
@@ -307,7 +307,7 @@ impl CallControlClient {
     ) -> UnholdCallRequest {
         UnholdCallRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             line_number: line_number.into(),
         }
     }
@@ -344,7 +344,7 @@ impl CallControlClient {
     ) -> SaveTermCodeRequest {
         SaveTermCodeRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             line_number: line_number.into(),
             __body: SaveTermCodeBody::new(
                 call_transaction_id,
@@ -377,7 +377,7 @@ impl CallControlClient {
     ) -> StopCallRecordingRequest {
         StopCallRecordingRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             line_number: line_number.into(),
         }
     }
@@ -404,7 +404,7 @@ impl CallControlClient {
     ) -> PauseCallRecordingRequest {
         PauseCallRecordingRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             line_number: line_number.into(),
         }
     }
@@ -430,7 +430,7 @@ impl CallControlClient {
     ) -> ResumeCallRecordingRequest {
         ResumeCallRecordingRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             line_number: line_number.into(),
         }
     }
@@ -452,7 +452,7 @@ impl CallControlClient {
     pub fn create_chat_channel(&self) -> CreateChatChannelRequest {
         CreateChatChannelRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: CreateChatChannelBody::new(),
         }
     }
@@ -475,7 +475,7 @@ impl CallControlClient {
     ) -> DeleteChatPostRequest {
         DeleteChatPostRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -497,7 +497,7 @@ impl CallControlClient {
     pub fn find_chat_channel(&self) -> FindChatChannelRequest {
         FindChatChannelRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: FindChatChannelBody::new(),
         }
     }
@@ -526,7 +526,7 @@ impl CallControlClient {
     ) -> ListChatPostsRequest {
         ListChatPostsRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
             page: page.into(),
         }
@@ -548,7 +548,7 @@ impl CallControlClient {
     pub fn list_recent_chat_channels(&self) -> ListRecentChatChannelsRequest {
         ListRecentChatChannelsRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
         }
     }
     /// Mark a chat post as read.
@@ -571,7 +571,7 @@ impl CallControlClient {
     ) -> MarkChatPostReadRequest {
         MarkChatPostReadRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -598,7 +598,7 @@ impl CallControlClient {
     ) -> SendChatPostRequest {
         SendChatPostRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
             __body: SendChatPostBody::new(),
         }
@@ -621,7 +621,7 @@ impl CallControlClient {
     pub fn get_messages(&self) -> GetMessagesRequest {
         GetMessagesRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
         }
     }
     /// Play a recorded message to the customer.
@@ -646,7 +646,7 @@ impl CallControlClient {
     ) -> PlayMessageRequest {
         PlayMessageRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             agent_message_id: agent_message_id.into(),
             message_id: message_id.into(),
         }
@@ -671,7 +671,7 @@ impl CallControlClient {
     ) -> SkipPreviewRequest {
         SkipPreviewRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             transaction_id: transaction_id.into(),
         }
     }
@@ -691,7 +691,7 @@ impl CallControlClient {
     pub fn stop_message(&self) -> StopMessageRequest {
         StopMessageRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
         }
     }
     /// Dial the record offered for preview dialing.
@@ -711,7 +711,7 @@ impl CallControlClient {
     pub fn dial_preview(&self) -> DialPreviewRequest {
         DialPreviewRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: DialPreviewBody::new(),
         }
     }
@@ -733,7 +733,7 @@ impl CallControlClient {
     pub fn get_desktop_stats(&self) -> GetDesktopStatsRequest {
         GetDesktopStatsRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
         }
     }
     /// Read the features and dial-in details of a service.
@@ -758,7 +758,7 @@ impl CallControlClient {
     ) -> GetServiceFeaturesRequest {
         GetServiceFeaturesRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             service_id: service_id.into(),
         }
     }
@@ -779,7 +779,7 @@ impl CallControlClient {
     pub fn get_service_access(&self) -> GetServiceAccessRequest {
         GetServiceAccessRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
         }
     }
     /// Join a service, ready to take its calls once ready.
@@ -807,7 +807,7 @@ impl CallControlClient {
     ) -> JoinServiceRequest {
         JoinServiceRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             service_id: service_id.into(),
             phone_number: ::std::option::Option::None,
             sip_id: ::std::option::Option::None,
@@ -829,7 +829,7 @@ impl CallControlClient {
     pub fn leave_service(&self) -> LeaveServiceRequest {
         LeaveServiceRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
         }
     }
     /// Move to another service.
@@ -853,7 +853,7 @@ impl CallControlClient {
     ) -> SwitchServiceRequest {
         SwitchServiceRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             service_id: service_id.into(),
         }
     }
@@ -874,7 +874,7 @@ impl CallControlClient {
     pub fn change_to_manual_dial(&self) -> ChangeToManualDialRequest {
         ChangeToManualDialRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
         }
     }
     /// Go not ready, with a reason.
@@ -900,7 +900,7 @@ impl CallControlClient {
     ) -> ChangeToNotReadyRequest {
         ChangeToNotReadyRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             reason_code: reason_code.into(),
         }
     }
@@ -921,7 +921,7 @@ impl CallControlClient {
     pub fn change_to_ready(&self) -> ChangeToReadyRequest {
         ChangeToReadyRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
         }
     }
     /// Read the agent's state, lines and pending events.
@@ -946,7 +946,7 @@ impl CallControlClient {
     pub fn get_agent_status(&self) -> GetAgentStatusRequest {
         GetAgentStatusRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             state_changed_after: ::std::option::Option::None,
         }
     }
@@ -972,7 +972,7 @@ impl CallControlClient {
     ) -> SwitchLineRequest {
         SwitchLineRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             line_number: line_number.into(),
         }
     }
@@ -1002,7 +1002,7 @@ impl CallControlClient {
     ) -> TransferToAgentRequest {
         TransferToAgentRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             line_number: line_number.into(),
             __body: TransferToAgentBody::new(),
         }
@@ -1029,7 +1029,7 @@ impl CallControlClient {
     ) -> ColdTransferRequest {
         ColdTransferRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             line_number: line_number.into(),
         }
     }
@@ -1055,7 +1055,7 @@ impl CallControlClient {
     ) -> CompleteConferenceRequest {
         CompleteConferenceRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             line_number: line_number.into(),
         }
     }
@@ -1077,7 +1077,7 @@ impl CallControlClient {
     pub fn list_available_agents(&self) -> ListAvailableAgentsRequest {
         ListAvailableAgentsRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: ListAvailableAgentsBody::new(),
         }
     }
@@ -1098,7 +1098,7 @@ impl CallControlClient {
     pub fn list_call_centers(&self) -> ListCallCentersRequest {
         ListCallCentersRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
         }
     }
     /// Read a service's phonebook, with internal queues.
@@ -1122,7 +1122,7 @@ impl CallControlClient {
     ) -> GetPhonebookExtRequest {
         GetPhonebookExtRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             service_id: service_id.into(),
         }
     }
@@ -1147,7 +1147,7 @@ impl CallControlClient {
     ) -> GetPhonebookRequest {
         GetPhonebookRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             service_id: service_id.into(),
         }
     }
@@ -1173,7 +1173,7 @@ impl CallControlClient {
     ) -> HoldSupervisorCallRequest {
         HoldSupervisorCallRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             line_number: line_number.into(),
         }
     }
@@ -1199,7 +1199,7 @@ impl CallControlClient {
     ) -> LeaveConferenceRequest {
         LeaveConferenceRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             line_number: line_number.into(),
         }
     }
@@ -1229,7 +1229,7 @@ impl CallControlClient {
     ) -> ManualTransferRequest {
         ManualTransferRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             line_number: line_number.into(),
             __body: ManualTransferBody::new(),
         }
@@ -1260,7 +1260,7 @@ impl CallControlClient {
     ) -> PhonebookTransferRequest {
         PhonebookTransferRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             line_number: line_number.into(),
             __body: PhonebookTransferBody::new(),
         }
@@ -1281,7 +1281,7 @@ impl CallControlClient {
     pub fn reconnect_call(&self) -> ReconnectCallRequest {
         ReconnectCallRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
         }
     }
     /// Return to the customer, dropping the consulted party.
@@ -1306,7 +1306,7 @@ impl CallControlClient {
     ) -> ReconnectConferenceRequest {
         ReconnectConferenceRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             line_number: line_number.into(),
         }
     }
@@ -1332,7 +1332,7 @@ impl CallControlClient {
     ) -> ResumeSupervisorCallRequest {
         ResumeSupervisorCallRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             line_number: line_number.into(),
         }
     }
@@ -1353,7 +1353,7 @@ impl CallControlClient {
     pub fn check_voicemail(&self) -> CheckVoicemailRequest {
         CheckVoicemailRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
         }
     }
     /// Call a voicemail box to listen to it.
@@ -1375,7 +1375,7 @@ impl CallControlClient {
     ) -> DialVoicemailRequest {
         DialVoicemailRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -1395,7 +1395,7 @@ impl CallControlClient {
     pub fn hangup_voicemail(&self) -> HangupVoicemailRequest {
         HangupVoicemailRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
         }
     }
     /// Set the agent's volume on a line.
@@ -1421,7 +1421,7 @@ impl CallControlClient {
     ) -> SetCallVolumeRequest {
         SetCallVolumeRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             out_gain: out_gain.into(),
             line_number: line_number.into(),
         }
@@ -1442,7 +1442,7 @@ impl CallControlClient {
     pub fn mute(&self) -> MuteRequest {
         MuteRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
         }
     }
     /// Unmute the agent.
@@ -1461,7 +1461,7 @@ impl CallControlClient {
     pub fn unmute(&self) -> UnmuteRequest {
         UnmuteRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
         }
     }
     /// Set the customer's volume on a line.
@@ -1487,7 +1487,7 @@ impl CallControlClient {
     ) -> SetCustomerVolumeRequest {
         SetCustomerVolumeRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             out_gain: out_gain.into(),
             line_number: line_number.into(),
         }
@@ -1517,7 +1517,7 @@ impl CallControlClient {
     ) -> IvrPauseRecordingRequest {
         IvrPauseRecordingRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             service_id: service_id.into(),
             session_id: session_id.into(),
         }
@@ -1547,7 +1547,7 @@ impl CallControlClient {
     ) -> IvrResumeRecordingRequest {
         IvrResumeRecordingRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             service_id: service_id.into(),
             session_id: session_id.into(),
         }
@@ -1573,7 +1573,7 @@ impl CallControlClient {
     ) -> ScheduleRouteCallbackRequest {
         ScheduleRouteCallbackRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             correlation_id: correlation_id.into(),
             customer_number: customer_number.into(),
             __body: ScheduleRouteCallbackBody::new(),
@@ -1598,7 +1598,7 @@ impl CallControlClient {
     ) -> CancelRouteRequest {
         CancelRouteRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             correlation_id: correlation_id.into(),
             dialed_number: dialed_number.into(),
             customer_number: customer_number.into(),
@@ -1625,7 +1625,7 @@ impl CallControlClient {
     ) -> GetHoldQueueStatusRequest {
         GetHoldQueueStatusRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             service_id: service_id.into(),
         }
     }
@@ -1650,7 +1650,7 @@ impl CallControlClient {
     ) -> GetRouteStatusRequest {
         GetRouteStatusRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             correlation_id: correlation_id.into(),
             dialed_number: dialed_number.into(),
             customer_number: customer_number.into(),
@@ -1680,7 +1680,7 @@ impl CallControlClient {
     ) -> RouteToAgentRequest {
         RouteToAgentRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             correlation_id: correlation_id.into(),
             dialed_number: dialed_number.into(),
             customer_number: customer_number.into(),
@@ -1703,7 +1703,7 @@ impl CallControlClient {
     pub fn supervisor_set_not_ready(&self) -> SupervisorSetNotReadyRequest {
         SupervisorSetNotReadyRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: SupervisorSetNotReadyBody::new(),
         }
     }
@@ -1722,7 +1722,7 @@ impl CallControlClient {
     pub fn supervisor_set_ready(&self) -> SupervisorSetReadyRequest {
         SupervisorSetReadyRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: SupervisorSetReadyBody::new(),
         }
     }
@@ -1741,7 +1741,7 @@ impl CallControlClient {
     pub fn supervisor_log_off_agents(&self) -> SupervisorLogOffAgentsRequest {
         SupervisorLogOffAgentsRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: SupervisorLogOffAgentsBody::new(),
         }
     }
@@ -1761,7 +1761,7 @@ impl CallControlClient {
     pub fn broadcast_chat(&self) -> BroadcastChatRequest {
         BroadcastChatRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: BroadcastChatBody::new(),
         }
     }
@@ -1781,7 +1781,7 @@ impl CallControlClient {
     pub fn get_chat_messages(&self) -> GetChatMessagesRequest {
         GetChatMessagesRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: GetChatMessagesBody::new(),
         }
     }
@@ -1799,7 +1799,7 @@ impl CallControlClient {
     pub fn send_chat_message(&self) -> SendChatMessageRequest {
         SendChatMessageRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: SendChatMessageBody::new(),
         }
     }
@@ -1820,7 +1820,7 @@ impl CallControlClient {
     ) -> EndChatSessionRequest {
         EndChatSessionRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             user_login_id: user_login_id.into(),
         }
     }
@@ -1842,7 +1842,7 @@ impl CallControlClient {
     ) -> BargeInRequest {
         BargeInRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             agent_login_id: agent_login_id.into(),
         }
     }
@@ -1864,7 +1864,7 @@ impl CallControlClient {
     ) -> CoachAgentRequest {
         CoachAgentRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             agent_login_id: agent_login_id.into(),
         }
     }
@@ -1883,7 +1883,7 @@ impl CallControlClient {
     pub fn get_monitor_state(&self) -> GetMonitorStateRequest {
         GetMonitorStateRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
         }
     }
     /// Listen to an agent silently.
@@ -1904,7 +1904,7 @@ impl CallControlClient {
     ) -> ListenToAgentRequest {
         ListenToAgentRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             agent_login_id: agent_login_id.into(),
         }
     }
@@ -1928,7 +1928,7 @@ impl CallControlClient {
     ) -> StartMonitorCallRequest {
         StartMonitorCallRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             number_to_dial: number_to_dial.into(),
             extension: extension.into(),
         }
@@ -1948,7 +1948,7 @@ impl CallControlClient {
     pub fn list_supervised_services(&self) -> ListSupervisedServicesRequest {
         ListSupervisedServicesRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
         }
     }
     /// Move agents to another service.
@@ -1968,7 +1968,7 @@ impl CallControlClient {
     pub fn supervisor_switch_service(&self) -> SupervisorSwitchServiceRequest {
         SupervisorSwitchServiceRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: SupervisorSwitchServiceBody::new(),
         }
     }
@@ -1997,7 +1997,7 @@ impl CallControlClient {
     ) -> GetNonAttemptedManualCallsRequest {
         GetNonAttemptedManualCallsRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             service_id: service_id.into(),
         }
     }
@@ -2020,7 +2020,7 @@ impl CallControlClient {
     ) -> GetQueueStatsRequest {
         GetQueueStatsRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             service_id: service_id.into(),
         }
     }
@@ -2050,7 +2050,7 @@ impl CallControlClient {
     ) -> LaunchManualCallsRequest {
         LaunchManualCallsRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             service_id: service_id.into(),
             __body: LaunchManualCallsBody::new(),
         }
@@ -2081,7 +2081,7 @@ impl CallControlClient {
     ) -> ScheduleCallbackRequest {
         ScheduleCallbackRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             service_id: service_id.into(),
             __body: ScheduleCallbackBody::new(phone_number, account),
         }
@@ -2095,7 +2095,7 @@ impl CallControlClient {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AcceptCallRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     line_number: LineNumber,
 }
 impl AcceptCallRequest {
@@ -2113,17 +2113,21 @@ impl AcceptCallRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         self.__client.execute(req).await
     }
@@ -2143,7 +2147,7 @@ impl ::std::future::IntoFuture for AcceptCallRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RejectCallRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     line_number: LineNumber,
 }
 impl RejectCallRequest {
@@ -2161,17 +2165,21 @@ impl RejectCallRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         self.__client.execute(req).await
     }
@@ -2191,7 +2199,7 @@ impl ::std::future::IntoFuture for RejectCallRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SendCallToVoicemailRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     line_number: LineNumber,
 }
 impl SendCallToVoicemailRequest {
@@ -2209,17 +2217,21 @@ impl SendCallToVoicemailRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         self.__client.execute(req).await
     }
@@ -2239,7 +2251,7 @@ impl ::std::future::IntoFuture for SendCallToVoicemailRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct EndCallRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     line_number: LineNumber,
 }
 impl EndCallRequest {
@@ -2257,17 +2269,21 @@ impl EndCallRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         self.__client.execute(req).await
     }
@@ -2287,7 +2303,7 @@ impl ::std::future::IntoFuture for EndCallRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetAreaCodeRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     service_id: i64,
     phone_number: ::std::string::String,
 }
@@ -2306,17 +2322,21 @@ impl GetAreaCodeRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<AreaCodeWindow, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
         req.query("phoneNumber", &self.phone_number);
         self.__client.execute(req).await
@@ -2337,7 +2357,7 @@ impl ::std::future::IntoFuture for GetAreaCodeRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetScreenPopRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     line_number: LineNumber,
 }
 impl GetScreenPopRequest {
@@ -2355,17 +2375,21 @@ impl GetScreenPopRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ScreenPop, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         self.__client.execute(req).await
     }
@@ -2385,7 +2409,7 @@ impl ::std::future::IntoFuture for GetScreenPopRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListTermCodesRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     service_id: i64,
 }
 impl ListTermCodesRequest {
@@ -2403,17 +2427,21 @@ impl ListTermCodesRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<TermCodeList, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
         self.__client.execute(req).await
     }
@@ -2433,7 +2461,7 @@ impl ::std::future::IntoFuture for ListTermCodesRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct HoldCallRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     line_number: LineNumber,
 }
 impl HoldCallRequest {
@@ -2451,17 +2479,21 @@ impl HoldCallRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         self.__client.execute(req).await
     }
@@ -2481,7 +2513,7 @@ impl ::std::future::IntoFuture for HoldCallRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ManualDialExRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: ManualDialExBody,
 }
 impl ManualDialExRequest {
@@ -2501,9 +2533,15 @@ impl ManualDialExRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The phone number to call.
@@ -2542,9 +2580,7 @@ impl ManualDialExRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -2564,7 +2600,7 @@ impl ::std::future::IntoFuture for ManualDialExRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ManualDialRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: ManualDialBody,
 }
 impl ManualDialRequest {
@@ -2584,9 +2620,15 @@ impl ManualDialRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The phone number to call.
@@ -2613,9 +2655,7 @@ impl ManualDialRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -2635,7 +2675,7 @@ impl ::std::future::IntoFuture for ManualDialRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UnholdCallRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     line_number: LineNumber,
 }
 impl UnholdCallRequest {
@@ -2653,17 +2693,21 @@ impl UnholdCallRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         self.__client.execute(req).await
     }
@@ -2683,7 +2727,7 @@ impl ::std::future::IntoFuture for UnholdCallRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SaveTermCodeRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     line_number: LineNumber,
     __body: SaveTermCodeBody,
 }
@@ -2704,9 +2748,15 @@ impl SaveTermCodeRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The service's id.
@@ -2792,9 +2842,7 @@ impl SaveTermCodeRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -2815,7 +2863,7 @@ impl ::std::future::IntoFuture for SaveTermCodeRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct StopCallRecordingRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     line_number: LineNumber,
 }
 impl StopCallRecordingRequest {
@@ -2833,17 +2881,21 @@ impl StopCallRecordingRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         self.__client.execute(req).await
     }
@@ -2863,7 +2915,7 @@ impl ::std::future::IntoFuture for StopCallRecordingRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct PauseCallRecordingRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     line_number: LineNumber,
 }
 impl PauseCallRecordingRequest {
@@ -2881,17 +2933,21 @@ impl PauseCallRecordingRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         self.__client.execute(req).await
     }
@@ -2911,7 +2967,7 @@ impl ::std::future::IntoFuture for PauseCallRecordingRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ResumeCallRecordingRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     line_number: LineNumber,
 }
 impl ResumeCallRecordingRequest {
@@ -2929,17 +2985,21 @@ impl ResumeCallRecordingRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         self.__client.execute(req).await
     }
@@ -2959,7 +3019,7 @@ impl ::std::future::IntoFuture for ResumeCallRecordingRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateChatChannelRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: CreateChatChannelBody,
 }
 impl CreateChatChannelRequest {
@@ -2979,9 +3039,15 @@ impl CreateChatChannelRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The other agent's id.
@@ -3008,9 +3074,7 @@ impl CreateChatChannelRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ChatChannelCreated, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -3030,7 +3094,7 @@ impl ::std::future::IntoFuture for CreateChatChannelRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteChatPostRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: ::std::string::String,
 }
 impl DeleteChatPostRequest {
@@ -3048,17 +3112,21 @@ impl DeleteChatPostRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("id", &self.id);
         self.__client.execute(req).await
     }
@@ -3078,7 +3146,7 @@ impl ::std::future::IntoFuture for DeleteChatPostRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct FindChatChannelRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: FindChatChannelBody,
 }
 impl FindChatChannelRequest {
@@ -3098,9 +3166,15 @@ impl FindChatChannelRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The other agent's id.
@@ -3115,9 +3189,7 @@ impl FindChatChannelRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ChatChannel, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -3137,7 +3209,7 @@ impl ::std::future::IntoFuture for FindChatChannelRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListChatPostsRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: ::std::string::String,
     page: i32,
 }
@@ -3156,17 +3228,21 @@ impl ListChatPostsRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ChatPostPage, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         req.query("page", &self.page);
         self.__client.execute(req).await
@@ -3187,7 +3263,7 @@ impl ::std::future::IntoFuture for ListChatPostsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListRecentChatChannelsRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
 }
 impl ListRecentChatChannelsRequest {
     /// The static description of this operation.
@@ -3204,17 +3280,21 @@ impl ListRecentChatChannelsRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<RecentChatChannels, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         self.__client.execute(req).await
     }
 }
@@ -3233,7 +3313,7 @@ impl ::std::future::IntoFuture for ListRecentChatChannelsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MarkChatPostReadRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: ::std::string::String,
 }
 impl MarkChatPostReadRequest {
@@ -3251,17 +3331,21 @@ impl MarkChatPostReadRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("id", &self.id);
         self.__client.execute(req).await
     }
@@ -3281,7 +3365,7 @@ impl ::std::future::IntoFuture for MarkChatPostReadRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SendChatPostRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: ::std::string::String,
     __body: SendChatPostBody,
 }
@@ -3302,9 +3386,15 @@ impl SendChatPostRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The message text.
@@ -3322,9 +3412,7 @@ impl SendChatPostRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -3345,7 +3433,7 @@ impl ::std::future::IntoFuture for SendChatPostRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetMessagesRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
 }
 impl GetMessagesRequest {
     /// The static description of this operation.
@@ -3362,17 +3450,21 @@ impl GetMessagesRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<AgentMessageSet, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         self.__client.execute(req).await
     }
 }
@@ -3391,7 +3483,7 @@ impl ::std::future::IntoFuture for GetMessagesRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct PlayMessageRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     agent_message_id: i64,
     message_id: i64,
 }
@@ -3410,17 +3502,21 @@ impl PlayMessageRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("agentMessageId", &self.agent_message_id);
         req.query("messageId", &self.message_id);
         self.__client.execute(req).await
@@ -3441,7 +3537,7 @@ impl ::std::future::IntoFuture for PlayMessageRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SkipPreviewRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     transaction_id: ::std::string::String,
 }
 impl SkipPreviewRequest {
@@ -3459,17 +3555,21 @@ impl SkipPreviewRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("transactionId", &self.transaction_id);
         self.__client.execute(req).await
     }
@@ -3489,7 +3589,7 @@ impl ::std::future::IntoFuture for SkipPreviewRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct StopMessageRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
 }
 impl StopMessageRequest {
     /// The static description of this operation.
@@ -3506,17 +3606,21 @@ impl StopMessageRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         self.__client.execute(req).await
     }
 }
@@ -3535,7 +3639,7 @@ impl ::std::future::IntoFuture for StopMessageRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DialPreviewRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: DialPreviewBody,
 }
 impl DialPreviewRequest {
@@ -3555,9 +3659,15 @@ impl DialPreviewRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The record's transaction id.
@@ -3587,9 +3697,7 @@ impl DialPreviewRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -3609,7 +3717,7 @@ impl ::std::future::IntoFuture for DialPreviewRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetDesktopStatsRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
 }
 impl GetDesktopStatsRequest {
     /// The static description of this operation.
@@ -3626,17 +3734,21 @@ impl GetDesktopStatsRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<DesktopStats, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         self.__client.execute(req).await
     }
 }
@@ -3655,7 +3767,7 @@ impl ::std::future::IntoFuture for GetDesktopStatsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetServiceFeaturesRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     service_id: i64,
 }
 impl GetServiceFeaturesRequest {
@@ -3673,9 +3785,15 @@ impl GetServiceFeaturesRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
@@ -3683,9 +3801,7 @@ impl GetServiceFeaturesRequest {
         self,
     ) -> ::std::result::Result<ServiceFeatureDetails, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
         self.__client.execute(req).await
     }
@@ -3705,7 +3821,7 @@ impl ::std::future::IntoFuture for GetServiceFeaturesRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetServiceAccessRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
 }
 impl GetServiceAccessRequest {
     /// The static description of this operation.
@@ -3722,17 +3838,21 @@ impl GetServiceAccessRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ServiceAccess, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         self.__client.execute(req).await
     }
 }
@@ -3751,7 +3871,7 @@ impl ::std::future::IntoFuture for GetServiceAccessRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct JoinServiceRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     service_id: i64,
     phone_number: ::std::option::Option<::std::string::String>,
     sip_id: ::std::option::Option<::std::string::String>,
@@ -3771,9 +3891,15 @@ impl JoinServiceRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The phone number.
@@ -3799,9 +3925,7 @@ impl JoinServiceRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
         req.query("phoneNumber", &self.phone_number);
         req.query("sipId", &self.sip_id);
@@ -3823,7 +3947,7 @@ impl ::std::future::IntoFuture for JoinServiceRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LeaveServiceRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
 }
 impl LeaveServiceRequest {
     /// The static description of this operation.
@@ -3840,17 +3964,21 @@ impl LeaveServiceRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         self.__client.execute(req).await
     }
 }
@@ -3869,7 +3997,7 @@ impl ::std::future::IntoFuture for LeaveServiceRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SwitchServiceRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     service_id: i64,
 }
 impl SwitchServiceRequest {
@@ -3887,17 +4015,21 @@ impl SwitchServiceRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
         self.__client.execute(req).await
     }
@@ -3917,7 +4049,7 @@ impl ::std::future::IntoFuture for SwitchServiceRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ChangeToManualDialRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
 }
 impl ChangeToManualDialRequest {
     /// The static description of this operation.
@@ -3934,17 +4066,21 @@ impl ChangeToManualDialRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         self.__client.execute(req).await
     }
 }
@@ -3963,7 +4099,7 @@ impl ::std::future::IntoFuture for ChangeToManualDialRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ChangeToNotReadyRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     reason_code: ReasonCode,
 }
 impl ChangeToNotReadyRequest {
@@ -3981,17 +4117,21 @@ impl ChangeToNotReadyRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("reasonCode", &self.reason_code);
         self.__client.execute(req).await
     }
@@ -4011,7 +4151,7 @@ impl ::std::future::IntoFuture for ChangeToNotReadyRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ChangeToReadyRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
 }
 impl ChangeToReadyRequest {
     /// The static description of this operation.
@@ -4028,17 +4168,21 @@ impl ChangeToReadyRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         self.__client.execute(req).await
     }
 }
@@ -4057,7 +4201,7 @@ impl ::std::future::IntoFuture for ChangeToReadyRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetAgentStatusRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     state_changed_after: ::std::option::Option<__rt::DateTime>,
 }
 impl GetAgentStatusRequest {
@@ -4075,9 +4219,15 @@ impl GetAgentStatusRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Report only what changed after this time.
@@ -4093,9 +4243,7 @@ impl GetAgentStatusRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<AgentStatusReport, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("stateChangedAfter", &self.state_changed_after);
         self.__client.execute(req).await
     }
@@ -4115,7 +4263,7 @@ impl ::std::future::IntoFuture for GetAgentStatusRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SwitchLineRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     line_number: LineNumber,
 }
 impl SwitchLineRequest {
@@ -4133,17 +4281,21 @@ impl SwitchLineRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         self.__client.execute(req).await
     }
@@ -4163,7 +4315,7 @@ impl ::std::future::IntoFuture for SwitchLineRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct TransferToAgentRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     line_number: LineNumber,
     __body: TransferToAgentBody,
 }
@@ -4184,9 +4336,15 @@ impl TransferToAgentRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The other agent's login id.
@@ -4213,9 +4371,7 @@ impl TransferToAgentRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -4236,7 +4392,7 @@ impl ::std::future::IntoFuture for TransferToAgentRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ColdTransferRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     line_number: LineNumber,
 }
 impl ColdTransferRequest {
@@ -4254,17 +4410,21 @@ impl ColdTransferRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         self.__client.execute(req).await
     }
@@ -4284,7 +4444,7 @@ impl ::std::future::IntoFuture for ColdTransferRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CompleteConferenceRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     line_number: LineNumber,
 }
 impl CompleteConferenceRequest {
@@ -4302,17 +4462,21 @@ impl CompleteConferenceRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         self.__client.execute(req).await
     }
@@ -4332,7 +4496,7 @@ impl ::std::future::IntoFuture for CompleteConferenceRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListAvailableAgentsRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: ListAvailableAgentsBody,
 }
 impl ListAvailableAgentsRequest {
@@ -4352,9 +4516,15 @@ impl ListAvailableAgentsRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The call centers to look in.
@@ -4372,9 +4542,7 @@ impl ListAvailableAgentsRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<AvailableAgents, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -4394,7 +4562,7 @@ impl ::std::future::IntoFuture for ListAvailableAgentsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListCallCentersRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
 }
 impl ListCallCentersRequest {
     /// The static description of this operation.
@@ -4411,17 +4579,21 @@ impl ListCallCentersRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<CallCenterList, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         self.__client.execute(req).await
     }
 }
@@ -4440,7 +4612,7 @@ impl ::std::future::IntoFuture for ListCallCentersRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetPhonebookExtRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     service_id: i64,
 }
 impl GetPhonebookExtRequest {
@@ -4458,17 +4630,21 @@ impl GetPhonebookExtRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<Phonebook, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
         self.__client.execute(req).await
     }
@@ -4488,7 +4664,7 @@ impl ::std::future::IntoFuture for GetPhonebookExtRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetPhonebookRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     service_id: i64,
 }
 impl GetPhonebookRequest {
@@ -4506,17 +4682,21 @@ impl GetPhonebookRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<Phonebook, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
         self.__client.execute(req).await
     }
@@ -4536,7 +4716,7 @@ impl ::std::future::IntoFuture for GetPhonebookRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct HoldSupervisorCallRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     line_number: LineNumber,
 }
 impl HoldSupervisorCallRequest {
@@ -4554,17 +4734,21 @@ impl HoldSupervisorCallRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         self.__client.execute(req).await
     }
@@ -4584,7 +4768,7 @@ impl ::std::future::IntoFuture for HoldSupervisorCallRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LeaveConferenceRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     line_number: LineNumber,
 }
 impl LeaveConferenceRequest {
@@ -4602,17 +4786,21 @@ impl LeaveConferenceRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         self.__client.execute(req).await
     }
@@ -4632,7 +4820,7 @@ impl ::std::future::IntoFuture for LeaveConferenceRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ManualTransferRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     line_number: LineNumber,
     __body: ManualTransferBody,
 }
@@ -4653,9 +4841,15 @@ impl ManualTransferRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The number to transfer to.
@@ -4715,9 +4909,7 @@ impl ManualTransferRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -4738,7 +4930,7 @@ impl ::std::future::IntoFuture for ManualTransferRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct PhonebookTransferRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     line_number: LineNumber,
     __body: PhonebookTransferBody,
 }
@@ -4759,9 +4951,15 @@ impl PhonebookTransferRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The phonebook.
@@ -4788,9 +4986,7 @@ impl PhonebookTransferRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -4811,7 +5007,7 @@ impl ::std::future::IntoFuture for PhonebookTransferRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReconnectCallRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
 }
 impl ReconnectCallRequest {
     /// The static description of this operation.
@@ -4828,17 +5024,21 @@ impl ReconnectCallRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         self.__client.execute(req).await
     }
 }
@@ -4857,7 +5057,7 @@ impl ::std::future::IntoFuture for ReconnectCallRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReconnectConferenceRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     line_number: LineNumber,
 }
 impl ReconnectConferenceRequest {
@@ -4875,17 +5075,21 @@ impl ReconnectConferenceRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         self.__client.execute(req).await
     }
@@ -4905,7 +5109,7 @@ impl ::std::future::IntoFuture for ReconnectConferenceRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ResumeSupervisorCallRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     line_number: LineNumber,
 }
 impl ResumeSupervisorCallRequest {
@@ -4923,17 +5127,21 @@ impl ResumeSupervisorCallRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         self.__client.execute(req).await
     }
@@ -4953,7 +5161,7 @@ impl ::std::future::IntoFuture for ResumeSupervisorCallRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CheckVoicemailRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
 }
 impl CheckVoicemailRequest {
     /// The static description of this operation.
@@ -4970,17 +5178,21 @@ impl CheckVoicemailRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<VoicemailBoxes, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         self.__client.execute(req).await
     }
 }
@@ -4999,7 +5211,7 @@ impl ::std::future::IntoFuture for CheckVoicemailRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DialVoicemailRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: ::std::string::String,
 }
 impl DialVoicemailRequest {
@@ -5017,17 +5229,21 @@ impl DialVoicemailRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("id", &self.id);
         self.__client.execute(req).await
     }
@@ -5047,7 +5263,7 @@ impl ::std::future::IntoFuture for DialVoicemailRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct HangupVoicemailRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
 }
 impl HangupVoicemailRequest {
     /// The static description of this operation.
@@ -5064,17 +5280,21 @@ impl HangupVoicemailRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         self.__client.execute(req).await
     }
 }
@@ -5093,7 +5313,7 @@ impl ::std::future::IntoFuture for HangupVoicemailRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SetCallVolumeRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     out_gain: i32,
     line_number: LineNumber,
 }
@@ -5112,17 +5332,21 @@ impl SetCallVolumeRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("outGain", &self.out_gain);
         req.query("lineNumber", &self.line_number);
         self.__client.execute(req).await
@@ -5143,7 +5367,7 @@ impl ::std::future::IntoFuture for SetCallVolumeRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MuteRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
 }
 impl MuteRequest {
     /// The static description of this operation.
@@ -5160,17 +5384,21 @@ impl MuteRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         self.__client.execute(req).await
     }
 }
@@ -5189,7 +5417,7 @@ impl ::std::future::IntoFuture for MuteRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UnmuteRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
 }
 impl UnmuteRequest {
     /// The static description of this operation.
@@ -5206,17 +5434,21 @@ impl UnmuteRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         self.__client.execute(req).await
     }
 }
@@ -5235,7 +5467,7 @@ impl ::std::future::IntoFuture for UnmuteRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SetCustomerVolumeRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     out_gain: i32,
     line_number: LineNumber,
 }
@@ -5254,17 +5486,21 @@ impl SetCustomerVolumeRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("outGain", &self.out_gain);
         req.query("lineNumber", &self.line_number);
         self.__client.execute(req).await
@@ -5285,7 +5521,7 @@ impl ::std::future::IntoFuture for SetCustomerVolumeRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct IvrPauseRecordingRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     service_id: i64,
     session_id: ::std::string::String,
 }
@@ -5304,17 +5540,21 @@ impl IvrPauseRecordingRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("serviceId", &self.service_id);
         req.path("sessionId", &self.session_id);
         self.__client.execute(req).await
@@ -5335,7 +5575,7 @@ impl ::std::future::IntoFuture for IvrPauseRecordingRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct IvrResumeRecordingRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     service_id: i64,
     session_id: ::std::string::String,
 }
@@ -5354,17 +5594,21 @@ impl IvrResumeRecordingRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("serviceId", &self.service_id);
         req.path("sessionId", &self.session_id);
         self.__client.execute(req).await
@@ -5385,7 +5629,7 @@ impl ::std::future::IntoFuture for IvrResumeRecordingRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ScheduleRouteCallbackRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     correlation_id: ::std::string::String,
     customer_number: ::std::string::String,
     __body: ScheduleRouteCallbackBody,
@@ -5407,9 +5651,15 @@ impl ScheduleRouteCallbackRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The customer's account.
@@ -5472,9 +5722,7 @@ impl ScheduleRouteCallbackRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("correlationId", &self.correlation_id);
         req.query("customerNumber", &self.customer_number);
         req.body(&self.__body);
@@ -5496,7 +5744,7 @@ impl ::std::future::IntoFuture for ScheduleRouteCallbackRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CancelRouteRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     correlation_id: ::std::string::String,
     dialed_number: ::std::string::String,
     customer_number: ::std::string::String,
@@ -5516,17 +5764,21 @@ impl CancelRouteRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("correlationId", &self.correlation_id);
         req.query("dialedNumber", &self.dialed_number);
         req.query("customerNumber", &self.customer_number);
@@ -5548,7 +5800,7 @@ impl ::std::future::IntoFuture for CancelRouteRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetHoldQueueStatusRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     service_id: i64,
 }
 impl GetHoldQueueStatusRequest {
@@ -5566,17 +5818,21 @@ impl GetHoldQueueStatusRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<HoldQueueStatus, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
         self.__client.execute(req).await
     }
@@ -5596,7 +5852,7 @@ impl ::std::future::IntoFuture for GetHoldQueueStatusRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetRouteStatusRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     correlation_id: ::std::string::String,
     dialed_number: ::std::string::String,
     customer_number: ::std::string::String,
@@ -5616,17 +5872,21 @@ impl GetRouteStatusRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<RouteStatus, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("correlationId", &self.correlation_id);
         req.query("dialedNumber", &self.dialed_number);
         req.query("customerNumber", &self.customer_number);
@@ -5648,7 +5908,7 @@ impl ::std::future::IntoFuture for GetRouteStatusRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RouteToAgentRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     correlation_id: ::std::string::String,
     dialed_number: ::std::string::String,
     customer_number: ::std::string::String,
@@ -5671,9 +5931,15 @@ impl RouteToAgentRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The customer's account.
@@ -5733,9 +5999,7 @@ impl RouteToAgentRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<RouteStatus, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("correlationId", &self.correlation_id);
         req.query("dialedNumber", &self.dialed_number);
         req.query("customerNumber", &self.customer_number);
@@ -5758,7 +6022,7 @@ impl ::std::future::IntoFuture for RouteToAgentRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SupervisorSetNotReadyRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: SupervisorSetNotReadyBody,
 }
 impl SupervisorSetNotReadyRequest {
@@ -5778,9 +6042,15 @@ impl SupervisorSetNotReadyRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The agents' login ids.
@@ -5819,9 +6089,7 @@ impl SupervisorSetNotReadyRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<AgentChangeResults, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -5841,7 +6109,7 @@ impl ::std::future::IntoFuture for SupervisorSetNotReadyRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SupervisorSetReadyRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: SupervisorSetReadyBody,
 }
 impl SupervisorSetReadyRequest {
@@ -5861,9 +6129,15 @@ impl SupervisorSetReadyRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The agents' login ids.
@@ -5893,9 +6167,7 @@ impl SupervisorSetReadyRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<AgentChangeResults, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -5915,7 +6187,7 @@ impl ::std::future::IntoFuture for SupervisorSetReadyRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SupervisorLogOffAgentsRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: SupervisorLogOffAgentsBody,
 }
 impl SupervisorLogOffAgentsRequest {
@@ -5935,9 +6207,15 @@ impl SupervisorLogOffAgentsRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The agents' login ids.
@@ -5967,9 +6245,7 @@ impl SupervisorLogOffAgentsRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<AgentChangeResults, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -5989,7 +6265,7 @@ impl ::std::future::IntoFuture for SupervisorLogOffAgentsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct BroadcastChatRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: BroadcastChatBody,
 }
 impl BroadcastChatRequest {
@@ -6009,9 +6285,15 @@ impl BroadcastChatRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The recipients.
@@ -6041,9 +6323,7 @@ impl BroadcastChatRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<BroadcastResults, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -6063,7 +6343,7 @@ impl ::std::future::IntoFuture for BroadcastChatRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetChatMessagesRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: GetChatMessagesBody,
 }
 impl GetChatMessagesRequest {
@@ -6083,9 +6363,15 @@ impl GetChatMessagesRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Which messages to read.
@@ -6105,9 +6391,7 @@ impl GetChatMessagesRequest {
         self,
     ) -> ::std::result::Result<SupervisorChatMessages, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -6127,7 +6411,7 @@ impl ::std::future::IntoFuture for GetChatMessagesRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SendChatMessageRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: SendChatMessageBody,
 }
 impl SendChatMessageRequest {
@@ -6147,9 +6431,15 @@ impl SendChatMessageRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The user's login id.
@@ -6179,9 +6469,7 @@ impl SendChatMessageRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -6201,7 +6489,7 @@ impl ::std::future::IntoFuture for SendChatMessageRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct EndChatSessionRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     user_login_id: ::std::string::String,
 }
 impl EndChatSessionRequest {
@@ -6219,17 +6507,21 @@ impl EndChatSessionRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("userLoginId", &self.user_login_id);
         self.__client.execute(req).await
     }
@@ -6249,7 +6541,7 @@ impl ::std::future::IntoFuture for EndChatSessionRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct BargeInRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     agent_login_id: ::std::string::String,
 }
 impl BargeInRequest {
@@ -6267,17 +6559,21 @@ impl BargeInRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("agentLoginId", &self.agent_login_id);
         self.__client.execute(req).await
     }
@@ -6297,7 +6593,7 @@ impl ::std::future::IntoFuture for BargeInRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CoachAgentRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     agent_login_id: ::std::string::String,
 }
 impl CoachAgentRequest {
@@ -6315,17 +6611,21 @@ impl CoachAgentRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("agentLoginId", &self.agent_login_id);
         self.__client.execute(req).await
     }
@@ -6345,7 +6645,7 @@ impl ::std::future::IntoFuture for CoachAgentRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetMonitorStateRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
 }
 impl GetMonitorStateRequest {
     /// The static description of this operation.
@@ -6362,17 +6662,21 @@ impl GetMonitorStateRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<MonitorCallState, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         self.__client.execute(req).await
     }
 }
@@ -6391,7 +6695,7 @@ impl ::std::future::IntoFuture for GetMonitorStateRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListenToAgentRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     agent_login_id: ::std::string::String,
 }
 impl ListenToAgentRequest {
@@ -6409,17 +6713,21 @@ impl ListenToAgentRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("agentLoginId", &self.agent_login_id);
         self.__client.execute(req).await
     }
@@ -6439,7 +6747,7 @@ impl ::std::future::IntoFuture for ListenToAgentRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct StartMonitorCallRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     number_to_dial: ::std::string::String,
     extension: ::std::string::String,
 }
@@ -6458,17 +6766,21 @@ impl StartMonitorCallRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<MonitorCallState, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("numberToDial", &self.number_to_dial);
         req.query("extension", &self.extension);
         self.__client.execute(req).await
@@ -6489,7 +6801,7 @@ impl ::std::future::IntoFuture for StartMonitorCallRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListSupervisedServicesRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
 }
 impl ListSupervisedServicesRequest {
     /// The static description of this operation.
@@ -6506,17 +6818,21 @@ impl ListSupervisedServicesRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<SupervisedServices, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         self.__client.execute(req).await
     }
 }
@@ -6535,7 +6851,7 @@ impl ::std::future::IntoFuture for ListSupervisedServicesRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SupervisorSwitchServiceRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: SupervisorSwitchServiceBody,
 }
 impl SupervisorSwitchServiceRequest {
@@ -6555,9 +6871,15 @@ impl SupervisorSwitchServiceRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The agents' login ids.
@@ -6596,9 +6918,7 @@ impl SupervisorSwitchServiceRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<SwitchServiceResults, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -6618,7 +6938,7 @@ impl ::std::future::IntoFuture for SupervisorSwitchServiceRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetNonAttemptedManualCallsRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     service_id: i64,
 }
 impl GetNonAttemptedManualCallsRequest {
@@ -6636,9 +6956,15 @@ impl GetNonAttemptedManualCallsRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
@@ -6646,9 +6972,7 @@ impl GetNonAttemptedManualCallsRequest {
         self,
     ) -> ::std::result::Result<NonAttemptedManualCalls, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("serviceId", &self.service_id);
         self.__client.execute(req).await
     }
@@ -6668,7 +6992,7 @@ impl ::std::future::IntoFuture for GetNonAttemptedManualCallsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetQueueStatsRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     service_id: i64,
 }
 impl GetQueueStatsRequest {
@@ -6686,17 +7010,21 @@ impl GetQueueStatsRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<QueueStats, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
         self.__client.execute(req).await
     }
@@ -6716,7 +7044,7 @@ impl ::std::future::IntoFuture for GetQueueStatsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LaunchManualCallsRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     service_id: i64,
     __body: LaunchManualCallsBody,
 }
@@ -6737,9 +7065,15 @@ impl LaunchManualCallsRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The calls to place.
@@ -6757,9 +7091,7 @@ impl LaunchManualCallsRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("serviceId", &self.service_id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -6780,7 +7112,7 @@ impl ::std::future::IntoFuture for LaunchManualCallsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ScheduleCallbackRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     service_id: i64,
     __body: ScheduleCallbackBody,
 }
@@ -6801,9 +7133,15 @@ impl ScheduleCallbackRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The record's transaction id.
@@ -6851,9 +7189,7 @@ impl ScheduleCallbackRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("serviceId", &self.service_id);
         req.body(&self.__body);
         self.__client.execute(req).await

@@ -49,7 +49,7 @@ impl CampaignClient {
     pub fn list_campaigns(&self) -> ListCampaignsRequest {
         ListCampaignsRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             offset: 0,
             count: 1000,
         }
@@ -72,7 +72,7 @@ impl CampaignClient {
     pub fn get_campaign_list_info(&self) -> GetCampaignListInfoRequest {
         GetCampaignListInfoRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
         }
     }
     /// Read one campaign's configuration and progress.
@@ -98,7 +98,7 @@ impl CampaignClient {
     ) -> ReadCampaignRequest {
         ReadCampaignRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -127,7 +127,7 @@ impl CampaignClient {
     ) -> CreateCampaignRequest {
         CreateCampaignRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: CreateCampaignBody::new(campaign_file, campaign_configuration),
         }
     }
@@ -150,7 +150,7 @@ impl CampaignClient {
     ) -> UpdateCampaignRequest {
         UpdateCampaignRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
             __body: UpdateCampaignBody::new(),
         }
@@ -175,7 +175,7 @@ impl CampaignClient {
     ) -> UpdateCampaignStateRequest {
         UpdateCampaignStateRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
             __body: UpdateCampaignStateBody::new(state),
         }
@@ -199,7 +199,7 @@ impl CampaignClient {
     ) -> DeactivateCampaignRequest {
         DeactivateCampaignRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
         }
     }
@@ -233,7 +233,7 @@ impl CampaignClient {
     ) -> ListCampaignTransactionsRequest {
         ListCampaignTransactionsRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
             offset: 0,
             count: 1000,
@@ -276,7 +276,7 @@ impl CampaignClient {
     ) -> AppendCampaignRequest {
         AppendCampaignRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
             __body: AppendCampaignBody::new(records),
         }
@@ -312,7 +312,7 @@ impl CampaignClient {
     ) -> SearchCampaignsRequest {
         SearchCampaignsRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             client_id: ::std::option::Option::None,
             offset: 0,
             count: 1000,
@@ -351,7 +351,7 @@ impl CampaignClient {
     ) -> SearchFinishedCallsRequest {
         SearchFinishedCallsRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             id: id.into(),
             offset: 0,
             count: 1000,
@@ -367,7 +367,7 @@ impl CampaignClient {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListCampaignsRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     offset: i32,
     count: i32,
 }
@@ -393,9 +393,15 @@ impl ListCampaignsRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Index of the first campaign of the page, from 0.
@@ -421,9 +427,7 @@ impl ListCampaignsRequest {
         self,
     ) -> ::std::result::Result<ListCampaignsResponse, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         self.__client.execute(req).await
@@ -485,7 +489,7 @@ impl ListCampaignsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCampaignListInfoRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
 }
 impl GetCampaignListInfoRequest {
     /// The static description of this operation.
@@ -502,17 +506,21 @@ impl GetCampaignListInfoRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<CampaignListInfo, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         self.__client.execute(req).await
     }
 }
@@ -531,7 +539,7 @@ impl ::std::future::IntoFuture for GetCampaignListInfoRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadCampaignRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
 }
 impl ReadCampaignRequest {
@@ -549,17 +557,21 @@ impl ReadCampaignRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<Campaign, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         self.__client.execute(req).await
     }
@@ -579,7 +591,7 @@ impl ::std::future::IntoFuture for ReadCampaignRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateCampaignRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: CreateCampaignBody,
 }
 impl CreateCampaignRequest {
@@ -599,17 +611,21 @@ impl CreateCampaignRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `201` response.
     pub async fn send(self) -> ::std::result::Result<CampaignCreated, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -629,7 +645,7 @@ impl ::std::future::IntoFuture for CreateCampaignRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateCampaignRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
     __body: UpdateCampaignBody,
 }
@@ -650,9 +666,15 @@ impl UpdateCampaignRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The service to dial on.
@@ -754,9 +776,7 @@ impl UpdateCampaignRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -777,7 +797,7 @@ impl ::std::future::IntoFuture for UpdateCampaignRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateCampaignStateRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
     __body: UpdateCampaignStateBody,
 }
@@ -798,17 +818,21 @@ impl UpdateCampaignStateRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -829,7 +853,7 @@ impl ::std::future::IntoFuture for UpdateCampaignStateRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeactivateCampaignRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
 }
 impl DeactivateCampaignRequest {
@@ -849,17 +873,21 @@ impl DeactivateCampaignRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&__rt::serde_json::json!({}));
         self.__client.execute(req).await
@@ -880,7 +908,7 @@ impl ::std::future::IntoFuture for DeactivateCampaignRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListCampaignTransactionsRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
     offset: i32,
     count: i32,
@@ -910,9 +938,15 @@ impl ListCampaignTransactionsRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Index of the first record of the page, from 0.
@@ -938,9 +972,7 @@ impl ListCampaignTransactionsRequest {
         self,
     ) -> ::std::result::Result<CampaignTransactionsPage, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
@@ -1006,7 +1038,7 @@ impl ListCampaignTransactionsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AppendCampaignRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
     __body: AppendCampaignBody,
 }
@@ -1031,17 +1063,21 @@ impl AppendCampaignRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
         self.__client.execute(req).await
@@ -1062,7 +1098,7 @@ impl ::std::future::IntoFuture for AppendCampaignRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchCampaignsRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     client_id: ::std::option::Option<i64>,
     offset: i32,
     count: i32,
@@ -1092,9 +1128,15 @@ impl SearchCampaignsRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The client whose campaigns to search.
@@ -1163,9 +1205,7 @@ impl SearchCampaignsRequest {
         self,
     ) -> ::std::result::Result<SearchCampaignsResponse, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.query("client", &self.client_id);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
@@ -1229,7 +1269,7 @@ impl SearchCampaignsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchFinishedCallsRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     id: i64,
     offset: i32,
     count: i32,
@@ -1259,9 +1299,15 @@ impl SearchFinishedCallsRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Index of the first call of the page, from 0.
@@ -1285,9 +1331,7 @@ impl SearchFinishedCallsRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<FinishedCallsPage, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("id", &self.id);
         req.query("offset", &self.offset);
         req.query("count", &self.count);

@@ -33,13 +33,13 @@ impl ContextClient {
     ///   safe). Path and `client` parameter as documented (facts §1, D-CX).
     pub fn read_context_data(
         &self,
-        session_id: impl ::std::convert::Into<::std::string::String>,
+        session_id: impl ::std::convert::Into<__rt::Secret>,
         transaction_id: impl ::std::convert::Into<i64>,
         account: impl ::std::convert::Into<::std::string::String>,
     ) -> ReadContextDataRequest {
         ReadContextDataRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             session_id: session_id.into(),
             transaction_id: transaction_id.into(),
             account: account.into(),
@@ -55,14 +55,14 @@ impl ContextClient {
     /// Authorization: the client's session (logged in on first use, renewed when it expires).
     pub fn read_context_key(
         &self,
-        session_id: impl ::std::convert::Into<::std::string::String>,
+        session_id: impl ::std::convert::Into<__rt::Secret>,
         transaction_id: impl ::std::convert::Into<i64>,
         account: impl ::std::convert::Into<::std::string::String>,
         key: impl ::std::convert::Into<::std::string::String>,
     ) -> ReadContextKeyRequest {
         ReadContextKeyRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             session_id: session_id.into(),
             transaction_id: transaction_id.into(),
             account: account.into(),
@@ -87,14 +87,14 @@ impl ContextClient {
     ///   body; they travel in the path and query only. It reads no response: any 2xx is success.
     pub fn update_context_data(
         &self,
-        session_id: impl ::std::convert::Into<::std::string::String>,
+        session_id: impl ::std::convert::Into<__rt::Secret>,
         transaction_id: impl ::std::convert::Into<i64>,
         account: impl ::std::convert::Into<::std::string::String>,
         entries: impl ::std::convert::Into<::std::vec::Vec<ContextEntry>>,
     ) -> UpdateContextDataRequest {
         UpdateContextDataRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             session_id: session_id.into(),
             transaction_id: transaction_id.into(),
             account: account.into(),
@@ -111,13 +111,13 @@ impl ContextClient {
     /// Authorization: the client's session (logged in on first use, renewed when it expires).
     pub fn delete_context_data(
         &self,
-        session_id: impl ::std::convert::Into<::std::string::String>,
+        session_id: impl ::std::convert::Into<__rt::Secret>,
         transaction_id: impl ::std::convert::Into<i64>,
         account: impl ::std::convert::Into<::std::string::String>,
     ) -> DeleteContextDataRequest {
         DeleteContextDataRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             session_id: session_id.into(),
             transaction_id: transaction_id.into(),
             account: account.into(),
@@ -133,14 +133,14 @@ impl ContextClient {
     /// Authorization: the client's session (logged in on first use, renewed when it expires).
     pub fn delete_context_key(
         &self,
-        session_id: impl ::std::convert::Into<::std::string::String>,
+        session_id: impl ::std::convert::Into<__rt::Secret>,
         transaction_id: impl ::std::convert::Into<i64>,
         account: impl ::std::convert::Into<::std::string::String>,
         key: impl ::std::convert::Into<::std::string::String>,
     ) -> DeleteContextKeyRequest {
         DeleteContextKeyRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             session_id: session_id.into(),
             transaction_id: transaction_id.into(),
             account: account.into(),
@@ -157,8 +157,8 @@ impl ContextClient {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadContextDataRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
-    session_id: ::std::string::String,
+    __limits: __rt::CallLimits,
+    session_id: __rt::Secret,
     transaction_id: i64,
     account: ::std::string::String,
     client_id: ::std::option::Option<i64>,
@@ -178,9 +178,15 @@ impl ReadContextDataRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The client the call belongs to (optional).
@@ -193,9 +199,7 @@ impl ReadContextDataRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ContextData, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("session", &self.session_id);
         req.path("txId", &self.transaction_id);
         req.path("account", &self.account);
@@ -218,8 +222,8 @@ impl ::std::future::IntoFuture for ReadContextDataRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadContextKeyRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
-    session_id: ::std::string::String,
+    __limits: __rt::CallLimits,
+    session_id: __rt::Secret,
     transaction_id: i64,
     account: ::std::string::String,
     key: ::std::string::String,
@@ -240,9 +244,15 @@ impl ReadContextKeyRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The client the call belongs to (optional).
@@ -255,9 +265,7 @@ impl ReadContextKeyRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ContextValue, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("session", &self.session_id);
         req.path("txId", &self.transaction_id);
         req.path("account", &self.account);
@@ -281,8 +289,8 @@ impl ::std::future::IntoFuture for ReadContextKeyRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateContextDataRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
-    session_id: ::std::string::String,
+    __limits: __rt::CallLimits,
+    session_id: __rt::Secret,
     transaction_id: i64,
     account: ::std::string::String,
     client_id: ::std::option::Option<i64>,
@@ -305,9 +313,15 @@ impl UpdateContextDataRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The client the call belongs to (optional).
@@ -320,9 +334,7 @@ impl UpdateContextDataRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("session", &self.session_id);
         req.path("txId", &self.transaction_id);
         req.path("account", &self.account);
@@ -346,8 +358,8 @@ impl ::std::future::IntoFuture for UpdateContextDataRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteContextDataRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
-    session_id: ::std::string::String,
+    __limits: __rt::CallLimits,
+    session_id: __rt::Secret,
     transaction_id: i64,
     account: ::std::string::String,
     client_id: ::std::option::Option<i64>,
@@ -367,9 +379,15 @@ impl DeleteContextDataRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The client the call belongs to (optional).
@@ -382,9 +400,7 @@ impl DeleteContextDataRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("session", &self.session_id);
         req.path("txId", &self.transaction_id);
         req.path("account", &self.account);
@@ -407,8 +423,8 @@ impl ::std::future::IntoFuture for DeleteContextDataRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteContextKeyRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
-    session_id: ::std::string::String,
+    __limits: __rt::CallLimits,
+    session_id: __rt::Secret,
     transaction_id: i64,
     account: ::std::string::String,
     key: ::std::string::String,
@@ -429,9 +445,15 @@ impl DeleteContextKeyRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The client the call belongs to (optional).
@@ -444,9 +466,7 @@ impl DeleteContextKeyRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("session", &self.session_id);
         req.path("txId", &self.transaction_id);
         req.path("account", &self.account);

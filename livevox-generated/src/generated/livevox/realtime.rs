@@ -46,7 +46,7 @@ impl RealtimeClient {
     pub fn agent_event_feed(&self) -> AgentEventFeedRequest {
         AgentEventFeedRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: AgentEventFeedBody::new(),
         }
     }
@@ -71,7 +71,7 @@ impl RealtimeClient {
     pub fn call_event_feed(&self) -> CallEventFeedRequest {
         CallEventFeedRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: CallEventFeedBody::new(),
         }
     }
@@ -93,7 +93,7 @@ impl RealtimeClient {
     pub fn service_stats(&self) -> ServiceStatsRequest {
         ServiceStatsRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
         }
     }
 }
@@ -105,7 +105,7 @@ impl RealtimeClient {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AgentEventFeedRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: AgentEventFeedBody,
 }
 impl AgentEventFeedRequest {
@@ -125,9 +125,15 @@ impl AgentEventFeedRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The previous answer's token; leave it out (`{}` is sent) the first time.
@@ -145,9 +151,7 @@ impl AgentEventFeedRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<AgentEventFeed, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -167,7 +171,7 @@ impl ::std::future::IntoFuture for AgentEventFeedRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CallEventFeedRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: CallEventFeedBody,
 }
 impl CallEventFeedRequest {
@@ -187,9 +191,15 @@ impl CallEventFeedRequest {
         deprecated: true,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// The previous answer's token; leave it out (`{}` is sent) the first time.
@@ -207,9 +217,7 @@ impl CallEventFeedRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<CallEventFeed, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -229,7 +237,7 @@ impl ::std::future::IntoFuture for CallEventFeedRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ServiceStatsRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
 }
 impl ServiceStatsRequest {
     /// The static description of this operation.
@@ -248,17 +256,21 @@ impl ServiceStatsRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<ServiceStatsList, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&__rt::serde_json::json!({}));
         self.__client.execute(req).await
     }

@@ -44,7 +44,7 @@ impl ReportingClient {
     ) -> GetCallRecordingsRequest {
         GetCallRecordingsRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: GetCallRecordingsBody::new(start_date, end_date),
         }
     }
@@ -72,7 +72,7 @@ impl ReportingClient {
     ) -> GetAgentActivityRequest {
         GetAgentActivityRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: GetAgentActivityBody::new(start_date, end_date),
         }
     }
@@ -85,7 +85,7 @@ impl ReportingClient {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCallRecordingsRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: GetCallRecordingsBody,
 }
 impl GetCallRecordingsRequest {
@@ -105,9 +105,15 @@ impl GetCallRecordingsRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// What to sort by (the PHP client's example: `AGENT`).
@@ -139,9 +145,7 @@ impl GetCallRecordingsRequest {
         self,
     ) -> ::std::result::Result<__rt::serde_json::Value, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -161,7 +165,7 @@ impl ::std::future::IntoFuture for GetCallRecordingsRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetAgentActivityRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: GetAgentActivityBody,
 }
 impl GetAgentActivityRequest {
@@ -181,9 +185,15 @@ impl GetAgentActivityRequest {
         deprecated: false,
         agent_allowed: false,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
@@ -191,9 +201,7 @@ impl GetAgentActivityRequest {
         self,
     ) -> ::std::result::Result<__rt::serde_json::Value, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }

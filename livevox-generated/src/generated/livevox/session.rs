@@ -58,7 +58,7 @@ impl SessionClient {
     ) -> LoginRequest {
         LoginRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: LoginBody::new(client_name, user_name, password),
         }
     }
@@ -84,11 +84,11 @@ impl SessionClient {
     ///   credential is sent (auth: none).
     pub fn validate(
         &self,
-        session_id: impl ::std::convert::Into<::std::string::String>,
+        session_id: impl ::std::convert::Into<__rt::Secret>,
     ) -> ValidateRequest {
         ValidateRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             session_id: session_id.into(),
         }
     }
@@ -109,11 +109,11 @@ impl SessionClient {
     ///   client code credited to LiveVox staff.
     pub fn logout(
         &self,
-        session_id: impl ::std::convert::Into<::std::string::String>,
+        session_id: impl ::std::convert::Into<__rt::Secret>,
     ) -> LogoutRequest {
         LogoutRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             session_id: session_id.into(),
         }
     }
@@ -144,7 +144,7 @@ impl SessionClient {
     ) -> ChangePasswordRequest {
         ChangePasswordRequest {
             __client: self.client.clone(),
-            __timeout: ::std::option::Option::None,
+            __limits: ::std::default::Default::default(),
             __body: ChangePasswordBody::new(
                 client_name,
                 user_name,
@@ -162,7 +162,7 @@ impl SessionClient {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LoginRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: LoginBody,
 }
 impl LoginRequest {
@@ -182,9 +182,15 @@ impl LoginRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// `true` to log in as an agent, `false` for a user. When left out LiveVox treats the login as a
@@ -200,9 +206,7 @@ impl LoginRequest {
     /// Sends the request and decodes the `200` response.
     pub async fn send(self) -> ::std::result::Result<LoginResponse, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -222,8 +226,8 @@ impl ::std::future::IntoFuture for LoginRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ValidateRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
-    session_id: ::std::string::String,
+    __limits: __rt::CallLimits,
+    session_id: __rt::Secret,
 }
 impl ValidateRequest {
     /// The static description of this operation.
@@ -240,17 +244,21 @@ impl ValidateRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("sessionId", &self.session_id);
         self.__client.execute(req).await
     }
@@ -270,8 +278,8 @@ impl ::std::future::IntoFuture for ValidateRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LogoutRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
-    session_id: ::std::string::String,
+    __limits: __rt::CallLimits,
+    session_id: __rt::Secret,
 }
 impl LogoutRequest {
     /// The static description of this operation.
@@ -288,17 +296,21 @@ impl LogoutRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.path("sessionId", &self.session_id);
         self.__client.execute(req).await
     }
@@ -318,7 +330,7 @@ impl ::std::future::IntoFuture for LogoutRequest {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ChangePasswordRequest {
     __client: __rt::Client,
-    __timeout: ::std::option::Option<::std::time::Duration>,
+    __limits: __rt::CallLimits,
     __body: ChangePasswordBody,
 }
 impl ChangePasswordRequest {
@@ -338,9 +350,15 @@ impl ChangePasswordRequest {
         deprecated: false,
         agent_allowed: true,
     };
-    /// Overrides the client's per-call timeout for this call (each attempt, when retried).
+    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__timeout = ::std::option::Option::Some(timeout);
+        self.__limits.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Overrides the client's deadline for this call: the limit for the whole call,
+    /// every attempt, backoff, login and rate-limit wait included.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.__limits.deadline = ::std::option::Option::Some(deadline);
         self
     }
     /// `true` when the account is an agent's, `false` for a user; LiveVox assumes a user (false) when
@@ -356,9 +374,7 @@ impl ChangePasswordRequest {
     /// Sends the request; success has no body.
     pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
-        if let ::std::option::Option::Some(timeout) = self.__timeout {
-            req.timeout(timeout);
-        }
+        req.limits(self.__limits);
         req.body(&self.__body);
         self.__client.execute(req).await
     }
@@ -377,7 +393,6 @@ impl ::std::future::IntoFuture for ChangePasswordRequest {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
     __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
@@ -388,9 +403,9 @@ pub struct LoginResponse {
     /// user and the same access token while the session is still valid returns the same id; a different
     /// access token gives a different session.
     ///
-    /// Wire name `sessionId`, type `string`.
+    /// Wire name `sessionId`, type `string (secret)`.
     #[serde(rename = "sessionId")]
-    pub session_id: ::std::string::String,
+    pub session_id: __rt::Secret,
     /// The numeric id of the LiveVox client (customer) the user belongs to.
     ///
     /// Wire name `clientId`, type `int64`.
@@ -415,7 +430,7 @@ pub struct LoginResponse {
 impl LoginResponse {
     /// Creates a value from the required fields; optional fields start unset.
     pub fn new(
-        session_id: impl ::std::convert::Into<::std::string::String>,
+        session_id: impl ::std::convert::Into<__rt::Secret>,
         client_id: impl ::std::convert::Into<i64>,
         user_id: impl ::std::convert::Into<i64>,
     ) -> Self {

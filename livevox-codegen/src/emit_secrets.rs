@@ -1,0 +1,293 @@
+//! The secrets-in-`Debug` test: `tests/tests/no_secret_in_debug.rs`, one `#[test]` per
+//! category of the IR. Each fills every model of the category and every operation's request
+//! builder with sentinel values (every field and parameter, optional ones included), prints
+//! them with `{:?}`, and fails if a secret sentinel shows, or if a plain one does not (which
+//! would mean the test cannot see values at all).
+//!
+//! Sentinels follow the spec's marks, not the Rust types: a field or parameter marked
+//! `secret: true` (the IR's `secret` flag) gets `SECRET-SENTINEL-<n>` in every string it holds,
+//! other strings `plain-<n>`. So the test fails if lowering or emission ever stops wrapping a
+//! marked value in `Secret`, and a secret added to `spec/` is checked on the next
+//! `cargo xtask codegen`.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::{json, Map, Value};
+
+use crate::ir::*;
+use crate::types::Prim;
+
+/// Where the test goes, relative to the workspace root.
+pub const SECRETS_TEST_PATH: &str = "tests/tests/no_secret_in_debug.rs";
+
+/// What every secret sentinel starts with; the test fails if `Debug` output contains it.
+const SECRET_MARK: &str = "SECRET-SENTINEL-";
+
+type Index<'a, T> = BTreeMap<(String, String), &'a T>;
+
+/// Makes sentinel values and remembers the plain ones it handed out.
+struct Sentinels<'a> {
+    models: &'a Index<'a, Model>,
+    enums: &'a Index<'a, Enum>,
+    next: usize,
+    plain: Vec<String>,
+}
+
+impl Sentinels<'_> {
+    fn number(&mut self) -> usize {
+        self.next += 1;
+        self.next
+    }
+
+    /// A JSON value of `ty` with every field filled (required only, past a few levels of
+    /// nesting, so that recursive models stay finite); `secret` for a value marked secret.
+    fn value(&mut self, ty: &Type, secret: bool, depth: usize) -> Value {
+        match ty {
+            Type::Secret | Type::Prim(Prim::String) if secret => json!(format!("{SECRET_MARK}{}", self.number())),
+            // A secret type without the mark would be a lowering bug; it gets a secret sentinel
+            // too, since that is what it holds.
+            Type::Secret => json!(format!("{SECRET_MARK}{}", self.number())),
+            Type::Prim(Prim::String) => {
+                let s = format!("plain-{}", self.number());
+                self.plain.push(s.clone());
+                json!(s)
+            }
+            Type::Prim(p) => match p {
+                Prim::Bool => json!(true),
+                Prim::Int32 | Prim::Int64 => json!(7),
+                Prim::Float64 => json!(1.5),
+                Prim::DateTime => json!(1_700_000_000_000_i64),
+                Prim::Date => json!(1_699_920_000_000_i64),
+                Prim::Time => json!(3_600_000),
+                Prim::Json | Prim::String => json!({}),
+            },
+            Type::Array(t) if depth < 8 => json!([self.value(t, secret, depth + 1)]),
+            Type::Map(t) if depth < 8 => {
+                let key = format!("plain-{}", self.number());
+                self.plain.push(key.clone());
+                let mut m = Map::new();
+                m.insert(key, self.value(t, secret, depth + 1));
+                Value::Object(m)
+            }
+            Type::Array(_) => json!([]),
+            Type::Map(_) => json!({}),
+            Type::Enum(r) => match self.enums.get(&(r.module.clone(), r.rust_name.clone())).and_then(|e| e.variants.first()) {
+                Some(v) => match &v.wire {
+                    crate::spec::WireValue::Str(s) => json!(s),
+                    crate::spec::WireValue::Int(i) => json!(i),
+                },
+                None => json!("UNKNOWN"),
+            },
+            Type::Model(r) => {
+                let mut out = Map::new();
+                if let Some(m) = self.models.get(&(r.module.clone(), r.rust_name.clone())).copied() {
+                    for f in m.fields.iter().filter(|f| f.required || depth < 3) {
+                        out.insert(f.wire_name.clone(), self.value(&f.ty, f.secret, depth + 1));
+                    }
+                }
+                Value::Object(out)
+            }
+        }
+    }
+
+    /// `decode::<T>("what", "json")` for a sentinel value of `ty`.
+    fn decoded(&mut self, ty: &Type, secret: bool, api: &Api, what: &str) -> TokenStream {
+        let v = self.value(ty, secret, 0);
+        let t = crate::emit_e2e::rust_type(ty, api);
+        let what = Literal::string(what);
+        let json = Literal::string(&v.to_string());
+        quote! { decode::<#t>(#what, #json) }
+    }
+
+    /// `check("what", &value, &[plain sentinels handed out since `mark`])`.
+    fn check(&mut self, what: &str, value: TokenStream, mark: usize) -> TokenStream {
+        let plain: Vec<Literal> = self.plain.drain(mark..).map(|s| Literal::string(&s)).collect();
+        let what = Literal::string(what);
+        quote! { check(#what, &#value, &[#(#plain),*]); }
+    }
+}
+
+/// Emits and formats the test file for the IR.
+pub fn no_secret_in_debug(ir: &Ir) -> Result<String, String> {
+    let models: Index<'_, Model> = ir
+        .apis
+        .iter()
+        .flat_map(|a| &a.categories)
+        .flat_map(|c| c.models.iter().map(move |m| ((c.module.clone(), m.rust_name.clone()), m)))
+        .collect();
+    let enums: Index<'_, Enum> = ir
+        .apis
+        .iter()
+        .flat_map(|a| &a.categories)
+        .flat_map(|c| c.enums.iter().map(move |e| ((c.module.clone(), e.rust_name.clone()), e)))
+        .collect();
+    let mut s = Sentinels { models: &models, enums: &enums, next: 0, plain: Vec::new() };
+    let many_apis = ir.apis.len() > 1;
+    let mut items = Vec::new();
+    for api in &ir.apis {
+        items.push(client_fn(api));
+        for cat in &api.categories {
+            items.push(category_test(&mut s, api, cat, many_apis));
+        }
+    }
+    let doc = [
+        " No secret in `Debug`: every model and every operation's request builder of `spec/`,",
+        " filled with sentinel values, is printed with `{:?}`; a value marked `secret: true` must",
+        " never show, and every plain value must (so the test sees values at all). Generated from",
+        " the spec by `cargo xtask codegen`, so a new secret is checked as soon as it is declared.",
+    ];
+    let mark = Literal::string(SECRET_MARK);
+    let tokens = quote! {
+        #(#![doc = #doc])*
+        #![allow(deprecated, non_snake_case)]
+
+        /// Decodes a sentinel value into the Rust type the client takes or returns.
+        fn decode<T: ::serde::de::DeserializeOwned>(what: &str, json: &str) -> T {
+            match ::serde_json::from_str(json) {
+                ::std::result::Result::Ok(v) => v,
+                ::std::result::Result::Err(e) => panic!("{what}: {json} does not decode into its Rust type: {e}"),
+            }
+        }
+
+        /// Fails when the `Debug` output of `value` shows a secret sentinel, or misses a plain one.
+        fn check(what: &str, value: &dyn ::std::fmt::Debug, plain: &[&str]) {
+            let debug = ::std::format!("{value:?}");
+            assert!(!debug.contains(#mark), "{what}: `Debug` shows a secret: {debug}");
+            for p in plain {
+                assert!(debug.contains(p), "{what}: `Debug` does not show the plain value {p:?}, so secrets could hide unseen: {debug}");
+            }
+        }
+
+        #(#items)*
+    };
+    let mut sources: Vec<String> = ir.apis.iter().map(|a| a.source_file.clone()).collect();
+    sources.extend(ir.apis.iter().flat_map(|a| &a.categories).map(|c| c.source_file.clone()));
+    sources.sort();
+    sources.dedup();
+    crate::format::format_file(&sources.join(", "), tokens)
+}
+
+/// `client_<api>()`: a client of the API that never connects, holding secret credentials of its
+/// scheme, so that the client inside every request builder is checked too.
+fn client_fn(api: &Api) -> TokenStream {
+    let m = format_ident!("{}", api.module);
+    let f = format_ident!("client_{}", api.module);
+    let mut names: Vec<&str> = api.headers.iter().flat_map(|h| h.placeholders.iter().map(String::as_str)).collect();
+    names.sort_unstable();
+    names.dedup();
+    let args = names.iter().map(|n| Literal::string(&format!("header-{n}")));
+    let secret = |what: &str| Literal::string(&format!("{SECRET_MARK}{what}"));
+    let creds = match &api.auth {
+        Auth::None => TokenStream::new(),
+        Auth::LiveVox { login: Some(_), .. } => {
+            let (token, password) = (secret("access-token"), secret("password"));
+            quote! {
+                .access_token(#token)
+                .credentials(::livevox_generated::runtime::Credentials::user("client", "user", #password))
+            }
+        }
+        Auth::LiveVox { login: None, .. } => {
+            let s = secret("session");
+            quote! { .session_id(#s) }
+        }
+        Auth::Basic => {
+            let s = secret("basic");
+            quote! { .basic_auth("user", #s) }
+        }
+        Auth::Bearer { .. } => {
+            let s = secret("bearer");
+            quote! { .bearer_token(#s) }
+        }
+        Auth::OAuth1 => {
+            let (cs, t, ts) = (secret("consumer-secret"), secret("token"), secret("token-secret"));
+            quote! { .oauth1("consumer-key", #cs, #t, #ts) }
+        }
+        Auth::OAuth2 { .. } => {
+            let s = secret("client-secret");
+            quote! { .oauth2_client_credentials("client-id", #s) }
+        }
+    };
+    quote! {
+        fn #f() -> ::livevox_generated::#m::Client {
+            ::livevox_generated::#m::Client::builder(#(#args),*)
+                .base_url("https://debug.invalid")
+                #creds
+                .build()
+                .expect("a client builds")
+        }
+    }
+}
+
+fn category_test(s: &mut Sentinels<'_>, api: &Api, cat: &Category, many_apis: bool) -> TokenStream {
+    let name = if many_apis { format_ident!("{}__{}", api.module, cat.module) } else { format_ident!("{}", cat.module) };
+    let mut checks = Vec::new();
+    for m in &cat.models {
+        let mark = s.plain.len();
+        let ty = Type::Model(TypeRef { module: cat.module.clone(), rust_name: m.rust_name.clone(), wire_name: m.wire_name.clone() });
+        let value = s.decoded(&ty, false, api, &format!("model {}", m.rust_name));
+        checks.push(s.check(&format!("model {}", m.rust_name), value, mark));
+    }
+    for op in &cat.operations {
+        let mark = s.plain.len();
+        let builder = request_builder(s, api, cat, op);
+        checks.push(s.check(&format!("the request builder of {}", op.id), builder, mark));
+    }
+    let client = format_ident!("client_{}", api.module);
+    let doc = Literal::string(&format!(" `{}`: its models and request builders.", cat.module));
+    quote! {
+        #[doc = #doc]
+        #[test]
+        fn #name() {
+            let client = #client();
+            #(#checks)*
+        }
+    }
+}
+
+/// `client.<category>().<operation>(required...).<setter>(optional)...`, every parameter and
+/// body field given.
+fn request_builder(s: &mut Sentinels<'_>, api: &Api, cat: &Category, op: &Operation) -> TokenStream {
+    let id = &op.id;
+    let mut args = Vec::new();
+    let mut setters = Vec::new();
+    for p in &op.path_params {
+        args.push(s.decoded(&p.ty, p.secret, api, &format!("{id}: path parameter `{}`", p.wire_name)));
+    }
+    for p in &op.query {
+        let value = s.decoded(&p.ty, p.secret, api, &format!("{id}: query parameter `{}`", p.wire_name));
+        if p.required && p.role == ParamRole::Normal {
+            args.push(value);
+        } else {
+            let setter = format_ident!("{}", p.setter);
+            setters.push(quote! { .#setter(#value) });
+        }
+    }
+    match &op.body {
+        None | Some(Body::Empty) => {}
+        Some(Body::Model { ty, inline: true, .. }) => {
+            let fields = s.models.get(&(ty.module.clone(), ty.rust_name.clone())).map(|m| m.fields.as_slice()).unwrap_or(&[]);
+            for f in fields {
+                let value = s.decoded(&f.ty, f.secret, api, &format!("{id}: body field `{}`", f.wire_name));
+                if f.required {
+                    args.push(value);
+                } else {
+                    let setter = format_ident!("{}", crate::naming::setter(&f.rust_name));
+                    setters.push(quote! { .#setter(#value) });
+                }
+            }
+        }
+        Some(Body::Model { ty, required, .. }) => {
+            let value = s.decoded(&Type::Model(ty.clone()), false, api, &format!("{id}: the body"));
+            if *required {
+                args.push(value);
+            } else {
+                setters.push(quote! { .body(#value) });
+            }
+        }
+    }
+    let cat_fn = format_ident!("{}", cat.module);
+    let op_fn = format_ident!("{}", op.fn_name);
+    quote! { client.#cat_fn().#op_fn(#(#args),*)#(#setters)* }
+}
