@@ -3,16 +3,17 @@
 //! - `cargo xtask codegen`: regenerate `livevox-generated` from `spec/`.
 //! - `cargo xtask codegen --check`: write nothing; fail and name each stale file.
 //! - `cargo xtask openapi [--out DIR]`: write the OpenAPI 3.0 document of each API in `spec/`.
-//! - `cargo xtask bench [gen|compile|runtime|all]`: print benchmark tables.
+//! - `cargo xtask bench [gen|gen-size|compile|runtime|all]`: print benchmark tables.
 //! - `cargo xtask sim [--port N] [--seed-dnc N] [--idle-secs N]`: run the LiveVox simulator until Ctrl-C.
 
 mod bench;
+mod bench_size;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "usage: cargo xtask <command>\n\n  codegen                 regenerate livevox-generated from spec/\n  codegen --check         write nothing; exit 1 if any generated file is stale\n  openapi [--out DIR]     write the OpenAPI 3.0 document of each API (default: target/openapi)\n  bench [gen|compile|runtime|all]\n                          print benchmark tables (generation, compile cost, runtime)\n  sim [--port N] [--seed-dnc N] [--idle-secs N]\n                          run the LiveVox simulator on 127.0.0.1 until Ctrl-C";
+const USAGE: &str = "usage: cargo xtask <command>\n\n  codegen                 regenerate livevox-generated from spec/\n  codegen --check         write nothing; exit 1 if any generated file is stale\n  openapi [--out DIR]     write the OpenAPI 3.0 document of each API (default: target/openapi)\n  bench [gen|gen-size|compile|runtime|all]\n                          print benchmark tables (generation, compile cost, runtime)\n  sim [--port N] [--seed-dnc N] [--idle-secs N]\n                          run the LiveVox simulator on 127.0.0.1 until Ctrl-C";
 
 fn workspace_root() -> PathBuf {
     // xtask lives one level below the workspace root.
