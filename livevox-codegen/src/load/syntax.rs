@@ -14,9 +14,26 @@ pub(super) struct Explained {
     pub blank_line: usize,
 }
 
+/// The lines of `text` as YAML counts them (a line ends at `\n`, `\r\n` or a lone `\r`), each
+/// with its line break.
+fn yaml_lines(text: &str) -> Vec<(&str, &str)> {
+    let mut lines = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let Some(i) = rest.find(['\n', '\r']) else {
+            lines.push((rest, ""));
+            break;
+        };
+        let width = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
+        lines.push((&rest[..i], &rest[i..i + width]));
+        rest = &rest[i + width..];
+    }
+    lines
+}
+
 /// Explains the parser's error `raw`, reported at `at`, in `text`.
 pub(super) fn explain(text: &str, at: Location, raw: &str) -> Explained {
-    let lines: Vec<&str> = text.lines().collect();
+    let lines: Vec<&str> = yaml_lines(text).into_iter().map(|(l, _)| l).collect();
     if let Some((location, message)) = bracket_mistake(&lines, at) {
         return Explained { location, message, blank_line: location.line };
     }
@@ -251,9 +268,8 @@ fn indentation_mistake(lines: &[&str], at_line: usize) -> Option<(Location, Stri
 pub(super) fn blank(text: &str, line: usize) -> String {
     let mut out = String::with_capacity(text.len());
     let mut under: Option<usize> = None;
-    for (i, l) in text.split_inclusive('\n').enumerate() {
+    for (i, (l, newline)) in yaml_lines(text).into_iter().enumerate() {
         let indent = l.len() - l.trim_start_matches(' ').len();
-        let newline = if l.ends_with("\r\n") { "\r\n" } else if l.ends_with('\n') { "\n" } else { "" };
         let inside = match under {
             Some(base) => l.trim().is_empty() || indent > base,
             None => false,
@@ -266,6 +282,7 @@ pub(super) fn blank(text: &str, line: usize) -> String {
         } else {
             under = None;
             out.push_str(l);
+            out.push_str(newline);
         }
     }
     out
