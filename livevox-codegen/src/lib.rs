@@ -16,6 +16,7 @@
 pub mod diagnostics;
 pub mod emit;
 pub mod emit_e2e;
+pub mod emit_fuzz;
 pub mod format;
 pub mod ir;
 pub mod load;
@@ -207,6 +208,8 @@ pub fn codegen(root: &Path, check: bool) -> Result<Summary, Error> {
     // failure leaves everything as it was.
     let e2e = emit_e2e::every_operation(&generated.ir).map_err(Error::Internal)?;
     outputs.push(write::OutputFile { path: PathBuf::from(emit_e2e::E2E_TEST_PATH), contents: e2e });
+    let fuzz = emit_fuzz::decode_every_response(&generated.ir).map_err(Error::Internal)?;
+    outputs.push(write::OutputFile { path: PathBuf::from(emit_fuzz::DECODE_FUZZ_TEST_PATH), contents: fuzz });
 
     let t = Instant::now();
     let report = write::write_all(root, &crate_dir.join(GENERATED_DIR), &outputs, check).map_err(Error::Write)?;
