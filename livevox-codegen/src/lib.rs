@@ -134,18 +134,19 @@ fn generate_loaded(loaded: &load::Loaded, config: &Config, mut timings: Timings)
     let ir = lower::lower(loaded)?;
     timings.lower = t.elapsed();
 
+    // Each file is formatted as soon as it is emitted, so only one file's tokens are alive.
     let t = Instant::now();
-    let emitted = emit::emit(&ir, config).map_err(Error::Internal)?;
-    let features = emit::features_table(&ir);
-    timings.emit = t.elapsed();
-
-    let t = Instant::now();
-    let mut files = Vec::with_capacity(emitted.len());
-    for f in emitted {
-        let contents = format::format_file(&f.source, f.tokens).map_err(Error::Internal)?;
+    let mut files = Vec::new();
+    emit::emit_each(&ir, config, |f| {
+        let started = Instant::now();
+        let contents = format::format_file(&f.source, f.tokens)?;
         files.push(GeneratedFile { path: f.path, contents });
-    }
-    timings.format = t.elapsed();
+        timings.format += started.elapsed();
+        Ok(())
+    })
+    .map_err(Error::Internal)?;
+    let features = emit::features_table(&ir);
+    timings.emit = t.elapsed().saturating_sub(timings.format);
     Ok(Generated { ir, files, features, timings })
 }
 
