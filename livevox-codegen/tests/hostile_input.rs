@@ -59,7 +59,7 @@ fn an_alias_bomb_stops_at_the_alias_budget() {
     let mut text = String::from("category: a\nx0: &x0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
     for level in 1..=9 {
         let prev = format!("*x{}", level - 1);
-        text.push_str(&format!("x{level}: &x{level} [{}]\n", vec![prev.as_str(); 10].join(", ")));
+        text.push_str(&format!("x{level}: &x{level} [{}]\n", [prev.as_str(); 10].join(", ")));
     }
     let d = diagnostics(text, Duration::from_secs(5));
     assert!(d.contains("aliases expand to more than 100000 values"), "{d}");

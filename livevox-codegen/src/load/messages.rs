@@ -41,7 +41,7 @@ pub(super) fn deserialize_all<T: DeserializeOwned>(
             // Missing inside a node that was left out, or after a syntax error: a consequence.
             let key = backticked(rest).into_iter().next().unwrap_or_default();
             let missing_path = if full_path.is_empty() { key } else { format!("{full_path}.{key}") };
-            let consequence = quiet_missing || removed.iter().any(|r| *r == missing_path);
+            let consequence = quiet_missing || removed.contains(&missing_path);
             (err.path.clone(), !consequence)
         } else {
             // After a syntax error, a value that is empty was most likely on the line left out.
