@@ -102,8 +102,12 @@ fn adding_an_operation_regenerates_only_its_category() {
     let changed: Vec<String> = summary.report.stale().map(|(p, _)| p.display().to_string()).collect();
     assert_eq!(
         changed,
-        vec!["livevox-generated/src/generated/livevox/compliance.rs".to_string(), "tests/tests/every_operation.rs".to_string()],
-        "only the category file changes, and the end-to-end test gains the operation's test"
+        vec![
+            "livevox-generated/src/generated/livevox/compliance.rs".to_string(),
+            "tests/tests/every_operation.rs".to_string(),
+            "tests/tests/decode_every_response.rs".to_string()
+        ],
+        "only the category file changes, the end-to-end test gains the operation's test and the decode fuzz test its response type"
     );
 
     let after = scratch.snapshot();
