@@ -2,7 +2,7 @@
 //! `livevox-generated`, in fixed stages, one module each:
 //!
 //! ```text
-//! load      spec/*.yaml → spec::Document (+ key positions)     load.rs
+//! load      spec/*.yaml → spec::Document (+ key positions)     load/
 //! validate  every error at once, as file:line:col: path: msg    validate.rs
 //! lower     spec → ir::Ir (names, defaults, resolved types)     lower.rs, naming.rs
 //! emit      ir → token streams, one per output file             emit.rs

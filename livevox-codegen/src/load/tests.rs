@@ -159,3 +159,17 @@ fn load_dir_reads_yaml_files_in_name_order() {
     let missing = load_dir(Path::new("/nonexistent/livevox-spec"), "spec").unwrap_err();
     assert!(missing.to_string().starts_with("spec:1:1: cannot read the spec directory"), "{missing}");
 }
+
+#[test]
+fn every_mistake_of_a_document_is_reported_once_without_its_consequences() {
+    let text = "category: a\noperations:\n  x:\n    summary: [1]\n    method: GET\n    pathh: /\n  y:\n    summary: s\n    method: GET\n    path: /\n    rate_limit: { calls: x, per_seconds: 1 }\n";
+    assert_eq!(
+        errors(text),
+        [
+            "spec/test.yaml:4:5: operations.x.summary: expected a string, found a list",
+            "spec/test.yaml:6:5: operations.x: unknown key `pathh`; did you mean `path`?",
+            "spec/test.yaml:11:19: operations.y.rate_limit.calls: expected an integer from 0 to 4294967295, found string \"x\"",
+        ]
+        .join("\n")
+    );
+}
