@@ -173,3 +173,11 @@ fn every_mistake_of_a_document_is_reported_once_without_its_consequences() {
         .join("\n")
     );
 }
+
+#[test]
+fn a_lone_carriage_return_ends_a_line_as_yaml_says() {
+    // Found by fuzz_front_end: positions counted lines as YAML does, the explanation did not.
+    let text = "category: a\rmodels:\r  M:\r    fields:\r      id: { type: int64\r";
+    let e = errors(text);
+    assert_eq!(e, "spec/test.yaml:5:11: this `{` is never closed; expected a `}` to end it");
+}
