@@ -160,7 +160,15 @@ const MAX_SYNTAX_ERRORS_PER_FILE: usize = 5;
 
 fn load_file(source: &Source, loaded: &mut Loaded, errors: &mut Diagnostics) {
     let file = source.display_path.as_str();
-    let diag = |location: Location, path: &str, message: String| Diagnostic { file: file.to_string(), location, path: path.to_string(), message };
+    // Every position is kept within the file (the parser puts an empty value at its end, such
+    // as a trailing `- `, on the line after the last).
+    let lines = syntax::yaml_lines(&source.text);
+    let diag = |location: Location, path: &str, message: String| Diagnostic {
+        file: file.to_string(),
+        location: syntax::within_file(&lines, location),
+        path: path.to_string(),
+        message,
+    };
     let mut found: Vec<messages::Found> = Vec::new();
 
     // Read the file; after a syntax error, report it, leave its line out and read again, so
@@ -192,6 +200,14 @@ fn load_file(source: &Source, loaded: &mut Loaded, errors: &mut Diagnostics) {
         }
         text = std::borrow::Cow::Owned(blanked);
     };
+    // Nor may the positions validate reports at.
+    let mut docs = docs;
+    for doc in &mut docs {
+        doc.positions.start = syntax::within_file(&lines, doc.positions.start);
+        for location in doc.positions.keys.values_mut() {
+            *location = syntax::within_file(&lines, *location);
+        }
+    }
     if docs.iter().all(|d| d.root == Root::Empty) && syntax_errors == 0 {
         found.push((Location { line: 1, col: 1 }, String::new(), "the file holds no YAML document; expected one starting with `api:` or `category:`".into()));
         return report(errors, &diag, found);

@@ -16,7 +16,7 @@ pub(super) struct Explained {
 
 /// The lines of `text` as YAML counts them (a line ends at `\n`, `\r\n` or a lone `\r`), each
 /// with its line break.
-fn yaml_lines(text: &str) -> Vec<(&str, &str)> {
+pub(super) fn yaml_lines(text: &str) -> Vec<(&str, &str)> {
     let mut lines = Vec::new();
     let mut rest = text;
     while !rest.is_empty() {
@@ -72,6 +72,16 @@ fn reword(raw: &str) -> String {
         "YAML syntax error"
     };
     format!("{meaning} (YAML: {raw})")
+}
+
+/// `at`, or the end of the file's last line when `at` is past it (the parser puts an empty value
+/// at the end of the file, such as a trailing `- `, on the line after).
+pub(super) fn within_file(lines: &[(&str, &str)], at: Location) -> Location {
+    match lines.last() {
+        Some((last, _)) if at.line > lines.len() => Location { line: lines.len(), col: last.chars().count() + 1 },
+        None => Location { line: 1, col: 1 },
+        _ => at,
+    }
 }
 
 /// A position the file really has: a parser position past the last line becomes the end of the

@@ -181,3 +181,11 @@ fn a_lone_carriage_return_ends_a_line_as_yaml_says() {
     let e = errors(text);
     assert_eq!(e, "spec/test.yaml:5:11: this `{` is never closed; expected a `}` to end it");
 }
+
+#[test]
+fn an_empty_item_at_the_end_of_the_file_is_reported_on_the_last_line() {
+    // Found by fuzz_front_end: the parser puts the empty value of a trailing `- ` on the line
+    // after the last, and the error pointed there.
+    let text = "category: a\nenums:\n  E:\n    values:\n      - { value: A }\n      - ";
+    assert_eq!(errors(text), "spec/test.yaml:6:9: enums.E.values.1: expected a mapping (`key: value` pairs), found nothing (an empty value or `null`)");
+}
