@@ -46,41 +46,46 @@ pub struct EmittedFile {
 
 /// Emits every file for the IR.
 pub fn emit(ir: &Ir, config: &Config) -> Result<Vec<EmittedFile>, String> {
+    let mut files = Vec::new();
+    emit_each(ir, config, |f| {
+        files.push(f);
+        Ok(())
+    })?;
+    Ok(files)
+}
+
+/// Emits the files for the IR one at a time, handing each to `sink` before emitting the next, so
+/// that a caller which formats each file at once never holds the tokens of them all.
+pub fn emit_each(ir: &Ir, config: &Config, mut sink: impl FnMut(EmittedFile) -> Result<(), String>) -> Result<(), String> {
     let rt: syn::Path =
         syn::parse_str(&config.runtime_path).map_err(|e| format!("runtime path `{}`: {e}", config.runtime_path))?;
     let models = model_index(ir);
     let boxed = boxed_fields(&models);
-    let mut files = Vec::new();
-    let mut api_mods = Vec::new();
+    let sources: BTreeSet<&str> = ir.apis.iter().map(|a| a.source_file.as_str()).collect();
+    let api_mods = ir.apis.iter().map(|api| format_ident!("{}", api.module));
+    sink(EmittedFile {
+        path: "mod.rs".into(),
+        source: sources.into_iter().collect::<Vec<_>>().join(", "),
+        tokens: {
+            let d = inner_doc("The generated API modules, one per API document in the spec.");
+            quote! { #d #(pub mod #api_mods;)* }
+        },
+    })?;
     for api in &ir.apis {
-        files.push(EmittedFile {
+        sink(EmittedFile {
             path: format!("{}/mod.rs", api.module),
             source: api.source_file.clone(),
             tokens: emit_api(api, &rt, config),
-        });
+        })?;
         for cat in &api.categories {
-            files.push(EmittedFile {
+            sink(EmittedFile {
                 path: format!("{}/{}.rs", api.module, cat.module),
                 source: cat.source_file.clone(),
                 tokens: emit_category(cat, &rt, &models, &boxed, config),
-            });
+            })?;
         }
-        let m = format_ident!("{}", api.module);
-        api_mods.push(quote! { pub mod #m; });
     }
-    let sources: BTreeSet<&str> = ir.apis.iter().map(|a| a.source_file.as_str()).collect();
-    files.insert(
-        0,
-        EmittedFile {
-            path: "mod.rs".into(),
-            source: sources.into_iter().collect::<Vec<_>>().join(", "),
-            tokens: {
-                let d = inner_doc("The generated API modules, one per API document in the spec.");
-                quote! { #d #(#api_mods)* }
-            },
-        },
-    );
-    Ok(files)
+    Ok(())
 }
 
 /// The cargo `[features]` table: one feature per category, all on by default, with the

@@ -41,7 +41,7 @@ use crate::types::Prim;
 pub const E2E_TEST_PATH: &str = "tests/tests/every_operation.rs";
 
 /// Models by (category module, Rust name).
-type Models<'a> = BTreeMap<(String, String), &'a Model>;
+pub(crate) type Models<'a> = BTreeMap<(String, String), &'a Model>;
 
 /// Emits and formats the test file for the IR.
 pub fn every_operation(ir: &Ir) -> Result<String, String> {
@@ -246,7 +246,7 @@ pub(crate) fn rust_type(ty: &Type, api: &Api) -> TokenStream {
 
 /// A value of a type for an argument the example does not give: required fields only, enums
 /// with their first value.
-fn made_up(ty: &Type, models: &Models<'_>, enums: &BTreeMap<(String, String), &Enum>, depth: usize) -> Value {
+pub(crate) fn made_up(ty: &Type, models: &Models<'_>, enums: &BTreeMap<(String, String), &Enum>, depth: usize) -> Value {
     if depth > 16 {
         return Value::Null;
     }

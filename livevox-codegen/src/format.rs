@@ -1,7 +1,11 @@
 //! Formatting: token streams become source text with syn and prettyplease, inside the library,
 //! so the output never depends on which rustfmt happens to be installed.
+//!
+//! A file is formatted one top-level item at a time: the syntax tree of one item is small, while
+//! that of a whole category file of a big spec took most of generation's memory (about 0.5 GB
+//! per MB of spec) and, through the allocator, much of its time.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
 /// The first line of every generated file; tests and the write stage recognise generated
 /// files by it.
@@ -15,9 +19,13 @@ pub fn header(source: &str) -> String {
 /// Formats one file. A failure here is a generator bug (the emitter produced invalid Rust), so
 /// the error says so and includes the parser's message.
 pub fn format_file(source: &str, tokens: TokenStream) -> Result<String, String> {
-    let file: syn::File = syn::parse2(tokens)
-        .map_err(|e| format!("internal error: the generator emitted invalid Rust for {source}: {e}"))?;
-    let body = prettyplease::unparse(&file);
+    let invalid = |e: syn::Error| format!("internal error: the generator emitted invalid Rust for {source}: {e}");
+    let mut body = String::new();
+    for chunk in split_items(tokens) {
+        // Inner attributes (`//!` docs) only parse as a file's; items parse as a file of one.
+        let file: syn::File = syn::parse2(chunk).map_err(invalid)?;
+        body.push_str(&prettyplease::unparse(&file));
+    }
     let mut out = header(source);
     // The module docs come first in the body (as `//!` lines); a blank `//!` line keeps the
     // header its own paragraph in rustdoc.
@@ -26,4 +34,48 @@ pub fn format_file(source: &str, tokens: TokenStream) -> Result<String, String> 
     }
     out.push_str(&body);
     Ok(out)
+}
+
+/// Splits a file's tokens into its leading inner attributes (one chunk) and its top-level items
+/// (one chunk each). An item ends at a top-level `;` or at a brace group that is not followed by
+/// `;` (`struct S { .. }`, `impl T { .. }`; but `use a::{b, c};` and `const C: S = S { .. };`
+/// run on to their `;`).
+fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
+    let mut chunks = Vec::new();
+    let mut current: Vec<TokenTree> = Vec::new();
+    let mut iter = tokens.into_iter().peekable();
+    let mut inner_attrs: Vec<TokenTree> = Vec::new();
+    // Leading `#![...]`.
+    loop {
+        let is_inner = {
+            let mut look = iter.clone();
+            matches!(look.next(), Some(TokenTree::Punct(p)) if p.as_char() == '#')
+                && matches!(look.next(), Some(TokenTree::Punct(p)) if p.as_char() == '!')
+                && matches!(look.next(), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Bracket)
+        };
+        if !is_inner {
+            break;
+        }
+        inner_attrs.extend(iter.by_ref().take(3));
+    }
+    if !inner_attrs.is_empty() {
+        chunks.push(inner_attrs.into_iter().collect());
+    }
+    while let Some(tt) = iter.next() {
+        let ends = match &tt {
+            TokenTree::Punct(p) => p.as_char() == ';',
+            TokenTree::Group(g) => {
+                g.delimiter() == Delimiter::Brace && !matches!(iter.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ';')
+            }
+            _ => false,
+        };
+        current.push(tt);
+        if ends {
+            chunks.push(std::mem::take(&mut current).into_iter().collect());
+        }
+    }
+    if !current.is_empty() {
+        chunks.push(current.into_iter().collect());
+    }
+    chunks
 }

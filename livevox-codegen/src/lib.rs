@@ -2,7 +2,7 @@
 //! `livevox-generated`, in fixed stages, one module each:
 //!
 //! ```text
-//! load      spec/*.yaml → spec::Document (+ key positions)     load.rs
+//! load      spec/*.yaml → spec::Document (+ key positions)     load/
 //! validate  every error at once, as file:line:col: path: msg    validate.rs
 //! lower     spec → ir::Ir (names, defaults, resolved types)     lower.rs, naming.rs
 //! emit      ir → token streams, one per output file             emit.rs
@@ -19,6 +19,7 @@ pub mod diff;
 pub mod emit;
 pub mod emit_e2e;
 pub mod emit_secrets;
+pub mod emit_fuzz;
 pub mod format;
 pub mod ir;
 pub mod load;
@@ -153,18 +154,19 @@ fn generate_loaded(loaded: &load::Loaded, config: &Config, mut timings: Timings)
     let ir = lower::lower(loaded)?;
     timings.lower = t.elapsed();
 
+    // Each file is formatted as soon as it is emitted, so only one file's tokens are alive.
     let t = Instant::now();
-    let emitted = emit::emit(&ir, config).map_err(Error::Internal)?;
-    let features = emit::features_table(&ir);
-    timings.emit = t.elapsed();
-
-    let t = Instant::now();
-    let mut files = Vec::with_capacity(emitted.len());
-    for f in emitted {
-        let contents = format::format_file(&f.source, f.tokens).map_err(Error::Internal)?;
+    let mut files = Vec::new();
+    emit::emit_each(&ir, config, |f| {
+        let started = Instant::now();
+        let contents = format::format_file(&f.source, f.tokens)?;
         files.push(GeneratedFile { path: f.path, contents });
-    }
-    timings.format = t.elapsed();
+        timings.format += started.elapsed();
+        Ok(())
+    })
+    .map_err(Error::Internal)?;
+    let features = emit::features_table(&ir);
+    timings.emit = t.elapsed().saturating_sub(timings.format);
     Ok(Generated { ir, files, features, timings })
 }
 
@@ -238,6 +240,8 @@ pub fn codegen(root: &Path, check: bool) -> Result<Summary, Error> {
     outputs.push(write::OutputFile { path: PathBuf::from(emit_e2e::E2E_TEST_PATH), contents: e2e });
     let secrets = emit_secrets::no_secret_in_debug(&generated.ir).map_err(Error::Internal)?;
     outputs.push(write::OutputFile { path: PathBuf::from(emit_secrets::SECRETS_TEST_PATH), contents: secrets });
+    let fuzz = emit_fuzz::decode_every_response(&generated.ir).map_err(Error::Internal)?;
+    outputs.push(write::OutputFile { path: PathBuf::from(emit_fuzz::DECODE_FUZZ_TEST_PATH), contents: fuzz });
     // The JSON Schema editors check spec files against; it follows the loader's types.
     let schema = schema::spec_schema_text().map_err(Error::Internal)?;
     outputs.push(write::OutputFile { path: PathBuf::from(schema::SCHEMA_PATH), contents: schema });

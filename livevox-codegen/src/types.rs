@@ -75,8 +75,23 @@ impl TypeExpr {
     }
 }
 
+/// How deep `array<...>` and `map<...>` may nest. Every later stage (and rustc, and syn when
+/// the generated code is formatted) recurses once per level; 1,600 levels overflowed the stack.
+pub const MAX_TYPE_DEPTH: usize = 16;
+
 /// Parses a type expression. The error says what was expected.
 pub fn parse_type(text: &str) -> Result<TypeExpr, String> {
+    let depth = text.matches('<').count();
+    if depth > MAX_TYPE_DEPTH {
+        let shown: String = text.trim().chars().take(40).collect();
+        return Err(format!(
+            "`{shown}...` nests {depth} types deep; at most {MAX_TYPE_DEPTH} levels of `array<...>` and `map<...>` are allowed"
+        ));
+    }
+    parse_type_within_depth(text)
+}
+
+fn parse_type_within_depth(text: &str) -> Result<TypeExpr, String> {
     let s = text.trim();
     if s.is_empty() {
         return Err("empty type; expected a type such as `string`, `int64`, `array<Model>`".into());
@@ -92,7 +107,7 @@ pub fn parse_type(text: &str) -> Result<TypeExpr, String> {
                     .strip_prefix('<')
                     .and_then(|r| r.strip_suffix('>'))
                     .ok_or_else(|| format!("`{s}`: `{wrapper}<` needs a closing `>`"))?;
-                return Ok(make(Box::new(parse_type(inner)?)));
+                return Ok(make(Box::new(parse_type_within_depth(inner)?)));
             }
         }
     }
@@ -139,5 +154,17 @@ mod tests {
         assert!(parse_type("int46").unwrap_err().contains("did you mean `int64`"));
         assert!(parse_type("list of things").unwrap_err().contains("is not a type"));
         assert!(parse_type("").unwrap_err().contains("empty type"));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_quickly() {
+        let nested = |n: usize| format!("{}int64{}", "array<".repeat(n), ">".repeat(n));
+        assert!(parse_type(&nested(MAX_TYPE_DEPTH)).is_ok());
+        for n in [MAX_TYPE_DEPTH + 1, 1_600, 10_000, 1_000_000] {
+            let started = std::time::Instant::now();
+            let e = parse_type(&nested(n)).unwrap_err();
+            assert!(e.contains(&format!("nests {n} types deep")), "{e}");
+            assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        }
     }
 }

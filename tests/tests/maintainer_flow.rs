@@ -106,8 +106,9 @@ fn adding_an_operation_regenerates_only_its_category() {
             "livevox-generated/src/generated/livevox/compliance.rs".to_string(),
             "tests/tests/every_operation.rs".to_string(),
             "tests/tests/no_secret_in_debug.rs".to_string(),
+            "tests/tests/decode_every_response.rs".to_string(),
         ],
-        "only the category file changes, and the generated tests gain the operation's checks"
+        "only the category file changes, and the generated tests gain the operation's checks (end to end, secrets in Debug, decode fuzzing)"
     );
 
     let after = scratch.snapshot();

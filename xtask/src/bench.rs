@@ -2,6 +2,8 @@
 //!
 //! - `gen`: generation time for `spec/` and for synthetic specs of 1,000 and 10,000 operations,
 //!   broken down by stage, and the size of the output (lines per operation).
+//! - `gen-size`: time and peak memory of generation over synthetic specs of 1, 5 and 20 MB
+//!   (`bench_size.rs`).
 //! - `compile`: `cargo check` and a debug build of `livevox-generated`, all features and one
 //!   category, each from clean (dependencies included) and for the crate alone.
 //! - `runtime`: the request-overhead and paging-memory benchmarks of `livevox-generated`
@@ -35,15 +37,20 @@ pub fn run(root: &Path, args: &[&str]) -> ExitCode {
             }
         };
     }
-    let what: Vec<&str> = if args.is_empty() || args == ["all"] { vec!["gen", "compile", "runtime"] } else { args.to_vec() };
+    if let ["gen-size-one", shape, mb] = args {
+        // The child process of `gen-size`: no machine line, one table row.
+        return if crate::bench_size::gen_size_one(shape, mb) { ExitCode::SUCCESS } else { ExitCode::FAILURE };
+    }
+    let what: Vec<&str> = if args.is_empty() || args == ["all"] { vec!["gen", "gen-size", "compile", "runtime"] } else { args.to_vec() };
     println!("{}", machine());
     for w in what {
         let ok = match w {
             "gen" => bench_gen(root),
             "compile" => bench_compile(root),
             "runtime" => bench_runtime(root),
+            "gen-size" => crate::bench_size::bench_gen_size(),
             other => {
-                eprintln!("xtask bench: unknown benchmark `{other}`; expected gen, compile, runtime or all");
+                eprintln!("xtask bench: unknown benchmark `{other}`; expected gen, gen-size, compile, runtime or all");
                 false
             }
         };
