@@ -16,13 +16,14 @@ pub fn run(root: &Path, args: &[&str]) -> ExitCode {
                 base = (*rev).to_string();
                 rest = tail;
             }
+            ["--crosscheck"] => return crate::spec_diff_crosscheck::run(root),
             ["--fail-on-breaking", tail @ ..] => {
                 fail_on_breaking = true;
                 rest = tail;
             }
             [] => break,
             other => {
-                eprintln!("xtask spec-diff: unknown arguments {other:?}\n\nusage: cargo xtask spec-diff [--base REV] [--fail-on-breaking]");
+                eprintln!("xtask spec-diff: unknown arguments {other:?}\n\nusage: cargo xtask spec-diff [--base REV] [--fail-on-breaking] | --crosscheck");
                 return ExitCode::from(2);
             }
         }
