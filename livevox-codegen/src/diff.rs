@@ -193,7 +193,7 @@ fn diff_api(d: &mut SpecDiff, a: &Api, b: &Api) {
             Impact::Breaking,
             &item,
             format!(
-                "authorization changed from {} to {}: the client builder's credential methods differ",
+                "authorization changed from {} to {}: code that sets the old credentials still compiles, but `build()` refuses them (a break at run time)",
                 auth_kind(&a.auth),
                 auth_kind(&b.auth)
             ),

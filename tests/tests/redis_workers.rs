@@ -369,7 +369,10 @@ async fn unreachable_redis_fails_calls_before_anything_is_sent() {
     let redis = RedisConfig::url(format!("redis://127.0.0.1:{}", closed_port()));
     let client = client_with(&sim, redis.on_unreachable(OnUnreachable::Fail));
     let err = client.campaign().list_campaigns().await.unwrap_err();
-    assert!(matches!(&err, Error::SharedStore { operation: "session.login", .. }), "{err:?}");
+    // The session is needed first: the automatic login fails on the store, and the error
+    // names the call the caller made, with the store's error inside.
+    assert!(matches!(&err, Error::Login { operation: "campaign.list_campaigns", .. }), "{err:?}");
+    assert!(matches!(err.login_error(), Some(Error::SharedStore { operation: "session.login", .. })), "{err:?}");
     assert!(err.to_string().contains("Redis"), "{err}");
     let records: Vec<livevox_generated::livevox::campaign::CampaignRecord> = serde_json::from_str(r#"[{"account":"A-1","phone1":"6175550160"}]"#).unwrap();
     let err = client.campaign().append_campaign(7710021, records).await.unwrap_err();
