@@ -186,6 +186,21 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Runs the write stage (see [`write::write_all`]) and sums up the run.
+    pub(crate) fn write(root: &Path, owned_dir: &Path, outputs: &[write::OutputFile], check: bool, generated: &Generated) -> Result<Summary, Error> {
+        let t = Instant::now();
+        let report = write::write_all(root, owned_dir, outputs, check).map_err(Error::Write)?;
+        let mut timings = generated.timings;
+        timings.write = t.elapsed();
+        Ok(Summary {
+            report,
+            operations: generated.ir.operation_count(),
+            models: generated.ir.model_count(),
+            enums: generated.ir.enum_count(),
+            timings,
+        })
+    }
+
     /// The one line `cargo xtask codegen` prints.
     pub fn line(&self, check: bool, elapsed: Duration) -> String {
         use write::Change::*;
@@ -246,15 +261,5 @@ pub fn codegen(root: &Path, check: bool) -> Result<Summary, Error> {
     let schema = schema::spec_schema_text().map_err(Error::Internal)?;
     outputs.push(write::OutputFile { path: PathBuf::from(schema::SCHEMA_PATH), contents: schema });
 
-    let t = Instant::now();
-    let report = write::write_all(root, &crate_dir.join(GENERATED_DIR), &outputs, check).map_err(Error::Write)?;
-    let mut timings = generated.timings;
-    timings.write = t.elapsed();
-    Ok(Summary {
-        report,
-        operations: generated.ir.operation_count(),
-        models: generated.ir.model_count(),
-        enums: generated.ir.enum_count(),
-        timings,
-    })
+    Summary::write(root, &crate_dir.join(GENERATED_DIR), &outputs, check, &generated)
 }

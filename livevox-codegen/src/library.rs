@@ -14,7 +14,6 @@
 //! against the same runtime, with the same sessions, retries, limits and secrets, as LiveVox's.
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use crate::{generate_dir, write, Config, Error, Summary, GENERATED_DIR};
 
@@ -56,17 +55,7 @@ pub fn codegen_library(library: &Library, check: bool) -> Result<Summary, Error>
         outputs.push(write::OutputFile { path: PathBuf::from("src/lib.rs"), contents: new_lib(library, &generated.ir) });
     }
 
-    let t = Instant::now();
-    let report = write::write_all(&library.out_dir, Path::new(GENERATED_DIR), &outputs, check).map_err(Error::Write)?;
-    let mut timings = generated.timings;
-    timings.write = t.elapsed();
-    Ok(Summary {
-        report,
-        operations: generated.ir.operation_count(),
-        models: generated.ir.model_count(),
-        enums: generated.ir.enum_count(),
-        timings,
-    })
+    Summary::write(&library.out_dir, Path::new(GENERATED_DIR), &outputs, check, &generated)
 }
 
 fn api_names(ir: &crate::ir::Ir) -> String {
