@@ -44,44 +44,54 @@ pub struct EmittedFile {
     pub tokens: TokenStream,
 }
 
+/// A file as [`emit_each`] hands it out: its items are made one at a time as they are taken, so
+/// a caller that formats each item at once holds the tokens of one item, not of a whole file
+/// (a category of 13,000 models held about 1 GB of tokens).
+pub struct EmittedItems<'a> {
+    /// e.g. `livevox/compliance.rs`.
+    pub path: String,
+    /// The spec file it comes from, for the `@generated` header.
+    pub source: String,
+    /// The file's tokens in order: its inner docs and `use` first, then one item (or a few
+    /// items that belong together) at a time.
+    pub items: Box<dyn Iterator<Item = TokenStream> + 'a>,
+}
+
 /// Emits every file for the IR.
 pub fn emit(ir: &Ir, config: &Config) -> Result<Vec<EmittedFile>, String> {
     let mut files = Vec::new();
     emit_each(ir, config, |f| {
-        files.push(f);
+        files.push(EmittedFile { path: f.path, source: f.source, tokens: f.items.collect() });
         Ok(())
     })?;
     Ok(files)
 }
 
 /// Emits the files for the IR one at a time, handing each to `sink` before emitting the next, so
-/// that a caller which formats each file at once never holds the tokens of them all.
-pub fn emit_each(ir: &Ir, config: &Config, mut sink: impl FnMut(EmittedFile) -> Result<(), String>) -> Result<(), String> {
+/// that a caller which formats each item as it is made never holds the tokens of a whole file.
+pub fn emit_each(ir: &Ir, config: &Config, mut sink: impl FnMut(EmittedItems<'_>) -> Result<(), String>) -> Result<(), String> {
     let rt: syn::Path =
         syn::parse_str(&config.runtime_path).map_err(|e| format!("runtime path `{}`: {e}", config.runtime_path))?;
     let models = model_index(ir);
     let boxed = boxed_fields(&models);
     let sources: BTreeSet<&str> = ir.apis.iter().map(|a| a.source_file.as_str()).collect();
     let api_mods = ir.apis.iter().map(|api| format_ident!("{}", api.module));
-    sink(EmittedFile {
+    let whole = |tokens: TokenStream| -> Box<dyn Iterator<Item = TokenStream>> { Box::new(std::iter::once(tokens)) };
+    sink(EmittedItems {
         path: "mod.rs".into(),
         source: sources.into_iter().collect::<Vec<_>>().join(", "),
-        tokens: {
+        items: whole({
             let d = inner_doc("The generated API modules, one per API document in the spec.");
             quote! { #d #(pub mod #api_mods;)* }
-        },
+        }),
     })?;
     for api in &ir.apis {
-        sink(EmittedFile {
-            path: format!("{}/mod.rs", api.module),
-            source: api.source_file.clone(),
-            tokens: emit_api(api, &rt, config),
-        })?;
+        sink(EmittedItems { path: format!("{}/mod.rs", api.module), source: api.source_file.clone(), items: whole(emit_api(api, &rt, config)) })?;
         for cat in &api.categories {
-            sink(EmittedFile {
+            sink(EmittedItems {
                 path: format!("{}/{}.rs", api.module, cat.module),
                 source: cat.source_file.clone(),
-                tokens: emit_category(cat, &rt, &models, &boxed, config),
+                items: emit_category(cat, &rt, &models, &boxed, config),
             })?;
         }
     }
@@ -542,13 +552,14 @@ fn auth_tokens(auth: &Auth) -> TokenStream {
 // ---------------------------------------------------------------------------------------------
 // A category module
 
-fn emit_category(
-    cat: &Category,
+/// A category file, item by item (see [`EmittedItems`]).
+fn emit_category<'a>(
+    cat: &'a Category,
     rt: &syn::Path,
-    all_models: &ModelIndex<'_>,
-    boxed: &BTreeSet<(String, String, String)>,
+    all_models: &'a ModelIndex<'a>,
+    boxed: &'a BTreeSet<(String, String, String)>,
     config: &Config,
-) -> TokenStream {
+) -> Box<dyn Iterator<Item = TokenStream> + 'a> {
     let header_doc = inner_doc(&paragraphs(&[
         cat.description.as_deref().map(doc_text).unwrap_or_else(|| format!("The `{}` category.", cat.wire_name)),
         if cat.operations.is_empty() {
@@ -558,20 +569,16 @@ fn emit_category(
         },
         if config.feature_gates { format!("Cargo feature `{}`.", cat.module) } else { String::new() },
     ]));
-    let models = cat.models.iter().map(|m| emit_model(m, &cat.module, all_models, boxed));
-    let enums = cat.enums.iter().map(emit_enum);
-    let client = if cat.operations.is_empty() { TokenStream::new() } else { emit_category_client(cat) };
-    let requests = cat.operations.iter().map(|op| emit_request(op, cat));
-    quote! {
+    let head = quote! {
         #header_doc
         #[allow(unused_imports)]
         use #rt as __rt;
-
-        #client
-        #(#requests)*
-        #(#models)*
-        #(#enums)*
-    }
+    };
+    let client = (!cat.operations.is_empty()).then(|| emit_category_client(cat));
+    let requests = cat.operations.iter().map(move |op| emit_request(op, cat));
+    let models = cat.models.iter().map(move |m| emit_model(m, &cat.module, all_models, boxed));
+    let enums = cat.enums.iter().map(emit_enum);
+    Box::new(std::iter::once(head).chain(client).chain(requests).chain(models).chain(enums))
 }
 
 fn field_doc(description: Option<&str>, wire: &str, ty: &Type, deprecated: Option<&str>, extra: &[String]) -> TokenStream {

@@ -19,9 +19,15 @@ pub fn header(source: &str) -> String {
 /// Formats one file. A failure here is a generator bug (the emitter produced invalid Rust), so
 /// the error says so and includes the parser's message.
 pub fn format_file(source: &str, tokens: TokenStream) -> Result<String, String> {
+    format_items(source, std::iter::once(tokens))
+}
+
+/// Formats one file handed over a piece at a time (see `emit::EmittedItems`): each piece is
+/// split into its top-level items and formatted before the next piece is made.
+pub fn format_items(source: &str, pieces: impl Iterator<Item = TokenStream>) -> Result<String, String> {
     let invalid = |e: syn::Error| format!("internal error: the generator emitted invalid Rust for {source}: {e}");
     let mut body = String::new();
-    for chunk in split_items(tokens) {
+    for chunk in pieces.flat_map(split_items) {
         // Inner attributes (`//!` docs) only parse as a file's; items parse as a file of one.
         let file: syn::File = syn::parse2(chunk).map_err(invalid)?;
         body.push_str(&prettyplease::unparse(&file));

@@ -159,7 +159,7 @@ fn generate_loaded(loaded: &load::Loaded, config: &Config, mut timings: Timings)
     let mut files = Vec::new();
     emit::emit_each(&ir, config, |f| {
         let started = Instant::now();
-        let contents = format::format_file(&f.source, f.tokens)?;
+        let contents = format::format_items(&f.source, f.items)?;
         files.push(GeneratedFile { path: f.path, contents });
         timings.format += started.elapsed();
         Ok(())

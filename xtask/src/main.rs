@@ -9,6 +9,11 @@
 //!   git revision, and what it means for downstream crates (breaking, additive, ...).
 //! - `cargo xtask sim [--port N] [--seed-dnc N] [--idle-secs N]`: run the LiveVox simulator until Ctrl-C.
 
+/// See `xtask/Cargo.toml`: glibc's allocator made generation of big specs grow faster than
+/// linearly in time (`cargo xtask bench gen-size`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod bench;
 mod bench_size;
 mod spec_diff;
