@@ -32,6 +32,10 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// At most this many diagnostics of one file are shown by validation (the load stage has its
+/// own cap); repeats of one message count once.
+pub const MAX_PER_FILE: usize = 20;
+
 /// Every error a stage found, sorted by file and position so the output is stable.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
@@ -58,6 +62,43 @@ impl Diagnostics {
         self.0.sort();
         self.0.dedup();
         self
+    }
+
+    /// Sorts, then folds what one mistake causes many times: diagnostics of one file with the
+    /// same message (an unknown type used in forty fields) become the first of them, which
+    /// lists where else it occurs; and each file shows at most [`MAX_PER_FILE`] diagnostics,
+    /// with a note first when there were more (the first ones are usually the causes).
+    pub fn condense(self) -> Self {
+        let mut by_file: Vec<(String, Vec<(Diagnostic, Vec<Location>)>)> = Vec::new();
+        for d in self.finish().0 {
+            if by_file.last().is_none_or(|(file, _)| *file != d.file) {
+                by_file.push((d.file.clone(), Vec::new()));
+            }
+            let Some((_, group)) = by_file.last_mut() else { continue };
+            match group.iter_mut().find(|(first, _)| first.message == d.message) {
+                Some((_, also)) => also.push(d.location),
+                None => group.push((d, Vec::new())),
+            }
+        }
+        let mut out = Vec::new();
+        for (file, group) in by_file {
+            if group.len() > MAX_PER_FILE {
+                let message = format!(
+                    "{} different errors in this file; showing the first {MAX_PER_FILE} (the others are often consequences of these)",
+                    group.len()
+                );
+                out.push(Diagnostic { file, location: Location { line: 1, col: 1 }, path: String::new(), message });
+            }
+            for (mut d, also) in group.into_iter().take(MAX_PER_FILE) {
+                if !also.is_empty() {
+                    let shown: Vec<String> = also.iter().take(3).map(|l| format!("{}:{}", l.line, l.col)).collect();
+                    let more = if also.len() > 3 { format!(" and {} more", also.len() - 3) } else { String::new() };
+                    d.message = format!("{} (the same at {}{more})", d.message, shown.join(", "));
+                }
+                out.push(d);
+            }
+        }
+        Diagnostics(out)
     }
 
     /// `Ok(value)` when no error was collected, else the sorted errors.
@@ -98,5 +139,36 @@ pub fn with_suggestion<'a>(message: String, wrong: &str, candidates: impl IntoIt
     match did_you_mean(wrong, candidates) {
         Some(s) => format!("{message}; did you mean `{s}`?"),
         None => message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diag(line: usize, message: &str) -> Diagnostic {
+        Diagnostic { file: "spec/a.yaml".into(), location: Location { line, col: 3 }, path: format!("k{line}"), message: message.into() }
+    }
+
+    #[test]
+    fn repeats_of_one_message_fold_into_the_first() {
+        let d = Diagnostics((1..=6).map(|l| diag(l * 10, "unknown type `Entyr`")).chain([diag(5, "other")]).collect()).condense();
+        let shown: Vec<String> = d.0.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            vec![
+                "spec/a.yaml:5:3: k5: other".to_string(),
+                "spec/a.yaml:10:3: k10: unknown type `Entyr` (the same at 20:3, 30:3, 40:3 and 2 more)".to_string(),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_file_shows_at_most_the_cap_with_a_note_first() {
+        let many = Diagnostics((1..=25).map(|l| diag(l, &format!("mistake {l}"))).collect()).condense();
+        assert_eq!(many.len(), MAX_PER_FILE + 1);
+        assert!(many.0[0].message.starts_with("25 different errors in this file; showing the first 20"), "{}", many.0[0]);
+        assert_eq!(many.0[1].message, "mistake 1");
+        assert_eq!(many.0[MAX_PER_FILE].message, "mistake 20");
     }
 }

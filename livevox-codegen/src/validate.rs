@@ -38,7 +38,10 @@ const CRATE_MODULES: &[&str] = &["runtime", "generated"];
 pub fn validate(loaded: &Loaded) -> Result<(), Diagnostics> {
     let mut v = Validator::default();
     v.run(loaded);
-    v.diags.into_result(())
+    if v.diags.is_empty() {
+        return Ok(());
+    }
+    Err(v.diags.condense())
 }
 
 #[derive(Default)]
