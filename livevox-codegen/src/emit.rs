@@ -44,24 +44,42 @@ pub struct EmittedFile {
     pub tokens: TokenStream,
 }
 
-/// A file as [`emit_each`] hands it out: its items are made one at a time as they are taken, so
-/// a caller that formats each item at once holds the tokens of one item, not of a whole file
-/// (a category of 13,000 models held about 1 GB of tokens).
+/// A file as [`emit_each`] hands it out: either its tokens, or (for a category file, which can
+/// be large) the number of its pieces and a function that makes piece `i`. Pieces are made one
+/// at a time as they are formatted, so only one piece's tokens are alive (a category of 13,000
+/// models held about 1 GB of tokens), and the function can be called from several threads, so
+/// the pieces of one big file can be formatted in parallel.
 pub struct EmittedItems<'a> {
     /// e.g. `livevox/compliance.rs`.
     pub path: String,
     /// The spec file it comes from, for the `@generated` header.
     pub source: String,
-    /// The file's tokens in order: its inner docs and `use` first, then one item (or a few
-    /// items that belong together) at a time.
-    pub items: Box<dyn Iterator<Item = TokenStream> + 'a>,
+    pub items: Items<'a>,
+}
+
+/// The contents of an [`EmittedItems`].
+pub enum Items<'a> {
+    Whole(TokenStream),
+    /// `count` pieces in order: the file's inner docs and `use` first, then one item (or a few
+    /// items that belong together) each.
+    Pieces { count: usize, piece: Box<dyn Fn(usize) -> TokenStream + Sync + 'a> },
+}
+
+impl Items<'_> {
+    /// Every piece in order, made on this thread.
+    pub fn into_tokens(self) -> TokenStream {
+        match self {
+            Items::Whole(tokens) => tokens,
+            Items::Pieces { count, piece } => (0..count).map(piece).collect(),
+        }
+    }
 }
 
 /// Emits every file for the IR.
 pub fn emit(ir: &Ir, config: &Config) -> Result<Vec<EmittedFile>, String> {
     let mut files = Vec::new();
     emit_each(ir, config, |f| {
-        files.push(EmittedFile { path: f.path, source: f.source, tokens: f.items.collect() });
+        files.push(EmittedFile { path: f.path, source: f.source, tokens: f.items.into_tokens() });
         Ok(())
     })?;
     Ok(files)
@@ -76,7 +94,7 @@ pub fn emit_each(ir: &Ir, config: &Config, mut sink: impl FnMut(EmittedItems<'_>
     let boxed = boxed_fields(&models);
     let sources: BTreeSet<&str> = ir.apis.iter().map(|a| a.source_file.as_str()).collect();
     let api_mods = ir.apis.iter().map(|api| format_ident!("{}", api.module));
-    let whole = |tokens: TokenStream| -> Box<dyn Iterator<Item = TokenStream>> { Box::new(std::iter::once(tokens)) };
+    let whole = Items::Whole;
     sink(EmittedItems {
         path: "mod.rs".into(),
         source: sources.into_iter().collect::<Vec<_>>().join(", "),
@@ -91,7 +109,7 @@ pub fn emit_each(ir: &Ir, config: &Config, mut sink: impl FnMut(EmittedItems<'_>
             sink(EmittedItems {
                 path: format!("{}/{}.rs", api.module, cat.module),
                 source: cat.source_file.clone(),
-                items: emit_category(cat, &rt, &models, &boxed, config),
+                items: emit_category(cat, &config.runtime_path, &models, &boxed, config),
             })?;
         }
     }
@@ -552,14 +570,41 @@ fn auth_tokens(auth: &Auth) -> TokenStream {
 // ---------------------------------------------------------------------------------------------
 // A category module
 
-/// A category file, item by item (see [`EmittedItems`]).
+/// A category file, piece by piece (see [`Items::Pieces`]).
 fn emit_category<'a>(
     cat: &'a Category,
-    rt: &syn::Path,
+    runtime_path: &'a str,
     all_models: &'a ModelIndex<'a>,
     boxed: &'a BTreeSet<(String, String, String)>,
-    config: &Config,
-) -> Box<dyn Iterator<Item = TokenStream> + 'a> {
+    config: &'a Config,
+) -> Items<'a> {
+    let has_client = !cat.operations.is_empty();
+    let client = usize::from(has_client);
+    let (requests, models) = (cat.operations.len(), cat.models.len());
+    let count = 1 + client + requests + models + cat.enums.len();
+    let piece = move |i: usize| -> TokenStream {
+        if i == 0 {
+            return emit_category_head(cat, runtime_path, config);
+        }
+        let i = i - 1;
+        if i < client {
+            return emit_category_client(cat);
+        }
+        let i = i - client;
+        if let Some(op) = cat.operations.get(i) {
+            return emit_request(op, cat);
+        }
+        let i = i - requests;
+        if let Some(m) = cat.models.get(i) {
+            return emit_model(m, &cat.module, all_models, boxed);
+        }
+        cat.enums.get(i - models).map(emit_enum).unwrap_or_default()
+    };
+    Items::Pieces { count, piece: Box::new(piece) }
+}
+
+/// The start of a category file: its docs and the runtime import.
+fn emit_category_head(cat: &Category, runtime_path: &str, config: &Config) -> TokenStream {
     let header_doc = inner_doc(&paragraphs(&[
         cat.description.as_deref().map(doc_text).unwrap_or_else(|| format!("The `{}` category.", cat.wire_name)),
         if cat.operations.is_empty() {
@@ -569,16 +614,13 @@ fn emit_category<'a>(
         },
         if config.feature_gates { format!("Cargo feature `{}`.", cat.module) } else { String::new() },
     ]));
-    let head = quote! {
+    // `emit_each` has parsed the runtime path already and refused it when it does not parse.
+    let rt: TokenStream = runtime_path.parse().unwrap_or_default();
+    quote! {
         #header_doc
         #[allow(unused_imports)]
         use #rt as __rt;
-    };
-    let client = (!cat.operations.is_empty()).then(|| emit_category_client(cat));
-    let requests = cat.operations.iter().map(move |op| emit_request(op, cat));
-    let models = cat.models.iter().map(move |m| emit_model(m, &cat.module, all_models, boxed));
-    let enums = cat.enums.iter().map(emit_enum);
-    Box::new(std::iter::once(head).chain(client).chain(requests).chain(models).chain(enums))
+    }
 }
 
 fn field_doc(description: Option<&str>, wire: &str, ty: &Type, deprecated: Option<&str>, extra: &[String]) -> TokenStream {

@@ -22,9 +22,14 @@ pub fn format_file(source: &str, tokens: TokenStream) -> Result<String, String> 
     format_items(source, std::iter::once(tokens))
 }
 
-/// Formats one file handed over a piece at a time (see `emit::EmittedItems`): each piece is
-/// split into its top-level items and formatted before the next piece is made.
+/// Formats one file handed over a piece at a time (see `emit::Items`): each piece is split
+/// into its top-level items and formatted before the next piece is made.
 pub fn format_items(source: &str, pieces: impl Iterator<Item = TokenStream>) -> Result<String, String> {
+    Ok(finish(source, format_body(source, pieces)?))
+}
+
+/// The formatted text of some pieces, without the file's header.
+pub fn format_body(source: &str, pieces: impl Iterator<Item = TokenStream>) -> Result<String, String> {
     let invalid = |e: syn::Error| format!("internal error: the generator emitted invalid Rust for {source}: {e}");
     let mut body = String::new();
     for chunk in pieces.flat_map(split_items) {
@@ -32,6 +37,11 @@ pub fn format_items(source: &str, pieces: impl Iterator<Item = TokenStream>) -> 
         let file: syn::File = syn::parse2(chunk).map_err(invalid)?;
         body.push_str(&prettyplease::unparse(&file));
     }
+    Ok(body)
+}
+
+/// A formatted body under the `@generated` header.
+pub fn finish(source: &str, body: String) -> String {
     let mut out = header(source);
     // The module docs come first in the body (as `//!` lines); a blank `//!` line keeps the
     // header its own paragraph in rustdoc.
@@ -39,7 +49,7 @@ pub fn format_items(source: &str, pieces: impl Iterator<Item = TokenStream>) -> 
         out.push_str("//!\n");
     }
     out.push_str(&body);
-    Ok(out)
+    out
 }
 
 /// Splits a file's tokens into its leading inner attributes (one chunk) and its top-level items

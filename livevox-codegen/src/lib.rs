@@ -159,7 +159,7 @@ fn generate_loaded(loaded: &load::Loaded, config: &Config, mut timings: Timings)
     let mut files = Vec::new();
     emit::emit_each(&ir, config, |f| {
         let started = Instant::now();
-        let contents = format::format_items(&f.source, f.items)?;
+        let contents = format_emitted(&f.source, f.items)?;
         files.push(GeneratedFile { path: f.path, contents });
         timings.format += started.elapsed();
         Ok(())
@@ -168,6 +168,36 @@ fn generate_loaded(loaded: &load::Loaded, config: &Config, mut timings: Timings)
     let features = emit::features_table(&ir);
     timings.emit = t.elapsed().saturating_sub(timings.format);
     Ok(Generated { ir, files, features, timings })
+}
+
+/// Pieces a thread formats at least; a file with fewer is formatted on the calling thread.
+const PIECES_PER_THREAD: usize = 32;
+
+/// Formats one emitted file. The pieces of a big category file are made and formatted on
+/// several threads, each a contiguous run of them, and joined in order: the output is the same
+/// as on one thread (tokens cannot cross threads, so each thread makes its own pieces).
+fn format_emitted(source: &str, items: emit::Items<'_>) -> Result<String, String> {
+    let (count, piece) = match items {
+        emit::Items::Whole(tokens) => return format::format_file(source, tokens),
+        emit::Items::Pieces { count, piece } => (count, piece),
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(count / PIECES_PER_THREAD).max(1);
+    if threads == 1 {
+        return format::format_items(source, (0..count).map(&piece));
+    }
+    let per = count.div_ceil(threads);
+    let piece = &piece;
+    let bodies: Vec<Result<String, String>> = std::thread::scope(|scope| {
+        let runs: Vec<_> = (0..threads)
+            .map(|t| scope.spawn(move || format::format_body(source, (t * per..((t + 1) * per).min(count)).map(piece))))
+            .collect();
+        runs.into_iter().map(|run| run.join().unwrap_or_else(|_| Err(format!("internal error: formatting {source} panicked")))).collect()
+    });
+    let mut body = String::new();
+    for b in bodies {
+        body.push_str(&b?);
+    }
+    Ok(format::finish(source, body))
 }
 
 /// Where `codegen` reads and writes, relative to the workspace root.
