@@ -32,6 +32,9 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// A diagnostic and the other places where the same message occurs.
+type Repeated = (Diagnostic, Vec<Location>);
+
 /// At most this many diagnostics of one file are shown by validation (the load stage has its
 /// own cap); repeats of one message count once.
 pub const MAX_PER_FILE: usize = 20;
@@ -69,7 +72,7 @@ impl Diagnostics {
     /// lists where else it occurs; and each file shows at most [`MAX_PER_FILE`] diagnostics,
     /// with a note first when there were more (the first ones are usually the causes).
     pub fn condense(self) -> Self {
-        let mut by_file: Vec<(String, Vec<(Diagnostic, Vec<Location>)>)> = Vec::new();
+        let mut by_file: Vec<(String, Vec<Repeated>)> = Vec::new();
         for d in self.finish().0 {
             if by_file.last().is_none_or(|(file, _)| *file != d.file) {
                 by_file.push((d.file.clone(), Vec::new()));
