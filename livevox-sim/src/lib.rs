@@ -114,6 +114,7 @@
 //! runtime of the test that started it and can be shared between tests (each `#[tokio::test]`
 //! has its own runtime). Dropping the [`RunningSimulator`] stops it.
 
+mod admit;
 mod agents;
 mod check;
 mod faults;

@@ -14,11 +14,12 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
 use http_body_util::BodyExt;
 use hyper::body::{Body, Frame, Incoming, SizeHint};
-use livevox_codegen::ir::{Auth, AuthNeed, Body as OpBody, ErrorFormat, Example, Operation, ParamRole, ResponseFormat, Type};
+use livevox_codegen::ir::{AuthNeed, Body as OpBody, ErrorFormat, Example, Operation, ParamRole, ResponseFormat, Type};
 use serde_json::{Map, Value};
 use tokio::sync::Notify;
 
-use crate::check::{check_json, check_text};
+use crate::admit::{authorize, check_media, check_path_params, check_query, check_rate_limit, page_window};
+use crate::check::check_json;
 use crate::faults::FaultState;
 use crate::model::{Found, PathParams, RouteMiss, SimSpec};
 use crate::other_auth::{self, ApiCredentials};
@@ -123,13 +124,13 @@ impl Answer {
 }
 
 /// An error the handler answers: status and what was wrong.
-struct Reject {
-    status: u16,
-    message: String,
-    headers: Vec<(&'static str, String)>,
+pub(crate) struct Reject {
+    pub(crate) status: u16,
+    pub(crate) message: String,
+    pub(crate) headers: Vec<(&'static str, String)>,
 }
 
-fn reject(status: u16, message: impl Into<String>) -> Reject {
+pub(crate) fn reject(status: u16, message: impl Into<String>) -> Reject {
     Reject { status, message: message.into(), headers: Vec::new() }
 }
 
@@ -259,7 +260,7 @@ fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
 }
 
-fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub(crate) fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
@@ -289,15 +290,6 @@ fn percent_decode(s: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
-}
-
-/// Who is calling, once authorised.
-struct Caller {
-    /// What rate limits count against: the LiveVox client (its client code), or the operation
-    /// alone for calls without a session.
-    key: String,
-    /// The session's user (index), for the agent state machine.
-    user: Option<usize>,
 }
 
 /// Checks and answers one request: the operation it called (for the log), the index of its API
@@ -409,179 +401,15 @@ fn answer_operation(
     let api = &spec.ir.apis[spec.routes[index].api];
     let roles = spec.session.as_ref();
 
-    // `Accept` must allow what the operation answers (JSON, or its declared media type), and
-    // a body must be JSON.
-    if let Some(accept) = header(headers, "accept") {
-        let wanted = op.response.media_type().unwrap_or("application/json");
-        let (family, _) = wanted.split_once('/').unwrap_or((wanted, ""));
-        // Bytes that may come base64 in JSON are asked for as JSON, as LiveVox wants.
-        let json_too = op.response.base64_field.is_some();
-        let ok = accept.split(',').map(|a| a.split(';').next().unwrap_or("").trim().to_ascii_lowercase()).any(|a| {
-            a == wanted
-                || a == "*/*"
-                || a == format!("{family}/*")
-                || ((wanted == "application/json" || json_too) && (a == "application/json" || a.ends_with("+json")))
-        });
-        if !ok {
-            return Err(reject(400, format!("the `Accept` header is {accept:?}, which does not accept {wanted}, the type this operation answers")));
-        }
-    }
-    let has_body = !body.iter().all(u8::is_ascii_whitespace);
-    if has_body {
-        let ct = header(headers, "content-type").unwrap_or("");
-        let media = ct.split(';').next().unwrap_or("").trim();
-        if !media.eq_ignore_ascii_case("application/json") {
-            return Err(reject(
-                400,
-                if ct.is_empty() {
-                    "the request has a body but no `Content-Type`; it must be application/json".to_string()
-                } else {
-                    format!("the `Content-Type` is {ct:?}; a body must be application/json")
-                },
-            ));
-        }
-    }
-
-    // Authorization.
+    check_media(op, headers, body)?;
     let now = Instant::now();
-    let caller = match op.auth {
-        AuthNeed::None => Caller { key: op.id.clone(), user: None },
-        // BASIC, BEARER, OAUTH, OAUTH2: checked as those servers would.
-        _ if !matches!(api.auth, Auth::LiveVox { .. } | Auth::None) => {
-            let checked = {
-                let mut state = shared.state();
-                other_auth::check(&mut state.auth, &shared.credentials, &api.auth, &api.module, method, &shared.base_url, raw_path, query, headers)
-            };
-            if let Err(message) = checked {
-                let mut r = reject(401, message);
-                let challenge = match &api.auth {
-                    Auth::Basic => format!("Basic realm=\"{}\"", api.wire_name),
-                    Auth::OAuth1 => format!("OAuth realm=\"{}\"", api.wire_name),
-                    _ => "Bearer error=\"invalid_token\"".to_string(),
-                };
-                r.headers.push(("www-authenticate", challenge));
-                return Err(r);
-            }
-            Caller { key: op.id.clone(), user: None }
-        }
-        AuthNeed::AccessToken => {
-            let Some(roles) = roles else { return Err(reject(401, "this API has no login, so no access token is valid")) };
-            let token = header(headers, &roles.access_header);
-            let known = token.and_then(|t| shared.state().tokens.iter().position(|x| x == t));
-            if known.is_none() {
-                return Err(reject(
-                    401,
-                    match token {
-                        None => format!("Authorization error: the `{}` header (the API access token) is missing", roles.access_header),
-                        Some(_) => format!("Authorization error: the `{}` header holds an unknown access token", roles.access_header),
-                    },
-                ));
-            }
-            Caller { key: op.id.clone(), user: None }
-        }
-        AuthNeed::Session => {
-            let Some(roles) = roles else { return Err(reject(401, "this API has no login, so it cannot check a session")) };
-            // An API relaying LiveVox sessions names its own header for them.
-            let session_header = match &api.auth {
-                Auth::LiveVox { session_header, .. } => session_header.as_str(),
-                _ => roles.session_header.as_str(),
-            };
-            let Some(id) = header(headers, session_header) else {
-                return Err(reject(401, format!("the `{session_header}` header (the session id) is missing")));
-            };
-            let mut state = shared.state();
-            let Some(session) = state.touch(id, shared.idle, now) else {
-                return Err(reject(401, "the session is invalid or has expired; log in again"));
-            };
-            let user = &state.users[session.user].user;
-            if user.agent && !op.agent_allowed {
-                return Err(reject(403, format!("agent sessions may not call {} ({} {})", op.id, op.method.as_str(), op.path)));
-            }
-            Caller { key: user.client_name.clone(), user: Some(session.user) }
-        }
-    };
-
-    // Path parameters.
-    for (name, value) in path_params {
-        if let Some(p) = op.path_params.iter().find(|p| &p.wire_name == name) {
-            check_text(spec, &p.ty, value, &format!("path parameter `{name}`")).map_err(|m| reject(400, m))?;
-        }
-    }
-
-    // Query parameters: known, well typed, required ones present.
+    let caller = authorize(shared, index, method, raw_path, query, headers, now)?;
+    check_path_params(spec, op, path_params)?;
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.unwrap_or("").as_bytes()).into_owned().collect();
-    for (name, value) in &pairs {
-        let Some(p) = op.query.iter().find(|p| &p.wire_name == name) else {
-            let known: Vec<&str> = op.query.iter().map(|p| p.wire_name.as_str()).collect();
-            return Err(reject(
-                400,
-                if known.is_empty() {
-                    format!("query parameter `{name}` is not in the spec; {} takes none", op.id)
-                } else {
-                    format!("query parameter `{name}` is not in the spec for {} (it takes {})", op.id, known.join(", "))
-                },
-            ));
-        };
-        check_text(spec, &p.ty, value, &format!("query parameter `{name}`")).map_err(|m| reject(400, m))?;
-        if !matches!(p.ty, Type::Array(_)) && pairs.iter().filter(|(n, _)| n == name).count() > 1 {
-            return Err(reject(400, format!("query parameter `{name}` is given more than once")));
-        }
-    }
-    for p in &op.query {
-        if p.required && !pairs.iter().any(|(n, _)| *n == p.wire_name) {
-            return Err(reject(400, format!("query parameter `{}` is required", p.wire_name)));
-        }
-    }
-
-    // The body.
+    check_query(spec, op, &pairs)?;
     let json_body = parse_body(spec, op, body).map_err(|m| reject(400, format!("{body_hint}{m}")))?;
-
-    // Paging parameters in range.
-    let mut page = None;
-    if let Some(pg) = &op.pagination {
-        let get = |role: ParamRole| {
-            op.query
-                .iter()
-                .find(|p| p.role == role)
-                .and_then(|p| pairs.iter().find(|(n, _)| *n == p.wire_name))
-                .and_then(|(_, v)| v.parse::<i64>().ok())
-        };
-        let offset = get(ParamRole::PageOffset).unwrap_or(0);
-        let count = get(ParamRole::PageCount);
-        if offset < 0 {
-            return Err(reject(400, format!("query parameter `{}` is {offset}; it counts from 0", pg.offset_param)));
-        }
-        if count.is_some_and(|c| c < 1) {
-            return Err(reject(400, format!("query parameter `{}` must be at least 1", pg.count_param)));
-        }
-        // Above the cap, the page is clamped to it, as LiveVox's hard cap of 1000 does.
-        let cap = pg.max_count.map(i64::from);
-        let count = match (count, cap) {
-            (Some(c), Some(cap)) => c.min(cap),
-            (Some(c), None) => c,
-            (None, Some(cap)) => cap,
-            (None, None) => 100,
-        };
-        page = Some((offset as usize, count as usize));
-    }
-
-    // Rate limits: the builder's override, else the spec's. (`max_in_flight` is not enforced:
-    // the simulator answers each call at once, so calls never overlap inside it.)
-    let limit = shared
-        .rate_limits
-        .get(&op.id)
-        .copied()
-        .or_else(|| op.rate_limit.map(|r| (r.calls, Duration::from_secs(u64::from(r.per_seconds)))));
-    if let Some((calls, per)) = limit {
-        if let Err(retry_after) = shared.state().admit(&op.id, &caller.key, calls, per, now) {
-            let mut r = reject(
-                429,
-                format!("rate limit: {} allows {calls} calls in any {} seconds; retry in {retry_after} s", op.id, per.as_secs()),
-            );
-            r.headers.push(("retry-after", retry_after.to_string()));
-            return Err(r);
-        }
-    }
+    let page = page_window(op, &pairs)?;
+    check_rate_limit(shared, op, &caller, now)?;
 
     // The answer: LiveVox's session semantics, a seeded collection, or the spec's examples.
     if let Some(roles) = roles {
