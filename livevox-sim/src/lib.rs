@@ -264,6 +264,7 @@ enum SpecChoice {
 #[derive(Debug, Clone)]
 pub struct SimulatorBuilder {
     spec: SpecChoice,
+    extra_specs: Vec<PathBuf>,
     idle: Duration,
     seeds: Vec<(String, usize)>,
     users: Vec<SimUser>,
@@ -280,6 +281,7 @@ impl SimulatorBuilder {
     fn new(spec: SpecChoice) -> Self {
         SimulatorBuilder {
             spec,
+            extra_specs: Vec::new(),
             idle: DEFAULT_IDLE_TIMEOUT,
             seeds: Vec::new(),
             users: Vec::new(),
@@ -291,6 +293,16 @@ impl SimulatorBuilder {
             credentials: ApiCredentials::default(),
             oauth2_lifetime: DEFAULT_OAUTH2_TOKEN_LIFETIME,
         }
+    }
+
+    /// Serves the APIs of another spec directory too, loaded with the simulator's own spec as one
+    /// spec (so its files may refer to nothing of it, but an API that relays LiveVox sessions
+    /// is served with LiveVox's sessions). For APIs kept outside `spec/`, such as the sample
+    /// "Functions" APIs of `tests/sample-apis/spec` or a customer's own: a mistake in them is a
+    /// [`SimError::Spec`] naming the file and line.
+    pub fn extra_spec_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.extra_specs.push(dir.into());
+        self
     }
 
     /// How long a session lives without use (default two hours); seconds or less for tests.
@@ -374,9 +386,11 @@ impl SimulatorBuilder {
 
     /// [`SimulatorBuilder::start`] for code without a runtime (a `static` shared by tests).
     pub fn start_blocking(self) -> Result<RunningSimulator, SimError> {
-        let spec = match &self.spec {
-            SpecChoice::Embedded => model::embedded()?,
-            SpecChoice::Dir(dir) => model::from_dir(Path::new(dir))?,
+        let spec = match (&self.spec, self.extra_specs.is_empty()) {
+            (SpecChoice::Embedded, true) => model::embedded()?,
+            (SpecChoice::Dir(dir), true) => model::from_dir(Path::new(dir))?,
+            (SpecChoice::Embedded, false) => model::with_extra(None, &self.extra_specs)?,
+            (SpecChoice::Dir(dir), false) => model::with_extra(Some(dir), &self.extra_specs)?,
         };
         for op in self.rate_limits.keys() {
             if !spec.routes.iter().any(|r| &r.op.id == op) {

@@ -3,8 +3,8 @@
 //! roles the session operations play.
 
 use std::collections::HashMap;
-use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use livevox_codegen::ir::{Auth, AuthNeed, Enum, Ir, Method, Model, Operation, ResponseFormat, Type};
 use livevox_codegen::load::{self, Source};
@@ -75,6 +75,33 @@ pub(crate) fn embedded() -> Result<Arc<SimSpec>, SimError> {
 /// A spec read from a directory of `*.yaml` files.
 pub(crate) fn from_dir(dir: &Path) -> Result<Arc<SimSpec>, SimError> {
     from_loaded(load::load_dir(dir, &dir.display().to_string()).map_err(|d| d.to_string())).map(Arc::new).map_err(SimError::Spec)
+}
+
+/// The embedded spec (or `base`) and extra spec directories, loaded as one spec; loaded once
+/// per process for each combination, as the embedded spec is.
+pub(crate) fn with_extra(base: Option<&PathBuf>, extra: &[PathBuf]) -> Result<Arc<SimSpec>, SimError> {
+    type Cache = Mutex<HashMap<(Option<PathBuf>, Vec<PathBuf>), Arc<SimSpec>>>;
+    static LOADED: OnceLock<Cache> = OnceLock::new();
+    let key = (base.cloned(), extra.to_vec());
+    let cache = LOADED.get_or_init(Cache::default);
+    if let Some(spec) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return Ok(spec.clone());
+    }
+    let mut loaded = match base {
+        None => {
+            let sources = EMBEDDED_SPEC.iter().map(|(path, text)| Source { display_path: (*path).to_string(), text: (*text).to_string() }).collect();
+            load::load_sources(sources)
+        }
+        Some(dir) => load::load_dir(dir, &dir.display().to_string()),
+    }
+    .map_err(|d| SimError::Spec(d.to_string()))?;
+    for dir in extra {
+        let more = load::load_dir(dir, &dir.display().to_string()).map_err(|d| SimError::Spec(d.to_string()))?;
+        loaded.docs.extend(more.docs);
+    }
+    let spec = Arc::new(from_loaded(Ok(loaded)).map_err(SimError::Spec)?);
+    cache.lock().unwrap_or_else(|e| e.into_inner()).insert(key, spec.clone());
+    Ok(spec)
 }
 
 fn from_loaded(loaded: Result<load::Loaded, String>) -> Result<SimSpec, String> {

@@ -585,6 +585,35 @@ async fn another_spec_directory_and_shutdown() {
     assert!(err.to_string().contains("x.y"));
 }
 
+/// The sample "Functions" APIs live outside `spec/` (`tests/sample-apis/spec`): served next to
+/// LiveVox when asked for, with LiveVox's sessions (Screen Pop relays them), and a mistake in
+/// the extra directory is a spec error naming its file.
+#[tokio::test]
+async fn an_extra_spec_directory_is_served_next_to_livevox() {
+    let extra = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/sample-apis/spec");
+    const CARD: &str = "/screenpop/cards/ACCT-10042";
+    let plain = start().await;
+    assert!(!plain.operations().iter().any(|o| o == "screen_pop_cards.read_card"), "spec/ alone has no sample API");
+    assert_eq!(get(&plain, CARD, "x").await.0, 404);
+
+    let sim = Simulator::builder().extra_spec_dir(&extra).start().await.expect("spec/ and the sample APIs load as one spec");
+    let ops = sim.operations();
+    assert!(ops.iter().any(|o| o == "screen_pop_cards.read_card") && ops.iter().any(|o| o == "crm_contacts.read_contact"));
+    assert!(ops.len() > plain.operations().len() + 10, "LiveVox's operations are all still served");
+    let s = session(&sim, &sim.user()).await;
+    let (status, card) = get(&sim, CARD, &s).await;
+    assert_eq!((status, card["name"].as_str()), (200, Some("Ada Byron")), "a relayed LiveVox session is accepted");
+    assert_eq!(get(&sim, CARD, "not-a-session").await.0, 401);
+    assert_eq!(get(&sim, INFO, &s).await.0, 200, "LiveVox itself is unchanged");
+
+    let broken = std::env::temp_dir().join(format!("livevox-sim-extra-{}", std::process::id()));
+    std::fs::create_dir_all(&broken).unwrap();
+    std::fs::write(broken.join("bad.yaml"), "api: Bad\nmodule: bad\ntype: api\nbase_url: https://bad.example\ncategories: [nope]\n").unwrap();
+    let err = Simulator::builder().extra_spec_dir(&broken).start().await.expect_err("a bad extra spec is refused");
+    assert!(matches!(err, livevox_sim::SimError::Spec(_)) && err.to_string().contains("bad.yaml"), "{err}");
+    let _ = std::fs::remove_dir_all(&broken);
+}
+
 #[test]
 fn a_simulator_started_without_a_runtime_serves_tests_on_other_runtimes() {
     let sim = Simulator::builder().start_blocking().expect("starts on its own thread");
