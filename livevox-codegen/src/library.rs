@@ -35,7 +35,7 @@ pub struct Library {
 /// Generates the crate (with `check`, writes nothing and reports what is stale).
 pub fn codegen_library(library: &Library, check: bool) -> Result<Summary, Error> {
     let config = Config { runtime_path: LIBRARY_RUNTIME_PATH.into(), feature_gates: true };
-    let display = library.spec_dir.display().to_string();
+    let display = spec_display(&library.spec_dir, &library.out_dir);
     let generated = generate_dir(&library.spec_dir, &display, &config)?;
 
     let manifest_path = library.out_dir.join("Cargo.toml");
@@ -56,6 +56,35 @@ pub fn codegen_library(library: &Library, check: bool) -> Result<Summary, Error>
     }
 
     Summary::write(&library.out_dir, Path::new(GENERATED_DIR), &outputs, check, &generated)
+}
+
+/// The spec directory as generated files name it: relative to the crate (`spec`, `../spec`),
+/// so the output is the same on every machine and from every working directory (an absolute
+/// path would make `--check` fail in any other checkout).
+fn spec_display(spec_dir: &Path, out_dir: &Path) -> String {
+    use std::path::Component;
+    let normal = |p: &Path| -> Vec<String> {
+        let mut parts: Vec<String> = Vec::new();
+        for c in std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()).components() {
+            match c {
+                Component::ParentDir => {
+                    parts.pop();
+                }
+                Component::Normal(n) => parts.push(n.to_string_lossy().into_owned()),
+                _ => {}
+            }
+        }
+        parts
+    };
+    let (spec, out) = (normal(spec_dir), normal(out_dir));
+    let common = spec.iter().zip(&out).take_while(|(a, b)| a == b).count();
+    let mut rel: Vec<&str> = out[common..].iter().map(|_| "..").collect();
+    rel.extend(spec[common..].iter().map(String::as_str));
+    if rel.is_empty() {
+        ".".into()
+    } else {
+        rel.join("/")
+    }
 }
 
 fn api_names(ir: &crate::ir::Ir) -> String {
@@ -79,7 +108,7 @@ fn new_manifest(library: &Library, ir: &crate::ir::Ir, features: &str) -> String
          [dependencies]\n# The hand-written runtime (sessions, auth, retries, limits, secrets) without any LiveVox category.\nlivevox-generated = {}\n\n{}: rewritten by livevox-codegen from the spec; do not edit by hand.\n{}{}\n",
         crate_name(&library.out_dir),
         api_names(ir),
-        library.spec_dir.display(),
+        spec_display(&library.spec_dir, &library.out_dir),
         library.runtime_dependency,
         write::FEATURES_BEGIN,
         features,
@@ -91,6 +120,6 @@ fn new_lib(library: &Library, ir: &crate::ir::Ir) -> String {
     format!(
         "//! Typed async clients for {}.\n//!\n//! `src/generated/` is written by livevox-codegen from `{}`; this file is yours.\n\n#![warn(missing_docs)]\n\nmod generated;\npub use generated::*;\n",
         api_names(ir),
-        library.spec_dir.display()
+        spec_display(&library.spec_dir, &library.out_dir)
     )
 }
