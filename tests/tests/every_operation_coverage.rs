@@ -1,5 +1,5 @@
-//! Guards the end-to-end test: every operation of `spec/` must have its test in the generated
-//! `every_operation.rs` (so a hand edit or a generator bug that drops one fails here), there
+//! Guards the end-to-end test: every operation of `spec/` (and of the sample APIs, in
+//! `tests/sample-apis/spec`) must have its test in the generated `every_operation.rs` (so a hand edit or a generator bug that drops one fails here), there
 //! must be no test of an operation the spec no longer has, and the answer the simulator makes up
 //! for an operation without a fitting example must conform to the operation's response type
 //! (the tests of operations without examples rely on it).
@@ -38,19 +38,31 @@ fn every_operation_has_its_end_to_end_test() {
     let path = workspace().join(livevox_codegen::emit_e2e::E2E_TEST_PATH);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let expected = expected_tests(&ir);
+    assert_all_tested(&expected, &text, livevox_codegen::emit_e2e::E2E_TEST_PATH);
+    let tests = text.matches("#[tokio::test]").count();
+    assert_eq!(tests, expected.len(), "the end-to-end test has {tests} tests for {} operations; run `cargo xtask codegen`", expected.len());
+}
+
+fn assert_all_tested(expected: &[(String, String)], text: &str, file: &str) {
     let missing: Vec<String> = expected
         .iter()
         .filter(|(id, name)| !text.contains(&format!("async fn {name}()")) || !text.contains(&format!("\"{id}\"")))
         .map(|(id, name)| format!("  {id} (test `{name}`)"))
         .collect();
-    assert!(
-        missing.is_empty(),
-        "operations without an end-to-end test in {}:\n{}\nRun `cargo xtask codegen`.",
-        livevox_codegen::emit_e2e::E2E_TEST_PATH,
-        missing.join("\n")
-    );
-    let tests = text.matches("#[tokio::test]").count();
-    assert_eq!(tests, expected.len(), "the end-to-end test has {tests} tests for {} operations; run `cargo xtask codegen`", expected.len());
+    assert!(missing.is_empty(), "operations without an end-to-end test in {file}:\n{}\nRun `cargo xtask codegen`.", missing.join("\n"));
+}
+
+/// The sample "Functions" APIs left `spec/` for a crate of their own (`tests/sample-apis`);
+/// their end-to-end tests are generated into `tests/tests/sample_apis/generated/`.
+#[test]
+fn every_sample_operation_has_its_end_to_end_test() {
+    use xtask::samples::{SAMPLE_SPEC, SAMPLE_TESTS};
+    let ir = livevox_codegen::lower_dir(&workspace().join(SAMPLE_SPEC), SAMPLE_SPEC).unwrap_or_else(|e| panic!("{SAMPLE_SPEC} does not load:\n{e}"));
+    let expected = expected_tests(&ir);
+    assert!(expected.len() >= 11, "the five sample APIs have at least 11 operations");
+    let path = workspace().join(SAMPLE_TESTS).join("every_operation.rs");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert_all_tested(&expected, &text, &path.display().to_string());
 }
 
 #[test]

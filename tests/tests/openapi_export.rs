@@ -1,7 +1,8 @@
 //! The OpenAPI export is valid OpenAPI 3.0 and complete: it parses as an OpenAPI 3.0 document
 //! (`openapiv3`), every `$ref` resolves, and every operation of the spec appears exactly once,
 //! under its path and method (the second of two sharing them in `x-livevox-shared-route`), with
-//! its parameters. Checked for `spec/` and every valid fixture.
+//! its parameters. Checked for `spec/`, the sample APIs (`tests/sample-apis/spec`) and every
+//! valid fixture.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -89,6 +90,16 @@ fn the_spec_exports_as_valid_openapi_3_0() {
     let spec = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec");
     let generated = generate_dir(&spec, "spec", &Config::default()).expect("spec/ generates");
     check(&generated.ir, "spec/");
+}
+
+/// The sample "Functions" APIs (`tests/sample-apis/spec`): the security schemes of the other
+/// authorization kinds (BASIC, BEARER, OAUTH, OAUTH2, a LIVEVOX relay).
+#[test]
+fn the_sample_apis_export_as_valid_openapi_3_0() {
+    let spec = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-apis/spec");
+    let generated = generate_dir(&spec, "tests/sample-apis/spec", &Config::default()).expect("the sample APIs generate");
+    assert_eq!(generated.ir.apis.len(), 5, "the five sample APIs");
+    check(&generated.ir, "tests/sample-apis/spec");
 }
 
 #[test]

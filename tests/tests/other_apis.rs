@@ -1,4 +1,5 @@
-//! The clients generated from the non-LiveVox APIs of `spec/`, end to end against local axum
+//! The clients of the sample "Functions" APIs (crate `livevox-sample-apis`, generated from
+//! `tests/sample-apis/spec` the way a customer's own crate is), end to end against local axum
 //! servers that check what arrives, as those APIs' servers would:
 //!
 //! - Acme CRM (OAUTH2): a token endpoint issuing two-second tokens; the client refreshes them
@@ -25,7 +26,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use livevox_generated::runtime::{Error, Secret};
-use livevox_generated::{acme_crm, helpdesk, legacy_erp, screen_pop, webhooks};
+use livevox_sample_apis::{acme_crm, helpdesk, legacy_erp, screen_pop, webhooks};
 use serde_json::{json, Value};
 
 // ---------------------------------------------------------------- a recording server

@@ -21,7 +21,7 @@ fn scratch(name: &str) -> (PathBuf, PathBuf) {
     let spec = base.join("spec");
     std::fs::create_dir_all(&spec).expect("scratch spec dir");
     for file in ["crm.yaml", "helpdesk.yaml"] {
-        std::fs::copy(workspace().join("spec").join(file), spec.join(file)).expect("copy a sample API");
+        std::fs::copy(workspace().join("tests/sample-apis/spec").join(file), spec.join(file)).expect("copy a sample API");
     }
     (spec, base.join("acme-functions"))
 }

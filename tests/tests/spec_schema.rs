@@ -48,10 +48,19 @@ fn spec_dir() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec")
 }
 
+/// The sample "Functions" APIs' spec (`tests/sample-apis/spec`), checked like `spec/`.
+fn sample_spec_dir() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-apis/spec")
+}
+
 #[test]
 fn every_spec_file_and_valid_fixture_passes_the_schema() {
     let (schemas, index) = compile();
-    let files: Vec<_> = yaml_files(&spec_dir()).into_iter().chain(yaml_files(&livevox_tests::fixtures_dir("valid"))).collect();
+    let files: Vec<_> = yaml_files(&spec_dir())
+        .into_iter()
+        .chain(yaml_files(&sample_spec_dir()))
+        .chain(yaml_files(&livevox_tests::fixtures_dir("valid")))
+        .collect();
     assert!(files.len() > 20, "expected spec/ and the valid fixtures, found {files:?}");
     let failures: Vec<String> = files.iter().flat_map(|f| violations(&schemas, index, f)).collect();
     assert!(failures.is_empty(), "valid specs the schema refuses:\n{}", failures.join("\n"));
@@ -93,5 +102,10 @@ fn every_spec_file_names_the_schema_on_its_first_line() {
             "{}: the first line ties the file to spec/schema.json for editors",
             path.display()
         );
+    }
+    // The sample APIs name the same schema by a path from their directory.
+    for path in yaml_files(&sample_spec_dir()) {
+        let text = std::fs::read_to_string(&path).expect("readable");
+        assert_eq!(text.lines().next(), Some("# yaml-language-server: $schema=../../../spec/schema.json"), "{}", path.display());
     }
 }

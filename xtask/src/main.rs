@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's maintenance commands.
 //!
-//! - `cargo xtask codegen`: regenerate `livevox-generated` from `spec/`.
+//! - `cargo xtask codegen`: regenerate `livevox-generated` from `spec/`, and the sample APIs'
+//!   crate (`tests/sample-apis`) the way a customer's crate is made, with its generated tests.
 //! - `cargo xtask codegen --check`: write nothing; fail and name each stale file.
 //! - `cargo xtask codegen --spec DIR --out DIR [--check]`: a client crate for any spec directory.
 //! - `cargo xtask openapi [--out DIR]`: write the OpenAPI 3.0 document of each API in `spec/`.
@@ -23,7 +24,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "usage: cargo xtask <command>\n\n  codegen                 regenerate livevox-generated from spec/\n  codegen --check         write nothing; exit 1 if any generated file is stale\n  codegen --spec DIR --out DIR [--check]\n                          a client crate for any spec directory (your own Functions library)\n  openapi [--out DIR]     write the OpenAPI 3.0 document of each API (default: target/openapi)\n  bench [gen|gen-size|compile|runtime|all]\n                          print benchmark tables (generation, compile cost, runtime)\n  sim [--port N] [--seed-dnc N] [--idle-secs N]\n                          run the LiveVox simulator on 127.0.0.1 until Ctrl-C\n  spec-diff [--base REV] [--fail-on-breaking]\n                          what changed in spec/ since a git revision (default HEAD), and what it means downstream\n  spec-diff --crosscheck  compare its verdicts on tests/fixtures/diff with cargo-semver-checks";
+const USAGE: &str = "usage: cargo xtask <command>\n\n  codegen                 regenerate livevox-generated from spec/ and the sample crate tests/sample-apis\n  codegen --check         write nothing; exit 1 if any generated file is stale\n  codegen --spec DIR --out DIR [--check]\n                          a client crate for any spec directory (your own Functions library)\n  openapi [--out DIR]     write the OpenAPI 3.0 document of each API (default: target/openapi)\n  bench [gen|gen-size|compile|runtime|all]\n                          print benchmark tables (generation, compile cost, runtime)\n  sim [--port N] [--seed-dnc N] [--idle-secs N]\n                          run the LiveVox simulator on 127.0.0.1 until Ctrl-C\n  spec-diff [--base REV] [--fail-on-breaking]\n                          what changed in spec/ since a git revision (default HEAD), and what it means downstream\n  spec-diff --crosscheck  compare its verdicts on tests/fixtures/diff with cargo-semver-checks";
 
 fn workspace_root() -> PathBuf {
     // xtask lives one level below the workspace root.
@@ -55,31 +56,43 @@ fn main() -> ExitCode {
     }
 }
 
+/// `cargo xtask codegen [--check]`: the LiveVox client from `spec/`, then the sample APIs'
+/// crate through the customer's path (`--spec tests/sample-apis/spec --out tests/sample-apis`)
+/// and their generated tests.
 fn codegen(check: bool) -> ExitCode {
     let start = Instant::now();
     let root = workspace_root();
-    match livevox_codegen::codegen(&root, check) {
-        Ok(summary) => {
-            let stale: Vec<_> = summary.report.stale().collect();
-            if check && !stale.is_empty() {
-                for (path, change) in &stale {
-                    eprintln!("stale: {} ({change:?})", path.display());
-                }
-                eprintln!("{}", summary.line(true, start.elapsed()));
-                eprintln!("The generated client is out of date with spec/. Run `cargo xtask codegen` and commit the result.");
-                return ExitCode::FAILURE;
-            }
-            println!("{}", summary.line(check, start.elapsed()));
-            ExitCode::SUCCESS
-        }
+    let client = match livevox_codegen::codegen(&root, check) {
+        Ok(summary) => summary,
         Err(e) => {
             eprintln!("{e}");
             if let livevox_codegen::Error::Spec(_) = e {
                 eprintln!("Nothing was written; livevox-generated is unchanged.");
             }
-            ExitCode::FAILURE
+            return ExitCode::FAILURE;
         }
+    };
+    let stale: Vec<_> = client.report.stale().cloned().collect();
+    println!("{} ({})", client.line(check, start.elapsed()), livevox_codegen::CLIENT_CRATE);
+    let start = Instant::now();
+    let (samples, tests) = match xtask::samples::codegen(&root, check) {
+        Ok(done) => done,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("{} ({} and {})", samples.line(check, start.elapsed()), xtask::samples::SAMPLE_CRATE, xtask::samples::SAMPLE_TESTS);
+    let crate_dir = PathBuf::from(xtask::samples::SAMPLE_CRATE);
+    let stale: Vec<_> = stale.into_iter().chain(samples.report.stale().map(|(p, c)| (crate_dir.join(p), *c))).chain(tests.stale().cloned()).collect();
+    if check && !stale.is_empty() {
+        for (path, change) in &stale {
+            eprintln!("stale: {} ({change:?})", path.display());
+        }
+        eprintln!("The generated code is out of date with spec/ or tests/sample-apis/spec/. Run `cargo xtask codegen` and commit the result.");
+        return ExitCode::FAILURE;
     }
+    ExitCode::SUCCESS
 }
 
 /// `cargo xtask codegen --spec DIR --out DIR`: a client crate for any spec directory, over the
@@ -88,22 +101,7 @@ fn codegen_library(spec_dir: PathBuf, out_dir: PathBuf, check: bool) -> ExitCode
     let start = Instant::now();
     let root = workspace_root();
     let cwd = std::env::current_dir().unwrap_or_else(|_| root.clone());
-    let (spec_dir, out_dir) = (cwd.join(spec_dir), cwd.join(out_dir));
-    let runtime = root.join(livevox_codegen::CLIENT_CRATE);
-    // A crate inside this checkout names the runtime by a relative path; one elsewhere by an
-    // absolute one, which its owner replaces with a git or registry dependency.
-    let runtime_path = match out_dir.strip_prefix(&root) {
-        Ok(inside) => {
-            let up = inside.components().map(|_| "..").collect::<Vec<_>>().join("/");
-            format!("{up}/{}", livevox_codegen::CLIENT_CRATE)
-        }
-        Err(_) => runtime.display().to_string(),
-    };
-    let library = livevox_codegen::library::Library {
-        spec_dir,
-        out_dir,
-        runtime_dependency: format!("{{ path = {runtime_path:?}, default-features = false }}"),
-    };
+    let library = xtask::samples::library(&root, cwd.join(spec_dir), cwd.join(out_dir));
     match livevox_codegen::library::codegen_library(&library, check) {
         Ok(summary) => {
             let stale: Vec<_> = summary.report.stale().collect();

@@ -7,7 +7,7 @@
 //!
 //! Cargo feature `crm_contacts`.
 #[allow(unused_imports)]
-use crate::__rt as __rt;
+use ::livevox_generated::__rt as __rt;
 /// The operations of the `crm_contacts` category. Get one from the API client's `crm_contacts()`
 /// method.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]

@@ -6,7 +6,7 @@
 //!
 //! Cargo feature `screen_pop_cards`.
 #[allow(unused_imports)]
-use crate::__rt as __rt;
+use ::livevox_generated::__rt as __rt;
 /// The operations of the `screen_pop_cards` category. Get one from the API client's
 /// `screen_pop_cards()` method.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]

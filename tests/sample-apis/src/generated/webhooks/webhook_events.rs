@@ -7,7 +7,7 @@
 //!
 //! Cargo feature `webhook_events`.
 #[allow(unused_imports)]
-use crate::__rt as __rt;
+use ::livevox_generated::__rt as __rt;
 /// The operations of the `webhook_events` category. Get one from the API client's
 /// `webhook_events()` method.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]

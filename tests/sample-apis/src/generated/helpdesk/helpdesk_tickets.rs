@@ -6,7 +6,7 @@
 //!
 //! Cargo feature `helpdesk_tickets`.
 #[allow(unused_imports)]
-use crate::__rt as __rt;
+use ::livevox_generated::__rt as __rt;
 /// The operations of the `helpdesk_tickets` category. Get one from the API client's
 /// `helpdesk_tickets()` method.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]

@@ -1,25 +1,26 @@
-//! Calls a third-party API described in `spec/` beside LiveVox (Acme CRM, OAUTH2 client
-//! credentials): the client fetches a token at the API's token URL, caches it, refreshes it
-//! before it expires, and reads a contact and a page of contacts.
+//! Calls a third-party API of the sample crate (Acme CRM, OAUTH2 client credentials, described
+//! in `tests/sample-apis/spec/crm.yaml`): the client fetches a token at the API's token URL,
+//! caches it, refreshes it before it expires, and reads a contact and a page of contacts.
 //!
 //! ```sh
-//! cargo run -p livevox-generated --example oauth2_api          # against the simulator
-//! ACME_CLIENT_ID=... ACME_CLIENT_SECRET=... cargo run -p livevox-generated --example oauth2_api
+//! cargo run -p livevox-sample-apis --example oauth2_api          # against the simulator
+//! ACME_CLIENT_ID=... ACME_CLIENT_SECRET=... cargo run -p livevox-sample-apis --example oauth2_api
 //! ```
 
-use livevox_generated::acme_crm;
+use livevox_sample_apis::acme_crm;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Against the real API when its credentials are in the environment; else the simulator,
-    // which serves Acme CRM's operations and its token endpoint from the same spec.
+    // which serves Acme CRM's operations and its token endpoint from the crate's spec.
     let (crm, sim) = match (std::env::var("ACME_CLIENT_ID"), std::env::var("ACME_CLIENT_SECRET")) {
         (Ok(id), Ok(secret)) => {
             println!("oauth2_api: talking to Acme CRM (ACME_CLIENT_ID is set)");
             (acme_crm::Client::builder().oauth2_client_credentials(id, secret).build()?, None)
         }
         _ => {
-            let sim = livevox_sim::Simulator::builder().start().await?;
+            // LiveVox's spec plus this crate's: the simulator serves Acme CRM next to LiveVox.
+            let sim = livevox_sim::Simulator::builder().extra_spec_dir(livevox_sample_apis::SPEC_DIR).start().await?;
             println!("oauth2_api: talking to the bundled simulator at {} (set ACME_CLIENT_ID and ACME_CLIENT_SECRET for the real API)", sim.base_url());
             let creds = sim.api_credentials();
             let token_url = sim.oauth2_token_url("acme_crm").ok_or("the simulator serves no token endpoint for acme_crm")?;

@@ -6,7 +6,7 @@
 //!
 //! Cargo feature `erp_accounts`.
 #[allow(unused_imports)]
-use crate::__rt as __rt;
+use ::livevox_generated::__rt as __rt;
 /// The operations of the `erp_accounts` category. Get one from the API client's `erp_accounts()`
 /// method.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]

@@ -1,0 +1,158 @@
+//! The sample "Functions" APIs as a crate of their own (`tests/sample-apis`, crate
+//! `livevox-sample-apis`): written by the customer's command (`cargo xtask codegen --spec DIR
+//! --out DIR`, [`codegen_library`]), and the three generated tests that cover their operations
+//! (`tests/tests/sample_apis/generated/`), which the library path does not write.
+//!
+//! The tests are the emitters of `livevox-codegen` run on the sample APIs, with two paths
+//! rewritten: a sample API's module is `::livevox_sample_apis::<module>` (not
+//! `::livevox_generated::<module>`), and the simulator serves this crate's spec next to
+//! LiveVox's (`Simulator::builder().extra_spec_dir(::livevox_sample_apis::SPEC_DIR)`).
+
+use std::path::{Component, Path, PathBuf};
+
+use livevox_codegen::ir::{Api, Auth, Ir};
+use livevox_codegen::library::Library;
+use livevox_codegen::write::{OutputFile, WriteReport};
+use livevox_codegen::{emit_e2e, emit_fuzz, emit_secrets, load, Error, Summary};
+
+/// The sample crate, relative to the workspace root.
+pub const SAMPLE_CRATE: &str = "tests/sample-apis";
+/// Its spec directory, relative to the workspace root.
+pub const SAMPLE_SPEC: &str = "tests/sample-apis/spec";
+/// The directory of the sample APIs' generated tests (owned by the generator), relative to the
+/// workspace root; `tests/tests/sample_apis/main.rs` includes them.
+pub const SAMPLE_TESTS: &str = "tests/tests/sample_apis/generated";
+/// The crate's name in Rust paths.
+const SAMPLE_CRATE_PATH: &str = "::livevox_sample_apis";
+
+/// The crate a spec directory's client goes to, as `cargo xtask codegen --spec DIR --out DIR`
+/// makes it: the runtime is `livevox-generated` without default features, by a relative path
+/// for a crate inside this checkout, by an absolute one elsewhere (its owner replaces that with
+/// a git or registry dependency).
+pub fn library(root: &Path, spec_dir: PathBuf, out_dir: PathBuf) -> Library {
+    let runtime_path = match lexical(&out_dir).strip_prefix(lexical(root)) {
+        Ok(inside) => {
+            let up = inside.components().map(|_| "..").collect::<Vec<_>>().join("/");
+            format!("{up}/{}", livevox_codegen::CLIENT_CRATE)
+        }
+        Err(_) => root.join(livevox_codegen::CLIENT_CRATE).display().to_string(),
+    };
+    Library { spec_dir, out_dir, runtime_dependency: format!("{{ path = {runtime_path:?}, default-features = false }}") }
+}
+
+/// An absolute path without `.` and `..` components (without touching the file system: the
+/// output directory may not exist yet).
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()).components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Regenerates (or, with `check`, checks) the sample crate through the customer's library path,
+/// then the sample APIs' generated tests.
+pub fn codegen(root: &Path, check: bool) -> Result<(Summary, WriteReport), Error> {
+    let lib = library(root, root.join(SAMPLE_SPEC), root.join(SAMPLE_CRATE));
+    let summary = livevox_codegen::library::codegen_library(&lib, check)?;
+    let tests = test_files(root)?;
+    let report = livevox_codegen::write::write_all(root, Path::new(SAMPLE_TESTS), &tests, check).map_err(Error::Write)?;
+    Ok((summary, report))
+}
+
+/// The three generated tests of the sample APIs.
+///
+/// The decode fuzz and `Debug` tests cover exactly the sample operations. The end-to-end test
+/// also has LiveVox's login category: Screen Pop relays a logged-in LiveVox client's session,
+/// so the test needs that client, and its login tests show the simulator still serves LiveVox
+/// with the extra spec loaded.
+pub fn test_files(root: &Path) -> Result<Vec<OutputFile>, Error> {
+    let samples = lower(&[(root.join(SAMPLE_SPEC), SAMPLE_SPEC)])?;
+    let modules: Vec<String> = samples.apis.iter().map(|a| a.module.clone()).collect();
+    let mut with_login = lower(&[(root.join(livevox_codegen::SPEC_DIR), livevox_codegen::SPEC_DIR), (root.join(SAMPLE_SPEC), SAMPLE_SPEC)])?;
+    with_login.apis.retain_mut(|api| modules.contains(&api.module) || keep_login_category(api));
+
+    let files = [
+        ("every_operation.rs", emit_e2e::every_operation(&with_login)),
+        ("no_secret_in_debug.rs", emit_secrets::no_secret_in_debug(&samples)),
+        ("decode_every_response.rs", emit_fuzz::decode_every_response(&samples)),
+    ];
+    let mut out = Vec::new();
+    for (name, text) in files {
+        let text = rewrite(&text.map_err(Error::Internal)?, &modules)?;
+        out.push(OutputFile { path: Path::new(SAMPLE_TESTS).join(name), contents: text });
+    }
+    Ok(out)
+}
+
+/// Load, validate and lower spec directories together, as one spec.
+fn lower(dirs: &[(PathBuf, &str)]) -> Result<Ir, Error> {
+    let mut loaded = load::Loaded::default();
+    for (dir, display) in dirs {
+        loaded.docs.extend(load::load_dir(dir, display)?.docs);
+    }
+    livevox_codegen::validate::validate(&loaded)?;
+    Ok(livevox_codegen::lower::lower(&loaded)?)
+}
+
+/// Keeps, of an API that logs in (LiveVox), only the category of its login operation; `false`
+/// for any other API.
+fn keep_login_category(api: &mut Api) -> bool {
+    let Auth::LiveVox { login: Some(login), .. } = &api.auth else { return false };
+    let path = login.path.clone();
+    api.categories.retain(|c| c.operations.iter().any(|op| op.path == path));
+    !api.categories.is_empty()
+}
+
+/// Points an emitted test at the sample crate and at a simulator that serves its spec, and
+/// formats it again.
+fn rewrite(text: &str, modules: &[String]) -> Result<String, Error> {
+    let internal = |what: &str| Error::Internal(format!("internal error: rewriting a sample API test: {what}"));
+    let (header, body) = text.split_once('\n').ok_or_else(|| internal("no header line"))?;
+    let source = header
+        .strip_prefix(livevox_codegen::format::GENERATED_MARKER)
+        .and_then(|s| s.strip_prefix(" from "))
+        .and_then(|s| s.strip_suffix(". Do not edit."))
+        .ok_or_else(|| internal("an unexpected header"))?;
+    let mut body = body.strip_prefix("//!\n").unwrap_or(body).to_string();
+    for m in modules {
+        body = body.replace(&format!("::livevox_generated::{m}::"), &format!("{SAMPLE_CRATE_PATH}::{m}::"));
+    }
+    body = body.replace(
+        "::livevox_sim::Simulator::builder()",
+        &format!("::livevox_sim::Simulator::builder().extra_spec_dir({SAMPLE_CRATE_PATH}::SPEC_DIR)"),
+    );
+    let tokens: proc_macro2::TokenStream = body.parse().map_err(|e| internal(&format!("the emitted test does not parse: {e}")))?;
+    livevox_codegen::format::format_file(source, tokens).map_err(Error::Internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_crate_inside_the_checkout_names_the_runtime_by_a_relative_path() {
+        let root = Path::new("/w/repo");
+        let lib = library(root, root.join("tests/sample-apis/spec"), root.join("tests/./x/../sample-apis"));
+        assert_eq!(lib.runtime_dependency, r#"{ path = "../../livevox-generated", default-features = false }"#);
+        let outside = library(root, PathBuf::from("/elsewhere/spec"), PathBuf::from("/elsewhere/crate"));
+        assert_eq!(outside.runtime_dependency, r#"{ path = "/w/repo/livevox-generated", default-features = false }"#);
+    }
+
+    #[test]
+    fn rewriting_moves_sample_paths_and_the_simulator_only() {
+        let text = "//! @generated by `cargo xtask codegen` from a.yaml. Do not edit.\n//!\n//! Docs.\nfn f() { let _ = ::livevox_sim::Simulator::builder(); let _: ::livevox_generated::acme_crm::Client; let _: ::livevox_generated::livevox::Client; let _: ::livevox_generated::Error; }\n";
+        let out = rewrite(text, &["acme_crm".to_string()]).expect("rewrites");
+        assert!(out.starts_with("//! @generated by `cargo xtask codegen` from a.yaml. Do not edit.\n//!\n//! Docs.\n"), "{out}");
+        assert!(out.contains("::livevox_sample_apis::acme_crm::Client"), "{out}");
+        assert!(out.contains("::livevox_generated::livevox::Client") && out.contains("::livevox_generated::Error"), "{out}");
+        assert!(out.contains(".extra_spec_dir(::livevox_sample_apis::SPEC_DIR)"), "{out}");
+        assert!(rewrite("no header", &[]).is_err());
+    }
+}
