@@ -78,11 +78,15 @@ fn codegen(check: bool) -> ExitCode {
     let (samples, tests) = match xtask::samples::codegen(&root, check) {
         Ok(done) => done,
         Err(e) => {
-            eprintln!("{e}");
+            // The library path names spec files relative to the crate.
+            eprintln!("in the sample APIs' crate (paths relative to {}):\n{e}", xtask::samples::SAMPLE_CRATE);
             return ExitCode::FAILURE;
         }
     };
-    println!("{} ({} and {})", samples.line(check, start.elapsed()), xtask::samples::SAMPLE_CRATE, xtask::samples::SAMPLE_TESTS);
+    // One line for the crate and its generated tests together.
+    let mut both = samples.clone();
+    both.report.files.extend(tests.files.iter().cloned());
+    println!("{} ({} and {})", both.line(check, start.elapsed()), xtask::samples::SAMPLE_CRATE, xtask::samples::SAMPLE_TESTS);
     let crate_dir = PathBuf::from(xtask::samples::SAMPLE_CRATE);
     let stale: Vec<_> = stale.into_iter().chain(samples.report.stale().map(|(p, c)| (crate_dir.join(p), *c))).chain(tests.stale().cloned()).collect();
     if check && !stale.is_empty() {
@@ -116,7 +120,8 @@ fn codegen_library(spec_dir: PathBuf, out_dir: PathBuf, check: bool) -> ExitCode
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("{e}");
+            // Spec files are named relative to the crate, as its generated files name them.
+            eprintln!("in {} (paths relative to it):\n{e}", library.out_dir.display());
             ExitCode::FAILURE
         }
     }
