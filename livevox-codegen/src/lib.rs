@@ -42,6 +42,7 @@ pub mod schema;
 pub mod spec;
 pub mod types;
 pub mod validate;
+pub mod vocab;
 #[cfg(feature = "emit")]
 pub mod write;
 

@@ -12,7 +12,8 @@ use crate::ir::*;
 use crate::load::{Loaded, LoadedDoc};
 use crate::naming;
 use crate::spec::{self, ApiDoc, CategoryDoc, Deprecation, Document};
-use crate::types::{parse_type, Prim, TypeExpr};
+use crate::types::{Prim, TypeExpr};
+use crate::vocab::{AuthKind, TypeText, Word};
 
 /// What a type name refers to inside one API.
 #[derive(Clone)]
@@ -41,11 +42,11 @@ impl Ctx<'_> {
         });
     }
 
-    fn resolve(&mut self, path: &str, text: &str, secret: bool) -> Type {
-        match parse_type(text) {
-            Ok(expr) => self.resolve_expr(path, &expr, secret),
+    fn resolve(&mut self, path: &str, text: &TypeText, secret: bool) -> Type {
+        match text.parsed() {
+            Ok(expr) => self.resolve_expr(path, expr, secret),
             Err(message) => {
-                self.error(path, message);
+                self.error(path, message.to_string());
                 Type::Prim(Prim::Json)
             }
         }
@@ -145,7 +146,7 @@ pub fn lower(loaded: &Loaded) -> Result<Ir, Diagnostics> {
         }
 
         // An API without authorization has nothing to send, whatever an operation's default.
-        let default_auth = if api.authorization.kind.eq_ignore_ascii_case("NONE") { AuthNeed::None } else { AuthNeed::Session };
+        let default_auth = if api.authorization.kind.is(AuthKind::None) { AuthNeed::None } else { AuthNeed::Session };
         let mut lowered = Vec::new();
         for (doc, cat) in &members {
             let mut ctx = Ctx { doc, types: &types, errors: &mut errors };
@@ -180,16 +181,16 @@ pub fn lower(loaded: &Loaded) -> Result<Ir, Diagnostics> {
         let a = &api.authorization;
         let header = || a.header.clone().unwrap_or_else(|| "Authorization".into());
         let prefix = || a.prefix.clone().unwrap_or_else(|| "Bearer".into());
-        let auth = match a.kind.to_ascii_uppercase().as_str() {
-            "LIVEVOX" => Auth::LiveVox {
+        let auth = match a.kind.known() {
+            Some(AuthKind::LiveVox) => Auth::LiveVox {
                 session_header: a.session_header.clone().unwrap_or_else(|| "LV-Session".into()),
                 expired_status: a.expired_status.unwrap_or(401),
                 login,
             },
-            "BASIC" => Auth::Basic,
-            "BEARER" => Auth::Bearer { header: header(), prefix: prefix() },
-            "OAUTH" => Auth::OAuth1,
-            "OAUTH2" => Auth::OAuth2 { header: header(), prefix: prefix(), token_url: a.token_url.clone(), scopes: a.scopes.clone() },
+            Some(AuthKind::Basic) => Auth::Basic,
+            Some(AuthKind::Bearer) => Auth::Bearer { header: header(), prefix: prefix() },
+            Some(AuthKind::OAuth) => Auth::OAuth1,
+            Some(AuthKind::OAuth2) => Auth::OAuth2 { header: header(), prefix: prefix(), token_url: a.token_url.clone(), scopes: a.scopes.clone() },
             _ => Auth::None,
         };
 
@@ -282,11 +283,7 @@ fn lower_category(ctx: &mut Ctx<'_>, cat: &CategoryDoc, default_auth: AuthNeed) 
         .enums
         .iter()
         .map(|(name, e)| {
-            let repr = match e.ty.as_deref() {
-                Some("int32") => EnumRepr::Int32,
-                Some("int64") => EnumRepr::Int64,
-                _ => EnumRepr::Str,
-            };
+            let repr = e.ty.as_ref().and_then(Word::known).unwrap_or(EnumRepr::Str);
             let variants: Vec<Variant> = e
                 .values
                 .iter()
@@ -362,12 +359,10 @@ fn lower_category(ctx: &mut Ctx<'_>, cat: &CategoryDoc, default_auth: AuthNeed) 
         let response = match &op.response {
             None => Response { format: ResponseFormat::None, ty: None, status: 204, description: None, content_type: None, base64_field: None },
             Some(r) => {
-                let format = match (r.format.as_deref(), &r.ty) {
-                    (Some("text"), _) => ResponseFormat::Text,
-                    (Some("binary"), _) => ResponseFormat::Binary,
-                    (Some("none"), _) => ResponseFormat::None,
-                    (Some(_), Some(_)) | (None, Some(_)) => ResponseFormat::Json,
-                    (_, None) => ResponseFormat::None,
+                let format = match (r.format.as_ref().and_then(Word::known), &r.ty) {
+                    (Some(format), _) => format,
+                    (None, Some(_)) => ResponseFormat::Json,
+                    (None, None) => ResponseFormat::None,
                 };
                 let ty = match (&r.ty, format) {
                     (Some(t), ResponseFormat::Json) => Some(ctx.resolve(&format!("{base}.response.type"), t, false)),
@@ -429,15 +424,11 @@ fn lower_category(ctx: &mut Ctx<'_>, cat: &CategoryDoc, default_auth: AuthNeed) 
                 next_field,
                 next,
                 max_count: p.max_count,
-                end: match p.end.as_str() {
-                    "short_page" => PageEnd::ShortPage,
-                    "next_absent_or_short_page" => PageEnd::NextAbsentOrShortPage,
-                    _ => PageEnd::NextAbsent,
-                },
+                end: p.end.known().unwrap_or(PageEnd::NextAbsent),
             })
         });
 
-        let method = Method::parse(&op.method).unwrap_or(Method::Get);
+        let method = op.method.known().unwrap_or(Method::Get);
         operations.push(Operation {
             wire_name: name.clone(),
             id: format!("{}.{name}", cat.category),
@@ -452,17 +443,12 @@ fn lower_category(ctx: &mut Ctx<'_>, cat: &CategoryDoc, default_auth: AuthNeed) 
             body,
             response,
             pagination,
-            auth: match op.auth.as_deref() {
-                Some("access_token") => AuthNeed::AccessToken,
-                Some("none") => AuthNeed::None,
-                Some(_) => AuthNeed::Session,
-                None => default_auth,
-            },
+            auth: op.auth.as_ref().map_or(default_auth, |a| a.known().unwrap_or(AuthNeed::Session)),
             rate_limit: op.rate_limit.as_ref().map(|r| RateLimit { calls: r.calls, per_seconds: r.per_seconds, max_in_flight: r.max_in_flight }),
             idempotent: op.idempotent.unwrap_or_else(|| method.idempotent_by_default()),
             deprecated: deprecation(&op.deprecated),
             agent_allowed: op.agent_allowed,
-            agent_action: op.agent_action.as_deref().and_then(AgentAction::parse),
+            agent_action: op.agent_action.as_ref().and_then(Word::known),
             notes: op.notes.clone(),
             examples: op
                 .examples

@@ -15,20 +15,14 @@ use serde_json::Value as Json;
 use crate::diagnostics::{did_you_mean, with_suggestion, Diagnostic, Diagnostics};
 use crate::load::{Loaded, LoadedDoc};
 use crate::naming;
+use crate::ir::{AgentAction, AuthNeed, EnumRepr, Method, PageEnd, ResponseFormat};
 use crate::spec::{
     ApiDoc, BodyDef, CategoryDoc, Deprecation, Document, EnumDef, ExampleDef, FieldDef, ModelDef, OperationDef, ParamDef, WireValue,
 };
-use crate::types::{parse_type, Prim, TypeExpr};
+use crate::types::{Prim, TypeExpr};
+use crate::vocab::{AuthKind, SignatureMethod, TypeText, Vocabulary, Word};
 
 mod secret;
-
-pub(crate) const AUTH_KINDS: &[&str] = &["NONE", "LIVEVOX", "BASIC", "BEARER", "OAUTH", "OAUTH2"];
-pub(crate) const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
-pub(crate) const OPERATION_AUTH: &[&str] = &["session", "access_token", "none"];
-pub(crate) const RESPONSE_FORMATS: &[&str] = &["json", "text", "binary", "none"];
-pub(crate) const PAGE_ENDS: &[&str] = &["next_absent", "short_page", "next_absent_or_short_page"];
-pub(crate) const ENUM_TYPES: &[&str] = &["string", "int32", "int64"];
-pub(crate) const SIGNATURE_METHODS: &[&str] = &["HMAC-SHA1"];
 /// Methods the generated API `Client` has besides one accessor per category.
 const API_CLIENT_METHODS: &[&str] = &["builder", "runtime"];
 /// Modules of the client crate that sit next to the generated API modules.
@@ -186,8 +180,8 @@ struct ApiRef<'a> {
 
 impl ApiRef<'_> {
     /// The authorization kind, when it is one validate knows.
-    fn kind(&self) -> Option<&str> {
-        AUTH_KINDS.iter().copied().find(|k| *k == self.api.authorization.kind)
+    fn kind(&self) -> Option<AuthKind> {
+        self.api.authorization.kind.known()
     }
 }
 
@@ -201,21 +195,24 @@ impl Validator {
         });
     }
 
-    /// Checks that `value` is one of `allowed`; the error suggests the closest one.
-    fn one_of(&mut self, doc: &LoadedDoc, path: &str, value: &str, allowed: &[&str], what: &str) -> bool {
-        if allowed.contains(&value) {
-            return true;
-        }
+    /// The value of a word of a closed list; when it is not one, the error lists the words and
+    /// suggests the closest one.
+    fn word<T: Vocabulary>(&mut self, doc: &LoadedDoc, path: &str, word: &Word<T>) -> Option<T> {
+        let value = match word {
+            Word::Known(v) => return Some(*v),
+            Word::Unknown(text) => text.as_str(),
+        };
+        let (allowed, what) = (T::words(), T::WHAT);
         let message = match allowed.iter().find(|a| a.eq_ignore_ascii_case(value)) {
             Some(exact) => format!("unknown {what} `{value}`; did you mean `{exact}`? (case matters)"),
             None => with_suggestion(
-                format!("unknown {what} `{value}`; expected one of {}", quoted_list(allowed)),
+                format!("unknown {what} `{value}`; expected one of {}", quoted_list(&allowed)),
                 value,
                 allowed.iter().copied(),
             ),
         };
         self.err(doc, path, message);
-        false
+        None
     }
 
     fn run(&mut self, loaded: &Loaded) {
@@ -426,8 +423,8 @@ impl Validator {
                 .fields
                 .iter()
                 .filter(|(_, f)| f.required)
-                .filter_map(|(wire, f)| match parse_type(&f.ty) {
-                    Ok(TypeExpr::Named(n)) if types.model(&n).is_some() => Some((wire.clone(), n)),
+                .filter_map(|(wire, f)| match f.ty.expr() {
+                    Some(TypeExpr::Named(n)) if types.model(n).is_some() => Some((wire.clone(), n.clone())),
                     _ => None,
                 })
                 .collect()
@@ -487,10 +484,8 @@ impl Validator {
         if api.api.trim().is_empty() {
             self.err(doc, "api", "the API name is empty");
         }
-        if let Some(kind) = &api.kind {
-            if kind != "api" {
-                self.err(doc, "type", format!("unsupported API type `{kind}`; the only supported type is `api`"));
-            }
+        if let Some(Word::Unknown(kind)) = &api.kind {
+            self.err(doc, "type", format!("unsupported API type `{kind}`; the only supported type is `api`"));
         }
         if let Some(module) = &api.module {
             self.module_name(doc, "module", module);
@@ -508,7 +503,7 @@ impl Validator {
             _ => {}
         }
         let auth_kind = a.kind();
-        let livevox = auth_kind == Some("LIVEVOX");
+        let livevox = auth_kind == Some(AuthKind::LiveVox);
         let mut urls: Vec<(String, &str)> = Vec::new();
         if let Some(url) = &api.base_url {
             urls.push(("base_url".into(), url));
@@ -623,26 +618,26 @@ impl Validator {
 
     fn authorization(&mut self, a: ApiRef<'_>, members: &[(&LoadedDoc, &CategoryDoc)], types: &Types<'_>) {
         let (doc, auth) = (a.doc, &a.api.authorization);
-        if !self.one_of(doc, "authorization.kind", &auth.kind, AUTH_KINDS, "authorization kind") {
+        let Some(kind) = self.word(doc, "authorization.kind", &auth.kind) else {
             return;
-        }
-        let kind = auth.kind.as_str();
+        };
+        use AuthKind::{Bearer, LiveVox, OAuth, OAuth2};
 
         // Keys that only some kinds use: a key for another kind is a mistake, not a no-op.
-        let present: [(&str, bool, &[&str]); 8] = [
-            ("login", auth.login.is_some(), &["LIVEVOX"]),
-            ("session_header", auth.session_header.is_some(), &["LIVEVOX"]),
-            ("expired_status", auth.expired_status.is_some(), &["LIVEVOX"]),
-            ("header", auth.header.is_some(), &["BEARER", "OAUTH2"]),
-            ("prefix", auth.prefix.is_some(), &["BEARER", "OAUTH2"]),
-            ("token_url", auth.token_url.is_some(), &["OAUTH2"]),
-            ("scopes", !auth.scopes.is_empty(), &["OAUTH2"]),
-            ("signature_method", auth.signature_method.is_some(), &["OAUTH"]),
+        let present: [(&str, bool, &[AuthKind]); 8] = [
+            ("login", auth.login.is_some(), &[LiveVox]),
+            ("session_header", auth.session_header.is_some(), &[LiveVox]),
+            ("expired_status", auth.expired_status.is_some(), &[LiveVox]),
+            ("header", auth.header.is_some(), &[Bearer, OAuth2]),
+            ("prefix", auth.prefix.is_some(), &[Bearer, OAuth2]),
+            ("token_url", auth.token_url.is_some(), &[OAuth2]),
+            ("scopes", !auth.scopes.is_empty(), &[OAuth2]),
+            ("signature_method", auth.signature_method.is_some(), &[OAuth]),
         ];
         for (key, is_present, kinds) in present {
             if is_present && !kinds.contains(&kind) {
-                let list = kinds.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" and ");
-                self.err(doc, &format!("authorization.{key}"), format!("`{key}` applies to authorization {list} only, not `{kind}`"));
+                let list = kinds.iter().map(|k| format!("`{}`", k.word())).collect::<Vec<_>>().join(" and ");
+                self.err(doc, &format!("authorization.{key}"), format!("`{key}` applies to authorization {list} only, not `{}`", kind.word()));
             }
         }
 
@@ -652,7 +647,7 @@ impl Validator {
             }
         };
         match kind {
-            "LIVEVOX" => {
+            LiveVox => {
                 match &auth.session_header {
                     Some(h) => header(self, "authorization.session_header", h),
                     None => self.err(
@@ -671,7 +666,7 @@ impl Validator {
                     self.login(a, members, types);
                 }
             }
-            "BEARER" | "OAUTH2" => {
+            Bearer | OAuth2 => {
                 if let Some(h) = &auth.header {
                     header(self, "authorization.header", h);
                 }
@@ -680,7 +675,7 @@ impl Validator {
                         self.err(doc, "authorization.prefix", "the prefix holds a control character");
                     }
                 }
-                if kind == "OAUTH2" {
+                if kind == OAuth2 {
                     match &auth.token_url {
                         Some(url) => {
                             self.url(doc, "authorization.token_url", url);
@@ -700,18 +695,18 @@ impl Validator {
                     }
                 }
             }
-            "OAUTH" => {
+            OAuth => {
                 if let Some(m) = &auth.signature_method {
                     // RSA-SHA1 and PLAINTEXT are OAuth 1.0 methods (RFC 5849 §3.4) that the
                     // client does not implement: "unsupported", not "unknown" with a suggestion.
-                    if ["RSA-SHA1", "PLAINTEXT"].contains(&m.as_str()) {
+                    if matches!(m, Word::Unknown(w) if ["RSA-SHA1", "PLAINTEXT"].contains(&w.as_str())) {
                         self.err(
                             doc,
                             "authorization.signature_method",
-                            format!("signature method `{m}` is not supported; the client signs with {} only", quoted_list(SIGNATURE_METHODS)),
+                            format!("signature method `{m}` is not supported; the client signs with {} only", quoted_list(&SignatureMethod::words())),
                         );
                     } else {
-                        self.one_of(doc, "authorization.signature_method", m, SIGNATURE_METHODS, "signature method");
+                        self.word(doc, "authorization.signature_method", m);
                     }
                 }
             }
@@ -742,7 +737,7 @@ impl Validator {
             );
             return;
         };
-        if op.auth.as_deref() != Some("access_token") {
+        if !op.auth.as_ref().is_some_and(|a| a.is(AuthNeed::AccessToken)) {
             self.err(
                 doc,
                 path,
@@ -753,9 +748,9 @@ impl Validator {
         let model = op
             .response
             .as_ref()
-            .and_then(|r| r.ty.as_deref())
-            .and_then(|t| parse_type(t).ok())
-            .and_then(|t| types.direct_model(&t));
+            .and_then(|r| r.ty.as_ref())
+            .and_then(TypeText::expr)
+            .and_then(|t| types.direct_model(t));
         match model {
             None => self.err(
                 doc,
@@ -773,7 +768,7 @@ impl Validator {
                     ),
                 ),
                 Some(f) => {
-                    if parse_type(&f.ty).ok() != Some(TypeExpr::Prim(Prim::String)) {
+                    if f.ty.expr() != Some(&TypeExpr::Prim(Prim::String)) {
                         self.err(doc, field_path, format!("the session id field `{}` must be a `string`, not `{}`", login.session_id_field, f.ty));
                     }
                 }
@@ -787,12 +782,12 @@ impl Validator {
         // Headers the authorization sets itself; setting them here too would send two values.
         let mut auth_headers: Vec<String> = Vec::new();
         match a.kind() {
-            Some("LIVEVOX") => {
+            Some(AuthKind::LiveVox) => {
                 auth_headers.extend(auth.session_header.clone());
                 auth_headers.extend(auth.login.as_ref().map(|l| l.access_header.clone()));
             }
-            Some("BEARER" | "OAUTH2") => auth_headers.push(auth.header.clone().unwrap_or_else(|| "Authorization".into())),
-            Some("BASIC" | "OAUTH") => auth_headers.push("Authorization".into()),
+            Some(AuthKind::Bearer | AuthKind::OAuth2) => auth_headers.push(auth.header.clone().unwrap_or_else(|| "Authorization".into())),
+            Some(AuthKind::Basic | AuthKind::OAuth) => auth_headers.push("Authorization".into()),
             _ => {}
         }
         let mut seen: HashMap<String, &str> = HashMap::new();
@@ -955,7 +950,7 @@ impl Validator {
                     .filter(|s| !s.is_empty())
                     .map(|s| if s.starts_with('{') && s.ends_with('}') { "{}" } else { s })
                     .collect();
-                routes.entry((op.method.clone(), segments.join("/"))).or_default().push((doc, name.as_str(), op, full));
+                routes.entry((op.method.text().to_string(), segments.join("/"))).or_default().push((doc, name.as_str(), op, full));
             }
         }
         for ((method, _), ops) in routes.iter().filter(|(_, ops)| ops.len() > 1) {
@@ -976,10 +971,10 @@ impl Validator {
                     continue;
                 }
                 let same_model = ops[..i].iter().find(|(_, _, o, _)| {
-                    matches!((o.body.as_ref().and_then(|b| b.ty.as_ref()), op.body.as_ref().and_then(|b| b.ty.as_ref())), (Some(a), Some(b)) if a.trim() == b.trim())
+                    matches!((o.body.as_ref().and_then(|b| b.ty.as_ref()), op.body.as_ref().and_then(|b| b.ty.as_ref())), (Some(a), Some(b)) if a.text().trim() == b.text().trim())
                 });
                 if let Some((d, n, o, _)) = same_model {
-                    let model = o.body.as_ref().and_then(|b| b.ty.as_deref()).unwrap_or_default().trim();
+                    let model = o.body.as_ref().and_then(|b| b.ty.as_ref()).map_or("", |t| t.text().trim());
                     self.err(
                         doc,
                         &format!("operations.{name}.body.type"),
@@ -1032,7 +1027,7 @@ impl Validator {
                 }
             }
             let ty = self.resolve(doc, &format!("{path}.type"), &f.ty, types);
-            if let Some(m) = ty.as_ref().filter(|_| f.secret).and_then(|t| secret::misplaced(t, &f.ty)) {
+            if let Some(m) = ty.as_ref().filter(|_| f.secret).and_then(|t| secret::misplaced(t, f.ty.text())) {
                 self.err(doc, &format!("{path}.secret"), m);
             }
             self.deprecation(doc, &format!("{path}.deprecated"), &f.deprecated);
@@ -1040,9 +1035,9 @@ impl Validator {
     }
 
     /// Parses a type expression and checks that the model or enum it names exists.
-    fn resolve(&mut self, doc: &LoadedDoc, path: &str, text: &str, types: &Types<'_>) -> Option<TypeExpr> {
-        let t = match parse_type(text) {
-            Ok(t) => t,
+    fn resolve(&mut self, doc: &LoadedDoc, path: &str, text: &TypeText, types: &Types<'_>) -> Option<TypeExpr> {
+        let t = match text.parsed() {
+            Ok(t) => t.clone(),
             Err(m) => {
                 self.err(doc, path, m);
                 return None;
@@ -1067,8 +1062,10 @@ impl Validator {
     }
 
     fn enumeration(&mut self, doc: &LoadedDoc, path: &str, e: &EnumDef) {
-        let repr = e.ty.as_deref().unwrap_or("string");
-        let repr_ok = self.one_of(doc, &format!("{path}.type"), repr, ENUM_TYPES, "enum type");
+        let repr = match &e.ty {
+            Some(w) => self.word(doc, &format!("{path}.type"), w),
+            None => Some(EnumRepr::Str),
+        };
         if e.values.is_empty() {
             self.err(doc, &format!("{path}.values"), "an enum needs at least one value");
         }
@@ -1083,15 +1080,15 @@ impl Validator {
             } else {
                 wire.insert(&v.value, i);
             }
-            if repr_ok {
+            if let Some(repr) = repr {
                 match (&v.value, repr) {
-                    (WireValue::Str(_), "string") | (WireValue::Int(_), "int64") => {}
-                    (WireValue::Int(n), "int32") => {
+                    (WireValue::Str(_), EnumRepr::Str) | (WireValue::Int(_), EnumRepr::Int64) => {}
+                    (WireValue::Int(n), EnumRepr::Int32) => {
                         if i32::try_from(*n).is_err() {
                             self.err(doc, &format!("{vpath}.value"), format!("{n} does not fit `int32`; use `type: int64`"));
                         }
                     }
-                    (WireValue::Int(n), _) => self.err(
+                    (WireValue::Int(n), EnumRepr::Str) => self.err(
                         doc,
                         &format!("{vpath}.value"),
                         format!("{n} is a number, but the values of a string enum are strings: quote it (`\"{n}\"`), or set the enum's `type: int32`"),
@@ -1099,7 +1096,7 @@ impl Validator {
                     (WireValue::Str(s), _) => self.err(
                         doc,
                         &format!("{vpath}.value"),
-                        format!("{} is a string, but the values of an `{repr}` enum are integers", Json::String(s.clone())),
+                        format!("{} is a string, but the values of an `{}` enum are integers", Json::String(s.clone()), repr.word()),
                     ),
                 }
             }
@@ -1136,7 +1133,7 @@ impl Validator {
         if op.summary.trim().is_empty() {
             self.err(doc, &at("summary"), "the summary is empty; say in one line what the operation does");
         }
-        let method_ok = self.one_of(doc, &at("method"), &op.method, METHODS, "HTTP method");
+        let method_ok = self.word(doc, &at("method"), &op.method).is_some();
         self.deprecation(doc, &at("deprecated"), &op.deprecated);
 
         // Path and path parameters, both directions.
@@ -1193,7 +1190,7 @@ impl Validator {
         let mut args = Namespace::default();
         let named_body = op.body.as_ref().and_then(|b| b.ty.as_ref());
         if let Some(t) = named_body {
-            args.reserve("body", &format!("the argument or setter for the `{}` body", t.trim()));
+            args.reserve("body", &format!("the argument or setter for the `{}` body", t.text().trim()));
         }
         for (name, p) in &op.path_params {
             let path = at(&format!("path_params.{name}"));
@@ -1203,7 +1200,7 @@ impl Validator {
                     self.err(
                         doc,
                         &format!("{path}.type"),
-                        format!("a path parameter is a single value (a string, number, bool, date or enum), not `{}`", p.ty.trim()),
+                        format!("a path parameter is a single value (a string, number, bool, date or enum), not `{}`", p.ty.text().trim()),
                     );
                 }
             }
@@ -1228,7 +1225,7 @@ impl Validator {
                     self.err(
                         doc,
                         &format!("{path}.type"),
-                        format!("a query parameter is a string, number, bool, date or enum, or an `array<...>` of those; not `{}`", p.ty.trim()),
+                        format!("a query parameter is a string, number, bool, date or enum, or an `array<...>` of those; not `{}`", p.ty.text().trim()),
                     );
                 }
                 if let Some(d) = &p.default {
@@ -1254,19 +1251,19 @@ impl Validator {
 
         // `auth` and what the API offers for it.
         if let Some(a) = &op.auth {
-            if self.one_of(doc, &at("auth"), a, OPERATION_AUTH, "`auth` value") && a == "access_token" {
+            if self.word(doc, &at("auth"), a) == Some(AuthNeed::AccessToken) {
                 if let Some(api) = api {
                     match api.kind() {
-                        Some("LIVEVOX") if api.api.authorization.login.is_none() => self.err(
+                        Some(AuthKind::LiveVox) if api.api.authorization.login.is_none() => self.err(
                             doc,
                             &at("auth"),
                             format!("`auth: access_token` needs `authorization.login` in API `{}`: its `access_header` carries the token", api.api.api),
                         ),
-                        Some("LIVEVOX") | None => {}
+                        Some(AuthKind::LiveVox) | None => {}
                         Some(other) => self.err(
                             doc,
                             &at("auth"),
-                            format!("`auth: access_token` sends the LiveVox access token, which only an API with authorization `LIVEVOX` has (API `{}` uses `{other}`)", api.api.api),
+                            format!("`auth: access_token` sends the LiveVox access token, which only an API with authorization `LIVEVOX` has (API `{}` uses `{}`)", api.api.api, other.word()),
                         ),
                     }
                 }
@@ -1274,9 +1271,8 @@ impl Validator {
         }
 
         if let Some(a) = &op.agent_action {
-            let words: Vec<&str> = crate::ir::AgentAction::ALL.iter().map(|(w, _)| *w).collect();
-            if self.one_of(doc, &at("agent_action"), a, &words, "`agent_action`") {
-                let agent_side = crate::ir::AgentAction::parse(a).is_some_and(|x| x.agent_side());
+            if let Some(action) = self.word::<AgentAction>(doc, &at("agent_action"), a) {
+                let agent_side = action.agent_side();
                 if agent_side && !op.agent_allowed {
                     self.err(doc, &at("agent_action"), format!("`agent_action: {a}` is done by an agent's own session, so the operation needs `agent_allowed: true`"));
                 }
@@ -1342,7 +1338,7 @@ impl Validator {
         }
         self.deprecation(doc, &format!("{path}.deprecated"), &p.deprecated);
         let ty = self.resolve(doc, &format!("{path}.type"), &p.ty, types);
-        if let Some(m) = ty.as_ref().filter(|_| p.secret).and_then(|t| secret::misplaced(t, &p.ty)) {
+        if let Some(m) = ty.as_ref().filter(|_| p.secret).and_then(|t| secret::misplaced(t, p.ty.text())) {
             self.err(doc, &format!("{path}.secret"), m);
         }
         ty
@@ -1360,7 +1356,7 @@ impl Validator {
         args: &mut Namespace<'a>,
     ) {
         let path = format!("{base}.body");
-        if method_ok && matches!(op.method.as_str(), "GET" | "DELETE") {
+        if method_ok && matches!(op.method.known(), Some(Method::Get | Method::Delete)) {
             // LiveVox's reference client put bodies on some GETs; servers and proxies may drop
             // them, so the spec sends such values as query parameters instead.
             self.err(
@@ -1400,39 +1396,34 @@ impl Validator {
     /// Checks the response; returns its format and (resolved) type.
     fn response(&mut self, doc: &LoadedDoc, base: &str, op: &OperationDef, types: &Types<'_>) -> Option<Response> {
         let Some(r) = &op.response else {
-            return Some(Response { format: "none", ty: None, status: 204 });
+            return Some(Response { format: ResponseFormat::None, ty: None, status: 204 });
         };
         let path = format!("{base}.response");
-        let format = match r.format.as_deref() {
-            Some(f) => {
-                if !self.one_of(doc, &format!("{path}.format"), f, RESPONSE_FORMATS, "response format") {
-                    return None;
-                }
-                RESPONSE_FORMATS.iter().copied().find(|x| *x == f).unwrap_or("json")
-            }
-            None if r.ty.is_some() => "json",
-            None => "none",
+        let format = match &r.format {
+            Some(f) => self.word(doc, &format!("{path}.format"), f)?,
+            None if r.ty.is_some() => ResponseFormat::Json,
+            None => ResponseFormat::None,
         };
         let mut ty = None;
         match (format, &r.ty) {
-            ("text" | "binary" | "none", Some(_)) => self.err(
+            (ResponseFormat::Text | ResponseFormat::Binary | ResponseFormat::None, Some(_)) => self.err(
                 doc,
                 &format!("{path}.type"),
-                format!("a `format: {format}` response is not decoded, so it has no `type`; remove `type`, or use `format: json`"),
+                format!("a `format: {}` response is not decoded, so it has no `type`; remove `type`, or use `format: json`", format.word()),
             ),
-            ("json", None) => self.err(doc, &format!("{path}.format"), "`format: json` needs a `type` (use `type: json` for untyped JSON)"),
-            ("json", Some(t)) => ty = self.resolve(doc, &format!("{path}.type"), t, types),
+            (ResponseFormat::Json, None) => self.err(doc, &format!("{path}.format"), "`format: json` needs a `type` (use `type: json` for untyped JSON)"),
+            (ResponseFormat::Json, Some(t)) => ty = self.resolve(doc, &format!("{path}.type"), t, types),
             _ => {}
         }
         if let Some(media) = &r.content_type {
             let cpath = format!("{path}.content_type");
             match format {
-                "json" => self.err(
+                ResponseFormat::Json => self.err(
                     doc,
                     &cpath,
                     "`content_type` applies to `format: text` and `format: binary`; a `format: json` response is always `application/json`",
                 ),
-                "none" => self.err(doc, &cpath, "a `format: none` response has no body, so it has no `content_type`"),
+                ResponseFormat::None => self.err(doc, &cpath, "a `format: none` response has no body, so it has no `content_type`"),
                 _ => {
                     if let Some(problem) = media_type_problem(media) {
                         self.err(doc, &cpath, problem);
@@ -1442,22 +1433,22 @@ impl Validator {
         }
         if let Some(field) = &r.base64_field {
             let fpath = format!("{path}.base64_field");
-            if format != "binary" {
+            if format != ResponseFormat::Binary {
                 self.err(
                     doc,
                     &fpath,
-                    format!("`base64_field` applies to `format: binary` (bytes that may come base64 in JSON), not to `format: {format}`"),
+                    format!("`base64_field` applies to `format: binary` (bytes that may come base64 in JSON), not to `format: {}`", format.word()),
                 );
             } else if field.trim().is_empty() || field.chars().any(char::is_control) {
                 self.err(doc, &fpath, "`base64_field` must name a JSON field, e.g. `binaryData`");
             }
         }
-        let status = r.status.unwrap_or(if format == "none" { 204 } else { 200 });
+        let status = r.status.unwrap_or(if format == ResponseFormat::None { 204 } else { 200 });
         if let Some(s) = r.status {
             if !(200..=299).contains(&s) {
                 self.err(doc, &format!("{path}.status"), format!("the success status must be from 200 to 299, not {s}"));
-            } else if s == 204 && format != "none" {
-                self.err(doc, &format!("{path}.status"), format!("204 No Content has no body, but the response is `format: {format}`"));
+            } else if s == 204 && format != ResponseFormat::None {
+                self.err(doc, &format!("{path}.status"), format!("204 No Content has no body, but the response is `format: {}`", format.word()));
             }
         }
         Some(Response { format, ty, status })
@@ -1465,7 +1456,7 @@ impl Validator {
 
     fn pagination(&mut self, doc: &LoadedDoc, base: &str, op: &OperationDef, p: &crate::spec::PaginationDef, response: Option<&Response>, types: &Types<'_>) {
         let path = format!("{base}.pagination");
-        let end_ok = self.one_of(doc, &format!("{path}.end"), &p.end, PAGE_ENDS, "pagination end");
+        let end = self.word(doc, &format!("{path}.end"), &p.end);
         if p.max_count == Some(0) {
             self.err(doc, &format!("{path}.max_count"), "`max_count` must be at least 1");
         }
@@ -1492,8 +1483,8 @@ impl Validator {
                 ),
                 Some(q) => {
                     let qpath = format!("{base}.query.{name}");
-                    match parse_type(&q.ty) {
-                        Ok(TypeExpr::Prim(prim)) if prim.is_integer() => {
+                    match q.ty.parsed() {
+                        Ok(&TypeExpr::Prim(prim)) if prim.is_integer() => {
                             if key == "count" && prim == Prim::Int32 && p.max_count.is_some_and(|m| i32::try_from(m).is_err()) {
                                 self.err(doc, &format!("{path}.max_count"), "`max_count` does not fit the `int32` count parameter");
                             }
@@ -1501,7 +1492,7 @@ impl Validator {
                         Ok(_) => self.err(
                             doc,
                             &format!("{qpath}.type"),
-                            format!("the pagination {key} parameter `{name}` must be an integer (`int32` or `int64`), not `{}`", q.ty.trim()),
+                            format!("the pagination {key} parameter `{name}` must be an integer (`int32` or `int64`), not `{}`", q.ty.text().trim()),
                         ),
                         Err(_) => {} // reported with the parameter
                     }
@@ -1516,7 +1507,7 @@ impl Validator {
         let Some(response) = response else { return };
         let model = response.ty.as_ref().and_then(|t| types.direct_model(t));
         let Some((model_name, model)) = model else {
-            if response.ty.is_some() || response.format != "json" {
+            if response.ty.is_some() || response.format != ResponseFormat::Json {
                 self.err(doc, &path, "pagination needs a response whose `type` is a model holding the page's items");
             }
             return;
@@ -1525,15 +1516,15 @@ impl Validator {
         match model.fields.get(&p.items) {
             None => self.err(doc, &format!("{path}.items"), with_suggestion(format!("`{model_name}` has no field `{}`", p.items), &p.items, fields())),
             Some(f) => {
-                if !matches!(parse_type(&f.ty), Ok(TypeExpr::Array(_))) {
-                    self.err(doc, &format!("{path}.items"), format!("the items field `{}` of `{model_name}` must be an `array<...>`, not `{}`", p.items, f.ty.trim()));
+                if !matches!(f.ty.expr(), Some(TypeExpr::Array(_))) {
+                    self.err(doc, &format!("{path}.items"), format!("the items field `{}` of `{model_name}` must be an `array<...>`, not `{}`", p.items, f.ty.text().trim()));
                 }
             }
         }
-        if !end_ok {
+        let Some(end) = end else {
             return;
-        }
-        let reads_next = p.end != "short_page";
+        };
+        let reads_next = end != PageEnd::ShortPage;
         let next = p.next.as_deref().unwrap_or("next");
         let next_path = if p.next.is_some() { format!("{path}.next") } else { format!("{path}.end") };
         if reads_next {
@@ -1548,8 +1539,8 @@ impl Validator {
                     ),
                 ),
                 Some(f) => {
-                    if parse_type(&f.ty).ok() != Some(TypeExpr::Prim(Prim::String)) {
-                        self.err(doc, &next_path, format!("the next-page field `{next}` must be a `string`, not `{}`", f.ty.trim()));
+                    if f.ty.expr() != Some(&TypeExpr::Prim(Prim::String)) {
+                        self.err(doc, &next_path, format!("the next-page field `{next}` must be a `string`, not `{}`", f.ty.text().trim()));
                     }
                     if f.required {
                         self.err(doc, &next_path, format!("the next-page field `{next}` is absent on the last page, so it cannot be `required`"));
@@ -1574,8 +1565,8 @@ impl Validator {
             match op.path_params.get(name) {
                 None => self.err(doc, &vpath, with_suggestion(format!("the operation has no path parameter `{name}`"), name, op.path_params.keys().map(String::as_str))),
                 Some(p) => {
-                    if let Ok(t) = parse_type(&p.ty) {
-                        self.example_value(doc, &vpath, value, &t, types, false);
+                    if let Some(t) = p.ty.expr() {
+                        self.example_value(doc, &vpath, value, t, types, false);
                     }
                 }
             }
@@ -1595,8 +1586,8 @@ impl Validator {
             match op.query.get(name) {
                 None => self.err(doc, &vpath, with_suggestion(format!("the operation has no query parameter `{name}`"), name, op.query.keys().map(String::as_str))),
                 Some(p) => {
-                    if let Ok(t) = parse_type(&p.ty) {
-                        self.example_value(doc, &vpath, value, &t, types, true);
+                    if let Some(t) = p.ty.expr() {
+                        self.example_value(doc, &vpath, value, t, types, true);
                     }
                 }
             }
@@ -1614,8 +1605,8 @@ impl Validator {
                 None => self.err(doc, &bpath, "the operation sends no body, so its example cannot have one"),
                 Some(b) => match (&b.ty, &b.fields) {
                     (Some(t), None) => {
-                        if let Ok(t) = parse_type(t) {
-                            self.example_value(doc, &bpath, body, &t, types, false);
+                        if let Some(t) = t.expr() {
+                            self.example_value(doc, &bpath, body, t, types, false);
                         }
                     }
                     (None, Some(fields)) => self.example_object(doc, &bpath, body, fields, "the body", types),
@@ -1642,12 +1633,12 @@ impl Validator {
         if let Some(body) = &e.response.body {
             let bpath = format!("{path}.response.body");
             match (response.format, &response.ty) {
-                ("none", _) => self.err(doc, &bpath, "the operation's response has no body (`format: none`), so its example cannot have one"),
-                ("text", _) if !body.is_string() => {
+                (ResponseFormat::None, _) => self.err(doc, &bpath, "the operation's response has no body (`format: none`), so its example cannot have one"),
+                (ResponseFormat::Text, _) if !body.is_string() => {
                     self.err(doc, &bpath, format!("a `format: text` response is text; the example gives {}", describe_json(body)))
                 }
                 // The spec is text, so it cannot hold the bytes; the simulator makes some up.
-                ("binary", _) => self.err(
+                (ResponseFormat::Binary, _) => self.err(
                     doc,
                     &bpath,
                     "a `format: binary` response is raw bytes, which an example cannot hold; leave out `body` (the simulator answers made-up bytes)",
@@ -1740,8 +1731,8 @@ impl Validator {
                     }
                 }
                 Some(f) => {
-                    if let Ok(t) = parse_type(&f.ty) {
-                        self.example_value(doc, &fpath, value, &t, types, false);
+                    if let Some(t) = f.ty.expr() {
+                        self.example_value(doc, &fpath, value, t, types, false);
                     }
                 }
             }
@@ -1756,8 +1747,7 @@ impl Validator {
 
 /// What a successful response is, once checked.
 struct Response {
-    /// `json`, `text`, `binary` or `none`.
-    format: &'static str,
+    format: ResponseFormat,
     ty: Option<TypeExpr>,
     status: u16,
 }
