@@ -3,7 +3,10 @@
 //!
 //! ```text
 //! load      spec/*.yaml → spec::Document (+ key positions)     load/
-//! validate  every error at once, as file:line:col: path: msg    validate.rs
+//!           (closed word lists and type expressions typed)     vocab.rs
+//! symbols   one table of APIs, categories, models and enums,   symbols.rs
+//!           and the type resolver validate and lower share
+//! validate  every error at once, as file:line:col: path: msg    validate.rs, validate/
 //! lower     spec → ir::Ir (names, defaults, resolved types)     lower.rs, naming.rs
 //! emit      ir → token streams, one per output file             emit.rs
 //! format    tokens → text (syn + prettyplease)                  format.rs
@@ -40,6 +43,7 @@ pub mod naming;
 pub mod openapi;
 pub mod schema;
 pub mod spec;
+pub mod symbols;
 pub mod types;
 pub mod validate;
 pub mod vocab;
@@ -156,25 +160,33 @@ pub fn generate_dir(dir: &Path, display_prefix: &str, config: &Config) -> Result
 /// inspect specs (`cargo xtask spec-diff`).
 pub fn lower_sources(sources: Vec<load::Source>) -> Result<ir::Ir, Error> {
     let loaded = load::load_sources(sources)?;
-    validate::validate(&loaded)?;
-    Ok(lower::lower(&loaded)?)
+    Ok(front_end(&loaded)?)
 }
 
 /// Runs load, validate and lower on the `*.yaml` files of a directory.
 pub fn lower_dir(dir: &Path, display_prefix: &str) -> Result<ir::Ir, Error> {
     let loaded = load::load_dir(dir, display_prefix)?;
-    validate::validate(&loaded)?;
-    Ok(lower::lower(&loaded)?)
+    Ok(front_end(&loaded)?)
+}
+
+/// Validates and lowers a loaded spec through one symbol table: the front end after load, all
+/// the simulator needs.
+pub fn front_end(loaded: &load::Loaded) -> Result<ir::Ir, Diagnostics> {
+    let symbols = symbols::Symbols::build(loaded);
+    validate::check(&symbols)?;
+    lower::lower_with(&symbols)
 }
 
 #[cfg(feature = "emit")]
 fn generate_loaded(loaded: &load::Loaded, config: &Config, mut timings: Timings) -> Result<Generated, Error> {
+    // One symbol table for both stages; building it counts as validation.
     let t = Instant::now();
-    validate::validate(loaded)?;
+    let symbols = symbols::Symbols::build(loaded);
+    validate::check(&symbols)?;
     timings.validate = t.elapsed();
 
     let t = Instant::now();
-    let ir = lower::lower(loaded)?;
+    let ir = lower::lower_with(&symbols)?;
     timings.lower = t.elapsed();
 
     // Each file is formatted as soon as it is emitted, so only one file's tokens are alive.

@@ -5,30 +5,18 @@
 //! Lowering runs after validation, so a failure here means validate missed a case; it is still
 //! reported as a diagnostic rather than a panic.
 
-use std::collections::BTreeMap;
-
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::ir::*;
 use crate::load::{Loaded, LoadedDoc};
+use crate::symbols::{Symbols, TypeTable};
 use crate::naming;
-use crate::spec::{self, ApiDoc, CategoryDoc, Deprecation, Document};
-use crate::types::{Prim, TypeExpr};
+use crate::spec::{self, CategoryDoc, Deprecation};
+use crate::types::Prim;
 use crate::vocab::{AuthKind, TypeText, Word};
-
-/// What a type name refers to inside one API.
-#[derive(Clone)]
-struct Named<'a> {
-    module: String,
-    rust_name: String,
-    wire_name: String,
-    is_enum: bool,
-    /// The definition, for models (pagination looks into the response model's fields).
-    model: Option<&'a spec::ModelDef>,
-}
 
 struct Ctx<'a> {
     doc: &'a LoadedDoc,
-    types: &'a BTreeMap<String, Named<'a>>,
+    types: &'a TypeTable<'a>,
     errors: &'a mut Diagnostics,
 }
 
@@ -42,40 +30,14 @@ impl Ctx<'_> {
         });
     }
 
+    /// The IR type of a type expression, through the symbol table's resolver.
     fn resolve(&mut self, path: &str, text: &TypeText, secret: bool) -> Type {
-        match text.parsed() {
-            Ok(expr) => self.resolve_expr(path, expr, secret),
+        match text.parsed().map_err(str::to_string).and_then(|expr| self.types.ir_type(expr, secret)) {
+            Ok(t) => t,
             Err(message) => {
-                self.error(path, message.to_string());
+                self.error(path, message);
                 Type::Prim(Prim::Json)
             }
-        }
-    }
-
-    fn resolve_expr(&mut self, path: &str, expr: &TypeExpr, secret: bool) -> Type {
-        match expr {
-            TypeExpr::Prim(Prim::String) if secret => Type::Secret,
-            TypeExpr::Prim(p) => Type::Prim(*p),
-            TypeExpr::Array(t) => Type::Array(Box::new(self.resolve_expr(path, t, secret))),
-            TypeExpr::Map(t) => Type::Map(Box::new(self.resolve_expr(path, t, secret))),
-            TypeExpr::Named(n) => match self.types.get(n) {
-                Some(named) => {
-                    let r = TypeRef {
-                        module: named.module.clone(),
-                        rust_name: named.rust_name.clone(),
-                        wire_name: named.wire_name.clone(),
-                    };
-                    if named.is_enum {
-                        Type::Enum(r)
-                    } else {
-                        Type::Model(r)
-                    }
-                }
-                None => {
-                    self.error(path, format!("unknown type `{n}`"));
-                    Type::Prim(Prim::Json)
-                }
-            },
         }
     }
 }
@@ -109,47 +71,22 @@ fn category_prefix(cat: &CategoryDoc) -> String {
 
 /// Lowers a validated spec.
 pub fn lower(loaded: &Loaded) -> Result<Ir, Diagnostics> {
+    lower_with(&Symbols::build(loaded))
+}
+
+/// Lowers a validated spec through its symbol table (the one validation used).
+pub fn lower_with(symbols: &Symbols<'_>) -> Result<Ir, Diagnostics> {
     let mut errors = Diagnostics::default();
-    let mut categories: BTreeMap<&str, (&LoadedDoc, &CategoryDoc)> = BTreeMap::new();
-    let mut apis: Vec<(&LoadedDoc, &ApiDoc)> = Vec::new();
-    for doc in &loaded.docs {
-        match &doc.doc {
-            Document::Api(a) => apis.push((doc, a)),
-            Document::Category(c) => {
-                categories.insert(c.category.as_str(), (doc, c));
-            }
-        }
-    }
-
+    let categories = &symbols.categories;
     let mut ir = Ir { apis: Vec::new() };
-    for (api_doc, api) in apis {
-        let members: Vec<(&LoadedDoc, &CategoryDoc)> =
-            api.categories.iter().filter_map(|name| categories.get(name.as_str()).copied()).collect();
-
-        // The type table of the API: every model and enum, and the body models made from
-        // inline fields, by spec name.
-        let mut types = BTreeMap::new();
-        for (_, cat) in &members {
-            let module = naming::category_module(&cat.category);
-            for (name, def) in &cat.models {
-                types.insert(
-                    name.clone(),
-                    Named { module: module.clone(), rust_name: naming::camel(name), wire_name: name.clone(), is_enum: false, model: Some(def) },
-                );
-            }
-            for name in cat.enums.keys() {
-                types.insert(
-                    name.clone(),
-                    Named { module: module.clone(), rust_name: naming::camel(name), wire_name: name.clone(), is_enum: true, model: None },
-                );
-            }
-        }
+    for scope in &symbols.apis {
+        let (api_doc, api, members, types) = (scope.doc, scope.api, scope.members.as_slice(), &scope.types);
 
         // An API without authorization has nothing to send, whatever an operation's default.
         let default_auth = if api.authorization.kind.is(AuthKind::None) { AuthNeed::None } else { AuthNeed::Session };
         let mut lowered = Vec::new();
-        for (doc, cat) in &members {
-            let mut ctx = Ctx { doc, types: &types, errors: &mut errors };
+        for (doc, cat) in members {
+            let mut ctx = Ctx { doc, types, errors: &mut errors };
             lowered.push(lower_category(&mut ctx, cat, default_auth));
         }
 
@@ -397,7 +334,7 @@ fn lower_category(ctx: &mut Ctx<'_>, cat: &CategoryDoc, default_auth: AuthNeed) 
                     return None;
                 }
             };
-            let model_def = ctx.types.get(&model_name).and_then(|n| n.model);
+            let model_def = ctx.types.model(&model_name);
             let items = model_def.and_then(|m| m.fields.get(&p.items)).cloned();
             let next_field = p.next.clone().unwrap_or_else(|| "next".into());
             let next = model_def
