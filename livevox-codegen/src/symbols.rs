@@ -267,3 +267,82 @@ impl<'a> Symbols<'a> {
         self.categories.get(name).is_some_and(|(d, _)| std::ptr::eq(*d, doc))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{load_sources, Source};
+
+    fn load(text: &str) -> Loaded {
+        load_sources(vec![Source { display_path: "spec/t.yaml".into(), text: text.into() }]).expect("loads")
+    }
+
+    const SPEC: &str = "\
+api: A
+base_url: https://a.example.com
+authorization: { kind: NONE }
+categories: [one, one, nothing, two]
+---
+api: B
+base_url: https://b.example.com
+authorization: { kind: NONE }
+categories: [two]
+---
+category: one
+models:
+  Entry: { fields: { id: { type: int64 } } }
+enums:
+  Color: { values: [{ value: RED }] }
+---
+category: two
+models:
+  Entry: { fields: { name: { type: string } } }
+---
+category: loose
+";
+
+    #[test]
+    fn membership_problems_are_recorded_and_the_first_owner_wins() {
+        let loaded = load(SPEC);
+        let s = Symbols::build(&loaded);
+        assert_eq!(
+            s.membership,
+            [
+                Membership::ListedTwice { api: 0, index: 1, first: 0 },
+                Membership::NoSuchCategory { api: 0, index: 2 },
+                Membership::OwnedElsewhere { api: 1, index: 0, owner: 0, owner_index: 3 },
+            ]
+        );
+        fn names<'a>(a: &ApiScope<'a>) -> Vec<&'a str> {
+            a.members.iter().map(|(_, c)| c.category.as_str()).collect()
+        }
+        assert_eq!(names(&s.apis[0]), ["one", "two"]);
+        assert!(names(&s.apis[1]).is_empty());
+        let orphans: Vec<&str> = s.orphans.iter().map(|((_, c), _)| c.category.as_str()).collect();
+        assert_eq!(orphans, ["loose"]);
+    }
+
+    #[test]
+    fn a_name_defined_twice_keeps_its_first_definition() {
+        let loaded = load(SPEC);
+        let types = &Symbols::build(&loaded).apis[0].types;
+        assert_eq!(types.duplicates.len(), 1);
+        assert_eq!((types.duplicates[0].name, types.duplicates[0].symbol.path.as_str()), ("Entry", "models.Entry"));
+        assert!(types.model("Entry").is_some_and(|m| m.fields.contains_key("id")), "the first definition wins");
+    }
+
+    #[test]
+    fn the_resolver_gives_ir_types_and_explains_unknown_names() {
+        let loaded = load(SPEC);
+        let types = &Symbols::build(&loaded).apis[0].types;
+        let expr = |t: &str| crate::types::parse_type(t).expect("parses");
+        let color = TypeRef { module: "one".into(), rust_name: "Color".into(), wire_name: "Color".into() };
+        assert_eq!(types.ir_type(&expr("map<Color>"), false), Ok(Type::Map(Box::new(Type::Enum(color)))));
+        assert_eq!(types.ir_type(&expr("array<string>"), true), Ok(Type::Array(Box::new(Type::Secret))));
+        assert!(types.is_scalar(&expr("Color")) && !types.is_scalar(&expr("Entry")));
+        let unknown = types.ir_type(&expr("array<Entyr>"), false).unwrap_err();
+        assert_eq!(unknown, "unknown type `Entyr`: no model or enum has that name in API `A`; did you mean `Entry`?");
+        assert_eq!(types.check(&expr("Entyr")), Err(unknown));
+        assert!(types.check(&expr("String")).unwrap_err().ends_with("did you mean `string`? (primitive types are lower case)"));
+    }
+}

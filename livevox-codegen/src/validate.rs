@@ -5,7 +5,11 @@
 //! shows a maintainer everything to fix. Names are checked with the rules of `naming` (the same
 //! functions lower uses), so a collision is reported here, with positions, instead of surfacing
 //! as a compile error in generated code. After validation, lower may assume that every type
-//! resolves, every name is unique in its scope and every enumerated string is one it knows.
+//! resolves, every name is unique in its scope and every closed word is one it knows.
+//!
+//! This module holds the driver ([`check`] over the symbol table) and the helpers the rules
+//! share; the rules live in the modules under `validate/`, one per family of errors, each naming
+//! on its first line the errors it owns (the table in `spec/README.md` maps errors to modules).
 
 use std::collections::{BTreeMap, HashMap};
 
