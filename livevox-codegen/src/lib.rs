@@ -3,7 +3,10 @@
 //!
 //! ```text
 //! load      spec/*.yaml → spec::Document (+ key positions)     load/
-//! validate  every error at once, as file:line:col: path: msg    validate.rs
+//!           (closed word lists and type expressions typed)     vocab.rs
+//! symbols   one table of APIs, categories, models and enums,   symbols.rs
+//!           and the type resolver validate and lower share
+//! validate  every error at once, as file:line:col: path: msg    validate.rs, validate/
 //! lower     spec → ir::Ir (names, defaults, resolved types)     lower.rs, naming.rs
 //! emit      ir → token streams, one per output file             emit.rs
 //! format    tokens → text (syn + prettyplease)                  format.rs
@@ -13,30 +16,49 @@
 //! [`lower_dir`] and [`lower_sources`] stop after lowering (what the spec diff compares);
 //! [`generate`] runs load to format in memory; [`codegen`] adds the write stage for a
 //! workspace (what `cargo xtask codegen` calls).
+//!
+//! The cargo feature `emit` (on by default) adds the back end: emit, format, write, the library
+//! writer and the pipelines that use them, and with them `syn`, `quote` and `prettyplease`. The
+//! front end (load, validate, lower, the IR, the OpenAPI export and the spec diff) builds without
+//! it, which is all the simulator needs (`default-features = false`).
 
 pub mod diagnostics;
 pub mod diff;
+#[cfg(feature = "emit")]
 pub mod emit;
+#[cfg(feature = "emit")]
 pub mod emit_e2e;
+#[cfg(feature = "emit")]
 pub mod emit_secrets;
+#[cfg(feature = "emit")]
 pub mod emit_fuzz;
+#[cfg(feature = "emit")]
 pub mod format;
 pub mod ir;
 pub mod load;
+#[cfg(feature = "emit")]
 pub mod library;
 pub mod lower;
 pub mod naming;
 pub mod openapi;
 pub mod schema;
 pub mod spec;
+pub mod symbols;
 pub mod types;
 pub mod validate;
+pub mod vocab;
+#[cfg(feature = "emit")]
 pub mod write;
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::path::Path;
+#[cfg(feature = "emit")]
+use std::path::PathBuf;
+use std::time::Duration;
+#[cfg(feature = "emit")]
+use std::time::Instant;
 
 pub use diagnostics::{Diagnostic, Diagnostics};
+#[cfg(feature = "emit")]
 pub use emit::Config;
 
 /// Why generation failed.
@@ -47,6 +69,7 @@ pub enum Error {
     /// The generator itself failed (a bug, reported with what it was doing).
     Internal(String),
     /// Writing or reading the output failed.
+    #[cfg(feature = "emit")]
     Write(write::WriteError),
 }
 
@@ -55,6 +78,7 @@ impl std::fmt::Display for Error {
         match self {
             Error::Spec(d) => d.fmt(f),
             Error::Internal(m) => f.write_str(m),
+            #[cfg(feature = "emit")]
             Error::Write(e) => e.fmt(f),
         }
     }
@@ -112,6 +136,7 @@ impl Generated {
     }
 }
 
+#[cfg(feature = "emit")]
 /// Runs load, validate, lower, emit and format on the given sources.
 pub fn generate(sources: Vec<load::Source>, config: &Config) -> Result<Generated, Error> {
     let mut timings = Timings::default();
@@ -121,6 +146,7 @@ pub fn generate(sources: Vec<load::Source>, config: &Config) -> Result<Generated
     generate_loaded(&loaded, config, timings)
 }
 
+#[cfg(feature = "emit")]
 /// Runs every stage up to format on the `*.yaml` files of a directory.
 pub fn generate_dir(dir: &Path, display_prefix: &str, config: &Config) -> Result<Generated, Error> {
     let mut timings = Timings::default();
@@ -134,24 +160,33 @@ pub fn generate_dir(dir: &Path, display_prefix: &str, config: &Config) -> Result
 /// inspect specs (`cargo xtask spec-diff`).
 pub fn lower_sources(sources: Vec<load::Source>) -> Result<ir::Ir, Error> {
     let loaded = load::load_sources(sources)?;
-    validate::validate(&loaded)?;
-    Ok(lower::lower(&loaded)?)
+    Ok(front_end(&loaded)?)
 }
 
 /// Runs load, validate and lower on the `*.yaml` files of a directory.
 pub fn lower_dir(dir: &Path, display_prefix: &str) -> Result<ir::Ir, Error> {
     let loaded = load::load_dir(dir, display_prefix)?;
-    validate::validate(&loaded)?;
-    Ok(lower::lower(&loaded)?)
+    Ok(front_end(&loaded)?)
 }
 
+/// Validates and lowers a loaded spec through one symbol table: the front end after load, all
+/// the simulator needs.
+pub fn front_end(loaded: &load::Loaded) -> Result<ir::Ir, Diagnostics> {
+    let symbols = symbols::Symbols::build(loaded);
+    validate::check(&symbols)?;
+    lower::lower_with(&symbols)
+}
+
+#[cfg(feature = "emit")]
 fn generate_loaded(loaded: &load::Loaded, config: &Config, mut timings: Timings) -> Result<Generated, Error> {
+    // One symbol table for both stages; building it counts as validation.
     let t = Instant::now();
-    validate::validate(loaded)?;
+    let symbols = symbols::Symbols::build(loaded);
+    validate::check(&symbols)?;
     timings.validate = t.elapsed();
 
     let t = Instant::now();
-    let ir = lower::lower(loaded)?;
+    let ir = lower::lower_with(&symbols)?;
     timings.lower = t.elapsed();
 
     // Each file is formatted as soon as it is emitted, so only one file's tokens are alive.
@@ -170,9 +205,11 @@ fn generate_loaded(loaded: &load::Loaded, config: &Config, mut timings: Timings)
     Ok(Generated { ir, files, features, timings })
 }
 
+#[cfg(feature = "emit")]
 /// Pieces a thread formats at least; a file with fewer is formatted on the calling thread.
 const PIECES_PER_THREAD: usize = 32;
 
+#[cfg(feature = "emit")]
 /// Formats one emitted file. The pieces of a big category file are made and formatted on
 /// several threads, each a contiguous run of them, and joined in order: the output is the same
 /// as on one thread (tokens cannot cross threads, so each thread makes its own pieces).
@@ -205,6 +242,7 @@ pub const SPEC_DIR: &str = "spec";
 pub const CLIENT_CRATE: &str = "livevox-generated";
 pub const GENERATED_DIR: &str = "src/generated";
 
+#[cfg(feature = "emit")]
 /// The outcome of [`codegen`].
 #[derive(Debug, Clone)]
 pub struct Summary {
@@ -215,6 +253,7 @@ pub struct Summary {
     pub timings: Timings,
 }
 
+#[cfg(feature = "emit")]
 impl Summary {
     /// Runs the write stage (see [`write::write_all`]) and sums up the run.
     pub(crate) fn write(root: &Path, owned_dir: &Path, outputs: &[write::OutputFile], check: bool, generated: &Generated) -> Result<Summary, Error> {
@@ -260,6 +299,7 @@ pub const CLIENT_RUNTIME_FEATURES: &str = "\
 redis = [\"dep:redis\", \"dep:sha2\"]
 ";
 
+#[cfg(feature = "emit")]
 /// Regenerates the client crate of the workspace at `root` from its `spec/`. With `check`,
 /// writes nothing and reports what is stale.
 pub fn codegen(root: &Path, check: bool) -> Result<Summary, Error> {

@@ -5,29 +5,18 @@
 //! Lowering runs after validation, so a failure here means validate missed a case; it is still
 //! reported as a diagnostic rather than a panic.
 
-use std::collections::BTreeMap;
-
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::ir::*;
 use crate::load::{Loaded, LoadedDoc};
+use crate::symbols::{Symbols, TypeTable};
 use crate::naming;
-use crate::spec::{self, ApiDoc, CategoryDoc, Deprecation, Document};
-use crate::types::{parse_type, Prim, TypeExpr};
-
-/// What a type name refers to inside one API.
-#[derive(Clone)]
-struct Named<'a> {
-    module: String,
-    rust_name: String,
-    wire_name: String,
-    is_enum: bool,
-    /// The definition, for models (pagination looks into the response model's fields).
-    model: Option<&'a spec::ModelDef>,
-}
+use crate::spec::{self, CategoryDoc, Deprecation};
+use crate::types::Prim;
+use crate::vocab::{AuthKind, TypeText, Word};
 
 struct Ctx<'a> {
     doc: &'a LoadedDoc,
-    types: &'a BTreeMap<String, Named<'a>>,
+    types: &'a TypeTable<'a>,
     errors: &'a mut Diagnostics,
 }
 
@@ -41,40 +30,14 @@ impl Ctx<'_> {
         });
     }
 
-    fn resolve(&mut self, path: &str, text: &str, secret: bool) -> Type {
-        match parse_type(text) {
-            Ok(expr) => self.resolve_expr(path, &expr, secret),
+    /// The IR type of a type expression, through the symbol table's resolver.
+    fn resolve(&mut self, path: &str, text: &TypeText, secret: bool) -> Type {
+        match text.parsed().map_err(str::to_string).and_then(|expr| self.types.ir_type(expr, secret)) {
+            Ok(t) => t,
             Err(message) => {
                 self.error(path, message);
                 Type::Prim(Prim::Json)
             }
-        }
-    }
-
-    fn resolve_expr(&mut self, path: &str, expr: &TypeExpr, secret: bool) -> Type {
-        match expr {
-            TypeExpr::Prim(Prim::String) if secret => Type::Secret,
-            TypeExpr::Prim(p) => Type::Prim(*p),
-            TypeExpr::Array(t) => Type::Array(Box::new(self.resolve_expr(path, t, secret))),
-            TypeExpr::Map(t) => Type::Map(Box::new(self.resolve_expr(path, t, secret))),
-            TypeExpr::Named(n) => match self.types.get(n) {
-                Some(named) => {
-                    let r = TypeRef {
-                        module: named.module.clone(),
-                        rust_name: named.rust_name.clone(),
-                        wire_name: named.wire_name.clone(),
-                    };
-                    if named.is_enum {
-                        Type::Enum(r)
-                    } else {
-                        Type::Model(r)
-                    }
-                }
-                None => {
-                    self.error(path, format!("unknown type `{n}`"));
-                    Type::Prim(Prim::Json)
-                }
-            },
         }
     }
 }
@@ -108,47 +71,22 @@ fn category_prefix(cat: &CategoryDoc) -> String {
 
 /// Lowers a validated spec.
 pub fn lower(loaded: &Loaded) -> Result<Ir, Diagnostics> {
+    lower_with(&Symbols::build(loaded))
+}
+
+/// Lowers a validated spec through its symbol table (the one validation used).
+pub fn lower_with(symbols: &Symbols<'_>) -> Result<Ir, Diagnostics> {
     let mut errors = Diagnostics::default();
-    let mut categories: BTreeMap<&str, (&LoadedDoc, &CategoryDoc)> = BTreeMap::new();
-    let mut apis: Vec<(&LoadedDoc, &ApiDoc)> = Vec::new();
-    for doc in &loaded.docs {
-        match &doc.doc {
-            Document::Api(a) => apis.push((doc, a)),
-            Document::Category(c) => {
-                categories.insert(c.category.as_str(), (doc, c));
-            }
-        }
-    }
-
+    let categories = &symbols.categories;
     let mut ir = Ir { apis: Vec::new() };
-    for (api_doc, api) in apis {
-        let members: Vec<(&LoadedDoc, &CategoryDoc)> =
-            api.categories.iter().filter_map(|name| categories.get(name.as_str()).copied()).collect();
-
-        // The type table of the API: every model and enum, and the body models made from
-        // inline fields, by spec name.
-        let mut types = BTreeMap::new();
-        for (_, cat) in &members {
-            let module = naming::category_module(&cat.category);
-            for (name, def) in &cat.models {
-                types.insert(
-                    name.clone(),
-                    Named { module: module.clone(), rust_name: naming::camel(name), wire_name: name.clone(), is_enum: false, model: Some(def) },
-                );
-            }
-            for name in cat.enums.keys() {
-                types.insert(
-                    name.clone(),
-                    Named { module: module.clone(), rust_name: naming::camel(name), wire_name: name.clone(), is_enum: true, model: None },
-                );
-            }
-        }
+    for scope in &symbols.apis {
+        let (api_doc, api, members, types) = (scope.doc, scope.api, scope.members.as_slice(), &scope.types);
 
         // An API without authorization has nothing to send, whatever an operation's default.
-        let default_auth = if api.authorization.kind.eq_ignore_ascii_case("NONE") { AuthNeed::None } else { AuthNeed::Session };
+        let default_auth = if api.authorization.kind.is(AuthKind::None) { AuthNeed::None } else { AuthNeed::Session };
         let mut lowered = Vec::new();
-        for (doc, cat) in &members {
-            let mut ctx = Ctx { doc, types: &types, errors: &mut errors };
+        for (doc, cat) in members {
+            let mut ctx = Ctx { doc, types, errors: &mut errors };
             lowered.push(lower_category(&mut ctx, cat, default_auth));
         }
 
@@ -180,16 +118,16 @@ pub fn lower(loaded: &Loaded) -> Result<Ir, Diagnostics> {
         let a = &api.authorization;
         let header = || a.header.clone().unwrap_or_else(|| "Authorization".into());
         let prefix = || a.prefix.clone().unwrap_or_else(|| "Bearer".into());
-        let auth = match a.kind.to_ascii_uppercase().as_str() {
-            "LIVEVOX" => Auth::LiveVox {
+        let auth = match a.kind.known() {
+            Some(AuthKind::LiveVox) => Auth::LiveVox {
                 session_header: a.session_header.clone().unwrap_or_else(|| "LV-Session".into()),
                 expired_status: a.expired_status.unwrap_or(401),
                 login,
             },
-            "BASIC" => Auth::Basic,
-            "BEARER" => Auth::Bearer { header: header(), prefix: prefix() },
-            "OAUTH" => Auth::OAuth1,
-            "OAUTH2" => Auth::OAuth2 { header: header(), prefix: prefix(), token_url: a.token_url.clone(), scopes: a.scopes.clone() },
+            Some(AuthKind::Basic) => Auth::Basic,
+            Some(AuthKind::Bearer) => Auth::Bearer { header: header(), prefix: prefix() },
+            Some(AuthKind::OAuth) => Auth::OAuth1,
+            Some(AuthKind::OAuth2) => Auth::OAuth2 { header: header(), prefix: prefix(), token_url: a.token_url.clone(), scopes: a.scopes.clone() },
             _ => Auth::None,
         };
 
@@ -282,11 +220,7 @@ fn lower_category(ctx: &mut Ctx<'_>, cat: &CategoryDoc, default_auth: AuthNeed) 
         .enums
         .iter()
         .map(|(name, e)| {
-            let repr = match e.ty.as_deref() {
-                Some("int32") => EnumRepr::Int32,
-                Some("int64") => EnumRepr::Int64,
-                _ => EnumRepr::Str,
-            };
+            let repr = e.ty.as_ref().and_then(Word::known).unwrap_or(EnumRepr::Str);
             let variants: Vec<Variant> = e
                 .values
                 .iter()
@@ -362,12 +296,10 @@ fn lower_category(ctx: &mut Ctx<'_>, cat: &CategoryDoc, default_auth: AuthNeed) 
         let response = match &op.response {
             None => Response { format: ResponseFormat::None, ty: None, status: 204, description: None, content_type: None, base64_field: None },
             Some(r) => {
-                let format = match (r.format.as_deref(), &r.ty) {
-                    (Some("text"), _) => ResponseFormat::Text,
-                    (Some("binary"), _) => ResponseFormat::Binary,
-                    (Some("none"), _) => ResponseFormat::None,
-                    (Some(_), Some(_)) | (None, Some(_)) => ResponseFormat::Json,
-                    (_, None) => ResponseFormat::None,
+                let format = match (r.format.as_ref().and_then(Word::known), &r.ty) {
+                    (Some(format), _) => format,
+                    (None, Some(_)) => ResponseFormat::Json,
+                    (None, None) => ResponseFormat::None,
                 };
                 let ty = match (&r.ty, format) {
                     (Some(t), ResponseFormat::Json) => Some(ctx.resolve(&format!("{base}.response.type"), t, false)),
@@ -402,7 +334,7 @@ fn lower_category(ctx: &mut Ctx<'_>, cat: &CategoryDoc, default_auth: AuthNeed) 
                     return None;
                 }
             };
-            let model_def = ctx.types.get(&model_name).and_then(|n| n.model);
+            let model_def = ctx.types.model(&model_name);
             let items = model_def.and_then(|m| m.fields.get(&p.items)).cloned();
             let next_field = p.next.clone().unwrap_or_else(|| "next".into());
             let next = model_def
@@ -429,15 +361,11 @@ fn lower_category(ctx: &mut Ctx<'_>, cat: &CategoryDoc, default_auth: AuthNeed) 
                 next_field,
                 next,
                 max_count: p.max_count,
-                end: match p.end.as_str() {
-                    "short_page" => PageEnd::ShortPage,
-                    "next_absent_or_short_page" => PageEnd::NextAbsentOrShortPage,
-                    _ => PageEnd::NextAbsent,
-                },
+                end: p.end.known().unwrap_or(PageEnd::NextAbsent),
             })
         });
 
-        let method = Method::parse(&op.method).unwrap_or(Method::Get);
+        let method = op.method.known().unwrap_or(Method::Get);
         operations.push(Operation {
             wire_name: name.clone(),
             id: format!("{}.{name}", cat.category),
@@ -452,17 +380,12 @@ fn lower_category(ctx: &mut Ctx<'_>, cat: &CategoryDoc, default_auth: AuthNeed) 
             body,
             response,
             pagination,
-            auth: match op.auth.as_deref() {
-                Some("access_token") => AuthNeed::AccessToken,
-                Some("none") => AuthNeed::None,
-                Some(_) => AuthNeed::Session,
-                None => default_auth,
-            },
+            auth: op.auth.as_ref().map_or(default_auth, |a| a.known().unwrap_or(AuthNeed::Session)),
             rate_limit: op.rate_limit.as_ref().map(|r| RateLimit { calls: r.calls, per_seconds: r.per_seconds, max_in_flight: r.max_in_flight }),
             idempotent: op.idempotent.unwrap_or_else(|| method.idempotent_by_default()),
             deprecated: deprecation(&op.deprecated),
             agent_allowed: op.agent_allowed,
-            agent_action: op.agent_action.as_deref().and_then(AgentAction::parse),
+            agent_action: op.agent_action.as_ref().and_then(Word::known),
             notes: op.notes.clone(),
             examples: op
                 .examples

@@ -1,7 +1,7 @@
 //! The JSON Schema of the spec format, for editors: derived from the loader's own types
 //! (`spec.rs`, through `schemars`), so it cannot drift from what the loader accepts, plus the
 //! vocabulary the validator checks (authorization kinds, methods, response formats, page-end
-//! rules, agent actions) taken from the validator's and the IR's own lists.
+//! rules, agent actions) taken from the word lists the loader parses them with (`vocab.rs`).
 //!
 //! `cargo xtask codegen` writes it to `spec/schema.json` (stale copies fail `--check` like any
 //! generated file), and every spec file names it on its first line for the YAML language server:
@@ -12,7 +12,9 @@
 use schemars::generate::SchemaSettings;
 use serde_json::{json, Map, Value};
 
+use crate::ir::{AgentAction, AuthNeed, EnumRepr, Method, PageEnd, ResponseFormat};
 use crate::spec::{ApiDoc, CategoryDoc};
+use crate::vocab::{ApiType, AuthKind, SignatureMethod, Vocabulary};
 
 /// Where `cargo xtask codegen` writes the schema, relative to the workspace root.
 pub const SCHEMA_PATH: &str = "spec/schema.json";
@@ -31,17 +33,18 @@ pub fn spec_schema() -> Result<Value, String> {
     let category = generator.subschema_for::<CategoryDoc>();
     let mut defs: Map<String, Value> = generator.take_definitions(true).into_iter().collect();
 
-    let vocab = |values: &[&str]| json!({ "enum": values });
-    constrain(&mut defs, "ApiDoc", "type", json!({ "enum": ["api"] }))?;
-    constrain(&mut defs, "AuthDef", "kind", vocab(crate::validate::AUTH_KINDS))?;
-    constrain(&mut defs, "AuthDef", "signature_method", vocab(crate::validate::SIGNATURE_METHODS))?;
-    constrain(&mut defs, "OperationDef", "method", vocab(crate::validate::METHODS))?;
-    constrain(&mut defs, "OperationDef", "auth", vocab(crate::validate::OPERATION_AUTH))?;
-    let agent_actions: Vec<&str> = crate::ir::AgentAction::ALL.iter().map(|(word, _)| *word).collect();
-    constrain(&mut defs, "OperationDef", "agent_action", vocab(&agent_actions))?;
-    constrain(&mut defs, "ResponseDef", "format", vocab(crate::validate::RESPONSE_FORMATS))?;
-    constrain(&mut defs, "PaginationDef", "end", vocab(crate::validate::PAGE_ENDS))?;
-    constrain(&mut defs, "EnumDef", "type", vocab(crate::validate::ENUM_TYPES))?;
+    fn vocab<T: Vocabulary>() -> Value {
+        json!({ "enum": T::words() })
+    }
+    constrain(&mut defs, "ApiDoc", "type", vocab::<ApiType>())?;
+    constrain(&mut defs, "AuthDef", "kind", vocab::<AuthKind>())?;
+    constrain(&mut defs, "AuthDef", "signature_method", vocab::<SignatureMethod>())?;
+    constrain(&mut defs, "OperationDef", "method", vocab::<Method>())?;
+    constrain(&mut defs, "OperationDef", "auth", vocab::<AuthNeed>())?;
+    constrain(&mut defs, "OperationDef", "agent_action", vocab::<AgentAction>())?;
+    constrain(&mut defs, "ResponseDef", "format", vocab::<ResponseFormat>())?;
+    constrain(&mut defs, "PaginationDef", "end", vocab::<PageEnd>())?;
+    constrain(&mut defs, "EnumDef", "type", vocab::<EnumRepr>())?;
     for def in ["FieldDef", "ParamDef"] {
         constrain(&mut defs, def, "type", json!({ "pattern": TYPE_PATTERN }))?;
     }
@@ -102,10 +105,16 @@ mod tests {
     }
 
     #[test]
-    fn the_method_list_is_what_the_ir_parses() {
-        for m in crate::validate::METHODS {
-            assert!(crate::ir::Method::parse(m).is_some(), "{m}");
-            assert!(crate::ir::Method::parse(&m.to_lowercase()).is_none(), "{m} in lower case");
+    fn the_method_list_is_what_the_ir_prints() {
+        for (word, method) in <Method as Vocabulary>::WORDS {
+            assert_eq!(method.as_str(), *word);
         }
+        assert_eq!(defs_enum("OperationDef", "method"), json!(["GET", "POST", "PUT", "PATCH", "DELETE"]));
+    }
+
+    fn defs_enum(def: &str, key: &str) -> Value {
+        let schema = spec_schema().expect("the schema builds");
+        let prop = &schema["$defs"][def]["properties"][key];
+        prop.get("enum").cloned().unwrap_or_else(|| prop.to_string().into())
     }
 }

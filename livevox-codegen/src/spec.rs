@@ -1,7 +1,9 @@
 //! The spec as written in YAML: the output of the load stage and the input of validate and lower.
 //!
-//! These structs mirror the YAML one to one and do no interpretation: types stay strings
-//! (`array<DncEntry>`), names stay wire names. Every struct denies unknown keys so that a typo
+//! These structs mirror the YAML one to one. Names stay wire names; the closed vocabularies
+//! (methods, authorization kinds, formats, page ends, ...) and type expressions are parsed at
+//! load into [`Word`]s and [`TypeText`]s (see `vocab.rs`), which keep what was written when it is
+//! not a known word or a valid type, for validation to report. Every struct denies unknown keys so that a typo
 //! is an error with a position instead of a key that silently vanishes. Maps are `IndexMap`s so
 //! that the order a maintainer wrote is the order the generated code uses.
 //!
@@ -10,6 +12,9 @@
 use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
+
+use crate::ir::{AgentAction, AuthNeed, EnumRepr, Method, PageEnd, ResponseFormat};
+pub use crate::vocab::{ApiType, AuthKind, SignatureMethod, TypeText, Word};
 
 /// One YAML document. A file holds one or more documents (`---` separates them); each is either
 /// an API description or a category of operations, told apart by its first key.
@@ -34,7 +39,7 @@ pub struct ApiDoc {
     pub description: Option<String>,
     /// API type as in LiveVox Functions. Only `api` is supported.
     #[serde(rename = "type", default)]
-    pub kind: Option<String>,
+    pub kind: Option<Word<ApiType>>,
     /// Optional LiveVox service id this API is associated with (metadata).
     #[serde(default)]
     pub service: Option<i64>,
@@ -64,7 +69,7 @@ pub struct ApiDoc {
 #[serde(deny_unknown_fields)]
 pub struct AuthDef {
     /// `NONE`, `LIVEVOX`, `BASIC`, `BEARER`, `OAUTH` or `OAUTH2`.
-    pub kind: String,
+    pub kind: Word<AuthKind>,
     /// LIVEVOX: how a session is obtained. Present for the LiveVox API itself (log in with an
     /// access token); absent for an API that relays a session from a LiveVox client.
     #[serde(default)]
@@ -89,7 +94,7 @@ pub struct AuthDef {
     pub scopes: Vec<String>,
     /// OAUTH: the signature method (only `HMAC-SHA1`).
     #[serde(default)]
-    pub signature_method: Option<String>,
+    pub signature_method: Option<Word<SignatureMethod>>,
 }
 
 /// LIVEVOX login: which operation logs in, and the header that carries the access token.
@@ -168,7 +173,7 @@ pub struct ModelDef {
 pub struct FieldDef {
     /// A type expression: `string`, `int64`, `array<DncEntry>`, `map<string>`, `DncEntryType`...
     #[serde(rename = "type")]
-    pub ty: String,
+    pub ty: TypeText,
     #[serde(default)]
     pub required: bool,
     #[serde(default)]
@@ -198,7 +203,7 @@ pub struct EnumDef {
     pub description: Option<String>,
     /// `string` (default) or an integer type (`int32`, `int64`) for integer-coded enums.
     #[serde(rename = "type", default)]
-    pub ty: Option<String>,
+    pub ty: Option<Word<EnumRepr>>,
     pub values: Vec<EnumValueDef>,
 }
 
@@ -239,7 +244,7 @@ pub struct OperationDef {
     #[serde(default)]
     pub description: Option<String>,
     /// `GET`, `POST`, `PUT`, `PATCH` or `DELETE`.
-    pub method: String,
+    pub method: Word<Method>,
     /// Path relative to the category, with `{placeholders}`; `""` or `/` for the category root.
     pub path: String,
     /// Path parameters keyed by placeholder name.
@@ -256,7 +261,7 @@ pub struct OperationDef {
     pub response: Option<ResponseDef>,
     /// `session` (default), `access_token` or `none`.
     #[serde(default)]
-    pub auth: Option<String>,
+    pub auth: Option<Word<AuthNeed>>,
     #[serde(default)]
     pub rate_limit: Option<RateLimitDef>,
     /// Safe to send again; defaults to true for GET, PUT and DELETE.
@@ -270,7 +275,7 @@ pub struct OperationDef {
     /// What the operation does to an agent's state, for the simulator (`accept_call`,
     /// `ready`, ...; the vocabulary is [`crate::ir::AgentAction`]).
     #[serde(default)]
-    pub agent_action: Option<String>,
+    pub agent_action: Option<Word<AgentAction>>,
     /// Maintainer notes: why the spec differs from a reference client, and so on.
     #[serde(default)]
     pub notes: Vec<String>,
@@ -282,7 +287,7 @@ pub struct OperationDef {
 #[serde(deny_unknown_fields)]
 pub struct ParamDef {
     #[serde(rename = "type")]
-    pub ty: String,
+    pub ty: TypeText,
     /// Path parameters are always required; query parameters default to optional.
     #[serde(default)]
     pub required: bool,
@@ -317,7 +322,7 @@ pub struct PaginationDef {
     pub max_count: Option<u32>,
     /// How the last page is recognised: `next_absent` (the `next` field is absent or blank),
     /// `short_page` (fewer items than asked for), or `next_absent_or_short_page`.
-    pub end: String,
+    pub end: Word<PageEnd>,
     /// Response field holding the next-page link (default `next`).
     #[serde(default)]
     pub next: Option<String>,
@@ -328,7 +333,7 @@ pub struct PaginationDef {
 pub struct BodyDef {
     /// A named model sent as the body.
     #[serde(rename = "type", default)]
-    pub ty: Option<String>,
+    pub ty: Option<TypeText>,
     /// Inline fields (keyed by wire name); the generator makes a `<Operation>Body` model.
     #[serde(default)]
     pub fields: Option<IndexMap<String, FieldDef>>,
@@ -351,11 +356,11 @@ pub struct ResponseDef {
     pub status: Option<u16>,
     /// The decoded type: a model, `array<Model>`, a scalar, or `json`.
     #[serde(rename = "type", default)]
-    pub ty: Option<String>,
+    pub ty: Option<TypeText>,
     /// `json` (default with a type), `text` (the body as text), `binary` (the body as raw
     /// bytes) or `none` (default without a type).
     #[serde(default)]
-    pub format: Option<String>,
+    pub format: Option<Word<ResponseFormat>>,
     /// `text` and `binary`: the media type of the body (`text/csv`, `audio/mpeg`), which the
     /// client asks for in `Accept`. Defaults: `text/plain` for text, `application/octet-stream`
     /// for binary.

@@ -106,8 +106,7 @@ pub(crate) fn with_extra(base: Option<&PathBuf>, extra: &[PathBuf]) -> Result<Ar
 
 fn from_loaded(loaded: Result<load::Loaded, String>) -> Result<SimSpec, String> {
     let loaded = loaded?;
-    livevox_codegen::validate::validate(&loaded).map_err(|d| d.to_string())?;
-    let ir = livevox_codegen::lower::lower(&loaded).map_err(|d| d.to_string())?;
+    let ir = livevox_codegen::front_end(&loaded).map_err(|d| d.to_string())?;
     Ok(SimSpec::new(ir))
 }
 
