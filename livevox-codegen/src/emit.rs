@@ -10,7 +10,7 @@
 //! - Models and enums are forward compatible: `#[non_exhaustive]`, constructors for the required
 //!   fields, and an `Unknown` variant on every enum.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -90,8 +90,6 @@ pub fn emit(ir: &Ir, config: &Config) -> Result<Vec<EmittedFile>, String> {
 pub fn emit_each(ir: &Ir, config: &Config, mut sink: impl FnMut(EmittedItems<'_>) -> Result<(), String>) -> Result<(), String> {
     let rt: syn::Path =
         syn::parse_str(&config.runtime_path).map_err(|e| format!("runtime path `{}`: {e}", config.runtime_path))?;
-    let models = model_index(ir);
-    let boxed = boxed_fields(&models);
     let sources: BTreeSet<&str> = ir.apis.iter().map(|a| a.source_file.as_str()).collect();
     let api_mods = ir.apis.iter().map(|api| format_ident!("{}", api.module));
     let whole = Items::Whole;
@@ -109,7 +107,7 @@ pub fn emit_each(ir: &Ir, config: &Config, mut sink: impl FnMut(EmittedItems<'_>
             sink(EmittedItems {
                 path: format!("{}/{}.rs", api.module, cat.module),
                 source: cat.source_file.clone(),
-                items: emit_category(cat, &config.runtime_path, &models, &boxed, config),
+                items: emit_category(cat, &config.runtime_path, config),
             })?;
         }
     }
@@ -254,73 +252,6 @@ fn named(r: &TypeRef, here: &str) -> TokenStream {
     }
 }
 
-/// Every model of the IR by `(category module, Rust name)`: a model may hold models of other
-/// categories of its API, so whole-IR questions (may it derive `Eq`, must a field be boxed)
-/// need all of them.
-type ModelIndex<'a> = BTreeMap<(String, String), &'a Model>;
-
-fn model_index(ir: &Ir) -> ModelIndex<'_> {
-    ir.apis
-        .iter()
-        .flat_map(|a| &a.categories)
-        .flat_map(|c| c.models.iter().map(move |m| ((c.module.clone(), m.rust_name.clone()), m)))
-        .collect()
-}
-
-/// Whether a value of this type has `Eq` (floats and JSON values do not).
-fn has_eq(ty: &Type, ir_models: &ModelIndex<'_>, seen: &mut BTreeSet<(String, String)>) -> bool {
-    match ty {
-        // Secrets compare, but deliberately do not promise `Eq`: the runtime keeps that choice.
-        Type::Prim(Prim::Float64) | Type::Prim(Prim::Json) | Type::Secret => false,
-        Type::Prim(_) | Type::Enum(_) => true,
-        Type::Array(t) | Type::Map(t) => has_eq(t, ir_models, seen),
-        Type::Model(r) => {
-            let key = (r.module.clone(), r.rust_name.clone());
-            if !seen.insert(key.clone()) {
-                return true;
-            }
-            // A model not in the index cannot be vouched for, so it is taken as not `Eq`.
-            ir_models.get(&key).is_some_and(|m| m.fields.iter().all(|f| has_eq(&f.ty, ir_models, seen)))
-        }
-    }
-}
-
-/// The fields that must be boxed because the model contains itself through them (directly or
-/// through other models) without a `Vec` or map in between: `(module, model, field)`.
-fn boxed_fields(models: &ModelIndex<'_>) -> BTreeSet<(String, String, String)> {
-    // Edges of direct (unboxed) containment.
-    let direct = |m: &Model| -> Vec<(String, String, String)> {
-        m.fields
-            .iter()
-            .filter_map(|f| match &f.ty {
-                Type::Model(r) => Some((r.module.clone(), r.rust_name.clone(), f.rust_name.clone())),
-                _ => None,
-            })
-            .collect()
-    };
-    let mut out = BTreeSet::new();
-    for ((module, name), model) in models {
-        for (tm, tn, field) in direct(model) {
-            // Does the target reach back to this model through direct containment?
-            let mut stack = vec![(tm.clone(), tn.clone())];
-            let mut seen = BTreeSet::new();
-            while let Some(key) = stack.pop() {
-                if key == (module.clone(), name.clone()) {
-                    out.insert((module.clone(), name.clone(), field.clone()));
-                    break;
-                }
-                if !seen.insert(key.clone()) {
-                    continue;
-                }
-                if let Some(m) = models.get(&key) {
-                    stack.extend(direct(m).into_iter().map(|(a, b, _)| (a, b)));
-                }
-            }
-        }
-    }
-    out
-}
-
 // ---------------------------------------------------------------------------------------------
 // The API module
 
@@ -405,18 +336,15 @@ fn emit_api(api: &Api, rt: &syn::Path, config: &Config) -> TokenStream {
 
     // Header values the caller supplies (`${name}` in a header of the spec) are arguments of
     // `builder`, so a client cannot be built without them.
-    let mut placeholders: Vec<&str> = api.headers.iter().flat_map(|h| h.placeholders.iter().map(String::as_str)).collect();
-    placeholders.sort_unstable();
-    placeholders.dedup();
-    let builder_args = placeholders.iter().map(|p| {
-        let arg = format_ident!("{}", crate::naming::placeholder_arg(p));
+    let builder_args = api.builder_args.iter().map(|a| {
+        let arg = format_ident!("{}", a.rust_name);
         quote! { #arg: impl ::std::convert::Into<::std::string::String> }
     });
-    let builder_sets = placeholders.iter().map(|p| {
-        let arg = format_ident!("{}", crate::naming::placeholder_arg(p));
+    let builder_sets = api.builder_args.iter().map(|a| {
+        let (p, arg) = (&a.placeholder, format_ident!("{}", a.rust_name));
         quote! { .header_param(#p, #arg) }
     });
-    let builder_doc = doc(&if placeholders.is_empty() {
+    let builder_doc = doc(&if api.builder_args.is_empty() {
         "Starts configuring a client.".to_string()
     } else {
         let list: Vec<String> = api
@@ -571,13 +499,7 @@ fn auth_tokens(auth: &Auth) -> TokenStream {
 // A category module
 
 /// A category file, piece by piece (see [`Items::Pieces`]).
-fn emit_category<'a>(
-    cat: &'a Category,
-    runtime_path: &'a str,
-    all_models: &'a ModelIndex<'a>,
-    boxed: &'a BTreeSet<(String, String, String)>,
-    config: &'a Config,
-) -> Items<'a> {
+fn emit_category<'a>(cat: &'a Category, runtime_path: &'a str, config: &'a Config) -> Items<'a> {
     let has_client = !cat.operations.is_empty();
     let client = usize::from(has_client);
     let (requests, models) = (cat.operations.len(), cat.models.len());
@@ -596,7 +518,7 @@ fn emit_category<'a>(
         }
         let i = i - requests;
         if let Some(m) = cat.models.get(i) {
-            return emit_model(m, &cat.module, all_models, boxed);
+            return emit_model(m, &cat.module);
         }
         cat.enums.get(i - models).map(emit_enum).unwrap_or_default()
     };
@@ -633,26 +555,18 @@ fn field_doc(description: Option<&str>, wire: &str, ty: &Type, deprecated: Optio
     doc(&paragraphs(&parts))
 }
 
-fn emit_model(
-    m: &Model,
-    here: &str,
-    all_models: &ModelIndex<'_>,
-    boxed: &BTreeSet<(String, String, String)>,
-) -> TokenStream {
+fn emit_model(m: &Model, here: &str) -> TokenStream {
     let name = format_ident!("{}", m.rust_name);
     let mut d = vec![m.description.as_deref().map(doc_text).unwrap_or_default()];
     if let Some(op) = &m.body_of {
-        d.push(format!("Sent as the body of `{}`.", crate::naming::operation_fn(op)));
+        d.push(format!("Sent as the body of `{}`.", op.fn_name));
     }
     d.push("Construct with `new` (the required fields) and set optional fields with the `with_*` methods.".into());
     let model_doc = doc(&paragraphs(&d));
-    let eq = has_eq(&Type::Model(TypeRef { module: here.into(), rust_name: m.rust_name.clone(), wire_name: m.wire_name.clone() }), all_models, &mut BTreeSet::new());
-    let eq_derive = if eq { quote! { ::std::cmp::Eq, } } else { TokenStream::new() };
-
-    let is_boxed = |f: &Field| boxed.contains(&(here.to_string(), m.rust_name.clone(), f.rust_name.clone()));
+    let eq_derive = if m.derives.eq { quote! { ::std::cmp::Eq, } } else { TokenStream::new() };
     let field_ty = |f: &Field| {
         let t = type_tokens(&f.ty, here);
-        let t = if is_boxed(f) { quote! { ::std::boxed::Box<#t> } } else { t };
+        let t = if f.boxed { quote! { ::std::boxed::Box<#t> } } else { t };
         if f.required {
             t
         } else {
@@ -682,7 +596,7 @@ fn emit_model(
         let fname = format_ident!("{}", f.rust_name);
         if !f.required {
             quote! { #fname: ::std::option::Option::None }
-        } else if is_boxed(f) {
+        } else if f.boxed {
             quote! { #fname: ::std::boxed::Box::new(#fname.into()) }
         } else {
             quote! { #fname: #fname.into() }
@@ -690,9 +604,9 @@ fn emit_model(
     });
     let withs = m.fields.iter().filter(|f| !f.required).map(|f| {
         let fname = format_ident!("{}", f.rust_name);
-        let with = format_ident!("{}", crate::naming::with_setter(&f.rust_name));
+        let with = format_ident!("{}", f.with_setter);
         let t = type_tokens(&f.ty, here);
-        let value = if is_boxed(f) { quote! { ::std::boxed::Box::new(value.into()) } } else { quote! { value.into() } };
+        let value = if f.boxed { quote! { ::std::boxed::Box::new(value.into()) } } else { quote! { value.into() } };
         let d = doc(&format!("Sets `{}` (wire name `{}`).", f.rust_name, f.wire_name));
         quote! {
             #d
@@ -702,7 +616,7 @@ fn emit_model(
             }
         }
     });
-    let default_derive = if required.is_empty() { quote! { ::std::default::Default, } } else { TokenStream::new() };
+    let default_derive = if m.derives.default { quote! { ::std::default::Default, } } else { TokenStream::new() };
     let many = if required.len() > 7 { quote! { #[allow(clippy::too_many_arguments)] } } else { TokenStream::new() };
 
     quote! {
@@ -742,10 +656,7 @@ fn emit_enum(e: &Enum) -> TokenStream {
     ]));
     let variants = e.variants.iter().map(|v| {
         let vn = format_ident!("{}", v.rust_name);
-        let wire = match &v.wire {
-            crate::spec::WireValue::Str(s) => format!("`{s}`"),
-            crate::spec::WireValue::Int(i) => format!("`{i}`"),
-        };
+        let wire = format!("`{}`", v.wire.text());
         let d = doc(&paragraphs(&[v.description.as_deref().map(doc_text).unwrap_or_default(), format!("Wire value {wire}.")]));
         quote! { #d #vn }
     });
@@ -759,12 +670,12 @@ fn emit_enum(e: &Enum) -> TokenStream {
         EnumRepr::Str => {
             let from = e.variants.iter().map(|v| {
                 let vn = format_ident!("{}", v.rust_name);
-                let w = v.wire.to_string_plain();
+                let w = v.wire.text();
                 quote! { #w => #name::#vn }
             });
             let to = e.variants.iter().map(|v| {
                 let vn = format_ident!("{}", v.rust_name);
-                let w = v.wire.to_string_plain();
+                let w = v.wire.text();
                 quote! { #name::#vn => ::std::borrow::Cow::Borrowed(#w) }
             });
             (
@@ -814,18 +725,12 @@ fn emit_enum(e: &Enum) -> TokenStream {
         EnumRepr::Int32 | EnumRepr::Int64 => {
             let from = e.variants.iter().map(|v| {
                 let vn = format_ident!("{}", v.rust_name);
-                let w = match &v.wire {
-                    crate::spec::WireValue::Int(i) => Literal::i64_unsuffixed(*i),
-                    crate::spec::WireValue::Str(s) => Literal::i64_unsuffixed(s.parse().unwrap_or_default()),
-                };
+                let w = Literal::i64_unsuffixed(v.wire.code());
                 quote! { #w => #name::#vn }
             });
             let to = e.variants.iter().map(|v| {
                 let vn = format_ident!("{}", v.rust_name);
-                let w = match &v.wire {
-                    crate::spec::WireValue::Int(i) => Literal::i64_unsuffixed(*i),
-                    crate::spec::WireValue::Str(s) => Literal::i64_unsuffixed(s.parse().unwrap_or_default()),
-                };
+                let w = Literal::i64_unsuffixed(v.wire.code());
                 quote! { #name::#vn => ::std::option::Option::Some(#w) }
             });
             (
@@ -915,35 +820,8 @@ fn emit_enum(e: &Enum) -> TokenStream {
     }
 }
 
-trait WirePlain {
-    fn to_string_plain(&self) -> String;
-}
-
-impl WirePlain for crate::spec::WireValue {
-    fn to_string_plain(&self) -> String {
-        match self {
-            crate::spec::WireValue::Str(s) => s.clone(),
-            crate::spec::WireValue::Int(i) => i.to_string(),
-        }
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Operations
-
-/// The page size a paginated request starts with: the spec's cap, else the count parameter's
-/// documented default, else 100.
-fn default_count(op: &Operation, p: &Param) -> i64 {
-    op.pagination
-        .as_ref()
-        .and_then(|pg| pg.max_count.map(i64::from))
-        .or_else(|| p.default.as_ref().and_then(|d| d.as_i64()))
-        .unwrap_or(100)
-}
-
-fn default_offset(p: &Param) -> i64 {
-    p.default.as_ref().and_then(|d| d.as_i64()).unwrap_or(0)
-}
 
 /// What an operation's method takes and stores: (name, positional?, type tokens, init tokens).
 struct Slot {
@@ -1106,15 +984,11 @@ fn slots(op: &Operation, here: &str) -> Vec<Slot> {
         let field = format_ident!("{}", p.rust_name);
         let t = type_tokens(&p.ty, here);
         match p.role {
-            ParamRole::PageOffset => {
-                let v = Literal::i64_unsuffixed(default_offset(p));
+            _ if p.positional => out.push(Slot { field, positional: true, ty: t, init: TokenStream::new() }),
+            ParamRole::PageOffset | ParamRole::PageCount => {
+                let v = Literal::i64_unsuffixed(p.page_start.unwrap_or_default());
                 out.push(Slot { field, positional: false, ty: t, init: quote! { #v } });
             }
-            ParamRole::PageCount => {
-                let v = Literal::i64_unsuffixed(default_count(op, p));
-                out.push(Slot { field, positional: false, ty: t, init: quote! { #v } });
-            }
-            ParamRole::Normal if p.required => out.push(Slot { field, positional: true, ty: t, init: TokenStream::new() }),
             ParamRole::Normal => out.push(Slot {
                 field,
                 positional: false,
@@ -1176,8 +1050,8 @@ fn emit_request(op: &Operation, cat: &Category) -> TokenStream {
         let setter = format_ident!("{}", p.setter);
         let t = type_tokens(&p.ty, here);
         let extra = match p.role {
-            ParamRole::PageOffset => vec![format!("Where the page starts; defaults to {}.", default_offset(p))],
-            ParamRole::PageCount => vec![format!("Items per page; defaults to {}.", default_count(op, p))],
+            ParamRole::PageOffset => vec![format!("Where the page starts; defaults to {}.", p.page_start.unwrap_or_default())],
+            ParamRole::PageCount => vec![format!("Items per page; defaults to {}.", p.page_start.unwrap_or_default())],
             ParamRole::Normal => p.default.as_ref().map(|d| vec![format!("The server's default: `{d}`.")]).unwrap_or_default(),
         };
         let d = field_doc(p.description.as_deref(), &p.wire_name, &p.ty, p.deprecated.as_deref(), &extra);
@@ -1208,7 +1082,7 @@ fn emit_request(op: &Operation, cat: &Category) -> TokenStream {
                     .into_iter()
                     .map(|f| {
                         let n = format_ident!("{}", f.rust_name);
-                        let setter = format_ident!("{}", crate::naming::setter(&f.rust_name));
+                        let setter = format_ident!("{}", f.setter);
                         let ft = type_tokens(&f.ty, here);
                         let d = field_doc(f.description.as_deref(), &f.wire_name, &f.ty, f.deprecated.as_deref(), &["A field of the body.".into()]);
                         quote! {
@@ -1252,7 +1126,7 @@ fn emit_request(op: &Operation, cat: &Category) -> TokenStream {
     let fill = op.params().zip(&slots).map(|(p, s)| {
         let n = &s.field;
         let w = &p.wire_name;
-        if op.path_params.iter().any(|pp| pp.wire_name == p.wire_name && pp.rust_name == p.rust_name) {
+        if p.location == ParamLocation::Path {
             quote! { req.path(#w, &self.#n); }
         } else {
             quote! { req.query(#w, &self.#n); }

@@ -118,10 +118,7 @@ fn logs_in(api: &Api) -> bool {
 /// The values `Client::builder` takes for the `${...}` placeholders of the API's headers, in
 /// the order emit gives its arguments (sorted, each once).
 fn placeholder_args(api: &Api) -> Vec<Literal> {
-    let mut names: Vec<&str> = api.headers.iter().flat_map(|h| h.placeholders.iter().map(String::as_str)).collect();
-    names.sort_unstable();
-    names.dedup();
-    names.iter().map(|n| Literal::string(&format!("e2e-{n}"))).collect()
+    api.builder_args.iter().map(|a| Literal::string(&format!("e2e-{}", a.placeholder))).collect()
 }
 
 /// The builder calls that give a client of `api` the simulator's credentials for its scheme.
@@ -265,10 +262,7 @@ pub(crate) fn made_up(ty: &Type, models: &Models<'_>, enums: &BTreeMap<(String, 
         Type::Array(_) => json!([]),
         Type::Map(_) => json!({}),
         Type::Enum(r) => match enums.get(&(r.module.clone(), r.rust_name.clone())).and_then(|e| e.variants.first()) {
-            Some(v) => match &v.wire {
-                crate::spec::WireValue::Str(s) => json!(s),
-                crate::spec::WireValue::Int(i) => json!(i),
-            },
+            Some(v) => v.wire.to_json(),
             None => json!("UNKNOWN"),
         },
         Type::Model(r) => {
@@ -334,8 +328,7 @@ fn operation_test(api: &Api, cat: &Category, op: &Operation, models: &Models<'_>
     for p in &op.query {
         let given = lookup(example.map(|e| &e.query), &p.wire_name).map(|v| shaped(&p.ty, &v));
         let what = format!("{id}: query parameter `{}`", p.wire_name);
-        let positional = p.required && p.role == ParamRole::Normal;
-        if positional {
+        if p.positional {
             let v = given.unwrap_or_else(|| made_up(&p.ty, models, &enums, 0));
             args.push(decoded(&rust_type(&p.ty, api), &what, &v));
         } else if let Some(v) = given {
@@ -357,7 +350,7 @@ fn operation_test(api: &Api, cat: &Category, op: &Operation, models: &Models<'_>
                     let v = given.unwrap_or_else(|| made_up(&f.ty, models, &enums, 0));
                     args.push(decoded(&rust_type(&f.ty, api), &what, &v));
                 } else if let Some(v) = given {
-                    let setter = format_ident!("{}", crate::naming::setter(&f.rust_name));
+                    let setter = format_ident!("{}", f.setter);
                     let value = decoded(&rust_type(&f.ty, api), &what, &v);
                     setters.push(quote! { .#setter(#value) });
                 }

@@ -74,10 +74,7 @@ impl Sentinels<'_> {
             Type::Array(_) => json!([]),
             Type::Map(_) => json!({}),
             Type::Enum(r) => match self.enums.get(&(r.module.clone(), r.rust_name.clone())).and_then(|e| e.variants.first()) {
-                Some(v) => match &v.wire {
-                    crate::spec::WireValue::Str(s) => json!(s),
-                    crate::spec::WireValue::Int(i) => json!(i),
-                },
+                Some(v) => v.wire.to_json(),
                 None => json!("UNKNOWN"),
             },
             Type::Model(r) => {
@@ -174,10 +171,7 @@ pub fn no_secret_in_debug(ir: &Ir) -> Result<String, String> {
 fn client_fn(api: &Api) -> TokenStream {
     let m = format_ident!("{}", api.module);
     let f = format_ident!("client_{}", api.module);
-    let mut names: Vec<&str> = api.headers.iter().flat_map(|h| h.placeholders.iter().map(String::as_str)).collect();
-    names.sort_unstable();
-    names.dedup();
-    let args = names.iter().map(|n| Literal::string(&format!("header-{n}")));
+    let args = api.builder_args.iter().map(|a| Literal::string(&format!("header-{}", a.placeholder)));
     let secret = |what: &str| Literal::string(&format!("{SECRET_MARK}{what}"));
     let creds = match &api.auth {
         Auth::None => TokenStream::new(),
@@ -257,7 +251,7 @@ fn request_builder(s: &mut Sentinels<'_>, api: &Api, cat: &Category, op: &Operat
     }
     for p in &op.query {
         let value = s.decoded(&p.ty, p.secret, api, &format!("{id}: query parameter `{}`", p.wire_name));
-        if p.required && p.role == ParamRole::Normal {
+        if p.positional {
             args.push(value);
         } else {
             let setter = format_ident!("{}", p.setter);
@@ -273,7 +267,7 @@ fn request_builder(s: &mut Sentinels<'_>, api: &Api, cat: &Category, op: &Operat
                 if f.required {
                     args.push(value);
                 } else {
-                    let setter = format_ident!("{}", crate::naming::setter(&f.rust_name));
+                    let setter = format_ident!("{}", f.setter);
                     setters.push(quote! { .#setter(#value) });
                 }
             }
