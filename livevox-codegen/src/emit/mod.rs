@@ -23,6 +23,7 @@ use quote::{format_ident, quote};
 use crate::ir::*;
 
 mod api;
+pub(crate) mod calls;
 
 mod docs;
 mod enums;
