@@ -120,9 +120,30 @@ pub struct Model {
     pub fields: Vec<Field>,
     /// Set when the model was made from an operation's inline body fields.
     pub body_of: Option<BodyOf>,
+    /// Which ways the model travels (through nesting too), from the API's operations.
+    pub direction: Direction,
     /// The traits the model derives beyond `Clone`, `Debug` and `PartialEq` (decided by the
     /// analyses in `lower::analyze`, over every model of the API).
     pub derives: Derives,
+}
+
+/// Which ways a model travels, counting models reachable through fields, lists and maps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Direction {
+    /// Sent: in a body or a parameter.
+    pub request: bool,
+    /// Received: in a JSON response.
+    pub response: bool,
+    /// In a page of a paginated operation: the runtime's paging guard serializes each page to
+    /// tell a repeated one.
+    pub page: bool,
+}
+
+impl Direction {
+    /// No operation sends or receives it (a shared type the spec declares for its users).
+    pub fn unused(self) -> bool {
+        !self.request && !self.response
+    }
 }
 
 /// The operation whose inline body fields a model was made from.
@@ -141,6 +162,12 @@ pub struct Derives {
     pub eq: bool,
     /// `Default`: the model has no required field.
     pub default: bool,
+    /// `Serialize`: the model is sent, is part of a page, or is used by no operation (so its
+    /// users may need either way), or such a model holds it.
+    pub serialize: bool,
+    /// `Deserialize`: always, for now: beside responses, the generated tests
+    /// (`every_operation.rs`, `no_secret_in_debug.rs`) decode every input from JSON.
+    pub deserialize: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

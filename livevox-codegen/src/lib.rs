@@ -4,8 +4,8 @@
 //! ```text
 //! load      spec/*.yaml → spec::Document (+ key positions)     load/
 //! validate  every error at once, as file:line:col: path: msg    validate.rs
-//! lower     spec → ir::Ir (names, defaults, resolved types)     lower.rs, naming.rs
-//! emit      ir → token streams, one per output file             emit.rs
+//! lower     spec → ir::Ir (names, defaults, types, decisions)   lower.rs, lower/, naming.rs
+//! emit      ir → token streams, one per output file             emit/
 //! format    tokens → text (syn + prettyplease)                  format.rs
 //! write     only changed files, all or nothing                  write.rs
 //! ```

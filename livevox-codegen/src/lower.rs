@@ -331,6 +331,7 @@ fn lower_category(ctx: &mut Ctx<'_>, cat: &CategoryDoc, default_auth: AuthNeed) 
             description: m.description.clone(),
             fields: lower_fields(ctx, &format!("models.{name}.fields"), &m.fields),
             body_of: None,
+            direction: Direction::default(),
             derives: Derives::default(),
         })
         .collect();

@@ -16,7 +16,6 @@ pub(super) fn emit_model(m: &Model, here: &str) -> TokenStream {
     }
     d.push("Construct with `new` (the required fields) and set optional fields with the `with_*` methods.".into());
     let model_doc = doc(&paragraphs(&d));
-    let eq_derive = if m.derives.eq { quote! { ::std::cmp::Eq, } } else { TokenStream::new() };
     let field_ty = |f: &Field| {
         let t = type_tokens(&f.ty, here);
         let t = if f.boxed { quote! { ::std::boxed::Box<#t> } } else { t };
@@ -26,15 +25,18 @@ pub(super) fn emit_model(m: &Model, here: &str) -> TokenStream {
             quote! { ::std::option::Option<#t> }
         }
     };
+    // Serde's derives and attributes go only where the IR asks for them (`Model::derives`).
+    let serde = m.derives.serialize || m.derives.deserialize;
     let fields = m.fields.iter().map(|f| {
         let fname = format_ident!("{}", f.rust_name);
         let wire = &f.wire_name;
         let ty = field_ty(f);
         let fd = field_doc(f.description.as_deref(), wire, &f.ty, f.deprecated.as_deref(), &[]);
-        let serde_attr = if f.required {
-            quote! { #[serde(rename = #wire)] }
-        } else {
-            quote! { #[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")] }
+        let serde_attr = match (f.required, m.derives.serialize) {
+            _ if !serde => TokenStream::new(),
+            (true, _) => quote! { #[serde(rename = #wire)] },
+            (false, true) => quote! { #[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")] },
+            (false, false) => quote! { #[serde(rename = #wire, default)] },
         };
         quote! { #fd #serde_attr pub #fname: #ty }
     });
@@ -69,13 +71,21 @@ pub(super) fn emit_model(m: &Model, here: &str) -> TokenStream {
             }
         }
     });
-    let default_derive = if m.derives.default { quote! { ::std::default::Default, } } else { TokenStream::new() };
     let many = if required.len() > 7 { quote! { #[allow(clippy::too_many_arguments)] } } else { TokenStream::new() };
+    let mut derives = vec![quote! { ::std::clone::Clone }, quote! { ::std::fmt::Debug }, quote! { ::std::cmp::PartialEq }];
+    let optional = [
+        (m.derives.eq, quote! { ::std::cmp::Eq }),
+        (m.derives.default, quote! { ::std::default::Default }),
+        (m.derives.serialize, quote! { __rt::serde::Serialize }),
+        (m.derives.deserialize, quote! { __rt::serde::Deserialize }),
+    ];
+    derives.extend(optional.into_iter().filter(|(on, _)| *on).map(|(_, d)| d));
+    let serde_crate = if serde { quote! { #[serde(crate = "__rt::serde")] } } else { TokenStream::new() };
 
     quote! {
         #model_doc
-        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, #eq_derive #default_derive __rt::serde::Serialize, __rt::serde::Deserialize)]
-        #[serde(crate = "__rt::serde")]
+        #[derive(#(#derives),*)]
+        #serde_crate
         #[non_exhaustive]
         pub struct #name {
             #(#fields,)*

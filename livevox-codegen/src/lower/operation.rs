@@ -122,7 +122,8 @@ fn lower_body(ctx: &mut Ctx<'_>, here: &Here<'_>, base: &str, name: &str, op: &s
                 description: Some(b.description.clone().unwrap_or_else(|| format!("The body of `{fn_name}`."))),
                 fields: super::lower_fields(ctx, &format!("{base}.body.fields"), fields),
                 body_of: Some(BodyOf { operation: name.to_string(), fn_name }),
-                derives: Derives::default(),
+                direction: Direction::default(),
+            derives: Derives::default(),
             });
             Some(Body::Model {
                 ty: TypeRef { module: here.module.to_string(), rust_name: rust_name.clone(), wire_name: rust_name },
