@@ -18,7 +18,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write as _;
 
-use crate::ir::{Api, Auth, Body, Category, Enum, Field, Ir, Model, Operation, Param, ParamRole, Type};
+use crate::ir::{Api, Auth, Body, Category, Enum, Field, Ir, Model, Operation, Param, Type};
 use crate::types::Prim;
 
 /// What a change means for a downstream crate, from least to most severe.
@@ -383,10 +383,10 @@ fn rate(op: &Operation) -> String {
     op.rate_limit.map_or_else(|| "none".to_string(), |r| format!("{} per {} s", r.calls, r.per_seconds))
 }
 
-/// A parameter is a positional argument of the operation method when it is required and not a
-/// paging control (those get defaults); every other one is a setter.
+/// A parameter is a positional argument of the operation method when lowering says so
+/// (`Param::positional`, which emit reads too); every other one is a setter.
 fn positional(p: &Param) -> bool {
-    p.required && p.role == ParamRole::Normal
+    p.positional
 }
 
 fn diff_params(d: &mut SpecDiff, op_item: &str, a: &Operation, b: &Operation) {
@@ -479,8 +479,7 @@ fn diff_body(d: &mut SpecDiff, op_item: &str, ca: &Category, a: &Operation, cb: 
             match fb.get(name) {
                 None => d.push(Impact::Breaking, item(name), format!("body field removed: the `{}` {} is gone", f.rust_name, if f.required { "argument" } else { "setter" })),
                 Some(g) => {
-                    let (sa, sb) = (crate::naming::setter(&f.rust_name), crate::naming::setter(&g.rust_name));
-                    compare_input(d, &item(name), (f.required, &f.rust_name, &sa, &f.ty), (g.required, &g.rust_name, &sb, &g.ty));
+                    compare_input(d, &item(name), (f.required, &f.rust_name, &f.setter, &f.ty), (g.required, &g.rust_name, &g.setter, &g.ty));
                     doc_change(d, &item(name), "description", &f.description, &g.description);
                 }
             }
@@ -489,7 +488,7 @@ fn diff_body(d: &mut SpecDiff, op_item: &str, ca: &Category, a: &Operation, cb: 
             if g.required {
                 d.push(Impact::Breaking, item(name), format!("required body field added: `{}()` takes a new argument `{}`", b.fn_name, g.rust_name));
             } else {
-                d.push(Impact::Additive, item(name), format!("optional body field added: new setter `{}`", crate::naming::setter(&g.rust_name)));
+                d.push(Impact::Additive, item(name), format!("optional body field added: new setter `{}`", g.setter));
             }
         }
         return;

@@ -28,37 +28,27 @@
 //! BEARER, OAUTH and OAUTH2 APIs get the simulator's credentials for their scheme (OAUTH2 with
 //! the simulator's token endpoint); header placeholders get made-up values.
 
-use std::collections::BTreeMap;
-
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
+use crate::emit::calls::{self, decoded, made_up, rust_type, Input, Source, Tables};
 use crate::ir::*;
-use crate::types::Prim;
 
 /// Where the test goes, relative to the workspace root.
 pub const E2E_TEST_PATH: &str = "tests/tests/every_operation.rs";
 
-/// Models by (category module, Rust name).
-pub(crate) type Models<'a> = BTreeMap<(String, String), &'a Model>;
-
 /// Emits and formats the test file for the IR.
 pub fn every_operation(ir: &Ir) -> Result<String, String> {
-    let models: Models<'_> = ir
-        .apis
-        .iter()
-        .flat_map(|a| &a.categories)
-        .flat_map(|c| c.models.iter().map(move |m| ((c.module.clone(), m.rust_name.clone()), m)))
-        .collect();
     let many_apis = ir.apis.len() > 1;
     let login_api = ir.apis.iter().find(|a| logs_in(a));
     let mut items = Vec::new();
     for api in &ir.apis {
+        let tables = Tables::of(api);
         items.push(api_helpers(api, login_api));
         for cat in &api.categories {
             for op in &cat.operations {
-                items.push(operation_test(api, cat, op, &models, many_apis));
+                items.push(operation_test(api, cat, op, &tables, many_apis)?);
             }
         }
     }
@@ -69,18 +59,15 @@ pub fn every_operation(ir: &Ir) -> Result<String, String> {
         " decodes). Generated from the spec, so a new operation gets its test on the next",
         " `cargo xtask codegen`; `every_operation_coverage.rs` checks that none is missing.",
     ];
+    let decode = calls::decode_fn(&[
+        " Decodes a value of the spec (an example's, or one made up from the type) into the",
+        " Rust type the client takes or returns.",
+    ]);
     let tokens = quote! {
         #(#![doc = #doc])*
         #![allow(non_snake_case)]
 
-        /// Decodes a value of the spec (an example's, or one made up from the type) into the
-        /// Rust type the client takes or returns.
-        fn decode<T: ::serde::de::DeserializeOwned>(what: &str, json: &str) -> T {
-            match ::serde_json::from_str(json) {
-                ::std::result::Result::Ok(v) => v,
-                ::std::result::Result::Err(e) => panic!("{what}: {json} does not decode into its Rust type: {e}"),
-            }
-        }
+        #decode
 
         /// The answer of a call that must succeed, or a panic that says why it did not.
         fn ok<T>(operation: &str, result: ::std::result::Result<T, ::livevox_generated::Error>) -> T {
@@ -92,14 +79,7 @@ pub fn every_operation(ir: &Ir) -> Result<String, String> {
 
         #(#items)*
     };
-    let sources: Vec<String> = {
-        let mut s: Vec<String> = ir.apis.iter().map(|a| a.source_file.clone()).collect();
-        s.extend(ir.apis.iter().flat_map(|a| &a.categories).map(|c| c.source_file.clone()));
-        s.sort();
-        s.dedup();
-        s
-    };
-    crate::format::format_file(&sources.join(", "), tokens)
+    crate::format::format_file(&calls::sources(ir, true), tokens)
 }
 
 fn start_fn(api: &Api) -> proc_macro2::Ident {
@@ -113,15 +93,6 @@ fn client_path(api: &Api) -> TokenStream {
 
 fn logs_in(api: &Api) -> bool {
     matches!(api.auth, Auth::LiveVox { login: Some(_), .. })
-}
-
-/// The values `Client::builder` takes for the `${...}` placeholders of the API's headers, in
-/// the order emit gives its arguments (sorted, each once).
-fn placeholder_args(api: &Api) -> Vec<Literal> {
-    let mut names: Vec<&str> = api.headers.iter().flat_map(|h| h.placeholders.iter().map(String::as_str)).collect();
-    names.sort_unstable();
-    names.dedup();
-    names.iter().map(|n| Literal::string(&format!("e2e-{n}"))).collect()
 }
 
 /// The builder calls that give a client of `api` the simulator's credentials for its scheme.
@@ -164,7 +135,7 @@ fn api_helpers(api: &Api, login_api: Option<&Api>) -> TokenStream {
     let start = start_fn(api);
     let client = client_path(api);
     let client_for = format_ident!("client_{}", api.module);
-    let args = placeholder_args(api);
+    let args = calls::builder_values(api, "e2e-");
     if !logs_in(api) {
         let creds = credentials(api, login_api);
         let uses_creds = matches!(api.auth, Auth::Basic | Auth::Bearer { .. } | Auth::OAuth1 | Auth::OAuth2 { .. });
@@ -212,77 +183,6 @@ fn api_helpers(api: &Api, login_api: Option<&Api>) -> TokenStream {
     }
 }
 
-/// The Rust type of a spec type, by absolute path from the test crate.
-pub(crate) fn rust_type(ty: &Type, api: &Api) -> TokenStream {
-    match ty {
-        Type::Prim(p) => match p {
-            Prim::String => quote! { ::std::string::String },
-            Prim::Bool => quote! { bool },
-            Prim::Int32 => quote! { i32 },
-            Prim::Int64 => quote! { i64 },
-            Prim::Float64 => quote! { f64 },
-            Prim::DateTime => quote! { ::livevox_generated::runtime::DateTime },
-            Prim::Date => quote! { ::livevox_generated::runtime::Date },
-            Prim::Time => quote! { ::livevox_generated::runtime::TimeOfDay },
-            Prim::Json => quote! { ::serde_json::Value },
-        },
-        Type::Secret => quote! { ::livevox_generated::runtime::Secret },
-        Type::Array(t) => {
-            let t = rust_type(t, api);
-            quote! { ::std::vec::Vec<#t> }
-        }
-        Type::Map(t) => {
-            let t = rust_type(t, api);
-            quote! { ::std::collections::BTreeMap<::std::string::String, #t> }
-        }
-        Type::Model(r) | Type::Enum(r) => {
-            let a = format_ident!("{}", api.module);
-            let m = format_ident!("{}", r.module);
-            let n = format_ident!("{}", r.rust_name);
-            quote! { ::livevox_generated::#a::#m::#n }
-        }
-    }
-}
-
-/// A value of a type for an argument the example does not give: required fields only, enums
-/// with their first value.
-pub(crate) fn made_up(ty: &Type, models: &Models<'_>, enums: &BTreeMap<(String, String), &Enum>, depth: usize) -> Value {
-    if depth > 16 {
-        return Value::Null;
-    }
-    match ty {
-        Type::Prim(p) => match p {
-            Prim::String => json!("x"),
-            Prim::Bool => json!(true),
-            Prim::Int32 | Prim::Int64 => json!(1),
-            Prim::Float64 => json!(1.5),
-            Prim::DateTime => json!(1_700_000_000_000_i64),
-            Prim::Date => json!(1_699_920_000_000_i64),
-            Prim::Time => json!(3_600_000),
-            Prim::Json => json!({}),
-        },
-        Type::Secret => json!("secret"),
-        Type::Array(_) => json!([]),
-        Type::Map(_) => json!({}),
-        Type::Enum(r) => match enums.get(&(r.module.clone(), r.rust_name.clone())).and_then(|e| e.variants.first()) {
-            Some(v) => match &v.wire {
-                crate::spec::WireValue::Str(s) => json!(s),
-                crate::spec::WireValue::Int(i) => json!(i),
-            },
-            None => json!("UNKNOWN"),
-        },
-        Type::Model(r) => {
-            let mut out = Map::new();
-            if let Some(m) = models.get(&(r.module.clone(), r.rust_name.clone())) {
-                for f in m.fields.iter().filter(|f| f.required) {
-                    out.insert(f.wire_name.clone(), made_up(&f.ty, models, enums, depth + 1));
-                }
-            }
-            Value::Object(out)
-        }
-    }
-}
-
 /// A query example value for a list parameter may be a single value (validate allows it).
 fn shaped(ty: &Type, v: &Value) -> Value {
     match (ty, v) {
@@ -292,98 +192,111 @@ fn shaped(ty: &Type, v: &Value) -> Value {
     }
 }
 
-/// `decode::<T>("what", "json")`.
-fn decoded(ty: &TokenStream, what: &str, v: &Value) -> TokenStream {
-    let what = Literal::string(what);
-    let json = Literal::string(&v.to_string());
-    quote! { decode::<#ty>(#what, #json) }
-}
-
-fn operation_test(api: &Api, cat: &Category, op: &Operation, models: &Models<'_>, many_apis: bool) -> TokenStream {
-    let enums: BTreeMap<(String, String), &Enum> = api
-        .categories
-        .iter()
-        .flat_map(|c| c.enums.iter().map(move |e| ((c.module.clone(), e.rust_name.clone()), e)))
-        .collect();
+fn operation_test(api: &Api, cat: &Category, op: &Operation, tables: &Tables<'_>, many_apis: bool) -> Result<TokenStream, String> {
     let name = if many_apis {
         format_ident!("{}__{}__{}", api.module, cat.module, op.fn_name)
     } else {
         format_ident!("{}__{}", cat.module, op.fn_name)
     };
     let example = op.examples.iter().find(|e| (200..300).contains(&e.status)).or_else(|| op.examples.first());
-    let lookup = |list: Option<&Vec<(String, Value)>>, wire: &str| -> Option<Value> {
-        list.and_then(|l| l.iter().find(|(n, _)| n == wire).map(|(_, v)| v.clone())).filter(|v| !v.is_null())
-    };
-    let id = &op.id;
-    let mut deprecated = op.deprecated.is_some();
-
-    // Positional arguments, then setters, in the order the generated method takes them.
-    let mut args = Vec::new();
-    let mut setters = Vec::new();
+    let inputs = calls::inputs(op, tables);
+    let values: Vec<(&Input<'_>, Option<Value>)> = inputs.iter().map(|i| (i, example_value(i, example, tables))).collect();
+    // A deprecated query parameter set from the example needs `allow(deprecated)`.
+    let deprecated = op.deprecated.is_some()
+        || values.iter().any(|(i, v)| i.source == Source::Query && !i.positional && i.deprecated && v.is_some());
     // The path parameters as the simulator sees them (decoded text), for binary answers.
-    let mut path_text = Vec::new();
-    for p in &op.path_params {
-        let v = lookup(example.map(|e| &e.path), &p.wire_name).unwrap_or_else(|| made_up(&p.ty, models, &enums, 0));
-        args.push(decoded(&rust_type(&p.ty, api), &format!("{id}: path parameter `{}`", p.wire_name), &v));
-        let text = match &v {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        path_text.push((Literal::string(&p.wire_name), Literal::string(&text)));
-    }
-    for p in &op.query {
-        let given = lookup(example.map(|e| &e.query), &p.wire_name).map(|v| shaped(&p.ty, &v));
-        let what = format!("{id}: query parameter `{}`", p.wire_name);
-        let positional = p.required && p.role == ParamRole::Normal;
-        if positional {
-            let v = given.unwrap_or_else(|| made_up(&p.ty, models, &enums, 0));
-            args.push(decoded(&rust_type(&p.ty, api), &what, &v));
-        } else if let Some(v) = given {
-            let setter = format_ident!("{}", p.setter);
-            let value = decoded(&rust_type(&p.ty, api), &what, &v);
-            deprecated |= p.deprecated.is_some();
-            setters.push(quote! { .#setter(#value) });
-        }
-    }
-    let example_body = example.and_then(|e| e.body.clone()).filter(|b| !b.is_null());
-    match &op.body {
-        None | Some(Body::Empty) => {}
-        Some(Body::Model { ty, inline: true, .. }) => {
-            let fields = models.get(&(ty.module.clone(), ty.rust_name.clone())).map(|m| m.fields.as_slice()).unwrap_or(&[]);
-            for f in fields {
-                let given = example_body.as_ref().and_then(|b| b.get(&f.wire_name)).filter(|v| !v.is_null()).cloned();
-                let what = format!("{id}: body field `{}`", f.wire_name);
-                if f.required {
-                    let v = given.unwrap_or_else(|| made_up(&f.ty, models, &enums, 0));
-                    args.push(decoded(&rust_type(&f.ty, api), &what, &v));
-                } else if let Some(v) = given {
-                    let setter = format_ident!("{}", crate::naming::setter(&f.rust_name));
-                    let value = decoded(&rust_type(&f.ty, api), &what, &v);
-                    setters.push(quote! { .#setter(#value) });
-                }
-            }
-        }
-        Some(Body::Model { ty, required, .. }) => {
-            let t = rust_type(&Type::Model(ty.clone()), api);
-            let what = format!("{id}: the body");
-            match (required, &example_body) {
-                (true, b) => {
-                    let v = b.clone().unwrap_or_else(|| made_up(&Type::Model(ty.clone()), models, &enums, 0));
-                    args.push(decoded(&t, &what, &v));
-                }
-                (false, Some(b)) => {
-                    let value = decoded(&t, &what, b);
-                    setters.push(quote! { .body(#value) });
-                }
-                (false, None) => {}
-            }
-        }
-    }
+    let path_text: Vec<(Literal, Literal)> = values
+        .iter()
+        .filter(|(i, _)| i.source == Source::Path)
+        .map(|(i, v)| {
+            let text = match v {
+                Some(Value::String(s)) => s.clone(),
+                Some(other) => other.to_string(),
+                None => String::new(),
+            };
+            (Literal::string(i.wire_name), Literal::string(&text))
+        })
+        .collect();
+    let call = calls::call(cat, op, values.iter().map(|(i, v)| (*i, v.as_ref().map(|v| decoded(&rust_type(&i.ty, api), &i.what, v)))).collect())?;
 
     let start = start_fn(api);
-    let cat_fn = format_ident!("{}", cat.module);
-    let op_fn = format_ident!("{}", op.fn_name);
-    let call = quote! { client.#cat_fn().#op_fn(#(#args),*)#(#setters)*.await };
+    let call = quote! { #call.await };
+    let check = answer_check(api, op, example, &call, &path_text);
+    let allow = if deprecated { quote! { #[allow(deprecated)] } } else { TokenStream::new() };
+    let doc = Literal::string(&format!(
+        " `{} {}`{}",
+        op.method.as_str(),
+        op.path,
+        match example {
+            Some(e) => format!(", example `{}`.", e.name),
+            None => ", no example: made-up arguments.".to_string(),
+        }
+    ));
+    let prepare = agent_preparation(api, op);
+    let sim_binding = if prepare.is_empty() { format_ident!("_sim") } else { format_ident!("sim") };
+    // An agent-side operation replaces the user's client with the agent's.
+    let agent_side = op.agent_action.is_some_and(|a| a.agent_side()) && logs_in(api);
+    let client_binding = if agent_side { format_ident!("_user_client") } else { format_ident!("client") };
+    Ok(quote! {
+        #[doc = #doc]
+        #[tokio::test]
+        #allow
+        async fn #name() {
+            let (#sim_binding, #client_binding) = #start().await;
+            #prepare
+            #check
+        }
+    })
+}
+
+/// The value the test passes for an input: the chosen example's (a single query value made a
+/// list where the type is one), else, for an argument, one made up from the type; `None` for a
+/// setter the example does not use.
+fn example_value(input: &Input<'_>, example: Option<&Example>, tables: &Tables<'_>) -> Option<Value> {
+    let lookup = |list: Option<&Vec<(String, Value)>>| -> Option<Value> {
+        list.and_then(|l| l.iter().find(|(n, _)| n == input.wire_name).map(|(_, v)| v.clone())).filter(|v| !v.is_null())
+    };
+    let body = example.and_then(|e| e.body.as_ref()).filter(|b| !b.is_null());
+    let given = match input.source {
+        Source::Path => lookup(example.map(|e| &e.path)),
+        Source::Query => lookup(example.map(|e| &e.query)).map(|v| shaped(&input.ty, &v)),
+        Source::BodyField => body.and_then(|b| b.get(input.wire_name)).filter(|v| !v.is_null()).cloned(),
+        Source::Body => body.cloned(),
+    };
+    match given {
+        Some(v) => Some(v),
+        None if input.positional => Some(made_up(&input.ty, tables, 0)),
+        None => None,
+    }
+}
+
+/// For an operation with an `agent_action`: the simulator's agent is first brought to a state
+/// the operation accepts, by the same moves requests make (`prepare_agent`); an agent-side
+/// operation is then called from the agent's own session instead of the user's, so that both
+/// sides of `agent_allowed` are exercised.
+fn agent_preparation(api: &Api, op: &Operation) -> TokenStream {
+    let Some(action) = op.agent_action.filter(|_| logs_in(api)) else { return TokenStream::new() };
+    let id = Literal::string(&op.id);
+    let prepare = quote! {
+        let agent = sim.agent();
+        if let ::std::result::Result::Err(e) = sim.prepare_agent(&agent.user_name, #id) {
+            panic!("{e}");
+        }
+    };
+    if !action.agent_side() {
+        return prepare;
+    }
+    let client_for = format_ident!("client_{}", api.module);
+    quote! {
+        #prepare
+        let client = #client_for(&sim, &agent);
+    }
+}
+
+/// What the test checks of the answer: the example's response (or status, when its examples are
+/// all errors), the simulator's bytes for a binary answer, else that it decodes.
+fn answer_check(api: &Api, op: &Operation, example: Option<&Example>, call: &TokenStream, path_text: &[(Literal, Literal)]) -> TokenStream {
+    let id = &op.id;
     let id_lit = Literal::string(id);
     // A binary answer (no example can hold one) must be the simulator's bytes, unchanged.
     let binary_check = || {
@@ -429,53 +342,5 @@ fn operation_test(api: &Api, cat: &Category, op: &Operation, models: &Models<'_>
         None if op.response.format == ResponseFormat::Binary => binary_check(),
         None => quote! { ok(#id_lit, #call); },
     };
-    let allow = if deprecated { quote! { #[allow(deprecated)] } } else { TokenStream::new() };
-    let doc = Literal::string(&format!(
-        " `{} {}`{}",
-        op.method.as_str(),
-        op.path,
-        match example {
-            Some(e) => format!(", example `{}`.", e.name),
-            None => ", no example: made-up arguments.".to_string(),
-        }
-    ));
-    let prepare = agent_preparation(api, op);
-    let sim_binding = if prepare.is_empty() { format_ident!("_sim") } else { format_ident!("sim") };
-    // An agent-side operation replaces the user's client with the agent's.
-    let agent_side = op.agent_action.is_some_and(|a| a.agent_side()) && logs_in(api);
-    let client_binding = if agent_side { format_ident!("_user_client") } else { format_ident!("client") };
-    quote! {
-        #[doc = #doc]
-        #[tokio::test]
-        #allow
-        async fn #name() {
-            let (#sim_binding, #client_binding) = #start().await;
-            #prepare
-            #check
-        }
-    }
+    check
 }
-
-/// For an operation with an `agent_action`: the simulator's agent is first brought to a state
-/// the operation accepts, by the same moves requests make (`prepare_agent`); an agent-side
-/// operation is then called from the agent's own session instead of the user's, so that both
-/// sides of `agent_allowed` are exercised.
-fn agent_preparation(api: &Api, op: &Operation) -> TokenStream {
-    let Some(action) = op.agent_action.filter(|_| logs_in(api)) else { return TokenStream::new() };
-    let id = Literal::string(&op.id);
-    let prepare = quote! {
-        let agent = sim.agent();
-        if let ::std::result::Result::Err(e) = sim.prepare_agent(&agent.user_name, #id) {
-            panic!("{e}");
-        }
-    };
-    if !action.agent_side() {
-        return prepare;
-    }
-    let client_for = format_ident!("client_{}", api.module);
-    quote! {
-        #prepare
-        let client = #client_for(&sim, &agent);
-    }
-}
-

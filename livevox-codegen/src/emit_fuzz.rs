@@ -6,12 +6,10 @@
 //!
 //! Generated from the IR, so a new operation is fuzzed from the next `cargo xtask codegen`.
 
-use std::collections::BTreeMap;
-
 use proc_macro2::Literal;
 use quote::quote;
 
-use crate::emit_e2e::{made_up, rust_type, Models};
+use crate::emit::calls::{self, made_up, rust_type, Tables};
 use crate::ir::*;
 
 /// Where the test goes, relative to the workspace root.
@@ -19,19 +17,9 @@ pub const DECODE_FUZZ_TEST_PATH: &str = "tests/tests/decode_every_response.rs";
 
 /// Emits and formats the test file for the IR.
 pub fn decode_every_response(ir: &Ir) -> Result<String, String> {
-    let models: Models<'_> = ir
-        .apis
-        .iter()
-        .flat_map(|a| &a.categories)
-        .flat_map(|c| c.models.iter().map(move |m| ((c.module.clone(), m.rust_name.clone()), m)))
-        .collect();
     let mut calls = Vec::new();
     for api in &ir.apis {
-        let enums: BTreeMap<(String, String), &Enum> = api
-            .categories
-            .iter()
-            .flat_map(|c| c.enums.iter().map(move |e| ((c.module.clone(), e.rust_name.clone()), e)))
-            .collect();
+        let tables = Tables::of(api);
         for cat in &api.categories {
             for op in &cat.operations {
                 let (ResponseFormat::Json, Some(ty)) = (op.response.format, &op.response.ty) else { continue };
@@ -44,7 +32,7 @@ pub fn decode_every_response(ir: &Ir) -> Result<String, String> {
                     .map(|v| v.to_string())
                     .collect();
                 if seeds.is_empty() {
-                    seeds.push(made_up(ty, &models, &enums, 0).to_string());
+                    seeds.push(made_up(ty, &tables, 0).to_string());
                 }
                 let seeds = seeds.iter().map(|s| Literal::string(s));
                 let id = Literal::string(&format!("{}.{}", api.module, op.id));
@@ -68,8 +56,5 @@ pub fn decode_every_response(ir: &Ir) -> Result<String, String> {
             assert!(failures.is_empty(), "{} bodies made decoding panic:\n{}", failures.len(), failures.join("\n"));
         }
     };
-    let mut sources: Vec<String> = ir.apis.iter().flat_map(|a| &a.categories).map(|c| c.source_file.clone()).collect();
-    sources.sort();
-    sources.dedup();
-    crate::format::format_file(&sources.join(", "), tokens)
+    crate::format::format_file(&calls::sources(ir, false), tokens)
 }

@@ -10,12 +10,11 @@
 //! marked value in `Secret`, and a secret added to `spec/` is checked on the next
 //! `cargo xtask codegen`.
 
-use std::collections::BTreeMap;
-
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::{json, Map, Value};
 
+use crate::emit::calls::{self, Tables};
 use crate::ir::*;
 use crate::types::Prim;
 
@@ -25,12 +24,10 @@ pub const SECRETS_TEST_PATH: &str = "tests/tests/no_secret_in_debug.rs";
 /// What every secret sentinel starts with; the test fails if `Debug` output contains it.
 const SECRET_MARK: &str = "SECRET-SENTINEL-";
 
-type Index<'a, T> = BTreeMap<(String, String), &'a T>;
-
-/// Makes sentinel values and remembers the plain ones it handed out.
+/// Makes sentinel values for the types of one API at a time (`tables`), numbering them across
+/// the whole file, and remembers the plain ones it handed out.
 struct Sentinels<'a> {
-    models: &'a Index<'a, Model>,
-    enums: &'a Index<'a, Enum>,
+    tables: Tables<'a>,
     next: usize,
     plain: Vec<String>,
 }
@@ -73,16 +70,10 @@ impl Sentinels<'_> {
             }
             Type::Array(_) => json!([]),
             Type::Map(_) => json!({}),
-            Type::Enum(r) => match self.enums.get(&(r.module.clone(), r.rust_name.clone())).and_then(|e| e.variants.first()) {
-                Some(v) => match &v.wire {
-                    crate::spec::WireValue::Str(s) => json!(s),
-                    crate::spec::WireValue::Int(i) => json!(i),
-                },
-                None => json!("UNKNOWN"),
-            },
+            Type::Enum(r) => self.tables.first_value(r),
             Type::Model(r) => {
                 let mut out = Map::new();
-                if let Some(m) = self.models.get(&(r.module.clone(), r.rust_name.clone())).copied() {
+                if let Some(m) = self.tables.model(r) {
                     for f in m.fields.iter().filter(|f| f.required || depth < 3) {
                         out.insert(f.wire_name.clone(), self.value(&f.ty, f.secret, depth + 1));
                     }
@@ -95,10 +86,7 @@ impl Sentinels<'_> {
     /// `decode::<T>("what", "json")` for a sentinel value of `ty`.
     fn decoded(&mut self, ty: &Type, secret: bool, api: &Api, what: &str) -> TokenStream {
         let v = self.value(ty, secret, 0);
-        let t = crate::emit_e2e::rust_type(ty, api);
-        let what = Literal::string(what);
-        let json = Literal::string(&v.to_string());
-        quote! { decode::<#t>(#what, #json) }
+        calls::decoded(&calls::rust_type(ty, api), what, &v)
     }
 
     /// `check("what", &value, &[plain sentinels handed out since `mark`])`.
@@ -111,26 +99,16 @@ impl Sentinels<'_> {
 
 /// Emits and formats the test file for the IR.
 pub fn no_secret_in_debug(ir: &Ir) -> Result<String, String> {
-    let models: Index<'_, Model> = ir
-        .apis
-        .iter()
-        .flat_map(|a| &a.categories)
-        .flat_map(|c| c.models.iter().map(move |m| ((c.module.clone(), m.rust_name.clone()), m)))
-        .collect();
-    let enums: Index<'_, Enum> = ir
-        .apis
-        .iter()
-        .flat_map(|a| &a.categories)
-        .flat_map(|c| c.enums.iter().map(move |e| ((c.module.clone(), e.rust_name.clone()), e)))
-        .collect();
-    let mut s = Sentinels { models: &models, enums: &enums, next: 0, plain: Vec::new() };
+    let mut next = 0;
     let many_apis = ir.apis.len() > 1;
     let mut items = Vec::new();
     for api in &ir.apis {
+        let mut s = Sentinels { tables: Tables::of(api), next, plain: Vec::new() };
         items.push(client_fn(api));
         for cat in &api.categories {
-            items.push(category_test(&mut s, api, cat, many_apis));
+            items.push(category_test(&mut s, api, cat, many_apis)?);
         }
+        next = s.next;
     }
     let doc = [
         " No secret in `Debug`: every model and every operation's request builder of `spec/`,",
@@ -139,17 +117,12 @@ pub fn no_secret_in_debug(ir: &Ir) -> Result<String, String> {
         " the spec by `cargo xtask codegen`, so a new secret is checked as soon as it is declared.",
     ];
     let mark = Literal::string(SECRET_MARK);
+    let decode = calls::decode_fn(&[" Decodes a sentinel value into the Rust type the client takes or returns."]);
     let tokens = quote! {
         #(#![doc = #doc])*
         #![allow(deprecated, non_snake_case)]
 
-        /// Decodes a sentinel value into the Rust type the client takes or returns.
-        fn decode<T: ::serde::de::DeserializeOwned>(what: &str, json: &str) -> T {
-            match ::serde_json::from_str(json) {
-                ::std::result::Result::Ok(v) => v,
-                ::std::result::Result::Err(e) => panic!("{what}: {json} does not decode into its Rust type: {e}"),
-            }
-        }
+        #decode
 
         /// Fails when the `Debug` output of `value` shows a secret sentinel, or misses a plain one.
         fn check(what: &str, value: &dyn ::std::fmt::Debug, plain: &[&str]) {
@@ -162,11 +135,7 @@ pub fn no_secret_in_debug(ir: &Ir) -> Result<String, String> {
 
         #(#items)*
     };
-    let mut sources: Vec<String> = ir.apis.iter().map(|a| a.source_file.clone()).collect();
-    sources.extend(ir.apis.iter().flat_map(|a| &a.categories).map(|c| c.source_file.clone()));
-    sources.sort();
-    sources.dedup();
-    crate::format::format_file(&sources.join(", "), tokens)
+    crate::format::format_file(&calls::sources(ir, true), tokens)
 }
 
 /// `client_<api>()`: a client of the API that never connects, holding secret credentials of its
@@ -174,10 +143,7 @@ pub fn no_secret_in_debug(ir: &Ir) -> Result<String, String> {
 fn client_fn(api: &Api) -> TokenStream {
     let m = format_ident!("{}", api.module);
     let f = format_ident!("client_{}", api.module);
-    let mut names: Vec<&str> = api.headers.iter().flat_map(|h| h.placeholders.iter().map(String::as_str)).collect();
-    names.sort_unstable();
-    names.dedup();
-    let args = names.iter().map(|n| Literal::string(&format!("header-{n}")));
+    let args = calls::builder_values(api, "header-");
     let secret = |what: &str| Literal::string(&format!("{SECRET_MARK}{what}"));
     let creds = match &api.auth {
         Auth::None => TokenStream::new(),
@@ -220,7 +186,7 @@ fn client_fn(api: &Api) -> TokenStream {
     }
 }
 
-fn category_test(s: &mut Sentinels<'_>, api: &Api, cat: &Category, many_apis: bool) -> TokenStream {
+fn category_test(s: &mut Sentinels<'_>, api: &Api, cat: &Category, many_apis: bool) -> Result<TokenStream, String> {
     let name = if many_apis { format_ident!("{}__{}", api.module, cat.module) } else { format_ident!("{}", cat.module) };
     let mut checks = Vec::new();
     for m in &cat.models {
@@ -231,63 +197,25 @@ fn category_test(s: &mut Sentinels<'_>, api: &Api, cat: &Category, many_apis: bo
     }
     for op in &cat.operations {
         let mark = s.plain.len();
-        let builder = request_builder(s, api, cat, op);
+        let builder = request_builder(s, api, cat, op)?;
         checks.push(s.check(&format!("the request builder of {}", op.id), builder, mark));
     }
     let client = format_ident!("client_{}", api.module);
     let doc = Literal::string(&format!(" `{}`: its models and request builders.", cat.module));
-    quote! {
+    Ok(quote! {
         #[doc = #doc]
         #[test]
         fn #name() {
             let client = #client();
             #(#checks)*
         }
-    }
+    })
 }
 
 /// `client.<category>().<operation>(required...).<setter>(optional)...`, every parameter and
 /// body field given.
-fn request_builder(s: &mut Sentinels<'_>, api: &Api, cat: &Category, op: &Operation) -> TokenStream {
-    let id = &op.id;
-    let mut args = Vec::new();
-    let mut setters = Vec::new();
-    for p in &op.path_params {
-        args.push(s.decoded(&p.ty, p.secret, api, &format!("{id}: path parameter `{}`", p.wire_name)));
-    }
-    for p in &op.query {
-        let value = s.decoded(&p.ty, p.secret, api, &format!("{id}: query parameter `{}`", p.wire_name));
-        if p.required && p.role == ParamRole::Normal {
-            args.push(value);
-        } else {
-            let setter = format_ident!("{}", p.setter);
-            setters.push(quote! { .#setter(#value) });
-        }
-    }
-    match &op.body {
-        None | Some(Body::Empty) => {}
-        Some(Body::Model { ty, inline: true, .. }) => {
-            let fields = s.models.get(&(ty.module.clone(), ty.rust_name.clone())).map(|m| m.fields.as_slice()).unwrap_or(&[]);
-            for f in fields {
-                let value = s.decoded(&f.ty, f.secret, api, &format!("{id}: body field `{}`", f.wire_name));
-                if f.required {
-                    args.push(value);
-                } else {
-                    let setter = format_ident!("{}", crate::naming::setter(&f.rust_name));
-                    setters.push(quote! { .#setter(#value) });
-                }
-            }
-        }
-        Some(Body::Model { ty, required, .. }) => {
-            let value = s.decoded(&Type::Model(ty.clone()), false, api, &format!("{id}: the body"));
-            if *required {
-                args.push(value);
-            } else {
-                setters.push(quote! { .body(#value) });
-            }
-        }
-    }
-    let cat_fn = format_ident!("{}", cat.module);
-    let op_fn = format_ident!("{}", op.fn_name);
-    quote! { client.#cat_fn().#op_fn(#(#args),*)#(#setters)* }
+fn request_builder(s: &mut Sentinels<'_>, api: &Api, cat: &Category, op: &Operation) -> Result<TokenStream, String> {
+    let inputs = calls::inputs(op, &s.tables);
+    let values = inputs.iter().map(|i| (i, Some(s.decoded(&i.ty, i.secret, api, &i.what)))).collect();
+    calls::call(cat, op, values)
 }

@@ -1,8 +1,9 @@
-//! The intermediate representation: the spec after lowering, with every name resolved and every
-//! default applied. Emitters read only this, never the raw spec. Every named item keeps its wire
+//! The intermediate representation: the spec after lowering, with every name resolved, every
+//! default applied and every decision an emitter needs already taken (final Rust names beside
+//! wire names, parameter locations and positions, derives, boxing). Emitters read only this,
+//! never the raw spec, and never name or analyse: they print. Every named item keeps its wire
 //! name beside its Rust name, so docs and the runtime can always show what goes on the wire.
 
-use crate::spec::WireValue;
 use crate::types::Prim;
 
 /// Everything the spec describes.
@@ -39,7 +40,19 @@ pub struct Api {
     pub auth: Auth,
     pub errors: ErrorFormat,
     pub service: Option<i64>,
+    /// The arguments of `Client::builder`: one per `${name}` placeholder of the headers, sorted
+    /// by name, each once.
+    pub builder_args: Vec<BuilderArg>,
     pub categories: Vec<Category>,
+}
+
+/// A `Client::builder` argument that fills a header's `${placeholder}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BuilderArg {
+    /// The placeholder's name as the header writes it, e.g. `loginData.agentId`.
+    pub placeholder: String,
+    /// The argument's Rust name, e.g. `login_data_agent_id`.
+    pub rust_name: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -106,7 +119,55 @@ pub struct Model {
     pub description: Option<String>,
     pub fields: Vec<Field>,
     /// Set when the model was made from an operation's inline body fields.
-    pub body_of: Option<String>,
+    pub body_of: Option<BodyOf>,
+    /// Which ways the model travels (through nesting too), from the API's operations.
+    pub direction: Direction,
+    /// The traits the model derives beyond `Clone`, `Debug` and `PartialEq` (decided by the
+    /// analyses in `lower::analyze`, over every model of the API).
+    pub derives: Derives,
+}
+
+/// Which ways a model travels, counting models reachable through fields, lists and maps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Direction {
+    /// Sent: in a body or a parameter.
+    pub request: bool,
+    /// Received: in a JSON response.
+    pub response: bool,
+    /// In a page of a paginated operation: the runtime's paging guard serializes each page to
+    /// tell a repeated one.
+    pub page: bool,
+}
+
+impl Direction {
+    /// No operation sends or receives it (a shared type the spec declares for its users).
+    pub fn unused(self) -> bool {
+        !self.request && !self.response
+    }
+}
+
+/// The operation whose inline body fields a model was made from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BodyOf {
+    /// The operation's spec name.
+    pub operation: String,
+    /// Its method on the category client.
+    pub fn_name: String,
+}
+
+/// Which optional traits a model derives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Derives {
+    /// `Eq`: no field holds (directly or through other models) a float, a JSON value or a secret.
+    pub eq: bool,
+    /// `Default`: the model has no required field.
+    pub default: bool,
+    /// `Serialize`: the model is sent, is part of a page, or is used by no operation (so its
+    /// users may need either way), or such a model holds it.
+    pub serialize: bool,
+    /// `Deserialize`: always, for now: beside responses, the generated tests
+    /// (`every_operation.rs`, `no_secret_in_debug.rs`) decode every input from JSON.
+    pub deserialize: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -118,6 +179,13 @@ pub struct Field {
     pub description: Option<String>,
     pub secret: bool,
     pub deprecated: Option<String>,
+    /// Held in a `Box`: the model contains itself through this field (directly or through other
+    /// models) with no `Vec` or map in between.
+    pub boxed: bool,
+    /// The chainable `with_...` method of an optional field.
+    pub with_setter: String,
+    /// The request-builder setter of an optional inline body field.
+    pub setter: String,
 }
 
 /// A resolved type.
@@ -187,6 +255,49 @@ pub struct Variant {
     pub description: Option<String>,
 }
 
+/// An enum value as it goes on the wire.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum WireValue {
+    Int(i64),
+    Str(String),
+}
+
+impl WireValue {
+    /// The value as plain text: `5`, `DAILY`.
+    pub fn text(&self) -> String {
+        match self {
+            WireValue::Int(i) => i.to_string(),
+            WireValue::Str(s) => s.clone(),
+        }
+    }
+
+    /// The value as JSON: a number or a string, as the spec wrote it.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            WireValue::Int(i) => serde_json::Value::from(*i),
+            WireValue::Str(s) => serde_json::Value::from(s.as_str()),
+        }
+    }
+
+    /// The value as an integer code: the number, or a string value parsed (0 when it is not one).
+    pub fn code(&self) -> i64 {
+        match self {
+            WireValue::Int(i) => *i,
+            WireValue::Str(s) => s.parse().unwrap_or_default(),
+        }
+    }
+}
+
+/// Integers as they are, strings quoted: how diagnostics and the spec diff name a value.
+impl std::fmt::Display for WireValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WireValue::Int(i) => write!(f, "{i}"),
+            WireValue::Str(s) => write!(f, "{s:?}"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
     Get,
@@ -205,17 +316,6 @@ impl Method {
             Method::Patch => "PATCH",
             Method::Delete => "DELETE",
         }
-    }
-
-    pub fn parse(s: &str) -> Option<Method> {
-        Some(match s {
-            "GET" => Method::Get,
-            "POST" => Method::Post,
-            "PUT" => Method::Put,
-            "PATCH" => Method::Patch,
-            "DELETE" => Method::Delete,
-            _ => return None,
-        })
     }
 
     /// GET, PUT and DELETE are safe to repeat by HTTP semantics.
@@ -363,6 +463,14 @@ impl AgentAction {
     }
 }
 
+/// Where a parameter goes on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// A `{placeholder}` of the path.
+    Path,
+    Query,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamRole {
     Normal,
@@ -385,6 +493,13 @@ pub struct Param {
     pub role: ParamRole,
     /// Marked `secret: true`: its type holds `Type::Secret` in place of `string`.
     pub secret: bool,
+    pub location: ParamLocation,
+    /// A positional argument of the operation's method (required and not a paging control);
+    /// every other parameter is a setter. The spec diff reads this too, so both agree.
+    pub positional: bool,
+    /// A paging control's starting value: the offset's default (else 0); the count's cap, else
+    /// its default, else 100. `None` for other parameters.
+    pub page_start: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

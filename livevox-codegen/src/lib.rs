@@ -7,8 +7,8 @@
 //! symbols   one table of APIs, categories, models and enums,   symbols.rs
 //!           and the type resolver validate and lower share
 //! validate  every error at once, as file:line:col: path: msg    validate.rs, validate/
-//! lower     spec → ir::Ir (names, defaults, resolved types)     lower.rs, naming.rs
-//! emit      ir → token streams, one per output file             emit.rs
+//! lower     spec → ir::Ir (names, defaults, types, decisions)   lower.rs, lower/, naming.rs
+//! emit      ir → token streams, one per output file             emit/
 //! format    tokens → text (syn + prettyplease)                  format.rs
 //! write     only changed files, all or nothing                  write.rs
 //! ```

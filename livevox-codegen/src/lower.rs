@@ -1,18 +1,25 @@
 //! Lowering: a validated spec becomes the IR. Names are assigned here (through `naming`, the
 //! only place with naming rules), type expressions are resolved to the models and enums they
-//! name, and every default the spec leaves implicit is made explicit.
+//! name, every default the spec leaves implicit is made explicit, and the analyses an emitter
+//! needs run over the result (`analyze`: derives, boxing). Operations are lowered in
+//! `operation`.
 //!
 //! Lowering runs after validation, so a failure here means validate missed a case; it is still
 //! reported as a diagnostic rather than a panic.
 
+use std::collections::BTreeMap;
+
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::ir::*;
 use crate::load::{Loaded, LoadedDoc};
-use crate::symbols::{Symbols, TypeTable};
 use crate::naming;
-use crate::spec::{self, CategoryDoc, Deprecation};
+use crate::spec::{self, ApiDoc, CategoryDoc, Deprecation};
+use crate::symbols::{CategoryEntry, Symbols, TypeTable};
 use crate::types::Prim;
 use crate::vocab::{AuthKind, TypeText, Word};
+
+mod analyze;
+mod operation;
 
 struct Ctx<'a> {
     doc: &'a LoadedDoc,
@@ -89,84 +96,106 @@ pub fn lower_with(symbols: &Symbols<'_>) -> Result<Ir, Diagnostics> {
             let mut ctx = Ctx { doc, types, errors: &mut errors };
             lowered.push(lower_category(&mut ctx, cat, default_auth));
         }
-
-        let login = match &api.authorization.login {
-            Some(l) => {
-                let (cat_name, op_name) = l.operation.split_once('.').unwrap_or((l.operation.as_str(), ""));
-                let path = categories
-                    .get(cat_name)
-                    .and_then(|(_, c)| c.operations.get(op_name).map(|op| join_path(&category_prefix(c), &op.path)));
-                match path {
-                    Some(path) => Some(Login {
-                        path,
-                        access_header: l.access_header.clone(),
-                        session_id_field: l.session_id_field.clone(),
-                    }),
-                    None => {
-                        errors.push(Diagnostic {
-                            file: api_doc.file.clone(),
-                            location: api_doc.positions.get("authorization.login.operation"),
-                            path: "authorization.login.operation".into(),
-                            message: format!("no operation `{}`", l.operation),
-                        });
-                        None
-                    }
-                }
-            }
-            None => None,
-        };
-        let a = &api.authorization;
-        let header = || a.header.clone().unwrap_or_else(|| "Authorization".into());
-        let prefix = || a.prefix.clone().unwrap_or_else(|| "Bearer".into());
-        let auth = match a.kind.known() {
-            Some(AuthKind::LiveVox) => Auth::LiveVox {
-                session_header: a.session_header.clone().unwrap_or_else(|| "LV-Session".into()),
-                expired_status: a.expired_status.unwrap_or(401),
-                login,
-            },
-            Some(AuthKind::Basic) => Auth::Basic,
-            Some(AuthKind::Bearer) => Auth::Bearer { header: header(), prefix: prefix() },
-            Some(AuthKind::OAuth) => Auth::OAuth1,
-            Some(AuthKind::OAuth2) => Auth::OAuth2 { header: header(), prefix: prefix(), token_url: a.token_url.clone(), scopes: a.scopes.clone() },
-            _ => Auth::None,
-        };
-
-        let mut environments: Vec<Environment> = api
-            .environments
-            .iter()
-            .map(|(name, url)| Environment { wire_name: name.clone(), rust_name: naming::camel(name), base_url: url.clone() })
-            .collect();
-        if let Some(url) = &api.base_url {
-            environments.push(Environment { wire_name: "Default".into(), rust_name: "Default".into(), base_url: url.clone() });
-        }
-        let default_environment = api.default_environment.clone().or_else(|| api.base_url.as_ref().map(|_| "Default".to_string()));
-
-        ir.apis.push(Api {
-            wire_name: api.api.clone(),
-            module: naming::api_module(&api.api, api.module.as_deref()),
-            description: api.description.clone(),
-            source_file: api_doc.file.clone(),
-            environments,
-            default_environment,
-            headers: api
-                .headers
-                .iter()
-                .map(|(name, value)| Header { name: name.clone(), value: value.clone(), placeholders: placeholders(value) })
-                .collect(),
-            auth,
-            errors: ErrorFormat {
-                json: api.errors.as_ref().and_then(|e| e.json.as_ref()).map(|j| (j.code.clone(), j.message.clone())),
-                xml: api
-                    .errors
-                    .as_ref()
-                    .and_then(|e| e.xml.as_ref())
-                    .map(|x| (x.element.clone(), x.code.clone(), x.message.clone())),
-            },
-            service: api.service,
-            categories: lowered,
-        });
+        analyze::run(&mut lowered);
+        let auth = lower_auth(api_doc, api, categories, &mut errors);
+        ir.apis.push(lower_api(api_doc, api, auth, lowered));
     }
     errors.into_result(ir)
+}
+
+/// The API document's own parts, around its lowered categories.
+fn lower_api(api_doc: &LoadedDoc, api: &ApiDoc, auth: Auth, categories: Vec<Category>) -> Api {
+    let mut environments: Vec<Environment> = api
+        .environments
+        .iter()
+        .map(|(name, url)| Environment { wire_name: name.clone(), rust_name: naming::camel(name), base_url: url.clone() })
+        .collect();
+    if let Some(url) = &api.base_url {
+        environments.push(Environment { wire_name: "Default".into(), rust_name: "Default".into(), base_url: url.clone() });
+    }
+    let default_environment = api.default_environment.clone().or_else(|| api.base_url.as_ref().map(|_| "Default".to_string()));
+    let headers: Vec<Header> = api
+        .headers
+        .iter()
+        .map(|(name, value)| Header { name: name.clone(), value: value.clone(), placeholders: placeholders(value) })
+        .collect();
+    let mut names: Vec<&str> = headers.iter().flat_map(|h| h.placeholders.iter().map(String::as_str)).collect();
+    names.sort_unstable();
+    names.dedup();
+    let builder_args = names
+        .into_iter()
+        .map(|p| BuilderArg { placeholder: p.to_string(), rust_name: naming::placeholder_arg(p) })
+        .collect();
+    Api {
+        wire_name: api.api.clone(),
+        module: naming::api_module(&api.api, api.module.as_deref()),
+        description: api.description.clone(),
+        source_file: api_doc.file.clone(),
+        environments,
+        default_environment,
+        headers,
+        auth,
+        errors: ErrorFormat {
+            json: api.errors.as_ref().and_then(|e| e.json.as_ref()).map(|j| (j.code.clone(), j.message.clone())),
+            xml: api
+                .errors
+                .as_ref()
+                .and_then(|e| e.xml.as_ref())
+                .map(|x| (x.element.clone(), x.code.clone(), x.message.clone())),
+        },
+        service: api.service,
+        builder_args,
+        categories,
+    }
+}
+
+/// The API's authorization scheme, with the path of its login operation.
+fn lower_auth(
+    api_doc: &LoadedDoc,
+    api: &ApiDoc,
+    categories: &BTreeMap<&str, CategoryEntry<'_>>,
+    errors: &mut Diagnostics,
+) -> Auth {
+    let login = match &api.authorization.login {
+        Some(l) => {
+            let (cat_name, op_name) = l.operation.split_once('.').unwrap_or((l.operation.as_str(), ""));
+            let path = categories
+                .get(cat_name)
+                .and_then(|(_, c)| c.operations.get(op_name).map(|op| join_path(&category_prefix(c), &op.path)));
+            match path {
+                Some(path) => Some(Login {
+                    path,
+                    access_header: l.access_header.clone(),
+                    session_id_field: l.session_id_field.clone(),
+                }),
+                None => {
+                    errors.push(Diagnostic {
+                        file: api_doc.file.clone(),
+                        location: api_doc.positions.get("authorization.login.operation"),
+                        path: "authorization.login.operation".into(),
+                        message: format!("no operation `{}`", l.operation),
+                    });
+                    None
+                }
+            }
+        }
+        None => None,
+    };
+    let a = &api.authorization;
+    let header = || a.header.clone().unwrap_or_else(|| "Authorization".into());
+    let prefix = || a.prefix.clone().unwrap_or_else(|| "Bearer".into());
+    match a.kind.known() {
+        Some(AuthKind::LiveVox) => Auth::LiveVox {
+            session_header: a.session_header.clone().unwrap_or_else(|| "LV-Session".into()),
+            expired_status: a.expired_status.unwrap_or(401),
+            login,
+        },
+        Some(AuthKind::Basic) => Auth::Basic,
+        Some(AuthKind::Bearer) => Auth::Bearer { header: header(), prefix: prefix() },
+        Some(AuthKind::OAuth) => Auth::OAuth1,
+        Some(AuthKind::OAuth2) => Auth::OAuth2 { header: header(), prefix: prefix(), token_url: a.token_url.clone(), scopes: a.scopes.clone() },
+        _ => Auth::None,
+    }
 }
 
 /// The `${name}` placeholders of a header value, in order.
@@ -189,16 +218,41 @@ pub fn placeholders(value: &str) -> Vec<String> {
 fn lower_fields(ctx: &mut Ctx<'_>, base: &str, fields: &indexmap::IndexMap<String, spec::FieldDef>) -> Vec<Field> {
     fields
         .iter()
-        .map(|(wire, f)| Field {
-            wire_name: wire.clone(),
-            rust_name: naming::field(wire, f.rust_name.as_deref()),
-            ty: ctx.resolve(&format!("{base}.{wire}.type"), &f.ty, f.secret),
-            required: f.required,
-            description: f.description.clone(),
-            secret: f.secret,
-            deprecated: deprecation(&f.deprecated),
+        .map(|(wire, f)| {
+            let rust_name = naming::field(wire, f.rust_name.as_deref());
+            Field {
+                wire_name: wire.clone(),
+                with_setter: naming::with_setter(&rust_name),
+                setter: naming::setter(&rust_name),
+                rust_name,
+                ty: ctx.resolve(&format!("{base}.{wire}.type"), &f.ty, f.secret),
+                required: f.required,
+                description: f.description.clone(),
+                secret: f.secret,
+                deprecated: deprecation(&f.deprecated),
+                // Decided once every model of the API is known (`analyze`).
+                boxed: false,
+            }
         })
         .collect()
+}
+
+fn lower_enum(name: &str, e: &spec::EnumDef) -> Enum {
+    let repr = e.ty.as_ref().and_then(Word::known).unwrap_or(EnumRepr::Str);
+    let variants: Vec<Variant> = e
+        .values
+        .iter()
+        .map(|v| Variant {
+            wire: match &v.value {
+                spec::WireValue::Int(i) => WireValue::Int(*i),
+                spec::WireValue::Str(s) => WireValue::Str(s.clone()),
+            },
+            rust_name: naming::variant(&v.value, v.name.as_deref()).unwrap_or_else(|| format!("V{}", v.value)),
+            description: v.description.clone(),
+        })
+        .collect();
+    let unknown_variant = naming::unknown_variant(variants.iter().map(|v| v.rust_name.as_str()));
+    Enum { wire_name: name.to_string(), rust_name: naming::camel(name), description: e.description.clone(), repr, variants, unknown_variant }
 }
 
 fn lower_category(ctx: &mut Ctx<'_>, cat: &CategoryDoc, default_auth: AuthNeed) -> Category {
@@ -213,195 +267,14 @@ fn lower_category(ctx: &mut Ctx<'_>, cat: &CategoryDoc, default_auth: AuthNeed) 
             description: m.description.clone(),
             fields: lower_fields(ctx, &format!("models.{name}.fields"), &m.fields),
             body_of: None,
+            direction: Direction::default(),
+            derives: Derives::default(),
         })
         .collect();
-
-    let enums = cat
-        .enums
-        .iter()
-        .map(|(name, e)| {
-            let repr = e.ty.as_ref().and_then(Word::known).unwrap_or(EnumRepr::Str);
-            let variants: Vec<Variant> = e
-                .values
-                .iter()
-                .map(|v| Variant {
-                    wire: v.value.clone(),
-                    rust_name: naming::variant(&v.value, v.name.as_deref()).unwrap_or_else(|| format!("V{}", v.value)),
-                    description: v.description.clone(),
-                })
-                .collect();
-            let unknown_variant = naming::unknown_variant(variants.iter().map(|v| v.rust_name.as_str()));
-            Enum { wire_name: name.clone(), rust_name: naming::camel(name), description: e.description.clone(), repr, variants, unknown_variant }
-        })
-        .collect();
-
-    let mut operations = Vec::new();
-    for (name, op) in &cat.operations {
-        let base = format!("operations.{name}");
-        let lower_params = |ctx: &mut Ctx<'_>, kind: &str, params: &indexmap::IndexMap<String, spec::ParamDef>, always_required: bool| {
-            params
-                .iter()
-                .map(|(wire, p)| {
-                    let rust_name = naming::field(wire, p.rust_name.as_deref());
-                    Param {
-                        wire_name: wire.clone(),
-                        setter: naming::setter(&rust_name),
-                        rust_name,
-                        ty: ctx.resolve(&format!("{base}.{kind}.{wire}.type"), &p.ty, p.secret),
-                        required: always_required || p.required,
-                        default: p.default.clone(),
-                        description: p.description.clone(),
-                        deprecated: deprecation(&p.deprecated),
-                        role: ParamRole::Normal,
-                        secret: p.secret,
-                    }
-                })
-                .collect::<Vec<_>>()
-        };
-        let path_params = lower_params(ctx, "path_params", &op.path_params, true);
-        let mut query = lower_params(ctx, "query", &op.query, false);
-
-        let body = match &op.body {
-            None => None,
-            Some(b) => match (&b.ty, &b.fields) {
-                (Some(t), _) => match ctx.resolve(&format!("{base}.body.type"), t, false) {
-                    Type::Model(r) => Some(Body::Model { ty: r, required: b.required, inline: false, description: b.description.clone() }),
-                    _ => {
-                        ctx.error(&format!("{base}.body.type"), format!("a body must be a model, not `{t}`"));
-                        None
-                    }
-                },
-                (None, Some(fields)) => {
-                    let rust_name = naming::body_type(name);
-                    models.push(Model {
-                        wire_name: rust_name.clone(),
-                        rust_name: rust_name.clone(),
-                        description: Some(
-                            b.description.clone().unwrap_or_else(|| format!("The body of `{}`.", naming::operation_fn(name))),
-                        ),
-                        fields: lower_fields(ctx, &format!("{base}.body.fields"), fields),
-                        body_of: Some(name.clone()),
-                    });
-                    Some(Body::Model {
-                        ty: TypeRef { module: module.clone(), rust_name: rust_name.clone(), wire_name: rust_name },
-                        required: b.required,
-                        inline: true,
-                        description: b.description.clone(),
-                    })
-                }
-                (None, None) => Some(Body::Empty),
-            },
-        };
-
-        let response = match &op.response {
-            None => Response { format: ResponseFormat::None, ty: None, status: 204, description: None, content_type: None, base64_field: None },
-            Some(r) => {
-                let format = match (r.format.as_ref().and_then(Word::known), &r.ty) {
-                    (Some(format), _) => format,
-                    (None, Some(_)) => ResponseFormat::Json,
-                    (None, None) => ResponseFormat::None,
-                };
-                let ty = match (&r.ty, format) {
-                    (Some(t), ResponseFormat::Json) => Some(ctx.resolve(&format!("{base}.response.type"), t, false)),
-                    _ => None,
-                };
-                let status = r.status.unwrap_or(if format == ResponseFormat::None { 204 } else { 200 });
-                // Validation allows a media type only with text and binary.
-                let content_type = match format {
-                    ResponseFormat::Text | ResponseFormat::Binary => r.content_type.as_ref().map(|c| c.trim().to_string()),
-                    ResponseFormat::Json | ResponseFormat::None => None,
-                };
-                // Validation allows it only with binary.
-                let base64_field = r.base64_field.clone().filter(|_| format == ResponseFormat::Binary);
-                Response { format, ty, status, description: r.description.clone(), content_type, base64_field }
-            }
-        };
-
-        let pagination = op.pagination.as_ref().and_then(|p| {
-            let offset_param = p.offset.clone().unwrap_or_else(|| "offset".into());
-            let count_param = p.count.clone().unwrap_or_else(|| "count".into());
-            for q in &mut query {
-                if q.wire_name == offset_param {
-                    q.role = ParamRole::PageOffset;
-                } else if q.wire_name == count_param {
-                    q.role = ParamRole::PageCount;
-                }
-            }
-            let model_name = match &response.ty {
-                Some(Type::Model(r)) => r.wire_name.clone(),
-                _ => {
-                    ctx.error(&format!("{base}.pagination"), "pagination needs a response model".into());
-                    return None;
-                }
-            };
-            let model_def = ctx.types.model(&model_name);
-            let items = model_def.and_then(|m| m.fields.get(&p.items)).cloned();
-            let next_field = p.next.clone().unwrap_or_else(|| "next".into());
-            let next = model_def
-                .and_then(|m| m.fields.get(&next_field))
-                .map(|f| (naming::field(&next_field, f.rust_name.as_deref()), f.required));
-            let Some(items_def) = items else {
-                ctx.error(&format!("{base}.pagination.items"), format!("`{model_name}` has no field `{}`", p.items));
-                return None;
-            };
-            let item_ty = match ctx.resolve(&format!("{base}.pagination.items"), &items_def.ty, false) {
-                Type::Array(t) => *t,
-                _ => {
-                    ctx.error(&format!("{base}.pagination.items"), format!("`{}` is not an array", p.items));
-                    return None;
-                }
-            };
-            Some(Pagination {
-                offset_param,
-                count_param,
-                items_rust_name: naming::field(&p.items, items_def.rust_name.as_deref()),
-                items_field: p.items.clone(),
-                item_ty,
-                items_required: items_def.required,
-                next_field,
-                next,
-                max_count: p.max_count,
-                end: p.end.known().unwrap_or(PageEnd::NextAbsent),
-            })
-        });
-
-        let method = op.method.known().unwrap_or(Method::Get);
-        operations.push(Operation {
-            wire_name: name.clone(),
-            id: format!("{}.{name}", cat.category),
-            fn_name: naming::operation_fn(name),
-            request_type: naming::request_type(name),
-            summary: op.summary.clone(),
-            description: op.description.clone(),
-            method,
-            path: join_path(&prefix, &op.path),
-            path_params,
-            query,
-            body,
-            response,
-            pagination,
-            auth: op.auth.as_ref().map_or(default_auth, |a| a.known().unwrap_or(AuthNeed::Session)),
-            rate_limit: op.rate_limit.as_ref().map(|r| RateLimit { calls: r.calls, per_seconds: r.per_seconds, max_in_flight: r.max_in_flight }),
-            idempotent: op.idempotent.unwrap_or_else(|| method.idempotent_by_default()),
-            deprecated: deprecation(&op.deprecated),
-            agent_allowed: op.agent_allowed,
-            agent_action: op.agent_action.as_ref().and_then(Word::known),
-            notes: op.notes.clone(),
-            examples: op
-                .examples
-                .iter()
-                .map(|e| Example {
-                    name: e.name.clone(),
-                    description: e.description.clone(),
-                    path: e.request.iter().flat_map(|r| r.path.iter().map(|(k, v)| (k.clone(), v.clone()))).collect(),
-                    query: e.request.iter().flat_map(|r| r.query.iter().map(|(k, v)| (k.clone(), v.clone()))).collect(),
-                    body: e.request.as_ref().and_then(|r| r.body.clone()),
-                    status: e.response.status.unwrap_or(200),
-                    response: e.response.body.clone(),
-                })
-                .collect(),
-        });
-    }
+    let enums = cat.enums.iter().map(|(name, e)| lower_enum(name, e)).collect();
+    let here = operation::Here { category: &cat.category, module: &module, prefix: &prefix, default_auth };
+    let operations: Vec<Operation> =
+        cat.operations.iter().map(|(name, op)| operation::lower_operation(ctx, &here, name, op, &mut models)).collect();
 
     let mut depends_on = Vec::new();
     for m in &models {

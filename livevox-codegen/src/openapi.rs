@@ -102,8 +102,8 @@ fn enum_schema(e: &Enum) -> Value {
             e.variants
                 .iter()
                 .map(|v| match &v.wire {
-                    crate::spec::WireValue::Int(i) => json!(i),
-                    crate::spec::WireValue::Str(s) => json!(s),
+                    WireValue::Int(i) => json!(i),
+                    WireValue::Str(s) => json!(s),
                 })
                 .collect(),
         ),
@@ -124,10 +124,10 @@ fn enum_schema(e: &Enum) -> Value {
     Value::Object(out)
 }
 
-fn wire_text(w: &crate::spec::WireValue) -> String {
+fn wire_text(w: &WireValue) -> String {
     match w {
-        crate::spec::WireValue::Str(s) => s.clone(),
-        crate::spec::WireValue::Int(i) => i.to_string(),
+        WireValue::Str(s) => s.clone(),
+        WireValue::Int(i) => i.to_string(),
     }
 }
 

@@ -3,7 +3,7 @@
 //! client author can act on; the simulator answers it as a 400.
 
 use livevox_codegen::ir::{EnumRepr, Type};
-use livevox_codegen::spec::WireValue;
+use livevox_codegen::ir::WireValue;
 use livevox_codegen::types::Prim;
 use serde_json::Value;
 

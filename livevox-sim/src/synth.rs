@@ -4,7 +4,7 @@
 //! parameters) give the same value, so tests can rely on them.
 
 use livevox_codegen::ir::{EnumRepr, Model, Type};
-use livevox_codegen::spec::WireValue;
+use livevox_codegen::ir::WireValue;
 use livevox_codegen::types::Prim;
 use serde_json::{json, Map, Value};
 

@@ -3103,7 +3103,6 @@ impl AccountSecureField {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -3723,7 +3722,6 @@ impl SearchAccountsResponse {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -3737,11 +3735,7 @@ pub struct BulkAccountsResult {
     /// Accounts that already existed and were updated.
     ///
     /// Wire name `updateCount`, type `int32`.
-    #[serde(
-        rename = "updateCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "updateCount", default)]
     pub update_count: ::std::option::Option<i32>,
     /// Accounts that could not be saved.
     ///
@@ -3751,11 +3745,7 @@ pub struct BulkAccountsResult {
     /// One entry per failed account.
     ///
     /// Wire name `failedData`, type `array<FailedAccount>`.
-    #[serde(
-        rename = "failedData",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "failedData", default)]
     pub failed_data: ::std::option::Option<::std::vec::Vec<FailedAccount>>,
 }
 impl BulkAccountsResult {
@@ -3793,7 +3783,6 @@ impl BulkAccountsResult {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -3812,11 +3801,7 @@ pub struct FailedAccount {
     /// The account as it was received.
     ///
     /// Wire name `data`, type `array<FailedAccountData>`.
-    #[serde(
-        rename = "data",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "data", default)]
     pub data: ::std::option::Option<::std::vec::Vec<FailedAccountData>>,
 }
 impl FailedAccount {
@@ -3849,7 +3834,6 @@ impl FailedAccount {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -3858,56 +3842,32 @@ pub struct FailedAccountData {
     /// Who sent the account.
     ///
     /// Wire name `createdBy`, type `string`.
-    #[serde(
-        rename = "createdBy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "createdBy", default)]
     pub created_by: ::std::option::Option<::std::string::String>,
     /// The client.
     ///
     /// Wire name `clientId`, type `int64`.
-    #[serde(
-        rename = "clientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "clientId", default)]
     pub client_id: ::std::option::Option<i64>,
     /// The account's name.
     ///
     /// Wire name `name`, type `string`.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// The description.
     ///
     /// Wire name `description`, type `string`.
-    #[serde(
-        rename = "description",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "description", default)]
     pub description: ::std::option::Option<::std::string::String>,
     /// The account number.
     ///
     /// Wire name `accountNumber`, type `string`.
-    #[serde(
-        rename = "accountNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "accountNumber", default)]
     pub account_number: ::std::option::Option<::std::string::String>,
     /// The original account number.
     ///
     /// Wire name `originalAccountNumber`, type `string`.
-    #[serde(
-        rename = "originalAccountNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "originalAccountNumber", default)]
     pub original_account_number: ::std::option::Option<::std::string::String>,
 }
 impl FailedAccountData {
@@ -3976,7 +3936,6 @@ impl FailedAccountData {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -3995,11 +3954,7 @@ pub struct LinkContactsResult {
     /// One entry per contact that failed.
     ///
     /// Wire name `failedData`, type `array<FailedLink>`.
-    #[serde(
-        rename = "failedData",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "failedData", default)]
     pub failed_data: ::std::option::Option<::std::vec::Vec<FailedLink>>,
 }
 impl LinkContactsResult {
@@ -4032,7 +3987,6 @@ impl LinkContactsResult {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -4041,20 +3995,12 @@ pub struct FailedLink {
     /// The contact that failed.
     ///
     /// Wire name `itemName`, type `string`.
-    #[serde(
-        rename = "itemName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "itemName", default)]
     pub item_name: ::std::option::Option<::std::string::String>,
     /// Why it failed.
     ///
     /// Wire name `cause`, type `string`.
-    #[serde(
-        rename = "cause",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "cause", default)]
     pub cause: ::std::option::Option<::std::string::String>,
 }
 impl FailedLink {
@@ -4091,7 +4037,6 @@ impl FailedLink {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -4100,11 +4045,7 @@ pub struct AccountClassification {
     /// The label's id.
     ///
     /// Wire name `id`, type `int64`.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "id", default)]
     pub id: ::std::option::Option<i64>,
     /// The label's name.
     ///
@@ -4114,11 +4055,7 @@ pub struct AccountClassification {
     /// The level of the label in its hierarchy.
     ///
     /// Wire name `level`, type `int32`.
-    #[serde(
-        rename = "level",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "level", default)]
     pub level: ::std::option::Option<i32>,
 }
 impl AccountClassification {
@@ -4149,7 +4086,6 @@ impl AccountClassification {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -4179,7 +4115,6 @@ impl AccountTypeList {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]

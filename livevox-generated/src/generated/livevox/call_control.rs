@@ -7211,18 +7211,13 @@ impl ::std::future::IntoFuture for ScheduleCallbackRequest {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct AgentChangeResults {
     /// Wire name `agents`, type `array<AgentChangeResult>`.
-    #[serde(
-        rename = "agents",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "agents", default)]
     pub agents: ::std::option::Option<::std::vec::Vec<AgentChangeResult>>,
 }
 impl AgentChangeResults {
@@ -7250,32 +7245,19 @@ impl AgentChangeResults {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct AgentMessageSet {
     /// Wire name `agentMessageId`, type `int64`.
-    #[serde(
-        rename = "agentMessageId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "agentMessageId", default)]
     pub agent_message_id: ::std::option::Option<i64>,
     /// Wire name `description`, type `string`.
-    #[serde(
-        rename = "description",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "description", default)]
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `messages`, type `array<MessagePhrase>`.
-    #[serde(
-        rename = "messages",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "messages", default)]
     pub messages: ::std::option::Option<::std::vec::Vec<MessagePhrase>>,
 }
 impl AgentMessageSet {
@@ -7321,18 +7303,13 @@ impl AgentMessageSet {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct AgentStatusReport {
     /// Wire name `agentStatus`, type `AgentStatusDetails`.
-    #[serde(
-        rename = "agentStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "agentStatus", default)]
     pub agent_status: ::std::option::Option<AgentStatusDetails>,
 }
 impl AgentStatusReport {
@@ -7360,32 +7337,19 @@ impl AgentStatusReport {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct AreaCodeWindow {
     /// Wire name `startTime`, type `datetime`.
-    #[serde(
-        rename = "startTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "startTime", default)]
     pub start_time: ::std::option::Option<__rt::DateTime>,
     /// Wire name `endTime`, type `datetime`.
-    #[serde(
-        rename = "endTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "endTime", default)]
     pub end_time: ::std::option::Option<__rt::DateTime>,
     /// Wire name `timeZone`, type `CallbackTimeZone`.
-    #[serde(
-        rename = "timeZone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "timeZone", default)]
     pub time_zone: ::std::option::Option<CallbackTimeZone>,
 }
 impl AreaCodeWindow {
@@ -7431,18 +7395,13 @@ impl AreaCodeWindow {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct AvailableAgents {
     /// Wire name `agentDetails`, type `array<AvailableAgent>`.
-    #[serde(
-        rename = "agentDetails",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "agentDetails", default)]
     pub agent_details: ::std::option::Option<::std::vec::Vec<AvailableAgent>>,
 }
 impl AvailableAgents {
@@ -7470,18 +7429,13 @@ impl AvailableAgents {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct BroadcastResults {
     /// Wire name `broadcastStatus`, type `array<BroadcastStatus>`.
-    #[serde(
-        rename = "broadcastStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "broadcastStatus", default)]
     pub broadcast_status: ::std::option::Option<::std::vec::Vec<BroadcastStatus>>,
 }
 impl BroadcastResults {
@@ -7509,18 +7463,13 @@ impl BroadcastResults {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct CallCenterList {
     /// Wire name `callCenterList`, type `array<AgentCallCenter>`.
-    #[serde(
-        rename = "callCenterList",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "callCenterList", default)]
     pub call_center_list: ::std::option::Option<::std::vec::Vec<AgentCallCenter>>,
 }
 impl CallCenterList {
@@ -7548,18 +7497,13 @@ impl CallCenterList {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ChatChannelCreated {
     /// Wire name `channelId`, type `string`.
-    #[serde(
-        rename = "channelId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "channelId", default)]
     pub channel_id: ::std::option::Option<::std::string::String>,
 }
 impl ChatChannelCreated {
@@ -7587,25 +7531,16 @@ impl ChatChannelCreated {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ChatPostPage {
     /// Wire name `next`, type `string`.
-    #[serde(
-        rename = "next",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "next", default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Wire name `posts`, type `array<ChatPost>`.
-    #[serde(
-        rename = "posts",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "posts", default)]
     pub posts: ::std::option::Option<::std::vec::Vec<ChatPost>>,
 }
 impl ChatPostPage {
@@ -7642,88 +7577,43 @@ impl ChatPostPage {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct DesktopStats {
     /// Wire name `availableAgents`, type `int64`.
-    #[serde(
-        rename = "availableAgents",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "availableAgents", default)]
     pub available_agents: ::std::option::Option<i64>,
     /// Wire name `callsOnHold`, type `int32`.
-    #[serde(
-        rename = "callsOnHold",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "callsOnHold", default)]
     pub calls_on_hold: ::std::option::Option<i32>,
     /// Wire name `remaining`, type `int32`.
-    #[serde(
-        rename = "remaining",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "remaining", default)]
     pub remaining: ::std::option::Option<i32>,
     /// Wire name `cip`, type `int32`.
-    #[serde(
-        rename = "cip",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "cip", default)]
     pub cip: ::std::option::Option<i32>,
     /// Wire name `totalAgents`, type `int32`.
-    #[serde(
-        rename = "totalAgents",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "totalAgents", default)]
     pub total_agents: ::std::option::Option<i32>,
     /// Wire name `maxCallsOnHold`, type `int32`.
-    #[serde(
-        rename = "maxCallsOnHold",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "maxCallsOnHold", default)]
     pub max_calls_on_hold: ::std::option::Option<i32>,
     /// Wire name `maxCallsInProgress`, type `int32`.
-    #[serde(
-        rename = "maxCallsInProgress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "maxCallsInProgress", default)]
     pub max_calls_in_progress: ::std::option::Option<i32>,
     /// Wire name `loaded`, type `int32`.
-    #[serde(
-        rename = "loaded",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "loaded", default)]
     pub loaded: ::std::option::Option<i32>,
     /// Wire name `hciQueueSize`, type `int32`.
-    #[serde(
-        rename = "hciQueueSize",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "hciQueueSize", default)]
     pub hci_queue_size: ::std::option::Option<i32>,
     /// Wire name `holdGraphData`, type `HoldGraphData`.
-    #[serde(
-        rename = "holdGraphData",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "holdGraphData", default)]
     pub hold_graph_data: ::std::option::Option<HoldGraphData>,
     /// Wire name `agentAverageGraphData`, type `AgentAverageGraphData`.
-    #[serde(
-        rename = "agentAverageGraphData",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "agentAverageGraphData", default)]
     pub agent_average_graph_data: ::std::option::Option<AgentAverageGraphData>,
 }
 impl DesktopStats {
@@ -7823,25 +7713,16 @@ impl DesktopStats {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct HoldQueueStatus {
     /// Wire name `estimatedWaitTime`, type `datetime`.
-    #[serde(
-        rename = "estimatedWaitTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "estimatedWaitTime", default)]
     pub estimated_wait_time: ::std::option::Option<__rt::DateTime>,
     /// Wire name `callsInQueue`, type `int32`.
-    #[serde(
-        rename = "callsInQueue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "callsInQueue", default)]
     pub calls_in_queue: ::std::option::Option<i32>,
 }
 impl HoldQueueStatus {
@@ -7875,18 +7756,13 @@ impl HoldQueueStatus {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct MonitorCallState {
     /// Wire name `activeCall`, type `bool`.
-    #[serde(
-        rename = "activeCall",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "activeCall", default)]
     pub active_call: ::std::option::Option<bool>,
 }
 impl MonitorCallState {
@@ -7911,18 +7787,13 @@ impl MonitorCallState {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct NonAttemptedManualCalls {
     /// Wire name `nonAttemptedManualCalls`, type `array<NonAttemptedManualCall>`.
-    #[serde(
-        rename = "nonAttemptedManualCalls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "nonAttemptedManualCalls", default)]
     pub non_attempted_manual_calls: ::std::option::Option<
         ::std::vec::Vec<NonAttemptedManualCall>,
     >,
@@ -7952,32 +7823,19 @@ impl NonAttemptedManualCalls {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct Phonebook {
     /// Wire name `phoneContact`, type `array<PhonebookContact>`.
-    #[serde(
-        rename = "phoneContact",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "phoneContact", default)]
     pub phone_contact: ::std::option::Option<::std::vec::Vec<PhonebookContact>>,
     /// Wire name `description`, type `string`.
-    #[serde(
-        rename = "description",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "description", default)]
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `phoneBookId`, type `string`.
-    #[serde(
-        rename = "phoneBookId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "phoneBookId", default)]
     pub phone_book_id: ::std::option::Option<::std::string::String>,
 }
 impl Phonebook {
@@ -8023,46 +7881,25 @@ impl Phonebook {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct QueueStats {
     /// Wire name `availableAgents`, type `int32`.
-    #[serde(
-        rename = "availableAgents",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "availableAgents", default)]
     pub available_agents: ::std::option::Option<i32>,
     /// Wire name `callsOnHold`, type `int32`.
-    #[serde(
-        rename = "callsOnHold",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "callsOnHold", default)]
     pub calls_on_hold: ::std::option::Option<i32>,
     /// Wire name `callsToBeLaunched`, type `int32`.
-    #[serde(
-        rename = "callsToBeLaunched",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "callsToBeLaunched", default)]
     pub calls_to_be_launched: ::std::option::Option<i32>,
     /// Wire name `callsInProgress`, type `int32`.
-    #[serde(
-        rename = "callsInProgress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "callsInProgress", default)]
     pub calls_in_progress: ::std::option::Option<i32>,
     /// Wire name `maxAgents`, type `int32`.
-    #[serde(
-        rename = "maxAgents",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "maxAgents", default)]
     pub max_agents: ::std::option::Option<i32>,
 }
 impl QueueStats {
@@ -8120,18 +7957,13 @@ impl QueueStats {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct RecentChatChannels {
     /// Wire name `channels`, type `array<ChatChannel>`.
-    #[serde(
-        rename = "channels",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "channels", default)]
     pub channels: ::std::option::Option<::std::vec::Vec<ChatChannel>>,
 }
 impl RecentChatChannels {
@@ -8159,67 +7991,34 @@ impl RecentChatChannels {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct RouteStatus {
     /// Wire name `routeUid`, type `string`.
-    #[serde(
-        rename = "routeUid",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "routeUid", default)]
     pub route_uid: ::std::option::Option<::std::string::String>,
     /// Wire name `routeDomain`, type `string`.
-    #[serde(
-        rename = "routeDomain",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "routeDomain", default)]
     pub route_domain: ::std::option::Option<::std::string::String>,
     /// Wire name `endPointUid`, type `string`.
-    #[serde(
-        rename = "endPointUid",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "endPointUid", default)]
     pub end_point_uid: ::std::option::Option<::std::string::String>,
     /// Wire name `estimatedWaitTime`, type `datetime`.
-    #[serde(
-        rename = "estimatedWaitTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "estimatedWaitTime", default)]
     pub estimated_wait_time: ::std::option::Option<__rt::DateTime>,
     /// Wire name `positionInQueue`, type `int32`.
-    #[serde(
-        rename = "positionInQueue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "positionInQueue", default)]
     pub position_in_queue: ::std::option::Option<i32>,
     /// Wire name `queueSize`, type `int32`.
-    #[serde(
-        rename = "queueSize",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "queueSize", default)]
     pub queue_size: ::std::option::Option<i32>,
     /// Wire name `maxAgents`, type `int32`.
-    #[serde(
-        rename = "maxAgents",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "maxAgents", default)]
     pub max_agents: ::std::option::Option<i32>,
     /// Wire name `status`, type `CallInQueueStatus`.
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "status", default)]
     pub status: ::std::option::Option<CallInQueueStatus>,
 }
 impl RouteStatus {
@@ -8304,18 +8103,13 @@ impl RouteStatus {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ScreenPop {
     /// Wire name `screenPopRow`, type `array<ScreenPopDetails>`.
-    #[serde(
-        rename = "screenPopRow",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "screenPopRow", default)]
     pub screen_pop_row: ::std::option::Option<::std::vec::Vec<ScreenPopDetails>>,
 }
 impl ScreenPop {
@@ -8343,39 +8137,22 @@ impl ScreenPop {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ServiceAccess {
     /// Wire name `homeAgent`, type `bool`.
-    #[serde(
-        rename = "homeAgent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "homeAgent", default)]
     pub home_agent: ::std::option::Option<bool>,
     /// Wire name `phoneNumber`, type `string`.
-    #[serde(
-        rename = "phoneNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "phoneNumber", default)]
     pub phone_number: ::std::option::Option<::std::string::String>,
     /// Wire name `services`, type `array<AgentService>`.
-    #[serde(
-        rename = "services",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "services", default)]
     pub services: ::std::option::Option<::std::vec::Vec<AgentService>>,
     /// Wire name `sipId`, type `string`.
-    #[serde(
-        rename = "sipId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "sipId", default)]
     pub sip_id: ::std::option::Option<::std::string::String>,
 }
 impl ServiceAccess {
@@ -8427,81 +8204,40 @@ impl ServiceAccess {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ServiceFeatureDetails {
     /// Wire name `callInPhoneNumber`, type `string`.
-    #[serde(
-        rename = "callInPhoneNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "callInPhoneNumber", default)]
     pub call_in_phone_number: ::std::option::Option<::std::string::String>,
     /// Wire name `features`, type `ServiceFeatures`.
-    #[serde(
-        rename = "features",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "features", default)]
     pub features: ::std::option::Option<ServiceFeatures>,
     /// Wire name `callInPinNumber`, type `string`.
-    #[serde(
-        rename = "callInPinNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "callInPinNumber", default)]
     pub call_in_pin_number: ::std::option::Option<::std::string::String>,
     /// Wire name `provideInstructions`, type `bool`.
-    #[serde(
-        rename = "provideInstructions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "provideInstructions", default)]
     pub provide_instructions: ::std::option::Option<bool>,
     /// Wire name `clientId`, type `string`.
-    #[serde(
-        rename = "clientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "clientId", default)]
     pub client_id: ::std::option::Option<::std::string::String>,
     /// Wire name `clientCode`, type `string`.
-    #[serde(
-        rename = "clientCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "clientCode", default)]
     pub client_code: ::std::option::Option<::std::string::String>,
     /// Wire name `serviceId`, type `string`.
-    #[serde(
-        rename = "serviceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "serviceId", default)]
     pub service_id: ::std::option::Option<::std::string::String>,
     /// Wire name `serviceDescription`, type `string`.
-    #[serde(
-        rename = "serviceDescription",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "serviceDescription", default)]
     pub service_description: ::std::option::Option<::std::string::String>,
     /// Wire name `callCenterId`, type `int64`.
-    #[serde(
-        rename = "callCenterId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "callCenterId", default)]
     pub call_center_id: ::std::option::Option<i64>,
     /// Wire name `callCenterName`, type `string`.
-    #[serde(
-        rename = "callCenterName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "callCenterName", default)]
     pub call_center_name: ::std::option::Option<::std::string::String>,
 }
 impl ServiceFeatureDetails {
@@ -8607,18 +8343,13 @@ impl ServiceFeatureDetails {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct SupervisedServices {
     /// Wire name `callCenters`, type `array<SupervisorCallCenter>`.
-    #[serde(
-        rename = "callCenters",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "callCenters", default)]
     pub call_centers: ::std::option::Option<::std::vec::Vec<SupervisorCallCenter>>,
 }
 impl SupervisedServices {
@@ -8646,25 +8377,16 @@ impl SupervisedServices {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct SupervisorChatMessages {
     /// Wire name `chatList`, type `array<ChatMessage>`.
-    #[serde(
-        rename = "chatList",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "chatList", default)]
     pub chat_list: ::std::option::Option<::std::vec::Vec<ChatMessage>>,
     /// Wire name `timestamp`, type `datetime`.
-    #[serde(
-        rename = "timestamp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "timestamp", default)]
     pub timestamp: ::std::option::Option<__rt::DateTime>,
 }
 impl SupervisorChatMessages {
@@ -8701,18 +8423,13 @@ impl SupervisorChatMessages {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct SwitchServiceResults {
     /// Wire name `agents`, type `array<SwitchedAgent>`.
-    #[serde(
-        rename = "agents",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "agents", default)]
     pub agents: ::std::option::Option<::std::vec::Vec<SwitchedAgent>>,
 }
 impl SwitchServiceResults {
@@ -8740,18 +8457,13 @@ impl SwitchServiceResults {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct TermCodeList {
     /// Wire name `termCodeCategories`, type `array<TermCodeCategory>`.
-    #[serde(
-        rename = "termCodeCategories",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "termCodeCategories", default)]
     pub term_code_categories: ::std::option::Option<::std::vec::Vec<TermCodeCategory>>,
 }
 impl TermCodeList {
@@ -8779,18 +8491,13 @@ impl TermCodeList {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct VoicemailBoxes {
     /// Wire name `voiceMails`, type `array<VoicemailBox>`.
-    #[serde(
-        rename = "voiceMails",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "voiceMails", default)]
     pub voice_mails: ::std::option::Option<::std::vec::Vec<VoicemailBox>>,
 }
 impl VoicemailBoxes {
@@ -8818,32 +8525,19 @@ impl VoicemailBoxes {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct AgentAverageGraphData {
     /// Wire name `startTime`, type `datetime`.
-    #[serde(
-        rename = "startTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "startTime", default)]
     pub start_time: ::std::option::Option<__rt::DateTime>,
     /// Wire name `endTime`, type `datetime`.
-    #[serde(
-        rename = "endTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "endTime", default)]
     pub end_time: ::std::option::Option<__rt::DateTime>,
     /// Wire name `data`, type `string`.
-    #[serde(
-        rename = "data",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "data", default)]
     pub data: ::std::option::Option<::std::string::String>,
 }
 impl AgentAverageGraphData {
@@ -8942,25 +8636,16 @@ impl AgentCallCenter {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct AgentChangeResult {
     /// Wire name `agentLoginId`, type `string`.
-    #[serde(
-        rename = "agentLoginId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "agentLoginId", default)]
     pub agent_login_id: ::std::option::Option<::std::string::String>,
     /// Wire name `status`, type `string`.
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "status", default)]
     pub status: ::std::option::Option<::std::string::String>,
 }
 impl AgentChangeResult {
@@ -8997,25 +8682,16 @@ impl AgentChangeResult {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct AgentService {
     /// Wire name `serviceId`, type `int64`.
-    #[serde(
-        rename = "serviceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "serviceId", default)]
     pub service_id: ::std::option::Option<i64>,
     /// Wire name `serviceName`, type `string`.
-    #[serde(
-        rename = "serviceName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "serviceName", default)]
     pub service_name: ::std::option::Option<::std::string::String>,
 }
 impl AgentService {
@@ -9050,130 +8726,61 @@ impl AgentService {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct AgentStatusDetails {
     /// Wire name `agentCallConnected`, type `bool`.
-    #[serde(
-        rename = "agentCallConnected",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "agentCallConnected", default)]
     pub agent_call_connected: ::std::option::Option<bool>,
     /// Wire name `agentManualDialingFailed`, type `bool`.
-    #[serde(
-        rename = "agentManualDialingFailed",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "agentManualDialingFailed", default)]
     pub agent_manual_dialing_failed: ::std::option::Option<bool>,
     /// Wire name `previewDialingFailed`, type `bool`.
-    #[serde(
-        rename = "previewDialingFailed",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "previewDialingFailed", default)]
     pub preview_dialing_failed: ::std::option::Option<bool>,
     /// Wire name `previewDialingFailedErrorCode`, type `int32`.
-    #[serde(
-        rename = "previewDialingFailedErrorCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "previewDialingFailedErrorCode", default)]
     pub preview_dialing_failed_error_code: ::std::option::Option<i32>,
     /// Wire name `agentManualDialingFailedErrorCode`, type `int32`.
-    #[serde(
-        rename = "agentManualDialingFailedErrorCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "agentManualDialingFailedErrorCode", default)]
     pub agent_manual_dialing_failed_error_code: ::std::option::Option<i32>,
     /// Wire name `agentManualDialingFailedReason`, type `string`.
-    #[serde(
-        rename = "agentManualDialingFailedReason",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "agentManualDialingFailedReason", default)]
     pub agent_manual_dialing_failed_reason: ::std::option::Option<::std::string::String>,
     /// Wire name `previewDialingFailedReason`, type `string`.
-    #[serde(
-        rename = "previewDialingFailedReason",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "previewDialingFailedReason", default)]
     pub preview_dialing_failed_reason: ::std::option::Option<::std::string::String>,
     /// Wire name `agentCallFailedErrorCode`, type `int32`.
-    #[serde(
-        rename = "agentCallFailedErrorCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "agentCallFailedErrorCode", default)]
     pub agent_call_failed_error_code: ::std::option::Option<i32>,
     /// Wire name `agentCallFailed`, type `bool`.
-    #[serde(
-        rename = "agentCallFailed",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "agentCallFailed", default)]
     pub agent_call_failed: ::std::option::Option<bool>,
     /// Wire name `voicemailStorageLimitReached`, type `bool`.
-    #[serde(
-        rename = "voicemailStorageLimitReached",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "voicemailStorageLimitReached", default)]
     pub voicemail_storage_limit_reached: ::std::option::Option<bool>,
     /// Wire name `newVoicemailsCount`, type `int32`.
-    #[serde(
-        rename = "newVoicemailsCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "newVoicemailsCount", default)]
     pub new_voicemails_count: ::std::option::Option<i32>,
     /// Wire name `reasonCode`, type `ReasonCode`.
-    #[serde(
-        rename = "reasonCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "reasonCode", default)]
     pub reason_code: ::std::option::Option<ReasonCode>,
     /// Wire name `agentMuted`, type `bool`.
-    #[serde(
-        rename = "agentMuted",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "agentMuted", default)]
     pub agent_muted: ::std::option::Option<bool>,
     /// Wire name `service`, type `ServiceCallCounts`.
-    #[serde(
-        rename = "service",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "service", default)]
     pub service: ::std::option::Option<ServiceCallCounts>,
     /// Wire name `voicemail`, type `VoicemailState`.
-    #[serde(
-        rename = "voicemail",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "voicemail", default)]
     pub voicemail: ::std::option::Option<VoicemailState>,
     /// Wire name `chat`, type `ChatNews`.
-    #[serde(
-        rename = "chat",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "chat", default)]
     pub chat: ::std::option::Option<ChatNews>,
     /// Wire name `lines`, type `array<LineDetails>`.
-    #[serde(
-        rename = "lines",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "lines", default)]
     pub lines: ::std::option::Option<::std::vec::Vec<LineDetails>>,
 }
 impl AgentStatusDetails {
@@ -9345,67 +8952,34 @@ impl AgentStatusDetails {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct AgentTermCode {
     /// Wire name `id`, type `string`.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "id", default)]
     pub id: ::std::option::Option<::std::string::String>,
     /// Wire name `name`, type `string`.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `lvResultId`, type `string`.
-    #[serde(
-        rename = "lvResultId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "lvResultId", default)]
     pub lv_result_id: ::std::option::Option<::std::string::String>,
     /// Wire name `lvResult`, type `string`.
-    #[serde(
-        rename = "lvResult",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "lvResult", default)]
     pub lv_result: ::std::option::Option<::std::string::String>,
     /// Wire name `reportDisplayOrder`, type `int32`.
-    #[serde(
-        rename = "reportDisplayOrder",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "reportDisplayOrder", default)]
     pub report_display_order: ::std::option::Option<i32>,
     /// Wire name `previewDialEnabled`, type `bool`.
-    #[serde(
-        rename = "previewDialEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "previewDialEnabled", default)]
     pub preview_dial_enabled: ::std::option::Option<bool>,
     /// Wire name `actionType`, type `ActionType`.
-    #[serde(
-        rename = "actionType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "actionType", default)]
     pub action_type: ::std::option::Option<ActionType>,
     /// Wire name `paymentAmtRequired`, type `bool`.
-    #[serde(
-        rename = "paymentAmtRequired",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "paymentAmtRequired", default)]
     pub payment_amt_required: ::std::option::Option<bool>,
 }
 impl AgentTermCode {
@@ -9496,81 +9070,40 @@ impl AgentTermCode {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct AvailableAgent {
     /// Wire name `phone`, type `string`.
-    #[serde(
-        rename = "phone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "phone", default)]
     pub phone: ::std::option::Option<::std::string::String>,
     /// Wire name `wrapup`, type `string`.
-    #[serde(
-        rename = "wrapup",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "wrapup", default)]
     pub wrapup: ::std::option::Option<::std::string::String>,
     /// Wire name `loginId`, type `string`.
-    #[serde(
-        rename = "loginId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "loginId", default)]
     pub login_id: ::std::option::Option<::std::string::String>,
     /// Wire name `active`, type `string`.
-    #[serde(
-        rename = "active",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "active", default)]
     pub active: ::std::option::Option<::std::string::String>,
     /// Wire name `lastName`, type `string`.
-    #[serde(
-        rename = "lastName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "lastName", default)]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// Wire name `firstName`, type `string`.
-    #[serde(
-        rename = "firstName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "firstName", default)]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// Wire name `homeAgent`, type `string`.
-    #[serde(
-        rename = "homeAgent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "homeAgent", default)]
     pub home_agent: ::std::option::Option<::std::string::String>,
     /// Wire name `agentId`, type `string`.
-    #[serde(
-        rename = "agentId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "agentId", default)]
     pub agent_id: ::std::option::Option<::std::string::String>,
     /// Wire name `callCenterId`, type `int64`.
-    #[serde(
-        rename = "callCenterId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "callCenterId", default)]
     pub call_center_id: ::std::option::Option<i64>,
     /// Wire name `serviceId`, type `int64`.
-    #[serde(
-        rename = "serviceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "serviceId", default)]
     pub service_id: ::std::option::Option<i64>,
 }
 impl AvailableAgent {
@@ -9673,25 +9206,16 @@ impl AvailableAgent {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct BroadcastStatus {
     /// Wire name `userLoginId`, type `string`.
-    #[serde(
-        rename = "userLoginId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "userLoginId", default)]
     pub user_login_id: ::std::option::Option<::std::string::String>,
     /// Wire name `sent`, type `bool`.
-    #[serde(
-        rename = "sent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "sent", default)]
     pub sent: ::std::option::Option<bool>,
 }
 impl BroadcastStatus {
@@ -9725,60 +9249,31 @@ impl BroadcastStatus {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ChatChannel {
     /// Wire name `channelId`, type `string`.
-    #[serde(
-        rename = "channelId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "channelId", default)]
     pub channel_id: ::std::option::Option<::std::string::String>,
     /// Wire name `channelName`, type `string`.
-    #[serde(
-        rename = "channelName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "channelName", default)]
     pub channel_name: ::std::option::Option<::std::string::String>,
     /// Wire name `unreadCount`, type `int32`.
-    #[serde(
-        rename = "unreadCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "unreadCount", default)]
     pub unread_count: ::std::option::Option<i32>,
     /// Wire name `type`, type `string`.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "type", default)]
     pub kind: ::std::option::Option<::std::string::String>,
     /// Wire name `userId`, type `int64`.
-    #[serde(
-        rename = "userId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "userId", default)]
     pub user_id: ::std::option::Option<i64>,
     /// Wire name `userName`, type `string`.
-    #[serde(
-        rename = "userName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "userName", default)]
     pub user_name: ::std::option::Option<::std::string::String>,
     /// Wire name `lastPostTimestamp`, type `datetime`.
-    #[serde(
-        rename = "lastPostTimestamp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "lastPostTimestamp", default)]
     pub last_post_timestamp: ::std::option::Option<__rt::DateTime>,
 }
 impl ChatChannel {
@@ -9854,32 +9349,19 @@ impl ChatChannel {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ChatMessage {
     /// Wire name `sourceId`, type `string`.
-    #[serde(
-        rename = "sourceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "sourceId", default)]
     pub source_id: ::std::option::Option<::std::string::String>,
     /// Wire name `message`, type `string`.
-    #[serde(
-        rename = "message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "message", default)]
     pub message: ::std::option::Option<::std::string::String>,
     /// Wire name `time`, type `datetime`.
-    #[serde(
-        rename = "time",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "time", default)]
     pub time: ::std::option::Option<__rt::DateTime>,
 }
 impl ChatMessage {
@@ -9925,46 +9407,25 @@ impl ChatMessage {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ChatNews {
     /// Wire name `chatMessage`, type `string`.
-    #[serde(
-        rename = "chatMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "chatMessage", default)]
     pub chat_message: ::std::option::Option<::std::string::String>,
     /// Wire name `chatTime`, type `datetime`.
-    #[serde(
-        rename = "chatTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "chatTime", default)]
     pub chat_time: ::std::option::Option<__rt::DateTime>,
     /// Wire name `chatUser`, type `string`.
-    #[serde(
-        rename = "chatUser",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "chatUser", default)]
     pub chat_user: ::std::option::Option<::std::string::String>,
     /// Wire name `chatMessages`, type `array<ChatMessage>`.
-    #[serde(
-        rename = "chatMessages",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "chatMessages", default)]
     pub chat_messages: ::std::option::Option<::std::vec::Vec<ChatMessage>>,
     /// Wire name `terminatedChatSessions`, type `array<string>`.
-    #[serde(
-        rename = "terminatedChatSessions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "terminatedChatSessions", default)]
     pub terminated_chat_sessions: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
@@ -10030,53 +9491,28 @@ impl ChatNews {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ChatPost {
     /// Wire name `postId`, type `string`.
-    #[serde(
-        rename = "postId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "postId", default)]
     pub post_id: ::std::option::Option<::std::string::String>,
     /// Wire name `fromName`, type `string`.
-    #[serde(
-        rename = "fromName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "fromName", default)]
     pub from_name: ::std::option::Option<::std::string::String>,
     /// Wire name `fromId`, type `int64`.
-    #[serde(
-        rename = "fromId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "fromId", default)]
     pub from_id: ::std::option::Option<i64>,
     /// Wire name `content`, type `string`.
-    #[serde(
-        rename = "content",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "content", default)]
     pub content: ::std::option::Option<::std::string::String>,
     /// Wire name `unread`, type `bool`.
-    #[serde(
-        rename = "unread",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "unread", default)]
     pub unread: ::std::option::Option<bool>,
     /// Wire name `timestamp`, type `datetime`.
-    #[serde(
-        rename = "timestamp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "timestamp", default)]
     pub timestamp: ::std::option::Option<__rt::DateTime>,
 }
 impl ChatPost {
@@ -10143,32 +9579,19 @@ impl ChatPost {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct HoldGraphData {
     /// Wire name `startTime`, type `datetime`.
-    #[serde(
-        rename = "startTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "startTime", default)]
     pub start_time: ::std::option::Option<__rt::DateTime>,
     /// Wire name `endTime`, type `datetime`.
-    #[serde(
-        rename = "endTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "endTime", default)]
     pub end_time: ::std::option::Option<__rt::DateTime>,
     /// Wire name `data`, type `string`.
-    #[serde(
-        rename = "data",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "data", default)]
     pub data: ::std::option::Option<::std::string::String>,
 }
 impl HoldGraphData {
@@ -10214,95 +9637,46 @@ impl HoldGraphData {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct LineCall {
     /// Wire name `callTransactionId`, type `string`.
-    #[serde(
-        rename = "callTransactionId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "callTransactionId", default)]
     pub call_transaction_id: ::std::option::Option<::std::string::String>,
     /// Wire name `callSessionId`, type `string`.
-    #[serde(
-        rename = "callSessionId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "callSessionId", default)]
     pub call_session_id: ::std::option::Option<::std::string::String>,
     /// Wire name `firstName`, type `string`.
-    #[serde(
-        rename = "firstName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "firstName", default)]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// Wire name `lastName`, type `string`.
-    #[serde(
-        rename = "lastName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "lastName", default)]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// Wire name `callRequiresAcceptance`, type `bool`.
-    #[serde(
-        rename = "callRequiresAcceptance",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "callRequiresAcceptance", default)]
     pub call_requires_acceptance: ::std::option::Option<bool>,
     /// Wire name `callAcceptanceTimeout`, type `int32`.
-    #[serde(
-        rename = "callAcceptanceTimeout",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "callAcceptanceTimeout", default)]
     pub call_acceptance_timeout: ::std::option::Option<i32>,
     /// Wire name `callRecordingStarted`, type `bool`.
-    #[serde(
-        rename = "callRecordingStarted",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "callRecordingStarted", default)]
     pub call_recording_started: ::std::option::Option<bool>,
     /// Wire name `serviceId`, type `int64`.
-    #[serde(
-        rename = "serviceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "serviceId", default)]
     pub service_id: ::std::option::Option<i64>,
     /// Wire name `callCenterId`, type `int64`.
-    #[serde(
-        rename = "callCenterId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "callCenterId", default)]
     pub call_center_id: ::std::option::Option<i64>,
     /// Wire name `accountNumber`, type `string`.
-    #[serde(
-        rename = "accountNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "accountNumber", default)]
     pub account_number: ::std::option::Option<::std::string::String>,
     /// Wire name `phoneNumber`, type `string`.
-    #[serde(
-        rename = "phoneNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "phoneNumber", default)]
     pub phone_number: ::std::option::Option<::std::string::String>,
     /// Wire name `accountNumberRequired`, type `bool`.
-    #[serde(
-        rename = "accountNumberRequired",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "accountNumberRequired", default)]
     pub account_number_required: ::std::option::Option<bool>,
 }
 impl LineCall {
@@ -10423,130 +9797,61 @@ impl LineCall {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct LineDetails {
     /// Wire name `lineNumber`, type `LineNumber`.
-    #[serde(
-        rename = "lineNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "lineNumber", default)]
     pub line_number: ::std::option::Option<LineNumber>,
     /// Wire name `displayName`, type `string`.
-    #[serde(
-        rename = "displayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "displayName", default)]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// Wire name `playingMessage`, type `bool`.
-    #[serde(
-        rename = "playingMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "playingMessage", default)]
     pub playing_message: ::std::option::Option<bool>,
     /// Wire name `active`, type `bool`.
-    #[serde(
-        rename = "active",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "active", default)]
     pub active: ::std::option::Option<bool>,
     /// Wire name `callControl`, type `bool`.
-    #[serde(
-        rename = "callControl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "callControl", default)]
     pub call_control: ::std::option::Option<bool>,
     /// Wire name `state`, type `LineState`.
-    #[serde(
-        rename = "state",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "state", default)]
     pub state: ::std::option::Option<LineState>,
     /// Wire name `customerDisconnectedBeforeBridge`, type `bool`.
-    #[serde(
-        rename = "customerDisconnectedBeforeBridge",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "customerDisconnectedBeforeBridge", default)]
     pub customer_disconnected_before_bridge: ::std::option::Option<bool>,
     /// Wire name `conferenceInitiated`, type `bool`.
-    #[serde(
-        rename = "conferenceInitiated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "conferenceInitiated", default)]
     pub conference_initiated: ::std::option::Option<bool>,
     /// Wire name `supervisorCallSuccessBeforeConferenced`, type `bool`.
-    #[serde(
-        rename = "supervisorCallSuccessBeforeConferenced",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "supervisorCallSuccessBeforeConferenced", default)]
     pub supervisor_call_success_before_conferenced: ::std::option::Option<bool>,
     /// Wire name `callConferenced`, type `bool`.
-    #[serde(
-        rename = "callConferenced",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "callConferenced", default)]
     pub call_conferenced: ::std::option::Option<bool>,
     /// Wire name `transferToQueue`, type `bool`.
-    #[serde(
-        rename = "transferToQueue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "transferToQueue", default)]
     pub transfer_to_queue: ::std::option::Option<bool>,
     /// Wire name `transferToQueueFailed`, type `bool`.
-    #[serde(
-        rename = "transferToQueueFailed",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "transferToQueueFailed", default)]
     pub transfer_to_queue_failed: ::std::option::Option<bool>,
     /// Wire name `transferCallOnHold`, type `bool`.
-    #[serde(
-        rename = "transferCallOnHold",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "transferCallOnHold", default)]
     pub transfer_call_on_hold: ::std::option::Option<bool>,
     /// Wire name `callTransferredToAgent`, type `string`.
-    #[serde(
-        rename = "callTransferredToAgent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "callTransferredToAgent", default)]
     pub call_transferred_to_agent: ::std::option::Option<::std::string::String>,
     /// Wire name `supervisorPhoneNumber`, type `string`.
-    #[serde(
-        rename = "supervisorPhoneNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "supervisorPhoneNumber", default)]
     pub supervisor_phone_number: ::std::option::Option<::std::string::String>,
     /// Wire name `stateChangedTime`, type `datetime`.
-    #[serde(
-        rename = "stateChangedTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "stateChangedTime", default)]
     pub state_changed_time: ::std::option::Option<__rt::DateTime>,
     /// Wire name `call`, type `LineCall`.
-    #[serde(
-        rename = "call",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "call", default)]
     pub call: ::std::option::Option<LineCall>,
 }
 impl LineDetails {
@@ -10823,39 +10128,22 @@ impl ManualCallEntry {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct MessagePhrase {
     /// Wire name `messageId`, type `int64`.
-    #[serde(
-        rename = "messageId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "messageId", default)]
     pub message_id: ::std::option::Option<i64>,
     /// Wire name `phrase`, type `string`.
-    #[serde(
-        rename = "phrase",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "phrase", default)]
     pub phrase: ::std::option::Option<::std::string::String>,
     /// Wire name `prompt`, type `string`.
-    #[serde(
-        rename = "prompt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "prompt", default)]
     pub prompt: ::std::option::Option<::std::string::String>,
     /// Wire name `language`, type `MessageLanguage`.
-    #[serde(
-        rename = "language",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "language", default)]
     pub language: ::std::option::Option<MessageLanguage>,
 }
 impl MessagePhrase {
@@ -10959,46 +10247,25 @@ impl MessagesFilterCriteria {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct NonAttemptedManualCall {
     /// Wire name `transactionId`, type `int64`.
-    #[serde(
-        rename = "transactionId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "transactionId", default)]
     pub transaction_id: ::std::option::Option<i64>,
     /// Wire name `phoneNumber`, type `string`.
-    #[serde(
-        rename = "phoneNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "phoneNumber", default)]
     pub phone_number: ::std::option::Option<::std::string::String>,
     /// Wire name `reason`, type `string`.
-    #[serde(
-        rename = "reason",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "reason", default)]
     pub reason: ::std::option::Option<::std::string::String>,
     /// Wire name `errorCode`, type `DialFailureCode`.
-    #[serde(
-        rename = "errorCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "errorCode", default)]
     pub error_code: ::std::option::Option<DialFailureCode>,
     /// Wire name `timeOfFailure`, type `datetime`.
-    #[serde(
-        rename = "timeOfFailure",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "timeOfFailure", default)]
     pub time_of_failure: ::std::option::Option<__rt::DateTime>,
 }
 impl NonAttemptedManualCall {
@@ -11059,53 +10326,28 @@ impl NonAttemptedManualCall {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct PhonebookContact {
     /// Wire name `phoneBookContactId`, type `int64`.
-    #[serde(
-        rename = "phoneBookContactId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "phoneBookContactId", default)]
     pub phone_book_contact_id: ::std::option::Option<i64>,
     /// Wire name `phoneBookId`, type `int64`.
-    #[serde(
-        rename = "phoneBookId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "phoneBookId", default)]
     pub phone_book_id: ::std::option::Option<i64>,
     /// Wire name `contactName`, type `string`.
-    #[serde(
-        rename = "contactName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "contactName", default)]
     pub contact_name: ::std::option::Option<::std::string::String>,
     /// Wire name `phoneNumber`, type `string`.
-    #[serde(
-        rename = "phoneNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "phoneNumber", default)]
     pub phone_number: ::std::option::Option<::std::string::String>,
     /// Wire name `extension`, type `string`.
-    #[serde(
-        rename = "extension",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "extension", default)]
     pub extension: ::std::option::Option<::std::string::String>,
     /// Wire name `internalQueue`, type `bool`.
-    #[serde(
-        rename = "internalQueue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "internalQueue", default)]
     pub internal_queue: ::std::option::Option<bool>,
 }
 impl PhonebookContact {
@@ -11175,25 +10417,16 @@ impl PhonebookContact {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ScreenPopDetails {
     /// Wire name `key`, type `string`.
-    #[serde(
-        rename = "key",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "key", default)]
     pub key: ::std::option::Option<::std::string::String>,
     /// Wire name `value`, type `string`.
-    #[serde(
-        rename = "value",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "value", default)]
     pub value: ::std::option::Option<::std::string::String>,
 }
 impl ScreenPopDetails {
@@ -11231,46 +10464,25 @@ impl ScreenPopDetails {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ServiceCallCounts {
     /// Wire name `callsInProgress`, type `int32`.
-    #[serde(
-        rename = "callsInProgress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "callsInProgress", default)]
     pub calls_in_progress: ::std::option::Option<i32>,
     /// Wire name `callsRemaining`, type `int32`.
-    #[serde(
-        rename = "callsRemaining",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "callsRemaining", default)]
     pub calls_remaining: ::std::option::Option<i32>,
     /// Wire name `callsOnHold`, type `int32`.
-    #[serde(
-        rename = "callsOnHold",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "callsOnHold", default)]
     pub calls_on_hold: ::std::option::Option<i32>,
     /// Wire name `reloadServiceFeatures`, type `bool`.
-    #[serde(
-        rename = "reloadServiceFeatures",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "reloadServiceFeatures", default)]
     pub reload_service_features: ::std::option::Option<bool>,
     /// Wire name `reloadServiceId`, type `int64`.
-    #[serde(
-        rename = "reloadServiceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "reloadServiceId", default)]
     pub reload_service_id: ::std::option::Option<i64>,
 }
 impl ServiceCallCounts {
@@ -11331,165 +10543,76 @@ impl ServiceCallCounts {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ServiceFeatures {
     /// Wire name `agentNotesEnabled`, type `bool`.
-    #[serde(
-        rename = "agentNotesEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "agentNotesEnabled", default)]
     pub agent_notes_enabled: ::std::option::Option<bool>,
     /// Wire name `agentToAgentTransferEnabled`, type `bool`.
-    #[serde(
-        rename = "agentToAgentTransferEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "agentToAgentTransferEnabled", default)]
     pub agent_to_agent_transfer_enabled: ::std::option::Option<bool>,
     /// Wire name `callRecordingControlEnabled`, type `bool`.
-    #[serde(
-        rename = "callRecordingControlEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "callRecordingControlEnabled", default)]
     pub call_recording_control_enabled: ::std::option::Option<bool>,
     /// Wire name `reasonCodesEnabled`, type `bool`.
-    #[serde(
-        rename = "reasonCodesEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "reasonCodesEnabled", default)]
     pub reason_codes_enabled: ::std::option::Option<bool>,
     /// Wire name `featureCode`, type `FeatureCode`.
-    #[serde(
-        rename = "featureCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "featureCode", default)]
     pub feature_code: ::std::option::Option<FeatureCode>,
     /// Wire name `manualOptionEnabled`, type `bool`.
-    #[serde(
-        rename = "manualOptionEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "manualOptionEnabled", default)]
     pub manual_option_enabled: ::std::option::Option<bool>,
     /// Wire name `manualPreviewButtonEnabled`, type `bool`.
-    #[serde(
-        rename = "manualPreviewButtonEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "manualPreviewButtonEnabled", default)]
     pub manual_preview_button_enabled: ::std::option::Option<bool>,
     /// Wire name `manualTransferEnabled`, type `bool`.
-    #[serde(
-        rename = "manualTransferEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "manualTransferEnabled", default)]
     pub manual_transfer_enabled: ::std::option::Option<bool>,
     /// Wire name `notReadyReasonCodes`, type `array<ReasonCode>`.
-    #[serde(
-        rename = "notReadyReasonCodes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "notReadyReasonCodes", default)]
     pub not_ready_reason_codes: ::std::option::Option<::std::vec::Vec<ReasonCode>>,
     /// Wire name `phoneBookTransferEnabled`, type `bool`.
-    #[serde(
-        rename = "phoneBookTransferEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "phoneBookTransferEnabled", default)]
     pub phone_book_transfer_enabled: ::std::option::Option<bool>,
     /// Wire name `confirmOnPreviewDial`, type `bool`.
-    #[serde(
-        rename = "confirmOnPreviewDial",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "confirmOnPreviewDial", default)]
     pub confirm_on_preview_dial: ::std::option::Option<bool>,
     /// Wire name `previewDefaultAction`, type `string`.
-    #[serde(
-        rename = "previewDefaultAction",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "previewDefaultAction", default)]
     pub preview_default_action: ::std::option::Option<::std::string::String>,
     /// Wire name `previewTimeout`, type `int32`.
-    #[serde(
-        rename = "previewTimeout",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "previewTimeout", default)]
     pub preview_timeout: ::std::option::Option<i32>,
     /// Wire name `scheduledCallback`, type `ScheduleCallbackOptions`.
-    #[serde(
-        rename = "scheduledCallback",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "scheduledCallback", default)]
     pub scheduled_callback: ::std::option::Option<ScheduleCallbackOptions>,
     /// Wire name `scheduledCallbackPhoneReadOnly`, type `bool`.
-    #[serde(
-        rename = "scheduledCallbackPhoneReadOnly",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "scheduledCallbackPhoneReadOnly", default)]
     pub scheduled_callback_phone_read_only: ::std::option::Option<bool>,
     /// Wire name `previewSkipEnabled`, type `bool`.
-    #[serde(
-        rename = "previewSkipEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "previewSkipEnabled", default)]
     pub preview_skip_enabled: ::std::option::Option<bool>,
     /// Wire name `termCodeEnabled`, type `bool`.
-    #[serde(
-        rename = "termCodeEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "termCodeEnabled", default)]
     pub term_code_enabled: ::std::option::Option<bool>,
     /// Wire name `transferOptionEnabled`, type `bool`.
-    #[serde(
-        rename = "transferOptionEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "transferOptionEnabled", default)]
     pub transfer_option_enabled: ::std::option::Option<bool>,
     /// Wire name `volumeControlEnabled`, type `bool`.
-    #[serde(
-        rename = "volumeControlEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "volumeControlEnabled", default)]
     pub volume_control_enabled: ::std::option::Option<bool>,
     /// Wire name `lvzEnabled`, type `bool`.
-    #[serde(
-        rename = "lvzEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "lvzEnabled", default)]
     pub lvz_enabled: ::std::option::Option<bool>,
     /// Wire name `lvScreenPopUrl`, type `string`.
-    #[serde(
-        rename = "lvScreenPopUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "lvScreenPopUrl", default)]
     pub lv_screen_pop_url: ::std::option::Option<::std::string::String>,
     /// Wire name `strictAccountNumberEnabled`, type `bool`.
-    #[serde(
-        rename = "strictAccountNumberEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "strictAccountNumberEnabled", default)]
     pub strict_account_number_enabled: ::std::option::Option<bool>,
 }
 impl ServiceFeatures {
@@ -11705,32 +10828,19 @@ impl ServiceFeatures {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct SupervisorCallCenter {
     /// Wire name `callCenterId`, type `int64`.
-    #[serde(
-        rename = "callCenterId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "callCenterId", default)]
     pub call_center_id: ::std::option::Option<i64>,
     /// Wire name `callCenterName`, type `string`.
-    #[serde(
-        rename = "callCenterName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "callCenterName", default)]
     pub call_center_name: ::std::option::Option<::std::string::String>,
     /// Wire name `services`, type `array<AgentService>`.
-    #[serde(
-        rename = "services",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "services", default)]
     pub services: ::std::option::Option<::std::vec::Vec<AgentService>>,
 }
 impl SupervisorCallCenter {
@@ -11774,25 +10884,16 @@ impl SupervisorCallCenter {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct SwitchedAgent {
     /// Wire name `agentLoginId`, type `string`.
-    #[serde(
-        rename = "agentLoginId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "agentLoginId", default)]
     pub agent_login_id: ::std::option::Option<::std::string::String>,
     /// Wire name `message`, type `string`.
-    #[serde(
-        rename = "message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "message", default)]
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl SwitchedAgent {
@@ -11829,25 +10930,16 @@ impl SwitchedAgent {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct TermCodeCategory {
     /// Wire name `name`, type `string`.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `termCodes`, type `array<AgentTermCode>`.
-    #[serde(
-        rename = "termCodes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "termCodes", default)]
     pub term_codes: ::std::option::Option<::std::vec::Vec<AgentTermCode>>,
 }
 impl TermCodeCategory {
@@ -11936,46 +11028,25 @@ impl UsersInfo {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct VoicemailBox {
     /// Wire name `id`, type `int64`.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "id", default)]
     pub id: ::std::option::Option<i64>,
     /// Wire name `name`, type `string`.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `numberOfVoicemails`, type `int32`.
-    #[serde(
-        rename = "numberOfVoicemails",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "numberOfVoicemails", default)]
     pub number_of_voicemails: ::std::option::Option<i32>,
     /// Wire name `type`, type `string`.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "type", default)]
     pub kind: ::std::option::Option<::std::string::String>,
     /// Wire name `storageLimitReached`, type `bool`.
-    #[serde(
-        rename = "storageLimitReached",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "storageLimitReached", default)]
     pub storage_limit_reached: ::std::option::Option<bool>,
 }
 impl VoicemailBox {
@@ -12036,32 +11107,19 @@ impl VoicemailBox {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct VoicemailState {
     /// Wire name `voicemailCallConnected`, type `bool`.
-    #[serde(
-        rename = "voicemailCallConnected",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "voicemailCallConnected", default)]
     pub voicemail_call_connected: ::std::option::Option<bool>,
     /// Wire name `voicemailFailureErrorCode`, type `int32`.
-    #[serde(
-        rename = "voicemailFailureErrorCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "voicemailFailureErrorCode", default)]
     pub voicemail_failure_error_code: ::std::option::Option<i32>,
     /// Wire name `voicemailFailureReson`, type `string`.
-    #[serde(
-        rename = "voicemailFailureReson",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "voicemailFailureReson", default)]
     pub voicemail_failure_reson: ::std::option::Option<::std::string::String>,
 }
 impl VoicemailState {

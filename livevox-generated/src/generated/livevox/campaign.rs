@@ -1558,7 +1558,6 @@ impl ListCampaignsResponse {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -1572,11 +1571,7 @@ pub struct CampaignListInfo {
     /// When the list last changed.
     ///
     /// Wire name `lastModified`, type `datetime`.
-    #[serde(
-        rename = "lastModified",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "lastModified", default)]
     pub last_modified: ::std::option::Option<__rt::DateTime>,
 }
 impl CampaignListInfo {
@@ -1605,7 +1600,6 @@ impl CampaignListInfo {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -1614,173 +1608,97 @@ pub struct Campaign {
     /// The campaign's name.
     ///
     /// Wire name `name`, type `string`.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// The kind of campaign.
     ///
     /// Wire name `typeId`, type `CampaignType`.
-    #[serde(
-        rename = "typeId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "typeId", default)]
     pub type_id: ::std::option::Option<CampaignType>,
     /// The service the campaign dials on.
     ///
     /// Wire name `serviceId`, type `int64`.
-    #[serde(
-        rename = "serviceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "serviceId", default)]
     pub service_id: ::std::option::Option<i64>,
     /// The operator (transfer) phone number, or `LOCAL`.
     ///
     /// Wire name `operatorPhone`, type `string`.
-    #[serde(
-        rename = "operatorPhone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "operatorPhone", default)]
     pub operator_phone: ::std::option::Option<::std::string::String>,
     /// The number callers are asked to call back, or `LOCAL`.
     ///
     /// Wire name `callbackPhone`, type `string`.
-    #[serde(
-        rename = "callbackPhone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "callbackPhone", default)]
     pub callback_phone: ::std::option::Option<::std::string::String>,
     /// Whether a local caller-id package is used.
     ///
     /// Wire name `localCallerIdPackage`, type `bool`.
-    #[serde(
-        rename = "localCallerIdPackage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "localCallerIdPackage", default)]
     pub local_caller_id_package: ::std::option::Option<bool>,
     /// The caller id shown to the called party, or `LOCAL`.
     ///
     /// Wire name `callerId`, type `string`.
-    #[serde(
-        rename = "callerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "callerId", default)]
     pub caller_id: ::std::option::Option<::std::string::String>,
     /// The dialing strategy.
     ///
     /// Wire name `dialingStrategyId`, type `int64`.
-    #[serde(
-        rename = "dialingStrategyId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "dialingStrategyId", default)]
     pub dialing_strategy_id: ::std::option::Option<i64>,
     /// The voice of the messages.
     ///
     /// Wire name `voiceId`, type `VoiceTalent`.
-    #[serde(
-        rename = "voiceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "voiceId", default)]
     pub voice_id: ::std::option::Option<VoiceTalent>,
     /// What to do on an answering machine.
     ///
     /// Wire name `answeringMachineOption`, type `AnsweringMachineOption`.
-    #[serde(
-        rename = "answeringMachineOption",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "answeringMachineOption", default)]
     pub answering_machine_option: ::std::option::Option<AnsweringMachineOption>,
     /// Whether cell phones are dialled.
     ///
     /// Wire name `dialCellPhones`, type `bool`.
-    #[serde(
-        rename = "dialCellPhones",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "dialCellPhones", default)]
     pub dial_cell_phones: ::std::option::Option<bool>,
     /// Where the campaign is in its life.
     ///
     /// Wire name `status`, type `CampaignStatus`.
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "status", default)]
     pub status: ::std::option::Option<CampaignStatus>,
     /// When the file was uploaded.
     ///
     /// Wire name `uploadDate`, type `datetime`.
-    #[serde(
-        rename = "uploadDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "uploadDate", default)]
     pub upload_date: ::std::option::Option<__rt::DateTime>,
     /// When the campaign was built.
     ///
     /// Wire name `buildDate`, type `datetime`.
-    #[serde(
-        rename = "buildDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "buildDate", default)]
     pub build_date: ::std::option::Option<__rt::DateTime>,
     /// When dialling started.
     ///
     /// Wire name `actualStartDate`, type `datetime`.
-    #[serde(
-        rename = "actualStartDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "actualStartDate", default)]
     pub actual_start_date: ::std::option::Option<__rt::DateTime>,
     /// When dialling ended.
     ///
     /// Wire name `actualEndDate`, type `datetime`.
-    #[serde(
-        rename = "actualEndDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "actualEndDate", default)]
     pub actual_end_date: ::std::option::Option<__rt::DateTime>,
     /// Whether the campaign is on-demand.
     ///
     /// Wire name `onDemand`, type `bool`.
-    #[serde(
-        rename = "onDemand",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "onDemand", default)]
     pub on_demand: ::std::option::Option<bool>,
     /// When the campaign is scheduled to run.
     ///
     /// Wire name `scheduleTime`, type `CampaignSchedule`.
-    #[serde(
-        rename = "scheduleTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "scheduleTime", default)]
     pub schedule_time: ::std::option::Option<CampaignSchedule>,
     /// Which numbers the build removes.
     ///
     /// Wire name `scrubOption`, type `ScrubOption`.
-    #[serde(
-        rename = "scrubOption",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "scrubOption", default)]
     pub scrub_option: ::std::option::Option<ScrubOption>,
 }
 impl Campaign {
@@ -2234,7 +2152,6 @@ impl CampaignConfiguration {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]

@@ -5050,7 +5050,6 @@ impl ListDncResponse {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -5087,7 +5086,6 @@ impl DncListInfo {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -5101,11 +5099,7 @@ pub struct ReadDncResponse {
     /// The client the entry belongs to.
     ///
     /// Wire name `clientId`, type `int64`.
-    #[serde(
-        rename = "clientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "clientId", default)]
     pub client_id: ::std::option::Option<i64>,
     /// Permanent or daily.
     ///
@@ -5115,47 +5109,27 @@ pub struct ReadDncResponse {
     /// The service the entry is limited to, if any.
     ///
     /// Wire name `serviceId`, type `int64`.
-    #[serde(
-        rename = "serviceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "serviceId", default)]
     pub service_id: ::std::option::Option<i64>,
     /// The uploaded file the entry came from, if it came from a file.
     ///
     /// Wire name `filename`, type `string`.
-    #[serde(
-        rename = "filename",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "filename", default)]
     pub filename: ::std::option::Option<::std::string::String>,
     /// The blocked phone number.
     ///
     /// Wire name `phone`, type `string`.
-    #[serde(
-        rename = "phone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "phone", default)]
     pub phone: ::std::option::Option<::std::string::String>,
     /// The blocked account.
     ///
     /// Wire name `account`, type `string`.
-    #[serde(
-        rename = "account",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "account", default)]
     pub account: ::std::option::Option<::std::string::String>,
     /// The blocked zip code.
     ///
     /// Wire name `zip`, type `string`.
-    #[serde(
-        rename = "zip",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "zip", default)]
     pub zip: ::std::option::Option<::std::string::String>,
 }
 impl ReadDncResponse {
@@ -5356,7 +5330,6 @@ impl NewDncEntry {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -5456,7 +5429,6 @@ impl DncSearchCriteria {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -5557,7 +5529,6 @@ impl ServiceRef {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -5566,47 +5537,27 @@ pub struct MultiplePhoneDncResult {
     /// Entries added.
     ///
     /// Wire name `successfulEntries`, type `int32`.
-    #[serde(
-        rename = "successfulEntries",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "successfulEntries", default)]
     pub successful_entries: ::std::option::Option<i32>,
     /// Entries that could not be added.
     ///
     /// Wire name `failedEntries`, type `int32`.
-    #[serde(
-        rename = "failedEntries",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "failedEntries", default)]
     pub failed_entries: ::std::option::Option<i32>,
     /// Entries that were already on the list.
     ///
     /// Wire name `duplicateEntries`, type `int32`.
-    #[serde(
-        rename = "duplicateEntries",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "duplicateEntries", default)]
     pub duplicate_entries: ::std::option::Option<i32>,
     /// The position of a failed entry, if any.
     ///
     /// Wire name `line`, type `int32`.
-    #[serde(
-        rename = "line",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "line", default)]
     pub line: ::std::option::Option<i32>,
     /// Why it failed, if it did.
     ///
     /// Wire name `reason`, type `string`.
-    #[serde(
-        rename = "reason",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "reason", default)]
     pub reason: ::std::option::Option<::std::string::String>,
 }
 impl MultiplePhoneDncResult {
@@ -5701,7 +5652,6 @@ impl AccountDndEntry {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -5710,29 +5660,17 @@ pub struct MultipleAccountDndResult {
     /// Entries added.
     ///
     /// Wire name `successfulEntries`, type `int32`.
-    #[serde(
-        rename = "successfulEntries",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "successfulEntries", default)]
     pub successful_entries: ::std::option::Option<i32>,
     /// One entry per failure.
     ///
     /// Wire name `failedEntries`, type `array<FailedDncEntry>`.
-    #[serde(
-        rename = "failedEntries",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "failedEntries", default)]
     pub failed_entries: ::std::option::Option<::std::vec::Vec<FailedDncEntry>>,
     /// Entries that were already on the list.
     ///
     /// Wire name `duplicateEntries`, type `int32`.
-    #[serde(
-        rename = "duplicateEntries",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "duplicateEntries", default)]
     pub duplicate_entries: ::std::option::Option<i32>,
 }
 impl MultipleAccountDndResult {
@@ -5778,7 +5716,6 @@ impl MultipleAccountDndResult {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -5787,20 +5724,12 @@ pub struct FailedDncEntry {
     /// The entry's position in the request.
     ///
     /// Wire name `line`, type `int32`.
-    #[serde(
-        rename = "line",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "line", default)]
     pub line: ::std::option::Option<i32>,
     /// Why it failed.
     ///
     /// Wire name `reason`, type `string`.
-    #[serde(
-        rename = "reason",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "reason", default)]
     pub reason: ::std::option::Option<::std::string::String>,
 }
 impl FailedDncEntry {
@@ -5914,7 +5843,6 @@ impl DndPhone {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -5928,11 +5856,7 @@ pub struct ComplianceListInfo {
     /// When the list last changed.
     ///
     /// Wire name `lastModified`, type `datetime`.
-    #[serde(
-        rename = "lastModified",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "lastModified", default)]
     pub last_modified: ::std::option::Option<__rt::DateTime>,
 }
 impl ComplianceListInfo {
@@ -5960,7 +5884,6 @@ impl ComplianceListInfo {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -6749,7 +6672,6 @@ impl DialingProfilePage {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -6758,65 +6680,37 @@ pub struct DialingProfile {
     /// The profile's id.
     ///
     /// Wire name `id`, type `int64`.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "id", default)]
     pub id: ::std::option::Option<i64>,
     /// The client the profile belongs to.
     ///
     /// Wire name `clientId`, type `int64`.
-    #[serde(
-        rename = "clientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "clientId", default)]
     pub client_id: ::std::option::Option<i64>,
     /// The profile's name.
     ///
     /// Wire name `name`, type `string`.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// The profile's description.
     ///
     /// Wire name `description`, type `string`.
-    #[serde(
-        rename = "description",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "description", default)]
     pub description: ::std::option::Option<::std::string::String>,
     /// Whether this is the client's default profile.
     ///
     /// Wire name `clientDefault`, type `bool`.
-    #[serde(
-        rename = "clientDefault",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "clientDefault", default)]
     pub client_default: ::std::option::Option<bool>,
     /// The services the profile applies to.
     ///
     /// Wire name `service`, type `array<ServiceRef>`.
-    #[serde(
-        rename = "service",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "service", default)]
     pub services: ::std::option::Option<::std::vec::Vec<ServiceRef>>,
     /// The profile's policies.
     ///
     /// Wire name `policy`, type `array<DialingPolicy>`.
-    #[serde(
-        rename = "policy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "policy", default)]
     pub policies: ::std::option::Option<::std::vec::Vec<DialingPolicy>>,
 }
 impl DialingProfile {
@@ -7025,7 +6919,6 @@ impl DialingPolicy {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -7054,7 +6947,6 @@ impl DialingProfileCreated {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -7063,110 +6955,62 @@ pub struct RecordingInfo {
     /// The client.
     ///
     /// Wire name `clientId`, type `int64`.
-    #[serde(
-        rename = "clientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "clientId", default)]
     pub client_id: ::std::option::Option<i64>,
     /// The call center.
     ///
     /// Wire name `callCenterId`, type `int64`.
-    #[serde(
-        rename = "callCenterId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "callCenterId", default)]
     pub call_center_id: ::std::option::Option<i64>,
     /// The service.
     ///
     /// Wire name `serviceId`, type `int64`.
-    #[serde(
-        rename = "serviceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "serviceId", default)]
     pub service_id: ::std::option::Option<i64>,
     /// The agent on the call.
     ///
     /// Wire name `agentId`, type `int64`.
-    #[serde(
-        rename = "agentId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "agentId", default)]
     pub agent_id: ::std::option::Option<i64>,
     /// The campaign, for outbound calls.
     ///
     /// Wire name `campaignId`, type `int64`.
-    #[serde(
-        rename = "campaignId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "campaignId", default)]
     pub campaign_id: ::std::option::Option<i64>,
     /// The account.
     ///
     /// Wire name `account`, type `string`.
-    #[serde(
-        rename = "account",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "account", default)]
     pub account: ::std::option::Option<::std::string::String>,
     /// The phone number.
     ///
     /// Wire name `phone`, type `string`.
-    #[serde(
-        rename = "phone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "phone", default)]
     pub phone: ::std::option::Option<::std::string::String>,
     /// The term code the call ended with.
     ///
     /// Wire name `termCodeId`, type `int64`.
-    #[serde(
-        rename = "termCodeId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "termCodeId", default)]
     pub term_code_id: ::std::option::Option<i64>,
     /// When the recording starts.
     ///
     /// Wire name `fromDate`, type `datetime`.
-    #[serde(
-        rename = "fromDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "fromDate", default)]
     pub from_date: ::std::option::Option<__rt::DateTime>,
     /// When the recording ends.
     ///
     /// Wire name `toDate`, type `datetime`.
-    #[serde(
-        rename = "toDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "toDate", default)]
     pub to_date: ::std::option::Option<__rt::DateTime>,
     /// The original account number.
     ///
     /// Wire name `originalAccountNumber`, type `string`.
-    #[serde(
-        rename = "originalAccountNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "originalAccountNumber", default)]
     pub original_account_number: ::std::option::Option<::std::string::String>,
     /// The recording's length (LiveVox does not document the unit).
     ///
     /// Wire name `duration`, type `int32`.
-    #[serde(
-        rename = "duration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "duration", default)]
     pub duration: ::std::option::Option<i32>,
 }
 impl RecordingInfo {

@@ -2979,7 +2979,6 @@ impl ContactCustomField {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -3051,7 +3050,6 @@ impl ContactPage {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -3286,7 +3284,6 @@ impl ContactSearchPage {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -3295,11 +3292,7 @@ pub struct BulkContactResult {
     /// LiveVox's summary of what happened.
     ///
     /// Wire name `message`, type `string`.
-    #[serde(
-        rename = "message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "message", default)]
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl BulkContactResult {
@@ -3389,7 +3382,6 @@ impl ContactDnd {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -3398,11 +3390,7 @@ pub struct ContactNote {
     /// The note's id.
     ///
     /// Wire name `id`, type `int64`.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "id", default)]
     pub id: ::std::option::Option<i64>,
     /// The text.
     ///
@@ -3412,38 +3400,22 @@ pub struct ContactNote {
     /// The agent session the note was written in.
     ///
     /// Wire name `sessionId`, type `string (secret)`.
-    #[serde(
-        rename = "sessionId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "sessionId", default)]
     pub session_id: ::std::option::Option<__rt::Secret>,
     /// The call (transaction) the note belongs to.
     ///
     /// Wire name `transactionId`, type `int64`.
-    #[serde(
-        rename = "transactionId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "transactionId", default)]
     pub transaction_id: ::std::option::Option<i64>,
     /// When the note was written.
     ///
     /// Wire name `createDate`, type `datetime`.
-    #[serde(
-        rename = "createDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "createDate", default)]
     pub create_date: ::std::option::Option<__rt::DateTime>,
     /// When the note last changed.
     ///
     /// Wire name `modifiedDate`, type `datetime`.
-    #[serde(
-        rename = "modifiedDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "modifiedDate", default)]
     pub modified_date: ::std::option::Option<__rt::DateTime>,
 }
 impl ContactNote {
@@ -3500,7 +3472,6 @@ impl ContactNote {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -3706,7 +3677,6 @@ impl ContactGroupPage {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]

@@ -536,7 +536,6 @@ impl ContextEntry {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -567,7 +566,6 @@ impl ContextData {
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -576,11 +574,7 @@ pub struct ContextValue {
     /// The value; absent when the key has none.
     ///
     /// Wire name `value`, type `string`.
-    #[serde(
-        rename = "value",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "value", default)]
     pub value: ::std::option::Option<::std::string::String>,
 }
 impl ContextValue {

@@ -289,7 +289,6 @@ impl ::std::future::IntoFuture for ServiceStatsRequest {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -303,11 +302,7 @@ pub struct AgentEventFeed {
     /// The events (absent or empty when none happened).
     ///
     /// Wire name `agentEvent`, type `array<AgentEvent>`.
-    #[serde(
-        rename = "agentEvent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "agentEvent", default)]
     pub agent_events: ::std::option::Option<::std::vec::Vec<AgentEvent>>,
 }
 impl AgentEventFeed {
@@ -336,7 +331,6 @@ impl AgentEventFeed {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -345,56 +339,32 @@ pub struct AgentEvent {
     /// The agent.
     ///
     /// Wire name `agentId`, type `json`.
-    #[serde(
-        rename = "agentId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "agentId", default)]
     pub agent_id: ::std::option::Option<__rt::serde_json::Value>,
     /// When it happened.
     ///
     /// Wire name `timestamp`, type `json`.
-    #[serde(
-        rename = "timestamp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "timestamp", default)]
     pub timestamp: ::std::option::Option<__rt::serde_json::Value>,
     /// The service the agent is logged into.
     ///
     /// Wire name `agentServiceId`, type `json`.
-    #[serde(
-        rename = "agentServiceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "agentServiceId", default)]
     pub agent_service_id: ::std::option::Option<__rt::serde_json::Value>,
     /// What happened.
     ///
     /// Wire name `eventType`, type `AgentEventType`.
-    #[serde(
-        rename = "eventType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "eventType", default)]
     pub event_type: ::std::option::Option<AgentEventType>,
     /// The agent's session.
     ///
     /// Wire name `sessionId`, type `json`.
-    #[serde(
-        rename = "sessionId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "sessionId", default)]
     pub session_id: ::std::option::Option<__rt::serde_json::Value>,
     /// The service of the call involved, if any.
     ///
     /// Wire name `callServiceId`, type `json`.
-    #[serde(
-        rename = "callServiceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "callServiceId", default)]
     pub call_service_id: ::std::option::Option<__rt::serde_json::Value>,
 }
 impl AgentEvent {
@@ -465,7 +435,6 @@ impl AgentEvent {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -479,11 +448,7 @@ pub struct CallEventFeed {
     /// The events, as untyped JSON (absent or empty when none happened).
     ///
     /// Wire name `callEvent`, type `array<json>`.
-    #[serde(
-        rename = "callEvent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "callEvent", default)]
     pub call_events: ::std::option::Option<::std::vec::Vec<__rt::serde_json::Value>>,
 }
 impl CallEventFeed {
@@ -510,7 +475,6 @@ impl CallEventFeed {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -539,7 +503,6 @@ impl ServiceStatsList {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -548,146 +511,82 @@ pub struct ServiceStats {
     /// The service.
     ///
     /// Wire name `serviceId`, type `json`.
-    #[serde(
-        rename = "serviceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "serviceId", default)]
     pub service_id: ::std::option::Option<__rt::serde_json::Value>,
     /// The service's name.
     ///
     /// Wire name `serviceName`, type `string`.
-    #[serde(
-        rename = "serviceName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "serviceName", default)]
     pub service_name: ::std::option::Option<::std::string::String>,
     /// Share of calls abandoned.
     ///
     /// Wire name `abandonRate`, type `json`.
-    #[serde(
-        rename = "abandonRate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "abandonRate", default)]
     pub abandon_rate: ::std::option::Option<__rt::serde_json::Value>,
     /// Calls now with an agent.
     ///
     /// Wire name `callsWithAgent`, type `json`.
-    #[serde(
-        rename = "callsWithAgent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "callsWithAgent", default)]
     pub calls_with_agent: ::std::option::Option<__rt::serde_json::Value>,
     /// Calls in progress.
     ///
     /// Wire name `cip`, type `json`.
-    #[serde(
-        rename = "cip",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "cip", default)]
     pub cip: ::std::option::Option<__rt::serde_json::Value>,
     /// Records loaded.
     ///
     /// Wire name `loaded`, type `json`.
-    #[serde(
-        rename = "loaded",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "loaded", default)]
     pub loaded: ::std::option::Option<__rt::serde_json::Value>,
     /// The longest wait in the queue now.
     ///
     /// Wire name `longestCallInQueue`, type `json`.
-    #[serde(
-        rename = "longestCallInQueue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "longestCallInQueue", default)]
     pub longest_call_in_queue: ::std::option::Option<__rt::serde_json::Value>,
     /// How dialling is paced.
     ///
     /// Wire name `pacingMethod`, type `json`.
-    #[serde(
-        rename = "pacingMethod",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "pacingMethod", default)]
     pub pacing_method: ::std::option::Option<__rt::serde_json::Value>,
     /// How much of the work is done.
     ///
     /// Wire name `percentComplete`, type `json`.
-    #[serde(
-        rename = "percentComplete",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "percentComplete", default)]
     pub percent_complete: ::std::option::Option<__rt::serde_json::Value>,
     /// Dialable records of playing campaigns.
     ///
     /// Wire name `playingDialable`, type `json`.
-    #[serde(
-        rename = "playingDialable",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "playingDialable", default)]
     pub playing_dialable: ::std::option::Option<__rt::serde_json::Value>,
     /// Records left to dial.
     ///
     /// Wire name `remaining`, type `json`.
-    #[serde(
-        rename = "remaining",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "remaining", default)]
     pub remaining: ::std::option::Option<__rt::serde_json::Value>,
     /// The dialling throttle.
     ///
     /// Wire name `throttle`, type `json`.
-    #[serde(
-        rename = "throttle",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "throttle", default)]
     pub throttle: ::std::option::Option<__rt::serde_json::Value>,
     /// Calls abandoned in total.
     ///
     /// Wire name `totalAbandoned`, type `json`.
-    #[serde(
-        rename = "totalAbandoned",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "totalAbandoned", default)]
     pub total_abandoned: ::std::option::Option<__rt::serde_json::Value>,
     /// Agents logged in.
     ///
     /// Wire name `totalAgents`, type `json`.
-    #[serde(
-        rename = "totalAgents",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "totalAgents", default)]
     pub total_agents: ::std::option::Option<__rt::serde_json::Value>,
     /// Calls handled in total.
     ///
     /// Wire name `totalHandled`, type `json`.
-    #[serde(
-        rename = "totalHandled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "totalHandled", default)]
     pub total_handled: ::std::option::Option<__rt::serde_json::Value>,
     /// Calls offered in total.
     ///
     /// Wire name `totalOffered`, type `json`.
-    #[serde(
-        rename = "totalOffered",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "totalOffered", default)]
     pub total_offered: ::std::option::Option<__rt::serde_json::Value>,
 }
 impl ServiceStats {

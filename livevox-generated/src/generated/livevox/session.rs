@@ -393,7 +393,6 @@ impl ::std::future::IntoFuture for ChangePasswordRequest {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -420,11 +419,7 @@ pub struct LoginResponse {
     /// default). Optional: LiveVox may leave it out.
     ///
     /// Wire name `daysUntilPasswordExpires`, type `int32`.
-    #[serde(
-        rename = "daysUntilPasswordExpires",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "daysUntilPasswordExpires", default)]
     pub days_until_password_expires: ::std::option::Option<i32>,
 }
 impl LoginResponse {

@@ -246,7 +246,6 @@ impl NewTicket {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -275,11 +274,7 @@ pub struct Ticket {
     /// The LiveVox account of the caller.
     ///
     /// Wire name `account`, type `string`.
-    #[serde(
-        rename = "account",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "account", default)]
     pub account: ::std::option::Option<::std::string::String>,
 }
 impl Ticket {

@@ -183,7 +183,6 @@ impl ::std::future::IntoFuture for BookPaymentRequest {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -207,11 +206,7 @@ pub struct Balance {
     /// When it is due.
     ///
     /// Wire name `dueDate`, type `date`.
-    #[serde(
-        rename = "dueDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "dueDate", default)]
     pub due_date: ::std::option::Option<__rt::Date>,
 }
 impl Balance {
@@ -287,7 +282,6 @@ impl Payment {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]

@@ -97,7 +97,6 @@ impl ::std::future::IntoFuture for ReadCardRequest {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -116,20 +115,12 @@ pub struct CustomerCard {
     /// What the customer owes.
     ///
     /// Wire name `balance`, type `float64`.
-    #[serde(
-        rename = "balance",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "balance", default)]
     pub balance: ::std::option::Option<f64>,
     /// Notes from earlier calls.
     ///
     /// Wire name `notes`, type `array<string>`.
-    #[serde(
-        rename = "notes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "notes", default)]
     pub notes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl CustomerCard {

@@ -243,7 +243,6 @@ impl CallEvent {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -280,7 +279,6 @@ impl EventReceipt {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
-    __rt::serde::Serialize,
     __rt::serde::Deserialize
 )]
 #[serde(crate = "__rt::serde")]
@@ -299,11 +297,7 @@ pub struct ReceiverStatus {
     /// When the last event arrived.
     ///
     /// Wire name `lastEventAt`, type `datetime`.
-    #[serde(
-        rename = "lastEventAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "lastEventAt", default)]
     pub last_event_at: ::std::option::Option<__rt::DateTime>,
 }
 impl ReceiverStatus {

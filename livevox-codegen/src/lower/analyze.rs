@@ -1,0 +1,294 @@
+//! Analyses over every model of one API, run once lowering has built them all: which fields
+//! must be boxed, which ways each model travels, and which optional traits it derives. Their
+//! results are stored on the IR (`Field::boxed`, `Model::direction`, `Model::derives`), so
+//! emitters only print them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::ir::*;
+use crate::types::Prim;
+
+/// A model by `(category module, Rust name)`: models of one API may hold each other across
+/// categories.
+type Key = (String, String);
+
+/// Runs every analysis over the lowered categories of one API and records the results.
+pub(super) fn run(categories: &mut [Category]) {
+    let (boxed, eq, ways) = {
+        let models = index(categories);
+        let boxed = boxed_fields(&models);
+        let eq: BTreeSet<Key> =
+            models.keys().filter(|key| has_eq(&Type::Model(type_ref(key)), &models, &mut BTreeSet::new())).cloned().collect();
+        (boxed, eq, directions(categories, &models))
+    };
+    for cat in categories.iter_mut() {
+        for m in &mut cat.models {
+            let key = (cat.module.clone(), m.rust_name.clone());
+            let direction = Direction {
+                request: ways.request.contains(&key),
+                response: ways.response.contains(&key),
+                page: ways.page.contains(&key),
+            };
+            m.direction = direction;
+            m.derives = Derives {
+                eq: eq.contains(&key),
+                default: m.fields.iter().all(|f| !f.required),
+                serialize: ways.serialized.contains(&key),
+                deserialize: true,
+            };
+            for f in &mut m.fields {
+                f.boxed = boxed.contains(&(key.0.clone(), key.1.clone(), f.rust_name.clone()));
+            }
+        }
+    }
+}
+
+/// The models each way reaches, by key.
+#[derive(Default)]
+struct Ways {
+    request: BTreeSet<Key>,
+    response: BTreeSet<Key>,
+    page: BTreeSet<Key>,
+    /// What must be `Serialize`: what is sent, what is in a page, what no operation uses, and
+    /// every model any of those holds (a serialized model's fields must serialize too).
+    serialized: BTreeSet<Key>,
+}
+
+/// Which models the operations send (bodies, parameters), receive (JSON responses) and page
+/// through, each with every model it holds.
+fn directions(categories: &[Category], models: &BTreeMap<Key, &Model>) -> Ways {
+    let mut ways = Ways::default();
+    for op in categories.iter().flat_map(|c| &c.operations) {
+        if let Some(Body::Model { ty, .. }) = &op.body {
+            reach(&Type::Model(ty.clone()), models, &mut ways.request);
+        }
+        for p in op.params() {
+            reach(&p.ty, models, &mut ways.request);
+        }
+        if let Some(t) = &op.response.ty {
+            reach(t, models, &mut ways.response);
+            if op.pagination.is_some() {
+                reach(t, models, &mut ways.page);
+            }
+        }
+    }
+    let unused = models.keys().filter(|k| !ways.request.contains(*k) && !ways.response.contains(*k));
+    let roots: Vec<Key> = ways.request.iter().chain(&ways.page).chain(unused).cloned().collect();
+    for key in roots {
+        reach(&Type::Model(type_ref(&key)), models, &mut ways.serialized);
+    }
+    ways
+}
+
+/// Adds every model `ty` holds, itself included, to `seen`.
+fn reach(ty: &Type, models: &BTreeMap<Key, &Model>, seen: &mut BTreeSet<Key>) {
+    match ty {
+        Type::Array(inner) | Type::Map(inner) => reach(inner, models, seen),
+        Type::Model(r) => {
+            let key = (r.module.clone(), r.rust_name.clone());
+            if seen.insert(key.clone()) {
+                for f in models.get(&key).map(|m| m.fields.as_slice()).unwrap_or(&[]) {
+                    reach(&f.ty, models, seen);
+                }
+            }
+        }
+        Type::Prim(_) | Type::Secret | Type::Enum(_) => {}
+    }
+}
+
+fn type_ref((module, rust_name): &Key) -> TypeRef {
+    TypeRef { module: module.clone(), rust_name: rust_name.clone(), wire_name: rust_name.clone() }
+}
+
+fn index(categories: &[Category]) -> BTreeMap<Key, &Model> {
+    categories.iter().flat_map(|c| c.models.iter().map(move |m| ((c.module.clone(), m.rust_name.clone()), m))).collect()
+}
+
+/// Whether a value of this type has `Eq` (floats and JSON values do not).
+fn has_eq(ty: &Type, models: &BTreeMap<Key, &Model>, seen: &mut BTreeSet<Key>) -> bool {
+    match ty {
+        // Secrets compare, but deliberately do not promise `Eq`: the runtime keeps that choice.
+        Type::Prim(Prim::Float64) | Type::Prim(Prim::Json) | Type::Secret => false,
+        Type::Prim(_) | Type::Enum(_) => true,
+        Type::Array(t) | Type::Map(t) => has_eq(t, models, seen),
+        Type::Model(r) => {
+            let key = (r.module.clone(), r.rust_name.clone());
+            if !seen.insert(key.clone()) {
+                return true;
+            }
+            // A model not in the index cannot be vouched for, so it is taken as not `Eq`.
+            models.get(&key).is_some_and(|m| m.fields.iter().all(|f| has_eq(&f.ty, models, seen)))
+        }
+    }
+}
+
+/// The fields that must be boxed because the model contains itself through them (directly or
+/// through other models) without a `Vec` or map in between: `(module, model, field)`.
+fn boxed_fields(models: &BTreeMap<Key, &Model>) -> BTreeSet<(String, String, String)> {
+    // Edges of direct (unboxed) containment.
+    let direct = |m: &Model| -> Vec<(String, String, String)> {
+        m.fields
+            .iter()
+            .filter_map(|f| match &f.ty {
+                Type::Model(r) => Some((r.module.clone(), r.rust_name.clone(), f.rust_name.clone())),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut out = BTreeSet::new();
+    for ((module, name), model) in models {
+        for (tm, tn, field) in direct(model) {
+            // Does the target reach back to this model through direct containment?
+            let mut stack = vec![(tm.clone(), tn.clone())];
+            let mut seen = BTreeSet::new();
+            while let Some(key) = stack.pop() {
+                if key == (module.clone(), name.clone()) {
+                    out.insert((module.clone(), name.clone(), field.clone()));
+                    break;
+                }
+                if !seen.insert(key.clone()) {
+                    continue;
+                }
+                if let Some(m) = models.get(&key) {
+                    stack.extend(direct(m).into_iter().map(|(a, b, _)| (a, b)));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::*;
+    use crate::load::Source;
+
+    const SPEC: &str = r#"
+api: Ways
+base_url: https://api.example.com
+authorization: { kind: NONE }
+categories: [things]
+---
+category: things
+operations:
+  create_thing:
+    summary: Send one.
+    method: POST
+    path: /things/{id}
+    path_params:
+      id: { type: int64 }
+    query:
+      tag: { type: string, required: true }
+      note: { type: string }
+    body: { type: Sent }
+    response: { type: Got }
+  list_things:
+    summary: Page through them.
+    method: GET
+    path: ""
+    query:
+      offset: { type: int32, required: true }
+      count: { type: int32, required: true, default: 20 }
+    pagination: { items: rows, end: short_page }
+    response: { type: Page }
+models:
+  Sent:
+    fields:
+      part: { type: Part, required: true }
+  Part:
+    fields:
+      name: { type: string }
+  Got:
+    fields:
+      inner: { type: Inner }
+      score: { type: float64 }
+  Inner:
+    fields:
+      name: { type: string }
+  Page:
+    fields:
+      rows: { type: array<Row>, required: true }
+  Row:
+    fields:
+      id: { type: int64, required: true }
+  Loose:
+    fields:
+      leaf: { type: Leaf }
+  Leaf:
+    fields:
+      node: { type: Node }
+  Node:
+    fields:
+      next: { type: Node }
+      kids: { type: array<Node> }
+"#;
+
+    fn ir() -> Ir {
+        let source = Source { display_path: "ways.yaml".into(), text: SPEC.into() };
+        match crate::lower_sources(vec![source]) {
+            Ok(ir) => ir,
+            Err(e) => panic!("the test spec is valid: {e}"),
+        }
+    }
+
+    fn model<'a>(ir: &'a Ir, name: &str) -> &'a Model {
+        let found = ir.apis[0].categories[0].models.iter().find(|m| m.rust_name == name);
+        found.unwrap_or_else(|| panic!("no model {name}"))
+    }
+
+    #[test]
+    fn directions_follow_nesting_and_decide_serialize() {
+        let ir = ir();
+        let way = |name: &str| {
+            let m = model(&ir, name);
+            (m.direction.request, m.direction.response, m.direction.page, m.derives.serialize, m.derives.deserialize)
+        };
+        // (request, response, page, Serialize, Deserialize)
+        assert_eq!(way("Sent"), (true, false, false, true, true));
+        assert_eq!(way("Part"), (true, false, false, true, true), "held by a sent model");
+        assert_eq!(way("Got"), (false, true, false, false, true), "only received");
+        assert_eq!(way("Inner"), (false, true, false, false, true), "held by a received model");
+        assert_eq!(way("Page"), (false, true, true, true, true), "the paging guard serializes pages");
+        assert_eq!(way("Row"), (false, true, true, true, true));
+        assert_eq!(way("Loose"), (false, false, false, true, true), "unused: either way");
+        assert_eq!(way("Leaf"), (false, false, false, true, true));
+        assert_eq!(way("Node"), (false, false, false, true, true));
+    }
+
+    #[test]
+    fn eq_default_and_boxing_are_decided_in_lowering() {
+        let ir = ir();
+        assert!(!model(&ir, "Got").derives.eq, "a float field");
+        assert!(model(&ir, "Sent").derives.eq);
+        assert!(!model(&ir, "Sent").derives.default, "a required field");
+        assert!(model(&ir, "Got").derives.default);
+        let node = model(&ir, "Node");
+        let boxed: Vec<(&str, bool)> = node.fields.iter().map(|f| (f.rust_name.as_str(), f.boxed)).collect();
+        assert_eq!(boxed, [("next", true), ("kids", false)], "only direct self-containment is boxed");
+    }
+
+    #[test]
+    fn parameters_carry_location_position_and_paging_start() {
+        let ir = ir();
+        let ops = &ir.apis[0].categories[0].operations;
+        let shape = |op: &Operation| -> Vec<(String, ParamLocation, bool, Option<i64>)> {
+            op.params().map(|p| (p.rust_name.clone(), p.location, p.positional, p.page_start)).collect()
+        };
+        assert_eq!(
+            shape(&ops[0]),
+            [
+                ("id".to_string(), ParamLocation::Path, true, None),
+                ("tag".to_string(), ParamLocation::Query, true, None),
+                ("note".to_string(), ParamLocation::Query, false, None),
+            ]
+        );
+        assert_eq!(
+            shape(&ops[1]),
+            [
+                ("offset".to_string(), ParamLocation::Query, false, Some(0)),
+                ("count".to_string(), ParamLocation::Query, false, Some(20)),
+            ],
+            "paging controls are setters, starting at their defaults"
+        );
+    }
+}
