@@ -1,5 +1,7 @@
 //! `cargo xtask bench`: the figures a user feels, printed as tables.
 //!
+//! - `done` (also what no benchmark name or only flags means): every figure of issue 13's
+//!   "Done when" in one table (`bench_done.rs`); `--quick` for a smoke run.
 //! - `gen`: generation time for `spec/` and for synthetic specs of 1,000 and 10,000 operations,
 //!   broken down by stage, and the size of the output (lines per operation).
 //! - `gen-size`: time and peak memory of generation over synthetic specs of 1, 5 and 20 MB
@@ -41,16 +43,35 @@ pub fn run(root: &Path, args: &[&str]) -> ExitCode {
         // The child process of `gen-size`: no machine line, one table row.
         return if crate::bench_size::gen_size_one(shape, mb) { ExitCode::SUCCESS } else { ExitCode::FAILURE };
     }
-    let what: Vec<&str> = if args.is_empty() || args == ["all"] { vec!["gen", "gen-size", "compile", "runtime"] } else { args.to_vec() };
+    // No benchmark named (only flags, or `done`): the figures of issue 13's "Done when".
+    let done_flags = match args {
+        ["done", flags @ ..] => Some(flags),
+        [] => Some(args),
+        [first, ..] if first.starts_with("--") => Some(args),
+        _ => None,
+    };
+    if let Some(flags) = done_flags {
+        let options = match crate::bench_done::Options::parse(flags) {
+            Ok(o) => o,
+            Err(e) => {
+                eprintln!("xtask bench: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        println!("{}", machine());
+        return if crate::bench_done::run(root, &options) { ExitCode::SUCCESS } else { ExitCode::FAILURE };
+    }
+    let what: Vec<&str> = if args == ["all"] { vec!["done", "gen", "gen-size", "compile", "runtime"] } else { args.to_vec() };
     println!("{}", machine());
     for w in what {
         let ok = match w {
+            "done" => crate::bench_done::run(root, &crate::bench_done::Options::default()),
             "gen" => bench_gen(root),
             "compile" => bench_compile(root),
             "runtime" => bench_runtime(root),
             "gen-size" => crate::bench_size::bench_gen_size(),
             other => {
-                eprintln!("xtask bench: unknown benchmark `{other}`; expected gen, gen-size, compile, runtime or all");
+                eprintln!("xtask bench: unknown benchmark `{other}`; expected done, gen, gen-size, compile, runtime or all");
                 false
             }
         };
@@ -70,7 +91,13 @@ fn machine() -> String {
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     let load = load.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
-    format!("machine: {cpu}, {cores} cores, load average {load}")
+    let rustc = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
+        .arg("-V")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|| "rustc unknown".into());
+    format!("machine: {cpu}, {cores} cores, load average {load}; {rustc}")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -186,7 +213,7 @@ fn measure(sources: &[Source], runs: u32, scratch: &Path) -> Result<(Timings, Du
     Ok((div(&sum, runs), wall / runs, ops, lines, bytes))
 }
 
-fn read_spec(root: &Path) -> Result<Vec<Source>, String> {
+pub(crate) fn read_spec(root: &Path) -> Result<Vec<Source>, String> {
     let dir = root.join("spec");
     let mut names: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?

@@ -5,6 +5,7 @@
 //! - `cargo xtask codegen --check`: write nothing; fail and name each stale file.
 //! - `cargo xtask codegen --spec DIR --out DIR [--check]`: a client crate for any spec directory.
 //! - `cargo xtask openapi [--out DIR]`: write the OpenAPI 3.0 document of each API in `spec/`.
+//! - `cargo xtask bench [--quick] [--runs N] [--no-compile] [--no-request]`: issue 13's figures.
 //! - `cargo xtask bench [gen|gen-size|compile|runtime|all]`: print benchmark tables.
 //! - `cargo xtask spec-diff [--base REV] [--fail-on-breaking]`: what changed in `spec/` since a
 //!   git revision, and what it means for downstream crates (breaking, additive, ...).
@@ -16,6 +17,7 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod bench;
+mod bench_done;
 mod bench_size;
 mod spec_diff;
 mod spec_diff_crosscheck;
@@ -24,7 +26,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "usage: cargo xtask <command>\n\n  codegen                 regenerate livevox-generated from spec/ and the sample crate tests/sample-apis\n  codegen --check         write nothing; exit 1 if any generated file is stale\n  codegen --spec DIR --out DIR [--check]\n                          a client crate for any spec directory (your own Functions library)\n  openapi [--out DIR]     write the OpenAPI 3.0 document of each API (default: target/openapi)\n  bench [gen|gen-size|compile|runtime|all]\n                          print benchmark tables (generation, compile cost, runtime)\n  sim [--port N] [--seed-dnc N] [--idle-secs N]\n                          run the LiveVox simulator on 127.0.0.1 until Ctrl-C\n  spec-diff [--base REV] [--fail-on-breaking]\n                          what changed in spec/ since a git revision (default HEAD), and what it means downstream\n  spec-diff --crosscheck  compare its verdicts on tests/fixtures/diff with cargo-semver-checks";
+const USAGE: &str = "usage: cargo xtask <command>\n\n  codegen                 regenerate livevox-generated from spec/ and the sample crate tests/sample-apis\n  codegen --check         write nothing; exit 1 if any generated file is stale\n  codegen --spec DIR --out DIR [--check]\n                          a client crate for any spec directory (your own Functions library)\n  openapi [--out DIR]     write the OpenAPI 3.0 document of each API (default: target/openapi)\n  bench [--quick] [--runs N] [--no-compile] [--no-request]\n                          the figures of issue 13 (compile, lines/op, generation, request)\n  bench [gen|gen-size|compile|runtime|all]\n                          print benchmark tables (generation, compile cost, runtime)\n  sim [--port N] [--seed-dnc N] [--idle-secs N]\n                          run the LiveVox simulator on 127.0.0.1 until Ctrl-C\n  spec-diff [--base REV] [--fail-on-breaking]\n                          what changed in spec/ since a git revision (default HEAD), and what it means downstream\n  spec-diff --crosscheck  compare its verdicts on tests/fixtures/diff with cargo-semver-checks";
 
 fn workspace_root() -> PathBuf {
     // xtask lives one level below the workspace root.

@@ -1,0 +1,303 @@
+//! `cargo xtask bench` with no benchmark named: every figure of issue 13's "Done when" in one
+//! table, under the machine line, each with its target.
+//!
+//! - crate-only `cargo check` and debug build of `livevox-generated` (default features: every
+//!   category), non-incremental, in a target directory of the benchmark's own whose
+//!   dependencies are built first and not timed; the crate is touched and rebuilt `runs` times
+//!   and the median is printed;
+//! - generated lines per LiveVox operation (docs included), from generation in memory;
+//! - `cargo xtask codegen --check` as a maintainer runs it (dev profile, warm, nothing to write);
+//! - generation by this (release) binary as a whole process (`xtask codegen --check`);
+//! - the request benchmark's generated/plain ratios (`cargo bench --bench request_overhead`).
+//!
+//! `--quick` skips the two slow parts (compile and request benchmark) and runs each timing
+//! once: the smoke run of `.ci/run`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use livevox_codegen::{generate, Config};
+
+/// What to measure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// Timed repetitions of each timed figure (the median is printed).
+    pub runs: usize,
+    pub compile: bool,
+    pub request: bool,
+}
+
+impl Default for Options {
+    /// Everything, five timed runs each.
+    fn default() -> Options {
+        Options { runs: 5, compile: true, request: true }
+    }
+}
+
+impl Options {
+    /// Parses `[--quick] [--runs N] [--no-compile] [--no-request]`.
+    pub fn parse(args: &[&str]) -> Result<Options, String> {
+        let mut options = Options::default();
+        let mut rest = args;
+        while let [flag, tail @ ..] = rest {
+            rest = tail;
+            match *flag {
+                "--quick" => options = Options { runs: 1, compile: false, request: false },
+                "--no-compile" => options.compile = false,
+                "--no-request" => options.request = false,
+                "--runs" => {
+                    let [n, tail @ ..] = rest else { return Err("--runs takes a number".into()) };
+                    options.runs = n.parse().ok().filter(|&n| n > 0).ok_or_else(|| format!("--runs takes a positive number, not {n:?}"))?;
+                    rest = tail;
+                }
+                other => return Err(format!("unknown option {other:?}; expected --quick, --runs N, --no-compile or --no-request")),
+            }
+        }
+        Ok(options)
+    }
+}
+
+/// One row of the table: what, the measured value, the target of issue 13.
+struct Row {
+    figure: String,
+    value: String,
+    target: &'static str,
+}
+
+/// Measures and prints everything `options` selects; false (after a message) on a failure.
+pub fn run(root: &Path, options: &Options) -> bool {
+    let mut rows = Vec::new();
+    match measure_all(root, options, &mut rows) {
+        Ok(()) => {
+            print_rows(&rows);
+            true
+        }
+        Err(e) => {
+            print_rows(&rows);
+            eprintln!("xtask bench: {e}");
+            false
+        }
+    }
+}
+
+fn print_rows(rows: &[Row]) {
+    println!("\nIssue 13, \"Done when\" (medians; seconds unless said)\n");
+    println!("| figure | measured | target |");
+    println!("|---|---:|---|");
+    for r in rows {
+        println!("| {} | {} | {} |", r.figure, r.value, r.target);
+    }
+}
+
+fn measure_all(root: &Path, options: &Options, rows: &mut Vec<Row>) -> Result<(), String> {
+    let n = options.runs;
+    if options.compile {
+        let (check, build) = compile_crate_only(root, n)?;
+        rows.push(Row { figure: format!("`cargo check` of livevox-generated, crate only (median of {n})"), value: secs(check), target: "≤ 6.8 (0.6 × 11.3)" });
+        rows.push(Row { figure: format!("debug build of livevox-generated, crate only (median of {n})"), value: secs(build), target: "≤ 10.0 (0.5 × 20.1)" });
+    }
+    let (lines, ops) = livevox_lines(root)?;
+    rows.push(Row {
+        figure: format!("generated lines per LiveVox operation ({lines} lines, {ops} operations)"),
+        value: format!("{:.0}", lines as f64 / ops.max(1) as f64),
+        target: "≤ 150",
+    });
+    let (dev, cpu) = codegen_dev(root, n)?;
+    rows.push(Row { figure: format!("`cargo xtask codegen --check`, dev profile, warm (median of {n}){cpu}"), value: secs(dev), target: "< 0.5" });
+    let before = children_cpu();
+    let whole = codegen_this_binary(n)?;
+    let cpu = cpu_note(before, n);
+    let profile = if cfg!(debug_assertions) { "debug (XTASK_BENCH_DEBUG)" } else { "release" };
+    rows.push(Row { figure: format!("generation, {profile} binary, whole process (median of {n}){cpu}"), value: secs(whole), target: "< 0.15 (release)" });
+    if options.request {
+        for (concurrency, ratio) in request_ratios(root)? {
+            rows.push(Row { figure: format!("request benchmark, generated / plain reqwest, concurrency {concurrency}"), value: format!("{ratio:.3}"), target: "≥ 0.97" });
+        }
+    }
+    Ok(())
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.2}", d.as_secs_f64())
+}
+
+/// The median of some timings (the upper one of the middle two for an even count).
+pub fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples.get(samples.len() / 2).copied().unwrap_or_default()
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+/// CPU time (user and system) of this process's children that have ended, from
+/// `/proc/self/stat` (clock ticks of 1/100 s); None off Linux.
+fn children_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses and may hold spaces); cutime and
+    // cstime are fields 16 and 17 of the line, 14 and 15 after the name.
+    let fields: Vec<&str> = stat.get(stat.rfind(')')? + 2..)?.split_whitespace().collect();
+    let ticks: u64 = fields.get(13)?.parse::<u64>().ok()? + fields.get(14)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
+/// The CPU time of the timed commands of the last `what` (see [`timed`]), if known.
+fn cpu_note(before: Option<Duration>, runs: usize) -> String {
+    match (before, children_cpu()) {
+        (Some(b), Some(a)) if runs > 0 => format!(" (CPU {:.2} per run)", (a.saturating_sub(b)).as_secs_f64() / runs as f64),
+        _ => String::new(),
+    }
+}
+
+/// Runs a command to completion, returning its wall time and standard output, or an error that
+/// names it and quotes its standard error.
+fn timed(mut command: Command, what: &str) -> Result<(Duration, String), String> {
+    let start = Instant::now();
+    let out = command.output().map_err(|e| format!("{what}: {e}"))?;
+    let elapsed = start.elapsed();
+    if !out.status.success() {
+        return Err(format!("{what} failed:\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)));
+    }
+    Ok((elapsed, String::from_utf8_lossy(&out.stdout).into_owned()))
+}
+
+/// The workspace's target directory (where `cargo` puts it for this checkout).
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"))
+}
+
+/// Median wall time of a non-incremental `cargo check` and `cargo build` of livevox-generated
+/// alone: dependencies are built first (untimed) in a target directory of the benchmark's own,
+/// then the crate's root file is touched before each timed run, so rustc redoes the crate and
+/// nothing else.
+fn compile_crate_only(root: &Path, runs: usize) -> Result<(Duration, Duration), String> {
+    let target = target_dir(root).join("xtask-bench-crate-only");
+    let lib = root.join("livevox-generated/src/lib.rs");
+    let mut medians = Vec::new();
+    for cmd in ["check", "build"] {
+        let run = || {
+            let mut c = cargo();
+            c.args([cmd, "--quiet", "-p", "livevox-generated"]).env("CARGO_TARGET_DIR", &target).env("CARGO_INCREMENTAL", "0").current_dir(root);
+            timed(c, &format!("cargo {cmd} -p livevox-generated"))
+        };
+        run()?; // dependencies, untimed
+        let mut samples = Vec::new();
+        for _ in 0..runs {
+            touch(&lib)?;
+            samples.push(run()?.0);
+        }
+        medians.push(median(samples));
+    }
+    Ok((medians[0], medians[1]))
+}
+
+/// Sets a file's modification time to now, so cargo rebuilds the crate it belongs to.
+fn touch(path: &Path) -> Result<(), String> {
+    let file = std::fs::OpenOptions::new().append(true).open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    file.set_modified(std::time::SystemTime::now()).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Lines of the generated LiveVox API (the files under `livevox/`, docs included) and its
+/// number of operations.
+pub fn livevox_lines(root: &Path) -> Result<(usize, usize), String> {
+    let sources = crate::bench::read_spec(root)?;
+    let g = generate(sources, &Config::default()).map_err(|e| e.to_string())?;
+    let api = g.ir.apis.iter().find(|a| a.module == "livevox").ok_or("spec/ has no API with module `livevox`")?;
+    let ops = api.categories.iter().map(|c| c.operations.len()).sum();
+    let prefix = format!("{}/", api.module);
+    let lines = g.files.iter().filter(|f| f.path.starts_with(&prefix)).map(|f| f.contents.lines().count()).sum();
+    Ok((lines, ops))
+}
+
+/// `cargo xtask codegen --check` as a maintainer runs it: the dev build of xtask is made first
+/// (untimed), then the whole command, cargo's freshness check included, is timed. `--check`
+/// does all the work of `codegen` and writes nothing; it fails if the generated files are stale.
+fn codegen_dev(root: &Path, runs: usize) -> Result<(Duration, String), String> {
+    let mut build = cargo();
+    build.args(["build", "--quiet", "-p", "xtask"]).current_dir(root);
+    timed(build, "cargo build -p xtask")?;
+    let before = children_cpu();
+    let mut samples = Vec::new();
+    for _ in 0..runs {
+        let mut c = cargo();
+        c.args(["xtask", "codegen", "--check"]).current_dir(root);
+        samples.push(timed(c, "cargo xtask codegen --check (are the generated files stale? run `cargo xtask codegen`)")?.0);
+    }
+    Ok((median(samples), cpu_note(before, runs)))
+}
+
+/// This binary's `codegen --check` as a whole process (start, generation, comparison, exit).
+fn codegen_this_binary(runs: usize) -> Result<Duration, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find the xtask binary: {e}"))?;
+    let mut samples = Vec::new();
+    for _ in 0..runs {
+        let mut c = Command::new(&exe);
+        c.args(["codegen", "--check"]);
+        samples.push(timed(c, "xtask codegen --check")?.0);
+    }
+    Ok(median(samples))
+}
+
+/// Runs the request benchmark and returns its (concurrency, generated / plain) rows.
+fn request_ratios(root: &Path) -> Result<Vec<(u32, f64)>, String> {
+    let mut c = cargo();
+    c.args(["bench", "--quiet", "-p", "livevox-generated", "--bench", "request_overhead"]).current_dir(root);
+    let (_, out) = timed(c, "cargo bench --bench request_overhead")?;
+    let rows = parse_ratios(&out);
+    if rows.is_empty() {
+        return Err(format!("cargo bench --bench request_overhead printed no table row:\n{out}"));
+    }
+    Ok(rows)
+}
+
+/// The rows `| concurrency | .. | .. | ratio |` of the request benchmark's table.
+pub fn parse_ratios(out: &str) -> Vec<(u32, f64)> {
+    out.lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.trim().strip_prefix('|')?.strip_suffix('|')?.split('|').map(str::trim).collect();
+            let concurrency = cells.first()?.parse().ok()?;
+            let ratio = cells.last()?.parse().ok()?;
+            (cells.len() >= 3).then_some((concurrency, ratio))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_request_benchmark_table() {
+        let out = "\nrequest_overhead: GET /x\n\n| concurrency | generated req/s | plain reqwest req/s | generated / plain |\n|---:|---:|---:|---:|\n| 1 | 30000 | 35000 | 0.857 |\n| 16 | 36000 | 37000 | 0.973 |\n";
+        assert_eq!(parse_ratios(out), vec![(1, 0.857), (16, 0.973)]);
+        assert!(parse_ratios("| a | b |\nnothing").is_empty());
+    }
+
+    #[test]
+    fn options_and_median() {
+        assert_eq!(Options::parse(&[]).unwrap(), Options { runs: 5, compile: true, request: true });
+        assert_eq!(Options::parse(&["--quick"]).unwrap(), Options { runs: 1, compile: false, request: false });
+        assert_eq!(Options::parse(&["--runs", "3", "--no-request"]).unwrap(), Options { runs: 3, compile: true, request: false });
+        assert!(Options::parse(&["--runs", "0"]).is_err());
+        assert!(Options::parse(&["--runs"]).is_err());
+        assert!(Options::parse(&["--fast"]).unwrap_err().contains("--fast"));
+        let ms = |v: u64| Duration::from_millis(v);
+        assert_eq!(median(vec![ms(9), ms(1), ms(5)]), ms(5));
+        assert_eq!(median(vec![]), Duration::ZERO);
+    }
+
+    #[test]
+    fn counts_livevox_lines_of_the_spec() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let (lines, ops) = livevox_lines(root).unwrap();
+        assert!(ops > 100, "spec/ has the LiveVox API's operations ({ops})");
+        // The generated LiveVox files on disk hold exactly what generation makes in memory.
+        let on_disk: usize = std::fs::read_dir(root.join("livevox-generated/src/generated/livevox"))
+            .unwrap()
+            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap().lines().count())
+            .sum();
+        assert_eq!(lines, on_disk);
+    }
+}
