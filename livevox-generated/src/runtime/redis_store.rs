@@ -48,8 +48,7 @@ use std::time::{Duration, Instant};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use sha2::{Digest, Sha256};
 
-use super::client::LOGIN_OPERATION;
-use super::session::LoginConfig;
+use super::session::{LoginConfig, LOGIN_OPERATION};
 use super::store::{LoginFuture, SessionStore, SharedSlot, StoreFuture, WindowStore};
 use super::{Error, RateLimit, Secret};
 

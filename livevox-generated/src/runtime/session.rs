@@ -14,13 +14,56 @@
 //! others its session. Generations are then the store's, so a renewal one process made is
 //! recognised by the others.
 //!
-//! The HTTP of the login itself lives in the client; this module only decides who performs it.
+//! The HTTP of the login itself lives in the LiveVox authorization scheme (`auth/livevox.rs`);
+//! this module only decides who performs it.
 
+use std::fmt;
 use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use super::describe::LoginSpec;
+use super::error::Error;
+use super::secret::Secret;
 use super::store::{LoginFuture, SessionStore};
-use super::{Credentials, Error, LoginSpec, Secret};
+
+/// The operation name errors and logs use for the client's own logins.
+pub const LOGIN_OPERATION: &str = "session.login";
+
+/// LiveVox user credentials for login. `Debug` never shows the password.
+#[derive(Clone)]
+pub struct Credentials {
+    /// The client *code* (not its display name).
+    pub client_name: String,
+    /// Case-sensitive for users, case-insensitive for agents.
+    pub user_name: String,
+    /// The password; never shown in `Debug`.
+    pub password: Secret,
+    /// Log in as an agent: agent sessions may call only some methods (others answer 403).
+    pub agent: bool,
+}
+
+impl Credentials {
+    /// A (non-agent) user login.
+    pub fn user(client_name: impl Into<String>, user_name: impl Into<String>, password: impl Into<Secret>) -> Self {
+        Credentials { client_name: client_name.into(), user_name: user_name.into(), password: password.into(), agent: false }
+    }
+
+    /// An agent login.
+    pub fn agent(client_name: impl Into<String>, user_name: impl Into<String>, password: impl Into<Secret>) -> Self {
+        Credentials { agent: true, ..Credentials::user(client_name, user_name, password) }
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("client_name", &self.client_name)
+            .field("user_name", &self.user_name)
+            .field("password", &self.password)
+            .field("agent", &self.agent)
+            .finish()
+    }
+}
 
 /// What a login needs: where to send it, the access token and the user's credentials.
 pub(crate) struct LoginConfig {
@@ -331,6 +374,14 @@ mod tests {
         let logins = AtomicUsize::new(0);
         let ticket = sessions.acquire(Want::Current, |_| slow_login(&logins, true)).await.unwrap().unwrap();
         assert_eq!((ticket.generation, ticket.id.expose(), logins.load(Ordering::SeqCst)), (1, "session-1", 1));
+    }
+
+    #[test]
+    fn credentials_debug_hides_the_password() {
+        let c = Credentials::agent("CLIENT", "agent7", "p@ssw0rd!");
+        let d = format!("{c:?}");
+        assert!(!d.contains("p@ssw0rd!"), "{d}");
+        assert!(d.contains("agent7") && d.contains("agent: true"), "{d}");
     }
 
     #[tokio::test]
