@@ -165,7 +165,17 @@ impl Client {
             let too_large = format!("the response body is larger than the {limit}-byte limit");
             return Err(self.decode_error(site, status, ".".into(), too_large, None));
         }
-        let content_type = response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        // Only a base64-or-binary answer is read by its type; no copy of it for the others.
+        let content_type = match op.response {
+            ResponseFormat::BinaryOrBase64Json { .. } => response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned),
+            _ => None,
+        };
+        if response.content_length().is_some() {
+            // Its length is known and within the limit (checked above), and the connection
+            // enforces it: read it whole, without copying it chunk by chunk.
+            let body = response.bytes().await.map_err(|e| Error::transport(op.name, e))?;
+            return Ok(Received { status, content_type, body });
+        }
         let (bytes, truncated) = read_capped(response, limit).await.map_err(|e| Error::transport(op.name, e))?;
         if truncated {
             // Raw bytes make no readable excerpt, and a login body holds the new session id.
@@ -233,6 +243,11 @@ impl Client {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return serde_json::from_value(serde_json::Value::Null)
                 .map_err(|e| decode_err(".".into(), format!("empty body: {e}"), Some(&bytes)));
+        }
+        // The common case at serde_json's own speed; only a failure is decoded again, tracking
+        // the path of the field that failed.
+        if let Ok(value) = serde_json::from_slice::<T>(&bytes) {
+            return Ok(value);
         }
         let mut de = serde_json::Deserializer::from_slice(&bytes);
         let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {

@@ -8,7 +8,7 @@ use std::time::Duration;
 use super::deadline::Deadline;
 use super::describe::Operation;
 use super::error::Error;
-use super::ratelimit::RateLimits;
+use super::ratelimit::{Permit, RateLimits};
 use super::retry::{RetryConfig, Tally};
 
 /// A client's policy, shared by all its calls.
@@ -45,21 +45,10 @@ impl Policy {
             number += 1;
             let retry = retrying.take();
             let last = retry.as_ref().map(|(e, _)| e);
-            if let Some(at) = self.limits.earliest_start(op).filter(|&at| deadline.passes_before(at)) {
-                let wait = at.saturating_duration_since(tokio::time::Instant::now());
-                let detail = format!("the client's rate limit would hold the call for {wait:?}, past its deadline");
-                return Err(deadline.exceeded(detail, last.cloned()));
-            }
-            let acquire = deadline.run(|d| d.exceeded("waiting for the client's rate limit", last.cloned()), self.limits.acquire(op));
-            let permit = match &retry {
-                None => acquire.await??,
-                Some((last, budget_end)) => match tokio::time::timeout_at(*budget_end, acquire).await {
-                    Ok(permit) => permit??,
-                    Err(_) => {
-                        tracing::info!(operation = op.name, attempt = number, "retry budget spent waiting for the rate limit");
-                        return Err(last.clone());
-                    }
-                },
+            // An operation without a rate limit takes no limiter (and no lock) at all.
+            let permit = match op.rate_limit {
+                None => None,
+                Some(_) => self.wait_for_limit(op, &deadline, retry.as_ref(), number).await?,
             };
             let start = *first_start.get_or_insert_with(tokio::time::Instant::now);
             let result = deadline.run(|d| d.exceeded(format!("attempt {number} had not finished"), last.cloned()), attempt()).await;
@@ -84,6 +73,34 @@ impl Policy {
             tokio::time::sleep(delay).await;
             let budget_end = start.checked_add(budget).unwrap_or_else(|| tokio::time::Instant::now() + budget.min(Duration::from_secs(86_400)));
             retrying = Some((err, budget_end));
+        }
+    }
+    /// Waits until attempt `number` may start under the operation's rate limit; the wait of a
+    /// retry is bounded by its budget (`retry`: the last error and the budget's end), the wait
+    /// of every attempt by the deadline.
+    async fn wait_for_limit(
+        &self,
+        op: &'static Operation,
+        deadline: &Deadline,
+        retry: Option<&(Error, tokio::time::Instant)>,
+        number: u32,
+    ) -> Result<Option<Permit>, Error> {
+        let last = retry.map(|(e, _)| e);
+        if let Some(at) = self.limits.earliest_start(op).filter(|&at| deadline.passes_before(at)) {
+            let wait = at.saturating_duration_since(tokio::time::Instant::now());
+            let detail = format!("the client's rate limit would hold the call for {wait:?}, past its deadline");
+            return Err(deadline.exceeded(detail, last.cloned()));
+        }
+        let acquire = deadline.run(|d| d.exceeded("waiting for the client's rate limit", last.cloned()), self.limits.acquire(op));
+        match retry {
+            None => acquire.await?,
+            Some((last, budget_end)) => match tokio::time::timeout_at(*budget_end, acquire).await {
+                Ok(permit) => permit?,
+                Err(_) => {
+                    tracing::info!(operation = op.name, attempt = number, "retry budget spent waiting for the rate limit");
+                    Err(last.clone())
+                }
+            },
         }
     }
 }

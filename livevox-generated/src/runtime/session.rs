@@ -77,6 +77,19 @@ pub(crate) struct LoginConfig {
 pub(crate) struct Ticket {
     pub generation: u64,
     pub id: Secret,
+    /// The id as a (sensitive) header value, made once per session rather than once per call;
+    /// `None` when the id cannot be a header value (the caller reports that).
+    pub header: Option<http::HeaderValue>,
+}
+
+impl Ticket {
+    fn new(generation: u64, id: Secret) -> Ticket {
+        let header = http::HeaderValue::from_str(id.expose()).ok().map(|mut v| {
+            v.set_sensitive(true);
+            v
+        });
+        Ticket { generation, id, header }
+    }
 }
 
 /// Which session a caller wants.
@@ -92,7 +105,8 @@ pub(crate) enum Want {
 
 struct State {
     generation: u64,
-    session: Option<Secret>,
+    /// The current session and its header value, as handed out.
+    session: Option<Ticket>,
     /// How the latest login failed, shared with callers that waited for it.
     failure: Option<Error>,
 }
@@ -110,7 +124,7 @@ impl Sessions {
     pub fn new(login: Option<LoginConfig>, initial: Option<Secret>, store: Option<Arc<dyn SessionStore>>) -> Self {
         Sessions {
             login,
-            state: Mutex::new(State { generation: 0, session: initial, failure: None }),
+            state: Mutex::new(State { generation: 0, session: initial.map(|id| Ticket::new(0, id)), failure: None }),
             login_lock: tokio::sync::Mutex::new(()),
             store,
         }
@@ -133,7 +147,7 @@ impl Sessions {
 
     /// The current session id, if any.
     pub fn current(&self) -> Option<Secret> {
-        self.state().session.clone()
+        self.state().session.as_ref().map(|t| t.id.clone())
     }
 
     /// Forgets the session (after a logout, say); the next call logs in again.
@@ -164,8 +178,8 @@ impl Sessions {
                 Want::Fresh => false,
             };
             if reusable {
-                if let Some(id) = &st.session {
-                    return Some(Ok(Ticket { generation: st.generation, id: id.clone() }));
+                if let Some(ticket) = &st.session {
+                    return Some(Ok(ticket.clone()));
                 }
             }
             st.generation
@@ -176,8 +190,8 @@ impl Sessions {
             let st = self.state();
             if st.generation != observed {
                 // A login finished while we waited for the lock: share its outcome.
-                if let Some(id) = &st.session {
-                    return Some(Ok(Ticket { generation: st.generation, id: id.clone() }));
+                if let Some(ticket) = &st.session {
+                    return Some(Ok(ticket.clone()));
                 }
                 if let Some(err) = &st.failure {
                     return Some(Err(err.clone()));
@@ -196,11 +210,12 @@ impl Sessions {
             };
             match store.obtain(stale, want == Want::Fresh, &mut pending).await {
                 Ok(Some((generation, id))) => {
+                    let ticket = Ticket::new(generation, id);
                     let mut st = self.state();
                     st.generation = generation;
-                    st.session = Some(id.clone());
+                    st.session = Some(ticket.clone());
                     st.failure = None;
-                    return Some(Ok(Ticket { generation, id }));
+                    return Some(Ok(ticket));
                 }
                 // Unreachable, and the client falls back to logging in by itself.
                 Ok(None) => {}
@@ -221,9 +236,10 @@ impl Sessions {
         st.generation += 1;
         Some(match result {
             Ok(id) => {
-                st.session = Some(id.clone());
+                let ticket = Ticket::new(st.generation, id);
+                st.session = Some(ticket.clone());
                 st.failure = None;
-                Ok(Ticket { generation: st.generation, id })
+                Ok(ticket)
             }
             Err(err) => {
                 st.session = None;

@@ -45,9 +45,12 @@ pub(crate) struct Outgoing<'a> {
 }
 
 impl Transport {
-    /// Sends `out`, with `auth` (a header holding a credential) when given.
+    /// Sends `out`, with `auth` (a header holding a credential) when given. The request is
+    /// made directly (one copy of the API's header map, no builder merging it again).
     pub async fn send(&self, out: &Outgoing<'_>, auth: Option<(&HeaderName, &HeaderValue)>) -> Result<reqwest::Response, Error> {
-        let mut headers = self.headers.clone();
+        let mut request = reqwest::Request::new(out.method.to_http(), out.url.clone());
+        let headers = request.headers_mut();
+        *headers = self.headers.clone();
         if let Some(accept) = out.accept {
             // Replaced, not appended: two `Accept` headers would ask for both types.
             let value = HeaderValue::from_str(accept).map_err(|_| Error::InvalidRequest {
@@ -56,17 +59,14 @@ impl Transport {
             })?;
             headers.insert(ACCEPT, value);
         }
-        let mut builder = self.http.request(out.method.to_http(), out.url.clone()).headers(headers);
         if let Some((name, value)) = auth {
-            builder = builder.header(name.clone(), value.clone());
+            headers.insert(name.clone(), value.clone());
         }
-        if let Some(timeout) = out.timeout {
-            builder = builder.timeout(timeout);
-        }
+        *request.timeout_mut() = out.timeout;
         if let Some(body) = &out.body {
-            builder = builder.body(body.clone());
+            *request.body_mut() = Some(reqwest::Body::from(body.clone()));
         }
-        builder.send().await.map_err(|e| Error::transport(out.operation, e))
+        self.http.execute(request).await.map_err(|e| Error::transport(out.operation, e))
     }
 
     /// Reads at most [`MAX_ERROR_BODY`] of an error response and decodes it with the API's

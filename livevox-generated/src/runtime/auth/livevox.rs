@@ -115,7 +115,10 @@ impl SessionAuth {
     }
 
     fn credential(&self, ticket: Ticket) -> Result<Credential, Error> {
-        let value = secret_header(&ticket.id, &self.session_header)?;
+        let value = match ticket.header {
+            Some(value) => value,
+            None => secret_header(&ticket.id, &self.session_header)?,
+        };
         Ok(Credential { header: self.session_header.clone(), value, secret: Some(ticket.id), generation: ticket.generation })
     }
 
