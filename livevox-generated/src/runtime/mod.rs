@@ -56,7 +56,7 @@ pub use retry::{
 #[cfg(feature = "redis")]
 pub use redis_store::{OnUnreachable, RedisConfig, DEFAULT_KEY_PREFIX, DEFAULT_SESSION_LOCK_TTL, DEFAULT_SESSION_TTL, DEFAULT_SLOT_LEASE};
 pub use secret::Secret;
-pub use session::{Credentials, LOGIN_OPERATION};
+pub use session::Credentials;
 pub use time::{Date, DateTime, TimeOfDay, TimeRangeError, MILLIS_PER_DAY};
 pub use transport::DEFAULT_USER_AGENT;
 pub use wire::{IntEnum, StrEnum, ToParam, UnknownValue};

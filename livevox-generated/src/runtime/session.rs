@@ -26,9 +26,6 @@ use super::error::Error;
 use super::secret::Secret;
 use super::store::{LoginFuture, SessionStore};
 
-/// The operation name errors and logs use for the client's own logins.
-pub const LOGIN_OPERATION: &str = "session.login";
-
 /// LiveVox user credentials for login. `Debug` never shows the password.
 #[derive(Clone)]
 pub struct Credentials {
@@ -253,13 +250,20 @@ impl Sessions {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::runtime::LoginFields;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
     use std::time::Duration;
 
     fn config() -> LoginConfig {
         LoginConfig {
-            spec: LoginSpec { path: "/session/login", access_header: "LV-Access", session_id_field: "sessionId" },
+            spec: LoginSpec {
+                operation: "session.login",
+                path: "/session/login",
+                fields: LoginFields { client: Some("clientName"), user: "userName", password: "password", agent: Some("agent") },
+                access_header: "LV-Access",
+                session_id_field: "sessionId",
+            },
             access_token: Secret::new("token"),
             credentials: Credentials::user("client", "user", "password"),
         }

@@ -12,7 +12,7 @@ use tracing::Instrument;
 use super::super::describe::{AuthNeed, LoginSpec, Method, Operation};
 use super::super::error::{CallSite, DecodeError, Error};
 use super::super::secret::Secret;
-use super::super::session::{Credentials, LoginConfig, Sessions, Ticket, Want, LOGIN_OPERATION};
+use super::super::session::{Credentials, LoginConfig, Sessions, Ticket, Want};
 use super::super::store::SessionStore;
 use super::super::request::join_path;
 use super::super::transport::{header_name, read_capped, secret_header, Outgoing, Transport};
@@ -21,15 +21,29 @@ use super::replay::{self, Credential, Refusal};
 /// Largest login response read: it is a handful of fields.
 const MAX_LOGIN_RESPONSE: usize = 64 * 1024;
 
-/// The login request body. `agent` is a JSON boolean: the docs' example sends the string
+/// The login request body: each of the caller's credentials in the field the spec's login
+/// operation has for it. The agent flag is a JSON boolean: LiveVox's example sends the string
 /// `"true"`, but the LiveVox-credited Java client sends a boolean and the server takes both.
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-struct LoginBody<'a> {
-    client_name: &'a str,
-    user_name: &'a str,
-    password: &'a Secret,
-    agent: bool,
+fn login_body(spec: &LoginSpec, creds: &Credentials) -> serde_json::Value {
+    let fields = &spec.fields;
+    let mut body = serde_json::Map::new();
+    if let Some(client) = fields.client {
+        body.insert(client.to_owned(), creds.client_name.as_str().into());
+    }
+    body.insert(fields.user.to_owned(), creds.user_name.as_str().into());
+    body.insert(fields.password.to_owned(), creds.password.expose().into());
+    if let Some(agent) = fields.agent {
+        body.insert(agent.to_owned(), creds.agent.into());
+    }
+    serde_json::Value::Object(body)
+}
+
+/// Checks that the login can send these credentials: an agent login needs the agent flag.
+fn check_login_fields(spec: &LoginSpec, credentials: &Credentials) -> Result<(), Error> {
+    if credentials.agent && spec.fields.agent.is_none() {
+        return Err(Error::Config(format!("the login operation {} has no agent flag, so it cannot log in an agent", spec.operation)));
+    }
+    Ok(())
 }
 
 /// What a LIVEVOX client with a login (or a fixed session id) was given.
@@ -72,7 +86,10 @@ impl SessionAuth {
         };
         let login = match (login, given.credentials) {
             (Some(spec), Some(credentials)) => match &given.access_token {
-                Some(token) => Some(LoginConfig { spec, access_token: token.clone(), credentials }),
+                Some(token) => {
+                    check_login_fields(&spec, &credentials)?;
+                    Some(LoginConfig { spec, access_token: token.clone(), credentials })
+                }
                 None => return Err(Error::Config("logging in needs the access token as well as the credentials".into())),
             },
             (None, Some(_)) => {
@@ -122,6 +139,11 @@ impl SessionAuth {
         Ok(Credential { header: self.session_header.clone(), value, secret: Some(ticket.id), generation: ticket.generation })
     }
 
+    /// The login operation's name, for errors.
+    fn login_operation(&self) -> &'static str {
+        self.sessions.login_config().map_or("login", |config| config.spec.operation)
+    }
+
     /// The session for a call of `caller` (`None` for an explicit [`SessionAuth::login`]). A
     /// failed automatic login is wrapped in [`Error::Login`], naming the operation the caller
     /// called.
@@ -132,7 +154,7 @@ impl SessionAuth {
             (None, caller) => Err(Error::Config(format!(
                 "{} needs a session, but the client has none and cannot log in: give the builder \
                  credentials and an access token, or a session id",
-                caller.unwrap_or(LOGIN_OPERATION)
+                caller.unwrap_or(self.login_operation())
             ))),
         }
     }
@@ -188,14 +210,14 @@ impl SessionAuth {
         let span = tracing::info_span!("livevox.login", path = config.spec.path, status = tracing::field::Empty);
         async move {
             let transport = &*self.transport;
-            let site = CallSite { operation: LOGIN_OPERATION, method: Method::Post, path: config.spec.path };
+            let operation = config.spec.operation;
+            let site = CallSite { operation, method: Method::Post, path: config.spec.path };
             let url = join_path(&transport.base, config.spec.path)
                 .map_err(|e| Error::Config(format!("the login path does not make a valid URL: {e}")))?;
-            let creds = &config.credentials;
-            let body = LoginBody { client_name: &creds.client_name, user_name: &creds.user_name, password: &creds.password, agent: creds.agent };
-            let body = serde_json::to_vec(&body).map_err(|e| Error::InvalidRequest { operation: LOGIN_OPERATION, message: e.to_string() })?;
+            let body = serde_json::to_vec(&login_body(&config.spec, &config.credentials))
+                .map_err(|e| Error::InvalidRequest { operation, message: e.to_string() })?;
             let out = Outgoing {
-                operation: LOGIN_OPERATION,
+                operation,
                 method: Method::Post,
                 url: &url,
                 body: Some(Bytes::from(body)),
@@ -211,8 +233,8 @@ impl SessionAuth {
                 let secrets: Vec<&Secret> = secrets.iter().collect();
                 return Err(transport.error_from(site, response, Some(self.expired_status), &secrets).await);
             }
-            let (bytes, truncated) = read_capped(response, MAX_LOGIN_RESPONSE).await.map_err(|e| Error::transport(LOGIN_OPERATION, e))?;
-            session_id_of(&bytes, truncated, status, config.spec.session_id_field)
+            let (bytes, truncated) = read_capped(response, MAX_LOGIN_RESPONSE).await.map_err(|e| Error::transport(operation, e))?;
+            session_id_of(&bytes, truncated, status, &config.spec)
         }
         .instrument(span)
         .await
@@ -220,8 +242,9 @@ impl SessionAuth {
 }
 
 /// The session id in a login response. No body excerpts in these errors: the body holds it.
-fn session_id_of(bytes: &[u8], truncated: bool, status: http::StatusCode, field: &str) -> Result<Secret, Error> {
-    let fail = |message: String| Error::Decode(DecodeError::new(LOGIN_OPERATION, Some(status), ".".into(), message, None));
+fn session_id_of(bytes: &[u8], truncated: bool, status: http::StatusCode, spec: &LoginSpec) -> Result<Secret, Error> {
+    let field = spec.session_id_field;
+    let fail = |message: String| Error::Decode(DecodeError::new(spec.operation, Some(status), ".".into(), message, None));
     if truncated {
         return Err(fail(format!("the login response is larger than {MAX_LOGIN_RESPONSE} bytes")));
     }
@@ -247,5 +270,35 @@ impl SessionAuth {
         d.field("access_token", &self.access.as_ref().map(|(_, t, _)| t))
             .field("can_login", &self.sessions.can_login())
             .field("session_id", &self.sessions.current())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::describe::LoginFields;
+    use super::*;
+
+    const SIGNIN: LoginSpec = LoginSpec {
+        operation: "auth.signin",
+        path: "/auth/signin",
+        fields: LoginFields { client: None, user: "login", password: "secret", agent: None },
+        access_header: "X-Key",
+        session_id_field: "token",
+    };
+
+    #[test]
+    fn the_login_body_has_the_spec_field_names() {
+        let body = login_body(&SIGNIN, &Credentials::user("ACME", "jo", "pw"));
+        assert_eq!(body, serde_json::json!({"login": "jo", "secret": "pw"}));
+        let fields = LoginFields { client: Some("clientName"), user: "userName", password: "password", agent: Some("agent") };
+        let body = login_body(&LoginSpec { fields, ..SIGNIN }, &Credentials::agent("ACME", "a7", "pw"));
+        assert_eq!(body, serde_json::json!({"clientName": "ACME", "userName": "a7", "password": "pw", "agent": true}));
+    }
+
+    #[test]
+    fn an_agent_login_without_an_agent_field_is_refused_naming_the_operation() {
+        assert!(check_login_fields(&SIGNIN, &Credentials::user("A", "u", "p")).is_ok());
+        let err = check_login_fields(&SIGNIN, &Credentials::agent("A", "u", "p")).unwrap_err().to_string();
+        assert!(err.contains("auth.signin") && err.contains("agent"), "{err}");
     }
 }
