@@ -82,10 +82,25 @@ pub enum Auth {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Login {
+    /// The login operation's id (`session.login`).
+    pub operation: String,
     /// Full path of the login operation.
     pub path: String,
+    /// Which body field of the login operation takes which of the caller's credentials.
+    pub fields: LoginFields,
     pub access_header: String,
     pub session_id_field: String,
+}
+
+/// The wire names of the login body's fields, by role, decided in lowering from their types:
+/// the secret string is the password, a bool the agent flag, and the other strings, in spec
+/// order, the client code (when there are two) and the user name.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LoginFields {
+    pub client: Option<String>,
+    pub user: String,
+    pub password: String,
+    pub agent: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -97,7 +97,7 @@ pub fn lower_with(symbols: &Symbols<'_>) -> Result<Ir, Diagnostics> {
             lowered.push(lower_category(&mut ctx, cat, default_auth));
         }
         analyze::run(&mut lowered);
-        let auth = lower_auth(api_doc, api, categories, &mut errors);
+        let auth = lower_auth(api_doc, api, categories, &lowered, &mut errors);
         ir.apis.push(lower_api(api_doc, api, auth, lowered));
     }
     errors.into_result(ir)
@@ -154,6 +154,7 @@ fn lower_auth(
     api_doc: &LoadedDoc,
     api: &ApiDoc,
     categories: &BTreeMap<&str, CategoryEntry<'_>>,
+    lowered: &[Category],
     errors: &mut Diagnostics,
 ) -> Auth {
     let login = match &api.authorization.login {
@@ -163,11 +164,29 @@ fn lower_auth(
                 .get(cat_name)
                 .and_then(|(_, c)| c.operations.get(op_name).map(|op| join_path(&category_prefix(c), &op.path)));
             match path {
-                Some(path) => Some(Login {
-                    path,
-                    access_header: l.access_header.clone(),
-                    session_id_field: l.session_id_field.clone(),
-                }),
+                Some(path) => {
+                    let fields = login_fields(lowered, &l.operation).unwrap_or_else(|| {
+                        errors.push(Diagnostic {
+                            file: api_doc.file.clone(),
+                            location: api_doc.positions.get("authorization.login.operation"),
+                            path: "authorization.login.operation".into(),
+                            message: format!(
+                                "the body of `{}` must hold the credentials a login sends: one secret string (the password), \
+                                 one or two other strings (the client code, then the user name), at most one bool (the agent flag) \
+                                 and nothing else",
+                                l.operation
+                            ),
+                        });
+                        LoginFields::default()
+                    });
+                    Some(Login {
+                        operation: l.operation.clone(),
+                        path,
+                        fields,
+                        access_header: l.access_header.clone(),
+                        session_id_field: l.session_id_field.clone(),
+                    })
+                }
                 None => {
                     errors.push(Diagnostic {
                         file: api_doc.file.clone(),
@@ -309,4 +328,35 @@ fn lower_category(ctx: &mut Ctx<'_>, cat: &CategoryDoc, default_auth: AuthNeed) 
         operations,
         depends_on,
     }
+}
+
+/// The login body's fields by role (see [`LoginFields`]); `None` when the body does not have
+/// exactly one secret string, at most one bool, one or two other strings and nothing else.
+fn login_fields(categories: &[Category], operation: &str) -> Option<LoginFields> {
+    let mut ops = categories.iter().flat_map(|c| &c.operations);
+    let Some(Body::Model { ty, .. }) = ops.find(|op| op.id == operation).and_then(|op| op.body.as_ref()) else {
+        return None;
+    };
+    let mut models = categories.iter().filter(|c| c.module == ty.module).flat_map(|c| &c.models);
+    let model = models.find(|m| m.rust_name == ty.rust_name)?;
+    let (mut strings, mut secrets, mut bools) = (Vec::new(), Vec::new(), Vec::new());
+    for f in &model.fields {
+        match f.ty {
+            Type::Secret => secrets.push(f.wire_name.clone()),
+            Type::Prim(Prim::Bool) => bools.push(f.wire_name.clone()),
+            Type::Prim(Prim::String) => strings.push(f.wire_name.clone()),
+            _ => return None,
+        }
+    }
+    let [password] = <[String; 1]>::try_from(secrets).ok()?;
+    let agent = match bools.len() {
+        0 => None,
+        1 => bools.pop(),
+        _ => return None,
+    };
+    let (client, user) = match <[String; 2]>::try_from(strings) {
+        Ok([client, user]) => (Some(client), user),
+        Err(strings) => (None, <[String; 1]>::try_from(strings).ok()?.into_iter().next()?),
+    };
+    Some(LoginFields { client, user, password, agent })
 }

@@ -158,7 +158,7 @@ async fn a_connect_error_in_the_automatic_login_names_the_call_and_the_login() {
     let err = read_dnc(&client, "1").await.unwrap_err();
     assert_eq!(err.operation(), Some("compliance.read_dnc"), "the operation the caller called: {err:?}");
     let login = err.login_error().expect("the error says the automatic login failed");
-    assert_eq!(login.operation(), Some(rt::LOGIN_OPERATION));
+    assert_eq!(login.operation(), Some(LOGIN_OPERATION));
     assert!(login.is_connect() && err.is_connect() && err.is_retryable(), "{err:?}");
     assert_eq!(err.kind(), "login");
     let text = err.to_string();
@@ -167,7 +167,7 @@ async fn a_connect_error_in_the_automatic_login_names_the_call_and_the_login() {
 
     // An explicit login is not automatic: its error is the login's own.
     let err = client.login().await.unwrap_err();
-    assert!(err.login_error().is_none() && err.operation() == Some(rt::LOGIN_OPERATION), "{err:?}");
+    assert!(err.login_error().is_none() && err.operation() == Some(LOGIN_OPERATION), "{err:?}");
 }
 
 #[tokio::test(start_paused = true)]

@@ -137,7 +137,7 @@ async fn a_failed_relogin_surfaces_as_an_error_and_never_loops() {
     assert_eq!(err.operation(), Some("compliance.read_dnc"));
     let login = err.login_error().expect("a login error");
     assert!(matches!(login, rt::Error::Unauthorized(_)), "{err:?}");
-    assert_eq!(login.operation(), Some(rt::LOGIN_OPERATION));
+    assert_eq!(login.operation(), Some(LOGIN_OPERATION));
     assert_eq!(err.api_message(), Some("Authorization error"), "the helpers look through to the login's error");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
     assert_eq!(fake.login_count(), 2);
@@ -351,7 +351,7 @@ async fn a_login_response_without_a_session_id_is_a_decode_error() {
     let err = client.login().await.unwrap_err();
     match &err {
         rt::Error::Decode(d) => {
-            assert_eq!(d.operation(), rt::LOGIN_OPERATION);
+            assert_eq!(d.operation(), LOGIN_OPERATION);
             assert!(d.message().contains("sessionId"), "{}", d.message());
             assert_eq!(d.body_excerpt(), None, "login bodies are never excerpted");
         }

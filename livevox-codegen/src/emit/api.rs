@@ -234,8 +234,11 @@ fn auth_tokens(auth: &Auth) -> TokenStream {
         Auth::LiveVox { session_header, expired_status, login } => {
             let login = match login {
                 Some(l) => {
-                    let (p, a, s) = (&l.path, &l.access_header, &l.session_id_field);
-                    quote! { ::std::option::Option::Some(__rt::LoginSpec { path: #p, access_header: #a, session_id_field: #s }) }
+                    let (o, p, a, s) = (&l.operation, &l.path, &l.access_header, &l.session_id_field);
+                    let (client, user, password, agent) =
+                        (opt_str(l.fields.client.as_deref()), &l.fields.user, &l.fields.password, opt_str(l.fields.agent.as_deref()));
+                    let fields = quote! { __rt::LoginFields { client: #client, user: #user, password: #password, agent: #agent } };
+                    quote! { ::std::option::Option::Some(__rt::LoginSpec { operation: #o, path: #p, fields: #fields, access_header: #a, session_id_field: #s }) }
                 }
                 None => quote! { ::std::option::Option::None },
             };

@@ -213,15 +213,35 @@ pub enum AuthScheme {
     },
 }
 
-/// How a LiveVox session is obtained.
+/// How a LiveVox session is obtained: the spec's login operation, known by this role rather
+/// than by its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct LoginSpec {
+    /// The login operation's name (`session.login`), for errors and logs.
+    pub operation: &'static str,
     /// Full path of the login operation, e.g. `/session/login`.
     pub path: &'static str,
+    /// Which body field takes which of the caller's [`Credentials`](super::Credentials).
+    pub fields: LoginFields,
     /// Header carrying the access token (`LV-Access`).
     pub access_header: &'static str,
     /// Field of the login response holding the session id.
     pub session_id_field: &'static str,
+}
+
+/// The wire names of the login body's fields, by the credential each one takes (the generator
+/// reads them off the login operation's body: the secret string is the password, a bool the
+/// agent flag, the other strings the client code and the user name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LoginFields {
+    /// The field for the client code, when the login has one.
+    pub client: Option<&'static str>,
+    /// The field for the user name.
+    pub user: &'static str,
+    /// The field for the password.
+    pub password: &'static str,
+    /// The field for the agent flag (a JSON boolean), when the login has one.
+    pub agent: Option<&'static str>,
 }
 
 /// The shape of error bodies.

@@ -2,17 +2,30 @@
 //! retries, rate limits, auto-pagination, URL and header building, error decoding, time types
 //! and secrets. Ordinary Rust with its own tests; generated code only describes operations and
 //! hands them to [`Client::execute`] ([`Client::execute_bytes`] for binary bodies).
+//!
+//! Layers, with arrows one way (a module imports only from its own layer or those below;
+//! `tests/runtime_layers.rs` checks it):
+//!
+//! | layer | modules |
+//! | --- | --- |
+//! | client | `client` (the call path), `builder` (`ClientBuilder`, all of it), `paginate`, `shared` |
+//! | policy | `policy` (rate limits, retries, deadline around an attempt) |
+//! | authorization | `auth/`: one module per scheme, all sending through `auth/replay.rs` |
+//! | transport | `transport` (send one request, read a capped body) |
+//! | foundation | descriptions, errors, secrets, time and wire types, request building, retry and rate-limit state, sessions, stores |
 
 pub mod describe;
 pub mod wire;
 
 mod auth;
 mod binary;
+mod builder;
 mod client;
 mod deadline;
 mod error;
 mod error_body;
 mod paginate;
+mod policy;
 mod ratelimit;
 mod request;
 mod retry;
@@ -21,15 +34,15 @@ mod session;
 mod shared;
 mod store;
 mod time;
+mod transport;
 
 #[cfg(feature = "redis")]
 mod redis_store;
 
-pub use auth::{TokenFuture, TokenProvider, OAUTH2_REFRESH_MARGIN, OAUTH2_TOKEN_OPERATION};
-pub use client::{
-    ApiClient, Client, ClientBuilder, Credentials, Environment, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
-    DEFAULT_USER_AGENT, LOGIN_OPERATION,
-};
+pub use auth::bearer::{TokenFuture, TokenProvider};
+pub use auth::oauth2::{OAUTH2_REFRESH_MARGIN, OAUTH2_TOKEN_OPERATION};
+pub use builder::{ApiClient, ClientBuilder, Environment, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
+pub use client::Client;
 pub use describe::*;
 pub use deadline::{CallLimits, DEFAULT_DEADLINE};
 pub use error::{ApiError, DecodeError, Error, MAX_ERROR_BODY, MAX_EXCERPT, MAX_MESSAGE};
@@ -43,5 +56,7 @@ pub use retry::{
 #[cfg(feature = "redis")]
 pub use redis_store::{OnUnreachable, RedisConfig, DEFAULT_KEY_PREFIX, DEFAULT_SESSION_LOCK_TTL, DEFAULT_SESSION_TTL, DEFAULT_SLOT_LEASE};
 pub use secret::Secret;
+pub use session::Credentials;
 pub use time::{Date, DateTime, TimeOfDay, TimeRangeError, MILLIS_PER_DAY};
+pub use transport::DEFAULT_USER_AGENT;
 pub use wire::{IntEnum, StrEnum, ToParam, UnknownValue};

@@ -48,7 +48,6 @@ use std::time::{Duration, Instant};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use sha2::{Digest, Sha256};
 
-use super::client::LOGIN_OPERATION;
 use super::session::LoginConfig;
 use super::store::{LoginFuture, SessionStore, SharedSlot, StoreFuture, WindowStore};
 use super::{Error, RateLimit, Secret};
@@ -210,6 +209,7 @@ impl RedisConfig {
     pub(crate) fn session_store(&self, conn: &Arc<Connection>, base: &url::Url, login: &LoginConfig) -> Arc<dyn SessionStore> {
         let key = format!("{}:session:{}", self.key_prefix, session_hash(base, login));
         Arc::new(RedisSessions {
+            operation: login.spec.operation,
             conn: conn.clone(),
             lock: format!("{key}:lock"),
             key,
@@ -510,6 +510,8 @@ impl Drop for RedisSlot {
 }
 
 struct RedisSessions {
+    /// The login operation's name, for errors.
+    operation: &'static str,
     conn: Arc<Connection>,
     key: String,
     lock: String,
@@ -591,7 +593,7 @@ impl RedisSessions {
     async fn run<'a>(&self, stale: Option<u64>, fresh: bool, login: &mut Option<LoginFuture<'a>>) -> Result<Option<(u64, Secret)>, Error> {
         let mut conn = match self.conn.manager().await {
             Ok(conn) => conn,
-            Err(why) => return self.conn.unreachable(LOGIN_OPERATION, why),
+            Err(why) => return self.conn.unreachable(self.operation, why),
         };
         let token = token();
         let locked = match self.usable(&mut conn, stale, fresh).await {
@@ -600,7 +602,7 @@ impl RedisSessions {
             Err(why) => Err(why),
         };
         match locked {
-            Err(why) => return self.conn.unreachable(LOGIN_OPERATION, why),
+            Err(why) => return self.conn.unreachable(self.operation, why),
             Ok(Err(session)) => {
                 self.conn.reachable();
                 return Ok(Some(session));
@@ -619,7 +621,7 @@ impl RedisSessions {
                     Ok(generation) => Ok(Some((generation, id))),
                     // Logged in, but the others cannot be told: keep the session for this
                     // client (under a generation no stored one has), or fail as configured.
-                    Err(e) => self.conn.unreachable::<()>(LOGIN_OPERATION, format!("Redis: {e}")).map(|_| {
+                    Err(e) => self.conn.unreachable::<()>(self.operation, format!("Redis: {e}")).map(|_| {
                         let generation = stale.map_or(1, |g| g.wrapping_add(1));
                         Some((generation, id))
                     }),
@@ -649,11 +651,18 @@ impl SessionStore for RedisSessions {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::runtime::LoginFields;
     use crate::runtime::{Credentials, LoginSpec};
 
     fn login(user: &str, token: &str) -> LoginConfig {
         LoginConfig {
-            spec: LoginSpec { path: "/session/login", access_header: "LV-Access", session_id_field: "sessionId" },
+            spec: LoginSpec {
+                operation: "session.login",
+                path: "/session/login",
+                fields: LoginFields { client: Some("clientName"), user: "userName", password: "password", agent: Some("agent") },
+                access_header: "LV-Access",
+                session_id_field: "sessionId",
+            },
             access_token: Secret::new(token),
             credentials: Credentials::user("CLIENT", user, "hunter2-password"),
         }
@@ -670,7 +679,7 @@ mod tests {
         assert_ne!(a, session_hash(&base, &login("other.user", "tok-secret-1")));
         assert_ne!(a, session_hash(&other_base, &login("api.user", "tok-secret-1")));
         assert_eq!(a.len(), 64);
-        let store = RedisSessions { conn: config.connection().unwrap(), key: format!("acct:session:{a}"), lock: String::new(), lock_ttl: Duration::ZERO, ttl: Duration::ZERO };
+        let store = RedisSessions { operation: "session.login", conn: config.connection().unwrap(), key: format!("acct:session:{a}"), lock: String::new(), lock_ttl: Duration::ZERO, ttl: Duration::ZERO };
         for secret in ["tok-secret-1", "hunter2-password", "api.user"] {
             assert!(!store.key.contains(secret), "{}", store.key);
         }

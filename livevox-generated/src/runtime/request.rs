@@ -83,24 +83,35 @@ impl Request {
     }
 
     /// The full URL: `base` (no query, no fragment; checked by the builder) followed by the
-    /// filled path template and the query string.
+    /// filled path template and the query string. The text is written once and parsed once.
     pub(crate) fn url(&self, base: &url::Url) -> Result<url::Url, Error> {
-        let path = self.fill_path()?;
-        let mut url = join_path(base, &path).map_err(|e| self.invalid(format!("the path does not make a valid URL: {e}")))?;
+        let base = base.as_str().trim_end_matches('/');
+        let mut text = String::with_capacity(base.len() + self.op.path.len() + 32);
+        text.push_str(base);
+        if !self.op.path.starts_with('/') {
+            text.push('/');
+        }
+        self.fill_path(&mut text)?;
         if !self.query.is_empty() {
-            let mut pairs = url.query_pairs_mut();
+            text.push('?');
+            let start = text.len();
+            let mut pairs = url::form_urlencoded::Serializer::for_suffix(text, start);
             for (name, value) in &self.query {
                 pairs.append_pair(name, value);
             }
+            text = pairs.finish();
         }
-        Ok(url)
+        url::Url::parse(&text).map_err(|e| self.invalid(format!("the path does not make a valid URL: {e}")))
     }
 
-    /// The path template with every `{name}` replaced by its encoded value.
-    fn fill_path(&self) -> Result<String, Error> {
+    /// Writes the path template with every `{name}` replaced by its encoded value.
+    fn fill_path(&self, out: &mut String) -> Result<(), Error> {
         let template = self.op.path;
-        let mut out = String::with_capacity(template.len() + 16);
-        let mut used = vec![false; self.path_params.len()];
+        if self.path_params.len() > 64 {
+            return Err(self.invalid(format!("{} path parameters; at most 64 are supported", self.path_params.len())));
+        }
+        // Bit i: parameter i has a place in the template.
+        let mut used: u64 = 0;
         let mut rest = template;
         while let Some(open) = rest.find('{') {
             out.push_str(&rest[..open]);
@@ -112,26 +123,26 @@ impl Request {
             let Some(index) = self.path_params.iter().position(|(n, _)| *n == name) else {
                 return Err(self.invalid(format!("path parameter `{name}` was not given")));
             };
-            used[index] = true;
-            out.push_str(&self.encode_segment(name, &self.path_params[index].1)?);
+            used |= 1 << index;
+            self.encode_segment(name, &self.path_params[index].1, out)?;
             rest = &after[close + 1..];
         }
         out.push_str(rest);
-        if let Some(index) = used.iter().position(|u| !u) {
+        if let Some(index) = (0..self.path_params.len()).find(|i| used & (1 << i) == 0) {
             let name = self.path_params[index].0;
             return Err(self.invalid(format!("path parameter `{name}` is not in the template {template:?}")));
         }
-        Ok(out)
+        Ok(())
     }
 
-    /// One path segment. An empty value, `.` or `..` is refused rather than sent: it would
-    /// silently address another resource (`/dnc/` is the list, `/dnc/..` its parent), and URL
-    /// parsing folds even the encoded `%2e%2e` into `..`. A list is joined with commas.
-    fn encode_segment(&self, name: &str, values: &[String]) -> Result<String, Error> {
+    /// One path segment, written to `out`. An empty value, `.` or `..` is refused rather than
+    /// sent: it would silently address another resource (`/dnc/` is the list, `/dnc/..` its
+    /// parent), and URL parsing folds even the encoded `%2e%2e` into `..`. A list is joined
+    /// with commas.
+    fn encode_segment(&self, name: &str, values: &[String], out: &mut String) -> Result<(), Error> {
         if values.is_empty() {
             return Err(self.invalid(format!("path parameter `{name}` has no value")));
         }
-        let mut out = String::new();
         for (i, v) in values.iter().enumerate() {
             if v.is_empty() || v == "." || v == ".." {
                 return Err(self.invalid(format!("path parameter `{name}` cannot be {v:?}")));
@@ -141,7 +152,7 @@ impl Request {
             }
             out.extend(utf8_percent_encode(v, SEGMENT));
         }
-        Ok(out)
+        Ok(())
     }
 
     /// The body bytes to send, if the operation has a body.

@@ -5,14 +5,15 @@
 //! usual way secrets reach logs, so the only way to the value is the explicit [`Secret::expose`].
 
 /// A secret string (password, token, session id). `Debug` prints `[REDACTED]`; serializing it
-/// sends the real value, because that is what the wire needs.
+/// sends the real value, because that is what the wire needs. Clones share one zeroized-on-drop
+/// copy, so handing the session id to every call costs no allocation.
 #[derive(Clone)]
-pub struct Secret(secrecy::SecretString);
+pub struct Secret(std::sync::Arc<secrecy::SecretString>);
 
 impl Secret {
     /// Wraps a secret value.
     pub fn new(s: impl Into<String>) -> Self {
-        Secret(secrecy::SecretString::from(s.into()))
+        Secret(std::sync::Arc::new(secrecy::SecretString::from(s.into())))
     }
     /// The secret value. Call it only where the value must go on the wire.
     pub fn expose(&self) -> &str {

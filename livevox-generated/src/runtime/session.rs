@@ -14,13 +14,53 @@
 //! others its session. Generations are then the store's, so a renewal one process made is
 //! recognised by the others.
 //!
-//! The HTTP of the login itself lives in the client; this module only decides who performs it.
+//! The HTTP of the login itself lives in the LiveVox authorization scheme (`auth/livevox.rs`);
+//! this module only decides who performs it.
 
+use std::fmt;
 use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use super::describe::LoginSpec;
+use super::error::Error;
+use super::secret::Secret;
 use super::store::{LoginFuture, SessionStore};
-use super::{Credentials, Error, LoginSpec, Secret};
+
+/// LiveVox user credentials for login. `Debug` never shows the password.
+#[derive(Clone)]
+pub struct Credentials {
+    /// The client *code* (not its display name).
+    pub client_name: String,
+    /// Case-sensitive for users, case-insensitive for agents.
+    pub user_name: String,
+    /// The password; never shown in `Debug`.
+    pub password: Secret,
+    /// Log in as an agent: agent sessions may call only some methods (others answer 403).
+    pub agent: bool,
+}
+
+impl Credentials {
+    /// A (non-agent) user login.
+    pub fn user(client_name: impl Into<String>, user_name: impl Into<String>, password: impl Into<Secret>) -> Self {
+        Credentials { client_name: client_name.into(), user_name: user_name.into(), password: password.into(), agent: false }
+    }
+
+    /// An agent login.
+    pub fn agent(client_name: impl Into<String>, user_name: impl Into<String>, password: impl Into<Secret>) -> Self {
+        Credentials { agent: true, ..Credentials::user(client_name, user_name, password) }
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("client_name", &self.client_name)
+            .field("user_name", &self.user_name)
+            .field("password", &self.password)
+            .field("agent", &self.agent)
+            .finish()
+    }
+}
 
 /// What a login needs: where to send it, the access token and the user's credentials.
 pub(crate) struct LoginConfig {
@@ -34,6 +74,19 @@ pub(crate) struct LoginConfig {
 pub(crate) struct Ticket {
     pub generation: u64,
     pub id: Secret,
+    /// The id as a (sensitive) header value, made once per session rather than once per call;
+    /// `None` when the id cannot be a header value (the caller reports that).
+    pub header: Option<http::HeaderValue>,
+}
+
+impl Ticket {
+    fn new(generation: u64, id: Secret) -> Ticket {
+        let header = http::HeaderValue::from_str(id.expose()).ok().map(|mut v| {
+            v.set_sensitive(true);
+            v
+        });
+        Ticket { generation, id, header }
+    }
 }
 
 /// Which session a caller wants.
@@ -49,7 +102,8 @@ pub(crate) enum Want {
 
 struct State {
     generation: u64,
-    session: Option<Secret>,
+    /// The current session and its header value, as handed out.
+    session: Option<Ticket>,
     /// How the latest login failed, shared with callers that waited for it.
     failure: Option<Error>,
 }
@@ -67,7 +121,7 @@ impl Sessions {
     pub fn new(login: Option<LoginConfig>, initial: Option<Secret>, store: Option<Arc<dyn SessionStore>>) -> Self {
         Sessions {
             login,
-            state: Mutex::new(State { generation: 0, session: initial, failure: None }),
+            state: Mutex::new(State { generation: 0, session: initial.map(|id| Ticket::new(0, id)), failure: None }),
             login_lock: tokio::sync::Mutex::new(()),
             store,
         }
@@ -90,7 +144,7 @@ impl Sessions {
 
     /// The current session id, if any.
     pub fn current(&self) -> Option<Secret> {
-        self.state().session.clone()
+        self.state().session.as_ref().map(|t| t.id.clone())
     }
 
     /// Forgets the session (after a logout, say); the next call logs in again.
@@ -121,8 +175,8 @@ impl Sessions {
                 Want::Fresh => false,
             };
             if reusable {
-                if let Some(id) = &st.session {
-                    return Some(Ok(Ticket { generation: st.generation, id: id.clone() }));
+                if let Some(ticket) = &st.session {
+                    return Some(Ok(ticket.clone()));
                 }
             }
             st.generation
@@ -133,8 +187,8 @@ impl Sessions {
             let st = self.state();
             if st.generation != observed {
                 // A login finished while we waited for the lock: share its outcome.
-                if let Some(id) = &st.session {
-                    return Some(Ok(Ticket { generation: st.generation, id: id.clone() }));
+                if let Some(ticket) = &st.session {
+                    return Some(Ok(ticket.clone()));
                 }
                 if let Some(err) = &st.failure {
                     return Some(Err(err.clone()));
@@ -153,11 +207,12 @@ impl Sessions {
             };
             match store.obtain(stale, want == Want::Fresh, &mut pending).await {
                 Ok(Some((generation, id))) => {
+                    let ticket = Ticket::new(generation, id);
                     let mut st = self.state();
                     st.generation = generation;
-                    st.session = Some(id.clone());
+                    st.session = Some(ticket.clone());
                     st.failure = None;
-                    return Some(Ok(Ticket { generation, id }));
+                    return Some(Ok(ticket));
                 }
                 // Unreachable, and the client falls back to logging in by itself.
                 Ok(None) => {}
@@ -178,9 +233,10 @@ impl Sessions {
         st.generation += 1;
         Some(match result {
             Ok(id) => {
-                st.session = Some(id.clone());
+                let ticket = Ticket::new(st.generation, id);
+                st.session = Some(ticket.clone());
                 st.failure = None;
-                Ok(Ticket { generation: st.generation, id })
+                Ok(ticket)
             }
             Err(err) => {
                 st.session = None;
@@ -194,13 +250,20 @@ impl Sessions {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::runtime::LoginFields;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
     use std::time::Duration;
 
     fn config() -> LoginConfig {
         LoginConfig {
-            spec: LoginSpec { path: "/session/login", access_header: "LV-Access", session_id_field: "sessionId" },
+            spec: LoginSpec {
+                operation: "session.login",
+                path: "/session/login",
+                fields: LoginFields { client: Some("clientName"), user: "userName", password: "password", agent: Some("agent") },
+                access_header: "LV-Access",
+                session_id_field: "sessionId",
+            },
             access_token: Secret::new("token"),
             credentials: Credentials::user("client", "user", "password"),
         }
@@ -331,6 +394,14 @@ mod tests {
         let logins = AtomicUsize::new(0);
         let ticket = sessions.acquire(Want::Current, |_| slow_login(&logins, true)).await.unwrap().unwrap();
         assert_eq!((ticket.generation, ticket.id.expose(), logins.load(Ordering::SeqCst)), (1, "session-1", 1));
+    }
+
+    #[test]
+    fn credentials_debug_hides_the_password() {
+        let c = Credentials::agent("CLIENT", "agent7", "p@ssw0rd!");
+        let d = format!("{c:?}");
+        assert!(!d.contains("p@ssw0rd!"), "{d}");
+        assert!(d.contains("agent7") && d.contains("agent: true"), "{d}");
     }
 
     #[tokio::test]

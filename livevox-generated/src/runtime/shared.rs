@@ -1,15 +1,14 @@
 //! The builder settings for rate limits and sessions beyond one client: the rate-limit time
 //! scale (tests shorten windows with it), and with the `redis` feature, the Redis store that
-//! many worker processes share ([`ClientBuilder::redis`]).
+//! many worker processes share (`ClientBuilder::redis`).
 
 use std::fmt;
 use std::sync::Arc;
 
-use super::client::{ApiClient, ClientBuilder};
+use super::error::Error;
 use super::ratelimit::RateLimits;
 use super::session::LoginConfig;
 use super::store::SessionStore;
-use super::Error;
 
 /// What the builder was given; turned into limiters and a session store by `build`.
 pub(crate) struct Given {
@@ -82,29 +81,16 @@ impl Given {
     }
 }
 
-impl<C: ApiClient> ClientBuilder<C> {
-    /// Multiplies every rate-limit window of the spec by `scale` (default 1.0): **for tests**,
-    /// so that Append Campaign's "5 calls a minute" becomes, with `0.05`, 5 calls in any 3
-    /// seconds, and a test of pacing takes seconds rather than minutes (give the simulator the
-    /// same window with `SimulatorBuilder::rate_limit`). A scale above 1 lengthens windows,
-    /// for a margin against a server that counts differently. Applies to the in-process
-    /// windows and to the Redis store alike; `build()` refuses a scale that is not a finite
-    /// number above zero.
-    pub fn rate_limit_time_scale(mut self, scale: f64) -> Self {
-        self.shared.time_scale = scale;
-        self
+impl Given {
+    /// `ClientBuilder::rate_limit_time_scale`; checked by [`Given::rate_limits`].
+    pub(crate) fn set_time_scale(&mut self, scale: f64) {
+        self.time_scale = scale;
     }
 
-    /// Shares rate-limit windows, in-flight caps and the LiveVox session with every client
-    /// (every worker process) that uses the same Redis and key prefix: see [`RedisConfig`]
-    /// for what is stored, for how long, and what happens when Redis cannot be reached.
-    /// Requires the `redis` feature.
-    ///
-    /// [`RedisConfig`]: crate::runtime::RedisConfig
+    /// `ClientBuilder::redis`.
     #[cfg(feature = "redis")]
-    pub fn redis(mut self, config: super::redis_store::RedisConfig) -> Self {
-        self.shared.redis = Some(config);
-        self
+    pub(crate) fn set_redis(&mut self, config: super::redis_store::RedisConfig) {
+        self.redis = Some(config);
     }
 }
 

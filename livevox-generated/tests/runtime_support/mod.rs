@@ -23,6 +23,9 @@ pub const USER_NAME: &str = "jdoe";
 
 // ---------------------------------------------------------------- specs, as codegen emits them
 
+/// The login operation of [`LV_API`], as its spec names it.
+pub const LOGIN_OPERATION: &str = "session.login";
+
 pub static LV_API: rt::ApiSpec = rt::ApiSpec {
     name: "TestLiveVox",
     environments: &[("NA3", "https://api.livevox.com"), ("NA4", "https://api.na4.livevox.com")],
@@ -34,7 +37,13 @@ pub static LV_API: rt::ApiSpec = rt::ApiSpec {
     auth: rt::AuthScheme::LiveVox {
         session_header: "LV-Session",
         expired_status: 401,
-        login: Some(rt::LoginSpec { path: "/session/login", access_header: "LV-Access", session_id_field: "sessionId" }),
+        login: Some(rt::LoginSpec {
+            operation: "session.login",
+            path: "/session/login",
+            fields: rt::LoginFields { client: Some("clientName"), user: "userName", password: "password", agent: Some("agent") },
+            access_header: "LV-Access",
+            session_id_field: "sessionId",
+        }),
     },
     errors: rt::ErrorFormat { json: Some(("code", "message")), xml: Some(("ErrorResponse", "code", "message")) },
     service: None,

@@ -54,7 +54,14 @@ pub static API: __rt::ApiSpec = __rt::ApiSpec {
         session_header: "LV-Session",
         expired_status: 401,
         login: ::std::option::Option::Some(__rt::LoginSpec {
+            operation: "session.login",
             path: "/session/login",
+            fields: __rt::LoginFields {
+                client: ::std::option::Option::Some("clientName"),
+                user: "userName",
+                password: "password",
+                agent: ::std::option::Option::Some("agent"),
+            },
             access_header: "LV-Access",
             session_id_field: "sessionId",
         }),

@@ -1,0 +1,139 @@
+//! The bottom layer of the runtime: sends one HTTP request ([`Outgoing`]) and reads a capped
+//! body. It owns the connection pool, the base URL, the headers every request of the API
+//! carries and the API's error format; it knows nothing of credentials, retries or limits.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, RETRY_AFTER};
+
+use super::describe::{ErrorFormat, Method};
+use super::error::{self, CallSite, Error, ErrorResponse, MAX_ERROR_BODY};
+use super::secret::Secret;
+
+/// The `User-Agent` sent unless the caller sets another.
+pub const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
+/// One API's connection to its server: what every request of the API shares.
+pub(crate) struct Transport {
+    pub http: reqwest::Client,
+    /// The base URL (checked by the builder: a host, no query or fragment).
+    pub base: url::Url,
+    /// Sent on every request: `Content-Type`, `Accept`, the API's own headers, `User-Agent`.
+    pub headers: HeaderMap,
+    /// The attempt timeout when a request sets none.
+    pub timeout: Option<Duration>,
+    /// The largest success body read.
+    pub max_response_bytes: usize,
+    /// The shape of the API's error bodies.
+    pub errors: ErrorFormat,
+}
+
+/// One request as it goes on the wire: the operation it belongs to (for errors), where it
+/// goes, what it carries and how long it may take.
+#[derive(Clone)]
+pub(crate) struct Outgoing<'a> {
+    /// The operation name errors and logs use.
+    pub operation: &'static str,
+    pub method: Method,
+    pub url: &'a url::Url,
+    pub body: Option<Bytes>,
+    /// The attempt timeout; `None` for none.
+    pub timeout: Option<Duration>,
+    /// A media type that replaces the API's `Accept` (`ResponseFormat::accept`).
+    pub accept: Option<&'static str>,
+}
+
+impl Transport {
+    /// Sends `out`, with `auth` (a header holding a credential) when given. The request is
+    /// made directly (one copy of the API's header map, no builder merging it again).
+    pub async fn send(&self, out: &Outgoing<'_>, auth: Option<(&HeaderName, &HeaderValue)>) -> Result<reqwest::Response, Error> {
+        let mut request = reqwest::Request::new(out.method.to_http(), out.url.clone());
+        let headers = request.headers_mut();
+        *headers = self.headers.clone();
+        if let Some(accept) = out.accept {
+            // Replaced, not appended: two `Accept` headers would ask for both types.
+            let value = HeaderValue::from_str(accept).map_err(|_| Error::InvalidRequest {
+                operation: out.operation,
+                message: format!("the media type {accept:?} cannot be sent in an `Accept` header"),
+            })?;
+            headers.insert(ACCEPT, value);
+        }
+        if let Some((name, value)) = auth {
+            headers.insert(name.clone(), value.clone());
+        }
+        *request.timeout_mut() = out.timeout;
+        if let Some(body) = &out.body {
+            *request.body_mut() = Some(reqwest::Body::from(body.clone()));
+        }
+        self.http.execute(request).await.map_err(|e| Error::transport(out.operation, e))
+    }
+
+    /// Reads at most [`MAX_ERROR_BODY`] of an error response and decodes it with the API's
+    /// error format. `expired` is the status that means "credentials expired" besides 401;
+    /// `secrets` are scrubbed from everything quoted.
+    pub async fn error_from(&self, site: CallSite, response: reqwest::Response, expired: Option<u16>, secrets: &[&Secret]) -> Error {
+        let status = response.status();
+        let retry_after = response.headers().get(RETRY_AFTER).cloned();
+        // A body that breaks off mid-read still leaves the status to report, so keep what came.
+        let (body, truncated) = read_capped_lossy(response, MAX_ERROR_BODY).await;
+        let response = ErrorResponse { status, retry_after: retry_after.as_ref(), body: &body, truncated };
+        error::from_response(site, expired, &self.errors, response, secrets)
+    }
+}
+
+/// A header name from the spec or the caller.
+pub(crate) fn header_name(name: &str) -> Result<HeaderName, Error> {
+    HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::Config(format!("{name:?} is not a valid header name")))
+}
+
+/// A header holding a secret: marked sensitive so HTTP/2 never indexes it in its header table.
+pub(crate) fn secret_header(secret: &Secret, name: &HeaderName) -> Result<HeaderValue, Error> {
+    let mut value = HeaderValue::from_str(secret.expose())
+        .map_err(|_| Error::Config(format!("the value for the {name} header holds characters a header cannot carry")))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// Whether the URL's host is a loopback address (127.0.0.0/8, ::1, `localhost`).
+pub(crate) fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost") || d.eq_ignore_ascii_case("localhost."),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
+        None => false,
+    }
+}
+
+/// Reads the body up to `limit` bytes; `true` when more followed (the rest is not read).
+pub(crate) async fn read_capped(mut response: reqwest::Response, limit: usize) -> Result<(Vec<u8>, bool), reqwest::Error> {
+    let mut out = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        let room = limit - out.len();
+        if chunk.len() > room {
+            out.extend_from_slice(&chunk[..room]);
+            return Ok((out, true));
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok((out, false))
+}
+
+/// Like [`read_capped`], keeping whatever arrived before a transport failure.
+pub(crate) async fn read_capped_lossy(mut response: reqwest::Response, limit: usize) -> (Vec<u8>, bool) {
+    let mut out = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                let room = limit - out.len();
+                if chunk.len() > room {
+                    out.extend_from_slice(&chunk[..room]);
+                    return (out, true);
+                }
+                out.extend_from_slice(&chunk);
+            }
+            Ok(None) => return (out, false),
+            Err(_) => return (out, true),
+        }
+    }
+}
