@@ -1,0 +1,51 @@
+//! Size limits of hand-written source (issue 12): no hand-written `.rs` file in the workspace is
+//! over 800 lines. Functions over 120 lines are caught by clippy's `too_many_lines`
+//! (threshold in `clippy.toml`, lint on in `[workspace.lints.clippy]`). Files the generator
+//! writes (their first line says `@generated`) are exempt: they are measured by the generated
+//! line counts of `cargo xtask bench` instead.
+
+use std::path::{Path, PathBuf};
+
+const MAX_LINES: usize = 800;
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if path.is_dir() {
+            if name != "target" && !name.starts_with('.') {
+                rust_files(&path, out);
+            }
+        } else if name.ends_with(".rs") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn no_hand_written_file_is_over_800_lines() {
+    let root = workspace_root();
+    let mut files = Vec::new();
+    for member in ["livevox-codegen", "livevox-generated", "livevox-sim", "xtask", "tests"] {
+        rust_files(&root.join(member), &mut files);
+    }
+    assert!(files.len() > 50, "found only {} source files under {}", files.len(), root.display());
+    let mut over = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        if text.lines().next().is_some_and(|first| first.contains("@generated")) {
+            continue;
+        }
+        let lines = text.lines().count();
+        if lines > MAX_LINES {
+            over.push(format!("{}: {lines} lines", file.strip_prefix(&root).unwrap_or(file).display()));
+        }
+    }
+    assert!(over.is_empty(), "hand-written files over {MAX_LINES} lines (split them by what they own):\n{}", over.join("\n"));
+}
