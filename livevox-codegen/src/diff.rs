@@ -154,10 +154,9 @@ pub fn diff(old: &Ir, new: &Ir) -> SpecDiff {
     for module in new_apis.keys().filter(|m| !old_apis.contains_key(*m)) {
         d.push(Impact::Additive, format!("api {module}"), "API added");
     }
-    let directions = (Directions::of(old), Directions::of(new));
     for (module, a) in &old_apis {
         if let Some(b) = new_apis.get(module) {
-            diff_categories(&mut d, a, b, &directions);
+            diff_categories(&mut d, a, b);
         }
     }
     d.changes.sort_by(|x, y| (&x.item, &x.message).cmp(&(&y.item, &y.message)));
@@ -232,63 +231,18 @@ fn diff_api(d: &mut SpecDiff, a: &Api, b: &Api) {
     }
 }
 
-/// Which models travel in requests and which in responses, by `module::RustName`.
-struct Directions {
-    request: BTreeSet<String>,
-    response: BTreeSet<String>,
-}
-
-impl Directions {
-    fn of(ir: &Ir) -> Directions {
-        let models: BTreeMap<String, &Model> = ir
-            .apis
-            .iter()
-            .flat_map(|a| &a.categories)
-            .flat_map(|c| c.models.iter().map(move |m| (format!("{}::{}", c.module, m.rust_name), m)))
-            .collect();
-        let mut dirs = Directions { request: BTreeSet::new(), response: BTreeSet::new() };
-        for op in ir.apis.iter().flat_map(|a| &a.categories).flat_map(|c| &c.operations) {
-            if let Some(Body::Model { ty, .. }) = &op.body {
-                reach(&Type::Model(ty.clone()), &models, &mut dirs.request);
-            }
-            for p in op.params() {
-                reach(&p.ty, &models, &mut dirs.request);
-            }
-            if let Some(t) = &op.response.ty {
-                reach(t, &models, &mut dirs.response);
-            }
-        }
-        dirs
-    }
-
-    fn describe(&self, key: &str) -> &'static str {
-        match (self.request.contains(key), self.response.contains(key)) {
-            (true, true) => "a request and response model",
-            (true, false) => "a request model",
-            (false, true) => "a response model",
-            (false, false) => "a model no operation uses",
-        }
+/// What a model is to its API's operations, from the direction lowering worked out
+/// (`Model::direction`, counting models reached through fields, lists and maps).
+fn role(m: &Model) -> &'static str {
+    match (m.direction.request, m.direction.response) {
+        (true, true) => "a request and response model",
+        (true, false) => "a request model",
+        (false, true) => "a response model",
+        (false, false) => "a model no operation uses",
     }
 }
 
-fn reach(t: &Type, models: &BTreeMap<String, &Model>, seen: &mut BTreeSet<String>) {
-    match t {
-        Type::Array(inner) | Type::Map(inner) => reach(inner, models, seen),
-        Type::Model(r) => {
-            let key = format!("{}::{}", r.module, r.rust_name);
-            if seen.insert(key.clone()) {
-                if let Some(m) = models.get(&key) {
-                    for f in &m.fields {
-                        reach(&f.ty, models, seen);
-                    }
-                }
-            }
-        }
-        Type::Prim(_) | Type::Secret | Type::Enum(_) => {}
-    }
-}
-
-fn diff_categories(d: &mut SpecDiff, a: &Api, b: &Api, dirs: &(Directions, Directions)) {
+fn diff_categories(d: &mut SpecDiff, a: &Api, b: &Api) {
     let (ca, cb) = (by_key(&a.categories, |c| c.module.clone()), by_key(&b.categories, |c| c.module.clone()));
     for (module, c) in &ca {
         match cb.get(module) {
@@ -297,7 +251,7 @@ fn diff_categories(d: &mut SpecDiff, a: &Api, b: &Api, dirs: &(Directions, Direc
                 format!("category {module}"),
                 format!("category removed: module `{}::{module}` and cargo feature `{module}` are gone", a.module),
             ),
-            Some(n) => diff_category(d, c, n, dirs),
+            Some(n) => diff_category(d, c, n),
         }
     }
     for module in cb.keys().filter(|m| !ca.contains_key(*m)) {
@@ -305,12 +259,12 @@ fn diff_categories(d: &mut SpecDiff, a: &Api, b: &Api, dirs: &(Directions, Direc
     }
 }
 
-fn diff_category(d: &mut SpecDiff, a: &Category, b: &Category, dirs: &(Directions, Directions)) {
+fn diff_category(d: &mut SpecDiff, a: &Category, b: &Category) {
     doc_change(d, &format!("category {}", a.module), "description", &a.description, &b.description);
     diff_operations(d, a, b);
     // Inline body models are compared with their operation, as arguments and setters.
     let named = |c: &Category| c.models.iter().filter(|m| m.body_of.is_none()).cloned().collect::<Vec<_>>();
-    diff_models(d, &a.module, &named(a), &named(b), dirs);
+    diff_models(d, &a.module, &named(a), &named(b));
     diff_enums(d, &a.module, &a.enums, &b.enums);
 }
 
@@ -516,13 +470,13 @@ fn diff_response(d: &mut SpecDiff, item: &str, a: &Operation, b: &Operation) {
     doc_change(d, item, "response description", &ra.description, &rb.description);
 }
 
-fn diff_models(d: &mut SpecDiff, module: &str, a: &[Model], b: &[Model], dirs: &(Directions, Directions)) {
+fn diff_models(d: &mut SpecDiff, module: &str, a: &[Model], b: &[Model]) {
     let (ma, mb) = (by_key(a, |m| m.wire_name.clone()), by_key(b, |m| m.wire_name.clone()));
     let mut added: BTreeSet<&String> = mb.keys().filter(|k| !ma.contains_key(*k)).collect();
     for (name, m) in &ma {
         let item = format!("model {module}::{}", m.rust_name);
         if let Some(n) = mb.get(name) {
-            diff_model(d, &item, module, m, n, dirs);
+            diff_model(d, &item, module, m, n);
             continue;
         }
         let renamed = added.iter().copied().find(|k| same_fields(&mb[*k].fields, &m.fields));
@@ -544,12 +498,12 @@ fn same_fields(a: &[Field], b: &[Field]) -> bool {
     a.len() == b.len() && a.iter().map(key).collect::<HashSet<_>>() == b.iter().map(key).collect::<HashSet<_>>()
 }
 
-fn diff_model(d: &mut SpecDiff, item: &str, module: &str, a: &Model, b: &Model, dirs: &(Directions, Directions)) {
+fn diff_model(d: &mut SpecDiff, item: &str, module: &str, a: &Model, b: &Model) {
     if a.rust_name != b.rust_name {
         d.push(Impact::Breaking, item, format!("Rust name changed to `{}`", b.rust_name));
     }
     doc_change(d, item, "description", &a.description, &b.description);
-    let role = dirs.1.describe(&format!("{module}::{}", b.rust_name));
+    let role = role(b);
     let (fa, fb) = (by_key(&a.fields, |f| f.wire_name.clone()), by_key(&b.fields, |f| f.wire_name.clone()));
     let field_item = |f: &Field| format!("field {module}::{}.{}", b.rust_name, f.rust_name);
     for (name, f) in &fa {

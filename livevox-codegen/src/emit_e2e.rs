@@ -33,22 +33,29 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::emit::calls::{self, decoded, made_up, rust_type, Input, Source, Tables};
+pub use crate::emit::calls::TestTarget;
 use crate::ir::*;
 
 /// Where the test goes, relative to the workspace root.
 pub const E2E_TEST_PATH: &str = "tests/tests/every_operation.rs";
 
-/// Emits and formats the test file for the IR.
+/// Emits and formats the test file for the IR, for LiveVox's test crate.
 pub fn every_operation(ir: &Ir) -> Result<String, String> {
+    every_operation_for(ir, &TestTarget::default())
+}
+
+/// Emits and formats the test file for the IR, its clients, types and simulator found where
+/// `target` says.
+pub fn every_operation_for(ir: &Ir, target: &TestTarget) -> Result<String, String> {
     let many_apis = ir.apis.len() > 1;
     let login_api = ir.apis.iter().find(|a| logs_in(a));
     let mut items = Vec::new();
     for api in &ir.apis {
         let tables = Tables::of(api);
-        items.push(api_helpers(api, login_api));
+        items.push(api_helpers(api, login_api, target));
         for cat in &api.categories {
             for op in &cat.operations {
-                items.push(operation_test(api, cat, op, &tables, many_apis)?);
+                items.push(operation_test(api, cat, op, &tables, target, many_apis)?);
             }
         }
     }
@@ -86,9 +93,9 @@ fn start_fn(api: &Api) -> proc_macro2::Ident {
     format_ident!("start_{}", api.module)
 }
 
-fn client_path(api: &Api) -> TokenStream {
-    let m = format_ident!("{}", api.module);
-    quote! { ::livevox_generated::#m::Client }
+fn client_path(api: &Api, target: &TestTarget) -> TokenStream {
+    let m = target.api_module(api);
+    quote! { #m::Client }
 }
 
 fn logs_in(api: &Api) -> bool {
@@ -131,9 +138,10 @@ fn credentials(api: &Api, login_api: Option<&Api>) -> TokenStream {
 /// is logged in as its first user, after every configured user has logged in once (so the
 /// session ids the spec's examples name, which the simulator gives the example users, are
 /// live); other APIs get their scheme's credentials (see [`credentials`]).
-fn api_helpers(api: &Api, login_api: Option<&Api>) -> TokenStream {
+fn api_helpers(api: &Api, login_api: Option<&Api>, target: &TestTarget) -> TokenStream {
     let start = start_fn(api);
-    let client = client_path(api);
+    let client = client_path(api, target);
+    let simulator = &target.simulator;
     let client_for = format_ident!("client_{}", api.module);
     let args = calls::builder_values(api, "e2e-");
     if !logs_in(api) {
@@ -142,7 +150,7 @@ fn api_helpers(api: &Api, login_api: Option<&Api>) -> TokenStream {
         let creds_binding = if uses_creds { quote! { let creds = sim.api_credentials(); } } else { TokenStream::new() };
         return quote! {
             async fn #start() -> (::livevox_sim::RunningSimulator, #client) {
-                let sim = ::livevox_sim::Simulator::builder().start().await.expect("the simulator starts");
+                let sim = #simulator.start().await.expect("the simulator starts");
                 #creds_binding
                 let client = #client::builder(#(#args),*)
                     .base_url(sim.base_url())
@@ -171,7 +179,7 @@ fn api_helpers(api: &Api, login_api: Option<&Api>) -> TokenStream {
         }
 
         async fn #start() -> (::livevox_sim::RunningSimulator, #client) {
-            let sim = ::livevox_sim::Simulator::builder().start().await.expect("the simulator starts");
+            let sim = #simulator.start().await.expect("the simulator starts");
             for user in sim.users() {
                 if let ::std::result::Result::Err(e) = #client_for(&sim, &user).runtime().login().await {
                     panic!("{} cannot log in to the simulator: {e}", user.user_name);
@@ -192,7 +200,7 @@ fn shaped(ty: &Type, v: &Value) -> Value {
     }
 }
 
-fn operation_test(api: &Api, cat: &Category, op: &Operation, tables: &Tables<'_>, many_apis: bool) -> Result<TokenStream, String> {
+fn operation_test(api: &Api, cat: &Category, op: &Operation, tables: &Tables<'_>, target: &TestTarget, many_apis: bool) -> Result<TokenStream, String> {
     let name = if many_apis {
         format_ident!("{}__{}__{}", api.module, cat.module, op.fn_name)
     } else {
@@ -217,11 +225,11 @@ fn operation_test(api: &Api, cat: &Category, op: &Operation, tables: &Tables<'_>
             (Literal::string(i.wire_name), Literal::string(&text))
         })
         .collect();
-    let call = calls::call(cat, op, values.iter().map(|(i, v)| (*i, v.as_ref().map(|v| decoded(&rust_type(&i.ty, api), &i.what, v)))).collect())?;
+    let call = calls::call(cat, op, values.iter().map(|(i, v)| (*i, v.as_ref().map(|v| decoded(&rust_type(&i.ty, api, target), &i.what, v)))).collect())?;
 
     let start = start_fn(api);
     let call = quote! { #call.await };
-    let check = answer_check(api, op, example, &call, &path_text);
+    let check = answer_check(api, target, op, example, &call, &path_text);
     let allow = if deprecated { quote! { #[allow(deprecated)] } } else { TokenStream::new() };
     let doc = Literal::string(&format!(
         " `{} {}`{}",
@@ -295,7 +303,7 @@ fn agent_preparation(api: &Api, op: &Operation) -> TokenStream {
 
 /// What the test checks of the answer: the example's response (or status, when its examples are
 /// all errors), the simulator's bytes for a binary answer, else that it decodes.
-fn answer_check(api: &Api, op: &Operation, example: Option<&Example>, call: &TokenStream, path_text: &[(Literal, Literal)]) -> TokenStream {
+fn answer_check(api: &Api, target: &TestTarget, op: &Operation, example: Option<&Example>, call: &TokenStream, path_text: &[(Literal, Literal)]) -> TokenStream {
     let id = &op.id;
     let id_lit = Literal::string(id);
     // A binary answer (no example can hold one) must be the simulator's bytes, unchanged.
@@ -321,7 +329,7 @@ fn answer_check(api: &Api, op: &Operation, example: Option<&Example>, call: &Tok
         }
         Some(e) => match (op.response.format, &op.response.ty, &e.response) {
             (ResponseFormat::Json, ty, Some(body)) => {
-                let t = ty.as_ref().map(|t| rust_type(t, api)).unwrap_or_else(|| quote! { ::serde_json::Value });
+                let t = ty.as_ref().map(|t| rust_type(t, api, target)).unwrap_or_else(|| quote! { ::serde_json::Value });
                 let expected = decoded(&t, &format!("{id}: the example's response"), body);
                 quote! {
                     let actual: #t = ok(#id_lit, #call);

@@ -10,20 +10,26 @@ use proc_macro2::Literal;
 use quote::quote;
 
 use crate::emit::calls::{self, made_up, rust_type, Tables};
+pub use crate::emit::calls::TestTarget;
 use crate::ir::*;
 
 /// Where the test goes, relative to the workspace root.
 pub const DECODE_FUZZ_TEST_PATH: &str = "tests/tests/decode_every_response.rs";
 
-/// Emits and formats the test file for the IR.
+/// Emits and formats the test file for the IR, for LiveVox's test crate.
 pub fn decode_every_response(ir: &Ir) -> Result<String, String> {
+    decode_every_response_for(ir, &TestTarget::default())
+}
+
+/// Emits and formats the test file for the IR, its types found where `target` says.
+pub fn decode_every_response_for(ir: &Ir, target: &TestTarget) -> Result<String, String> {
     let mut calls = Vec::new();
     for api in &ir.apis {
         let tables = Tables::of(api);
         for cat in &api.categories {
             for op in &cat.operations {
                 let (ResponseFormat::Json, Some(ty)) = (op.response.format, &op.response.ty) else { continue };
-                let t = rust_type(ty, api);
+                let t = rust_type(ty, api, target);
                 let mut seeds: Vec<String> = op
                     .examples
                     .iter()

@@ -15,6 +15,7 @@ use quote::{format_ident, quote};
 use serde_json::{json, Map, Value};
 
 use crate::emit::calls::{self, Tables};
+pub use crate::emit::calls::TestTarget;
 use crate::ir::*;
 use crate::types::Prim;
 
@@ -28,6 +29,7 @@ const SECRET_MARK: &str = "SECRET-SENTINEL-";
 /// the whole file, and remembers the plain ones it handed out.
 struct Sentinels<'a> {
     tables: Tables<'a>,
+    target: &'a TestTarget,
     next: usize,
     plain: Vec<String>,
 }
@@ -86,7 +88,7 @@ impl Sentinels<'_> {
     /// `decode::<T>("what", "json")` for a sentinel value of `ty`.
     fn decoded(&mut self, ty: &Type, secret: bool, api: &Api, what: &str) -> TokenStream {
         let v = self.value(ty, secret, 0);
-        calls::decoded(&calls::rust_type(ty, api), what, &v)
+        calls::decoded(&calls::rust_type(ty, api, self.target), what, &v)
     }
 
     /// `check("what", &value, &[plain sentinels handed out since `mark`])`.
@@ -97,14 +99,19 @@ impl Sentinels<'_> {
     }
 }
 
-/// Emits and formats the test file for the IR.
+/// Emits and formats the test file for the IR, for LiveVox's test crate.
 pub fn no_secret_in_debug(ir: &Ir) -> Result<String, String> {
+    no_secret_in_debug_for(ir, &TestTarget::default())
+}
+
+/// Emits and formats the test file for the IR, its clients and types found where `target` says.
+pub fn no_secret_in_debug_for(ir: &Ir, target: &TestTarget) -> Result<String, String> {
     let mut next = 0;
     let many_apis = ir.apis.len() > 1;
     let mut items = Vec::new();
     for api in &ir.apis {
-        let mut s = Sentinels { tables: Tables::of(api), next, plain: Vec::new() };
-        items.push(client_fn(api));
+        let mut s = Sentinels { tables: Tables::of(api), target, next, plain: Vec::new() };
+        items.push(client_fn(api, target));
         for cat in &api.categories {
             items.push(category_test(&mut s, api, cat, many_apis)?);
         }
@@ -140,8 +147,8 @@ pub fn no_secret_in_debug(ir: &Ir) -> Result<String, String> {
 
 /// `client_<api>()`: a client of the API that never connects, holding secret credentials of its
 /// scheme, so that the client inside every request builder is checked too.
-fn client_fn(api: &Api) -> TokenStream {
-    let m = format_ident!("{}", api.module);
+fn client_fn(api: &Api, target: &TestTarget) -> TokenStream {
+    let m = target.api_module(api);
     let f = format_ident!("client_{}", api.module);
     let args = calls::builder_values(api, "header-");
     let secret = |what: &str| Literal::string(&format!("{SECRET_MARK}{what}"));
@@ -176,8 +183,8 @@ fn client_fn(api: &Api) -> TokenStream {
         }
     };
     quote! {
-        fn #f() -> ::livevox_generated::#m::Client {
-            ::livevox_generated::#m::Client::builder(#(#args),*)
+        fn #f() -> #m::Client {
+            #m::Client::builder(#(#args),*)
                 .base_url("https://debug.invalid")
                 #creds
                 .build()

@@ -1,5 +1,6 @@
-//! A seeded mutation fuzzer for the spec front end, on the stable toolchain: copies of `spec/`
-//! and of the fixtures, mutated the way hands and editors break YAML (brackets, colons, anchors,
+//! A seeded mutation fuzzer for the spec front end, on the stable toolchain: copies of `spec/`,
+//! of the sample APIs' spec (`tests/sample-apis/spec`: other auth schemes, webhooks, a session
+//! relay) and of the fixtures, mutated the way hands and editors break YAML (brackets, colons, anchors,
 //! indentation, lines duplicated, dropped or swapped, stray bytes), go through `generate`. Every
 //! run must end in `Ok` or in diagnostics that point inside the file, without a panic, an
 //! internal error or a hang.
@@ -67,10 +68,14 @@ fn yaml_files(dir: &Path, display: &str) -> Vec<Source> {
         .collect()
 }
 
-/// The seeds: the whole spec (one set of files) and each fixture (a set of one).
+/// Where the sample APIs' spec is, relative to the workspace root.
+const SAMPLE_SPEC: &str = "tests/sample-apis/spec";
+
+/// The seeds: the whole spec and the sample APIs' spec (one set of files each), then each
+/// fixture (a set of one).
 fn seeds() -> Vec<Vec<Source>> {
     let root = workspace();
-    let mut seeds = vec![yaml_files(&root.join("spec"), "spec")];
+    let mut seeds = vec![yaml_files(&root.join("spec"), "spec"), yaml_files(&root.join(SAMPLE_SPEC), SAMPLE_SPEC)];
     for kind in ["valid", "invalid"] {
         for f in yaml_files(&root.join("tests/fixtures").join(kind), &format!("tests/fixtures/{kind}")) {
             seeds.push(vec![f]);
@@ -174,7 +179,11 @@ fn env_number(name: &str) -> Option<u64> {
 #[test]
 fn mutated_specs_end_in_ok_or_diagnostics() {
     let seeds = seeds();
-    assert!(seeds.len() > 40, "expected spec/ and the fixtures as seeds, found {} sets", seeds.len());
+    assert!(seeds.len() > 40, "expected spec/, the sample APIs and the fixtures as seeds, found {} sets", seeds.len());
+    // The sample APIs' spec is a valid starting point, so its mutants start from a spec that
+    // reaches every stage of the front end.
+    assert!(seeds[1].len() > 1, "expected the sample APIs' spec files in {SAMPLE_SPEC}");
+    assert_eq!(check(&seeds[1], Duration::from_secs(60)), Ok(true), "the unmutated sample APIs' spec must be accepted");
     let seed = env_number("LIVEVOX_FUZZ_SEED").unwrap_or(0x5eed);
     let duration = env_number("LIVEVOX_FUZZ_SECS").map(Duration::from_secs);
     let cases = env_number("LIVEVOX_FUZZ_CASES").unwrap_or(if duration.is_some() { u64::MAX } else { 400 });
@@ -185,7 +194,8 @@ fn mutated_specs_end_in_ok_or_diagnostics() {
     let mut failures = Vec::new();
     let (mut ran, mut accepted) = (0u64, 0u64);
     while ran < cases && duration.is_none_or(|d| started.elapsed() < d) {
-        // The whole spec is slow to generate in a debug build: one case in eight uses it.
+        // The whole spec is slow to generate in a debug build: one case in eight uses it. The
+        // sample APIs (set 1) are small, so they are drawn like a fixture.
         let set = if rng.below(8) == 0 { 0 } else { 1 + rng.below(seeds.len() - 1) };
         let mut sources = seeds[set].clone();
         let target = rng.below(sources.len());

@@ -6,22 +6,13 @@
 //! state in the simulator and, where it matters, what went over the wire.
 
 use livevox_generated::call_control::{AgentStatusReport, LineNumber, ReasonCode};
-use livevox_generated::{Client, Credentials};
+use livevox_generated::Client;
 use livevox_sim::{AgentState, LoggedRequest, RunningSimulator, SimUser, Simulator};
 
+mod support;
+
 fn client(sim: &RunningSimulator, user: &SimUser) -> Client {
-    let credentials = if user.agent {
-        Credentials::agent(user.client_name.as_str(), user.user_name.as_str(), user.password.as_str())
-    } else {
-        Credentials::user(user.client_name.as_str(), user.user_name.as_str(), user.password.as_str())
-    };
-    Client::builder()
-        .base_url(sim.base_url())
-        .allow_plain_http_for_loopback_tests()
-        .access_token(sim.access_token())
-        .credentials(credentials)
-        .build()
-        .expect("a client of the simulator builds")
+    support::sim_client(sim, user).build().expect("a client of the simulator builds")
 }
 
 /// The last request the simulator logged for an operation.

@@ -5,20 +5,16 @@
 
 use futures_util::{StreamExt, TryStreamExt};
 
-use livevox_generated::{Client, Credentials};
+use livevox_generated::Client;
 use livevox_sim::{RunningSimulator, Simulator};
+
+mod support;
 
 const AGENTS: usize = 2_500;
 
 async fn client(sim: &RunningSimulator) -> Client {
     let user = sim.user();
-    Client::builder()
-        .base_url(sim.base_url())
-        .allow_plain_http_for_loopback_tests()
-        .access_token(sim.access_token())
-        .credentials(Credentials::user(user.client_name.as_str(), user.user_name.as_str(), user.password.as_str()))
-        .build()
-        .unwrap()
+    support::sim_client(sim, &user).build().unwrap()
 }
 
 fn pages_of(sim: &RunningSimulator, operation: &str) -> usize {

@@ -29,6 +29,8 @@ use livevox_generated::runtime::{Error, Secret};
 use livevox_sample_apis::{acme_crm, helpdesk, legacy_erp, screen_pop, webhooks};
 use serde_json::{json, Value};
 
+mod support;
+
 // ---------------------------------------------------------------- a recording server
 
 #[derive(Debug, Clone)]
@@ -566,13 +568,7 @@ async fn bearer_static_token_and_provider() {
 async fn the_relay_sends_the_livevox_clients_session_and_follows_its_renewal() {
     let sim = livevox_sim::Simulator::builder().start().await.unwrap();
     let user = sim.user();
-    let lv = livevox_generated::Client::builder()
-        .base_url(sim.base_url())
-        .allow_plain_http_for_loopback_tests()
-        .access_token(sim.access_token())
-        .credentials(livevox_generated::Credentials::user(user.client_name.as_str(), user.user_name.as_str(), user.password.as_str()))
-        .build()
-        .unwrap();
+    let lv = support::sim_client(&sim, &user).build().unwrap();
 
     // The screen-pop server refuses sessions it was told are dead.
     let dead: Arc<Mutex<HashSet<String>>> = Arc::default();

@@ -16,6 +16,8 @@ use serde_json::{json, Value};
 use livevox_generated::compliance::{DncSearchCriteria, DncType};
 use livevox_generated::{Client, Credentials};
 
+mod support;
+
 const TOTAL: i64 = 100_000;
 
 /// The queries of the list requests the server saw.
@@ -110,13 +112,7 @@ async fn list_dnc_items_walks_100_000_entries_once_each_and_in_order() {
 async fn search_dnc_items_walks_100_000_simulator_entries_once_each_and_in_order() {
     let sim = livevox_sim::Simulator::builder().seed_dnc(TOTAL as usize).start().await.unwrap();
     let user = sim.user();
-    let client = Client::builder()
-        .base_url(sim.base_url())
-        .allow_plain_http_for_loopback_tests()
-        .access_token(sim.access_token())
-        .credentials(Credentials::user(user.client_name.as_str(), user.user_name.as_str(), user.password.as_str()))
-        .build()
-        .unwrap();
+    let client = support::sim_client(&sim, &user).build().unwrap();
 
     let mut items = client.compliance().search_dnc(DncSearchCriteria::new()).items();
     // The simulator numbers its entries from 1.

@@ -14,6 +14,8 @@ use livevox_generated::{Error, OnUnreachable, RedisConfig};
 use livevox_sim::{max_in_window, RunningSimulator, Simulator};
 use tracing_subscriber::util::SubscriberInitExt;
 
+mod support;
+
 const APPEND: &str = "campaign.append_campaign";
 const LOGIN: &str = "session.login";
 
@@ -353,12 +355,7 @@ fn closed_port() -> u16 {
 
 fn client_with(sim: &RunningSimulator, redis: RedisConfig) -> livevox_generated::Client {
     let user = sim.user();
-    livevox_generated::Client::builder()
-        .base_url(sim.base_url())
-        .allow_plain_http_for_loopback_tests()
-        .access_token(sim.access_token())
-        .credentials(livevox_generated::Credentials::user(user.client_name, user.user_name, user.password))
-        .redis(redis)
+    support::sim_client(sim, &user).redis(redis)
         .build()
         .unwrap()
 }

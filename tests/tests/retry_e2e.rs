@@ -10,16 +10,14 @@ use std::time::{Duration, Instant};
 use livevox_generated::campaign::CampaignRecord;
 use livevox_generated::compliance::{DncType, NewDncEntry};
 use livevox_generated::runtime::{Jitter, RetryConfig};
-use livevox_generated::{Client, Credentials};
+use livevox_generated::Client;
 use livevox_sim::{RunningSimulator, Simulator};
+
+mod support;
 
 fn client(sim: &RunningSimulator) -> Client {
     let user = sim.user();
-    Client::builder()
-        .base_url(sim.base_url())
-        .allow_plain_http_for_loopback_tests()
-        .access_token(sim.access_token())
-        .credentials(Credentials::user(user.client_name.as_str(), user.user_name.as_str(), user.password.as_str()))
+    support::sim_client(sim, &user)
         .retry(RetryConfig::default().jitter(Jitter::None).initial_backoff(Duration::from_millis(20)))
         .build()
         .unwrap()

@@ -3,8 +3,8 @@
 //! --out DIR`, [`codegen_library`]), and the three generated tests that cover their operations
 //! (`tests/tests/sample_apis/generated/`), which the library path does not write.
 //!
-//! The tests are the emitters of `livevox-codegen` run on the sample APIs, with two paths
-//! rewritten: a sample API's module is `::livevox_sample_apis::<module>` (not
+//! The tests are the emitters of `livevox-codegen` run on the sample APIs with a
+//! [`TestTarget`] of their own: a sample API's module is `::livevox_sample_apis::<module>` (not
 //! `::livevox_generated::<module>`), and the simulator serves this crate's spec next to
 //! LiveVox's (`Simulator::builder().extra_spec_dir(::livevox_sample_apis::SPEC_DIR)`).
 
@@ -13,6 +13,7 @@ use std::path::{Component, Path, PathBuf};
 use livevox_codegen::ir::{Api, Auth, Ir};
 use livevox_codegen::library::Library;
 use livevox_codegen::write::{OutputFile, WriteReport};
+use livevox_codegen::emit_e2e::TestTarget;
 use livevox_codegen::{emit_e2e, emit_fuzz, emit_secrets, load, Error, Summary};
 
 /// The sample crate, relative to the workspace root.
@@ -22,8 +23,6 @@ pub const SAMPLE_SPEC: &str = "tests/sample-apis/spec";
 /// The directory of the sample APIs' generated tests (owned by the generator), relative to the
 /// workspace root; `tests/tests/sample_apis/main.rs` includes them.
 pub const SAMPLE_TESTS: &str = "tests/tests/sample_apis/generated";
-/// The crate's name in Rust paths.
-const SAMPLE_CRATE_PATH: &str = "::livevox_sample_apis";
 
 /// The crate a spec directory's client goes to, as `cargo xtask codegen --spec DIR --out DIR`
 /// makes it: the runtime is `livevox-generated` without default features, by a relative path
@@ -78,17 +77,16 @@ pub fn test_files(root: &Path) -> Result<Vec<OutputFile>, Error> {
     let mut with_login = lower(&[(root.join(livevox_codegen::SPEC_DIR), livevox_codegen::SPEC_DIR), (root.join(SAMPLE_SPEC), SAMPLE_SPEC)])?;
     with_login.apis.retain_mut(|api| modules.contains(&api.module) || keep_login_category(api));
 
+    let target = target(modules)?;
     let files = [
-        ("every_operation.rs", emit_e2e::every_operation(&with_login)),
-        ("no_secret_in_debug.rs", emit_secrets::no_secret_in_debug(&samples)),
-        ("decode_every_response.rs", emit_fuzz::decode_every_response(&samples)),
+        ("every_operation.rs", emit_e2e::every_operation_for(&with_login, &target)),
+        ("no_secret_in_debug.rs", emit_secrets::no_secret_in_debug_for(&samples, &target)),
+        ("decode_every_response.rs", emit_fuzz::decode_every_response_for(&samples, &target)),
     ];
-    let mut out = Vec::new();
-    for (name, text) in files {
-        let text = rewrite(&text.map_err(Error::Internal)?, &modules)?;
-        out.push(OutputFile { path: Path::new(SAMPLE_TESTS).join(name), contents: text });
-    }
-    Ok(out)
+    files
+        .into_iter()
+        .map(|(name, text)| Ok(OutputFile { path: Path::new(SAMPLE_TESTS).join(name), contents: text.map_err(Error::Internal)? }))
+        .collect()
 }
 
 /// Load, validate and lower spec directories together, as one spec.
@@ -110,26 +108,18 @@ fn keep_login_category(api: &mut Api) -> bool {
     !api.categories.is_empty()
 }
 
-/// Points an emitted test at the sample crate and at a simulator that serves its spec, and
-/// formats it again.
-fn rewrite(text: &str, modules: &[String]) -> Result<String, Error> {
-    let internal = |what: &str| Error::Internal(format!("internal error: rewriting a sample API test: {what}"));
-    let (header, body) = text.split_once('\n').ok_or_else(|| internal("no header line"))?;
-    let source = header
-        .strip_prefix(livevox_codegen::format::GENERATED_MARKER)
-        .and_then(|s| s.strip_prefix(" from "))
-        .and_then(|s| s.strip_suffix(". Do not edit."))
-        .ok_or_else(|| internal("an unexpected header"))?;
-    let mut body = body.strip_prefix("//!\n").unwrap_or(body).to_string();
-    for m in modules {
-        body = body.replace(&format!("::livevox_generated::{m}::"), &format!("{SAMPLE_CRATE_PATH}::{m}::"));
-    }
-    body = body.replace(
-        "::livevox_sim::Simulator::builder()",
-        &format!("::livevox_sim::Simulator::builder().extra_spec_dir({SAMPLE_CRATE_PATH}::SPEC_DIR)"),
-    );
-    let tokens: proc_macro2::TokenStream = body.parse().map_err(|e| internal(&format!("the emitted test does not parse: {e}")))?;
-    livevox_codegen::format::format_file(source, tokens).map_err(Error::Internal)
+/// Where the sample APIs' tests find their clients (the sample crate, for the sample `modules`;
+/// LiveVox's login category stays in `livevox-generated`) and a simulator that serves their spec.
+fn target(modules: Vec<String>) -> Result<TestTarget, Error> {
+    let tokens = |rust: &str| {
+        rust.parse::<proc_macro2::TokenStream>()
+            .map_err(|e| Error::Internal(format!("internal error: the sample APIs' test target `{rust}` does not parse: {e}")))
+    };
+    Ok(TestTarget {
+        client_crate: tokens("::livevox_sample_apis")?,
+        modules: Some(modules),
+        simulator: tokens("::livevox_sim::Simulator::builder().extra_spec_dir(::livevox_sample_apis::SPEC_DIR)")?,
+    })
 }
 
 #[cfg(test)]
@@ -143,16 +133,5 @@ mod tests {
         assert_eq!(lib.runtime_dependency, r#"{ path = "../../livevox-generated", default-features = false }"#);
         let outside = library(root, PathBuf::from("/elsewhere/spec"), PathBuf::from("/elsewhere/crate"));
         assert_eq!(outside.runtime_dependency, r#"{ path = "/w/repo/livevox-generated", default-features = false }"#);
-    }
-
-    #[test]
-    fn rewriting_moves_sample_paths_and_the_simulator_only() {
-        let text = "//! @generated by `cargo xtask codegen` from a.yaml. Do not edit.\n//!\n//! Docs.\nfn f() { let _ = ::livevox_sim::Simulator::builder(); let _: ::livevox_generated::acme_crm::Client; let _: ::livevox_generated::livevox::Client; let _: ::livevox_generated::Error; }\n";
-        let out = rewrite(text, &["acme_crm".to_string()]).expect("rewrites");
-        assert!(out.starts_with("//! @generated by `cargo xtask codegen` from a.yaml. Do not edit.\n//!\n//! Docs.\n"), "{out}");
-        assert!(out.contains("::livevox_sample_apis::acme_crm::Client"), "{out}");
-        assert!(out.contains("::livevox_generated::livevox::Client") && out.contains("::livevox_generated::Error"), "{out}");
-        assert!(out.contains(".extra_spec_dir(::livevox_sample_apis::SPEC_DIR)"), "{out}");
-        assert!(rewrite("no header", &[]).is_err());
     }
 }

@@ -1,7 +1,8 @@
 //! What the generated test files share (`emit_e2e`, `emit_secrets`, `emit_fuzz`): the models
 //! and enums of an API by name, Rust types by absolute path from the test crate, values made up
 //! from a type, the `decode` helper and its calls, the inputs of an operation call in the order
-//! the generated method takes them, and the list of spec files a test comes from.
+//! the generated method takes them, the list of spec files a test comes from, and
+//! [`TestTarget`]: which crate holds the clients and how the simulator is built.
 
 use std::collections::BTreeMap;
 
@@ -11,6 +12,45 @@ use serde_json::{json, Map, Value};
 
 use crate::ir::*;
 use crate::types::Prim;
+
+/// Where a generated test finds the clients it calls and the simulator it starts. The default
+/// is LiveVox's (`tests/`: every API in `::livevox_generated`, the plain simulator); another
+/// crate's tests (the sample APIs') name their own crate for their own modules and a simulator
+/// that also serves their spec.
+#[derive(Clone, Debug)]
+pub struct TestTarget {
+    /// The crate of the APIs' modules, as a Rust path (`::livevox_generated`).
+    pub client_crate: TokenStream,
+    /// The API modules that `client_crate` holds; `None` for all of them. The others are
+    /// LiveVox's, in `::livevox_generated` (a sample API's test borrows LiveVox's login).
+    pub modules: Option<Vec<String>>,
+    /// The expression that makes a simulator builder (`::livevox_sim::Simulator::builder()`).
+    pub simulator: TokenStream,
+}
+
+impl Default for TestTarget {
+    fn default() -> Self {
+        TestTarget {
+            client_crate: quote! { ::livevox_generated },
+            modules: None,
+            simulator: quote! { ::livevox_sim::Simulator::builder() },
+        }
+    }
+}
+
+impl TestTarget {
+    /// The path of an API's module: `<crate>::<module>`.
+    pub(crate) fn api_module(&self, api: &Api) -> TokenStream {
+        let m = format_ident!("{}", api.module);
+        let in_crate = self.modules.as_ref().is_none_or(|ms| ms.contains(&api.module));
+        if in_crate {
+            let c = &self.client_crate;
+            quote! { #c::#m }
+        } else {
+            quote! { ::livevox_generated::#m }
+        }
+    }
+}
 
 /// Items of one API by `(category module, Rust name)`.
 pub(crate) type Index<'a, T> = BTreeMap<(String, String), &'a T>;
@@ -44,7 +84,7 @@ impl<'a> Tables<'a> {
 }
 
 /// The Rust type of a spec type, by absolute path from the test crate.
-pub(crate) fn rust_type(ty: &Type, api: &Api) -> TokenStream {
+pub(crate) fn rust_type(ty: &Type, api: &Api, target: &TestTarget) -> TokenStream {
     match ty {
         Type::Prim(p) => match p {
             Prim::String => quote! { ::std::string::String },
@@ -59,18 +99,18 @@ pub(crate) fn rust_type(ty: &Type, api: &Api) -> TokenStream {
         },
         Type::Secret => quote! { ::livevox_generated::runtime::Secret },
         Type::Array(t) => {
-            let t = rust_type(t, api);
+            let t = rust_type(t, api, target);
             quote! { ::std::vec::Vec<#t> }
         }
         Type::Map(t) => {
-            let t = rust_type(t, api);
+            let t = rust_type(t, api, target);
             quote! { ::std::collections::BTreeMap<::std::string::String, #t> }
         }
         Type::Model(r) | Type::Enum(r) => {
-            let a = format_ident!("{}", api.module);
+            let a = target.api_module(api);
             let m = format_ident!("{}", r.module);
             let n = format_ident!("{}", r.rust_name);
-            quote! { ::livevox_generated::#a::#m::#n }
+            quote! { #a::#m::#n }
         }
     }
 }
