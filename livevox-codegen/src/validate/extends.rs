@@ -60,3 +60,42 @@ impl Validator {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::load::{load_sources, Source};
+
+    /// The errors of one category document holding `models`, as printed.
+    fn errors(models: &str) -> Vec<String> {
+        let text = format!("api: T\nbase_url: https://t.example.com\nauthorization: {{ kind: NONE }}\ncategories: [c]\n---\ncategory: c\nmodels:\n{models}");
+        let loaded = load_sources(vec![Source { display_path: "t.yaml".into(), text }]).unwrap_or_else(|e| panic!("{e}"));
+        match super::super::validate(&loaded) {
+            Ok(()) => Vec::new(),
+            Err(d) => d.0.iter().map(|d| d.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_cycle_is_reported_once_and_not_at_a_model_leading_into_it() {
+        let found = errors(
+            "  D: { extends: A, fields: { d: { type: string } } }\n  C: { extends: A, fields: {} }\n  B: { extends: C, fields: {} }\n  A: { extends: B, fields: {} }\n",
+        );
+        assert_eq!(
+            found,
+            ["t.yaml:11:8: models.A.extends: `A` extends itself (`A` → `B` → `C` → `A`); a chain of `extends` must end at a model that extends nothing"]
+        );
+    }
+
+    #[test]
+    fn a_broken_chain_is_reported_where_it_breaks_only() {
+        let found = errors("  C: { extends: B, fields: {} }\n  B: { extends: Nope, fields: {} }\n");
+        assert_eq!(found, ["t.yaml:9:8: models.B.extends: `B` extends `Nope`, which is no model of API `T`"]);
+    }
+
+    #[test]
+    fn a_required_cycle_through_an_inherited_field_is_found() {
+        let found = errors("  Base: { fields: { child: { type: Derived, required: true } } }\n  Derived: { extends: Base, fields: {} }\n");
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].contains("required field `child` of `Derived` leads back to `Derived`"), "{found:#?}");
+    }
+}
