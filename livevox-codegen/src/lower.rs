@@ -284,7 +284,8 @@ fn lower_category(ctx: &mut Ctx<'_>, cat: &CategoryDoc, default_auth: AuthNeed) 
             wire_name: name.clone(),
             rust_name: naming::camel(name),
             description: m.description.clone(),
-            fields: lower_fields(ctx, &format!("models.{name}.fields"), &m.fields),
+            // Inherited fields (`extends`) are flattened in: the IR model has them all.
+            fields: lower_fields(ctx, &format!("models.{name}.fields"), &ctx.types.all_fields(name, m)),
             body_of: None,
             direction: Direction::default(),
             derives: Derives::default(),

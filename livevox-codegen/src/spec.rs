@@ -163,6 +163,10 @@ pub struct CategoryDoc {
 pub struct ModelDef {
     #[serde(default)]
     pub description: Option<String>,
+    /// Another model of the same API whose fields this one has first (`extends: Base`); chains
+    /// are allowed. A field of this model may not repeat the name of an inherited one.
+    #[serde(default)]
+    pub extends: Option<String>,
     /// Fields keyed by their wire (JSON) name, in wire order.
     #[serde(default)]
     pub fields: IndexMap<String, FieldDef>,

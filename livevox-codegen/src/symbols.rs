@@ -9,6 +9,8 @@
 
 use std::collections::BTreeMap;
 
+pub mod extends;
+
 use crate::diagnostics::with_suggestion;
 use crate::ir::{Type, TypeRef};
 use crate::load::{Loaded, LoadedDoc};

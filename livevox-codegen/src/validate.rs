@@ -35,6 +35,7 @@ mod category;
 mod documents;
 mod enums;
 mod examples;
+mod extends;
 mod names;
 mod operations;
 mod pagination;
@@ -185,6 +186,7 @@ impl Validator {
         for scope in &symbols.apis {
             let a = ApiRef { doc: scope.doc, api: scope.api };
             self.duplicate_types(&scope.types);
+            self.extends(&scope.types);
             self.required_cycles(&scope.types);
             self.api(a, &scope.members, &scope.types);
             for &(doc, cat) in &scope.members {
@@ -194,6 +196,7 @@ impl Validator {
         }
         for ((doc, cat), types) in &symbols.orphans {
             self.duplicate_types(types);
+            self.extends(types);
             self.required_cycles(types);
             self.category(doc, cat, types, None);
         }

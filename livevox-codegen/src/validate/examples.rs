@@ -142,8 +142,8 @@ impl Validator {
                 other => self.err(doc, path, format!("the example gives {}, but the type is `{t}`, a mapping", describe_json(other))),
             },
             TypeExpr::Named(name) => {
-                if let Some(m) = types.model(name) {
-                    self.example_object(doc, path, v, &m.fields, &format!("`{name}`"), types);
+                if let Some(fields) = types.model_fields(name) {
+                    self.example_object(doc, path, v, &fields, &format!("`{name}`"), types);
                 } else if let Some(e) = types.enumeration(name) {
                     let known = e.values.iter().any(|x| match (&x.value, v) {
                         (WireValue::Str(s), Json::String(g)) => s == g,

@@ -62,8 +62,9 @@ impl Validator {
             }
             return;
         };
-        let fields = || model.fields.keys().map(String::as_str);
-        match model.fields.get(&p.items) {
+        let all = types.all_fields(model_name, model);
+        let fields = || all.keys().map(String::as_str);
+        match all.get(&p.items) {
             None => self.err(doc, &format!("{path}.items"), with_suggestion(format!("`{model_name}` has no field `{}`", p.items), &p.items, fields())),
             Some(f) => {
                 if !matches!(f.ty.expr(), Some(TypeExpr::Array(_))) {
@@ -78,7 +79,7 @@ impl Validator {
         let next = p.next.as_deref().unwrap_or("next");
         let next_path = if p.next.is_some() { format!("{path}.next") } else { format!("{path}.end") };
         if reads_next {
-            match model.fields.get(next) {
+            match all.get(next) {
                 None => self.err(
                     doc,
                     &next_path,

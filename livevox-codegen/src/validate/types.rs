@@ -25,9 +25,10 @@ impl Validator {
     /// finite JSON value: decoding could never succeed and callers could never build one.
     /// Reported once per cycle, at the field leaving the cycle's alphabetically first model.
     pub(super) fn required_cycles(&mut self, types: &Types<'_>) {
-        let edges = |model: &ModelDef| -> Vec<(String, String)> {
-            model
-                .fields
+        // Inherited fields count: a model holds its bases' required fields too.
+        let edges = |model: &str| -> Vec<(String, String)> {
+            let Some(fields) = types.model_fields(model) else { return Vec::new() };
+            fields
                 .iter()
                 .filter(|(_, f)| f.required)
                 .filter_map(|(wire, f)| match f.ty.expr() {
@@ -37,14 +38,14 @@ impl Validator {
                 .collect()
         };
         for (&start, entry) in &types.defs {
-            let Def::Model(model) = entry.def else { continue };
-            for (field, target) in edges(model) {
+            let Def::Model(_) = entry.def else { continue };
+            for (field, target) in edges(start) {
                 // Breadth-first from the field's model back to `start`, remembering the way.
                 let mut parent: HashMap<String, String> = HashMap::new();
                 let mut queue = std::collections::VecDeque::from([target.clone()]);
                 let mut found = target == start;
                 while let Some(current) = queue.pop_front().filter(|_| !found) {
-                    for (_, next) in types.model(&current).map(edges).unwrap_or_default() {
+                    for (_, next) in edges(&current) {
                         if next == start {
                             parent.insert(next, current);
                             found = true;
