@@ -127,7 +127,7 @@ pub fn no_secret_in_debug_for(ir: &Ir, target: &TestTarget) -> Result<String, St
     let decode = calls::decode_fn(&[" Decodes a sentinel value into the Rust type the client takes or returns."]);
     let tokens = quote! {
         #(#![doc = #doc])*
-        #![allow(deprecated, non_snake_case)]
+        #![allow(deprecated, non_snake_case, clippy::too_many_lines)]
 
         #decode
 
