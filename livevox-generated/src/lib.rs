@@ -39,7 +39,7 @@ pub mod __rt {
     pub use ::bytes;
     pub use ::serde;
     pub use ::serde_json;
-    /// A boxed future, for the `IntoFuture` impls of request builders.
+    /// A boxed future, for the `Paginated::fetch` impls of paginated request builders.
     pub type BoxFuture<T> = ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = T> + ::std::marker::Send + 'static>>;
 }
 

@@ -1,5 +1,6 @@
 //! Operations: the category client (one method per operation, taking the positional
-//! parameters) and one request builder per operation (setters, `send`, `IntoFuture`), with the
+//! parameters) and one request builder per operation (setters, its `__rt::Call` impl that
+//! sends it, `send` and `IntoFuture` returning the runtime's generic `__rt::Pending`), with the
 //! operation's static `__rt::Operation` description.
 
 use proc_macro2::{Literal, TokenStream};
@@ -237,7 +238,15 @@ pub(super) fn emit_request(op: &Operation, cat: &Category) -> TokenStream {
             #(#body_setters)*
 
             #out_doc
-            pub async fn send(self) -> ::std::result::Result<#out, __rt::Error> {
+            pub fn send(self) -> __rt::Pending<Self> {
+                __rt::Pending::new(self)
+            }
+        }
+
+        impl __rt::Call for #rq {
+            type Output = #out;
+
+            async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
                 let mut req = __rt::Request::new(&Self::OPERATION);
                 req.limits(self.__limits);
                 #(#fill)*
@@ -248,10 +257,10 @@ pub(super) fn emit_request(op: &Operation, cat: &Category) -> TokenStream {
 
         impl ::std::future::IntoFuture for #rq {
             type Output = ::std::result::Result<#out, __rt::Error>;
-            type IntoFuture = __rt::BoxFuture<Self::Output>;
+            type IntoFuture = __rt::Pending<Self>;
 
             fn into_future(self) -> Self::IntoFuture {
-                ::std::boxed::Box::pin(self.send())
+                __rt::Pending::new(self)
             }
         }
 

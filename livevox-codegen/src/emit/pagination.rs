@@ -89,7 +89,7 @@ pub(super) fn emit_paginated(op: &Operation, p: &Pagination, slots: &[Slot], her
             }
 
             fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-                ::std::boxed::Box::pin(self.send())
+                ::std::boxed::Box::pin(__rt::Call::call(self))
             }
 
             fn item_count(page: &Self::Page) -> usize {

@@ -25,6 +25,7 @@ mod deadline;
 mod error;
 mod error_body;
 mod paginate;
+mod pending;
 mod policy;
 mod ratelimit;
 mod request;
@@ -48,6 +49,7 @@ pub use deadline::{CallLimits, DEFAULT_DEADLINE};
 pub use error::{ApiError, DecodeError, Error, MAX_ERROR_BODY, MAX_EXCERPT, MAX_MESSAGE};
 pub use error_body::{ErrorEntry, MAX_ERROR_ENTRIES};
 pub use paginate::{Items, Pages, Paginated};
+pub use pending::{Call, Pending};
 pub use request::Request;
 pub use retry::{
     Jitter, RetryConfig, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_BACKOFF, DEFAULT_RETRY_BUDGET, DEFAULT_THROTTLE_BUDGET,

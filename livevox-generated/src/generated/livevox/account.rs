@@ -563,7 +563,13 @@ impl ListAccountsRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<ListAccountsResponse, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ListAccountsRequest {
+    type Output = ListAccountsResponse;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
@@ -573,9 +579,9 @@ impl ListAccountsRequest {
 }
 impl ::std::future::IntoFuture for ListAccountsRequest {
     type Output = ::std::result::Result<ListAccountsResponse, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for ListAccountsRequest {
@@ -595,7 +601,7 @@ impl __rt::Paginated for ListAccountsRequest {
             .unwrap_or(<i32>::MAX);
     }
     fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(self.send())
+        ::std::boxed::Box::pin(__rt::Call::call(self))
     }
     fn item_count(page: &Self::Page) -> usize {
         page.list_accounts.len()
@@ -657,7 +663,13 @@ impl ReadAccountRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<Account, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ReadAccountRequest {
+    type Output = Account;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -666,9 +678,9 @@ impl ReadAccountRequest {
 }
 impl ::std::future::IntoFuture for ReadAccountRequest {
     type Output = ::std::result::Result<Account, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `account.create_account` request: set optional parameters, then `.await` it (or call
@@ -711,7 +723,13 @@ impl CreateAccountRequest {
         self
     }
     /// Sends the request and decodes the `201` response.
-    pub async fn send(self) -> ::std::result::Result<AccountCreated, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for CreateAccountRequest {
+    type Output = AccountCreated;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -720,9 +738,9 @@ impl CreateAccountRequest {
 }
 impl ::std::future::IntoFuture for CreateAccountRequest {
     type Output = ::std::result::Result<AccountCreated, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `account.update_account` request: set optional parameters, then `.await` it (or call
@@ -766,7 +784,13 @@ impl UpdateAccountRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for UpdateAccountRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -776,9 +800,9 @@ impl UpdateAccountRequest {
 }
 impl ::std::future::IntoFuture for UpdateAccountRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `account.delete_account` request: set optional parameters, then `.await` it (or call
@@ -819,7 +843,13 @@ impl DeleteAccountRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for DeleteAccountRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -828,9 +858,9 @@ impl DeleteAccountRequest {
 }
 impl ::std::future::IntoFuture for DeleteAccountRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `account.search_accounts` request: set optional parameters, then `.await` it (or call
@@ -900,9 +930,13 @@ impl SearchAccountsRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<SearchAccountsResponse, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for SearchAccountsRequest {
+    type Output = SearchAccountsResponse;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
@@ -913,9 +947,9 @@ impl SearchAccountsRequest {
 }
 impl ::std::future::IntoFuture for SearchAccountsRequest {
     type Output = ::std::result::Result<SearchAccountsResponse, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for SearchAccountsRequest {
@@ -935,7 +969,7 @@ impl __rt::Paginated for SearchAccountsRequest {
             .unwrap_or(<i32>::MAX);
     }
     fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(self.send())
+        ::std::boxed::Box::pin(__rt::Call::call(self))
     }
     fn item_count(page: &Self::Page) -> usize {
         page.find_matching_accounts.len()
@@ -999,7 +1033,13 @@ impl CreateAccountsRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<BulkAccountsResult, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for CreateAccountsRequest {
+    type Output = BulkAccountsResult;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -1008,9 +1048,9 @@ impl CreateAccountsRequest {
 }
 impl ::std::future::IntoFuture for CreateAccountsRequest {
     type Output = ::std::result::Result<BulkAccountsResult, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `account.add_account_note` request: set optional parameters, then `.await` it (or call
@@ -1066,7 +1106,13 @@ impl AddAccountNoteRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for AddAccountNoteRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -1076,9 +1122,9 @@ impl AddAccountNoteRequest {
 }
 impl ::std::future::IntoFuture for AddAccountNoteRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `account.link_account_contact` request: set optional parameters, then `.await` it (or call
@@ -1122,7 +1168,13 @@ impl LinkAccountContactRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for LinkAccountContactRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -1132,9 +1184,9 @@ impl LinkAccountContactRequest {
 }
 impl ::std::future::IntoFuture for LinkAccountContactRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `account.link_account_contacts` request: set optional parameters, then `.await` it (or call
@@ -1178,7 +1230,13 @@ impl LinkAccountContactsRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<LinkContactsResult, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for LinkAccountContactsRequest {
+    type Output = LinkContactsResult;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -1188,9 +1246,9 @@ impl LinkAccountContactsRequest {
 }
 impl ::std::future::IntoFuture for LinkAccountContactsRequest {
     type Output = ::std::result::Result<LinkContactsResult, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `account.unlink_account_contact` request: set optional parameters, then `.await` it (or call
@@ -1232,7 +1290,13 @@ impl UnlinkAccountContactRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for UnlinkAccountContactRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -1242,9 +1306,9 @@ impl UnlinkAccountContactRequest {
 }
 impl ::std::future::IntoFuture for UnlinkAccountContactRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `account.list_account_types` request: set optional parameters, then `.await` it (or call
@@ -1284,7 +1348,13 @@ impl ListAccountTypesRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<AccountTypeList, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ListAccountTypesRequest {
+    type Output = AccountTypeList;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         self.__client.execute(req).await
@@ -1292,9 +1362,9 @@ impl ListAccountTypesRequest {
 }
 impl ::std::future::IntoFuture for ListAccountTypesRequest {
     type Output = ::std::result::Result<AccountTypeList, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `account.read_account_type` request: set optional parameters, then `.await` it (or call
@@ -1335,9 +1405,13 @@ impl ReadAccountTypeRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<AccountClassification, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ReadAccountTypeRequest {
+    type Output = AccountClassification;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -1346,9 +1420,9 @@ impl ReadAccountTypeRequest {
 }
 impl ::std::future::IntoFuture for ReadAccountTypeRequest {
     type Output = ::std::result::Result<AccountClassification, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `account.create_account_type` request: set optional parameters, then `.await` it (or call
@@ -1391,7 +1465,13 @@ impl CreateAccountTypeRequest {
         self
     }
     /// Sends the request and decodes the `201` response.
-    pub async fn send(self) -> ::std::result::Result<AccountCreated, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for CreateAccountTypeRequest {
+    type Output = AccountCreated;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -1400,9 +1480,9 @@ impl CreateAccountTypeRequest {
 }
 impl ::std::future::IntoFuture for CreateAccountTypeRequest {
     type Output = ::std::result::Result<AccountCreated, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `account.update_account_type` request: set optional parameters, then `.await` it (or call
@@ -1455,7 +1535,13 @@ impl UpdateAccountTypeRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for UpdateAccountTypeRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -1465,9 +1551,9 @@ impl UpdateAccountTypeRequest {
 }
 impl ::std::future::IntoFuture for UpdateAccountTypeRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `account.delete_account_type` request: set optional parameters, then `.await` it (or call
@@ -1508,7 +1594,13 @@ impl DeleteAccountTypeRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for DeleteAccountTypeRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -1517,9 +1609,9 @@ impl DeleteAccountTypeRequest {
 }
 impl ::std::future::IntoFuture for DeleteAccountTypeRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `account.list_classifications` request: set optional parameters, then `.await` it (or call
@@ -1559,7 +1651,13 @@ impl ListClassificationsRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<ClassificationList, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ListClassificationsRequest {
+    type Output = ClassificationList;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         self.__client.execute(req).await
@@ -1567,9 +1665,9 @@ impl ListClassificationsRequest {
 }
 impl ::std::future::IntoFuture for ListClassificationsRequest {
     type Output = ::std::result::Result<ClassificationList, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `account.read_classification` request: set optional parameters, then `.await` it (or call
@@ -1610,9 +1708,13 @@ impl ReadClassificationRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<AccountClassification, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ReadClassificationRequest {
+    type Output = AccountClassification;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -1621,9 +1723,9 @@ impl ReadClassificationRequest {
 }
 impl ::std::future::IntoFuture for ReadClassificationRequest {
     type Output = ::std::result::Result<AccountClassification, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `account.create_classification` request: set optional parameters, then `.await` it (or call
@@ -1666,7 +1768,13 @@ impl CreateClassificationRequest {
         self
     }
     /// Sends the request and decodes the `201` response.
-    pub async fn send(self) -> ::std::result::Result<AccountCreated, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for CreateClassificationRequest {
+    type Output = AccountCreated;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -1675,9 +1783,9 @@ impl CreateClassificationRequest {
 }
 impl ::std::future::IntoFuture for CreateClassificationRequest {
     type Output = ::std::result::Result<AccountCreated, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `account.update_classification` request: set optional parameters, then `.await` it (or call
@@ -1730,7 +1838,13 @@ impl UpdateClassificationRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for UpdateClassificationRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -1740,9 +1854,9 @@ impl UpdateClassificationRequest {
 }
 impl ::std::future::IntoFuture for UpdateClassificationRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `account.delete_classification` request: set optional parameters, then `.await` it (or call
@@ -1783,7 +1897,13 @@ impl DeleteClassificationRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for DeleteClassificationRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -1792,9 +1912,9 @@ impl DeleteClassificationRequest {
 }
 impl ::std::future::IntoFuture for DeleteClassificationRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A business account. The same shape is read, listed, searched, created and updated; the fields

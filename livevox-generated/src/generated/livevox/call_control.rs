@@ -2125,7 +2125,13 @@ impl AcceptCallRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for AcceptCallRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
@@ -2134,9 +2140,9 @@ impl AcceptCallRequest {
 }
 impl ::std::future::IntoFuture for AcceptCallRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.reject_call` request: set optional parameters, then `.await` it (or call
@@ -2177,7 +2183,13 @@ impl RejectCallRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for RejectCallRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
@@ -2186,9 +2198,9 @@ impl RejectCallRequest {
 }
 impl ::std::future::IntoFuture for RejectCallRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.send_call_to_voicemail` request: set optional parameters, then `.await` it (or
@@ -2229,7 +2241,13 @@ impl SendCallToVoicemailRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for SendCallToVoicemailRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
@@ -2238,9 +2256,9 @@ impl SendCallToVoicemailRequest {
 }
 impl ::std::future::IntoFuture for SendCallToVoicemailRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.end_call` request: set optional parameters, then `.await` it (or call
@@ -2281,7 +2299,13 @@ impl EndCallRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for EndCallRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
@@ -2290,9 +2314,9 @@ impl EndCallRequest {
 }
 impl ::std::future::IntoFuture for EndCallRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.get_area_code` request: set optional parameters, then `.await` it (or call
@@ -2334,7 +2358,13 @@ impl GetAreaCodeRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<AreaCodeWindow, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for GetAreaCodeRequest {
+    type Output = AreaCodeWindow;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
@@ -2344,9 +2374,9 @@ impl GetAreaCodeRequest {
 }
 impl ::std::future::IntoFuture for GetAreaCodeRequest {
     type Output = ::std::result::Result<AreaCodeWindow, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.get_screen_pop` request: set optional parameters, then `.await` it (or call
@@ -2387,7 +2417,13 @@ impl GetScreenPopRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<ScreenPop, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for GetScreenPopRequest {
+    type Output = ScreenPop;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
@@ -2396,9 +2432,9 @@ impl GetScreenPopRequest {
 }
 impl ::std::future::IntoFuture for GetScreenPopRequest {
     type Output = ::std::result::Result<ScreenPop, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.list_term_codes` request: set optional parameters, then `.await` it (or call
@@ -2439,7 +2475,13 @@ impl ListTermCodesRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<TermCodeList, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ListTermCodesRequest {
+    type Output = TermCodeList;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
@@ -2448,9 +2490,9 @@ impl ListTermCodesRequest {
 }
 impl ::std::future::IntoFuture for ListTermCodesRequest {
     type Output = ::std::result::Result<TermCodeList, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.hold_call` request: set optional parameters, then `.await` it (or call
@@ -2491,7 +2533,13 @@ impl HoldCallRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for HoldCallRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
@@ -2500,9 +2548,9 @@ impl HoldCallRequest {
 }
 impl ::std::future::IntoFuture for HoldCallRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.manual_dial_ex` request: set optional parameters, then `.await` it (or call
@@ -2578,7 +2626,13 @@ impl ManualDialExRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ManualDialExRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -2587,9 +2641,9 @@ impl ManualDialExRequest {
 }
 impl ::std::future::IntoFuture for ManualDialExRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.manual_dial` request: set optional parameters, then `.await` it (or call
@@ -2653,7 +2707,13 @@ impl ManualDialRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ManualDialRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -2662,9 +2722,9 @@ impl ManualDialRequest {
 }
 impl ::std::future::IntoFuture for ManualDialRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.unhold_call` request: set optional parameters, then `.await` it (or call
@@ -2705,7 +2765,13 @@ impl UnholdCallRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for UnholdCallRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
@@ -2714,9 +2780,9 @@ impl UnholdCallRequest {
 }
 impl ::std::future::IntoFuture for UnholdCallRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.save_term_code` request: set optional parameters, then `.await` it (or call
@@ -2840,7 +2906,13 @@ impl SaveTermCodeRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for SaveTermCodeRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
@@ -2850,9 +2922,9 @@ impl SaveTermCodeRequest {
 }
 impl ::std::future::IntoFuture for SaveTermCodeRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.stop_call_recording` request: set optional parameters, then `.await` it (or call
@@ -2893,7 +2965,13 @@ impl StopCallRecordingRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for StopCallRecordingRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
@@ -2902,9 +2980,9 @@ impl StopCallRecordingRequest {
 }
 impl ::std::future::IntoFuture for StopCallRecordingRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.pause_call_recording` request: set optional parameters, then `.await` it (or
@@ -2945,7 +3023,13 @@ impl PauseCallRecordingRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for PauseCallRecordingRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
@@ -2954,9 +3038,9 @@ impl PauseCallRecordingRequest {
 }
 impl ::std::future::IntoFuture for PauseCallRecordingRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.resume_call_recording` request: set optional parameters, then `.await` it (or
@@ -2997,7 +3081,13 @@ impl ResumeCallRecordingRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ResumeCallRecordingRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
@@ -3006,9 +3096,9 @@ impl ResumeCallRecordingRequest {
 }
 impl ::std::future::IntoFuture for ResumeCallRecordingRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.create_chat_channel` request: set optional parameters, then `.await` it (or call
@@ -3072,7 +3162,13 @@ impl CreateChatChannelRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<ChatChannelCreated, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for CreateChatChannelRequest {
+    type Output = ChatChannelCreated;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -3081,9 +3177,9 @@ impl CreateChatChannelRequest {
 }
 impl ::std::future::IntoFuture for CreateChatChannelRequest {
     type Output = ::std::result::Result<ChatChannelCreated, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.delete_chat_post` request: set optional parameters, then `.await` it (or call
@@ -3124,7 +3220,13 @@ impl DeleteChatPostRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for DeleteChatPostRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("id", &self.id);
@@ -3133,9 +3235,9 @@ impl DeleteChatPostRequest {
 }
 impl ::std::future::IntoFuture for DeleteChatPostRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.find_chat_channel` request: set optional parameters, then `.await` it (or call
@@ -3187,7 +3289,13 @@ impl FindChatChannelRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<ChatChannel, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for FindChatChannelRequest {
+    type Output = ChatChannel;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -3196,9 +3304,9 @@ impl FindChatChannelRequest {
 }
 impl ::std::future::IntoFuture for FindChatChannelRequest {
     type Output = ::std::result::Result<ChatChannel, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.list_chat_posts` request: set optional parameters, then `.await` it (or call
@@ -3240,7 +3348,13 @@ impl ListChatPostsRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<ChatPostPage, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ListChatPostsRequest {
+    type Output = ChatPostPage;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -3250,9 +3364,9 @@ impl ListChatPostsRequest {
 }
 impl ::std::future::IntoFuture for ListChatPostsRequest {
     type Output = ::std::result::Result<ChatPostPage, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.list_recent_chat_channels` request: set optional parameters, then `.await` it
@@ -3292,7 +3406,13 @@ impl ListRecentChatChannelsRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<RecentChatChannels, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ListRecentChatChannelsRequest {
+    type Output = RecentChatChannels;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         self.__client.execute(req).await
@@ -3300,9 +3420,9 @@ impl ListRecentChatChannelsRequest {
 }
 impl ::std::future::IntoFuture for ListRecentChatChannelsRequest {
     type Output = ::std::result::Result<RecentChatChannels, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.mark_chat_post_read` request: set optional parameters, then `.await` it (or call
@@ -3343,7 +3463,13 @@ impl MarkChatPostReadRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for MarkChatPostReadRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("id", &self.id);
@@ -3352,9 +3478,9 @@ impl MarkChatPostReadRequest {
 }
 impl ::std::future::IntoFuture for MarkChatPostReadRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.send_chat_post` request: set optional parameters, then `.await` it (or call
@@ -3410,7 +3536,13 @@ impl SendChatPostRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for SendChatPostRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -3420,9 +3552,9 @@ impl SendChatPostRequest {
 }
 impl ::std::future::IntoFuture for SendChatPostRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.get_messages` request: set optional parameters, then `.await` it (or call
@@ -3462,7 +3594,13 @@ impl GetMessagesRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<AgentMessageSet, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for GetMessagesRequest {
+    type Output = AgentMessageSet;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         self.__client.execute(req).await
@@ -3470,9 +3608,9 @@ impl GetMessagesRequest {
 }
 impl ::std::future::IntoFuture for GetMessagesRequest {
     type Output = ::std::result::Result<AgentMessageSet, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.play_message` request: set optional parameters, then `.await` it (or call
@@ -3514,7 +3652,13 @@ impl PlayMessageRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for PlayMessageRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("agentMessageId", &self.agent_message_id);
@@ -3524,9 +3668,9 @@ impl PlayMessageRequest {
 }
 impl ::std::future::IntoFuture for PlayMessageRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.skip_preview` request: set optional parameters, then `.await` it (or call
@@ -3567,7 +3711,13 @@ impl SkipPreviewRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for SkipPreviewRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("transactionId", &self.transaction_id);
@@ -3576,9 +3726,9 @@ impl SkipPreviewRequest {
 }
 impl ::std::future::IntoFuture for SkipPreviewRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.stop_message` request: set optional parameters, then `.await` it (or call
@@ -3618,7 +3768,13 @@ impl StopMessageRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for StopMessageRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         self.__client.execute(req).await
@@ -3626,9 +3782,9 @@ impl StopMessageRequest {
 }
 impl ::std::future::IntoFuture for StopMessageRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.dial_preview` request: set optional parameters, then `.await` it (or call
@@ -3695,7 +3851,13 @@ impl DialPreviewRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for DialPreviewRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -3704,9 +3866,9 @@ impl DialPreviewRequest {
 }
 impl ::std::future::IntoFuture for DialPreviewRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.get_desktop_stats` request: set optional parameters, then `.await` it (or call
@@ -3746,7 +3908,13 @@ impl GetDesktopStatsRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<DesktopStats, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for GetDesktopStatsRequest {
+    type Output = DesktopStats;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         self.__client.execute(req).await
@@ -3754,9 +3922,9 @@ impl GetDesktopStatsRequest {
 }
 impl ::std::future::IntoFuture for GetDesktopStatsRequest {
     type Output = ::std::result::Result<DesktopStats, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.get_service_features` request: set optional parameters, then `.await` it (or
@@ -3797,9 +3965,13 @@ impl GetServiceFeaturesRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<ServiceFeatureDetails, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for GetServiceFeaturesRequest {
+    type Output = ServiceFeatureDetails;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
@@ -3808,9 +3980,9 @@ impl GetServiceFeaturesRequest {
 }
 impl ::std::future::IntoFuture for GetServiceFeaturesRequest {
     type Output = ::std::result::Result<ServiceFeatureDetails, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.get_service_access` request: set optional parameters, then `.await` it (or call
@@ -3850,7 +4022,13 @@ impl GetServiceAccessRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<ServiceAccess, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for GetServiceAccessRequest {
+    type Output = ServiceAccess;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         self.__client.execute(req).await
@@ -3858,9 +4036,9 @@ impl GetServiceAccessRequest {
 }
 impl ::std::future::IntoFuture for GetServiceAccessRequest {
     type Output = ::std::result::Result<ServiceAccess, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.join_service` request: set optional parameters, then `.await` it (or call
@@ -3923,7 +4101,13 @@ impl JoinServiceRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for JoinServiceRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
@@ -3934,9 +4118,9 @@ impl JoinServiceRequest {
 }
 impl ::std::future::IntoFuture for JoinServiceRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.leave_service` request: set optional parameters, then `.await` it (or call
@@ -3976,7 +4160,13 @@ impl LeaveServiceRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for LeaveServiceRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         self.__client.execute(req).await
@@ -3984,9 +4174,9 @@ impl LeaveServiceRequest {
 }
 impl ::std::future::IntoFuture for LeaveServiceRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.switch_service` request: set optional parameters, then `.await` it (or call
@@ -4027,7 +4217,13 @@ impl SwitchServiceRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for SwitchServiceRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
@@ -4036,9 +4232,9 @@ impl SwitchServiceRequest {
 }
 impl ::std::future::IntoFuture for SwitchServiceRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.change_to_manual_dial` request: set optional parameters, then `.await` it (or
@@ -4078,7 +4274,13 @@ impl ChangeToManualDialRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ChangeToManualDialRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         self.__client.execute(req).await
@@ -4086,9 +4288,9 @@ impl ChangeToManualDialRequest {
 }
 impl ::std::future::IntoFuture for ChangeToManualDialRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.change_to_not_ready` request: set optional parameters, then `.await` it (or call
@@ -4129,7 +4331,13 @@ impl ChangeToNotReadyRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ChangeToNotReadyRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("reasonCode", &self.reason_code);
@@ -4138,9 +4346,9 @@ impl ChangeToNotReadyRequest {
 }
 impl ::std::future::IntoFuture for ChangeToNotReadyRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.change_to_ready` request: set optional parameters, then `.await` it (or call
@@ -4180,7 +4388,13 @@ impl ChangeToReadyRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ChangeToReadyRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         self.__client.execute(req).await
@@ -4188,9 +4402,9 @@ impl ChangeToReadyRequest {
 }
 impl ::std::future::IntoFuture for ChangeToReadyRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.get_agent_status` request: set optional parameters, then `.await` it (or call
@@ -4241,7 +4455,13 @@ impl GetAgentStatusRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<AgentStatusReport, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for GetAgentStatusRequest {
+    type Output = AgentStatusReport;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("stateChangedAfter", &self.state_changed_after);
@@ -4250,9 +4470,9 @@ impl GetAgentStatusRequest {
 }
 impl ::std::future::IntoFuture for GetAgentStatusRequest {
     type Output = ::std::result::Result<AgentStatusReport, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.switch_line` request: set optional parameters, then `.await` it (or call
@@ -4293,7 +4513,13 @@ impl SwitchLineRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for SwitchLineRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
@@ -4302,9 +4528,9 @@ impl SwitchLineRequest {
 }
 impl ::std::future::IntoFuture for SwitchLineRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.transfer_to_agent` request: set optional parameters, then `.await` it (or call
@@ -4369,7 +4595,13 @@ impl TransferToAgentRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for TransferToAgentRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
@@ -4379,9 +4611,9 @@ impl TransferToAgentRequest {
 }
 impl ::std::future::IntoFuture for TransferToAgentRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.cold_transfer` request: set optional parameters, then `.await` it (or call
@@ -4422,7 +4654,13 @@ impl ColdTransferRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ColdTransferRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
@@ -4431,9 +4669,9 @@ impl ColdTransferRequest {
 }
 impl ::std::future::IntoFuture for ColdTransferRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.complete_conference` request: set optional parameters, then `.await` it (or call
@@ -4474,7 +4712,13 @@ impl CompleteConferenceRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for CompleteConferenceRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
@@ -4483,9 +4727,9 @@ impl CompleteConferenceRequest {
 }
 impl ::std::future::IntoFuture for CompleteConferenceRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.list_available_agents` request: set optional parameters, then `.await` it (or
@@ -4540,7 +4784,13 @@ impl ListAvailableAgentsRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<AvailableAgents, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ListAvailableAgentsRequest {
+    type Output = AvailableAgents;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -4549,9 +4799,9 @@ impl ListAvailableAgentsRequest {
 }
 impl ::std::future::IntoFuture for ListAvailableAgentsRequest {
     type Output = ::std::result::Result<AvailableAgents, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.list_call_centers` request: set optional parameters, then `.await` it (or call
@@ -4591,7 +4841,13 @@ impl ListCallCentersRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<CallCenterList, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ListCallCentersRequest {
+    type Output = CallCenterList;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         self.__client.execute(req).await
@@ -4599,9 +4855,9 @@ impl ListCallCentersRequest {
 }
 impl ::std::future::IntoFuture for ListCallCentersRequest {
     type Output = ::std::result::Result<CallCenterList, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.get_phonebook_ext` request: set optional parameters, then `.await` it (or call
@@ -4642,7 +4898,13 @@ impl GetPhonebookExtRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<Phonebook, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for GetPhonebookExtRequest {
+    type Output = Phonebook;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
@@ -4651,9 +4913,9 @@ impl GetPhonebookExtRequest {
 }
 impl ::std::future::IntoFuture for GetPhonebookExtRequest {
     type Output = ::std::result::Result<Phonebook, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.get_phonebook` request: set optional parameters, then `.await` it (or call
@@ -4694,7 +4956,13 @@ impl GetPhonebookRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<Phonebook, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for GetPhonebookRequest {
+    type Output = Phonebook;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
@@ -4703,9 +4971,9 @@ impl GetPhonebookRequest {
 }
 impl ::std::future::IntoFuture for GetPhonebookRequest {
     type Output = ::std::result::Result<Phonebook, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.hold_supervisor_call` request: set optional parameters, then `.await` it (or
@@ -4746,7 +5014,13 @@ impl HoldSupervisorCallRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for HoldSupervisorCallRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
@@ -4755,9 +5029,9 @@ impl HoldSupervisorCallRequest {
 }
 impl ::std::future::IntoFuture for HoldSupervisorCallRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.leave_conference` request: set optional parameters, then `.await` it (or call
@@ -4798,7 +5072,13 @@ impl LeaveConferenceRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for LeaveConferenceRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
@@ -4807,9 +5087,9 @@ impl LeaveConferenceRequest {
 }
 impl ::std::future::IntoFuture for LeaveConferenceRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.manual_transfer` request: set optional parameters, then `.await` it (or call
@@ -4907,7 +5187,13 @@ impl ManualTransferRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ManualTransferRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
@@ -4917,9 +5203,9 @@ impl ManualTransferRequest {
 }
 impl ::std::future::IntoFuture for ManualTransferRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.phonebook_transfer` request: set optional parameters, then `.await` it (or call
@@ -4984,7 +5270,13 @@ impl PhonebookTransferRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for PhonebookTransferRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
@@ -4994,9 +5286,9 @@ impl PhonebookTransferRequest {
 }
 impl ::std::future::IntoFuture for PhonebookTransferRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.reconnect_call` request: set optional parameters, then `.await` it (or call
@@ -5036,7 +5328,13 @@ impl ReconnectCallRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ReconnectCallRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         self.__client.execute(req).await
@@ -5044,9 +5342,9 @@ impl ReconnectCallRequest {
 }
 impl ::std::future::IntoFuture for ReconnectCallRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.reconnect_conference` request: set optional parameters, then `.await` it (or
@@ -5087,7 +5385,13 @@ impl ReconnectConferenceRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ReconnectConferenceRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
@@ -5096,9 +5400,9 @@ impl ReconnectConferenceRequest {
 }
 impl ::std::future::IntoFuture for ReconnectConferenceRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.resume_supervisor_call` request: set optional parameters, then `.await` it (or
@@ -5139,7 +5443,13 @@ impl ResumeSupervisorCallRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ResumeSupervisorCallRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
@@ -5148,9 +5458,9 @@ impl ResumeSupervisorCallRequest {
 }
 impl ::std::future::IntoFuture for ResumeSupervisorCallRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.check_voicemail` request: set optional parameters, then `.await` it (or call
@@ -5190,7 +5500,13 @@ impl CheckVoicemailRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<VoicemailBoxes, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for CheckVoicemailRequest {
+    type Output = VoicemailBoxes;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         self.__client.execute(req).await
@@ -5198,9 +5514,9 @@ impl CheckVoicemailRequest {
 }
 impl ::std::future::IntoFuture for CheckVoicemailRequest {
     type Output = ::std::result::Result<VoicemailBoxes, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.dial_voicemail` request: set optional parameters, then `.await` it (or call
@@ -5241,7 +5557,13 @@ impl DialVoicemailRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for DialVoicemailRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("id", &self.id);
@@ -5250,9 +5572,9 @@ impl DialVoicemailRequest {
 }
 impl ::std::future::IntoFuture for DialVoicemailRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.hangup_voicemail` request: set optional parameters, then `.await` it (or call
@@ -5292,7 +5614,13 @@ impl HangupVoicemailRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for HangupVoicemailRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         self.__client.execute(req).await
@@ -5300,9 +5628,9 @@ impl HangupVoicemailRequest {
 }
 impl ::std::future::IntoFuture for HangupVoicemailRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.set_call_volume` request: set optional parameters, then `.await` it (or call
@@ -5344,7 +5672,13 @@ impl SetCallVolumeRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for SetCallVolumeRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("outGain", &self.out_gain);
@@ -5354,9 +5688,9 @@ impl SetCallVolumeRequest {
 }
 impl ::std::future::IntoFuture for SetCallVolumeRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.mute` request: set optional parameters, then `.await` it (or call
@@ -5396,7 +5730,13 @@ impl MuteRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for MuteRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         self.__client.execute(req).await
@@ -5404,9 +5744,9 @@ impl MuteRequest {
 }
 impl ::std::future::IntoFuture for MuteRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.unmute` request: set optional parameters, then `.await` it (or call
@@ -5446,7 +5786,13 @@ impl UnmuteRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for UnmuteRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         self.__client.execute(req).await
@@ -5454,9 +5800,9 @@ impl UnmuteRequest {
 }
 impl ::std::future::IntoFuture for UnmuteRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.set_customer_volume` request: set optional parameters, then `.await` it (or call
@@ -5498,7 +5844,13 @@ impl SetCustomerVolumeRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for SetCustomerVolumeRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("outGain", &self.out_gain);
@@ -5508,9 +5860,9 @@ impl SetCustomerVolumeRequest {
 }
 impl ::std::future::IntoFuture for SetCustomerVolumeRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.ivr_pause_recording` request: set optional parameters, then `.await` it (or call
@@ -5552,7 +5904,13 @@ impl IvrPauseRecordingRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for IvrPauseRecordingRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("serviceId", &self.service_id);
@@ -5562,9 +5920,9 @@ impl IvrPauseRecordingRequest {
 }
 impl ::std::future::IntoFuture for IvrPauseRecordingRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.ivr_resume_recording` request: set optional parameters, then `.await` it (or
@@ -5606,7 +5964,13 @@ impl IvrResumeRecordingRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for IvrResumeRecordingRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("serviceId", &self.service_id);
@@ -5616,9 +5980,9 @@ impl IvrResumeRecordingRequest {
 }
 impl ::std::future::IntoFuture for IvrResumeRecordingRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.schedule_route_callback` request: set optional parameters, then `.await` it (or
@@ -5720,7 +6084,13 @@ impl ScheduleRouteCallbackRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ScheduleRouteCallbackRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("correlationId", &self.correlation_id);
@@ -5731,9 +6101,9 @@ impl ScheduleRouteCallbackRequest {
 }
 impl ::std::future::IntoFuture for ScheduleRouteCallbackRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.cancel_route` request: set optional parameters, then `.await` it (or call
@@ -5776,7 +6146,13 @@ impl CancelRouteRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for CancelRouteRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("correlationId", &self.correlation_id);
@@ -5787,9 +6163,9 @@ impl CancelRouteRequest {
 }
 impl ::std::future::IntoFuture for CancelRouteRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.get_hold_queue_status` request: set optional parameters, then `.await` it (or
@@ -5830,7 +6206,13 @@ impl GetHoldQueueStatusRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<HoldQueueStatus, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for GetHoldQueueStatusRequest {
+    type Output = HoldQueueStatus;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
@@ -5839,9 +6221,9 @@ impl GetHoldQueueStatusRequest {
 }
 impl ::std::future::IntoFuture for GetHoldQueueStatusRequest {
     type Output = ::std::result::Result<HoldQueueStatus, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.get_route_status` request: set optional parameters, then `.await` it (or call
@@ -5884,7 +6266,13 @@ impl GetRouteStatusRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<RouteStatus, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for GetRouteStatusRequest {
+    type Output = RouteStatus;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("correlationId", &self.correlation_id);
@@ -5895,9 +6283,9 @@ impl GetRouteStatusRequest {
 }
 impl ::std::future::IntoFuture for GetRouteStatusRequest {
     type Output = ::std::result::Result<RouteStatus, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.route_to_agent` request: set optional parameters, then `.await` it (or call
@@ -5997,7 +6385,13 @@ impl RouteToAgentRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<RouteStatus, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for RouteToAgentRequest {
+    type Output = RouteStatus;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("correlationId", &self.correlation_id);
@@ -6009,9 +6403,9 @@ impl RouteToAgentRequest {
 }
 impl ::std::future::IntoFuture for RouteToAgentRequest {
     type Output = ::std::result::Result<RouteStatus, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.supervisor_set_not_ready` request: set optional parameters, then `.await` it (or
@@ -6087,7 +6481,13 @@ impl SupervisorSetNotReadyRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<AgentChangeResults, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for SupervisorSetNotReadyRequest {
+    type Output = AgentChangeResults;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -6096,9 +6496,9 @@ impl SupervisorSetNotReadyRequest {
 }
 impl ::std::future::IntoFuture for SupervisorSetNotReadyRequest {
     type Output = ::std::result::Result<AgentChangeResults, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.supervisor_set_ready` request: set optional parameters, then `.await` it (or
@@ -6165,7 +6565,13 @@ impl SupervisorSetReadyRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<AgentChangeResults, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for SupervisorSetReadyRequest {
+    type Output = AgentChangeResults;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -6174,9 +6580,9 @@ impl SupervisorSetReadyRequest {
 }
 impl ::std::future::IntoFuture for SupervisorSetReadyRequest {
     type Output = ::std::result::Result<AgentChangeResults, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.supervisor_log_off_agents` request: set optional parameters, then `.await` it
@@ -6243,7 +6649,13 @@ impl SupervisorLogOffAgentsRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<AgentChangeResults, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for SupervisorLogOffAgentsRequest {
+    type Output = AgentChangeResults;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -6252,9 +6664,9 @@ impl SupervisorLogOffAgentsRequest {
 }
 impl ::std::future::IntoFuture for SupervisorLogOffAgentsRequest {
     type Output = ::std::result::Result<AgentChangeResults, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.broadcast_chat` request: set optional parameters, then `.await` it (or call
@@ -6321,7 +6733,13 @@ impl BroadcastChatRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<BroadcastResults, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for BroadcastChatRequest {
+    type Output = BroadcastResults;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -6330,9 +6748,9 @@ impl BroadcastChatRequest {
 }
 impl ::std::future::IntoFuture for BroadcastChatRequest {
     type Output = ::std::result::Result<BroadcastResults, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.get_chat_messages` request: set optional parameters, then `.await` it (or call
@@ -6387,9 +6805,13 @@ impl GetChatMessagesRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<SupervisorChatMessages, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for GetChatMessagesRequest {
+    type Output = SupervisorChatMessages;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -6398,9 +6820,9 @@ impl GetChatMessagesRequest {
 }
 impl ::std::future::IntoFuture for GetChatMessagesRequest {
     type Output = ::std::result::Result<SupervisorChatMessages, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.send_chat_message` request: set optional parameters, then `.await` it (or call
@@ -6467,7 +6889,13 @@ impl SendChatMessageRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for SendChatMessageRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -6476,9 +6904,9 @@ impl SendChatMessageRequest {
 }
 impl ::std::future::IntoFuture for SendChatMessageRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.end_chat_session` request: set optional parameters, then `.await` it (or call
@@ -6519,7 +6947,13 @@ impl EndChatSessionRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for EndChatSessionRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("userLoginId", &self.user_login_id);
@@ -6528,9 +6962,9 @@ impl EndChatSessionRequest {
 }
 impl ::std::future::IntoFuture for EndChatSessionRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.barge_in` request: set optional parameters, then `.await` it (or call
@@ -6571,7 +7005,13 @@ impl BargeInRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for BargeInRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("agentLoginId", &self.agent_login_id);
@@ -6580,9 +7020,9 @@ impl BargeInRequest {
 }
 impl ::std::future::IntoFuture for BargeInRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.coach_agent` request: set optional parameters, then `.await` it (or call
@@ -6623,7 +7063,13 @@ impl CoachAgentRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for CoachAgentRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("agentLoginId", &self.agent_login_id);
@@ -6632,9 +7078,9 @@ impl CoachAgentRequest {
 }
 impl ::std::future::IntoFuture for CoachAgentRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.get_monitor_state` request: set optional parameters, then `.await` it (or call
@@ -6674,7 +7120,13 @@ impl GetMonitorStateRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<MonitorCallState, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for GetMonitorStateRequest {
+    type Output = MonitorCallState;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         self.__client.execute(req).await
@@ -6682,9 +7134,9 @@ impl GetMonitorStateRequest {
 }
 impl ::std::future::IntoFuture for GetMonitorStateRequest {
     type Output = ::std::result::Result<MonitorCallState, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.listen_to_agent` request: set optional parameters, then `.await` it (or call
@@ -6725,7 +7177,13 @@ impl ListenToAgentRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ListenToAgentRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("agentLoginId", &self.agent_login_id);
@@ -6734,9 +7192,9 @@ impl ListenToAgentRequest {
 }
 impl ::std::future::IntoFuture for ListenToAgentRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.start_monitor_call` request: set optional parameters, then `.await` it (or call
@@ -6778,7 +7236,13 @@ impl StartMonitorCallRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<MonitorCallState, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for StartMonitorCallRequest {
+    type Output = MonitorCallState;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("numberToDial", &self.number_to_dial);
@@ -6788,9 +7252,9 @@ impl StartMonitorCallRequest {
 }
 impl ::std::future::IntoFuture for StartMonitorCallRequest {
     type Output = ::std::result::Result<MonitorCallState, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.list_supervised_services` request: set optional parameters, then `.await` it (or
@@ -6830,7 +7294,13 @@ impl ListSupervisedServicesRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<SupervisedServices, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ListSupervisedServicesRequest {
+    type Output = SupervisedServices;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         self.__client.execute(req).await
@@ -6838,9 +7308,9 @@ impl ListSupervisedServicesRequest {
 }
 impl ::std::future::IntoFuture for ListSupervisedServicesRequest {
     type Output = ::std::result::Result<SupervisedServices, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.supervisor_switch_service` request: set optional parameters, then `.await` it
@@ -6916,7 +7386,13 @@ impl SupervisorSwitchServiceRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<SwitchServiceResults, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for SupervisorSwitchServiceRequest {
+    type Output = SwitchServiceResults;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -6925,9 +7401,9 @@ impl SupervisorSwitchServiceRequest {
 }
 impl ::std::future::IntoFuture for SupervisorSwitchServiceRequest {
     type Output = ::std::result::Result<SwitchServiceResults, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.get_non_attempted_manual_calls` request: set optional parameters, then `.await`
@@ -6968,9 +7444,13 @@ impl GetNonAttemptedManualCallsRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<NonAttemptedManualCalls, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for GetNonAttemptedManualCallsRequest {
+    type Output = NonAttemptedManualCalls;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("serviceId", &self.service_id);
@@ -6979,9 +7459,9 @@ impl GetNonAttemptedManualCallsRequest {
 }
 impl ::std::future::IntoFuture for GetNonAttemptedManualCallsRequest {
     type Output = ::std::result::Result<NonAttemptedManualCalls, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.get_queue_stats` request: set optional parameters, then `.await` it (or call
@@ -7022,7 +7502,13 @@ impl GetQueueStatsRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<QueueStats, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for GetQueueStatsRequest {
+    type Output = QueueStats;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
@@ -7031,9 +7517,9 @@ impl GetQueueStatsRequest {
 }
 impl ::std::future::IntoFuture for GetQueueStatsRequest {
     type Output = ::std::result::Result<QueueStats, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.launch_manual_calls` request: set optional parameters, then `.await` it (or call
@@ -7089,7 +7575,13 @@ impl LaunchManualCallsRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for LaunchManualCallsRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("serviceId", &self.service_id);
@@ -7099,9 +7591,9 @@ impl LaunchManualCallsRequest {
 }
 impl ::std::future::IntoFuture for LaunchManualCallsRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `call_control.schedule_callback` request: set optional parameters, then `.await` it (or call
@@ -7187,7 +7679,13 @@ impl ScheduleCallbackRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ScheduleCallbackRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("serviceId", &self.service_id);
@@ -7197,9 +7695,9 @@ impl ScheduleCallbackRequest {
 }
 impl ::std::future::IntoFuture for ScheduleCallbackRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// What a supervisor call did to each agent it named.

@@ -423,9 +423,13 @@ impl ListCampaignsRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<ListCampaignsResponse, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ListCampaignsRequest {
+    type Output = ListCampaignsResponse;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
@@ -435,9 +439,9 @@ impl ListCampaignsRequest {
 }
 impl ::std::future::IntoFuture for ListCampaignsRequest {
     type Output = ::std::result::Result<ListCampaignsResponse, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for ListCampaignsRequest {
@@ -457,7 +461,7 @@ impl __rt::Paginated for ListCampaignsRequest {
             .unwrap_or(<i32>::MAX);
     }
     fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(self.send())
+        ::std::boxed::Box::pin(__rt::Call::call(self))
     }
     fn item_count(page: &Self::Page) -> usize {
         page.campaign_details.len()
@@ -518,7 +522,13 @@ impl GetCampaignListInfoRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<CampaignListInfo, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for GetCampaignListInfoRequest {
+    type Output = CampaignListInfo;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         self.__client.execute(req).await
@@ -526,9 +536,9 @@ impl GetCampaignListInfoRequest {
 }
 impl ::std::future::IntoFuture for GetCampaignListInfoRequest {
     type Output = ::std::result::Result<CampaignListInfo, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `campaign.read_campaign` request: set optional parameters, then `.await` it (or call
@@ -569,7 +579,13 @@ impl ReadCampaignRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<Campaign, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ReadCampaignRequest {
+    type Output = Campaign;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -578,9 +594,9 @@ impl ReadCampaignRequest {
 }
 impl ::std::future::IntoFuture for ReadCampaignRequest {
     type Output = ::std::result::Result<Campaign, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `campaign.create_campaign` request: set optional parameters, then `.await` it (or call
@@ -623,7 +639,13 @@ impl CreateCampaignRequest {
         self
     }
     /// Sends the request and decodes the `201` response.
-    pub async fn send(self) -> ::std::result::Result<CampaignCreated, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for CreateCampaignRequest {
+    type Output = CampaignCreated;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -632,9 +654,9 @@ impl CreateCampaignRequest {
 }
 impl ::std::future::IntoFuture for CreateCampaignRequest {
     type Output = ::std::result::Result<CampaignCreated, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `campaign.update_campaign` request: set optional parameters, then `.await` it (or call
@@ -774,7 +796,13 @@ impl UpdateCampaignRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for UpdateCampaignRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -784,9 +812,9 @@ impl UpdateCampaignRequest {
 }
 impl ::std::future::IntoFuture for UpdateCampaignRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `campaign.update_campaign_state` request: set optional parameters, then `.await` it (or call
@@ -830,7 +858,13 @@ impl UpdateCampaignStateRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for UpdateCampaignStateRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -840,9 +874,9 @@ impl UpdateCampaignStateRequest {
 }
 impl ::std::future::IntoFuture for UpdateCampaignStateRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `campaign.deactivate_campaign` request: set optional parameters, then `.await` it (or call
@@ -885,7 +919,13 @@ impl DeactivateCampaignRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for DeactivateCampaignRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -895,9 +935,9 @@ impl DeactivateCampaignRequest {
 }
 impl ::std::future::IntoFuture for DeactivateCampaignRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `campaign.list_campaign_transactions` request: set optional parameters, then `.await` it (or
@@ -968,9 +1008,13 @@ impl ListCampaignTransactionsRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<CampaignTransactionsPage, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ListCampaignTransactionsRequest {
+    type Output = CampaignTransactionsPage;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -984,9 +1028,9 @@ impl ListCampaignTransactionsRequest {
 }
 impl ::std::future::IntoFuture for ListCampaignTransactionsRequest {
     type Output = ::std::result::Result<CampaignTransactionsPage, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for ListCampaignTransactionsRequest {
@@ -1006,7 +1050,7 @@ impl __rt::Paginated for ListCampaignTransactionsRequest {
             .unwrap_or(<i32>::MAX);
     }
     fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(self.send())
+        ::std::boxed::Box::pin(__rt::Call::call(self))
     }
     fn item_count(page: &Self::Page) -> usize {
         page.transaction.len()
@@ -1075,7 +1119,13 @@ impl AppendCampaignRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for AppendCampaignRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -1085,9 +1135,9 @@ impl AppendCampaignRequest {
 }
 impl ::std::future::IntoFuture for AppendCampaignRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `campaign.search_campaigns` request: set optional parameters, then `.await` it (or call
@@ -1201,9 +1251,13 @@ impl SearchCampaignsRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<SearchCampaignsResponse, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for SearchCampaignsRequest {
+    type Output = SearchCampaignsResponse;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("client", &self.client_id);
@@ -1215,9 +1269,9 @@ impl SearchCampaignsRequest {
 }
 impl ::std::future::IntoFuture for SearchCampaignsRequest {
     type Output = ::std::result::Result<SearchCampaignsResponse, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for SearchCampaignsRequest {
@@ -1237,7 +1291,7 @@ impl __rt::Paginated for SearchCampaignsRequest {
             .unwrap_or(<i32>::MAX);
     }
     fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(self.send())
+        ::std::boxed::Box::pin(__rt::Call::call(self))
     }
     fn item_count(page: &Self::Page) -> usize {
         page.campaign.len()
@@ -1329,7 +1383,13 @@ impl SearchFinishedCallsRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<FinishedCallsPage, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for SearchFinishedCallsRequest {
+    type Output = FinishedCallsPage;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -1341,9 +1401,9 @@ impl SearchFinishedCallsRequest {
 }
 impl ::std::future::IntoFuture for SearchFinishedCallsRequest {
     type Output = ::std::result::Result<FinishedCallsPage, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for SearchFinishedCallsRequest {
@@ -1363,7 +1423,7 @@ impl __rt::Paginated for SearchFinishedCallsRequest {
             .unwrap_or(<i32>::MAX);
     }
     fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(self.send())
+        ::std::boxed::Box::pin(__rt::Call::call(self))
     }
     fn item_count(page: &Self::Page) -> usize {
         page.call.len()

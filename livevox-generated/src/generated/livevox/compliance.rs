@@ -1360,7 +1360,13 @@ impl ListDncRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<ListDncResponse, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ListDncRequest {
+    type Output = ListDncResponse;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("dncType", &self.dnc_type);
@@ -1373,9 +1379,9 @@ impl ListDncRequest {
 }
 impl ::std::future::IntoFuture for ListDncRequest {
     type Output = ::std::result::Result<ListDncResponse, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for ListDncRequest {
@@ -1395,7 +1401,7 @@ impl __rt::Paginated for ListDncRequest {
             .unwrap_or(<i32>::MAX);
     }
     fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(self.send())
+        ::std::boxed::Box::pin(__rt::Call::call(self))
     }
     fn item_count(page: &Self::Page) -> usize {
         page.dnc.len()
@@ -1473,7 +1479,13 @@ impl GetDncListInfoRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<DncListInfo, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for GetDncListInfoRequest {
+    type Output = DncListInfo;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("dncType", &self.dnc_type);
@@ -1484,9 +1496,9 @@ impl GetDncListInfoRequest {
 }
 impl ::std::future::IntoFuture for GetDncListInfoRequest {
     type Output = ::std::result::Result<DncListInfo, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.read_dnc` request: set optional parameters, then `.await` it (or call
@@ -1527,7 +1539,13 @@ impl ReadDncRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<ReadDncResponse, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ReadDncRequest {
+    type Output = ReadDncResponse;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -1536,9 +1554,9 @@ impl ReadDncRequest {
 }
 impl ::std::future::IntoFuture for ReadDncRequest {
     type Output = ::std::result::Result<ReadDncResponse, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.create_dnc` request: set optional parameters, then `.await` it (or call
@@ -1581,7 +1599,13 @@ impl CreateDncRequest {
         self
     }
     /// Sends the request and decodes the `201` response.
-    pub async fn send(self) -> ::std::result::Result<CreateDncResponse, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for CreateDncRequest {
+    type Output = CreateDncResponse;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -1590,9 +1614,9 @@ impl CreateDncRequest {
 }
 impl ::std::future::IntoFuture for CreateDncRequest {
     type Output = ::std::result::Result<CreateDncResponse, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.delete_dnc` request: set optional parameters, then `.await` it (or call
@@ -1633,7 +1657,13 @@ impl DeleteDncRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for DeleteDncRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -1642,9 +1672,9 @@ impl DeleteDncRequest {
 }
 impl ::std::future::IntoFuture for DeleteDncRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.search_dnc` request: set optional parameters, then `.await` it (or call
@@ -1722,7 +1752,13 @@ impl SearchDncRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<ListDncResponse, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for SearchDncRequest {
+    type Output = ListDncResponse;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("client", &self.client_id);
@@ -1734,9 +1770,9 @@ impl SearchDncRequest {
 }
 impl ::std::future::IntoFuture for SearchDncRequest {
     type Output = ::std::result::Result<ListDncResponse, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for SearchDncRequest {
@@ -1756,7 +1792,7 @@ impl __rt::Paginated for SearchDncRequest {
             .unwrap_or(<i32>::MAX);
     }
     fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(self.send())
+        ::std::boxed::Box::pin(__rt::Call::call(self))
     }
     fn item_count(page: &Self::Page) -> usize {
         page.dnc.len()
@@ -1817,9 +1853,13 @@ impl IsLegacyDncEnabledRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<ComplianceCheckResult, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for IsLegacyDncEnabledRequest {
+    type Output = ComplianceCheckResult;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         self.__client.execute(req).await
@@ -1827,9 +1867,9 @@ impl IsLegacyDncEnabledRequest {
 }
 impl ::std::future::IntoFuture for IsLegacyDncEnabledRequest {
     type Output = ::std::result::Result<ComplianceCheckResult, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.create_multiple_phone_dnc` request: set optional parameters, then `.await` it (or
@@ -1880,9 +1920,13 @@ impl CreateMultiplePhoneDncRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<MultiplePhoneDncResult, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for CreateMultiplePhoneDncRequest {
+    type Output = MultiplePhoneDncResult;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("client", &self.client_id);
@@ -1892,9 +1936,9 @@ impl CreateMultiplePhoneDncRequest {
 }
 impl ::std::future::IntoFuture for CreateMultiplePhoneDncRequest {
     type Output = ::std::result::Result<MultiplePhoneDncResult, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.create_multiple_account_dnd` request: set optional parameters, then `.await` it
@@ -1945,9 +1989,13 @@ impl CreateMultipleAccountDndRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<MultipleAccountDndResult, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for CreateMultipleAccountDndRequest {
+    type Output = MultipleAccountDndResult;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("client", &self.client_id);
@@ -1957,9 +2005,9 @@ impl CreateMultipleAccountDndRequest {
 }
 impl ::std::future::IntoFuture for CreateMultipleAccountDndRequest {
     type Output = ::std::result::Result<MultipleAccountDndResult, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.create_multiple_account_phone_dnd` request: set optional parameters, then `.await`
@@ -2010,7 +2058,13 @@ impl CreateMultipleAccountPhoneDndRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for CreateMultipleAccountPhoneDndRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("client", &self.client_id);
@@ -2020,9 +2074,9 @@ impl CreateMultipleAccountPhoneDndRequest {
 }
 impl ::std::future::IntoFuture for CreateMultipleAccountPhoneDndRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.list_dialtime_dnc` request: set optional parameters, then `.await` it (or call
@@ -2089,7 +2143,13 @@ impl ListDialtimeDncRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<DialtimeDncPage, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ListDialtimeDncRequest {
+    type Output = DialtimeDncPage;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
@@ -2099,9 +2159,9 @@ impl ListDialtimeDncRequest {
 }
 impl ::std::future::IntoFuture for ListDialtimeDncRequest {
     type Output = ::std::result::Result<DialtimeDncPage, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for ListDialtimeDncRequest {
@@ -2121,7 +2181,7 @@ impl __rt::Paginated for ListDialtimeDncRequest {
             .unwrap_or(<i32>::MAX);
     }
     fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(self.send())
+        ::std::boxed::Box::pin(__rt::Call::call(self))
     }
     fn item_count(page: &Self::Page) -> usize {
         page.dnc_entries.len()
@@ -2182,7 +2242,13 @@ impl GetDialtimeDncListInfoRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<ComplianceListInfo, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for GetDialtimeDncListInfoRequest {
+    type Output = ComplianceListInfo;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         self.__client.execute(req).await
@@ -2190,9 +2256,9 @@ impl GetDialtimeDncListInfoRequest {
 }
 impl ::std::future::IntoFuture for GetDialtimeDncListInfoRequest {
     type Output = ::std::result::Result<ComplianceListInfo, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.read_dialtime_dnc` request: set optional parameters, then `.await` it (or call
@@ -2233,7 +2299,13 @@ impl ReadDialtimeDncRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<DialtimeDncEntry, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ReadDialtimeDncRequest {
+    type Output = DialtimeDncEntry;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -2242,9 +2314,9 @@ impl ReadDialtimeDncRequest {
 }
 impl ::std::future::IntoFuture for ReadDialtimeDncRequest {
     type Output = ::std::result::Result<DialtimeDncEntry, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.create_dialtime_dnc` request: set optional parameters, then `.await` it (or call
@@ -2287,7 +2359,13 @@ impl CreateDialtimeDncRequest {
         self
     }
     /// Sends the request and decodes the `201` response.
-    pub async fn send(self) -> ::std::result::Result<CreateDncResponse, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for CreateDialtimeDncRequest {
+    type Output = CreateDncResponse;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -2296,9 +2374,9 @@ impl CreateDialtimeDncRequest {
 }
 impl ::std::future::IntoFuture for CreateDialtimeDncRequest {
     type Output = ::std::result::Result<CreateDncResponse, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.create_multiple_dialtime_dnc` request: set optional parameters, then `.await` it
@@ -2341,7 +2419,13 @@ impl CreateMultipleDialtimeDncRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<BulkDncResult, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for CreateMultipleDialtimeDncRequest {
+    type Output = BulkDncResult;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -2350,9 +2434,9 @@ impl CreateMultipleDialtimeDncRequest {
 }
 impl ::std::future::IntoFuture for CreateMultipleDialtimeDncRequest {
     type Output = ::std::result::Result<BulkDncResult, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.update_dialtime_dnc` request: set optional parameters, then `.await` it (or call
@@ -2396,7 +2480,13 @@ impl UpdateDialtimeDncRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for UpdateDialtimeDncRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -2406,9 +2496,9 @@ impl UpdateDialtimeDncRequest {
 }
 impl ::std::future::IntoFuture for UpdateDialtimeDncRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.delete_dialtime_dnc` request: set optional parameters, then `.await` it (or call
@@ -2449,7 +2539,13 @@ impl DeleteDialtimeDncRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for DeleteDialtimeDncRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -2458,9 +2554,9 @@ impl DeleteDialtimeDncRequest {
 }
 impl ::std::future::IntoFuture for DeleteDialtimeDncRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.search_dialtime_dnc` request: set optional parameters, then `.await` it (or call
@@ -2530,7 +2626,13 @@ impl SearchDialtimeDncRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<DialtimeDncPage, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for SearchDialtimeDncRequest {
+    type Output = DialtimeDncPage;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
@@ -2541,9 +2643,9 @@ impl SearchDialtimeDncRequest {
 }
 impl ::std::future::IntoFuture for SearchDialtimeDncRequest {
     type Output = ::std::result::Result<DialtimeDncPage, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for SearchDialtimeDncRequest {
@@ -2563,7 +2665,7 @@ impl __rt::Paginated for SearchDialtimeDncRequest {
             .unwrap_or(<i32>::MAX);
     }
     fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(self.send())
+        ::std::boxed::Box::pin(__rt::Call::call(self))
     }
     fn item_count(page: &Self::Page) -> usize {
         page.dnc_entries.len()
@@ -2651,7 +2753,13 @@ impl ListSmsDncRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<SmsDncPage, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ListSmsDncRequest {
+    type Output = SmsDncPage;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
@@ -2661,9 +2769,9 @@ impl ListSmsDncRequest {
 }
 impl ::std::future::IntoFuture for ListSmsDncRequest {
     type Output = ::std::result::Result<SmsDncPage, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for ListSmsDncRequest {
@@ -2683,7 +2791,7 @@ impl __rt::Paginated for ListSmsDncRequest {
             .unwrap_or(<i32>::MAX);
     }
     fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(self.send())
+        ::std::boxed::Box::pin(__rt::Call::call(self))
     }
     fn item_count(page: &Self::Page) -> usize {
         page.dnc_entries.len()
@@ -2744,7 +2852,13 @@ impl GetSmsDncListInfoRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<ComplianceListInfo, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for GetSmsDncListInfoRequest {
+    type Output = ComplianceListInfo;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         self.__client.execute(req).await
@@ -2752,9 +2866,9 @@ impl GetSmsDncListInfoRequest {
 }
 impl ::std::future::IntoFuture for GetSmsDncListInfoRequest {
     type Output = ::std::result::Result<ComplianceListInfo, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.read_sms_dnc` request: set optional parameters, then `.await` it (or call
@@ -2795,7 +2909,13 @@ impl ReadSmsDncRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<SmsDncEntry, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ReadSmsDncRequest {
+    type Output = SmsDncEntry;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -2804,9 +2924,9 @@ impl ReadSmsDncRequest {
 }
 impl ::std::future::IntoFuture for ReadSmsDncRequest {
     type Output = ::std::result::Result<SmsDncEntry, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.create_sms_dnc` request: set optional parameters, then `.await` it (or call
@@ -2849,7 +2969,13 @@ impl CreateSmsDncRequest {
         self
     }
     /// Sends the request and decodes the `201` response.
-    pub async fn send(self) -> ::std::result::Result<CreateDncResponse, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for CreateSmsDncRequest {
+    type Output = CreateDncResponse;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -2858,9 +2984,9 @@ impl CreateSmsDncRequest {
 }
 impl ::std::future::IntoFuture for CreateSmsDncRequest {
     type Output = ::std::result::Result<CreateDncResponse, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.create_multiple_sms_dnc` request: set optional parameters, then `.await` it (or
@@ -2903,7 +3029,13 @@ impl CreateMultipleSmsDncRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<BulkDncResult, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for CreateMultipleSmsDncRequest {
+    type Output = BulkDncResult;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -2912,9 +3044,9 @@ impl CreateMultipleSmsDncRequest {
 }
 impl ::std::future::IntoFuture for CreateMultipleSmsDncRequest {
     type Output = ::std::result::Result<BulkDncResult, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.update_sms_dnc` request: set optional parameters, then `.await` it (or call
@@ -2958,7 +3090,13 @@ impl UpdateSmsDncRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for UpdateSmsDncRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -2968,9 +3106,9 @@ impl UpdateSmsDncRequest {
 }
 impl ::std::future::IntoFuture for UpdateSmsDncRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.delete_sms_dnc` request: set optional parameters, then `.await` it (or call
@@ -3011,7 +3149,13 @@ impl DeleteSmsDncRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for DeleteSmsDncRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -3020,9 +3164,9 @@ impl DeleteSmsDncRequest {
 }
 impl ::std::future::IntoFuture for DeleteSmsDncRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.search_sms_dnc` request: set optional parameters, then `.await` it (or call
@@ -3101,7 +3245,13 @@ impl SearchSmsDncRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<SmsDncPage, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for SearchSmsDncRequest {
+    type Output = SmsDncPage;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
@@ -3112,9 +3262,9 @@ impl SearchSmsDncRequest {
 }
 impl ::std::future::IntoFuture for SearchSmsDncRequest {
     type Output = ::std::result::Result<SmsDncPage, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for SearchSmsDncRequest {
@@ -3134,7 +3284,7 @@ impl __rt::Paginated for SearchSmsDncRequest {
             .unwrap_or(<i32>::MAX);
     }
     fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(self.send())
+        ::std::boxed::Box::pin(__rt::Call::call(self))
     }
     fn item_count(page: &Self::Page) -> usize {
         page.dnc_entries.len()
@@ -3222,7 +3372,13 @@ impl ListEmailDncRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<EmailDncPage, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ListEmailDncRequest {
+    type Output = EmailDncPage;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
@@ -3232,9 +3388,9 @@ impl ListEmailDncRequest {
 }
 impl ::std::future::IntoFuture for ListEmailDncRequest {
     type Output = ::std::result::Result<EmailDncPage, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for ListEmailDncRequest {
@@ -3254,7 +3410,7 @@ impl __rt::Paginated for ListEmailDncRequest {
             .unwrap_or(<i32>::MAX);
     }
     fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(self.send())
+        ::std::boxed::Box::pin(__rt::Call::call(self))
     }
     fn item_count(page: &Self::Page) -> usize {
         page.dnc_entries.len()
@@ -3315,7 +3471,13 @@ impl GetEmailDncListInfoRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<ComplianceListInfo, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for GetEmailDncListInfoRequest {
+    type Output = ComplianceListInfo;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         self.__client.execute(req).await
@@ -3323,9 +3485,9 @@ impl GetEmailDncListInfoRequest {
 }
 impl ::std::future::IntoFuture for GetEmailDncListInfoRequest {
     type Output = ::std::result::Result<ComplianceListInfo, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.read_email_dnc` request: set optional parameters, then `.await` it (or call
@@ -3366,7 +3528,13 @@ impl ReadEmailDncRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<EmailDncEntry, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ReadEmailDncRequest {
+    type Output = EmailDncEntry;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -3375,9 +3543,9 @@ impl ReadEmailDncRequest {
 }
 impl ::std::future::IntoFuture for ReadEmailDncRequest {
     type Output = ::std::result::Result<EmailDncEntry, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.create_email_dnc` request: set optional parameters, then `.await` it (or call
@@ -3420,7 +3588,13 @@ impl CreateEmailDncRequest {
         self
     }
     /// Sends the request and decodes the `201` response.
-    pub async fn send(self) -> ::std::result::Result<CreateDncResponse, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for CreateEmailDncRequest {
+    type Output = CreateDncResponse;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -3429,9 +3603,9 @@ impl CreateEmailDncRequest {
 }
 impl ::std::future::IntoFuture for CreateEmailDncRequest {
     type Output = ::std::result::Result<CreateDncResponse, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.create_multiple_email_dnc` request: set optional parameters, then `.await` it (or
@@ -3474,7 +3648,13 @@ impl CreateMultipleEmailDncRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<BulkDncResult, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for CreateMultipleEmailDncRequest {
+    type Output = BulkDncResult;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -3483,9 +3663,9 @@ impl CreateMultipleEmailDncRequest {
 }
 impl ::std::future::IntoFuture for CreateMultipleEmailDncRequest {
     type Output = ::std::result::Result<BulkDncResult, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.update_email_dnc` request: set optional parameters, then `.await` it (or call
@@ -3529,7 +3709,13 @@ impl UpdateEmailDncRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for UpdateEmailDncRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -3539,9 +3725,9 @@ impl UpdateEmailDncRequest {
 }
 impl ::std::future::IntoFuture for UpdateEmailDncRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.delete_email_dnc` request: set optional parameters, then `.await` it (or call
@@ -3582,7 +3768,13 @@ impl DeleteEmailDncRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for DeleteEmailDncRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -3591,9 +3783,9 @@ impl DeleteEmailDncRequest {
 }
 impl ::std::future::IntoFuture for DeleteEmailDncRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.search_email_dnc` request: set optional parameters, then `.await` it (or call
@@ -3672,7 +3864,13 @@ impl SearchEmailDncRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<EmailDncPage, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for SearchEmailDncRequest {
+    type Output = EmailDncPage;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
@@ -3683,9 +3881,9 @@ impl SearchEmailDncRequest {
 }
 impl ::std::future::IntoFuture for SearchEmailDncRequest {
     type Output = ::std::result::Result<EmailDncPage, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for SearchEmailDncRequest {
@@ -3705,7 +3903,7 @@ impl __rt::Paginated for SearchEmailDncRequest {
             .unwrap_or(<i32>::MAX);
     }
     fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(self.send())
+        ::std::boxed::Box::pin(__rt::Call::call(self))
     }
     fn item_count(page: &Self::Page) -> usize {
         page.dnc_entries.len()
@@ -3801,7 +3999,13 @@ impl ListDialingProfilesRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<DialingProfilePage, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ListDialingProfilesRequest {
+    type Output = DialingProfilePage;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("client", &self.client_id);
@@ -3812,9 +4016,9 @@ impl ListDialingProfilesRequest {
 }
 impl ::std::future::IntoFuture for ListDialingProfilesRequest {
     type Output = ::std::result::Result<DialingProfilePage, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for ListDialingProfilesRequest {
@@ -3834,7 +4038,7 @@ impl __rt::Paginated for ListDialingProfilesRequest {
             .unwrap_or(<i32>::MAX);
     }
     fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(self.send())
+        ::std::boxed::Box::pin(__rt::Call::call(self))
     }
     fn item_count(page: &Self::Page) -> usize {
         page.dialing_profile.len()
@@ -3903,7 +4107,13 @@ impl GetDialingProfileListInfoRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<ComplianceListInfo, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for GetDialingProfileListInfoRequest {
+    type Output = ComplianceListInfo;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("client", &self.client_id);
@@ -3912,9 +4122,9 @@ impl GetDialingProfileListInfoRequest {
 }
 impl ::std::future::IntoFuture for GetDialingProfileListInfoRequest {
     type Output = ::std::result::Result<ComplianceListInfo, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.read_dialing_profile` request: set optional parameters, then `.await` it (or call
@@ -3955,7 +4165,13 @@ impl ReadDialingProfileRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<DialingProfile, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ReadDialingProfileRequest {
+    type Output = DialingProfile;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -3964,9 +4180,9 @@ impl ReadDialingProfileRequest {
 }
 impl ::std::future::IntoFuture for ReadDialingProfileRequest {
     type Output = ::std::result::Result<DialingProfile, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.create_dialing_profile` request: set optional parameters, then `.await` it (or
@@ -4042,9 +4258,13 @@ impl CreateDialingProfileRequest {
         self
     }
     /// Sends the request and decodes the `201` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<DialingProfileCreated, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for CreateDialingProfileRequest {
+    type Output = DialingProfileCreated;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -4053,9 +4273,9 @@ impl CreateDialingProfileRequest {
 }
 impl ::std::future::IntoFuture for CreateDialingProfileRequest {
     type Output = ::std::result::Result<DialingProfileCreated, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.update_dialing_profile` request: set optional parameters, then `.await` it (or
@@ -4123,7 +4343,13 @@ impl UpdateDialingProfileRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for UpdateDialingProfileRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -4133,9 +4359,9 @@ impl UpdateDialingProfileRequest {
 }
 impl ::std::future::IntoFuture for UpdateDialingProfileRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.delete_dialing_profile` request: set optional parameters, then `.await` it (or
@@ -4176,7 +4402,13 @@ impl DeleteDialingProfileRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for DeleteDialingProfileRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -4185,9 +4417,9 @@ impl DeleteDialingProfileRequest {
 }
 impl ::std::future::IntoFuture for DeleteDialingProfileRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.create_dialing_policy` request: set optional parameters, then `.await` it (or call
@@ -4231,9 +4463,13 @@ impl CreateDialingPolicyRequest {
         self
     }
     /// Sends the request and decodes the `201` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<DialingProfileCreated, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for CreateDialingPolicyRequest {
+    type Output = DialingProfileCreated;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -4243,9 +4479,9 @@ impl CreateDialingPolicyRequest {
 }
 impl ::std::future::IntoFuture for CreateDialingPolicyRequest {
     type Output = ::std::result::Result<DialingProfileCreated, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.update_dialing_policy` request: set optional parameters, then `.await` it (or call
@@ -4377,7 +4613,13 @@ impl UpdateDialingPolicyRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for UpdateDialingPolicyRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -4388,9 +4630,9 @@ impl UpdateDialingPolicyRequest {
 }
 impl ::std::future::IntoFuture for UpdateDialingPolicyRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.delete_dialing_policy` request: set optional parameters, then `.await` it (or call
@@ -4432,7 +4674,13 @@ impl DeleteDialingPolicyRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for DeleteDialingPolicyRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -4442,9 +4690,9 @@ impl DeleteDialingPolicyRequest {
 }
 impl ::std::future::IntoFuture for DeleteDialingPolicyRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.add_dialing_profile_service` request: set optional parameters, then `.await` it
@@ -4488,7 +4736,13 @@ impl AddDialingProfileServiceRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for AddDialingProfileServiceRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -4499,9 +4753,9 @@ impl AddDialingProfileServiceRequest {
 }
 impl ::std::future::IntoFuture for AddDialingProfileServiceRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.remove_dialing_profile_service` request: set optional parameters, then `.await` it
@@ -4543,7 +4797,13 @@ impl RemoveDialingProfileServiceRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for RemoveDialingProfileServiceRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -4553,9 +4813,9 @@ impl RemoveDialingProfileServiceRequest {
 }
 impl ::std::future::IntoFuture for RemoveDialingProfileServiceRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.is_blocked` request: set optional parameters, then `.await` it (or call
@@ -4637,9 +4897,13 @@ impl IsBlockedRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<ComplianceCheckResult, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for IsBlockedRequest {
+    type Output = ComplianceCheckResult;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("service", &self.service_id);
@@ -4652,9 +4916,9 @@ impl IsBlockedRequest {
 }
 impl ::std::future::IntoFuture for IsBlockedRequest {
     type Output = ::std::result::Result<ComplianceCheckResult, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.zip_area_match` request: set optional parameters, then `.await` it (or call
@@ -4709,9 +4973,13 @@ impl ZipAreaMatchRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<ComplianceCheckResult, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ZipAreaMatchRequest {
+    type Output = ComplianceCheckResult;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -4720,9 +4988,9 @@ impl ZipAreaMatchRequest {
 }
 impl ::std::future::IntoFuture for ZipAreaMatchRequest {
     type Output = ::std::result::Result<ComplianceCheckResult, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.get_recording_info` request: set optional parameters, then `.await` it (or call
@@ -4763,7 +5031,13 @@ impl GetRecordingInfoRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<RecordingInfo, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for GetRecordingInfoRequest {
+    type Output = RecordingInfo;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("recording", &self.recording_id);
@@ -4772,9 +5046,9 @@ impl GetRecordingInfoRequest {
 }
 impl ::std::future::IntoFuture for GetRecordingInfoRequest {
     type Output = ::std::result::Result<RecordingInfo, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.get_recording` request: set optional parameters, then `.await` it (or call
@@ -4817,7 +5091,13 @@ impl GetRecordingRequest {
         self
     }
     /// Sends the request and returns the response body (`audio/mpeg`) as bytes.
-    pub async fn send(self) -> ::std::result::Result<__rt::bytes::Bytes, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for GetRecordingRequest {
+    type Output = __rt::bytes::Bytes;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -4826,9 +5106,9 @@ impl GetRecordingRequest {
 }
 impl ::std::future::IntoFuture for GetRecordingRequest {
     type Output = ::std::result::Result<__rt::bytes::Bytes, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `compliance.delete_recording` request: set optional parameters, then `.await` it (or call
@@ -4869,7 +5149,13 @@ impl DeleteRecordingRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for DeleteRecordingRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -4878,9 +5164,9 @@ impl DeleteRecordingRequest {
 }
 impl ::std::future::IntoFuture for DeleteRecordingRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// One entry of the DNC list, as listing and searching return it.

@@ -625,7 +625,13 @@ impl ListContactsRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<ContactPage, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ListContactsRequest {
+    type Output = ContactPage;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
@@ -635,9 +641,9 @@ impl ListContactsRequest {
 }
 impl ::std::future::IntoFuture for ListContactsRequest {
     type Output = ::std::result::Result<ContactPage, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for ListContactsRequest {
@@ -657,7 +663,7 @@ impl __rt::Paginated for ListContactsRequest {
             .unwrap_or(<i32>::MAX);
     }
     fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(self.send())
+        ::std::boxed::Box::pin(__rt::Call::call(self))
     }
     fn item_count(page: &Self::Page) -> usize {
         page.list_contact_details.len()
@@ -719,7 +725,13 @@ impl ReadContactRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<ReadContactResponse, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ReadContactRequest {
+    type Output = ReadContactResponse;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("account", &self.account);
@@ -728,9 +740,9 @@ impl ReadContactRequest {
 }
 impl ::std::future::IntoFuture for ReadContactRequest {
     type Output = ::std::result::Result<ReadContactResponse, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `contact.create_contact` request: set optional parameters, then `.await` it (or call
@@ -773,7 +785,13 @@ impl CreateContactRequest {
         self
     }
     /// Sends the request and decodes the `201` response.
-    pub async fn send(self) -> ::std::result::Result<ContactCreated, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for CreateContactRequest {
+    type Output = ContactCreated;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -782,9 +800,9 @@ impl CreateContactRequest {
 }
 impl ::std::future::IntoFuture for CreateContactRequest {
     type Output = ::std::result::Result<ContactCreated, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `contact.update_contact` request: set optional parameters, then `.await` it (or call
@@ -828,7 +846,13 @@ impl UpdateContactRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for UpdateContactRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("account", &self.account);
@@ -838,9 +862,9 @@ impl UpdateContactRequest {
 }
 impl ::std::future::IntoFuture for UpdateContactRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `contact.delete_contact` request: set optional parameters, then `.await` it (or call
@@ -881,7 +905,13 @@ impl DeleteContactRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for DeleteContactRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("account", &self.account);
@@ -890,9 +920,9 @@ impl DeleteContactRequest {
 }
 impl ::std::future::IntoFuture for DeleteContactRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `contact.search_contacts` request: set optional parameters, then `.await` it (or call
@@ -974,7 +1004,13 @@ impl SearchContactsRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<ContactSearchPage, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for SearchContactsRequest {
+    type Output = ContactSearchPage;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
@@ -985,9 +1021,9 @@ impl SearchContactsRequest {
 }
 impl ::std::future::IntoFuture for SearchContactsRequest {
     type Output = ::std::result::Result<ContactSearchPage, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for SearchContactsRequest {
@@ -1007,7 +1043,7 @@ impl __rt::Paginated for SearchContactsRequest {
             .unwrap_or(<i32>::MAX);
     }
     fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(self.send())
+        ::std::boxed::Box::pin(__rt::Call::call(self))
     }
     fn item_count(page: &Self::Page) -> usize {
         page.find_matching_contacts_details.len()
@@ -1071,7 +1107,13 @@ impl CreateContactsRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<BulkContactResult, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for CreateContactsRequest {
+    type Output = BulkContactResult;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -1080,9 +1122,9 @@ impl CreateContactsRequest {
 }
 impl ::std::future::IntoFuture for CreateContactsRequest {
     type Output = ::std::result::Result<BulkContactResult, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `contact.download_contacts` request: set optional parameters, then `.await` it (or call
@@ -1160,7 +1202,13 @@ impl DownloadContactsRequest {
         self
     }
     /// Sends the request and returns the response body (`text/csv`) as bytes.
-    pub async fn send(self) -> ::std::result::Result<__rt::bytes::Bytes, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for DownloadContactsRequest {
+    type Output = __rt::bytes::Bytes;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -1169,9 +1217,9 @@ impl DownloadContactsRequest {
 }
 impl ::std::future::IntoFuture for DownloadContactsRequest {
     type Output = ::std::result::Result<__rt::bytes::Bytes, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `contact.update_contacts` request: set optional parameters, then `.await` it (or call
@@ -1214,7 +1262,13 @@ impl UpdateContactsRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<BulkContactResult, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for UpdateContactsRequest {
+    type Output = BulkContactResult;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -1223,9 +1277,9 @@ impl UpdateContactsRequest {
 }
 impl ::std::future::IntoFuture for UpdateContactsRequest {
     type Output = ::std::result::Result<BulkContactResult, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `contact.list_contact_accounts` request: set optional parameters, then `.await` it (or call
@@ -1293,9 +1347,13 @@ impl ListContactAccountsRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<super::account::ListAccountsResponse, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ListContactAccountsRequest {
+    type Output = super::account::ListAccountsResponse;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("contactId", &self.contact_id);
@@ -1309,9 +1367,9 @@ impl ::std::future::IntoFuture for ListContactAccountsRequest {
         super::account::ListAccountsResponse,
         __rt::Error,
     >;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for ListContactAccountsRequest {
@@ -1331,7 +1389,7 @@ impl __rt::Paginated for ListContactAccountsRequest {
             .unwrap_or(<i32>::MAX);
     }
     fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(self.send())
+        ::std::boxed::Box::pin(__rt::Call::call(self))
     }
     fn item_count(page: &Self::Page) -> usize {
         page.list_accounts.len()
@@ -1417,7 +1475,13 @@ impl UpdateContactDndRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for UpdateContactDndRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("account", &self.account);
@@ -1427,9 +1491,9 @@ impl UpdateContactDndRequest {
 }
 impl ::std::future::IntoFuture for UpdateContactDndRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `contact.update_contacts_dnd` request: set optional parameters, then `.await` it (or call
@@ -1472,7 +1536,13 @@ impl UpdateContactsDndRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for UpdateContactsDndRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -1481,9 +1551,9 @@ impl UpdateContactsDndRequest {
 }
 impl ::std::future::IntoFuture for UpdateContactsDndRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `contact.list_contact_notes` request: set optional parameters, then `.await` it (or call
@@ -1524,7 +1594,13 @@ impl ListContactNotesRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<ContactNoteList, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ListContactNotesRequest {
+    type Output = ContactNoteList;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("account", &self.account);
@@ -1533,9 +1609,9 @@ impl ListContactNotesRequest {
 }
 impl ::std::future::IntoFuture for ListContactNotesRequest {
     type Output = ::std::result::Result<ContactNoteList, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `contact.read_contact_note` request: set optional parameters, then `.await` it (or call
@@ -1577,7 +1653,13 @@ impl ReadContactNoteRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<ContactNote, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ReadContactNoteRequest {
+    type Output = ContactNote;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("account", &self.account);
@@ -1587,9 +1669,9 @@ impl ReadContactNoteRequest {
 }
 impl ::std::future::IntoFuture for ReadContactNoteRequest {
     type Output = ::std::result::Result<ContactNote, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `contact.create_contact_group` request: set optional parameters, then `.await` it (or call
@@ -1632,7 +1714,13 @@ impl CreateContactGroupRequest {
         self
     }
     /// Sends the request and decodes the `201` response.
-    pub async fn send(self) -> ::std::result::Result<ContactCreated, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for CreateContactGroupRequest {
+    type Output = ContactCreated;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -1641,9 +1729,9 @@ impl CreateContactGroupRequest {
 }
 impl ::std::future::IntoFuture for CreateContactGroupRequest {
     type Output = ::std::result::Result<ContactCreated, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `contact.list_contact_groups` request: set optional parameters, then `.await` it (or call
@@ -1710,7 +1798,13 @@ impl ListContactGroupsRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<ContactGroupPage, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ListContactGroupsRequest {
+    type Output = ContactGroupPage;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
@@ -1720,9 +1814,9 @@ impl ListContactGroupsRequest {
 }
 impl ::std::future::IntoFuture for ListContactGroupsRequest {
     type Output = ::std::result::Result<ContactGroupPage, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for ListContactGroupsRequest {
@@ -1742,7 +1836,7 @@ impl __rt::Paginated for ListContactGroupsRequest {
             .unwrap_or(<i32>::MAX);
     }
     fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(self.send())
+        ::std::boxed::Box::pin(__rt::Call::call(self))
     }
     fn item_count(page: &Self::Page) -> usize {
         page.contact_group.len()
@@ -1804,7 +1898,13 @@ impl ReadContactGroupRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<ContactGroup, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ReadContactGroupRequest {
+    type Output = ContactGroup;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -1813,9 +1913,9 @@ impl ReadContactGroupRequest {
 }
 impl ::std::future::IntoFuture for ReadContactGroupRequest {
     type Output = ::std::result::Result<ContactGroup, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `contact.update_contact_group` request: set optional parameters, then `.await` it (or call
@@ -1859,7 +1959,13 @@ impl UpdateContactGroupRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for UpdateContactGroupRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -1869,9 +1975,9 @@ impl UpdateContactGroupRequest {
 }
 impl ::std::future::IntoFuture for UpdateContactGroupRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `contact.list_custom_fields` request: set optional parameters, then `.await` it (or call
@@ -1911,7 +2017,13 @@ impl ListCustomFieldsRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<CustomFieldList, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ListCustomFieldsRequest {
+    type Output = CustomFieldList;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         self.__client.execute(req).await
@@ -1919,9 +2031,9 @@ impl ListCustomFieldsRequest {
 }
 impl ::std::future::IntoFuture for ListCustomFieldsRequest {
     type Output = ::std::result::Result<CustomFieldList, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `contact.read_custom_field` request: set optional parameters, then `.await` it (or call
@@ -1962,7 +2074,13 @@ impl ReadCustomFieldRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<ContactCustomField, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ReadCustomFieldRequest {
+    type Output = ContactCustomField;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("field", &self.field);
@@ -1971,9 +2089,9 @@ impl ReadCustomFieldRequest {
 }
 impl ::std::future::IntoFuture for ReadCustomFieldRequest {
     type Output = ::std::result::Result<ContactCustomField, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `contact.update_custom_fields` request: set optional parameters, then `.await` it (or call
@@ -2016,7 +2134,13 @@ impl UpdateCustomFieldsRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for UpdateCustomFieldsRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -2025,9 +2149,9 @@ impl UpdateCustomFieldsRequest {
 }
 impl ::std::future::IntoFuture for UpdateCustomFieldsRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A contact. The same shape is read, listed, searched, created and updated; `account` identifies

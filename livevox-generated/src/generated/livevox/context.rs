@@ -197,7 +197,13 @@ impl ReadContextDataRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<ContextData, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ReadContextDataRequest {
+    type Output = ContextData;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("session", &self.session_id);
@@ -209,9 +215,9 @@ impl ReadContextDataRequest {
 }
 impl ::std::future::IntoFuture for ReadContextDataRequest {
     type Output = ::std::result::Result<ContextData, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `context.read_context_key` request: set optional parameters, then `.await` it (or call
@@ -263,7 +269,13 @@ impl ReadContextKeyRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<ContextValue, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ReadContextKeyRequest {
+    type Output = ContextValue;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("session", &self.session_id);
@@ -276,9 +288,9 @@ impl ReadContextKeyRequest {
 }
 impl ::std::future::IntoFuture for ReadContextKeyRequest {
     type Output = ::std::result::Result<ContextValue, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `context.update_context_data` request: set optional parameters, then `.await` it (or call
@@ -332,7 +344,13 @@ impl UpdateContextDataRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for UpdateContextDataRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("session", &self.session_id);
@@ -345,9 +363,9 @@ impl UpdateContextDataRequest {
 }
 impl ::std::future::IntoFuture for UpdateContextDataRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `context.delete_context_data` request: set optional parameters, then `.await` it (or call
@@ -398,7 +416,13 @@ impl DeleteContextDataRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for DeleteContextDataRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("session", &self.session_id);
@@ -410,9 +434,9 @@ impl DeleteContextDataRequest {
 }
 impl ::std::future::IntoFuture for DeleteContextDataRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `context.delete_context_key` request: set optional parameters, then `.await` it (or call
@@ -464,7 +488,13 @@ impl DeleteContextKeyRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for DeleteContextKeyRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("session", &self.session_id);
@@ -477,9 +507,9 @@ impl DeleteContextKeyRequest {
 }
 impl ::std::future::IntoFuture for DeleteContextKeyRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// One named value of a call's context data.

@@ -149,7 +149,13 @@ impl AgentEventFeedRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<AgentEventFeed, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for AgentEventFeedRequest {
+    type Output = AgentEventFeed;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -158,9 +164,9 @@ impl AgentEventFeedRequest {
 }
 impl ::std::future::IntoFuture for AgentEventFeedRequest {
     type Output = ::std::result::Result<AgentEventFeed, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `realtime.call_event_feed` request: set optional parameters, then `.await` it (or call
@@ -215,7 +221,13 @@ impl CallEventFeedRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<CallEventFeed, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for CallEventFeedRequest {
+    type Output = CallEventFeed;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -224,9 +236,9 @@ impl CallEventFeedRequest {
 }
 impl ::std::future::IntoFuture for CallEventFeedRequest {
     type Output = ::std::result::Result<CallEventFeed, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `realtime.service_stats` request: set optional parameters, then `.await` it (or call
@@ -268,7 +280,13 @@ impl ServiceStatsRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<ServiceStatsList, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ServiceStatsRequest {
+    type Output = ServiceStatsList;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&__rt::serde_json::json!({}));
@@ -277,9 +295,9 @@ impl ServiceStatsRequest {
 }
 impl ::std::future::IntoFuture for ServiceStatsRequest {
     type Output = ::std::result::Result<ServiceStatsList, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A batch of agent events and the token to ask for the next batch with.

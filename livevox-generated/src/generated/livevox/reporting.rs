@@ -141,9 +141,13 @@ impl GetCallRecordingsRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<__rt::serde_json::Value, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for GetCallRecordingsRequest {
+    type Output = __rt::serde_json::Value;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -152,9 +156,9 @@ impl GetCallRecordingsRequest {
 }
 impl ::std::future::IntoFuture for GetCallRecordingsRequest {
     type Output = ::std::result::Result<__rt::serde_json::Value, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `reporting.get_agent_activity` request: set optional parameters, then `.await` it (or call
@@ -197,9 +201,13 @@ impl GetAgentActivityRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<__rt::serde_json::Value, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for GetAgentActivityRequest {
+    type Output = __rt::serde_json::Value;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -208,9 +216,9 @@ impl GetAgentActivityRequest {
 }
 impl ::std::future::IntoFuture for GetAgentActivityRequest {
     type Output = ::std::result::Result<__rt::serde_json::Value, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// Narrows the call-recording report; every criterion is optional.

@@ -204,7 +204,13 @@ impl LoginRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<LoginResponse, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for LoginRequest {
+    type Output = LoginResponse;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -213,9 +219,9 @@ impl LoginRequest {
 }
 impl ::std::future::IntoFuture for LoginRequest {
     type Output = ::std::result::Result<LoginResponse, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `session.validate` request: set optional parameters, then `.await` it (or call
@@ -256,7 +262,13 @@ impl ValidateRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ValidateRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("sessionId", &self.session_id);
@@ -265,9 +277,9 @@ impl ValidateRequest {
 }
 impl ::std::future::IntoFuture for ValidateRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `session.logout` request: set optional parameters, then `.await` it (or call
@@ -308,7 +320,13 @@ impl LogoutRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for LogoutRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("sessionId", &self.session_id);
@@ -317,9 +335,9 @@ impl LogoutRequest {
 }
 impl ::std::future::IntoFuture for LogoutRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `session.change_password` request: set optional parameters, then `.await` it (or call
@@ -372,7 +390,13 @@ impl ChangePasswordRequest {
         self
     }
     /// Sends the request; success has no body.
-    pub async fn send(self) -> ::std::result::Result<(), __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ChangePasswordRequest {
+    type Output = ();
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -381,9 +405,9 @@ impl ChangePasswordRequest {
 }
 impl ::std::future::IntoFuture for ChangePasswordRequest {
     type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A new (or the caller's still-valid) session and who it belongs to.

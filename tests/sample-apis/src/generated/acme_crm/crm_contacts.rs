@@ -173,7 +173,13 @@ impl ListContactsRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<ContactPage, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ListContactsRequest {
+    type Output = ContactPage;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("status", &self.status);
@@ -184,9 +190,9 @@ impl ListContactsRequest {
 }
 impl ::std::future::IntoFuture for ListContactsRequest {
     type Output = ::std::result::Result<ContactPage, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for ListContactsRequest {
@@ -206,7 +212,7 @@ impl __rt::Paginated for ListContactsRequest {
             .unwrap_or(<i32>::MAX);
     }
     fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(self.send())
+        ::std::boxed::Box::pin(__rt::Call::call(self))
     }
     fn item_count(page: &Self::Page) -> usize {
         page.contacts.len()
@@ -268,7 +274,13 @@ impl ReadContactRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<Contact, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ReadContactRequest {
+    type Output = Contact;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -277,9 +289,9 @@ impl ReadContactRequest {
 }
 impl ::std::future::IntoFuture for ReadContactRequest {
     type Output = ::std::result::Result<Contact, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `crm_contacts.create_contact` request: set optional parameters, then `.await` it (or call
@@ -322,7 +334,13 @@ impl CreateContactRequest {
         self
     }
     /// Sends the request and decodes the `201` response.
-    pub async fn send(self) -> ::std::result::Result<Contact, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for CreateContactRequest {
+    type Output = Contact;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -331,9 +349,9 @@ impl CreateContactRequest {
 }
 impl ::std::future::IntoFuture for CreateContactRequest {
     type Output = ::std::result::Result<Contact, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `crm_contacts.update_contact` request: set optional parameters, then `.await` it (or call
@@ -377,7 +395,13 @@ impl UpdateContactRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<Contact, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for UpdateContactRequest {
+    type Output = Contact;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -387,9 +411,9 @@ impl UpdateContactRequest {
 }
 impl ::std::future::IntoFuture for UpdateContactRequest {
     type Output = ::std::result::Result<Contact, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A contact as the CRM stores it.

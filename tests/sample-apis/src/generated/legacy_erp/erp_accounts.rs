@@ -105,7 +105,13 @@ impl ReadBalanceRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<Balance, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ReadBalanceRequest {
+    type Output = Balance;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("accountNumber", &self.account_number);
@@ -115,9 +121,9 @@ impl ReadBalanceRequest {
 }
 impl ::std::future::IntoFuture for ReadBalanceRequest {
     type Output = ::std::result::Result<Balance, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `erp_accounts.book_payment` request: set optional parameters, then `.await` it (or call
@@ -161,7 +167,13 @@ impl BookPaymentRequest {
         self
     }
     /// Sends the request and decodes the `201` response.
-    pub async fn send(self) -> ::std::result::Result<PaymentReceipt, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for BookPaymentRequest {
+    type Output = PaymentReceipt;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("accountNumber", &self.account_number);
@@ -171,9 +183,9 @@ impl BookPaymentRequest {
 }
 impl ::std::future::IntoFuture for BookPaymentRequest {
     type Output = ::std::result::Result<PaymentReceipt, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// What an account owes.

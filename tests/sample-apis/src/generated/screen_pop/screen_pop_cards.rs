@@ -76,7 +76,13 @@ impl ReadCardRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<CustomerCard, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for ReadCardRequest {
+    type Output = CustomerCard;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("account", &self.account);
@@ -85,9 +91,9 @@ impl ReadCardRequest {
 }
 impl ::std::future::IntoFuture for ReadCardRequest {
     type Output = ::std::result::Result<CustomerCard, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// What the agent sees when a call connects.

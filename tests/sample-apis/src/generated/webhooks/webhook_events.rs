@@ -91,7 +91,13 @@ impl PostEventRequest {
         self
     }
     /// Sends the request and decodes the `202` response.
-    pub async fn send(self) -> ::std::result::Result<EventReceipt, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for PostEventRequest {
+    type Output = EventReceipt;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
@@ -100,9 +106,9 @@ impl PostEventRequest {
 }
 impl ::std::future::IntoFuture for PostEventRequest {
     type Output = ::std::result::Result<EventReceipt, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// A `webhook_events.get_status` request: set optional parameters, then `.await` it (or call
@@ -142,7 +148,13 @@ impl GetStatusRequest {
         self
     }
     /// Sends the request and decodes the `200` response.
-    pub async fn send(self) -> ::std::result::Result<ReceiverStatus, __rt::Error> {
+    pub fn send(self) -> __rt::Pending<Self> {
+        __rt::Pending::new(self)
+    }
+}
+impl __rt::Call for GetStatusRequest {
+    type Output = ReceiverStatus;
+    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         self.__client.execute(req).await
@@ -150,9 +162,9 @@ impl GetStatusRequest {
 }
 impl ::std::future::IntoFuture for GetStatusRequest {
     type Output = ::std::result::Result<ReceiverStatus, __rt::Error>;
-    type IntoFuture = __rt::BoxFuture<Self::Output>;
+    type IntoFuture = __rt::Pending<Self>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        __rt::Pending::new(self)
     }
 }
 /// One event of a call.
