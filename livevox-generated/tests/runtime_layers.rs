@@ -12,7 +12,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "foundation",
         &[
-            "binary", "deadline", "describe", "error", "error_body", "ratelimit", "redis_store", "request", "retry", "secret", "session", "store",
+            "binary", "deadline", "describe", "error", "error_body", "ratelimit", "redis_store", "request", "response", "retry", "secret", "session", "store",
             "time", "wire",
         ],
     ),

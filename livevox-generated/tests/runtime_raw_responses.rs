@@ -163,3 +163,23 @@ async fn a_media_type_that_cannot_be_a_header_fails_before_sending() {
     assert!(matches!(err, rt::Error::InvalidRequest { .. }), "{err}");
     assert!(server.requests().is_empty());
 }
+
+#[tokio::test]
+async fn execute_with_meta_hands_back_status_and_headers_beside_the_body() {
+    let server = serve(|_| async {
+        let mut response = json(201, serde_json::json!({"id": 7}));
+        response.headers_mut().insert("location", "/items/7".parse().unwrap());
+        response.headers_mut().append("link", "<https://x.example/a?page=2>; rel=\"next\"".parse().unwrap());
+        response
+    })
+    .await;
+    let client = open_client(&server);
+    let (body, meta): (serde_json::Value, rt::ResponseMeta) = client.execute_with_meta(request(&ANY, "made")).await.unwrap();
+    assert_eq!(body, serde_json::json!({"id": 7}));
+    assert_eq!(meta.status().as_u16(), 201);
+    assert_eq!(meta.header("location"), Some("/items/7"));
+    assert_eq!(meta.header("link"), Some("<https://x.example/a?page=2>; rel=\"next\""));
+    // An operation that expects no body still reports its status and headers.
+    let ((), meta) = client.execute_with_meta(request(&ANY_NONE, "none")).await.unwrap();
+    assert_eq!(meta.header("location"), Some("/items/7"));
+}

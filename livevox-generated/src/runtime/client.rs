@@ -19,6 +19,7 @@ use super::describe::{ApiSpec, Operation, ResponseFormat};
 use super::error::{self, CallSite, DecodeError, Error, ErrorResponse};
 use super::policy::Policy;
 use super::request::Request;
+use super::response::ResponseMeta;
 use super::secret::{scrub, Secret};
 use super::transport::{read_capped, Outgoing, Transport};
 
@@ -41,6 +42,8 @@ pub(crate) struct Inner {
 /// client's `max_response_bytes` (empty when the operation expects none).
 struct Received {
     status: http::StatusCode,
+    /// The response's headers (moved out of the response, not copied).
+    headers: http::HeaderMap,
     /// The response's `Content-Type`, when it sent a readable one.
     content_type: Option<String>,
     body: Bytes,
@@ -59,6 +62,18 @@ impl Client {
             // The login operation's body holds a fresh session id the scrubber does not know yet.
             let excerpts = !client.is_login(op);
             client.decode(CallSite::from(op), op.response, received, excerpts)
+        })
+        .await
+    }
+
+    /// Like [`Client::execute`], and also hands back the response's status and headers: the
+    /// entry point of generated code for operations that declare response headers or page by
+    /// the `Link` header, and for callers that want the raw answer beside the typed body.
+    pub async fn execute_with_meta<T: DeserializeOwned>(&self, request: Request) -> Result<(T, ResponseMeta), Error> {
+        self.call(request, |client, op, mut received| {
+            let meta = ResponseMeta::new(received.status, std::mem::take(&mut received.headers));
+            let excerpts = !client.is_login(op);
+            client.decode(CallSite::from(op), op.response, received, excerpts).map(|value| (value, meta))
         })
         .await
     }
@@ -155,9 +170,11 @@ impl Client {
             let secrets: Vec<&Secret> = secrets.iter().chain(sent_secret.as_ref()).collect();
             return Err(transport.error_from(CallSite::from(op), response, self.inner.auth.expired_status(), &secrets).await);
         }
+        let mut response = response;
+        let headers = std::mem::take(response.headers_mut());
         if op.response == ResponseFormat::None {
             // Nothing is expected; whatever was sent is dropped unread.
-            return Ok(Received { status, content_type: None, body: Bytes::new() });
+            return Ok(Received { status, headers, content_type: None, body: Bytes::new() });
         }
         let site = CallSite::from(op);
         let limit = transport.max_response_bytes;
@@ -167,14 +184,14 @@ impl Client {
         }
         // Only a base64-or-binary answer is read by its type; no copy of it for the others.
         let content_type = match op.response {
-            ResponseFormat::BinaryOrBase64Json { .. } => response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned),
+            ResponseFormat::BinaryOrBase64Json { .. } => headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned),
             _ => None,
         };
         if response.content_length().is_some() {
             // Its length is known and within the limit (checked above), and the connection
             // enforces it: read it whole, without copying it chunk by chunk.
             let body = response.bytes().await.map_err(|e| Error::transport(op.name, e))?;
-            return Ok(Received { status, content_type, body });
+            return Ok(Received { status, headers, content_type, body });
         }
         let (bytes, truncated) = read_capped(response, limit).await.map_err(|e| Error::transport(op.name, e))?;
         if truncated {
@@ -184,7 +201,7 @@ impl Client {
             let too_large = format!("the response body is larger than the {limit}-byte limit");
             return Err(self.decode_error(site, status, ".".into(), too_large, Some(&bytes).filter(|_| excerpt).map(Vec::as_slice)));
         }
-        Ok(Received { status, content_type, body: Bytes::from(bytes) })
+        Ok(Received { status, headers, content_type, body: Bytes::from(bytes) })
     }
 
     /// Whether `op` is the API's login operation, whose answer holds a fresh session id.

@@ -29,6 +29,7 @@ mod pending;
 mod policy;
 mod ratelimit;
 mod request;
+mod response;
 mod retry;
 mod secret;
 mod session;
@@ -51,6 +52,7 @@ pub use error_body::{ErrorEntry, MAX_ERROR_ENTRIES};
 pub use paginate::{Items, Pages, Paginated};
 pub use pending::{Call, Pending};
 pub use request::Request;
+pub use response::ResponseMeta;
 pub use retry::{
     Jitter, RetryConfig, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_BACKOFF, DEFAULT_RETRY_BUDGET, DEFAULT_THROTTLE_BUDGET,
     DEFAULT_THROTTLE_MAX_RETRIES,
