@@ -38,6 +38,8 @@ pub mod __rt {
     pub use crate::runtime::*;
     pub use ::bytes;
     pub use ::serde;
+    /// Serde's traits and derives, short enough to keep a model's derive list on one line.
+    pub use ::serde::{Deserialize, Serialize};
     pub use ::serde_json;
     /// A boxed future, for the `Paginated::fetch` impls of paginated request builders.
     pub type BoxFuture<T> = ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = T> + ::std::marker::Send + 'static>>;

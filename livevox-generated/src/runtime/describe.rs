@@ -136,6 +136,14 @@ pub enum ResponseFormat {
     None,
 }
 
+impl BodyKind {
+    /// A JSON body that must be sent or not: `BodyKind::json(true)` is
+    /// `BodyKind::Json { required: true }`, in the one line generated code spends on it.
+    pub const fn json(required: bool) -> BodyKind {
+        BodyKind::Json { required }
+    }
+}
+
 impl ResponseFormat {
     /// The media type to send as `Accept` in place of the API's, or `None` to keep the API's.
     pub const fn accept(self) -> Option<&'static str> {
@@ -172,6 +180,29 @@ pub struct Operation {
     pub deprecated: bool,
     /// An agent session may call it.
     pub agent_allowed: bool,
+}
+
+impl Operation {
+    /// The starting point of every generated description: generated code gives `name`,
+    /// `method` and `path` and only the fields that differ from here
+    /// (`Operation { name: .., method: .., path: .., ..Operation::DEFAULT }`). Each default is
+    /// the cautious value: the API's authorization, not idempotent (no resend after a failure
+    /// without a response), no body, a JSON response, no pagination or rate limit, not
+    /// deprecated, not callable by an agent session. A field added to `Operation` gets its
+    /// default here, so descriptions written before it keep compiling.
+    pub const DEFAULT: Operation = Operation {
+        name: "",
+        method: Method::Get,
+        path: "",
+        auth: AuthNeed::Session,
+        idempotent: false,
+        body: BodyKind::None,
+        response: ResponseFormat::Json,
+        pagination: None,
+        rate_limit: None,
+        deprecated: false,
+        agent_allowed: false,
+    };
 }
 
 /// How an API authenticates, as its spec says.

@@ -8,7 +8,7 @@
 //!
 //! | layer | modules |
 //! | --- | --- |
-//! | client | `client` (the call path), `builder` (`ClientBuilder`, all of it), `paginate`, `shared` |
+//! | client | `client` (the call path), `builder` (`ClientBuilder`, all of it), `paginate`, `shared`, `emitted` (the macros generated code invokes) |
 //! | policy | `policy` (rate limits, retries, deadline around an attempt) |
 //! | authorization | `auth/`: one module per scheme, all sending through `auth/replay.rs` |
 //! | transport | `transport` (send one request, read a capped body) |
@@ -22,6 +22,7 @@ mod binary;
 mod builder;
 mod client;
 mod deadline;
+mod emitted;
 mod error;
 mod error_body;
 mod paginate;
@@ -47,6 +48,8 @@ pub use builder::{ApiClient, ClientBuilder, Environment, DEFAULT_CONNECT_TIMEOUT
 pub use client::Client;
 pub use describe::*;
 pub use deadline::{CallLimits, DEFAULT_DEADLINE};
+#[doc(hidden)]
+pub use emitted::{int_enum, request_builder, str_enum};
 pub use error::{ApiError, DecodeError, Error, MAX_ERROR_BODY, MAX_EXCERPT, MAX_MESSAGE};
 pub use error_body::{ErrorEntry, MAX_ERROR_ENTRIES};
 pub use paginate::{Items, Pages, Paginated};

@@ -1,0 +1,213 @@
+//! The macros generated code invokes for the boilerplate every request builder and every enum
+//! shares, so that each generated file holds one line per type instead of the same thirty.
+//!
+//! What they are and are not: a `macro_rules!` moves lines out of the generated files, it does
+//! not shrink the compiled code. Each invocation expands, in the crate that holds the generated
+//! type, to exactly the impls the generator used to print (the orphan rule forbids a blanket
+//! `IntoFuture`, `Display` or `Serialize` impl over a runtime trait for types of another crate,
+//! so each type still gets its own). The expansions name everything by absolute path
+//! (`$crate::runtime::...`, `::std::...`), so nothing a spec names can shadow them.
+//!
+//! - [`request_builder!`](crate::__rt::request_builder) (`__rt::request_builder!(LoginRequest,
+//!   json 200)`): a request builder's `timeout`, `deadline` and `send` methods and
+//!   its `IntoFuture` impl, over its [`Call`](super::Call) impl (which the generator emits).
+//! - [`str_enum!`](crate::__rt::str_enum) / [`int_enum!`](crate::__rt::int_enum)
+//!   (`__rt::str_enum!(ActionType, Unknown)`): given an enum's table of wire values (its
+//!   `WIRE` constant), its [`StrEnum`](super::StrEnum) / [`IntEnum`](super::IntEnum) impl (a
+//!   lookup in the table), and through it its `as_str` / `code`, `From<&str>` / `From<i64>`,
+//!   `Display`, serde and [`ToParam`](super::ToParam) impls.
+//!
+//! They are `#[macro_export]`ed under `__`-prefixed names (hidden from the crate's docs, like the
+//! rest of the generated code's import surface) and re-exported from the runtime under the names
+//! above, which is how generated code calls them.
+
+/// A request builder's `timeout`, `deadline` and `send` methods and its `IntoFuture` impl.
+///
+/// `request_builder!(LoginRequest, json 200)`: the type must have a `__limits: CallLimits`
+/// field and implement [`Call`](crate::runtime::Call). The second argument says what `send`'s
+/// doc tells of the response: `json 200` (decoded from a `200` response), `text "text/csv"`
+/// (returned as text), `bytes "audio/mpeg"` (returned as bytes) or `no_body`. Awaiting the
+/// builder and awaiting `send()` are the same [`Pending`](crate::runtime::Pending) future.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __runtime_request_builder {
+    ($rq:ident, json $status:literal) => {
+        $crate::__runtime_request_builder!(@doc $rq, ::std::concat!("Sends the request and decodes the `", $status, "` response."));
+    };
+    ($rq:ident, text $media:literal) => {
+        $crate::__runtime_request_builder!(@doc $rq, ::std::concat!("Sends the request and returns the response text (`", $media, "`)."));
+    };
+    ($rq:ident, bytes $media:literal) => {
+        $crate::__runtime_request_builder!(@doc $rq, ::std::concat!("Sends the request and returns the response body (`", $media, "`) as bytes."));
+    };
+    ($rq:ident, no_body) => {
+        $crate::__runtime_request_builder!(@doc $rq, "Sends the request; success has no body.");
+    };
+    (@doc $rq:ident, $send_doc:expr) => {
+        impl $rq {
+            /// Overrides the client's attempt timeout for this call (each attempt, when retried).
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.__limits.timeout = ::std::option::Option::Some(timeout);
+                self
+            }
+
+            /// Overrides the client's deadline for this call: the limit for the whole call,
+            /// every attempt, backoff, login and rate-limit wait included.
+            pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+                self.__limits.deadline = ::std::option::Option::Some(deadline);
+                self
+            }
+
+            #[doc = $send_doc]
+            pub fn send(self) -> $crate::runtime::Pending<Self> {
+                $crate::runtime::Pending::new(self)
+            }
+        }
+
+        impl ::std::future::IntoFuture for $rq {
+            type Output = ::std::result::Result<<$rq as $crate::runtime::Call>::Output, $crate::runtime::Error>;
+            type IntoFuture = $crate::runtime::Pending<Self>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                $crate::runtime::Pending::new(self)
+            }
+        }
+    };
+}
+
+/// A string-coded enum's [`StrEnum`](crate::runtime::StrEnum) impl and, through it, its
+/// `as_str`, `From<&str>`, `Display`, `Serialize`, `Deserialize` and `ToParam` impls.
+///
+/// `str_enum!(ActionType, Unknown)`: the enum must derive `Clone` and `PartialEq`, have the
+/// variant `Unknown(UnknownValue)` (a value it does not know) and an associated
+/// `const WIRE: &[(Self, &str)]` pairing each known variant with its wire value (the table the
+/// generator prints). A known variant missing from the table would go out as an empty string;
+/// the generator lists every one.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __runtime_str_enum {
+    ($name:ident, $unknown:ident) => {
+        impl $crate::runtime::StrEnum for $name {
+            fn from_wire(s: &str) -> ::std::option::Option<Self> {
+                $name::WIRE.iter().find(|(_, w)| *w == s).map(|(v, _)| ::std::clone::Clone::clone(v))
+            }
+            fn unknown(v: $crate::runtime::UnknownValue) -> Self {
+                $name::$unknown(v)
+            }
+            fn wire(&self) -> ::std::borrow::Cow<'_, str> {
+                match self {
+                    $name::$unknown(v) => v.as_str(),
+                    known => ::std::borrow::Cow::Borrowed($name::WIRE.iter().find(|(v, _)| v == known).map_or("", |(_, w)| *w)),
+                }
+            }
+        }
+
+        impl $name {
+            /// The value as it goes on the wire.
+            pub fn as_str(&self) -> ::std::borrow::Cow<'_, str> {
+                $crate::runtime::StrEnum::wire(self)
+            }
+        }
+
+        impl ::std::convert::From<&str> for $name {
+            fn from(s: &str) -> Self {
+                <Self as $crate::runtime::StrEnum>::from_wire(s).unwrap_or_else(|| {
+                    <Self as $crate::runtime::StrEnum>::unknown($crate::runtime::UnknownValue::from_str_value(s))
+                })
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&self.as_str())
+            }
+        }
+
+        $crate::__runtime_enum_wire!($name, serialize_str_enum, deserialize_str_enum, str_enum_param);
+    };
+}
+
+/// An integer-coded enum's [`IntEnum`](crate::runtime::IntEnum) impl and, through it, its
+/// `code`, `From<i64>`, `Display`, `Serialize`, `Deserialize` and `ToParam` impls.
+///
+/// `int_enum!(CampaignType, Unknown)`: as [`str_enum!`](crate::__rt::str_enum), with
+/// `const WIRE: &[(Self, i64)]` pairing each known variant with its code.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __runtime_int_enum {
+    ($name:ident, $unknown:ident) => {
+        impl $crate::runtime::IntEnum for $name {
+            fn from_wire(i: i64) -> ::std::option::Option<Self> {
+                $name::WIRE.iter().find(|(_, w)| *w == i).map(|(v, _)| ::std::clone::Clone::clone(v))
+            }
+            fn unknown(v: $crate::runtime::UnknownValue) -> Self {
+                $name::$unknown(v)
+            }
+            fn wire(&self) -> ::std::option::Option<i64> {
+                match self {
+                    $name::$unknown(v) => v.as_i64(),
+                    known => $name::WIRE.iter().find(|(v, _)| v == known).map(|(_, w)| *w),
+                }
+            }
+        }
+
+        impl $name {
+            /// The code as it goes on the wire; `None` only for an unknown value that
+            /// was not an integer.
+            pub fn code(&self) -> ::std::option::Option<i64> {
+                $crate::runtime::IntEnum::wire(self)
+            }
+        }
+
+        impl ::std::convert::From<i64> for $name {
+            fn from(i: i64) -> Self {
+                <Self as $crate::runtime::IntEnum>::from_wire(i).unwrap_or_else(|| {
+                    <Self as $crate::runtime::IntEnum>::unknown($crate::runtime::UnknownValue::from_int_value(i))
+                })
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self.code() {
+                    ::std::option::Option::Some(c) => ::std::write!(f, "{c}"),
+                    ::std::option::Option::None => ::std::write!(f, "{:?}", self),
+                }
+            }
+        }
+
+        $crate::__runtime_enum_wire!($name, serialize_int_enum, deserialize_int_enum, int_enum_param);
+    };
+}
+
+/// The serde and `ToParam` impls of an enum, through the `wire` functions named.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __runtime_enum_wire {
+    ($name:ident, $ser:ident, $de:ident, $param:ident) => {
+        impl $crate::__rt::serde::Serialize for $name {
+            fn serialize<S: $crate::__rt::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                $crate::runtime::wire::$ser(self, serializer)
+            }
+        }
+
+        impl<'de> $crate::__rt::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__rt::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                $crate::runtime::wire::$de(deserializer)
+            }
+        }
+
+        impl $crate::runtime::ToParam for $name {
+            fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
+                $crate::runtime::wire::$param(self, out)
+            }
+        }
+    };
+}
+
+#[doc(hidden)]
+pub use crate::__runtime_int_enum as int_enum;
+#[doc(hidden)]
+pub use crate::__runtime_request_builder as request_builder;
+#[doc(hidden)]
+pub use crate::__runtime_str_enum as str_enum;
