@@ -140,6 +140,11 @@ pub struct Model {
     /// The traits the model derives beyond `Clone`, `Debug` and `PartialEq` (decided by the
     /// analyses in `lower::analyze`, over every model of the API).
     pub derives: Derives,
+    /// More fields' wire names are serde's camelCase of their Rust names
+    /// (`naming::serde_camel_case`) than are the Rust names themselves: the model gets
+    /// `#[serde(rename_all = "camelCase")]` and only the other fields a `rename` (decided in
+    /// `lower::analyze`).
+    pub camel_case_wire: bool,
 }
 
 /// Which ways a model travels, counting models reachable through fields, lists and maps.

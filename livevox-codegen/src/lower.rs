@@ -289,6 +289,7 @@ fn lower_category(ctx: &mut Ctx<'_>, cat: &CategoryDoc, default_auth: AuthNeed) 
             body_of: None,
             direction: Direction::default(),
             derives: Derives::default(),
+            camel_case_wire: false,
         })
         .collect();
     let enums = cat.enums.iter().map(|(name, e)| lower_enum(name, e)).collect();

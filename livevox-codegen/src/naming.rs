@@ -11,7 +11,11 @@
 //!   name: `${loginData.agentId}` → `login_data_agent_id`.
 //! - Builder methods the runtime reserves (`send`, `into_future`) get a trailing underscore.
 //! - Generated code names prelude items by absolute path, so a model called `Option` or
-//!   `Result` is fine and keeps its name.
+//!   `Result` is fine and keeps its name. (Derive macros go by their prelude names: a model
+//!   called `Clone` is a type and cannot shadow a macro.)
+//! - A model where more wire names are serde's camelCase of their field names
+//!   ([`serde_camel_case`]) than are the field names themselves gets `rename_all =
+//!   "camelCase"`; the other fields keep a `rename`.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -102,6 +106,31 @@ pub fn with_setter(field_name: &str) -> String {
     format!("with_{}", field_name.trim_matches('_'))
 }
 
+/// The wire name serde's `#[serde(rename_all = "camelCase")]` gives a field (serde's own rule:
+/// drop each `_` and upper-case the character after it, lower-case the first character:
+/// `number_of_voicemails` → `numberOfVoicemails`, `type_` → `type`). `None` for a name serde's
+/// rule would not handle the same way (not ASCII).
+pub fn serde_camel_case(field_name: &str) -> Option<String> {
+    if !field_name.is_ascii() {
+        return None;
+    }
+    // serde_derive's `RenameRule::PascalCase`, then `CamelCase` lower-cases its first character.
+    let mut pascal = String::with_capacity(field_name.len());
+    let mut capitalize = true;
+    for ch in field_name.chars() {
+        if ch == '_' {
+            capitalize = true;
+        } else if capitalize {
+            pascal.push(ch.to_ascii_uppercase());
+            capitalize = false;
+        } else {
+            pascal.push(ch);
+        }
+    }
+    let first = pascal.get(..1)?.to_ascii_lowercase();
+    Some(first + &pascal[1..])
+}
+
 /// The `Client::builder` argument that fills a header's `${name}` placeholder: the snake case
 /// of the whole name, so a LiveVox Designer path keeps every part (`loginData.agentId` →
 /// `login_data_agent_id`, `agentId` → `agent_id`).
@@ -185,6 +214,18 @@ mod tests {
         assert_eq!(snake("isLegacyDNCEnabled"), "is_legacy_dnc_enabled");
         assert_eq!(camel("dnc_entry"), "DncEntry");
         assert_eq!(camel("SEGMENTED_WIRELESS"), "SegmentedWireless");
+    }
+
+    #[test]
+    fn serde_camel_case_is_serdes_rule() {
+        assert_eq!(serde_camel_case("number_of_voicemails").as_deref(), Some("numberOfVoicemails"));
+        assert_eq!(serde_camel_case("id").as_deref(), Some("id"));
+        assert_eq!(serde_camel_case("type_").as_deref(), Some("type"));
+        assert_eq!(serde_camel_case("_2fa").as_deref(), Some("2fa"));
+        assert_eq!(serde_camel_case("a__b").as_deref(), Some("aB"));
+        assert_eq!(serde_camel_case("is_legacy_dnc_enabled").as_deref(), Some("isLegacyDncEnabled"));
+        assert_eq!(serde_camel_case("_"), None);
+        assert_eq!(serde_camel_case("größe"), None);
     }
 
     #[test]

@@ -113,7 +113,7 @@ fn environment(api: &Api) -> TokenStream {
     ));
     quote! {
         #env_doc
-        #[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum Environment {
             #(#env_variants,)*
@@ -191,7 +191,7 @@ fn client(api: &Api, config: &Config) -> TokenStream {
     let service = service(api);
     quote! {
         #client_doc
-        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+        #[derive(Clone, Debug)]
         pub struct Client {
             inner: __rt::Client,
         }

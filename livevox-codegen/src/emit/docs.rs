@@ -89,13 +89,53 @@ pub(crate) fn first_sentence(s: &str) -> String {
 }
 
 pub(crate) fn field_doc(description: Option<&str>, wire: &str, ty: &Type, deprecated: Option<&str>, extra: &[String]) -> TokenStream {
-    let mut parts = vec![description.map(doc_text).unwrap_or_default()];
-    parts.push(format!("Wire name `{wire}`, type `{}`.", ty.spec_name()));
+    field_doc_at(description, &format!("`{wire}`"), ty, deprecated, extra)
+}
+
+/// The doc of a request builder's setter for a field of the body: as [`field_doc`], with the
+/// place in the wire-name line (``Wire name `agent` in the body, type `bool`.``).
+pub(crate) fn body_field_doc(description: Option<&str>, wire: &str, ty: &Type, deprecated: Option<&str>) -> TokenStream {
+    field_doc_at(description, &format!("`{wire}` in the body"), ty, deprecated, &[])
+}
+
+/// The description, then the wire name and type and the notes in `extra`, then the
+/// deprecation. One-line parts share a paragraph ("The balance. Wire name ..."); a part of
+/// several lines is a paragraph of its own.
+fn field_doc_at(description: Option<&str>, wire: &str, ty: &Type, deprecated: Option<&str>, extra: &[String]) -> TokenStream {
+    let mut parts: Vec<String> = Vec::new();
+    let mut joinable = false;
+    let texts = std::iter::once(description.map(doc_text).unwrap_or_default())
+        .chain(std::iter::once(format!("Wire name {wire}, type `{}`.", ty.spec_name())))
+        .chain(extra.iter().cloned());
+    for text in texts {
+        let text = text.trim().to_string();
+        if text.is_empty() {
+            continue;
+        }
+        let one_line = !text.contains('\n');
+        match parts.last_mut() {
+            Some(last) if joinable && one_line => {
+                last.push(' ');
+                last.push_str(&sentence(text));
+            }
+            _ => parts.push(if one_line { sentence(text) } else { text }),
+        }
+        joinable = one_line;
+    }
     if let Some(d) = deprecated {
         parts.push(if d.is_empty() { "Deprecated.".to_string() } else { format!("Deprecated: {}", doc_text(d)) });
     }
-    parts.extend(extra.iter().cloned());
     doc(&paragraphs(&parts))
+}
+
+/// The text as a sentence another can follow on the same line: a closing period when it ends
+/// in a word or code.
+fn sentence(text: String) -> String {
+    if text.ends_with(|c: char| c.is_alphanumeric() || c == '`') {
+        format!("{text}.")
+    } else {
+        text
+    }
 }
 
 pub(crate) fn op_doc(op: &Operation) -> String {
@@ -103,7 +143,8 @@ pub(crate) fn op_doc(op: &Operation) -> String {
     if let Some(d) = &op.description {
         parts.push(doc_text(d));
     }
-    parts.push(match (op.response.format, op.response.media_type()) {
+    // How it is sent, who may call it: one paragraph.
+    let mut sent = match (op.response.format, op.response.media_type()) {
         (ResponseFormat::Text, Some(media)) => {
             format!("Sends `{} {}` with `Accept: {media}`; the answer is the body as text.", op.method.as_str(), op.path)
         }
@@ -121,16 +162,18 @@ pub(crate) fn op_doc(op: &Operation) -> String {
             ),
         },
         _ => format!("Sends `{} {}`.", op.method.as_str(), op.path),
-    });
+    };
     let auth = match op.auth {
         AuthNeed::Session => "Authorization: the client's session (logged in on first use, renewed when it expires).",
         AuthNeed::AccessToken => "Authorization: the access token, no session.",
         AuthNeed::None => "Authorization: none.",
     };
-    parts.push(auth.to_string());
+    sent.push(' ');
+    sent.push_str(auth);
     if op.agent_allowed {
-        parts.push("Agent sessions may call it.".into());
+        sent.push_str(" Agent sessions may call it.");
     }
+    parts.push(sent);
     if let Some(p) = &op.pagination {
         let end = match p.end {
             PageEnd::NextAbsent => format!("the last page is the one without `{}`", p.next_field),

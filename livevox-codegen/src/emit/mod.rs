@@ -1,14 +1,22 @@
 //! Emission: the IR becomes token streams, one per output file. Reads only the IR and takes no
 //! decision of its own (names, derives, boxing, parameter positions are the IR's); each
 //! submodule prints one kind of item: `api` (the API module), `models`, `enums`, `operations`
-//! (request builders and the category client), `pagination`, with `docs` (doc rendering) and
-//! `tokens` (types and literals) shared. This module holds the entry points, [`Config`] and the
-//! category file's order of pieces.
+//! (request builders and the category client), `pagination`, `serde_attrs` (a model's serde
+//! attributes), with `docs` (doc rendering) and `tokens` (types and literals) shared. This
+//! module holds the entry points, [`Config`] and the category file's order of pieces.
 //!
 //! What the generated code looks like, and why:
 //! - It names std items by absolute path (`::std::option::Option`) and reaches the runtime only
 //!   through one alias, `__rt`, so no spec name (a model called `Option`, `Result` or `Client`)
-//!   can shadow anything it relies on.
+//!   can shadow anything it relies on. Derive macros are the exception: `#[derive(Clone,
+//!   Debug)]` names them by their prelude names, which live in the macro namespace, where no
+//!   generated item goes (a model called `Clone` is a type; the derives expand to absolute
+//!   paths). It keeps each derive list on one line.
+//! - Per-type boilerplate that never varies (a request builder's `timeout`, `deadline`, `send`
+//!   and `IntoFuture`; an enum's conversions and serde impls) is one invocation of a runtime
+//!   macro (`__rt::request_builder!`, `__rt::str_enum!`, `__rt::int_enum!`; the runtime's
+//!   `emitted` module). That moves lines out of the generated files; it compiles to the same code.
+//! - Serde attributes say only what serde's defaults do not (`serde_attrs`).
 //! - It is thin: an operation is a request builder that fills in a static `__rt::Operation` and
 //!   hands a `__rt::Request` to `__rt::Client::execute` (`execute_bytes` for a binary body).
 //!   Auth, URLs, headers, errors and decoding are the runtime's.
@@ -30,6 +38,7 @@ mod enums;
 mod models;
 mod operations;
 mod pagination;
+mod serde_attrs;
 mod tokens;
 
 use docs::{doc_text, inner_doc, paragraphs};

@@ -25,19 +25,14 @@ pub(super) fn emit_model(m: &Model, here: &str) -> TokenStream {
             quote! { ::std::option::Option<#t> }
         }
     };
-    // Serde's derives and attributes go only where the IR asks for them (`Model::derives`).
-    let serde = m.derives.serialize || m.derives.deserialize;
+    // Serde's derives and attributes go only where the IR asks for them (`Model::derives`), and
+    // each attribute only where serde's default is wrong (`serde_attrs`).
     let fields = m.fields.iter().map(|f| {
         let fname = format_ident!("{}", f.rust_name);
         let wire = &f.wire_name;
         let ty = field_ty(f);
         let fd = field_doc(f.description.as_deref(), wire, &f.ty, f.deprecated.as_deref(), &[]);
-        let serde_attr = match (f.required, m.derives.serialize) {
-            _ if !serde => TokenStream::new(),
-            (true, _) => quote! { #[serde(rename = #wire)] },
-            (false, true) => quote! { #[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")] },
-            (false, false) => quote! { #[serde(rename = #wire, default)] },
-        };
+        let serde_attr = super::serde_attrs::field(m, f);
         quote! { #fd #serde_attr pub #fname: #ty }
     });
 
@@ -72,15 +67,17 @@ pub(super) fn emit_model(m: &Model, here: &str) -> TokenStream {
         }
     });
     let many = if required.len() > 7 { quote! { #[allow(clippy::too_many_arguments)] } } else { TokenStream::new() };
-    let mut derives = vec![quote! { ::std::clone::Clone }, quote! { ::std::fmt::Debug }, quote! { ::std::cmp::PartialEq }];
+    // Derive macros by their prelude names (see `emit`'s module docs): a model named `Clone` is
+    // a type, which never shadows the derive macro.
+    let mut derives = vec![quote! { Clone }, quote! { Debug }, quote! { PartialEq }];
     let optional = [
-        (m.derives.eq, quote! { ::std::cmp::Eq }),
-        (m.derives.default, quote! { ::std::default::Default }),
-        (m.derives.serialize, quote! { __rt::serde::Serialize }),
-        (m.derives.deserialize, quote! { __rt::serde::Deserialize }),
+        (m.derives.eq, quote! { Eq }),
+        (m.derives.default, quote! { Default }),
+        (m.derives.serialize, quote! { __rt::Serialize }),
+        (m.derives.deserialize, quote! { __rt::Deserialize }),
     ];
     derives.extend(optional.into_iter().filter(|(on, _)| *on).map(|(_, d)| d));
-    let serde_crate = if serde { quote! { #[serde(crate = "__rt::serde")] } } else { TokenStream::new() };
+    let serde_crate = super::serde_attrs::container(m);
 
     quote! {
         #model_doc

@@ -1,12 +1,14 @@
 //! Operations: the category client (one method per operation, taking the positional
 //! parameters) and one request builder per operation (setters, its `__rt::Call` impl that
-//! sends it, `send` and `IntoFuture` returning the runtime's generic `__rt::Pending`), with the
-//! operation's static `__rt::Operation` description.
+//! sends it, and one `__rt::request_builder!` line for its `timeout`, `deadline`, `send` and
+//! `IntoFuture`, which return the runtime's generic `__rt::Pending`), with the operation's
+//! static `__rt::Operation` description (only the fields that differ from
+//! `__rt::Operation::DEFAULT`).
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::docs::{doc, doc_text, field_doc, op_doc, paragraphs};
+use super::docs::{body_field_doc, doc, doc_text, field_doc, op_doc, paragraphs};
 use super::tokens::{named, string_ty, type_tokens};
 use crate::ir::*;
 
@@ -91,7 +93,7 @@ pub(super) fn emit_category_client(cat: &Category) -> TokenStream {
     ));
     quote! {
         #d
-        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+        #[derive(Clone, Debug)]
         pub struct #ct {
             client: __rt::Client,
         }
@@ -191,16 +193,20 @@ pub(super) fn emit_request(op: &Operation, cat: &Category) -> TokenStream {
     let op_const = operation_const(op);
     let paging = op.pagination.as_ref().map(|p| super::pagination::emit_paginated(op, p, &slots, here)).unwrap_or_default();
     let d = doc(&format!(
-        "A `{}` request: set optional parameters, then `.await` it (or call [`send`]({}::send)).\n\nMade by `{}()` on [`{}`].",
-        op.id, op.request_type, op.fn_name, cat.client_type
+        "A `{}` request, made by `{}()` on [`{}`]: set optional parameters, then `.await` it (or call [`send`]({}::send)).",
+        op.id, op.fn_name, cat.client_type, op.request_type
     ));
     let media = op.response.media_type().unwrap_or_default();
-    let out_doc = doc(&match op.response.format {
-        ResponseFormat::Json => format!("Sends the request and decodes the `{}` response.", op.response.status),
-        ResponseFormat::Text => format!("Sends the request and returns the response text (`{media}`)."),
-        ResponseFormat::Binary => format!("Sends the request and returns the response body (`{media}`) as bytes."),
-        ResponseFormat::None => "Sends the request; success has no body.".to_string(),
-    });
+    // What `send`'s doc (written by `__rt::request_builder!`) says of the response.
+    let send_doc = match op.response.format {
+        ResponseFormat::Json => {
+            let status = Literal::u16_unsuffixed(op.response.status);
+            quote! { json #status }
+        }
+        ResponseFormat::Text => quote! { text #media },
+        ResponseFormat::Binary => quote! { bytes #media },
+        ResponseFormat::None => quote! { no_body },
+    };
     // Binary bodies bypass decoding: text or JSON decoding would corrupt them.
     let execute = match op.response.format {
         ResponseFormat::Binary => quote! { execute_bytes },
@@ -208,7 +214,7 @@ pub(super) fn emit_request(op: &Operation, cat: &Category) -> TokenStream {
     };
     quote! {
         #d
-        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+        #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is awaited or sent"]
         pub struct #rq {
             __client: __rt::Client,
@@ -221,27 +227,11 @@ pub(super) fn emit_request(op: &Operation, cat: &Category) -> TokenStream {
             /// The static description of this operation.
             pub const OPERATION: __rt::Operation = #op_const;
 
-            /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.__limits.timeout = ::std::option::Option::Some(timeout);
-                self
-            }
-
-            /// Overrides the client's deadline for this call: the limit for the whole call,
-            /// every attempt, backoff, login and rate-limit wait included.
-            pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-                self.__limits.deadline = ::std::option::Option::Some(deadline);
-                self
-            }
-
             #(#setters)*
             #(#body_setters)*
-
-            #out_doc
-            pub fn send(self) -> __rt::Pending<Self> {
-                __rt::Pending::new(self)
-            }
         }
+
+        __rt::request_builder!(#rq, #send_doc);
 
         impl __rt::Call for #rq {
             type Output = #out;
@@ -252,15 +242,6 @@ pub(super) fn emit_request(op: &Operation, cat: &Category) -> TokenStream {
                 #(#fill)*
                 #body_send
                 self.__client.#execute(req).await
-            }
-        }
-
-        impl ::std::future::IntoFuture for #rq {
-            type Output = ::std::result::Result<#out, __rt::Error>;
-            type IntoFuture = __rt::Pending<Self>;
-
-            fn into_future(self) -> Self::IntoFuture {
-                __rt::Pending::new(self)
             }
         }
 
@@ -317,7 +298,7 @@ fn body_parts(op: &Operation, cat: &Category) -> (TokenStream, Vec<TokenStream>,
                         let n = format_ident!("{}", f.rust_name);
                         let setter = format_ident!("{}", f.setter);
                         let ft = type_tokens(&f.ty, here);
-                        let d = field_doc(f.description.as_deref(), &f.wire_name, &f.ty, f.deprecated.as_deref(), &["A field of the body.".into()]);
+                        let d = body_field_doc(f.description.as_deref(), &f.wire_name, &f.ty, f.deprecated.as_deref());
                         quote! {
                             #d
                             pub fn #setter(mut self, value: impl ::std::convert::Into<#ft>) -> Self {
@@ -382,8 +363,8 @@ fn operation_const(op: &Operation) -> TokenStream {
     let idempotent = op.idempotent;
     let body = match &op.body {
         None => quote! { __rt::BodyKind::None },
-        Some(Body::Empty) => quote! { __rt::BodyKind::Json { required: true } },
-        Some(Body::Model { required, .. }) => quote! { __rt::BodyKind::Json { required: #required } },
+        Some(Body::Empty) => quote! { __rt::BodyKind::json(true) },
+        Some(Body::Model { required, .. }) => quote! { __rt::BodyKind::json(#required) },
     };
     // A declared media type (or a binary body) needs the variants that carry `Accept`; plain
     // text keeps `Text`, whose `Accept` is the default `text/plain`.
@@ -440,21 +421,28 @@ fn operation_const(op: &Operation) -> TokenStream {
             quote! { ::std::option::Option::Some(__rt::RateLimit { calls: #c, per_seconds: #s, max_in_flight: #m }) }
         }
     };
+    // Only the fields that differ from `__rt::Operation::DEFAULT` (session auth, not idempotent,
+    // no body, JSON response, no pagination or rate limit, not deprecated, not agent-allowed).
     let deprecated = op.deprecated.is_some();
     let agent = op.agent_allowed;
+    let optional = [
+        (op.auth != AuthNeed::Session, quote! { auth: __rt::AuthNeed::#auth }),
+        (idempotent, quote! { idempotent: true }),
+        (op.body.is_some(), quote! { body: #body }),
+        (op.response.format != ResponseFormat::Json, quote! { response: __rt::ResponseFormat::#response }),
+        (op.pagination.is_some(), quote! { pagination: #pagination }),
+        (op.rate_limit.is_some(), quote! { rate_limit: #rate_limit }),
+        (deprecated, quote! { deprecated: true }),
+        (agent, quote! { agent_allowed: true }),
+    ];
+    let fields = optional.into_iter().filter(|(differs, _)| *differs).map(|(_, f)| f);
     quote! {
         __rt::Operation {
             name: #name,
             method: __rt::Method::#method,
             path: #path,
-            auth: __rt::AuthNeed::#auth,
-            idempotent: #idempotent,
-            body: #body,
-            response: __rt::ResponseFormat::#response,
-            pagination: #pagination,
-            rate_limit: #rate_limit,
-            deprecated: #deprecated,
-            agent_allowed: #agent,
+            #(#fields,)*
+            ..__rt::Operation::DEFAULT
         }
     }
 }

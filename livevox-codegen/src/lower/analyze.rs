@@ -1,6 +1,7 @@
 //! Analyses over every model of one API, run once lowering has built them all: which fields
-//! must be boxed, which ways each model travels, and which optional traits it derives. Their
-//! results are stored on the IR (`Field::boxed`, `Model::direction`, `Model::derives`), so
+//! must be boxed, which ways each model travels, which optional traits it derives, and whether
+//! its wire names follow serde's camelCase rule. Their results are stored on the IR
+//! (`Field::boxed`, `Model::direction`, `Model::derives`, `Model::camel_case_wire`), so
 //! emitters only print them.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -39,8 +40,18 @@ pub(super) fn run(categories: &mut [Category]) {
             for f in &mut m.fields {
                 f.boxed = boxed.contains(&(key.0.clone(), key.1.clone(), f.rust_name.clone()));
             }
+            m.camel_case_wire = camel_case_wire(m);
         }
     }
+}
+
+/// Whether `rename_all = "camelCase"` leaves a model fewer fields to `rename` than serde's
+/// default (the Rust name as wire name): more fields have serde's camelCase of their Rust name
+/// as wire name than have the Rust name itself.
+fn camel_case_wire(m: &Model) -> bool {
+    let camel = m.fields.iter().filter(|f| crate::naming::serde_camel_case(&f.rust_name).as_deref() == Some(f.wire_name.as_str())).count();
+    let plain = m.fields.iter().filter(|f| f.rust_name == f.wire_name).count();
+    camel > plain
 }
 
 /// The models each way reaches, by key.

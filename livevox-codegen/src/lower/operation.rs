@@ -120,6 +120,7 @@ fn lower_body(ctx: &mut Ctx<'_>, here: &Here<'_>, base: &str, name: &str, op: &s
                 body_of: Some(BodyOf { operation: name.to_string(), fn_name }),
                 direction: Direction::default(),
             derives: Derives::default(),
+            camel_case_wire: false,
             });
             Some(Body::Model {
                 ty: TypeRef { module: here.module.to_string(), rust_name: rust_name.clone(), wire_name: rust_name },

@@ -11,7 +11,7 @@
 #[allow(unused_imports)]
 use crate::__rt as __rt;
 /// The operations of the `account` category. Get one from the API client's `account()` method.
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct AccountClient {
     client: __rt::Client,
 }
@@ -25,9 +25,8 @@ impl AccountClient {
     /// Returns the accounts a page at a time. `offset` counts accounts from 0 and `count` is the page
     /// size, at most 1000. The last page is the one without a `next` link.
     ///
-    /// Sends `GET /account/accounts`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /account/accounts`. Authorization: the client's session (logged in on first use,
+    /// renewed when it expires).
     ///
     /// # Pagination
     ///
@@ -57,9 +56,8 @@ impl AccountClient {
     ///
     /// Returns the whole account. An unknown id answers 404.
     ///
-    /// Sends `GET /account/accounts/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /account/accounts/{id}`. Authorization: the client's session (logged in on first use,
+    /// renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -79,9 +77,8 @@ impl AccountClient {
     /// Creates an account from the fields given (`name` is required) and returns its id with status
     /// 201. Leave the fields LiveVox fills (id, dates, history) unset.
     ///
-    /// Sends `POST /account/accounts`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /account/accounts`. Authorization: the client's session (logged in on first use,
+    /// renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -101,9 +98,8 @@ impl AccountClient {
     ///
     /// Replaces the account's fields with the ones given. Success is 204 with no body.
     ///
-    /// Sends `PUT /account/accounts/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `PUT /account/accounts/{id}`. Authorization: the client's session (logged in on first use,
+    /// renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -125,9 +121,8 @@ impl AccountClient {
     ///
     /// Deletes the account; success is 204 with no body.
     ///
-    /// Sends `DELETE /account/accounts/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `DELETE /account/accounts/{id}`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     pub fn delete_account(
         &self,
         id: impl ::std::convert::Into<i64>,
@@ -144,9 +139,8 @@ impl AccountClient {
     /// returns the matches a page at a time, optionally sorted. LiveVox answers 404 when nothing
     /// matches. A search changes nothing, so it is safe to send again.
     ///
-    /// Sends `POST /account/accounts/search`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /account/accounts/search`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     ///
     /// # Pagination
     ///
@@ -180,9 +174,8 @@ impl AccountClient {
     /// Creates (or updates, when they already exist) the accounts given and reports how many succeeded,
     /// were updated and failed, with the reason for each failure.
     ///
-    /// Sends `POST /account/accounts/bulk`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /account/accounts/bulk`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -203,9 +196,8 @@ impl AccountClient {
     ///
     /// Attaches a note (a title and a text) to the account.
     ///
-    /// Sends `POST /account/accounts/{id}/notes`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /account/accounts/{id}/notes`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -229,9 +221,8 @@ impl AccountClient {
     /// Links one contact (by its account key in the contact category) to the account. An account may
     /// have many contacts.
     ///
-    /// Sends `POST /account/accounts/{id}/contacts`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /account/accounts/{id}/contacts`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -256,9 +247,8 @@ impl AccountClient {
     /// Links every contact given to the account and reports how many links succeeded and which failed,
     /// with the reason.
     ///
-    /// Sends `PUT /account/accounts/{id}/contacts/bulk`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `PUT /account/accounts/{id}/contacts/bulk`. Authorization: the client's session (logged in
+    /// on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -280,9 +270,8 @@ impl AccountClient {
     ///
     /// Removes the link between the account and one contact; success is 204.
     ///
-    /// Sends `DELETE /account/accounts/{id}/contacts/{contactId}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `DELETE /account/accounts/{id}/contacts/{contactId}`. Authorization: the client's session
+    /// (logged in on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -304,9 +293,8 @@ impl AccountClient {
     ///
     /// Returns all account types at once (this list is not paged).
     ///
-    /// Sends `GET /account/types`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /account/types`. Authorization: the client's session (logged in on first use, renewed
+    /// when it expires).
     pub fn list_account_types(&self) -> ListAccountTypesRequest {
         ListAccountTypesRequest {
             __client: self.client.clone(),
@@ -317,9 +305,8 @@ impl AccountClient {
     ///
     /// Returns the type's name and level. An unknown id answers 404.
     ///
-    /// Sends `GET /account/types/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /account/types/{id}`. Authorization: the client's session (logged in on first use,
+    /// renewed when it expires).
     pub fn read_account_type(
         &self,
         id: impl ::std::convert::Into<i64>,
@@ -334,9 +321,8 @@ impl AccountClient {
     ///
     /// Creates a type with the name given and returns its id with status 201.
     ///
-    /// Sends `POST /account/types`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /account/types`. Authorization: the client's session (logged in on first use,
+    /// renewed when it expires).
     pub fn create_account_type(
         &self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -351,9 +337,8 @@ impl AccountClient {
     ///
     /// Updates the type; success is 204 with no body.
     ///
-    /// Sends `PUT /account/types/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `PUT /account/types/{id}`. Authorization: the client's session (logged in on first use,
+    /// renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -380,9 +365,8 @@ impl AccountClient {
     ///
     /// Deletes the type; success is 204 with no body.
     ///
-    /// Sends `DELETE /account/types/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `DELETE /account/types/{id}`. Authorization: the client's session (logged in on first use,
+    /// renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -403,9 +387,8 @@ impl AccountClient {
     ///
     /// Returns all classifications at once (this list is not paged).
     ///
-    /// Sends `GET /account/classifications`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /account/classifications`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -422,9 +405,8 @@ impl AccountClient {
     ///
     /// Returns the classification's name and level. An unknown id answers 404.
     ///
-    /// Sends `GET /account/classifications/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /account/classifications/{id}`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires).
     pub fn read_classification(
         &self,
         id: impl ::std::convert::Into<i64>,
@@ -439,9 +421,8 @@ impl AccountClient {
     ///
     /// Creates a classification with the name given and returns its id with status 201.
     ///
-    /// Sends `POST /account/classifications`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /account/classifications`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     pub fn create_classification(
         &self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -456,9 +437,8 @@ impl AccountClient {
     ///
     /// Updates the classification; success is 204 with no body.
     ///
-    /// Sends `PUT /account/classifications/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `PUT /account/classifications/{id}`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -480,9 +460,8 @@ impl AccountClient {
     ///
     /// Deletes the classification; success is 204 with no body.
     ///
-    /// Sends `DELETE /account/classifications/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `DELETE /account/classifications/{id}`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -499,11 +478,9 @@ impl AccountClient {
         }
     }
 }
-/// A `account.list_accounts` request: set optional parameters, then `.await` it (or call
-/// [`send`](ListAccountsRequest::send)).
-///
-/// Made by `list_accounts()` on [`AccountClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `account.list_accounts` request, made by `list_accounts()` on [`AccountClient`]: set optional
+/// parameters, then `.await` it (or call [`send`](ListAccountsRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListAccountsRequest {
     __client: __rt::Client,
@@ -517,10 +494,7 @@ impl ListAccountsRequest {
         name: "account.list_accounts",
         method: __rt::Method::Get,
         path: "/account/accounts",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
         pagination: ::std::option::Option::Some(__rt::Pagination {
             offset_param: "offset",
             count_param: "count",
@@ -529,44 +503,21 @@ impl ListAccountsRequest {
             max_count: ::std::option::Option::Some(1000),
             end: __rt::PageEnd::NextAbsent,
         }),
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Index of the first account of the page, from 0.
-    ///
-    /// Wire name `offset`, type `int32`.
-    ///
-    /// Where the page starts; defaults to 0.
+    /// Index of the first account of the page, from 0. Wire name `offset`, type `int32`. Where the page
+    /// starts; defaults to 0.
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = value.into();
         self
     }
-    /// Page size, at most 1000.
-    ///
-    /// Wire name `count`, type `int32`.
-    ///
-    /// Items per page; defaults to 1000.
+    /// Page size, at most 1000. Wire name `count`, type `int32`. Items per page; defaults to 1000.
     pub fn count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.count = value.into();
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ListAccountsRequest, json 200);
 impl __rt::Call for ListAccountsRequest {
     type Output = ListAccountsResponse;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -575,13 +526,6 @@ impl __rt::Call for ListAccountsRequest {
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         self.__client.execute(req).await
-    }
-}
-impl ::std::future::IntoFuture for ListAccountsRequest {
-    type Output = ::std::result::Result<ListAccountsResponse, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for ListAccountsRequest {
@@ -625,11 +569,9 @@ impl ListAccountsRequest {
         __rt::Items::new(self)
     }
 }
-/// A `account.read_account` request: set optional parameters, then `.await` it (or call
-/// [`send`](ReadAccountRequest::send)).
-///
-/// Made by `read_account()` on [`AccountClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `account.read_account` request, made by `read_account()` on [`AccountClient`]: set optional
+/// parameters, then `.await` it (or call [`send`](ReadAccountRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadAccountRequest {
     __client: __rt::Client,
@@ -642,31 +584,11 @@ impl ReadAccountRequest {
         name: "account.read_account",
         method: __rt::Method::Get,
         path: "/account/accounts/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ReadAccountRequest, json 200);
 impl __rt::Call for ReadAccountRequest {
     type Output = Account;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -676,18 +598,9 @@ impl __rt::Call for ReadAccountRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ReadAccountRequest {
-    type Output = ::std::result::Result<Account, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `account.create_account` request: set optional parameters, then `.await` it (or call
-/// [`send`](CreateAccountRequest::send)).
-///
-/// Made by `create_account()` on [`AccountClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `account.create_account` request, made by `create_account()` on [`AccountClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](CreateAccountRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateAccountRequest {
     __client: __rt::Client,
@@ -700,33 +613,11 @@ impl CreateAccountRequest {
         name: "account.create_account",
         method: __rt::Method::Post,
         path: "/account/accounts",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `201` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(CreateAccountRequest, json 201);
 impl __rt::Call for CreateAccountRequest {
     type Output = AccountCreated;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -736,18 +627,9 @@ impl __rt::Call for CreateAccountRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for CreateAccountRequest {
-    type Output = ::std::result::Result<AccountCreated, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `account.update_account` request: set optional parameters, then `.await` it (or call
-/// [`send`](UpdateAccountRequest::send)).
-///
-/// Made by `update_account()` on [`AccountClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `account.update_account` request, made by `update_account()` on [`AccountClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](UpdateAccountRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateAccountRequest {
     __client: __rt::Client,
@@ -761,33 +643,13 @@ impl UpdateAccountRequest {
         name: "account.update_account",
         method: __rt::Method::Put,
         path: "/account/accounts/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(UpdateAccountRequest, no_body);
 impl __rt::Call for UpdateAccountRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -798,18 +660,9 @@ impl __rt::Call for UpdateAccountRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for UpdateAccountRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `account.delete_account` request: set optional parameters, then `.await` it (or call
-/// [`send`](DeleteAccountRequest::send)).
-///
-/// Made by `delete_account()` on [`AccountClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `account.delete_account` request, made by `delete_account()` on [`AccountClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](DeleteAccountRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteAccountRequest {
     __client: __rt::Client,
@@ -822,31 +675,12 @@ impl DeleteAccountRequest {
         name: "account.delete_account",
         method: __rt::Method::Delete,
         path: "/account/accounts/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(DeleteAccountRequest, no_body);
 impl __rt::Call for DeleteAccountRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -856,18 +690,9 @@ impl __rt::Call for DeleteAccountRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for DeleteAccountRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `account.search_accounts` request: set optional parameters, then `.await` it (or call
-/// [`send`](SearchAccountsRequest::send)).
-///
-/// Made by `search_accounts()` on [`AccountClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `account.search_accounts` request, made by `search_accounts()` on [`AccountClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](SearchAccountsRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchAccountsRequest {
     __client: __rt::Client,
@@ -882,12 +707,8 @@ impl SearchAccountsRequest {
         name: "account.search_accounts",
         method: __rt::Method::Post,
         path: "/account/accounts/search",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
+        body: __rt::BodyKind::json(true),
         pagination: ::std::option::Option::Some(__rt::Pagination {
             offset_param: "offset",
             count_param: "count",
@@ -896,44 +717,21 @@ impl SearchAccountsRequest {
             max_count: ::std::option::Option::Some(1000),
             end: __rt::PageEnd::NextAbsent,
         }),
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Index of the first match of the page, from 0.
-    ///
-    /// Wire name `offset`, type `int32`.
-    ///
-    /// Where the page starts; defaults to 0.
+    /// Index of the first match of the page, from 0. Wire name `offset`, type `int32`. Where the page
+    /// starts; defaults to 0.
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = value.into();
         self
     }
-    /// Page size, at most 1000.
-    ///
-    /// Wire name `count`, type `int32`.
-    ///
-    /// Items per page; defaults to 1000.
+    /// Page size, at most 1000. Wire name `count`, type `int32`. Items per page; defaults to 1000.
     pub fn count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.count = value.into();
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(SearchAccountsRequest, json 200);
 impl __rt::Call for SearchAccountsRequest {
     type Output = SearchAccountsResponse;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -943,13 +741,6 @@ impl __rt::Call for SearchAccountsRequest {
         req.query("count", &self.count);
         req.body(&self.__body);
         self.__client.execute(req).await
-    }
-}
-impl ::std::future::IntoFuture for SearchAccountsRequest {
-    type Output = ::std::result::Result<SearchAccountsResponse, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for SearchAccountsRequest {
@@ -993,11 +784,9 @@ impl SearchAccountsRequest {
         __rt::Items::new(self)
     }
 }
-/// A `account.create_accounts` request: set optional parameters, then `.await` it (or call
-/// [`send`](CreateAccountsRequest::send)).
-///
-/// Made by `create_accounts()` on [`AccountClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `account.create_accounts` request, made by `create_accounts()` on [`AccountClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](CreateAccountsRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateAccountsRequest {
     __client: __rt::Client,
@@ -1010,33 +799,11 @@ impl CreateAccountsRequest {
         name: "account.create_accounts",
         method: __rt::Method::Post,
         path: "/account/accounts/bulk",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(CreateAccountsRequest, json 200);
 impl __rt::Call for CreateAccountsRequest {
     type Output = BulkAccountsResult;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1046,18 +813,9 @@ impl __rt::Call for CreateAccountsRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for CreateAccountsRequest {
-    type Output = ::std::result::Result<BulkAccountsResult, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `account.add_account_note` request: set optional parameters, then `.await` it (or call
-/// [`send`](AddAccountNoteRequest::send)).
-///
-/// Made by `add_account_note()` on [`AccountClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `account.add_account_note` request, made by `add_account_note()` on [`AccountClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](AddAccountNoteRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddAccountNoteRequest {
     __client: __rt::Client,
@@ -1071,33 +829,11 @@ impl AddAccountNoteRequest {
         name: "account.add_account_note",
         method: __rt::Method::Post,
         path: "/account/accounts/{id}/notes",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The note's text.
-    ///
-    /// Wire name `description`, type `string`.
-    ///
-    /// A field of the body.
+    /// The note's text. Wire name `description` in the body, type `string`.
     pub fn description(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1105,11 +841,8 @@ impl AddAccountNoteRequest {
         self.__body.description = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(AddAccountNoteRequest, no_body);
 impl __rt::Call for AddAccountNoteRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1120,18 +853,9 @@ impl __rt::Call for AddAccountNoteRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for AddAccountNoteRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `account.link_account_contact` request: set optional parameters, then `.await` it (or call
-/// [`send`](LinkAccountContactRequest::send)).
-///
-/// Made by `link_account_contact()` on [`AccountClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `account.link_account_contact` request, made by `link_account_contact()` on [`AccountClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](LinkAccountContactRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LinkAccountContactRequest {
     __client: __rt::Client,
@@ -1145,33 +869,12 @@ impl LinkAccountContactRequest {
         name: "account.link_account_contact",
         method: __rt::Method::Post,
         path: "/account/accounts/{id}/contacts",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(LinkAccountContactRequest, no_body);
 impl __rt::Call for LinkAccountContactRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1182,18 +885,10 @@ impl __rt::Call for LinkAccountContactRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for LinkAccountContactRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `account.link_account_contacts` request: set optional parameters, then `.await` it (or call
+/// A `account.link_account_contacts` request, made by `link_account_contacts()` on
+/// [`AccountClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](LinkAccountContactsRequest::send)).
-///
-/// Made by `link_account_contacts()` on [`AccountClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LinkAccountContactsRequest {
     __client: __rt::Client,
@@ -1207,33 +902,12 @@ impl LinkAccountContactsRequest {
         name: "account.link_account_contacts",
         method: __rt::Method::Put,
         path: "/account/accounts/{id}/contacts/bulk",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(LinkAccountContactsRequest, json 200);
 impl __rt::Call for LinkAccountContactsRequest {
     type Output = LinkContactsResult;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1244,18 +918,10 @@ impl __rt::Call for LinkAccountContactsRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for LinkAccountContactsRequest {
-    type Output = ::std::result::Result<LinkContactsResult, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `account.unlink_account_contact` request: set optional parameters, then `.await` it (or call
+/// A `account.unlink_account_contact` request, made by `unlink_account_contact()` on
+/// [`AccountClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](UnlinkAccountContactRequest::send)).
-///
-/// Made by `unlink_account_contact()` on [`AccountClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UnlinkAccountContactRequest {
     __client: __rt::Client,
@@ -1269,31 +935,12 @@ impl UnlinkAccountContactRequest {
         name: "account.unlink_account_contact",
         method: __rt::Method::Delete,
         path: "/account/accounts/{id}/contacts/{contactId}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(UnlinkAccountContactRequest, no_body);
 impl __rt::Call for UnlinkAccountContactRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1304,18 +951,9 @@ impl __rt::Call for UnlinkAccountContactRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for UnlinkAccountContactRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `account.list_account_types` request: set optional parameters, then `.await` it (or call
-/// [`send`](ListAccountTypesRequest::send)).
-///
-/// Made by `list_account_types()` on [`AccountClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `account.list_account_types` request, made by `list_account_types()` on [`AccountClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](ListAccountTypesRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListAccountTypesRequest {
     __client: __rt::Client,
@@ -1327,31 +965,11 @@ impl ListAccountTypesRequest {
         name: "account.list_account_types",
         method: __rt::Method::Get,
         path: "/account/types",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ListAccountTypesRequest, json 200);
 impl __rt::Call for ListAccountTypesRequest {
     type Output = AccountTypeList;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1360,18 +978,9 @@ impl __rt::Call for ListAccountTypesRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ListAccountTypesRequest {
-    type Output = ::std::result::Result<AccountTypeList, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `account.read_account_type` request: set optional parameters, then `.await` it (or call
-/// [`send`](ReadAccountTypeRequest::send)).
-///
-/// Made by `read_account_type()` on [`AccountClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `account.read_account_type` request, made by `read_account_type()` on [`AccountClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](ReadAccountTypeRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadAccountTypeRequest {
     __client: __rt::Client,
@@ -1384,31 +993,11 @@ impl ReadAccountTypeRequest {
         name: "account.read_account_type",
         method: __rt::Method::Get,
         path: "/account/types/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ReadAccountTypeRequest, json 200);
 impl __rt::Call for ReadAccountTypeRequest {
     type Output = AccountClassification;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1418,18 +1007,9 @@ impl __rt::Call for ReadAccountTypeRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ReadAccountTypeRequest {
-    type Output = ::std::result::Result<AccountClassification, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `account.create_account_type` request: set optional parameters, then `.await` it (or call
-/// [`send`](CreateAccountTypeRequest::send)).
-///
-/// Made by `create_account_type()` on [`AccountClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `account.create_account_type` request, made by `create_account_type()` on [`AccountClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](CreateAccountTypeRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateAccountTypeRequest {
     __client: __rt::Client,
@@ -1442,33 +1022,11 @@ impl CreateAccountTypeRequest {
         name: "account.create_account_type",
         method: __rt::Method::Post,
         path: "/account/types",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `201` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(CreateAccountTypeRequest, json 201);
 impl __rt::Call for CreateAccountTypeRequest {
     type Output = AccountCreated;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1478,18 +1036,9 @@ impl __rt::Call for CreateAccountTypeRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for CreateAccountTypeRequest {
-    type Output = ::std::result::Result<AccountCreated, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `account.update_account_type` request: set optional parameters, then `.await` it (or call
-/// [`send`](UpdateAccountTypeRequest::send)).
-///
-/// Made by `update_account_type()` on [`AccountClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `account.update_account_type` request, made by `update_account_type()` on [`AccountClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](UpdateAccountTypeRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateAccountTypeRequest {
     __client: __rt::Client,
@@ -1503,42 +1052,18 @@ impl UpdateAccountTypeRequest {
         name: "account.update_account_type",
         method: __rt::Method::Put,
         path: "/account/types/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The type's level.
-    ///
-    /// Wire name `level`, type `int32`.
-    ///
-    /// A field of the body.
+    /// The type's level. Wire name `level` in the body, type `int32`.
     pub fn level(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.__body.level = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(UpdateAccountTypeRequest, no_body);
 impl __rt::Call for UpdateAccountTypeRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1549,18 +1074,9 @@ impl __rt::Call for UpdateAccountTypeRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for UpdateAccountTypeRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `account.delete_account_type` request: set optional parameters, then `.await` it (or call
-/// [`send`](DeleteAccountTypeRequest::send)).
-///
-/// Made by `delete_account_type()` on [`AccountClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `account.delete_account_type` request, made by `delete_account_type()` on [`AccountClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](DeleteAccountTypeRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteAccountTypeRequest {
     __client: __rt::Client,
@@ -1573,31 +1089,12 @@ impl DeleteAccountTypeRequest {
         name: "account.delete_account_type",
         method: __rt::Method::Delete,
         path: "/account/types/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(DeleteAccountTypeRequest, no_body);
 impl __rt::Call for DeleteAccountTypeRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1607,18 +1104,9 @@ impl __rt::Call for DeleteAccountTypeRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for DeleteAccountTypeRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `account.list_classifications` request: set optional parameters, then `.await` it (or call
-/// [`send`](ListClassificationsRequest::send)).
-///
-/// Made by `list_classifications()` on [`AccountClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `account.list_classifications` request, made by `list_classifications()` on [`AccountClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](ListClassificationsRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListClassificationsRequest {
     __client: __rt::Client,
@@ -1630,31 +1118,11 @@ impl ListClassificationsRequest {
         name: "account.list_classifications",
         method: __rt::Method::Get,
         path: "/account/classifications",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ListClassificationsRequest, json 200);
 impl __rt::Call for ListClassificationsRequest {
     type Output = ClassificationList;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1663,18 +1131,9 @@ impl __rt::Call for ListClassificationsRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ListClassificationsRequest {
-    type Output = ::std::result::Result<ClassificationList, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `account.read_classification` request: set optional parameters, then `.await` it (or call
-/// [`send`](ReadClassificationRequest::send)).
-///
-/// Made by `read_classification()` on [`AccountClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `account.read_classification` request, made by `read_classification()` on [`AccountClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](ReadClassificationRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadClassificationRequest {
     __client: __rt::Client,
@@ -1687,31 +1146,11 @@ impl ReadClassificationRequest {
         name: "account.read_classification",
         method: __rt::Method::Get,
         path: "/account/classifications/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ReadClassificationRequest, json 200);
 impl __rt::Call for ReadClassificationRequest {
     type Output = AccountClassification;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1721,18 +1160,10 @@ impl __rt::Call for ReadClassificationRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ReadClassificationRequest {
-    type Output = ::std::result::Result<AccountClassification, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `account.create_classification` request: set optional parameters, then `.await` it (or call
+/// A `account.create_classification` request, made by `create_classification()` on
+/// [`AccountClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](CreateClassificationRequest::send)).
-///
-/// Made by `create_classification()` on [`AccountClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateClassificationRequest {
     __client: __rt::Client,
@@ -1745,33 +1176,11 @@ impl CreateClassificationRequest {
         name: "account.create_classification",
         method: __rt::Method::Post,
         path: "/account/classifications",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `201` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(CreateClassificationRequest, json 201);
 impl __rt::Call for CreateClassificationRequest {
     type Output = AccountCreated;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1781,18 +1190,10 @@ impl __rt::Call for CreateClassificationRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for CreateClassificationRequest {
-    type Output = ::std::result::Result<AccountCreated, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `account.update_classification` request: set optional parameters, then `.await` it (or call
+/// A `account.update_classification` request, made by `update_classification()` on
+/// [`AccountClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](UpdateClassificationRequest::send)).
-///
-/// Made by `update_classification()` on [`AccountClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateClassificationRequest {
     __client: __rt::Client,
@@ -1806,42 +1207,18 @@ impl UpdateClassificationRequest {
         name: "account.update_classification",
         method: __rt::Method::Put,
         path: "/account/classifications/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The classification's level.
-    ///
-    /// Wire name `level`, type `int32`.
-    ///
-    /// A field of the body.
+    /// The classification's level. Wire name `level` in the body, type `int32`.
     pub fn level(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.__body.level = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(UpdateClassificationRequest, no_body);
 impl __rt::Call for UpdateClassificationRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1852,18 +1229,10 @@ impl __rt::Call for UpdateClassificationRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for UpdateClassificationRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `account.delete_classification` request: set optional parameters, then `.await` it (or call
+/// A `account.delete_classification` request, made by `delete_classification()` on
+/// [`AccountClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](DeleteClassificationRequest::send)).
-///
-/// Made by `delete_classification()` on [`AccountClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteClassificationRequest {
     __client: __rt::Client,
@@ -1876,31 +1245,12 @@ impl DeleteClassificationRequest {
         name: "account.delete_classification",
         method: __rt::Method::Delete,
         path: "/account/classifications/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(DeleteClassificationRequest, no_body);
 impl __rt::Call for DeleteClassificationRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1910,401 +1260,142 @@ impl __rt::Call for DeleteClassificationRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for DeleteClassificationRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
 /// A business account. The same shape is read, listed, searched, created and updated; the fields
 /// LiveVox fills itself (id, creation and modification stamps, history, names of the linked type,
 /// classification and agent) are left unset when creating or updating.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Account {
-    /// The account's id, given by LiveVox.
-    ///
-    /// Wire name `id`, type `int64`.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The account's id, given by LiveVox. Wire name `id`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// When the account was created.
-    ///
-    /// Wire name `createdDate`, type `datetime`.
-    #[serde(
-        rename = "createdDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// When the account was created. Wire name `createdDate`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_date: ::std::option::Option<__rt::DateTime>,
-    /// Who created the account.
-    ///
-    /// Wire name `createdBy`, type `string`.
-    #[serde(
-        rename = "createdBy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Who created the account. Wire name `createdBy`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by: ::std::option::Option<::std::string::String>,
-    /// When the account last changed.
-    ///
-    /// Wire name `modifiedDate`, type `datetime`.
-    #[serde(
-        rename = "modifiedDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// When the account last changed. Wire name `modifiedDate`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_date: ::std::option::Option<__rt::DateTime>,
-    /// Who last changed the account.
-    ///
-    /// Wire name `modifiedBy`, type `string`.
-    #[serde(
-        rename = "modifiedBy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Who last changed the account. Wire name `modifiedBy`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_by: ::std::option::Option<::std::string::String>,
-    /// Notes kept on the account.
-    ///
-    /// Wire name `notes`, type `array<AccountNote>`.
-    #[serde(
-        rename = "notes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Notes kept on the account. Wire name `notes`, type `array<AccountNote>`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub notes: ::std::option::Option<::std::vec::Vec<AccountNote>>,
-    /// Ids of the contacts linked to the account.
-    ///
-    /// Wire name `contacts`, type `array<int64>`.
-    #[serde(
-        rename = "contacts",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Ids of the contacts linked to the account. Wire name `contacts`, type `array<int64>`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contacts: ::std::option::Option<::std::vec::Vec<i64>>,
-    /// Name of the account's classification.
-    ///
-    /// Wire name `classificationName`, type `string`.
-    #[serde(
-        rename = "classificationName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Name of the account's classification. Wire name `classificationName`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub classification_name: ::std::option::Option<::std::string::String>,
-    /// Name of the account's type.
-    ///
-    /// Wire name `typeName`, type `string`.
-    #[serde(
-        rename = "typeName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Name of the account's type. Wire name `typeName`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub type_name: ::std::option::Option<::std::string::String>,
-    /// Name of the agent who owns the account.
-    ///
-    /// Wire name `agentName`, type `string`.
-    #[serde(
-        rename = "agentName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Name of the agent who owns the account. Wire name `agentName`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_name: ::std::option::Option<::std::string::String>,
-    /// The latest history record of the account.
-    ///
-    /// Wire name `history`, type `AccountHistory`.
-    #[serde(
-        rename = "history",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The latest history record of the account. Wire name `history`, type `AccountHistory`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub history: ::std::option::Option<AccountHistory>,
-    /// The account's primary contact, as text.
-    ///
-    /// Wire name `primaryAccountContact`, type `string`.
-    #[serde(
-        rename = "primaryAccountContact",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The account's primary contact, as text. Wire name `primaryAccountContact`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub primary_account_contact: ::std::option::Option<::std::string::String>,
-    /// An id LiveVox logs the account's last change under.
-    ///
-    /// Wire name `logId`, type `string`.
-    #[serde(
-        rename = "logId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// An id LiveVox logs the account's last change under. Wire name `logId`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub log_id: ::std::option::Option<::std::string::String>,
-    /// A message about a problem with the account, if any.
-    ///
-    /// Wire name `errorMsg`, type `string`.
-    #[serde(
-        rename = "errorMsg",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// A message about a problem with the account, if any. Wire name `errorMsg`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_msg: ::std::option::Option<::std::string::String>,
-    /// The contact marked as primary for the account.
-    ///
-    /// Wire name `primaryContact`, type `PrimaryContact`.
-    #[serde(
-        rename = "primaryContact",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The contact marked as primary for the account. Wire name `primaryContact`, type
+    /// `PrimaryContact`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub primary_contact: ::std::option::Option<PrimaryContact>,
-    /// Name of the agent team that owns the account.
-    ///
-    /// Wire name `agentTeamName`, type `string`.
-    #[serde(
-        rename = "agentTeamName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Name of the agent team that owns the account. Wire name `agentTeamName`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_team_name: ::std::option::Option<::std::string::String>,
-    /// The account's name (required when creating).
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(rename = "name")]
+    /// The account's name (required when creating). Wire name `name`, type `string`.
     pub name: ::std::string::String,
-    /// Free-text description.
-    ///
-    /// Wire name `description`, type `string`.
-    #[serde(
-        rename = "description",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Free-text description. Wire name `description`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// The industry the account is in.
-    ///
-    /// Wire name `industry`, type `string`.
-    #[serde(
-        rename = "industry",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The industry the account is in. Wire name `industry`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub industry: ::std::option::Option<::std::string::String>,
-    /// Annual revenue.
-    ///
-    /// Wire name `annualRevenue`, type `int64`.
-    #[serde(
-        rename = "annualRevenue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Annual revenue. Wire name `annualRevenue`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub annual_revenue: ::std::option::Option<i64>,
-    /// Fax number.
-    ///
-    /// Wire name `phoneFax`, type `string`.
-    #[serde(
-        rename = "phoneFax",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Fax number. Wire name `phoneFax`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone_fax: ::std::option::Option<::std::string::String>,
-    /// Where bills go.
-    ///
-    /// Wire name `billingAddress`, type `Address`.
-    #[serde(
-        rename = "billingAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Where bills go. Wire name `billingAddress`, type `Address`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_address: ::std::option::Option<Address>,
-    /// The account's rating (free text).
-    ///
-    /// Wire name `rating`, type `string`.
-    #[serde(
-        rename = "rating",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The account's rating (free text). Wire name `rating`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rating: ::std::option::Option<::std::string::String>,
-    /// Office phone number.
-    ///
-    /// Wire name `phoneOffice`, type `string`.
-    #[serde(
-        rename = "phoneOffice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Office phone number. Wire name `phoneOffice`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone_office: ::std::option::Option<::std::string::String>,
-    /// Alternate phone number.
-    ///
-    /// Wire name `phoneAlternate`, type `string`.
-    #[serde(
-        rename = "phoneAlternate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Alternate phone number. Wire name `phoneAlternate`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone_alternate: ::std::option::Option<::std::string::String>,
-    /// Web site address.
-    ///
-    /// Wire name `website`, type `string`.
-    #[serde(
-        rename = "website",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Web site address. Wire name `website`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub website: ::std::option::Option<::std::string::String>,
-    /// Ownership type (public, private, ...), free text.
-    ///
-    /// Wire name `ownershipType`, type `string`.
-    #[serde(
-        rename = "ownershipType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Ownership type (public, private, ...), free text. Wire name `ownershipType`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ownership_type: ::std::option::Option<::std::string::String>,
-    /// Number of employees.
-    ///
-    /// Wire name `numOfEmployees`, type `int32`.
-    #[serde(
-        rename = "numOfEmployees",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Number of employees. Wire name `numOfEmployees`, type `int32`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub num_of_employees: ::std::option::Option<i32>,
-    /// Stock ticker symbol.
-    ///
-    /// Wire name `tickerSymbol`, type `string`.
-    #[serde(
-        rename = "tickerSymbol",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Stock ticker symbol. Wire name `tickerSymbol`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ticker_symbol: ::std::option::Option<::std::string::String>,
-    /// Where shipments go.
-    ///
-    /// Wire name `shippingAddress`, type `Address`.
-    #[serde(
-        rename = "shippingAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Where shipments go. Wire name `shippingAddress`, type `Address`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping_address: ::std::option::Option<Address>,
-    /// The campaign the account came from, if any.
-    ///
-    /// Wire name `campaignId`, type `string`.
-    #[serde(
-        rename = "campaignId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The campaign the account came from, if any. Wire name `campaignId`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub campaign_id: ::std::option::Option<::std::string::String>,
-    /// The client's own account number.
-    ///
-    /// Wire name `accountNumber`, type `string`.
-    #[serde(
-        rename = "accountNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The client's own account number. Wire name `accountNumber`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_number: ::std::option::Option<::std::string::String>,
-    /// The account number as first loaded.
-    ///
-    /// Wire name `originalAccountNumber`, type `string`.
-    #[serde(
-        rename = "originalAccountNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The account number as first loaded. Wire name `originalAccountNumber`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub original_account_number: ::std::option::Option<::std::string::String>,
-    /// Id of the agent who owns the account.
-    ///
-    /// Wire name `agentId`, type `int64`.
-    #[serde(
-        rename = "agentId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Id of the agent who owns the account. Wire name `agentId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_id: ::std::option::Option<i64>,
-    /// Id of the agent team that owns the account.
-    ///
-    /// Wire name `agentTeamId`, type `int64`.
-    #[serde(
-        rename = "agentTeamId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Id of the agent team that owns the account. Wire name `agentTeamId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_team_id: ::std::option::Option<i64>,
-    /// Where the account came from (free text).
-    ///
-    /// Wire name `accountSource`, type `string`.
-    #[serde(
-        rename = "accountSource",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Where the account came from (free text). Wire name `accountSource`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_source: ::std::option::Option<::std::string::String>,
-    /// Standard Industrial Classification code.
-    ///
-    /// Wire name `sicCode`, type `string`.
-    #[serde(
-        rename = "sicCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Standard Industrial Classification code. Wire name `sicCode`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sic_code: ::std::option::Option<::std::string::String>,
-    /// Description of the SIC code.
-    ///
-    /// Wire name `sicDesc`, type `string`.
-    #[serde(
-        rename = "sicDesc",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Description of the SIC code. Wire name `sicDesc`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sic_desc: ::std::option::Option<::std::string::String>,
-    /// Id of the account's classification (see List Classifications).
-    ///
-    /// Wire name `classificationId`, type `int64`.
-    #[serde(
-        rename = "classificationId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Id of the account's classification (see List Classifications). Wire name `classificationId`,
+    /// type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub classification_id: ::std::option::Option<i64>,
-    /// Values of the custom columns.
-    ///
-    /// Wire name `customFields`, type `array<AccountCustomField>`.
-    #[serde(
-        rename = "customFields",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Values of the custom columns. Wire name `customFields`, type `array<AccountCustomField>`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_fields: ::std::option::Option<::std::vec::Vec<AccountCustomField>>,
-    /// Values of the secure (masked) columns.
-    ///
-    /// Wire name `secureFields`, type `array<AccountSecureField>`.
-    #[serde(
-        rename = "secureFields",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Values of the secure (masked) columns. Wire name `secureFields`, type
+    /// `array<AccountSecureField>`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub secure_fields: ::std::option::Option<::std::vec::Vec<AccountSecureField>>,
-    /// Id of the account's type (see List Account Types).
-    ///
-    /// Wire name `typeId`, type `int64`.
-    #[serde(
-        rename = "typeId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Id of the account's type (see List Account Types). Wire name `typeId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub type_id: ::std::option::Option<i64>,
 }
 impl Account {
@@ -2672,35 +1763,15 @@ impl Account {
 /// A note on an account.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct AccountNote {
-    /// The note's title.
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The note's title. Wire name `name`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The note's text.
-    ///
-    /// Wire name `description`, type `string`.
-    #[serde(
-        rename = "description",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The note's text. Wire name `description`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
 }
 impl AccountNote {
@@ -2731,80 +1802,30 @@ impl AccountNote {
 /// A record of a change to an account or to something attached to it.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccountHistory {
-    /// The record's id.
-    ///
-    /// Wire name `id`, type `int64`.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The record's id. Wire name `id`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// The client the account belongs to.
-    ///
-    /// Wire name `clientId`, type `int64`.
-    #[serde(
-        rename = "clientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The client the account belongs to. Wire name `clientId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<i64>,
-    /// When the change happened.
-    ///
-    /// Wire name `createdDate`, type `datetime`.
-    #[serde(
-        rename = "createdDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// When the change happened. Wire name `createdDate`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_date: ::std::option::Option<__rt::DateTime>,
-    /// What changed.
-    ///
-    /// Wire name `descriptions`, type `string`.
-    #[serde(
-        rename = "descriptions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// What changed. Wire name `descriptions`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub descriptions: ::std::option::Option<::std::string::String>,
-    /// A short name for the change.
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// A short name for the change. Wire name `name`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The kind of object that changed.
-    ///
-    /// Wire name `parentType`, type `AccountHistoryParent`.
-    #[serde(
-        rename = "parentType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The kind of object that changed. Wire name `parentType`, type `AccountHistoryParent`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parent_type: ::std::option::Option<AccountHistoryParent>,
-    /// Id of the object that changed.
-    ///
-    /// Wire name `parentId`, type `int64`.
-    #[serde(
-        rename = "parentId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Id of the object that changed. Wire name `parentId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parent_id: ::std::option::Option<i64>,
 }
 impl AccountHistory {
@@ -2871,62 +1892,24 @@ impl AccountHistory {
 /// A postal address.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Address {
-    /// Street and number.
-    ///
-    /// Wire name `street`, type `string`.
-    #[serde(
-        rename = "street",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Street and number. Wire name `street`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub street: ::std::option::Option<::std::string::String>,
-    /// City.
-    ///
-    /// Wire name `city`, type `string`.
-    #[serde(
-        rename = "city",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// City. Wire name `city`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
-    /// State or province.
-    ///
-    /// Wire name `state`, type `string`.
-    #[serde(
-        rename = "state",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// State or province. Wire name `state`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
-    /// Postal (zip) code.
-    ///
-    /// Wire name `postalCode`, type `string`.
-    #[serde(
-        rename = "postalCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Postal (zip) code. Wire name `postalCode`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub postal_code: ::std::option::Option<::std::string::String>,
-    /// Country.
-    ///
-    /// Wire name `country`, type `string`.
-    #[serde(
-        rename = "country",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Country. Wire name `country`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
 }
 impl Address {
@@ -2984,89 +1967,34 @@ impl Address {
 /// The contact an account names as its primary one.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PrimaryContact {
-    /// Id of the link between account and contact.
-    ///
-    /// Wire name `id`, type `int64`.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Id of the link between account and contact. Wire name `id`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// When the link was made.
-    ///
-    /// Wire name `createdDate`, type `datetime`.
-    #[serde(
-        rename = "createdDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// When the link was made. Wire name `createdDate`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_date: ::std::option::Option<__rt::DateTime>,
-    /// Who made the link.
-    ///
-    /// Wire name `createdBy`, type `string`.
-    #[serde(
-        rename = "createdBy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Who made the link. Wire name `createdBy`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by: ::std::option::Option<::std::string::String>,
-    /// When the link last changed.
-    ///
-    /// Wire name `modifiedDate`, type `datetime`.
-    #[serde(
-        rename = "modifiedDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// When the link last changed. Wire name `modifiedDate`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_date: ::std::option::Option<__rt::DateTime>,
-    /// Who last changed the link.
-    ///
-    /// Wire name `modifiedBy`, type `string`.
-    #[serde(
-        rename = "modifiedBy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Who last changed the link. Wire name `modifiedBy`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_by: ::std::option::Option<::std::string::String>,
-    /// The contact's account key (its identifier in the contact category).
-    ///
-    /// Wire name `contact`, type `string`.
-    #[serde(
-        rename = "contact",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The contact's account key (its identifier in the contact category). Wire name `contact`, type
+    /// `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contact: ::std::option::Option<::std::string::String>,
-    /// The account's id.
-    ///
-    /// Wire name `accountId`, type `int64`.
-    #[serde(
-        rename = "accountId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The account's id. Wire name `accountId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_id: ::std::option::Option<i64>,
-    /// The original account number of the contact.
-    ///
-    /// Wire name `originalAccountId`, type `string`.
-    #[serde(
-        rename = "originalAccountId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The original account number of the contact. Wire name `originalAccountId`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub original_account_id: ::std::option::Option<::std::string::String>,
 }
 impl PrimaryContact {
@@ -3145,26 +2073,13 @@ impl PrimaryContact {
 /// The value of one custom column of an account.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct AccountCustomField {
-    /// Which column (COL1 to COL100).
-    ///
-    /// Wire name `field`, type `CustomFieldColumn`.
-    #[serde(rename = "field")]
+    /// Which column (COL1 to COL100). Wire name `field`, type `CustomFieldColumn`.
     pub field: CustomFieldColumn,
-    /// The value (at most 255 characters).
-    ///
-    /// Wire name `value`, type `string`.
-    #[serde(rename = "value")]
+    /// The value (at most 255 characters). Wire name `value`, type `string`.
     pub value: ::std::string::String,
 }
 impl AccountCustomField {
@@ -3182,25 +2097,13 @@ impl AccountCustomField {
 /// The value of one secure column of an account; kept out of debug output.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct AccountSecureField {
-    /// Which column (SECURE1 to SECURE5).
-    ///
-    /// Wire name `field`, type `SecureFieldColumn`.
-    #[serde(rename = "field")]
+    /// Which column (SECURE1 to SECURE5). Wire name `field`, type `SecureFieldColumn`.
     pub field: SecureFieldColumn,
-    /// The value (at most 255 characters).
-    ///
-    /// Wire name `value`, type `string (secret)`.
-    #[serde(rename = "value")]
+    /// The value (at most 255 characters). Wire name `value`, type `string (secret)`.
     pub value: __rt::Secret,
 }
 impl AccountSecureField {
@@ -3218,20 +2121,11 @@ impl AccountSecureField {
 /// The id LiveVox gave a new account, account type or classification.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct AccountCreated {
-    /// The new object's id.
-    ///
-    /// Wire name `id`, type `int64`.
-    #[serde(rename = "id")]
+    /// The new object's id. Wire name `id`, type `int64`.
     pub id: i64,
 }
 impl AccountCreated {
@@ -3243,29 +2137,14 @@ impl AccountCreated {
 /// One page of accounts.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAccountsResponse {
-    /// The accounts of this page.
-    ///
-    /// Wire name `listAccounts`, type `array<Account>`.
-    #[serde(rename = "listAccounts")]
+    /// The accounts of this page. Wire name `listAccounts`, type `array<Account>`.
     pub list_accounts: ::std::vec::Vec<Account>,
-    /// A link to the next page; absent or blank on the last page.
-    ///
-    /// Wire name `next`, type `string`.
-    #[serde(
-        rename = "next",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// A link to the next page; absent or blank on the last page. Wire name `next`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
 }
 impl ListAccountsResponse {
@@ -3291,233 +2170,81 @@ impl ListAccountsResponse {
 /// account's field of the same name; the `...Start`/`...End` pairs bound a range.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccountSearchCriteria {
-    /// An account id.
-    ///
-    /// Wire name `id`, type `int64`.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// An account id. Wire name `id`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// The account's name.
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The account's name. Wire name `name`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The description.
-    ///
-    /// Wire name `description`, type `string`.
-    #[serde(
-        rename = "description",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The description. Wire name `description`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// The client's account number.
-    ///
-    /// Wire name `accountNumber`, type `string`.
-    #[serde(
-        rename = "accountNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The client's account number. Wire name `accountNumber`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_number: ::std::option::Option<::std::string::String>,
-    /// The original account number.
-    ///
-    /// Wire name `originalAccountNumber`, type `string`.
-    #[serde(
-        rename = "originalAccountNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The original account number. Wire name `originalAccountNumber`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub original_account_number: ::std::option::Option<::std::string::String>,
-    /// The industry.
-    ///
-    /// Wire name `industry`, type `string`.
-    #[serde(
-        rename = "industry",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The industry. Wire name `industry`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub industry: ::std::option::Option<::std::string::String>,
-    /// The rating.
-    ///
-    /// Wire name `rating`, type `string`.
-    #[serde(
-        rename = "rating",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The rating. Wire name `rating`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rating: ::std::option::Option<::std::string::String>,
-    /// The ownership type.
-    ///
-    /// Wire name `ownershipType`, type `string`.
-    #[serde(
-        rename = "ownershipType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The ownership type. Wire name `ownershipType`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ownership_type: ::std::option::Option<::std::string::String>,
-    /// The account source.
-    ///
-    /// Wire name `accountSource`, type `string`.
-    #[serde(
-        rename = "accountSource",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The account source. Wire name `accountSource`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_source: ::std::option::Option<::std::string::String>,
-    /// The campaign the account came from.
-    ///
-    /// Wire name `campaignId`, type `string`.
-    #[serde(
-        rename = "campaignId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The campaign the account came from. Wire name `campaignId`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub campaign_id: ::std::option::Option<::std::string::String>,
-    /// The account type.
-    ///
-    /// Wire name `typeId`, type `int64`.
-    #[serde(
-        rename = "typeId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The account type. Wire name `typeId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub type_id: ::std::option::Option<i64>,
-    /// The classification.
-    ///
-    /// Wire name `classificationId`, type `int64`.
-    #[serde(
-        rename = "classificationId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The classification. Wire name `classificationId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub classification_id: ::std::option::Option<i64>,
-    /// The owning agent.
-    ///
-    /// Wire name `agentId`, type `int64`.
-    #[serde(
-        rename = "agentId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The owning agent. Wire name `agentId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_id: ::std::option::Option<i64>,
-    /// The owning agent team.
-    ///
-    /// Wire name `agentTeamId`, type `int64`.
-    #[serde(
-        rename = "agentTeamId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The owning agent team. Wire name `agentTeamId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_team_id: ::std::option::Option<i64>,
-    /// Who created the account.
-    ///
-    /// Wire name `createdBy`, type `string`.
-    #[serde(
-        rename = "createdBy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Who created the account. Wire name `createdBy`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by: ::std::option::Option<::std::string::String>,
-    /// Who last changed the account.
-    ///
-    /// Wire name `modifiedBy`, type `string`.
-    #[serde(
-        rename = "modifiedBy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Who last changed the account. Wire name `modifiedBy`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_by: ::std::option::Option<::std::string::String>,
-    /// Custom column values to match.
-    ///
-    /// Wire name `customFields`, type `array<AccountCustomField>`.
-    #[serde(
-        rename = "customFields",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Custom column values to match. Wire name `customFields`, type `array<AccountCustomField>`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_fields: ::std::option::Option<::std::vec::Vec<AccountCustomField>>,
-    /// Created at or after this moment.
-    ///
-    /// Wire name `createdDateStart`, type `datetime`.
-    #[serde(
-        rename = "createdDateStart",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Created at or after this moment. Wire name `createdDateStart`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_date_start: ::std::option::Option<__rt::DateTime>,
-    /// Created at or before this moment.
-    ///
-    /// Wire name `createdDateEnd`, type `datetime`.
-    #[serde(
-        rename = "createdDateEnd",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Created at or before this moment. Wire name `createdDateEnd`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_date_end: ::std::option::Option<__rt::DateTime>,
-    /// Changed at or after this moment.
-    ///
-    /// Wire name `modifiedDateStart`, type `datetime`.
-    #[serde(
-        rename = "modifiedDateStart",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Changed at or after this moment. Wire name `modifiedDateStart`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_date_start: ::std::option::Option<__rt::DateTime>,
-    /// Changed at or before this moment.
-    ///
-    /// Wire name `modifiedDateEnd`, type `datetime`.
-    #[serde(
-        rename = "modifiedDateEnd",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Changed at or before this moment. Wire name `modifiedDateEnd`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_date_end: ::std::option::Option<__rt::DateTime>,
-    /// Annual revenue of at least this.
-    ///
-    /// Wire name `annualRevenueStart`, type `int64`.
-    #[serde(
-        rename = "annualRevenueStart",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Annual revenue of at least this. Wire name `annualRevenueStart`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub annual_revenue_start: ::std::option::Option<i64>,
-    /// Annual revenue of at most this.
-    ///
-    /// Wire name `annualRevenueEnd`, type `int64`.
-    #[serde(
-        rename = "annualRevenueEnd",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Annual revenue of at most this. Wire name `annualRevenueEnd`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub annual_revenue_end: ::std::option::Option<i64>,
-    /// How to order the matches.
-    ///
-    /// Wire name `sort`, type `AccountSort`.
-    #[serde(
-        rename = "sort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// How to order the matches. Wire name `sort`, type `AccountSort`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sort: ::std::option::Option<AccountSort>,
 }
 impl AccountSearchCriteria {
@@ -3731,35 +2458,15 @@ impl AccountSearchCriteria {
 /// The order of account search results.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct AccountSort {
-    /// The account field to sort by (its wire name, e.g. `name`).
-    ///
-    /// Wire name `property`, type `string`.
-    #[serde(
-        rename = "property",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The account field to sort by (its wire name, e.g. `name`). Wire name `property`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub property: ::std::option::Option<::std::string::String>,
-    /// Ascending or descending.
-    ///
-    /// Wire name `direction`, type `SortDirection`.
-    #[serde(
-        rename = "direction",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Ascending or descending. Wire name `direction`, type `SortDirection`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub direction: ::std::option::Option<SortDirection>,
 }
 impl AccountSort {
@@ -3790,29 +2497,14 @@ impl AccountSort {
 /// One page of accounts matching a search.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAccountsResponse {
-    /// The matches of this page.
-    ///
-    /// Wire name `findMatchingAccounts`, type `array<Account>`.
-    #[serde(rename = "findMatchingAccounts")]
+    /// The matches of this page. Wire name `findMatchingAccounts`, type `array<Account>`.
     pub find_matching_accounts: ::std::vec::Vec<Account>,
-    /// A link to the next page; absent or blank on the last page.
-    ///
-    /// Wire name `next`, type `string`.
-    #[serde(
-        rename = "next",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// A link to the next page; absent or blank on the last page. Wire name `next`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
 }
 impl SearchAccountsResponse {
@@ -3837,35 +2529,17 @@ impl SearchAccountsResponse {
 /// What happened to each account of a bulk create.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BulkAccountsResult {
-    /// Accounts created.
-    ///
-    /// Wire name `successCount`, type `int32`.
-    #[serde(rename = "successCount")]
+    /// Accounts created. Wire name `successCount`, type `int32`.
     pub success_count: i32,
-    /// Accounts that already existed and were updated.
-    ///
-    /// Wire name `updateCount`, type `int32`.
-    #[serde(rename = "updateCount", default)]
+    /// Accounts that already existed and were updated. Wire name `updateCount`, type `int32`.
     pub update_count: ::std::option::Option<i32>,
-    /// Accounts that could not be saved.
-    ///
-    /// Wire name `failCount`, type `int32`.
-    #[serde(rename = "failCount")]
+    /// Accounts that could not be saved. Wire name `failCount`, type `int32`.
     pub fail_count: i32,
-    /// One entry per failed account.
-    ///
-    /// Wire name `failedData`, type `array<FailedAccount>`.
-    #[serde(rename = "failedData", default)]
+    /// One entry per failed account. Wire name `failedData`, type `array<FailedAccount>`.
     pub failed_data: ::std::option::Option<::std::vec::Vec<FailedAccount>>,
 }
 impl BulkAccountsResult {
@@ -3898,30 +2572,15 @@ impl BulkAccountsResult {
 /// An account a bulk create could not save, and why.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct FailedAccount {
-    /// Why the account failed.
-    ///
-    /// Wire name `status`, type `string`.
-    #[serde(rename = "status")]
+    /// Why the account failed. Wire name `status`, type `string`.
     pub status: ::std::string::String,
-    /// The account's position in the request, from 1.
-    ///
-    /// Wire name `ordinal`, type `int32`.
-    #[serde(rename = "ordinal")]
+    /// The account's position in the request, from 1. Wire name `ordinal`, type `int32`.
     pub ordinal: i32,
-    /// The account as it was received.
-    ///
-    /// Wire name `data`, type `array<FailedAccountData>`.
-    #[serde(rename = "data", default)]
+    /// The account as it was received. Wire name `data`, type `array<FailedAccountData>`.
     pub data: ::std::option::Option<::std::vec::Vec<FailedAccountData>>,
 }
 impl FailedAccount {
@@ -3948,46 +2607,21 @@ impl FailedAccount {
 /// The identifying fields of an account that failed to save.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FailedAccountData {
-    /// Who sent the account.
-    ///
-    /// Wire name `createdBy`, type `string`.
-    #[serde(rename = "createdBy", default)]
+    /// Who sent the account. Wire name `createdBy`, type `string`.
     pub created_by: ::std::option::Option<::std::string::String>,
-    /// The client.
-    ///
-    /// Wire name `clientId`, type `int64`.
-    #[serde(rename = "clientId", default)]
+    /// The client. Wire name `clientId`, type `int64`.
     pub client_id: ::std::option::Option<i64>,
-    /// The account's name.
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(rename = "name", default)]
+    /// The account's name. Wire name `name`, type `string`.
     pub name: ::std::option::Option<::std::string::String>,
-    /// The description.
-    ///
-    /// Wire name `description`, type `string`.
-    #[serde(rename = "description", default)]
+    /// The description. Wire name `description`, type `string`.
     pub description: ::std::option::Option<::std::string::String>,
-    /// The account number.
-    ///
-    /// Wire name `accountNumber`, type `string`.
-    #[serde(rename = "accountNumber", default)]
+    /// The account number. Wire name `accountNumber`, type `string`.
     pub account_number: ::std::option::Option<::std::string::String>,
-    /// The original account number.
-    ///
-    /// Wire name `originalAccountNumber`, type `string`.
-    #[serde(rename = "originalAccountNumber", default)]
+    /// The original account number. Wire name `originalAccountNumber`, type `string`.
     pub original_account_number: ::std::option::Option<::std::string::String>,
 }
 impl FailedAccountData {
@@ -4051,30 +2685,15 @@ impl FailedAccountData {
 /// What happened to each contact of a bulk link.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LinkContactsResult {
-    /// Contacts linked.
-    ///
-    /// Wire name `successCount`, type `int32`.
-    #[serde(rename = "successCount")]
+    /// Contacts linked. Wire name `successCount`, type `int32`.
     pub success_count: i32,
-    /// Contacts that could not be linked.
-    ///
-    /// Wire name `failCount`, type `int32`.
-    #[serde(rename = "failCount")]
+    /// Contacts that could not be linked. Wire name `failCount`, type `int32`.
     pub fail_count: i32,
-    /// One entry per contact that failed.
-    ///
-    /// Wire name `failedData`, type `array<FailedLink>`.
-    #[serde(rename = "failedData", default)]
+    /// One entry per contact that failed. Wire name `failedData`, type `array<FailedLink>`.
     pub failed_data: ::std::option::Option<::std::vec::Vec<FailedLink>>,
 }
 impl LinkContactsResult {
@@ -4101,26 +2720,13 @@ impl LinkContactsResult {
 /// A contact a bulk link could not link, and why.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FailedLink {
-    /// The contact that failed.
-    ///
-    /// Wire name `itemName`, type `string`.
-    #[serde(rename = "itemName", default)]
+    /// The contact that failed. Wire name `itemName`, type `string`.
     pub item_name: ::std::option::Option<::std::string::String>,
-    /// Why it failed.
-    ///
-    /// Wire name `cause`, type `string`.
-    #[serde(rename = "cause", default)]
+    /// Why it failed. Wire name `cause`, type `string`.
     pub cause: ::std::option::Option<::std::string::String>,
 }
 impl FailedLink {
@@ -4152,30 +2758,15 @@ impl FailedLink {
 /// client and referred to from accounts by id.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct AccountClassification {
-    /// The label's id.
-    ///
-    /// Wire name `id`, type `int64`.
-    #[serde(rename = "id", default)]
+    /// The label's id. Wire name `id`, type `int64`.
     pub id: ::std::option::Option<i64>,
-    /// The label's name.
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(rename = "name")]
+    /// The label's name. Wire name `name`, type `string`.
     pub name: ::std::string::String,
-    /// The level of the label in its hierarchy.
-    ///
-    /// Wire name `level`, type `int32`.
-    #[serde(rename = "level", default)]
+    /// The level of the label in its hierarchy. Wire name `level`, type `int32`.
     pub level: ::std::option::Option<i32>,
 }
 impl AccountClassification {
@@ -4201,20 +2792,11 @@ impl AccountClassification {
 /// Every account type of the client.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccountTypeList {
-    /// The account types.
-    ///
-    /// Wire name `accountTypes`, type `array<AccountClassification>`.
-    #[serde(rename = "accountTypes")]
+    /// The account types. Wire name `accountTypes`, type `array<AccountClassification>`.
     pub account_types: ::std::vec::Vec<AccountClassification>,
 }
 impl AccountTypeList {
@@ -4230,20 +2812,11 @@ impl AccountTypeList {
 /// Every account classification of the client.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ClassificationList {
-    /// The classifications.
-    ///
-    /// Wire name `classifications`, type `array<AccountClassification>`.
-    #[serde(rename = "classifications")]
+    /// The classifications. Wire name `classifications`, type `array<AccountClassification>`.
     pub classifications: ::std::vec::Vec<AccountClassification>,
 }
 impl ClassificationList {
@@ -4263,21 +2836,12 @@ impl ClassificationList {
 /// Sent as the body of `search_accounts`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct SearchAccountsBody {
-    /// The criteria; an empty object matches every account.
-    ///
-    /// Wire name `search`, type `AccountSearchCriteria`.
-    #[serde(rename = "search")]
+    /// The criteria; an empty object matches every account. Wire name `search`, type
+    /// `AccountSearchCriteria`.
     pub search: AccountSearchCriteria,
 }
 impl SearchAccountsBody {
@@ -4293,20 +2857,11 @@ impl SearchAccountsBody {
 /// Sent as the body of `create_accounts`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct CreateAccountsBody {
-    /// The accounts to save.
-    ///
-    /// Wire name `accounts`, type `array<Account>`.
-    #[serde(rename = "accounts")]
+    /// The accounts to save. Wire name `accounts`, type `array<Account>`.
     pub accounts: ::std::vec::Vec<Account>,
 }
 impl CreateAccountsBody {
@@ -4322,30 +2877,14 @@ impl CreateAccountsBody {
 /// Sent as the body of `add_account_note`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct AddAccountNoteBody {
-    /// The note's title.
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(rename = "name")]
+    /// The note's title. Wire name `name`, type `string`.
     pub name: ::std::string::String,
-    /// The note's text.
-    ///
-    /// Wire name `description`, type `string`.
-    #[serde(
-        rename = "description",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The note's text. Wire name `description`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
 }
 impl AddAccountNoteBody {
@@ -4370,21 +2909,11 @@ impl AddAccountNoteBody {
 /// Sent as the body of `link_account_contact`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LinkAccountContactBody {
-    /// The contact to link.
-    ///
-    /// Wire name `contactId`, type `string`.
-    #[serde(rename = "contactId")]
+    /// The contact to link. Wire name `contactId`, type `string`.
     pub contact_id: ::std::string::String,
 }
 impl LinkAccountContactBody {
@@ -4400,21 +2929,11 @@ impl LinkAccountContactBody {
 /// Sent as the body of `link_account_contacts`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LinkAccountContactsBody {
-    /// The contacts to link.
-    ///
-    /// Wire name `contactIds`, type `array<string>`.
-    #[serde(rename = "contactIds")]
+    /// The contacts to link. Wire name `contactIds`, type `array<string>`.
     pub contact_ids: ::std::vec::Vec<::std::string::String>,
 }
 impl LinkAccountContactsBody {
@@ -4432,21 +2951,11 @@ impl LinkAccountContactsBody {
 /// Sent as the body of `create_account_type`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct CreateAccountTypeBody {
-    /// The type's name.
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(rename = "name")]
+    /// The type's name. Wire name `name`, type `string`.
     pub name: ::std::string::String,
 }
 impl CreateAccountTypeBody {
@@ -4462,30 +2971,14 @@ impl CreateAccountTypeBody {
 /// Sent as the body of `update_account_type`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct UpdateAccountTypeBody {
-    /// The type's name.
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(rename = "name")]
+    /// The type's name. Wire name `name`, type `string`.
     pub name: ::std::string::String,
-    /// The type's level.
-    ///
-    /// Wire name `level`, type `int32`.
-    #[serde(
-        rename = "level",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The type's level. Wire name `level`, type `int32`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<i32>,
 }
 impl UpdateAccountTypeBody {
@@ -4507,21 +3000,11 @@ impl UpdateAccountTypeBody {
 /// Sent as the body of `create_classification`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct CreateClassificationBody {
-    /// The classification's name.
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(rename = "name")]
+    /// The classification's name. Wire name `name`, type `string`.
     pub name: ::std::string::String,
 }
 impl CreateClassificationBody {
@@ -4537,30 +3020,14 @@ impl CreateClassificationBody {
 /// Sent as the body of `update_classification`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct UpdateClassificationBody {
-    /// The classification's name.
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(rename = "name")]
+    /// The classification's name. Wire name `name`, type `string`.
     pub name: ::std::string::String,
-    /// The classification's level.
-    ///
-    /// Wire name `level`, type `int32`.
-    #[serde(
-        rename = "level",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The classification's level. Wire name `level`, type `int32`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<i32>,
 }
 impl UpdateClassificationBody {
@@ -4582,15 +3049,7 @@ impl UpdateClassificationBody {
 ///
 /// A string-coded enum (`CustomFieldColumn` on the wire). A value this version does not know
 /// decodes as [`CustomFieldColumn::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomFieldColumn {
     /// Wire value `COL1`.
@@ -4900,276 +3359,115 @@ impl CustomFieldColumn {
         CustomFieldColumn::Col99,
         CustomFieldColumn::Col100,
     ];
+    const WIRE: &'static [(CustomFieldColumn, &'static str)] = &[
+        (CustomFieldColumn::Col1, "COL1"),
+        (CustomFieldColumn::Col2, "COL2"),
+        (CustomFieldColumn::Col3, "COL3"),
+        (CustomFieldColumn::Col4, "COL4"),
+        (CustomFieldColumn::Col5, "COL5"),
+        (CustomFieldColumn::Col6, "COL6"),
+        (CustomFieldColumn::Col7, "COL7"),
+        (CustomFieldColumn::Col8, "COL8"),
+        (CustomFieldColumn::Col9, "COL9"),
+        (CustomFieldColumn::Col10, "COL10"),
+        (CustomFieldColumn::Col11, "COL11"),
+        (CustomFieldColumn::Col12, "COL12"),
+        (CustomFieldColumn::Col13, "COL13"),
+        (CustomFieldColumn::Col14, "COL14"),
+        (CustomFieldColumn::Col15, "COL15"),
+        (CustomFieldColumn::Col16, "COL16"),
+        (CustomFieldColumn::Col17, "COL17"),
+        (CustomFieldColumn::Col18, "COL18"),
+        (CustomFieldColumn::Col19, "COL19"),
+        (CustomFieldColumn::Col20, "COL20"),
+        (CustomFieldColumn::Col21, "COL21"),
+        (CustomFieldColumn::Col22, "COL22"),
+        (CustomFieldColumn::Col23, "COL23"),
+        (CustomFieldColumn::Col24, "COL24"),
+        (CustomFieldColumn::Col25, "COL25"),
+        (CustomFieldColumn::Col26, "COL26"),
+        (CustomFieldColumn::Col27, "COL27"),
+        (CustomFieldColumn::Col28, "COL28"),
+        (CustomFieldColumn::Col29, "COL29"),
+        (CustomFieldColumn::Col30, "COL30"),
+        (CustomFieldColumn::Col31, "COL31"),
+        (CustomFieldColumn::Col32, "COL32"),
+        (CustomFieldColumn::Col33, "COL33"),
+        (CustomFieldColumn::Col34, "COL34"),
+        (CustomFieldColumn::Col35, "COL35"),
+        (CustomFieldColumn::Col36, "COL36"),
+        (CustomFieldColumn::Col37, "COL37"),
+        (CustomFieldColumn::Col38, "COL38"),
+        (CustomFieldColumn::Col39, "COL39"),
+        (CustomFieldColumn::Col40, "COL40"),
+        (CustomFieldColumn::Col41, "COL41"),
+        (CustomFieldColumn::Col42, "COL42"),
+        (CustomFieldColumn::Col43, "COL43"),
+        (CustomFieldColumn::Col44, "COL44"),
+        (CustomFieldColumn::Col45, "COL45"),
+        (CustomFieldColumn::Col46, "COL46"),
+        (CustomFieldColumn::Col47, "COL47"),
+        (CustomFieldColumn::Col48, "COL48"),
+        (CustomFieldColumn::Col49, "COL49"),
+        (CustomFieldColumn::Col50, "COL50"),
+        (CustomFieldColumn::Col51, "COL51"),
+        (CustomFieldColumn::Col52, "COL52"),
+        (CustomFieldColumn::Col53, "COL53"),
+        (CustomFieldColumn::Col54, "COL54"),
+        (CustomFieldColumn::Col55, "COL55"),
+        (CustomFieldColumn::Col56, "COL56"),
+        (CustomFieldColumn::Col57, "COL57"),
+        (CustomFieldColumn::Col58, "COL58"),
+        (CustomFieldColumn::Col59, "COL59"),
+        (CustomFieldColumn::Col60, "COL60"),
+        (CustomFieldColumn::Col61, "COL61"),
+        (CustomFieldColumn::Col62, "COL62"),
+        (CustomFieldColumn::Col63, "COL63"),
+        (CustomFieldColumn::Col64, "COL64"),
+        (CustomFieldColumn::Col65, "COL65"),
+        (CustomFieldColumn::Col66, "COL66"),
+        (CustomFieldColumn::Col67, "COL67"),
+        (CustomFieldColumn::Col68, "COL68"),
+        (CustomFieldColumn::Col69, "COL69"),
+        (CustomFieldColumn::Col70, "COL70"),
+        (CustomFieldColumn::Col71, "COL71"),
+        (CustomFieldColumn::Col72, "COL72"),
+        (CustomFieldColumn::Col73, "COL73"),
+        (CustomFieldColumn::Col74, "COL74"),
+        (CustomFieldColumn::Col75, "COL75"),
+        (CustomFieldColumn::Col76, "COL76"),
+        (CustomFieldColumn::Col77, "COL77"),
+        (CustomFieldColumn::Col78, "COL78"),
+        (CustomFieldColumn::Col79, "COL79"),
+        (CustomFieldColumn::Col80, "COL80"),
+        (CustomFieldColumn::Col81, "COL81"),
+        (CustomFieldColumn::Col82, "COL82"),
+        (CustomFieldColumn::Col83, "COL83"),
+        (CustomFieldColumn::Col84, "COL84"),
+        (CustomFieldColumn::Col85, "COL85"),
+        (CustomFieldColumn::Col86, "COL86"),
+        (CustomFieldColumn::Col87, "COL87"),
+        (CustomFieldColumn::Col88, "COL88"),
+        (CustomFieldColumn::Col89, "COL89"),
+        (CustomFieldColumn::Col90, "COL90"),
+        (CustomFieldColumn::Col91, "COL91"),
+        (CustomFieldColumn::Col92, "COL92"),
+        (CustomFieldColumn::Col93, "COL93"),
+        (CustomFieldColumn::Col94, "COL94"),
+        (CustomFieldColumn::Col95, "COL95"),
+        (CustomFieldColumn::Col96, "COL96"),
+        (CustomFieldColumn::Col97, "COL97"),
+        (CustomFieldColumn::Col98, "COL98"),
+        (CustomFieldColumn::Col99, "COL99"),
+        (CustomFieldColumn::Col100, "COL100"),
+    ];
 }
-impl __rt::StrEnum for CustomFieldColumn {
-    fn from_wire(s: &str) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match s {
-                "COL1" => CustomFieldColumn::Col1,
-                "COL2" => CustomFieldColumn::Col2,
-                "COL3" => CustomFieldColumn::Col3,
-                "COL4" => CustomFieldColumn::Col4,
-                "COL5" => CustomFieldColumn::Col5,
-                "COL6" => CustomFieldColumn::Col6,
-                "COL7" => CustomFieldColumn::Col7,
-                "COL8" => CustomFieldColumn::Col8,
-                "COL9" => CustomFieldColumn::Col9,
-                "COL10" => CustomFieldColumn::Col10,
-                "COL11" => CustomFieldColumn::Col11,
-                "COL12" => CustomFieldColumn::Col12,
-                "COL13" => CustomFieldColumn::Col13,
-                "COL14" => CustomFieldColumn::Col14,
-                "COL15" => CustomFieldColumn::Col15,
-                "COL16" => CustomFieldColumn::Col16,
-                "COL17" => CustomFieldColumn::Col17,
-                "COL18" => CustomFieldColumn::Col18,
-                "COL19" => CustomFieldColumn::Col19,
-                "COL20" => CustomFieldColumn::Col20,
-                "COL21" => CustomFieldColumn::Col21,
-                "COL22" => CustomFieldColumn::Col22,
-                "COL23" => CustomFieldColumn::Col23,
-                "COL24" => CustomFieldColumn::Col24,
-                "COL25" => CustomFieldColumn::Col25,
-                "COL26" => CustomFieldColumn::Col26,
-                "COL27" => CustomFieldColumn::Col27,
-                "COL28" => CustomFieldColumn::Col28,
-                "COL29" => CustomFieldColumn::Col29,
-                "COL30" => CustomFieldColumn::Col30,
-                "COL31" => CustomFieldColumn::Col31,
-                "COL32" => CustomFieldColumn::Col32,
-                "COL33" => CustomFieldColumn::Col33,
-                "COL34" => CustomFieldColumn::Col34,
-                "COL35" => CustomFieldColumn::Col35,
-                "COL36" => CustomFieldColumn::Col36,
-                "COL37" => CustomFieldColumn::Col37,
-                "COL38" => CustomFieldColumn::Col38,
-                "COL39" => CustomFieldColumn::Col39,
-                "COL40" => CustomFieldColumn::Col40,
-                "COL41" => CustomFieldColumn::Col41,
-                "COL42" => CustomFieldColumn::Col42,
-                "COL43" => CustomFieldColumn::Col43,
-                "COL44" => CustomFieldColumn::Col44,
-                "COL45" => CustomFieldColumn::Col45,
-                "COL46" => CustomFieldColumn::Col46,
-                "COL47" => CustomFieldColumn::Col47,
-                "COL48" => CustomFieldColumn::Col48,
-                "COL49" => CustomFieldColumn::Col49,
-                "COL50" => CustomFieldColumn::Col50,
-                "COL51" => CustomFieldColumn::Col51,
-                "COL52" => CustomFieldColumn::Col52,
-                "COL53" => CustomFieldColumn::Col53,
-                "COL54" => CustomFieldColumn::Col54,
-                "COL55" => CustomFieldColumn::Col55,
-                "COL56" => CustomFieldColumn::Col56,
-                "COL57" => CustomFieldColumn::Col57,
-                "COL58" => CustomFieldColumn::Col58,
-                "COL59" => CustomFieldColumn::Col59,
-                "COL60" => CustomFieldColumn::Col60,
-                "COL61" => CustomFieldColumn::Col61,
-                "COL62" => CustomFieldColumn::Col62,
-                "COL63" => CustomFieldColumn::Col63,
-                "COL64" => CustomFieldColumn::Col64,
-                "COL65" => CustomFieldColumn::Col65,
-                "COL66" => CustomFieldColumn::Col66,
-                "COL67" => CustomFieldColumn::Col67,
-                "COL68" => CustomFieldColumn::Col68,
-                "COL69" => CustomFieldColumn::Col69,
-                "COL70" => CustomFieldColumn::Col70,
-                "COL71" => CustomFieldColumn::Col71,
-                "COL72" => CustomFieldColumn::Col72,
-                "COL73" => CustomFieldColumn::Col73,
-                "COL74" => CustomFieldColumn::Col74,
-                "COL75" => CustomFieldColumn::Col75,
-                "COL76" => CustomFieldColumn::Col76,
-                "COL77" => CustomFieldColumn::Col77,
-                "COL78" => CustomFieldColumn::Col78,
-                "COL79" => CustomFieldColumn::Col79,
-                "COL80" => CustomFieldColumn::Col80,
-                "COL81" => CustomFieldColumn::Col81,
-                "COL82" => CustomFieldColumn::Col82,
-                "COL83" => CustomFieldColumn::Col83,
-                "COL84" => CustomFieldColumn::Col84,
-                "COL85" => CustomFieldColumn::Col85,
-                "COL86" => CustomFieldColumn::Col86,
-                "COL87" => CustomFieldColumn::Col87,
-                "COL88" => CustomFieldColumn::Col88,
-                "COL89" => CustomFieldColumn::Col89,
-                "COL90" => CustomFieldColumn::Col90,
-                "COL91" => CustomFieldColumn::Col91,
-                "COL92" => CustomFieldColumn::Col92,
-                "COL93" => CustomFieldColumn::Col93,
-                "COL94" => CustomFieldColumn::Col94,
-                "COL95" => CustomFieldColumn::Col95,
-                "COL96" => CustomFieldColumn::Col96,
-                "COL97" => CustomFieldColumn::Col97,
-                "COL98" => CustomFieldColumn::Col98,
-                "COL99" => CustomFieldColumn::Col99,
-                "COL100" => CustomFieldColumn::Col100,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        CustomFieldColumn::Unknown(v)
-    }
-    fn wire(&self) -> ::std::borrow::Cow<'_, str> {
-        match self {
-            CustomFieldColumn::Col1 => ::std::borrow::Cow::Borrowed("COL1"),
-            CustomFieldColumn::Col2 => ::std::borrow::Cow::Borrowed("COL2"),
-            CustomFieldColumn::Col3 => ::std::borrow::Cow::Borrowed("COL3"),
-            CustomFieldColumn::Col4 => ::std::borrow::Cow::Borrowed("COL4"),
-            CustomFieldColumn::Col5 => ::std::borrow::Cow::Borrowed("COL5"),
-            CustomFieldColumn::Col6 => ::std::borrow::Cow::Borrowed("COL6"),
-            CustomFieldColumn::Col7 => ::std::borrow::Cow::Borrowed("COL7"),
-            CustomFieldColumn::Col8 => ::std::borrow::Cow::Borrowed("COL8"),
-            CustomFieldColumn::Col9 => ::std::borrow::Cow::Borrowed("COL9"),
-            CustomFieldColumn::Col10 => ::std::borrow::Cow::Borrowed("COL10"),
-            CustomFieldColumn::Col11 => ::std::borrow::Cow::Borrowed("COL11"),
-            CustomFieldColumn::Col12 => ::std::borrow::Cow::Borrowed("COL12"),
-            CustomFieldColumn::Col13 => ::std::borrow::Cow::Borrowed("COL13"),
-            CustomFieldColumn::Col14 => ::std::borrow::Cow::Borrowed("COL14"),
-            CustomFieldColumn::Col15 => ::std::borrow::Cow::Borrowed("COL15"),
-            CustomFieldColumn::Col16 => ::std::borrow::Cow::Borrowed("COL16"),
-            CustomFieldColumn::Col17 => ::std::borrow::Cow::Borrowed("COL17"),
-            CustomFieldColumn::Col18 => ::std::borrow::Cow::Borrowed("COL18"),
-            CustomFieldColumn::Col19 => ::std::borrow::Cow::Borrowed("COL19"),
-            CustomFieldColumn::Col20 => ::std::borrow::Cow::Borrowed("COL20"),
-            CustomFieldColumn::Col21 => ::std::borrow::Cow::Borrowed("COL21"),
-            CustomFieldColumn::Col22 => ::std::borrow::Cow::Borrowed("COL22"),
-            CustomFieldColumn::Col23 => ::std::borrow::Cow::Borrowed("COL23"),
-            CustomFieldColumn::Col24 => ::std::borrow::Cow::Borrowed("COL24"),
-            CustomFieldColumn::Col25 => ::std::borrow::Cow::Borrowed("COL25"),
-            CustomFieldColumn::Col26 => ::std::borrow::Cow::Borrowed("COL26"),
-            CustomFieldColumn::Col27 => ::std::borrow::Cow::Borrowed("COL27"),
-            CustomFieldColumn::Col28 => ::std::borrow::Cow::Borrowed("COL28"),
-            CustomFieldColumn::Col29 => ::std::borrow::Cow::Borrowed("COL29"),
-            CustomFieldColumn::Col30 => ::std::borrow::Cow::Borrowed("COL30"),
-            CustomFieldColumn::Col31 => ::std::borrow::Cow::Borrowed("COL31"),
-            CustomFieldColumn::Col32 => ::std::borrow::Cow::Borrowed("COL32"),
-            CustomFieldColumn::Col33 => ::std::borrow::Cow::Borrowed("COL33"),
-            CustomFieldColumn::Col34 => ::std::borrow::Cow::Borrowed("COL34"),
-            CustomFieldColumn::Col35 => ::std::borrow::Cow::Borrowed("COL35"),
-            CustomFieldColumn::Col36 => ::std::borrow::Cow::Borrowed("COL36"),
-            CustomFieldColumn::Col37 => ::std::borrow::Cow::Borrowed("COL37"),
-            CustomFieldColumn::Col38 => ::std::borrow::Cow::Borrowed("COL38"),
-            CustomFieldColumn::Col39 => ::std::borrow::Cow::Borrowed("COL39"),
-            CustomFieldColumn::Col40 => ::std::borrow::Cow::Borrowed("COL40"),
-            CustomFieldColumn::Col41 => ::std::borrow::Cow::Borrowed("COL41"),
-            CustomFieldColumn::Col42 => ::std::borrow::Cow::Borrowed("COL42"),
-            CustomFieldColumn::Col43 => ::std::borrow::Cow::Borrowed("COL43"),
-            CustomFieldColumn::Col44 => ::std::borrow::Cow::Borrowed("COL44"),
-            CustomFieldColumn::Col45 => ::std::borrow::Cow::Borrowed("COL45"),
-            CustomFieldColumn::Col46 => ::std::borrow::Cow::Borrowed("COL46"),
-            CustomFieldColumn::Col47 => ::std::borrow::Cow::Borrowed("COL47"),
-            CustomFieldColumn::Col48 => ::std::borrow::Cow::Borrowed("COL48"),
-            CustomFieldColumn::Col49 => ::std::borrow::Cow::Borrowed("COL49"),
-            CustomFieldColumn::Col50 => ::std::borrow::Cow::Borrowed("COL50"),
-            CustomFieldColumn::Col51 => ::std::borrow::Cow::Borrowed("COL51"),
-            CustomFieldColumn::Col52 => ::std::borrow::Cow::Borrowed("COL52"),
-            CustomFieldColumn::Col53 => ::std::borrow::Cow::Borrowed("COL53"),
-            CustomFieldColumn::Col54 => ::std::borrow::Cow::Borrowed("COL54"),
-            CustomFieldColumn::Col55 => ::std::borrow::Cow::Borrowed("COL55"),
-            CustomFieldColumn::Col56 => ::std::borrow::Cow::Borrowed("COL56"),
-            CustomFieldColumn::Col57 => ::std::borrow::Cow::Borrowed("COL57"),
-            CustomFieldColumn::Col58 => ::std::borrow::Cow::Borrowed("COL58"),
-            CustomFieldColumn::Col59 => ::std::borrow::Cow::Borrowed("COL59"),
-            CustomFieldColumn::Col60 => ::std::borrow::Cow::Borrowed("COL60"),
-            CustomFieldColumn::Col61 => ::std::borrow::Cow::Borrowed("COL61"),
-            CustomFieldColumn::Col62 => ::std::borrow::Cow::Borrowed("COL62"),
-            CustomFieldColumn::Col63 => ::std::borrow::Cow::Borrowed("COL63"),
-            CustomFieldColumn::Col64 => ::std::borrow::Cow::Borrowed("COL64"),
-            CustomFieldColumn::Col65 => ::std::borrow::Cow::Borrowed("COL65"),
-            CustomFieldColumn::Col66 => ::std::borrow::Cow::Borrowed("COL66"),
-            CustomFieldColumn::Col67 => ::std::borrow::Cow::Borrowed("COL67"),
-            CustomFieldColumn::Col68 => ::std::borrow::Cow::Borrowed("COL68"),
-            CustomFieldColumn::Col69 => ::std::borrow::Cow::Borrowed("COL69"),
-            CustomFieldColumn::Col70 => ::std::borrow::Cow::Borrowed("COL70"),
-            CustomFieldColumn::Col71 => ::std::borrow::Cow::Borrowed("COL71"),
-            CustomFieldColumn::Col72 => ::std::borrow::Cow::Borrowed("COL72"),
-            CustomFieldColumn::Col73 => ::std::borrow::Cow::Borrowed("COL73"),
-            CustomFieldColumn::Col74 => ::std::borrow::Cow::Borrowed("COL74"),
-            CustomFieldColumn::Col75 => ::std::borrow::Cow::Borrowed("COL75"),
-            CustomFieldColumn::Col76 => ::std::borrow::Cow::Borrowed("COL76"),
-            CustomFieldColumn::Col77 => ::std::borrow::Cow::Borrowed("COL77"),
-            CustomFieldColumn::Col78 => ::std::borrow::Cow::Borrowed("COL78"),
-            CustomFieldColumn::Col79 => ::std::borrow::Cow::Borrowed("COL79"),
-            CustomFieldColumn::Col80 => ::std::borrow::Cow::Borrowed("COL80"),
-            CustomFieldColumn::Col81 => ::std::borrow::Cow::Borrowed("COL81"),
-            CustomFieldColumn::Col82 => ::std::borrow::Cow::Borrowed("COL82"),
-            CustomFieldColumn::Col83 => ::std::borrow::Cow::Borrowed("COL83"),
-            CustomFieldColumn::Col84 => ::std::borrow::Cow::Borrowed("COL84"),
-            CustomFieldColumn::Col85 => ::std::borrow::Cow::Borrowed("COL85"),
-            CustomFieldColumn::Col86 => ::std::borrow::Cow::Borrowed("COL86"),
-            CustomFieldColumn::Col87 => ::std::borrow::Cow::Borrowed("COL87"),
-            CustomFieldColumn::Col88 => ::std::borrow::Cow::Borrowed("COL88"),
-            CustomFieldColumn::Col89 => ::std::borrow::Cow::Borrowed("COL89"),
-            CustomFieldColumn::Col90 => ::std::borrow::Cow::Borrowed("COL90"),
-            CustomFieldColumn::Col91 => ::std::borrow::Cow::Borrowed("COL91"),
-            CustomFieldColumn::Col92 => ::std::borrow::Cow::Borrowed("COL92"),
-            CustomFieldColumn::Col93 => ::std::borrow::Cow::Borrowed("COL93"),
-            CustomFieldColumn::Col94 => ::std::borrow::Cow::Borrowed("COL94"),
-            CustomFieldColumn::Col95 => ::std::borrow::Cow::Borrowed("COL95"),
-            CustomFieldColumn::Col96 => ::std::borrow::Cow::Borrowed("COL96"),
-            CustomFieldColumn::Col97 => ::std::borrow::Cow::Borrowed("COL97"),
-            CustomFieldColumn::Col98 => ::std::borrow::Cow::Borrowed("COL98"),
-            CustomFieldColumn::Col99 => ::std::borrow::Cow::Borrowed("COL99"),
-            CustomFieldColumn::Col100 => ::std::borrow::Cow::Borrowed("COL100"),
-            CustomFieldColumn::Unknown(v) => v.as_str(),
-        }
-    }
-}
-impl CustomFieldColumn {
-    /// The value as it goes on the wire.
-    pub fn as_str(&self) -> ::std::borrow::Cow<'_, str> {
-        __rt::StrEnum::wire(self)
-    }
-}
-impl ::std::convert::From<&str> for CustomFieldColumn {
-    fn from(s: &str) -> Self {
-        <Self as __rt::StrEnum>::from_wire(s)
-            .unwrap_or_else(|| CustomFieldColumn::Unknown(
-                __rt::UnknownValue::from_str_value(s),
-            ))
-    }
-}
-impl ::std::fmt::Display for CustomFieldColumn {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.as_str())
-    }
-}
-impl __rt::serde::Serialize for CustomFieldColumn {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_str_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for CustomFieldColumn {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_str_enum(deserializer)
-    }
-}
-impl __rt::ToParam for CustomFieldColumn {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::str_enum_param(self, out)
-    }
-}
+__rt::str_enum!(CustomFieldColumn, Unknown);
 /// One of the five secure (masked) columns of an account.
 ///
 /// A string-coded enum (`SecureFieldColumn` on the wire). A value this version does not know
 /// decodes as [`SecureFieldColumn::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SecureFieldColumn {
     /// Wire value `SECURE1`.
@@ -5194,86 +3492,20 @@ impl SecureFieldColumn {
         SecureFieldColumn::Secure4,
         SecureFieldColumn::Secure5,
     ];
+    const WIRE: &'static [(SecureFieldColumn, &'static str)] = &[
+        (SecureFieldColumn::Secure1, "SECURE1"),
+        (SecureFieldColumn::Secure2, "SECURE2"),
+        (SecureFieldColumn::Secure3, "SECURE3"),
+        (SecureFieldColumn::Secure4, "SECURE4"),
+        (SecureFieldColumn::Secure5, "SECURE5"),
+    ];
 }
-impl __rt::StrEnum for SecureFieldColumn {
-    fn from_wire(s: &str) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match s {
-                "SECURE1" => SecureFieldColumn::Secure1,
-                "SECURE2" => SecureFieldColumn::Secure2,
-                "SECURE3" => SecureFieldColumn::Secure3,
-                "SECURE4" => SecureFieldColumn::Secure4,
-                "SECURE5" => SecureFieldColumn::Secure5,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        SecureFieldColumn::Unknown(v)
-    }
-    fn wire(&self) -> ::std::borrow::Cow<'_, str> {
-        match self {
-            SecureFieldColumn::Secure1 => ::std::borrow::Cow::Borrowed("SECURE1"),
-            SecureFieldColumn::Secure2 => ::std::borrow::Cow::Borrowed("SECURE2"),
-            SecureFieldColumn::Secure3 => ::std::borrow::Cow::Borrowed("SECURE3"),
-            SecureFieldColumn::Secure4 => ::std::borrow::Cow::Borrowed("SECURE4"),
-            SecureFieldColumn::Secure5 => ::std::borrow::Cow::Borrowed("SECURE5"),
-            SecureFieldColumn::Unknown(v) => v.as_str(),
-        }
-    }
-}
-impl SecureFieldColumn {
-    /// The value as it goes on the wire.
-    pub fn as_str(&self) -> ::std::borrow::Cow<'_, str> {
-        __rt::StrEnum::wire(self)
-    }
-}
-impl ::std::convert::From<&str> for SecureFieldColumn {
-    fn from(s: &str) -> Self {
-        <Self as __rt::StrEnum>::from_wire(s)
-            .unwrap_or_else(|| SecureFieldColumn::Unknown(
-                __rt::UnknownValue::from_str_value(s),
-            ))
-    }
-}
-impl ::std::fmt::Display for SecureFieldColumn {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.as_str())
-    }
-}
-impl __rt::serde::Serialize for SecureFieldColumn {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_str_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for SecureFieldColumn {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_str_enum(deserializer)
-    }
-}
-impl __rt::ToParam for SecureFieldColumn {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::str_enum_param(self, out)
-    }
-}
+__rt::str_enum!(SecureFieldColumn, Unknown);
 /// The kind of object an account history record is attached to.
 ///
 /// A string-coded enum (`AccountHistoryParent` on the wire). A value this version does not know
 /// decodes as [`AccountHistoryParent::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AccountHistoryParent {
     /// Wire value `ACCOUNT`.
@@ -5313,98 +3545,25 @@ impl AccountHistoryParent {
         AccountHistoryParent::Contact,
         AccountHistoryParent::Comment,
     ];
+    const WIRE: &'static [(AccountHistoryParent, &'static str)] = &[
+        (AccountHistoryParent::Account, "ACCOUNT"),
+        (AccountHistoryParent::Note, "NOTE"),
+        (AccountHistoryParent::View, "VIEW"),
+        (AccountHistoryParent::Ticket, "TICKET"),
+        (AccountHistoryParent::Opportunity, "OPPORTUNITY"),
+        (AccountHistoryParent::Lead, "LEAD"),
+        (AccountHistoryParent::Agent, "AGENT"),
+        (AccountHistoryParent::User, "USER"),
+        (AccountHistoryParent::Contact, "CONTACT"),
+        (AccountHistoryParent::Comment, "COMMENT"),
+    ];
 }
-impl __rt::StrEnum for AccountHistoryParent {
-    fn from_wire(s: &str) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match s {
-                "ACCOUNT" => AccountHistoryParent::Account,
-                "NOTE" => AccountHistoryParent::Note,
-                "VIEW" => AccountHistoryParent::View,
-                "TICKET" => AccountHistoryParent::Ticket,
-                "OPPORTUNITY" => AccountHistoryParent::Opportunity,
-                "LEAD" => AccountHistoryParent::Lead,
-                "AGENT" => AccountHistoryParent::Agent,
-                "USER" => AccountHistoryParent::User,
-                "CONTACT" => AccountHistoryParent::Contact,
-                "COMMENT" => AccountHistoryParent::Comment,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        AccountHistoryParent::Unknown(v)
-    }
-    fn wire(&self) -> ::std::borrow::Cow<'_, str> {
-        match self {
-            AccountHistoryParent::Account => ::std::borrow::Cow::Borrowed("ACCOUNT"),
-            AccountHistoryParent::Note => ::std::borrow::Cow::Borrowed("NOTE"),
-            AccountHistoryParent::View => ::std::borrow::Cow::Borrowed("VIEW"),
-            AccountHistoryParent::Ticket => ::std::borrow::Cow::Borrowed("TICKET"),
-            AccountHistoryParent::Opportunity => {
-                ::std::borrow::Cow::Borrowed("OPPORTUNITY")
-            }
-            AccountHistoryParent::Lead => ::std::borrow::Cow::Borrowed("LEAD"),
-            AccountHistoryParent::Agent => ::std::borrow::Cow::Borrowed("AGENT"),
-            AccountHistoryParent::User => ::std::borrow::Cow::Borrowed("USER"),
-            AccountHistoryParent::Contact => ::std::borrow::Cow::Borrowed("CONTACT"),
-            AccountHistoryParent::Comment => ::std::borrow::Cow::Borrowed("COMMENT"),
-            AccountHistoryParent::Unknown(v) => v.as_str(),
-        }
-    }
-}
-impl AccountHistoryParent {
-    /// The value as it goes on the wire.
-    pub fn as_str(&self) -> ::std::borrow::Cow<'_, str> {
-        __rt::StrEnum::wire(self)
-    }
-}
-impl ::std::convert::From<&str> for AccountHistoryParent {
-    fn from(s: &str) -> Self {
-        <Self as __rt::StrEnum>::from_wire(s)
-            .unwrap_or_else(|| AccountHistoryParent::Unknown(
-                __rt::UnknownValue::from_str_value(s),
-            ))
-    }
-}
-impl ::std::fmt::Display for AccountHistoryParent {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.as_str())
-    }
-}
-impl __rt::serde::Serialize for AccountHistoryParent {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_str_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for AccountHistoryParent {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_str_enum(deserializer)
-    }
-}
-impl __rt::ToParam for AccountHistoryParent {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::str_enum_param(self, out)
-    }
-}
+__rt::str_enum!(AccountHistoryParent, Unknown);
 /// Ascending or descending order for search results.
 ///
 /// A string-coded enum (`SortDirection` on the wire). A value this version does not know decodes as
 /// [`SortDirection::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SortDirection {
     /// Smallest (or earliest, or A) first.
@@ -5424,64 +3583,9 @@ impl SortDirection {
         SortDirection::Asc,
         SortDirection::Desc,
     ];
+    const WIRE: &'static [(SortDirection, &'static str)] = &[
+        (SortDirection::Asc, "ASC"),
+        (SortDirection::Desc, "DESC"),
+    ];
 }
-impl __rt::StrEnum for SortDirection {
-    fn from_wire(s: &str) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match s {
-                "ASC" => SortDirection::Asc,
-                "DESC" => SortDirection::Desc,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        SortDirection::Unknown(v)
-    }
-    fn wire(&self) -> ::std::borrow::Cow<'_, str> {
-        match self {
-            SortDirection::Asc => ::std::borrow::Cow::Borrowed("ASC"),
-            SortDirection::Desc => ::std::borrow::Cow::Borrowed("DESC"),
-            SortDirection::Unknown(v) => v.as_str(),
-        }
-    }
-}
-impl SortDirection {
-    /// The value as it goes on the wire.
-    pub fn as_str(&self) -> ::std::borrow::Cow<'_, str> {
-        __rt::StrEnum::wire(self)
-    }
-}
-impl ::std::convert::From<&str> for SortDirection {
-    fn from(s: &str) -> Self {
-        <Self as __rt::StrEnum>::from_wire(s)
-            .unwrap_or_else(|| SortDirection::Unknown(
-                __rt::UnknownValue::from_str_value(s),
-            ))
-    }
-}
-impl ::std::fmt::Display for SortDirection {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.as_str())
-    }
-}
-impl __rt::serde::Serialize for SortDirection {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_str_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for SortDirection {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_str_enum(deserializer)
-    }
-}
-impl __rt::ToParam for SortDirection {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::str_enum_param(self, out)
-    }
-}
+__rt::str_enum!(SortDirection, Unknown);

@@ -16,7 +16,7 @@
 use crate::__rt as __rt;
 /// The operations of the `call_control` category. Get one from the API client's `call_control()`
 /// method.
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct CallControlClient {
     client: __rt::Client,
 }
@@ -30,11 +30,8 @@ impl CallControlClient {
     /// Answers the call LiveVox offers on a line (for services that make agents accept calls). The
     /// agent is then on the call. Fails when no call is offered.
     ///
-    /// Sends `POST /callControl/agent/customer/call/accept`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/customer/call/accept`. Authorization: the client's session
+    /// (logged in on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -57,11 +54,8 @@ impl CallControlClient {
     /// Turns down the call offered on a line; LiveVox routes it elsewhere. Fails when no call is
     /// offered.
     ///
-    /// Sends `POST /callControl/agent/customer/call/reject`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/customer/call/reject`. Authorization: the client's session
+    /// (logged in on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -84,11 +78,8 @@ impl CallControlClient {
     /// Instead of answering, sends the call offered on a line to voicemail. Fails when no call is
     /// offered.
     ///
-    /// Sends `POST /callControl/agent/customer/call/sendToVoiceMail`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/customer/call/sendToVoiceMail`. Authorization: the client's
+    /// session (logged in on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -111,11 +102,8 @@ impl CallControlClient {
     /// Ends the customer call on a line. The agent goes to wrap-up, where a term code must be saved
     /// before the next call.
     ///
-    /// Sends `POST /callControl/agent/customer/call/end`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/customer/call/end`. Authorization: the client's session (logged
+    /// in on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -138,11 +126,8 @@ impl CallControlClient {
     /// Returns the window in which a number may be called for a service, and its time zone, so an agent
     /// can check a manual dial before placing it.
     ///
-    /// Sends `GET /callControl/agent/areaCode`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `GET /callControl/agent/areaCode`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -166,11 +151,8 @@ impl CallControlClient {
     /// Returns the key/value pairs LiveVox shows the agent about the customer on a line (account data
     /// configured for the screen pop).
     ///
-    /// Sends `GET /callControl/agent/screenpop`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `GET /callControl/agent/screenpop`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -194,11 +176,8 @@ impl CallControlClient {
     /// Returns the term codes (call outcomes) an agent may save for calls of a service, grouped in
     /// categories.
     ///
-    /// Sends `GET /callControl/agent/termCode`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `GET /callControl/agent/termCode`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -220,11 +199,8 @@ impl CallControlClient {
     /// Puts the customer on a line on hold. Fails unless the agent is on a call that is not already
     /// held.
     ///
-    /// Sends `POST /callControl/agent/customer/call/hold`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/customer/call/hold`. Authorization: the client's session (logged
+    /// in on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -247,11 +223,8 @@ impl CallControlClient {
     /// Places an outbound call from the agent's phone, like Manual Dial, with the customer's zip code
     /// so LiveVox can apply its calling-window and DNC rules. The agent is then on the call.
     ///
-    /// Sends `POST /callControl/agent/customer/call/manual/ex`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/customer/call/manual/ex`. Authorization: the client's session
+    /// (logged in on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -268,11 +241,8 @@ impl CallControlClient {
     /// Places an outbound call to a phone number (optionally for an account) from the agent's phone.
     /// The agent is then on the call.
     ///
-    /// Sends `POST /callControl/agent/customer/call/manual`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/customer/call/manual`. Authorization: the client's session
+    /// (logged in on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -289,11 +259,8 @@ impl CallControlClient {
     /// Reconnects the agent with the held customer on a line (the .NET client calls this Retrieve
     /// Call). Fails unless the call is on hold.
     ///
-    /// Sends `POST /callControl/agent/customer/call/unhold`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/customer/call/unhold`. Authorization: the client's session
+    /// (logged in on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -317,11 +284,8 @@ impl CallControlClient {
     /// the call (if still connected) and its wrap-up; the agent is then ready again, or not ready with
     /// the given reason when `moveAgentToNotReady` is true.
     ///
-    /// Sends `PUT /callControl/agent/call/termCode`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `PUT /callControl/agent/call/termCode`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -359,11 +323,8 @@ impl CallControlClient {
     ///
     /// Stops the recording of the call on a line for the rest of the call. Needs a call.
     ///
-    /// Sends `POST /callControl/agent/callRecord/stop`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/callRecord/stop`. Authorization: the client's session (logged in
+    /// on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -386,11 +347,8 @@ impl CallControlClient {
     /// Pauses the recording of the call on a line, e.g. while the customer gives card details. Needs a
     /// call.
     ///
-    /// Sends `POST /callControl/agent/callRecord/pause`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/callRecord/pause`. Authorization: the client's session (logged in
+    /// on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -412,11 +370,8 @@ impl CallControlClient {
     ///
     /// Resumes the recording of the call on a line after a pause. Needs a call.
     ///
-    /// Sends `POST /callControl/agent/callRecord/resume`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/callRecord/resume`. Authorization: the client's session (logged
+    /// in on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -438,11 +393,8 @@ impl CallControlClient {
     ///
     /// Starts a direct chat with an agent, with a first message, and returns the channel's id.
     ///
-    /// Sends `POST /callControl/agent/chat/channel`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/chat/channel`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -460,11 +412,8 @@ impl CallControlClient {
     ///
     /// Removes a post (by id) from a chat channel.
     ///
-    /// Sends `DELETE /callControl/agent/chat/post`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `DELETE /callControl/agent/chat/post`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -483,11 +432,8 @@ impl CallControlClient {
     ///
     /// Returns the direct channel between the calling agent and another agent, with its unread count.
     ///
-    /// Sends `POST /callControl/agent/chat/channel/search`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/chat/channel/search`. Authorization: the client's session (logged
+    /// in on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -506,11 +452,8 @@ impl CallControlClient {
     /// Returns the posts of a channel, newest page first; `page` selects older pages and `next` links
     /// the following one.
     ///
-    /// Sends `GET /callControl/agent/chat/channel/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `GET /callControl/agent/chat/channel/{id}`. Authorization: the client's session (logged in
+    /// on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -535,11 +478,8 @@ impl CallControlClient {
     ///
     /// Returns the channels the agent chatted in lately, with unread counts.
     ///
-    /// Sends `GET /callControl/agent/chat/channel/recent`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `GET /callControl/agent/chat/channel/recent`. Authorization: the client's session (logged
+    /// in on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -555,11 +495,8 @@ impl CallControlClient {
     ///
     /// Marks a post (by id) as read for the calling agent.
     ///
-    /// Sends `GET /callControl/agent/chat/post`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `GET /callControl/agent/chat/post`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -579,11 +516,8 @@ impl CallControlClient {
     ///
     /// Adds a message to a channel the agent belongs to.
     ///
-    /// Sends `POST /callControl/agent/chat/channel/{id}/post`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/chat/channel/{id}/post`. Authorization: the client's session
+    /// (logged in on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -608,11 +542,8 @@ impl CallControlClient {
     /// Returns the agent's message set: pre-recorded phrases an agent can play to the customer (for
     /// example a disclosure).
     ///
-    /// Sends `GET /callControl/agent/messages`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `GET /callControl/agent/messages`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -628,11 +559,8 @@ impl CallControlClient {
     ///
     /// Plays one message of a message set on the current call.
     ///
-    /// Sends `POST /callControl/agent/message/play`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/message/play`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -655,11 +583,8 @@ impl CallControlClient {
     ///
     /// Passes on the preview record (by transaction id) without dialing it; the next one is offered.
     ///
-    /// Sends `POST /callControl/agent/customer/call/preview/skip`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/customer/call/preview/skip`. Authorization: the client's session
+    /// (logged in on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -679,11 +604,8 @@ impl CallControlClient {
     ///
     /// Stops the message playing on the current call.
     ///
-    /// Sends `POST /callControl/agent/message/stop`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/message/stop`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -699,11 +621,8 @@ impl CallControlClient {
     /// Calls the previewed record (by transaction id), on the number given. The agent is then on the
     /// call.
     ///
-    /// Sends `POST /callControl/agent/customer/call/preview/dial`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/customer/call/preview/dial`. Authorization: the client's session
+    /// (logged in on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -720,11 +639,8 @@ impl CallControlClient {
     /// Returns the live figures the agent desktop shows for the joined service: agents, calls on hold
     /// and in progress, records remaining, and graph data.
     ///
-    /// Sends `GET /callControl/agent/service/stats`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `GET /callControl/agent/service/stats`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -741,11 +657,8 @@ impl CallControlClient {
     /// Returns what the agent desktop may offer in a service (transfers, term codes, not-ready reasons,
     /// preview options) and the numbers an agent dials in with.
     ///
-    /// Sends `GET /callControl/agent/service/features`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `GET /callControl/agent/service/features`. Authorization: the client's session (logged in
+    /// on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -766,11 +679,8 @@ impl CallControlClient {
     ///
     /// Returns the services open to the agent, and the phone or SIP id the agent is registered with.
     ///
-    /// Sends `GET /callControl/agent/service/access`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `GET /callControl/agent/service/access`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -788,11 +698,8 @@ impl CallControlClient {
     /// is then in the service and not ready until going ready. Fails when the agent is already in a
     /// service (switch instead).
     ///
-    /// Sends `POST /callControl/agent/service/join`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/service/join`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -817,11 +724,8 @@ impl CallControlClient {
     ///
     /// Disconnects the agent from the service. Fails while the agent has a call or is in wrap-up.
     ///
-    /// Sends `POST /callControl/agent/service/leave`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/service/leave`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -837,11 +741,8 @@ impl CallControlClient {
     /// Leaves the current service and joins another in one step; the agent is then not ready in the new
     /// service. Fails while on a call.
     ///
-    /// Sends `POST /callControl/agent/service/switch`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/service/switch`. Authorization: the client's session (logged in
+    /// on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -862,11 +763,8 @@ impl CallControlClient {
     /// Takes the agent out of the automatic call flow so calls are placed by hand (Manual Dial). Needs
     /// a joined service.
     ///
-    /// Sends `POST /callControl/agent/status/manualDial`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/status/manualDial`. Authorization: the client's session (logged
+    /// in on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -882,11 +780,8 @@ impl CallControlClient {
     /// Stops LiveVox from sending the agent calls, with a not-ready reason (break, lunch, ...). Needs a
     /// joined service and no call.
     ///
-    /// Sends `POST /callControl/agent/status/notReady`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/status/notReady`. Authorization: the client's session (logged in
+    /// on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -909,11 +804,8 @@ impl CallControlClient {
     /// Tells LiveVox the agent can take calls. Needs a joined service and no call. Virtual agents
     /// toggle ready and not ready to keep their session alive (facts §2).
     ///
-    /// Sends `POST /callControl/agent/status/ready`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/status/ready`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -929,11 +821,8 @@ impl CallControlClient {
     /// Returns the agent's state: each line's state and call, the not-ready reason, dialing failures,
     /// voicemail and chat news. A desktop polls it, passing the time of the last change it saw.
     ///
-    /// Sends `POST /callControl/agent/status`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/status`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -954,11 +843,8 @@ impl CallControlClient {
     ///
     /// Switches the agent's active line (ACD, DIRECT or an extension).
     ///
-    /// Sends `POST /callControl/agent/line`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/line`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -981,11 +867,8 @@ impl CallControlClient {
     /// Conferences another agent (by login id, optionally in another call center) into the call on a
     /// line.
     ///
-    /// Sends `POST /callControl/agent/conference/agent`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/conference/agent`. Authorization: the client's session (logged in
+    /// on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -1011,11 +894,8 @@ impl CallControlClient {
     ///
     /// Completes a blind transfer of the call on a line to the party dialed for the transfer.
     ///
-    /// Sends `POST /callControl/agent/phonebook/cold`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/phonebook/cold`. Authorization: the client's session (logged in
+    /// on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -1037,11 +917,8 @@ impl CallControlClient {
     ///
     /// Completes a consult transfer: the customer is joined with the party the agent consulted.
     ///
-    /// Sends `POST /callControl/agent/conference/customer`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/conference/customer`. Authorization: the client's session (logged
+    /// in on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -1063,11 +940,8 @@ impl CallControlClient {
     ///
     /// Returns the agents of the given call centers an agent could transfer a call to.
     ///
-    /// Sends `POST /callControl/agent/available`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/available`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -1085,11 +959,8 @@ impl CallControlClient {
     ///
     /// Returns the call centers (id and name) of the client.
     ///
-    /// Sends `GET /callControl/agent/callCenters`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `GET /callControl/agent/callCenters`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -1105,11 +976,8 @@ impl CallControlClient {
     ///
     /// Returns the transfer phonebook of a service, including entries that are internal queues.
     ///
-    /// Sends `GET /callControl/agent/phonebook/ext`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `GET /callControl/agent/phonebook/ext`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -1130,11 +998,8 @@ impl CallControlClient {
     ///
     /// Returns the contacts an agent can transfer calls of a service to.
     ///
-    /// Sends `GET /callControl/agent/phonebook`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `GET /callControl/agent/phonebook`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -1155,11 +1020,8 @@ impl CallControlClient {
     ///
     /// Puts the supervisor (or other consulted party) on hold while the agent talks to the customer.
     ///
-    /// Sends `POST /callControl/agent/conference/supervisor/hold`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/conference/supervisor/hold`. Authorization: the client's session
+    /// (logged in on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -1181,11 +1043,8 @@ impl CallControlClient {
     ///
     /// Drops the agent from a conference on a line; the customer and the third party stay connected.
     ///
-    /// Sends `POST /callControl/agent/conference/leave`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/conference/leave`. Authorization: the client's session (logged in
+    /// on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -1207,11 +1066,8 @@ impl CallControlClient {
     ///
     /// Dials a number (with an optional extension) to transfer or conference the call on a line.
     ///
-    /// Sends `POST /callControl/agent/conference/manual`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/conference/manual`. Authorization: the client's session (logged
+    /// in on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -1238,11 +1094,8 @@ impl CallControlClient {
     ///
     /// Transfers or conferences the call on a line to a contact of the service's phonebook.
     ///
-    /// Sends `POST /callControl/agent/conference/phonebook`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/conference/phonebook`. Authorization: the client's session
+    /// (logged in on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -1269,11 +1122,8 @@ impl CallControlClient {
     ///
     /// Brings the agent back to the customer when a transfer attempt did not go through.
     ///
-    /// Sends `POST /callControl/agent/call/reconnect`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/call/reconnect`. Authorization: the client's session (logged in
+    /// on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -1288,11 +1138,8 @@ impl CallControlClient {
     ///
     /// Ends the consultation on a line and reconnects the agent with the customer.
     ///
-    /// Sends `POST /callControl/agent/conference/reconnect`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/conference/reconnect`. Authorization: the client's session
+    /// (logged in on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -1314,11 +1161,8 @@ impl CallControlClient {
     ///
     /// Reconnects the agent with the supervisor (or other consulted party) held during a transfer.
     ///
-    /// Sends `POST /callControl/agent/conference/supervisor/resume`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/conference/supervisor/resume`. Authorization: the client's
+    /// session (logged in on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -1340,11 +1184,8 @@ impl CallControlClient {
     ///
     /// Returns the voicemail boxes the agent can reach, with message counts.
     ///
-    /// Sends `GET /callControl/agent/voicemail`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `GET /callControl/agent/voicemail`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -1360,11 +1201,8 @@ impl CallControlClient {
     ///
     /// Connects the agent's phone to a voicemail box (by id).
     ///
-    /// Sends `POST /callControl/agent/voicemail/dial`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/voicemail/dial`. Authorization: the client's session (logged in
+    /// on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -1383,11 +1221,8 @@ impl CallControlClient {
     ///
     /// Ends the agent's call to a voicemail box.
     ///
-    /// Sends `POST /callControl/agent/voicemail/hangup`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /callControl/agent/voicemail/hangup`. Authorization: the client's session (logged in
+    /// on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -1402,11 +1237,8 @@ impl CallControlClient {
     ///
     /// Sets the gain of the agent's audio on a line.
     ///
-    /// Sends `PUT /callControl/agent/call/volume`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `PUT /callControl/agent/call/volume`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -1430,11 +1262,8 @@ impl CallControlClient {
     ///
     /// Mutes the agent's microphone on the current call.
     ///
-    /// Sends `PUT /callControl/agent/call/mute`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `PUT /callControl/agent/call/mute`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -1449,11 +1278,8 @@ impl CallControlClient {
     ///
     /// Unmutes the agent's microphone on the current call.
     ///
-    /// Sends `PUT /callControl/agent/call/unmute`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `PUT /callControl/agent/call/unmute`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -1468,11 +1294,8 @@ impl CallControlClient {
     ///
     /// Sets the gain of the customer's audio on a line.
     ///
-    /// Sends `PUT /callControl/agent/customer/call/volume`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `PUT /callControl/agent/customer/call/volume`. Authorization: the client's session (logged
+    /// in on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -1497,9 +1320,8 @@ impl CallControlClient {
     /// For a call in an IVR (a LiveVox script or a virtual agent), pauses or resumes its recording,
     /// named by service and call session.
     ///
-    /// Sends `POST /callControl/ivr/{serviceId}/{sessionId}/pause`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /callControl/ivr/{serviceId}/{sessionId}/pause`. Authorization: the client's session
+    /// (logged in on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -1527,9 +1349,8 @@ impl CallControlClient {
     /// For a call in an IVR (a LiveVox script or a virtual agent), pauses or resumes its recording,
     /// named by service and call session.
     ///
-    /// Sends `POST /callControl/ivr/{serviceId}/{sessionId}/resume`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /callControl/ivr/{serviceId}/{sessionId}/resume`. Authorization: the client's
+    /// session (logged in on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -1557,9 +1378,8 @@ impl CallControlClient {
     /// For a caller routed to agents (an external IVR integration), schedules a callback to the
     /// customer's number at a date, instead of holding.
     ///
-    /// Sends `POST /callControl/routing/voice/route/callback`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /callControl/routing/voice/route/callback`. Authorization: the client's session
+    /// (logged in on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -1583,9 +1403,8 @@ impl CallControlClient {
     ///
     /// Withdraws a caller's request for an agent (the caller hung up or was served elsewhere).
     ///
-    /// Sends `DELETE /callControl/routing/voice/route`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `DELETE /callControl/routing/voice/route`. Authorization: the client's session (logged in
+    /// on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -1608,9 +1427,8 @@ impl CallControlClient {
     ///
     /// Returns how many calls wait in a service's queue and the estimated wait.
     ///
-    /// Sends `GET /callControl/routing/call/queue/stats`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /callControl/routing/call/queue/stats`. Authorization: the client's session (logged
+    /// in on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -1634,9 +1452,8 @@ impl CallControlClient {
     /// Returns the queue position, wait estimate and status (queued, no agent, agent reserved) of a
     /// caller's route request.
     ///
-    /// Sends `GET /callControl/routing/voice/route/status`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /callControl/routing/voice/route/status`. Authorization: the client's session (logged
+    /// in on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -1661,9 +1478,8 @@ impl CallControlClient {
     /// Queues a caller (identified by correlation id, dialed and customer numbers) for an agent, with
     /// optional skill and priority, and returns the route's status.
     ///
-    /// Sends `PUT /callControl/routing/voice/route`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `PUT /callControl/routing/voice/route`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -1692,9 +1508,8 @@ impl CallControlClient {
     /// A supervisor stops calls to the named agents (login ids) with a not-ready reason and an optional
     /// message shown to them. The answer has a result per agent.
     ///
-    /// Sends `POST /callControl/supervisor/agent/status/notready`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /callControl/supervisor/agent/status/notready`. Authorization: the client's session
+    /// (logged in on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -1711,9 +1526,8 @@ impl CallControlClient {
     ///
     /// A supervisor makes the named agents ready for calls. The answer has a result per agent.
     ///
-    /// Sends `POST /callControl/supervisor/agent/status/ready`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /callControl/supervisor/agent/status/ready`. Authorization: the client's session
+    /// (logged in on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -1730,9 +1544,8 @@ impl CallControlClient {
     ///
     /// A supervisor ends the sessions of the named agents. The answer has a result per agent.
     ///
-    /// Sends `POST /callControl/supervisor/agent/status/logoff`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /callControl/supervisor/agent/status/logoff`. Authorization: the client's session
+    /// (logged in on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -1750,9 +1563,8 @@ impl CallControlClient {
     /// Sends one message to the listed users (and says whether each may reply); the answer says to whom
     /// it was sent.
     ///
-    /// Sends `POST /callControl/supervisor/chat/broadcast`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /callControl/supervisor/chat/broadcast`. Authorization: the client's session (logged
+    /// in on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -1769,9 +1581,8 @@ impl CallControlClient {
     ///
     /// Returns chat messages received after a time, optionally without the supervisor's own.
     ///
-    /// Sends `POST /callControl/supervisor/chat/messages`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /callControl/supervisor/chat/messages`. Authorization: the client's session (logged
+    /// in on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -1789,9 +1600,8 @@ impl CallControlClient {
     ///
     /// Sends a message to a user (agent or supervisor) by login id.
     ///
-    /// Sends `POST /callControl/supervisor/chat/send`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /callControl/supervisor/chat/send`. Authorization: the client's session (logged in
+    /// on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -1807,9 +1617,8 @@ impl CallControlClient {
     ///
     /// Closes the supervisor's chat with a user.
     ///
-    /// Sends `POST /callControl/supervisor/chat/end`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /callControl/supervisor/chat/end`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -1829,9 +1638,8 @@ impl CallControlClient {
     /// The supervisor's monitor call joins the agent's call as a third party. Needs a monitor call and
     /// a logged-in agent.
     ///
-    /// Sends `POST /callControl/supervisor/monitor/barge`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /callControl/supervisor/monitor/barge`. Authorization: the client's session (logged
+    /// in on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -1851,9 +1659,8 @@ impl CallControlClient {
     /// The supervisor speaks to the agent without the customer hearing. Needs a monitor call and a
     /// logged-in agent.
     ///
-    /// Sends `POST /callControl/supervisor/monitor/coach`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /callControl/supervisor/monitor/coach`. Authorization: the client's session (logged
+    /// in on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -1872,9 +1679,8 @@ impl CallControlClient {
     ///
     /// Returns whether the supervisor has an active monitor call.
     ///
-    /// Sends `GET /callControl/supervisor/monitor/state`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /callControl/supervisor/monitor/state`. Authorization: the client's session (logged
+    /// in on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -1891,9 +1697,8 @@ impl CallControlClient {
     /// The supervisor's monitor call listens to the agent's calls without being heard. Needs a
     /// logged-in agent.
     ///
-    /// Sends `POST /callControl/supervisor/monitor/listen`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /callControl/supervisor/monitor/listen`. Authorization: the client's session (logged
+    /// in on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -1913,9 +1718,8 @@ impl CallControlClient {
     /// LiveVox calls the supervisor's phone (number and extension); listening, coaching and barging run
     /// over this call.
     ///
-    /// Sends `POST /callControl/supervisor/monitor/start`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /callControl/supervisor/monitor/start`. Authorization: the client's session (logged
+    /// in on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -1937,9 +1741,8 @@ impl CallControlClient {
     ///
     /// Returns the call centers and, for each, the services the supervisor has access to.
     ///
-    /// Sends `GET /callControl/supervisor/service/access`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /callControl/supervisor/service/access`. Authorization: the client's session (logged
+    /// in on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -1956,9 +1759,8 @@ impl CallControlClient {
     /// A supervisor moves the named agents to a service; each is then not ready there. The answer has a
     /// result per agent.
     ///
-    /// Sends `POST /callControl/supervisor/agent/service/switch`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /callControl/supervisor/agent/service/switch`. Authorization: the client's session
+    /// (logged in on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -1977,9 +1779,8 @@ impl CallControlClient {
     /// Returns the calls of a service that Launch Manual Calls could not place, with LiveVox's
     /// dial-failure code (busy, outside the window, DNC, ...) for each.
     ///
-    /// Sends `GET /callControl/supervisor/calls/{serviceId}/GetNonAttemptedManualCalls`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /callControl/supervisor/calls/{serviceId}/GetNonAttemptedManualCalls`. Authorization:
+    /// the client's session (logged in on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -2005,9 +1806,8 @@ impl CallControlClient {
     ///
     /// Returns available agents, calls on hold, calls to be launched and in progress for a service.
     ///
-    /// Sends `GET /callControl/supervisor/calls/queue`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /callControl/supervisor/calls/queue`. Authorization: the client's session (logged in
+    /// on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -2029,9 +1829,8 @@ impl CallControlClient {
     /// Queues calls (phone, account, caller id, template) for a service to place; those it cannot place
     /// are listed by Get Non Attempted Manual Calls.
     ///
-    /// Sends `POST /callControl/supervisor/calls/{serviceId}/LaunchManualCalls`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /callControl/supervisor/calls/{serviceId}/LaunchManualCalls`. Authorization: the
+    /// client's session (logged in on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -2059,9 +1858,8 @@ impl CallControlClient {
     ///
     /// Schedules a call to a customer (phone and account) at a date, optionally for one agent.
     ///
-    /// Sends `POST /callControl/supervisor/calls/{serviceId}/ScheduleCallback`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /callControl/supervisor/calls/{serviceId}/ScheduleCallback`. Authorization: the
+    /// client's session (logged in on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -2087,11 +1885,9 @@ impl CallControlClient {
         }
     }
 }
-/// A `call_control.accept_call` request: set optional parameters, then `.await` it (or call
-/// [`send`](AcceptCallRequest::send)).
-///
-/// Made by `accept_call()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.accept_call` request, made by `accept_call()` on [`CallControlClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](AcceptCallRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AcceptCallRequest {
     __client: __rt::Client,
@@ -2104,31 +1900,12 @@ impl AcceptCallRequest {
         name: "call_control.accept_call",
         method: __rt::Method::Post,
         path: "/callControl/agent/customer/call/accept",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(AcceptCallRequest, no_body);
 impl __rt::Call for AcceptCallRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -2138,18 +1915,9 @@ impl __rt::Call for AcceptCallRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for AcceptCallRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.reject_call` request: set optional parameters, then `.await` it (or call
-/// [`send`](RejectCallRequest::send)).
-///
-/// Made by `reject_call()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.reject_call` request, made by `reject_call()` on [`CallControlClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](RejectCallRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RejectCallRequest {
     __client: __rt::Client,
@@ -2162,31 +1930,12 @@ impl RejectCallRequest {
         name: "call_control.reject_call",
         method: __rt::Method::Post,
         path: "/callControl/agent/customer/call/reject",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(RejectCallRequest, no_body);
 impl __rt::Call for RejectCallRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -2196,18 +1945,10 @@ impl __rt::Call for RejectCallRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for RejectCallRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.send_call_to_voicemail` request: set optional parameters, then `.await` it (or
-/// call [`send`](SendCallToVoicemailRequest::send)).
-///
-/// Made by `send_call_to_voicemail()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.send_call_to_voicemail` request, made by `send_call_to_voicemail()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](SendCallToVoicemailRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SendCallToVoicemailRequest {
     __client: __rt::Client,
@@ -2220,31 +1961,12 @@ impl SendCallToVoicemailRequest {
         name: "call_control.send_call_to_voicemail",
         method: __rt::Method::Post,
         path: "/callControl/agent/customer/call/sendToVoiceMail",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(SendCallToVoicemailRequest, no_body);
 impl __rt::Call for SendCallToVoicemailRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -2254,18 +1976,9 @@ impl __rt::Call for SendCallToVoicemailRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for SendCallToVoicemailRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.end_call` request: set optional parameters, then `.await` it (or call
-/// [`send`](EndCallRequest::send)).
-///
-/// Made by `end_call()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.end_call` request, made by `end_call()` on [`CallControlClient`]: set optional
+/// parameters, then `.await` it (or call [`send`](EndCallRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct EndCallRequest {
     __client: __rt::Client,
@@ -2278,31 +1991,12 @@ impl EndCallRequest {
         name: "call_control.end_call",
         method: __rt::Method::Post,
         path: "/callControl/agent/customer/call/end",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(EndCallRequest, no_body);
 impl __rt::Call for EndCallRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -2312,18 +2006,9 @@ impl __rt::Call for EndCallRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for EndCallRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.get_area_code` request: set optional parameters, then `.await` it (or call
-/// [`send`](GetAreaCodeRequest::send)).
-///
-/// Made by `get_area_code()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.get_area_code` request, made by `get_area_code()` on [`CallControlClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](GetAreaCodeRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetAreaCodeRequest {
     __client: __rt::Client,
@@ -2337,31 +2022,12 @@ impl GetAreaCodeRequest {
         name: "call_control.get_area_code",
         method: __rt::Method::Get,
         path: "/callControl/agent/areaCode",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(GetAreaCodeRequest, json 200);
 impl __rt::Call for GetAreaCodeRequest {
     type Output = AreaCodeWindow;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -2372,18 +2038,9 @@ impl __rt::Call for GetAreaCodeRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for GetAreaCodeRequest {
-    type Output = ::std::result::Result<AreaCodeWindow, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.get_screen_pop` request: set optional parameters, then `.await` it (or call
-/// [`send`](GetScreenPopRequest::send)).
-///
-/// Made by `get_screen_pop()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.get_screen_pop` request, made by `get_screen_pop()` on [`CallControlClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](GetScreenPopRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetScreenPopRequest {
     __client: __rt::Client,
@@ -2396,31 +2053,12 @@ impl GetScreenPopRequest {
         name: "call_control.get_screen_pop",
         method: __rt::Method::Get,
         path: "/callControl/agent/screenpop",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(GetScreenPopRequest, json 200);
 impl __rt::Call for GetScreenPopRequest {
     type Output = ScreenPop;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -2430,18 +2068,9 @@ impl __rt::Call for GetScreenPopRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for GetScreenPopRequest {
-    type Output = ::std::result::Result<ScreenPop, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.list_term_codes` request: set optional parameters, then `.await` it (or call
-/// [`send`](ListTermCodesRequest::send)).
-///
-/// Made by `list_term_codes()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.list_term_codes` request, made by `list_term_codes()` on [`CallControlClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](ListTermCodesRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListTermCodesRequest {
     __client: __rt::Client,
@@ -2454,31 +2083,12 @@ impl ListTermCodesRequest {
         name: "call_control.list_term_codes",
         method: __rt::Method::Get,
         path: "/callControl/agent/termCode",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ListTermCodesRequest, json 200);
 impl __rt::Call for ListTermCodesRequest {
     type Output = TermCodeList;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -2488,18 +2098,9 @@ impl __rt::Call for ListTermCodesRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ListTermCodesRequest {
-    type Output = ::std::result::Result<TermCodeList, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.hold_call` request: set optional parameters, then `.await` it (or call
-/// [`send`](HoldCallRequest::send)).
-///
-/// Made by `hold_call()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.hold_call` request, made by `hold_call()` on [`CallControlClient`]: set optional
+/// parameters, then `.await` it (or call [`send`](HoldCallRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct HoldCallRequest {
     __client: __rt::Client,
@@ -2512,31 +2113,12 @@ impl HoldCallRequest {
         name: "call_control.hold_call",
         method: __rt::Method::Post,
         path: "/callControl/agent/customer/call/hold",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(HoldCallRequest, no_body);
 impl __rt::Call for HoldCallRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -2546,18 +2128,9 @@ impl __rt::Call for HoldCallRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for HoldCallRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.manual_dial_ex` request: set optional parameters, then `.await` it (or call
-/// [`send`](ManualDialExRequest::send)).
-///
-/// Made by `manual_dial_ex()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.manual_dial_ex` request, made by `manual_dial_ex()` on [`CallControlClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](ManualDialExRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ManualDialExRequest {
     __client: __rt::Client,
@@ -2570,42 +2143,17 @@ impl ManualDialExRequest {
         name: "call_control.manual_dial_ex",
         method: __rt::Method::Post,
         path: "/callControl/agent/customer/call/manual/ex",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The phone number to call.
-    ///
-    /// Wire name `phoneNumber`, type `int64`.
-    ///
-    /// A field of the body.
+    /// The phone number to call. Wire name `phoneNumber` in the body, type `int64`.
     pub fn phone_number(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.__body.phone_number = ::std::option::Option::Some(value.into());
         self
     }
-    /// The customer's account.
-    ///
-    /// Wire name `account`, type `string`.
-    ///
-    /// A field of the body.
+    /// The customer's account. Wire name `account` in the body, type `string`.
     pub fn account(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2613,11 +2161,8 @@ impl ManualDialExRequest {
         self.__body.account = ::std::option::Option::Some(value.into());
         self
     }
-    /// The customer's zip code, for calling-window and DNC checks.
-    ///
-    /// Wire name `zipCode`, type `string`.
-    ///
-    /// A field of the body.
+    /// The customer's zip code, for calling-window and DNC checks. Wire name `zipCode` in the body,
+    /// type `string`.
     pub fn zip_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2625,11 +2170,8 @@ impl ManualDialExRequest {
         self.__body.zip_code = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ManualDialExRequest, no_body);
 impl __rt::Call for ManualDialExRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -2639,18 +2181,9 @@ impl __rt::Call for ManualDialExRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ManualDialExRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.manual_dial` request: set optional parameters, then `.await` it (or call
-/// [`send`](ManualDialRequest::send)).
-///
-/// Made by `manual_dial()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.manual_dial` request, made by `manual_dial()` on [`CallControlClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](ManualDialRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ManualDialRequest {
     __client: __rt::Client,
@@ -2663,42 +2196,17 @@ impl ManualDialRequest {
         name: "call_control.manual_dial",
         method: __rt::Method::Post,
         path: "/callControl/agent/customer/call/manual",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The phone number to call.
-    ///
-    /// Wire name `phoneNumber`, type `int64`.
-    ///
-    /// A field of the body.
+    /// The phone number to call. Wire name `phoneNumber` in the body, type `int64`.
     pub fn phone_number(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.__body.phone_number = ::std::option::Option::Some(value.into());
         self
     }
-    /// The customer's account.
-    ///
-    /// Wire name `account`, type `string`.
-    ///
-    /// A field of the body.
+    /// The customer's account. Wire name `account` in the body, type `string`.
     pub fn account(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2706,11 +2214,8 @@ impl ManualDialRequest {
         self.__body.account = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ManualDialRequest, no_body);
 impl __rt::Call for ManualDialRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -2720,18 +2225,9 @@ impl __rt::Call for ManualDialRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ManualDialRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.unhold_call` request: set optional parameters, then `.await` it (or call
-/// [`send`](UnholdCallRequest::send)).
-///
-/// Made by `unhold_call()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.unhold_call` request, made by `unhold_call()` on [`CallControlClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](UnholdCallRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UnholdCallRequest {
     __client: __rt::Client,
@@ -2744,31 +2240,12 @@ impl UnholdCallRequest {
         name: "call_control.unhold_call",
         method: __rt::Method::Post,
         path: "/callControl/agent/customer/call/unhold",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(UnholdCallRequest, no_body);
 impl __rt::Call for UnholdCallRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -2778,18 +2255,9 @@ impl __rt::Call for UnholdCallRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for UnholdCallRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.save_term_code` request: set optional parameters, then `.await` it (or call
-/// [`send`](SaveTermCodeRequest::send)).
-///
-/// Made by `save_term_code()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.save_term_code` request, made by `save_term_code()` on [`CallControlClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](SaveTermCodeRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SaveTermCodeRequest {
     __client: __rt::Client,
@@ -2803,42 +2271,19 @@ impl SaveTermCodeRequest {
         name: "call_control.save_term_code",
         method: __rt::Method::Put,
         path: "/callControl/agent/call/termCode",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The service's id.
-    ///
-    /// Wire name `serviceId`, type `int64`.
-    ///
-    /// A field of the body.
+    /// The service's id. Wire name `serviceId` in the body, type `int64`.
     pub fn service_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.__body.service_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// The payment promised or taken, when the term code needs one.
-    ///
-    /// Wire name `paymentAmt`, type `string`.
-    ///
-    /// A field of the body.
+    /// The payment promised or taken, when the term code needs one. Wire name `paymentAmt` in the body,
+    /// type `string`.
     pub fn payment_amt(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2846,11 +2291,7 @@ impl SaveTermCodeRequest {
         self.__body.payment_amt = ::std::option::Option::Some(value.into());
         self
     }
-    /// The customer's account.
-    ///
-    /// Wire name `account`, type `string`.
-    ///
-    /// A field of the body.
+    /// The customer's account. Wire name `account` in the body, type `string`.
     pub fn account(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2858,11 +2299,7 @@ impl SaveTermCodeRequest {
         self.__body.account = ::std::option::Option::Some(value.into());
         self
     }
-    /// An account the agent typed in.
-    ///
-    /// Wire name `agentEnteredAccount`, type `string`.
-    ///
-    /// A field of the body.
+    /// An account the agent typed in. Wire name `agentEnteredAccount` in the body, type `string`.
     pub fn agent_entered_account(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2870,11 +2307,7 @@ impl SaveTermCodeRequest {
         self.__body.agent_entered_account = ::std::option::Option::Some(value.into());
         self
     }
-    /// Free-text notes on the call.
-    ///
-    /// Wire name `notes`, type `string`.
-    ///
-    /// A field of the body.
+    /// Free-text notes on the call. Wire name `notes` in the body, type `string`.
     pub fn notes(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2882,20 +2315,13 @@ impl SaveTermCodeRequest {
         self.__body.notes = ::std::option::Option::Some(value.into());
         self
     }
-    /// The not-ready reason.
-    ///
-    /// Wire name `reasonCode`, type `ReasonCode`.
-    ///
-    /// A field of the body.
+    /// The not-ready reason. Wire name `reasonCode` in the body, type `ReasonCode`.
     pub fn reason_code(mut self, value: impl ::std::convert::Into<ReasonCode>) -> Self {
         self.__body.reason_code = ::std::option::Option::Some(value.into());
         self
     }
-    /// A number to call back at once (the facts give no more).
-    ///
-    /// Wire name `immediateCallbackNumber`, type `int32`.
-    ///
-    /// A field of the body.
+    /// A number to call back at once (the facts give no more). Wire name `immediateCallbackNumber` in
+    /// the body, type `int32`.
     pub fn immediate_callback_number(
         mut self,
         value: impl ::std::convert::Into<i32>,
@@ -2905,11 +2331,8 @@ impl SaveTermCodeRequest {
         );
         self
     }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(SaveTermCodeRequest, no_body);
 impl __rt::Call for SaveTermCodeRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -2920,18 +2343,10 @@ impl __rt::Call for SaveTermCodeRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for SaveTermCodeRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.stop_call_recording` request: set optional parameters, then `.await` it (or call
+/// A `call_control.stop_call_recording` request, made by `stop_call_recording()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](StopCallRecordingRequest::send)).
-///
-/// Made by `stop_call_recording()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct StopCallRecordingRequest {
     __client: __rt::Client,
@@ -2944,31 +2359,12 @@ impl StopCallRecordingRequest {
         name: "call_control.stop_call_recording",
         method: __rt::Method::Post,
         path: "/callControl/agent/callRecord/stop",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(StopCallRecordingRequest, no_body);
 impl __rt::Call for StopCallRecordingRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -2978,18 +2374,10 @@ impl __rt::Call for StopCallRecordingRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for StopCallRecordingRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.pause_call_recording` request: set optional parameters, then `.await` it (or
-/// call [`send`](PauseCallRecordingRequest::send)).
-///
-/// Made by `pause_call_recording()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.pause_call_recording` request, made by `pause_call_recording()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](PauseCallRecordingRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct PauseCallRecordingRequest {
     __client: __rt::Client,
@@ -3002,31 +2390,12 @@ impl PauseCallRecordingRequest {
         name: "call_control.pause_call_recording",
         method: __rt::Method::Post,
         path: "/callControl/agent/callRecord/pause",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(PauseCallRecordingRequest, no_body);
 impl __rt::Call for PauseCallRecordingRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -3036,18 +2405,10 @@ impl __rt::Call for PauseCallRecordingRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for PauseCallRecordingRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.resume_call_recording` request: set optional parameters, then `.await` it (or
-/// call [`send`](ResumeCallRecordingRequest::send)).
-///
-/// Made by `resume_call_recording()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.resume_call_recording` request, made by `resume_call_recording()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](ResumeCallRecordingRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ResumeCallRecordingRequest {
     __client: __rt::Client,
@@ -3060,31 +2421,12 @@ impl ResumeCallRecordingRequest {
         name: "call_control.resume_call_recording",
         method: __rt::Method::Post,
         path: "/callControl/agent/callRecord/resume",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ResumeCallRecordingRequest, no_body);
 impl __rt::Call for ResumeCallRecordingRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -3094,18 +2436,10 @@ impl __rt::Call for ResumeCallRecordingRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ResumeCallRecordingRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.create_chat_channel` request: set optional parameters, then `.await` it (or call
+/// A `call_control.create_chat_channel` request, made by `create_chat_channel()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](CreateChatChannelRequest::send)).
-///
-/// Made by `create_chat_channel()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateChatChannelRequest {
     __client: __rt::Client,
@@ -3118,42 +2452,16 @@ impl CreateChatChannelRequest {
         name: "call_control.create_chat_channel",
         method: __rt::Method::Post,
         path: "/callControl/agent/chat/channel",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
+        body: __rt::BodyKind::json(true),
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The other agent's id.
-    ///
-    /// Wire name `agentId`, type `int64`.
-    ///
-    /// A field of the body.
+    /// The other agent's id. Wire name `agentId` in the body, type `int64`.
     pub fn agent_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.__body.agent_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// The message text.
-    ///
-    /// Wire name `message`, type `string`.
-    ///
-    /// A field of the body.
+    /// The message text. Wire name `message` in the body, type `string`.
     pub fn message(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3161,11 +2469,8 @@ impl CreateChatChannelRequest {
         self.__body.message = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(CreateChatChannelRequest, json 200);
 impl __rt::Call for CreateChatChannelRequest {
     type Output = ChatChannelCreated;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -3175,18 +2480,10 @@ impl __rt::Call for CreateChatChannelRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for CreateChatChannelRequest {
-    type Output = ::std::result::Result<ChatChannelCreated, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.delete_chat_post` request: set optional parameters, then `.await` it (or call
+/// A `call_control.delete_chat_post` request, made by `delete_chat_post()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](DeleteChatPostRequest::send)).
-///
-/// Made by `delete_chat_post()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteChatPostRequest {
     __client: __rt::Client,
@@ -3199,31 +2496,13 @@ impl DeleteChatPostRequest {
         name: "call_control.delete_chat_post",
         method: __rt::Method::Delete,
         path: "/callControl/agent/chat/post",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(DeleteChatPostRequest, no_body);
 impl __rt::Call for DeleteChatPostRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -3233,18 +2512,10 @@ impl __rt::Call for DeleteChatPostRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for DeleteChatPostRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.find_chat_channel` request: set optional parameters, then `.await` it (or call
+/// A `call_control.find_chat_channel` request, made by `find_chat_channel()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](FindChatChannelRequest::send)).
-///
-/// Made by `find_chat_channel()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct FindChatChannelRequest {
     __client: __rt::Client,
@@ -3257,42 +2528,18 @@ impl FindChatChannelRequest {
         name: "call_control.find_chat_channel",
         method: __rt::Method::Post,
         path: "/callControl/agent/chat/channel/search",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
+        body: __rt::BodyKind::json(true),
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The other agent's id.
-    ///
-    /// Wire name `agentId`, type `int64`.
-    ///
-    /// A field of the body.
+    /// The other agent's id. Wire name `agentId` in the body, type `int64`.
     pub fn agent_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.__body.agent_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(FindChatChannelRequest, json 200);
 impl __rt::Call for FindChatChannelRequest {
     type Output = ChatChannel;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -3302,18 +2549,9 @@ impl __rt::Call for FindChatChannelRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for FindChatChannelRequest {
-    type Output = ::std::result::Result<ChatChannel, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.list_chat_posts` request: set optional parameters, then `.await` it (or call
-/// [`send`](ListChatPostsRequest::send)).
-///
-/// Made by `list_chat_posts()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.list_chat_posts` request, made by `list_chat_posts()` on [`CallControlClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](ListChatPostsRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListChatPostsRequest {
     __client: __rt::Client,
@@ -3327,31 +2565,12 @@ impl ListChatPostsRequest {
         name: "call_control.list_chat_posts",
         method: __rt::Method::Get,
         path: "/callControl/agent/chat/channel/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ListChatPostsRequest, json 200);
 impl __rt::Call for ListChatPostsRequest {
     type Output = ChatPostPage;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -3362,18 +2581,10 @@ impl __rt::Call for ListChatPostsRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ListChatPostsRequest {
-    type Output = ::std::result::Result<ChatPostPage, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.list_recent_chat_channels` request: set optional parameters, then `.await` it
-/// (or call [`send`](ListRecentChatChannelsRequest::send)).
-///
-/// Made by `list_recent_chat_channels()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.list_recent_chat_channels` request, made by `list_recent_chat_channels()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](ListRecentChatChannelsRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListRecentChatChannelsRequest {
     __client: __rt::Client,
@@ -3385,31 +2596,12 @@ impl ListRecentChatChannelsRequest {
         name: "call_control.list_recent_chat_channels",
         method: __rt::Method::Get,
         path: "/callControl/agent/chat/channel/recent",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ListRecentChatChannelsRequest, json 200);
 impl __rt::Call for ListRecentChatChannelsRequest {
     type Output = RecentChatChannels;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -3418,18 +2610,10 @@ impl __rt::Call for ListRecentChatChannelsRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ListRecentChatChannelsRequest {
-    type Output = ::std::result::Result<RecentChatChannels, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.mark_chat_post_read` request: set optional parameters, then `.await` it (or call
+/// A `call_control.mark_chat_post_read` request, made by `mark_chat_post_read()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](MarkChatPostReadRequest::send)).
-///
-/// Made by `mark_chat_post_read()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MarkChatPostReadRequest {
     __client: __rt::Client,
@@ -3442,31 +2626,13 @@ impl MarkChatPostReadRequest {
         name: "call_control.mark_chat_post_read",
         method: __rt::Method::Get,
         path: "/callControl/agent/chat/post",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(MarkChatPostReadRequest, no_body);
 impl __rt::Call for MarkChatPostReadRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -3476,18 +2642,9 @@ impl __rt::Call for MarkChatPostReadRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for MarkChatPostReadRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.send_chat_post` request: set optional parameters, then `.await` it (or call
-/// [`send`](SendChatPostRequest::send)).
-///
-/// Made by `send_chat_post()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.send_chat_post` request, made by `send_chat_post()` on [`CallControlClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](SendChatPostRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SendChatPostRequest {
     __client: __rt::Client,
@@ -3501,33 +2658,12 @@ impl SendChatPostRequest {
         name: "call_control.send_chat_post",
         method: __rt::Method::Post,
         path: "/callControl/agent/chat/channel/{id}/post",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The message text.
-    ///
-    /// Wire name `message`, type `string`.
-    ///
-    /// A field of the body.
+    /// The message text. Wire name `message` in the body, type `string`.
     pub fn message(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3535,11 +2671,8 @@ impl SendChatPostRequest {
         self.__body.message = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(SendChatPostRequest, no_body);
 impl __rt::Call for SendChatPostRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -3550,18 +2683,9 @@ impl __rt::Call for SendChatPostRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for SendChatPostRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.get_messages` request: set optional parameters, then `.await` it (or call
-/// [`send`](GetMessagesRequest::send)).
-///
-/// Made by `get_messages()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.get_messages` request, made by `get_messages()` on [`CallControlClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](GetMessagesRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetMessagesRequest {
     __client: __rt::Client,
@@ -3573,31 +2697,12 @@ impl GetMessagesRequest {
         name: "call_control.get_messages",
         method: __rt::Method::Get,
         path: "/callControl/agent/messages",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(GetMessagesRequest, json 200);
 impl __rt::Call for GetMessagesRequest {
     type Output = AgentMessageSet;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -3606,18 +2711,9 @@ impl __rt::Call for GetMessagesRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for GetMessagesRequest {
-    type Output = ::std::result::Result<AgentMessageSet, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.play_message` request: set optional parameters, then `.await` it (or call
-/// [`send`](PlayMessageRequest::send)).
-///
-/// Made by `play_message()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.play_message` request, made by `play_message()` on [`CallControlClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](PlayMessageRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct PlayMessageRequest {
     __client: __rt::Client,
@@ -3631,31 +2727,12 @@ impl PlayMessageRequest {
         name: "call_control.play_message",
         method: __rt::Method::Post,
         path: "/callControl/agent/message/play",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(PlayMessageRequest, no_body);
 impl __rt::Call for PlayMessageRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -3666,18 +2743,9 @@ impl __rt::Call for PlayMessageRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for PlayMessageRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.skip_preview` request: set optional parameters, then `.await` it (or call
-/// [`send`](SkipPreviewRequest::send)).
-///
-/// Made by `skip_preview()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.skip_preview` request, made by `skip_preview()` on [`CallControlClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](SkipPreviewRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SkipPreviewRequest {
     __client: __rt::Client,
@@ -3690,31 +2758,12 @@ impl SkipPreviewRequest {
         name: "call_control.skip_preview",
         method: __rt::Method::Post,
         path: "/callControl/agent/customer/call/preview/skip",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(SkipPreviewRequest, no_body);
 impl __rt::Call for SkipPreviewRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -3724,18 +2773,9 @@ impl __rt::Call for SkipPreviewRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for SkipPreviewRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.stop_message` request: set optional parameters, then `.await` it (or call
-/// [`send`](StopMessageRequest::send)).
-///
-/// Made by `stop_message()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.stop_message` request, made by `stop_message()` on [`CallControlClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](StopMessageRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct StopMessageRequest {
     __client: __rt::Client,
@@ -3747,31 +2787,12 @@ impl StopMessageRequest {
         name: "call_control.stop_message",
         method: __rt::Method::Post,
         path: "/callControl/agent/message/stop",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(StopMessageRequest, no_body);
 impl __rt::Call for StopMessageRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -3780,18 +2801,9 @@ impl __rt::Call for StopMessageRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for StopMessageRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.dial_preview` request: set optional parameters, then `.await` it (or call
-/// [`send`](DialPreviewRequest::send)).
-///
-/// Made by `dial_preview()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.dial_preview` request, made by `dial_preview()` on [`CallControlClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](DialPreviewRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DialPreviewRequest {
     __client: __rt::Client,
@@ -3804,33 +2816,12 @@ impl DialPreviewRequest {
         name: "call_control.dial_preview",
         method: __rt::Method::Post,
         path: "/callControl/agent/customer/call/preview/dial",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The record's transaction id.
-    ///
-    /// Wire name `transactionId`, type `string`.
-    ///
-    /// A field of the body.
+    /// The record's transaction id. Wire name `transactionId` in the body, type `string`.
     pub fn transaction_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3838,11 +2829,7 @@ impl DialPreviewRequest {
         self.__body.transaction_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// The number to dial.
-    ///
-    /// Wire name `numberToDial`, type `string`.
-    ///
-    /// A field of the body.
+    /// The number to dial. Wire name `numberToDial` in the body, type `string`.
     pub fn number_to_dial(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3850,11 +2837,8 @@ impl DialPreviewRequest {
         self.__body.number_to_dial = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(DialPreviewRequest, no_body);
 impl __rt::Call for DialPreviewRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -3864,18 +2848,10 @@ impl __rt::Call for DialPreviewRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for DialPreviewRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.get_desktop_stats` request: set optional parameters, then `.await` it (or call
+/// A `call_control.get_desktop_stats` request, made by `get_desktop_stats()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](GetDesktopStatsRequest::send)).
-///
-/// Made by `get_desktop_stats()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetDesktopStatsRequest {
     __client: __rt::Client,
@@ -3887,31 +2863,12 @@ impl GetDesktopStatsRequest {
         name: "call_control.get_desktop_stats",
         method: __rt::Method::Get,
         path: "/callControl/agent/service/stats",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(GetDesktopStatsRequest, json 200);
 impl __rt::Call for GetDesktopStatsRequest {
     type Output = DesktopStats;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -3920,18 +2877,10 @@ impl __rt::Call for GetDesktopStatsRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for GetDesktopStatsRequest {
-    type Output = ::std::result::Result<DesktopStats, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.get_service_features` request: set optional parameters, then `.await` it (or
-/// call [`send`](GetServiceFeaturesRequest::send)).
-///
-/// Made by `get_service_features()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.get_service_features` request, made by `get_service_features()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](GetServiceFeaturesRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetServiceFeaturesRequest {
     __client: __rt::Client,
@@ -3944,31 +2893,12 @@ impl GetServiceFeaturesRequest {
         name: "call_control.get_service_features",
         method: __rt::Method::Get,
         path: "/callControl/agent/service/features",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(GetServiceFeaturesRequest, json 200);
 impl __rt::Call for GetServiceFeaturesRequest {
     type Output = ServiceFeatureDetails;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -3978,18 +2908,10 @@ impl __rt::Call for GetServiceFeaturesRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for GetServiceFeaturesRequest {
-    type Output = ::std::result::Result<ServiceFeatureDetails, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.get_service_access` request: set optional parameters, then `.await` it (or call
+/// A `call_control.get_service_access` request, made by `get_service_access()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](GetServiceAccessRequest::send)).
-///
-/// Made by `get_service_access()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetServiceAccessRequest {
     __client: __rt::Client,
@@ -4001,31 +2923,12 @@ impl GetServiceAccessRequest {
         name: "call_control.get_service_access",
         method: __rt::Method::Get,
         path: "/callControl/agent/service/access",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(GetServiceAccessRequest, json 200);
 impl __rt::Call for GetServiceAccessRequest {
     type Output = ServiceAccess;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -4034,18 +2937,9 @@ impl __rt::Call for GetServiceAccessRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for GetServiceAccessRequest {
-    type Output = ::std::result::Result<ServiceAccess, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.join_service` request: set optional parameters, then `.await` it (or call
-/// [`send`](JoinServiceRequest::send)).
-///
-/// Made by `join_service()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.join_service` request, made by `join_service()` on [`CallControlClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](JoinServiceRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct JoinServiceRequest {
     __client: __rt::Client,
@@ -4060,29 +2954,11 @@ impl JoinServiceRequest {
         name: "call_control.join_service",
         method: __rt::Method::Post,
         path: "/callControl/agent/service/join",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The phone number.
-    ///
-    /// Wire name `phoneNumber`, type `string`.
+    /// The phone number. Wire name `phoneNumber`, type `string`.
     pub fn phone_number(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -4090,9 +2966,7 @@ impl JoinServiceRequest {
         self.phone_number = ::std::option::Option::Some(value.into());
         self
     }
-    /// The agent's SIP id, for softphone agents.
-    ///
-    /// Wire name `sipId`, type `string`.
+    /// The agent's SIP id, for softphone agents. Wire name `sipId`, type `string`.
     pub fn sip_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -4100,11 +2974,8 @@ impl JoinServiceRequest {
         self.sip_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(JoinServiceRequest, no_body);
 impl __rt::Call for JoinServiceRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -4116,18 +2987,9 @@ impl __rt::Call for JoinServiceRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for JoinServiceRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.leave_service` request: set optional parameters, then `.await` it (or call
-/// [`send`](LeaveServiceRequest::send)).
-///
-/// Made by `leave_service()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.leave_service` request, made by `leave_service()` on [`CallControlClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](LeaveServiceRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LeaveServiceRequest {
     __client: __rt::Client,
@@ -4139,31 +3001,12 @@ impl LeaveServiceRequest {
         name: "call_control.leave_service",
         method: __rt::Method::Post,
         path: "/callControl/agent/service/leave",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(LeaveServiceRequest, no_body);
 impl __rt::Call for LeaveServiceRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -4172,18 +3015,9 @@ impl __rt::Call for LeaveServiceRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for LeaveServiceRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.switch_service` request: set optional parameters, then `.await` it (or call
-/// [`send`](SwitchServiceRequest::send)).
-///
-/// Made by `switch_service()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.switch_service` request, made by `switch_service()` on [`CallControlClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](SwitchServiceRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SwitchServiceRequest {
     __client: __rt::Client,
@@ -4196,31 +3030,12 @@ impl SwitchServiceRequest {
         name: "call_control.switch_service",
         method: __rt::Method::Post,
         path: "/callControl/agent/service/switch",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(SwitchServiceRequest, no_body);
 impl __rt::Call for SwitchServiceRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -4230,18 +3045,10 @@ impl __rt::Call for SwitchServiceRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for SwitchServiceRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.change_to_manual_dial` request: set optional parameters, then `.await` it (or
-/// call [`send`](ChangeToManualDialRequest::send)).
-///
-/// Made by `change_to_manual_dial()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.change_to_manual_dial` request, made by `change_to_manual_dial()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](ChangeToManualDialRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ChangeToManualDialRequest {
     __client: __rt::Client,
@@ -4253,31 +3060,12 @@ impl ChangeToManualDialRequest {
         name: "call_control.change_to_manual_dial",
         method: __rt::Method::Post,
         path: "/callControl/agent/status/manualDial",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ChangeToManualDialRequest, no_body);
 impl __rt::Call for ChangeToManualDialRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -4286,18 +3074,10 @@ impl __rt::Call for ChangeToManualDialRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ChangeToManualDialRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.change_to_not_ready` request: set optional parameters, then `.await` it (or call
+/// A `call_control.change_to_not_ready` request, made by `change_to_not_ready()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](ChangeToNotReadyRequest::send)).
-///
-/// Made by `change_to_not_ready()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ChangeToNotReadyRequest {
     __client: __rt::Client,
@@ -4310,31 +3090,12 @@ impl ChangeToNotReadyRequest {
         name: "call_control.change_to_not_ready",
         method: __rt::Method::Post,
         path: "/callControl/agent/status/notReady",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ChangeToNotReadyRequest, no_body);
 impl __rt::Call for ChangeToNotReadyRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -4344,18 +3105,9 @@ impl __rt::Call for ChangeToNotReadyRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ChangeToNotReadyRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.change_to_ready` request: set optional parameters, then `.await` it (or call
-/// [`send`](ChangeToReadyRequest::send)).
-///
-/// Made by `change_to_ready()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.change_to_ready` request, made by `change_to_ready()` on [`CallControlClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](ChangeToReadyRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ChangeToReadyRequest {
     __client: __rt::Client,
@@ -4367,31 +3119,12 @@ impl ChangeToReadyRequest {
         name: "call_control.change_to_ready",
         method: __rt::Method::Post,
         path: "/callControl/agent/status/ready",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ChangeToReadyRequest, no_body);
 impl __rt::Call for ChangeToReadyRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -4400,18 +3133,10 @@ impl __rt::Call for ChangeToReadyRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ChangeToReadyRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.get_agent_status` request: set optional parameters, then `.await` it (or call
+/// A `call_control.get_agent_status` request, made by `get_agent_status()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](GetAgentStatusRequest::send)).
-///
-/// Made by `get_agent_status()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetAgentStatusRequest {
     __client: __rt::Client,
@@ -4424,29 +3149,11 @@ impl GetAgentStatusRequest {
         name: "call_control.get_agent_status",
         method: __rt::Method::Post,
         path: "/callControl/agent/status",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Report only what changed after this time.
-    ///
-    /// Wire name `stateChangedAfter`, type `datetime`.
+    /// Report only what changed after this time. Wire name `stateChangedAfter`, type `datetime`.
     pub fn state_changed_after(
         mut self,
         value: impl ::std::convert::Into<__rt::DateTime>,
@@ -4454,11 +3161,8 @@ impl GetAgentStatusRequest {
         self.state_changed_after = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(GetAgentStatusRequest, json 200);
 impl __rt::Call for GetAgentStatusRequest {
     type Output = AgentStatusReport;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -4468,18 +3172,9 @@ impl __rt::Call for GetAgentStatusRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for GetAgentStatusRequest {
-    type Output = ::std::result::Result<AgentStatusReport, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.switch_line` request: set optional parameters, then `.await` it (or call
-/// [`send`](SwitchLineRequest::send)).
-///
-/// Made by `switch_line()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.switch_line` request, made by `switch_line()` on [`CallControlClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](SwitchLineRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SwitchLineRequest {
     __client: __rt::Client,
@@ -4492,31 +3187,12 @@ impl SwitchLineRequest {
         name: "call_control.switch_line",
         method: __rt::Method::Post,
         path: "/callControl/agent/line",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(SwitchLineRequest, no_body);
 impl __rt::Call for SwitchLineRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -4526,18 +3202,10 @@ impl __rt::Call for SwitchLineRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for SwitchLineRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.transfer_to_agent` request: set optional parameters, then `.await` it (or call
+/// A `call_control.transfer_to_agent` request, made by `transfer_to_agent()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](TransferToAgentRequest::send)).
-///
-/// Made by `transfer_to_agent()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct TransferToAgentRequest {
     __client: __rt::Client,
@@ -4551,33 +3219,12 @@ impl TransferToAgentRequest {
         name: "call_control.transfer_to_agent",
         method: __rt::Method::Post,
         path: "/callControl/agent/conference/agent",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The other agent's login id.
-    ///
-    /// Wire name `secondAgentLoginId`, type `string`.
-    ///
-    /// A field of the body.
+    /// The other agent's login id. Wire name `secondAgentLoginId` in the body, type `string`.
     pub fn second_agent_login_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -4585,20 +3232,13 @@ impl TransferToAgentRequest {
         self.__body.second_agent_login_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// The other agent's call center.
-    ///
-    /// Wire name `callCenterId`, type `int64`.
-    ///
-    /// A field of the body.
+    /// The other agent's call center. Wire name `callCenterId` in the body, type `int64`.
     pub fn call_center_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.__body.call_center_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(TransferToAgentRequest, no_body);
 impl __rt::Call for TransferToAgentRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -4609,18 +3249,9 @@ impl __rt::Call for TransferToAgentRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for TransferToAgentRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.cold_transfer` request: set optional parameters, then `.await` it (or call
-/// [`send`](ColdTransferRequest::send)).
-///
-/// Made by `cold_transfer()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.cold_transfer` request, made by `cold_transfer()` on [`CallControlClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](ColdTransferRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ColdTransferRequest {
     __client: __rt::Client,
@@ -4633,31 +3264,12 @@ impl ColdTransferRequest {
         name: "call_control.cold_transfer",
         method: __rt::Method::Post,
         path: "/callControl/agent/phonebook/cold",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ColdTransferRequest, no_body);
 impl __rt::Call for ColdTransferRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -4667,18 +3279,10 @@ impl __rt::Call for ColdTransferRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ColdTransferRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.complete_conference` request: set optional parameters, then `.await` it (or call
+/// A `call_control.complete_conference` request, made by `complete_conference()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](CompleteConferenceRequest::send)).
-///
-/// Made by `complete_conference()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CompleteConferenceRequest {
     __client: __rt::Client,
@@ -4691,31 +3295,12 @@ impl CompleteConferenceRequest {
         name: "call_control.complete_conference",
         method: __rt::Method::Post,
         path: "/callControl/agent/conference/customer",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(CompleteConferenceRequest, no_body);
 impl __rt::Call for CompleteConferenceRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -4725,18 +3310,10 @@ impl __rt::Call for CompleteConferenceRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for CompleteConferenceRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.list_available_agents` request: set optional parameters, then `.await` it (or
-/// call [`send`](ListAvailableAgentsRequest::send)).
-///
-/// Made by `list_available_agents()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.list_available_agents` request, made by `list_available_agents()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](ListAvailableAgentsRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListAvailableAgentsRequest {
     __client: __rt::Client,
@@ -4749,33 +3326,12 @@ impl ListAvailableAgentsRequest {
         name: "call_control.list_available_agents",
         method: __rt::Method::Post,
         path: "/callControl/agent/available",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
+        body: __rt::BodyKind::json(true),
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The call centers to look in.
-    ///
-    /// Wire name `callCenter`, type `array<AgentCallCenter>`.
-    ///
-    /// A field of the body.
+    /// The call centers to look in. Wire name `callCenter` in the body, type `array<AgentCallCenter>`.
     pub fn call_center(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<AgentCallCenter>>,
@@ -4783,11 +3339,8 @@ impl ListAvailableAgentsRequest {
         self.__body.call_center = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ListAvailableAgentsRequest, json 200);
 impl __rt::Call for ListAvailableAgentsRequest {
     type Output = AvailableAgents;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -4797,18 +3350,10 @@ impl __rt::Call for ListAvailableAgentsRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ListAvailableAgentsRequest {
-    type Output = ::std::result::Result<AvailableAgents, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.list_call_centers` request: set optional parameters, then `.await` it (or call
+/// A `call_control.list_call_centers` request, made by `list_call_centers()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](ListCallCentersRequest::send)).
-///
-/// Made by `list_call_centers()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListCallCentersRequest {
     __client: __rt::Client,
@@ -4820,31 +3365,12 @@ impl ListCallCentersRequest {
         name: "call_control.list_call_centers",
         method: __rt::Method::Get,
         path: "/callControl/agent/callCenters",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ListCallCentersRequest, json 200);
 impl __rt::Call for ListCallCentersRequest {
     type Output = CallCenterList;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -4853,18 +3379,10 @@ impl __rt::Call for ListCallCentersRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ListCallCentersRequest {
-    type Output = ::std::result::Result<CallCenterList, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.get_phonebook_ext` request: set optional parameters, then `.await` it (or call
+/// A `call_control.get_phonebook_ext` request, made by `get_phonebook_ext()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](GetPhonebookExtRequest::send)).
-///
-/// Made by `get_phonebook_ext()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetPhonebookExtRequest {
     __client: __rt::Client,
@@ -4877,31 +3395,12 @@ impl GetPhonebookExtRequest {
         name: "call_control.get_phonebook_ext",
         method: __rt::Method::Get,
         path: "/callControl/agent/phonebook/ext",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(GetPhonebookExtRequest, json 200);
 impl __rt::Call for GetPhonebookExtRequest {
     type Output = Phonebook;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -4911,18 +3410,9 @@ impl __rt::Call for GetPhonebookExtRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for GetPhonebookExtRequest {
-    type Output = ::std::result::Result<Phonebook, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.get_phonebook` request: set optional parameters, then `.await` it (or call
-/// [`send`](GetPhonebookRequest::send)).
-///
-/// Made by `get_phonebook()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.get_phonebook` request, made by `get_phonebook()` on [`CallControlClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](GetPhonebookRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetPhonebookRequest {
     __client: __rt::Client,
@@ -4935,31 +3425,12 @@ impl GetPhonebookRequest {
         name: "call_control.get_phonebook",
         method: __rt::Method::Get,
         path: "/callControl/agent/phonebook",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(GetPhonebookRequest, json 200);
 impl __rt::Call for GetPhonebookRequest {
     type Output = Phonebook;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -4969,18 +3440,10 @@ impl __rt::Call for GetPhonebookRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for GetPhonebookRequest {
-    type Output = ::std::result::Result<Phonebook, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.hold_supervisor_call` request: set optional parameters, then `.await` it (or
-/// call [`send`](HoldSupervisorCallRequest::send)).
-///
-/// Made by `hold_supervisor_call()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.hold_supervisor_call` request, made by `hold_supervisor_call()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](HoldSupervisorCallRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct HoldSupervisorCallRequest {
     __client: __rt::Client,
@@ -4993,31 +3456,12 @@ impl HoldSupervisorCallRequest {
         name: "call_control.hold_supervisor_call",
         method: __rt::Method::Post,
         path: "/callControl/agent/conference/supervisor/hold",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(HoldSupervisorCallRequest, no_body);
 impl __rt::Call for HoldSupervisorCallRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -5027,18 +3471,10 @@ impl __rt::Call for HoldSupervisorCallRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for HoldSupervisorCallRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.leave_conference` request: set optional parameters, then `.await` it (or call
+/// A `call_control.leave_conference` request, made by `leave_conference()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](LeaveConferenceRequest::send)).
-///
-/// Made by `leave_conference()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LeaveConferenceRequest {
     __client: __rt::Client,
@@ -5051,31 +3487,12 @@ impl LeaveConferenceRequest {
         name: "call_control.leave_conference",
         method: __rt::Method::Post,
         path: "/callControl/agent/conference/leave",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(LeaveConferenceRequest, no_body);
 impl __rt::Call for LeaveConferenceRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -5085,18 +3502,9 @@ impl __rt::Call for LeaveConferenceRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for LeaveConferenceRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.manual_transfer` request: set optional parameters, then `.await` it (or call
-/// [`send`](ManualTransferRequest::send)).
-///
-/// Made by `manual_transfer()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.manual_transfer` request, made by `manual_transfer()` on [`CallControlClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](ManualTransferRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ManualTransferRequest {
     __client: __rt::Client,
@@ -5110,33 +3518,12 @@ impl ManualTransferRequest {
         name: "call_control.manual_transfer",
         method: __rt::Method::Post,
         path: "/callControl/agent/conference/manual",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The number to transfer to.
-    ///
-    /// Wire name `supervisorNumber`, type `string`.
-    ///
-    /// A field of the body.
+    /// The number to transfer to. Wire name `supervisorNumber` in the body, type `string`.
     pub fn supervisor_number(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5144,11 +3531,7 @@ impl ManualTransferRequest {
         self.__body.supervisor_number = ::std::option::Option::Some(value.into());
         self
     }
-    /// An extension to dial after the number.
-    ///
-    /// Wire name `extension`, type `string`.
-    ///
-    /// A field of the body.
+    /// An extension to dial after the number. Wire name `extension` in the body, type `string`.
     pub fn extension(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5156,11 +3539,8 @@ impl ManualTransferRequest {
         self.__body.extension = ::std::option::Option::Some(value.into());
         self
     }
-    /// How long to wait before dialing the extension (encoding unknown).
-    ///
-    /// Wire name `delayBeforeExtension`, type `json`.
-    ///
-    /// A field of the body.
+    /// How long to wait before dialing the extension (encoding unknown). Wire name
+    /// `delayBeforeExtension` in the body, type `json`.
     pub fn delay_before_extension(
         mut self,
         value: impl ::std::convert::Into<__rt::serde_json::Value>,
@@ -5168,29 +3548,20 @@ impl ManualTransferRequest {
         self.__body.delay_before_extension = ::std::option::Option::Some(value.into());
         self
     }
-    /// Hold the customer while the number is dialed.
-    ///
-    /// Wire name `putCallOnHold`, type `bool`.
-    ///
-    /// A field of the body.
+    /// Hold the customer while the number is dialed. Wire name `putCallOnHold` in the body, type
+    /// `bool`.
     pub fn put_call_on_hold(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.__body.put_call_on_hold = ::std::option::Option::Some(value.into());
         self
     }
-    /// Transfer without letting the agent hear the rest.
-    ///
-    /// Wire name `secureTransfer`, type `bool`.
-    ///
-    /// A field of the body.
+    /// Transfer without letting the agent hear the rest. Wire name `secureTransfer` in the body, type
+    /// `bool`.
     pub fn secure_transfer(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.__body.secure_transfer = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ManualTransferRequest, no_body);
 impl __rt::Call for ManualTransferRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -5201,18 +3572,10 @@ impl __rt::Call for ManualTransferRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ManualTransferRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.phonebook_transfer` request: set optional parameters, then `.await` it (or call
+/// A `call_control.phonebook_transfer` request, made by `phonebook_transfer()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](PhonebookTransferRequest::send)).
-///
-/// Made by `phonebook_transfer()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct PhonebookTransferRequest {
     __client: __rt::Client,
@@ -5226,42 +3589,17 @@ impl PhonebookTransferRequest {
         name: "call_control.phonebook_transfer",
         method: __rt::Method::Post,
         path: "/callControl/agent/conference/phonebook",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The phonebook.
-    ///
-    /// Wire name `phoneBookId`, type `int64`.
-    ///
-    /// A field of the body.
+    /// The phonebook. Wire name `phoneBookId` in the body, type `int64`.
     pub fn phone_book_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.__body.phone_book_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// The phonebook entry to transfer to.
-    ///
-    /// Wire name `phoneBookContactId`, type `int64`.
-    ///
-    /// A field of the body.
+    /// The phonebook entry to transfer to. Wire name `phoneBookContactId` in the body, type `int64`.
     pub fn phone_book_contact_id(
         mut self,
         value: impl ::std::convert::Into<i64>,
@@ -5269,11 +3607,8 @@ impl PhonebookTransferRequest {
         self.__body.phone_book_contact_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(PhonebookTransferRequest, no_body);
 impl __rt::Call for PhonebookTransferRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -5284,18 +3619,9 @@ impl __rt::Call for PhonebookTransferRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for PhonebookTransferRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.reconnect_call` request: set optional parameters, then `.await` it (or call
-/// [`send`](ReconnectCallRequest::send)).
-///
-/// Made by `reconnect_call()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.reconnect_call` request, made by `reconnect_call()` on [`CallControlClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](ReconnectCallRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReconnectCallRequest {
     __client: __rt::Client,
@@ -5307,31 +3633,12 @@ impl ReconnectCallRequest {
         name: "call_control.reconnect_call",
         method: __rt::Method::Post,
         path: "/callControl/agent/call/reconnect",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ReconnectCallRequest, no_body);
 impl __rt::Call for ReconnectCallRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -5340,18 +3647,10 @@ impl __rt::Call for ReconnectCallRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ReconnectCallRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.reconnect_conference` request: set optional parameters, then `.await` it (or
-/// call [`send`](ReconnectConferenceRequest::send)).
-///
-/// Made by `reconnect_conference()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.reconnect_conference` request, made by `reconnect_conference()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](ReconnectConferenceRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReconnectConferenceRequest {
     __client: __rt::Client,
@@ -5364,31 +3663,12 @@ impl ReconnectConferenceRequest {
         name: "call_control.reconnect_conference",
         method: __rt::Method::Post,
         path: "/callControl/agent/conference/reconnect",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ReconnectConferenceRequest, no_body);
 impl __rt::Call for ReconnectConferenceRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -5398,18 +3678,10 @@ impl __rt::Call for ReconnectConferenceRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ReconnectConferenceRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.resume_supervisor_call` request: set optional parameters, then `.await` it (or
-/// call [`send`](ResumeSupervisorCallRequest::send)).
-///
-/// Made by `resume_supervisor_call()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.resume_supervisor_call` request, made by `resume_supervisor_call()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](ResumeSupervisorCallRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ResumeSupervisorCallRequest {
     __client: __rt::Client,
@@ -5422,31 +3694,12 @@ impl ResumeSupervisorCallRequest {
         name: "call_control.resume_supervisor_call",
         method: __rt::Method::Post,
         path: "/callControl/agent/conference/supervisor/resume",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ResumeSupervisorCallRequest, no_body);
 impl __rt::Call for ResumeSupervisorCallRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -5456,18 +3709,9 @@ impl __rt::Call for ResumeSupervisorCallRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ResumeSupervisorCallRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.check_voicemail` request: set optional parameters, then `.await` it (or call
-/// [`send`](CheckVoicemailRequest::send)).
-///
-/// Made by `check_voicemail()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.check_voicemail` request, made by `check_voicemail()` on [`CallControlClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](CheckVoicemailRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CheckVoicemailRequest {
     __client: __rt::Client,
@@ -5479,31 +3723,12 @@ impl CheckVoicemailRequest {
         name: "call_control.check_voicemail",
         method: __rt::Method::Get,
         path: "/callControl/agent/voicemail",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(CheckVoicemailRequest, json 200);
 impl __rt::Call for CheckVoicemailRequest {
     type Output = VoicemailBoxes;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -5512,18 +3737,9 @@ impl __rt::Call for CheckVoicemailRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for CheckVoicemailRequest {
-    type Output = ::std::result::Result<VoicemailBoxes, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.dial_voicemail` request: set optional parameters, then `.await` it (or call
-/// [`send`](DialVoicemailRequest::send)).
-///
-/// Made by `dial_voicemail()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.dial_voicemail` request, made by `dial_voicemail()` on [`CallControlClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](DialVoicemailRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DialVoicemailRequest {
     __client: __rt::Client,
@@ -5536,31 +3752,12 @@ impl DialVoicemailRequest {
         name: "call_control.dial_voicemail",
         method: __rt::Method::Post,
         path: "/callControl/agent/voicemail/dial",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(DialVoicemailRequest, no_body);
 impl __rt::Call for DialVoicemailRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -5570,18 +3767,10 @@ impl __rt::Call for DialVoicemailRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for DialVoicemailRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.hangup_voicemail` request: set optional parameters, then `.await` it (or call
+/// A `call_control.hangup_voicemail` request, made by `hangup_voicemail()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](HangupVoicemailRequest::send)).
-///
-/// Made by `hangup_voicemail()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct HangupVoicemailRequest {
     __client: __rt::Client,
@@ -5593,31 +3782,12 @@ impl HangupVoicemailRequest {
         name: "call_control.hangup_voicemail",
         method: __rt::Method::Post,
         path: "/callControl/agent/voicemail/hangup",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(HangupVoicemailRequest, no_body);
 impl __rt::Call for HangupVoicemailRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -5626,18 +3796,9 @@ impl __rt::Call for HangupVoicemailRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for HangupVoicemailRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.set_call_volume` request: set optional parameters, then `.await` it (or call
-/// [`send`](SetCallVolumeRequest::send)).
-///
-/// Made by `set_call_volume()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.set_call_volume` request, made by `set_call_volume()` on [`CallControlClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](SetCallVolumeRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SetCallVolumeRequest {
     __client: __rt::Client,
@@ -5651,31 +3812,13 @@ impl SetCallVolumeRequest {
         name: "call_control.set_call_volume",
         method: __rt::Method::Put,
         path: "/callControl/agent/call/volume",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(SetCallVolumeRequest, no_body);
 impl __rt::Call for SetCallVolumeRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -5686,18 +3829,9 @@ impl __rt::Call for SetCallVolumeRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for SetCallVolumeRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.mute` request: set optional parameters, then `.await` it (or call
-/// [`send`](MuteRequest::send)).
-///
-/// Made by `mute()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.mute` request, made by `mute()` on [`CallControlClient`]: set optional
+/// parameters, then `.await` it (or call [`send`](MuteRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MuteRequest {
     __client: __rt::Client,
@@ -5709,31 +3843,13 @@ impl MuteRequest {
         name: "call_control.mute",
         method: __rt::Method::Put,
         path: "/callControl/agent/call/mute",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(MuteRequest, no_body);
 impl __rt::Call for MuteRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -5742,18 +3858,9 @@ impl __rt::Call for MuteRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for MuteRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.unmute` request: set optional parameters, then `.await` it (or call
-/// [`send`](UnmuteRequest::send)).
-///
-/// Made by `unmute()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.unmute` request, made by `unmute()` on [`CallControlClient`]: set optional
+/// parameters, then `.await` it (or call [`send`](UnmuteRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UnmuteRequest {
     __client: __rt::Client,
@@ -5765,31 +3872,13 @@ impl UnmuteRequest {
         name: "call_control.unmute",
         method: __rt::Method::Put,
         path: "/callControl/agent/call/unmute",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(UnmuteRequest, no_body);
 impl __rt::Call for UnmuteRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -5798,18 +3887,10 @@ impl __rt::Call for UnmuteRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for UnmuteRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.set_customer_volume` request: set optional parameters, then `.await` it (or call
+/// A `call_control.set_customer_volume` request, made by `set_customer_volume()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](SetCustomerVolumeRequest::send)).
-///
-/// Made by `set_customer_volume()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SetCustomerVolumeRequest {
     __client: __rt::Client,
@@ -5823,31 +3904,13 @@ impl SetCustomerVolumeRequest {
         name: "call_control.set_customer_volume",
         method: __rt::Method::Put,
         path: "/callControl/agent/customer/call/volume",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(SetCustomerVolumeRequest, no_body);
 impl __rt::Call for SetCustomerVolumeRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -5858,18 +3921,10 @@ impl __rt::Call for SetCustomerVolumeRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for SetCustomerVolumeRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.ivr_pause_recording` request: set optional parameters, then `.await` it (or call
+/// A `call_control.ivr_pause_recording` request, made by `ivr_pause_recording()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](IvrPauseRecordingRequest::send)).
-///
-/// Made by `ivr_pause_recording()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct IvrPauseRecordingRequest {
     __client: __rt::Client,
@@ -5883,31 +3938,11 @@ impl IvrPauseRecordingRequest {
         name: "call_control.ivr_pause_recording",
         method: __rt::Method::Post,
         path: "/callControl/ivr/{serviceId}/{sessionId}/pause",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(IvrPauseRecordingRequest, no_body);
 impl __rt::Call for IvrPauseRecordingRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -5918,18 +3953,10 @@ impl __rt::Call for IvrPauseRecordingRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for IvrPauseRecordingRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.ivr_resume_recording` request: set optional parameters, then `.await` it (or
-/// call [`send`](IvrResumeRecordingRequest::send)).
-///
-/// Made by `ivr_resume_recording()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.ivr_resume_recording` request, made by `ivr_resume_recording()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](IvrResumeRecordingRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct IvrResumeRecordingRequest {
     __client: __rt::Client,
@@ -5943,31 +3970,11 @@ impl IvrResumeRecordingRequest {
         name: "call_control.ivr_resume_recording",
         method: __rt::Method::Post,
         path: "/callControl/ivr/{serviceId}/{sessionId}/resume",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(IvrResumeRecordingRequest, no_body);
 impl __rt::Call for IvrResumeRecordingRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -5978,18 +3985,10 @@ impl __rt::Call for IvrResumeRecordingRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for IvrResumeRecordingRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.schedule_route_callback` request: set optional parameters, then `.await` it (or
-/// call [`send`](ScheduleRouteCallbackRequest::send)).
-///
-/// Made by `schedule_route_callback()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.schedule_route_callback` request, made by `schedule_route_callback()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](ScheduleRouteCallbackRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ScheduleRouteCallbackRequest {
     __client: __rt::Client,
@@ -6004,33 +4003,11 @@ impl ScheduleRouteCallbackRequest {
         name: "call_control.schedule_route_callback",
         method: __rt::Method::Post,
         path: "/callControl/routing/voice/route/callback",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The customer's account.
-    ///
-    /// Wire name `account`, type `string`.
-    ///
-    /// A field of the body.
+    /// The customer's account. Wire name `account` in the body, type `string`.
     pub fn account(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6038,11 +4015,8 @@ impl ScheduleRouteCallbackRequest {
         self.__body.account = ::std::option::Option::Some(value.into());
         self
     }
-    /// Data the integration passes along for the agent.
-    ///
-    /// Wire name `qualificationData`, type `string`.
-    ///
-    /// A field of the body.
+    /// Data the integration passes along for the agent. Wire name `qualificationData` in the body, type
+    /// `string`.
     pub fn qualification_data(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6050,11 +4024,7 @@ impl ScheduleRouteCallbackRequest {
         self.__body.qualification_data = ::std::option::Option::Some(value.into());
         self
     }
-    /// The caller id to show.
-    ///
-    /// Wire name `callerId`, type `string`.
-    ///
-    /// A field of the body.
+    /// The caller id to show. Wire name `callerId` in the body, type `string`.
     pub fn caller_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6062,20 +4032,12 @@ impl ScheduleRouteCallbackRequest {
         self.__body.caller_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// When to call back.
-    ///
-    /// Wire name `date`, type `datetime`.
-    ///
-    /// A field of the body.
+    /// When to call back. Wire name `date` in the body, type `datetime`.
     pub fn date(mut self, value: impl ::std::convert::Into<__rt::DateTime>) -> Self {
         self.__body.date = ::std::option::Option::Some(value.into());
         self
     }
-    /// The time zone of `date`.
-    ///
-    /// Wire name `timezone`, type `CallbackTimeZone`.
-    ///
-    /// A field of the body.
+    /// The time zone of `date`. Wire name `timezone` in the body, type `CallbackTimeZone`.
     pub fn timezone(
         mut self,
         value: impl ::std::convert::Into<CallbackTimeZone>,
@@ -6083,11 +4045,8 @@ impl ScheduleRouteCallbackRequest {
         self.__body.timezone = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ScheduleRouteCallbackRequest, no_body);
 impl __rt::Call for ScheduleRouteCallbackRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -6099,18 +4058,9 @@ impl __rt::Call for ScheduleRouteCallbackRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ScheduleRouteCallbackRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.cancel_route` request: set optional parameters, then `.await` it (or call
-/// [`send`](CancelRouteRequest::send)).
-///
-/// Made by `cancel_route()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.cancel_route` request, made by `cancel_route()` on [`CallControlClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](CancelRouteRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CancelRouteRequest {
     __client: __rt::Client,
@@ -6125,31 +4075,12 @@ impl CancelRouteRequest {
         name: "call_control.cancel_route",
         method: __rt::Method::Delete,
         path: "/callControl/routing/voice/route",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(CancelRouteRequest, no_body);
 impl __rt::Call for CancelRouteRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -6161,18 +4092,10 @@ impl __rt::Call for CancelRouteRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for CancelRouteRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.get_hold_queue_status` request: set optional parameters, then `.await` it (or
-/// call [`send`](GetHoldQueueStatusRequest::send)).
-///
-/// Made by `get_hold_queue_status()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.get_hold_queue_status` request, made by `get_hold_queue_status()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](GetHoldQueueStatusRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetHoldQueueStatusRequest {
     __client: __rt::Client,
@@ -6185,31 +4108,11 @@ impl GetHoldQueueStatusRequest {
         name: "call_control.get_hold_queue_status",
         method: __rt::Method::Get,
         path: "/callControl/routing/call/queue/stats",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(GetHoldQueueStatusRequest, json 200);
 impl __rt::Call for GetHoldQueueStatusRequest {
     type Output = HoldQueueStatus;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -6219,18 +4122,10 @@ impl __rt::Call for GetHoldQueueStatusRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for GetHoldQueueStatusRequest {
-    type Output = ::std::result::Result<HoldQueueStatus, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.get_route_status` request: set optional parameters, then `.await` it (or call
+/// A `call_control.get_route_status` request, made by `get_route_status()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](GetRouteStatusRequest::send)).
-///
-/// Made by `get_route_status()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetRouteStatusRequest {
     __client: __rt::Client,
@@ -6245,31 +4140,11 @@ impl GetRouteStatusRequest {
         name: "call_control.get_route_status",
         method: __rt::Method::Get,
         path: "/callControl/routing/voice/route/status",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(GetRouteStatusRequest, json 200);
 impl __rt::Call for GetRouteStatusRequest {
     type Output = RouteStatus;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -6281,18 +4156,9 @@ impl __rt::Call for GetRouteStatusRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for GetRouteStatusRequest {
-    type Output = ::std::result::Result<RouteStatus, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.route_to_agent` request: set optional parameters, then `.await` it (or call
-/// [`send`](RouteToAgentRequest::send)).
-///
-/// Made by `route_to_agent()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.route_to_agent` request, made by `route_to_agent()` on [`CallControlClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](RouteToAgentRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RouteToAgentRequest {
     __client: __rt::Client,
@@ -6308,33 +4174,10 @@ impl RouteToAgentRequest {
         name: "call_control.route_to_agent",
         method: __rt::Method::Put,
         path: "/callControl/routing/voice/route",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The customer's account.
-    ///
-    /// Wire name `account`, type `string`.
-    ///
-    /// A field of the body.
+    /// The customer's account. Wire name `account` in the body, type `string`.
     pub fn account(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6342,11 +4185,8 @@ impl RouteToAgentRequest {
         self.__body.account = ::std::option::Option::Some(value.into());
         self
     }
-    /// Data the integration passes along for the agent.
-    ///
-    /// Wire name `qualificationData`, type `string`.
-    ///
-    /// A field of the body.
+    /// Data the integration passes along for the agent. Wire name `qualificationData` in the body, type
+    /// `string`.
     pub fn qualification_data(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6354,11 +4194,7 @@ impl RouteToAgentRequest {
         self.__body.qualification_data = ::std::option::Option::Some(value.into());
         self
     }
-    /// The skill the agent needs.
-    ///
-    /// Wire name `agentSkill`, type `string`.
-    ///
-    /// A field of the body.
+    /// The skill the agent needs. Wire name `agentSkill` in the body, type `string`.
     pub fn agent_skill(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6366,29 +4202,19 @@ impl RouteToAgentRequest {
         self.__body.agent_skill = ::std::option::Option::Some(value.into());
         self
     }
-    /// The route's priority.
-    ///
-    /// Wire name `priority`, type `int32`.
-    ///
-    /// A field of the body.
+    /// The route's priority. Wire name `priority` in the body, type `int32`.
     pub fn priority(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.__body.priority = ::std::option::Option::Some(value.into());
         self
     }
-    /// How long an agent is reserved (unit not documented).
-    ///
-    /// Wire name `reservationTime`, type `int32`.
-    ///
-    /// A field of the body.
+    /// How long an agent is reserved (unit not documented). Wire name `reservationTime` in the body,
+    /// type `int32`.
     pub fn reservation_time(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.__body.reservation_time = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(RouteToAgentRequest, json 200);
 impl __rt::Call for RouteToAgentRequest {
     type Output = RouteStatus;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -6401,18 +4227,10 @@ impl __rt::Call for RouteToAgentRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for RouteToAgentRequest {
-    type Output = ::std::result::Result<RouteStatus, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.supervisor_set_not_ready` request: set optional parameters, then `.await` it (or
-/// call [`send`](SupervisorSetNotReadyRequest::send)).
-///
-/// Made by `supervisor_set_not_ready()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.supervisor_set_not_ready` request, made by `supervisor_set_not_ready()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](SupervisorSetNotReadyRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SupervisorSetNotReadyRequest {
     __client: __rt::Client,
@@ -6425,33 +4243,10 @@ impl SupervisorSetNotReadyRequest {
         name: "call_control.supervisor_set_not_ready",
         method: __rt::Method::Post,
         path: "/callControl/supervisor/agent/status/notready",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The agents' login ids.
-    ///
-    /// Wire name `agents`, type `array<string>`.
-    ///
-    /// A field of the body.
+    /// The agents' login ids. Wire name `agents` in the body, type `array<string>`.
     pub fn agents(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -6459,20 +4254,12 @@ impl SupervisorSetNotReadyRequest {
         self.__body.agents = ::std::option::Option::Some(value.into());
         self
     }
-    /// The not-ready reason.
-    ///
-    /// Wire name `reasonCode`, type `ReasonCode`.
-    ///
-    /// A field of the body.
+    /// The not-ready reason. Wire name `reasonCode` in the body, type `ReasonCode`.
     pub fn reason_code(mut self, value: impl ::std::convert::Into<ReasonCode>) -> Self {
         self.__body.reason_code = ::std::option::Option::Some(value.into());
         self
     }
-    /// The message text.
-    ///
-    /// Wire name `message`, type `string`.
-    ///
-    /// A field of the body.
+    /// The message text. Wire name `message` in the body, type `string`.
     pub fn message(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6480,11 +4267,8 @@ impl SupervisorSetNotReadyRequest {
         self.__body.message = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(SupervisorSetNotReadyRequest, json 200);
 impl __rt::Call for SupervisorSetNotReadyRequest {
     type Output = AgentChangeResults;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -6494,18 +4278,10 @@ impl __rt::Call for SupervisorSetNotReadyRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for SupervisorSetNotReadyRequest {
-    type Output = ::std::result::Result<AgentChangeResults, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.supervisor_set_ready` request: set optional parameters, then `.await` it (or
-/// call [`send`](SupervisorSetReadyRequest::send)).
-///
-/// Made by `supervisor_set_ready()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.supervisor_set_ready` request, made by `supervisor_set_ready()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](SupervisorSetReadyRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SupervisorSetReadyRequest {
     __client: __rt::Client,
@@ -6518,33 +4294,10 @@ impl SupervisorSetReadyRequest {
         name: "call_control.supervisor_set_ready",
         method: __rt::Method::Post,
         path: "/callControl/supervisor/agent/status/ready",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The agents' login ids.
-    ///
-    /// Wire name `agents`, type `array<string>`.
-    ///
-    /// A field of the body.
+    /// The agents' login ids. Wire name `agents` in the body, type `array<string>`.
     pub fn agents(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -6552,11 +4305,7 @@ impl SupervisorSetReadyRequest {
         self.__body.agents = ::std::option::Option::Some(value.into());
         self
     }
-    /// The message text.
-    ///
-    /// Wire name `message`, type `string`.
-    ///
-    /// A field of the body.
+    /// The message text. Wire name `message` in the body, type `string`.
     pub fn message(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6564,11 +4313,8 @@ impl SupervisorSetReadyRequest {
         self.__body.message = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(SupervisorSetReadyRequest, json 200);
 impl __rt::Call for SupervisorSetReadyRequest {
     type Output = AgentChangeResults;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -6578,18 +4324,10 @@ impl __rt::Call for SupervisorSetReadyRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for SupervisorSetReadyRequest {
-    type Output = ::std::result::Result<AgentChangeResults, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.supervisor_log_off_agents` request: set optional parameters, then `.await` it
-/// (or call [`send`](SupervisorLogOffAgentsRequest::send)).
-///
-/// Made by `supervisor_log_off_agents()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.supervisor_log_off_agents` request, made by `supervisor_log_off_agents()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](SupervisorLogOffAgentsRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SupervisorLogOffAgentsRequest {
     __client: __rt::Client,
@@ -6602,33 +4340,10 @@ impl SupervisorLogOffAgentsRequest {
         name: "call_control.supervisor_log_off_agents",
         method: __rt::Method::Post,
         path: "/callControl/supervisor/agent/status/logoff",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The agents' login ids.
-    ///
-    /// Wire name `agents`, type `array<string>`.
-    ///
-    /// A field of the body.
+    /// The agents' login ids. Wire name `agents` in the body, type `array<string>`.
     pub fn agents(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -6636,11 +4351,7 @@ impl SupervisorLogOffAgentsRequest {
         self.__body.agents = ::std::option::Option::Some(value.into());
         self
     }
-    /// The message text.
-    ///
-    /// Wire name `message`, type `string`.
-    ///
-    /// A field of the body.
+    /// The message text. Wire name `message` in the body, type `string`.
     pub fn message(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6648,11 +4359,8 @@ impl SupervisorLogOffAgentsRequest {
         self.__body.message = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(SupervisorLogOffAgentsRequest, json 200);
 impl __rt::Call for SupervisorLogOffAgentsRequest {
     type Output = AgentChangeResults;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -6662,18 +4370,9 @@ impl __rt::Call for SupervisorLogOffAgentsRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for SupervisorLogOffAgentsRequest {
-    type Output = ::std::result::Result<AgentChangeResults, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.broadcast_chat` request: set optional parameters, then `.await` it (or call
-/// [`send`](BroadcastChatRequest::send)).
-///
-/// Made by `broadcast_chat()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.broadcast_chat` request, made by `broadcast_chat()` on [`CallControlClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](BroadcastChatRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct BroadcastChatRequest {
     __client: __rt::Client,
@@ -6686,33 +4385,10 @@ impl BroadcastChatRequest {
         name: "call_control.broadcast_chat",
         method: __rt::Method::Post,
         path: "/callControl/supervisor/chat/broadcast",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The recipients.
-    ///
-    /// Wire name `usersInfo`, type `array<UsersInfo>`.
-    ///
-    /// A field of the body.
+    /// The recipients. Wire name `usersInfo` in the body, type `array<UsersInfo>`.
     pub fn users_info(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<UsersInfo>>,
@@ -6720,11 +4396,7 @@ impl BroadcastChatRequest {
         self.__body.users_info = ::std::option::Option::Some(value.into());
         self
     }
-    /// The message text.
-    ///
-    /// Wire name `message`, type `string`.
-    ///
-    /// A field of the body.
+    /// The message text. Wire name `message` in the body, type `string`.
     pub fn message(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6732,11 +4404,8 @@ impl BroadcastChatRequest {
         self.__body.message = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(BroadcastChatRequest, json 200);
 impl __rt::Call for BroadcastChatRequest {
     type Output = BroadcastResults;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -6746,18 +4415,10 @@ impl __rt::Call for BroadcastChatRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for BroadcastChatRequest {
-    type Output = ::std::result::Result<BroadcastResults, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.get_chat_messages` request: set optional parameters, then `.await` it (or call
+/// A `call_control.get_chat_messages` request, made by `get_chat_messages()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](GetChatMessagesRequest::send)).
-///
-/// Made by `get_chat_messages()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetChatMessagesRequest {
     __client: __rt::Client,
@@ -6770,33 +4431,11 @@ impl GetChatMessagesRequest {
         name: "call_control.get_chat_messages",
         method: __rt::Method::Post,
         path: "/callControl/supervisor/chat/messages",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Which messages to read.
-    ///
-    /// Wire name `filter`, type `array<MessagesFilterCriteria>`.
-    ///
-    /// A field of the body.
+    /// Which messages to read. Wire name `filter` in the body, type `array<MessagesFilterCriteria>`.
     pub fn filter(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<MessagesFilterCriteria>>,
@@ -6804,11 +4443,8 @@ impl GetChatMessagesRequest {
         self.__body.filter = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(GetChatMessagesRequest, json 200);
 impl __rt::Call for GetChatMessagesRequest {
     type Output = SupervisorChatMessages;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -6818,18 +4454,10 @@ impl __rt::Call for GetChatMessagesRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for GetChatMessagesRequest {
-    type Output = ::std::result::Result<SupervisorChatMessages, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.send_chat_message` request: set optional parameters, then `.await` it (or call
+/// A `call_control.send_chat_message` request, made by `send_chat_message()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](SendChatMessageRequest::send)).
-///
-/// Made by `send_chat_message()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SendChatMessageRequest {
     __client: __rt::Client,
@@ -6842,33 +4470,11 @@ impl SendChatMessageRequest {
         name: "call_control.send_chat_message",
         method: __rt::Method::Post,
         path: "/callControl/supervisor/chat/send",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The user's login id.
-    ///
-    /// Wire name `userLoginId`, type `string`.
-    ///
-    /// A field of the body.
+    /// The user's login id. Wire name `userLoginId` in the body, type `string`.
     pub fn user_login_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6876,11 +4482,7 @@ impl SendChatMessageRequest {
         self.__body.user_login_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// The message text.
-    ///
-    /// Wire name `message`, type `string`.
-    ///
-    /// A field of the body.
+    /// The message text. Wire name `message` in the body, type `string`.
     pub fn message(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6888,11 +4490,8 @@ impl SendChatMessageRequest {
         self.__body.message = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(SendChatMessageRequest, no_body);
 impl __rt::Call for SendChatMessageRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -6902,18 +4501,10 @@ impl __rt::Call for SendChatMessageRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for SendChatMessageRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.end_chat_session` request: set optional parameters, then `.await` it (or call
+/// A `call_control.end_chat_session` request, made by `end_chat_session()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](EndChatSessionRequest::send)).
-///
-/// Made by `end_chat_session()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct EndChatSessionRequest {
     __client: __rt::Client,
@@ -6926,31 +4517,11 @@ impl EndChatSessionRequest {
         name: "call_control.end_chat_session",
         method: __rt::Method::Post,
         path: "/callControl/supervisor/chat/end",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(EndChatSessionRequest, no_body);
 impl __rt::Call for EndChatSessionRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -6960,18 +4531,9 @@ impl __rt::Call for EndChatSessionRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for EndChatSessionRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.barge_in` request: set optional parameters, then `.await` it (or call
-/// [`send`](BargeInRequest::send)).
-///
-/// Made by `barge_in()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.barge_in` request, made by `barge_in()` on [`CallControlClient`]: set optional
+/// parameters, then `.await` it (or call [`send`](BargeInRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct BargeInRequest {
     __client: __rt::Client,
@@ -6984,31 +4546,11 @@ impl BargeInRequest {
         name: "call_control.barge_in",
         method: __rt::Method::Post,
         path: "/callControl/supervisor/monitor/barge",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(BargeInRequest, no_body);
 impl __rt::Call for BargeInRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -7018,18 +4560,9 @@ impl __rt::Call for BargeInRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for BargeInRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.coach_agent` request: set optional parameters, then `.await` it (or call
-/// [`send`](CoachAgentRequest::send)).
-///
-/// Made by `coach_agent()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.coach_agent` request, made by `coach_agent()` on [`CallControlClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](CoachAgentRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CoachAgentRequest {
     __client: __rt::Client,
@@ -7042,31 +4575,11 @@ impl CoachAgentRequest {
         name: "call_control.coach_agent",
         method: __rt::Method::Post,
         path: "/callControl/supervisor/monitor/coach",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(CoachAgentRequest, no_body);
 impl __rt::Call for CoachAgentRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -7076,18 +4589,10 @@ impl __rt::Call for CoachAgentRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for CoachAgentRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.get_monitor_state` request: set optional parameters, then `.await` it (or call
+/// A `call_control.get_monitor_state` request, made by `get_monitor_state()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](GetMonitorStateRequest::send)).
-///
-/// Made by `get_monitor_state()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetMonitorStateRequest {
     __client: __rt::Client,
@@ -7099,31 +4604,11 @@ impl GetMonitorStateRequest {
         name: "call_control.get_monitor_state",
         method: __rt::Method::Get,
         path: "/callControl/supervisor/monitor/state",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(GetMonitorStateRequest, json 200);
 impl __rt::Call for GetMonitorStateRequest {
     type Output = MonitorCallState;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -7132,18 +4617,9 @@ impl __rt::Call for GetMonitorStateRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for GetMonitorStateRequest {
-    type Output = ::std::result::Result<MonitorCallState, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.listen_to_agent` request: set optional parameters, then `.await` it (or call
-/// [`send`](ListenToAgentRequest::send)).
-///
-/// Made by `listen_to_agent()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.listen_to_agent` request, made by `listen_to_agent()` on [`CallControlClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](ListenToAgentRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListenToAgentRequest {
     __client: __rt::Client,
@@ -7156,31 +4632,11 @@ impl ListenToAgentRequest {
         name: "call_control.listen_to_agent",
         method: __rt::Method::Post,
         path: "/callControl/supervisor/monitor/listen",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ListenToAgentRequest, no_body);
 impl __rt::Call for ListenToAgentRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -7190,18 +4646,10 @@ impl __rt::Call for ListenToAgentRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ListenToAgentRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.start_monitor_call` request: set optional parameters, then `.await` it (or call
+/// A `call_control.start_monitor_call` request, made by `start_monitor_call()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](StartMonitorCallRequest::send)).
-///
-/// Made by `start_monitor_call()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct StartMonitorCallRequest {
     __client: __rt::Client,
@@ -7215,31 +4663,10 @@ impl StartMonitorCallRequest {
         name: "call_control.start_monitor_call",
         method: __rt::Method::Post,
         path: "/callControl/supervisor/monitor/start",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(StartMonitorCallRequest, json 200);
 impl __rt::Call for StartMonitorCallRequest {
     type Output = MonitorCallState;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -7250,18 +4677,10 @@ impl __rt::Call for StartMonitorCallRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for StartMonitorCallRequest {
-    type Output = ::std::result::Result<MonitorCallState, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.list_supervised_services` request: set optional parameters, then `.await` it (or
-/// call [`send`](ListSupervisedServicesRequest::send)).
-///
-/// Made by `list_supervised_services()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.list_supervised_services` request, made by `list_supervised_services()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](ListSupervisedServicesRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListSupervisedServicesRequest {
     __client: __rt::Client,
@@ -7273,31 +4692,11 @@ impl ListSupervisedServicesRequest {
         name: "call_control.list_supervised_services",
         method: __rt::Method::Get,
         path: "/callControl/supervisor/service/access",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ListSupervisedServicesRequest, json 200);
 impl __rt::Call for ListSupervisedServicesRequest {
     type Output = SupervisedServices;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -7306,18 +4705,10 @@ impl __rt::Call for ListSupervisedServicesRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ListSupervisedServicesRequest {
-    type Output = ::std::result::Result<SupervisedServices, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.supervisor_switch_service` request: set optional parameters, then `.await` it
-/// (or call [`send`](SupervisorSwitchServiceRequest::send)).
-///
-/// Made by `supervisor_switch_service()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.supervisor_switch_service` request, made by `supervisor_switch_service()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](SupervisorSwitchServiceRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SupervisorSwitchServiceRequest {
     __client: __rt::Client,
@@ -7330,33 +4721,10 @@ impl SupervisorSwitchServiceRequest {
         name: "call_control.supervisor_switch_service",
         method: __rt::Method::Post,
         path: "/callControl/supervisor/agent/service/switch",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The agents' login ids.
-    ///
-    /// Wire name `agents`, type `array<string>`.
-    ///
-    /// A field of the body.
+    /// The agents' login ids. Wire name `agents` in the body, type `array<string>`.
     pub fn agents(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -7364,20 +4732,12 @@ impl SupervisorSwitchServiceRequest {
         self.__body.agents = ::std::option::Option::Some(value.into());
         self
     }
-    /// The service to move the agents to.
-    ///
-    /// Wire name `targetServiceId`, type `int64`.
-    ///
-    /// A field of the body.
+    /// The service to move the agents to. Wire name `targetServiceId` in the body, type `int64`.
     pub fn target_service_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.__body.target_service_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// The message text.
-    ///
-    /// Wire name `message`, type `string`.
-    ///
-    /// A field of the body.
+    /// The message text. Wire name `message` in the body, type `string`.
     pub fn message(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -7385,11 +4745,8 @@ impl SupervisorSwitchServiceRequest {
         self.__body.message = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(SupervisorSwitchServiceRequest, json 200);
 impl __rt::Call for SupervisorSwitchServiceRequest {
     type Output = SwitchServiceResults;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -7399,18 +4756,10 @@ impl __rt::Call for SupervisorSwitchServiceRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for SupervisorSwitchServiceRequest {
-    type Output = ::std::result::Result<SwitchServiceResults, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.get_non_attempted_manual_calls` request: set optional parameters, then `.await`
-/// it (or call [`send`](GetNonAttemptedManualCallsRequest::send)).
-///
-/// Made by `get_non_attempted_manual_calls()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.get_non_attempted_manual_calls` request, made by
+/// `get_non_attempted_manual_calls()` on [`CallControlClient`]: set optional parameters, then
+/// `.await` it (or call [`send`](GetNonAttemptedManualCallsRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetNonAttemptedManualCallsRequest {
     __client: __rt::Client,
@@ -7423,31 +4772,11 @@ impl GetNonAttemptedManualCallsRequest {
         name: "call_control.get_non_attempted_manual_calls",
         method: __rt::Method::Get,
         path: "/callControl/supervisor/calls/{serviceId}/GetNonAttemptedManualCalls",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(GetNonAttemptedManualCallsRequest, json 200);
 impl __rt::Call for GetNonAttemptedManualCallsRequest {
     type Output = NonAttemptedManualCalls;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -7457,18 +4786,9 @@ impl __rt::Call for GetNonAttemptedManualCallsRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for GetNonAttemptedManualCallsRequest {
-    type Output = ::std::result::Result<NonAttemptedManualCalls, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.get_queue_stats` request: set optional parameters, then `.await` it (or call
-/// [`send`](GetQueueStatsRequest::send)).
-///
-/// Made by `get_queue_stats()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `call_control.get_queue_stats` request, made by `get_queue_stats()` on [`CallControlClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](GetQueueStatsRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetQueueStatsRequest {
     __client: __rt::Client,
@@ -7481,31 +4801,11 @@ impl GetQueueStatsRequest {
         name: "call_control.get_queue_stats",
         method: __rt::Method::Get,
         path: "/callControl/supervisor/calls/queue",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(GetQueueStatsRequest, json 200);
 impl __rt::Call for GetQueueStatsRequest {
     type Output = QueueStats;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -7515,18 +4815,10 @@ impl __rt::Call for GetQueueStatsRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for GetQueueStatsRequest {
-    type Output = ::std::result::Result<QueueStats, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.launch_manual_calls` request: set optional parameters, then `.await` it (or call
+/// A `call_control.launch_manual_calls` request, made by `launch_manual_calls()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](LaunchManualCallsRequest::send)).
-///
-/// Made by `launch_manual_calls()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LaunchManualCallsRequest {
     __client: __rt::Client,
@@ -7540,33 +4832,11 @@ impl LaunchManualCallsRequest {
         name: "call_control.launch_manual_calls",
         method: __rt::Method::Post,
         path: "/callControl/supervisor/calls/{serviceId}/LaunchManualCalls",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The calls to place.
-    ///
-    /// Wire name `callEntry`, type `array<ManualCallEntry>`.
-    ///
-    /// A field of the body.
+    /// The calls to place. Wire name `callEntry` in the body, type `array<ManualCallEntry>`.
     pub fn call_entry(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<ManualCallEntry>>,
@@ -7574,11 +4844,8 @@ impl LaunchManualCallsRequest {
         self.__body.call_entry = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(LaunchManualCallsRequest, no_body);
 impl __rt::Call for LaunchManualCallsRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -7589,18 +4856,10 @@ impl __rt::Call for LaunchManualCallsRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for LaunchManualCallsRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `call_control.schedule_callback` request: set optional parameters, then `.await` it (or call
+/// A `call_control.schedule_callback` request, made by `schedule_callback()` on
+/// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](ScheduleCallbackRequest::send)).
-///
-/// Made by `schedule_callback()` on [`CallControlClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ScheduleCallbackRequest {
     __client: __rt::Client,
@@ -7614,42 +4873,16 @@ impl ScheduleCallbackRequest {
         name: "call_control.schedule_callback",
         method: __rt::Method::Post,
         path: "/callControl/supervisor/calls/{serviceId}/ScheduleCallback",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The record's transaction id.
-    ///
-    /// Wire name `transactionId`, type `int64`.
-    ///
-    /// A field of the body.
+    /// The record's transaction id. Wire name `transactionId` in the body, type `int64`.
     pub fn transaction_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.__body.transaction_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// The agent to give the callback to.
-    ///
-    /// Wire name `agentLoginId`, type `string`.
-    ///
-    /// A field of the body.
+    /// The agent to give the callback to. Wire name `agentLoginId` in the body, type `string`.
     pub fn agent_login_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -7657,20 +4890,12 @@ impl ScheduleCallbackRequest {
         self.__body.agent_login_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// When to call back.
-    ///
-    /// Wire name `date`, type `datetime`.
-    ///
-    /// A field of the body.
+    /// When to call back. Wire name `date` in the body, type `datetime`.
     pub fn date(mut self, value: impl ::std::convert::Into<__rt::DateTime>) -> Self {
         self.__body.date = ::std::option::Option::Some(value.into());
         self
     }
-    /// The time zone of `date`.
-    ///
-    /// Wire name `timeZone`, type `CallbackTimeZone`.
-    ///
-    /// A field of the body.
+    /// The time zone of `date`. Wire name `timeZone` in the body, type `CallbackTimeZone`.
     pub fn time_zone(
         mut self,
         value: impl ::std::convert::Into<CallbackTimeZone>,
@@ -7678,11 +4903,8 @@ impl ScheduleCallbackRequest {
         self.__body.time_zone = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ScheduleCallbackRequest, no_body);
 impl __rt::Call for ScheduleCallbackRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -7693,29 +4915,14 @@ impl __rt::Call for ScheduleCallbackRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ScheduleCallbackRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
 /// What a supervisor call did to each agent it named.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct AgentChangeResults {
     /// Wire name `agents`, type `array<AgentChangeResult>`.
-    #[serde(rename = "agents", default)]
     pub agents: ::std::option::Option<::std::vec::Vec<AgentChangeResult>>,
 }
 impl AgentChangeResults {
@@ -7737,25 +4944,15 @@ impl AgentChangeResults {
 /// A set of recorded messages an agent can play.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AgentMessageSet {
     /// Wire name `agentMessageId`, type `int64`.
-    #[serde(rename = "agentMessageId", default)]
     pub agent_message_id: ::std::option::Option<i64>,
     /// Wire name `description`, type `string`.
-    #[serde(rename = "description", default)]
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `messages`, type `array<MessagePhrase>`.
-    #[serde(rename = "messages", default)]
     pub messages: ::std::option::Option<::std::vec::Vec<MessagePhrase>>,
 }
 impl AgentMessageSet {
@@ -7795,19 +4992,11 @@ impl AgentMessageSet {
 /// The agent's state.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AgentStatusReport {
     /// Wire name `agentStatus`, type `AgentStatusDetails`.
-    #[serde(rename = "agentStatus", default)]
     pub agent_status: ::std::option::Option<AgentStatusDetails>,
 }
 impl AgentStatusReport {
@@ -7829,25 +5018,15 @@ impl AgentStatusReport {
 /// When a phone number may be called, and its time zone.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AreaCodeWindow {
     /// Wire name `startTime`, type `datetime`.
-    #[serde(rename = "startTime", default)]
     pub start_time: ::std::option::Option<__rt::DateTime>,
     /// Wire name `endTime`, type `datetime`.
-    #[serde(rename = "endTime", default)]
     pub end_time: ::std::option::Option<__rt::DateTime>,
     /// Wire name `timeZone`, type `CallbackTimeZone`.
-    #[serde(rename = "timeZone", default)]
     pub time_zone: ::std::option::Option<CallbackTimeZone>,
 }
 impl AreaCodeWindow {
@@ -7887,19 +5066,11 @@ impl AreaCodeWindow {
 /// Agents available for a transfer.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AvailableAgents {
     /// Wire name `agentDetails`, type `array<AvailableAgent>`.
-    #[serde(rename = "agentDetails", default)]
     pub agent_details: ::std::option::Option<::std::vec::Vec<AvailableAgent>>,
 }
 impl AvailableAgents {
@@ -7921,19 +5092,11 @@ impl AvailableAgents {
 /// To whom a broadcast was sent.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BroadcastResults {
     /// Wire name `broadcastStatus`, type `array<BroadcastStatus>`.
-    #[serde(rename = "broadcastStatus", default)]
     pub broadcast_status: ::std::option::Option<::std::vec::Vec<BroadcastStatus>>,
 }
 impl BroadcastResults {
@@ -7955,19 +5118,11 @@ impl BroadcastResults {
 /// The client's call centers.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CallCenterList {
     /// Wire name `callCenterList`, type `array<AgentCallCenter>`.
-    #[serde(rename = "callCenterList", default)]
     pub call_center_list: ::std::option::Option<::std::vec::Vec<AgentCallCenter>>,
 }
 impl CallCenterList {
@@ -7989,19 +5144,11 @@ impl CallCenterList {
 /// The id of a new chat channel.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChatChannelCreated {
     /// Wire name `channelId`, type `string`.
-    #[serde(rename = "channelId", default)]
     pub channel_id: ::std::option::Option<::std::string::String>,
 }
 impl ChatChannelCreated {
@@ -8023,22 +5170,13 @@ impl ChatChannelCreated {
 /// A page of chat posts.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ChatPostPage {
     /// Wire name `next`, type `string`.
-    #[serde(rename = "next", default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Wire name `posts`, type `array<ChatPost>`.
-    #[serde(rename = "posts", default)]
     pub posts: ::std::option::Option<::std::vec::Vec<ChatPost>>,
 }
 impl ChatPostPage {
@@ -8069,49 +5207,31 @@ impl ChatPostPage {
 /// The live figures of the agent's service.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DesktopStats {
     /// Wire name `availableAgents`, type `int64`.
-    #[serde(rename = "availableAgents", default)]
     pub available_agents: ::std::option::Option<i64>,
     /// Wire name `callsOnHold`, type `int32`.
-    #[serde(rename = "callsOnHold", default)]
     pub calls_on_hold: ::std::option::Option<i32>,
     /// Wire name `remaining`, type `int32`.
-    #[serde(rename = "remaining", default)]
     pub remaining: ::std::option::Option<i32>,
     /// Wire name `cip`, type `int32`.
-    #[serde(rename = "cip", default)]
     pub cip: ::std::option::Option<i32>,
     /// Wire name `totalAgents`, type `int32`.
-    #[serde(rename = "totalAgents", default)]
     pub total_agents: ::std::option::Option<i32>,
     /// Wire name `maxCallsOnHold`, type `int32`.
-    #[serde(rename = "maxCallsOnHold", default)]
     pub max_calls_on_hold: ::std::option::Option<i32>,
     /// Wire name `maxCallsInProgress`, type `int32`.
-    #[serde(rename = "maxCallsInProgress", default)]
     pub max_calls_in_progress: ::std::option::Option<i32>,
     /// Wire name `loaded`, type `int32`.
-    #[serde(rename = "loaded", default)]
     pub loaded: ::std::option::Option<i32>,
     /// Wire name `hciQueueSize`, type `int32`.
-    #[serde(rename = "hciQueueSize", default)]
     pub hci_queue_size: ::std::option::Option<i32>,
     /// Wire name `holdGraphData`, type `HoldGraphData`.
-    #[serde(rename = "holdGraphData", default)]
     pub hold_graph_data: ::std::option::Option<HoldGraphData>,
     /// Wire name `agentAverageGraphData`, type `AgentAverageGraphData`.
-    #[serde(rename = "agentAverageGraphData", default)]
     pub agent_average_graph_data: ::std::option::Option<AgentAverageGraphData>,
 }
 impl DesktopStats {
@@ -8205,22 +5325,13 @@ impl DesktopStats {
 /// A service's hold queue.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HoldQueueStatus {
     /// Wire name `estimatedWaitTime`, type `datetime`.
-    #[serde(rename = "estimatedWaitTime", default)]
     pub estimated_wait_time: ::std::option::Option<__rt::DateTime>,
     /// Wire name `callsInQueue`, type `int32`.
-    #[serde(rename = "callsInQueue", default)]
     pub calls_in_queue: ::std::option::Option<i32>,
 }
 impl HoldQueueStatus {
@@ -8248,19 +5359,11 @@ impl HoldQueueStatus {
 /// Whether the supervisor's monitor call is up.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MonitorCallState {
     /// Wire name `activeCall`, type `bool`.
-    #[serde(rename = "activeCall", default)]
     pub active_call: ::std::option::Option<bool>,
 }
 impl MonitorCallState {
@@ -8279,19 +5382,11 @@ impl MonitorCallState {
 /// Manual calls a service could not place.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NonAttemptedManualCalls {
     /// Wire name `nonAttemptedManualCalls`, type `array<NonAttemptedManualCall>`.
-    #[serde(rename = "nonAttemptedManualCalls", default)]
     pub non_attempted_manual_calls: ::std::option::Option<
         ::std::vec::Vec<NonAttemptedManualCall>,
     >,
@@ -8315,25 +5410,15 @@ impl NonAttemptedManualCalls {
 /// A service's transfer phonebook.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Phonebook {
     /// Wire name `phoneContact`, type `array<PhonebookContact>`.
-    #[serde(rename = "phoneContact", default)]
     pub phone_contact: ::std::option::Option<::std::vec::Vec<PhonebookContact>>,
     /// Wire name `description`, type `string`.
-    #[serde(rename = "description", default)]
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `phoneBookId`, type `string`.
-    #[serde(rename = "phoneBookId", default)]
     pub phone_book_id: ::std::option::Option<::std::string::String>,
 }
 impl Phonebook {
@@ -8373,31 +5458,19 @@ impl Phonebook {
 /// A service's queue figures.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueueStats {
     /// Wire name `availableAgents`, type `int32`.
-    #[serde(rename = "availableAgents", default)]
     pub available_agents: ::std::option::Option<i32>,
     /// Wire name `callsOnHold`, type `int32`.
-    #[serde(rename = "callsOnHold", default)]
     pub calls_on_hold: ::std::option::Option<i32>,
     /// Wire name `callsToBeLaunched`, type `int32`.
-    #[serde(rename = "callsToBeLaunched", default)]
     pub calls_to_be_launched: ::std::option::Option<i32>,
     /// Wire name `callsInProgress`, type `int32`.
-    #[serde(rename = "callsInProgress", default)]
     pub calls_in_progress: ::std::option::Option<i32>,
     /// Wire name `maxAgents`, type `int32`.
-    #[serde(rename = "maxAgents", default)]
     pub max_agents: ::std::option::Option<i32>,
 }
 impl QueueStats {
@@ -8449,19 +5522,11 @@ impl QueueStats {
 /// The agent's recent chat channels.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct RecentChatChannels {
     /// Wire name `channels`, type `array<ChatChannel>`.
-    #[serde(rename = "channels", default)]
     pub channels: ::std::option::Option<::std::vec::Vec<ChatChannel>>,
 }
 impl RecentChatChannels {
@@ -8483,40 +5548,25 @@ impl RecentChatChannels {
 /// Where a caller's route request stands.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RouteStatus {
     /// Wire name `routeUid`, type `string`.
-    #[serde(rename = "routeUid", default)]
     pub route_uid: ::std::option::Option<::std::string::String>,
     /// Wire name `routeDomain`, type `string`.
-    #[serde(rename = "routeDomain", default)]
     pub route_domain: ::std::option::Option<::std::string::String>,
     /// Wire name `endPointUid`, type `string`.
-    #[serde(rename = "endPointUid", default)]
     pub end_point_uid: ::std::option::Option<::std::string::String>,
     /// Wire name `estimatedWaitTime`, type `datetime`.
-    #[serde(rename = "estimatedWaitTime", default)]
     pub estimated_wait_time: ::std::option::Option<__rt::DateTime>,
     /// Wire name `positionInQueue`, type `int32`.
-    #[serde(rename = "positionInQueue", default)]
     pub position_in_queue: ::std::option::Option<i32>,
     /// Wire name `queueSize`, type `int32`.
-    #[serde(rename = "queueSize", default)]
     pub queue_size: ::std::option::Option<i32>,
     /// Wire name `maxAgents`, type `int32`.
-    #[serde(rename = "maxAgents", default)]
     pub max_agents: ::std::option::Option<i32>,
     /// Wire name `status`, type `CallInQueueStatus`.
-    #[serde(rename = "status", default)]
     pub status: ::std::option::Option<CallInQueueStatus>,
 }
 impl RouteStatus {
@@ -8595,19 +5645,11 @@ impl RouteStatus {
 /// The screen-pop rows of a call.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ScreenPop {
     /// Wire name `screenPopRow`, type `array<ScreenPopDetails>`.
-    #[serde(rename = "screenPopRow", default)]
     pub screen_pop_row: ::std::option::Option<::std::vec::Vec<ScreenPopDetails>>,
 }
 impl ScreenPop {
@@ -8629,28 +5671,17 @@ impl ScreenPop {
 /// The services an agent may join, and how the agent is connected.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServiceAccess {
     /// Wire name `homeAgent`, type `bool`.
-    #[serde(rename = "homeAgent", default)]
     pub home_agent: ::std::option::Option<bool>,
     /// Wire name `phoneNumber`, type `string`.
-    #[serde(rename = "phoneNumber", default)]
     pub phone_number: ::std::option::Option<::std::string::String>,
     /// Wire name `services`, type `array<AgentService>`.
-    #[serde(rename = "services", default)]
     pub services: ::std::option::Option<::std::vec::Vec<AgentService>>,
     /// Wire name `sipId`, type `string`.
-    #[serde(rename = "sipId", default)]
     pub sip_id: ::std::option::Option<::std::string::String>,
 }
 impl ServiceAccess {
@@ -8696,46 +5727,29 @@ impl ServiceAccess {
 /// A service's desktop features and dial-in details.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServiceFeatureDetails {
     /// Wire name `callInPhoneNumber`, type `string`.
-    #[serde(rename = "callInPhoneNumber", default)]
     pub call_in_phone_number: ::std::option::Option<::std::string::String>,
     /// Wire name `features`, type `ServiceFeatures`.
-    #[serde(rename = "features", default)]
     pub features: ::std::option::Option<ServiceFeatures>,
     /// Wire name `callInPinNumber`, type `string`.
-    #[serde(rename = "callInPinNumber", default)]
     pub call_in_pin_number: ::std::option::Option<::std::string::String>,
     /// Wire name `provideInstructions`, type `bool`.
-    #[serde(rename = "provideInstructions", default)]
     pub provide_instructions: ::std::option::Option<bool>,
     /// Wire name `clientId`, type `string`.
-    #[serde(rename = "clientId", default)]
     pub client_id: ::std::option::Option<::std::string::String>,
     /// Wire name `clientCode`, type `string`.
-    #[serde(rename = "clientCode", default)]
     pub client_code: ::std::option::Option<::std::string::String>,
     /// Wire name `serviceId`, type `string`.
-    #[serde(rename = "serviceId", default)]
     pub service_id: ::std::option::Option<::std::string::String>,
     /// Wire name `serviceDescription`, type `string`.
-    #[serde(rename = "serviceDescription", default)]
     pub service_description: ::std::option::Option<::std::string::String>,
     /// Wire name `callCenterId`, type `int64`.
-    #[serde(rename = "callCenterId", default)]
     pub call_center_id: ::std::option::Option<i64>,
     /// Wire name `callCenterName`, type `string`.
-    #[serde(rename = "callCenterName", default)]
     pub call_center_name: ::std::option::Option<::std::string::String>,
 }
 impl ServiceFeatureDetails {
@@ -8835,19 +5849,11 @@ impl ServiceFeatureDetails {
 /// The call centers and services a supervisor may manage.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SupervisedServices {
     /// Wire name `callCenters`, type `array<SupervisorCallCenter>`.
-    #[serde(rename = "callCenters", default)]
     pub call_centers: ::std::option::Option<::std::vec::Vec<SupervisorCallCenter>>,
 }
 impl SupervisedServices {
@@ -8869,22 +5875,13 @@ impl SupervisedServices {
 /// The supervisor's chat messages.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SupervisorChatMessages {
     /// Wire name `chatList`, type `array<ChatMessage>`.
-    #[serde(rename = "chatList", default)]
     pub chat_list: ::std::option::Option<::std::vec::Vec<ChatMessage>>,
     /// Wire name `timestamp`, type `datetime`.
-    #[serde(rename = "timestamp", default)]
     pub timestamp: ::std::option::Option<__rt::DateTime>,
 }
 impl SupervisorChatMessages {
@@ -8915,19 +5912,11 @@ impl SupervisorChatMessages {
 /// What moving agents to another service did to each.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct SwitchServiceResults {
     /// Wire name `agents`, type `array<SwitchedAgent>`.
-    #[serde(rename = "agents", default)]
     pub agents: ::std::option::Option<::std::vec::Vec<SwitchedAgent>>,
 }
 impl SwitchServiceResults {
@@ -8949,19 +5938,11 @@ impl SwitchServiceResults {
 /// A service's term codes, by category.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TermCodeList {
     /// Wire name `termCodeCategories`, type `array<TermCodeCategory>`.
-    #[serde(rename = "termCodeCategories", default)]
     pub term_code_categories: ::std::option::Option<::std::vec::Vec<TermCodeCategory>>,
 }
 impl TermCodeList {
@@ -8983,19 +5964,11 @@ impl TermCodeList {
 /// The agent's voicemail boxes.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VoicemailBoxes {
     /// Wire name `voiceMails`, type `array<VoicemailBox>`.
-    #[serde(rename = "voiceMails", default)]
     pub voice_mails: ::std::option::Option<::std::vec::Vec<VoicemailBox>>,
 }
 impl VoicemailBoxes {
@@ -9017,25 +5990,15 @@ impl VoicemailBoxes {
 /// Graph data of average agent figures over a time span (the data format is not documented).
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AgentAverageGraphData {
     /// Wire name `startTime`, type `datetime`.
-    #[serde(rename = "startTime", default)]
     pub start_time: ::std::option::Option<__rt::DateTime>,
     /// Wire name `endTime`, type `datetime`.
-    #[serde(rename = "endTime", default)]
     pub end_time: ::std::option::Option<__rt::DateTime>,
     /// Wire name `data`, type `string`.
-    #[serde(rename = "data", default)]
     pub data: ::std::option::Option<::std::string::String>,
 }
 impl AgentAverageGraphData {
@@ -9075,31 +6038,15 @@ impl AgentAverageGraphData {
 /// A call center, by id and name, as the agent desktop lists them.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct AgentCallCenter {
     /// Wire name `id`, type `int64`.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// Wire name `name`, type `string`.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 impl AgentCallCenter {
@@ -9128,22 +6075,13 @@ impl AgentCallCenter {
 /// client's `AgentsChangeRequestResult`.)
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AgentChangeResult {
     /// Wire name `agentLoginId`, type `string`.
-    #[serde(rename = "agentLoginId", default)]
     pub agent_login_id: ::std::option::Option<::std::string::String>,
     /// Wire name `status`, type `string`.
-    #[serde(rename = "status", default)]
     pub status: ::std::option::Option<::std::string::String>,
 }
 impl AgentChangeResult {
@@ -9174,22 +6112,13 @@ impl AgentChangeResult {
 /// A service an agent may join. (The .NET client's `Service`.)
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AgentService {
     /// Wire name `serviceId`, type `int64`.
-    #[serde(rename = "serviceId", default)]
     pub service_id: ::std::option::Option<i64>,
     /// Wire name `serviceName`, type `string`.
-    #[serde(rename = "serviceName", default)]
     pub service_name: ::std::option::Option<::std::string::String>,
 }
 impl AgentService {
@@ -9218,67 +6147,43 @@ impl AgentService {
 /// voicemail and chat.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AgentStatusDetails {
     /// Wire name `agentCallConnected`, type `bool`.
-    #[serde(rename = "agentCallConnected", default)]
     pub agent_call_connected: ::std::option::Option<bool>,
     /// Wire name `agentManualDialingFailed`, type `bool`.
-    #[serde(rename = "agentManualDialingFailed", default)]
     pub agent_manual_dialing_failed: ::std::option::Option<bool>,
     /// Wire name `previewDialingFailed`, type `bool`.
-    #[serde(rename = "previewDialingFailed", default)]
     pub preview_dialing_failed: ::std::option::Option<bool>,
     /// Wire name `previewDialingFailedErrorCode`, type `int32`.
-    #[serde(rename = "previewDialingFailedErrorCode", default)]
     pub preview_dialing_failed_error_code: ::std::option::Option<i32>,
     /// Wire name `agentManualDialingFailedErrorCode`, type `int32`.
-    #[serde(rename = "agentManualDialingFailedErrorCode", default)]
     pub agent_manual_dialing_failed_error_code: ::std::option::Option<i32>,
     /// Wire name `agentManualDialingFailedReason`, type `string`.
-    #[serde(rename = "agentManualDialingFailedReason", default)]
     pub agent_manual_dialing_failed_reason: ::std::option::Option<::std::string::String>,
     /// Wire name `previewDialingFailedReason`, type `string`.
-    #[serde(rename = "previewDialingFailedReason", default)]
     pub preview_dialing_failed_reason: ::std::option::Option<::std::string::String>,
     /// Wire name `agentCallFailedErrorCode`, type `int32`.
-    #[serde(rename = "agentCallFailedErrorCode", default)]
     pub agent_call_failed_error_code: ::std::option::Option<i32>,
     /// Wire name `agentCallFailed`, type `bool`.
-    #[serde(rename = "agentCallFailed", default)]
     pub agent_call_failed: ::std::option::Option<bool>,
     /// Wire name `voicemailStorageLimitReached`, type `bool`.
-    #[serde(rename = "voicemailStorageLimitReached", default)]
     pub voicemail_storage_limit_reached: ::std::option::Option<bool>,
     /// Wire name `newVoicemailsCount`, type `int32`.
-    #[serde(rename = "newVoicemailsCount", default)]
     pub new_voicemails_count: ::std::option::Option<i32>,
     /// Wire name `reasonCode`, type `ReasonCode`.
-    #[serde(rename = "reasonCode", default)]
     pub reason_code: ::std::option::Option<ReasonCode>,
     /// Wire name `agentMuted`, type `bool`.
-    #[serde(rename = "agentMuted", default)]
     pub agent_muted: ::std::option::Option<bool>,
     /// Wire name `service`, type `ServiceCallCounts`.
-    #[serde(rename = "service", default)]
     pub service: ::std::option::Option<ServiceCallCounts>,
     /// Wire name `voicemail`, type `VoicemailState`.
-    #[serde(rename = "voicemail", default)]
     pub voicemail: ::std::option::Option<VoicemailState>,
     /// Wire name `chat`, type `ChatNews`.
-    #[serde(rename = "chat", default)]
     pub chat: ::std::option::Option<ChatNews>,
     /// Wire name `lines`, type `array<LineDetails>`.
-    #[serde(rename = "lines", default)]
     pub lines: ::std::option::Option<::std::vec::Vec<LineDetails>>,
 }
 impl AgentStatusDetails {
@@ -9444,40 +6349,25 @@ impl AgentStatusDetails {
 /// A term code: the outcome an agent saves for a call. (The .NET client's `TermCode`.)
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AgentTermCode {
     /// Wire name `id`, type `string`.
-    #[serde(rename = "id", default)]
     pub id: ::std::option::Option<::std::string::String>,
     /// Wire name `name`, type `string`.
-    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `lvResultId`, type `string`.
-    #[serde(rename = "lvResultId", default)]
     pub lv_result_id: ::std::option::Option<::std::string::String>,
     /// Wire name `lvResult`, type `string`.
-    #[serde(rename = "lvResult", default)]
     pub lv_result: ::std::option::Option<::std::string::String>,
     /// Wire name `reportDisplayOrder`, type `int32`.
-    #[serde(rename = "reportDisplayOrder", default)]
     pub report_display_order: ::std::option::Option<i32>,
     /// Wire name `previewDialEnabled`, type `bool`.
-    #[serde(rename = "previewDialEnabled", default)]
     pub preview_dial_enabled: ::std::option::Option<bool>,
     /// Wire name `actionType`, type `ActionType`.
-    #[serde(rename = "actionType", default)]
     pub action_type: ::std::option::Option<ActionType>,
     /// Wire name `paymentAmtRequired`, type `bool`.
-    #[serde(rename = "paymentAmtRequired", default)]
     pub payment_amt_required: ::std::option::Option<bool>,
 }
 impl AgentTermCode {
@@ -9562,46 +6452,29 @@ impl AgentTermCode {
 /// An agent that a call can be transferred to. (The .NET client's `AgentDetails`.)
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AvailableAgent {
     /// Wire name `phone`, type `string`.
-    #[serde(rename = "phone", default)]
     pub phone: ::std::option::Option<::std::string::String>,
     /// Wire name `wrapup`, type `string`.
-    #[serde(rename = "wrapup", default)]
     pub wrapup: ::std::option::Option<::std::string::String>,
     /// Wire name `loginId`, type `string`.
-    #[serde(rename = "loginId", default)]
     pub login_id: ::std::option::Option<::std::string::String>,
     /// Wire name `active`, type `string`.
-    #[serde(rename = "active", default)]
     pub active: ::std::option::Option<::std::string::String>,
     /// Wire name `lastName`, type `string`.
-    #[serde(rename = "lastName", default)]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// Wire name `firstName`, type `string`.
-    #[serde(rename = "firstName", default)]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// Wire name `homeAgent`, type `string`.
-    #[serde(rename = "homeAgent", default)]
     pub home_agent: ::std::option::Option<::std::string::String>,
     /// Wire name `agentId`, type `string`.
-    #[serde(rename = "agentId", default)]
     pub agent_id: ::std::option::Option<::std::string::String>,
     /// Wire name `callCenterId`, type `int64`.
-    #[serde(rename = "callCenterId", default)]
     pub call_center_id: ::std::option::Option<i64>,
     /// Wire name `serviceId`, type `int64`.
-    #[serde(rename = "serviceId", default)]
     pub service_id: ::std::option::Option<i64>,
 }
 impl AvailableAgent {
@@ -9698,22 +6571,13 @@ impl AvailableAgent {
 /// Whether a broadcast reached one user.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BroadcastStatus {
     /// Wire name `userLoginId`, type `string`.
-    #[serde(rename = "userLoginId", default)]
     pub user_login_id: ::std::option::Option<::std::string::String>,
     /// Wire name `sent`, type `bool`.
-    #[serde(rename = "sent", default)]
     pub sent: ::std::option::Option<bool>,
 }
 impl BroadcastStatus {
@@ -9741,37 +6605,24 @@ impl BroadcastStatus {
 /// A chat channel between agents. (The .NET client's `Channel`.)
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChatChannel {
     /// Wire name `channelId`, type `string`.
-    #[serde(rename = "channelId", default)]
     pub channel_id: ::std::option::Option<::std::string::String>,
     /// Wire name `channelName`, type `string`.
-    #[serde(rename = "channelName", default)]
     pub channel_name: ::std::option::Option<::std::string::String>,
     /// Wire name `unreadCount`, type `int32`.
-    #[serde(rename = "unreadCount", default)]
     pub unread_count: ::std::option::Option<i32>,
     /// Wire name `type`, type `string`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub kind: ::std::option::Option<::std::string::String>,
     /// Wire name `userId`, type `int64`.
-    #[serde(rename = "userId", default)]
     pub user_id: ::std::option::Option<i64>,
     /// Wire name `userName`, type `string`.
-    #[serde(rename = "userName", default)]
     pub user_name: ::std::option::Option<::std::string::String>,
     /// Wire name `lastPostTimestamp`, type `datetime`.
-    #[serde(rename = "lastPostTimestamp", default)]
     pub last_post_timestamp: ::std::option::Option<__rt::DateTime>,
 }
 impl ChatChannel {
@@ -9841,25 +6692,15 @@ impl ChatChannel {
 /// A chat message: who sent it, what, and when. (The .NET client's `Agent.ChatMessage`.)
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChatMessage {
     /// Wire name `sourceId`, type `string`.
-    #[serde(rename = "sourceId", default)]
     pub source_id: ::std::option::Option<::std::string::String>,
     /// Wire name `message`, type `string`.
-    #[serde(rename = "message", default)]
     pub message: ::std::option::Option<::std::string::String>,
     /// Wire name `time`, type `datetime`.
-    #[serde(rename = "time", default)]
     pub time: ::std::option::Option<__rt::DateTime>,
 }
 impl ChatMessage {
@@ -9899,31 +6740,19 @@ impl ChatMessage {
 /// New chat messages and ended chat sessions for the agent. (The .NET client's `ChatDetails`.)
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChatNews {
     /// Wire name `chatMessage`, type `string`.
-    #[serde(rename = "chatMessage", default)]
     pub chat_message: ::std::option::Option<::std::string::String>,
     /// Wire name `chatTime`, type `datetime`.
-    #[serde(rename = "chatTime", default)]
     pub chat_time: ::std::option::Option<__rt::DateTime>,
     /// Wire name `chatUser`, type `string`.
-    #[serde(rename = "chatUser", default)]
     pub chat_user: ::std::option::Option<::std::string::String>,
     /// Wire name `chatMessages`, type `array<ChatMessage>`.
-    #[serde(rename = "chatMessages", default)]
     pub chat_messages: ::std::option::Option<::std::vec::Vec<ChatMessage>>,
     /// Wire name `terminatedChatSessions`, type `array<string>`.
-    #[serde(rename = "terminatedChatSessions", default)]
     pub terminated_chat_sessions: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
@@ -9983,34 +6812,21 @@ impl ChatNews {
 /// A post in a chat channel. (The .NET client's `Post`.)
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChatPost {
     /// Wire name `postId`, type `string`.
-    #[serde(rename = "postId", default)]
     pub post_id: ::std::option::Option<::std::string::String>,
     /// Wire name `fromName`, type `string`.
-    #[serde(rename = "fromName", default)]
     pub from_name: ::std::option::Option<::std::string::String>,
     /// Wire name `fromId`, type `int64`.
-    #[serde(rename = "fromId", default)]
     pub from_id: ::std::option::Option<i64>,
     /// Wire name `content`, type `string`.
-    #[serde(rename = "content", default)]
     pub content: ::std::option::Option<::std::string::String>,
     /// Wire name `unread`, type `bool`.
-    #[serde(rename = "unread", default)]
     pub unread: ::std::option::Option<bool>,
     /// Wire name `timestamp`, type `datetime`.
-    #[serde(rename = "timestamp", default)]
     pub timestamp: ::std::option::Option<__rt::DateTime>,
 }
 impl ChatPost {
@@ -10071,25 +6887,15 @@ impl ChatPost {
 /// Graph data of calls on hold over a time span (the data format is not documented).
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HoldGraphData {
     /// Wire name `startTime`, type `datetime`.
-    #[serde(rename = "startTime", default)]
     pub start_time: ::std::option::Option<__rt::DateTime>,
     /// Wire name `endTime`, type `datetime`.
-    #[serde(rename = "endTime", default)]
     pub end_time: ::std::option::Option<__rt::DateTime>,
     /// Wire name `data`, type `string`.
-    #[serde(rename = "data", default)]
     pub data: ::std::option::Option<::std::string::String>,
 }
 impl HoldGraphData {
@@ -10129,52 +6935,33 @@ impl HoldGraphData {
 /// The call on one of the agent's lines. (The .NET client's `CallDetails`.)
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LineCall {
     /// Wire name `callTransactionId`, type `string`.
-    #[serde(rename = "callTransactionId", default)]
     pub call_transaction_id: ::std::option::Option<::std::string::String>,
     /// Wire name `callSessionId`, type `string`.
-    #[serde(rename = "callSessionId", default)]
     pub call_session_id: ::std::option::Option<::std::string::String>,
     /// Wire name `firstName`, type `string`.
-    #[serde(rename = "firstName", default)]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// Wire name `lastName`, type `string`.
-    #[serde(rename = "lastName", default)]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// Wire name `callRequiresAcceptance`, type `bool`.
-    #[serde(rename = "callRequiresAcceptance", default)]
     pub call_requires_acceptance: ::std::option::Option<bool>,
     /// Wire name `callAcceptanceTimeout`, type `int32`.
-    #[serde(rename = "callAcceptanceTimeout", default)]
     pub call_acceptance_timeout: ::std::option::Option<i32>,
     /// Wire name `callRecordingStarted`, type `bool`.
-    #[serde(rename = "callRecordingStarted", default)]
     pub call_recording_started: ::std::option::Option<bool>,
     /// Wire name `serviceId`, type `int64`.
-    #[serde(rename = "serviceId", default)]
     pub service_id: ::std::option::Option<i64>,
     /// Wire name `callCenterId`, type `int64`.
-    #[serde(rename = "callCenterId", default)]
     pub call_center_id: ::std::option::Option<i64>,
     /// Wire name `accountNumber`, type `string`.
-    #[serde(rename = "accountNumber", default)]
     pub account_number: ::std::option::Option<::std::string::String>,
     /// Wire name `phoneNumber`, type `string`.
-    #[serde(rename = "phoneNumber", default)]
     pub phone_number: ::std::option::Option<::std::string::String>,
     /// Wire name `accountNumberRequired`, type `bool`.
-    #[serde(rename = "accountNumberRequired", default)]
     pub account_number_required: ::std::option::Option<bool>,
 }
 impl LineCall {
@@ -10289,67 +7076,43 @@ impl LineCall {
 /// One of the agent's lines (ACD, DIRECT, extensions), its state and call.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LineDetails {
     /// Wire name `lineNumber`, type `LineNumber`.
-    #[serde(rename = "lineNumber", default)]
     pub line_number: ::std::option::Option<LineNumber>,
     /// Wire name `displayName`, type `string`.
-    #[serde(rename = "displayName", default)]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// Wire name `playingMessage`, type `bool`.
-    #[serde(rename = "playingMessage", default)]
     pub playing_message: ::std::option::Option<bool>,
     /// Wire name `active`, type `bool`.
-    #[serde(rename = "active", default)]
     pub active: ::std::option::Option<bool>,
     /// Wire name `callControl`, type `bool`.
-    #[serde(rename = "callControl", default)]
     pub call_control: ::std::option::Option<bool>,
     /// Wire name `state`, type `LineState`.
-    #[serde(rename = "state", default)]
     pub state: ::std::option::Option<LineState>,
     /// Wire name `customerDisconnectedBeforeBridge`, type `bool`.
-    #[serde(rename = "customerDisconnectedBeforeBridge", default)]
     pub customer_disconnected_before_bridge: ::std::option::Option<bool>,
     /// Wire name `conferenceInitiated`, type `bool`.
-    #[serde(rename = "conferenceInitiated", default)]
     pub conference_initiated: ::std::option::Option<bool>,
     /// Wire name `supervisorCallSuccessBeforeConferenced`, type `bool`.
-    #[serde(rename = "supervisorCallSuccessBeforeConferenced", default)]
     pub supervisor_call_success_before_conferenced: ::std::option::Option<bool>,
     /// Wire name `callConferenced`, type `bool`.
-    #[serde(rename = "callConferenced", default)]
     pub call_conferenced: ::std::option::Option<bool>,
     /// Wire name `transferToQueue`, type `bool`.
-    #[serde(rename = "transferToQueue", default)]
     pub transfer_to_queue: ::std::option::Option<bool>,
     /// Wire name `transferToQueueFailed`, type `bool`.
-    #[serde(rename = "transferToQueueFailed", default)]
     pub transfer_to_queue_failed: ::std::option::Option<bool>,
     /// Wire name `transferCallOnHold`, type `bool`.
-    #[serde(rename = "transferCallOnHold", default)]
     pub transfer_call_on_hold: ::std::option::Option<bool>,
     /// Wire name `callTransferredToAgent`, type `string`.
-    #[serde(rename = "callTransferredToAgent", default)]
     pub call_transferred_to_agent: ::std::option::Option<::std::string::String>,
     /// Wire name `supervisorPhoneNumber`, type `string`.
-    #[serde(rename = "supervisorPhoneNumber", default)]
     pub supervisor_phone_number: ::std::option::Option<::std::string::String>,
     /// Wire name `stateChangedTime`, type `datetime`.
-    #[serde(rename = "stateChangedTime", default)]
     pub state_changed_time: ::std::option::Option<__rt::DateTime>,
     /// Wire name `call`, type `LineCall`.
-    #[serde(rename = "call", default)]
     pub call: ::std::option::Option<LineCall>,
 }
 impl LineDetails {
@@ -10508,58 +7271,27 @@ impl LineDetails {
 /// A call a supervisor asks a service to place. (The .NET client's `SupervisorCallsCallEntry`.)
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ManualCallEntry {
     /// Wire name `transactionId`, type `int64`.
-    #[serde(
-        rename = "transactionId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transaction_id: ::std::option::Option<i64>,
     /// Wire name `phoneNumber`, type `string`.
-    #[serde(
-        rename = "phoneNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone_number: ::std::option::Option<::std::string::String>,
     /// Wire name `account`, type `string`.
-    #[serde(
-        rename = "account",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<::std::string::String>,
     /// Wire name `callerId`, type `string`.
-    #[serde(
-        rename = "callerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub caller_id: ::std::option::Option<::std::string::String>,
     /// Wire name `templateId`, type `int64`.
-    #[serde(
-        rename = "templateId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub template_id: ::std::option::Option<i64>,
     /// Wire name `dialingTimeout`, type `json`.
-    #[serde(
-        rename = "dialingTimeout",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dialing_timeout: ::std::option::Option<__rt::serde_json::Value>,
 }
 impl ManualCallEntry {
@@ -10620,28 +7352,17 @@ impl ManualCallEntry {
 /// A recorded message an agent can play.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MessagePhrase {
     /// Wire name `messageId`, type `int64`.
-    #[serde(rename = "messageId", default)]
     pub message_id: ::std::option::Option<i64>,
     /// Wire name `phrase`, type `string`.
-    #[serde(rename = "phrase", default)]
     pub phrase: ::std::option::Option<::std::string::String>,
     /// Wire name `prompt`, type `string`.
-    #[serde(rename = "prompt", default)]
     pub prompt: ::std::option::Option<::std::string::String>,
     /// Wire name `language`, type `MessageLanguage`.
-    #[serde(rename = "language", default)]
     pub language: ::std::option::Option<MessageLanguage>,
 }
 impl MessagePhrase {
@@ -10687,31 +7408,15 @@ impl MessagePhrase {
 /// Which chat messages to read.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MessagesFilterCriteria {
     /// Wire name `messageReceivedAfter`, type `datetime`.
-    #[serde(
-        rename = "messageReceivedAfter",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message_received_after: ::std::option::Option<__rt::DateTime>,
     /// Wire name `excludeOwn`, type `bool`.
-    #[serde(
-        rename = "excludeOwn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub exclude_own: ::std::option::Option<bool>,
 }
 impl MessagesFilterCriteria {
@@ -10739,31 +7444,19 @@ impl MessagesFilterCriteria {
 /// A manual call a service could not place, and why.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NonAttemptedManualCall {
     /// Wire name `transactionId`, type `int64`.
-    #[serde(rename = "transactionId", default)]
     pub transaction_id: ::std::option::Option<i64>,
     /// Wire name `phoneNumber`, type `string`.
-    #[serde(rename = "phoneNumber", default)]
     pub phone_number: ::std::option::Option<::std::string::String>,
     /// Wire name `reason`, type `string`.
-    #[serde(rename = "reason", default)]
     pub reason: ::std::option::Option<::std::string::String>,
     /// Wire name `errorCode`, type `DialFailureCode`.
-    #[serde(rename = "errorCode", default)]
     pub error_code: ::std::option::Option<DialFailureCode>,
     /// Wire name `timeOfFailure`, type `datetime`.
-    #[serde(rename = "timeOfFailure", default)]
     pub time_of_failure: ::std::option::Option<__rt::DateTime>,
 }
 impl NonAttemptedManualCall {
@@ -10818,34 +7511,21 @@ impl NonAttemptedManualCall {
 /// A phonebook entry a call can be transferred to.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PhonebookContact {
     /// Wire name `phoneBookContactId`, type `int64`.
-    #[serde(rename = "phoneBookContactId", default)]
     pub phone_book_contact_id: ::std::option::Option<i64>,
     /// Wire name `phoneBookId`, type `int64`.
-    #[serde(rename = "phoneBookId", default)]
     pub phone_book_id: ::std::option::Option<i64>,
     /// Wire name `contactName`, type `string`.
-    #[serde(rename = "contactName", default)]
     pub contact_name: ::std::option::Option<::std::string::String>,
     /// Wire name `phoneNumber`, type `string`.
-    #[serde(rename = "phoneNumber", default)]
     pub phone_number: ::std::option::Option<::std::string::String>,
     /// Wire name `extension`, type `string`.
-    #[serde(rename = "extension", default)]
     pub extension: ::std::option::Option<::std::string::String>,
     /// Wire name `internalQueue`, type `bool`.
-    #[serde(rename = "internalQueue", default)]
     pub internal_queue: ::std::option::Option<bool>,
 }
 impl PhonebookContact {
@@ -10909,22 +7589,13 @@ impl PhonebookContact {
 /// One key/value row of a screen pop.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ScreenPopDetails {
     /// Wire name `key`, type `string`.
-    #[serde(rename = "key", default)]
     pub key: ::std::option::Option<::std::string::String>,
     /// Wire name `value`, type `string`.
-    #[serde(rename = "value", default)]
     pub value: ::std::option::Option<::std::string::String>,
 }
 impl ScreenPopDetails {
@@ -10956,31 +7627,19 @@ impl ScreenPopDetails {
 /// client's `ServiceDetails`.)
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServiceCallCounts {
     /// Wire name `callsInProgress`, type `int32`.
-    #[serde(rename = "callsInProgress", default)]
     pub calls_in_progress: ::std::option::Option<i32>,
     /// Wire name `callsRemaining`, type `int32`.
-    #[serde(rename = "callsRemaining", default)]
     pub calls_remaining: ::std::option::Option<i32>,
     /// Wire name `callsOnHold`, type `int32`.
-    #[serde(rename = "callsOnHold", default)]
     pub calls_on_hold: ::std::option::Option<i32>,
     /// Wire name `reloadServiceFeatures`, type `bool`.
-    #[serde(rename = "reloadServiceFeatures", default)]
     pub reload_service_features: ::std::option::Option<bool>,
     /// Wire name `reloadServiceId`, type `int64`.
-    #[serde(rename = "reloadServiceId", default)]
     pub reload_service_id: ::std::option::Option<i64>,
 }
 impl ServiceCallCounts {
@@ -11035,82 +7694,53 @@ impl ServiceCallCounts {
 /// What the agent desktop may offer in a service. (The .NET client's `Features`.)
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServiceFeatures {
     /// Wire name `agentNotesEnabled`, type `bool`.
-    #[serde(rename = "agentNotesEnabled", default)]
     pub agent_notes_enabled: ::std::option::Option<bool>,
     /// Wire name `agentToAgentTransferEnabled`, type `bool`.
-    #[serde(rename = "agentToAgentTransferEnabled", default)]
     pub agent_to_agent_transfer_enabled: ::std::option::Option<bool>,
     /// Wire name `callRecordingControlEnabled`, type `bool`.
-    #[serde(rename = "callRecordingControlEnabled", default)]
     pub call_recording_control_enabled: ::std::option::Option<bool>,
     /// Wire name `reasonCodesEnabled`, type `bool`.
-    #[serde(rename = "reasonCodesEnabled", default)]
     pub reason_codes_enabled: ::std::option::Option<bool>,
     /// Wire name `featureCode`, type `FeatureCode`.
-    #[serde(rename = "featureCode", default)]
     pub feature_code: ::std::option::Option<FeatureCode>,
     /// Wire name `manualOptionEnabled`, type `bool`.
-    #[serde(rename = "manualOptionEnabled", default)]
     pub manual_option_enabled: ::std::option::Option<bool>,
     /// Wire name `manualPreviewButtonEnabled`, type `bool`.
-    #[serde(rename = "manualPreviewButtonEnabled", default)]
     pub manual_preview_button_enabled: ::std::option::Option<bool>,
     /// Wire name `manualTransferEnabled`, type `bool`.
-    #[serde(rename = "manualTransferEnabled", default)]
     pub manual_transfer_enabled: ::std::option::Option<bool>,
     /// Wire name `notReadyReasonCodes`, type `array<ReasonCode>`.
-    #[serde(rename = "notReadyReasonCodes", default)]
     pub not_ready_reason_codes: ::std::option::Option<::std::vec::Vec<ReasonCode>>,
     /// Wire name `phoneBookTransferEnabled`, type `bool`.
-    #[serde(rename = "phoneBookTransferEnabled", default)]
     pub phone_book_transfer_enabled: ::std::option::Option<bool>,
     /// Wire name `confirmOnPreviewDial`, type `bool`.
-    #[serde(rename = "confirmOnPreviewDial", default)]
     pub confirm_on_preview_dial: ::std::option::Option<bool>,
     /// Wire name `previewDefaultAction`, type `string`.
-    #[serde(rename = "previewDefaultAction", default)]
     pub preview_default_action: ::std::option::Option<::std::string::String>,
     /// Wire name `previewTimeout`, type `int32`.
-    #[serde(rename = "previewTimeout", default)]
     pub preview_timeout: ::std::option::Option<i32>,
     /// Wire name `scheduledCallback`, type `ScheduleCallbackOptions`.
-    #[serde(rename = "scheduledCallback", default)]
     pub scheduled_callback: ::std::option::Option<ScheduleCallbackOptions>,
     /// Wire name `scheduledCallbackPhoneReadOnly`, type `bool`.
-    #[serde(rename = "scheduledCallbackPhoneReadOnly", default)]
     pub scheduled_callback_phone_read_only: ::std::option::Option<bool>,
     /// Wire name `previewSkipEnabled`, type `bool`.
-    #[serde(rename = "previewSkipEnabled", default)]
     pub preview_skip_enabled: ::std::option::Option<bool>,
     /// Wire name `termCodeEnabled`, type `bool`.
-    #[serde(rename = "termCodeEnabled", default)]
     pub term_code_enabled: ::std::option::Option<bool>,
     /// Wire name `transferOptionEnabled`, type `bool`.
-    #[serde(rename = "transferOptionEnabled", default)]
     pub transfer_option_enabled: ::std::option::Option<bool>,
     /// Wire name `volumeControlEnabled`, type `bool`.
-    #[serde(rename = "volumeControlEnabled", default)]
     pub volume_control_enabled: ::std::option::Option<bool>,
     /// Wire name `lvzEnabled`, type `bool`.
-    #[serde(rename = "lvzEnabled", default)]
     pub lvz_enabled: ::std::option::Option<bool>,
     /// Wire name `lvScreenPopUrl`, type `string`.
-    #[serde(rename = "lvScreenPopUrl", default)]
     pub lv_screen_pop_url: ::std::option::Option<::std::string::String>,
     /// Wire name `strictAccountNumberEnabled`, type `bool`.
-    #[serde(rename = "strictAccountNumberEnabled", default)]
     pub strict_account_number_enabled: ::std::option::Option<bool>,
 }
 impl ServiceFeatures {
@@ -11320,25 +7950,15 @@ impl ServiceFeatures {
 /// A call center and the services a supervisor may manage in it. (The .NET client's `CallCenter`.)
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SupervisorCallCenter {
     /// Wire name `callCenterId`, type `int64`.
-    #[serde(rename = "callCenterId", default)]
     pub call_center_id: ::std::option::Option<i64>,
     /// Wire name `callCenterName`, type `string`.
-    #[serde(rename = "callCenterName", default)]
     pub call_center_name: ::std::option::Option<::std::string::String>,
     /// Wire name `services`, type `array<AgentService>`.
-    #[serde(rename = "services", default)]
     pub services: ::std::option::Option<::std::vec::Vec<AgentService>>,
 }
 impl SupervisorCallCenter {
@@ -11376,22 +7996,13 @@ impl SupervisorCallCenter {
 /// `Agent`.)
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SwitchedAgent {
     /// Wire name `agentLoginId`, type `string`.
-    #[serde(rename = "agentLoginId", default)]
     pub agent_login_id: ::std::option::Option<::std::string::String>,
     /// Wire name `message`, type `string`.
-    #[serde(rename = "message", default)]
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl SwitchedAgent {
@@ -11422,22 +8033,13 @@ impl SwitchedAgent {
 /// A named group of term codes.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TermCodeCategory {
     /// Wire name `name`, type `string`.
-    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `termCodes`, type `array<AgentTermCode>`.
-    #[serde(rename = "termCodes", default)]
     pub term_codes: ::std::option::Option<::std::vec::Vec<AgentTermCode>>,
 }
 impl TermCodeCategory {
@@ -11468,31 +8070,15 @@ impl TermCodeCategory {
 /// A recipient of a broadcast, and whether they may reply.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UsersInfo {
     /// Wire name `userLoginId`, type `string`.
-    #[serde(
-        rename = "userLoginId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_login_id: ::std::option::Option<::std::string::String>,
     /// Wire name `canReply`, type `bool`.
-    #[serde(
-        rename = "canReply",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub can_reply: ::std::option::Option<bool>,
 }
 impl UsersInfo {
@@ -11520,31 +8106,20 @@ impl UsersInfo {
 /// A voicemail box an agent can reach.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VoicemailBox {
     /// Wire name `id`, type `int64`.
-    #[serde(rename = "id", default)]
     pub id: ::std::option::Option<i64>,
     /// Wire name `name`, type `string`.
-    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `numberOfVoicemails`, type `int32`.
-    #[serde(rename = "numberOfVoicemails", default)]
     pub number_of_voicemails: ::std::option::Option<i32>,
     /// Wire name `type`, type `string`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub kind: ::std::option::Option<::std::string::String>,
     /// Wire name `storageLimitReached`, type `bool`.
-    #[serde(rename = "storageLimitReached", default)]
     pub storage_limit_reached: ::std::option::Option<bool>,
 }
 impl VoicemailBox {
@@ -11599,25 +8174,15 @@ impl VoicemailBox {
 /// The state of the agent's voicemail call. (The .NET client's `VoicemailDetails`.)
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VoicemailState {
     /// Wire name `voicemailCallConnected`, type `bool`.
-    #[serde(rename = "voicemailCallConnected", default)]
     pub voicemail_call_connected: ::std::option::Option<bool>,
     /// Wire name `voicemailFailureErrorCode`, type `int32`.
-    #[serde(rename = "voicemailFailureErrorCode", default)]
     pub voicemail_failure_error_code: ::std::option::Option<i32>,
     /// Wire name `voicemailFailureReson`, type `string`.
-    #[serde(rename = "voicemailFailureReson", default)]
     pub voicemail_failure_reson: ::std::option::Option<::std::string::String>,
 }
 impl VoicemailState {
@@ -11659,44 +8224,18 @@ impl VoicemailState {
 /// Sent as the body of `manual_dial_ex`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ManualDialExBody {
-    /// The phone number to call.
-    ///
-    /// Wire name `phoneNumber`, type `int64`.
-    #[serde(
-        rename = "phoneNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The phone number to call. Wire name `phoneNumber`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone_number: ::std::option::Option<i64>,
-    /// The customer's account.
-    ///
-    /// Wire name `account`, type `string`.
-    #[serde(
-        rename = "account",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The customer's account. Wire name `account`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<::std::string::String>,
-    /// The customer's zip code, for calling-window and DNC checks.
-    ///
-    /// Wire name `zipCode`, type `string`.
-    #[serde(
-        rename = "zipCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The customer's zip code, for calling-window and DNC checks. Wire name `zipCode`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zip_code: ::std::option::Option<::std::string::String>,
 }
 impl ManualDialExBody {
@@ -11735,35 +8274,15 @@ impl ManualDialExBody {
 /// Sent as the body of `manual_dial`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ManualDialBody {
-    /// The phone number to call.
-    ///
-    /// Wire name `phoneNumber`, type `int64`.
-    #[serde(
-        rename = "phoneNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The phone number to call. Wire name `phoneNumber`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone_number: ::std::option::Option<i64>,
-    /// The customer's account.
-    ///
-    /// Wire name `account`, type `string`.
-    #[serde(
-        rename = "account",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The customer's account. Wire name `account`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<::std::string::String>,
 }
 impl ManualDialBody {
@@ -11793,104 +8312,44 @@ impl ManualDialBody {
 /// Sent as the body of `save_term_code`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SaveTermCodeBody {
-    /// The service's id.
-    ///
-    /// Wire name `serviceId`, type `int64`.
-    #[serde(
-        rename = "serviceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The service's id. Wire name `serviceId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub service_id: ::std::option::Option<i64>,
-    /// The call's transaction id (from the agent's status).
-    ///
-    /// Wire name `callTransactionId`, type `int64`.
-    #[serde(rename = "callTransactionId")]
+    /// The call's transaction id (from the agent's status). Wire name `callTransactionId`, type
+    /// `int64`.
     pub call_transaction_id: i64,
-    /// The call's session id.
-    ///
-    /// Wire name `callSessionId`, type `string`.
-    #[serde(rename = "callSessionId")]
+    /// The call's session id. Wire name `callSessionId`, type `string`.
     pub call_session_id: ::std::string::String,
-    /// The term code to save (from List Term Codes).
-    ///
-    /// Wire name `termCodeId`, type `string`.
-    #[serde(rename = "termCodeId")]
+    /// The term code to save (from List Term Codes). Wire name `termCodeId`, type `string`.
     pub term_code_id: ::std::string::String,
-    /// The payment promised or taken, when the term code needs one.
-    ///
-    /// Wire name `paymentAmt`, type `string`.
-    #[serde(
-        rename = "paymentAmt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The payment promised or taken, when the term code needs one. Wire name `paymentAmt`, type
+    /// `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_amt: ::std::option::Option<::std::string::String>,
-    /// The customer's account.
-    ///
-    /// Wire name `account`, type `string`.
-    #[serde(
-        rename = "account",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The customer's account. Wire name `account`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<::std::string::String>,
-    /// An account the agent typed in.
-    ///
-    /// Wire name `agentEnteredAccount`, type `string`.
-    #[serde(
-        rename = "agentEnteredAccount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// An account the agent typed in. Wire name `agentEnteredAccount`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_entered_account: ::std::option::Option<::std::string::String>,
-    /// Free-text notes on the call.
-    ///
-    /// Wire name `notes`, type `string`.
-    #[serde(
-        rename = "notes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Free-text notes on the call. Wire name `notes`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub notes: ::std::option::Option<::std::string::String>,
-    /// The number the call was on.
-    ///
-    /// Wire name `phoneDialed`, type `string`.
-    #[serde(rename = "phoneDialed")]
+    /// The number the call was on. Wire name `phoneDialed`, type `string`.
     pub phone_dialed: ::std::string::String,
-    /// `true` to go not ready (with `reasonCode`) after saving, `false` to go ready.
-    ///
-    /// Wire name `moveAgentToNotReady`, type `bool`.
-    #[serde(rename = "moveAgentToNotReady")]
+    /// `true` to go not ready (with `reasonCode`) after saving, `false` to go ready. Wire name
+    /// `moveAgentToNotReady`, type `bool`.
     pub move_agent_to_not_ready: bool,
-    /// The not-ready reason.
-    ///
-    /// Wire name `reasonCode`, type `ReasonCode`.
-    #[serde(
-        rename = "reasonCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The not-ready reason. Wire name `reasonCode`, type `ReasonCode`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason_code: ::std::option::Option<ReasonCode>,
-    /// A number to call back at once (the facts give no more).
-    ///
-    /// Wire name `immediateCallbackNumber`, type `int32`.
-    #[serde(
-        rename = "immediateCallbackNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// A number to call back at once (the facts give no more). Wire name `immediateCallbackNumber`,
+    /// type `int32`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub immediate_callback_number: ::std::option::Option<i32>,
 }
 impl SaveTermCodeBody {
@@ -11976,35 +8435,15 @@ impl SaveTermCodeBody {
 /// Sent as the body of `create_chat_channel`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateChatChannelBody {
-    /// The other agent's id.
-    ///
-    /// Wire name `agentId`, type `int64`.
-    #[serde(
-        rename = "agentId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The other agent's id. Wire name `agentId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_id: ::std::option::Option<i64>,
-    /// The message text.
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(
-        rename = "message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The message text. Wire name `message`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl CreateChatChannelBody {
@@ -12034,26 +8473,12 @@ impl CreateChatChannelBody {
 /// Sent as the body of `find_chat_channel`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindChatChannelBody {
-    /// The other agent's id.
-    ///
-    /// Wire name `agentId`, type `int64`.
-    #[serde(
-        rename = "agentId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The other agent's id. Wire name `agentId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_id: ::std::option::Option<i64>,
 }
 impl FindChatChannelBody {
@@ -12074,26 +8499,12 @@ impl FindChatChannelBody {
 /// Sent as the body of `send_chat_post`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct SendChatPostBody {
-    /// The message text.
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(
-        rename = "message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The message text. Wire name `message`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl SendChatPostBody {
@@ -12117,35 +8528,15 @@ impl SendChatPostBody {
 /// Sent as the body of `dial_preview`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DialPreviewBody {
-    /// The record's transaction id.
-    ///
-    /// Wire name `transactionId`, type `string`.
-    #[serde(
-        rename = "transactionId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The record's transaction id. Wire name `transactionId`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transaction_id: ::std::option::Option<::std::string::String>,
-    /// The number to dial.
-    ///
-    /// Wire name `numberToDial`, type `string`.
-    #[serde(
-        rename = "numberToDial",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The number to dial. Wire name `numberToDial`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub number_to_dial: ::std::option::Option<::std::string::String>,
 }
 impl DialPreviewBody {
@@ -12178,35 +8569,15 @@ impl DialPreviewBody {
 /// Sent as the body of `transfer_to_agent`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TransferToAgentBody {
-    /// The other agent's login id.
-    ///
-    /// Wire name `secondAgentLoginId`, type `string`.
-    #[serde(
-        rename = "secondAgentLoginId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The other agent's login id. Wire name `secondAgentLoginId`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub second_agent_login_id: ::std::option::Option<::std::string::String>,
-    /// The other agent's call center.
-    ///
-    /// Wire name `callCenterId`, type `int64`.
-    #[serde(
-        rename = "callCenterId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The other agent's call center. Wire name `callCenterId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub call_center_id: ::std::option::Option<i64>,
 }
 impl TransferToAgentBody {
@@ -12236,26 +8607,12 @@ impl TransferToAgentBody {
 /// Sent as the body of `list_available_agents`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAvailableAgentsBody {
-    /// The call centers to look in.
-    ///
-    /// Wire name `callCenter`, type `array<AgentCallCenter>`.
-    #[serde(
-        rename = "callCenter",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The call centers to look in. Wire name `callCenter`, type `array<AgentCallCenter>`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub call_center: ::std::option::Option<::std::vec::Vec<AgentCallCenter>>,
 }
 impl ListAvailableAgentsBody {
@@ -12279,61 +8636,25 @@ impl ListAvailableAgentsBody {
 /// Sent as the body of `manual_transfer`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ManualTransferBody {
-    /// The number to transfer to.
-    ///
-    /// Wire name `supervisorNumber`, type `string`.
-    #[serde(
-        rename = "supervisorNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The number to transfer to. Wire name `supervisorNumber`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub supervisor_number: ::std::option::Option<::std::string::String>,
-    /// An extension to dial after the number.
-    ///
-    /// Wire name `extension`, type `string`.
-    #[serde(
-        rename = "extension",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// An extension to dial after the number. Wire name `extension`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extension: ::std::option::Option<::std::string::String>,
-    /// How long to wait before dialing the extension (encoding unknown).
-    ///
-    /// Wire name `delayBeforeExtension`, type `json`.
-    #[serde(
-        rename = "delayBeforeExtension",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// How long to wait before dialing the extension (encoding unknown). Wire name
+    /// `delayBeforeExtension`, type `json`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub delay_before_extension: ::std::option::Option<__rt::serde_json::Value>,
-    /// Hold the customer while the number is dialed.
-    ///
-    /// Wire name `putCallOnHold`, type `bool`.
-    #[serde(
-        rename = "putCallOnHold",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Hold the customer while the number is dialed. Wire name `putCallOnHold`, type `bool`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub put_call_on_hold: ::std::option::Option<bool>,
-    /// Transfer without letting the agent hear the rest.
-    ///
-    /// Wire name `secureTransfer`, type `bool`.
-    #[serde(
-        rename = "secureTransfer",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Transfer without letting the agent hear the rest. Wire name `secureTransfer`, type `bool`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub secure_transfer: ::std::option::Option<bool>,
 }
 impl ManualTransferBody {
@@ -12393,35 +8714,15 @@ impl ManualTransferBody {
 /// Sent as the body of `phonebook_transfer`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PhonebookTransferBody {
-    /// The phonebook.
-    ///
-    /// Wire name `phoneBookId`, type `int64`.
-    #[serde(
-        rename = "phoneBookId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The phonebook. Wire name `phoneBookId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone_book_id: ::std::option::Option<i64>,
-    /// The phonebook entry to transfer to.
-    ///
-    /// Wire name `phoneBookContactId`, type `int64`.
-    #[serde(
-        rename = "phoneBookContactId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The phonebook entry to transfer to. Wire name `phoneBookContactId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone_book_contact_id: ::std::option::Option<i64>,
 }
 impl PhonebookTransferBody {
@@ -12451,62 +8752,24 @@ impl PhonebookTransferBody {
 /// Sent as the body of `schedule_route_callback`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ScheduleRouteCallbackBody {
-    /// The customer's account.
-    ///
-    /// Wire name `account`, type `string`.
-    #[serde(
-        rename = "account",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The customer's account. Wire name `account`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<::std::string::String>,
-    /// Data the integration passes along for the agent.
-    ///
-    /// Wire name `qualificationData`, type `string`.
-    #[serde(
-        rename = "qualificationData",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Data the integration passes along for the agent. Wire name `qualificationData`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub qualification_data: ::std::option::Option<::std::string::String>,
-    /// The caller id to show.
-    ///
-    /// Wire name `callerId`, type `string`.
-    #[serde(
-        rename = "callerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The caller id to show. Wire name `callerId`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub caller_id: ::std::option::Option<::std::string::String>,
-    /// When to call back.
-    ///
-    /// Wire name `date`, type `datetime`.
-    #[serde(
-        rename = "date",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// When to call back. Wire name `date`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub date: ::std::option::Option<__rt::DateTime>,
-    /// The time zone of `date`.
-    ///
-    /// Wire name `timezone`, type `CallbackTimeZone`.
-    #[serde(
-        rename = "timezone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The time zone of `date`. Wire name `timezone`, type `CallbackTimeZone`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timezone: ::std::option::Option<CallbackTimeZone>,
 }
 impl ScheduleRouteCallbackBody {
@@ -12566,62 +8829,24 @@ impl ScheduleRouteCallbackBody {
 /// Sent as the body of `route_to_agent`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RouteToAgentBody {
-    /// The customer's account.
-    ///
-    /// Wire name `account`, type `string`.
-    #[serde(
-        rename = "account",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The customer's account. Wire name `account`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<::std::string::String>,
-    /// Data the integration passes along for the agent.
-    ///
-    /// Wire name `qualificationData`, type `string`.
-    #[serde(
-        rename = "qualificationData",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Data the integration passes along for the agent. Wire name `qualificationData`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub qualification_data: ::std::option::Option<::std::string::String>,
-    /// The skill the agent needs.
-    ///
-    /// Wire name `agentSkill`, type `string`.
-    #[serde(
-        rename = "agentSkill",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The skill the agent needs. Wire name `agentSkill`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_skill: ::std::option::Option<::std::string::String>,
-    /// The route's priority.
-    ///
-    /// Wire name `priority`, type `int32`.
-    #[serde(
-        rename = "priority",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The route's priority. Wire name `priority`, type `int32`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<i32>,
-    /// How long an agent is reserved (unit not documented).
-    ///
-    /// Wire name `reservationTime`, type `int32`.
-    #[serde(
-        rename = "reservationTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// How long an agent is reserved (unit not documented). Wire name `reservationTime`, type `int32`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reservation_time: ::std::option::Option<i32>,
 }
 impl RouteToAgentBody {
@@ -12678,44 +8903,18 @@ impl RouteToAgentBody {
 /// Sent as the body of `supervisor_set_not_ready`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SupervisorSetNotReadyBody {
-    /// The agents' login ids.
-    ///
-    /// Wire name `agents`, type `array<string>`.
-    #[serde(
-        rename = "agents",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The agents' login ids. Wire name `agents`, type `array<string>`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agents: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// The not-ready reason.
-    ///
-    /// Wire name `reasonCode`, type `ReasonCode`.
-    #[serde(
-        rename = "reasonCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The not-ready reason. Wire name `reasonCode`, type `ReasonCode`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason_code: ::std::option::Option<ReasonCode>,
-    /// The message text.
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(
-        rename = "message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The message text. Wire name `message`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl SupervisorSetNotReadyBody {
@@ -12757,35 +8956,15 @@ impl SupervisorSetNotReadyBody {
 /// Sent as the body of `supervisor_set_ready`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct SupervisorSetReadyBody {
-    /// The agents' login ids.
-    ///
-    /// Wire name `agents`, type `array<string>`.
-    #[serde(
-        rename = "agents",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The agents' login ids. Wire name `agents`, type `array<string>`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agents: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// The message text.
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(
-        rename = "message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The message text. Wire name `message`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl SupervisorSetReadyBody {
@@ -12818,35 +8997,15 @@ impl SupervisorSetReadyBody {
 /// Sent as the body of `supervisor_log_off_agents`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct SupervisorLogOffAgentsBody {
-    /// The agents' login ids.
-    ///
-    /// Wire name `agents`, type `array<string>`.
-    #[serde(
-        rename = "agents",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The agents' login ids. Wire name `agents`, type `array<string>`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agents: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// The message text.
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(
-        rename = "message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The message text. Wire name `message`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl SupervisorLogOffAgentsBody {
@@ -12879,35 +9038,15 @@ impl SupervisorLogOffAgentsBody {
 /// Sent as the body of `broadcast_chat`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BroadcastChatBody {
-    /// The recipients.
-    ///
-    /// Wire name `usersInfo`, type `array<UsersInfo>`.
-    #[serde(
-        rename = "usersInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The recipients. Wire name `usersInfo`, type `array<UsersInfo>`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub users_info: ::std::option::Option<::std::vec::Vec<UsersInfo>>,
-    /// The message text.
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(
-        rename = "message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The message text. Wire name `message`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl BroadcastChatBody {
@@ -12940,26 +9079,12 @@ impl BroadcastChatBody {
 /// Sent as the body of `get_chat_messages`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct GetChatMessagesBody {
-    /// Which messages to read.
-    ///
-    /// Wire name `filter`, type `array<MessagesFilterCriteria>`.
-    #[serde(
-        rename = "filter",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Which messages to read. Wire name `filter`, type `array<MessagesFilterCriteria>`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filter: ::std::option::Option<::std::vec::Vec<MessagesFilterCriteria>>,
 }
 impl GetChatMessagesBody {
@@ -12983,35 +9108,15 @@ impl GetChatMessagesBody {
 /// Sent as the body of `send_chat_message`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SendChatMessageBody {
-    /// The user's login id.
-    ///
-    /// Wire name `userLoginId`, type `string`.
-    #[serde(
-        rename = "userLoginId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The user's login id. Wire name `userLoginId`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_login_id: ::std::option::Option<::std::string::String>,
-    /// The message text.
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(
-        rename = "message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The message text. Wire name `message`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl SendChatMessageBody {
@@ -13044,44 +9149,18 @@ impl SendChatMessageBody {
 /// Sent as the body of `supervisor_switch_service`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SupervisorSwitchServiceBody {
-    /// The agents' login ids.
-    ///
-    /// Wire name `agents`, type `array<string>`.
-    #[serde(
-        rename = "agents",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The agents' login ids. Wire name `agents`, type `array<string>`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agents: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// The service to move the agents to.
-    ///
-    /// Wire name `targetServiceId`, type `int64`.
-    #[serde(
-        rename = "targetServiceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The service to move the agents to. Wire name `targetServiceId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub target_service_id: ::std::option::Option<i64>,
-    /// The message text.
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(
-        rename = "message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The message text. Wire name `message`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl SupervisorSwitchServiceBody {
@@ -13123,25 +9202,12 @@ impl SupervisorSwitchServiceBody {
 /// Sent as the body of `launch_manual_calls`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LaunchManualCallsBody {
-    /// The calls to place.
-    ///
-    /// Wire name `callEntry`, type `array<ManualCallEntry>`.
-    #[serde(
-        rename = "callEntry",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The calls to place. Wire name `callEntry`, type `array<ManualCallEntry>`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub call_entry: ::std::option::Option<::std::vec::Vec<ManualCallEntry>>,
 }
 impl LaunchManualCallsBody {
@@ -13165,62 +9231,25 @@ impl LaunchManualCallsBody {
 /// Sent as the body of `schedule_callback`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ScheduleCallbackBody {
-    /// The record's transaction id.
-    ///
-    /// Wire name `transactionId`, type `int64`.
-    #[serde(
-        rename = "transactionId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The record's transaction id. Wire name `transactionId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transaction_id: ::std::option::Option<i64>,
-    /// The phone number to call.
-    ///
-    /// Wire name `phoneNumber`, type `string`.
-    #[serde(rename = "phoneNumber")]
+    /// The phone number to call. Wire name `phoneNumber`, type `string`.
     pub phone_number: ::std::string::String,
-    /// The customer's account.
-    ///
-    /// Wire name `account`, type `string`.
-    #[serde(rename = "account")]
+    /// The customer's account. Wire name `account`, type `string`.
     pub account: ::std::string::String,
-    /// The agent to give the callback to.
-    ///
-    /// Wire name `agentLoginId`, type `string`.
-    #[serde(
-        rename = "agentLoginId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The agent to give the callback to. Wire name `agentLoginId`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_login_id: ::std::option::Option<::std::string::String>,
-    /// When to call back.
-    ///
-    /// Wire name `date`, type `datetime`.
-    #[serde(
-        rename = "date",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// When to call back. Wire name `date`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub date: ::std::option::Option<__rt::DateTime>,
-    /// The time zone of `date`.
-    ///
-    /// Wire name `timeZone`, type `CallbackTimeZone`.
-    #[serde(
-        rename = "timeZone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The time zone of `date`. Wire name `timeZone`, type `CallbackTimeZone`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time_zone: ::std::option::Option<CallbackTimeZone>,
 }
 impl ScheduleCallbackBody {
@@ -13273,15 +9302,7 @@ impl ScheduleCallbackBody {
 ///
 /// A string-coded enum (`ActionType` on the wire). A value this version does not know decodes as
 /// [`ActionType::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ActionType {
     /// Wire value `RPC_WITH_PAYMENT`.
@@ -13303,88 +9324,19 @@ impl ActionType {
         ActionType::WrongPartyConnect,
         ActionType::Other,
     ];
+    const WIRE: &'static [(ActionType, &'static str)] = &[
+        (ActionType::RightPartyConnectWithPayment, "RPC_WITH_PAYMENT"),
+        (ActionType::RightPartyConnectWithoutPayment, "RPC_WITHOUT_PAYMENT"),
+        (ActionType::WrongPartyConnect, "WPC"),
+        (ActionType::Other, "OTHER"),
+    ];
 }
-impl __rt::StrEnum for ActionType {
-    fn from_wire(s: &str) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match s {
-                "RPC_WITH_PAYMENT" => ActionType::RightPartyConnectWithPayment,
-                "RPC_WITHOUT_PAYMENT" => ActionType::RightPartyConnectWithoutPayment,
-                "WPC" => ActionType::WrongPartyConnect,
-                "OTHER" => ActionType::Other,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        ActionType::Unknown(v)
-    }
-    fn wire(&self) -> ::std::borrow::Cow<'_, str> {
-        match self {
-            ActionType::RightPartyConnectWithPayment => {
-                ::std::borrow::Cow::Borrowed("RPC_WITH_PAYMENT")
-            }
-            ActionType::RightPartyConnectWithoutPayment => {
-                ::std::borrow::Cow::Borrowed("RPC_WITHOUT_PAYMENT")
-            }
-            ActionType::WrongPartyConnect => ::std::borrow::Cow::Borrowed("WPC"),
-            ActionType::Other => ::std::borrow::Cow::Borrowed("OTHER"),
-            ActionType::Unknown(v) => v.as_str(),
-        }
-    }
-}
-impl ActionType {
-    /// The value as it goes on the wire.
-    pub fn as_str(&self) -> ::std::borrow::Cow<'_, str> {
-        __rt::StrEnum::wire(self)
-    }
-}
-impl ::std::convert::From<&str> for ActionType {
-    fn from(s: &str) -> Self {
-        <Self as __rt::StrEnum>::from_wire(s)
-            .unwrap_or_else(|| ActionType::Unknown(
-                __rt::UnknownValue::from_str_value(s),
-            ))
-    }
-}
-impl ::std::fmt::Display for ActionType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.as_str())
-    }
-}
-impl __rt::serde::Serialize for ActionType {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_str_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for ActionType {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_str_enum(deserializer)
-    }
-}
-impl __rt::ToParam for ActionType {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::str_enum_param(self, out)
-    }
-}
+__rt::str_enum!(ActionType, Unknown);
 /// Where a route request stands.
 ///
 /// A string-coded enum (`CallInQueueStatus` on the wire). A value this version does not know
 /// decodes as [`CallInQueueStatus::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CallInQueueStatus {
     /// Wire value `IN_QUEUE`.
@@ -13403,84 +9355,18 @@ impl CallInQueueStatus {
         CallInQueueStatus::NoAgent,
         CallInQueueStatus::AgentReserved,
     ];
+    const WIRE: &'static [(CallInQueueStatus, &'static str)] = &[
+        (CallInQueueStatus::InQueue, "IN_QUEUE"),
+        (CallInQueueStatus::NoAgent, "NO_AGENT"),
+        (CallInQueueStatus::AgentReserved, "AGENT_RESERVED"),
+    ];
 }
-impl __rt::StrEnum for CallInQueueStatus {
-    fn from_wire(s: &str) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match s {
-                "IN_QUEUE" => CallInQueueStatus::InQueue,
-                "NO_AGENT" => CallInQueueStatus::NoAgent,
-                "AGENT_RESERVED" => CallInQueueStatus::AgentReserved,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        CallInQueueStatus::Unknown(v)
-    }
-    fn wire(&self) -> ::std::borrow::Cow<'_, str> {
-        match self {
-            CallInQueueStatus::InQueue => ::std::borrow::Cow::Borrowed("IN_QUEUE"),
-            CallInQueueStatus::NoAgent => ::std::borrow::Cow::Borrowed("NO_AGENT"),
-            CallInQueueStatus::AgentReserved => {
-                ::std::borrow::Cow::Borrowed("AGENT_RESERVED")
-            }
-            CallInQueueStatus::Unknown(v) => v.as_str(),
-        }
-    }
-}
-impl CallInQueueStatus {
-    /// The value as it goes on the wire.
-    pub fn as_str(&self) -> ::std::borrow::Cow<'_, str> {
-        __rt::StrEnum::wire(self)
-    }
-}
-impl ::std::convert::From<&str> for CallInQueueStatus {
-    fn from(s: &str) -> Self {
-        <Self as __rt::StrEnum>::from_wire(s)
-            .unwrap_or_else(|| CallInQueueStatus::Unknown(
-                __rt::UnknownValue::from_str_value(s),
-            ))
-    }
-}
-impl ::std::fmt::Display for CallInQueueStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.as_str())
-    }
-}
-impl __rt::serde::Serialize for CallInQueueStatus {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_str_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for CallInQueueStatus {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_str_enum(deserializer)
-    }
-}
-impl __rt::ToParam for CallInQueueStatus {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::str_enum_param(self, out)
-    }
-}
+__rt::str_enum!(CallInQueueStatus, Unknown);
 /// A time zone as LiveVox names it. (The .NET client's `TimeZone`.)
 ///
 /// A string-coded enum (`CallbackTimeZone` on the wire). A value this version does not know decodes
 /// as [`CallbackTimeZone::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CallbackTimeZone {
     /// Wire value `UTC`.
@@ -13523,99 +9409,27 @@ impl CallbackTimeZone {
         CallbackTimeZone::EasternTime,
         CallbackTimeZone::GuamTime,
     ];
+    const WIRE: &'static [(CallbackTimeZone, &'static str)] = &[
+        (CallbackTimeZone::Utc, "UTC"),
+        (CallbackTimeZone::AlaskaTime, "AL"),
+        (CallbackTimeZone::ChathamIslandTime, "CHT"),
+        (CallbackTimeZone::PacificTime, "PT"),
+        (CallbackTimeZone::MountainTime, "MT"),
+        (CallbackTimeZone::AtlanticTime, "AT"),
+        (CallbackTimeZone::CentralTime, "CT"),
+        (CallbackTimeZone::HawaiiAleutianTime, "HI"),
+        (CallbackTimeZone::UnitedKingdomTime, "UK"),
+        (CallbackTimeZone::EasternTime, "ET"),
+        (CallbackTimeZone::GuamTime, "GU"),
+    ];
 }
-impl __rt::StrEnum for CallbackTimeZone {
-    fn from_wire(s: &str) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match s {
-                "UTC" => CallbackTimeZone::Utc,
-                "AL" => CallbackTimeZone::AlaskaTime,
-                "CHT" => CallbackTimeZone::ChathamIslandTime,
-                "PT" => CallbackTimeZone::PacificTime,
-                "MT" => CallbackTimeZone::MountainTime,
-                "AT" => CallbackTimeZone::AtlanticTime,
-                "CT" => CallbackTimeZone::CentralTime,
-                "HI" => CallbackTimeZone::HawaiiAleutianTime,
-                "UK" => CallbackTimeZone::UnitedKingdomTime,
-                "ET" => CallbackTimeZone::EasternTime,
-                "GU" => CallbackTimeZone::GuamTime,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        CallbackTimeZone::Unknown(v)
-    }
-    fn wire(&self) -> ::std::borrow::Cow<'_, str> {
-        match self {
-            CallbackTimeZone::Utc => ::std::borrow::Cow::Borrowed("UTC"),
-            CallbackTimeZone::AlaskaTime => ::std::borrow::Cow::Borrowed("AL"),
-            CallbackTimeZone::ChathamIslandTime => ::std::borrow::Cow::Borrowed("CHT"),
-            CallbackTimeZone::PacificTime => ::std::borrow::Cow::Borrowed("PT"),
-            CallbackTimeZone::MountainTime => ::std::borrow::Cow::Borrowed("MT"),
-            CallbackTimeZone::AtlanticTime => ::std::borrow::Cow::Borrowed("AT"),
-            CallbackTimeZone::CentralTime => ::std::borrow::Cow::Borrowed("CT"),
-            CallbackTimeZone::HawaiiAleutianTime => ::std::borrow::Cow::Borrowed("HI"),
-            CallbackTimeZone::UnitedKingdomTime => ::std::borrow::Cow::Borrowed("UK"),
-            CallbackTimeZone::EasternTime => ::std::borrow::Cow::Borrowed("ET"),
-            CallbackTimeZone::GuamTime => ::std::borrow::Cow::Borrowed("GU"),
-            CallbackTimeZone::Unknown(v) => v.as_str(),
-        }
-    }
-}
-impl CallbackTimeZone {
-    /// The value as it goes on the wire.
-    pub fn as_str(&self) -> ::std::borrow::Cow<'_, str> {
-        __rt::StrEnum::wire(self)
-    }
-}
-impl ::std::convert::From<&str> for CallbackTimeZone {
-    fn from(s: &str) -> Self {
-        <Self as __rt::StrEnum>::from_wire(s)
-            .unwrap_or_else(|| CallbackTimeZone::Unknown(
-                __rt::UnknownValue::from_str_value(s),
-            ))
-    }
-}
-impl ::std::fmt::Display for CallbackTimeZone {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.as_str())
-    }
-}
-impl __rt::serde::Serialize for CallbackTimeZone {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_str_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for CallbackTimeZone {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_str_enum(deserializer)
-    }
-}
-impl __rt::ToParam for CallbackTimeZone {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::str_enum_param(self, out)
-    }
-}
+__rt::str_enum!(CallbackTimeZone, Unknown);
 /// Why a manual call was not placed: the dial-failure codes of the supervisor-calls page (facts
 /// §5). (The .NET client's `ErrorCode`.)
 ///
 /// A integer-coded enum (`DialFailureCode` on the wire). A value this version does not know decodes
 /// as [`DialFailureCode::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DialFailureCode {
     /// Wire value `440`.
@@ -13685,130 +9499,35 @@ impl DialFailureCode {
         DialFailureCode::CampaignNotAvailable,
         DialFailureCode::CampaignInactive,
     ];
+    const WIRE: &'static [(DialFailureCode, i64)] = &[
+        (DialFailureCode::Busy, 440),
+        (DialFailureCode::Busy1, 486),
+        (DialFailureCode::OutsideOfAllowableDialingWindow, 999),
+        (DialFailureCode::OutsideOfAllowableDialingWindow1, 998),
+        (DialFailureCode::NoAgentsAvailableToDial, 799),
+        (DialFailureCode::InvalidPhoneNumber, 899),
+        (DialFailureCode::CallDisabled, 900),
+        (DialFailureCode::CallExceedsQueued, 901),
+        (DialFailureCode::CallInvalidQueued, 902),
+        (DialFailureCode::PhoneNumberOnDNCList, 1000),
+        (DialFailureCode::MaxAttemptsReachedForAccount, 601),
+        (DialFailureCode::NoAccountInformationAvailable, 602),
+        (DialFailureCode::AccountAttemptsPKViolation, 603),
+        (DialFailureCode::AccountUnknownStatus, 604),
+        (DialFailureCode::AccountDefault, 605),
+        (DialFailureCode::AccountUndefinedStatus, 606),
+        (DialFailureCode::AccountNumberOnDNCList, 607),
+        (DialFailureCode::InvalidDialingSequence, 9999),
+        (DialFailureCode::CampaignNotAvailable, 9998),
+        (DialFailureCode::CampaignInactive, 9997),
+    ];
 }
-impl __rt::IntEnum for DialFailureCode {
-    fn from_wire(i: i64) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match i {
-                440 => DialFailureCode::Busy,
-                486 => DialFailureCode::Busy1,
-                999 => DialFailureCode::OutsideOfAllowableDialingWindow,
-                998 => DialFailureCode::OutsideOfAllowableDialingWindow1,
-                799 => DialFailureCode::NoAgentsAvailableToDial,
-                899 => DialFailureCode::InvalidPhoneNumber,
-                900 => DialFailureCode::CallDisabled,
-                901 => DialFailureCode::CallExceedsQueued,
-                902 => DialFailureCode::CallInvalidQueued,
-                1000 => DialFailureCode::PhoneNumberOnDNCList,
-                601 => DialFailureCode::MaxAttemptsReachedForAccount,
-                602 => DialFailureCode::NoAccountInformationAvailable,
-                603 => DialFailureCode::AccountAttemptsPKViolation,
-                604 => DialFailureCode::AccountUnknownStatus,
-                605 => DialFailureCode::AccountDefault,
-                606 => DialFailureCode::AccountUndefinedStatus,
-                607 => DialFailureCode::AccountNumberOnDNCList,
-                9999 => DialFailureCode::InvalidDialingSequence,
-                9998 => DialFailureCode::CampaignNotAvailable,
-                9997 => DialFailureCode::CampaignInactive,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        DialFailureCode::Unknown(v)
-    }
-    fn wire(&self) -> ::std::option::Option<i64> {
-        match self {
-            DialFailureCode::Busy => ::std::option::Option::Some(440),
-            DialFailureCode::Busy1 => ::std::option::Option::Some(486),
-            DialFailureCode::OutsideOfAllowableDialingWindow => {
-                ::std::option::Option::Some(999)
-            }
-            DialFailureCode::OutsideOfAllowableDialingWindow1 => {
-                ::std::option::Option::Some(998)
-            }
-            DialFailureCode::NoAgentsAvailableToDial => ::std::option::Option::Some(799),
-            DialFailureCode::InvalidPhoneNumber => ::std::option::Option::Some(899),
-            DialFailureCode::CallDisabled => ::std::option::Option::Some(900),
-            DialFailureCode::CallExceedsQueued => ::std::option::Option::Some(901),
-            DialFailureCode::CallInvalidQueued => ::std::option::Option::Some(902),
-            DialFailureCode::PhoneNumberOnDNCList => ::std::option::Option::Some(1000),
-            DialFailureCode::MaxAttemptsReachedForAccount => {
-                ::std::option::Option::Some(601)
-            }
-            DialFailureCode::NoAccountInformationAvailable => {
-                ::std::option::Option::Some(602)
-            }
-            DialFailureCode::AccountAttemptsPKViolation => {
-                ::std::option::Option::Some(603)
-            }
-            DialFailureCode::AccountUnknownStatus => ::std::option::Option::Some(604),
-            DialFailureCode::AccountDefault => ::std::option::Option::Some(605),
-            DialFailureCode::AccountUndefinedStatus => ::std::option::Option::Some(606),
-            DialFailureCode::AccountNumberOnDNCList => ::std::option::Option::Some(607),
-            DialFailureCode::InvalidDialingSequence => ::std::option::Option::Some(9999),
-            DialFailureCode::CampaignNotAvailable => ::std::option::Option::Some(9998),
-            DialFailureCode::CampaignInactive => ::std::option::Option::Some(9997),
-            DialFailureCode::Unknown(v) => v.as_i64(),
-        }
-    }
-}
-impl DialFailureCode {
-    /// The code as it goes on the wire; `None` only for an unknown value that
-    /// was not an integer.
-    pub fn code(&self) -> ::std::option::Option<i64> {
-        __rt::IntEnum::wire(self)
-    }
-}
-impl ::std::convert::From<i64> for DialFailureCode {
-    fn from(i: i64) -> Self {
-        <Self as __rt::IntEnum>::from_wire(i)
-            .unwrap_or_else(|| DialFailureCode::Unknown(
-                __rt::UnknownValue::from_int_value(i),
-            ))
-    }
-}
-impl ::std::fmt::Display for DialFailureCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self.code() {
-            ::std::option::Option::Some(c) => ::std::write!(f, "{c}"),
-            ::std::option::Option::None => ::std::write!(f, "{:?}", self),
-        }
-    }
-}
-impl __rt::serde::Serialize for DialFailureCode {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_int_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for DialFailureCode {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_int_enum(deserializer)
-    }
-}
-impl __rt::ToParam for DialFailureCode {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::int_enum_param(self, out)
-    }
-}
+__rt::int_enum!(DialFailureCode, Unknown);
 /// How a service hands calls to agents.
 ///
 /// A string-coded enum (`FeatureCode` on the wire). A value this version does not know decodes as
 /// [`FeatureCode::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FeatureCode {
     /// Wire value `0`.
@@ -13839,90 +9558,22 @@ impl FeatureCode {
         FeatureCode::Hci,
         FeatureCode::StrictHci,
     ];
+    const WIRE: &'static [(FeatureCode, &'static str)] = &[
+        (FeatureCode::NonAcd, "0"),
+        (FeatureCode::AgentAtReadyOut, "2"),
+        (FeatureCode::Manual, "3"),
+        (FeatureCode::AgentAtReadyIn, "6"),
+        (FeatureCode::AgentCallOut, "7"),
+        (FeatureCode::Hci, "8"),
+        (FeatureCode::StrictHci, "9"),
+    ];
 }
-impl __rt::StrEnum for FeatureCode {
-    fn from_wire(s: &str) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match s {
-                "0" => FeatureCode::NonAcd,
-                "2" => FeatureCode::AgentAtReadyOut,
-                "3" => FeatureCode::Manual,
-                "6" => FeatureCode::AgentAtReadyIn,
-                "7" => FeatureCode::AgentCallOut,
-                "8" => FeatureCode::Hci,
-                "9" => FeatureCode::StrictHci,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        FeatureCode::Unknown(v)
-    }
-    fn wire(&self) -> ::std::borrow::Cow<'_, str> {
-        match self {
-            FeatureCode::NonAcd => ::std::borrow::Cow::Borrowed("0"),
-            FeatureCode::AgentAtReadyOut => ::std::borrow::Cow::Borrowed("2"),
-            FeatureCode::Manual => ::std::borrow::Cow::Borrowed("3"),
-            FeatureCode::AgentAtReadyIn => ::std::borrow::Cow::Borrowed("6"),
-            FeatureCode::AgentCallOut => ::std::borrow::Cow::Borrowed("7"),
-            FeatureCode::Hci => ::std::borrow::Cow::Borrowed("8"),
-            FeatureCode::StrictHci => ::std::borrow::Cow::Borrowed("9"),
-            FeatureCode::Unknown(v) => v.as_str(),
-        }
-    }
-}
-impl FeatureCode {
-    /// The value as it goes on the wire.
-    pub fn as_str(&self) -> ::std::borrow::Cow<'_, str> {
-        __rt::StrEnum::wire(self)
-    }
-}
-impl ::std::convert::From<&str> for FeatureCode {
-    fn from(s: &str) -> Self {
-        <Self as __rt::StrEnum>::from_wire(s)
-            .unwrap_or_else(|| FeatureCode::Unknown(
-                __rt::UnknownValue::from_str_value(s),
-            ))
-    }
-}
-impl ::std::fmt::Display for FeatureCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.as_str())
-    }
-}
-impl __rt::serde::Serialize for FeatureCode {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_str_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for FeatureCode {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_str_enum(deserializer)
-    }
-}
-impl __rt::ToParam for FeatureCode {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::str_enum_param(self, out)
-    }
-}
+__rt::str_enum!(FeatureCode, Unknown);
 /// An agent's line: `ACD` (automatic calls), `DIRECT`, or an extension.
 ///
 /// A string-coded enum (`LineNumber` on the wire). A value this version does not know decodes as
 /// [`LineNumber::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LineNumber {
     /// Wire value `ACD`.
@@ -13998,121 +9649,38 @@ impl LineNumber {
         LineNumber::Ext19,
         LineNumber::Ext20,
     ];
+    const WIRE: &'static [(LineNumber, &'static str)] = &[
+        (LineNumber::Acd, "ACD"),
+        (LineNumber::Direct, "DIRECT"),
+        (LineNumber::Ext1, "EXT1"),
+        (LineNumber::Ext2, "EXT2"),
+        (LineNumber::Ext3, "EXT3"),
+        (LineNumber::Ext4, "EXT4"),
+        (LineNumber::Ext5, "EXT5"),
+        (LineNumber::Ext6, "EXT6"),
+        (LineNumber::Ext7, "EXT7"),
+        (LineNumber::Ext8, "EXT8"),
+        (LineNumber::Ext9, "EXT9"),
+        (LineNumber::Ext10, "EXT10"),
+        (LineNumber::Ext11, "EXT11"),
+        (LineNumber::Ext12, "EXT12"),
+        (LineNumber::Ext13, "EXT13"),
+        (LineNumber::Ext14, "EXT14"),
+        (LineNumber::Ext15, "EXT15"),
+        (LineNumber::Ext16, "EXT16"),
+        (LineNumber::Ext17, "EXT17"),
+        (LineNumber::Ext18, "EXT18"),
+        (LineNumber::Ext19, "EXT19"),
+        (LineNumber::Ext20, "EXT20"),
+    ];
 }
-impl __rt::StrEnum for LineNumber {
-    fn from_wire(s: &str) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match s {
-                "ACD" => LineNumber::Acd,
-                "DIRECT" => LineNumber::Direct,
-                "EXT1" => LineNumber::Ext1,
-                "EXT2" => LineNumber::Ext2,
-                "EXT3" => LineNumber::Ext3,
-                "EXT4" => LineNumber::Ext4,
-                "EXT5" => LineNumber::Ext5,
-                "EXT6" => LineNumber::Ext6,
-                "EXT7" => LineNumber::Ext7,
-                "EXT8" => LineNumber::Ext8,
-                "EXT9" => LineNumber::Ext9,
-                "EXT10" => LineNumber::Ext10,
-                "EXT11" => LineNumber::Ext11,
-                "EXT12" => LineNumber::Ext12,
-                "EXT13" => LineNumber::Ext13,
-                "EXT14" => LineNumber::Ext14,
-                "EXT15" => LineNumber::Ext15,
-                "EXT16" => LineNumber::Ext16,
-                "EXT17" => LineNumber::Ext17,
-                "EXT18" => LineNumber::Ext18,
-                "EXT19" => LineNumber::Ext19,
-                "EXT20" => LineNumber::Ext20,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        LineNumber::Unknown(v)
-    }
-    fn wire(&self) -> ::std::borrow::Cow<'_, str> {
-        match self {
-            LineNumber::Acd => ::std::borrow::Cow::Borrowed("ACD"),
-            LineNumber::Direct => ::std::borrow::Cow::Borrowed("DIRECT"),
-            LineNumber::Ext1 => ::std::borrow::Cow::Borrowed("EXT1"),
-            LineNumber::Ext2 => ::std::borrow::Cow::Borrowed("EXT2"),
-            LineNumber::Ext3 => ::std::borrow::Cow::Borrowed("EXT3"),
-            LineNumber::Ext4 => ::std::borrow::Cow::Borrowed("EXT4"),
-            LineNumber::Ext5 => ::std::borrow::Cow::Borrowed("EXT5"),
-            LineNumber::Ext6 => ::std::borrow::Cow::Borrowed("EXT6"),
-            LineNumber::Ext7 => ::std::borrow::Cow::Borrowed("EXT7"),
-            LineNumber::Ext8 => ::std::borrow::Cow::Borrowed("EXT8"),
-            LineNumber::Ext9 => ::std::borrow::Cow::Borrowed("EXT9"),
-            LineNumber::Ext10 => ::std::borrow::Cow::Borrowed("EXT10"),
-            LineNumber::Ext11 => ::std::borrow::Cow::Borrowed("EXT11"),
-            LineNumber::Ext12 => ::std::borrow::Cow::Borrowed("EXT12"),
-            LineNumber::Ext13 => ::std::borrow::Cow::Borrowed("EXT13"),
-            LineNumber::Ext14 => ::std::borrow::Cow::Borrowed("EXT14"),
-            LineNumber::Ext15 => ::std::borrow::Cow::Borrowed("EXT15"),
-            LineNumber::Ext16 => ::std::borrow::Cow::Borrowed("EXT16"),
-            LineNumber::Ext17 => ::std::borrow::Cow::Borrowed("EXT17"),
-            LineNumber::Ext18 => ::std::borrow::Cow::Borrowed("EXT18"),
-            LineNumber::Ext19 => ::std::borrow::Cow::Borrowed("EXT19"),
-            LineNumber::Ext20 => ::std::borrow::Cow::Borrowed("EXT20"),
-            LineNumber::Unknown(v) => v.as_str(),
-        }
-    }
-}
-impl LineNumber {
-    /// The value as it goes on the wire.
-    pub fn as_str(&self) -> ::std::borrow::Cow<'_, str> {
-        __rt::StrEnum::wire(self)
-    }
-}
-impl ::std::convert::From<&str> for LineNumber {
-    fn from(s: &str) -> Self {
-        <Self as __rt::StrEnum>::from_wire(s)
-            .unwrap_or_else(|| LineNumber::Unknown(
-                __rt::UnknownValue::from_str_value(s),
-            ))
-    }
-}
-impl ::std::fmt::Display for LineNumber {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.as_str())
-    }
-}
-impl __rt::serde::Serialize for LineNumber {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_str_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for LineNumber {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_str_enum(deserializer)
-    }
-}
-impl __rt::ToParam for LineNumber {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::str_enum_param(self, out)
-    }
-}
+__rt::str_enum!(LineNumber, Unknown);
 /// The state of an agent's line (names from the .NET client; LiveVox's docs do not list the
 /// numbers).
 ///
 /// A integer-coded enum (`LineState` on the wire). A value this version does not know decodes as
 /// [`LineState::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LineState {
     /// Wire value `0`.
@@ -14161,104 +9729,28 @@ impl LineState {
         LineState::Hold,
         LineState::Reserved,
     ];
+    const WIRE: &'static [(LineState, i64)] = &[
+        (LineState::Logoff, 0),
+        (LineState::Logon, 1),
+        (LineState::Ready, 2),
+        (LineState::NotReady, 3),
+        (LineState::InCall, 4),
+        (LineState::WrapUp, 5),
+        (LineState::Transferring, 6),
+        (LineState::ManualDial, 7),
+        (LineState::PreviewDial, 8),
+        (LineState::Dialing, 9),
+        (LineState::Registering, 10),
+        (LineState::Hold, 11),
+        (LineState::Reserved, 12),
+    ];
 }
-impl __rt::IntEnum for LineState {
-    fn from_wire(i: i64) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match i {
-                0 => LineState::Logoff,
-                1 => LineState::Logon,
-                2 => LineState::Ready,
-                3 => LineState::NotReady,
-                4 => LineState::InCall,
-                5 => LineState::WrapUp,
-                6 => LineState::Transferring,
-                7 => LineState::ManualDial,
-                8 => LineState::PreviewDial,
-                9 => LineState::Dialing,
-                10 => LineState::Registering,
-                11 => LineState::Hold,
-                12 => LineState::Reserved,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        LineState::Unknown(v)
-    }
-    fn wire(&self) -> ::std::option::Option<i64> {
-        match self {
-            LineState::Logoff => ::std::option::Option::Some(0),
-            LineState::Logon => ::std::option::Option::Some(1),
-            LineState::Ready => ::std::option::Option::Some(2),
-            LineState::NotReady => ::std::option::Option::Some(3),
-            LineState::InCall => ::std::option::Option::Some(4),
-            LineState::WrapUp => ::std::option::Option::Some(5),
-            LineState::Transferring => ::std::option::Option::Some(6),
-            LineState::ManualDial => ::std::option::Option::Some(7),
-            LineState::PreviewDial => ::std::option::Option::Some(8),
-            LineState::Dialing => ::std::option::Option::Some(9),
-            LineState::Registering => ::std::option::Option::Some(10),
-            LineState::Hold => ::std::option::Option::Some(11),
-            LineState::Reserved => ::std::option::Option::Some(12),
-            LineState::Unknown(v) => v.as_i64(),
-        }
-    }
-}
-impl LineState {
-    /// The code as it goes on the wire; `None` only for an unknown value that
-    /// was not an integer.
-    pub fn code(&self) -> ::std::option::Option<i64> {
-        __rt::IntEnum::wire(self)
-    }
-}
-impl ::std::convert::From<i64> for LineState {
-    fn from(i: i64) -> Self {
-        <Self as __rt::IntEnum>::from_wire(i)
-            .unwrap_or_else(|| LineState::Unknown(__rt::UnknownValue::from_int_value(i)))
-    }
-}
-impl ::std::fmt::Display for LineState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self.code() {
-            ::std::option::Option::Some(c) => ::std::write!(f, "{c}"),
-            ::std::option::Option::None => ::std::write!(f, "{:?}", self),
-        }
-    }
-}
-impl __rt::serde::Serialize for LineState {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_int_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for LineState {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_int_enum(deserializer)
-    }
-}
-impl __rt::ToParam for LineState {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::int_enum_param(self, out)
-    }
-}
+__rt::int_enum!(LineState, Unknown);
 /// The language of a recorded message.
 ///
 /// A string-coded enum (`MessageLanguage` on the wire). A value this version does not know decodes
 /// as [`MessageLanguage::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MessageLanguage {
     /// Wire value `1`.
@@ -14274,81 +9766,18 @@ impl MessageLanguage {
         MessageLanguage::English,
         MessageLanguage::Spanish,
     ];
+    const WIRE: &'static [(MessageLanguage, &'static str)] = &[
+        (MessageLanguage::English, "1"),
+        (MessageLanguage::Spanish, "2"),
+    ];
 }
-impl __rt::StrEnum for MessageLanguage {
-    fn from_wire(s: &str) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match s {
-                "1" => MessageLanguage::English,
-                "2" => MessageLanguage::Spanish,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        MessageLanguage::Unknown(v)
-    }
-    fn wire(&self) -> ::std::borrow::Cow<'_, str> {
-        match self {
-            MessageLanguage::English => ::std::borrow::Cow::Borrowed("1"),
-            MessageLanguage::Spanish => ::std::borrow::Cow::Borrowed("2"),
-            MessageLanguage::Unknown(v) => v.as_str(),
-        }
-    }
-}
-impl MessageLanguage {
-    /// The value as it goes on the wire.
-    pub fn as_str(&self) -> ::std::borrow::Cow<'_, str> {
-        __rt::StrEnum::wire(self)
-    }
-}
-impl ::std::convert::From<&str> for MessageLanguage {
-    fn from(s: &str) -> Self {
-        <Self as __rt::StrEnum>::from_wire(s)
-            .unwrap_or_else(|| MessageLanguage::Unknown(
-                __rt::UnknownValue::from_str_value(s),
-            ))
-    }
-}
-impl ::std::fmt::Display for MessageLanguage {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.as_str())
-    }
-}
-impl __rt::serde::Serialize for MessageLanguage {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_str_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for MessageLanguage {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_str_enum(deserializer)
-    }
-}
-impl __rt::ToParam for MessageLanguage {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::str_enum_param(self, out)
-    }
-}
+__rt::str_enum!(MessageLanguage, Unknown);
 /// Why an agent is not ready, with the spellings LiveVox documents (`Tech Difficulties`, `Voice
 /// Mail`).
 ///
 /// A string-coded enum (`ReasonCode` on the wire). A value this version does not know decodes as
 /// [`ReasonCode::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ReasonCode {
     /// Wire value `Break`.
@@ -14379,92 +9808,22 @@ impl ReasonCode {
         ReasonCode::Training,
         ReasonCode::VoiceMail,
     ];
+    const WIRE: &'static [(ReasonCode, &'static str)] = &[
+        (ReasonCode::Break, "Break"),
+        (ReasonCode::Lunch, "Lunch"),
+        (ReasonCode::Meeting, "Meeting"),
+        (ReasonCode::Other, "Other"),
+        (ReasonCode::TechnicalDifficulties, "Tech Difficulties"),
+        (ReasonCode::Training, "Training"),
+        (ReasonCode::VoiceMail, "Voice Mail"),
+    ];
 }
-impl __rt::StrEnum for ReasonCode {
-    fn from_wire(s: &str) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match s {
-                "Break" => ReasonCode::Break,
-                "Lunch" => ReasonCode::Lunch,
-                "Meeting" => ReasonCode::Meeting,
-                "Other" => ReasonCode::Other,
-                "Tech Difficulties" => ReasonCode::TechnicalDifficulties,
-                "Training" => ReasonCode::Training,
-                "Voice Mail" => ReasonCode::VoiceMail,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        ReasonCode::Unknown(v)
-    }
-    fn wire(&self) -> ::std::borrow::Cow<'_, str> {
-        match self {
-            ReasonCode::Break => ::std::borrow::Cow::Borrowed("Break"),
-            ReasonCode::Lunch => ::std::borrow::Cow::Borrowed("Lunch"),
-            ReasonCode::Meeting => ::std::borrow::Cow::Borrowed("Meeting"),
-            ReasonCode::Other => ::std::borrow::Cow::Borrowed("Other"),
-            ReasonCode::TechnicalDifficulties => {
-                ::std::borrow::Cow::Borrowed("Tech Difficulties")
-            }
-            ReasonCode::Training => ::std::borrow::Cow::Borrowed("Training"),
-            ReasonCode::VoiceMail => ::std::borrow::Cow::Borrowed("Voice Mail"),
-            ReasonCode::Unknown(v) => v.as_str(),
-        }
-    }
-}
-impl ReasonCode {
-    /// The value as it goes on the wire.
-    pub fn as_str(&self) -> ::std::borrow::Cow<'_, str> {
-        __rt::StrEnum::wire(self)
-    }
-}
-impl ::std::convert::From<&str> for ReasonCode {
-    fn from(s: &str) -> Self {
-        <Self as __rt::StrEnum>::from_wire(s)
-            .unwrap_or_else(|| ReasonCode::Unknown(
-                __rt::UnknownValue::from_str_value(s),
-            ))
-    }
-}
-impl ::std::fmt::Display for ReasonCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.as_str())
-    }
-}
-impl __rt::serde::Serialize for ReasonCode {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_str_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for ReasonCode {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_str_enum(deserializer)
-    }
-}
-impl __rt::ToParam for ReasonCode {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::str_enum_param(self, out)
-    }
-}
+__rt::str_enum!(ReasonCode, Unknown);
 /// Who takes a scheduled callback.
 ///
 /// A string-coded enum (`ScheduleCallbackOptions` on the wire). A value this version does not know
 /// decodes as [`ScheduleCallbackOptions::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ScheduleCallbackOptions {
     /// Wire value `3`.
@@ -14483,70 +9842,10 @@ impl ScheduleCallbackOptions {
         ScheduleCallbackOptions::NextAgentIfUnavailable,
         ScheduleCallbackOptions::Pooled,
     ];
+    const WIRE: &'static [(ScheduleCallbackOptions, &'static str)] = &[
+        (ScheduleCallbackOptions::OnlyAgentWhoScheduled, "3"),
+        (ScheduleCallbackOptions::NextAgentIfUnavailable, "2"),
+        (ScheduleCallbackOptions::Pooled, "else"),
+    ];
 }
-impl __rt::StrEnum for ScheduleCallbackOptions {
-    fn from_wire(s: &str) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match s {
-                "3" => ScheduleCallbackOptions::OnlyAgentWhoScheduled,
-                "2" => ScheduleCallbackOptions::NextAgentIfUnavailable,
-                "else" => ScheduleCallbackOptions::Pooled,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        ScheduleCallbackOptions::Unknown(v)
-    }
-    fn wire(&self) -> ::std::borrow::Cow<'_, str> {
-        match self {
-            ScheduleCallbackOptions::OnlyAgentWhoScheduled => {
-                ::std::borrow::Cow::Borrowed("3")
-            }
-            ScheduleCallbackOptions::NextAgentIfUnavailable => {
-                ::std::borrow::Cow::Borrowed("2")
-            }
-            ScheduleCallbackOptions::Pooled => ::std::borrow::Cow::Borrowed("else"),
-            ScheduleCallbackOptions::Unknown(v) => v.as_str(),
-        }
-    }
-}
-impl ScheduleCallbackOptions {
-    /// The value as it goes on the wire.
-    pub fn as_str(&self) -> ::std::borrow::Cow<'_, str> {
-        __rt::StrEnum::wire(self)
-    }
-}
-impl ::std::convert::From<&str> for ScheduleCallbackOptions {
-    fn from(s: &str) -> Self {
-        <Self as __rt::StrEnum>::from_wire(s)
-            .unwrap_or_else(|| ScheduleCallbackOptions::Unknown(
-                __rt::UnknownValue::from_str_value(s),
-            ))
-    }
-}
-impl ::std::fmt::Display for ScheduleCallbackOptions {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.as_str())
-    }
-}
-impl __rt::serde::Serialize for ScheduleCallbackOptions {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_str_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for ScheduleCallbackOptions {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_str_enum(deserializer)
-    }
-}
-impl __rt::ToParam for ScheduleCallbackOptions {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::str_enum_param(self, out)
-    }
-}
+__rt::str_enum!(ScheduleCallbackOptions, Unknown);

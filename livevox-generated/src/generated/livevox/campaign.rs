@@ -12,7 +12,7 @@
 #[allow(unused_imports)]
 use crate::__rt as __rt;
 /// The operations of the `campaign` category. Get one from the API client's `campaign()` method.
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct CampaignClient {
     client: __rt::Client,
 }
@@ -26,9 +26,8 @@ impl CampaignClient {
     /// Returns the campaigns a page at a time. `offset` counts campaigns from 0 and `count` is the page
     /// size, at most 1000. The last page is the one without a `next` link.
     ///
-    /// Sends `GET /campaign/campaigns`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /campaign/campaigns`. Authorization: the client's session (logged in on first use,
+    /// renewed when it expires).
     ///
     /// # Pagination
     ///
@@ -59,9 +58,8 @@ impl CampaignClient {
     /// Returns how many campaigns the client has and the time of the list's last change, a cheap way to
     /// tell whether a cached list is still current.
     ///
-    /// Sends `GET /campaign/campaigns/info`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /campaign/campaigns/info`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -79,9 +77,8 @@ impl CampaignClient {
     ///
     /// Returns the campaign's settings, state and dates. An unknown id answers 404.
     ///
-    /// Sends `GET /campaign/campaigns/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /campaign/campaigns/{id}`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -108,9 +105,8 @@ impl CampaignClient {
     /// with status 201. Set `appendable` to allow Append Campaign later. The campaign still has to be
     /// built and played (Update Campaign State).
     ///
-    /// Sends `POST /campaign/campaigns`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /campaign/campaigns`. Authorization: the client's session (logged in on first use,
+    /// renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -136,9 +132,8 @@ impl CampaignClient {
     /// Changes the settings given (every one is optional) and leaves the others as they are. Success is
     /// 204 with no body.
     ///
-    /// Sends `PUT /campaign/campaigns/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `PUT /campaign/campaigns/{id}`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -160,9 +155,8 @@ impl CampaignClient {
     /// Moves the campaign to the state given: BUILD prepares it (DNC and scrubbing are applied), PLAY
     /// starts or resumes dialling, PAUSE pauses it, STOP stops it. Success is 204.
     ///
-    /// Sends `PUT /campaign/campaigns/{id}/state`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `PUT /campaign/campaigns/{id}/state`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -184,9 +178,8 @@ impl CampaignClient {
     ///
     /// Deactivates the campaign so that it is no longer dialled. Success has no body.
     ///
-    /// Sends `POST /campaign/campaigns/{id}/deactivate`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /campaign/campaigns/{id}/deactivate`. Authorization: the client's session (logged in
+    /// on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -209,9 +202,8 @@ impl CampaignClient {
     /// a time. `extra` and `daysDue` add those values to each record; `validOnly` leaves out records
     /// that could not be dialled.
     ///
-    /// Sends `GET /campaign/campaigns/{id}/transactionList`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /campaign/campaigns/{id}/transactionList`. Authorization: the client's session
+    /// (logged in on first use, renewed when it expires).
     ///
     /// # Pagination
     ///
@@ -250,9 +242,8 @@ impl CampaignClient {
     /// per rolling minute (one every 20 seconds is advised); the client waits rather than exceed that,
     /// and sends one append at a time. Only the Sysadmin, Superuser and Manager roles may append.
     ///
-    /// Sends `PUT /campaign/campaigns/{id}/transactions`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `PUT /campaign/campaigns/{id}/transactions`. Authorization: the client's session (logged
+    /// in on first use, renewed when it expires).
     ///
     /// # Rate limit
     ///
@@ -287,11 +278,8 @@ impl CampaignClient {
     /// page at a time. LiveVox answers 404 when nothing matches. Agent sessions may call it. A search
     /// changes nothing, so it is safe to send again.
     ///
-    /// Sends `POST /campaign/campaigns/search`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /campaign/campaigns/search`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Pagination
     ///
@@ -324,11 +312,8 @@ impl CampaignClient {
     /// Returns the campaign's calls that ended between `windowStart` and `windowEnd`, with the number
     /// dialled and LiveVox's result, a page at a time. Agent sessions may call it.
     ///
-    /// Sends `POST /campaign/campaigns/{id}/finishedCalls`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /campaign/campaigns/{id}/finishedCalls`. Authorization: the client's session (logged
+    /// in on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Pagination
     ///
@@ -359,11 +344,9 @@ impl CampaignClient {
         }
     }
 }
-/// A `campaign.list_campaigns` request: set optional parameters, then `.await` it (or call
-/// [`send`](ListCampaignsRequest::send)).
-///
-/// Made by `list_campaigns()` on [`CampaignClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `campaign.list_campaigns` request, made by `list_campaigns()` on [`CampaignClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](ListCampaignsRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListCampaignsRequest {
     __client: __rt::Client,
@@ -377,10 +360,7 @@ impl ListCampaignsRequest {
         name: "campaign.list_campaigns",
         method: __rt::Method::Get,
         path: "/campaign/campaigns",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
         pagination: ::std::option::Option::Some(__rt::Pagination {
             offset_param: "offset",
             count_param: "count",
@@ -389,44 +369,21 @@ impl ListCampaignsRequest {
             max_count: ::std::option::Option::Some(1000),
             end: __rt::PageEnd::NextAbsent,
         }),
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Index of the first campaign of the page, from 0.
-    ///
-    /// Wire name `offset`, type `int32`.
-    ///
-    /// Where the page starts; defaults to 0.
+    /// Index of the first campaign of the page, from 0. Wire name `offset`, type `int32`. Where the
+    /// page starts; defaults to 0.
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = value.into();
         self
     }
-    /// Page size, at most 1000.
-    ///
-    /// Wire name `count`, type `int32`.
-    ///
-    /// Items per page; defaults to 1000.
+    /// Page size, at most 1000. Wire name `count`, type `int32`. Items per page; defaults to 1000.
     pub fn count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.count = value.into();
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ListCampaignsRequest, json 200);
 impl __rt::Call for ListCampaignsRequest {
     type Output = ListCampaignsResponse;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -435,13 +392,6 @@ impl __rt::Call for ListCampaignsRequest {
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         self.__client.execute(req).await
-    }
-}
-impl ::std::future::IntoFuture for ListCampaignsRequest {
-    type Output = ::std::result::Result<ListCampaignsResponse, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for ListCampaignsRequest {
@@ -485,11 +435,10 @@ impl ListCampaignsRequest {
         __rt::Items::new(self)
     }
 }
-/// A `campaign.get_campaign_list_info` request: set optional parameters, then `.await` it (or call
+/// A `campaign.get_campaign_list_info` request, made by `get_campaign_list_info()` on
+/// [`CampaignClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](GetCampaignListInfoRequest::send)).
-///
-/// Made by `get_campaign_list_info()` on [`CampaignClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCampaignListInfoRequest {
     __client: __rt::Client,
@@ -501,31 +450,11 @@ impl GetCampaignListInfoRequest {
         name: "campaign.get_campaign_list_info",
         method: __rt::Method::Get,
         path: "/campaign/campaigns/info",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(GetCampaignListInfoRequest, json 200);
 impl __rt::Call for GetCampaignListInfoRequest {
     type Output = CampaignListInfo;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -534,18 +463,9 @@ impl __rt::Call for GetCampaignListInfoRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for GetCampaignListInfoRequest {
-    type Output = ::std::result::Result<CampaignListInfo, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `campaign.read_campaign` request: set optional parameters, then `.await` it (or call
-/// [`send`](ReadCampaignRequest::send)).
-///
-/// Made by `read_campaign()` on [`CampaignClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `campaign.read_campaign` request, made by `read_campaign()` on [`CampaignClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](ReadCampaignRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadCampaignRequest {
     __client: __rt::Client,
@@ -558,31 +478,11 @@ impl ReadCampaignRequest {
         name: "campaign.read_campaign",
         method: __rt::Method::Get,
         path: "/campaign/campaigns/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ReadCampaignRequest, json 200);
 impl __rt::Call for ReadCampaignRequest {
     type Output = Campaign;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -592,18 +492,9 @@ impl __rt::Call for ReadCampaignRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ReadCampaignRequest {
-    type Output = ::std::result::Result<Campaign, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `campaign.create_campaign` request: set optional parameters, then `.await` it (or call
-/// [`send`](CreateCampaignRequest::send)).
-///
-/// Made by `create_campaign()` on [`CampaignClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `campaign.create_campaign` request, made by `create_campaign()` on [`CampaignClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](CreateCampaignRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateCampaignRequest {
     __client: __rt::Client,
@@ -616,33 +507,11 @@ impl CreateCampaignRequest {
         name: "campaign.create_campaign",
         method: __rt::Method::Post,
         path: "/campaign/campaigns",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `201` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(CreateCampaignRequest, json 201);
 impl __rt::Call for CreateCampaignRequest {
     type Output = CampaignCreated;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -652,18 +521,9 @@ impl __rt::Call for CreateCampaignRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for CreateCampaignRequest {
-    type Output = ::std::result::Result<CampaignCreated, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `campaign.update_campaign` request: set optional parameters, then `.await` it (or call
-/// [`send`](UpdateCampaignRequest::send)).
-///
-/// Made by `update_campaign()` on [`CampaignClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `campaign.update_campaign` request, made by `update_campaign()` on [`CampaignClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](UpdateCampaignRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateCampaignRequest {
     __client: __rt::Client,
@@ -677,42 +537,18 @@ impl UpdateCampaignRequest {
         name: "campaign.update_campaign",
         method: __rt::Method::Put,
         path: "/campaign/campaigns/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The service to dial on.
-    ///
-    /// Wire name `serviceId`, type `int64`.
-    ///
-    /// A field of the body.
+    /// The service to dial on. Wire name `serviceId` in the body, type `int64`.
     pub fn service_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.__body.service_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// The operator (transfer) phone number, or `LOCAL`.
-    ///
-    /// Wire name `operatorPhone`, type `string`.
-    ///
-    /// A field of the body.
+    /// The operator (transfer) phone number, or `LOCAL`. Wire name `operatorPhone` in the body, type
+    /// `string`.
     pub fn operator_phone(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -720,20 +556,13 @@ impl UpdateCampaignRequest {
         self.__body.operator_phone = ::std::option::Option::Some(value.into());
         self
     }
-    /// The voice of the messages.
-    ///
-    /// Wire name `voiceId`, type `VoiceTalent`.
-    ///
-    /// A field of the body.
+    /// The voice of the messages. Wire name `voiceId` in the body, type `VoiceTalent`.
     pub fn voice_id(mut self, value: impl ::std::convert::Into<VoiceTalent>) -> Self {
         self.__body.voice_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// What to do on an answering machine.
-    ///
-    /// Wire name `answeringMachineOption`, type `AnsweringMachineOption`.
-    ///
-    /// A field of the body.
+    /// What to do on an answering machine. Wire name `answeringMachineOption` in the body, type
+    /// `AnsweringMachineOption`.
     pub fn answering_machine_option(
         mut self,
         value: impl ::std::convert::Into<AnsweringMachineOption>,
@@ -741,11 +570,7 @@ impl UpdateCampaignRequest {
         self.__body.answering_machine_option = ::std::option::Option::Some(value.into());
         self
     }
-    /// The caller id to show, or `LOCAL`.
-    ///
-    /// Wire name `callerId`, type `string`.
-    ///
-    /// A field of the body.
+    /// The caller id to show, or `LOCAL`. Wire name `callerId` in the body, type `string`.
     pub fn caller_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -753,11 +578,8 @@ impl UpdateCampaignRequest {
         self.__body.caller_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// The number to ask callers to call back, or `LOCAL`.
-    ///
-    /// Wire name `callbackPhone`, type `string`.
-    ///
-    /// A field of the body.
+    /// The number to ask callers to call back, or `LOCAL`. Wire name `callbackPhone` in the body, type
+    /// `string`.
     pub fn callback_phone(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -765,29 +587,17 @@ impl UpdateCampaignRequest {
         self.__body.callback_phone = ::std::option::Option::Some(value.into());
         self
     }
-    /// The dialing strategy.
-    ///
-    /// Wire name `dialingStrategyId`, type `int64`.
-    ///
-    /// A field of the body.
+    /// The dialing strategy. Wire name `dialingStrategyId` in the body, type `int64`.
     pub fn dialing_strategy_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.__body.dialing_strategy_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// The kind of campaign.
-    ///
-    /// Wire name `typeId`, type `CampaignType`.
-    ///
-    /// A field of the body.
+    /// The kind of campaign. Wire name `typeId` in the body, type `CampaignType`.
     pub fn type_id(mut self, value: impl ::std::convert::Into<CampaignType>) -> Self {
         self.__body.type_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// When to run the campaign.
-    ///
-    /// Wire name `scheduleTime`, type `CampaignSchedule`.
-    ///
-    /// A field of the body.
+    /// When to run the campaign. Wire name `scheduleTime` in the body, type `CampaignSchedule`.
     pub fn schedule_time(
         mut self,
         value: impl ::std::convert::Into<CampaignSchedule>,
@@ -795,11 +605,8 @@ impl UpdateCampaignRequest {
         self.__body.schedule_time = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(UpdateCampaignRequest, no_body);
 impl __rt::Call for UpdateCampaignRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -810,18 +617,10 @@ impl __rt::Call for UpdateCampaignRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for UpdateCampaignRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `campaign.update_campaign_state` request: set optional parameters, then `.await` it (or call
+/// A `campaign.update_campaign_state` request, made by `update_campaign_state()` on
+/// [`CampaignClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](UpdateCampaignStateRequest::send)).
-///
-/// Made by `update_campaign_state()` on [`CampaignClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateCampaignStateRequest {
     __client: __rt::Client,
@@ -835,33 +634,13 @@ impl UpdateCampaignStateRequest {
         name: "campaign.update_campaign_state",
         method: __rt::Method::Put,
         path: "/campaign/campaigns/{id}/state",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(UpdateCampaignStateRequest, no_body);
 impl __rt::Call for UpdateCampaignStateRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -872,18 +651,9 @@ impl __rt::Call for UpdateCampaignStateRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for UpdateCampaignStateRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `campaign.deactivate_campaign` request: set optional parameters, then `.await` it (or call
-/// [`send`](DeactivateCampaignRequest::send)).
-///
-/// Made by `deactivate_campaign()` on [`CampaignClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `campaign.deactivate_campaign` request, made by `deactivate_campaign()` on [`CampaignClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](DeactivateCampaignRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeactivateCampaignRequest {
     __client: __rt::Client,
@@ -896,33 +666,12 @@ impl DeactivateCampaignRequest {
         name: "campaign.deactivate_campaign",
         method: __rt::Method::Post,
         path: "/campaign/campaigns/{id}/deactivate",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(DeactivateCampaignRequest, no_body);
 impl __rt::Call for DeactivateCampaignRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -933,18 +682,10 @@ impl __rt::Call for DeactivateCampaignRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for DeactivateCampaignRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `campaign.list_campaign_transactions` request: set optional parameters, then `.await` it (or
-/// call [`send`](ListCampaignTransactionsRequest::send)).
-///
-/// Made by `list_campaign_transactions()` on [`CampaignClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `campaign.list_campaign_transactions` request, made by `list_campaign_transactions()` on
+/// [`CampaignClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](ListCampaignTransactionsRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListCampaignTransactionsRequest {
     __client: __rt::Client,
@@ -962,10 +703,7 @@ impl ListCampaignTransactionsRequest {
         name: "campaign.list_campaign_transactions",
         method: __rt::Method::Get,
         path: "/campaign/campaigns/{id}/transactionList",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
         pagination: ::std::option::Option::Some(__rt::Pagination {
             offset_param: "offset",
             count_param: "count",
@@ -974,44 +712,21 @@ impl ListCampaignTransactionsRequest {
             max_count: ::std::option::Option::Some(1000),
             end: __rt::PageEnd::NextAbsent,
         }),
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Index of the first record of the page, from 0.
-    ///
-    /// Wire name `offset`, type `int32`.
-    ///
-    /// Where the page starts; defaults to 0.
+    /// Index of the first record of the page, from 0. Wire name `offset`, type `int32`. Where the page
+    /// starts; defaults to 0.
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = value.into();
         self
     }
-    /// Page size, at most 1000.
-    ///
-    /// Wire name `count`, type `int32`.
-    ///
-    /// Items per page; defaults to 1000.
+    /// Page size, at most 1000. Wire name `count`, type `int32`. Items per page; defaults to 1000.
     pub fn count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.count = value.into();
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ListCampaignTransactionsRequest, json 200);
 impl __rt::Call for ListCampaignTransactionsRequest {
     type Output = CampaignTransactionsPage;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1024,13 +739,6 @@ impl __rt::Call for ListCampaignTransactionsRequest {
         req.query("daysDue", &self.days_due);
         req.query("validOnly", &self.valid_only);
         self.__client.execute(req).await
-    }
-}
-impl ::std::future::IntoFuture for ListCampaignTransactionsRequest {
-    type Output = ::std::result::Result<CampaignTransactionsPage, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for ListCampaignTransactionsRequest {
@@ -1074,11 +782,9 @@ impl ListCampaignTransactionsRequest {
         __rt::Items::new(self)
     }
 }
-/// A `campaign.append_campaign` request: set optional parameters, then `.await` it (or call
-/// [`send`](AppendCampaignRequest::send)).
-///
-/// Made by `append_campaign()` on [`CampaignClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `campaign.append_campaign` request, made by `append_campaign()` on [`CampaignClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](AppendCampaignRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AppendCampaignRequest {
     __client: __rt::Client,
@@ -1092,37 +798,17 @@ impl AppendCampaignRequest {
         name: "campaign.append_campaign",
         method: __rt::Method::Put,
         path: "/campaign/campaigns/{id}/transactions",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
         rate_limit: ::std::option::Option::Some(__rt::RateLimit {
             calls: 5,
             per_seconds: 60,
             max_in_flight: ::std::option::Option::Some(1),
         }),
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(AppendCampaignRequest, no_body);
 impl __rt::Call for AppendCampaignRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1133,18 +819,9 @@ impl __rt::Call for AppendCampaignRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for AppendCampaignRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `campaign.search_campaigns` request: set optional parameters, then `.await` it (or call
-/// [`send`](SearchCampaignsRequest::send)).
-///
-/// Made by `search_campaigns()` on [`CampaignClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `campaign.search_campaigns` request, made by `search_campaigns()` on [`CampaignClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](SearchCampaignsRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchCampaignsRequest {
     __client: __rt::Client,
@@ -1160,12 +837,8 @@ impl SearchCampaignsRequest {
         name: "campaign.search_campaigns",
         method: __rt::Method::Post,
         path: "/campaign/campaigns/search",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
+        body: __rt::BodyKind::json(true),
         pagination: ::std::option::Option::Some(__rt::Pagination {
             offset_param: "offset",
             count_param: "count",
@@ -1174,51 +847,26 @@ impl SearchCampaignsRequest {
             max_count: ::std::option::Option::Some(1000),
             end: __rt::PageEnd::NextAbsent,
         }),
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The client whose campaigns to search.
-    ///
-    /// Wire name `client`, type `int64`.
+    /// The client whose campaigns to search. Wire name `client`, type `int64`.
     pub fn client_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Index of the first match of the page, from 0.
-    ///
-    /// Wire name `offset`, type `int32`.
-    ///
-    /// Where the page starts; defaults to 0.
+    /// Index of the first match of the page, from 0. Wire name `offset`, type `int32`. Where the page
+    /// starts; defaults to 0.
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = value.into();
         self
     }
-    /// Page size, at most 1000.
-    ///
-    /// Wire name `count`, type `int32`.
-    ///
-    /// Items per page; defaults to 1000.
+    /// Page size, at most 1000. Wire name `count`, type `int32`. Items per page; defaults to 1000.
     pub fn count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.count = value.into();
         self
     }
-    /// Only campaigns in these states.
-    ///
-    /// Wire name `state`, type `array<CampaignStatus>`.
-    ///
-    /// A field of the body.
+    /// Only campaigns in these states. Wire name `state` in the body, type `array<CampaignStatus>`.
     pub fn state(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<CampaignStatus>>,
@@ -1226,11 +874,7 @@ impl SearchCampaignsRequest {
         self.__body.state = ::std::option::Option::Some(value.into());
         self
     }
-    /// Only campaigns of these services.
-    ///
-    /// Wire name `service`, type `array<int64>`.
-    ///
-    /// A field of the body.
+    /// Only campaigns of these services. Wire name `service` in the body, type `array<int64>`.
     pub fn service_ids(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<i64>>,
@@ -1238,11 +882,7 @@ impl SearchCampaignsRequest {
         self.__body.service_ids = ::std::option::Option::Some(value.into());
         self
     }
-    /// Only campaigns of these kinds.
-    ///
-    /// Wire name `type`, type `array<CampaignType>`.
-    ///
-    /// A field of the body.
+    /// Only campaigns of these kinds. Wire name `type` in the body, type `array<CampaignType>`.
     pub fn types(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<CampaignType>>,
@@ -1250,11 +890,8 @@ impl SearchCampaignsRequest {
         self.__body.types = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(SearchCampaignsRequest, json 200);
 impl __rt::Call for SearchCampaignsRequest {
     type Output = SearchCampaignsResponse;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1265,13 +902,6 @@ impl __rt::Call for SearchCampaignsRequest {
         req.query("count", &self.count);
         req.body(&self.__body);
         self.__client.execute(req).await
-    }
-}
-impl ::std::future::IntoFuture for SearchCampaignsRequest {
-    type Output = ::std::result::Result<SearchCampaignsResponse, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for SearchCampaignsRequest {
@@ -1315,11 +945,10 @@ impl SearchCampaignsRequest {
         __rt::Items::new(self)
     }
 }
-/// A `campaign.search_finished_calls` request: set optional parameters, then `.await` it (or call
+/// A `campaign.search_finished_calls` request, made by `search_finished_calls()` on
+/// [`CampaignClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](SearchFinishedCallsRequest::send)).
-///
-/// Made by `search_finished_calls()` on [`CampaignClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchFinishedCallsRequest {
     __client: __rt::Client,
@@ -1335,12 +964,8 @@ impl SearchFinishedCallsRequest {
         name: "campaign.search_finished_calls",
         method: __rt::Method::Post,
         path: "/campaign/campaigns/{id}/finishedCalls",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
+        body: __rt::BodyKind::json(true),
         pagination: ::std::option::Option::Some(__rt::Pagination {
             offset_param: "offset",
             count_param: "count",
@@ -1349,44 +974,22 @@ impl SearchFinishedCallsRequest {
             max_count: ::std::option::Option::Some(1000),
             end: __rt::PageEnd::NextAbsent,
         }),
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Index of the first call of the page, from 0.
-    ///
-    /// Wire name `offset`, type `int32`.
-    ///
-    /// Where the page starts; defaults to 0.
+    /// Index of the first call of the page, from 0. Wire name `offset`, type `int32`. Where the page
+    /// starts; defaults to 0.
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = value.into();
         self
     }
-    /// Page size, at most 1000.
-    ///
-    /// Wire name `count`, type `int32`.
-    ///
-    /// Items per page; defaults to 1000.
+    /// Page size, at most 1000. Wire name `count`, type `int32`. Items per page; defaults to 1000.
     pub fn count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.count = value.into();
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(SearchFinishedCallsRequest, json 200);
 impl __rt::Call for SearchFinishedCallsRequest {
     type Output = FinishedCallsPage;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1397,13 +1000,6 @@ impl __rt::Call for SearchFinishedCallsRequest {
         req.query("count", &self.count);
         req.body(&self.__body);
         self.__client.execute(req).await
-    }
-}
-impl ::std::future::IntoFuture for SearchFinishedCallsRequest {
-    type Output = ::std::result::Result<FinishedCallsPage, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for SearchFinishedCallsRequest {
@@ -1450,66 +1046,26 @@ impl SearchFinishedCallsRequest {
 /// A campaign as lists and searches return it.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CampaignSummary {
-    /// The campaign's id.
-    ///
-    /// Wire name `id`, type `int64`.
-    #[serde(rename = "id")]
+    /// The campaign's id. Wire name `id`, type `int64`.
     pub id: i64,
-    /// The campaign's name.
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The campaign's name. Wire name `name`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The kind of campaign.
-    ///
-    /// Wire name `typeId`, type `CampaignType`.
-    #[serde(
-        rename = "typeId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The kind of campaign. Wire name `typeId`, type `CampaignType`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub type_id: ::std::option::Option<CampaignType>,
-    /// The service the campaign dials on.
-    ///
-    /// Wire name `serviceId`, type `int64`.
-    #[serde(
-        rename = "serviceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The service the campaign dials on. Wire name `serviceId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub service_id: ::std::option::Option<i64>,
-    /// Where the campaign is in its life.
-    ///
-    /// Wire name `status`, type `CampaignStatus`.
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Where the campaign is in its life. Wire name `status`, type `CampaignStatus`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<CampaignStatus>,
-    /// When the campaign file was uploaded.
-    ///
-    /// Wire name `uploadDate`, type `datetime`.
-    #[serde(
-        rename = "uploadDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// When the campaign file was uploaded. Wire name `uploadDate`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub upload_date: ::std::option::Option<__rt::DateTime>,
 }
 impl CampaignSummary {
@@ -1565,30 +1121,14 @@ impl CampaignSummary {
 /// One page of campaigns.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListCampaignsResponse {
-    /// The campaigns of this page.
-    ///
-    /// Wire name `campaignDetails`, type `array<CampaignSummary>`.
-    #[serde(rename = "campaignDetails")]
+    /// The campaigns of this page. Wire name `campaignDetails`, type `array<CampaignSummary>`.
     pub campaign_details: ::std::vec::Vec<CampaignSummary>,
-    /// A link to the next page; absent or blank on the last page.
-    ///
-    /// Wire name `next`, type `string`.
-    #[serde(
-        rename = "next",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// A link to the next page; absent or blank on the last page. Wire name `next`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
 }
 impl ListCampaignsResponse {
@@ -1613,25 +1153,13 @@ impl ListCampaignsResponse {
 /// The number of campaigns and when the list last changed.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CampaignListInfo {
-    /// Number of campaigns.
-    ///
-    /// Wire name `size`, type `int64`.
-    #[serde(rename = "size")]
+    /// Number of campaigns. Wire name `size`, type `int64`.
     pub size: i64,
-    /// When the list last changed.
-    ///
-    /// Wire name `lastModified`, type `datetime`.
-    #[serde(rename = "lastModified", default)]
+    /// When the list last changed. Wire name `lastModified`, type `datetime`.
     pub last_modified: ::std::option::Option<__rt::DateTime>,
 }
 impl CampaignListInfo {
@@ -1654,111 +1182,48 @@ impl CampaignListInfo {
 /// One campaign's configuration and progress.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Campaign {
-    /// The campaign's name.
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(rename = "name", default)]
+    /// The campaign's name. Wire name `name`, type `string`.
     pub name: ::std::option::Option<::std::string::String>,
-    /// The kind of campaign.
-    ///
-    /// Wire name `typeId`, type `CampaignType`.
-    #[serde(rename = "typeId", default)]
+    /// The kind of campaign. Wire name `typeId`, type `CampaignType`.
     pub type_id: ::std::option::Option<CampaignType>,
-    /// The service the campaign dials on.
-    ///
-    /// Wire name `serviceId`, type `int64`.
-    #[serde(rename = "serviceId", default)]
+    /// The service the campaign dials on. Wire name `serviceId`, type `int64`.
     pub service_id: ::std::option::Option<i64>,
-    /// The operator (transfer) phone number, or `LOCAL`.
-    ///
-    /// Wire name `operatorPhone`, type `string`.
-    #[serde(rename = "operatorPhone", default)]
+    /// The operator (transfer) phone number, or `LOCAL`. Wire name `operatorPhone`, type `string`.
     pub operator_phone: ::std::option::Option<::std::string::String>,
-    /// The number callers are asked to call back, or `LOCAL`.
-    ///
-    /// Wire name `callbackPhone`, type `string`.
-    #[serde(rename = "callbackPhone", default)]
+    /// The number callers are asked to call back, or `LOCAL`. Wire name `callbackPhone`, type `string`.
     pub callback_phone: ::std::option::Option<::std::string::String>,
-    /// Whether a local caller-id package is used.
-    ///
-    /// Wire name `localCallerIdPackage`, type `bool`.
-    #[serde(rename = "localCallerIdPackage", default)]
+    /// Whether a local caller-id package is used. Wire name `localCallerIdPackage`, type `bool`.
     pub local_caller_id_package: ::std::option::Option<bool>,
-    /// The caller id shown to the called party, or `LOCAL`.
-    ///
-    /// Wire name `callerId`, type `string`.
-    #[serde(rename = "callerId", default)]
+    /// The caller id shown to the called party, or `LOCAL`. Wire name `callerId`, type `string`.
     pub caller_id: ::std::option::Option<::std::string::String>,
-    /// The dialing strategy.
-    ///
-    /// Wire name `dialingStrategyId`, type `int64`.
-    #[serde(rename = "dialingStrategyId", default)]
+    /// The dialing strategy. Wire name `dialingStrategyId`, type `int64`.
     pub dialing_strategy_id: ::std::option::Option<i64>,
-    /// The voice of the messages.
-    ///
-    /// Wire name `voiceId`, type `VoiceTalent`.
-    #[serde(rename = "voiceId", default)]
+    /// The voice of the messages. Wire name `voiceId`, type `VoiceTalent`.
     pub voice_id: ::std::option::Option<VoiceTalent>,
-    /// What to do on an answering machine.
-    ///
-    /// Wire name `answeringMachineOption`, type `AnsweringMachineOption`.
-    #[serde(rename = "answeringMachineOption", default)]
+    /// What to do on an answering machine. Wire name `answeringMachineOption`, type
+    /// `AnsweringMachineOption`.
     pub answering_machine_option: ::std::option::Option<AnsweringMachineOption>,
-    /// Whether cell phones are dialled.
-    ///
-    /// Wire name `dialCellPhones`, type `bool`.
-    #[serde(rename = "dialCellPhones", default)]
+    /// Whether cell phones are dialled. Wire name `dialCellPhones`, type `bool`.
     pub dial_cell_phones: ::std::option::Option<bool>,
-    /// Where the campaign is in its life.
-    ///
-    /// Wire name `status`, type `CampaignStatus`.
-    #[serde(rename = "status", default)]
+    /// Where the campaign is in its life. Wire name `status`, type `CampaignStatus`.
     pub status: ::std::option::Option<CampaignStatus>,
-    /// When the file was uploaded.
-    ///
-    /// Wire name `uploadDate`, type `datetime`.
-    #[serde(rename = "uploadDate", default)]
+    /// When the file was uploaded. Wire name `uploadDate`, type `datetime`.
     pub upload_date: ::std::option::Option<__rt::DateTime>,
-    /// When the campaign was built.
-    ///
-    /// Wire name `buildDate`, type `datetime`.
-    #[serde(rename = "buildDate", default)]
+    /// When the campaign was built. Wire name `buildDate`, type `datetime`.
     pub build_date: ::std::option::Option<__rt::DateTime>,
-    /// When dialling started.
-    ///
-    /// Wire name `actualStartDate`, type `datetime`.
-    #[serde(rename = "actualStartDate", default)]
+    /// When dialling started. Wire name `actualStartDate`, type `datetime`.
     pub actual_start_date: ::std::option::Option<__rt::DateTime>,
-    /// When dialling ended.
-    ///
-    /// Wire name `actualEndDate`, type `datetime`.
-    #[serde(rename = "actualEndDate", default)]
+    /// When dialling ended. Wire name `actualEndDate`, type `datetime`.
     pub actual_end_date: ::std::option::Option<__rt::DateTime>,
-    /// Whether the campaign is on-demand.
-    ///
-    /// Wire name `onDemand`, type `bool`.
-    #[serde(rename = "onDemand", default)]
+    /// Whether the campaign is on-demand. Wire name `onDemand`, type `bool`.
     pub on_demand: ::std::option::Option<bool>,
-    /// When the campaign is scheduled to run.
-    ///
-    /// Wire name `scheduleTime`, type `CampaignSchedule`.
-    #[serde(rename = "scheduleTime", default)]
+    /// When the campaign is scheduled to run. Wire name `scheduleTime`, type `CampaignSchedule`.
     pub schedule_time: ::std::option::Option<CampaignSchedule>,
-    /// Which numbers the build removes.
-    ///
-    /// Wire name `scrubOption`, type `ScrubOption`.
-    #[serde(rename = "scrubOption", default)]
+    /// Which numbers the build removes. Wire name `scrubOption`, type `ScrubOption`.
     pub scrub_option: ::std::option::Option<ScrubOption>,
 }
 impl Campaign {
@@ -1936,44 +1401,18 @@ impl Campaign {
 /// When a campaign runs.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CampaignSchedule {
-    /// When dialling starts.
-    ///
-    /// Wire name `start`, type `datetime`.
-    #[serde(
-        rename = "start",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// When dialling starts. Wire name `start`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub start: ::std::option::Option<__rt::DateTime>,
-    /// When dialling ends.
-    ///
-    /// Wire name `end`, type `datetime`.
-    #[serde(
-        rename = "end",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// When dialling ends. Wire name `end`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub end: ::std::option::Option<__rt::DateTime>,
-    /// Whether the window continues into the next day.
-    ///
-    /// Wire name `nextDay`, type `bool`.
-    #[serde(
-        rename = "nextDay",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Whether the window continues into the next day. Wire name `nextDay`, type `bool`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_day: ::std::option::Option<bool>,
 }
 impl CampaignSchedule {
@@ -2007,33 +1446,19 @@ impl CampaignSchedule {
 /// The file of records a new campaign is built from.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct CampaignFile {
-    /// The file's name, e.g. `march.csv`.
-    ///
-    /// Wire name `FileName`, type `string`.
+    /// The file's name, e.g. `march.csv`. Wire name `FileName`, type `string`.
     #[serde(rename = "FileName")]
     pub file_name: ::std::string::String,
-    /// The file's bytes, base64-encoded.
-    ///
-    /// Wire name `Data`, type `string`.
+    /// The file's bytes, base64-encoded. Wire name `Data`, type `string`.
     #[serde(rename = "Data")]
     pub data: ::std::string::String,
-    /// The file's media type, e.g. `text/csv`.
-    ///
-    /// Wire name `ContentType`, type `string`.
+    /// The file's media type, e.g. `text/csv`. Wire name `ContentType`, type `string`.
     #[serde(
         rename = "ContentType",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub content_type: ::std::option::Option<::std::string::String>,
@@ -2062,86 +1487,36 @@ impl CampaignFile {
 /// How a new campaign is dialled.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CampaignConfiguration {
-    /// The service to dial on.
-    ///
-    /// Wire name `serviceId`, type `int64`.
-    #[serde(rename = "serviceId")]
+    /// The service to dial on. Wire name `serviceId`, type `int64`.
     pub service_id: i64,
-    /// The operator (transfer) phone number, or `LOCAL`.
-    ///
-    /// Wire name `operatorPhone`, type `string`.
-    #[serde(
-        rename = "operatorPhone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The operator (transfer) phone number, or `LOCAL`. Wire name `operatorPhone`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operator_phone: ::std::option::Option<::std::string::String>,
-    /// The voice of the messages.
-    ///
-    /// Wire name `voiceId`, type `VoiceTalent`.
-    #[serde(rename = "voiceId")]
+    /// The voice of the messages. Wire name `voiceId`, type `VoiceTalent`.
     pub voice_id: VoiceTalent,
-    /// What to do on an answering machine.
-    ///
-    /// Wire name `answeringMachineOption`, type `AnsweringMachineOption`.
-    #[serde(rename = "answeringMachineOption")]
+    /// What to do on an answering machine. Wire name `answeringMachineOption`, type
+    /// `AnsweringMachineOption`.
     pub answering_machine_option: AnsweringMachineOption,
-    /// The caller id to show, or `LOCAL`.
-    ///
-    /// Wire name `callerId`, type `string`.
-    #[serde(
-        rename = "callerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The caller id to show, or `LOCAL`. Wire name `callerId`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub caller_id: ::std::option::Option<::std::string::String>,
-    /// The number to ask callers to call back, or `LOCAL`.
-    ///
-    /// Wire name `callbackPhone`, type `string`.
-    #[serde(
-        rename = "callbackPhone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The number to ask callers to call back, or `LOCAL`. Wire name `callbackPhone`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub callback_phone: ::std::option::Option<::std::string::String>,
-    /// The dialing strategy.
-    ///
-    /// Wire name `dialingStrategyId`, type `int64`.
-    #[serde(rename = "dialingStrategyId")]
+    /// The dialing strategy. Wire name `dialingStrategyId`, type `int64`.
     pub dialing_strategy_id: i64,
-    /// Allow Append: whether records may be appended later (needed by Append Campaign).
-    ///
-    /// Wire name `appendable`, type `bool`.
-    #[serde(
-        rename = "appendable",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Allow Append: whether records may be appended later (needed by Append Campaign). Wire name
+    /// `appendable`, type `bool`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub appendable: ::std::option::Option<bool>,
-    /// The kind of campaign.
-    ///
-    /// Wire name `typeId`, type `CampaignType`.
-    #[serde(rename = "typeId")]
+    /// The kind of campaign. Wire name `typeId`, type `CampaignType`.
     pub type_id: CampaignType,
-    /// When to run the campaign.
-    ///
-    /// Wire name `scheduleTime`, type `CampaignSchedule`.
-    #[serde(
-        rename = "scheduleTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// When to run the campaign. Wire name `scheduleTime`, type `CampaignSchedule`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule_time: ::std::option::Option<CampaignSchedule>,
 }
 impl CampaignConfiguration {
@@ -2207,20 +1582,11 @@ impl CampaignConfiguration {
 /// The id LiveVox gave a new campaign.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct CampaignCreated {
-    /// The new campaign's id.
-    ///
-    /// Wire name `id`, type `int64`.
-    #[serde(rename = "id")]
+    /// The new campaign's id. Wire name `id`, type `int64`.
     pub id: i64,
 }
 impl CampaignCreated {
@@ -2233,416 +1599,146 @@ impl CampaignCreated {
 /// values its messages speak.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CampaignRecord {
-    /// The account number (at most 50 characters).
-    ///
-    /// Wire name `account`, type `string`.
-    #[serde(
-        rename = "account",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The account number (at most 50 characters). Wire name `account`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<::std::string::String>,
-    /// First name (at most 50 characters).
-    ///
-    /// Wire name `firstName`, type `string`.
-    #[serde(
-        rename = "firstName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// First name (at most 50 characters). Wire name `firstName`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
-    /// Last name (at most 50 characters).
-    ///
-    /// Wire name `lastName`, type `string`.
-    #[serde(
-        rename = "lastName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Last name (at most 50 characters). Wire name `lastName`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
-    /// The first phone number to dial (at most 32 characters).
-    ///
-    /// Wire name `phone1`, type `string`.
-    #[serde(rename = "phone1")]
+    /// The first phone number to dial (at most 32 characters). Wire name `phone1`, type `string`.
     pub phone1: ::std::string::String,
-    /// Further phone numbers to dial (all phones together at most 30).
-    ///
-    /// Wire name `phone2`, type `array<string>`.
-    #[serde(
-        rename = "phone2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Further phone numbers to dial (all phones together at most 30). Wire name `phone2`, type
+    /// `array<string>`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone2: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Date of birth (at most 20 characters).
-    ///
-    /// Wire name `dob`, type `string`.
-    #[serde(
-        rename = "dob",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Date of birth (at most 20 characters). Wire name `dob`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dob: ::std::option::Option<::std::string::String>,
-    /// Email address (at most 50 characters).
-    ///
-    /// Wire name `email`, type `string`.
-    #[serde(
-        rename = "email",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Email address (at most 50 characters). Wire name `email`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// Social security number (at most 9 characters).
-    ///
-    /// Wire name `ssn`, type `string (secret)`.
-    #[serde(
-        rename = "ssn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Social security number (at most 9 characters). Wire name `ssn`, type `string (secret)`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ssn: ::std::option::Option<__rt::Secret>,
-    /// Date of the last payment, as text.
-    ///
-    /// Wire name `lastPaymentDate`, type `string`.
-    #[serde(
-        rename = "lastPaymentDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Date of the last payment, as text. Wire name `lastPaymentDate`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_payment_date: ::std::option::Option<::std::string::String>,
-    /// The minimum payment due.
-    ///
-    /// Wire name `minimumPaymentAmount`, type `float64`.
-    #[serde(
-        rename = "minimumPaymentAmount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The minimum payment due. Wire name `minimumPaymentAmount`, type `float64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub minimum_payment_amount: ::std::option::Option<f64>,
-    /// The account number as messages speak it.
-    ///
-    /// Wire name `accountToSpeak`, type `string`.
-    #[serde(
-        rename = "accountToSpeak",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The account number as messages speak it. Wire name `accountToSpeak`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_to_speak: ::std::option::Option<::std::string::String>,
-    /// The amount messages speak.
-    ///
-    /// Wire name `amountToSpeak`, type `float64`.
-    #[serde(
-        rename = "amountToSpeak",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The amount messages speak. Wire name `amountToSpeak`, type `float64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount_to_speak: ::std::option::Option<f64>,
-    /// Client-defined value 1 (at most 50 characters).
-    ///
-    /// Wire name `extra1`, type `string`.
-    #[serde(
-        rename = "extra1",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Client-defined value 1 (at most 50 characters). Wire name `extra1`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extra1: ::std::option::Option<::std::string::String>,
-    /// Client-defined value 2.
-    ///
-    /// Wire name `extra2`, type `string`.
-    #[serde(
-        rename = "extra2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Client-defined value 2. Wire name `extra2`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extra2: ::std::option::Option<::std::string::String>,
-    /// Client-defined value 3.
-    ///
-    /// Wire name `extra3`, type `string`.
-    #[serde(
-        rename = "extra3",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Client-defined value 3. Wire name `extra3`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extra3: ::std::option::Option<::std::string::String>,
-    /// Client-defined value 4.
-    ///
-    /// Wire name `extra4`, type `string`.
-    #[serde(
-        rename = "extra4",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Client-defined value 4. Wire name `extra4`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extra4: ::std::option::Option<::std::string::String>,
-    /// Client-defined value 5.
-    ///
-    /// Wire name `extra5`, type `string`.
-    #[serde(
-        rename = "extra5",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Client-defined value 5. Wire name `extra5`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extra5: ::std::option::Option<::std::string::String>,
-    /// Client-defined value 6.
-    ///
-    /// Wire name `extra6`, type `string`.
-    #[serde(
-        rename = "extra6",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Client-defined value 6. Wire name `extra6`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extra6: ::std::option::Option<::std::string::String>,
-    /// Client-defined value 7.
-    ///
-    /// Wire name `extra7`, type `string`.
-    #[serde(
-        rename = "extra7",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Client-defined value 7. Wire name `extra7`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extra7: ::std::option::Option<::std::string::String>,
-    /// Client-defined value 8.
-    ///
-    /// Wire name `extra8`, type `string`.
-    #[serde(
-        rename = "extra8",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Client-defined value 8. Wire name `extra8`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extra8: ::std::option::Option<::std::string::String>,
-    /// Client-defined value 9.
-    ///
-    /// Wire name `extra9`, type `string`.
-    #[serde(
-        rename = "extra9",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Client-defined value 9. Wire name `extra9`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extra9: ::std::option::Option<::std::string::String>,
-    /// Client-defined value 10.
-    ///
-    /// Wire name `extra10`, type `string`.
-    #[serde(
-        rename = "extra10",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Client-defined value 10. Wire name `extra10`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extra10: ::std::option::Option<::std::string::String>,
-    /// Client-defined value 11.
-    ///
-    /// Wire name `extra11`, type `string`.
-    #[serde(
-        rename = "extra11",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Client-defined value 11. Wire name `extra11`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extra11: ::std::option::Option<::std::string::String>,
-    /// Client-defined value 12.
-    ///
-    /// Wire name `extra12`, type `string`.
-    #[serde(
-        rename = "extra12",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Client-defined value 12. Wire name `extra12`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extra12: ::std::option::Option<::std::string::String>,
-    /// Client-defined value 13.
-    ///
-    /// Wire name `extra13`, type `string`.
-    #[serde(
-        rename = "extra13",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Client-defined value 13. Wire name `extra13`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extra13: ::std::option::Option<::std::string::String>,
-    /// Client-defined value 14.
-    ///
-    /// Wire name `extra14`, type `string`.
-    #[serde(
-        rename = "extra14",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Client-defined value 14. Wire name `extra14`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extra14: ::std::option::Option<::std::string::String>,
-    /// Client-defined value 15.
-    ///
-    /// Wire name `extra15`, type `string`.
-    #[serde(
-        rename = "extra15",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Client-defined value 15. Wire name `extra15`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extra15: ::std::option::Option<::std::string::String>,
-    /// Client-defined value 16.
-    ///
-    /// Wire name `extra16`, type `string`.
-    #[serde(
-        rename = "extra16",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Client-defined value 16. Wire name `extra16`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extra16: ::std::option::Option<::std::string::String>,
-    /// Client-defined value 17.
-    ///
-    /// Wire name `extra17`, type `string`.
-    #[serde(
-        rename = "extra17",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Client-defined value 17. Wire name `extra17`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extra17: ::std::option::Option<::std::string::String>,
-    /// Client-defined value 18.
-    ///
-    /// Wire name `extra18`, type `string`.
-    #[serde(
-        rename = "extra18",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Client-defined value 18. Wire name `extra18`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extra18: ::std::option::Option<::std::string::String>,
-    /// Client-defined value 19.
-    ///
-    /// Wire name `extra19`, type `string`.
-    #[serde(
-        rename = "extra19",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Client-defined value 19. Wire name `extra19`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extra19: ::std::option::Option<::std::string::String>,
-    /// Client-defined value 20 (at most 150 characters).
-    ///
-    /// Wire name `extra20`, type `string`.
-    #[serde(
-        rename = "extra20",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Client-defined value 20 (at most 150 characters). Wire name `extra20`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extra20: ::std::option::Option<::std::string::String>,
-    /// The account number as first loaded.
-    ///
-    /// Wire name `originalAccountNumber`, type `string`.
-    #[serde(
-        rename = "originalAccountNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The account number as first loaded. Wire name `originalAccountNumber`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub original_account_number: ::std::option::Option<::std::string::String>,
-    /// Practice id (healthcare clients).
-    ///
-    /// Wire name `practiceId`, type `int64`.
-    #[serde(
-        rename = "practiceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Practice id (healthcare clients). Wire name `practiceId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub practice_id: ::std::option::Option<i64>,
-    /// The client's own practice id.
-    ///
-    /// Wire name `clientPracticeId`, type `string`.
-    #[serde(
-        rename = "clientPracticeId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The client's own practice id. Wire name `clientPracticeId`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_practice_id: ::std::option::Option<::std::string::String>,
-    /// Message template.
-    ///
-    /// Wire name `templateId`, type `string`.
-    #[serde(
-        rename = "templateId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Message template. Wire name `templateId`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub template_id: ::std::option::Option<::std::string::String>,
-    /// The practice's phone (at most 13 characters).
-    ///
-    /// Wire name `practicePhone`, type `string`.
-    #[serde(
-        rename = "practicePhone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The practice's phone (at most 13 characters). Wire name `practicePhone`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub practice_phone: ::std::option::Option<::std::string::String>,
-    /// The practice's alternate phone (at most 13 characters).
-    ///
-    /// Wire name `practicePhoneAlternate`, type `string`.
-    #[serde(
-        rename = "practicePhoneAlternate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The practice's alternate phone (at most 13 characters). Wire name `practicePhoneAlternate`, type
+    /// `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub practice_phone_alternate: ::std::option::Option<::std::string::String>,
-    /// Operator (transfer) number for this record (at most 13 characters).
-    ///
-    /// Wire name `operatorNumber`, type `string`.
-    #[serde(
-        rename = "operatorNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Operator (transfer) number for this record (at most 13 characters). Wire name `operatorNumber`,
+    /// type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operator_number: ::std::option::Option<::std::string::String>,
-    /// Place of service.
-    ///
-    /// Wire name `placeOfServiceId`, type `int64`.
-    #[serde(
-        rename = "placeOfServiceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Place of service. Wire name `placeOfServiceId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub place_of_service_id: ::std::option::Option<i64>,
-    /// First alternative language.
-    ///
-    /// Wire name `altLanguage1`, type `int32`.
-    #[serde(
-        rename = "altLanguage1",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// First alternative language. Wire name `altLanguage1`, type `int32`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alt_language1: ::std::option::Option<i32>,
-    /// Second alternative language.
-    ///
-    /// Wire name `altLanguage2`, type `int32`.
-    #[serde(
-        rename = "altLanguage2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Second alternative language. Wire name `altLanguage2`, type `int32`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alt_language2: ::std::option::Option<i32>,
-    /// Third alternative language.
-    ///
-    /// Wire name `altLanguage3`, type `int32`.
-    #[serde(
-        rename = "altLanguage3",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Third alternative language. Wire name `altLanguage3`, type `int32`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alt_language3: ::std::option::Option<i32>,
-    /// Language of the messages.
-    ///
-    /// Wire name `language`, type `int32`.
-    #[serde(
-        rename = "language",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Language of the messages. Wire name `language`, type `int32`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub language: ::std::option::Option<i32>,
-    /// Total amount.
-    ///
-    /// Wire name `totalAmount`, type `float64`.
-    #[serde(
-        rename = "totalAmount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Total amount. Wire name `totalAmount`, type `float64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_amount: ::std::option::Option<f64>,
 }
 impl CampaignRecord {
@@ -3031,29 +2127,14 @@ impl CampaignRecord {
 /// One page of a campaign's records and their outcomes.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct CampaignTransactionsPage {
-    /// The records of this page.
-    ///
-    /// Wire name `transaction`, type `array<CampaignTransaction>`.
-    #[serde(rename = "transaction")]
+    /// The records of this page. Wire name `transaction`, type `array<CampaignTransaction>`.
     pub transaction: ::std::vec::Vec<CampaignTransaction>,
-    /// A link to the next page; absent or blank on the last page.
-    ///
-    /// Wire name `next`, type `string`.
-    #[serde(
-        rename = "next",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// A link to the next page; absent or blank on the last page. Wire name `next`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
 }
 impl CampaignTransactionsPage {
@@ -3078,97 +2159,38 @@ impl CampaignTransactionsPage {
 /// A record of a campaign with its outcome.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CampaignTransaction {
-    /// The record's id.
-    ///
-    /// Wire name `accountTransactionId`, type `int64`.
-    #[serde(
-        rename = "accountTransactionId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The record's id. Wire name `accountTransactionId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_transaction_id: ::std::option::Option<i64>,
-    /// The account number.
-    ///
-    /// Wire name `account`, type `string`.
-    #[serde(
-        rename = "account",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The account number. Wire name `account`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<::std::string::String>,
-    /// The person the record is about.
-    ///
-    /// Wire name `consumer`, type `CampaignConsumer`.
-    #[serde(
-        rename = "consumer",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The person the record is about. Wire name `consumer`, type `CampaignConsumer`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub consumer: ::std::option::Option<CampaignConsumer>,
-    /// The record's phone numbers.
-    ///
-    /// Wire name `phone`, type `array<TransactionPhone>`.
-    #[serde(
-        rename = "phone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The record's phone numbers. Wire name `phone`, type `array<TransactionPhone>`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::vec::Vec<TransactionPhone>>,
-    /// The record's extra values (only with `extra=true`).
-    ///
-    /// Wire name `extra`, type `array<CampaignKeyValue>`.
-    #[serde(
-        rename = "extra",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The record's extra values (only with `extra=true`). Wire name `extra`, type
+    /// `array<CampaignKeyValue>`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extra: ::std::option::Option<::std::vec::Vec<CampaignKeyValue>>,
-    /// The record's days-due values (only with `daysDue=true`).
-    ///
-    /// Wire name `daysDue`, type `array<CampaignKeyValue>`.
-    #[serde(
-        rename = "daysDue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The record's days-due values (only with `daysDue=true`). Wire name `daysDue`, type
+    /// `array<CampaignKeyValue>`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub days_due: ::std::option::Option<::std::vec::Vec<CampaignKeyValue>>,
-    /// The balance.
-    ///
-    /// Wire name `balance`, type `float64`.
-    #[serde(
-        rename = "balance",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The balance. Wire name `balance`, type `float64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub balance: ::std::option::Option<f64>,
-    /// LiveVox's result code for the record's last call.
-    ///
-    /// Wire name `livevoxResultId`, type `int64`.
-    #[serde(
-        rename = "livevoxResultId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// LiveVox's result code for the record's last call. Wire name `livevoxResultId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub livevox_result_id: ::std::option::Option<i64>,
-    /// The service the record was dialled on.
-    ///
-    /// Wire name `serviceId`, type `int64`.
-    #[serde(
-        rename = "serviceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The service the record was dialled on. Wire name `serviceId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub service_id: ::std::option::Option<i64>,
 }
 impl CampaignTransaction {
@@ -3256,70 +2278,27 @@ impl CampaignTransaction {
 /// The person a campaign record is about.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CampaignConsumer {
-    /// First name.
-    ///
-    /// Wire name `firstName`, type `string`.
-    #[serde(
-        rename = "firstName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// First name. Wire name `firstName`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
-    /// Last name.
-    ///
-    /// Wire name `lastName`, type `string`.
-    #[serde(
-        rename = "lastName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Last name. Wire name `lastName`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
-    /// Date of birth.
-    ///
-    /// Wire name `dateOfBirth`, type `datetime`.
-    #[serde(
-        rename = "dateOfBirth",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Date of birth. Wire name `dateOfBirth`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub date_of_birth: ::std::option::Option<__rt::DateTime>,
-    /// Email address.
-    ///
-    /// Wire name `email`, type `string`.
-    #[serde(
-        rename = "email",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Email address. Wire name `email`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// Social security number.
-    ///
-    /// Wire name `ssn`, type `string (secret)`.
-    #[serde(
-        rename = "ssn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Social security number. Wire name `ssn`, type `string (secret)`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ssn: ::std::option::Option<__rt::Secret>,
-    /// Zip code.
-    ///
-    /// Wire name `zipCode`, type `string`.
-    #[serde(
-        rename = "zipCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Zip code. Wire name `zipCode`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zip_code: ::std::option::Option<::std::string::String>,
 }
 impl CampaignConsumer {
@@ -3383,35 +2362,15 @@ impl CampaignConsumer {
 /// A phone number of a campaign record and its position.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct TransactionPhone {
-    /// The number.
-    ///
-    /// Wire name `phone`, type `string`.
-    #[serde(
-        rename = "phone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The number. Wire name `phone`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
-    /// Its position among the record's phones, from 1.
-    ///
-    /// Wire name `ordinal`, type `int32`.
-    #[serde(
-        rename = "ordinal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Its position among the record's phones, from 1. Wire name `ordinal`, type `int32`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ordinal: ::std::option::Option<i32>,
 }
 impl TransactionPhone {
@@ -3439,35 +2398,15 @@ impl TransactionPhone {
 /// A named value of a campaign record.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct CampaignKeyValue {
-    /// The name.
-    ///
-    /// Wire name `key`, type `string`.
-    #[serde(
-        rename = "key",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The name. Wire name `key`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
-    /// The value.
-    ///
-    /// Wire name `value`, type `string`.
-    #[serde(
-        rename = "value",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The value. Wire name `value`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
 impl CampaignKeyValue {
@@ -3498,26 +2437,13 @@ impl CampaignKeyValue {
 /// A time range, both ends included.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct CampaignDateRange {
-    /// Start of the range.
-    ///
-    /// Wire name `from`, type `datetime`.
-    #[serde(rename = "from")]
+    /// Start of the range. Wire name `from`, type `datetime`.
     pub from: __rt::DateTime,
-    /// End of the range.
-    ///
-    /// Wire name `to`, type `datetime`.
-    #[serde(rename = "to")]
+    /// End of the range. Wire name `to`, type `datetime`.
     pub to: __rt::DateTime,
 }
 impl CampaignDateRange {
@@ -3535,30 +2461,14 @@ impl CampaignDateRange {
 /// One page of campaigns matching a search.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct SearchCampaignsResponse {
-    /// The matches of this page.
-    ///
-    /// Wire name `campaign`, type `array<CampaignSummary>`.
-    #[serde(rename = "campaign")]
+    /// The matches of this page. Wire name `campaign`, type `array<CampaignSummary>`.
     pub campaign: ::std::vec::Vec<CampaignSummary>,
-    /// A link to the next page; absent or blank on the last page.
-    ///
-    /// Wire name `next`, type `string`.
-    #[serde(
-        rename = "next",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// A link to the next page; absent or blank on the last page. Wire name `next`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
 }
 impl SearchCampaignsResponse {
@@ -3583,62 +2493,24 @@ impl SearchCampaignsResponse {
 /// A finished call of a campaign.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FinishedCall {
-    /// The account called.
-    ///
-    /// Wire name `account`, type `string`.
-    #[serde(
-        rename = "account",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The account called. Wire name `account`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<::std::string::String>,
-    /// The number dialled.
-    ///
-    /// Wire name `phoneDialed`, type `string`.
-    #[serde(
-        rename = "phoneDialed",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The number dialled. Wire name `phoneDialed`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone_dialed: ::std::option::Option<::std::string::String>,
-    /// When the call started.
-    ///
-    /// Wire name `started`, type `datetime`.
-    #[serde(
-        rename = "started",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// When the call started. Wire name `started`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub started: ::std::option::Option<__rt::DateTime>,
-    /// When the call ended.
-    ///
-    /// Wire name `finished`, type `datetime`.
-    #[serde(
-        rename = "finished",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// When the call ended. Wire name `finished`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub finished: ::std::option::Option<__rt::DateTime>,
-    /// LiveVox's result code for the call.
-    ///
-    /// Wire name `livevoxResultId`, type `int64`.
-    #[serde(
-        rename = "livevoxResultId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// LiveVox's result code for the call. Wire name `livevoxResultId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub livevox_result_id: ::std::option::Option<i64>,
 }
 impl FinishedCall {
@@ -3696,30 +2568,14 @@ impl FinishedCall {
 /// One page of a campaign's finished calls.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct FinishedCallsPage {
-    /// The calls of this page.
-    ///
-    /// Wire name `call`, type `array<FinishedCall>`.
-    #[serde(rename = "call")]
+    /// The calls of this page. Wire name `call`, type `array<FinishedCall>`.
     pub call: ::std::vec::Vec<FinishedCall>,
-    /// A link to the next page; absent or blank on the last page.
-    ///
-    /// Wire name `next`, type `string`.
-    #[serde(
-        rename = "next",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// A link to the next page; absent or blank on the last page. Wire name `next`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
 }
 impl FinishedCallsPage {
@@ -3744,26 +2600,13 @@ impl FinishedCallsPage {
 /// Sent as the body of `create_campaign`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateCampaignBody {
-    /// The file of records.
-    ///
-    /// Wire name `campaignFile`, type `CampaignFile`.
-    #[serde(rename = "campaignFile")]
+    /// The file of records. Wire name `campaignFile`, type `CampaignFile`.
     pub campaign_file: CampaignFile,
-    /// How to dial it.
-    ///
-    /// Wire name `campaignConfiguration`, type `CampaignConfiguration`.
-    #[serde(rename = "campaignConfiguration")]
+    /// How to dial it. Wire name `campaignConfiguration`, type `CampaignConfiguration`.
     pub campaign_configuration: CampaignConfiguration,
 }
 impl CreateCampaignBody {
@@ -3783,98 +2626,37 @@ impl CreateCampaignBody {
 /// Sent as the body of `update_campaign`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateCampaignBody {
-    /// The service to dial on.
-    ///
-    /// Wire name `serviceId`, type `int64`.
-    #[serde(
-        rename = "serviceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The service to dial on. Wire name `serviceId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub service_id: ::std::option::Option<i64>,
-    /// The operator (transfer) phone number, or `LOCAL`.
-    ///
-    /// Wire name `operatorPhone`, type `string`.
-    #[serde(
-        rename = "operatorPhone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The operator (transfer) phone number, or `LOCAL`. Wire name `operatorPhone`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operator_phone: ::std::option::Option<::std::string::String>,
-    /// The voice of the messages.
-    ///
-    /// Wire name `voiceId`, type `VoiceTalent`.
-    #[serde(
-        rename = "voiceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The voice of the messages. Wire name `voiceId`, type `VoiceTalent`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub voice_id: ::std::option::Option<VoiceTalent>,
-    /// What to do on an answering machine.
-    ///
-    /// Wire name `answeringMachineOption`, type `AnsweringMachineOption`.
-    #[serde(
-        rename = "answeringMachineOption",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// What to do on an answering machine. Wire name `answeringMachineOption`, type
+    /// `AnsweringMachineOption`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub answering_machine_option: ::std::option::Option<AnsweringMachineOption>,
-    /// The caller id to show, or `LOCAL`.
-    ///
-    /// Wire name `callerId`, type `string`.
-    #[serde(
-        rename = "callerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The caller id to show, or `LOCAL`. Wire name `callerId`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub caller_id: ::std::option::Option<::std::string::String>,
-    /// The number to ask callers to call back, or `LOCAL`.
-    ///
-    /// Wire name `callbackPhone`, type `string`.
-    #[serde(
-        rename = "callbackPhone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The number to ask callers to call back, or `LOCAL`. Wire name `callbackPhone`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub callback_phone: ::std::option::Option<::std::string::String>,
-    /// The dialing strategy.
-    ///
-    /// Wire name `dialingStrategyId`, type `int64`.
-    #[serde(
-        rename = "dialingStrategyId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The dialing strategy. Wire name `dialingStrategyId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dialing_strategy_id: ::std::option::Option<i64>,
-    /// The kind of campaign.
-    ///
-    /// Wire name `typeId`, type `CampaignType`.
-    #[serde(
-        rename = "typeId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The kind of campaign. Wire name `typeId`, type `CampaignType`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub type_id: ::std::option::Option<CampaignType>,
-    /// When to run the campaign.
-    ///
-    /// Wire name `scheduleTime`, type `CampaignSchedule`.
-    #[serde(
-        rename = "scheduleTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// When to run the campaign. Wire name `scheduleTime`, type `CampaignSchedule`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule_time: ::std::option::Option<CampaignSchedule>,
 }
 impl UpdateCampaignBody {
@@ -3967,21 +2749,11 @@ impl UpdateCampaignBody {
 /// Sent as the body of `update_campaign_state`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct UpdateCampaignStateBody {
-    /// The state to move to.
-    ///
-    /// Wire name `state`, type `CampaignState`.
-    #[serde(rename = "state")]
+    /// The state to move to. Wire name `state`, type `CampaignState`.
     pub state: CampaignState,
 }
 impl UpdateCampaignStateBody {
@@ -3997,20 +2769,11 @@ impl UpdateCampaignStateBody {
 /// Sent as the body of `append_campaign`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct AppendCampaignBody {
-    /// The records to add.
-    ///
-    /// Wire name `records`, type `array<CampaignRecord>`.
-    #[serde(rename = "records")]
+    /// The records to add. Wire name `records`, type `array<CampaignRecord>`.
     pub records: ::std::vec::Vec<CampaignRecord>,
 }
 impl AppendCampaignBody {
@@ -4028,48 +2791,20 @@ impl AppendCampaignBody {
 /// Sent as the body of `search_campaigns`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchCampaignsBody {
-    /// The range the campaigns fall in.
-    ///
-    /// Wire name `dateRange`, type `CampaignDateRange`.
-    #[serde(rename = "dateRange")]
+    /// The range the campaigns fall in. Wire name `dateRange`, type `CampaignDateRange`.
     pub date_range: CampaignDateRange,
-    /// Only campaigns in these states.
-    ///
-    /// Wire name `state`, type `array<CampaignStatus>`.
-    #[serde(
-        rename = "state",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Only campaigns in these states. Wire name `state`, type `array<CampaignStatus>`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::vec::Vec<CampaignStatus>>,
-    /// Only campaigns of these services.
-    ///
-    /// Wire name `service`, type `array<int64>`.
-    #[serde(
-        rename = "service",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Only campaigns of these services. Wire name `service`, type `array<int64>`.
+    #[serde(rename = "service", skip_serializing_if = "::std::option::Option::is_none")]
     pub service_ids: ::std::option::Option<::std::vec::Vec<i64>>,
-    /// Only campaigns of these kinds.
-    ///
-    /// Wire name `type`, type `array<CampaignType>`.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Only campaigns of these kinds. Wire name `type`, type `array<CampaignType>`.
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub types: ::std::option::Option<::std::vec::Vec<CampaignType>>,
 }
 impl SearchCampaignsBody {
@@ -4112,26 +2847,13 @@ impl SearchCampaignsBody {
 /// Sent as the body of `search_finished_calls`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchFinishedCallsBody {
-    /// Start of the window.
-    ///
-    /// Wire name `windowStart`, type `datetime`.
-    #[serde(rename = "windowStart")]
+    /// Start of the window. Wire name `windowStart`, type `datetime`.
     pub window_start: __rt::DateTime,
-    /// End of the window.
-    ///
-    /// Wire name `windowEnd`, type `datetime`.
-    #[serde(rename = "windowEnd")]
+    /// End of the window. Wire name `windowEnd`, type `datetime`.
     pub window_end: __rt::DateTime,
 }
 impl SearchFinishedCallsBody {
@@ -4151,15 +2873,7 @@ impl SearchFinishedCallsBody {
 ///
 /// A integer-coded enum (`CampaignType` on the wire). A value this version does not know decodes as
 /// [`CampaignType::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CampaignType {
     /// Outbound (dialled) campaign.
@@ -4234,106 +2948,28 @@ impl CampaignType {
         CampaignType::InboundEmail,
         CampaignType::Chat,
     ];
+    const WIRE: &'static [(CampaignType, i64)] = &[
+        (CampaignType::Outbound, 1),
+        (CampaignType::Callback, 2),
+        (CampaignType::ScheduledCallback, 4),
+        (CampaignType::Manual, 5),
+        (CampaignType::Sms, 6),
+        (CampaignType::Hci, 7),
+        (CampaignType::TenDigitManualTransfer, 8),
+        (CampaignType::ManualSms, 9),
+        (CampaignType::InboundSms, 10),
+        (CampaignType::Email, 11),
+        (CampaignType::ManualEmail, 12),
+        (CampaignType::InboundEmail, 13),
+        (CampaignType::Chat, 14),
+    ];
 }
-impl __rt::IntEnum for CampaignType {
-    fn from_wire(i: i64) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match i {
-                1 => CampaignType::Outbound,
-                2 => CampaignType::Callback,
-                4 => CampaignType::ScheduledCallback,
-                5 => CampaignType::Manual,
-                6 => CampaignType::Sms,
-                7 => CampaignType::Hci,
-                8 => CampaignType::TenDigitManualTransfer,
-                9 => CampaignType::ManualSms,
-                10 => CampaignType::InboundSms,
-                11 => CampaignType::Email,
-                12 => CampaignType::ManualEmail,
-                13 => CampaignType::InboundEmail,
-                14 => CampaignType::Chat,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        CampaignType::Unknown(v)
-    }
-    fn wire(&self) -> ::std::option::Option<i64> {
-        match self {
-            CampaignType::Outbound => ::std::option::Option::Some(1),
-            CampaignType::Callback => ::std::option::Option::Some(2),
-            CampaignType::ScheduledCallback => ::std::option::Option::Some(4),
-            CampaignType::Manual => ::std::option::Option::Some(5),
-            CampaignType::Sms => ::std::option::Option::Some(6),
-            CampaignType::Hci => ::std::option::Option::Some(7),
-            CampaignType::TenDigitManualTransfer => ::std::option::Option::Some(8),
-            CampaignType::ManualSms => ::std::option::Option::Some(9),
-            CampaignType::InboundSms => ::std::option::Option::Some(10),
-            CampaignType::Email => ::std::option::Option::Some(11),
-            CampaignType::ManualEmail => ::std::option::Option::Some(12),
-            CampaignType::InboundEmail => ::std::option::Option::Some(13),
-            CampaignType::Chat => ::std::option::Option::Some(14),
-            CampaignType::Unknown(v) => v.as_i64(),
-        }
-    }
-}
-impl CampaignType {
-    /// The code as it goes on the wire; `None` only for an unknown value that
-    /// was not an integer.
-    pub fn code(&self) -> ::std::option::Option<i64> {
-        __rt::IntEnum::wire(self)
-    }
-}
-impl ::std::convert::From<i64> for CampaignType {
-    fn from(i: i64) -> Self {
-        <Self as __rt::IntEnum>::from_wire(i)
-            .unwrap_or_else(|| CampaignType::Unknown(
-                __rt::UnknownValue::from_int_value(i),
-            ))
-    }
-}
-impl ::std::fmt::Display for CampaignType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self.code() {
-            ::std::option::Option::Some(c) => ::std::write!(f, "{c}"),
-            ::std::option::Option::None => ::std::write!(f, "{:?}", self),
-        }
-    }
-}
-impl __rt::serde::Serialize for CampaignType {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_int_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for CampaignType {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_int_enum(deserializer)
-    }
-}
-impl __rt::ToParam for CampaignType {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::int_enum_param(self, out)
-    }
-}
+__rt::int_enum!(CampaignType, Unknown);
 /// Where a campaign is in its life.
 ///
 /// A string-coded enum (`CampaignStatus` on the wire). A value this version does not know decodes
 /// as [`CampaignStatus::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CampaignStatus {
     /// Not yet assigned to a service.
@@ -4383,92 +3019,23 @@ impl CampaignStatus {
         CampaignStatus::Completed,
         CampaignStatus::Invalid,
     ];
+    const WIRE: &'static [(CampaignStatus, &'static str)] = &[
+        (CampaignStatus::Unassigned, "UNASSIGNED"),
+        (CampaignStatus::Active, "ACTIVE"),
+        (CampaignStatus::Prebuilt, "PREBUILT"),
+        (CampaignStatus::Playing, "PLAYING"),
+        (CampaignStatus::Paused, "PAUSED"),
+        (CampaignStatus::Stopped, "STOPPED"),
+        (CampaignStatus::Completed, "COMPLETED"),
+        (CampaignStatus::Invalid, "INVALID"),
+    ];
 }
-impl __rt::StrEnum for CampaignStatus {
-    fn from_wire(s: &str) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match s {
-                "UNASSIGNED" => CampaignStatus::Unassigned,
-                "ACTIVE" => CampaignStatus::Active,
-                "PREBUILT" => CampaignStatus::Prebuilt,
-                "PLAYING" => CampaignStatus::Playing,
-                "PAUSED" => CampaignStatus::Paused,
-                "STOPPED" => CampaignStatus::Stopped,
-                "COMPLETED" => CampaignStatus::Completed,
-                "INVALID" => CampaignStatus::Invalid,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        CampaignStatus::Unknown(v)
-    }
-    fn wire(&self) -> ::std::borrow::Cow<'_, str> {
-        match self {
-            CampaignStatus::Unassigned => ::std::borrow::Cow::Borrowed("UNASSIGNED"),
-            CampaignStatus::Active => ::std::borrow::Cow::Borrowed("ACTIVE"),
-            CampaignStatus::Prebuilt => ::std::borrow::Cow::Borrowed("PREBUILT"),
-            CampaignStatus::Playing => ::std::borrow::Cow::Borrowed("PLAYING"),
-            CampaignStatus::Paused => ::std::borrow::Cow::Borrowed("PAUSED"),
-            CampaignStatus::Stopped => ::std::borrow::Cow::Borrowed("STOPPED"),
-            CampaignStatus::Completed => ::std::borrow::Cow::Borrowed("COMPLETED"),
-            CampaignStatus::Invalid => ::std::borrow::Cow::Borrowed("INVALID"),
-            CampaignStatus::Unknown(v) => v.as_str(),
-        }
-    }
-}
-impl CampaignStatus {
-    /// The value as it goes on the wire.
-    pub fn as_str(&self) -> ::std::borrow::Cow<'_, str> {
-        __rt::StrEnum::wire(self)
-    }
-}
-impl ::std::convert::From<&str> for CampaignStatus {
-    fn from(s: &str) -> Self {
-        <Self as __rt::StrEnum>::from_wire(s)
-            .unwrap_or_else(|| CampaignStatus::Unknown(
-                __rt::UnknownValue::from_str_value(s),
-            ))
-    }
-}
-impl ::std::fmt::Display for CampaignStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.as_str())
-    }
-}
-impl __rt::serde::Serialize for CampaignStatus {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_str_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for CampaignStatus {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_str_enum(deserializer)
-    }
-}
-impl __rt::ToParam for CampaignStatus {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::str_enum_param(self, out)
-    }
-}
+__rt::str_enum!(CampaignStatus, Unknown);
 /// The state to move a campaign to.
 ///
 /// A string-coded enum (`CampaignState` on the wire). A value this version does not know decodes as
 /// [`CampaignState::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CampaignState {
     /// Build the campaign (apply DNC, scrubbing and so on).
@@ -4498,84 +3065,19 @@ impl CampaignState {
         CampaignState::Pause,
         CampaignState::Stop,
     ];
+    const WIRE: &'static [(CampaignState, &'static str)] = &[
+        (CampaignState::Build, "BUILD"),
+        (CampaignState::Play, "PLAY"),
+        (CampaignState::Pause, "PAUSE"),
+        (CampaignState::Stop, "STOP"),
+    ];
 }
-impl __rt::StrEnum for CampaignState {
-    fn from_wire(s: &str) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match s {
-                "BUILD" => CampaignState::Build,
-                "PLAY" => CampaignState::Play,
-                "PAUSE" => CampaignState::Pause,
-                "STOP" => CampaignState::Stop,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        CampaignState::Unknown(v)
-    }
-    fn wire(&self) -> ::std::borrow::Cow<'_, str> {
-        match self {
-            CampaignState::Build => ::std::borrow::Cow::Borrowed("BUILD"),
-            CampaignState::Play => ::std::borrow::Cow::Borrowed("PLAY"),
-            CampaignState::Pause => ::std::borrow::Cow::Borrowed("PAUSE"),
-            CampaignState::Stop => ::std::borrow::Cow::Borrowed("STOP"),
-            CampaignState::Unknown(v) => v.as_str(),
-        }
-    }
-}
-impl CampaignState {
-    /// The value as it goes on the wire.
-    pub fn as_str(&self) -> ::std::borrow::Cow<'_, str> {
-        __rt::StrEnum::wire(self)
-    }
-}
-impl ::std::convert::From<&str> for CampaignState {
-    fn from(s: &str) -> Self {
-        <Self as __rt::StrEnum>::from_wire(s)
-            .unwrap_or_else(|| CampaignState::Unknown(
-                __rt::UnknownValue::from_str_value(s),
-            ))
-    }
-}
-impl ::std::fmt::Display for CampaignState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.as_str())
-    }
-}
-impl __rt::serde::Serialize for CampaignState {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_str_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for CampaignState {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_str_enum(deserializer)
-    }
-}
-impl __rt::ToParam for CampaignState {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::str_enum_param(self, out)
-    }
-}
+__rt::str_enum!(CampaignState, Unknown);
 /// What to do when an answering machine picks up.
 ///
 /// A string-coded enum (`AnsweringMachineOption` on the wire). A value this version does not know
 /// decodes as [`AnsweringMachineOption::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AnsweringMachineOption {
     /// Leave a message.
@@ -4600,86 +3102,18 @@ impl AnsweringMachineOption {
         AnsweringMachineOption::NoMessages,
         AnsweringMachineOption::Transfer,
     ];
+    const WIRE: &'static [(AnsweringMachineOption, &'static str)] = &[
+        (AnsweringMachineOption::LeaveMessages, "LEAVE_MESSAGES"),
+        (AnsweringMachineOption::NoMessages, "NO_MESSAGES"),
+        (AnsweringMachineOption::Transfer, "TRANSFER"),
+    ];
 }
-impl __rt::StrEnum for AnsweringMachineOption {
-    fn from_wire(s: &str) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match s {
-                "LEAVE_MESSAGES" => AnsweringMachineOption::LeaveMessages,
-                "NO_MESSAGES" => AnsweringMachineOption::NoMessages,
-                "TRANSFER" => AnsweringMachineOption::Transfer,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        AnsweringMachineOption::Unknown(v)
-    }
-    fn wire(&self) -> ::std::borrow::Cow<'_, str> {
-        match self {
-            AnsweringMachineOption::LeaveMessages => {
-                ::std::borrow::Cow::Borrowed("LEAVE_MESSAGES")
-            }
-            AnsweringMachineOption::NoMessages => {
-                ::std::borrow::Cow::Borrowed("NO_MESSAGES")
-            }
-            AnsweringMachineOption::Transfer => ::std::borrow::Cow::Borrowed("TRANSFER"),
-            AnsweringMachineOption::Unknown(v) => v.as_str(),
-        }
-    }
-}
-impl AnsweringMachineOption {
-    /// The value as it goes on the wire.
-    pub fn as_str(&self) -> ::std::borrow::Cow<'_, str> {
-        __rt::StrEnum::wire(self)
-    }
-}
-impl ::std::convert::From<&str> for AnsweringMachineOption {
-    fn from(s: &str) -> Self {
-        <Self as __rt::StrEnum>::from_wire(s)
-            .unwrap_or_else(|| AnsweringMachineOption::Unknown(
-                __rt::UnknownValue::from_str_value(s),
-            ))
-    }
-}
-impl ::std::fmt::Display for AnsweringMachineOption {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.as_str())
-    }
-}
-impl __rt::serde::Serialize for AnsweringMachineOption {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_str_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for AnsweringMachineOption {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_str_enum(deserializer)
-    }
-}
-impl __rt::ToParam for AnsweringMachineOption {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::str_enum_param(self, out)
-    }
-}
+__rt::str_enum!(AnsweringMachineOption, Unknown);
 /// Which phone numbers a campaign's build removes.
 ///
 /// A string-coded enum (`ScrubOption` on the wire). A value this version does not know decodes as
 /// [`ScrubOption::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ScrubOption {
     /// Keep every number.
@@ -4709,87 +3143,20 @@ impl ScrubOption {
         ScrubOption::Landline,
         ScrubOption::SegmentedWireless,
     ];
+    const WIRE: &'static [(ScrubOption, &'static str)] = &[
+        (ScrubOption::None, "NONE"),
+        (ScrubOption::Wireless, "WIRELESS"),
+        (ScrubOption::Landline, "LANDLINE"),
+        (ScrubOption::SegmentedWireless, "SEGMENTED_WIRELESS"),
+    ];
 }
-impl __rt::StrEnum for ScrubOption {
-    fn from_wire(s: &str) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match s {
-                "NONE" => ScrubOption::None,
-                "WIRELESS" => ScrubOption::Wireless,
-                "LANDLINE" => ScrubOption::Landline,
-                "SEGMENTED_WIRELESS" => ScrubOption::SegmentedWireless,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        ScrubOption::Unknown(v)
-    }
-    fn wire(&self) -> ::std::borrow::Cow<'_, str> {
-        match self {
-            ScrubOption::None => ::std::borrow::Cow::Borrowed("NONE"),
-            ScrubOption::Wireless => ::std::borrow::Cow::Borrowed("WIRELESS"),
-            ScrubOption::Landline => ::std::borrow::Cow::Borrowed("LANDLINE"),
-            ScrubOption::SegmentedWireless => {
-                ::std::borrow::Cow::Borrowed("SEGMENTED_WIRELESS")
-            }
-            ScrubOption::Unknown(v) => v.as_str(),
-        }
-    }
-}
-impl ScrubOption {
-    /// The value as it goes on the wire.
-    pub fn as_str(&self) -> ::std::borrow::Cow<'_, str> {
-        __rt::StrEnum::wire(self)
-    }
-}
-impl ::std::convert::From<&str> for ScrubOption {
-    fn from(s: &str) -> Self {
-        <Self as __rt::StrEnum>::from_wire(s)
-            .unwrap_or_else(|| ScrubOption::Unknown(
-                __rt::UnknownValue::from_str_value(s),
-            ))
-    }
-}
-impl ::std::fmt::Display for ScrubOption {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.as_str())
-    }
-}
-impl __rt::serde::Serialize for ScrubOption {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_str_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for ScrubOption {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_str_enum(deserializer)
-    }
-}
-impl __rt::ToParam for ScrubOption {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::str_enum_param(self, out)
-    }
-}
+__rt::str_enum!(ScrubOption, Unknown);
 /// The recorded voice that speaks a campaign's messages, by LiveVox's voice id. Ids LiveVox adds
 /// later decode into the catch-all variant.
 ///
 /// A integer-coded enum (`VoiceTalent` on the wire). A value this version does not know decodes as
 /// [`VoiceTalent::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VoiceTalent {
     /// Wire value `1`.
@@ -4829,84 +3196,17 @@ impl VoiceTalent {
         VoiceTalent::Scarlet,
         VoiceTalent::Claudine,
     ];
+    const WIRE: &'static [(VoiceTalent, i64)] = &[
+        (VoiceTalent::Julie, 1),
+        (VoiceTalent::Juanita, 2),
+        (VoiceTalent::Kate, 3),
+        (VoiceTalent::Gisele, 4),
+        (VoiceTalent::Bob, 5),
+        (VoiceTalent::GruffMale, 6),
+        (VoiceTalent::GruffFemale, 8),
+        (VoiceTalent::Lee, 9),
+        (VoiceTalent::Scarlet, 10),
+        (VoiceTalent::Claudine, 11),
+    ];
 }
-impl __rt::IntEnum for VoiceTalent {
-    fn from_wire(i: i64) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match i {
-                1 => VoiceTalent::Julie,
-                2 => VoiceTalent::Juanita,
-                3 => VoiceTalent::Kate,
-                4 => VoiceTalent::Gisele,
-                5 => VoiceTalent::Bob,
-                6 => VoiceTalent::GruffMale,
-                8 => VoiceTalent::GruffFemale,
-                9 => VoiceTalent::Lee,
-                10 => VoiceTalent::Scarlet,
-                11 => VoiceTalent::Claudine,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        VoiceTalent::Unknown(v)
-    }
-    fn wire(&self) -> ::std::option::Option<i64> {
-        match self {
-            VoiceTalent::Julie => ::std::option::Option::Some(1),
-            VoiceTalent::Juanita => ::std::option::Option::Some(2),
-            VoiceTalent::Kate => ::std::option::Option::Some(3),
-            VoiceTalent::Gisele => ::std::option::Option::Some(4),
-            VoiceTalent::Bob => ::std::option::Option::Some(5),
-            VoiceTalent::GruffMale => ::std::option::Option::Some(6),
-            VoiceTalent::GruffFemale => ::std::option::Option::Some(8),
-            VoiceTalent::Lee => ::std::option::Option::Some(9),
-            VoiceTalent::Scarlet => ::std::option::Option::Some(10),
-            VoiceTalent::Claudine => ::std::option::Option::Some(11),
-            VoiceTalent::Unknown(v) => v.as_i64(),
-        }
-    }
-}
-impl VoiceTalent {
-    /// The code as it goes on the wire; `None` only for an unknown value that
-    /// was not an integer.
-    pub fn code(&self) -> ::std::option::Option<i64> {
-        __rt::IntEnum::wire(self)
-    }
-}
-impl ::std::convert::From<i64> for VoiceTalent {
-    fn from(i: i64) -> Self {
-        <Self as __rt::IntEnum>::from_wire(i)
-            .unwrap_or_else(|| VoiceTalent::Unknown(
-                __rt::UnknownValue::from_int_value(i),
-            ))
-    }
-}
-impl ::std::fmt::Display for VoiceTalent {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self.code() {
-            ::std::option::Option::Some(c) => ::std::write!(f, "{c}"),
-            ::std::option::Option::None => ::std::write!(f, "{:?}", self),
-        }
-    }
-}
-impl __rt::serde::Serialize for VoiceTalent {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_int_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for VoiceTalent {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_int_enum(deserializer)
-    }
-}
-impl __rt::ToParam for VoiceTalent {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::int_enum_param(self, out)
-    }
-}
+__rt::int_enum!(VoiceTalent, Unknown);

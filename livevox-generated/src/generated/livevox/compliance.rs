@@ -20,7 +20,7 @@
 use crate::__rt as __rt;
 /// The operations of the `compliance` category. Get one from the API client's `compliance()`
 /// method.
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct ComplianceClient {
     client: __rt::Client,
 }
@@ -35,11 +35,8 @@ impl ComplianceClient {
     /// service, a page at a time. `offset` counts entries from 0 and `count` is the page size, at most
     /// 1000. The last page is the one without a `next` link.
     ///
-    /// Sends `GET /compliance/dnc`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `GET /compliance/dnc`. Authorization: the client's session (logged in on first use,
+    /// renewed when it expires). Agent sessions may call it.
     ///
     /// # Pagination
     ///
@@ -78,11 +75,8 @@ impl ComplianceClient {
     /// Returns how many entries the list of one type holds and the time of its last change, which is a
     /// cheap way to tell whether a cached copy of the list is still current.
     ///
-    /// Sends `GET /compliance/dnc/info`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `GET /compliance/dnc/info`. Authorization: the client's session (logged in on first use,
+    /// renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -115,11 +109,8 @@ impl ComplianceClient {
     ///
     /// Returns one entry of the list. An unknown id answers 404.
     ///
-    /// Sends `GET /compliance/dnc/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `GET /compliance/dnc/{id}`. Authorization: the client's session (logged in on first use,
+    /// renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -142,11 +133,8 @@ impl ComplianceClient {
     /// its id with status 201. Because legacy DNC is applied at build time, the entry affects campaigns
     /// built after it was added.
     ///
-    /// Sends `POST /compliance/dnc`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /compliance/dnc`. Authorization: the client's session (logged in on first use,
+    /// renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -171,9 +159,8 @@ impl ComplianceClient {
     ///
     /// Deletes one entry by id; success is 204 with no body. Agent sessions may not delete (403).
     ///
-    /// Sends `DELETE /compliance/dnc/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `DELETE /compliance/dnc/{id}`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -194,11 +181,8 @@ impl ComplianceClient {
     /// page at a time, like List DNC. LiveVox answers 404 when nothing matches. A search changes
     /// nothing, so it is safe to send again.
     ///
-    /// Sends `POST /compliance/dnc/search`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /compliance/dnc/search`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Pagination
     ///
@@ -238,9 +222,8 @@ impl ComplianceClient {
     /// Answers true while the client still applies the legacy (build-time) DNC list, false once it
     /// relies on dial-time DNC alone; useful while moving from one to the other.
     ///
-    /// Sends `GET /compliance/dnc/isLegacyDncEnabled`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /compliance/dnc/isLegacyDncEnabled`. Authorization: the client's session (logged in
+    /// on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -260,9 +243,8 @@ impl ComplianceClient {
     /// Adds every phone given, each optionally limited to some services, as permanent or daily entries,
     /// and reports how many were added, already present or refused.
     ///
-    /// Sends `POST /compliance/dnc/multiplePhoneDnc`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /compliance/dnc/multiplePhoneDnc`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -291,9 +273,8 @@ impl ComplianceClient {
     /// Blocks every account given, each permanently or for the day, and reports how many were added,
     /// already present or refused (with the reason).
     ///
-    /// Sends `POST /compliance/dnc/multipleAccountDnd`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /compliance/dnc/multipleAccountDnd`. Authorization: the client's session (logged in
+    /// on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -319,9 +300,8 @@ impl ComplianceClient {
     /// For each account given, blocks the listed phones (by their position on the account), each
     /// permanently or for the day. Success has no body.
     ///
-    /// Sends `POST /compliance/dnc/multipleAccountPhoneDnd`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /compliance/dnc/multipleAccountPhoneDnd`. Authorization: the client's session
+    /// (logged in on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -346,9 +326,8 @@ impl ComplianceClient {
     /// Returns the entries of the dial-time DNC list (checked when a call is dialled, the replacement
     /// of the legacy list) a page at a time; the last page has no `next` link.
     ///
-    /// Sends `GET /compliance/dialtime/dnc`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /compliance/dialtime/dnc`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     ///
     /// # Pagination
     ///
@@ -373,9 +352,8 @@ impl ComplianceClient {
     ///
     /// Returns how many entries the dial-time DNC list holds.
     ///
-    /// Sends `GET /compliance/dialtime/dnc/info`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /compliance/dialtime/dnc/info`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -391,9 +369,8 @@ impl ComplianceClient {
     ///
     /// Returns one entry. An unknown id answers 404.
     ///
-    /// Sends `GET /compliance/dialtime/dnc/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /compliance/dialtime/dnc/{id}`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -414,9 +391,8 @@ impl ComplianceClient {
     /// Adds an entry (a phone, optionally limited to a contact group and given an expiration date) and
     /// returns its id with status 201. It takes effect on the next dial.
     ///
-    /// Sends `POST /compliance/dialtime/dnc`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /compliance/dialtime/dnc`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -436,9 +412,8 @@ impl ComplianceClient {
     ///
     /// Adds every entry given and reports how many were processed.
     ///
-    /// Sends `POST /compliance/dialtime/dnc/bulk`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /compliance/dialtime/dnc/bulk`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -458,9 +433,8 @@ impl ComplianceClient {
     ///
     /// Replaces the entry's phone, contact group and expiration date; success is 204.
     ///
-    /// Sends `PUT /compliance/dialtime/dnc/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `PUT /compliance/dialtime/dnc/{id}`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -481,9 +455,8 @@ impl ComplianceClient {
     ///
     /// Deletes one entry by id; success is 204 with no body.
     ///
-    /// Sends `DELETE /compliance/dialtime/dnc/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `DELETE /compliance/dialtime/dnc/{id}`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires).
     pub fn delete_dialtime_dnc(
         &self,
         id: impl ::std::convert::Into<i64>,
@@ -499,9 +472,8 @@ impl ComplianceClient {
     /// Returns the entries that match every value the filter gives, a page at a time. LiveVox answers
     /// 404 when nothing matches. A search changes nothing, so it is safe to send again.
     ///
-    /// Sends `POST /compliance/dialtime/dnc/search`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /compliance/dialtime/dnc/search`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires).
     ///
     /// # Pagination
     ///
@@ -531,9 +503,8 @@ impl ComplianceClient {
     /// Returns the numbers no text message may be sent to, a page at a time; the last page has no
     /// `next` link.
     ///
-    /// Sends `GET /compliance/sms/dnc`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /compliance/sms/dnc`. Authorization: the client's session (logged in on first use,
+    /// renewed when it expires).
     ///
     /// # Pagination
     ///
@@ -559,9 +530,8 @@ impl ComplianceClient {
     ///
     /// Returns how many entries the SMS DNC list holds.
     ///
-    /// Sends `GET /compliance/sms/dnc/info`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /compliance/sms/dnc/info`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     pub fn get_sms_dnc_list_info(&self) -> GetSmsDncListInfoRequest {
         GetSmsDncListInfoRequest {
             __client: self.client.clone(),
@@ -572,9 +542,8 @@ impl ComplianceClient {
     ///
     /// Returns one entry. An unknown id answers 404.
     ///
-    /// Sends `GET /compliance/sms/dnc/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /compliance/sms/dnc/{id}`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -591,9 +560,8 @@ impl ComplianceClient {
     /// Adds an entry (a number, optionally limited to a contact group and given an expiration date) and
     /// returns its id with status 201.
     ///
-    /// Sends `POST /compliance/sms/dnc`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /compliance/sms/dnc`. Authorization: the client's session (logged in on first use,
+    /// renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -613,9 +581,8 @@ impl ComplianceClient {
     ///
     /// Adds every entry given and reports how many were processed.
     ///
-    /// Sends `POST /compliance/sms/dnc/bulk`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /compliance/sms/dnc/bulk`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -634,9 +601,8 @@ impl ComplianceClient {
     ///
     /// Replaces the entry's number, contact group and expiration date; success is 204.
     ///
-    /// Sends `PUT /compliance/sms/dnc/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `PUT /compliance/sms/dnc/{id}`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -657,9 +623,8 @@ impl ComplianceClient {
     ///
     /// Deletes one entry by id; success is 204 with no body.
     ///
-    /// Sends `DELETE /compliance/sms/dnc/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `DELETE /compliance/sms/dnc/{id}`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     pub fn delete_sms_dnc(
         &self,
         id: impl ::std::convert::Into<i64>,
@@ -675,9 +640,8 @@ impl ComplianceClient {
     /// Returns the entries that match every value the filter gives, a page at a time. LiveVox answers
     /// 404 when nothing matches. A search changes nothing, so it is safe to send again.
     ///
-    /// Sends `POST /compliance/sms/dnc/search`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /compliance/sms/dnc/search`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     ///
     /// # Pagination
     ///
@@ -705,9 +669,8 @@ impl ComplianceClient {
     /// Returns the addresses no email may be sent to, a page at a time; the last page has no `next`
     /// link.
     ///
-    /// Sends `GET /compliance/email/dnc`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /compliance/email/dnc`. Authorization: the client's session (logged in on first use,
+    /// renewed when it expires).
     ///
     /// # Pagination
     ///
@@ -730,9 +693,8 @@ impl ComplianceClient {
     ///
     /// Returns how many entries the email DNC list holds.
     ///
-    /// Sends `GET /compliance/email/dnc/info`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /compliance/email/dnc/info`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     pub fn get_email_dnc_list_info(&self) -> GetEmailDncListInfoRequest {
         GetEmailDncListInfoRequest {
             __client: self.client.clone(),
@@ -743,9 +705,8 @@ impl ComplianceClient {
     ///
     /// Returns one entry. An unknown id answers 404.
     ///
-    /// Sends `GET /compliance/email/dnc/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /compliance/email/dnc/{id}`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -765,9 +726,8 @@ impl ComplianceClient {
     /// Adds an entry (an address, optionally limited to a contact group and given an expiration date)
     /// and returns its id with status 201.
     ///
-    /// Sends `POST /compliance/email/dnc`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /compliance/email/dnc`. Authorization: the client's session (logged in on first use,
+    /// renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -786,9 +746,8 @@ impl ComplianceClient {
     ///
     /// Adds every entry given and reports how many were processed.
     ///
-    /// Sends `POST /compliance/email/dnc/bulk`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /compliance/email/dnc/bulk`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -807,9 +766,8 @@ impl ComplianceClient {
     ///
     /// Replaces the entry's address, contact group and expiration date; success is 204.
     ///
-    /// Sends `PUT /compliance/email/dnc/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `PUT /compliance/email/dnc/{id}`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -830,9 +788,8 @@ impl ComplianceClient {
     ///
     /// Deletes one entry by id; success is 204 with no body.
     ///
-    /// Sends `DELETE /compliance/email/dnc/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `DELETE /compliance/email/dnc/{id}`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -854,9 +811,8 @@ impl ComplianceClient {
     /// Returns the entries that match every value the filter gives, a page at a time. LiveVox answers
     /// 404 when nothing matches. A search changes nothing, so it is safe to send again.
     ///
-    /// Sends `POST /compliance/email/dnc/search`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /compliance/email/dnc/search`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires).
     ///
     /// # Pagination
     ///
@@ -883,9 +839,8 @@ impl ComplianceClient {
     /// Returns the dialing profiles (id, name, description) a page at a time; the last page has no
     /// `next` link. Read a profile for its policies and services.
     ///
-    /// Sends `GET /compliance/dialingProfiles`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /compliance/dialingProfiles`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     ///
     /// # Pagination
     ///
@@ -910,9 +865,8 @@ impl ComplianceClient {
     ///
     /// Returns how many dialing profiles the client has, and when the list last changed.
     ///
-    /// Sends `GET /compliance/dialingProfiles/info`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /compliance/dialingProfiles/info`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -930,9 +884,8 @@ impl ComplianceClient {
     ///
     /// Returns the profile, its policies and the services it applies to. An unknown id answers 404.
     ///
-    /// Sends `GET /compliance/dialingProfiles/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /compliance/dialingProfiles/{id}`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -958,9 +911,8 @@ impl ComplianceClient {
     /// Creates a profile with a name, optionally its policies, and returns its id with status 201.
     /// Services are attached afterwards (Add Dialing Profile Service).
     ///
-    /// Sends `POST /compliance/dialingProfiles`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /compliance/dialingProfiles`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -983,9 +935,8 @@ impl ComplianceClient {
     ///
     /// Changes the profile's name and description; success is 204 with no body.
     ///
-    /// Sends `PUT /compliance/dialingProfiles/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `PUT /compliance/dialingProfiles/{id}`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -1006,9 +957,8 @@ impl ComplianceClient {
     ///
     /// Deletes the profile; success is 204 with no body.
     ///
-    /// Sends `DELETE /compliance/dialingProfiles/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `DELETE /compliance/dialingProfiles/{id}`. Authorization: the client's session (logged in
+    /// on first use, renewed when it expires).
     pub fn delete_dialing_profile(
         &self,
         id: impl ::std::convert::Into<i64>,
@@ -1023,9 +973,8 @@ impl ComplianceClient {
     ///
     /// Adds one policy to the profile and returns the policy's id with status 201.
     ///
-    /// Sends `PUT /compliance/dialingProfiles/{id}/policies`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `PUT /compliance/dialingProfiles/{id}/policies`. Authorization: the client's session
+    /// (logged in on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -1050,9 +999,8 @@ impl ComplianceClient {
     /// Replaces the policy's values; `clearAreaCode` and `clearTimeRange` remove its area code or time
     /// window. Success is 204.
     ///
-    /// Sends `PUT /compliance/dialingProfiles/{id}/policies/{policy}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `PUT /compliance/dialingProfiles/{id}/policies/{policy}`. Authorization: the client's
+    /// session (logged in on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -1080,9 +1028,8 @@ impl ComplianceClient {
     ///
     /// Deletes the policy; success is 204 with no body.
     ///
-    /// Sends `DELETE /compliance/dialingProfiles/{id}/policies/{policy}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `DELETE /compliance/dialingProfiles/{id}/policies/{policy}`. Authorization: the client's
+    /// session (logged in on first use, renewed when it expires).
     pub fn delete_dialing_policy(
         &self,
         id: impl ::std::convert::Into<i64>,
@@ -1099,9 +1046,8 @@ impl ComplianceClient {
     ///
     /// Attaches the service to the profile; success has no body.
     ///
-    /// Sends `PUT /compliance/dialingProfiles/{id}/services/{service}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `PUT /compliance/dialingProfiles/{id}/services/{service}`. Authorization: the client's
+    /// session (logged in on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -1123,9 +1069,8 @@ impl ComplianceClient {
     ///
     /// Detaches the service from the profile; success is 204.
     ///
-    /// Sends `DELETE /compliance/dialingProfiles/{id}/services/{service}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `DELETE /compliance/dialingProfiles/{id}/services/{service}`. Authorization: the client's
+    /// session (logged in on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -1149,11 +1094,8 @@ impl ComplianceClient {
     /// or zip code given on the service. Agent sessions may call it, and Managers need no extra power
     /// for it.
     ///
-    /// Sends `GET /compliance/complianceCheck/isBlocked`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `GET /compliance/complianceCheck/isBlocked`. Authorization: the client's session (logged
+    /// in on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -1182,11 +1124,8 @@ impl ComplianceClient {
     /// whether they match. Agent sessions may call it. A check changes nothing, so it is safe to send
     /// again.
     ///
-    /// Sends `POST /compliance/complianceCheck/zipAreaMatch`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /compliance/complianceCheck/zipAreaMatch`. Authorization: the client's session
+    /// (logged in on first use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -1210,9 +1149,8 @@ impl ComplianceClient {
     /// Returns what a recording is of: the call's service, agent, campaign, account, phone, term code
     /// and time span.
     ///
-    /// Sends `GET /compliance/recording/info`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /compliance/recording/info`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -1234,9 +1172,8 @@ impl ComplianceClient {
     ///
     /// Sends `GET /compliance/recording/{id}` with `Accept: application/json`; the answer is the bytes,
     /// whether the server sends them raw (`audio/mpeg`) or base64-encoded in the `binaryData` field of
-    /// a JSON object.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// a JSON object. Authorization: the client's session (logged in on first use, renewed when it
+    /// expires).
     ///
     /// # Spec notes
     ///
@@ -1265,9 +1202,8 @@ impl ComplianceClient {
     ///
     /// Deletes the recording; success is 204 with no body.
     ///
-    /// Sends `DELETE /compliance/recording/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `DELETE /compliance/recording/{id}`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires).
     pub fn delete_recording(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -1279,11 +1215,9 @@ impl ComplianceClient {
         }
     }
 }
-/// A `compliance.list_dnc` request: set optional parameters, then `.await` it (or call
-/// [`send`](ListDncRequest::send)).
-///
-/// Made by `list_dnc()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.list_dnc` request, made by `list_dnc()` on [`ComplianceClient`]: set optional
+/// parameters, then `.await` it (or call [`send`](ListDncRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListDncRequest {
     __client: __rt::Client,
@@ -1300,10 +1234,7 @@ impl ListDncRequest {
         name: "compliance.list_dnc",
         method: __rt::Method::Get,
         path: "/compliance/dnc",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
         pagination: ::std::option::Option::Some(__rt::Pagination {
             offset_param: "offset",
             count_param: "count",
@@ -1312,58 +1243,34 @@ impl ListDncRequest {
             max_count: ::std::option::Option::Some(1000),
             end: __rt::PageEnd::NextAbsent,
         }),
-        rate_limit: ::std::option::Option::None,
         deprecated: true,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The client whose list to read.
-    ///
-    /// Wire name `client`, type `int64`.
+    /// The client whose list to read. Wire name `client`, type `int64`.
     pub fn client_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Only entries of this service.
-    ///
-    /// Wire name `service`, type `int64`.
+    /// Only entries of this service. Wire name `service`, type `int64`.
     pub fn service_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.service_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Index of the first entry of the page, from 0.
-    ///
-    /// Wire name `offset`, type `int32`.
-    ///
-    /// Where the page starts; defaults to 0.
+    /// Index of the first entry of the page, from 0. Wire name `offset`, type `int32`. Where the page
+    /// starts; defaults to 0.
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = value.into();
         self
     }
-    /// Page size, at most 1000 (LiveVox's hard cap).
-    ///
-    /// Wire name `count`, type `int32`.
-    ///
-    /// Items per page; defaults to 1000.
+    /// Page size, at most 1000 (LiveVox's hard cap). Wire name `count`, type `int32`. Items per page;
+    /// defaults to 1000.
     pub fn count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.count = value.into();
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ListDncRequest, json 200);
 impl __rt::Call for ListDncRequest {
     type Output = ListDncResponse;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1375,13 +1282,6 @@ impl __rt::Call for ListDncRequest {
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         self.__client.execute(req).await
-    }
-}
-impl ::std::future::IntoFuture for ListDncRequest {
-    type Output = ::std::result::Result<ListDncResponse, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for ListDncRequest {
@@ -1425,11 +1325,9 @@ impl ListDncRequest {
         __rt::Items::new(self)
     }
 }
-/// A `compliance.get_dnc_list_info` request: set optional parameters, then `.await` it (or call
-/// [`send`](GetDncListInfoRequest::send)).
-///
-/// Made by `get_dnc_list_info()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.get_dnc_list_info` request, made by `get_dnc_list_info()` on [`ComplianceClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](GetDncListInfoRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetDncListInfoRequest {
     __client: __rt::Client,
@@ -1444,45 +1342,23 @@ impl GetDncListInfoRequest {
         name: "compliance.get_dnc_list_info",
         method: __rt::Method::Get,
         path: "/compliance/dnc/info",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
         deprecated: true,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The client whose list to describe.
-    ///
-    /// Wire name `client`, type `int64`.
+    /// The client whose list to describe. Wire name `client`, type `int64`.
     pub fn client_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Only count entries of this service.
-    ///
-    /// Wire name `service`, type `int64`.
+    /// Only count entries of this service. Wire name `service`, type `int64`.
     pub fn service_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.service_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(GetDncListInfoRequest, json 200);
 impl __rt::Call for GetDncListInfoRequest {
     type Output = DncListInfo;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1494,18 +1370,9 @@ impl __rt::Call for GetDncListInfoRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for GetDncListInfoRequest {
-    type Output = ::std::result::Result<DncListInfo, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.read_dnc` request: set optional parameters, then `.await` it (or call
-/// [`send`](ReadDncRequest::send)).
-///
-/// Made by `read_dnc()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.read_dnc` request, made by `read_dnc()` on [`ComplianceClient`]: set optional
+/// parameters, then `.await` it (or call [`send`](ReadDncRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadDncRequest {
     __client: __rt::Client,
@@ -1518,31 +1385,13 @@ impl ReadDncRequest {
         name: "compliance.read_dnc",
         method: __rt::Method::Get,
         path: "/compliance/dnc/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
         deprecated: true,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ReadDncRequest, json 200);
 impl __rt::Call for ReadDncRequest {
     type Output = ReadDncResponse;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1552,18 +1401,9 @@ impl __rt::Call for ReadDncRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ReadDncRequest {
-    type Output = ::std::result::Result<ReadDncResponse, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.create_dnc` request: set optional parameters, then `.await` it (or call
-/// [`send`](CreateDncRequest::send)).
-///
-/// Made by `create_dnc()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.create_dnc` request, made by `create_dnc()` on [`ComplianceClient`]: set optional
+/// parameters, then `.await` it (or call [`send`](CreateDncRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateDncRequest {
     __client: __rt::Client,
@@ -1576,33 +1416,13 @@ impl CreateDncRequest {
         name: "compliance.create_dnc",
         method: __rt::Method::Post,
         path: "/compliance/dnc",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
+        body: __rt::BodyKind::json(true),
         deprecated: true,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `201` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(CreateDncRequest, json 201);
 impl __rt::Call for CreateDncRequest {
     type Output = CreateDncResponse;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1612,18 +1432,9 @@ impl __rt::Call for CreateDncRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for CreateDncRequest {
-    type Output = ::std::result::Result<CreateDncResponse, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.delete_dnc` request: set optional parameters, then `.await` it (or call
-/// [`send`](DeleteDncRequest::send)).
-///
-/// Made by `delete_dnc()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.delete_dnc` request, made by `delete_dnc()` on [`ComplianceClient`]: set optional
+/// parameters, then `.await` it (or call [`send`](DeleteDncRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteDncRequest {
     __client: __rt::Client,
@@ -1636,31 +1447,13 @@ impl DeleteDncRequest {
         name: "compliance.delete_dnc",
         method: __rt::Method::Delete,
         path: "/compliance/dnc/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
         deprecated: true,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(DeleteDncRequest, no_body);
 impl __rt::Call for DeleteDncRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1670,18 +1463,9 @@ impl __rt::Call for DeleteDncRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for DeleteDncRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.search_dnc` request: set optional parameters, then `.await` it (or call
-/// [`send`](SearchDncRequest::send)).
-///
-/// Made by `search_dnc()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.search_dnc` request, made by `search_dnc()` on [`ComplianceClient`]: set optional
+/// parameters, then `.await` it (or call [`send`](SearchDncRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchDncRequest {
     __client: __rt::Client,
@@ -1697,12 +1481,8 @@ impl SearchDncRequest {
         name: "compliance.search_dnc",
         method: __rt::Method::Post,
         path: "/compliance/dnc/search",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
+        body: __rt::BodyKind::json(true),
         pagination: ::std::option::Option::Some(__rt::Pagination {
             offset_param: "offset",
             count_param: "count",
@@ -1711,51 +1491,29 @@ impl SearchDncRequest {
             max_count: ::std::option::Option::Some(1000),
             end: __rt::PageEnd::NextAbsent,
         }),
-        rate_limit: ::std::option::Option::None,
         deprecated: true,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The client whose list to search.
-    ///
-    /// Wire name `client`, type `int64`.
+    /// The client whose list to search. Wire name `client`, type `int64`.
     pub fn client_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Index of the first match of the page, from 0.
-    ///
-    /// Wire name `offset`, type `int32`.
-    ///
-    /// Where the page starts; defaults to 0.
+    /// Index of the first match of the page, from 0. Wire name `offset`, type `int32`. Where the page
+    /// starts; defaults to 0.
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = value.into();
         self
     }
-    /// Page size, at most 1000 (LiveVox's hard cap).
-    ///
-    /// Wire name `count`, type `int32`.
-    ///
-    /// Items per page; defaults to 1000.
+    /// Page size, at most 1000 (LiveVox's hard cap). Wire name `count`, type `int32`. Items per page;
+    /// defaults to 1000.
     pub fn count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.count = value.into();
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(SearchDncRequest, json 200);
 impl __rt::Call for SearchDncRequest {
     type Output = ListDncResponse;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1766,13 +1524,6 @@ impl __rt::Call for SearchDncRequest {
         req.query("count", &self.count);
         req.body(&self.__body);
         self.__client.execute(req).await
-    }
-}
-impl ::std::future::IntoFuture for SearchDncRequest {
-    type Output = ::std::result::Result<ListDncResponse, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for SearchDncRequest {
@@ -1816,11 +1567,10 @@ impl SearchDncRequest {
         __rt::Items::new(self)
     }
 }
-/// A `compliance.is_legacy_dnc_enabled` request: set optional parameters, then `.await` it (or call
+/// A `compliance.is_legacy_dnc_enabled` request, made by `is_legacy_dnc_enabled()` on
+/// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](IsLegacyDncEnabledRequest::send)).
-///
-/// Made by `is_legacy_dnc_enabled()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct IsLegacyDncEnabledRequest {
     __client: __rt::Client,
@@ -1832,31 +1582,12 @@ impl IsLegacyDncEnabledRequest {
         name: "compliance.is_legacy_dnc_enabled",
         method: __rt::Method::Get,
         path: "/compliance/dnc/isLegacyDncEnabled",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
         deprecated: true,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(IsLegacyDncEnabledRequest, json 200);
 impl __rt::Call for IsLegacyDncEnabledRequest {
     type Output = ComplianceCheckResult;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1865,18 +1596,10 @@ impl __rt::Call for IsLegacyDncEnabledRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for IsLegacyDncEnabledRequest {
-    type Output = ::std::result::Result<ComplianceCheckResult, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.create_multiple_phone_dnc` request: set optional parameters, then `.await` it (or
-/// call [`send`](CreateMultiplePhoneDncRequest::send)).
-///
-/// Made by `create_multiple_phone_dnc()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.create_multiple_phone_dnc` request, made by `create_multiple_phone_dnc()` on
+/// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](CreateMultiplePhoneDncRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateMultiplePhoneDncRequest {
     __client: __rt::Client,
@@ -1890,40 +1613,17 @@ impl CreateMultiplePhoneDncRequest {
         name: "compliance.create_multiple_phone_dnc",
         method: __rt::Method::Post,
         path: "/compliance/dnc/multiplePhoneDnc",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
+        body: __rt::BodyKind::json(true),
         deprecated: true,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The client whose list to add to.
-    ///
-    /// Wire name `client`, type `int64`.
+    /// The client whose list to add to. Wire name `client`, type `int64`.
     pub fn client_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(CreateMultiplePhoneDncRequest, json 200);
 impl __rt::Call for CreateMultiplePhoneDncRequest {
     type Output = MultiplePhoneDncResult;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1934,18 +1634,10 @@ impl __rt::Call for CreateMultiplePhoneDncRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for CreateMultiplePhoneDncRequest {
-    type Output = ::std::result::Result<MultiplePhoneDncResult, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.create_multiple_account_dnd` request: set optional parameters, then `.await` it
-/// (or call [`send`](CreateMultipleAccountDndRequest::send)).
-///
-/// Made by `create_multiple_account_dnd()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.create_multiple_account_dnd` request, made by `create_multiple_account_dnd()` on
+/// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](CreateMultipleAccountDndRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateMultipleAccountDndRequest {
     __client: __rt::Client,
@@ -1959,40 +1651,17 @@ impl CreateMultipleAccountDndRequest {
         name: "compliance.create_multiple_account_dnd",
         method: __rt::Method::Post,
         path: "/compliance/dnc/multipleAccountDnd",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
+        body: __rt::BodyKind::json(true),
         deprecated: true,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The client whose list to add to.
-    ///
-    /// Wire name `client`, type `int64`.
+    /// The client whose list to add to. Wire name `client`, type `int64`.
     pub fn client_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(CreateMultipleAccountDndRequest, json 200);
 impl __rt::Call for CreateMultipleAccountDndRequest {
     type Output = MultipleAccountDndResult;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -2003,18 +1672,10 @@ impl __rt::Call for CreateMultipleAccountDndRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for CreateMultipleAccountDndRequest {
-    type Output = ::std::result::Result<MultipleAccountDndResult, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.create_multiple_account_phone_dnd` request: set optional parameters, then `.await`
-/// it (or call [`send`](CreateMultipleAccountPhoneDndRequest::send)).
-///
-/// Made by `create_multiple_account_phone_dnd()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.create_multiple_account_phone_dnd` request, made by
+/// `create_multiple_account_phone_dnd()` on [`ComplianceClient`]: set optional parameters, then
+/// `.await` it (or call [`send`](CreateMultipleAccountPhoneDndRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateMultipleAccountPhoneDndRequest {
     __client: __rt::Client,
@@ -2028,40 +1689,18 @@ impl CreateMultipleAccountPhoneDndRequest {
         name: "compliance.create_multiple_account_phone_dnd",
         method: __rt::Method::Post,
         path: "/compliance/dnc/multipleAccountPhoneDnd",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
         deprecated: true,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The client whose list to add to.
-    ///
-    /// Wire name `client`, type `int64`.
+    /// The client whose list to add to. Wire name `client`, type `int64`.
     pub fn client_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(CreateMultipleAccountPhoneDndRequest, no_body);
 impl __rt::Call for CreateMultipleAccountPhoneDndRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -2072,18 +1711,9 @@ impl __rt::Call for CreateMultipleAccountPhoneDndRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for CreateMultipleAccountPhoneDndRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.list_dialtime_dnc` request: set optional parameters, then `.await` it (or call
-/// [`send`](ListDialtimeDncRequest::send)).
-///
-/// Made by `list_dialtime_dnc()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.list_dialtime_dnc` request, made by `list_dialtime_dnc()` on [`ComplianceClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](ListDialtimeDncRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListDialtimeDncRequest {
     __client: __rt::Client,
@@ -2097,10 +1727,7 @@ impl ListDialtimeDncRequest {
         name: "compliance.list_dialtime_dnc",
         method: __rt::Method::Get,
         path: "/compliance/dialtime/dnc",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
         pagination: ::std::option::Option::Some(__rt::Pagination {
             offset_param: "offset",
             count_param: "count",
@@ -2109,44 +1736,21 @@ impl ListDialtimeDncRequest {
             max_count: ::std::option::Option::Some(1000),
             end: __rt::PageEnd::NextAbsent,
         }),
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Index of the first entry of the page, from 0.
-    ///
-    /// Wire name `offset`, type `int32`.
-    ///
-    /// Where the page starts; defaults to 0.
+    /// Index of the first entry of the page, from 0. Wire name `offset`, type `int32`. Where the page
+    /// starts; defaults to 0.
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = value.into();
         self
     }
-    /// Page size, at most 1000.
-    ///
-    /// Wire name `count`, type `int32`.
-    ///
-    /// Items per page; defaults to 1000.
+    /// Page size, at most 1000. Wire name `count`, type `int32`. Items per page; defaults to 1000.
     pub fn count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.count = value.into();
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ListDialtimeDncRequest, json 200);
 impl __rt::Call for ListDialtimeDncRequest {
     type Output = DialtimeDncPage;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -2155,13 +1759,6 @@ impl __rt::Call for ListDialtimeDncRequest {
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         self.__client.execute(req).await
-    }
-}
-impl ::std::future::IntoFuture for ListDialtimeDncRequest {
-    type Output = ::std::result::Result<DialtimeDncPage, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for ListDialtimeDncRequest {
@@ -2205,11 +1802,10 @@ impl ListDialtimeDncRequest {
         __rt::Items::new(self)
     }
 }
-/// A `compliance.get_dialtime_dnc_list_info` request: set optional parameters, then `.await` it (or
-/// call [`send`](GetDialtimeDncListInfoRequest::send)).
-///
-/// Made by `get_dialtime_dnc_list_info()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.get_dialtime_dnc_list_info` request, made by `get_dialtime_dnc_list_info()` on
+/// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](GetDialtimeDncListInfoRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetDialtimeDncListInfoRequest {
     __client: __rt::Client,
@@ -2221,31 +1817,11 @@ impl GetDialtimeDncListInfoRequest {
         name: "compliance.get_dialtime_dnc_list_info",
         method: __rt::Method::Get,
         path: "/compliance/dialtime/dnc/info",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(GetDialtimeDncListInfoRequest, json 200);
 impl __rt::Call for GetDialtimeDncListInfoRequest {
     type Output = ComplianceListInfo;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -2254,18 +1830,9 @@ impl __rt::Call for GetDialtimeDncListInfoRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for GetDialtimeDncListInfoRequest {
-    type Output = ::std::result::Result<ComplianceListInfo, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.read_dialtime_dnc` request: set optional parameters, then `.await` it (or call
-/// [`send`](ReadDialtimeDncRequest::send)).
-///
-/// Made by `read_dialtime_dnc()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.read_dialtime_dnc` request, made by `read_dialtime_dnc()` on [`ComplianceClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](ReadDialtimeDncRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadDialtimeDncRequest {
     __client: __rt::Client,
@@ -2278,31 +1845,11 @@ impl ReadDialtimeDncRequest {
         name: "compliance.read_dialtime_dnc",
         method: __rt::Method::Get,
         path: "/compliance/dialtime/dnc/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ReadDialtimeDncRequest, json 200);
 impl __rt::Call for ReadDialtimeDncRequest {
     type Output = DialtimeDncEntry;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -2312,18 +1859,10 @@ impl __rt::Call for ReadDialtimeDncRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ReadDialtimeDncRequest {
-    type Output = ::std::result::Result<DialtimeDncEntry, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.create_dialtime_dnc` request: set optional parameters, then `.await` it (or call
+/// A `compliance.create_dialtime_dnc` request, made by `create_dialtime_dnc()` on
+/// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](CreateDialtimeDncRequest::send)).
-///
-/// Made by `create_dialtime_dnc()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateDialtimeDncRequest {
     __client: __rt::Client,
@@ -2336,33 +1875,11 @@ impl CreateDialtimeDncRequest {
         name: "compliance.create_dialtime_dnc",
         method: __rt::Method::Post,
         path: "/compliance/dialtime/dnc",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `201` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(CreateDialtimeDncRequest, json 201);
 impl __rt::Call for CreateDialtimeDncRequest {
     type Output = CreateDncResponse;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -2372,18 +1889,10 @@ impl __rt::Call for CreateDialtimeDncRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for CreateDialtimeDncRequest {
-    type Output = ::std::result::Result<CreateDncResponse, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.create_multiple_dialtime_dnc` request: set optional parameters, then `.await` it
-/// (or call [`send`](CreateMultipleDialtimeDncRequest::send)).
-///
-/// Made by `create_multiple_dialtime_dnc()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.create_multiple_dialtime_dnc` request, made by `create_multiple_dialtime_dnc()` on
+/// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](CreateMultipleDialtimeDncRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateMultipleDialtimeDncRequest {
     __client: __rt::Client,
@@ -2396,33 +1905,11 @@ impl CreateMultipleDialtimeDncRequest {
         name: "compliance.create_multiple_dialtime_dnc",
         method: __rt::Method::Post,
         path: "/compliance/dialtime/dnc/bulk",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(CreateMultipleDialtimeDncRequest, json 200);
 impl __rt::Call for CreateMultipleDialtimeDncRequest {
     type Output = BulkDncResult;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -2432,18 +1919,10 @@ impl __rt::Call for CreateMultipleDialtimeDncRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for CreateMultipleDialtimeDncRequest {
-    type Output = ::std::result::Result<BulkDncResult, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.update_dialtime_dnc` request: set optional parameters, then `.await` it (or call
+/// A `compliance.update_dialtime_dnc` request, made by `update_dialtime_dnc()` on
+/// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](UpdateDialtimeDncRequest::send)).
-///
-/// Made by `update_dialtime_dnc()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateDialtimeDncRequest {
     __client: __rt::Client,
@@ -2457,33 +1936,13 @@ impl UpdateDialtimeDncRequest {
         name: "compliance.update_dialtime_dnc",
         method: __rt::Method::Put,
         path: "/compliance/dialtime/dnc/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(UpdateDialtimeDncRequest, no_body);
 impl __rt::Call for UpdateDialtimeDncRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -2494,18 +1953,10 @@ impl __rt::Call for UpdateDialtimeDncRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for UpdateDialtimeDncRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.delete_dialtime_dnc` request: set optional parameters, then `.await` it (or call
+/// A `compliance.delete_dialtime_dnc` request, made by `delete_dialtime_dnc()` on
+/// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](DeleteDialtimeDncRequest::send)).
-///
-/// Made by `delete_dialtime_dnc()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteDialtimeDncRequest {
     __client: __rt::Client,
@@ -2518,31 +1969,12 @@ impl DeleteDialtimeDncRequest {
         name: "compliance.delete_dialtime_dnc",
         method: __rt::Method::Delete,
         path: "/compliance/dialtime/dnc/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(DeleteDialtimeDncRequest, no_body);
 impl __rt::Call for DeleteDialtimeDncRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -2552,18 +1984,10 @@ impl __rt::Call for DeleteDialtimeDncRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for DeleteDialtimeDncRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.search_dialtime_dnc` request: set optional parameters, then `.await` it (or call
+/// A `compliance.search_dialtime_dnc` request, made by `search_dialtime_dnc()` on
+/// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](SearchDialtimeDncRequest::send)).
-///
-/// Made by `search_dialtime_dnc()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchDialtimeDncRequest {
     __client: __rt::Client,
@@ -2578,12 +2002,8 @@ impl SearchDialtimeDncRequest {
         name: "compliance.search_dialtime_dnc",
         method: __rt::Method::Post,
         path: "/compliance/dialtime/dnc/search",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
+        body: __rt::BodyKind::json(true),
         pagination: ::std::option::Option::Some(__rt::Pagination {
             offset_param: "offset",
             count_param: "count",
@@ -2592,44 +2012,21 @@ impl SearchDialtimeDncRequest {
             max_count: ::std::option::Option::Some(1000),
             end: __rt::PageEnd::ShortPage,
         }),
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Index of the first match of the page, from 0.
-    ///
-    /// Wire name `offset`, type `int32`.
-    ///
-    /// Where the page starts; defaults to 0.
+    /// Index of the first match of the page, from 0. Wire name `offset`, type `int32`. Where the page
+    /// starts; defaults to 0.
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = value.into();
         self
     }
-    /// Page size, at most 1000.
-    ///
-    /// Wire name `count`, type `int32`.
-    ///
-    /// Items per page; defaults to 1000.
+    /// Page size, at most 1000. Wire name `count`, type `int32`. Items per page; defaults to 1000.
     pub fn count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.count = value.into();
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(SearchDialtimeDncRequest, json 200);
 impl __rt::Call for SearchDialtimeDncRequest {
     type Output = DialtimeDncPage;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -2639,13 +2036,6 @@ impl __rt::Call for SearchDialtimeDncRequest {
         req.query("count", &self.count);
         req.body(&self.__body);
         self.__client.execute(req).await
-    }
-}
-impl ::std::future::IntoFuture for SearchDialtimeDncRequest {
-    type Output = ::std::result::Result<DialtimeDncPage, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for SearchDialtimeDncRequest {
@@ -2689,11 +2079,9 @@ impl SearchDialtimeDncRequest {
         __rt::Items::new(self)
     }
 }
-/// A `compliance.list_sms_dnc` request: set optional parameters, then `.await` it (or call
-/// [`send`](ListSmsDncRequest::send)).
-///
-/// Made by `list_sms_dnc()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.list_sms_dnc` request, made by `list_sms_dnc()` on [`ComplianceClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](ListSmsDncRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListSmsDncRequest {
     __client: __rt::Client,
@@ -2707,10 +2095,7 @@ impl ListSmsDncRequest {
         name: "compliance.list_sms_dnc",
         method: __rt::Method::Get,
         path: "/compliance/sms/dnc",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
         pagination: ::std::option::Option::Some(__rt::Pagination {
             offset_param: "offset",
             count_param: "count",
@@ -2719,44 +2104,21 @@ impl ListSmsDncRequest {
             max_count: ::std::option::Option::Some(1000),
             end: __rt::PageEnd::NextAbsent,
         }),
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Index of the first entry of the page, from 0.
-    ///
-    /// Wire name `offset`, type `int32`.
-    ///
-    /// Where the page starts; defaults to 0.
+    /// Index of the first entry of the page, from 0. Wire name `offset`, type `int32`. Where the page
+    /// starts; defaults to 0.
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = value.into();
         self
     }
-    /// Page size, at most 1000.
-    ///
-    /// Wire name `count`, type `int32`.
-    ///
-    /// Items per page; defaults to 1000.
+    /// Page size, at most 1000. Wire name `count`, type `int32`. Items per page; defaults to 1000.
     pub fn count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.count = value.into();
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ListSmsDncRequest, json 200);
 impl __rt::Call for ListSmsDncRequest {
     type Output = SmsDncPage;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -2765,13 +2127,6 @@ impl __rt::Call for ListSmsDncRequest {
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         self.__client.execute(req).await
-    }
-}
-impl ::std::future::IntoFuture for ListSmsDncRequest {
-    type Output = ::std::result::Result<SmsDncPage, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for ListSmsDncRequest {
@@ -2815,11 +2170,10 @@ impl ListSmsDncRequest {
         __rt::Items::new(self)
     }
 }
-/// A `compliance.get_sms_dnc_list_info` request: set optional parameters, then `.await` it (or call
+/// A `compliance.get_sms_dnc_list_info` request, made by `get_sms_dnc_list_info()` on
+/// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](GetSmsDncListInfoRequest::send)).
-///
-/// Made by `get_sms_dnc_list_info()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetSmsDncListInfoRequest {
     __client: __rt::Client,
@@ -2831,31 +2185,11 @@ impl GetSmsDncListInfoRequest {
         name: "compliance.get_sms_dnc_list_info",
         method: __rt::Method::Get,
         path: "/compliance/sms/dnc/info",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(GetSmsDncListInfoRequest, json 200);
 impl __rt::Call for GetSmsDncListInfoRequest {
     type Output = ComplianceListInfo;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -2864,18 +2198,9 @@ impl __rt::Call for GetSmsDncListInfoRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for GetSmsDncListInfoRequest {
-    type Output = ::std::result::Result<ComplianceListInfo, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.read_sms_dnc` request: set optional parameters, then `.await` it (or call
-/// [`send`](ReadSmsDncRequest::send)).
-///
-/// Made by `read_sms_dnc()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.read_sms_dnc` request, made by `read_sms_dnc()` on [`ComplianceClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](ReadSmsDncRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadSmsDncRequest {
     __client: __rt::Client,
@@ -2888,31 +2213,11 @@ impl ReadSmsDncRequest {
         name: "compliance.read_sms_dnc",
         method: __rt::Method::Get,
         path: "/compliance/sms/dnc/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ReadSmsDncRequest, json 200);
 impl __rt::Call for ReadSmsDncRequest {
     type Output = SmsDncEntry;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -2922,18 +2227,9 @@ impl __rt::Call for ReadSmsDncRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ReadSmsDncRequest {
-    type Output = ::std::result::Result<SmsDncEntry, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.create_sms_dnc` request: set optional parameters, then `.await` it (or call
-/// [`send`](CreateSmsDncRequest::send)).
-///
-/// Made by `create_sms_dnc()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.create_sms_dnc` request, made by `create_sms_dnc()` on [`ComplianceClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](CreateSmsDncRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateSmsDncRequest {
     __client: __rt::Client,
@@ -2946,33 +2242,11 @@ impl CreateSmsDncRequest {
         name: "compliance.create_sms_dnc",
         method: __rt::Method::Post,
         path: "/compliance/sms/dnc",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `201` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(CreateSmsDncRequest, json 201);
 impl __rt::Call for CreateSmsDncRequest {
     type Output = CreateDncResponse;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -2982,18 +2256,10 @@ impl __rt::Call for CreateSmsDncRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for CreateSmsDncRequest {
-    type Output = ::std::result::Result<CreateDncResponse, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.create_multiple_sms_dnc` request: set optional parameters, then `.await` it (or
-/// call [`send`](CreateMultipleSmsDncRequest::send)).
-///
-/// Made by `create_multiple_sms_dnc()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.create_multiple_sms_dnc` request, made by `create_multiple_sms_dnc()` on
+/// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](CreateMultipleSmsDncRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateMultipleSmsDncRequest {
     __client: __rt::Client,
@@ -3006,33 +2272,11 @@ impl CreateMultipleSmsDncRequest {
         name: "compliance.create_multiple_sms_dnc",
         method: __rt::Method::Post,
         path: "/compliance/sms/dnc/bulk",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(CreateMultipleSmsDncRequest, json 200);
 impl __rt::Call for CreateMultipleSmsDncRequest {
     type Output = BulkDncResult;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -3042,18 +2286,9 @@ impl __rt::Call for CreateMultipleSmsDncRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for CreateMultipleSmsDncRequest {
-    type Output = ::std::result::Result<BulkDncResult, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.update_sms_dnc` request: set optional parameters, then `.await` it (or call
-/// [`send`](UpdateSmsDncRequest::send)).
-///
-/// Made by `update_sms_dnc()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.update_sms_dnc` request, made by `update_sms_dnc()` on [`ComplianceClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](UpdateSmsDncRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateSmsDncRequest {
     __client: __rt::Client,
@@ -3067,33 +2302,13 @@ impl UpdateSmsDncRequest {
         name: "compliance.update_sms_dnc",
         method: __rt::Method::Put,
         path: "/compliance/sms/dnc/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(UpdateSmsDncRequest, no_body);
 impl __rt::Call for UpdateSmsDncRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -3104,18 +2319,9 @@ impl __rt::Call for UpdateSmsDncRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for UpdateSmsDncRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.delete_sms_dnc` request: set optional parameters, then `.await` it (or call
-/// [`send`](DeleteSmsDncRequest::send)).
-///
-/// Made by `delete_sms_dnc()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.delete_sms_dnc` request, made by `delete_sms_dnc()` on [`ComplianceClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](DeleteSmsDncRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteSmsDncRequest {
     __client: __rt::Client,
@@ -3128,31 +2334,12 @@ impl DeleteSmsDncRequest {
         name: "compliance.delete_sms_dnc",
         method: __rt::Method::Delete,
         path: "/compliance/sms/dnc/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(DeleteSmsDncRequest, no_body);
 impl __rt::Call for DeleteSmsDncRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -3162,18 +2349,9 @@ impl __rt::Call for DeleteSmsDncRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for DeleteSmsDncRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.search_sms_dnc` request: set optional parameters, then `.await` it (or call
-/// [`send`](SearchSmsDncRequest::send)).
-///
-/// Made by `search_sms_dnc()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.search_sms_dnc` request, made by `search_sms_dnc()` on [`ComplianceClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](SearchSmsDncRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchSmsDncRequest {
     __client: __rt::Client,
@@ -3188,12 +2366,8 @@ impl SearchSmsDncRequest {
         name: "compliance.search_sms_dnc",
         method: __rt::Method::Post,
         path: "/compliance/sms/dnc/search",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
+        body: __rt::BodyKind::json(true),
         pagination: ::std::option::Option::Some(__rt::Pagination {
             offset_param: "offset",
             count_param: "count",
@@ -3202,53 +2376,27 @@ impl SearchSmsDncRequest {
             max_count: ::std::option::Option::Some(1000),
             end: __rt::PageEnd::ShortPage,
         }),
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Index of the first match of the page, from 0.
-    ///
-    /// Wire name `offset`, type `int32`.
-    ///
-    /// Where the page starts; defaults to 0.
+    /// Index of the first match of the page, from 0. Wire name `offset`, type `int32`. Where the page
+    /// starts; defaults to 0.
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = value.into();
         self
     }
-    /// Page size, at most 1000.
-    ///
-    /// Wire name `count`, type `int32`.
-    ///
-    /// Items per page; defaults to 1000.
+    /// Page size, at most 1000. Wire name `count`, type `int32`. Items per page; defaults to 1000.
     pub fn count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.count = value.into();
         self
     }
-    /// What to match; leave it out (`{}` is sent) to match every entry.
-    ///
-    /// Wire name `filter`, type `SmsDncFilter`.
-    ///
-    /// A field of the body.
+    /// What to match; leave it out (`{}` is sent) to match every entry. Wire name `filter` in the body,
+    /// type `SmsDncFilter`.
     pub fn filter(mut self, value: impl ::std::convert::Into<SmsDncFilter>) -> Self {
         self.__body.filter = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(SearchSmsDncRequest, json 200);
 impl __rt::Call for SearchSmsDncRequest {
     type Output = SmsDncPage;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -3258,13 +2406,6 @@ impl __rt::Call for SearchSmsDncRequest {
         req.query("count", &self.count);
         req.body(&self.__body);
         self.__client.execute(req).await
-    }
-}
-impl ::std::future::IntoFuture for SearchSmsDncRequest {
-    type Output = ::std::result::Result<SmsDncPage, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for SearchSmsDncRequest {
@@ -3308,11 +2449,9 @@ impl SearchSmsDncRequest {
         __rt::Items::new(self)
     }
 }
-/// A `compliance.list_email_dnc` request: set optional parameters, then `.await` it (or call
-/// [`send`](ListEmailDncRequest::send)).
-///
-/// Made by `list_email_dnc()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.list_email_dnc` request, made by `list_email_dnc()` on [`ComplianceClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](ListEmailDncRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListEmailDncRequest {
     __client: __rt::Client,
@@ -3326,10 +2465,7 @@ impl ListEmailDncRequest {
         name: "compliance.list_email_dnc",
         method: __rt::Method::Get,
         path: "/compliance/email/dnc",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
         pagination: ::std::option::Option::Some(__rt::Pagination {
             offset_param: "offset",
             count_param: "count",
@@ -3338,44 +2474,21 @@ impl ListEmailDncRequest {
             max_count: ::std::option::Option::Some(1000),
             end: __rt::PageEnd::NextAbsent,
         }),
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Index of the first entry of the page, from 0.
-    ///
-    /// Wire name `offset`, type `int32`.
-    ///
-    /// Where the page starts; defaults to 0.
+    /// Index of the first entry of the page, from 0. Wire name `offset`, type `int32`. Where the page
+    /// starts; defaults to 0.
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = value.into();
         self
     }
-    /// Page size, at most 1000.
-    ///
-    /// Wire name `count`, type `int32`.
-    ///
-    /// Items per page; defaults to 1000.
+    /// Page size, at most 1000. Wire name `count`, type `int32`. Items per page; defaults to 1000.
     pub fn count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.count = value.into();
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ListEmailDncRequest, json 200);
 impl __rt::Call for ListEmailDncRequest {
     type Output = EmailDncPage;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -3384,13 +2497,6 @@ impl __rt::Call for ListEmailDncRequest {
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         self.__client.execute(req).await
-    }
-}
-impl ::std::future::IntoFuture for ListEmailDncRequest {
-    type Output = ::std::result::Result<EmailDncPage, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for ListEmailDncRequest {
@@ -3434,11 +2540,10 @@ impl ListEmailDncRequest {
         __rt::Items::new(self)
     }
 }
-/// A `compliance.get_email_dnc_list_info` request: set optional parameters, then `.await` it (or
-/// call [`send`](GetEmailDncListInfoRequest::send)).
-///
-/// Made by `get_email_dnc_list_info()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.get_email_dnc_list_info` request, made by `get_email_dnc_list_info()` on
+/// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](GetEmailDncListInfoRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetEmailDncListInfoRequest {
     __client: __rt::Client,
@@ -3450,31 +2555,11 @@ impl GetEmailDncListInfoRequest {
         name: "compliance.get_email_dnc_list_info",
         method: __rt::Method::Get,
         path: "/compliance/email/dnc/info",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(GetEmailDncListInfoRequest, json 200);
 impl __rt::Call for GetEmailDncListInfoRequest {
     type Output = ComplianceListInfo;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -3483,18 +2568,9 @@ impl __rt::Call for GetEmailDncListInfoRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for GetEmailDncListInfoRequest {
-    type Output = ::std::result::Result<ComplianceListInfo, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.read_email_dnc` request: set optional parameters, then `.await` it (or call
-/// [`send`](ReadEmailDncRequest::send)).
-///
-/// Made by `read_email_dnc()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.read_email_dnc` request, made by `read_email_dnc()` on [`ComplianceClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](ReadEmailDncRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadEmailDncRequest {
     __client: __rt::Client,
@@ -3507,31 +2583,11 @@ impl ReadEmailDncRequest {
         name: "compliance.read_email_dnc",
         method: __rt::Method::Get,
         path: "/compliance/email/dnc/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ReadEmailDncRequest, json 200);
 impl __rt::Call for ReadEmailDncRequest {
     type Output = EmailDncEntry;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -3541,18 +2597,9 @@ impl __rt::Call for ReadEmailDncRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ReadEmailDncRequest {
-    type Output = ::std::result::Result<EmailDncEntry, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.create_email_dnc` request: set optional parameters, then `.await` it (or call
-/// [`send`](CreateEmailDncRequest::send)).
-///
-/// Made by `create_email_dnc()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.create_email_dnc` request, made by `create_email_dnc()` on [`ComplianceClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](CreateEmailDncRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateEmailDncRequest {
     __client: __rt::Client,
@@ -3565,33 +2612,11 @@ impl CreateEmailDncRequest {
         name: "compliance.create_email_dnc",
         method: __rt::Method::Post,
         path: "/compliance/email/dnc",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `201` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(CreateEmailDncRequest, json 201);
 impl __rt::Call for CreateEmailDncRequest {
     type Output = CreateDncResponse;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -3601,18 +2626,10 @@ impl __rt::Call for CreateEmailDncRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for CreateEmailDncRequest {
-    type Output = ::std::result::Result<CreateDncResponse, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.create_multiple_email_dnc` request: set optional parameters, then `.await` it (or
-/// call [`send`](CreateMultipleEmailDncRequest::send)).
-///
-/// Made by `create_multiple_email_dnc()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.create_multiple_email_dnc` request, made by `create_multiple_email_dnc()` on
+/// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](CreateMultipleEmailDncRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateMultipleEmailDncRequest {
     __client: __rt::Client,
@@ -3625,33 +2642,11 @@ impl CreateMultipleEmailDncRequest {
         name: "compliance.create_multiple_email_dnc",
         method: __rt::Method::Post,
         path: "/compliance/email/dnc/bulk",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(CreateMultipleEmailDncRequest, json 200);
 impl __rt::Call for CreateMultipleEmailDncRequest {
     type Output = BulkDncResult;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -3661,18 +2656,9 @@ impl __rt::Call for CreateMultipleEmailDncRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for CreateMultipleEmailDncRequest {
-    type Output = ::std::result::Result<BulkDncResult, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.update_email_dnc` request: set optional parameters, then `.await` it (or call
-/// [`send`](UpdateEmailDncRequest::send)).
-///
-/// Made by `update_email_dnc()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.update_email_dnc` request, made by `update_email_dnc()` on [`ComplianceClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](UpdateEmailDncRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateEmailDncRequest {
     __client: __rt::Client,
@@ -3686,33 +2672,13 @@ impl UpdateEmailDncRequest {
         name: "compliance.update_email_dnc",
         method: __rt::Method::Put,
         path: "/compliance/email/dnc/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(UpdateEmailDncRequest, no_body);
 impl __rt::Call for UpdateEmailDncRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -3723,18 +2689,9 @@ impl __rt::Call for UpdateEmailDncRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for UpdateEmailDncRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.delete_email_dnc` request: set optional parameters, then `.await` it (or call
-/// [`send`](DeleteEmailDncRequest::send)).
-///
-/// Made by `delete_email_dnc()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.delete_email_dnc` request, made by `delete_email_dnc()` on [`ComplianceClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](DeleteEmailDncRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteEmailDncRequest {
     __client: __rt::Client,
@@ -3747,31 +2704,12 @@ impl DeleteEmailDncRequest {
         name: "compliance.delete_email_dnc",
         method: __rt::Method::Delete,
         path: "/compliance/email/dnc/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(DeleteEmailDncRequest, no_body);
 impl __rt::Call for DeleteEmailDncRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -3781,18 +2719,9 @@ impl __rt::Call for DeleteEmailDncRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for DeleteEmailDncRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.search_email_dnc` request: set optional parameters, then `.await` it (or call
-/// [`send`](SearchEmailDncRequest::send)).
-///
-/// Made by `search_email_dnc()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.search_email_dnc` request, made by `search_email_dnc()` on [`ComplianceClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](SearchEmailDncRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchEmailDncRequest {
     __client: __rt::Client,
@@ -3807,12 +2736,8 @@ impl SearchEmailDncRequest {
         name: "compliance.search_email_dnc",
         method: __rt::Method::Post,
         path: "/compliance/email/dnc/search",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
+        body: __rt::BodyKind::json(true),
         pagination: ::std::option::Option::Some(__rt::Pagination {
             offset_param: "offset",
             count_param: "count",
@@ -3821,53 +2746,27 @@ impl SearchEmailDncRequest {
             max_count: ::std::option::Option::Some(1000),
             end: __rt::PageEnd::ShortPage,
         }),
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Index of the first match of the page, from 0.
-    ///
-    /// Wire name `offset`, type `int32`.
-    ///
-    /// Where the page starts; defaults to 0.
+    /// Index of the first match of the page, from 0. Wire name `offset`, type `int32`. Where the page
+    /// starts; defaults to 0.
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = value.into();
         self
     }
-    /// Page size, at most 1000.
-    ///
-    /// Wire name `count`, type `int32`.
-    ///
-    /// Items per page; defaults to 1000.
+    /// Page size, at most 1000. Wire name `count`, type `int32`. Items per page; defaults to 1000.
     pub fn count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.count = value.into();
         self
     }
-    /// What to match; leave it out (`{}` is sent) to match every entry.
-    ///
-    /// Wire name `filter`, type `EmailDncFilter`.
-    ///
-    /// A field of the body.
+    /// What to match; leave it out (`{}` is sent) to match every entry. Wire name `filter` in the body,
+    /// type `EmailDncFilter`.
     pub fn filter(mut self, value: impl ::std::convert::Into<EmailDncFilter>) -> Self {
         self.__body.filter = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(SearchEmailDncRequest, json 200);
 impl __rt::Call for SearchEmailDncRequest {
     type Output = EmailDncPage;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -3877,13 +2776,6 @@ impl __rt::Call for SearchEmailDncRequest {
         req.query("count", &self.count);
         req.body(&self.__body);
         self.__client.execute(req).await
-    }
-}
-impl ::std::future::IntoFuture for SearchEmailDncRequest {
-    type Output = ::std::result::Result<EmailDncPage, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for SearchEmailDncRequest {
@@ -3927,11 +2819,10 @@ impl SearchEmailDncRequest {
         __rt::Items::new(self)
     }
 }
-/// A `compliance.list_dialing_profiles` request: set optional parameters, then `.await` it (or call
+/// A `compliance.list_dialing_profiles` request, made by `list_dialing_profiles()` on
+/// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](ListDialingProfilesRequest::send)).
-///
-/// Made by `list_dialing_profiles()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListDialingProfilesRequest {
     __client: __rt::Client,
@@ -3946,10 +2837,7 @@ impl ListDialingProfilesRequest {
         name: "compliance.list_dialing_profiles",
         method: __rt::Method::Get,
         path: "/compliance/dialingProfiles",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
         pagination: ::std::option::Option::Some(__rt::Pagination {
             offset_param: "offset",
             count_param: "count",
@@ -3958,51 +2846,26 @@ impl ListDialingProfilesRequest {
             max_count: ::std::option::Option::Some(1000),
             end: __rt::PageEnd::NextAbsent,
         }),
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The client whose profiles to list.
-    ///
-    /// Wire name `client`, type `int64`.
+    /// The client whose profiles to list. Wire name `client`, type `int64`.
     pub fn client_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Index of the first profile of the page, from 0.
-    ///
-    /// Wire name `offset`, type `int32`.
-    ///
-    /// Where the page starts; defaults to 0.
+    /// Index of the first profile of the page, from 0. Wire name `offset`, type `int32`. Where the page
+    /// starts; defaults to 0.
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = value.into();
         self
     }
-    /// Page size, at most 1000.
-    ///
-    /// Wire name `count`, type `int32`.
-    ///
-    /// Items per page; defaults to 1000.
+    /// Page size, at most 1000. Wire name `count`, type `int32`. Items per page; defaults to 1000.
     pub fn count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.count = value.into();
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ListDialingProfilesRequest, json 200);
 impl __rt::Call for ListDialingProfilesRequest {
     type Output = DialingProfilePage;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -4012,13 +2875,6 @@ impl __rt::Call for ListDialingProfilesRequest {
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         self.__client.execute(req).await
-    }
-}
-impl ::std::future::IntoFuture for ListDialingProfilesRequest {
-    type Output = ::std::result::Result<DialingProfilePage, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for ListDialingProfilesRequest {
@@ -4062,11 +2918,10 @@ impl ListDialingProfilesRequest {
         __rt::Items::new(self)
     }
 }
-/// A `compliance.get_dialing_profile_list_info` request: set optional parameters, then `.await` it
-/// (or call [`send`](GetDialingProfileListInfoRequest::send)).
-///
-/// Made by `get_dialing_profile_list_info()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.get_dialing_profile_list_info` request, made by `get_dialing_profile_list_info()`
+/// on [`ComplianceClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](GetDialingProfileListInfoRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetDialingProfileListInfoRequest {
     __client: __rt::Client,
@@ -4079,38 +2934,16 @@ impl GetDialingProfileListInfoRequest {
         name: "compliance.get_dialing_profile_list_info",
         method: __rt::Method::Get,
         path: "/compliance/dialingProfiles/info",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The client whose profiles to count.
-    ///
-    /// Wire name `client`, type `int64`.
+    /// The client whose profiles to count. Wire name `client`, type `int64`.
     pub fn client_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(GetDialingProfileListInfoRequest, json 200);
 impl __rt::Call for GetDialingProfileListInfoRequest {
     type Output = ComplianceListInfo;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -4120,18 +2953,10 @@ impl __rt::Call for GetDialingProfileListInfoRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for GetDialingProfileListInfoRequest {
-    type Output = ::std::result::Result<ComplianceListInfo, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.read_dialing_profile` request: set optional parameters, then `.await` it (or call
+/// A `compliance.read_dialing_profile` request, made by `read_dialing_profile()` on
+/// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](ReadDialingProfileRequest::send)).
-///
-/// Made by `read_dialing_profile()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadDialingProfileRequest {
     __client: __rt::Client,
@@ -4144,31 +2969,11 @@ impl ReadDialingProfileRequest {
         name: "compliance.read_dialing_profile",
         method: __rt::Method::Get,
         path: "/compliance/dialingProfiles/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ReadDialingProfileRequest, json 200);
 impl __rt::Call for ReadDialingProfileRequest {
     type Output = DialingProfile;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -4178,18 +2983,10 @@ impl __rt::Call for ReadDialingProfileRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ReadDialingProfileRequest {
-    type Output = ::std::result::Result<DialingProfile, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.create_dialing_profile` request: set optional parameters, then `.await` it (or
-/// call [`send`](CreateDialingProfileRequest::send)).
-///
-/// Made by `create_dialing_profile()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.create_dialing_profile` request, made by `create_dialing_profile()` on
+/// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](CreateDialingProfileRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateDialingProfileRequest {
     __client: __rt::Client,
@@ -4202,42 +2999,15 @@ impl CreateDialingProfileRequest {
         name: "compliance.create_dialing_profile",
         method: __rt::Method::Post,
         path: "/compliance/dialingProfiles",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The client to create the profile for.
-    ///
-    /// Wire name `clientId`, type `int64`.
-    ///
-    /// A field of the body.
+    /// The client to create the profile for. Wire name `clientId` in the body, type `int64`.
     pub fn client_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.__body.client_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// The profile's description.
-    ///
-    /// Wire name `description`, type `string`.
-    ///
-    /// A field of the body.
+    /// The profile's description. Wire name `description` in the body, type `string`.
     pub fn description(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -4245,11 +3015,7 @@ impl CreateDialingProfileRequest {
         self.__body.description = ::std::option::Option::Some(value.into());
         self
     }
-    /// The profile's policies.
-    ///
-    /// Wire name `policy`, type `array<DialingPolicy>`.
-    ///
-    /// A field of the body.
+    /// The profile's policies. Wire name `policy` in the body, type `array<DialingPolicy>`.
     pub fn policies(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<DialingPolicy>>,
@@ -4257,11 +3023,8 @@ impl CreateDialingProfileRequest {
         self.__body.policies = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `201` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(CreateDialingProfileRequest, json 201);
 impl __rt::Call for CreateDialingProfileRequest {
     type Output = DialingProfileCreated;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -4271,18 +3034,10 @@ impl __rt::Call for CreateDialingProfileRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for CreateDialingProfileRequest {
-    type Output = ::std::result::Result<DialingProfileCreated, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.update_dialing_profile` request: set optional parameters, then `.await` it (or
-/// call [`send`](UpdateDialingProfileRequest::send)).
-///
-/// Made by `update_dialing_profile()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.update_dialing_profile` request, made by `update_dialing_profile()` on
+/// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](UpdateDialingProfileRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateDialingProfileRequest {
     __client: __rt::Client,
@@ -4296,33 +3051,12 @@ impl UpdateDialingProfileRequest {
         name: "compliance.update_dialing_profile",
         method: __rt::Method::Put,
         path: "/compliance/dialingProfiles/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The new name.
-    ///
-    /// Wire name `name`, type `string`.
-    ///
-    /// A field of the body.
+    /// The new name. Wire name `name` in the body, type `string`.
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -4330,11 +3064,7 @@ impl UpdateDialingProfileRequest {
         self.__body.name = ::std::option::Option::Some(value.into());
         self
     }
-    /// The new description.
-    ///
-    /// Wire name `description`, type `string`.
-    ///
-    /// A field of the body.
+    /// The new description. Wire name `description` in the body, type `string`.
     pub fn description(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -4342,11 +3072,8 @@ impl UpdateDialingProfileRequest {
         self.__body.description = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(UpdateDialingProfileRequest, no_body);
 impl __rt::Call for UpdateDialingProfileRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -4357,18 +3084,10 @@ impl __rt::Call for UpdateDialingProfileRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for UpdateDialingProfileRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.delete_dialing_profile` request: set optional parameters, then `.await` it (or
-/// call [`send`](DeleteDialingProfileRequest::send)).
-///
-/// Made by `delete_dialing_profile()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.delete_dialing_profile` request, made by `delete_dialing_profile()` on
+/// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](DeleteDialingProfileRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteDialingProfileRequest {
     __client: __rt::Client,
@@ -4381,31 +3100,12 @@ impl DeleteDialingProfileRequest {
         name: "compliance.delete_dialing_profile",
         method: __rt::Method::Delete,
         path: "/compliance/dialingProfiles/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(DeleteDialingProfileRequest, no_body);
 impl __rt::Call for DeleteDialingProfileRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -4415,18 +3115,10 @@ impl __rt::Call for DeleteDialingProfileRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for DeleteDialingProfileRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.create_dialing_policy` request: set optional parameters, then `.await` it (or call
+/// A `compliance.create_dialing_policy` request, made by `create_dialing_policy()` on
+/// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](CreateDialingPolicyRequest::send)).
-///
-/// Made by `create_dialing_policy()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateDialingPolicyRequest {
     __client: __rt::Client,
@@ -4440,33 +3132,11 @@ impl CreateDialingPolicyRequest {
         name: "compliance.create_dialing_policy",
         method: __rt::Method::Put,
         path: "/compliance/dialingProfiles/{id}/policies",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `201` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(CreateDialingPolicyRequest, json 201);
 impl __rt::Call for CreateDialingPolicyRequest {
     type Output = DialingProfileCreated;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -4477,18 +3147,10 @@ impl __rt::Call for CreateDialingPolicyRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for CreateDialingPolicyRequest {
-    type Output = ::std::result::Result<DialingProfileCreated, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.update_dialing_policy` request: set optional parameters, then `.await` it (or call
+/// A `compliance.update_dialing_policy` request, made by `update_dialing_policy()` on
+/// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](UpdateDialingPolicyRequest::send)).
-///
-/// Made by `update_dialing_policy()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateDialingPolicyRequest {
     __client: __rt::Client,
@@ -4503,42 +3165,17 @@ impl UpdateDialingPolicyRequest {
         name: "compliance.update_dialing_policy",
         method: __rt::Method::Put,
         path: "/compliance/dialingProfiles/{id}/policies/{policy}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Do not dial at all.
-    ///
-    /// Wire name `doNotDial`, type `bool`.
-    ///
-    /// A field of the body.
+    /// Do not dial at all. Wire name `doNotDial` in the body, type `bool`.
     pub fn do_not_dial(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.__body.do_not_dial = ::std::option::Option::Some(value.into());
         self
     }
-    /// Dial but leave no message.
-    ///
-    /// Wire name `doNotLeaveMessage`, type `bool`.
-    ///
-    /// A field of the body.
+    /// Dial but leave no message. Wire name `doNotLeaveMessage` in the body, type `bool`.
     pub fn do_not_leave_message(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -4546,11 +3183,7 @@ impl UpdateDialingPolicyRequest {
         self.__body.do_not_leave_message = ::std::option::Option::Some(value.into());
         self
     }
-    /// The two-letter state the rule applies to.
-    ///
-    /// Wire name `state`, type `string`.
-    ///
-    /// A field of the body.
+    /// The two-letter state the rule applies to. Wire name `state` in the body, type `string`.
     pub fn state(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -4558,11 +3191,7 @@ impl UpdateDialingPolicyRequest {
         self.__body.state = ::std::option::Option::Some(value.into());
         self
     }
-    /// The area code the rule applies to.
-    ///
-    /// Wire name `areaCode`, type `string`.
-    ///
-    /// A field of the body.
+    /// The area code the rule applies to. Wire name `areaCode` in the body, type `string`.
     pub fn area_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -4570,11 +3199,7 @@ impl UpdateDialingPolicyRequest {
         self.__body.area_code = ::std::option::Option::Some(value.into());
         self
     }
-    /// Start of the allowed window, a time of day.
-    ///
-    /// Wire name `startTime`, type `time`.
-    ///
-    /// A field of the body.
+    /// Start of the allowed window, a time of day. Wire name `startTime` in the body, type `time`.
     pub fn start_time(
         mut self,
         value: impl ::std::convert::Into<__rt::TimeOfDay>,
@@ -4582,11 +3207,7 @@ impl UpdateDialingPolicyRequest {
         self.__body.start_time = ::std::option::Option::Some(value.into());
         self
     }
-    /// End of the allowed window, a time of day.
-    ///
-    /// Wire name `endTime`, type `time`.
-    ///
-    /// A field of the body.
+    /// End of the allowed window, a time of day. Wire name `endTime` in the body, type `time`.
     pub fn end_time(
         mut self,
         value: impl ::std::convert::Into<__rt::TimeOfDay>,
@@ -4594,29 +3215,18 @@ impl UpdateDialingPolicyRequest {
         self.__body.end_time = ::std::option::Option::Some(value.into());
         self
     }
-    /// Remove the area code.
-    ///
-    /// Wire name `clearAreaCode`, type `bool`.
-    ///
-    /// A field of the body.
+    /// Remove the area code. Wire name `clearAreaCode` in the body, type `bool`.
     pub fn clear_area_code(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.__body.clear_area_code = ::std::option::Option::Some(value.into());
         self
     }
-    /// Remove the time window.
-    ///
-    /// Wire name `clearTimeRange`, type `bool`.
-    ///
-    /// A field of the body.
+    /// Remove the time window. Wire name `clearTimeRange` in the body, type `bool`.
     pub fn clear_time_range(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.__body.clear_time_range = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(UpdateDialingPolicyRequest, no_body);
 impl __rt::Call for UpdateDialingPolicyRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -4628,18 +3238,10 @@ impl __rt::Call for UpdateDialingPolicyRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for UpdateDialingPolicyRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.delete_dialing_policy` request: set optional parameters, then `.await` it (or call
+/// A `compliance.delete_dialing_policy` request, made by `delete_dialing_policy()` on
+/// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](DeleteDialingPolicyRequest::send)).
-///
-/// Made by `delete_dialing_policy()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteDialingPolicyRequest {
     __client: __rt::Client,
@@ -4653,31 +3255,12 @@ impl DeleteDialingPolicyRequest {
         name: "compliance.delete_dialing_policy",
         method: __rt::Method::Delete,
         path: "/compliance/dialingProfiles/{id}/policies/{policy}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(DeleteDialingPolicyRequest, no_body);
 impl __rt::Call for DeleteDialingPolicyRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -4688,18 +3271,10 @@ impl __rt::Call for DeleteDialingPolicyRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for DeleteDialingPolicyRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.add_dialing_profile_service` request: set optional parameters, then `.await` it
-/// (or call [`send`](AddDialingProfileServiceRequest::send)).
-///
-/// Made by `add_dialing_profile_service()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.add_dialing_profile_service` request, made by `add_dialing_profile_service()` on
+/// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](AddDialingProfileServiceRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddDialingProfileServiceRequest {
     __client: __rt::Client,
@@ -4713,33 +3288,13 @@ impl AddDialingProfileServiceRequest {
         name: "compliance.add_dialing_profile_service",
         method: __rt::Method::Put,
         path: "/compliance/dialingProfiles/{id}/services/{service}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(AddDialingProfileServiceRequest, no_body);
 impl __rt::Call for AddDialingProfileServiceRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -4751,18 +3306,10 @@ impl __rt::Call for AddDialingProfileServiceRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for AddDialingProfileServiceRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.remove_dialing_profile_service` request: set optional parameters, then `.await` it
-/// (or call [`send`](RemoveDialingProfileServiceRequest::send)).
-///
-/// Made by `remove_dialing_profile_service()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.remove_dialing_profile_service` request, made by
+/// `remove_dialing_profile_service()` on [`ComplianceClient`]: set optional parameters, then
+/// `.await` it (or call [`send`](RemoveDialingProfileServiceRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveDialingProfileServiceRequest {
     __client: __rt::Client,
@@ -4776,31 +3323,12 @@ impl RemoveDialingProfileServiceRequest {
         name: "compliance.remove_dialing_profile_service",
         method: __rt::Method::Delete,
         path: "/compliance/dialingProfiles/{id}/services/{service}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(RemoveDialingProfileServiceRequest, no_body);
 impl __rt::Call for RemoveDialingProfileServiceRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -4811,18 +3339,9 @@ impl __rt::Call for RemoveDialingProfileServiceRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for RemoveDialingProfileServiceRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.is_blocked` request: set optional parameters, then `.await` it (or call
-/// [`send`](IsBlockedRequest::send)).
-///
-/// Made by `is_blocked()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.is_blocked` request, made by `is_blocked()` on [`ComplianceClient`]: set optional
+/// parameters, then `.await` it (or call [`send`](IsBlockedRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct IsBlockedRequest {
     __client: __rt::Client,
@@ -4839,36 +3358,16 @@ impl IsBlockedRequest {
         name: "compliance.is_blocked",
         method: __rt::Method::Get,
         path: "/compliance/complianceCheck/isBlocked",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The client.
-    ///
-    /// Wire name `client`, type `int64`.
+    /// The client. Wire name `client`, type `int64`.
     pub fn client_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// The phone number to check.
-    ///
-    /// Wire name `phone`, type `string`.
+    /// The phone number to check. Wire name `phone`, type `string`.
     pub fn phone(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -4876,9 +3375,7 @@ impl IsBlockedRequest {
         self.phone = ::std::option::Option::Some(value.into());
         self
     }
-    /// The account to check.
-    ///
-    /// Wire name `account`, type `string`.
+    /// The account to check. Wire name `account`, type `string`.
     pub fn account(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -4886,9 +3383,7 @@ impl IsBlockedRequest {
         self.account = ::std::option::Option::Some(value.into());
         self
     }
-    /// The zip code to check.
-    ///
-    /// Wire name `zip`, type `string`.
+    /// The zip code to check. Wire name `zip`, type `string`.
     pub fn zip(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -4896,11 +3391,8 @@ impl IsBlockedRequest {
         self.zip = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(IsBlockedRequest, json 200);
 impl __rt::Call for IsBlockedRequest {
     type Output = ComplianceCheckResult;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -4914,18 +3406,9 @@ impl __rt::Call for IsBlockedRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for IsBlockedRequest {
-    type Output = ::std::result::Result<ComplianceCheckResult, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.zip_area_match` request: set optional parameters, then `.await` it (or call
-/// [`send`](ZipAreaMatchRequest::send)).
-///
-/// Made by `zip_area_match()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.zip_area_match` request, made by `zip_area_match()` on [`ComplianceClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](ZipAreaMatchRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ZipAreaMatchRequest {
     __client: __rt::Client,
@@ -4938,33 +3421,12 @@ impl ZipAreaMatchRequest {
         name: "compliance.zip_area_match",
         method: __rt::Method::Post,
         path: "/compliance/complianceCheck/zipAreaMatch",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
+        body: __rt::BodyKind::json(true),
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Which check to run.
-    ///
-    /// Wire name `type`, type `ZipAreaMatchType`.
-    ///
-    /// A field of the body.
+    /// Which check to run. Wire name `type` in the body, type `ZipAreaMatchType`.
     pub fn match_type(
         mut self,
         value: impl ::std::convert::Into<ZipAreaMatchType>,
@@ -4972,11 +3434,8 @@ impl ZipAreaMatchRequest {
         self.__body.match_type = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ZipAreaMatchRequest, json 200);
 impl __rt::Call for ZipAreaMatchRequest {
     type Output = ComplianceCheckResult;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -4986,18 +3445,10 @@ impl __rt::Call for ZipAreaMatchRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ZipAreaMatchRequest {
-    type Output = ::std::result::Result<ComplianceCheckResult, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.get_recording_info` request: set optional parameters, then `.await` it (or call
+/// A `compliance.get_recording_info` request, made by `get_recording_info()` on
+/// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](GetRecordingInfoRequest::send)).
-///
-/// Made by `get_recording_info()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetRecordingInfoRequest {
     __client: __rt::Client,
@@ -5010,31 +3461,11 @@ impl GetRecordingInfoRequest {
         name: "compliance.get_recording_info",
         method: __rt::Method::Get,
         path: "/compliance/recording/info",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(GetRecordingInfoRequest, json 200);
 impl __rt::Call for GetRecordingInfoRequest {
     type Output = RecordingInfo;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -5044,18 +3475,9 @@ impl __rt::Call for GetRecordingInfoRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for GetRecordingInfoRequest {
-    type Output = ::std::result::Result<RecordingInfo, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.get_recording` request: set optional parameters, then `.await` it (or call
-/// [`send`](GetRecordingRequest::send)).
-///
-/// Made by `get_recording()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.get_recording` request, made by `get_recording()` on [`ComplianceClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](GetRecordingRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetRecordingRequest {
     __client: __rt::Client,
@@ -5068,33 +3490,14 @@ impl GetRecordingRequest {
         name: "compliance.get_recording",
         method: __rt::Method::Get,
         path: "/compliance/recording/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::BinaryOrBase64Json {
             field: "binaryData",
         },
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and returns the response body (`audio/mpeg`) as bytes.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(GetRecordingRequest, bytes "audio/mpeg");
 impl __rt::Call for GetRecordingRequest {
     type Output = __rt::bytes::Bytes;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -5104,18 +3507,9 @@ impl __rt::Call for GetRecordingRequest {
         self.__client.execute_bytes(req).await
     }
 }
-impl ::std::future::IntoFuture for GetRecordingRequest {
-    type Output = ::std::result::Result<__rt::bytes::Bytes, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `compliance.delete_recording` request: set optional parameters, then `.await` it (or call
-/// [`send`](DeleteRecordingRequest::send)).
-///
-/// Made by `delete_recording()` on [`ComplianceClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `compliance.delete_recording` request, made by `delete_recording()` on [`ComplianceClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](DeleteRecordingRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteRecordingRequest {
     __client: __rt::Client,
@@ -5128,31 +3522,12 @@ impl DeleteRecordingRequest {
         name: "compliance.delete_recording",
         method: __rt::Method::Delete,
         path: "/compliance/recording/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(DeleteRecordingRequest, no_body);
 impl __rt::Call for DeleteRecordingRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -5162,77 +3537,30 @@ impl __rt::Call for DeleteRecordingRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for DeleteRecordingRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
 /// One entry of the DNC list, as listing and searching return it.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DncEntry {
-    /// The entry's id.
-    ///
-    /// Wire name `id`, type `int64`.
-    #[serde(rename = "id")]
+    /// The entry's id. Wire name `id`, type `int64`.
     pub id: i64,
-    /// The client the entry belongs to.
-    ///
-    /// Wire name `clientId`, type `int64`.
-    #[serde(rename = "clientId")]
+    /// The client the entry belongs to. Wire name `clientId`, type `int64`.
     pub client_id: i64,
-    /// Permanent or daily.
-    ///
-    /// Wire name `dncType`, type `DncType`.
-    #[serde(rename = "dncType")]
+    /// Permanent or daily. Wire name `dncType`, type `DncType`.
     pub dnc_type: DncType,
-    /// The service the entry is limited to, if any.
-    ///
-    /// Wire name `serviceId`, type `int64`.
-    #[serde(
-        rename = "serviceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The service the entry is limited to, if any. Wire name `serviceId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub service_id: ::std::option::Option<i64>,
-    /// The blocked phone number (may contain `*` wildcards).
-    ///
-    /// Wire name `phone`, type `string`.
-    #[serde(
-        rename = "phone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The blocked phone number (may contain `*` wildcards). Wire name `phone`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
-    /// The blocked account (matched case-insensitively).
-    ///
-    /// Wire name `account`, type `string`.
-    #[serde(
-        rename = "account",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The blocked account (matched case-insensitively). Wire name `account`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<::std::string::String>,
-    /// The blocked zip code.
-    ///
-    /// Wire name `zip`, type `string`.
-    #[serde(
-        rename = "zip",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The blocked zip code. Wire name `zip`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zip: ::std::option::Option<::std::string::String>,
 }
 impl DncEntry {
@@ -5285,30 +3613,14 @@ impl DncEntry {
 /// One page of DNC entries.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ListDncResponse {
-    /// The entries of this page.
-    ///
-    /// Wire name `dnc`, type `array<DncEntry>`.
-    #[serde(rename = "dnc")]
+    /// The entries of this page. Wire name `dnc`, type `array<DncEntry>`.
     pub dnc: ::std::vec::Vec<DncEntry>,
-    /// A link to the next page; absent or blank on the last page.
-    ///
-    /// Wire name `next`, type `string`.
-    #[serde(
-        rename = "next",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// A link to the next page; absent or blank on the last page. Wire name `next`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
 }
 impl ListDncResponse {
@@ -5331,25 +3643,13 @@ impl ListDncResponse {
 /// The size of the DNC list and when it last changed.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DncListInfo {
-    /// Number of entries in the list.
-    ///
-    /// Wire name `size`, type `int64`.
-    #[serde(rename = "size")]
+    /// Number of entries in the list. Wire name `size`, type `int64`.
     pub size: i64,
-    /// When the list last changed.
-    ///
-    /// Wire name `lastModified`, type `datetime`.
-    #[serde(rename = "lastModified")]
+    /// When the list last changed. Wire name `lastModified`, type `datetime`.
     pub last_modified: __rt::DateTime,
 }
 impl DncListInfo {
@@ -5367,55 +3667,27 @@ impl DncListInfo {
 /// One DNC entry, as reading it by id returns it.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReadDncResponse {
-    /// The entry's id.
-    ///
-    /// Wire name `id`, type `int64`.
-    #[serde(rename = "id")]
+    /// The entry's id. Wire name `id`, type `int64`.
     pub id: i64,
-    /// The client the entry belongs to.
-    ///
-    /// Wire name `clientId`, type `int64`.
-    #[serde(rename = "clientId", default)]
+    /// The client the entry belongs to. Wire name `clientId`, type `int64`.
     pub client_id: ::std::option::Option<i64>,
-    /// Permanent or daily.
-    ///
-    /// Wire name `type`, type `DncType`.
+    /// Permanent or daily. Wire name `type`, type `DncType`.
     #[serde(rename = "type")]
     pub dnc_type: DncType,
-    /// The service the entry is limited to, if any.
-    ///
-    /// Wire name `serviceId`, type `int64`.
-    #[serde(rename = "serviceId", default)]
+    /// The service the entry is limited to, if any. Wire name `serviceId`, type `int64`.
     pub service_id: ::std::option::Option<i64>,
-    /// The uploaded file the entry came from, if it came from a file.
-    ///
-    /// Wire name `filename`, type `string`.
-    #[serde(rename = "filename", default)]
+    /// The uploaded file the entry came from, if it came from a file. Wire name `filename`, type
+    /// `string`.
     pub filename: ::std::option::Option<::std::string::String>,
-    /// The blocked phone number.
-    ///
-    /// Wire name `phone`, type `string`.
-    #[serde(rename = "phone", default)]
+    /// The blocked phone number. Wire name `phone`, type `string`.
     pub phone: ::std::option::Option<::std::string::String>,
-    /// The blocked account.
-    ///
-    /// Wire name `account`, type `string`.
-    #[serde(rename = "account", default)]
+    /// The blocked account. Wire name `account`, type `string`.
     pub account: ::std::option::Option<::std::string::String>,
-    /// The blocked zip code.
-    ///
-    /// Wire name `zip`, type `string`.
-    #[serde(rename = "zip", default)]
+    /// The blocked zip code. Wire name `zip`, type `string`.
     pub zip: ::std::option::Option<::std::string::String>,
 }
 impl ReadDncResponse {
@@ -5481,75 +3753,32 @@ impl ReadDncResponse {
 /// A new DNC entry. Give a phone, an account, both, or a zip code: the entry matches what is given.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NewDncEntry {
     /// The client to add the entry for (presumably the session's client when left out; not documented).
-    ///
     /// Wire name `clientId`, type `int64`.
-    #[serde(
-        rename = "clientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<i64>,
-    /// Permanent or daily.
-    ///
-    /// Wire name `type`, type `DncType`.
+    /// Permanent or daily. Wire name `type`, type `DncType`.
     #[serde(rename = "type")]
     pub dnc_type: DncType,
-    /// The service to limit the entry to (optional).
-    ///
-    /// Wire name `serviceId`, type `int64`.
-    #[serde(
-        rename = "serviceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The service to limit the entry to (optional). Wire name `serviceId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub service_id: ::std::option::Option<i64>,
-    /// Phone number to block; `*` is a wildcard.
-    ///
-    /// Wire name `phone`, type `string`.
-    #[serde(
-        rename = "phone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Phone number to block; `*` is a wildcard. Wire name `phone`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
-    /// Account to block; matched case-insensitively.
-    ///
-    /// Wire name `account`, type `string`.
-    #[serde(
-        rename = "account",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Account to block; matched case-insensitively. Wire name `account`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<::std::string::String>,
-    /// Zip code to block.
-    ///
-    /// Wire name `zip`, type `string`.
-    #[serde(
-        rename = "zip",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Zip code to block. Wire name `zip`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zip: ::std::option::Option<::std::string::String>,
-    /// LiveVox's matching rule for the entry (free text; its values are not documented).
-    ///
-    /// Wire name `dncRule`, type `string`.
-    #[serde(
-        rename = "dncRule",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// LiveVox's matching rule for the entry (free text; its values are not documented). Wire name
+    /// `dncRule`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dnc_rule: ::std::option::Option<::std::string::String>,
 }
 impl NewDncEntry {
@@ -5611,20 +3840,11 @@ impl NewDncEntry {
 /// The id LiveVox gave the new entry.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct CreateDncResponse {
-    /// The new entry's id.
-    ///
-    /// Wire name `id`, type `int64`.
-    #[serde(rename = "id")]
+    /// The new entry's id. Wire name `id`, type `int64`.
     pub id: i64,
 }
 impl CreateDncResponse {
@@ -5636,44 +3856,18 @@ impl CreateDncResponse {
 /// What to search the DNC list for; every criterion is optional and they combine.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DncSearchCriteria {
-    /// Only entries of this type.
-    ///
-    /// Wire name `type`, type `DncType`.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Only entries of this type. Wire name `type`, type `DncType`.
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub dnc_type: ::std::option::Option<DncType>,
-    /// Only entries changed after this moment.
-    ///
-    /// Wire name `modifiedAfter`, type `datetime`.
-    #[serde(
-        rename = "modifiedAfter",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Only entries changed after this moment. Wire name `modifiedAfter`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_after: ::std::option::Option<__rt::DateTime>,
-    /// Only entries of these services.
-    ///
-    /// Wire name `service`, type `array<int64>`.
-    #[serde(
-        rename = "service",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Only entries of these services. Wire name `service`, type `array<int64>`.
+    #[serde(rename = "service", skip_serializing_if = "::std::option::Option::is_none")]
     pub service_ids: ::std::option::Option<::std::vec::Vec<i64>>,
 }
 impl DncSearchCriteria {
@@ -5710,20 +3904,11 @@ impl DncSearchCriteria {
 /// The yes-or-no answer of a compliance check.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ComplianceCheckResult {
-    /// The answer.
-    ///
-    /// Wire name `result`, type `bool`.
-    #[serde(rename = "result")]
+    /// The answer. Wire name `result`, type `bool`.
     pub result: bool,
 }
 impl ComplianceCheckResult {
@@ -5737,30 +3922,14 @@ impl ComplianceCheckResult {
 /// A phone number to block, optionally only on some services.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct PhoneDncEntry {
-    /// The phone number.
-    ///
-    /// Wire name `phone`, type `string`.
-    #[serde(rename = "phone")]
+    /// The phone number. Wire name `phone`, type `string`.
     pub phone: ::std::string::String,
-    /// The services to block it on; all when left out.
-    ///
-    /// Wire name `service`, type `array<ServiceRef>`.
-    #[serde(
-        rename = "service",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The services to block it on; all when left out. Wire name `service`, type `array<ServiceRef>`.
+    #[serde(rename = "service", skip_serializing_if = "::std::option::Option::is_none")]
     pub services: ::std::option::Option<::std::vec::Vec<ServiceRef>>,
 }
 impl PhoneDncEntry {
@@ -5783,21 +3952,11 @@ impl PhoneDncEntry {
 /// A reference to a LiveVox service by id.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ServiceRef {
-    /// The service's id.
-    ///
-    /// Wire name `id`, type `int64`.
-    #[serde(rename = "id")]
+    /// The service's id. Wire name `id`, type `int64`.
     pub id: i64,
 }
 impl ServiceRef {
@@ -5809,41 +3968,19 @@ impl ServiceRef {
 /// How many phones a bulk phone DNC call added, and the first problem it met.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MultiplePhoneDncResult {
-    /// Entries added.
-    ///
-    /// Wire name `successfulEntries`, type `int32`.
-    #[serde(rename = "successfulEntries", default)]
+    /// Entries added. Wire name `successfulEntries`, type `int32`.
     pub successful_entries: ::std::option::Option<i32>,
-    /// Entries that could not be added.
-    ///
-    /// Wire name `failedEntries`, type `int32`.
-    #[serde(rename = "failedEntries", default)]
+    /// Entries that could not be added. Wire name `failedEntries`, type `int32`.
     pub failed_entries: ::std::option::Option<i32>,
-    /// Entries that were already on the list.
-    ///
-    /// Wire name `duplicateEntries`, type `int32`.
-    #[serde(rename = "duplicateEntries", default)]
+    /// Entries that were already on the list. Wire name `duplicateEntries`, type `int32`.
     pub duplicate_entries: ::std::option::Option<i32>,
-    /// The position of a failed entry, if any.
-    ///
-    /// Wire name `line`, type `int32`.
-    #[serde(rename = "line", default)]
+    /// The position of a failed entry, if any. Wire name `line`, type `int32`.
     pub line: ::std::option::Option<i32>,
-    /// Why it failed, if it did.
-    ///
-    /// Wire name `reason`, type `string`.
-    #[serde(rename = "reason", default)]
+    /// Why it failed, if it did. Wire name `reason`, type `string`.
     pub reason: ::std::option::Option<::std::string::String>,
 }
 impl MultiplePhoneDncResult {
@@ -5895,26 +4032,13 @@ impl MultiplePhoneDncResult {
 /// An account to put on the do-not-dial list.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct AccountDndEntry {
-    /// The account.
-    ///
-    /// Wire name `account`, type `string`.
-    #[serde(rename = "account")]
+    /// The account. Wire name `account`, type `string`.
     pub account: ::std::string::String,
-    /// Permanent or daily.
-    ///
-    /// Wire name `block`, type `DncType`.
-    #[serde(rename = "block")]
+    /// Permanent or daily. Wire name `block`, type `DncType`.
     pub block: DncType,
 }
 impl AccountDndEntry {
@@ -5932,31 +4056,15 @@ impl AccountDndEntry {
 /// How many accounts a bulk account DND call added, and why the others failed.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MultipleAccountDndResult {
-    /// Entries added.
-    ///
-    /// Wire name `successfulEntries`, type `int32`.
-    #[serde(rename = "successfulEntries", default)]
+    /// Entries added. Wire name `successfulEntries`, type `int32`.
     pub successful_entries: ::std::option::Option<i32>,
-    /// One entry per failure.
-    ///
-    /// Wire name `failedEntries`, type `array<FailedDncEntry>`.
-    #[serde(rename = "failedEntries", default)]
+    /// One entry per failure. Wire name `failedEntries`, type `array<FailedDncEntry>`.
     pub failed_entries: ::std::option::Option<::std::vec::Vec<FailedDncEntry>>,
-    /// Entries that were already on the list.
-    ///
-    /// Wire name `duplicateEntries`, type `int32`.
-    #[serde(rename = "duplicateEntries", default)]
+    /// Entries that were already on the list. Wire name `duplicateEntries`, type `int32`.
     pub duplicate_entries: ::std::option::Option<i32>,
 }
 impl MultipleAccountDndResult {
@@ -5996,26 +4104,13 @@ impl MultipleAccountDndResult {
 /// An entry a bulk DNC call could not add, and why.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct FailedDncEntry {
-    /// The entry's position in the request.
-    ///
-    /// Wire name `line`, type `int32`.
-    #[serde(rename = "line", default)]
+    /// The entry's position in the request. Wire name `line`, type `int32`.
     pub line: ::std::option::Option<i32>,
-    /// Why it failed.
-    ///
-    /// Wire name `reason`, type `string`.
-    #[serde(rename = "reason", default)]
+    /// Why it failed. Wire name `reason`, type `string`.
     pub reason: ::std::option::Option<::std::string::String>,
 }
 impl FailedDncEntry {
@@ -6043,26 +4138,13 @@ impl FailedDncEntry {
 /// Phones of one account to put on the do-not-dial list.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct AccountPhoneDndEntry {
-    /// The account.
-    ///
-    /// Wire name `account`, type `string`.
-    #[serde(rename = "account")]
+    /// The account. Wire name `account`, type `string`.
     pub account: ::std::string::String,
-    /// The phones and how to block each.
-    ///
-    /// Wire name `phones`, type `array<DndPhone>`.
-    #[serde(rename = "phones")]
+    /// The phones and how to block each. Wire name `phones`, type `array<DndPhone>`.
     pub phones: ::std::vec::Vec<DndPhone>,
 }
 impl AccountPhoneDndEntry {
@@ -6080,31 +4162,15 @@ impl AccountPhoneDndEntry {
 /// A phone of an account and how to block it.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DndPhone {
-    /// The phone number.
-    ///
-    /// Wire name `phone`, type `string`.
-    #[serde(rename = "phone")]
+    /// The phone number. Wire name `phone`, type `string`.
     pub phone: ::std::string::String,
-    /// Its position among the account's phones, from 1.
-    ///
-    /// Wire name `ordinal`, type `int32`.
-    #[serde(rename = "ordinal")]
+    /// Its position among the account's phones, from 1. Wire name `ordinal`, type `int32`.
     pub ordinal: i32,
-    /// Permanent or daily.
-    ///
-    /// Wire name `phoneBlock`, type `DncType`.
-    #[serde(rename = "phoneBlock")]
+    /// Permanent or daily. Wire name `phoneBlock`, type `DncType`.
     pub phone_block: DncType,
 }
 impl DndPhone {
@@ -6124,25 +4190,13 @@ impl DndPhone {
 /// The size of a compliance list and, where LiveVox reports it, when it last changed.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ComplianceListInfo {
-    /// Number of entries.
-    ///
-    /// Wire name `size`, type `int64`.
-    #[serde(rename = "size")]
+    /// Number of entries. Wire name `size`, type `int64`.
     pub size: i64,
-    /// When the list last changed.
-    ///
-    /// Wire name `lastModified`, type `datetime`.
-    #[serde(rename = "lastModified", default)]
+    /// When the list last changed. Wire name `lastModified`, type `datetime`.
     pub last_modified: ::std::option::Option<__rt::DateTime>,
 }
 impl ComplianceListInfo {
@@ -6165,20 +4219,11 @@ impl ComplianceListInfo {
 /// How many entries a bulk create processed.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BulkDncResult {
-    /// Entries processed.
-    ///
-    /// Wire name `processedCount`, type `int32`.
-    #[serde(rename = "processedCount")]
+    /// Entries processed. Wire name `processedCount`, type `int32`.
     pub processed_count: i32,
 }
 impl BulkDncResult {
@@ -6193,48 +4238,20 @@ impl BulkDncResult {
 /// placed, optionally only for one contact group and until a date.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DialtimeDncEntry {
-    /// The entry's id (given by LiveVox; leave unset when creating).
-    ///
-    /// Wire name `id`, type `int64`.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The entry's id (given by LiveVox; leave unset when creating). Wire name `id`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// The blocked phone number.
-    ///
-    /// Wire name `phone`, type `string`.
-    #[serde(rename = "phone")]
+    /// The blocked phone number. Wire name `phone`, type `string`.
     pub phone: ::std::string::String,
-    /// The contact group the entry is limited to, if any.
-    ///
-    /// Wire name `contactGroupId`, type `int64`.
-    #[serde(
-        rename = "contactGroupId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The contact group the entry is limited to, if any. Wire name `contactGroupId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_group_id: ::std::option::Option<i64>,
-    /// When the entry expires; never when absent.
-    ///
-    /// Wire name `expirationDate`, type `datetime`.
-    #[serde(
-        rename = "expirationDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// When the entry expires; never when absent. Wire name `expirationDate`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expiration_date: ::std::option::Option<__rt::DateTime>,
 }
 impl DialtimeDncEntry {
@@ -6272,53 +4289,21 @@ impl DialtimeDncEntry {
 /// What to search the dial-time DNC list for; every criterion is optional.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DialtimeDncFilter {
-    /// An entry id.
-    ///
-    /// Wire name `id`, type `int64`.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// An entry id. Wire name `id`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// A phone number.
-    ///
-    /// Wire name `phone`, type `string`.
-    #[serde(
-        rename = "phone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// A phone number. Wire name `phone`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
-    /// A contact group.
-    ///
-    /// Wire name `contactGroupId`, type `int64`.
-    #[serde(
-        rename = "contactGroupId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// A contact group. Wire name `contactGroupId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_group_id: ::std::option::Option<i64>,
-    /// An expiration date.
-    ///
-    /// Wire name `expirationDate`, type `datetime`.
-    #[serde(
-        rename = "expirationDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// An expiration date. Wire name `expirationDate`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expiration_date: ::std::option::Option<__rt::DateTime>,
 }
 impl DialtimeDncFilter {
@@ -6364,30 +4349,14 @@ impl DialtimeDncFilter {
 /// One page of the dial-time DNC list.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DialtimeDncPage {
-    /// The entries of this page.
-    ///
-    /// Wire name `dncEntries`, type `array<DialtimeDncEntry>`.
-    #[serde(rename = "dncEntries")]
+    /// The entries of this page. Wire name `dncEntries`, type `array<DialtimeDncEntry>`.
     pub dnc_entries: ::std::vec::Vec<DialtimeDncEntry>,
-    /// A link to the next page; absent or blank on the last page.
-    ///
-    /// Wire name `next`, type `string`.
-    #[serde(
-        rename = "next",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// A link to the next page; absent or blank on the last page. Wire name `next`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
 }
 impl DialtimeDncPage {
@@ -6413,48 +4382,21 @@ impl DialtimeDncPage {
 /// contact group and until a date.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SmsDncEntry {
-    /// The entry's id, when LiveVox reports it (leave unset when creating).
-    ///
-    /// Wire name `id`, type `int64`.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The entry's id, when LiveVox reports it (leave unset when creating). Wire name `id`, type
+    /// `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// The blocked number.
-    ///
-    /// Wire name `sms`, type `string`.
-    #[serde(rename = "sms")]
+    /// The blocked number. Wire name `sms`, type `string`.
     pub sms: ::std::string::String,
-    /// The contact group the entry is limited to, if any.
-    ///
-    /// Wire name `contactGroupId`, type `int64`.
-    #[serde(
-        rename = "contactGroupId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The contact group the entry is limited to, if any. Wire name `contactGroupId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_group_id: ::std::option::Option<i64>,
-    /// When the entry expires; never when absent.
-    ///
-    /// Wire name `expirationDate`, type `datetime`.
-    #[serde(
-        rename = "expirationDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// When the entry expires; never when absent. Wire name `expirationDate`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expiration_date: ::std::option::Option<__rt::DateTime>,
 }
 impl SmsDncEntry {
@@ -6492,44 +4434,18 @@ impl SmsDncEntry {
 /// What to search the SMS DNC list for; every criterion is optional.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SmsDncFilter {
-    /// A number.
-    ///
-    /// Wire name `sms`, type `string`.
-    #[serde(
-        rename = "sms",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// A number. Wire name `sms`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sms: ::std::option::Option<::std::string::String>,
-    /// A contact group.
-    ///
-    /// Wire name `contactGroupId`, type `int64`.
-    #[serde(
-        rename = "contactGroupId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// A contact group. Wire name `contactGroupId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_group_id: ::std::option::Option<i64>,
-    /// An expiration date.
-    ///
-    /// Wire name `expirationDate`, type `datetime`.
-    #[serde(
-        rename = "expirationDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// An expiration date. Wire name `expirationDate`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expiration_date: ::std::option::Option<__rt::DateTime>,
 }
 impl SmsDncFilter {
@@ -6569,30 +4485,14 @@ impl SmsDncFilter {
 /// One page of the SMS DNC list.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SmsDncPage {
-    /// The entries of this page.
-    ///
-    /// Wire name `dncEntries`, type `array<SmsDncEntry>`.
-    #[serde(rename = "dncEntries")]
+    /// The entries of this page. Wire name `dncEntries`, type `array<SmsDncEntry>`.
     pub dnc_entries: ::std::vec::Vec<SmsDncEntry>,
-    /// A link to the next page; absent or blank on the last page.
-    ///
-    /// Wire name `next`, type `string`.
-    #[serde(
-        rename = "next",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// A link to the next page; absent or blank on the last page. Wire name `next`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
 }
 impl SmsDncPage {
@@ -6618,48 +4518,20 @@ impl SmsDncPage {
 /// group and until a date.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EmailDncEntry {
-    /// The entry's id (given by LiveVox; leave unset when creating).
-    ///
-    /// Wire name `id`, type `int64`.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The entry's id (given by LiveVox; leave unset when creating). Wire name `id`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// The blocked address.
-    ///
-    /// Wire name `email`, type `string`.
-    #[serde(rename = "email")]
+    /// The blocked address. Wire name `email`, type `string`.
     pub email: ::std::string::String,
-    /// The contact group the entry is limited to, if any.
-    ///
-    /// Wire name `contactGroupId`, type `int64`.
-    #[serde(
-        rename = "contactGroupId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The contact group the entry is limited to, if any. Wire name `contactGroupId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_group_id: ::std::option::Option<i64>,
-    /// When the entry expires; never when absent.
-    ///
-    /// Wire name `expirationDate`, type `datetime`.
-    #[serde(
-        rename = "expirationDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// When the entry expires; never when absent. Wire name `expirationDate`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expiration_date: ::std::option::Option<__rt::DateTime>,
 }
 impl EmailDncEntry {
@@ -6697,53 +4569,21 @@ impl EmailDncEntry {
 /// What to search the email DNC list for; every criterion is optional.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EmailDncFilter {
-    /// An entry id.
-    ///
-    /// Wire name `id`, type `int64`.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// An entry id. Wire name `id`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// An address.
-    ///
-    /// Wire name `email`, type `string`.
-    #[serde(
-        rename = "email",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// An address. Wire name `email`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// A contact group.
-    ///
-    /// Wire name `contactGroupId`, type `int64`.
-    #[serde(
-        rename = "contactGroupId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// A contact group. Wire name `contactGroupId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_group_id: ::std::option::Option<i64>,
-    /// An expiration date.
-    ///
-    /// Wire name `expirationDate`, type `datetime`.
-    #[serde(
-        rename = "expirationDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// An expiration date. Wire name `expirationDate`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expiration_date: ::std::option::Option<__rt::DateTime>,
 }
 impl EmailDncFilter {
@@ -6789,30 +4629,14 @@ impl EmailDncFilter {
 /// One page of the email DNC list.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EmailDncPage {
-    /// The entries of this page.
-    ///
-    /// Wire name `dncEntries`, type `array<EmailDncEntry>`.
-    #[serde(rename = "dncEntries")]
+    /// The entries of this page. Wire name `dncEntries`, type `array<EmailDncEntry>`.
     pub dnc_entries: ::std::vec::Vec<EmailDncEntry>,
-    /// A link to the next page; absent or blank on the last page.
-    ///
-    /// Wire name `next`, type `string`.
-    #[serde(
-        rename = "next",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// A link to the next page; absent or blank on the last page. Wire name `next`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
 }
 impl EmailDncPage {
@@ -6837,39 +4661,17 @@ impl EmailDncPage {
 /// A dialing profile as the list returns it.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct DialingProfileSummary {
-    /// The profile's id.
-    ///
-    /// Wire name `id`, type `int64`.
-    #[serde(rename = "id")]
+    /// The profile's id. Wire name `id`, type `int64`.
     pub id: i64,
-    /// The profile's name.
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The profile's name. Wire name `name`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The profile's description.
-    ///
-    /// Wire name `description`, type `string`.
-    #[serde(
-        rename = "description",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The profile's description. Wire name `description`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
 }
 impl DialingProfileSummary {
@@ -6901,30 +4703,14 @@ impl DialingProfileSummary {
 /// One page of dialing profiles.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DialingProfilePage {
-    /// The profiles of this page.
-    ///
-    /// Wire name `dialingProfile`, type `array<DialingProfileSummary>`.
-    #[serde(rename = "dialingProfile")]
+    /// The profiles of this page. Wire name `dialingProfile`, type `array<DialingProfileSummary>`.
     pub dialing_profile: ::std::vec::Vec<DialingProfileSummary>,
-    /// A link to the next page; absent or blank on the last page.
-    ///
-    /// Wire name `next`, type `string`.
-    #[serde(
-        rename = "next",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// A link to the next page; absent or blank on the last page. Wire name `next`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
 }
 impl DialingProfilePage {
@@ -6952,51 +4738,25 @@ impl DialingProfilePage {
 /// messages left, by day, state and area code, and the services it applies to.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DialingProfile {
-    /// The profile's id.
-    ///
-    /// Wire name `id`, type `int64`.
-    #[serde(rename = "id", default)]
+    /// The profile's id. Wire name `id`, type `int64`.
     pub id: ::std::option::Option<i64>,
-    /// The client the profile belongs to.
-    ///
-    /// Wire name `clientId`, type `int64`.
-    #[serde(rename = "clientId", default)]
+    /// The client the profile belongs to. Wire name `clientId`, type `int64`.
     pub client_id: ::std::option::Option<i64>,
-    /// The profile's name.
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(rename = "name", default)]
+    /// The profile's name. Wire name `name`, type `string`.
     pub name: ::std::option::Option<::std::string::String>,
-    /// The profile's description.
-    ///
-    /// Wire name `description`, type `string`.
-    #[serde(rename = "description", default)]
+    /// The profile's description. Wire name `description`, type `string`.
     pub description: ::std::option::Option<::std::string::String>,
-    /// Whether this is the client's default profile.
-    ///
-    /// Wire name `clientDefault`, type `bool`.
-    #[serde(rename = "clientDefault", default)]
+    /// Whether this is the client's default profile. Wire name `clientDefault`, type `bool`.
     pub client_default: ::std::option::Option<bool>,
-    /// The services the profile applies to.
-    ///
-    /// Wire name `service`, type `array<ServiceRef>`.
-    #[serde(rename = "service", default)]
+    /// The services the profile applies to. Wire name `service`, type `array<ServiceRef>`.
+    #[serde(rename = "service")]
     pub services: ::std::option::Option<::std::vec::Vec<ServiceRef>>,
-    /// The profile's policies.
-    ///
-    /// Wire name `policy`, type `array<DialingPolicy>`.
-    #[serde(rename = "policy", default)]
+    /// The profile's policies. Wire name `policy`, type `array<DialingPolicy>`.
+    #[serde(rename = "policy")]
     pub policies: ::std::option::Option<::std::vec::Vec<DialingPolicy>>,
 }
 impl DialingProfile {
@@ -7067,75 +4827,30 @@ impl DialingProfile {
 /// dial, whether to leave messages, and the time window allowed.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DialingPolicy {
-    /// The day or days the rule applies to.
-    ///
-    /// Wire name `dayOfWeek`, type `DialingDay`.
-    #[serde(rename = "dayOfWeek")]
+    /// The day or days the rule applies to. Wire name `dayOfWeek`, type `DialingDay`.
     pub day_of_week: DialingDay,
-    /// Do not dial at all.
-    ///
-    /// Wire name `doNotDial`, type `bool`.
-    #[serde(
-        rename = "doNotDial",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Do not dial at all. Wire name `doNotDial`, type `bool`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub do_not_dial: ::std::option::Option<bool>,
-    /// Dial but leave no message.
-    ///
-    /// Wire name `doNotLeaveMessage`, type `bool`.
-    #[serde(
-        rename = "doNotLeaveMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Dial but leave no message. Wire name `doNotLeaveMessage`, type `bool`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub do_not_leave_message: ::std::option::Option<bool>,
-    /// The two-letter state the rule applies to.
-    ///
-    /// Wire name `state`, type `string`.
-    #[serde(
-        rename = "state",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The two-letter state the rule applies to. Wire name `state`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
-    /// The area code the rule applies to.
-    ///
-    /// Wire name `areaCode`, type `string`.
-    #[serde(
-        rename = "areaCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The area code the rule applies to. Wire name `areaCode`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub area_code: ::std::option::Option<::std::string::String>,
-    /// Start of the allowed window, a time of day (see the note of `read_dialing_profile`).
-    ///
-    /// Wire name `startTime`, type `time`.
-    #[serde(
-        rename = "startTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Start of the allowed window, a time of day (see the note of `read_dialing_profile`). Wire name
+    /// `startTime`, type `time`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub start_time: ::std::option::Option<__rt::TimeOfDay>,
-    /// End of the allowed window, a time of day.
-    ///
-    /// Wire name `endTime`, type `time`.
-    #[serde(
-        rename = "endTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// End of the allowed window, a time of day. Wire name `endTime`, type `time`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub end_time: ::std::option::Option<__rt::TimeOfDay>,
 }
 impl DialingPolicy {
@@ -7200,20 +4915,11 @@ impl DialingPolicy {
 /// The id LiveVox gave a new dialing profile or policy.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct DialingProfileCreated {
-    /// The new object's id.
-    ///
-    /// Wire name `id`, type `int64`.
-    #[serde(rename = "id")]
+    /// The new object's id. Wire name `id`, type `int64`.
     pub id: i64,
 }
 impl DialingProfileCreated {
@@ -7227,76 +4933,33 @@ impl DialingProfileCreated {
 /// What a call recording is of.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RecordingInfo {
-    /// The client.
-    ///
-    /// Wire name `clientId`, type `int64`.
-    #[serde(rename = "clientId", default)]
+    /// The client. Wire name `clientId`, type `int64`.
     pub client_id: ::std::option::Option<i64>,
-    /// The call center.
-    ///
-    /// Wire name `callCenterId`, type `int64`.
-    #[serde(rename = "callCenterId", default)]
+    /// The call center. Wire name `callCenterId`, type `int64`.
     pub call_center_id: ::std::option::Option<i64>,
-    /// The service.
-    ///
-    /// Wire name `serviceId`, type `int64`.
-    #[serde(rename = "serviceId", default)]
+    /// The service. Wire name `serviceId`, type `int64`.
     pub service_id: ::std::option::Option<i64>,
-    /// The agent on the call.
-    ///
-    /// Wire name `agentId`, type `int64`.
-    #[serde(rename = "agentId", default)]
+    /// The agent on the call. Wire name `agentId`, type `int64`.
     pub agent_id: ::std::option::Option<i64>,
-    /// The campaign, for outbound calls.
-    ///
-    /// Wire name `campaignId`, type `int64`.
-    #[serde(rename = "campaignId", default)]
+    /// The campaign, for outbound calls. Wire name `campaignId`, type `int64`.
     pub campaign_id: ::std::option::Option<i64>,
-    /// The account.
-    ///
-    /// Wire name `account`, type `string`.
-    #[serde(rename = "account", default)]
+    /// The account. Wire name `account`, type `string`.
     pub account: ::std::option::Option<::std::string::String>,
-    /// The phone number.
-    ///
-    /// Wire name `phone`, type `string`.
-    #[serde(rename = "phone", default)]
+    /// The phone number. Wire name `phone`, type `string`.
     pub phone: ::std::option::Option<::std::string::String>,
-    /// The term code the call ended with.
-    ///
-    /// Wire name `termCodeId`, type `int64`.
-    #[serde(rename = "termCodeId", default)]
+    /// The term code the call ended with. Wire name `termCodeId`, type `int64`.
     pub term_code_id: ::std::option::Option<i64>,
-    /// When the recording starts.
-    ///
-    /// Wire name `fromDate`, type `datetime`.
-    #[serde(rename = "fromDate", default)]
+    /// When the recording starts. Wire name `fromDate`, type `datetime`.
     pub from_date: ::std::option::Option<__rt::DateTime>,
-    /// When the recording ends.
-    ///
-    /// Wire name `toDate`, type `datetime`.
-    #[serde(rename = "toDate", default)]
+    /// When the recording ends. Wire name `toDate`, type `datetime`.
     pub to_date: ::std::option::Option<__rt::DateTime>,
-    /// The original account number.
-    ///
-    /// Wire name `originalAccountNumber`, type `string`.
-    #[serde(rename = "originalAccountNumber", default)]
+    /// The original account number. Wire name `originalAccountNumber`, type `string`.
     pub original_account_number: ::std::option::Option<::std::string::String>,
-    /// The recording's length (LiveVox does not document the unit).
-    ///
-    /// Wire name `duration`, type `int32`.
-    #[serde(rename = "duration", default)]
+    /// The recording's length (LiveVox does not document the unit). Wire name `duration`, type `int32`.
     pub duration: ::std::option::Option<i32>,
 }
 impl RecordingInfo {
@@ -7398,25 +5061,13 @@ impl RecordingInfo {
 /// Sent as the body of `create_multiple_phone_dnc`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct CreateMultiplePhoneDncBody {
-    /// Permanent or daily, for every phone.
-    ///
-    /// Wire name `block`, type `DncType`.
-    #[serde(rename = "block")]
+    /// Permanent or daily, for every phone. Wire name `block`, type `DncType`.
     pub block: DncType,
-    /// The phones to add.
-    ///
-    /// Wire name `phoneDncEntry`, type `array<PhoneDncEntry>`.
+    /// The phones to add. Wire name `phoneDncEntry`, type `array<PhoneDncEntry>`.
     #[serde(rename = "phoneDncEntry")]
     pub entries: ::std::vec::Vec<PhoneDncEntry>,
 }
@@ -7437,20 +5088,11 @@ impl CreateMultiplePhoneDncBody {
 /// Sent as the body of `create_multiple_account_dnd`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct CreateMultipleAccountDndBody {
-    /// The accounts to block.
-    ///
-    /// Wire name `accountDndEntry`, type `array<AccountDndEntry>`.
+    /// The accounts to block. Wire name `accountDndEntry`, type `array<AccountDndEntry>`.
     #[serde(rename = "accountDndEntry")]
     pub entries: ::std::vec::Vec<AccountDndEntry>,
 }
@@ -7469,20 +5111,12 @@ impl CreateMultipleAccountDndBody {
 /// Sent as the body of `create_multiple_account_phone_dnd`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct CreateMultipleAccountPhoneDndBody {
-    /// The accounts and phones to block.
-    ///
-    /// Wire name `accountPhoneDndEntry`, type `array<AccountPhoneDndEntry>`.
+    /// The accounts and phones to block. Wire name `accountPhoneDndEntry`, type
+    /// `array<AccountPhoneDndEntry>`.
     #[serde(rename = "accountPhoneDndEntry")]
     pub entries: ::std::vec::Vec<AccountPhoneDndEntry>,
 }
@@ -7501,20 +5135,11 @@ impl CreateMultipleAccountPhoneDndBody {
 /// Sent as the body of `create_multiple_dialtime_dnc`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct CreateMultipleDialtimeDncBody {
-    /// The entries to add.
-    ///
-    /// Wire name `dncEntries`, type `array<DialtimeDncEntry>`.
+    /// The entries to add. Wire name `dncEntries`, type `array<DialtimeDncEntry>`.
     #[serde(rename = "dncEntries")]
     pub entries: ::std::vec::Vec<DialtimeDncEntry>,
 }
@@ -7533,21 +5158,11 @@ impl CreateMultipleDialtimeDncBody {
 /// Sent as the body of `search_dialtime_dnc`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct SearchDialtimeDncBody {
-    /// What to match; `{}` matches every entry.
-    ///
-    /// Wire name `filter`, type `DialtimeDncFilter`.
-    #[serde(rename = "filter")]
+    /// What to match; `{}` matches every entry. Wire name `filter`, type `DialtimeDncFilter`.
     pub filter: DialtimeDncFilter,
 }
 impl SearchDialtimeDncBody {
@@ -7563,20 +5178,11 @@ impl SearchDialtimeDncBody {
 /// Sent as the body of `create_multiple_sms_dnc`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct CreateMultipleSmsDncBody {
-    /// The entries to add.
-    ///
-    /// Wire name `dncEntries`, type `array<SmsDncEntry>`.
+    /// The entries to add. Wire name `dncEntries`, type `array<SmsDncEntry>`.
     #[serde(rename = "dncEntries")]
     pub entries: ::std::vec::Vec<SmsDncEntry>,
 }
@@ -7595,26 +5201,13 @@ impl CreateMultipleSmsDncBody {
 /// Sent as the body of `search_sms_dnc`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct SearchSmsDncBody {
-    /// What to match; leave it out (`{}` is sent) to match every entry.
-    ///
-    /// Wire name `filter`, type `SmsDncFilter`.
-    #[serde(
-        rename = "filter",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// What to match; leave it out (`{}` is sent) to match every entry. Wire name `filter`, type
+    /// `SmsDncFilter`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filter: ::std::option::Option<SmsDncFilter>,
 }
 impl SearchSmsDncBody {
@@ -7638,20 +5231,11 @@ impl SearchSmsDncBody {
 /// Sent as the body of `create_multiple_email_dnc`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct CreateMultipleEmailDncBody {
-    /// The entries to add.
-    ///
-    /// Wire name `dncEntries`, type `array<EmailDncEntry>`.
+    /// The entries to add. Wire name `dncEntries`, type `array<EmailDncEntry>`.
     #[serde(rename = "dncEntries")]
     pub entries: ::std::vec::Vec<EmailDncEntry>,
 }
@@ -7670,26 +5254,13 @@ impl CreateMultipleEmailDncBody {
 /// Sent as the body of `search_email_dnc`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct SearchEmailDncBody {
-    /// What to match; leave it out (`{}` is sent) to match every entry.
-    ///
-    /// Wire name `filter`, type `EmailDncFilter`.
-    #[serde(
-        rename = "filter",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// What to match; leave it out (`{}` is sent) to match every entry. Wire name `filter`, type
+    /// `EmailDncFilter`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filter: ::std::option::Option<EmailDncFilter>,
 }
 impl SearchEmailDncBody {
@@ -7713,48 +5284,20 @@ impl SearchEmailDncBody {
 /// Sent as the body of `create_dialing_profile`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateDialingProfileBody {
-    /// The client to create the profile for.
-    ///
-    /// Wire name `clientId`, type `int64`.
-    #[serde(
-        rename = "clientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The client to create the profile for. Wire name `clientId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<i64>,
-    /// The profile's name.
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(rename = "name")]
+    /// The profile's name. Wire name `name`, type `string`.
     pub name: ::std::string::String,
-    /// The profile's description.
-    ///
-    /// Wire name `description`, type `string`.
-    #[serde(
-        rename = "description",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The profile's description. Wire name `description`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// The profile's policies.
-    ///
-    /// Wire name `policy`, type `array<DialingPolicy>`.
-    #[serde(
-        rename = "policy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The profile's policies. Wire name `policy`, type `array<DialingPolicy>`.
+    #[serde(rename = "policy", skip_serializing_if = "::std::option::Option::is_none")]
     pub policies: ::std::option::Option<::std::vec::Vec<DialingPolicy>>,
 }
 impl CreateDialingProfileBody {
@@ -7794,35 +5337,15 @@ impl CreateDialingProfileBody {
 /// Sent as the body of `update_dialing_profile`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct UpdateDialingProfileBody {
-    /// The new name.
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The new name. Wire name `name`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The new description.
-    ///
-    /// Wire name `description`, type `string`.
-    #[serde(
-        rename = "description",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The new description. Wire name `description`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
 }
 impl UpdateDialingProfileBody {
@@ -7855,98 +5378,39 @@ impl UpdateDialingProfileBody {
 /// Sent as the body of `update_dialing_policy`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateDialingPolicyBody {
-    /// The policy's id again (the same as in the path), as the .NET client sends it in the body.
-    ///
-    /// Wire name `policyId`, type `int64`.
+    /// The policy's id again (the same as in the path), as the .NET client sends it in the body. Wire
+    /// name `policyId`, type `int64`.
     #[serde(rename = "policyId")]
     pub policy_id_in_body: i64,
-    /// The day or days the rule applies to.
-    ///
-    /// Wire name `dayOfWeek`, type `DialingDay`.
-    #[serde(rename = "dayOfWeek")]
+    /// The day or days the rule applies to. Wire name `dayOfWeek`, type `DialingDay`.
     pub day_of_week: DialingDay,
-    /// Do not dial at all.
-    ///
-    /// Wire name `doNotDial`, type `bool`.
-    #[serde(
-        rename = "doNotDial",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Do not dial at all. Wire name `doNotDial`, type `bool`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub do_not_dial: ::std::option::Option<bool>,
-    /// Dial but leave no message.
-    ///
-    /// Wire name `doNotLeaveMessage`, type `bool`.
-    #[serde(
-        rename = "doNotLeaveMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Dial but leave no message. Wire name `doNotLeaveMessage`, type `bool`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub do_not_leave_message: ::std::option::Option<bool>,
-    /// The two-letter state the rule applies to.
-    ///
-    /// Wire name `state`, type `string`.
-    #[serde(
-        rename = "state",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The two-letter state the rule applies to. Wire name `state`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
-    /// The area code the rule applies to.
-    ///
-    /// Wire name `areaCode`, type `string`.
-    #[serde(
-        rename = "areaCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The area code the rule applies to. Wire name `areaCode`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub area_code: ::std::option::Option<::std::string::String>,
-    /// Start of the allowed window, a time of day.
-    ///
-    /// Wire name `startTime`, type `time`.
-    #[serde(
-        rename = "startTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Start of the allowed window, a time of day. Wire name `startTime`, type `time`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub start_time: ::std::option::Option<__rt::TimeOfDay>,
-    /// End of the allowed window, a time of day.
-    ///
-    /// Wire name `endTime`, type `time`.
-    #[serde(
-        rename = "endTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// End of the allowed window, a time of day. Wire name `endTime`, type `time`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub end_time: ::std::option::Option<__rt::TimeOfDay>,
-    /// Remove the area code.
-    ///
-    /// Wire name `clearAreaCode`, type `bool`.
-    #[serde(
-        rename = "clearAreaCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Remove the area code. Wire name `clearAreaCode`, type `bool`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub clear_area_code: ::std::option::Option<bool>,
-    /// Remove the time window.
-    ///
-    /// Wire name `clearTimeRange`, type `bool`.
-    #[serde(
-        rename = "clearTimeRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Remove the time window. Wire name `clearTimeRange`, type `bool`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub clear_time_range: ::std::option::Option<bool>,
 }
 impl UpdateDialingPolicyBody {
@@ -8035,35 +5499,16 @@ impl UpdateDialingPolicyBody {
 /// Sent as the body of `zip_area_match`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ZipAreaMatchBody {
-    /// The zip code.
-    ///
-    /// Wire name `zipCode`, type `string`.
-    #[serde(rename = "zipCode")]
+    /// The zip code. Wire name `zipCode`, type `string`.
     pub zip_code: ::std::string::String,
-    /// The area code.
-    ///
-    /// Wire name `areaCode`, type `string`.
-    #[serde(rename = "areaCode")]
+    /// The area code. Wire name `areaCode`, type `string`.
     pub area_code: ::std::string::String,
-    /// Which check to run.
-    ///
-    /// Wire name `type`, type `ZipAreaMatchType`.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Which check to run. Wire name `type`, type `ZipAreaMatchType`.
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub match_type: ::std::option::Option<ZipAreaMatchType>,
 }
 impl ZipAreaMatchBody {
@@ -8092,15 +5537,7 @@ impl ZipAreaMatchBody {
 ///
 /// A string-coded enum (`DncType` on the wire). A value this version does not know decodes as
 /// [`DncType::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DncType {
     /// Stays on the list until it is deleted.
@@ -8117,78 +5554,17 @@ pub enum DncType {
 impl DncType {
     /// Every value the spec lists.
     pub const KNOWN: &'static [DncType] = &[DncType::Permanent, DncType::Daily];
+    const WIRE: &'static [(DncType, &'static str)] = &[
+        (DncType::Permanent, "PERMANENT"),
+        (DncType::Daily, "DAILY"),
+    ];
 }
-impl __rt::StrEnum for DncType {
-    fn from_wire(s: &str) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match s {
-                "PERMANENT" => DncType::Permanent,
-                "DAILY" => DncType::Daily,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        DncType::Unknown(v)
-    }
-    fn wire(&self) -> ::std::borrow::Cow<'_, str> {
-        match self {
-            DncType::Permanent => ::std::borrow::Cow::Borrowed("PERMANENT"),
-            DncType::Daily => ::std::borrow::Cow::Borrowed("DAILY"),
-            DncType::Unknown(v) => v.as_str(),
-        }
-    }
-}
-impl DncType {
-    /// The value as it goes on the wire.
-    pub fn as_str(&self) -> ::std::borrow::Cow<'_, str> {
-        __rt::StrEnum::wire(self)
-    }
-}
-impl ::std::convert::From<&str> for DncType {
-    fn from(s: &str) -> Self {
-        <Self as __rt::StrEnum>::from_wire(s)
-            .unwrap_or_else(|| DncType::Unknown(__rt::UnknownValue::from_str_value(s)))
-    }
-}
-impl ::std::fmt::Display for DncType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.as_str())
-    }
-}
-impl __rt::serde::Serialize for DncType {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_str_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for DncType {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_str_enum(deserializer)
-    }
-}
-impl __rt::ToParam for DncType {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::str_enum_param(self, out)
-    }
-}
+__rt::str_enum!(DncType, Unknown);
 /// The day (or group of days) a dialing policy applies to.
 ///
 /// A string-coded enum (`DialingDay` on the wire). A value this version does not know decodes as
 /// [`DialingDay::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DialingDay {
     /// Wire value `MONDAY`.
@@ -8234,96 +5610,25 @@ impl DialingDay {
         DialingDay::Weekend,
         DialingDay::All,
     ];
+    const WIRE: &'static [(DialingDay, &'static str)] = &[
+        (DialingDay::Monday, "MONDAY"),
+        (DialingDay::Tuesday, "TUESDAY"),
+        (DialingDay::Wednesday, "WEDNESDAY"),
+        (DialingDay::Thursday, "THURSDAY"),
+        (DialingDay::Friday, "FRIDAY"),
+        (DialingDay::Saturday, "SATURDAY"),
+        (DialingDay::Sunday, "SUNDAY"),
+        (DialingDay::Weekday, "WEEKDAY"),
+        (DialingDay::Weekend, "WEEKEND"),
+        (DialingDay::All, "ALL"),
+    ];
 }
-impl __rt::StrEnum for DialingDay {
-    fn from_wire(s: &str) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match s {
-                "MONDAY" => DialingDay::Monday,
-                "TUESDAY" => DialingDay::Tuesday,
-                "WEDNESDAY" => DialingDay::Wednesday,
-                "THURSDAY" => DialingDay::Thursday,
-                "FRIDAY" => DialingDay::Friday,
-                "SATURDAY" => DialingDay::Saturday,
-                "SUNDAY" => DialingDay::Sunday,
-                "WEEKDAY" => DialingDay::Weekday,
-                "WEEKEND" => DialingDay::Weekend,
-                "ALL" => DialingDay::All,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        DialingDay::Unknown(v)
-    }
-    fn wire(&self) -> ::std::borrow::Cow<'_, str> {
-        match self {
-            DialingDay::Monday => ::std::borrow::Cow::Borrowed("MONDAY"),
-            DialingDay::Tuesday => ::std::borrow::Cow::Borrowed("TUESDAY"),
-            DialingDay::Wednesday => ::std::borrow::Cow::Borrowed("WEDNESDAY"),
-            DialingDay::Thursday => ::std::borrow::Cow::Borrowed("THURSDAY"),
-            DialingDay::Friday => ::std::borrow::Cow::Borrowed("FRIDAY"),
-            DialingDay::Saturday => ::std::borrow::Cow::Borrowed("SATURDAY"),
-            DialingDay::Sunday => ::std::borrow::Cow::Borrowed("SUNDAY"),
-            DialingDay::Weekday => ::std::borrow::Cow::Borrowed("WEEKDAY"),
-            DialingDay::Weekend => ::std::borrow::Cow::Borrowed("WEEKEND"),
-            DialingDay::All => ::std::borrow::Cow::Borrowed("ALL"),
-            DialingDay::Unknown(v) => v.as_str(),
-        }
-    }
-}
-impl DialingDay {
-    /// The value as it goes on the wire.
-    pub fn as_str(&self) -> ::std::borrow::Cow<'_, str> {
-        __rt::StrEnum::wire(self)
-    }
-}
-impl ::std::convert::From<&str> for DialingDay {
-    fn from(s: &str) -> Self {
-        <Self as __rt::StrEnum>::from_wire(s)
-            .unwrap_or_else(|| DialingDay::Unknown(
-                __rt::UnknownValue::from_str_value(s),
-            ))
-    }
-}
-impl ::std::fmt::Display for DialingDay {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.as_str())
-    }
-}
-impl __rt::serde::Serialize for DialingDay {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_str_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for DialingDay {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_str_enum(deserializer)
-    }
-}
-impl __rt::ToParam for DialingDay {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::str_enum_param(self, out)
-    }
-}
+__rt::str_enum!(DialingDay, Unknown);
 /// How a zip code is compared with an area code.
 ///
 /// A string-coded enum (`ZipAreaMatchType` on the wire). A value this version does not know decodes
 /// as [`ZipAreaMatchType::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ZipAreaMatchType {
     /// The dial-time check.
@@ -8343,66 +5648,9 @@ impl ZipAreaMatchType {
         ZipAreaMatchType::DialTime,
         ZipAreaMatchType::DialTimeOptimized,
     ];
+    const WIRE: &'static [(ZipAreaMatchType, &'static str)] = &[
+        (ZipAreaMatchType::DialTime, "DIAL_TIME"),
+        (ZipAreaMatchType::DialTimeOptimized, "DIAL_TIME_OPTIMIZED"),
+    ];
 }
-impl __rt::StrEnum for ZipAreaMatchType {
-    fn from_wire(s: &str) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match s {
-                "DIAL_TIME" => ZipAreaMatchType::DialTime,
-                "DIAL_TIME_OPTIMIZED" => ZipAreaMatchType::DialTimeOptimized,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        ZipAreaMatchType::Unknown(v)
-    }
-    fn wire(&self) -> ::std::borrow::Cow<'_, str> {
-        match self {
-            ZipAreaMatchType::DialTime => ::std::borrow::Cow::Borrowed("DIAL_TIME"),
-            ZipAreaMatchType::DialTimeOptimized => {
-                ::std::borrow::Cow::Borrowed("DIAL_TIME_OPTIMIZED")
-            }
-            ZipAreaMatchType::Unknown(v) => v.as_str(),
-        }
-    }
-}
-impl ZipAreaMatchType {
-    /// The value as it goes on the wire.
-    pub fn as_str(&self) -> ::std::borrow::Cow<'_, str> {
-        __rt::StrEnum::wire(self)
-    }
-}
-impl ::std::convert::From<&str> for ZipAreaMatchType {
-    fn from(s: &str) -> Self {
-        <Self as __rt::StrEnum>::from_wire(s)
-            .unwrap_or_else(|| ZipAreaMatchType::Unknown(
-                __rt::UnknownValue::from_str_value(s),
-            ))
-    }
-}
-impl ::std::fmt::Display for ZipAreaMatchType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.as_str())
-    }
-}
-impl __rt::serde::Serialize for ZipAreaMatchType {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_str_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for ZipAreaMatchType {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_str_enum(deserializer)
-    }
-}
-impl __rt::ToParam for ZipAreaMatchType {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::str_enum_param(self, out)
-    }
-}
+__rt::str_enum!(ZipAreaMatchType, Unknown);

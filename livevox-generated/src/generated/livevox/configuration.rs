@@ -11,7 +11,7 @@
 use crate::__rt as __rt;
 /// The operations of the `configuration` category. Get one from the API client's `configuration()`
 /// method.
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct ConfigurationClient {
     client: __rt::Client,
 }
@@ -25,11 +25,8 @@ impl ConfigurationClient {
     /// Returns a page of the client's agents; `offset` counts agents from 0 and `count` is the page
     /// size (at most 1000). The last page has no `next` link; `pages()` and `items()` walk them all.
     ///
-    /// Sends `GET /configuration/agents`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `GET /configuration/agents`. Authorization: the client's session (logged in on first use,
+    /// renewed when it expires). Agent sessions may call it.
     ///
     /// # Pagination
     ///
@@ -60,9 +57,8 @@ impl ConfigurationClient {
     /// Creates an agent with a login id (LiveVox stores it upper-cased), a name, a password, a phone
     /// and a wrap-up time (-1 for unlimited), and returns the agent's id with status 201.
     ///
-    /// Sends `POST /configuration/agents`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /configuration/agents`. Authorization: the client's session (logged in on first use,
+    /// renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -96,11 +92,8 @@ impl ConfigurationClient {
     /// Returns a page of the client's call centers; `offset` counts from 0 and `count` is the page size
     /// (at most 1000). The last page has no `next` link.
     ///
-    /// Sends `GET /configuration/callCenters`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `GET /configuration/callCenters`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Pagination
     ///
@@ -130,9 +123,8 @@ impl ConfigurationClient {
     /// Returns a page of the services of one call center; `offset` counts from 0 and `count` is the
     /// page size (at most 1000). The last page has no `next` link.
     ///
-    /// Sends `GET /configuration/services`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /configuration/services`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     ///
     /// # Pagination
     ///
@@ -162,9 +154,8 @@ impl ConfigurationClient {
     /// Creates a service with the name given, passing an existing service's id as LiveVox's own example
     /// does, and returns the new service's id with status 201.
     ///
-    /// Sends `POST /configuration/services`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /configuration/services`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -187,9 +178,8 @@ impl ConfigurationClient {
     ///
     /// Deletes the service; success is 204 with no body.
     ///
-    /// Sends `DELETE /configuration/services/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `DELETE /configuration/services/{id}`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -210,9 +200,8 @@ impl ConfigurationClient {
     /// Returns a page of report formats as untyped JSON. `offset` counts from 0 and `count` is the page
     /// size; there is no `pages()` or `items()` (see the note).
     ///
-    /// Sends `GET /configuration/reportFormats`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /configuration/reportFormats`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -237,9 +226,8 @@ impl ConfigurationClient {
     ///
     /// Returns how many report formats the client has and when the list last changed.
     ///
-    /// Sends `GET /configuration/reportFormats/info`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /configuration/reportFormats/info`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -259,11 +247,8 @@ impl ConfigurationClient {
     /// service's; `offset` counts from 0 and `count` is the page size (at most 1000). The last page has
     /// no `next` link.
     ///
-    /// Sends `GET /configuration/termCodes`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `GET /configuration/termCodes`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires). Agent sessions may call it.
     ///
     /// # Pagination
     ///
@@ -290,11 +275,9 @@ impl ConfigurationClient {
         }
     }
 }
-/// A `configuration.list_agents` request: set optional parameters, then `.await` it (or call
-/// [`send`](ListAgentsRequest::send)).
-///
-/// Made by `list_agents()` on [`ConfigurationClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `configuration.list_agents` request, made by `list_agents()` on [`ConfigurationClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](ListAgentsRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListAgentsRequest {
     __client: __rt::Client,
@@ -309,10 +292,7 @@ impl ListAgentsRequest {
         name: "configuration.list_agents",
         method: __rt::Method::Get,
         path: "/configuration/agents",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
         pagination: ::std::option::Option::Some(__rt::Pagination {
             offset_param: "offset",
             count_param: "count",
@@ -321,51 +301,27 @@ impl ListAgentsRequest {
             max_count: ::std::option::Option::Some(1000),
             end: __rt::PageEnd::NextAbsent,
         }),
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Index of the first agent of the page, from 0.
-    ///
-    /// Wire name `offset`, type `int32`.
-    ///
-    /// Where the page starts; defaults to 0.
+    /// Index of the first agent of the page, from 0. Wire name `offset`, type `int32`. Where the page
+    /// starts; defaults to 0.
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = value.into();
         self
     }
-    /// Page size, at most 1000.
-    ///
-    /// Wire name `count`, type `int32`.
-    ///
-    /// Items per page; defaults to 1000.
+    /// Page size, at most 1000. Wire name `count`, type `int32`. Items per page; defaults to 1000.
     pub fn count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.count = value.into();
         self
     }
-    /// The client whose agents to list.
-    ///
-    /// Wire name `client`, type `int64`.
+    /// The client whose agents to list. Wire name `client`, type `int64`.
     pub fn client_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ListAgentsRequest, json 200);
 impl __rt::Call for ListAgentsRequest {
     type Output = ConfigAgentPage;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -375,13 +331,6 @@ impl __rt::Call for ListAgentsRequest {
         req.query("count", &self.count);
         req.query("client", &self.client_id);
         self.__client.execute(req).await
-    }
-}
-impl ::std::future::IntoFuture for ListAgentsRequest {
-    type Output = ::std::result::Result<ConfigAgentPage, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for ListAgentsRequest {
@@ -425,11 +374,9 @@ impl ListAgentsRequest {
         __rt::Items::new(self)
     }
 }
-/// A `configuration.create_agent` request: set optional parameters, then `.await` it (or call
-/// [`send`](CreateAgentRequest::send)).
-///
-/// Made by `create_agent()` on [`ConfigurationClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `configuration.create_agent` request, made by `create_agent()` on [`ConfigurationClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](CreateAgentRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateAgentRequest {
     __client: __rt::Client,
@@ -442,42 +389,16 @@ impl CreateAgentRequest {
         name: "configuration.create_agent",
         method: __rt::Method::Post,
         path: "/configuration/agents",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The client to create the agent for (optional).
-    ///
-    /// Wire name `clientId`, type `int64`.
-    ///
-    /// A field of the body.
+    /// The client to create the agent for (optional). Wire name `clientId` in the body, type `int64`.
     pub fn client_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.__body.client_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `201` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(CreateAgentRequest, json 201);
 impl __rt::Call for CreateAgentRequest {
     type Output = ConfigurationCreated;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -487,18 +408,10 @@ impl __rt::Call for CreateAgentRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for CreateAgentRequest {
-    type Output = ::std::result::Result<ConfigurationCreated, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `configuration.list_call_centers` request: set optional parameters, then `.await` it (or call
+/// A `configuration.list_call_centers` request, made by `list_call_centers()` on
+/// [`ConfigurationClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](ListCallCentersRequest::send)).
-///
-/// Made by `list_call_centers()` on [`ConfigurationClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListCallCentersRequest {
     __client: __rt::Client,
@@ -513,10 +426,7 @@ impl ListCallCentersRequest {
         name: "configuration.list_call_centers",
         method: __rt::Method::Get,
         path: "/configuration/callCenters",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
         pagination: ::std::option::Option::Some(__rt::Pagination {
             offset_param: "offset",
             count_param: "count",
@@ -525,51 +435,27 @@ impl ListCallCentersRequest {
             max_count: ::std::option::Option::Some(1000),
             end: __rt::PageEnd::NextAbsent,
         }),
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Index of the first call center of the page, from 0.
-    ///
-    /// Wire name `offset`, type `int32`.
-    ///
-    /// Where the page starts; defaults to 0.
+    /// Index of the first call center of the page, from 0. Wire name `offset`, type `int32`. Where the
+    /// page starts; defaults to 0.
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = value.into();
         self
     }
-    /// Page size, at most 1000.
-    ///
-    /// Wire name `count`, type `int32`.
-    ///
-    /// Items per page; defaults to 1000.
+    /// Page size, at most 1000. Wire name `count`, type `int32`. Items per page; defaults to 1000.
     pub fn count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.count = value.into();
         self
     }
-    /// The client whose call centers to list.
-    ///
-    /// Wire name `client`, type `int64`.
+    /// The client whose call centers to list. Wire name `client`, type `int64`.
     pub fn client_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ListCallCentersRequest, json 200);
 impl __rt::Call for ListCallCentersRequest {
     type Output = ConfigCallCenterPage;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -579,13 +465,6 @@ impl __rt::Call for ListCallCentersRequest {
         req.query("count", &self.count);
         req.query("client", &self.client_id);
         self.__client.execute(req).await
-    }
-}
-impl ::std::future::IntoFuture for ListCallCentersRequest {
-    type Output = ::std::result::Result<ConfigCallCenterPage, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for ListCallCentersRequest {
@@ -629,11 +508,9 @@ impl ListCallCentersRequest {
         __rt::Items::new(self)
     }
 }
-/// A `configuration.list_services` request: set optional parameters, then `.await` it (or call
-/// [`send`](ListServicesRequest::send)).
-///
-/// Made by `list_services()` on [`ConfigurationClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `configuration.list_services` request, made by `list_services()` on [`ConfigurationClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](ListServicesRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListServicesRequest {
     __client: __rt::Client,
@@ -648,10 +525,7 @@ impl ListServicesRequest {
         name: "configuration.list_services",
         method: __rt::Method::Get,
         path: "/configuration/services",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
         pagination: ::std::option::Option::Some(__rt::Pagination {
             offset_param: "offset",
             count_param: "count",
@@ -660,44 +534,21 @@ impl ListServicesRequest {
             max_count: ::std::option::Option::Some(1000),
             end: __rt::PageEnd::NextAbsent,
         }),
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Index of the first service of the page, from 0.
-    ///
-    /// Wire name `offset`, type `int32`.
-    ///
-    /// Where the page starts; defaults to 0.
+    /// Index of the first service of the page, from 0. Wire name `offset`, type `int32`. Where the page
+    /// starts; defaults to 0.
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = value.into();
         self
     }
-    /// Page size, at most 1000.
-    ///
-    /// Wire name `count`, type `int32`.
-    ///
-    /// Items per page; defaults to 1000.
+    /// Page size, at most 1000. Wire name `count`, type `int32`. Items per page; defaults to 1000.
     pub fn count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.count = value.into();
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ListServicesRequest, json 200);
 impl __rt::Call for ListServicesRequest {
     type Output = ConfigServicePage;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -707,13 +558,6 @@ impl __rt::Call for ListServicesRequest {
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         self.__client.execute(req).await
-    }
-}
-impl ::std::future::IntoFuture for ListServicesRequest {
-    type Output = ::std::result::Result<ConfigServicePage, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for ListServicesRequest {
@@ -757,11 +601,9 @@ impl ListServicesRequest {
         __rt::Items::new(self)
     }
 }
-/// A `configuration.create_service` request: set optional parameters, then `.await` it (or call
-/// [`send`](CreateServiceRequest::send)).
-///
-/// Made by `create_service()` on [`ConfigurationClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `configuration.create_service` request, made by `create_service()` on [`ConfigurationClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](CreateServiceRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateServiceRequest {
     __client: __rt::Client,
@@ -775,31 +617,10 @@ impl CreateServiceRequest {
         name: "configuration.create_service",
         method: __rt::Method::Post,
         path: "/configuration/services",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `201` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(CreateServiceRequest, json 201);
 impl __rt::Call for CreateServiceRequest {
     type Output = ConfigurationCreated;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -810,18 +631,9 @@ impl __rt::Call for CreateServiceRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for CreateServiceRequest {
-    type Output = ::std::result::Result<ConfigurationCreated, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `configuration.delete_service` request: set optional parameters, then `.await` it (or call
-/// [`send`](DeleteServiceRequest::send)).
-///
-/// Made by `delete_service()` on [`ConfigurationClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `configuration.delete_service` request, made by `delete_service()` on [`ConfigurationClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](DeleteServiceRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteServiceRequest {
     __client: __rt::Client,
@@ -834,31 +646,12 @@ impl DeleteServiceRequest {
         name: "configuration.delete_service",
         method: __rt::Method::Delete,
         path: "/configuration/services/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(DeleteServiceRequest, no_body);
 impl __rt::Call for DeleteServiceRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -868,18 +661,10 @@ impl __rt::Call for DeleteServiceRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for DeleteServiceRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `configuration.list_report_formats` request: set optional parameters, then `.await` it (or
-/// call [`send`](ListReportFormatsRequest::send)).
-///
-/// Made by `list_report_formats()` on [`ConfigurationClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `configuration.list_report_formats` request, made by `list_report_formats()` on
+/// [`ConfigurationClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](ListReportFormatsRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListReportFormatsRequest {
     __client: __rt::Client,
@@ -893,31 +678,11 @@ impl ListReportFormatsRequest {
         name: "configuration.list_report_formats",
         method: __rt::Method::Get,
         path: "/configuration/reportFormats",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ListReportFormatsRequest, json 200);
 impl __rt::Call for ListReportFormatsRequest {
     type Output = __rt::serde_json::Value;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -928,18 +693,10 @@ impl __rt::Call for ListReportFormatsRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ListReportFormatsRequest {
-    type Output = ::std::result::Result<__rt::serde_json::Value, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `configuration.get_report_format_list_info` request: set optional parameters, then `.await` it
-/// (or call [`send`](GetReportFormatListInfoRequest::send)).
-///
-/// Made by `get_report_format_list_info()` on [`ConfigurationClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `configuration.get_report_format_list_info` request, made by `get_report_format_list_info()`
+/// on [`ConfigurationClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](GetReportFormatListInfoRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetReportFormatListInfoRequest {
     __client: __rt::Client,
@@ -952,38 +709,16 @@ impl GetReportFormatListInfoRequest {
         name: "configuration.get_report_format_list_info",
         method: __rt::Method::Get,
         path: "/configuration/reportFormats/info",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The client whose formats to count.
-    ///
-    /// Wire name `client`, type `int64`.
+    /// The client whose formats to count. Wire name `client`, type `int64`.
     pub fn client_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(GetReportFormatListInfoRequest, json 200);
 impl __rt::Call for GetReportFormatListInfoRequest {
     type Output = ConfigurationListInfo;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -993,18 +728,10 @@ impl __rt::Call for GetReportFormatListInfoRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for GetReportFormatListInfoRequest {
-    type Output = ::std::result::Result<ConfigurationListInfo, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `configuration.list_term_codes` request: set optional parameters, then `.await` it (or call
+/// A `configuration.list_term_codes` request, made by `list_term_codes()` on
+/// [`ConfigurationClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](ListTermCodesRequest::send)).
-///
-/// Made by `list_term_codes()` on [`ConfigurationClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListTermCodesRequest {
     __client: __rt::Client,
@@ -1020,10 +747,7 @@ impl ListTermCodesRequest {
         name: "configuration.list_term_codes",
         method: __rt::Method::Get,
         path: "/configuration/termCodes",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
         pagination: ::std::option::Option::Some(__rt::Pagination {
             offset_param: "offset",
             count_param: "count",
@@ -1032,58 +756,32 @@ impl ListTermCodesRequest {
             max_count: ::std::option::Option::Some(1000),
             end: __rt::PageEnd::NextAbsent,
         }),
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Index of the first term code of the page, from 0.
-    ///
-    /// Wire name `offset`, type `int32`.
-    ///
-    /// Where the page starts; defaults to 0.
+    /// Index of the first term code of the page, from 0. Wire name `offset`, type `int32`. Where the
+    /// page starts; defaults to 0.
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = value.into();
         self
     }
-    /// Page size, at most 1000.
-    ///
-    /// Wire name `count`, type `int32`.
-    ///
-    /// Items per page; defaults to 1000.
+    /// Page size, at most 1000. Wire name `count`, type `int32`. Items per page; defaults to 1000.
     pub fn count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.count = value.into();
         self
     }
-    /// The client whose term codes to list.
-    ///
-    /// Wire name `client`, type `int64`.
+    /// The client whose term codes to list. Wire name `client`, type `int64`.
     pub fn client_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Only the term codes of this service.
-    ///
-    /// Wire name `service`, type `int64`.
+    /// Only the term codes of this service. Wire name `service`, type `int64`.
     pub fn service_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.service_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ListTermCodesRequest, json 200);
 impl __rt::Call for ListTermCodesRequest {
     type Output = ConfigTermCodePage;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1094,13 +792,6 @@ impl __rt::Call for ListTermCodesRequest {
         req.query("client", &self.client_id);
         req.query("service", &self.service_id);
         self.__client.execute(req).await
-    }
-}
-impl ::std::future::IntoFuture for ListTermCodesRequest {
-    type Output = ::std::result::Result<ConfigTermCodePage, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for ListTermCodesRequest {
@@ -1147,20 +838,11 @@ impl ListTermCodesRequest {
 /// The id LiveVox gave a new agent or service.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ConfigurationCreated {
-    /// The new object's id.
-    ///
-    /// Wire name `id`, type `int64`.
-    #[serde(rename = "id")]
+    /// The new object's id. Wire name `id`, type `int64`.
     pub id: i64,
 }
 impl ConfigurationCreated {
@@ -1174,107 +856,39 @@ impl ConfigurationCreated {
 /// An agent as the agent list gives it.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConfigAgent {
-    /// The agent's id.
-    ///
-    /// Wire name `id`, type `int64`.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The agent's id. Wire name `id`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// The client the agent belongs to.
-    ///
-    /// Wire name `clientId`, type `int64`.
-    #[serde(
-        rename = "clientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The client the agent belongs to. Wire name `clientId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<i64>,
-    /// The agent's login id (LiveVox stores it upper-cased).
-    ///
-    /// Wire name `loginId`, type `string`.
-    #[serde(
-        rename = "loginId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The agent's login id (LiveVox stores it upper-cased). Wire name `loginId`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub login_id: ::std::option::Option<::std::string::String>,
-    /// First name.
-    ///
-    /// Wire name `firstName`, type `string`.
-    #[serde(
-        rename = "firstName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// First name. Wire name `firstName`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
-    /// Last name.
-    ///
-    /// Wire name `lastName`, type `string`.
-    #[serde(
-        rename = "lastName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Last name. Wire name `lastName`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
-    /// The agent's phone number.
-    ///
-    /// Wire name `phone`, type `string`.
-    #[serde(
-        rename = "phone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The agent's phone number. Wire name `phone`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
-    /// Seconds of wrap-up after a call; -1 for unlimited.
-    ///
-    /// Wire name `wrapUpTime`, type `int64`.
-    #[serde(
-        rename = "wrapUpTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Seconds of wrap-up after a call; -1 for unlimited. Wire name `wrapUpTime`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub wrap_up_time: ::std::option::Option<i64>,
-    /// Whether the agent works from home.
-    ///
-    /// Wire name `homeAgent`, type `bool`.
-    #[serde(
-        rename = "homeAgent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Whether the agent works from home. Wire name `homeAgent`, type `bool`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub home_agent: ::std::option::Option<bool>,
-    /// Whether the agent is active.
-    ///
-    /// Wire name `active`, type `bool`.
-    #[serde(
-        rename = "active",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Whether the agent is active. Wire name `active`, type `bool`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub active: ::std::option::Option<bool>,
-    /// Whether the agent is locked out.
-    ///
-    /// Wire name `locked`, type `bool`.
-    #[serde(
-        rename = "locked",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Whether the agent is locked out. Wire name `locked`, type `bool`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub locked: ::std::option::Option<bool>,
 }
 impl ConfigAgent {
@@ -1359,30 +973,15 @@ impl ConfigAgent {
 /// One page of the agent list.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ConfigAgentPage {
-    /// The agents of this page.
-    ///
-    /// Wire name `agent`, type `array<ConfigAgent>`.
+    /// The agents of this page. Wire name `agent`, type `array<ConfigAgent>`.
     #[serde(rename = "agent")]
     pub agents: ::std::vec::Vec<ConfigAgent>,
-    /// A link to the next page; absent or blank on the last page.
-    ///
-    /// Wire name `next`, type `string`.
-    #[serde(
-        rename = "next",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// A link to the next page; absent or blank on the last page. Wire name `next`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
 }
 impl ConfigAgentPage {
@@ -1405,35 +1004,15 @@ impl ConfigAgentPage {
 /// A call center as the call-center list gives it.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ConfigCallCenter {
-    /// The call center's id.
-    ///
-    /// Wire name `id`, type `int64`.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The call center's id. Wire name `id`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// The call center's name.
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The call center's name. Wire name `name`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 impl ConfigCallCenter {
@@ -1461,30 +1040,15 @@ impl ConfigCallCenter {
 /// One page of the call-center list.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ConfigCallCenterPage {
-    /// The call centers of this page.
-    ///
-    /// Wire name `callCenter`, type `array<ConfigCallCenter>`.
+    /// The call centers of this page. Wire name `callCenter`, type `array<ConfigCallCenter>`.
     #[serde(rename = "callCenter")]
     pub call_centers: ::std::vec::Vec<ConfigCallCenter>,
-    /// A link to the next page; absent or blank on the last page.
-    ///
-    /// Wire name `next`, type `string`.
-    #[serde(
-        rename = "next",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// A link to the next page; absent or blank on the last page. Wire name `next`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
 }
 impl ConfigCallCenterPage {
@@ -1509,44 +1073,18 @@ impl ConfigCallCenterPage {
 /// A service as the service list gives it.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConfigService {
-    /// The service's id.
-    ///
-    /// Wire name `id`, type `int64`.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The service's id. Wire name `id`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// The service's name.
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The service's name. Wire name `name`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The call center the service belongs to.
-    ///
-    /// Wire name `callCenterId`, type `int64`.
-    #[serde(
-        rename = "callCenterId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The call center the service belongs to. Wire name `callCenterId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub call_center_id: ::std::option::Option<i64>,
 }
 impl ConfigService {
@@ -1580,30 +1118,15 @@ impl ConfigService {
 /// One page of the service list.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ConfigServicePage {
-    /// The services of this page.
-    ///
-    /// Wire name `service`, type `array<ConfigService>`.
+    /// The services of this page. Wire name `service`, type `array<ConfigService>`.
     #[serde(rename = "service")]
     pub services: ::std::vec::Vec<ConfigService>,
-    /// A link to the next page; absent or blank on the last page.
-    ///
-    /// Wire name `next`, type `string`.
-    #[serde(
-        rename = "next",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// A link to the next page; absent or blank on the last page. Wire name `next`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
 }
 impl ConfigServicePage {
@@ -1628,53 +1151,21 @@ impl ConfigServicePage {
 /// A term code (an outcome an agent picks when a call ends) as the term-code list gives it.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConfigTermCode {
-    /// The term code's id.
-    ///
-    /// Wire name `id`, type `int64`.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The term code's id. Wire name `id`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// The term code's name.
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The term code's name. Wire name `name`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The LiveVox result the term code maps to.
-    ///
-    /// Wire name `lvResultId`, type `int64`.
-    #[serde(
-        rename = "lvResultId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The LiveVox result the term code maps to. Wire name `lvResultId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lv_result_id: ::std::option::Option<i64>,
-    /// That LiveVox result's name.
-    ///
-    /// Wire name `lvResult`, type `string`.
-    #[serde(
-        rename = "lvResult",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// That LiveVox result's name. Wire name `lvResult`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lv_result: ::std::option::Option<::std::string::String>,
 }
 impl ConfigTermCode {
@@ -1717,30 +1208,15 @@ impl ConfigTermCode {
 /// One page of the term-code list.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ConfigTermCodePage {
-    /// The term codes of this page.
-    ///
-    /// Wire name `termCode`, type `array<ConfigTermCode>`.
+    /// The term codes of this page. Wire name `termCode`, type `array<ConfigTermCode>`.
     #[serde(rename = "termCode")]
     pub term_codes: ::std::vec::Vec<ConfigTermCode>,
-    /// A link to the next page; absent or blank on the last page.
-    ///
-    /// Wire name `next`, type `string`.
-    #[serde(
-        rename = "next",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// A link to the next page; absent or blank on the last page. Wire name `next`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
 }
 impl ConfigTermCodePage {
@@ -1765,25 +1241,13 @@ impl ConfigTermCodePage {
 /// The size of a configuration list and when it last changed.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConfigurationListInfo {
-    /// Number of entries.
-    ///
-    /// Wire name `size`, type `int64`.
-    #[serde(rename = "size")]
+    /// Number of entries. Wire name `size`, type `int64`.
     pub size: i64,
-    /// When the list last changed.
-    ///
-    /// Wire name `lastModified`, type `datetime`.
-    #[serde(rename = "lastModified")]
+    /// When the list last changed. Wire name `lastModified`, type `datetime`.
     pub last_modified: __rt::DateTime,
 }
 impl ConfigurationListInfo {
@@ -1803,54 +1267,24 @@ impl ConfigurationListInfo {
 /// Sent as the body of `create_agent`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAgentBody {
-    /// The client to create the agent for (optional).
-    ///
-    /// Wire name `clientId`, type `int64`.
-    #[serde(
-        rename = "clientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The client to create the agent for (optional). Wire name `clientId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<i64>,
-    /// The agent's login id; LiveVox upper-cases it.
-    ///
-    /// Wire name `loginId`, type `string`.
-    #[serde(rename = "loginId")]
+    /// The agent's login id; LiveVox upper-cases it. Wire name `loginId`, type `string`.
     pub login_id: ::std::string::String,
-    /// First name.
-    ///
-    /// Wire name `firstName`, type `string`.
-    #[serde(rename = "firstName")]
+    /// First name. Wire name `firstName`, type `string`.
     pub first_name: ::std::string::String,
-    /// Last name.
-    ///
-    /// Wire name `lastName`, type `string`.
-    #[serde(rename = "lastName")]
+    /// Last name. Wire name `lastName`, type `string`.
     pub last_name: ::std::string::String,
-    /// The initial password.
-    ///
-    /// Wire name `password`, type `string (secret)`.
-    #[serde(rename = "password")]
+    /// The initial password. Wire name `password`, type `string (secret)`.
     pub password: __rt::Secret,
-    /// The agent's phone number.
-    ///
-    /// Wire name `phone`, type `string`.
-    #[serde(rename = "phone")]
+    /// The agent's phone number. Wire name `phone`, type `string`.
     pub phone: ::std::string::String,
-    /// Seconds of wrap-up after a call; -1 for unlimited.
-    ///
-    /// Wire name `wrapUpTime`, type `int32`.
-    #[serde(rename = "wrapUpTime")]
+    /// Seconds of wrap-up after a call; -1 for unlimited. Wire name `wrapUpTime`, type `int32`.
     pub wrap_up_time: i32,
 }
 impl CreateAgentBody {

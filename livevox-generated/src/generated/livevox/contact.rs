@@ -10,7 +10,7 @@
 #[allow(unused_imports)]
 use crate::__rt as __rt;
 /// The operations of the `contact` category. Get one from the API client's `contact()` method.
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct ContactClient {
     client: __rt::Client,
 }
@@ -24,9 +24,8 @@ impl ContactClient {
     /// Returns the contacts a page at a time. `offset` counts contacts from 0 and `count` is the page
     /// size, at most 1000; the last page has no `next` link.
     ///
-    /// Sends `GET /contact/contacts`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /contact/contacts`. Authorization: the client's session (logged in on first use,
+    /// renewed when it expires).
     ///
     /// # Pagination
     ///
@@ -52,9 +51,8 @@ impl ContactClient {
     ///
     /// Returns the whole contact. An unknown account answers 404.
     ///
-    /// Sends `GET /contact/contacts/{account}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /contact/contacts/{account}`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -78,9 +76,8 @@ impl ContactClient {
     /// Creates a contact (`account` is required) and returns its id with status 201. LiveVox refuses a
     /// contact whose account already exists.
     ///
-    /// Sends `POST /contact/contacts`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /contact/contacts`. Authorization: the client's session (logged in on first use,
+    /// renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -103,9 +100,8 @@ impl ContactClient {
     ///
     /// Changes the contact's fields to the ones given; success is 204 with no body.
     ///
-    /// Sends `PUT /contact/contacts/{account}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `PUT /contact/contacts/{account}`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -129,9 +125,8 @@ impl ContactClient {
     ///
     /// Deletes the contact; success is 204 with no body.
     ///
-    /// Sends `DELETE /contact/contacts/{account}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `DELETE /contact/contacts/{account}`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -154,9 +149,8 @@ impl ContactClient {
     /// a time. LiveVox answers 404 when nothing matches. A search changes nothing, so it is safe to
     /// send again.
     ///
-    /// Sends `POST /contact/contacts/search`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /contact/contacts/search`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     ///
     /// # Pagination
     ///
@@ -188,9 +182,8 @@ impl ContactClient {
     ///
     /// Creates every contact given and returns LiveVox's summary message.
     ///
-    /// Sends `POST /contact/contacts/bulk`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /contact/contacts/bulk`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -218,9 +211,8 @@ impl ContactClient {
     ///
     /// Sends `POST /contact/contacts/bulk` with `Accept: application/json`; the answer is the bytes,
     /// whether the server sends them raw (`text/csv`) or base64-encoded in the `binaryData` field of a
-    /// JSON object.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// JSON object. Authorization: the client's session (logged in on first use, renewed when it
+    /// expires).
     ///
     /// # Spec notes
     ///
@@ -261,9 +253,8 @@ impl ContactClient {
     /// Updates every contact given (each with its `id` and `account`) and returns LiveVox's summary
     /// message.
     ///
-    /// Sends `PUT /contact/contacts/bulk`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `PUT /contact/contacts/bulk`. Authorization: the client's session (logged in on first use,
+    /// renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -286,9 +277,8 @@ impl ContactClient {
     ///
     /// Returns the accounts (see the account category) linked to the contact, a page at a time.
     ///
-    /// Sends `GET /contact/contacts/{contactId}/accounts`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /contact/contacts/{contactId}/accounts`. Authorization: the client's session (logged
+    /// in on first use, renewed when it expires).
     ///
     /// # Pagination
     ///
@@ -319,9 +309,8 @@ impl ContactClient {
     /// Sets the block of the whole account and/or of individual phones (by slot) of the contact.
     /// Success is 204 with no body.
     ///
-    /// Sends `PUT /contact/contacts/{account}/dnd`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `PUT /contact/contacts/{account}/dnd`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -344,9 +333,8 @@ impl ContactClient {
     ///
     /// Applies the account and phone blocks given for each contact; success has no body.
     ///
-    /// Sends `POST /contact/contacts/dnd`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /contact/contacts/dnd`. Authorization: the client's session (logged in on first use,
+    /// renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -365,9 +353,8 @@ impl ContactClient {
     ///
     /// Returns every note on the contact (this list is not paged).
     ///
-    /// Sends `GET /contact/contacts/{account}/notes`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /contact/contacts/{account}/notes`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -390,9 +377,8 @@ impl ContactClient {
     ///
     /// Returns the note with the call it was written in. An unknown id answers 404.
     ///
-    /// Sends `GET /contact/contacts/{account}/notes/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /contact/contacts/{account}/notes/{id}`. Authorization: the client's session (logged
+    /// in on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -415,9 +401,8 @@ impl ContactClient {
     ///
     /// Creates a group with the name given and returns its id with status 201.
     ///
-    /// Sends `POST /contact/contactGroups`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /contact/contactGroups`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     pub fn create_contact_group(
         &self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -432,9 +417,8 @@ impl ContactClient {
     ///
     /// Returns the groups a page at a time; the last page has no `next` link.
     ///
-    /// Sends `GET /contact/contactGroups`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /contact/contactGroups`. Authorization: the client's session (logged in on first use,
+    /// renewed when it expires).
     ///
     /// # Pagination
     ///
@@ -457,9 +441,8 @@ impl ContactClient {
     ///
     /// Returns the group. An unknown id answers 404.
     ///
-    /// Sends `GET /contact/contactGroups/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /contact/contactGroups/{id}`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -480,9 +463,8 @@ impl ContactClient {
     ///
     /// Changes the group's name; success is 204 with no body.
     ///
-    /// Sends `PUT /contact/contactGroups/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `PUT /contact/contactGroups/{id}`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -505,9 +487,8 @@ impl ContactClient {
     ///
     /// Returns every custom column with its label, data type and allowed values.
     ///
-    /// Sends `GET /contact/contacts/customFields`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /contact/contacts/customFields`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -523,9 +504,8 @@ impl ContactClient {
     ///
     /// Returns the column's label, data type and allowed values.
     ///
-    /// Sends `GET /contact/contacts/customFields/{field}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /contact/contacts/customFields/{field}`. Authorization: the client's session (logged
+    /// in on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -547,9 +527,8 @@ impl ContactClient {
     ///
     /// Sets the label, data type and allowed values of the columns given; success is 204.
     ///
-    /// Sends `PUT /contact/contacts/customFields`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `PUT /contact/contacts/customFields`. Authorization: the client's session (logged in on
+    /// first use, renewed when it expires).
     pub fn update_custom_fields(
         &self,
         custom_fields: impl ::std::convert::Into<::std::vec::Vec<ContactCustomField>>,
@@ -561,11 +540,9 @@ impl ContactClient {
         }
     }
 }
-/// A `contact.list_contacts` request: set optional parameters, then `.await` it (or call
-/// [`send`](ListContactsRequest::send)).
-///
-/// Made by `list_contacts()` on [`ContactClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `contact.list_contacts` request, made by `list_contacts()` on [`ContactClient`]: set optional
+/// parameters, then `.await` it (or call [`send`](ListContactsRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListContactsRequest {
     __client: __rt::Client,
@@ -579,10 +556,7 @@ impl ListContactsRequest {
         name: "contact.list_contacts",
         method: __rt::Method::Get,
         path: "/contact/contacts",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
         pagination: ::std::option::Option::Some(__rt::Pagination {
             offset_param: "offset",
             count_param: "count",
@@ -591,44 +565,21 @@ impl ListContactsRequest {
             max_count: ::std::option::Option::Some(1000),
             end: __rt::PageEnd::NextAbsent,
         }),
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Index of the first contact of the page, from 0.
-    ///
-    /// Wire name `offset`, type `int32`.
-    ///
-    /// Where the page starts; defaults to 0.
+    /// Index of the first contact of the page, from 0. Wire name `offset`, type `int32`. Where the page
+    /// starts; defaults to 0.
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = value.into();
         self
     }
-    /// Page size, at most 1000.
-    ///
-    /// Wire name `count`, type `int32`.
-    ///
-    /// Items per page; defaults to 1000.
+    /// Page size, at most 1000. Wire name `count`, type `int32`. Items per page; defaults to 1000.
     pub fn count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.count = value.into();
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ListContactsRequest, json 200);
 impl __rt::Call for ListContactsRequest {
     type Output = ContactPage;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -637,13 +588,6 @@ impl __rt::Call for ListContactsRequest {
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         self.__client.execute(req).await
-    }
-}
-impl ::std::future::IntoFuture for ListContactsRequest {
-    type Output = ::std::result::Result<ContactPage, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for ListContactsRequest {
@@ -687,11 +631,9 @@ impl ListContactsRequest {
         __rt::Items::new(self)
     }
 }
-/// A `contact.read_contact` request: set optional parameters, then `.await` it (or call
-/// [`send`](ReadContactRequest::send)).
-///
-/// Made by `read_contact()` on [`ContactClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `contact.read_contact` request, made by `read_contact()` on [`ContactClient`]: set optional
+/// parameters, then `.await` it (or call [`send`](ReadContactRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadContactRequest {
     __client: __rt::Client,
@@ -704,31 +646,11 @@ impl ReadContactRequest {
         name: "contact.read_contact",
         method: __rt::Method::Get,
         path: "/contact/contacts/{account}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ReadContactRequest, json 200);
 impl __rt::Call for ReadContactRequest {
     type Output = ReadContactResponse;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -738,18 +660,9 @@ impl __rt::Call for ReadContactRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ReadContactRequest {
-    type Output = ::std::result::Result<ReadContactResponse, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `contact.create_contact` request: set optional parameters, then `.await` it (or call
-/// [`send`](CreateContactRequest::send)).
-///
-/// Made by `create_contact()` on [`ContactClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `contact.create_contact` request, made by `create_contact()` on [`ContactClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](CreateContactRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateContactRequest {
     __client: __rt::Client,
@@ -762,33 +675,11 @@ impl CreateContactRequest {
         name: "contact.create_contact",
         method: __rt::Method::Post,
         path: "/contact/contacts",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `201` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(CreateContactRequest, json 201);
 impl __rt::Call for CreateContactRequest {
     type Output = ContactCreated;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -798,18 +689,9 @@ impl __rt::Call for CreateContactRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for CreateContactRequest {
-    type Output = ::std::result::Result<ContactCreated, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `contact.update_contact` request: set optional parameters, then `.await` it (or call
-/// [`send`](UpdateContactRequest::send)).
-///
-/// Made by `update_contact()` on [`ContactClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `contact.update_contact` request, made by `update_contact()` on [`ContactClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](UpdateContactRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateContactRequest {
     __client: __rt::Client,
@@ -823,33 +705,13 @@ impl UpdateContactRequest {
         name: "contact.update_contact",
         method: __rt::Method::Put,
         path: "/contact/contacts/{account}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(UpdateContactRequest, no_body);
 impl __rt::Call for UpdateContactRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -860,18 +722,9 @@ impl __rt::Call for UpdateContactRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for UpdateContactRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `contact.delete_contact` request: set optional parameters, then `.await` it (or call
-/// [`send`](DeleteContactRequest::send)).
-///
-/// Made by `delete_contact()` on [`ContactClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `contact.delete_contact` request, made by `delete_contact()` on [`ContactClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](DeleteContactRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteContactRequest {
     __client: __rt::Client,
@@ -884,31 +737,12 @@ impl DeleteContactRequest {
         name: "contact.delete_contact",
         method: __rt::Method::Delete,
         path: "/contact/contacts/{account}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(DeleteContactRequest, no_body);
 impl __rt::Call for DeleteContactRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -918,18 +752,9 @@ impl __rt::Call for DeleteContactRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for DeleteContactRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `contact.search_contacts` request: set optional parameters, then `.await` it (or call
-/// [`send`](SearchContactsRequest::send)).
-///
-/// Made by `search_contacts()` on [`ContactClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `contact.search_contacts` request, made by `search_contacts()` on [`ContactClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](SearchContactsRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchContactsRequest {
     __client: __rt::Client,
@@ -944,12 +769,8 @@ impl SearchContactsRequest {
         name: "contact.search_contacts",
         method: __rt::Method::Post,
         path: "/contact/contacts/search",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
+        body: __rt::BodyKind::json(true),
         pagination: ::std::option::Option::Some(__rt::Pagination {
             offset_param: "offset",
             count_param: "count",
@@ -958,44 +779,20 @@ impl SearchContactsRequest {
             max_count: ::std::option::Option::Some(1000),
             end: __rt::PageEnd::NextAbsent,
         }),
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Index of the first match of the page, from 0.
-    ///
-    /// Wire name `offset`, type `int32`.
-    ///
-    /// Where the page starts; defaults to 0.
+    /// Index of the first match of the page, from 0. Wire name `offset`, type `int32`. Where the page
+    /// starts; defaults to 0.
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = value.into();
         self
     }
-    /// Page size, at most 1000.
-    ///
-    /// Wire name `count`, type `int32`.
-    ///
-    /// Items per page; defaults to 1000.
+    /// Page size, at most 1000. Wire name `count`, type `int32`. Items per page; defaults to 1000.
     pub fn count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.count = value.into();
         self
     }
-    /// Sort keys, most significant first.
-    ///
-    /// Wire name `sort`, type `array<ContactSort>`.
-    ///
-    /// A field of the body.
+    /// Sort keys, most significant first. Wire name `sort` in the body, type `array<ContactSort>`.
     pub fn sort(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<ContactSort>>,
@@ -1003,11 +800,8 @@ impl SearchContactsRequest {
         self.__body.sort = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(SearchContactsRequest, json 200);
 impl __rt::Call for SearchContactsRequest {
     type Output = ContactSearchPage;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1017,13 +811,6 @@ impl __rt::Call for SearchContactsRequest {
         req.query("count", &self.count);
         req.body(&self.__body);
         self.__client.execute(req).await
-    }
-}
-impl ::std::future::IntoFuture for SearchContactsRequest {
-    type Output = ::std::result::Result<ContactSearchPage, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for SearchContactsRequest {
@@ -1067,11 +854,9 @@ impl SearchContactsRequest {
         __rt::Items::new(self)
     }
 }
-/// A `contact.create_contacts` request: set optional parameters, then `.await` it (or call
-/// [`send`](CreateContactsRequest::send)).
-///
-/// Made by `create_contacts()` on [`ContactClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `contact.create_contacts` request, made by `create_contacts()` on [`ContactClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](CreateContactsRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateContactsRequest {
     __client: __rt::Client,
@@ -1084,33 +869,11 @@ impl CreateContactsRequest {
         name: "contact.create_contacts",
         method: __rt::Method::Post,
         path: "/contact/contacts/bulk",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(CreateContactsRequest, json 200);
 impl __rt::Call for CreateContactsRequest {
     type Output = BulkContactResult;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1120,18 +883,9 @@ impl __rt::Call for CreateContactsRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for CreateContactsRequest {
-    type Output = ::std::result::Result<BulkContactResult, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `contact.download_contacts` request: set optional parameters, then `.await` it (or call
-/// [`send`](DownloadContactsRequest::send)).
-///
-/// Made by `download_contacts()` on [`ContactClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `contact.download_contacts` request, made by `download_contacts()` on [`ContactClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](DownloadContactsRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DownloadContactsRequest {
     __client: __rt::Client,
@@ -1144,35 +898,15 @@ impl DownloadContactsRequest {
         name: "contact.download_contacts",
         method: __rt::Method::Post,
         path: "/contact/contacts/bulk",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::BinaryOrBase64Json {
             field: "binaryData",
         },
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Only contacts modified at or after this instant (their `modifyDate`).
-    ///
-    /// Wire name `startDate`, type `datetime`.
-    ///
-    /// A field of the body.
+    /// Only contacts modified at or after this instant (their `modifyDate`). Wire name `startDate` in
+    /// the body, type `datetime`.
     pub fn start_date(
         mut self,
         value: impl ::std::convert::Into<__rt::DateTime>,
@@ -1180,20 +914,14 @@ impl DownloadContactsRequest {
         self.__body.start_date = ::std::option::Option::Some(value.into());
         self
     }
-    /// Only contacts modified at or before this instant.
-    ///
-    /// Wire name `endDate`, type `datetime`.
-    ///
-    /// A field of the body.
+    /// Only contacts modified at or before this instant. Wire name `endDate` in the body, type
+    /// `datetime`.
     pub fn end_date(mut self, value: impl ::std::convert::Into<__rt::DateTime>) -> Self {
         self.__body.end_date = ::std::option::Option::Some(value.into());
         self
     }
-    /// The columns of the CSV; `allFields` for every one.
-    ///
-    /// Wire name `exportableFields`, type `array<ExportableContactField>`.
-    ///
-    /// A field of the body.
+    /// The columns of the CSV; `allFields` for every one. Wire name `exportableFields` in the body,
+    /// type `array<ExportableContactField>`.
     pub fn fields(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<ExportableContactField>>,
@@ -1201,11 +929,8 @@ impl DownloadContactsRequest {
         self.__body.fields = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and returns the response body (`text/csv`) as bytes.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(DownloadContactsRequest, bytes "text/csv");
 impl __rt::Call for DownloadContactsRequest {
     type Output = __rt::bytes::Bytes;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1215,18 +940,9 @@ impl __rt::Call for DownloadContactsRequest {
         self.__client.execute_bytes(req).await
     }
 }
-impl ::std::future::IntoFuture for DownloadContactsRequest {
-    type Output = ::std::result::Result<__rt::bytes::Bytes, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `contact.update_contacts` request: set optional parameters, then `.await` it (or call
-/// [`send`](UpdateContactsRequest::send)).
-///
-/// Made by `update_contacts()` on [`ContactClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `contact.update_contacts` request, made by `update_contacts()` on [`ContactClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](UpdateContactsRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateContactsRequest {
     __client: __rt::Client,
@@ -1239,33 +955,12 @@ impl UpdateContactsRequest {
         name: "contact.update_contacts",
         method: __rt::Method::Put,
         path: "/contact/contacts/bulk",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(UpdateContactsRequest, json 200);
 impl __rt::Call for UpdateContactsRequest {
     type Output = BulkContactResult;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1275,18 +970,10 @@ impl __rt::Call for UpdateContactsRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for UpdateContactsRequest {
-    type Output = ::std::result::Result<BulkContactResult, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `contact.list_contact_accounts` request: set optional parameters, then `.await` it (or call
+/// A `contact.list_contact_accounts` request, made by `list_contact_accounts()` on
+/// [`ContactClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](ListContactAccountsRequest::send)).
-///
-/// Made by `list_contact_accounts()` on [`ContactClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListContactAccountsRequest {
     __client: __rt::Client,
@@ -1301,10 +988,7 @@ impl ListContactAccountsRequest {
         name: "contact.list_contact_accounts",
         method: __rt::Method::Get,
         path: "/contact/contacts/{contactId}/accounts",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
         pagination: ::std::option::Option::Some(__rt::Pagination {
             offset_param: "offset",
             count_param: "count",
@@ -1313,44 +997,21 @@ impl ListContactAccountsRequest {
             max_count: ::std::option::Option::Some(1000),
             end: __rt::PageEnd::NextAbsent,
         }),
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Index of the first account of the page, from 0.
-    ///
-    /// Wire name `offset`, type `int32`.
-    ///
-    /// Where the page starts; defaults to 0.
+    /// Index of the first account of the page, from 0. Wire name `offset`, type `int32`. Where the page
+    /// starts; defaults to 0.
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = value.into();
         self
     }
-    /// Page size, at most 1000.
-    ///
-    /// Wire name `count`, type `int32`.
-    ///
-    /// Items per page; defaults to 1000.
+    /// Page size, at most 1000. Wire name `count`, type `int32`. Items per page; defaults to 1000.
     pub fn count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.count = value.into();
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ListContactAccountsRequest, json 200);
 impl __rt::Call for ListContactAccountsRequest {
     type Output = super::account::ListAccountsResponse;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1360,16 +1021,6 @@ impl __rt::Call for ListContactAccountsRequest {
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         self.__client.execute(req).await
-    }
-}
-impl ::std::future::IntoFuture for ListContactAccountsRequest {
-    type Output = ::std::result::Result<
-        super::account::ListAccountsResponse,
-        __rt::Error,
-    >;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for ListContactAccountsRequest {
@@ -1413,11 +1064,9 @@ impl ListContactAccountsRequest {
         __rt::Items::new(self)
     }
 }
-/// A `contact.update_contact_dnd` request: set optional parameters, then `.await` it (or call
-/// [`send`](UpdateContactDndRequest::send)).
-///
-/// Made by `update_contact_dnd()` on [`ContactClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `contact.update_contact_dnd` request, made by `update_contact_dnd()` on [`ContactClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](UpdateContactDndRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateContactDndRequest {
     __client: __rt::Client,
@@ -1431,33 +1080,13 @@ impl UpdateContactDndRequest {
         name: "contact.update_contact_dnd",
         method: __rt::Method::Put,
         path: "/contact/contacts/{account}/dnd",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Phones and their new blocks.
-    ///
-    /// Wire name `updateContactDND`, type `array<ContactPhone>`.
-    ///
-    /// A field of the body.
+    /// Phones and their new blocks. Wire name `updateContactDND` in the body, type
+    /// `array<ContactPhone>`.
     pub fn phones(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<ContactPhone>>,
@@ -1465,20 +1094,13 @@ impl UpdateContactDndRequest {
         self.__body.phones = ::std::option::Option::Some(value.into());
         self
     }
-    /// The new block of the whole account.
-    ///
-    /// Wire name `accountBlock`, type `DialBlock`.
-    ///
-    /// A field of the body.
+    /// The new block of the whole account. Wire name `accountBlock` in the body, type `DialBlock`.
     pub fn account_block(mut self, value: impl ::std::convert::Into<DialBlock>) -> Self {
         self.__body.account_block = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(UpdateContactDndRequest, no_body);
 impl __rt::Call for UpdateContactDndRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1489,18 +1111,9 @@ impl __rt::Call for UpdateContactDndRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for UpdateContactDndRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `contact.update_contacts_dnd` request: set optional parameters, then `.await` it (or call
-/// [`send`](UpdateContactsDndRequest::send)).
-///
-/// Made by `update_contacts_dnd()` on [`ContactClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `contact.update_contacts_dnd` request, made by `update_contacts_dnd()` on [`ContactClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](UpdateContactsDndRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateContactsDndRequest {
     __client: __rt::Client,
@@ -1513,33 +1126,12 @@ impl UpdateContactsDndRequest {
         name: "contact.update_contacts_dnd",
         method: __rt::Method::Post,
         path: "/contact/contacts/dnd",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(UpdateContactsDndRequest, no_body);
 impl __rt::Call for UpdateContactsDndRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1549,18 +1141,9 @@ impl __rt::Call for UpdateContactsDndRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for UpdateContactsDndRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `contact.list_contact_notes` request: set optional parameters, then `.await` it (or call
-/// [`send`](ListContactNotesRequest::send)).
-///
-/// Made by `list_contact_notes()` on [`ContactClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `contact.list_contact_notes` request, made by `list_contact_notes()` on [`ContactClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](ListContactNotesRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListContactNotesRequest {
     __client: __rt::Client,
@@ -1573,31 +1156,11 @@ impl ListContactNotesRequest {
         name: "contact.list_contact_notes",
         method: __rt::Method::Get,
         path: "/contact/contacts/{account}/notes",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ListContactNotesRequest, json 200);
 impl __rt::Call for ListContactNotesRequest {
     type Output = ContactNoteList;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1607,18 +1170,9 @@ impl __rt::Call for ListContactNotesRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ListContactNotesRequest {
-    type Output = ::std::result::Result<ContactNoteList, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `contact.read_contact_note` request: set optional parameters, then `.await` it (or call
-/// [`send`](ReadContactNoteRequest::send)).
-///
-/// Made by `read_contact_note()` on [`ContactClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `contact.read_contact_note` request, made by `read_contact_note()` on [`ContactClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](ReadContactNoteRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadContactNoteRequest {
     __client: __rt::Client,
@@ -1632,31 +1186,11 @@ impl ReadContactNoteRequest {
         name: "contact.read_contact_note",
         method: __rt::Method::Get,
         path: "/contact/contacts/{account}/notes/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ReadContactNoteRequest, json 200);
 impl __rt::Call for ReadContactNoteRequest {
     type Output = ContactNote;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1667,18 +1201,9 @@ impl __rt::Call for ReadContactNoteRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ReadContactNoteRequest {
-    type Output = ::std::result::Result<ContactNote, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `contact.create_contact_group` request: set optional parameters, then `.await` it (or call
-/// [`send`](CreateContactGroupRequest::send)).
-///
-/// Made by `create_contact_group()` on [`ContactClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `contact.create_contact_group` request, made by `create_contact_group()` on [`ContactClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](CreateContactGroupRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateContactGroupRequest {
     __client: __rt::Client,
@@ -1691,33 +1216,11 @@ impl CreateContactGroupRequest {
         name: "contact.create_contact_group",
         method: __rt::Method::Post,
         path: "/contact/contactGroups",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `201` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(CreateContactGroupRequest, json 201);
 impl __rt::Call for CreateContactGroupRequest {
     type Output = ContactCreated;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1727,18 +1230,9 @@ impl __rt::Call for CreateContactGroupRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for CreateContactGroupRequest {
-    type Output = ::std::result::Result<ContactCreated, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `contact.list_contact_groups` request: set optional parameters, then `.await` it (or call
-/// [`send`](ListContactGroupsRequest::send)).
-///
-/// Made by `list_contact_groups()` on [`ContactClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `contact.list_contact_groups` request, made by `list_contact_groups()` on [`ContactClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](ListContactGroupsRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListContactGroupsRequest {
     __client: __rt::Client,
@@ -1752,10 +1246,7 @@ impl ListContactGroupsRequest {
         name: "contact.list_contact_groups",
         method: __rt::Method::Get,
         path: "/contact/contactGroups",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
         pagination: ::std::option::Option::Some(__rt::Pagination {
             offset_param: "offset",
             count_param: "count",
@@ -1764,44 +1255,21 @@ impl ListContactGroupsRequest {
             max_count: ::std::option::Option::Some(1000),
             end: __rt::PageEnd::NextAbsent,
         }),
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Index of the first group of the page, from 0.
-    ///
-    /// Wire name `offset`, type `int32`.
-    ///
-    /// Where the page starts; defaults to 0.
+    /// Index of the first group of the page, from 0. Wire name `offset`, type `int32`. Where the page
+    /// starts; defaults to 0.
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = value.into();
         self
     }
-    /// Page size, at most 1000.
-    ///
-    /// Wire name `count`, type `int32`.
-    ///
-    /// Items per page; defaults to 1000.
+    /// Page size, at most 1000. Wire name `count`, type `int32`. Items per page; defaults to 1000.
     pub fn count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.count = value.into();
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ListContactGroupsRequest, json 200);
 impl __rt::Call for ListContactGroupsRequest {
     type Output = ContactGroupPage;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1810,13 +1278,6 @@ impl __rt::Call for ListContactGroupsRequest {
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         self.__client.execute(req).await
-    }
-}
-impl ::std::future::IntoFuture for ListContactGroupsRequest {
-    type Output = ::std::result::Result<ContactGroupPage, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for ListContactGroupsRequest {
@@ -1860,11 +1321,9 @@ impl ListContactGroupsRequest {
         __rt::Items::new(self)
     }
 }
-/// A `contact.read_contact_group` request: set optional parameters, then `.await` it (or call
-/// [`send`](ReadContactGroupRequest::send)).
-///
-/// Made by `read_contact_group()` on [`ContactClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `contact.read_contact_group` request, made by `read_contact_group()` on [`ContactClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](ReadContactGroupRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadContactGroupRequest {
     __client: __rt::Client,
@@ -1877,31 +1336,11 @@ impl ReadContactGroupRequest {
         name: "contact.read_contact_group",
         method: __rt::Method::Get,
         path: "/contact/contactGroups/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ReadContactGroupRequest, json 200);
 impl __rt::Call for ReadContactGroupRequest {
     type Output = ContactGroup;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1911,18 +1350,9 @@ impl __rt::Call for ReadContactGroupRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ReadContactGroupRequest {
-    type Output = ::std::result::Result<ContactGroup, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `contact.update_contact_group` request: set optional parameters, then `.await` it (or call
-/// [`send`](UpdateContactGroupRequest::send)).
-///
-/// Made by `update_contact_group()` on [`ContactClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `contact.update_contact_group` request, made by `update_contact_group()` on [`ContactClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](UpdateContactGroupRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateContactGroupRequest {
     __client: __rt::Client,
@@ -1936,33 +1366,13 @@ impl UpdateContactGroupRequest {
         name: "contact.update_contact_group",
         method: __rt::Method::Put,
         path: "/contact/contactGroups/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(UpdateContactGroupRequest, no_body);
 impl __rt::Call for UpdateContactGroupRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -1973,18 +1383,9 @@ impl __rt::Call for UpdateContactGroupRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for UpdateContactGroupRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `contact.list_custom_fields` request: set optional parameters, then `.await` it (or call
-/// [`send`](ListCustomFieldsRequest::send)).
-///
-/// Made by `list_custom_fields()` on [`ContactClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `contact.list_custom_fields` request, made by `list_custom_fields()` on [`ContactClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](ListCustomFieldsRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListCustomFieldsRequest {
     __client: __rt::Client,
@@ -1996,31 +1397,11 @@ impl ListCustomFieldsRequest {
         name: "contact.list_custom_fields",
         method: __rt::Method::Get,
         path: "/contact/contacts/customFields",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ListCustomFieldsRequest, json 200);
 impl __rt::Call for ListCustomFieldsRequest {
     type Output = CustomFieldList;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -2029,18 +1410,9 @@ impl __rt::Call for ListCustomFieldsRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ListCustomFieldsRequest {
-    type Output = ::std::result::Result<CustomFieldList, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `contact.read_custom_field` request: set optional parameters, then `.await` it (or call
-/// [`send`](ReadCustomFieldRequest::send)).
-///
-/// Made by `read_custom_field()` on [`ContactClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `contact.read_custom_field` request, made by `read_custom_field()` on [`ContactClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](ReadCustomFieldRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadCustomFieldRequest {
     __client: __rt::Client,
@@ -2053,31 +1425,11 @@ impl ReadCustomFieldRequest {
         name: "contact.read_custom_field",
         method: __rt::Method::Get,
         path: "/contact/contacts/customFields/{field}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ReadCustomFieldRequest, json 200);
 impl __rt::Call for ReadCustomFieldRequest {
     type Output = ContactCustomField;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -2087,18 +1439,9 @@ impl __rt::Call for ReadCustomFieldRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ReadCustomFieldRequest {
-    type Output = ::std::result::Result<ContactCustomField, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `contact.update_custom_fields` request: set optional parameters, then `.await` it (or call
-/// [`send`](UpdateCustomFieldsRequest::send)).
-///
-/// Made by `update_custom_fields()` on [`ContactClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `contact.update_custom_fields` request, made by `update_custom_fields()` on [`ContactClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](UpdateCustomFieldsRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateCustomFieldsRequest {
     __client: __rt::Client,
@@ -2111,33 +1454,13 @@ impl UpdateCustomFieldsRequest {
         name: "contact.update_custom_fields",
         method: __rt::Method::Put,
         path: "/contact/contacts/customFields",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(UpdateCustomFieldsRequest, no_body);
 impl __rt::Call for UpdateCustomFieldsRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -2147,302 +1470,108 @@ impl __rt::Call for UpdateCustomFieldsRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for UpdateCustomFieldsRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
 /// A contact. The same shape is read, listed, searched, created and updated; `account` identifies
 /// it. The call-attempt counts and the load and change dates are filled by LiveVox; `id` is needed
 /// only by Bulk Update Contacts.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Contact {
-    /// The contact's account number, its key (at most 255 characters).
-    ///
-    /// Wire name `account`, type `string`.
-    #[serde(rename = "account")]
+    /// The contact's account number, its key (at most 255 characters). Wire name `account`, type
+    /// `string`.
     pub account: ::std::string::String,
-    /// LiveVox's id of the contact (needed for bulk updates).
-    ///
-    /// Wire name `id`, type `int64`.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// LiveVox's id of the contact (needed for bulk updates). Wire name `id`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// The balance.
-    ///
-    /// Wire name `balance`, type `float64`.
-    #[serde(
-        rename = "balance",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The balance. Wire name `balance`, type `float64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub balance: ::std::option::Option<f64>,
-    /// How the whole account is blocked from dialling.
-    ///
-    /// Wire name `accountBlock`, type `DialBlock`.
-    #[serde(
-        rename = "accountBlock",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// How the whole account is blocked from dialling. Wire name `accountBlock`, type `DialBlock`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_block: ::std::option::Option<DialBlock>,
-    /// The person.
-    ///
-    /// Wire name `person`, type `ContactPerson`.
-    #[serde(
-        rename = "person",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The person. Wire name `person`, type `ContactPerson`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub person: ::std::option::Option<ContactPerson>,
-    /// The guarantor, if any.
-    ///
-    /// Wire name `guarantor`, type `ContactGuarantor`.
-    #[serde(
-        rename = "guarantor",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The guarantor, if any. Wire name `guarantor`, type `ContactGuarantor`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub guarantor: ::std::option::Option<ContactGuarantor>,
-    /// Up to ten phones.
-    ///
-    /// Wire name `phone`, type `array<ContactPhone>`.
-    #[serde(
-        rename = "phone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Up to ten phones. Wire name `phone`, type `array<ContactPhone>`.
+    #[serde(rename = "phone", skip_serializing_if = "::std::option::Option::is_none")]
     pub phones: ::std::option::Option<::std::vec::Vec<ContactPhone>>,
-    /// The account number as messages speak it.
-    ///
-    /// Wire name `accountToSpeak`, type `string`.
-    #[serde(
-        rename = "accountToSpeak",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The account number as messages speak it. Wire name `accountToSpeak`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_to_speak: ::std::option::Option<::std::string::String>,
-    /// The account number as first loaded.
-    ///
-    /// Wire name `originalAccountNumber`, type `string`.
-    #[serde(
-        rename = "originalAccountNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The account number as first loaded. Wire name `originalAccountNumber`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub original_account_number: ::std::option::Option<::std::string::String>,
-    /// First address line.
-    ///
-    /// Wire name `address1`, type `string`.
-    #[serde(
-        rename = "address1",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// First address line. Wire name `address1`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address1: ::std::option::Option<::std::string::String>,
-    /// Second address line.
-    ///
-    /// Wire name `address2`, type `string`.
-    #[serde(
-        rename = "address2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Second address line. Wire name `address2`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address2: ::std::option::Option<::std::string::String>,
-    /// City.
-    ///
-    /// Wire name `city`, type `string`.
-    #[serde(
-        rename = "city",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// City. Wire name `city`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
-    /// State.
-    ///
-    /// Wire name `state`, type `string`.
-    #[serde(
-        rename = "state",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// State. Wire name `state`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
-    /// Country, as LiveVox names it (e.g. `UNITED_STATES_OF_AMERICA`).
-    ///
-    /// Wire name `country`, type `string`.
-    #[serde(
-        rename = "country",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Country, as LiveVox names it (e.g. `UNITED_STATES_OF_AMERICA`). Wire name `country`, type
+    /// `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
-    /// The amount messages speak.
-    ///
-    /// Wire name `amountToSpeak`, type `float64`.
-    #[serde(
-        rename = "amountToSpeak",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The amount messages speak. Wire name `amountToSpeak`, type `float64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount_to_speak: ::std::option::Option<f64>,
-    /// When payment is due.
-    ///
-    /// Wire name `dueDate`, type `datetime`.
-    #[serde(
-        rename = "dueDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// When payment is due. Wire name `dueDate`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub due_date: ::std::option::Option<__rt::DateTime>,
-    /// The contact group.
-    ///
-    /// Wire name `groupId`, type `int64`.
-    #[serde(
-        rename = "groupId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The contact group. Wire name `groupId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub group_id: ::std::option::Option<i64>,
-    /// Whether the contact is active.
-    ///
-    /// Wire name `active`, type `bool`.
-    #[serde(
-        rename = "active",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Whether the contact is active. Wire name `active`, type `bool`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub active: ::std::option::Option<bool>,
-    /// Values of the custom columns.
-    ///
-    /// Wire name `customFields`, type `array<ContactCustomField>`.
-    #[serde(
-        rename = "customFields",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Values of the custom columns. Wire name `customFields`, type `array<ContactCustomField>`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_fields: ::std::option::Option<::std::vec::Vec<ContactCustomField>>,
-    /// Whether the primary email address may be used.
-    ///
-    /// Wire name `primaryEmailConsent`, type `bool`.
-    #[serde(
-        rename = "primaryEmailConsent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Whether the primary email address may be used. Wire name `primaryEmailConsent`, type `bool`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub primary_email_consent: ::std::option::Option<bool>,
-    /// The agent the contact is assigned to.
-    ///
-    /// Wire name `agentId`, type `int64`.
-    #[serde(
-        rename = "agentId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The agent the contact is assigned to. Wire name `agentId`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_id: ::std::option::Option<i64>,
-    /// Department.
-    ///
-    /// Wire name `department`, type `string`.
-    #[serde(
-        rename = "department",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Department. Wire name `department`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub department: ::std::option::Option<::std::string::String>,
-    /// Salutation.
-    ///
-    /// Wire name `salutation`, type `string`.
-    #[serde(
-        rename = "salutation",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Salutation. Wire name `salutation`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub salutation: ::std::option::Option<::std::string::String>,
-    /// Title.
-    ///
-    /// Wire name `title`, type `string`.
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Title. Wire name `title`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
-    /// A client-defined satisfaction score.
-    ///
-    /// Wire name `happinessIndex`, type `int64`.
-    #[serde(
-        rename = "happinessIndex",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// A client-defined satisfaction score. Wire name `happinessIndex`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub happiness_index: ::std::option::Option<i64>,
-    /// Calls made to the contact today (read only).
-    ///
-    /// Wire name `callAttemptsToday`, type `int32`.
-    #[serde(
-        rename = "callAttemptsToday",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Calls made to the contact today (read only). Wire name `callAttemptsToday`, type `int32`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub call_attempts_today: ::std::option::Option<i32>,
-    /// Calls made to the contact in total (read only).
-    ///
-    /// Wire name `callAttemptsTotal`, type `int32`.
-    #[serde(
-        rename = "callAttemptsTotal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Calls made to the contact in total (read only). Wire name `callAttemptsTotal`, type `int32`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub call_attempts_total: ::std::option::Option<i32>,
-    /// When the contact was created (read only).
-    ///
-    /// Wire name `createDate`, type `datetime`.
-    #[serde(
-        rename = "createDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// When the contact was created (read only). Wire name `createDate`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub create_date: ::std::option::Option<__rt::DateTime>,
-    /// When the contact was first loaded (read only).
-    ///
-    /// Wire name `initialLoad`, type `datetime`.
-    #[serde(
-        rename = "initialLoad",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// When the contact was first loaded (read only). Wire name `initialLoad`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub initial_load: ::std::option::Option<__rt::DateTime>,
-    /// When the contact was last loaded (read only).
-    ///
-    /// Wire name `lastLoad`, type `datetime`.
-    #[serde(
-        rename = "lastLoad",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// When the contact was last loaded (read only). Wire name `lastLoad`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_load: ::std::option::Option<__rt::DateTime>,
-    /// When the contact last changed (read only).
-    ///
-    /// Wire name `modifyDate`, type `datetime`.
-    #[serde(
-        rename = "modifyDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// When the contact last changed (read only). Wire name `modifyDate`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modify_date: ::std::option::Option<__rt::DateTime>,
 }
 impl Contact {
@@ -2711,70 +1840,27 @@ impl Contact {
 /// The person a contact is.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ContactPerson {
-    /// First name.
-    ///
-    /// Wire name `firstName`, type `string`.
-    #[serde(
-        rename = "firstName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// First name. Wire name `firstName`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
-    /// Last name.
-    ///
-    /// Wire name `lastName`, type `string`.
-    #[serde(
-        rename = "lastName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Last name. Wire name `lastName`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
-    /// Email address.
-    ///
-    /// Wire name `email`, type `string`.
-    #[serde(
-        rename = "email",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Email address. Wire name `email`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// Date of birth.
-    ///
-    /// Wire name `dateOfBirth`, type `datetime`.
-    #[serde(
-        rename = "dateOfBirth",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Date of birth. Wire name `dateOfBirth`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub date_of_birth: ::std::option::Option<__rt::DateTime>,
-    /// Social security number.
-    ///
-    /// Wire name `ssn`, type `string (secret)`.
-    #[serde(
-        rename = "ssn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Social security number. Wire name `ssn`, type `string (secret)`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ssn: ::std::option::Option<__rt::Secret>,
-    /// Zip code.
-    ///
-    /// Wire name `zipCode`, type `string`.
-    #[serde(
-        rename = "zipCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Zip code. Wire name `zipCode`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zip_code: ::std::option::Option<::std::string::String>,
 }
 impl ContactPerson {
@@ -2838,35 +1924,15 @@ impl ContactPerson {
 /// The guarantor of a contact.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ContactGuarantor {
-    /// First name.
-    ///
-    /// Wire name `firstName`, type `string`.
-    #[serde(
-        rename = "firstName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// First name. Wire name `firstName`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
-    /// Last name.
-    ///
-    /// Wire name `lastName`, type `string`.
-    #[serde(
-        rename = "lastName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Last name. Wire name `lastName`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
 }
 impl ContactGuarantor {
@@ -2897,53 +1963,22 @@ impl ContactGuarantor {
 /// One of a contact's phones.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ContactPhone {
-    /// The number.
-    ///
-    /// Wire name `phone`, type `string`.
-    #[serde(rename = "phone")]
+    /// The number. Wire name `phone`, type `string`.
     pub phone: ::std::string::String,
-    /// Its slot, 1 to 10.
-    ///
-    /// Wire name `ordinal`, type `int32`.
-    #[serde(rename = "ordinal")]
+    /// Its slot, 1 to 10. Wire name `ordinal`, type `int32`.
     pub ordinal: i32,
-    /// How the phone is blocked from dialling.
-    ///
-    /// Wire name `phoneBlock`, type `DialBlock`.
-    #[serde(
-        rename = "phoneBlock",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// How the phone is blocked from dialling. Wire name `phoneBlock`, type `DialBlock`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone_block: ::std::option::Option<DialBlock>,
-    /// Whether text messages may be sent to it.
-    ///
-    /// Wire name `smsConsent`, type `bool`.
-    #[serde(
-        rename = "smsConsent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Whether text messages may be sent to it. Wire name `smsConsent`, type `bool`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sms_consent: ::std::option::Option<bool>,
-    /// The consent recorded for calling it as a cell phone.
-    ///
-    /// Wire name `cellConsent`, type `string`.
-    #[serde(
-        rename = "cellConsent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The consent recorded for calling it as a cell phone. Wire name `cellConsent`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cell_consent: ::std::option::Option<::std::string::String>,
 }
 impl ContactPhone {
@@ -2985,62 +2020,24 @@ impl ContactPhone {
 /// A custom column of contacts, with its label, type and (on a contact) its value.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ContactCustomField {
-    /// Which column (COL1 to COL100).
-    ///
-    /// Wire name `field`, type `CustomFieldColumn`.
-    #[serde(
-        rename = "field",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Which column (COL1 to COL100). Wire name `field`, type `CustomFieldColumn`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub field: ::std::option::Option<super::account::CustomFieldColumn>,
-    /// The column's label.
-    ///
-    /// Wire name `label`, type `string`.
-    #[serde(
-        rename = "label",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The column's label. Wire name `label`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
-    /// The contact's value for it.
-    ///
-    /// Wire name `value`, type `string`.
-    #[serde(
-        rename = "value",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The contact's value for it. Wire name `value`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
-    /// The kind of value.
-    ///
-    /// Wire name `dataType`, type `CustomFieldDataType`.
-    #[serde(
-        rename = "dataType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The kind of value. Wire name `dataType`, type `CustomFieldDataType`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data_type: ::std::option::Option<CustomFieldDataType>,
-    /// The allowed values, for a LIST column.
-    ///
-    /// Wire name `listValues`, type `array<string>`.
-    #[serde(
-        rename = "listValues",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The allowed values, for a LIST column. Wire name `listValues`, type `array<string>`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub list_values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl ContactCustomField {
@@ -3098,20 +2095,11 @@ impl ContactCustomField {
 /// The id LiveVox gave a new contact or contact group.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ContactCreated {
-    /// The new object's id.
-    ///
-    /// Wire name `id`, type `int64`.
-    #[serde(rename = "id")]
+    /// The new object's id. Wire name `id`, type `int64`.
     pub id: i64,
 }
 impl ContactCreated {
@@ -3123,29 +2111,14 @@ impl ContactCreated {
 /// One page of contacts.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ContactPage {
-    /// The contacts of this page.
-    ///
-    /// Wire name `listContactDetails`, type `array<Contact>`.
-    #[serde(rename = "listContactDetails")]
+    /// The contacts of this page. Wire name `listContactDetails`, type `array<Contact>`.
     pub list_contact_details: ::std::vec::Vec<Contact>,
-    /// A link to the next page; absent or blank on the last page.
-    ///
-    /// Wire name `next`, type `string`.
-    #[serde(
-        rename = "next",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// A link to the next page; absent or blank on the last page. Wire name `next`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
 }
 impl ContactPage {
@@ -3170,19 +2143,11 @@ impl ContactPage {
 /// One contact.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReadContactResponse {
-    /// The contact.
-    ///
-    /// Wire name `readContactDetails`, type `Contact`.
-    #[serde(rename = "readContactDetails")]
+    /// The contact. Wire name `readContactDetails`, type `Contact`.
     pub read_contact_details: Contact,
 }
 impl ReadContactResponse {
@@ -3196,26 +2161,13 @@ impl ReadContactResponse {
 /// One sort key of a contact search.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ContactSort {
-    /// The field to sort by.
-    ///
-    /// Wire name `field`, type `ContactSortField`.
-    #[serde(rename = "field")]
+    /// The field to sort by. Wire name `field`, type `ContactSortField`.
     pub field: ContactSortField,
-    /// Ascending or descending.
-    ///
-    /// Wire name `order`, type `SortDirection`.
-    #[serde(rename = "order")]
+    /// Ascending or descending. Wire name `order`, type `SortDirection`.
     pub order: super::account::SortDirection,
 }
 impl ContactSort {
@@ -3235,40 +2187,18 @@ impl ContactSort {
 /// ContactSearchRule.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ContactSearchCondition {
-    /// The field to test.
-    ///
-    /// Wire name `field`, type `ContactSearchField`.
-    #[serde(rename = "field")]
+    /// The field to test. Wire name `field`, type `ContactSearchField`.
     pub field: ContactSearchField,
-    /// The value to compare with.
-    ///
-    /// Wire name `criteria`, type `string`.
-    #[serde(rename = "criteria")]
+    /// The value to compare with. Wire name `criteria`, type `string`.
     pub criteria: ::std::string::String,
-    /// How to compare.
-    ///
-    /// Wire name `condition`, type `ConditionType`.
-    #[serde(rename = "condition")]
+    /// How to compare. Wire name `condition`, type `ConditionType`.
     pub condition: ConditionType,
-    /// Negate the condition.
-    ///
-    /// Wire name `isNegated`, type `bool`.
-    #[serde(
-        rename = "isNegated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Negate the condition. Wire name `isNegated`, type `bool`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_negated: ::std::option::Option<bool>,
 }
 impl ContactSearchCondition {
@@ -3295,39 +2225,18 @@ impl ContactSearchCondition {
 /// ContactSearchRule, as JSON) joined by AND or OR.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ContactSearchRule {
-    /// How to join the sides.
-    ///
-    /// Wire name `rule`, type `RuleOperator`.
-    #[serde(rename = "rule")]
+    /// How to join the sides. Wire name `rule`, type `RuleOperator`.
     pub rule: RuleOperator,
-    /// The left side.
-    ///
-    /// Wire name `left`, type `json`.
-    #[serde(rename = "left")]
+    /// The left side. Wire name `left`, type `json`.
     pub left: __rt::serde_json::Value,
-    /// The right side.
-    ///
-    /// Wire name `right`, type `json`.
-    #[serde(rename = "right")]
+    /// The right side. Wire name `right`, type `json`.
     pub right: __rt::serde_json::Value,
-    /// Negate the rule.
-    ///
-    /// Wire name `isNegated`, type `bool`.
-    #[serde(
-        rename = "isNegated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Negate the rule. Wire name `isNegated`, type `bool`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_negated: ::std::option::Option<bool>,
 }
 impl ContactSearchRule {
@@ -3353,29 +2262,14 @@ impl ContactSearchRule {
 /// One page of contacts matching a search.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ContactSearchPage {
-    /// The matches of this page.
-    ///
-    /// Wire name `findMatchingContactsDetails`, type `array<Contact>`.
-    #[serde(rename = "findMatchingContactsDetails")]
+    /// The matches of this page. Wire name `findMatchingContactsDetails`, type `array<Contact>`.
     pub find_matching_contacts_details: ::std::vec::Vec<Contact>,
-    /// A link to the next page; absent or blank on the last page.
-    ///
-    /// Wire name `next`, type `string`.
-    #[serde(
-        rename = "next",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// A link to the next page; absent or blank on the last page. Wire name `next`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
 }
 impl ContactSearchPage {
@@ -3402,21 +2296,11 @@ impl ContactSearchPage {
 /// The outcome of a bulk create or update of contacts.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct BulkContactResult {
-    /// LiveVox's summary of what happened.
-    ///
-    /// Wire name `message`, type `string`.
-    #[serde(rename = "message", default)]
+    /// LiveVox's summary of what happened. Wire name `message`, type `string`.
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl BulkContactResult {
@@ -3438,39 +2322,20 @@ impl BulkContactResult {
 /// Do-not-dial changes for one contact.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ContactDnd {
-    /// The contact.
-    ///
-    /// Wire name `account`, type `string`.
-    #[serde(rename = "account")]
+    /// The contact. Wire name `account`, type `string`.
     pub account: ::std::string::String,
-    /// Phones and their new blocks.
-    ///
-    /// Wire name `updateContactDND`, type `array<ContactPhone>`.
+    /// Phones and their new blocks. Wire name `updateContactDND`, type `array<ContactPhone>`.
     #[serde(
         rename = "updateContactDND",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub phones: ::std::option::Option<::std::vec::Vec<ContactPhone>>,
-    /// The new block of the whole account.
-    ///
-    /// Wire name `accountBlock`, type `DialBlock`.
-    #[serde(
-        rename = "accountBlock",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The new block of the whole account. Wire name `accountBlock`, type `DialBlock`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_block: ::std::option::Option<DialBlock>,
 }
 impl ContactDnd {
@@ -3502,44 +2367,21 @@ impl ContactDnd {
 /// A note on a contact, usually left by an agent during a call.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ContactNote {
-    /// The note's id.
-    ///
-    /// Wire name `id`, type `int64`.
-    #[serde(rename = "id", default)]
+    /// The note's id. Wire name `id`, type `int64`.
     pub id: ::std::option::Option<i64>,
-    /// The text.
-    ///
-    /// Wire name `note`, type `string`.
-    #[serde(rename = "note")]
+    /// The text. Wire name `note`, type `string`.
     pub note: ::std::string::String,
-    /// The agent session the note was written in.
-    ///
-    /// Wire name `sessionId`, type `string (secret)`.
-    #[serde(rename = "sessionId", default)]
+    /// The agent session the note was written in. Wire name `sessionId`, type `string (secret)`.
     pub session_id: ::std::option::Option<__rt::Secret>,
-    /// The call (transaction) the note belongs to.
-    ///
-    /// Wire name `transactionId`, type `int64`.
-    #[serde(rename = "transactionId", default)]
+    /// The call (transaction) the note belongs to. Wire name `transactionId`, type `int64`.
     pub transaction_id: ::std::option::Option<i64>,
-    /// When the note was written.
-    ///
-    /// Wire name `createDate`, type `datetime`.
-    #[serde(rename = "createDate", default)]
+    /// When the note was written. Wire name `createDate`, type `datetime`.
     pub create_date: ::std::option::Option<__rt::DateTime>,
-    /// When the note last changed.
-    ///
-    /// Wire name `modifiedDate`, type `datetime`.
-    #[serde(rename = "modifiedDate", default)]
+    /// When the note last changed. Wire name `modifiedDate`, type `datetime`.
     pub modified_date: ::std::option::Option<__rt::DateTime>,
 }
 impl ContactNote {
@@ -3592,19 +2434,11 @@ impl ContactNote {
 /// Every note on a contact.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ContactNoteList {
-    /// The notes.
-    ///
-    /// Wire name `listContactNotes`, type `array<ContactNote>`.
-    #[serde(rename = "listContactNotes")]
+    /// The notes. Wire name `listContactNotes`, type `array<ContactNote>`.
     pub list_contact_notes: ::std::vec::Vec<ContactNote>,
 }
 impl ContactNoteList {
@@ -3620,71 +2454,27 @@ impl ContactNoteList {
 /// A named group of contacts (DNC entries can be limited to one).
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ContactGroup {
-    /// The group's id.
-    ///
-    /// Wire name `id`, type `int64`.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The group's id. Wire name `id`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// The group's name.
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The group's name. Wire name `name`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// Who created the group.
-    ///
-    /// Wire name `createdBy`, type `string`.
-    #[serde(
-        rename = "createdBy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Who created the group. Wire name `createdBy`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by: ::std::option::Option<::std::string::String>,
-    /// Who last changed the group.
-    ///
-    /// Wire name `modifiedBy`, type `string`.
-    #[serde(
-        rename = "modifiedBy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Who last changed the group. Wire name `modifiedBy`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_by: ::std::option::Option<::std::string::String>,
-    /// When the group was created.
-    ///
-    /// Wire name `createdAt`, type `datetime`.
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// When the group was created. Wire name `createdAt`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<__rt::DateTime>,
-    /// When the group last changed.
-    ///
-    /// Wire name `modifiedAt`, type `datetime`.
-    #[serde(
-        rename = "modifiedAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// When the group last changed. Wire name `modifiedAt`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_at: ::std::option::Option<__rt::DateTime>,
 }
 impl ContactGroup {
@@ -3748,30 +2538,14 @@ impl ContactGroup {
 /// One page of contact groups.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ContactGroupPage {
-    /// The groups of this page.
-    ///
-    /// Wire name `contactGroup`, type `array<ContactGroup>`.
-    #[serde(rename = "contactGroup")]
+    /// The groups of this page. Wire name `contactGroup`, type `array<ContactGroup>`.
     pub contact_group: ::std::vec::Vec<ContactGroup>,
-    /// A link to the next page; absent or blank on the last page.
-    ///
-    /// Wire name `next`, type `string`.
-    #[serde(
-        rename = "next",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// A link to the next page; absent or blank on the last page. Wire name `next`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
 }
 impl ContactGroupPage {
@@ -3796,20 +2570,11 @@ impl ContactGroupPage {
 /// Every custom column defined for contacts.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CustomFieldList {
-    /// The columns.
-    ///
-    /// Wire name `customFields`, type `array<ContactCustomField>`.
-    #[serde(rename = "customFields")]
+    /// The columns. Wire name `customFields`, type `array<ContactCustomField>`.
     pub custom_fields: ::std::vec::Vec<ContactCustomField>,
 }
 impl CustomFieldList {
@@ -3827,19 +2592,11 @@ impl CustomFieldList {
 /// Sent as the body of `create_contact`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct CreateContactBody {
-    /// The new contact.
-    ///
-    /// Wire name `createContactDetails`, type `Contact`.
+    /// The new contact. Wire name `createContactDetails`, type `Contact`.
     #[serde(rename = "createContactDetails")]
     pub contact: Contact,
 }
@@ -3856,19 +2613,11 @@ impl CreateContactBody {
 /// Sent as the body of `update_contact`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct UpdateContactBody {
-    /// The contact's new fields.
-    ///
-    /// Wire name `updateContactDetails`, type `Contact`.
+    /// The contact's new fields. Wire name `updateContactDetails`, type `Contact`.
     #[serde(rename = "updateContactDetails")]
     pub contact: Contact,
 }
@@ -3885,29 +2634,14 @@ impl UpdateContactBody {
 /// Sent as the body of `search_contacts`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct SearchContactsBody {
-    /// A ContactSearchCondition or ContactSearchRule, as JSON.
-    ///
-    /// Wire name `search`, type `json`.
-    #[serde(rename = "search")]
+    /// A ContactSearchCondition or ContactSearchRule, as JSON. Wire name `search`, type `json`.
     pub search: __rt::serde_json::Value,
-    /// Sort keys, most significant first.
-    ///
-    /// Wire name `sort`, type `array<ContactSort>`.
-    #[serde(
-        rename = "sort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Sort keys, most significant first. Wire name `sort`, type `array<ContactSort>`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sort: ::std::option::Option<::std::vec::Vec<ContactSort>>,
 }
 impl SearchContactsBody {
@@ -3932,19 +2666,11 @@ impl SearchContactsBody {
 /// Sent as the body of `create_contacts`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct CreateContactsBody {
-    /// The contacts to create.
-    ///
-    /// Wire name `createContactDetails`, type `array<Contact>`.
+    /// The contacts to create. Wire name `createContactDetails`, type `array<Contact>`.
     #[serde(rename = "createContactDetails")]
     pub contacts: ::std::vec::Vec<Contact>,
 }
@@ -3961,42 +2687,21 @@ impl CreateContactsBody {
 /// Sent as the body of `download_contacts`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DownloadContactsBody {
-    /// Only contacts modified at or after this instant (their `modifyDate`).
-    ///
-    /// Wire name `startDate`, type `datetime`.
-    #[serde(
-        rename = "startDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Only contacts modified at or after this instant (their `modifyDate`). Wire name `startDate`,
+    /// type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub start_date: ::std::option::Option<__rt::DateTime>,
-    /// Only contacts modified at or before this instant.
-    ///
-    /// Wire name `endDate`, type `datetime`.
-    #[serde(
-        rename = "endDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Only contacts modified at or before this instant. Wire name `endDate`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub end_date: ::std::option::Option<__rt::DateTime>,
-    /// The columns of the CSV; `allFields` for every one.
-    ///
-    /// Wire name `exportableFields`, type `array<ExportableContactField>`.
+    /// The columns of the CSV; `allFields` for every one. Wire name `exportableFields`, type
+    /// `array<ExportableContactField>`.
     #[serde(
         rename = "exportableFields",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub fields: ::std::option::Option<::std::vec::Vec<ExportableContactField>>,
@@ -4040,19 +2745,11 @@ impl DownloadContactsBody {
 /// Sent as the body of `update_contacts`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct UpdateContactsBody {
-    /// The contacts to update.
-    ///
-    /// Wire name `updateContactDetails`, type `array<Contact>`.
+    /// The contacts to update. Wire name `updateContactDetails`, type `array<Contact>`.
     #[serde(rename = "updateContactDetails")]
     pub contacts: ::std::vec::Vec<Contact>,
 }
@@ -4069,35 +2766,18 @@ impl UpdateContactsBody {
 /// Sent as the body of `update_contact_dnd`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateContactDndBody {
-    /// Phones and their new blocks.
-    ///
-    /// Wire name `updateContactDND`, type `array<ContactPhone>`.
+    /// Phones and their new blocks. Wire name `updateContactDND`, type `array<ContactPhone>`.
     #[serde(
         rename = "updateContactDND",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub phones: ::std::option::Option<::std::vec::Vec<ContactPhone>>,
-    /// The new block of the whole account.
-    ///
-    /// Wire name `accountBlock`, type `DialBlock`.
-    #[serde(
-        rename = "accountBlock",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The new block of the whole account. Wire name `accountBlock`, type `DialBlock`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_block: ::std::option::Option<DialBlock>,
 }
 impl UpdateContactDndBody {
@@ -4130,20 +2810,11 @@ impl UpdateContactDndBody {
 /// Sent as the body of `update_contacts_dnd`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct UpdateContactsDndBody {
-    /// The changes, one per contact.
-    ///
-    /// Wire name `contactDnd`, type `array<ContactDnd>`.
+    /// The changes, one per contact. Wire name `contactDnd`, type `array<ContactDnd>`.
     #[serde(rename = "contactDnd")]
     pub contacts: ::std::vec::Vec<ContactDnd>,
 }
@@ -4162,21 +2833,11 @@ impl UpdateContactsDndBody {
 /// Sent as the body of `create_contact_group`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct CreateContactGroupBody {
-    /// The group's name.
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(rename = "name")]
+    /// The group's name. Wire name `name`, type `string`.
     pub name: ::std::string::String,
 }
 impl CreateContactGroupBody {
@@ -4192,21 +2853,11 @@ impl CreateContactGroupBody {
 /// Sent as the body of `update_contact_group`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct UpdateContactGroupBody {
-    /// The new name.
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(rename = "name")]
+    /// The new name. Wire name `name`, type `string`.
     pub name: ::std::string::String,
 }
 impl UpdateContactGroupBody {
@@ -4222,21 +2873,11 @@ impl UpdateContactGroupBody {
 /// Sent as the body of `update_custom_fields`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateCustomFieldsBody {
-    /// The columns to set.
-    ///
-    /// Wire name `customFields`, type `array<ContactCustomField>`.
-    #[serde(rename = "customFields")]
+    /// The columns to set. Wire name `customFields`, type `array<ContactCustomField>`.
     pub custom_fields: ::std::vec::Vec<ContactCustomField>,
 }
 impl UpdateCustomFieldsBody {
@@ -4253,15 +2894,7 @@ impl UpdateCustomFieldsBody {
 ///
 /// A string-coded enum (`DialBlock` on the wire). A value this version does not know decodes as
 /// [`DialBlock::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DialBlock {
     /// Blocked for today.
@@ -4301,86 +2934,21 @@ impl DialBlock {
         DialBlock::DailyOff,
         DialBlock::PermanentOff,
     ];
+    const WIRE: &'static [(DialBlock, &'static str)] = &[
+        (DialBlock::Daily, "DAILY"),
+        (DialBlock::Permanent, "PERMANENT"),
+        (DialBlock::None, "NONE"),
+        (DialBlock::Both, "BOTH"),
+        (DialBlock::DailyOff, "DAILY_OFF"),
+        (DialBlock::PermanentOff, "PERMANENT_OFF"),
+    ];
 }
-impl __rt::StrEnum for DialBlock {
-    fn from_wire(s: &str) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match s {
-                "DAILY" => DialBlock::Daily,
-                "PERMANENT" => DialBlock::Permanent,
-                "NONE" => DialBlock::None,
-                "BOTH" => DialBlock::Both,
-                "DAILY_OFF" => DialBlock::DailyOff,
-                "PERMANENT_OFF" => DialBlock::PermanentOff,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        DialBlock::Unknown(v)
-    }
-    fn wire(&self) -> ::std::borrow::Cow<'_, str> {
-        match self {
-            DialBlock::Daily => ::std::borrow::Cow::Borrowed("DAILY"),
-            DialBlock::Permanent => ::std::borrow::Cow::Borrowed("PERMANENT"),
-            DialBlock::None => ::std::borrow::Cow::Borrowed("NONE"),
-            DialBlock::Both => ::std::borrow::Cow::Borrowed("BOTH"),
-            DialBlock::DailyOff => ::std::borrow::Cow::Borrowed("DAILY_OFF"),
-            DialBlock::PermanentOff => ::std::borrow::Cow::Borrowed("PERMANENT_OFF"),
-            DialBlock::Unknown(v) => v.as_str(),
-        }
-    }
-}
-impl DialBlock {
-    /// The value as it goes on the wire.
-    pub fn as_str(&self) -> ::std::borrow::Cow<'_, str> {
-        __rt::StrEnum::wire(self)
-    }
-}
-impl ::std::convert::From<&str> for DialBlock {
-    fn from(s: &str) -> Self {
-        <Self as __rt::StrEnum>::from_wire(s)
-            .unwrap_or_else(|| DialBlock::Unknown(__rt::UnknownValue::from_str_value(s)))
-    }
-}
-impl ::std::fmt::Display for DialBlock {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.as_str())
-    }
-}
-impl __rt::serde::Serialize for DialBlock {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_str_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for DialBlock {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_str_enum(deserializer)
-    }
-}
-impl __rt::ToParam for DialBlock {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::str_enum_param(self, out)
-    }
-}
+__rt::str_enum!(DialBlock, Unknown);
 /// The kind of value a custom field holds.
 ///
 /// A string-coded enum (`CustomFieldDataType` on the wire). A value this version does not know
 /// decodes as [`CustomFieldDataType::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomFieldDataType {
     /// Wire value `NUMBER`.
@@ -4407,86 +2975,20 @@ impl CustomFieldDataType {
         CustomFieldDataType::Boolean,
         CustomFieldDataType::List,
     ];
+    const WIRE: &'static [(CustomFieldDataType, &'static str)] = &[
+        (CustomFieldDataType::Number, "NUMBER"),
+        (CustomFieldDataType::String, "STRING"),
+        (CustomFieldDataType::Date, "DATE"),
+        (CustomFieldDataType::Boolean, "BOOLEAN"),
+        (CustomFieldDataType::List, "LIST"),
+    ];
 }
-impl __rt::StrEnum for CustomFieldDataType {
-    fn from_wire(s: &str) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match s {
-                "NUMBER" => CustomFieldDataType::Number,
-                "STRING" => CustomFieldDataType::String,
-                "DATE" => CustomFieldDataType::Date,
-                "BOOLEAN" => CustomFieldDataType::Boolean,
-                "LIST" => CustomFieldDataType::List,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        CustomFieldDataType::Unknown(v)
-    }
-    fn wire(&self) -> ::std::borrow::Cow<'_, str> {
-        match self {
-            CustomFieldDataType::Number => ::std::borrow::Cow::Borrowed("NUMBER"),
-            CustomFieldDataType::String => ::std::borrow::Cow::Borrowed("STRING"),
-            CustomFieldDataType::Date => ::std::borrow::Cow::Borrowed("DATE"),
-            CustomFieldDataType::Boolean => ::std::borrow::Cow::Borrowed("BOOLEAN"),
-            CustomFieldDataType::List => ::std::borrow::Cow::Borrowed("LIST"),
-            CustomFieldDataType::Unknown(v) => v.as_str(),
-        }
-    }
-}
-impl CustomFieldDataType {
-    /// The value as it goes on the wire.
-    pub fn as_str(&self) -> ::std::borrow::Cow<'_, str> {
-        __rt::StrEnum::wire(self)
-    }
-}
-impl ::std::convert::From<&str> for CustomFieldDataType {
-    fn from(s: &str) -> Self {
-        <Self as __rt::StrEnum>::from_wire(s)
-            .unwrap_or_else(|| CustomFieldDataType::Unknown(
-                __rt::UnknownValue::from_str_value(s),
-            ))
-    }
-}
-impl ::std::fmt::Display for CustomFieldDataType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.as_str())
-    }
-}
-impl __rt::serde::Serialize for CustomFieldDataType {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_str_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for CustomFieldDataType {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_str_enum(deserializer)
-    }
-}
-impl __rt::ToParam for CustomFieldDataType {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::str_enum_param(self, out)
-    }
-}
+__rt::str_enum!(CustomFieldDataType, Unknown);
 /// How a contact search condition compares a field with its criteria.
 ///
 /// A string-coded enum (`ConditionType` on the wire). A value this version does not know decodes as
 /// [`ConditionType::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConditionType {
     /// Wire value `STARTS_WITH`.
@@ -4517,90 +3019,22 @@ impl ConditionType {
         ConditionType::GreaterEqual,
         ConditionType::Contains,
     ];
+    const WIRE: &'static [(ConditionType, &'static str)] = &[
+        (ConditionType::StartsWith, "STARTS_WITH"),
+        (ConditionType::EndsWith, "ENDS_WITH"),
+        (ConditionType::Equals, "EQUALS"),
+        (ConditionType::Less, "LESS"),
+        (ConditionType::Greater, "GREATER"),
+        (ConditionType::GreaterEqual, "GREATER_EQUAL"),
+        (ConditionType::Contains, "CONTAINS"),
+    ];
 }
-impl __rt::StrEnum for ConditionType {
-    fn from_wire(s: &str) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match s {
-                "STARTS_WITH" => ConditionType::StartsWith,
-                "ENDS_WITH" => ConditionType::EndsWith,
-                "EQUALS" => ConditionType::Equals,
-                "LESS" => ConditionType::Less,
-                "GREATER" => ConditionType::Greater,
-                "GREATER_EQUAL" => ConditionType::GreaterEqual,
-                "CONTAINS" => ConditionType::Contains,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        ConditionType::Unknown(v)
-    }
-    fn wire(&self) -> ::std::borrow::Cow<'_, str> {
-        match self {
-            ConditionType::StartsWith => ::std::borrow::Cow::Borrowed("STARTS_WITH"),
-            ConditionType::EndsWith => ::std::borrow::Cow::Borrowed("ENDS_WITH"),
-            ConditionType::Equals => ::std::borrow::Cow::Borrowed("EQUALS"),
-            ConditionType::Less => ::std::borrow::Cow::Borrowed("LESS"),
-            ConditionType::Greater => ::std::borrow::Cow::Borrowed("GREATER"),
-            ConditionType::GreaterEqual => ::std::borrow::Cow::Borrowed("GREATER_EQUAL"),
-            ConditionType::Contains => ::std::borrow::Cow::Borrowed("CONTAINS"),
-            ConditionType::Unknown(v) => v.as_str(),
-        }
-    }
-}
-impl ConditionType {
-    /// The value as it goes on the wire.
-    pub fn as_str(&self) -> ::std::borrow::Cow<'_, str> {
-        __rt::StrEnum::wire(self)
-    }
-}
-impl ::std::convert::From<&str> for ConditionType {
-    fn from(s: &str) -> Self {
-        <Self as __rt::StrEnum>::from_wire(s)
-            .unwrap_or_else(|| ConditionType::Unknown(
-                __rt::UnknownValue::from_str_value(s),
-            ))
-    }
-}
-impl ::std::fmt::Display for ConditionType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.as_str())
-    }
-}
-impl __rt::serde::Serialize for ConditionType {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_str_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for ConditionType {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_str_enum(deserializer)
-    }
-}
-impl __rt::ToParam for ConditionType {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::str_enum_param(self, out)
-    }
-}
+__rt::str_enum!(ConditionType, Unknown);
 /// How a contact search rule joins its two sides.
 ///
 /// A string-coded enum (`RuleOperator` on the wire). A value this version does not know decodes as
 /// [`RuleOperator::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RuleOperator {
     /// Wire value `AND`.
@@ -4613,80 +3047,17 @@ pub enum RuleOperator {
 impl RuleOperator {
     /// Every value the spec lists.
     pub const KNOWN: &'static [RuleOperator] = &[RuleOperator::And, RuleOperator::Or];
+    const WIRE: &'static [(RuleOperator, &'static str)] = &[
+        (RuleOperator::And, "AND"),
+        (RuleOperator::Or, "OR"),
+    ];
 }
-impl __rt::StrEnum for RuleOperator {
-    fn from_wire(s: &str) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match s {
-                "AND" => RuleOperator::And,
-                "OR" => RuleOperator::Or,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        RuleOperator::Unknown(v)
-    }
-    fn wire(&self) -> ::std::borrow::Cow<'_, str> {
-        match self {
-            RuleOperator::And => ::std::borrow::Cow::Borrowed("AND"),
-            RuleOperator::Or => ::std::borrow::Cow::Borrowed("OR"),
-            RuleOperator::Unknown(v) => v.as_str(),
-        }
-    }
-}
-impl RuleOperator {
-    /// The value as it goes on the wire.
-    pub fn as_str(&self) -> ::std::borrow::Cow<'_, str> {
-        __rt::StrEnum::wire(self)
-    }
-}
-impl ::std::convert::From<&str> for RuleOperator {
-    fn from(s: &str) -> Self {
-        <Self as __rt::StrEnum>::from_wire(s)
-            .unwrap_or_else(|| RuleOperator::Unknown(
-                __rt::UnknownValue::from_str_value(s),
-            ))
-    }
-}
-impl ::std::fmt::Display for RuleOperator {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.as_str())
-    }
-}
-impl __rt::serde::Serialize for RuleOperator {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_str_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for RuleOperator {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_str_enum(deserializer)
-    }
-}
-impl __rt::ToParam for RuleOperator {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::str_enum_param(self, out)
-    }
-}
+__rt::str_enum!(RuleOperator, Unknown);
 /// A field a contact search condition can test.
 ///
 /// A string-coded enum (`ContactSearchField` on the wire). A value this version does not know
 /// decodes as [`ContactSearchField::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactSearchField {
     /// Wire value `account`.
@@ -5149,458 +3520,169 @@ impl ContactSearchField {
         ContactSearchField::Col99,
         ContactSearchField::Col100,
     ];
+    const WIRE: &'static [(ContactSearchField, &'static str)] = &[
+        (ContactSearchField::Account, "account"),
+        (ContactSearchField::AccountDueDate, "account_due_date"),
+        (
+            ContactSearchField::AccountDueDateBasedonOption,
+            "account_due_date_basedon_option",
+        ),
+        (ContactSearchField::LastLoadDateBasedonOption, "last_load_date_basedon_option"),
+        (ContactSearchField::OriginalAccountNumber, "original_account_number"),
+        (ContactSearchField::City, "city"),
+        (ContactSearchField::State, "state"),
+        (ContactSearchField::Country, "country"),
+        (ContactSearchField::Group, "group"),
+        (ContactSearchField::DoNotDial, "do_not_dial"),
+        (ContactSearchField::DoNotDialDaily, "do_not_dial_daily"),
+        (ContactSearchField::Sms, "sms"),
+        (ContactSearchField::Email, "email"),
+        (ContactSearchField::Postalcode, "postalcode"),
+        (ContactSearchField::Name, "name"),
+        (ContactSearchField::Dob, "dob"),
+        (ContactSearchField::Phone, "phone"),
+        (ContactSearchField::Address, "address"),
+        (ContactSearchField::GuarantorName, "guarantor_name"),
+        (ContactSearchField::Paymentbalance, "paymentbalance"),
+        (ContactSearchField::AmountToSpeak, "amount_to_speak"),
+        (ContactSearchField::AccountDialYesterday, "account_dial_yesterday"),
+        (ContactSearchField::AccountDialToday, "account_dial_today"),
+        (ContactSearchField::Phone1SmsConsent, "phone1_sms_consent"),
+        (ContactSearchField::Phone1CellConsent, "phone1_cell_consent"),
+        (ContactSearchField::Phone2SmsConsent, "phone2_sms_consent"),
+        (ContactSearchField::Phone2CellConsent, "phone2_cell_consent"),
+        (ContactSearchField::Phone3SmsConsent, "phone3_sms_consent"),
+        (ContactSearchField::Phone3CellConsent, "phone3_cell_consent"),
+        (ContactSearchField::Phone4SmsConsent, "phone4_sms_consent"),
+        (ContactSearchField::Phone4CellConsent, "phone4_cell_consent"),
+        (ContactSearchField::Phone5SmsConsent, "phone5_sms_consent"),
+        (ContactSearchField::Phone5CellConsent, "phone5_cell_consent"),
+        (ContactSearchField::Phone6SmsConsent, "phone6_sms_consent"),
+        (ContactSearchField::Phone6CellConsent, "phone6_cell_consent"),
+        (ContactSearchField::Phone7SmsConsent, "phone7_sms_consent"),
+        (ContactSearchField::Phone7CellConsent, "phone7_cell_consent"),
+        (ContactSearchField::Phone8SmsConsent, "phone8_sms_consent"),
+        (ContactSearchField::Phone8CellConsent, "phone8_cell_consent"),
+        (ContactSearchField::Phone9SmsConsent, "phone9_sms_consent"),
+        (ContactSearchField::Phone9CellConsent, "phone9_cell_consent"),
+        (ContactSearchField::Phone10SmsConsent, "phone10_sms_consent"),
+        (ContactSearchField::Phone10CellConsent, "phone10_cell_consent"),
+        (ContactSearchField::PhoneSmsConsent, "phone_sms_consent"),
+        (ContactSearchField::PhoneCellConsent, "phone_cell_consent"),
+        (ContactSearchField::PrimaryEmailConsent, "primary_email_consent"),
+        (ContactSearchField::Callattemptstoday, "callattemptstoday"),
+        (ContactSearchField::Callattemptslifetime, "callattemptslifetime"),
+        (ContactSearchField::AccountForTodaysResult, "accountForTodaysResult"),
+        (ContactSearchField::AccountsFor30daysResult, "accountsFor30daysResult"),
+        (ContactSearchField::EmailAddress, "email_address"),
+        (ContactSearchField::Col1, "COL1"),
+        (ContactSearchField::Col2, "COL2"),
+        (ContactSearchField::Col3, "COL3"),
+        (ContactSearchField::Col4, "COL4"),
+        (ContactSearchField::Col5, "COL5"),
+        (ContactSearchField::Col6, "COL6"),
+        (ContactSearchField::Col7, "COL7"),
+        (ContactSearchField::Col8, "COL8"),
+        (ContactSearchField::Col9, "COL9"),
+        (ContactSearchField::Col10, "COL10"),
+        (ContactSearchField::Col11, "COL11"),
+        (ContactSearchField::Col12, "COL12"),
+        (ContactSearchField::Col13, "COL13"),
+        (ContactSearchField::Col14, "COL14"),
+        (ContactSearchField::Col15, "COL15"),
+        (ContactSearchField::Col16, "COL16"),
+        (ContactSearchField::Col17, "COL17"),
+        (ContactSearchField::Col18, "COL18"),
+        (ContactSearchField::Col19, "COL19"),
+        (ContactSearchField::Col20, "COL20"),
+        (ContactSearchField::Col21, "COL21"),
+        (ContactSearchField::Col22, "COL22"),
+        (ContactSearchField::Col23, "COL23"),
+        (ContactSearchField::Col24, "COL24"),
+        (ContactSearchField::Col25, "COL25"),
+        (ContactSearchField::Col26, "COL26"),
+        (ContactSearchField::Col27, "COL27"),
+        (ContactSearchField::Col28, "COL28"),
+        (ContactSearchField::Col29, "COL29"),
+        (ContactSearchField::Col30, "COL30"),
+        (ContactSearchField::Col31, "COL31"),
+        (ContactSearchField::Col32, "COL32"),
+        (ContactSearchField::Col33, "COL33"),
+        (ContactSearchField::Col34, "COL34"),
+        (ContactSearchField::Col35, "COL35"),
+        (ContactSearchField::Col36, "COL36"),
+        (ContactSearchField::Col37, "COL37"),
+        (ContactSearchField::Col38, "COL38"),
+        (ContactSearchField::Col39, "COL39"),
+        (ContactSearchField::Col40, "COL40"),
+        (ContactSearchField::Col41, "COL41"),
+        (ContactSearchField::Col42, "COL42"),
+        (ContactSearchField::Col43, "COL43"),
+        (ContactSearchField::Col44, "COL44"),
+        (ContactSearchField::Col45, "COL45"),
+        (ContactSearchField::Col46, "COL46"),
+        (ContactSearchField::Col47, "COL47"),
+        (ContactSearchField::Col48, "COL48"),
+        (ContactSearchField::Col49, "COL49"),
+        (ContactSearchField::Col50, "COL50"),
+        (ContactSearchField::Col51, "COL51"),
+        (ContactSearchField::Col52, "COL52"),
+        (ContactSearchField::Col53, "COL53"),
+        (ContactSearchField::Col54, "COL54"),
+        (ContactSearchField::Col55, "COL55"),
+        (ContactSearchField::Col56, "COL56"),
+        (ContactSearchField::Col57, "COL57"),
+        (ContactSearchField::Col58, "COL58"),
+        (ContactSearchField::Col59, "COL59"),
+        (ContactSearchField::Col60, "COL60"),
+        (ContactSearchField::Col61, "COL61"),
+        (ContactSearchField::Col62, "COL62"),
+        (ContactSearchField::Col63, "COL63"),
+        (ContactSearchField::Col64, "COL64"),
+        (ContactSearchField::Col65, "COL65"),
+        (ContactSearchField::Col66, "COL66"),
+        (ContactSearchField::Col67, "COL67"),
+        (ContactSearchField::Col68, "COL68"),
+        (ContactSearchField::Col69, "COL69"),
+        (ContactSearchField::Col70, "COL70"),
+        (ContactSearchField::Col71, "COL71"),
+        (ContactSearchField::Col72, "COL72"),
+        (ContactSearchField::Col73, "COL73"),
+        (ContactSearchField::Col74, "COL74"),
+        (ContactSearchField::Col75, "COL75"),
+        (ContactSearchField::Col76, "COL76"),
+        (ContactSearchField::Col77, "COL77"),
+        (ContactSearchField::Col78, "COL78"),
+        (ContactSearchField::Col79, "COL79"),
+        (ContactSearchField::Col80, "COL80"),
+        (ContactSearchField::Col81, "COL81"),
+        (ContactSearchField::Col82, "COL82"),
+        (ContactSearchField::Col83, "COL83"),
+        (ContactSearchField::Col84, "COL84"),
+        (ContactSearchField::Col85, "COL85"),
+        (ContactSearchField::Col86, "COL86"),
+        (ContactSearchField::Col87, "COL87"),
+        (ContactSearchField::Col88, "COL88"),
+        (ContactSearchField::Col89, "COL89"),
+        (ContactSearchField::Col90, "COL90"),
+        (ContactSearchField::Col91, "COL91"),
+        (ContactSearchField::Col92, "COL92"),
+        (ContactSearchField::Col93, "COL93"),
+        (ContactSearchField::Col94, "COL94"),
+        (ContactSearchField::Col95, "COL95"),
+        (ContactSearchField::Col96, "COL96"),
+        (ContactSearchField::Col97, "COL97"),
+        (ContactSearchField::Col98, "COL98"),
+        (ContactSearchField::Col99, "COL99"),
+        (ContactSearchField::Col100, "COL100"),
+    ];
 }
-impl __rt::StrEnum for ContactSearchField {
-    fn from_wire(s: &str) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match s {
-                "account" => ContactSearchField::Account,
-                "account_due_date" => ContactSearchField::AccountDueDate,
-                "account_due_date_basedon_option" => {
-                    ContactSearchField::AccountDueDateBasedonOption
-                }
-                "last_load_date_basedon_option" => {
-                    ContactSearchField::LastLoadDateBasedonOption
-                }
-                "original_account_number" => ContactSearchField::OriginalAccountNumber,
-                "city" => ContactSearchField::City,
-                "state" => ContactSearchField::State,
-                "country" => ContactSearchField::Country,
-                "group" => ContactSearchField::Group,
-                "do_not_dial" => ContactSearchField::DoNotDial,
-                "do_not_dial_daily" => ContactSearchField::DoNotDialDaily,
-                "sms" => ContactSearchField::Sms,
-                "email" => ContactSearchField::Email,
-                "postalcode" => ContactSearchField::Postalcode,
-                "name" => ContactSearchField::Name,
-                "dob" => ContactSearchField::Dob,
-                "phone" => ContactSearchField::Phone,
-                "address" => ContactSearchField::Address,
-                "guarantor_name" => ContactSearchField::GuarantorName,
-                "paymentbalance" => ContactSearchField::Paymentbalance,
-                "amount_to_speak" => ContactSearchField::AmountToSpeak,
-                "account_dial_yesterday" => ContactSearchField::AccountDialYesterday,
-                "account_dial_today" => ContactSearchField::AccountDialToday,
-                "phone1_sms_consent" => ContactSearchField::Phone1SmsConsent,
-                "phone1_cell_consent" => ContactSearchField::Phone1CellConsent,
-                "phone2_sms_consent" => ContactSearchField::Phone2SmsConsent,
-                "phone2_cell_consent" => ContactSearchField::Phone2CellConsent,
-                "phone3_sms_consent" => ContactSearchField::Phone3SmsConsent,
-                "phone3_cell_consent" => ContactSearchField::Phone3CellConsent,
-                "phone4_sms_consent" => ContactSearchField::Phone4SmsConsent,
-                "phone4_cell_consent" => ContactSearchField::Phone4CellConsent,
-                "phone5_sms_consent" => ContactSearchField::Phone5SmsConsent,
-                "phone5_cell_consent" => ContactSearchField::Phone5CellConsent,
-                "phone6_sms_consent" => ContactSearchField::Phone6SmsConsent,
-                "phone6_cell_consent" => ContactSearchField::Phone6CellConsent,
-                "phone7_sms_consent" => ContactSearchField::Phone7SmsConsent,
-                "phone7_cell_consent" => ContactSearchField::Phone7CellConsent,
-                "phone8_sms_consent" => ContactSearchField::Phone8SmsConsent,
-                "phone8_cell_consent" => ContactSearchField::Phone8CellConsent,
-                "phone9_sms_consent" => ContactSearchField::Phone9SmsConsent,
-                "phone9_cell_consent" => ContactSearchField::Phone9CellConsent,
-                "phone10_sms_consent" => ContactSearchField::Phone10SmsConsent,
-                "phone10_cell_consent" => ContactSearchField::Phone10CellConsent,
-                "phone_sms_consent" => ContactSearchField::PhoneSmsConsent,
-                "phone_cell_consent" => ContactSearchField::PhoneCellConsent,
-                "primary_email_consent" => ContactSearchField::PrimaryEmailConsent,
-                "callattemptstoday" => ContactSearchField::Callattemptstoday,
-                "callattemptslifetime" => ContactSearchField::Callattemptslifetime,
-                "accountForTodaysResult" => ContactSearchField::AccountForTodaysResult,
-                "accountsFor30daysResult" => ContactSearchField::AccountsFor30daysResult,
-                "email_address" => ContactSearchField::EmailAddress,
-                "COL1" => ContactSearchField::Col1,
-                "COL2" => ContactSearchField::Col2,
-                "COL3" => ContactSearchField::Col3,
-                "COL4" => ContactSearchField::Col4,
-                "COL5" => ContactSearchField::Col5,
-                "COL6" => ContactSearchField::Col6,
-                "COL7" => ContactSearchField::Col7,
-                "COL8" => ContactSearchField::Col8,
-                "COL9" => ContactSearchField::Col9,
-                "COL10" => ContactSearchField::Col10,
-                "COL11" => ContactSearchField::Col11,
-                "COL12" => ContactSearchField::Col12,
-                "COL13" => ContactSearchField::Col13,
-                "COL14" => ContactSearchField::Col14,
-                "COL15" => ContactSearchField::Col15,
-                "COL16" => ContactSearchField::Col16,
-                "COL17" => ContactSearchField::Col17,
-                "COL18" => ContactSearchField::Col18,
-                "COL19" => ContactSearchField::Col19,
-                "COL20" => ContactSearchField::Col20,
-                "COL21" => ContactSearchField::Col21,
-                "COL22" => ContactSearchField::Col22,
-                "COL23" => ContactSearchField::Col23,
-                "COL24" => ContactSearchField::Col24,
-                "COL25" => ContactSearchField::Col25,
-                "COL26" => ContactSearchField::Col26,
-                "COL27" => ContactSearchField::Col27,
-                "COL28" => ContactSearchField::Col28,
-                "COL29" => ContactSearchField::Col29,
-                "COL30" => ContactSearchField::Col30,
-                "COL31" => ContactSearchField::Col31,
-                "COL32" => ContactSearchField::Col32,
-                "COL33" => ContactSearchField::Col33,
-                "COL34" => ContactSearchField::Col34,
-                "COL35" => ContactSearchField::Col35,
-                "COL36" => ContactSearchField::Col36,
-                "COL37" => ContactSearchField::Col37,
-                "COL38" => ContactSearchField::Col38,
-                "COL39" => ContactSearchField::Col39,
-                "COL40" => ContactSearchField::Col40,
-                "COL41" => ContactSearchField::Col41,
-                "COL42" => ContactSearchField::Col42,
-                "COL43" => ContactSearchField::Col43,
-                "COL44" => ContactSearchField::Col44,
-                "COL45" => ContactSearchField::Col45,
-                "COL46" => ContactSearchField::Col46,
-                "COL47" => ContactSearchField::Col47,
-                "COL48" => ContactSearchField::Col48,
-                "COL49" => ContactSearchField::Col49,
-                "COL50" => ContactSearchField::Col50,
-                "COL51" => ContactSearchField::Col51,
-                "COL52" => ContactSearchField::Col52,
-                "COL53" => ContactSearchField::Col53,
-                "COL54" => ContactSearchField::Col54,
-                "COL55" => ContactSearchField::Col55,
-                "COL56" => ContactSearchField::Col56,
-                "COL57" => ContactSearchField::Col57,
-                "COL58" => ContactSearchField::Col58,
-                "COL59" => ContactSearchField::Col59,
-                "COL60" => ContactSearchField::Col60,
-                "COL61" => ContactSearchField::Col61,
-                "COL62" => ContactSearchField::Col62,
-                "COL63" => ContactSearchField::Col63,
-                "COL64" => ContactSearchField::Col64,
-                "COL65" => ContactSearchField::Col65,
-                "COL66" => ContactSearchField::Col66,
-                "COL67" => ContactSearchField::Col67,
-                "COL68" => ContactSearchField::Col68,
-                "COL69" => ContactSearchField::Col69,
-                "COL70" => ContactSearchField::Col70,
-                "COL71" => ContactSearchField::Col71,
-                "COL72" => ContactSearchField::Col72,
-                "COL73" => ContactSearchField::Col73,
-                "COL74" => ContactSearchField::Col74,
-                "COL75" => ContactSearchField::Col75,
-                "COL76" => ContactSearchField::Col76,
-                "COL77" => ContactSearchField::Col77,
-                "COL78" => ContactSearchField::Col78,
-                "COL79" => ContactSearchField::Col79,
-                "COL80" => ContactSearchField::Col80,
-                "COL81" => ContactSearchField::Col81,
-                "COL82" => ContactSearchField::Col82,
-                "COL83" => ContactSearchField::Col83,
-                "COL84" => ContactSearchField::Col84,
-                "COL85" => ContactSearchField::Col85,
-                "COL86" => ContactSearchField::Col86,
-                "COL87" => ContactSearchField::Col87,
-                "COL88" => ContactSearchField::Col88,
-                "COL89" => ContactSearchField::Col89,
-                "COL90" => ContactSearchField::Col90,
-                "COL91" => ContactSearchField::Col91,
-                "COL92" => ContactSearchField::Col92,
-                "COL93" => ContactSearchField::Col93,
-                "COL94" => ContactSearchField::Col94,
-                "COL95" => ContactSearchField::Col95,
-                "COL96" => ContactSearchField::Col96,
-                "COL97" => ContactSearchField::Col97,
-                "COL98" => ContactSearchField::Col98,
-                "COL99" => ContactSearchField::Col99,
-                "COL100" => ContactSearchField::Col100,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        ContactSearchField::Unknown(v)
-    }
-    fn wire(&self) -> ::std::borrow::Cow<'_, str> {
-        match self {
-            ContactSearchField::Account => ::std::borrow::Cow::Borrowed("account"),
-            ContactSearchField::AccountDueDate => {
-                ::std::borrow::Cow::Borrowed("account_due_date")
-            }
-            ContactSearchField::AccountDueDateBasedonOption => {
-                ::std::borrow::Cow::Borrowed("account_due_date_basedon_option")
-            }
-            ContactSearchField::LastLoadDateBasedonOption => {
-                ::std::borrow::Cow::Borrowed("last_load_date_basedon_option")
-            }
-            ContactSearchField::OriginalAccountNumber => {
-                ::std::borrow::Cow::Borrowed("original_account_number")
-            }
-            ContactSearchField::City => ::std::borrow::Cow::Borrowed("city"),
-            ContactSearchField::State => ::std::borrow::Cow::Borrowed("state"),
-            ContactSearchField::Country => ::std::borrow::Cow::Borrowed("country"),
-            ContactSearchField::Group => ::std::borrow::Cow::Borrowed("group"),
-            ContactSearchField::DoNotDial => ::std::borrow::Cow::Borrowed("do_not_dial"),
-            ContactSearchField::DoNotDialDaily => {
-                ::std::borrow::Cow::Borrowed("do_not_dial_daily")
-            }
-            ContactSearchField::Sms => ::std::borrow::Cow::Borrowed("sms"),
-            ContactSearchField::Email => ::std::borrow::Cow::Borrowed("email"),
-            ContactSearchField::Postalcode => ::std::borrow::Cow::Borrowed("postalcode"),
-            ContactSearchField::Name => ::std::borrow::Cow::Borrowed("name"),
-            ContactSearchField::Dob => ::std::borrow::Cow::Borrowed("dob"),
-            ContactSearchField::Phone => ::std::borrow::Cow::Borrowed("phone"),
-            ContactSearchField::Address => ::std::borrow::Cow::Borrowed("address"),
-            ContactSearchField::GuarantorName => {
-                ::std::borrow::Cow::Borrowed("guarantor_name")
-            }
-            ContactSearchField::Paymentbalance => {
-                ::std::borrow::Cow::Borrowed("paymentbalance")
-            }
-            ContactSearchField::AmountToSpeak => {
-                ::std::borrow::Cow::Borrowed("amount_to_speak")
-            }
-            ContactSearchField::AccountDialYesterday => {
-                ::std::borrow::Cow::Borrowed("account_dial_yesterday")
-            }
-            ContactSearchField::AccountDialToday => {
-                ::std::borrow::Cow::Borrowed("account_dial_today")
-            }
-            ContactSearchField::Phone1SmsConsent => {
-                ::std::borrow::Cow::Borrowed("phone1_sms_consent")
-            }
-            ContactSearchField::Phone1CellConsent => {
-                ::std::borrow::Cow::Borrowed("phone1_cell_consent")
-            }
-            ContactSearchField::Phone2SmsConsent => {
-                ::std::borrow::Cow::Borrowed("phone2_sms_consent")
-            }
-            ContactSearchField::Phone2CellConsent => {
-                ::std::borrow::Cow::Borrowed("phone2_cell_consent")
-            }
-            ContactSearchField::Phone3SmsConsent => {
-                ::std::borrow::Cow::Borrowed("phone3_sms_consent")
-            }
-            ContactSearchField::Phone3CellConsent => {
-                ::std::borrow::Cow::Borrowed("phone3_cell_consent")
-            }
-            ContactSearchField::Phone4SmsConsent => {
-                ::std::borrow::Cow::Borrowed("phone4_sms_consent")
-            }
-            ContactSearchField::Phone4CellConsent => {
-                ::std::borrow::Cow::Borrowed("phone4_cell_consent")
-            }
-            ContactSearchField::Phone5SmsConsent => {
-                ::std::borrow::Cow::Borrowed("phone5_sms_consent")
-            }
-            ContactSearchField::Phone5CellConsent => {
-                ::std::borrow::Cow::Borrowed("phone5_cell_consent")
-            }
-            ContactSearchField::Phone6SmsConsent => {
-                ::std::borrow::Cow::Borrowed("phone6_sms_consent")
-            }
-            ContactSearchField::Phone6CellConsent => {
-                ::std::borrow::Cow::Borrowed("phone6_cell_consent")
-            }
-            ContactSearchField::Phone7SmsConsent => {
-                ::std::borrow::Cow::Borrowed("phone7_sms_consent")
-            }
-            ContactSearchField::Phone7CellConsent => {
-                ::std::borrow::Cow::Borrowed("phone7_cell_consent")
-            }
-            ContactSearchField::Phone8SmsConsent => {
-                ::std::borrow::Cow::Borrowed("phone8_sms_consent")
-            }
-            ContactSearchField::Phone8CellConsent => {
-                ::std::borrow::Cow::Borrowed("phone8_cell_consent")
-            }
-            ContactSearchField::Phone9SmsConsent => {
-                ::std::borrow::Cow::Borrowed("phone9_sms_consent")
-            }
-            ContactSearchField::Phone9CellConsent => {
-                ::std::borrow::Cow::Borrowed("phone9_cell_consent")
-            }
-            ContactSearchField::Phone10SmsConsent => {
-                ::std::borrow::Cow::Borrowed("phone10_sms_consent")
-            }
-            ContactSearchField::Phone10CellConsent => {
-                ::std::borrow::Cow::Borrowed("phone10_cell_consent")
-            }
-            ContactSearchField::PhoneSmsConsent => {
-                ::std::borrow::Cow::Borrowed("phone_sms_consent")
-            }
-            ContactSearchField::PhoneCellConsent => {
-                ::std::borrow::Cow::Borrowed("phone_cell_consent")
-            }
-            ContactSearchField::PrimaryEmailConsent => {
-                ::std::borrow::Cow::Borrowed("primary_email_consent")
-            }
-            ContactSearchField::Callattemptstoday => {
-                ::std::borrow::Cow::Borrowed("callattemptstoday")
-            }
-            ContactSearchField::Callattemptslifetime => {
-                ::std::borrow::Cow::Borrowed("callattemptslifetime")
-            }
-            ContactSearchField::AccountForTodaysResult => {
-                ::std::borrow::Cow::Borrowed("accountForTodaysResult")
-            }
-            ContactSearchField::AccountsFor30daysResult => {
-                ::std::borrow::Cow::Borrowed("accountsFor30daysResult")
-            }
-            ContactSearchField::EmailAddress => {
-                ::std::borrow::Cow::Borrowed("email_address")
-            }
-            ContactSearchField::Col1 => ::std::borrow::Cow::Borrowed("COL1"),
-            ContactSearchField::Col2 => ::std::borrow::Cow::Borrowed("COL2"),
-            ContactSearchField::Col3 => ::std::borrow::Cow::Borrowed("COL3"),
-            ContactSearchField::Col4 => ::std::borrow::Cow::Borrowed("COL4"),
-            ContactSearchField::Col5 => ::std::borrow::Cow::Borrowed("COL5"),
-            ContactSearchField::Col6 => ::std::borrow::Cow::Borrowed("COL6"),
-            ContactSearchField::Col7 => ::std::borrow::Cow::Borrowed("COL7"),
-            ContactSearchField::Col8 => ::std::borrow::Cow::Borrowed("COL8"),
-            ContactSearchField::Col9 => ::std::borrow::Cow::Borrowed("COL9"),
-            ContactSearchField::Col10 => ::std::borrow::Cow::Borrowed("COL10"),
-            ContactSearchField::Col11 => ::std::borrow::Cow::Borrowed("COL11"),
-            ContactSearchField::Col12 => ::std::borrow::Cow::Borrowed("COL12"),
-            ContactSearchField::Col13 => ::std::borrow::Cow::Borrowed("COL13"),
-            ContactSearchField::Col14 => ::std::borrow::Cow::Borrowed("COL14"),
-            ContactSearchField::Col15 => ::std::borrow::Cow::Borrowed("COL15"),
-            ContactSearchField::Col16 => ::std::borrow::Cow::Borrowed("COL16"),
-            ContactSearchField::Col17 => ::std::borrow::Cow::Borrowed("COL17"),
-            ContactSearchField::Col18 => ::std::borrow::Cow::Borrowed("COL18"),
-            ContactSearchField::Col19 => ::std::borrow::Cow::Borrowed("COL19"),
-            ContactSearchField::Col20 => ::std::borrow::Cow::Borrowed("COL20"),
-            ContactSearchField::Col21 => ::std::borrow::Cow::Borrowed("COL21"),
-            ContactSearchField::Col22 => ::std::borrow::Cow::Borrowed("COL22"),
-            ContactSearchField::Col23 => ::std::borrow::Cow::Borrowed("COL23"),
-            ContactSearchField::Col24 => ::std::borrow::Cow::Borrowed("COL24"),
-            ContactSearchField::Col25 => ::std::borrow::Cow::Borrowed("COL25"),
-            ContactSearchField::Col26 => ::std::borrow::Cow::Borrowed("COL26"),
-            ContactSearchField::Col27 => ::std::borrow::Cow::Borrowed("COL27"),
-            ContactSearchField::Col28 => ::std::borrow::Cow::Borrowed("COL28"),
-            ContactSearchField::Col29 => ::std::borrow::Cow::Borrowed("COL29"),
-            ContactSearchField::Col30 => ::std::borrow::Cow::Borrowed("COL30"),
-            ContactSearchField::Col31 => ::std::borrow::Cow::Borrowed("COL31"),
-            ContactSearchField::Col32 => ::std::borrow::Cow::Borrowed("COL32"),
-            ContactSearchField::Col33 => ::std::borrow::Cow::Borrowed("COL33"),
-            ContactSearchField::Col34 => ::std::borrow::Cow::Borrowed("COL34"),
-            ContactSearchField::Col35 => ::std::borrow::Cow::Borrowed("COL35"),
-            ContactSearchField::Col36 => ::std::borrow::Cow::Borrowed("COL36"),
-            ContactSearchField::Col37 => ::std::borrow::Cow::Borrowed("COL37"),
-            ContactSearchField::Col38 => ::std::borrow::Cow::Borrowed("COL38"),
-            ContactSearchField::Col39 => ::std::borrow::Cow::Borrowed("COL39"),
-            ContactSearchField::Col40 => ::std::borrow::Cow::Borrowed("COL40"),
-            ContactSearchField::Col41 => ::std::borrow::Cow::Borrowed("COL41"),
-            ContactSearchField::Col42 => ::std::borrow::Cow::Borrowed("COL42"),
-            ContactSearchField::Col43 => ::std::borrow::Cow::Borrowed("COL43"),
-            ContactSearchField::Col44 => ::std::borrow::Cow::Borrowed("COL44"),
-            ContactSearchField::Col45 => ::std::borrow::Cow::Borrowed("COL45"),
-            ContactSearchField::Col46 => ::std::borrow::Cow::Borrowed("COL46"),
-            ContactSearchField::Col47 => ::std::borrow::Cow::Borrowed("COL47"),
-            ContactSearchField::Col48 => ::std::borrow::Cow::Borrowed("COL48"),
-            ContactSearchField::Col49 => ::std::borrow::Cow::Borrowed("COL49"),
-            ContactSearchField::Col50 => ::std::borrow::Cow::Borrowed("COL50"),
-            ContactSearchField::Col51 => ::std::borrow::Cow::Borrowed("COL51"),
-            ContactSearchField::Col52 => ::std::borrow::Cow::Borrowed("COL52"),
-            ContactSearchField::Col53 => ::std::borrow::Cow::Borrowed("COL53"),
-            ContactSearchField::Col54 => ::std::borrow::Cow::Borrowed("COL54"),
-            ContactSearchField::Col55 => ::std::borrow::Cow::Borrowed("COL55"),
-            ContactSearchField::Col56 => ::std::borrow::Cow::Borrowed("COL56"),
-            ContactSearchField::Col57 => ::std::borrow::Cow::Borrowed("COL57"),
-            ContactSearchField::Col58 => ::std::borrow::Cow::Borrowed("COL58"),
-            ContactSearchField::Col59 => ::std::borrow::Cow::Borrowed("COL59"),
-            ContactSearchField::Col60 => ::std::borrow::Cow::Borrowed("COL60"),
-            ContactSearchField::Col61 => ::std::borrow::Cow::Borrowed("COL61"),
-            ContactSearchField::Col62 => ::std::borrow::Cow::Borrowed("COL62"),
-            ContactSearchField::Col63 => ::std::borrow::Cow::Borrowed("COL63"),
-            ContactSearchField::Col64 => ::std::borrow::Cow::Borrowed("COL64"),
-            ContactSearchField::Col65 => ::std::borrow::Cow::Borrowed("COL65"),
-            ContactSearchField::Col66 => ::std::borrow::Cow::Borrowed("COL66"),
-            ContactSearchField::Col67 => ::std::borrow::Cow::Borrowed("COL67"),
-            ContactSearchField::Col68 => ::std::borrow::Cow::Borrowed("COL68"),
-            ContactSearchField::Col69 => ::std::borrow::Cow::Borrowed("COL69"),
-            ContactSearchField::Col70 => ::std::borrow::Cow::Borrowed("COL70"),
-            ContactSearchField::Col71 => ::std::borrow::Cow::Borrowed("COL71"),
-            ContactSearchField::Col72 => ::std::borrow::Cow::Borrowed("COL72"),
-            ContactSearchField::Col73 => ::std::borrow::Cow::Borrowed("COL73"),
-            ContactSearchField::Col74 => ::std::borrow::Cow::Borrowed("COL74"),
-            ContactSearchField::Col75 => ::std::borrow::Cow::Borrowed("COL75"),
-            ContactSearchField::Col76 => ::std::borrow::Cow::Borrowed("COL76"),
-            ContactSearchField::Col77 => ::std::borrow::Cow::Borrowed("COL77"),
-            ContactSearchField::Col78 => ::std::borrow::Cow::Borrowed("COL78"),
-            ContactSearchField::Col79 => ::std::borrow::Cow::Borrowed("COL79"),
-            ContactSearchField::Col80 => ::std::borrow::Cow::Borrowed("COL80"),
-            ContactSearchField::Col81 => ::std::borrow::Cow::Borrowed("COL81"),
-            ContactSearchField::Col82 => ::std::borrow::Cow::Borrowed("COL82"),
-            ContactSearchField::Col83 => ::std::borrow::Cow::Borrowed("COL83"),
-            ContactSearchField::Col84 => ::std::borrow::Cow::Borrowed("COL84"),
-            ContactSearchField::Col85 => ::std::borrow::Cow::Borrowed("COL85"),
-            ContactSearchField::Col86 => ::std::borrow::Cow::Borrowed("COL86"),
-            ContactSearchField::Col87 => ::std::borrow::Cow::Borrowed("COL87"),
-            ContactSearchField::Col88 => ::std::borrow::Cow::Borrowed("COL88"),
-            ContactSearchField::Col89 => ::std::borrow::Cow::Borrowed("COL89"),
-            ContactSearchField::Col90 => ::std::borrow::Cow::Borrowed("COL90"),
-            ContactSearchField::Col91 => ::std::borrow::Cow::Borrowed("COL91"),
-            ContactSearchField::Col92 => ::std::borrow::Cow::Borrowed("COL92"),
-            ContactSearchField::Col93 => ::std::borrow::Cow::Borrowed("COL93"),
-            ContactSearchField::Col94 => ::std::borrow::Cow::Borrowed("COL94"),
-            ContactSearchField::Col95 => ::std::borrow::Cow::Borrowed("COL95"),
-            ContactSearchField::Col96 => ::std::borrow::Cow::Borrowed("COL96"),
-            ContactSearchField::Col97 => ::std::borrow::Cow::Borrowed("COL97"),
-            ContactSearchField::Col98 => ::std::borrow::Cow::Borrowed("COL98"),
-            ContactSearchField::Col99 => ::std::borrow::Cow::Borrowed("COL99"),
-            ContactSearchField::Col100 => ::std::borrow::Cow::Borrowed("COL100"),
-            ContactSearchField::Unknown(v) => v.as_str(),
-        }
-    }
-}
-impl ContactSearchField {
-    /// The value as it goes on the wire.
-    pub fn as_str(&self) -> ::std::borrow::Cow<'_, str> {
-        __rt::StrEnum::wire(self)
-    }
-}
-impl ::std::convert::From<&str> for ContactSearchField {
-    fn from(s: &str) -> Self {
-        <Self as __rt::StrEnum>::from_wire(s)
-            .unwrap_or_else(|| ContactSearchField::Unknown(
-                __rt::UnknownValue::from_str_value(s),
-            ))
-    }
-}
-impl ::std::fmt::Display for ContactSearchField {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.as_str())
-    }
-}
-impl __rt::serde::Serialize for ContactSearchField {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_str_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for ContactSearchField {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_str_enum(deserializer)
-    }
-}
-impl __rt::ToParam for ContactSearchField {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::str_enum_param(self, out)
-    }
-}
+__rt::str_enum!(ContactSearchField, Unknown);
 /// A field contact search results can be sorted by.
 ///
 /// A string-coded enum (`ContactSortField` on the wire). A value this version does not know decodes
 /// as [`ContactSortField::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactSortField {
     /// Wire value `LVACCOUNT_ID`.
@@ -6234,625 +4316,224 @@ impl ContactSortField {
         ContactSortField::Col99,
         ContactSortField::Col100,
     ];
+    const WIRE: &'static [(ContactSortField, &'static str)] = &[
+        (ContactSortField::LvaccountId, "LVACCOUNT_ID"),
+        (ContactSortField::ClientId, "CLIENT_ID"),
+        (ContactSortField::Account, "ACCOUNT"),
+        (ContactSortField::BActive, "B_ACTIVE"),
+        (ContactSortField::AccountToSpeak, "ACCOUNT_TO_SPEAK"),
+        (ContactSortField::FirstName, "FIRST_NAME"),
+        (ContactSortField::LastName, "LAST_NAME"),
+        (ContactSortField::Dob, "DOB"),
+        (ContactSortField::EmailAddress, "EMAIL_ADDRESS"),
+        (ContactSortField::Ssn, "SSN"),
+        (ContactSortField::Phone1, "PHONE1"),
+        (ContactSortField::Phone2, "PHONE2"),
+        (ContactSortField::Phone3, "PHONE3"),
+        (ContactSortField::Phone4, "PHONE4"),
+        (ContactSortField::Phone5, "PHONE5"),
+        (ContactSortField::Phone6, "PHONE6"),
+        (ContactSortField::Phone7, "PHONE7"),
+        (ContactSortField::Phone8, "PHONE8"),
+        (ContactSortField::Phone9, "PHONE9"),
+        (ContactSortField::Phone10, "PHONE10"),
+        (ContactSortField::Address1, "ADDRESS1"),
+        (ContactSortField::Address2, "ADDRESS2"),
+        (ContactSortField::City, "CITY"),
+        (ContactSortField::State, "STATE"),
+        (ContactSortField::Postalcode, "POSTALCODE"),
+        (ContactSortField::CountryId, "COUNTRY_ID"),
+        (ContactSortField::GuarantorFirstname, "GUARANTOR_FIRSTNAME"),
+        (ContactSortField::GuarantorLastname, "GUARANTOR_LASTNAME"),
+        (ContactSortField::Paymentbalance, "PAYMENTBALANCE"),
+        (ContactSortField::AmountToSpeak, "AMOUNT_TO_SPEAK"),
+        (ContactSortField::AccountDueDate, "ACCOUNT_DUE_DATE"),
+        (ContactSortField::Callattemptstoday, "CALLATTEMPTSTODAY"),
+        (ContactSortField::Callattemptslifetime, "CALLATTEMPTSLIFETIME"),
+        (ContactSortField::Createdate, "CREATEDATE"),
+        (ContactSortField::Createuser, "CREATEUSER"),
+        (ContactSortField::Modifydate, "MODIFYDATE"),
+        (ContactSortField::Modifyuser, "MODIFYUSER"),
+        (ContactSortField::InitialLoadDate, "INITIAL_LOAD_DATE"),
+        (ContactSortField::InitialLoadCampaignid, "INITIAL_LOAD_CAMPAIGNID"),
+        (ContactSortField::LastLoadDate, "LAST_LOAD_DATE"),
+        (ContactSortField::LastLoadCampaignid, "LAST_LOAD_CAMPAIGNID"),
+        (ContactSortField::DoNotDial, "DO_NOT_DIAL"),
+        (ContactSortField::DoNotDialDaily, "DO_NOT_DIAL_DAILY"),
+        (ContactSortField::GroupId, "GROUP_ID"),
+        (ContactSortField::OriginalAccountNumber, "ORIGINAL_ACCOUNT_NUMBER"),
+        (ContactSortField::Phone1AttemptsToday, "PHONE1_ATTEMPTS_TODAY"),
+        (ContactSortField::Phone1AttemptsLifetime, "PHONE1_ATTEMPTS_LIFETIME"),
+        (ContactSortField::Phone1Dnd, "PHONE1_DND"),
+        (ContactSortField::Phone1DndDaily, "PHONE1_DND_DAILY"),
+        (ContactSortField::Phone2AttemptsToday, "PHONE2_ATTEMPTS_TODAY"),
+        (ContactSortField::Phone2AttemptsLifetime, "PHONE2_ATTEMPTS_LIFETIME"),
+        (ContactSortField::Phone2Dnd, "PHONE2_DND"),
+        (ContactSortField::Phone2DndDaily, "PHONE2_DND_DAILY"),
+        (ContactSortField::Phone3AttemptsToday, "PHONE3_ATTEMPTS_TODAY"),
+        (ContactSortField::Phone3AttemptsLifetime, "PHONE3_ATTEMPTS_LIFETIME"),
+        (ContactSortField::Phone3Dnd, "PHONE3_DND"),
+        (ContactSortField::Phone3DndDaily, "PHONE3_DND_DAILY"),
+        (ContactSortField::Phone4AttemptsToday, "PHONE4_ATTEMPTS_TODAY"),
+        (ContactSortField::Phone4AttemptsLifetime, "PHONE4_ATTEMPTS_LIFETIME"),
+        (ContactSortField::Phone4Dnd, "PHONE4_DND"),
+        (ContactSortField::Phone4DndDaily, "PHONE4_DND_DAILY"),
+        (ContactSortField::Phone5AttemptsToday, "PHONE5_ATTEMPTS_TODAY"),
+        (ContactSortField::Phone5AttemptsLifetime, "PHONE5_ATTEMPTS_LIFETIME"),
+        (ContactSortField::Phone5Dnd, "PHONE5_DND"),
+        (ContactSortField::Phone5DndDaily, "PHONE5_DND_DAILY"),
+        (ContactSortField::Phone6AttemptsToday, "PHONE6_ATTEMPTS_TODAY"),
+        (ContactSortField::Phone6AttemptsLifetime, "PHONE6_ATTEMPTS_LIFETIME"),
+        (ContactSortField::Phone6Dnd, "PHONE6_DND"),
+        (ContactSortField::Phone6DndDaily, "PHONE6_DND_DAILY"),
+        (ContactSortField::Phone7AttemptsToday, "PHONE7_ATTEMPTS_TODAY"),
+        (ContactSortField::Phone7AttemptsLifetime, "PHONE7_ATTEMPTS_LIFETIME"),
+        (ContactSortField::Phone7Dnd, "PHONE7_DND"),
+        (ContactSortField::Phone7DndDaily, "PHONE7_DND_DAILY"),
+        (ContactSortField::Phone8AttemptsToday, "PHONE8_ATTEMPTS_TODAY"),
+        (ContactSortField::Phone8AttemptsLifetime, "PHONE8_ATTEMPTS_LIFETIME"),
+        (ContactSortField::Phone8Dnd, "PHONE8_DND"),
+        (ContactSortField::Phone8DndDaily, "PHONE8_DND_DAILY"),
+        (ContactSortField::Phone9AttemptsToday, "PHONE9_ATTEMPTS_TODAY"),
+        (ContactSortField::Phone9AttemptsLifetime, "PHONE9_ATTEMPTS_LIFETIME"),
+        (ContactSortField::Phone9Dnd, "PHONE9_DND"),
+        (ContactSortField::Phone9DndDaily, "PHONE9_DND_DAILY"),
+        (ContactSortField::Phone10AttemptsToday, "PHONE10_ATTEMPTS_TODAY"),
+        (ContactSortField::Phone10AttemptsLifetime, "PHONE10_ATTEMPTS_LIFETIME"),
+        (ContactSortField::Phone10Dnd, "PHONE10_DND"),
+        (ContactSortField::Phone10DndDaily, "PHONE10_DND_DAILY"),
+        (ContactSortField::Sms, "SMS"),
+        (ContactSortField::Email, "EMAIL"),
+        (ContactSortField::Phone1SmsConsent, "PHONE1_SMS_CONSENT"),
+        (ContactSortField::Phone1CellConsent, "PHONE1_CELL_CONSENT"),
+        (ContactSortField::Phone2SmsConsent, "PHONE2_SMS_CONSENT"),
+        (ContactSortField::Phone2CellConsent, "PHONE2_CELL_CONSENT"),
+        (ContactSortField::Phone3SmsConsent, "PHONE3_SMS_CONSENT"),
+        (ContactSortField::Phone3CellConsent, "PHONE3_CELL_CONSENT"),
+        (ContactSortField::Phone4SmsConsent, "PHONE4_SMS_CONSENT"),
+        (ContactSortField::Phone4CellConsent, "PHONE4_CELL_CONSENT"),
+        (ContactSortField::Phone5SmsConsent, "PHONE5_SMS_CONSENT"),
+        (ContactSortField::Phone5CellConsent, "PHONE5_CELL_CONSENT"),
+        (ContactSortField::Phone6SmsConsent, "PHONE6_SMS_CONSENT"),
+        (ContactSortField::Phone6CellConsent, "PHONE6_CELL_CONSENT"),
+        (ContactSortField::Phone7SmsConsent, "PHONE7_SMS_CONSENT"),
+        (ContactSortField::Phone7CellConsent, "PHONE7_CELL_CONSENT"),
+        (ContactSortField::Phone8SmsConsent, "PHONE8_SMS_CONSENT"),
+        (ContactSortField::Phone8CellConsent, "PHONE8_CELL_CONSENT"),
+        (ContactSortField::Phone9SmsConsent, "PHONE9_SMS_CONSENT"),
+        (ContactSortField::Phone9CellConsent, "PHONE9_CELL_CONSENT"),
+        (ContactSortField::Phone10SmsConsent, "PHONE10_SMS_CONSENT"),
+        (ContactSortField::Phone10CellConsent, "PHONE10_CELL_CONSENT"),
+        (ContactSortField::PrimaryEmailConsent, "PRIMARY_EMAIL_CONSENT"),
+        (ContactSortField::Col1, "COL1"),
+        (ContactSortField::Col2, "COL2"),
+        (ContactSortField::Col3, "COL3"),
+        (ContactSortField::Col4, "COL4"),
+        (ContactSortField::Col5, "COL5"),
+        (ContactSortField::Col6, "COL6"),
+        (ContactSortField::Col7, "COL7"),
+        (ContactSortField::Col8, "COL8"),
+        (ContactSortField::Col9, "COL9"),
+        (ContactSortField::Col10, "COL10"),
+        (ContactSortField::Col11, "COL11"),
+        (ContactSortField::Col12, "COL12"),
+        (ContactSortField::Col13, "COL13"),
+        (ContactSortField::Col14, "COL14"),
+        (ContactSortField::Col15, "COL15"),
+        (ContactSortField::Col16, "COL16"),
+        (ContactSortField::Col17, "COL17"),
+        (ContactSortField::Col18, "COL18"),
+        (ContactSortField::Col19, "COL19"),
+        (ContactSortField::Col20, "COL20"),
+        (ContactSortField::Col21, "COL21"),
+        (ContactSortField::Col22, "COL22"),
+        (ContactSortField::Col23, "COL23"),
+        (ContactSortField::Col24, "COL24"),
+        (ContactSortField::Col25, "COL25"),
+        (ContactSortField::Col26, "COL26"),
+        (ContactSortField::Col27, "COL27"),
+        (ContactSortField::Col28, "COL28"),
+        (ContactSortField::Col29, "COL29"),
+        (ContactSortField::Col30, "COL30"),
+        (ContactSortField::Col31, "COL31"),
+        (ContactSortField::Col32, "COL32"),
+        (ContactSortField::Col33, "COL33"),
+        (ContactSortField::Col34, "COL34"),
+        (ContactSortField::Col35, "COL35"),
+        (ContactSortField::Col36, "COL36"),
+        (ContactSortField::Col37, "COL37"),
+        (ContactSortField::Col38, "COL38"),
+        (ContactSortField::Col39, "COL39"),
+        (ContactSortField::Col40, "COL40"),
+        (ContactSortField::Col41, "COL41"),
+        (ContactSortField::Col42, "COL42"),
+        (ContactSortField::Col43, "COL43"),
+        (ContactSortField::Col44, "COL44"),
+        (ContactSortField::Col45, "COL45"),
+        (ContactSortField::Col46, "COL46"),
+        (ContactSortField::Col47, "COL47"),
+        (ContactSortField::Col48, "COL48"),
+        (ContactSortField::Col49, "COL49"),
+        (ContactSortField::Col50, "COL50"),
+        (ContactSortField::Col51, "COL51"),
+        (ContactSortField::Col52, "COL52"),
+        (ContactSortField::Col53, "COL53"),
+        (ContactSortField::Col54, "COL54"),
+        (ContactSortField::Col55, "COL55"),
+        (ContactSortField::Col56, "COL56"),
+        (ContactSortField::Col57, "COL57"),
+        (ContactSortField::Col58, "COL58"),
+        (ContactSortField::Col59, "COL59"),
+        (ContactSortField::Col60, "COL60"),
+        (ContactSortField::Col61, "COL61"),
+        (ContactSortField::Col62, "COL62"),
+        (ContactSortField::Col63, "COL63"),
+        (ContactSortField::Col64, "COL64"),
+        (ContactSortField::Col65, "COL65"),
+        (ContactSortField::Col66, "COL66"),
+        (ContactSortField::Col67, "COL67"),
+        (ContactSortField::Col68, "COL68"),
+        (ContactSortField::Col69, "COL69"),
+        (ContactSortField::Col70, "COL70"),
+        (ContactSortField::Col71, "COL71"),
+        (ContactSortField::Col72, "COL72"),
+        (ContactSortField::Col73, "COL73"),
+        (ContactSortField::Col74, "COL74"),
+        (ContactSortField::Col75, "COL75"),
+        (ContactSortField::Col76, "COL76"),
+        (ContactSortField::Col77, "COL77"),
+        (ContactSortField::Col78, "COL78"),
+        (ContactSortField::Col79, "COL79"),
+        (ContactSortField::Col80, "COL80"),
+        (ContactSortField::Col81, "COL81"),
+        (ContactSortField::Col82, "COL82"),
+        (ContactSortField::Col83, "COL83"),
+        (ContactSortField::Col84, "COL84"),
+        (ContactSortField::Col85, "COL85"),
+        (ContactSortField::Col86, "COL86"),
+        (ContactSortField::Col87, "COL87"),
+        (ContactSortField::Col88, "COL88"),
+        (ContactSortField::Col89, "COL89"),
+        (ContactSortField::Col90, "COL90"),
+        (ContactSortField::Col91, "COL91"),
+        (ContactSortField::Col92, "COL92"),
+        (ContactSortField::Col93, "COL93"),
+        (ContactSortField::Col94, "COL94"),
+        (ContactSortField::Col95, "COL95"),
+        (ContactSortField::Col96, "COL96"),
+        (ContactSortField::Col97, "COL97"),
+        (ContactSortField::Col98, "COL98"),
+        (ContactSortField::Col99, "COL99"),
+        (ContactSortField::Col100, "COL100"),
+    ];
 }
-impl __rt::StrEnum for ContactSortField {
-    fn from_wire(s: &str) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match s {
-                "LVACCOUNT_ID" => ContactSortField::LvaccountId,
-                "CLIENT_ID" => ContactSortField::ClientId,
-                "ACCOUNT" => ContactSortField::Account,
-                "B_ACTIVE" => ContactSortField::BActive,
-                "ACCOUNT_TO_SPEAK" => ContactSortField::AccountToSpeak,
-                "FIRST_NAME" => ContactSortField::FirstName,
-                "LAST_NAME" => ContactSortField::LastName,
-                "DOB" => ContactSortField::Dob,
-                "EMAIL_ADDRESS" => ContactSortField::EmailAddress,
-                "SSN" => ContactSortField::Ssn,
-                "PHONE1" => ContactSortField::Phone1,
-                "PHONE2" => ContactSortField::Phone2,
-                "PHONE3" => ContactSortField::Phone3,
-                "PHONE4" => ContactSortField::Phone4,
-                "PHONE5" => ContactSortField::Phone5,
-                "PHONE6" => ContactSortField::Phone6,
-                "PHONE7" => ContactSortField::Phone7,
-                "PHONE8" => ContactSortField::Phone8,
-                "PHONE9" => ContactSortField::Phone9,
-                "PHONE10" => ContactSortField::Phone10,
-                "ADDRESS1" => ContactSortField::Address1,
-                "ADDRESS2" => ContactSortField::Address2,
-                "CITY" => ContactSortField::City,
-                "STATE" => ContactSortField::State,
-                "POSTALCODE" => ContactSortField::Postalcode,
-                "COUNTRY_ID" => ContactSortField::CountryId,
-                "GUARANTOR_FIRSTNAME" => ContactSortField::GuarantorFirstname,
-                "GUARANTOR_LASTNAME" => ContactSortField::GuarantorLastname,
-                "PAYMENTBALANCE" => ContactSortField::Paymentbalance,
-                "AMOUNT_TO_SPEAK" => ContactSortField::AmountToSpeak,
-                "ACCOUNT_DUE_DATE" => ContactSortField::AccountDueDate,
-                "CALLATTEMPTSTODAY" => ContactSortField::Callattemptstoday,
-                "CALLATTEMPTSLIFETIME" => ContactSortField::Callattemptslifetime,
-                "CREATEDATE" => ContactSortField::Createdate,
-                "CREATEUSER" => ContactSortField::Createuser,
-                "MODIFYDATE" => ContactSortField::Modifydate,
-                "MODIFYUSER" => ContactSortField::Modifyuser,
-                "INITIAL_LOAD_DATE" => ContactSortField::InitialLoadDate,
-                "INITIAL_LOAD_CAMPAIGNID" => ContactSortField::InitialLoadCampaignid,
-                "LAST_LOAD_DATE" => ContactSortField::LastLoadDate,
-                "LAST_LOAD_CAMPAIGNID" => ContactSortField::LastLoadCampaignid,
-                "DO_NOT_DIAL" => ContactSortField::DoNotDial,
-                "DO_NOT_DIAL_DAILY" => ContactSortField::DoNotDialDaily,
-                "GROUP_ID" => ContactSortField::GroupId,
-                "ORIGINAL_ACCOUNT_NUMBER" => ContactSortField::OriginalAccountNumber,
-                "PHONE1_ATTEMPTS_TODAY" => ContactSortField::Phone1AttemptsToday,
-                "PHONE1_ATTEMPTS_LIFETIME" => ContactSortField::Phone1AttemptsLifetime,
-                "PHONE1_DND" => ContactSortField::Phone1Dnd,
-                "PHONE1_DND_DAILY" => ContactSortField::Phone1DndDaily,
-                "PHONE2_ATTEMPTS_TODAY" => ContactSortField::Phone2AttemptsToday,
-                "PHONE2_ATTEMPTS_LIFETIME" => ContactSortField::Phone2AttemptsLifetime,
-                "PHONE2_DND" => ContactSortField::Phone2Dnd,
-                "PHONE2_DND_DAILY" => ContactSortField::Phone2DndDaily,
-                "PHONE3_ATTEMPTS_TODAY" => ContactSortField::Phone3AttemptsToday,
-                "PHONE3_ATTEMPTS_LIFETIME" => ContactSortField::Phone3AttemptsLifetime,
-                "PHONE3_DND" => ContactSortField::Phone3Dnd,
-                "PHONE3_DND_DAILY" => ContactSortField::Phone3DndDaily,
-                "PHONE4_ATTEMPTS_TODAY" => ContactSortField::Phone4AttemptsToday,
-                "PHONE4_ATTEMPTS_LIFETIME" => ContactSortField::Phone4AttemptsLifetime,
-                "PHONE4_DND" => ContactSortField::Phone4Dnd,
-                "PHONE4_DND_DAILY" => ContactSortField::Phone4DndDaily,
-                "PHONE5_ATTEMPTS_TODAY" => ContactSortField::Phone5AttemptsToday,
-                "PHONE5_ATTEMPTS_LIFETIME" => ContactSortField::Phone5AttemptsLifetime,
-                "PHONE5_DND" => ContactSortField::Phone5Dnd,
-                "PHONE5_DND_DAILY" => ContactSortField::Phone5DndDaily,
-                "PHONE6_ATTEMPTS_TODAY" => ContactSortField::Phone6AttemptsToday,
-                "PHONE6_ATTEMPTS_LIFETIME" => ContactSortField::Phone6AttemptsLifetime,
-                "PHONE6_DND" => ContactSortField::Phone6Dnd,
-                "PHONE6_DND_DAILY" => ContactSortField::Phone6DndDaily,
-                "PHONE7_ATTEMPTS_TODAY" => ContactSortField::Phone7AttemptsToday,
-                "PHONE7_ATTEMPTS_LIFETIME" => ContactSortField::Phone7AttemptsLifetime,
-                "PHONE7_DND" => ContactSortField::Phone7Dnd,
-                "PHONE7_DND_DAILY" => ContactSortField::Phone7DndDaily,
-                "PHONE8_ATTEMPTS_TODAY" => ContactSortField::Phone8AttemptsToday,
-                "PHONE8_ATTEMPTS_LIFETIME" => ContactSortField::Phone8AttemptsLifetime,
-                "PHONE8_DND" => ContactSortField::Phone8Dnd,
-                "PHONE8_DND_DAILY" => ContactSortField::Phone8DndDaily,
-                "PHONE9_ATTEMPTS_TODAY" => ContactSortField::Phone9AttemptsToday,
-                "PHONE9_ATTEMPTS_LIFETIME" => ContactSortField::Phone9AttemptsLifetime,
-                "PHONE9_DND" => ContactSortField::Phone9Dnd,
-                "PHONE9_DND_DAILY" => ContactSortField::Phone9DndDaily,
-                "PHONE10_ATTEMPTS_TODAY" => ContactSortField::Phone10AttemptsToday,
-                "PHONE10_ATTEMPTS_LIFETIME" => ContactSortField::Phone10AttemptsLifetime,
-                "PHONE10_DND" => ContactSortField::Phone10Dnd,
-                "PHONE10_DND_DAILY" => ContactSortField::Phone10DndDaily,
-                "SMS" => ContactSortField::Sms,
-                "EMAIL" => ContactSortField::Email,
-                "PHONE1_SMS_CONSENT" => ContactSortField::Phone1SmsConsent,
-                "PHONE1_CELL_CONSENT" => ContactSortField::Phone1CellConsent,
-                "PHONE2_SMS_CONSENT" => ContactSortField::Phone2SmsConsent,
-                "PHONE2_CELL_CONSENT" => ContactSortField::Phone2CellConsent,
-                "PHONE3_SMS_CONSENT" => ContactSortField::Phone3SmsConsent,
-                "PHONE3_CELL_CONSENT" => ContactSortField::Phone3CellConsent,
-                "PHONE4_SMS_CONSENT" => ContactSortField::Phone4SmsConsent,
-                "PHONE4_CELL_CONSENT" => ContactSortField::Phone4CellConsent,
-                "PHONE5_SMS_CONSENT" => ContactSortField::Phone5SmsConsent,
-                "PHONE5_CELL_CONSENT" => ContactSortField::Phone5CellConsent,
-                "PHONE6_SMS_CONSENT" => ContactSortField::Phone6SmsConsent,
-                "PHONE6_CELL_CONSENT" => ContactSortField::Phone6CellConsent,
-                "PHONE7_SMS_CONSENT" => ContactSortField::Phone7SmsConsent,
-                "PHONE7_CELL_CONSENT" => ContactSortField::Phone7CellConsent,
-                "PHONE8_SMS_CONSENT" => ContactSortField::Phone8SmsConsent,
-                "PHONE8_CELL_CONSENT" => ContactSortField::Phone8CellConsent,
-                "PHONE9_SMS_CONSENT" => ContactSortField::Phone9SmsConsent,
-                "PHONE9_CELL_CONSENT" => ContactSortField::Phone9CellConsent,
-                "PHONE10_SMS_CONSENT" => ContactSortField::Phone10SmsConsent,
-                "PHONE10_CELL_CONSENT" => ContactSortField::Phone10CellConsent,
-                "PRIMARY_EMAIL_CONSENT" => ContactSortField::PrimaryEmailConsent,
-                "COL1" => ContactSortField::Col1,
-                "COL2" => ContactSortField::Col2,
-                "COL3" => ContactSortField::Col3,
-                "COL4" => ContactSortField::Col4,
-                "COL5" => ContactSortField::Col5,
-                "COL6" => ContactSortField::Col6,
-                "COL7" => ContactSortField::Col7,
-                "COL8" => ContactSortField::Col8,
-                "COL9" => ContactSortField::Col9,
-                "COL10" => ContactSortField::Col10,
-                "COL11" => ContactSortField::Col11,
-                "COL12" => ContactSortField::Col12,
-                "COL13" => ContactSortField::Col13,
-                "COL14" => ContactSortField::Col14,
-                "COL15" => ContactSortField::Col15,
-                "COL16" => ContactSortField::Col16,
-                "COL17" => ContactSortField::Col17,
-                "COL18" => ContactSortField::Col18,
-                "COL19" => ContactSortField::Col19,
-                "COL20" => ContactSortField::Col20,
-                "COL21" => ContactSortField::Col21,
-                "COL22" => ContactSortField::Col22,
-                "COL23" => ContactSortField::Col23,
-                "COL24" => ContactSortField::Col24,
-                "COL25" => ContactSortField::Col25,
-                "COL26" => ContactSortField::Col26,
-                "COL27" => ContactSortField::Col27,
-                "COL28" => ContactSortField::Col28,
-                "COL29" => ContactSortField::Col29,
-                "COL30" => ContactSortField::Col30,
-                "COL31" => ContactSortField::Col31,
-                "COL32" => ContactSortField::Col32,
-                "COL33" => ContactSortField::Col33,
-                "COL34" => ContactSortField::Col34,
-                "COL35" => ContactSortField::Col35,
-                "COL36" => ContactSortField::Col36,
-                "COL37" => ContactSortField::Col37,
-                "COL38" => ContactSortField::Col38,
-                "COL39" => ContactSortField::Col39,
-                "COL40" => ContactSortField::Col40,
-                "COL41" => ContactSortField::Col41,
-                "COL42" => ContactSortField::Col42,
-                "COL43" => ContactSortField::Col43,
-                "COL44" => ContactSortField::Col44,
-                "COL45" => ContactSortField::Col45,
-                "COL46" => ContactSortField::Col46,
-                "COL47" => ContactSortField::Col47,
-                "COL48" => ContactSortField::Col48,
-                "COL49" => ContactSortField::Col49,
-                "COL50" => ContactSortField::Col50,
-                "COL51" => ContactSortField::Col51,
-                "COL52" => ContactSortField::Col52,
-                "COL53" => ContactSortField::Col53,
-                "COL54" => ContactSortField::Col54,
-                "COL55" => ContactSortField::Col55,
-                "COL56" => ContactSortField::Col56,
-                "COL57" => ContactSortField::Col57,
-                "COL58" => ContactSortField::Col58,
-                "COL59" => ContactSortField::Col59,
-                "COL60" => ContactSortField::Col60,
-                "COL61" => ContactSortField::Col61,
-                "COL62" => ContactSortField::Col62,
-                "COL63" => ContactSortField::Col63,
-                "COL64" => ContactSortField::Col64,
-                "COL65" => ContactSortField::Col65,
-                "COL66" => ContactSortField::Col66,
-                "COL67" => ContactSortField::Col67,
-                "COL68" => ContactSortField::Col68,
-                "COL69" => ContactSortField::Col69,
-                "COL70" => ContactSortField::Col70,
-                "COL71" => ContactSortField::Col71,
-                "COL72" => ContactSortField::Col72,
-                "COL73" => ContactSortField::Col73,
-                "COL74" => ContactSortField::Col74,
-                "COL75" => ContactSortField::Col75,
-                "COL76" => ContactSortField::Col76,
-                "COL77" => ContactSortField::Col77,
-                "COL78" => ContactSortField::Col78,
-                "COL79" => ContactSortField::Col79,
-                "COL80" => ContactSortField::Col80,
-                "COL81" => ContactSortField::Col81,
-                "COL82" => ContactSortField::Col82,
-                "COL83" => ContactSortField::Col83,
-                "COL84" => ContactSortField::Col84,
-                "COL85" => ContactSortField::Col85,
-                "COL86" => ContactSortField::Col86,
-                "COL87" => ContactSortField::Col87,
-                "COL88" => ContactSortField::Col88,
-                "COL89" => ContactSortField::Col89,
-                "COL90" => ContactSortField::Col90,
-                "COL91" => ContactSortField::Col91,
-                "COL92" => ContactSortField::Col92,
-                "COL93" => ContactSortField::Col93,
-                "COL94" => ContactSortField::Col94,
-                "COL95" => ContactSortField::Col95,
-                "COL96" => ContactSortField::Col96,
-                "COL97" => ContactSortField::Col97,
-                "COL98" => ContactSortField::Col98,
-                "COL99" => ContactSortField::Col99,
-                "COL100" => ContactSortField::Col100,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        ContactSortField::Unknown(v)
-    }
-    fn wire(&self) -> ::std::borrow::Cow<'_, str> {
-        match self {
-            ContactSortField::LvaccountId => ::std::borrow::Cow::Borrowed("LVACCOUNT_ID"),
-            ContactSortField::ClientId => ::std::borrow::Cow::Borrowed("CLIENT_ID"),
-            ContactSortField::Account => ::std::borrow::Cow::Borrowed("ACCOUNT"),
-            ContactSortField::BActive => ::std::borrow::Cow::Borrowed("B_ACTIVE"),
-            ContactSortField::AccountToSpeak => {
-                ::std::borrow::Cow::Borrowed("ACCOUNT_TO_SPEAK")
-            }
-            ContactSortField::FirstName => ::std::borrow::Cow::Borrowed("FIRST_NAME"),
-            ContactSortField::LastName => ::std::borrow::Cow::Borrowed("LAST_NAME"),
-            ContactSortField::Dob => ::std::borrow::Cow::Borrowed("DOB"),
-            ContactSortField::EmailAddress => {
-                ::std::borrow::Cow::Borrowed("EMAIL_ADDRESS")
-            }
-            ContactSortField::Ssn => ::std::borrow::Cow::Borrowed("SSN"),
-            ContactSortField::Phone1 => ::std::borrow::Cow::Borrowed("PHONE1"),
-            ContactSortField::Phone2 => ::std::borrow::Cow::Borrowed("PHONE2"),
-            ContactSortField::Phone3 => ::std::borrow::Cow::Borrowed("PHONE3"),
-            ContactSortField::Phone4 => ::std::borrow::Cow::Borrowed("PHONE4"),
-            ContactSortField::Phone5 => ::std::borrow::Cow::Borrowed("PHONE5"),
-            ContactSortField::Phone6 => ::std::borrow::Cow::Borrowed("PHONE6"),
-            ContactSortField::Phone7 => ::std::borrow::Cow::Borrowed("PHONE7"),
-            ContactSortField::Phone8 => ::std::borrow::Cow::Borrowed("PHONE8"),
-            ContactSortField::Phone9 => ::std::borrow::Cow::Borrowed("PHONE9"),
-            ContactSortField::Phone10 => ::std::borrow::Cow::Borrowed("PHONE10"),
-            ContactSortField::Address1 => ::std::borrow::Cow::Borrowed("ADDRESS1"),
-            ContactSortField::Address2 => ::std::borrow::Cow::Borrowed("ADDRESS2"),
-            ContactSortField::City => ::std::borrow::Cow::Borrowed("CITY"),
-            ContactSortField::State => ::std::borrow::Cow::Borrowed("STATE"),
-            ContactSortField::Postalcode => ::std::borrow::Cow::Borrowed("POSTALCODE"),
-            ContactSortField::CountryId => ::std::borrow::Cow::Borrowed("COUNTRY_ID"),
-            ContactSortField::GuarantorFirstname => {
-                ::std::borrow::Cow::Borrowed("GUARANTOR_FIRSTNAME")
-            }
-            ContactSortField::GuarantorLastname => {
-                ::std::borrow::Cow::Borrowed("GUARANTOR_LASTNAME")
-            }
-            ContactSortField::Paymentbalance => {
-                ::std::borrow::Cow::Borrowed("PAYMENTBALANCE")
-            }
-            ContactSortField::AmountToSpeak => {
-                ::std::borrow::Cow::Borrowed("AMOUNT_TO_SPEAK")
-            }
-            ContactSortField::AccountDueDate => {
-                ::std::borrow::Cow::Borrowed("ACCOUNT_DUE_DATE")
-            }
-            ContactSortField::Callattemptstoday => {
-                ::std::borrow::Cow::Borrowed("CALLATTEMPTSTODAY")
-            }
-            ContactSortField::Callattemptslifetime => {
-                ::std::borrow::Cow::Borrowed("CALLATTEMPTSLIFETIME")
-            }
-            ContactSortField::Createdate => ::std::borrow::Cow::Borrowed("CREATEDATE"),
-            ContactSortField::Createuser => ::std::borrow::Cow::Borrowed("CREATEUSER"),
-            ContactSortField::Modifydate => ::std::borrow::Cow::Borrowed("MODIFYDATE"),
-            ContactSortField::Modifyuser => ::std::borrow::Cow::Borrowed("MODIFYUSER"),
-            ContactSortField::InitialLoadDate => {
-                ::std::borrow::Cow::Borrowed("INITIAL_LOAD_DATE")
-            }
-            ContactSortField::InitialLoadCampaignid => {
-                ::std::borrow::Cow::Borrowed("INITIAL_LOAD_CAMPAIGNID")
-            }
-            ContactSortField::LastLoadDate => {
-                ::std::borrow::Cow::Borrowed("LAST_LOAD_DATE")
-            }
-            ContactSortField::LastLoadCampaignid => {
-                ::std::borrow::Cow::Borrowed("LAST_LOAD_CAMPAIGNID")
-            }
-            ContactSortField::DoNotDial => ::std::borrow::Cow::Borrowed("DO_NOT_DIAL"),
-            ContactSortField::DoNotDialDaily => {
-                ::std::borrow::Cow::Borrowed("DO_NOT_DIAL_DAILY")
-            }
-            ContactSortField::GroupId => ::std::borrow::Cow::Borrowed("GROUP_ID"),
-            ContactSortField::OriginalAccountNumber => {
-                ::std::borrow::Cow::Borrowed("ORIGINAL_ACCOUNT_NUMBER")
-            }
-            ContactSortField::Phone1AttemptsToday => {
-                ::std::borrow::Cow::Borrowed("PHONE1_ATTEMPTS_TODAY")
-            }
-            ContactSortField::Phone1AttemptsLifetime => {
-                ::std::borrow::Cow::Borrowed("PHONE1_ATTEMPTS_LIFETIME")
-            }
-            ContactSortField::Phone1Dnd => ::std::borrow::Cow::Borrowed("PHONE1_DND"),
-            ContactSortField::Phone1DndDaily => {
-                ::std::borrow::Cow::Borrowed("PHONE1_DND_DAILY")
-            }
-            ContactSortField::Phone2AttemptsToday => {
-                ::std::borrow::Cow::Borrowed("PHONE2_ATTEMPTS_TODAY")
-            }
-            ContactSortField::Phone2AttemptsLifetime => {
-                ::std::borrow::Cow::Borrowed("PHONE2_ATTEMPTS_LIFETIME")
-            }
-            ContactSortField::Phone2Dnd => ::std::borrow::Cow::Borrowed("PHONE2_DND"),
-            ContactSortField::Phone2DndDaily => {
-                ::std::borrow::Cow::Borrowed("PHONE2_DND_DAILY")
-            }
-            ContactSortField::Phone3AttemptsToday => {
-                ::std::borrow::Cow::Borrowed("PHONE3_ATTEMPTS_TODAY")
-            }
-            ContactSortField::Phone3AttemptsLifetime => {
-                ::std::borrow::Cow::Borrowed("PHONE3_ATTEMPTS_LIFETIME")
-            }
-            ContactSortField::Phone3Dnd => ::std::borrow::Cow::Borrowed("PHONE3_DND"),
-            ContactSortField::Phone3DndDaily => {
-                ::std::borrow::Cow::Borrowed("PHONE3_DND_DAILY")
-            }
-            ContactSortField::Phone4AttemptsToday => {
-                ::std::borrow::Cow::Borrowed("PHONE4_ATTEMPTS_TODAY")
-            }
-            ContactSortField::Phone4AttemptsLifetime => {
-                ::std::borrow::Cow::Borrowed("PHONE4_ATTEMPTS_LIFETIME")
-            }
-            ContactSortField::Phone4Dnd => ::std::borrow::Cow::Borrowed("PHONE4_DND"),
-            ContactSortField::Phone4DndDaily => {
-                ::std::borrow::Cow::Borrowed("PHONE4_DND_DAILY")
-            }
-            ContactSortField::Phone5AttemptsToday => {
-                ::std::borrow::Cow::Borrowed("PHONE5_ATTEMPTS_TODAY")
-            }
-            ContactSortField::Phone5AttemptsLifetime => {
-                ::std::borrow::Cow::Borrowed("PHONE5_ATTEMPTS_LIFETIME")
-            }
-            ContactSortField::Phone5Dnd => ::std::borrow::Cow::Borrowed("PHONE5_DND"),
-            ContactSortField::Phone5DndDaily => {
-                ::std::borrow::Cow::Borrowed("PHONE5_DND_DAILY")
-            }
-            ContactSortField::Phone6AttemptsToday => {
-                ::std::borrow::Cow::Borrowed("PHONE6_ATTEMPTS_TODAY")
-            }
-            ContactSortField::Phone6AttemptsLifetime => {
-                ::std::borrow::Cow::Borrowed("PHONE6_ATTEMPTS_LIFETIME")
-            }
-            ContactSortField::Phone6Dnd => ::std::borrow::Cow::Borrowed("PHONE6_DND"),
-            ContactSortField::Phone6DndDaily => {
-                ::std::borrow::Cow::Borrowed("PHONE6_DND_DAILY")
-            }
-            ContactSortField::Phone7AttemptsToday => {
-                ::std::borrow::Cow::Borrowed("PHONE7_ATTEMPTS_TODAY")
-            }
-            ContactSortField::Phone7AttemptsLifetime => {
-                ::std::borrow::Cow::Borrowed("PHONE7_ATTEMPTS_LIFETIME")
-            }
-            ContactSortField::Phone7Dnd => ::std::borrow::Cow::Borrowed("PHONE7_DND"),
-            ContactSortField::Phone7DndDaily => {
-                ::std::borrow::Cow::Borrowed("PHONE7_DND_DAILY")
-            }
-            ContactSortField::Phone8AttemptsToday => {
-                ::std::borrow::Cow::Borrowed("PHONE8_ATTEMPTS_TODAY")
-            }
-            ContactSortField::Phone8AttemptsLifetime => {
-                ::std::borrow::Cow::Borrowed("PHONE8_ATTEMPTS_LIFETIME")
-            }
-            ContactSortField::Phone8Dnd => ::std::borrow::Cow::Borrowed("PHONE8_DND"),
-            ContactSortField::Phone8DndDaily => {
-                ::std::borrow::Cow::Borrowed("PHONE8_DND_DAILY")
-            }
-            ContactSortField::Phone9AttemptsToday => {
-                ::std::borrow::Cow::Borrowed("PHONE9_ATTEMPTS_TODAY")
-            }
-            ContactSortField::Phone9AttemptsLifetime => {
-                ::std::borrow::Cow::Borrowed("PHONE9_ATTEMPTS_LIFETIME")
-            }
-            ContactSortField::Phone9Dnd => ::std::borrow::Cow::Borrowed("PHONE9_DND"),
-            ContactSortField::Phone9DndDaily => {
-                ::std::borrow::Cow::Borrowed("PHONE9_DND_DAILY")
-            }
-            ContactSortField::Phone10AttemptsToday => {
-                ::std::borrow::Cow::Borrowed("PHONE10_ATTEMPTS_TODAY")
-            }
-            ContactSortField::Phone10AttemptsLifetime => {
-                ::std::borrow::Cow::Borrowed("PHONE10_ATTEMPTS_LIFETIME")
-            }
-            ContactSortField::Phone10Dnd => ::std::borrow::Cow::Borrowed("PHONE10_DND"),
-            ContactSortField::Phone10DndDaily => {
-                ::std::borrow::Cow::Borrowed("PHONE10_DND_DAILY")
-            }
-            ContactSortField::Sms => ::std::borrow::Cow::Borrowed("SMS"),
-            ContactSortField::Email => ::std::borrow::Cow::Borrowed("EMAIL"),
-            ContactSortField::Phone1SmsConsent => {
-                ::std::borrow::Cow::Borrowed("PHONE1_SMS_CONSENT")
-            }
-            ContactSortField::Phone1CellConsent => {
-                ::std::borrow::Cow::Borrowed("PHONE1_CELL_CONSENT")
-            }
-            ContactSortField::Phone2SmsConsent => {
-                ::std::borrow::Cow::Borrowed("PHONE2_SMS_CONSENT")
-            }
-            ContactSortField::Phone2CellConsent => {
-                ::std::borrow::Cow::Borrowed("PHONE2_CELL_CONSENT")
-            }
-            ContactSortField::Phone3SmsConsent => {
-                ::std::borrow::Cow::Borrowed("PHONE3_SMS_CONSENT")
-            }
-            ContactSortField::Phone3CellConsent => {
-                ::std::borrow::Cow::Borrowed("PHONE3_CELL_CONSENT")
-            }
-            ContactSortField::Phone4SmsConsent => {
-                ::std::borrow::Cow::Borrowed("PHONE4_SMS_CONSENT")
-            }
-            ContactSortField::Phone4CellConsent => {
-                ::std::borrow::Cow::Borrowed("PHONE4_CELL_CONSENT")
-            }
-            ContactSortField::Phone5SmsConsent => {
-                ::std::borrow::Cow::Borrowed("PHONE5_SMS_CONSENT")
-            }
-            ContactSortField::Phone5CellConsent => {
-                ::std::borrow::Cow::Borrowed("PHONE5_CELL_CONSENT")
-            }
-            ContactSortField::Phone6SmsConsent => {
-                ::std::borrow::Cow::Borrowed("PHONE6_SMS_CONSENT")
-            }
-            ContactSortField::Phone6CellConsent => {
-                ::std::borrow::Cow::Borrowed("PHONE6_CELL_CONSENT")
-            }
-            ContactSortField::Phone7SmsConsent => {
-                ::std::borrow::Cow::Borrowed("PHONE7_SMS_CONSENT")
-            }
-            ContactSortField::Phone7CellConsent => {
-                ::std::borrow::Cow::Borrowed("PHONE7_CELL_CONSENT")
-            }
-            ContactSortField::Phone8SmsConsent => {
-                ::std::borrow::Cow::Borrowed("PHONE8_SMS_CONSENT")
-            }
-            ContactSortField::Phone8CellConsent => {
-                ::std::borrow::Cow::Borrowed("PHONE8_CELL_CONSENT")
-            }
-            ContactSortField::Phone9SmsConsent => {
-                ::std::borrow::Cow::Borrowed("PHONE9_SMS_CONSENT")
-            }
-            ContactSortField::Phone9CellConsent => {
-                ::std::borrow::Cow::Borrowed("PHONE9_CELL_CONSENT")
-            }
-            ContactSortField::Phone10SmsConsent => {
-                ::std::borrow::Cow::Borrowed("PHONE10_SMS_CONSENT")
-            }
-            ContactSortField::Phone10CellConsent => {
-                ::std::borrow::Cow::Borrowed("PHONE10_CELL_CONSENT")
-            }
-            ContactSortField::PrimaryEmailConsent => {
-                ::std::borrow::Cow::Borrowed("PRIMARY_EMAIL_CONSENT")
-            }
-            ContactSortField::Col1 => ::std::borrow::Cow::Borrowed("COL1"),
-            ContactSortField::Col2 => ::std::borrow::Cow::Borrowed("COL2"),
-            ContactSortField::Col3 => ::std::borrow::Cow::Borrowed("COL3"),
-            ContactSortField::Col4 => ::std::borrow::Cow::Borrowed("COL4"),
-            ContactSortField::Col5 => ::std::borrow::Cow::Borrowed("COL5"),
-            ContactSortField::Col6 => ::std::borrow::Cow::Borrowed("COL6"),
-            ContactSortField::Col7 => ::std::borrow::Cow::Borrowed("COL7"),
-            ContactSortField::Col8 => ::std::borrow::Cow::Borrowed("COL8"),
-            ContactSortField::Col9 => ::std::borrow::Cow::Borrowed("COL9"),
-            ContactSortField::Col10 => ::std::borrow::Cow::Borrowed("COL10"),
-            ContactSortField::Col11 => ::std::borrow::Cow::Borrowed("COL11"),
-            ContactSortField::Col12 => ::std::borrow::Cow::Borrowed("COL12"),
-            ContactSortField::Col13 => ::std::borrow::Cow::Borrowed("COL13"),
-            ContactSortField::Col14 => ::std::borrow::Cow::Borrowed("COL14"),
-            ContactSortField::Col15 => ::std::borrow::Cow::Borrowed("COL15"),
-            ContactSortField::Col16 => ::std::borrow::Cow::Borrowed("COL16"),
-            ContactSortField::Col17 => ::std::borrow::Cow::Borrowed("COL17"),
-            ContactSortField::Col18 => ::std::borrow::Cow::Borrowed("COL18"),
-            ContactSortField::Col19 => ::std::borrow::Cow::Borrowed("COL19"),
-            ContactSortField::Col20 => ::std::borrow::Cow::Borrowed("COL20"),
-            ContactSortField::Col21 => ::std::borrow::Cow::Borrowed("COL21"),
-            ContactSortField::Col22 => ::std::borrow::Cow::Borrowed("COL22"),
-            ContactSortField::Col23 => ::std::borrow::Cow::Borrowed("COL23"),
-            ContactSortField::Col24 => ::std::borrow::Cow::Borrowed("COL24"),
-            ContactSortField::Col25 => ::std::borrow::Cow::Borrowed("COL25"),
-            ContactSortField::Col26 => ::std::borrow::Cow::Borrowed("COL26"),
-            ContactSortField::Col27 => ::std::borrow::Cow::Borrowed("COL27"),
-            ContactSortField::Col28 => ::std::borrow::Cow::Borrowed("COL28"),
-            ContactSortField::Col29 => ::std::borrow::Cow::Borrowed("COL29"),
-            ContactSortField::Col30 => ::std::borrow::Cow::Borrowed("COL30"),
-            ContactSortField::Col31 => ::std::borrow::Cow::Borrowed("COL31"),
-            ContactSortField::Col32 => ::std::borrow::Cow::Borrowed("COL32"),
-            ContactSortField::Col33 => ::std::borrow::Cow::Borrowed("COL33"),
-            ContactSortField::Col34 => ::std::borrow::Cow::Borrowed("COL34"),
-            ContactSortField::Col35 => ::std::borrow::Cow::Borrowed("COL35"),
-            ContactSortField::Col36 => ::std::borrow::Cow::Borrowed("COL36"),
-            ContactSortField::Col37 => ::std::borrow::Cow::Borrowed("COL37"),
-            ContactSortField::Col38 => ::std::borrow::Cow::Borrowed("COL38"),
-            ContactSortField::Col39 => ::std::borrow::Cow::Borrowed("COL39"),
-            ContactSortField::Col40 => ::std::borrow::Cow::Borrowed("COL40"),
-            ContactSortField::Col41 => ::std::borrow::Cow::Borrowed("COL41"),
-            ContactSortField::Col42 => ::std::borrow::Cow::Borrowed("COL42"),
-            ContactSortField::Col43 => ::std::borrow::Cow::Borrowed("COL43"),
-            ContactSortField::Col44 => ::std::borrow::Cow::Borrowed("COL44"),
-            ContactSortField::Col45 => ::std::borrow::Cow::Borrowed("COL45"),
-            ContactSortField::Col46 => ::std::borrow::Cow::Borrowed("COL46"),
-            ContactSortField::Col47 => ::std::borrow::Cow::Borrowed("COL47"),
-            ContactSortField::Col48 => ::std::borrow::Cow::Borrowed("COL48"),
-            ContactSortField::Col49 => ::std::borrow::Cow::Borrowed("COL49"),
-            ContactSortField::Col50 => ::std::borrow::Cow::Borrowed("COL50"),
-            ContactSortField::Col51 => ::std::borrow::Cow::Borrowed("COL51"),
-            ContactSortField::Col52 => ::std::borrow::Cow::Borrowed("COL52"),
-            ContactSortField::Col53 => ::std::borrow::Cow::Borrowed("COL53"),
-            ContactSortField::Col54 => ::std::borrow::Cow::Borrowed("COL54"),
-            ContactSortField::Col55 => ::std::borrow::Cow::Borrowed("COL55"),
-            ContactSortField::Col56 => ::std::borrow::Cow::Borrowed("COL56"),
-            ContactSortField::Col57 => ::std::borrow::Cow::Borrowed("COL57"),
-            ContactSortField::Col58 => ::std::borrow::Cow::Borrowed("COL58"),
-            ContactSortField::Col59 => ::std::borrow::Cow::Borrowed("COL59"),
-            ContactSortField::Col60 => ::std::borrow::Cow::Borrowed("COL60"),
-            ContactSortField::Col61 => ::std::borrow::Cow::Borrowed("COL61"),
-            ContactSortField::Col62 => ::std::borrow::Cow::Borrowed("COL62"),
-            ContactSortField::Col63 => ::std::borrow::Cow::Borrowed("COL63"),
-            ContactSortField::Col64 => ::std::borrow::Cow::Borrowed("COL64"),
-            ContactSortField::Col65 => ::std::borrow::Cow::Borrowed("COL65"),
-            ContactSortField::Col66 => ::std::borrow::Cow::Borrowed("COL66"),
-            ContactSortField::Col67 => ::std::borrow::Cow::Borrowed("COL67"),
-            ContactSortField::Col68 => ::std::borrow::Cow::Borrowed("COL68"),
-            ContactSortField::Col69 => ::std::borrow::Cow::Borrowed("COL69"),
-            ContactSortField::Col70 => ::std::borrow::Cow::Borrowed("COL70"),
-            ContactSortField::Col71 => ::std::borrow::Cow::Borrowed("COL71"),
-            ContactSortField::Col72 => ::std::borrow::Cow::Borrowed("COL72"),
-            ContactSortField::Col73 => ::std::borrow::Cow::Borrowed("COL73"),
-            ContactSortField::Col74 => ::std::borrow::Cow::Borrowed("COL74"),
-            ContactSortField::Col75 => ::std::borrow::Cow::Borrowed("COL75"),
-            ContactSortField::Col76 => ::std::borrow::Cow::Borrowed("COL76"),
-            ContactSortField::Col77 => ::std::borrow::Cow::Borrowed("COL77"),
-            ContactSortField::Col78 => ::std::borrow::Cow::Borrowed("COL78"),
-            ContactSortField::Col79 => ::std::borrow::Cow::Borrowed("COL79"),
-            ContactSortField::Col80 => ::std::borrow::Cow::Borrowed("COL80"),
-            ContactSortField::Col81 => ::std::borrow::Cow::Borrowed("COL81"),
-            ContactSortField::Col82 => ::std::borrow::Cow::Borrowed("COL82"),
-            ContactSortField::Col83 => ::std::borrow::Cow::Borrowed("COL83"),
-            ContactSortField::Col84 => ::std::borrow::Cow::Borrowed("COL84"),
-            ContactSortField::Col85 => ::std::borrow::Cow::Borrowed("COL85"),
-            ContactSortField::Col86 => ::std::borrow::Cow::Borrowed("COL86"),
-            ContactSortField::Col87 => ::std::borrow::Cow::Borrowed("COL87"),
-            ContactSortField::Col88 => ::std::borrow::Cow::Borrowed("COL88"),
-            ContactSortField::Col89 => ::std::borrow::Cow::Borrowed("COL89"),
-            ContactSortField::Col90 => ::std::borrow::Cow::Borrowed("COL90"),
-            ContactSortField::Col91 => ::std::borrow::Cow::Borrowed("COL91"),
-            ContactSortField::Col92 => ::std::borrow::Cow::Borrowed("COL92"),
-            ContactSortField::Col93 => ::std::borrow::Cow::Borrowed("COL93"),
-            ContactSortField::Col94 => ::std::borrow::Cow::Borrowed("COL94"),
-            ContactSortField::Col95 => ::std::borrow::Cow::Borrowed("COL95"),
-            ContactSortField::Col96 => ::std::borrow::Cow::Borrowed("COL96"),
-            ContactSortField::Col97 => ::std::borrow::Cow::Borrowed("COL97"),
-            ContactSortField::Col98 => ::std::borrow::Cow::Borrowed("COL98"),
-            ContactSortField::Col99 => ::std::borrow::Cow::Borrowed("COL99"),
-            ContactSortField::Col100 => ::std::borrow::Cow::Borrowed("COL100"),
-            ContactSortField::Unknown(v) => v.as_str(),
-        }
-    }
-}
-impl ContactSortField {
-    /// The value as it goes on the wire.
-    pub fn as_str(&self) -> ::std::borrow::Cow<'_, str> {
-        __rt::StrEnum::wire(self)
-    }
-}
-impl ::std::convert::From<&str> for ContactSortField {
-    fn from(s: &str) -> Self {
-        <Self as __rt::StrEnum>::from_wire(s)
-            .unwrap_or_else(|| ContactSortField::Unknown(
-                __rt::UnknownValue::from_str_value(s),
-            ))
-    }
-}
-impl ::std::fmt::Display for ContactSortField {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.as_str())
-    }
-}
-impl __rt::serde::Serialize for ContactSortField {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_str_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for ContactSortField {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_str_enum(deserializer)
-    }
-}
-impl __rt::ToParam for ContactSortField {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::str_enum_param(self, out)
-    }
-}
+__rt::str_enum!(ContactSortField, Unknown);
 /// A contact field Bulk Contact Download can put in its CSV; `allFields` asks for every field.
 /// `COL1` to `COL100` are the client's custom fields.
 ///
 /// A string-coded enum (`ExportableContactField` on the wire). A value this version does not know
 /// decodes as [`ExportableContactField::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ExportableContactField {
     /// Every field.
@@ -7509,668 +5190,222 @@ impl ExportableContactField {
         ExportableContactField::Col99,
         ExportableContactField::Col100,
     ];
+    const WIRE: &'static [(ExportableContactField, &'static str)] = &[
+        (ExportableContactField::AllFields, "allFields"),
+        (ExportableContactField::Account, "account"),
+        (ExportableContactField::DueDate, "dueDate"),
+        (ExportableContactField::AccountToSpeak, "accountToSpeak"),
+        (ExportableContactField::Address1, "address1"),
+        (ExportableContactField::Address2, "address2"),
+        (ExportableContactField::AgentId, "agentId"),
+        (ExportableContactField::AgentTeamId, "agentTeamId"),
+        (ExportableContactField::AmountToSpeak, "amountToSpeak"),
+        (ExportableContactField::Active, "active"),
+        (ExportableContactField::CallAttemptsTotal, "callAttemptsTotal"),
+        (ExportableContactField::CallAttemptsToday, "callAttemptsToday"),
+        (ExportableContactField::City, "city"),
+        (ExportableContactField::ClientId, "clientId"),
+        (ExportableContactField::CountryId, "countryId"),
+        (ExportableContactField::CreateDate, "createDate"),
+        (ExportableContactField::CreateUser, "createUser"),
+        (ExportableContactField::Department, "department"),
+        (ExportableContactField::Description, "description"),
+        (ExportableContactField::DateOfBirth, "dateOfBirth"),
+        (ExportableContactField::AccountBlock, "accountBlock"),
+        (ExportableContactField::AccountBlockDaily, "accountBlockDaily"),
+        (ExportableContactField::AccountEmailBlock, "accountEmailBlock"),
+        (ExportableContactField::Email, "email"),
+        (ExportableContactField::FirstName, "firstName"),
+        (ExportableContactField::GroupId, "groupId"),
+        (ExportableContactField::GuarantorFirstName, "guarantorFirstName"),
+        (ExportableContactField::GuarantorLastName, "guarantorLastName"),
+        (ExportableContactField::InitialLoadCampaignId, "initialLoadCampaignId"),
+        (ExportableContactField::InitialLoadDate, "initialLoadDate"),
+        (ExportableContactField::LastLoadCampaignId, "lastLoadCampaignId"),
+        (ExportableContactField::LastLoadDate, "lastLoadDate"),
+        (ExportableContactField::LastName, "lastName"),
+        (ExportableContactField::LvAccountId, "lvAccountId"),
+        (ExportableContactField::ModifyDate, "modifyDate"),
+        (ExportableContactField::ModifyUser, "modifyUser"),
+        (ExportableContactField::OriginalAccountNumber, "originalAccountNumber"),
+        (ExportableContactField::Balance, "balance"),
+        (ExportableContactField::Phone1, "phone1"),
+        (ExportableContactField::Phone1AttemptsTotal, "phone1AttemptsTotal"),
+        (ExportableContactField::Phone1AttemptsToday, "phone1AttemptsToday"),
+        (ExportableContactField::Phone1CellConsent, "phone1CellConsent"),
+        (ExportableContactField::Phone1Block, "phone1Block"),
+        (ExportableContactField::Phone1BlockDaily, "phone1BlockDaily"),
+        (ExportableContactField::Phone1SmsConsent, "phone1SmsConsent"),
+        (ExportableContactField::Phone2, "phone2"),
+        (ExportableContactField::Phone2AttemptsTotal, "phone2AttemptsTotal"),
+        (ExportableContactField::Phone2AttemptsToday, "phone2AttemptsToday"),
+        (ExportableContactField::Phone2CellConsent, "phone2CellConsent"),
+        (ExportableContactField::Phone2Block, "phone2Block"),
+        (ExportableContactField::Phone2BlockDaily, "phone2BlockDaily"),
+        (ExportableContactField::Phone2SmsConsent, "phone2SmsConsent"),
+        (ExportableContactField::Phone3, "phone3"),
+        (ExportableContactField::Phone3AttemptsTotal, "phone3AttemptsTotal"),
+        (ExportableContactField::Phone3AttemptsToday, "phone3AttemptsToday"),
+        (ExportableContactField::Phone3CellConsent, "phone3CellConsent"),
+        (ExportableContactField::Phone3Block, "phone3Block"),
+        (ExportableContactField::Phone3BlockDaily, "phone3BlockDaily"),
+        (ExportableContactField::Phone3SmsConsent, "phone3SmsConsent"),
+        (ExportableContactField::Phone4, "phone4"),
+        (ExportableContactField::Phone4AttemptsTotal, "phone4AttemptsTotal"),
+        (ExportableContactField::Phone4AttemptsToday, "phone4AttemptsToday"),
+        (ExportableContactField::Phone4CellConsent, "phone4CellConsent"),
+        (ExportableContactField::Phone4Block, "phone4Block"),
+        (ExportableContactField::Phone4BlockDaily, "phone4BlockDaily"),
+        (ExportableContactField::Phone4SmsConsent, "phone4SmsConsent"),
+        (ExportableContactField::Phone5, "phone5"),
+        (ExportableContactField::Phone5AttemptsTotal, "phone5AttemptsTotal"),
+        (ExportableContactField::Phone5AttemptsToday, "phone5AttemptsToday"),
+        (ExportableContactField::Phone5CellConsent, "phone5CellConsent"),
+        (ExportableContactField::Phone5Block, "phone5Block"),
+        (ExportableContactField::Phone5BlockDaily, "phone5BlockDaily"),
+        (ExportableContactField::Phone5SmsConsent, "phone5SmsConsent"),
+        (ExportableContactField::Phone6, "phone6"),
+        (ExportableContactField::Phone6AttemptsTotal, "phone6AttemptsTotal"),
+        (ExportableContactField::Phone6AttemptsToday, "phone6AttemptsToday"),
+        (ExportableContactField::Phone6CellConsent, "phone6CellConsent"),
+        (ExportableContactField::Phone6Block, "phone6Block"),
+        (ExportableContactField::Phone6BlockDaily, "phone6BlockDaily"),
+        (ExportableContactField::Phone6SmsConsent, "phone6SmsConsent"),
+        (ExportableContactField::Phone7, "phone7"),
+        (ExportableContactField::Phone7AttemptsTotal, "phone7AttemptsTotal"),
+        (ExportableContactField::Phone7AttemptsToday, "phone7AttemptsToday"),
+        (ExportableContactField::Phone7CellConsent, "phone7CellConsent"),
+        (ExportableContactField::Phone7Block, "phone7Block"),
+        (ExportableContactField::Phone7BlockDaily, "phone7BlockDaily"),
+        (ExportableContactField::Phone7SmsConsent, "phone7SmsConsent"),
+        (ExportableContactField::Phone8, "phone8"),
+        (ExportableContactField::Phone8AttemptsTotal, "phone8AttemptsTotal"),
+        (ExportableContactField::Phone8AttemptsToday, "phone8AttemptsToday"),
+        (ExportableContactField::Phone8CellConsent, "phone8CellConsent"),
+        (ExportableContactField::Phone8Block, "phone8Block"),
+        (ExportableContactField::Phone8BlockDaily, "phone8BlockDaily"),
+        (ExportableContactField::Phone8SmsConsent, "phone8SmsConsent"),
+        (ExportableContactField::Phone9, "phone9"),
+        (ExportableContactField::Phone9AttemptsTotal, "phone9AttemptsTotal"),
+        (ExportableContactField::Phone9AttemptsToday, "phone9AttemptsToday"),
+        (ExportableContactField::Phone9CellConsent, "phone9CellConsent"),
+        (ExportableContactField::Phone9Block, "phone9Block"),
+        (ExportableContactField::Phone9BlockDaily, "phone9BlockDaily"),
+        (ExportableContactField::Phone9SmsConsent, "phone9SmsConsent"),
+        (ExportableContactField::Phone10, "phone10"),
+        (ExportableContactField::Phone10AttemptsTotal, "phone10AttemptsTotal"),
+        (ExportableContactField::Phone10AttemptsToday, "phone10AttemptsToday"),
+        (ExportableContactField::Phone10CellConsent, "phone10CellConsent"),
+        (ExportableContactField::Phone10Block, "phone10Block"),
+        (ExportableContactField::Phone10BlockDaily, "phone10BlockDaily"),
+        (ExportableContactField::Phone10SmsConsent, "phone10SmsConsent"),
+        (ExportableContactField::ZipCode, "zipCode"),
+        (ExportableContactField::PrimaryEmailConsent, "primaryEmailConsent"),
+        (ExportableContactField::Salutation, "salutation"),
+        (ExportableContactField::PrimarySmsConsent, "primarySMSConsent"),
+        (ExportableContactField::Ssn, "ssn"),
+        (ExportableContactField::State, "state"),
+        (ExportableContactField::Title, "title"),
+        (ExportableContactField::Col1, "COL1"),
+        (ExportableContactField::Col2, "COL2"),
+        (ExportableContactField::Col3, "COL3"),
+        (ExportableContactField::Col4, "COL4"),
+        (ExportableContactField::Col5, "COL5"),
+        (ExportableContactField::Col6, "COL6"),
+        (ExportableContactField::Col7, "COL7"),
+        (ExportableContactField::Col8, "COL8"),
+        (ExportableContactField::Col9, "COL9"),
+        (ExportableContactField::Col10, "COL10"),
+        (ExportableContactField::Col11, "COL11"),
+        (ExportableContactField::Col12, "COL12"),
+        (ExportableContactField::Col13, "COL13"),
+        (ExportableContactField::Col14, "COL14"),
+        (ExportableContactField::Col15, "COL15"),
+        (ExportableContactField::Col16, "COL16"),
+        (ExportableContactField::Col17, "COL17"),
+        (ExportableContactField::Col18, "COL18"),
+        (ExportableContactField::Col19, "COL19"),
+        (ExportableContactField::Col20, "COL20"),
+        (ExportableContactField::Col21, "COL21"),
+        (ExportableContactField::Col22, "COL22"),
+        (ExportableContactField::Col23, "COL23"),
+        (ExportableContactField::Col24, "COL24"),
+        (ExportableContactField::Col25, "COL25"),
+        (ExportableContactField::Col26, "COL26"),
+        (ExportableContactField::Col27, "COL27"),
+        (ExportableContactField::Col28, "COL28"),
+        (ExportableContactField::Col29, "COL29"),
+        (ExportableContactField::Col30, "COL30"),
+        (ExportableContactField::Col31, "COL31"),
+        (ExportableContactField::Col32, "COL32"),
+        (ExportableContactField::Col33, "COL33"),
+        (ExportableContactField::Col34, "COL34"),
+        (ExportableContactField::Col35, "COL35"),
+        (ExportableContactField::Col36, "COL36"),
+        (ExportableContactField::Col37, "COL37"),
+        (ExportableContactField::Col38, "COL38"),
+        (ExportableContactField::Col39, "COL39"),
+        (ExportableContactField::Col40, "COL40"),
+        (ExportableContactField::Col41, "COL41"),
+        (ExportableContactField::Col42, "COL42"),
+        (ExportableContactField::Col43, "COL43"),
+        (ExportableContactField::Col44, "COL44"),
+        (ExportableContactField::Col45, "COL45"),
+        (ExportableContactField::Col46, "COL46"),
+        (ExportableContactField::Col47, "COL47"),
+        (ExportableContactField::Col48, "COL48"),
+        (ExportableContactField::Col49, "COL49"),
+        (ExportableContactField::Col50, "COL50"),
+        (ExportableContactField::Col51, "COL51"),
+        (ExportableContactField::Col52, "COL52"),
+        (ExportableContactField::Col53, "COL53"),
+        (ExportableContactField::Col54, "COL54"),
+        (ExportableContactField::Col55, "COL55"),
+        (ExportableContactField::Col56, "COL56"),
+        (ExportableContactField::Col57, "COL57"),
+        (ExportableContactField::Col58, "COL58"),
+        (ExportableContactField::Col59, "COL59"),
+        (ExportableContactField::Col60, "COL60"),
+        (ExportableContactField::Col61, "COL61"),
+        (ExportableContactField::Col62, "COL62"),
+        (ExportableContactField::Col63, "COL63"),
+        (ExportableContactField::Col64, "COL64"),
+        (ExportableContactField::Col65, "COL65"),
+        (ExportableContactField::Col66, "COL66"),
+        (ExportableContactField::Col67, "COL67"),
+        (ExportableContactField::Col68, "COL68"),
+        (ExportableContactField::Col69, "COL69"),
+        (ExportableContactField::Col70, "COL70"),
+        (ExportableContactField::Col71, "COL71"),
+        (ExportableContactField::Col72, "COL72"),
+        (ExportableContactField::Col73, "COL73"),
+        (ExportableContactField::Col74, "COL74"),
+        (ExportableContactField::Col75, "COL75"),
+        (ExportableContactField::Col76, "COL76"),
+        (ExportableContactField::Col77, "COL77"),
+        (ExportableContactField::Col78, "COL78"),
+        (ExportableContactField::Col79, "COL79"),
+        (ExportableContactField::Col80, "COL80"),
+        (ExportableContactField::Col81, "COL81"),
+        (ExportableContactField::Col82, "COL82"),
+        (ExportableContactField::Col83, "COL83"),
+        (ExportableContactField::Col84, "COL84"),
+        (ExportableContactField::Col85, "COL85"),
+        (ExportableContactField::Col86, "COL86"),
+        (ExportableContactField::Col87, "COL87"),
+        (ExportableContactField::Col88, "COL88"),
+        (ExportableContactField::Col89, "COL89"),
+        (ExportableContactField::Col90, "COL90"),
+        (ExportableContactField::Col91, "COL91"),
+        (ExportableContactField::Col92, "COL92"),
+        (ExportableContactField::Col93, "COL93"),
+        (ExportableContactField::Col94, "COL94"),
+        (ExportableContactField::Col95, "COL95"),
+        (ExportableContactField::Col96, "COL96"),
+        (ExportableContactField::Col97, "COL97"),
+        (ExportableContactField::Col98, "COL98"),
+        (ExportableContactField::Col99, "COL99"),
+        (ExportableContactField::Col100, "COL100"),
+    ];
 }
-impl __rt::StrEnum for ExportableContactField {
-    fn from_wire(s: &str) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match s {
-                "allFields" => ExportableContactField::AllFields,
-                "account" => ExportableContactField::Account,
-                "dueDate" => ExportableContactField::DueDate,
-                "accountToSpeak" => ExportableContactField::AccountToSpeak,
-                "address1" => ExportableContactField::Address1,
-                "address2" => ExportableContactField::Address2,
-                "agentId" => ExportableContactField::AgentId,
-                "agentTeamId" => ExportableContactField::AgentTeamId,
-                "amountToSpeak" => ExportableContactField::AmountToSpeak,
-                "active" => ExportableContactField::Active,
-                "callAttemptsTotal" => ExportableContactField::CallAttemptsTotal,
-                "callAttemptsToday" => ExportableContactField::CallAttemptsToday,
-                "city" => ExportableContactField::City,
-                "clientId" => ExportableContactField::ClientId,
-                "countryId" => ExportableContactField::CountryId,
-                "createDate" => ExportableContactField::CreateDate,
-                "createUser" => ExportableContactField::CreateUser,
-                "department" => ExportableContactField::Department,
-                "description" => ExportableContactField::Description,
-                "dateOfBirth" => ExportableContactField::DateOfBirth,
-                "accountBlock" => ExportableContactField::AccountBlock,
-                "accountBlockDaily" => ExportableContactField::AccountBlockDaily,
-                "accountEmailBlock" => ExportableContactField::AccountEmailBlock,
-                "email" => ExportableContactField::Email,
-                "firstName" => ExportableContactField::FirstName,
-                "groupId" => ExportableContactField::GroupId,
-                "guarantorFirstName" => ExportableContactField::GuarantorFirstName,
-                "guarantorLastName" => ExportableContactField::GuarantorLastName,
-                "initialLoadCampaignId" => ExportableContactField::InitialLoadCampaignId,
-                "initialLoadDate" => ExportableContactField::InitialLoadDate,
-                "lastLoadCampaignId" => ExportableContactField::LastLoadCampaignId,
-                "lastLoadDate" => ExportableContactField::LastLoadDate,
-                "lastName" => ExportableContactField::LastName,
-                "lvAccountId" => ExportableContactField::LvAccountId,
-                "modifyDate" => ExportableContactField::ModifyDate,
-                "modifyUser" => ExportableContactField::ModifyUser,
-                "originalAccountNumber" => ExportableContactField::OriginalAccountNumber,
-                "balance" => ExportableContactField::Balance,
-                "phone1" => ExportableContactField::Phone1,
-                "phone1AttemptsTotal" => ExportableContactField::Phone1AttemptsTotal,
-                "phone1AttemptsToday" => ExportableContactField::Phone1AttemptsToday,
-                "phone1CellConsent" => ExportableContactField::Phone1CellConsent,
-                "phone1Block" => ExportableContactField::Phone1Block,
-                "phone1BlockDaily" => ExportableContactField::Phone1BlockDaily,
-                "phone1SmsConsent" => ExportableContactField::Phone1SmsConsent,
-                "phone2" => ExportableContactField::Phone2,
-                "phone2AttemptsTotal" => ExportableContactField::Phone2AttemptsTotal,
-                "phone2AttemptsToday" => ExportableContactField::Phone2AttemptsToday,
-                "phone2CellConsent" => ExportableContactField::Phone2CellConsent,
-                "phone2Block" => ExportableContactField::Phone2Block,
-                "phone2BlockDaily" => ExportableContactField::Phone2BlockDaily,
-                "phone2SmsConsent" => ExportableContactField::Phone2SmsConsent,
-                "phone3" => ExportableContactField::Phone3,
-                "phone3AttemptsTotal" => ExportableContactField::Phone3AttemptsTotal,
-                "phone3AttemptsToday" => ExportableContactField::Phone3AttemptsToday,
-                "phone3CellConsent" => ExportableContactField::Phone3CellConsent,
-                "phone3Block" => ExportableContactField::Phone3Block,
-                "phone3BlockDaily" => ExportableContactField::Phone3BlockDaily,
-                "phone3SmsConsent" => ExportableContactField::Phone3SmsConsent,
-                "phone4" => ExportableContactField::Phone4,
-                "phone4AttemptsTotal" => ExportableContactField::Phone4AttemptsTotal,
-                "phone4AttemptsToday" => ExportableContactField::Phone4AttemptsToday,
-                "phone4CellConsent" => ExportableContactField::Phone4CellConsent,
-                "phone4Block" => ExportableContactField::Phone4Block,
-                "phone4BlockDaily" => ExportableContactField::Phone4BlockDaily,
-                "phone4SmsConsent" => ExportableContactField::Phone4SmsConsent,
-                "phone5" => ExportableContactField::Phone5,
-                "phone5AttemptsTotal" => ExportableContactField::Phone5AttemptsTotal,
-                "phone5AttemptsToday" => ExportableContactField::Phone5AttemptsToday,
-                "phone5CellConsent" => ExportableContactField::Phone5CellConsent,
-                "phone5Block" => ExportableContactField::Phone5Block,
-                "phone5BlockDaily" => ExportableContactField::Phone5BlockDaily,
-                "phone5SmsConsent" => ExportableContactField::Phone5SmsConsent,
-                "phone6" => ExportableContactField::Phone6,
-                "phone6AttemptsTotal" => ExportableContactField::Phone6AttemptsTotal,
-                "phone6AttemptsToday" => ExportableContactField::Phone6AttemptsToday,
-                "phone6CellConsent" => ExportableContactField::Phone6CellConsent,
-                "phone6Block" => ExportableContactField::Phone6Block,
-                "phone6BlockDaily" => ExportableContactField::Phone6BlockDaily,
-                "phone6SmsConsent" => ExportableContactField::Phone6SmsConsent,
-                "phone7" => ExportableContactField::Phone7,
-                "phone7AttemptsTotal" => ExportableContactField::Phone7AttemptsTotal,
-                "phone7AttemptsToday" => ExportableContactField::Phone7AttemptsToday,
-                "phone7CellConsent" => ExportableContactField::Phone7CellConsent,
-                "phone7Block" => ExportableContactField::Phone7Block,
-                "phone7BlockDaily" => ExportableContactField::Phone7BlockDaily,
-                "phone7SmsConsent" => ExportableContactField::Phone7SmsConsent,
-                "phone8" => ExportableContactField::Phone8,
-                "phone8AttemptsTotal" => ExportableContactField::Phone8AttemptsTotal,
-                "phone8AttemptsToday" => ExportableContactField::Phone8AttemptsToday,
-                "phone8CellConsent" => ExportableContactField::Phone8CellConsent,
-                "phone8Block" => ExportableContactField::Phone8Block,
-                "phone8BlockDaily" => ExportableContactField::Phone8BlockDaily,
-                "phone8SmsConsent" => ExportableContactField::Phone8SmsConsent,
-                "phone9" => ExportableContactField::Phone9,
-                "phone9AttemptsTotal" => ExportableContactField::Phone9AttemptsTotal,
-                "phone9AttemptsToday" => ExportableContactField::Phone9AttemptsToday,
-                "phone9CellConsent" => ExportableContactField::Phone9CellConsent,
-                "phone9Block" => ExportableContactField::Phone9Block,
-                "phone9BlockDaily" => ExportableContactField::Phone9BlockDaily,
-                "phone9SmsConsent" => ExportableContactField::Phone9SmsConsent,
-                "phone10" => ExportableContactField::Phone10,
-                "phone10AttemptsTotal" => ExportableContactField::Phone10AttemptsTotal,
-                "phone10AttemptsToday" => ExportableContactField::Phone10AttemptsToday,
-                "phone10CellConsent" => ExportableContactField::Phone10CellConsent,
-                "phone10Block" => ExportableContactField::Phone10Block,
-                "phone10BlockDaily" => ExportableContactField::Phone10BlockDaily,
-                "phone10SmsConsent" => ExportableContactField::Phone10SmsConsent,
-                "zipCode" => ExportableContactField::ZipCode,
-                "primaryEmailConsent" => ExportableContactField::PrimaryEmailConsent,
-                "salutation" => ExportableContactField::Salutation,
-                "primarySMSConsent" => ExportableContactField::PrimarySmsConsent,
-                "ssn" => ExportableContactField::Ssn,
-                "state" => ExportableContactField::State,
-                "title" => ExportableContactField::Title,
-                "COL1" => ExportableContactField::Col1,
-                "COL2" => ExportableContactField::Col2,
-                "COL3" => ExportableContactField::Col3,
-                "COL4" => ExportableContactField::Col4,
-                "COL5" => ExportableContactField::Col5,
-                "COL6" => ExportableContactField::Col6,
-                "COL7" => ExportableContactField::Col7,
-                "COL8" => ExportableContactField::Col8,
-                "COL9" => ExportableContactField::Col9,
-                "COL10" => ExportableContactField::Col10,
-                "COL11" => ExportableContactField::Col11,
-                "COL12" => ExportableContactField::Col12,
-                "COL13" => ExportableContactField::Col13,
-                "COL14" => ExportableContactField::Col14,
-                "COL15" => ExportableContactField::Col15,
-                "COL16" => ExportableContactField::Col16,
-                "COL17" => ExportableContactField::Col17,
-                "COL18" => ExportableContactField::Col18,
-                "COL19" => ExportableContactField::Col19,
-                "COL20" => ExportableContactField::Col20,
-                "COL21" => ExportableContactField::Col21,
-                "COL22" => ExportableContactField::Col22,
-                "COL23" => ExportableContactField::Col23,
-                "COL24" => ExportableContactField::Col24,
-                "COL25" => ExportableContactField::Col25,
-                "COL26" => ExportableContactField::Col26,
-                "COL27" => ExportableContactField::Col27,
-                "COL28" => ExportableContactField::Col28,
-                "COL29" => ExportableContactField::Col29,
-                "COL30" => ExportableContactField::Col30,
-                "COL31" => ExportableContactField::Col31,
-                "COL32" => ExportableContactField::Col32,
-                "COL33" => ExportableContactField::Col33,
-                "COL34" => ExportableContactField::Col34,
-                "COL35" => ExportableContactField::Col35,
-                "COL36" => ExportableContactField::Col36,
-                "COL37" => ExportableContactField::Col37,
-                "COL38" => ExportableContactField::Col38,
-                "COL39" => ExportableContactField::Col39,
-                "COL40" => ExportableContactField::Col40,
-                "COL41" => ExportableContactField::Col41,
-                "COL42" => ExportableContactField::Col42,
-                "COL43" => ExportableContactField::Col43,
-                "COL44" => ExportableContactField::Col44,
-                "COL45" => ExportableContactField::Col45,
-                "COL46" => ExportableContactField::Col46,
-                "COL47" => ExportableContactField::Col47,
-                "COL48" => ExportableContactField::Col48,
-                "COL49" => ExportableContactField::Col49,
-                "COL50" => ExportableContactField::Col50,
-                "COL51" => ExportableContactField::Col51,
-                "COL52" => ExportableContactField::Col52,
-                "COL53" => ExportableContactField::Col53,
-                "COL54" => ExportableContactField::Col54,
-                "COL55" => ExportableContactField::Col55,
-                "COL56" => ExportableContactField::Col56,
-                "COL57" => ExportableContactField::Col57,
-                "COL58" => ExportableContactField::Col58,
-                "COL59" => ExportableContactField::Col59,
-                "COL60" => ExportableContactField::Col60,
-                "COL61" => ExportableContactField::Col61,
-                "COL62" => ExportableContactField::Col62,
-                "COL63" => ExportableContactField::Col63,
-                "COL64" => ExportableContactField::Col64,
-                "COL65" => ExportableContactField::Col65,
-                "COL66" => ExportableContactField::Col66,
-                "COL67" => ExportableContactField::Col67,
-                "COL68" => ExportableContactField::Col68,
-                "COL69" => ExportableContactField::Col69,
-                "COL70" => ExportableContactField::Col70,
-                "COL71" => ExportableContactField::Col71,
-                "COL72" => ExportableContactField::Col72,
-                "COL73" => ExportableContactField::Col73,
-                "COL74" => ExportableContactField::Col74,
-                "COL75" => ExportableContactField::Col75,
-                "COL76" => ExportableContactField::Col76,
-                "COL77" => ExportableContactField::Col77,
-                "COL78" => ExportableContactField::Col78,
-                "COL79" => ExportableContactField::Col79,
-                "COL80" => ExportableContactField::Col80,
-                "COL81" => ExportableContactField::Col81,
-                "COL82" => ExportableContactField::Col82,
-                "COL83" => ExportableContactField::Col83,
-                "COL84" => ExportableContactField::Col84,
-                "COL85" => ExportableContactField::Col85,
-                "COL86" => ExportableContactField::Col86,
-                "COL87" => ExportableContactField::Col87,
-                "COL88" => ExportableContactField::Col88,
-                "COL89" => ExportableContactField::Col89,
-                "COL90" => ExportableContactField::Col90,
-                "COL91" => ExportableContactField::Col91,
-                "COL92" => ExportableContactField::Col92,
-                "COL93" => ExportableContactField::Col93,
-                "COL94" => ExportableContactField::Col94,
-                "COL95" => ExportableContactField::Col95,
-                "COL96" => ExportableContactField::Col96,
-                "COL97" => ExportableContactField::Col97,
-                "COL98" => ExportableContactField::Col98,
-                "COL99" => ExportableContactField::Col99,
-                "COL100" => ExportableContactField::Col100,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        ExportableContactField::Unknown(v)
-    }
-    fn wire(&self) -> ::std::borrow::Cow<'_, str> {
-        match self {
-            ExportableContactField::AllFields => {
-                ::std::borrow::Cow::Borrowed("allFields")
-            }
-            ExportableContactField::Account => ::std::borrow::Cow::Borrowed("account"),
-            ExportableContactField::DueDate => ::std::borrow::Cow::Borrowed("dueDate"),
-            ExportableContactField::AccountToSpeak => {
-                ::std::borrow::Cow::Borrowed("accountToSpeak")
-            }
-            ExportableContactField::Address1 => ::std::borrow::Cow::Borrowed("address1"),
-            ExportableContactField::Address2 => ::std::borrow::Cow::Borrowed("address2"),
-            ExportableContactField::AgentId => ::std::borrow::Cow::Borrowed("agentId"),
-            ExportableContactField::AgentTeamId => {
-                ::std::borrow::Cow::Borrowed("agentTeamId")
-            }
-            ExportableContactField::AmountToSpeak => {
-                ::std::borrow::Cow::Borrowed("amountToSpeak")
-            }
-            ExportableContactField::Active => ::std::borrow::Cow::Borrowed("active"),
-            ExportableContactField::CallAttemptsTotal => {
-                ::std::borrow::Cow::Borrowed("callAttemptsTotal")
-            }
-            ExportableContactField::CallAttemptsToday => {
-                ::std::borrow::Cow::Borrowed("callAttemptsToday")
-            }
-            ExportableContactField::City => ::std::borrow::Cow::Borrowed("city"),
-            ExportableContactField::ClientId => ::std::borrow::Cow::Borrowed("clientId"),
-            ExportableContactField::CountryId => {
-                ::std::borrow::Cow::Borrowed("countryId")
-            }
-            ExportableContactField::CreateDate => {
-                ::std::borrow::Cow::Borrowed("createDate")
-            }
-            ExportableContactField::CreateUser => {
-                ::std::borrow::Cow::Borrowed("createUser")
-            }
-            ExportableContactField::Department => {
-                ::std::borrow::Cow::Borrowed("department")
-            }
-            ExportableContactField::Description => {
-                ::std::borrow::Cow::Borrowed("description")
-            }
-            ExportableContactField::DateOfBirth => {
-                ::std::borrow::Cow::Borrowed("dateOfBirth")
-            }
-            ExportableContactField::AccountBlock => {
-                ::std::borrow::Cow::Borrowed("accountBlock")
-            }
-            ExportableContactField::AccountBlockDaily => {
-                ::std::borrow::Cow::Borrowed("accountBlockDaily")
-            }
-            ExportableContactField::AccountEmailBlock => {
-                ::std::borrow::Cow::Borrowed("accountEmailBlock")
-            }
-            ExportableContactField::Email => ::std::borrow::Cow::Borrowed("email"),
-            ExportableContactField::FirstName => {
-                ::std::borrow::Cow::Borrowed("firstName")
-            }
-            ExportableContactField::GroupId => ::std::borrow::Cow::Borrowed("groupId"),
-            ExportableContactField::GuarantorFirstName => {
-                ::std::borrow::Cow::Borrowed("guarantorFirstName")
-            }
-            ExportableContactField::GuarantorLastName => {
-                ::std::borrow::Cow::Borrowed("guarantorLastName")
-            }
-            ExportableContactField::InitialLoadCampaignId => {
-                ::std::borrow::Cow::Borrowed("initialLoadCampaignId")
-            }
-            ExportableContactField::InitialLoadDate => {
-                ::std::borrow::Cow::Borrowed("initialLoadDate")
-            }
-            ExportableContactField::LastLoadCampaignId => {
-                ::std::borrow::Cow::Borrowed("lastLoadCampaignId")
-            }
-            ExportableContactField::LastLoadDate => {
-                ::std::borrow::Cow::Borrowed("lastLoadDate")
-            }
-            ExportableContactField::LastName => ::std::borrow::Cow::Borrowed("lastName"),
-            ExportableContactField::LvAccountId => {
-                ::std::borrow::Cow::Borrowed("lvAccountId")
-            }
-            ExportableContactField::ModifyDate => {
-                ::std::borrow::Cow::Borrowed("modifyDate")
-            }
-            ExportableContactField::ModifyUser => {
-                ::std::borrow::Cow::Borrowed("modifyUser")
-            }
-            ExportableContactField::OriginalAccountNumber => {
-                ::std::borrow::Cow::Borrowed("originalAccountNumber")
-            }
-            ExportableContactField::Balance => ::std::borrow::Cow::Borrowed("balance"),
-            ExportableContactField::Phone1 => ::std::borrow::Cow::Borrowed("phone1"),
-            ExportableContactField::Phone1AttemptsTotal => {
-                ::std::borrow::Cow::Borrowed("phone1AttemptsTotal")
-            }
-            ExportableContactField::Phone1AttemptsToday => {
-                ::std::borrow::Cow::Borrowed("phone1AttemptsToday")
-            }
-            ExportableContactField::Phone1CellConsent => {
-                ::std::borrow::Cow::Borrowed("phone1CellConsent")
-            }
-            ExportableContactField::Phone1Block => {
-                ::std::borrow::Cow::Borrowed("phone1Block")
-            }
-            ExportableContactField::Phone1BlockDaily => {
-                ::std::borrow::Cow::Borrowed("phone1BlockDaily")
-            }
-            ExportableContactField::Phone1SmsConsent => {
-                ::std::borrow::Cow::Borrowed("phone1SmsConsent")
-            }
-            ExportableContactField::Phone2 => ::std::borrow::Cow::Borrowed("phone2"),
-            ExportableContactField::Phone2AttemptsTotal => {
-                ::std::borrow::Cow::Borrowed("phone2AttemptsTotal")
-            }
-            ExportableContactField::Phone2AttemptsToday => {
-                ::std::borrow::Cow::Borrowed("phone2AttemptsToday")
-            }
-            ExportableContactField::Phone2CellConsent => {
-                ::std::borrow::Cow::Borrowed("phone2CellConsent")
-            }
-            ExportableContactField::Phone2Block => {
-                ::std::borrow::Cow::Borrowed("phone2Block")
-            }
-            ExportableContactField::Phone2BlockDaily => {
-                ::std::borrow::Cow::Borrowed("phone2BlockDaily")
-            }
-            ExportableContactField::Phone2SmsConsent => {
-                ::std::borrow::Cow::Borrowed("phone2SmsConsent")
-            }
-            ExportableContactField::Phone3 => ::std::borrow::Cow::Borrowed("phone3"),
-            ExportableContactField::Phone3AttemptsTotal => {
-                ::std::borrow::Cow::Borrowed("phone3AttemptsTotal")
-            }
-            ExportableContactField::Phone3AttemptsToday => {
-                ::std::borrow::Cow::Borrowed("phone3AttemptsToday")
-            }
-            ExportableContactField::Phone3CellConsent => {
-                ::std::borrow::Cow::Borrowed("phone3CellConsent")
-            }
-            ExportableContactField::Phone3Block => {
-                ::std::borrow::Cow::Borrowed("phone3Block")
-            }
-            ExportableContactField::Phone3BlockDaily => {
-                ::std::borrow::Cow::Borrowed("phone3BlockDaily")
-            }
-            ExportableContactField::Phone3SmsConsent => {
-                ::std::borrow::Cow::Borrowed("phone3SmsConsent")
-            }
-            ExportableContactField::Phone4 => ::std::borrow::Cow::Borrowed("phone4"),
-            ExportableContactField::Phone4AttemptsTotal => {
-                ::std::borrow::Cow::Borrowed("phone4AttemptsTotal")
-            }
-            ExportableContactField::Phone4AttemptsToday => {
-                ::std::borrow::Cow::Borrowed("phone4AttemptsToday")
-            }
-            ExportableContactField::Phone4CellConsent => {
-                ::std::borrow::Cow::Borrowed("phone4CellConsent")
-            }
-            ExportableContactField::Phone4Block => {
-                ::std::borrow::Cow::Borrowed("phone4Block")
-            }
-            ExportableContactField::Phone4BlockDaily => {
-                ::std::borrow::Cow::Borrowed("phone4BlockDaily")
-            }
-            ExportableContactField::Phone4SmsConsent => {
-                ::std::borrow::Cow::Borrowed("phone4SmsConsent")
-            }
-            ExportableContactField::Phone5 => ::std::borrow::Cow::Borrowed("phone5"),
-            ExportableContactField::Phone5AttemptsTotal => {
-                ::std::borrow::Cow::Borrowed("phone5AttemptsTotal")
-            }
-            ExportableContactField::Phone5AttemptsToday => {
-                ::std::borrow::Cow::Borrowed("phone5AttemptsToday")
-            }
-            ExportableContactField::Phone5CellConsent => {
-                ::std::borrow::Cow::Borrowed("phone5CellConsent")
-            }
-            ExportableContactField::Phone5Block => {
-                ::std::borrow::Cow::Borrowed("phone5Block")
-            }
-            ExportableContactField::Phone5BlockDaily => {
-                ::std::borrow::Cow::Borrowed("phone5BlockDaily")
-            }
-            ExportableContactField::Phone5SmsConsent => {
-                ::std::borrow::Cow::Borrowed("phone5SmsConsent")
-            }
-            ExportableContactField::Phone6 => ::std::borrow::Cow::Borrowed("phone6"),
-            ExportableContactField::Phone6AttemptsTotal => {
-                ::std::borrow::Cow::Borrowed("phone6AttemptsTotal")
-            }
-            ExportableContactField::Phone6AttemptsToday => {
-                ::std::borrow::Cow::Borrowed("phone6AttemptsToday")
-            }
-            ExportableContactField::Phone6CellConsent => {
-                ::std::borrow::Cow::Borrowed("phone6CellConsent")
-            }
-            ExportableContactField::Phone6Block => {
-                ::std::borrow::Cow::Borrowed("phone6Block")
-            }
-            ExportableContactField::Phone6BlockDaily => {
-                ::std::borrow::Cow::Borrowed("phone6BlockDaily")
-            }
-            ExportableContactField::Phone6SmsConsent => {
-                ::std::borrow::Cow::Borrowed("phone6SmsConsent")
-            }
-            ExportableContactField::Phone7 => ::std::borrow::Cow::Borrowed("phone7"),
-            ExportableContactField::Phone7AttemptsTotal => {
-                ::std::borrow::Cow::Borrowed("phone7AttemptsTotal")
-            }
-            ExportableContactField::Phone7AttemptsToday => {
-                ::std::borrow::Cow::Borrowed("phone7AttemptsToday")
-            }
-            ExportableContactField::Phone7CellConsent => {
-                ::std::borrow::Cow::Borrowed("phone7CellConsent")
-            }
-            ExportableContactField::Phone7Block => {
-                ::std::borrow::Cow::Borrowed("phone7Block")
-            }
-            ExportableContactField::Phone7BlockDaily => {
-                ::std::borrow::Cow::Borrowed("phone7BlockDaily")
-            }
-            ExportableContactField::Phone7SmsConsent => {
-                ::std::borrow::Cow::Borrowed("phone7SmsConsent")
-            }
-            ExportableContactField::Phone8 => ::std::borrow::Cow::Borrowed("phone8"),
-            ExportableContactField::Phone8AttemptsTotal => {
-                ::std::borrow::Cow::Borrowed("phone8AttemptsTotal")
-            }
-            ExportableContactField::Phone8AttemptsToday => {
-                ::std::borrow::Cow::Borrowed("phone8AttemptsToday")
-            }
-            ExportableContactField::Phone8CellConsent => {
-                ::std::borrow::Cow::Borrowed("phone8CellConsent")
-            }
-            ExportableContactField::Phone8Block => {
-                ::std::borrow::Cow::Borrowed("phone8Block")
-            }
-            ExportableContactField::Phone8BlockDaily => {
-                ::std::borrow::Cow::Borrowed("phone8BlockDaily")
-            }
-            ExportableContactField::Phone8SmsConsent => {
-                ::std::borrow::Cow::Borrowed("phone8SmsConsent")
-            }
-            ExportableContactField::Phone9 => ::std::borrow::Cow::Borrowed("phone9"),
-            ExportableContactField::Phone9AttemptsTotal => {
-                ::std::borrow::Cow::Borrowed("phone9AttemptsTotal")
-            }
-            ExportableContactField::Phone9AttemptsToday => {
-                ::std::borrow::Cow::Borrowed("phone9AttemptsToday")
-            }
-            ExportableContactField::Phone9CellConsent => {
-                ::std::borrow::Cow::Borrowed("phone9CellConsent")
-            }
-            ExportableContactField::Phone9Block => {
-                ::std::borrow::Cow::Borrowed("phone9Block")
-            }
-            ExportableContactField::Phone9BlockDaily => {
-                ::std::borrow::Cow::Borrowed("phone9BlockDaily")
-            }
-            ExportableContactField::Phone9SmsConsent => {
-                ::std::borrow::Cow::Borrowed("phone9SmsConsent")
-            }
-            ExportableContactField::Phone10 => ::std::borrow::Cow::Borrowed("phone10"),
-            ExportableContactField::Phone10AttemptsTotal => {
-                ::std::borrow::Cow::Borrowed("phone10AttemptsTotal")
-            }
-            ExportableContactField::Phone10AttemptsToday => {
-                ::std::borrow::Cow::Borrowed("phone10AttemptsToday")
-            }
-            ExportableContactField::Phone10CellConsent => {
-                ::std::borrow::Cow::Borrowed("phone10CellConsent")
-            }
-            ExportableContactField::Phone10Block => {
-                ::std::borrow::Cow::Borrowed("phone10Block")
-            }
-            ExportableContactField::Phone10BlockDaily => {
-                ::std::borrow::Cow::Borrowed("phone10BlockDaily")
-            }
-            ExportableContactField::Phone10SmsConsent => {
-                ::std::borrow::Cow::Borrowed("phone10SmsConsent")
-            }
-            ExportableContactField::ZipCode => ::std::borrow::Cow::Borrowed("zipCode"),
-            ExportableContactField::PrimaryEmailConsent => {
-                ::std::borrow::Cow::Borrowed("primaryEmailConsent")
-            }
-            ExportableContactField::Salutation => {
-                ::std::borrow::Cow::Borrowed("salutation")
-            }
-            ExportableContactField::PrimarySmsConsent => {
-                ::std::borrow::Cow::Borrowed("primarySMSConsent")
-            }
-            ExportableContactField::Ssn => ::std::borrow::Cow::Borrowed("ssn"),
-            ExportableContactField::State => ::std::borrow::Cow::Borrowed("state"),
-            ExportableContactField::Title => ::std::borrow::Cow::Borrowed("title"),
-            ExportableContactField::Col1 => ::std::borrow::Cow::Borrowed("COL1"),
-            ExportableContactField::Col2 => ::std::borrow::Cow::Borrowed("COL2"),
-            ExportableContactField::Col3 => ::std::borrow::Cow::Borrowed("COL3"),
-            ExportableContactField::Col4 => ::std::borrow::Cow::Borrowed("COL4"),
-            ExportableContactField::Col5 => ::std::borrow::Cow::Borrowed("COL5"),
-            ExportableContactField::Col6 => ::std::borrow::Cow::Borrowed("COL6"),
-            ExportableContactField::Col7 => ::std::borrow::Cow::Borrowed("COL7"),
-            ExportableContactField::Col8 => ::std::borrow::Cow::Borrowed("COL8"),
-            ExportableContactField::Col9 => ::std::borrow::Cow::Borrowed("COL9"),
-            ExportableContactField::Col10 => ::std::borrow::Cow::Borrowed("COL10"),
-            ExportableContactField::Col11 => ::std::borrow::Cow::Borrowed("COL11"),
-            ExportableContactField::Col12 => ::std::borrow::Cow::Borrowed("COL12"),
-            ExportableContactField::Col13 => ::std::borrow::Cow::Borrowed("COL13"),
-            ExportableContactField::Col14 => ::std::borrow::Cow::Borrowed("COL14"),
-            ExportableContactField::Col15 => ::std::borrow::Cow::Borrowed("COL15"),
-            ExportableContactField::Col16 => ::std::borrow::Cow::Borrowed("COL16"),
-            ExportableContactField::Col17 => ::std::borrow::Cow::Borrowed("COL17"),
-            ExportableContactField::Col18 => ::std::borrow::Cow::Borrowed("COL18"),
-            ExportableContactField::Col19 => ::std::borrow::Cow::Borrowed("COL19"),
-            ExportableContactField::Col20 => ::std::borrow::Cow::Borrowed("COL20"),
-            ExportableContactField::Col21 => ::std::borrow::Cow::Borrowed("COL21"),
-            ExportableContactField::Col22 => ::std::borrow::Cow::Borrowed("COL22"),
-            ExportableContactField::Col23 => ::std::borrow::Cow::Borrowed("COL23"),
-            ExportableContactField::Col24 => ::std::borrow::Cow::Borrowed("COL24"),
-            ExportableContactField::Col25 => ::std::borrow::Cow::Borrowed("COL25"),
-            ExportableContactField::Col26 => ::std::borrow::Cow::Borrowed("COL26"),
-            ExportableContactField::Col27 => ::std::borrow::Cow::Borrowed("COL27"),
-            ExportableContactField::Col28 => ::std::borrow::Cow::Borrowed("COL28"),
-            ExportableContactField::Col29 => ::std::borrow::Cow::Borrowed("COL29"),
-            ExportableContactField::Col30 => ::std::borrow::Cow::Borrowed("COL30"),
-            ExportableContactField::Col31 => ::std::borrow::Cow::Borrowed("COL31"),
-            ExportableContactField::Col32 => ::std::borrow::Cow::Borrowed("COL32"),
-            ExportableContactField::Col33 => ::std::borrow::Cow::Borrowed("COL33"),
-            ExportableContactField::Col34 => ::std::borrow::Cow::Borrowed("COL34"),
-            ExportableContactField::Col35 => ::std::borrow::Cow::Borrowed("COL35"),
-            ExportableContactField::Col36 => ::std::borrow::Cow::Borrowed("COL36"),
-            ExportableContactField::Col37 => ::std::borrow::Cow::Borrowed("COL37"),
-            ExportableContactField::Col38 => ::std::borrow::Cow::Borrowed("COL38"),
-            ExportableContactField::Col39 => ::std::borrow::Cow::Borrowed("COL39"),
-            ExportableContactField::Col40 => ::std::borrow::Cow::Borrowed("COL40"),
-            ExportableContactField::Col41 => ::std::borrow::Cow::Borrowed("COL41"),
-            ExportableContactField::Col42 => ::std::borrow::Cow::Borrowed("COL42"),
-            ExportableContactField::Col43 => ::std::borrow::Cow::Borrowed("COL43"),
-            ExportableContactField::Col44 => ::std::borrow::Cow::Borrowed("COL44"),
-            ExportableContactField::Col45 => ::std::borrow::Cow::Borrowed("COL45"),
-            ExportableContactField::Col46 => ::std::borrow::Cow::Borrowed("COL46"),
-            ExportableContactField::Col47 => ::std::borrow::Cow::Borrowed("COL47"),
-            ExportableContactField::Col48 => ::std::borrow::Cow::Borrowed("COL48"),
-            ExportableContactField::Col49 => ::std::borrow::Cow::Borrowed("COL49"),
-            ExportableContactField::Col50 => ::std::borrow::Cow::Borrowed("COL50"),
-            ExportableContactField::Col51 => ::std::borrow::Cow::Borrowed("COL51"),
-            ExportableContactField::Col52 => ::std::borrow::Cow::Borrowed("COL52"),
-            ExportableContactField::Col53 => ::std::borrow::Cow::Borrowed("COL53"),
-            ExportableContactField::Col54 => ::std::borrow::Cow::Borrowed("COL54"),
-            ExportableContactField::Col55 => ::std::borrow::Cow::Borrowed("COL55"),
-            ExportableContactField::Col56 => ::std::borrow::Cow::Borrowed("COL56"),
-            ExportableContactField::Col57 => ::std::borrow::Cow::Borrowed("COL57"),
-            ExportableContactField::Col58 => ::std::borrow::Cow::Borrowed("COL58"),
-            ExportableContactField::Col59 => ::std::borrow::Cow::Borrowed("COL59"),
-            ExportableContactField::Col60 => ::std::borrow::Cow::Borrowed("COL60"),
-            ExportableContactField::Col61 => ::std::borrow::Cow::Borrowed("COL61"),
-            ExportableContactField::Col62 => ::std::borrow::Cow::Borrowed("COL62"),
-            ExportableContactField::Col63 => ::std::borrow::Cow::Borrowed("COL63"),
-            ExportableContactField::Col64 => ::std::borrow::Cow::Borrowed("COL64"),
-            ExportableContactField::Col65 => ::std::borrow::Cow::Borrowed("COL65"),
-            ExportableContactField::Col66 => ::std::borrow::Cow::Borrowed("COL66"),
-            ExportableContactField::Col67 => ::std::borrow::Cow::Borrowed("COL67"),
-            ExportableContactField::Col68 => ::std::borrow::Cow::Borrowed("COL68"),
-            ExportableContactField::Col69 => ::std::borrow::Cow::Borrowed("COL69"),
-            ExportableContactField::Col70 => ::std::borrow::Cow::Borrowed("COL70"),
-            ExportableContactField::Col71 => ::std::borrow::Cow::Borrowed("COL71"),
-            ExportableContactField::Col72 => ::std::borrow::Cow::Borrowed("COL72"),
-            ExportableContactField::Col73 => ::std::borrow::Cow::Borrowed("COL73"),
-            ExportableContactField::Col74 => ::std::borrow::Cow::Borrowed("COL74"),
-            ExportableContactField::Col75 => ::std::borrow::Cow::Borrowed("COL75"),
-            ExportableContactField::Col76 => ::std::borrow::Cow::Borrowed("COL76"),
-            ExportableContactField::Col77 => ::std::borrow::Cow::Borrowed("COL77"),
-            ExportableContactField::Col78 => ::std::borrow::Cow::Borrowed("COL78"),
-            ExportableContactField::Col79 => ::std::borrow::Cow::Borrowed("COL79"),
-            ExportableContactField::Col80 => ::std::borrow::Cow::Borrowed("COL80"),
-            ExportableContactField::Col81 => ::std::borrow::Cow::Borrowed("COL81"),
-            ExportableContactField::Col82 => ::std::borrow::Cow::Borrowed("COL82"),
-            ExportableContactField::Col83 => ::std::borrow::Cow::Borrowed("COL83"),
-            ExportableContactField::Col84 => ::std::borrow::Cow::Borrowed("COL84"),
-            ExportableContactField::Col85 => ::std::borrow::Cow::Borrowed("COL85"),
-            ExportableContactField::Col86 => ::std::borrow::Cow::Borrowed("COL86"),
-            ExportableContactField::Col87 => ::std::borrow::Cow::Borrowed("COL87"),
-            ExportableContactField::Col88 => ::std::borrow::Cow::Borrowed("COL88"),
-            ExportableContactField::Col89 => ::std::borrow::Cow::Borrowed("COL89"),
-            ExportableContactField::Col90 => ::std::borrow::Cow::Borrowed("COL90"),
-            ExportableContactField::Col91 => ::std::borrow::Cow::Borrowed("COL91"),
-            ExportableContactField::Col92 => ::std::borrow::Cow::Borrowed("COL92"),
-            ExportableContactField::Col93 => ::std::borrow::Cow::Borrowed("COL93"),
-            ExportableContactField::Col94 => ::std::borrow::Cow::Borrowed("COL94"),
-            ExportableContactField::Col95 => ::std::borrow::Cow::Borrowed("COL95"),
-            ExportableContactField::Col96 => ::std::borrow::Cow::Borrowed("COL96"),
-            ExportableContactField::Col97 => ::std::borrow::Cow::Borrowed("COL97"),
-            ExportableContactField::Col98 => ::std::borrow::Cow::Borrowed("COL98"),
-            ExportableContactField::Col99 => ::std::borrow::Cow::Borrowed("COL99"),
-            ExportableContactField::Col100 => ::std::borrow::Cow::Borrowed("COL100"),
-            ExportableContactField::Unknown(v) => v.as_str(),
-        }
-    }
-}
-impl ExportableContactField {
-    /// The value as it goes on the wire.
-    pub fn as_str(&self) -> ::std::borrow::Cow<'_, str> {
-        __rt::StrEnum::wire(self)
-    }
-}
-impl ::std::convert::From<&str> for ExportableContactField {
-    fn from(s: &str) -> Self {
-        <Self as __rt::StrEnum>::from_wire(s)
-            .unwrap_or_else(|| ExportableContactField::Unknown(
-                __rt::UnknownValue::from_str_value(s),
-            ))
-    }
-}
-impl ::std::fmt::Display for ExportableContactField {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.as_str())
-    }
-}
-impl __rt::serde::Serialize for ExportableContactField {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_str_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for ExportableContactField {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_str_enum(deserializer)
-    }
-}
-impl __rt::ToParam for ExportableContactField {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::str_enum_param(self, out)
-    }
-}
+__rt::str_enum!(ExportableContactField, Unknown);

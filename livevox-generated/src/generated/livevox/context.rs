@@ -10,7 +10,7 @@
 #[allow(unused_imports)]
 use crate::__rt as __rt;
 /// The operations of the `context` category. Get one from the API client's `context()` method.
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct ContextClient {
     client: __rt::Client,
 }
@@ -23,9 +23,8 @@ impl ContextClient {
     ///
     /// Returns every key and value attached to the call. An unknown call answers 404.
     ///
-    /// Sends `GET /context/call/{session}/{txId}/{account}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /context/call/{session}/{txId}/{account}`. Authorization: the client's session
+    /// (logged in on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -50,9 +49,8 @@ impl ContextClient {
     ///
     /// Returns the value of one key. An unknown key answers 404.
     ///
-    /// Sends `GET /context/call/{session}/{txId}/{account}/{key}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /context/call/{session}/{txId}/{account}/{key}`. Authorization: the client's session
+    /// (logged in on first use, renewed when it expires).
     pub fn read_context_key(
         &self,
         session_id: impl ::std::convert::Into<__rt::Secret>,
@@ -75,9 +73,8 @@ impl ContextClient {
     /// Sets the keys given on the call: missing keys are created and existing ones replaced; other keys
     /// stay as they are. Success has no body.
     ///
-    /// Sends `POST /context/call/{session}/{txId}/{account}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /context/call/{session}/{txId}/{account}`. Authorization: the client's session
+    /// (logged in on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -106,9 +103,8 @@ impl ContextClient {
     ///
     /// Removes every key of the call; success is 204 with no body.
     ///
-    /// Sends `DELETE /context/call/{session}/{txId}/{account}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `DELETE /context/call/{session}/{txId}/{account}`. Authorization: the client's session
+    /// (logged in on first use, renewed when it expires).
     pub fn delete_context_data(
         &self,
         session_id: impl ::std::convert::Into<__rt::Secret>,
@@ -128,9 +124,8 @@ impl ContextClient {
     ///
     /// Removes one key; success is 204 with no body.
     ///
-    /// Sends `DELETE /context/call/{session}/{txId}/{account}/{key}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `DELETE /context/call/{session}/{txId}/{account}/{key}`. Authorization: the client's
+    /// session (logged in on first use, renewed when it expires).
     pub fn delete_context_key(
         &self,
         session_id: impl ::std::convert::Into<__rt::Secret>,
@@ -149,11 +144,9 @@ impl ContextClient {
         }
     }
 }
-/// A `context.read_context_data` request: set optional parameters, then `.await` it (or call
-/// [`send`](ReadContextDataRequest::send)).
-///
-/// Made by `read_context_data()` on [`ContextClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `context.read_context_data` request, made by `read_context_data()` on [`ContextClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](ReadContextDataRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadContextDataRequest {
     __client: __rt::Client,
@@ -169,38 +162,16 @@ impl ReadContextDataRequest {
         name: "context.read_context_data",
         method: __rt::Method::Get,
         path: "/context/call/{session}/{txId}/{account}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The client the call belongs to (optional).
-    ///
-    /// Wire name `client`, type `int64`.
+    /// The client the call belongs to (optional). Wire name `client`, type `int64`.
     pub fn client_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ReadContextDataRequest, json 200);
 impl __rt::Call for ReadContextDataRequest {
     type Output = ContextData;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -213,18 +184,9 @@ impl __rt::Call for ReadContextDataRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ReadContextDataRequest {
-    type Output = ::std::result::Result<ContextData, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `context.read_context_key` request: set optional parameters, then `.await` it (or call
-/// [`send`](ReadContextKeyRequest::send)).
-///
-/// Made by `read_context_key()` on [`ContextClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `context.read_context_key` request, made by `read_context_key()` on [`ContextClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](ReadContextKeyRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadContextKeyRequest {
     __client: __rt::Client,
@@ -241,38 +203,16 @@ impl ReadContextKeyRequest {
         name: "context.read_context_key",
         method: __rt::Method::Get,
         path: "/context/call/{session}/{txId}/{account}/{key}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The client the call belongs to (optional).
-    ///
-    /// Wire name `client`, type `int64`.
+    /// The client the call belongs to (optional). Wire name `client`, type `int64`.
     pub fn client_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ReadContextKeyRequest, json 200);
 impl __rt::Call for ReadContextKeyRequest {
     type Output = ContextValue;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -286,18 +226,9 @@ impl __rt::Call for ReadContextKeyRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ReadContextKeyRequest {
-    type Output = ::std::result::Result<ContextValue, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `context.update_context_data` request: set optional parameters, then `.await` it (or call
-/// [`send`](UpdateContextDataRequest::send)).
-///
-/// Made by `update_context_data()` on [`ContextClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `context.update_context_data` request, made by `update_context_data()` on [`ContextClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](UpdateContextDataRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateContextDataRequest {
     __client: __rt::Client,
@@ -314,40 +245,18 @@ impl UpdateContextDataRequest {
         name: "context.update_context_data",
         method: __rt::Method::Post,
         path: "/context/call/{session}/{txId}/{account}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The client the call belongs to (optional).
-    ///
-    /// Wire name `client`, type `int64`.
+    /// The client the call belongs to (optional). Wire name `client`, type `int64`.
     pub fn client_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(UpdateContextDataRequest, no_body);
 impl __rt::Call for UpdateContextDataRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -361,18 +270,9 @@ impl __rt::Call for UpdateContextDataRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for UpdateContextDataRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `context.delete_context_data` request: set optional parameters, then `.await` it (or call
-/// [`send`](DeleteContextDataRequest::send)).
-///
-/// Made by `delete_context_data()` on [`ContextClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `context.delete_context_data` request, made by `delete_context_data()` on [`ContextClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](DeleteContextDataRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteContextDataRequest {
     __client: __rt::Client,
@@ -388,38 +288,17 @@ impl DeleteContextDataRequest {
         name: "context.delete_context_data",
         method: __rt::Method::Delete,
         path: "/context/call/{session}/{txId}/{account}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The client the call belongs to (optional).
-    ///
-    /// Wire name `client`, type `int64`.
+    /// The client the call belongs to (optional). Wire name `client`, type `int64`.
     pub fn client_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(DeleteContextDataRequest, no_body);
 impl __rt::Call for DeleteContextDataRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -432,18 +311,9 @@ impl __rt::Call for DeleteContextDataRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for DeleteContextDataRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `context.delete_context_key` request: set optional parameters, then `.await` it (or call
-/// [`send`](DeleteContextKeyRequest::send)).
-///
-/// Made by `delete_context_key()` on [`ContextClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `context.delete_context_key` request, made by `delete_context_key()` on [`ContextClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](DeleteContextKeyRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteContextKeyRequest {
     __client: __rt::Client,
@@ -460,38 +330,17 @@ impl DeleteContextKeyRequest {
         name: "context.delete_context_key",
         method: __rt::Method::Delete,
         path: "/context/call/{session}/{txId}/{account}/{key}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The client the call belongs to (optional).
-    ///
-    /// Wire name `client`, type `int64`.
+    /// The client the call belongs to (optional). Wire name `client`, type `int64`.
     pub fn client_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(DeleteContextKeyRequest, no_body);
 impl __rt::Call for DeleteContextKeyRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -505,40 +354,17 @@ impl __rt::Call for DeleteContextKeyRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for DeleteContextKeyRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
 /// One named value of a call's context data.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ContextEntry {
-    /// The name.
-    ///
-    /// Wire name `key`, type `string`.
-    #[serde(rename = "key")]
+    /// The name. Wire name `key`, type `string`.
     pub key: ::std::string::String,
-    /// The value; absent when the key has none.
-    ///
-    /// Wire name `value`, type `string`.
-    #[serde(
-        rename = "value",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The value; absent when the key has none. Wire name `value`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
 impl ContextEntry {
@@ -561,19 +387,11 @@ impl ContextEntry {
 /// The context data of a call.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ContextData {
-    /// Every key and its value.
-    ///
-    /// Wire name `entry`, type `array<ContextEntry>`.
+    /// Every key and its value. Wire name `entry`, type `array<ContextEntry>`.
     #[serde(rename = "entry")]
     pub entries: ::std::vec::Vec<ContextEntry>,
 }
@@ -590,21 +408,11 @@ impl ContextData {
 /// The value of one context key.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ContextValue {
-    /// The value; absent when the key has none.
-    ///
-    /// Wire name `value`, type `string`.
-    #[serde(rename = "value", default)]
+    /// The value; absent when the key has none. Wire name `value`, type `string`.
     pub value: ::std::option::Option<::std::string::String>,
 }
 impl ContextValue {
@@ -628,20 +436,11 @@ impl ContextValue {
 /// Sent as the body of `update_context_data`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct UpdateContextDataBody {
-    /// The keys and values to set.
-    ///
-    /// Wire name `entry`, type `array<ContextEntry>`.
+    /// The keys and values to set. Wire name `entry`, type `array<ContextEntry>`.
     #[serde(rename = "entry")]
     pub entries: ::std::vec::Vec<ContextEntry>,
 }

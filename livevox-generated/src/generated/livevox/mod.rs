@@ -74,14 +74,7 @@ pub static API: __rt::ApiSpec = __rt::ApiSpec {
 };
 /// The environments of the LiveVox API. Pass one to
 /// [`ClientBuilder::environment`](__rt::ClientBuilder::environment), or set a custom base URL.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Environment {
     /// NA3: <https://api.livevox.com>
@@ -128,7 +121,7 @@ impl __rt::Environment for Environment {
 /// A client of the LiveVox API: cheap to clone; clones share connections and authorization.
 ///
 /// Build one with [`Client::builder`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct Client {
     inner: __rt::Client,
 }

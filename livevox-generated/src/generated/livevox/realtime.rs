@@ -11,7 +11,7 @@
 #[allow(unused_imports)]
 use crate::__rt as __rt;
 /// The operations of the `realtime` category. Get one from the API client's `realtime()` method.
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct RealtimeClient {
     client: __rt::Client,
 }
@@ -26,9 +26,8 @@ impl RealtimeClient {
     /// after that, and call again as soon as an answer arrives. The server may hold the request open
     /// until events happen (the Elixir client waits up to 12 seconds).
     ///
-    /// Sends `POST /realtime/agentEvent/feed`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /realtime/agentEvent/feed`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -55,9 +54,8 @@ impl RealtimeClient {
     /// Long-polls for call events, with the same token chaining as the agent event feed. The events are
     /// returned as untyped JSON.
     ///
-    /// Sends `POST /realtime/callEvent/feed`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /realtime/callEvent/feed`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -80,9 +78,8 @@ impl RealtimeClient {
     /// Returns, per service, the calls in progress, agents, abandon rate, records remaining, pacing and
     /// so on, as they are now. A read changes nothing, so it is safe to send again.
     ///
-    /// Sends `POST /realtime/service/stats`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /realtime/service/stats`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -97,11 +94,9 @@ impl RealtimeClient {
         }
     }
 }
-/// A `realtime.agent_event_feed` request: set optional parameters, then `.await` it (or call
-/// [`send`](AgentEventFeedRequest::send)).
-///
-/// Made by `agent_event_feed()` on [`RealtimeClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `realtime.agent_event_feed` request, made by `agent_event_feed()` on [`RealtimeClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](AgentEventFeedRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AgentEventFeedRequest {
     __client: __rt::Client,
@@ -114,33 +109,11 @@ impl AgentEventFeedRequest {
         name: "realtime.agent_event_feed",
         method: __rt::Method::Post,
         path: "/realtime/agentEvent/feed",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The previous answer's token; leave it out (`{}` is sent) the first time.
-    ///
-    /// Wire name `token`, type `string`.
-    ///
-    /// A field of the body.
+    /// The previous answer's token; leave it out (`{}` is sent) the first time. Wire name `token` in
+    /// the body, type `string`.
     pub fn token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -148,11 +121,8 @@ impl AgentEventFeedRequest {
         self.__body.token = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(AgentEventFeedRequest, json 200);
 impl __rt::Call for AgentEventFeedRequest {
     type Output = AgentEventFeed;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -162,18 +132,9 @@ impl __rt::Call for AgentEventFeedRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for AgentEventFeedRequest {
-    type Output = ::std::result::Result<AgentEventFeed, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `realtime.call_event_feed` request: set optional parameters, then `.await` it (or call
-/// [`send`](CallEventFeedRequest::send)).
-///
-/// Made by `call_event_feed()` on [`RealtimeClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `realtime.call_event_feed` request, made by `call_event_feed()` on [`RealtimeClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](CallEventFeedRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CallEventFeedRequest {
     __client: __rt::Client,
@@ -186,33 +147,12 @@ impl CallEventFeedRequest {
         name: "realtime.call_event_feed",
         method: __rt::Method::Post,
         path: "/realtime/callEvent/feed",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
+        body: __rt::BodyKind::json(true),
         deprecated: true,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// The previous answer's token; leave it out (`{}` is sent) the first time.
-    ///
-    /// Wire name `token`, type `string`.
-    ///
-    /// A field of the body.
+    /// The previous answer's token; leave it out (`{}` is sent) the first time. Wire name `token` in
+    /// the body, type `string`.
     pub fn token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -220,11 +160,8 @@ impl CallEventFeedRequest {
         self.__body.token = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(CallEventFeedRequest, json 200);
 impl __rt::Call for CallEventFeedRequest {
     type Output = CallEventFeed;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -234,18 +171,9 @@ impl __rt::Call for CallEventFeedRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for CallEventFeedRequest {
-    type Output = ::std::result::Result<CallEventFeed, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `realtime.service_stats` request: set optional parameters, then `.await` it (or call
-/// [`send`](ServiceStatsRequest::send)).
-///
-/// Made by `service_stats()` on [`RealtimeClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `realtime.service_stats` request, made by `service_stats()` on [`RealtimeClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](ServiceStatsRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ServiceStatsRequest {
     __client: __rt::Client,
@@ -257,33 +185,12 @@ impl ServiceStatsRequest {
         name: "realtime.service_stats",
         method: __rt::Method::Post,
         path: "/realtime/service/stats",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ServiceStatsRequest, json 200);
 impl __rt::Call for ServiceStatsRequest {
     type Output = ServiceStatsList;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -293,34 +200,18 @@ impl __rt::Call for ServiceStatsRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ServiceStatsRequest {
-    type Output = ::std::result::Result<ServiceStatsList, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
 /// A batch of agent events and the token to ask for the next batch with.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct AgentEventFeed {
-    /// Send this back to get the events after these.
-    ///
-    /// Wire name `token`, type `string`.
-    #[serde(rename = "token")]
+    /// Send this back to get the events after these. Wire name `token`, type `string`.
     pub token: ::std::string::String,
-    /// The events (absent or empty when none happened).
-    ///
-    /// Wire name `agentEvent`, type `array<AgentEvent>`.
-    #[serde(rename = "agentEvent", default)]
+    /// The events (absent or empty when none happened). Wire name `agentEvent`, type
+    /// `array<AgentEvent>`.
+    #[serde(rename = "agentEvent")]
     pub agent_events: ::std::option::Option<::std::vec::Vec<AgentEvent>>,
 }
 impl AgentEventFeed {
@@ -344,45 +235,21 @@ impl AgentEventFeed {
 /// so all but the event type are untyped JSON values.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AgentEvent {
-    /// The agent.
-    ///
-    /// Wire name `agentId`, type `json`.
-    #[serde(rename = "agentId", default)]
+    /// The agent. Wire name `agentId`, type `json`.
     pub agent_id: ::std::option::Option<__rt::serde_json::Value>,
-    /// When it happened.
-    ///
-    /// Wire name `timestamp`, type `json`.
-    #[serde(rename = "timestamp", default)]
+    /// When it happened. Wire name `timestamp`, type `json`.
     pub timestamp: ::std::option::Option<__rt::serde_json::Value>,
-    /// The service the agent is logged into.
-    ///
-    /// Wire name `agentServiceId`, type `json`.
-    #[serde(rename = "agentServiceId", default)]
+    /// The service the agent is logged into. Wire name `agentServiceId`, type `json`.
     pub agent_service_id: ::std::option::Option<__rt::serde_json::Value>,
-    /// What happened.
-    ///
-    /// Wire name `eventType`, type `AgentEventType`.
-    #[serde(rename = "eventType", default)]
+    /// What happened. Wire name `eventType`, type `AgentEventType`.
     pub event_type: ::std::option::Option<AgentEventType>,
-    /// The agent's session.
-    ///
-    /// Wire name `sessionId`, type `json`.
-    #[serde(rename = "sessionId", default)]
+    /// The agent's session. Wire name `sessionId`, type `json`.
     pub session_id: ::std::option::Option<__rt::serde_json::Value>,
-    /// The service of the call involved, if any.
-    ///
-    /// Wire name `callServiceId`, type `json`.
-    #[serde(rename = "callServiceId", default)]
+    /// The service of the call involved, if any. Wire name `callServiceId`, type `json`.
     pub call_service_id: ::std::option::Option<__rt::serde_json::Value>,
 }
 impl AgentEvent {
@@ -449,24 +316,15 @@ impl AgentEvent {
 /// A batch of call events and the token to ask for the next batch with.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct CallEventFeed {
-    /// Send this back to get the events after these.
-    ///
-    /// Wire name `token`, type `string`.
-    #[serde(rename = "token")]
+    /// Send this back to get the events after these. Wire name `token`, type `string`.
     pub token: ::std::string::String,
-    /// The events, as untyped JSON (absent or empty when none happened).
-    ///
-    /// Wire name `callEvent`, type `array<json>`.
-    #[serde(rename = "callEvent", default)]
+    /// The events, as untyped JSON (absent or empty when none happened). Wire name `callEvent`, type
+    /// `array<json>`.
+    #[serde(rename = "callEvent")]
     pub call_events: ::std::option::Option<::std::vec::Vec<__rt::serde_json::Value>>,
 }
 impl CallEventFeed {
@@ -489,19 +347,11 @@ impl CallEventFeed {
 /// The current statistics of every service.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ServiceStatsList {
-    /// One entry per service.
-    ///
-    /// Wire name `stats`, type `array<ServiceStats>`.
-    #[serde(rename = "stats")]
+    /// One entry per service. Wire name `stats`, type `array<ServiceStats>`.
     pub stats: ::std::vec::Vec<ServiceStats>,
 }
 impl ServiceStatsList {
@@ -516,95 +366,41 @@ impl ServiceStatsList {
 /// name is typed, the rest are untyped JSON values since their types are not in the facts.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Default, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServiceStats {
-    /// The service.
-    ///
-    /// Wire name `serviceId`, type `json`.
-    #[serde(rename = "serviceId", default)]
+    /// The service. Wire name `serviceId`, type `json`.
     pub service_id: ::std::option::Option<__rt::serde_json::Value>,
-    /// The service's name.
-    ///
-    /// Wire name `serviceName`, type `string`.
-    #[serde(rename = "serviceName", default)]
+    /// The service's name. Wire name `serviceName`, type `string`.
     pub service_name: ::std::option::Option<::std::string::String>,
-    /// Share of calls abandoned.
-    ///
-    /// Wire name `abandonRate`, type `json`.
-    #[serde(rename = "abandonRate", default)]
+    /// Share of calls abandoned. Wire name `abandonRate`, type `json`.
     pub abandon_rate: ::std::option::Option<__rt::serde_json::Value>,
-    /// Calls now with an agent.
-    ///
-    /// Wire name `callsWithAgent`, type `json`.
-    #[serde(rename = "callsWithAgent", default)]
+    /// Calls now with an agent. Wire name `callsWithAgent`, type `json`.
     pub calls_with_agent: ::std::option::Option<__rt::serde_json::Value>,
-    /// Calls in progress.
-    ///
-    /// Wire name `cip`, type `json`.
-    #[serde(rename = "cip", default)]
+    /// Calls in progress. Wire name `cip`, type `json`.
     pub cip: ::std::option::Option<__rt::serde_json::Value>,
-    /// Records loaded.
-    ///
-    /// Wire name `loaded`, type `json`.
-    #[serde(rename = "loaded", default)]
+    /// Records loaded. Wire name `loaded`, type `json`.
     pub loaded: ::std::option::Option<__rt::serde_json::Value>,
-    /// The longest wait in the queue now.
-    ///
-    /// Wire name `longestCallInQueue`, type `json`.
-    #[serde(rename = "longestCallInQueue", default)]
+    /// The longest wait in the queue now. Wire name `longestCallInQueue`, type `json`.
     pub longest_call_in_queue: ::std::option::Option<__rt::serde_json::Value>,
-    /// How dialling is paced.
-    ///
-    /// Wire name `pacingMethod`, type `json`.
-    #[serde(rename = "pacingMethod", default)]
+    /// How dialling is paced. Wire name `pacingMethod`, type `json`.
     pub pacing_method: ::std::option::Option<__rt::serde_json::Value>,
-    /// How much of the work is done.
-    ///
-    /// Wire name `percentComplete`, type `json`.
-    #[serde(rename = "percentComplete", default)]
+    /// How much of the work is done. Wire name `percentComplete`, type `json`.
     pub percent_complete: ::std::option::Option<__rt::serde_json::Value>,
-    /// Dialable records of playing campaigns.
-    ///
-    /// Wire name `playingDialable`, type `json`.
-    #[serde(rename = "playingDialable", default)]
+    /// Dialable records of playing campaigns. Wire name `playingDialable`, type `json`.
     pub playing_dialable: ::std::option::Option<__rt::serde_json::Value>,
-    /// Records left to dial.
-    ///
-    /// Wire name `remaining`, type `json`.
-    #[serde(rename = "remaining", default)]
+    /// Records left to dial. Wire name `remaining`, type `json`.
     pub remaining: ::std::option::Option<__rt::serde_json::Value>,
-    /// The dialling throttle.
-    ///
-    /// Wire name `throttle`, type `json`.
-    #[serde(rename = "throttle", default)]
+    /// The dialling throttle. Wire name `throttle`, type `json`.
     pub throttle: ::std::option::Option<__rt::serde_json::Value>,
-    /// Calls abandoned in total.
-    ///
-    /// Wire name `totalAbandoned`, type `json`.
-    #[serde(rename = "totalAbandoned", default)]
+    /// Calls abandoned in total. Wire name `totalAbandoned`, type `json`.
     pub total_abandoned: ::std::option::Option<__rt::serde_json::Value>,
-    /// Agents logged in.
-    ///
-    /// Wire name `totalAgents`, type `json`.
-    #[serde(rename = "totalAgents", default)]
+    /// Agents logged in. Wire name `totalAgents`, type `json`.
     pub total_agents: ::std::option::Option<__rt::serde_json::Value>,
-    /// Calls handled in total.
-    ///
-    /// Wire name `totalHandled`, type `json`.
-    #[serde(rename = "totalHandled", default)]
+    /// Calls handled in total. Wire name `totalHandled`, type `json`.
     pub total_handled: ::std::option::Option<__rt::serde_json::Value>,
-    /// Calls offered in total.
-    ///
-    /// Wire name `totalOffered`, type `json`.
-    #[serde(rename = "totalOffered", default)]
+    /// Calls offered in total. Wire name `totalOffered`, type `json`.
     pub total_offered: ::std::option::Option<__rt::serde_json::Value>,
 }
 impl ServiceStats {
@@ -763,26 +559,13 @@ impl ServiceStats {
 /// Sent as the body of `agent_event_feed`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct AgentEventFeedBody {
-    /// The previous answer's token; leave it out (`{}` is sent) the first time.
-    ///
-    /// Wire name `token`, type `string`.
-    #[serde(
-        rename = "token",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The previous answer's token; leave it out (`{}` is sent) the first time. Wire name `token`, type
+    /// `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token: ::std::option::Option<::std::string::String>,
 }
 impl AgentEventFeedBody {
@@ -806,26 +589,13 @@ impl AgentEventFeedBody {
 /// Sent as the body of `call_event_feed`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct CallEventFeedBody {
-    /// The previous answer's token; leave it out (`{}` is sent) the first time.
-    ///
-    /// Wire name `token`, type `string`.
-    #[serde(
-        rename = "token",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The previous answer's token; leave it out (`{}` is sent) the first time. Wire name `token`, type
+    /// `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token: ::std::option::Option<::std::string::String>,
 }
 impl CallEventFeedBody {
@@ -849,15 +619,7 @@ impl CallEventFeedBody {
 ///
 /// A string-coded enum (`AgentEventType` on the wire). A value this version does not know decodes
 /// as [`AgentEventType::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AgentEventType {
     /// The agent logged on.
@@ -897,72 +659,13 @@ impl AgentEventType {
         AgentEventType::InCall,
         AgentEventType::WrapUp,
     ];
+    const WIRE: &'static [(AgentEventType, &'static str)] = &[
+        (AgentEventType::Logon, "LOGON"),
+        (AgentEventType::Logoff, "LOGOFF"),
+        (AgentEventType::Ready, "READY"),
+        (AgentEventType::NotReady, "NOT_READY"),
+        (AgentEventType::InCall, "IN_CALL"),
+        (AgentEventType::WrapUp, "WRAP_UP"),
+    ];
 }
-impl __rt::StrEnum for AgentEventType {
-    fn from_wire(s: &str) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match s {
-                "LOGON" => AgentEventType::Logon,
-                "LOGOFF" => AgentEventType::Logoff,
-                "READY" => AgentEventType::Ready,
-                "NOT_READY" => AgentEventType::NotReady,
-                "IN_CALL" => AgentEventType::InCall,
-                "WRAP_UP" => AgentEventType::WrapUp,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        AgentEventType::Unknown(v)
-    }
-    fn wire(&self) -> ::std::borrow::Cow<'_, str> {
-        match self {
-            AgentEventType::Logon => ::std::borrow::Cow::Borrowed("LOGON"),
-            AgentEventType::Logoff => ::std::borrow::Cow::Borrowed("LOGOFF"),
-            AgentEventType::Ready => ::std::borrow::Cow::Borrowed("READY"),
-            AgentEventType::NotReady => ::std::borrow::Cow::Borrowed("NOT_READY"),
-            AgentEventType::InCall => ::std::borrow::Cow::Borrowed("IN_CALL"),
-            AgentEventType::WrapUp => ::std::borrow::Cow::Borrowed("WRAP_UP"),
-            AgentEventType::Unknown(v) => v.as_str(),
-        }
-    }
-}
-impl AgentEventType {
-    /// The value as it goes on the wire.
-    pub fn as_str(&self) -> ::std::borrow::Cow<'_, str> {
-        __rt::StrEnum::wire(self)
-    }
-}
-impl ::std::convert::From<&str> for AgentEventType {
-    fn from(s: &str) -> Self {
-        <Self as __rt::StrEnum>::from_wire(s)
-            .unwrap_or_else(|| AgentEventType::Unknown(
-                __rt::UnknownValue::from_str_value(s),
-            ))
-    }
-}
-impl ::std::fmt::Display for AgentEventType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.as_str())
-    }
-}
-impl __rt::serde::Serialize for AgentEventType {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_str_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for AgentEventType {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_str_enum(deserializer)
-    }
-}
-impl __rt::ToParam for AgentEventType {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::str_enum_param(self, out)
-    }
-}
+__rt::str_enum!(AgentEventType, Unknown);

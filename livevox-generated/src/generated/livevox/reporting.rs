@@ -10,7 +10,7 @@
 #[allow(unused_imports)]
 use crate::__rt as __rt;
 /// The operations of the `reporting` category. Get one from the API client's `reporting()` method.
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct ReportingClient {
     client: __rt::Client,
 }
@@ -25,9 +25,8 @@ impl ReportingClient {
     /// agent, account, number, call center or service and sorted, as untyped JSON. A report changes
     /// nothing, so it is safe to send again.
     ///
-    /// Sends `POST /reporting/standard/callRecording`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /reporting/standard/callRecording`. Authorization: the client's session (logged in
+    /// on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -53,9 +52,8 @@ impl ReportingClient {
     /// Returns what agents did (logons, states, calls) between `startDate` and `endDate`, as untyped
     /// JSON. A report changes nothing, so it is safe to send again.
     ///
-    /// Sends `POST /reporting/standard/agent/activity`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /reporting/standard/agent/activity`. Authorization: the client's session (logged in
+    /// on first use, renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -77,11 +75,10 @@ impl ReportingClient {
         }
     }
 }
-/// A `reporting.get_call_recordings` request: set optional parameters, then `.await` it (or call
+/// A `reporting.get_call_recordings` request, made by `get_call_recordings()` on
+/// [`ReportingClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](GetCallRecordingsRequest::send)).
-///
-/// Made by `get_call_recordings()` on [`ReportingClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCallRecordingsRequest {
     __client: __rt::Client,
@@ -94,33 +91,12 @@ impl GetCallRecordingsRequest {
         name: "reporting.get_call_recordings",
         method: __rt::Method::Post,
         path: "/reporting/standard/callRecording",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// What to sort by (the PHP client's example: `AGENT`).
-    ///
-    /// Wire name `sortBy`, type `string`.
-    ///
-    /// A field of the body.
+    /// What to sort by (the PHP client's example: `AGENT`). Wire name `sortBy` in the body, type
+    /// `string`.
     pub fn sort_by(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -128,11 +104,7 @@ impl GetCallRecordingsRequest {
         self.__body.sort_by = ::std::option::Option::Some(value.into());
         self
     }
-    /// What to narrow the report to.
-    ///
-    /// Wire name `filter`, type `CallRecordingFilter`.
-    ///
-    /// A field of the body.
+    /// What to narrow the report to. Wire name `filter` in the body, type `CallRecordingFilter`.
     pub fn filter(
         mut self,
         value: impl ::std::convert::Into<CallRecordingFilter>,
@@ -140,11 +112,8 @@ impl GetCallRecordingsRequest {
         self.__body.filter = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(GetCallRecordingsRequest, json 200);
 impl __rt::Call for GetCallRecordingsRequest {
     type Output = __rt::serde_json::Value;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -154,18 +123,9 @@ impl __rt::Call for GetCallRecordingsRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for GetCallRecordingsRequest {
-    type Output = ::std::result::Result<__rt::serde_json::Value, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `reporting.get_agent_activity` request: set optional parameters, then `.await` it (or call
-/// [`send`](GetAgentActivityRequest::send)).
-///
-/// Made by `get_agent_activity()` on [`ReportingClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `reporting.get_agent_activity` request, made by `get_agent_activity()` on [`ReportingClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](GetAgentActivityRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetAgentActivityRequest {
     __client: __rt::Client,
@@ -178,33 +138,12 @@ impl GetAgentActivityRequest {
         name: "reporting.get_agent_activity",
         method: __rt::Method::Post,
         path: "/reporting/standard/agent/activity",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(GetAgentActivityRequest, json 200);
 impl __rt::Call for GetAgentActivityRequest {
     type Output = __rt::serde_json::Value;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -214,81 +153,34 @@ impl __rt::Call for GetAgentActivityRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for GetAgentActivityRequest {
-    type Output = ::std::result::Result<__rt::serde_json::Value, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
 /// Narrows the call-recording report; every criterion is optional.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CallRecordingFilter {
-    /// An agent (as the PHP client passes it; its form is not documented).
-    ///
-    /// Wire name `agent`, type `string`.
-    #[serde(
-        rename = "agent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// An agent (as the PHP client passes it; its form is not documented). Wire name `agent`, type
+    /// `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agent: ::std::option::Option<::std::string::String>,
-    /// An account.
-    ///
-    /// Wire name `account`, type `string`.
-    #[serde(
-        rename = "account",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// An account. Wire name `account`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<::std::string::String>,
-    /// The number dialled.
-    ///
-    /// Wire name `phoneDialed`, type `string`.
-    #[serde(
-        rename = "phoneDialed",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The number dialled. Wire name `phoneDialed`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone_dialed: ::std::option::Option<::std::string::String>,
-    /// The original account number.
-    ///
-    /// Wire name `originalAccountNumber`, type `string`.
-    #[serde(
-        rename = "originalAccountNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The original account number. Wire name `originalAccountNumber`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub original_account_number: ::std::option::Option<::std::string::String>,
-    /// Call centers.
-    ///
-    /// Wire name `callCenter`, type `array<int64>`.
+    /// Call centers. Wire name `callCenter`, type `array<int64>`.
     #[serde(
         rename = "callCenter",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub call_center_ids: ::std::option::Option<::std::vec::Vec<i64>>,
-    /// Services.
-    ///
-    /// Wire name `service`, type `array<int64>`.
-    #[serde(
-        rename = "service",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Services. Wire name `service`, type `array<int64>`.
+    #[serde(rename = "service", skip_serializing_if = "::std::option::Option::is_none")]
     pub service_ids: ::std::option::Option<::std::vec::Vec<i64>>,
 }
 impl CallRecordingFilter {
@@ -357,44 +249,19 @@ impl CallRecordingFilter {
 /// Sent as the body of `get_call_recordings`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetCallRecordingsBody {
-    /// Start of the range.
-    ///
-    /// Wire name `startDate`, type `datetime`.
-    #[serde(rename = "startDate")]
+    /// Start of the range. Wire name `startDate`, type `datetime`.
     pub start_date: __rt::DateTime,
-    /// End of the range.
-    ///
-    /// Wire name `endDate`, type `datetime`.
-    #[serde(rename = "endDate")]
+    /// End of the range. Wire name `endDate`, type `datetime`.
     pub end_date: __rt::DateTime,
-    /// What to sort by (the PHP client's example: `AGENT`).
-    ///
-    /// Wire name `sortBy`, type `string`.
-    #[serde(
-        rename = "sortBy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// What to sort by (the PHP client's example: `AGENT`). Wire name `sortBy`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sort_by: ::std::option::Option<::std::string::String>,
-    /// What to narrow the report to.
-    ///
-    /// Wire name `filter`, type `CallRecordingFilter`.
-    #[serde(
-        rename = "filter",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// What to narrow the report to. Wire name `filter`, type `CallRecordingFilter`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filter: ::std::option::Option<CallRecordingFilter>,
 }
 impl GetCallRecordingsBody {
@@ -432,26 +299,13 @@ impl GetCallRecordingsBody {
 /// Sent as the body of `get_agent_activity`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAgentActivityBody {
-    /// Start of the range.
-    ///
-    /// Wire name `startDate`, type `datetime`.
-    #[serde(rename = "startDate")]
+    /// Start of the range. Wire name `startDate`, type `datetime`.
     pub start_date: __rt::DateTime,
-    /// End of the range.
-    ///
-    /// Wire name `endDate`, type `datetime`.
-    #[serde(rename = "endDate")]
+    /// End of the range. Wire name `endDate`, type `datetime`.
     pub end_date: __rt::DateTime,
 }
 impl GetAgentActivityBody {

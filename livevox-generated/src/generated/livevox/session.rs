@@ -12,7 +12,7 @@
 #[allow(unused_imports)]
 use crate::__rt as __rt;
 /// The operations of the `session` category. Get one from the API client's `session()` method.
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct SessionClient {
     client: __rt::Client,
 }
@@ -30,11 +30,8 @@ impl SessionClient {
     /// operations marked as agent-allowed; others answer 403. The generated client calls this itself
     /// when it needs a session, so most callers never use it directly.
     ///
-    /// Sends `POST /session/login`.
-    ///
-    /// Authorization: the access token, no session.
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /session/login`. Authorization: the access token, no session. Agent sessions may
+    /// call it.
     ///
     /// # Spec notes
     ///
@@ -69,11 +66,7 @@ impl SessionClient {
     /// should read as "invalid", not as a fault. The session id goes in the path; no `LV-Session`
     /// header is needed.
     ///
-    /// Sends `GET /session/validate/{sessionId}`.
-    ///
-    /// Authorization: none.
-    ///
-    /// Agent sessions may call it.
+    /// Sends `GET /session/validate/{sessionId}`. Authorization: none. Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -97,11 +90,7 @@ impl SessionClient {
     /// Ends the session so its id can no longer be used. A 404 means the session was already gone
     /// (logged out or expired), which callers can treat as success.
     ///
-    /// Sends `DELETE /session/logout/{sessionId}`.
-    ///
-    /// Authorization: none.
-    ///
-    /// Agent sessions may call it.
+    /// Sends `DELETE /session/logout/{sessionId}`. Authorization: none. Agent sessions may call it.
     ///
     /// # Spec notes
     ///
@@ -123,11 +112,8 @@ impl SessionClient {
     /// `LV-Access` and the current credentials in the body. Every session of that user ends, so a new
     /// login (with the new password) is needed afterwards. Success has no body.
     ///
-    /// Sends `POST /session/password`.
-    ///
-    /// Authorization: the access token, no session.
-    ///
-    /// Agent sessions may call it.
+    /// Sends `POST /session/password`. Authorization: the access token, no session. Agent sessions may
+    /// call it.
     ///
     /// # Spec notes
     ///
@@ -154,11 +140,9 @@ impl SessionClient {
         }
     }
 }
-/// A `session.login` request: set optional parameters, then `.await` it (or call
-/// [`send`](LoginRequest::send)).
-///
-/// Made by `login()` on [`SessionClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `session.login` request, made by `login()` on [`SessionClient`]: set optional parameters, then
+/// `.await` it (or call [`send`](LoginRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LoginRequest {
     __client: __rt::Client,
@@ -172,42 +156,18 @@ impl LoginRequest {
         method: __rt::Method::Post,
         path: "/session/login",
         auth: __rt::AuthNeed::AccessToken,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
+        body: __rt::BodyKind::json(true),
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
     /// `true` to log in as an agent, `false` for a user. When left out LiveVox treats the login as a
-    /// user login (false).
-    ///
-    /// Wire name `agent`, type `bool`.
-    ///
-    /// A field of the body.
+    /// user login (false). Wire name `agent` in the body, type `bool`.
     pub fn agent(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.__body.agent = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(LoginRequest, json 200);
 impl __rt::Call for LoginRequest {
     type Output = LoginResponse;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -217,18 +177,9 @@ impl __rt::Call for LoginRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for LoginRequest {
-    type Output = ::std::result::Result<LoginResponse, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `session.validate` request: set optional parameters, then `.await` it (or call
-/// [`send`](ValidateRequest::send)).
-///
-/// Made by `validate()` on [`SessionClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `session.validate` request, made by `validate()` on [`SessionClient`]: set optional
+/// parameters, then `.await` it (or call [`send`](ValidateRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ValidateRequest {
     __client: __rt::Client,
@@ -243,29 +194,12 @@ impl ValidateRequest {
         path: "/session/validate/{sessionId}",
         auth: __rt::AuthNeed::None,
         idempotent: true,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ValidateRequest, no_body);
 impl __rt::Call for ValidateRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -275,18 +209,9 @@ impl __rt::Call for ValidateRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ValidateRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `session.logout` request: set optional parameters, then `.await` it (or call
-/// [`send`](LogoutRequest::send)).
-///
-/// Made by `logout()` on [`SessionClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `session.logout` request, made by `logout()` on [`SessionClient`]: set optional parameters,
+/// then `.await` it (or call [`send`](LogoutRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LogoutRequest {
     __client: __rt::Client,
@@ -301,29 +226,12 @@ impl LogoutRequest {
         path: "/session/logout/{sessionId}",
         auth: __rt::AuthNeed::None,
         idempotent: true,
-        body: __rt::BodyKind::None,
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(LogoutRequest, no_body);
 impl __rt::Call for LogoutRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -333,18 +241,9 @@ impl __rt::Call for LogoutRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for LogoutRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `session.change_password` request: set optional parameters, then `.await` it (or call
-/// [`send`](ChangePasswordRequest::send)).
-///
-/// Made by `change_password()` on [`SessionClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `session.change_password` request, made by `change_password()` on [`SessionClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](ChangePasswordRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ChangePasswordRequest {
     __client: __rt::Client,
@@ -358,42 +257,19 @@ impl ChangePasswordRequest {
         method: __rt::Method::Post,
         path: "/session/password",
         auth: __rt::AuthNeed::AccessToken,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
+        body: __rt::BodyKind::json(true),
         response: __rt::ResponseFormat::None,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
     /// `true` when the account is an agent's, `false` for a user; LiveVox assumes a user (false) when
-    /// it is left out.
-    ///
-    /// Wire name `agent`, type `bool`.
-    ///
-    /// A field of the body.
+    /// it is left out. Wire name `agent` in the body, type `bool`.
     pub fn agent(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.__body.agent = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request; success has no body.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ChangePasswordRequest, no_body);
 impl __rt::Call for ChangePasswordRequest {
     type Output = ();
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -403,47 +279,25 @@ impl __rt::Call for ChangePasswordRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ChangePasswordRequest {
-    type Output = ::std::result::Result<(), __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
 /// A new (or the caller's still-valid) session and who it belongs to.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LoginResponse {
     /// The session id (a UUID) to send as `LV-Session` on later calls. Logging in again with the same
     /// user and the same access token while the session is still valid returns the same id; a different
-    /// access token gives a different session.
-    ///
-    /// Wire name `sessionId`, type `string (secret)`.
-    #[serde(rename = "sessionId")]
+    /// access token gives a different session. Wire name `sessionId`, type `string (secret)`.
     pub session_id: __rt::Secret,
-    /// The numeric id of the LiveVox client (customer) the user belongs to.
-    ///
-    /// Wire name `clientId`, type `int64`.
-    #[serde(rename = "clientId")]
+    /// The numeric id of the LiveVox client (customer) the user belongs to. Wire name `clientId`, type
+    /// `int64`.
     pub client_id: i64,
-    /// The numeric id of the user or agent that logged in.
-    ///
-    /// Wire name `userId`, type `int64`.
-    #[serde(rename = "userId")]
+    /// The numeric id of the user or agent that logged in. Wire name `userId`, type `int64`.
     pub user_id: i64,
     /// Days left before the password must be changed (portal passwords expire after 90 days by
-    /// default). Optional: LiveVox may leave it out.
-    ///
-    /// Wire name `daysUntilPasswordExpires`, type `int32`.
-    #[serde(rename = "daysUntilPasswordExpires", default)]
+    /// default). Optional: LiveVox may leave it out. Wire name `daysUntilPasswordExpires`, type
+    /// `int32`.
     pub days_until_password_expires: ::std::option::Option<i32>,
 }
 impl LoginResponse {
@@ -474,40 +328,21 @@ impl LoginResponse {
 /// Sent as the body of `login`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LoginBody {
-    /// The client *code* LiveVox assigned (not the client's display name).
-    ///
-    /// Wire name `clientName`, type `string`.
-    #[serde(rename = "clientName")]
+    /// The client *code* LiveVox assigned (not the client's display name). Wire name `clientName`, type
+    /// `string`.
     pub client_name: ::std::string::String,
-    /// Login name; case-sensitive for users, case-insensitive for agents.
-    ///
-    /// Wire name `userName`, type `string`.
-    #[serde(rename = "userName")]
+    /// Login name; case-sensitive for users, case-insensitive for agents. Wire name `userName`, type
+    /// `string`.
     pub user_name: ::std::string::String,
-    /// The user's password.
-    ///
-    /// Wire name `password`, type `string (secret)`.
-    #[serde(rename = "password")]
+    /// The user's password. Wire name `password`, type `string (secret)`.
     pub password: __rt::Secret,
     /// `true` to log in as an agent, `false` for a user. When left out LiveVox treats the login as a
-    /// user login (false).
-    ///
-    /// Wire name `agent`, type `bool`.
-    #[serde(
-        rename = "agent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// user login (false). Wire name `agent`, type `bool`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agent: ::std::option::Option<bool>,
 }
 impl LoginBody {
@@ -535,45 +370,21 @@ impl LoginBody {
 /// Sent as the body of `change_password`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChangePasswordBody {
-    /// The client code, as at login.
-    ///
-    /// Wire name `clientName`, type `string`.
-    #[serde(rename = "clientName")]
+    /// The client code, as at login. Wire name `clientName`, type `string`.
     pub client_name: ::std::string::String,
-    /// The login name, as at login.
-    ///
-    /// Wire name `userName`, type `string`.
-    #[serde(rename = "userName")]
+    /// The login name, as at login. Wire name `userName`, type `string`.
     pub user_name: ::std::string::String,
-    /// The current password.
-    ///
-    /// Wire name `password`, type `string (secret)`.
-    #[serde(rename = "password")]
+    /// The current password. Wire name `password`, type `string (secret)`.
     pub password: __rt::Secret,
-    /// The password to set.
-    ///
-    /// Wire name `newPassword`, type `string (secret)`.
-    #[serde(rename = "newPassword")]
+    /// The password to set. Wire name `newPassword`, type `string (secret)`.
     pub new_password: __rt::Secret,
     /// `true` when the account is an agent's, `false` for a user; LiveVox assumes a user (false) when
-    /// it is left out.
-    ///
-    /// Wire name `agent`, type `bool`.
-    #[serde(
-        rename = "agent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// it is left out. Wire name `agent`, type `bool`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agent: ::std::option::Option<bool>,
 }
 impl ChangePasswordBody {

@@ -10,7 +10,7 @@
 use ::livevox_generated::__rt as __rt;
 /// The operations of the `crm_contacts` category. Get one from the API client's `crm_contacts()`
 /// method.
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct CrmContactsClient {
     client: __rt::Client,
 }
@@ -25,9 +25,8 @@ impl CrmContactsClient {
     /// `offset` counts from 0 and `limit` is the page size, at most 200. The last page has no `next`
     /// link and may be shorter.
     ///
-    /// Sends `GET /v2/contacts`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /v2/contacts`. Authorization: the client's session (logged in on first use, renewed
+    /// when it expires).
     ///
     /// # Pagination
     ///
@@ -46,9 +45,8 @@ impl CrmContactsClient {
     ///
     /// Returns the contact with this id; an unknown id answers 404.
     ///
-    /// Sends `GET /v2/contacts/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /v2/contacts/{id}`. Authorization: the client's session (logged in on first use,
+    /// renewed when it expires).
     pub fn read_contact(
         &self,
         id: impl ::std::convert::Into<i64>,
@@ -63,9 +61,8 @@ impl CrmContactsClient {
     ///
     /// Creates the contact and answers it with its new id (201). New contacts are `ACTIVE`.
     ///
-    /// Sends `POST /v2/contacts`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /v2/contacts`. Authorization: the client's session (logged in on first use, renewed
+    /// when it expires).
     pub fn create_contact(
         &self,
         body: impl ::std::convert::Into<NewContact>,
@@ -81,9 +78,8 @@ impl CrmContactsClient {
     /// Changes the fields given and answers the whole contact. Setting `status` to `DO_NOT_CONTACT` is
     /// how a call's "do not call me" outcome reaches the CRM.
     ///
-    /// Sends `PATCH /v2/contacts/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `PATCH /v2/contacts/{id}`. Authorization: the client's session (logged in on first use,
+    /// renewed when it expires).
     ///
     /// # Spec notes
     ///
@@ -101,11 +97,9 @@ impl CrmContactsClient {
         }
     }
 }
-/// A `crm_contacts.list_contacts` request: set optional parameters, then `.await` it (or call
-/// [`send`](ListContactsRequest::send)).
-///
-/// Made by `list_contacts()` on [`CrmContactsClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `crm_contacts.list_contacts` request, made by `list_contacts()` on [`CrmContactsClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](ListContactsRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListContactsRequest {
     __client: __rt::Client,
@@ -120,10 +114,7 @@ impl ListContactsRequest {
         name: "crm_contacts.list_contacts",
         method: __rt::Method::Get,
         path: "/v2/contacts",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
         pagination: ::std::option::Option::Some(__rt::Pagination {
             offset_param: "offset",
             count_param: "limit",
@@ -132,51 +123,26 @@ impl ListContactsRequest {
             max_count: ::std::option::Option::Some(200),
             end: __rt::PageEnd::NextAbsentOrShortPage,
         }),
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Only contacts with this status.
-    ///
-    /// Wire name `status`, type `ContactStatus`.
+    /// Only contacts with this status. Wire name `status`, type `ContactStatus`.
     pub fn status(mut self, value: impl ::std::convert::Into<ContactStatus>) -> Self {
         self.status = ::std::option::Option::Some(value.into());
         self
     }
-    /// Index of the first contact of the page, from 0.
-    ///
-    /// Wire name `offset`, type `int32`.
-    ///
-    /// Where the page starts; defaults to 0.
+    /// Index of the first contact of the page, from 0. Wire name `offset`, type `int32`. Where the page
+    /// starts; defaults to 0.
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = value.into();
         self
     }
-    /// Page size, at most 200.
-    ///
-    /// Wire name `limit`, type `int32`.
-    ///
-    /// Items per page; defaults to 200.
+    /// Page size, at most 200. Wire name `limit`, type `int32`. Items per page; defaults to 200.
     pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.limit = value.into();
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ListContactsRequest, json 200);
 impl __rt::Call for ListContactsRequest {
     type Output = ContactPage;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -186,13 +152,6 @@ impl __rt::Call for ListContactsRequest {
         req.query("offset", &self.offset);
         req.query("limit", &self.limit);
         self.__client.execute(req).await
-    }
-}
-impl ::std::future::IntoFuture for ListContactsRequest {
-    type Output = ::std::result::Result<ContactPage, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
     }
 }
 impl __rt::Paginated for ListContactsRequest {
@@ -236,11 +195,9 @@ impl ListContactsRequest {
         __rt::Items::new(self)
     }
 }
-/// A `crm_contacts.read_contact` request: set optional parameters, then `.await` it (or call
-/// [`send`](ReadContactRequest::send)).
-///
-/// Made by `read_contact()` on [`CrmContactsClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `crm_contacts.read_contact` request, made by `read_contact()` on [`CrmContactsClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](ReadContactRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadContactRequest {
     __client: __rt::Client,
@@ -253,31 +210,11 @@ impl ReadContactRequest {
         name: "crm_contacts.read_contact",
         method: __rt::Method::Get,
         path: "/v2/contacts/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ReadContactRequest, json 200);
 impl __rt::Call for ReadContactRequest {
     type Output = Contact;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -287,18 +224,9 @@ impl __rt::Call for ReadContactRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ReadContactRequest {
-    type Output = ::std::result::Result<Contact, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `crm_contacts.create_contact` request: set optional parameters, then `.await` it (or call
-/// [`send`](CreateContactRequest::send)).
-///
-/// Made by `create_contact()` on [`CrmContactsClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `crm_contacts.create_contact` request, made by `create_contact()` on [`CrmContactsClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](CreateContactRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateContactRequest {
     __client: __rt::Client,
@@ -311,33 +239,11 @@ impl CreateContactRequest {
         name: "crm_contacts.create_contact",
         method: __rt::Method::Post,
         path: "/v2/contacts",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `201` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(CreateContactRequest, json 201);
 impl __rt::Call for CreateContactRequest {
     type Output = Contact;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -347,18 +253,9 @@ impl __rt::Call for CreateContactRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for CreateContactRequest {
-    type Output = ::std::result::Result<Contact, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `crm_contacts.update_contact` request: set optional parameters, then `.await` it (or call
-/// [`send`](UpdateContactRequest::send)).
-///
-/// Made by `update_contact()` on [`CrmContactsClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `crm_contacts.update_contact` request, made by `update_contact()` on [`CrmContactsClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](UpdateContactRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateContactRequest {
     __client: __rt::Client,
@@ -372,33 +269,12 @@ impl UpdateContactRequest {
         name: "crm_contacts.update_contact",
         method: __rt::Method::Patch,
         path: "/v2/contacts/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(UpdateContactRequest, json 200);
 impl __rt::Call for UpdateContactRequest {
     type Output = Contact;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -409,82 +285,32 @@ impl __rt::Call for UpdateContactRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for UpdateContactRequest {
-    type Output = ::std::result::Result<Contact, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
 /// A contact as the CRM stores it.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Contact {
-    /// The CRM's id of the contact.
-    ///
-    /// Wire name `id`, type `int64`.
-    #[serde(rename = "id")]
+    /// The CRM's id of the contact. Wire name `id`, type `int64`.
     pub id: i64,
-    /// Given name.
-    ///
-    /// Wire name `firstName`, type `string`.
-    #[serde(rename = "firstName")]
+    /// Given name. Wire name `firstName`, type `string`.
     pub first_name: ::std::string::String,
-    /// Family name.
-    ///
-    /// Wire name `lastName`, type `string`.
-    #[serde(rename = "lastName")]
+    /// Family name. Wire name `lastName`, type `string`.
     pub last_name: ::std::string::String,
-    /// E-mail address.
-    ///
-    /// Wire name `email`, type `string`.
-    #[serde(
-        rename = "email",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// E-mail address. Wire name `email`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// Phone number, digits only.
-    ///
-    /// Wire name `phone`, type `string`.
-    #[serde(
-        rename = "phone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Phone number, digits only. Wire name `phone`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
-    /// Whether the contact may be called.
-    ///
-    /// Wire name `status`, type `ContactStatus`.
-    #[serde(rename = "status")]
+    /// Whether the contact may be called. Wire name `status`, type `ContactStatus`.
     pub status: ContactStatus,
-    /// The LiveVox account number the contact is linked to.
-    ///
-    /// Wire name `livevoxAccount`, type `string`.
-    #[serde(
-        rename = "livevoxAccount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The LiveVox account number the contact is linked to. Wire name `livevoxAccount`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub livevox_account: ::std::option::Option<::std::string::String>,
-    /// When the contact last changed.
-    ///
-    /// Wire name `updatedAt`, type `datetime`.
-    #[serde(
-        rename = "updatedAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// When the contact last changed. Wire name `updatedAt`, type `datetime`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<__rt::DateTime>,
 }
 impl Contact {
@@ -542,53 +368,22 @@ impl Contact {
 /// A contact to create.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NewContact {
-    /// Given name.
-    ///
-    /// Wire name `firstName`, type `string`.
-    #[serde(rename = "firstName")]
+    /// Given name. Wire name `firstName`, type `string`.
     pub first_name: ::std::string::String,
-    /// Family name.
-    ///
-    /// Wire name `lastName`, type `string`.
-    #[serde(rename = "lastName")]
+    /// Family name. Wire name `lastName`, type `string`.
     pub last_name: ::std::string::String,
-    /// E-mail address.
-    ///
-    /// Wire name `email`, type `string`.
-    #[serde(
-        rename = "email",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// E-mail address. Wire name `email`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// Phone number, digits only.
-    ///
-    /// Wire name `phone`, type `string`.
-    #[serde(
-        rename = "phone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Phone number, digits only. Wire name `phone`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
-    /// The LiveVox account number to link.
-    ///
-    /// Wire name `livevoxAccount`, type `string`.
-    #[serde(
-        rename = "livevoxAccount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The LiveVox account number to link. Wire name `livevoxAccount`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub livevox_account: ::std::option::Option<::std::string::String>,
 }
 impl NewContact {
@@ -633,53 +428,21 @@ impl NewContact {
 /// The fields of a contact to change; fields left out stay as they are.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ContactChanges {
-    /// New e-mail address.
-    ///
-    /// Wire name `email`, type `string`.
-    #[serde(
-        rename = "email",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// New e-mail address. Wire name `email`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// New phone number.
-    ///
-    /// Wire name `phone`, type `string`.
-    #[serde(
-        rename = "phone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// New phone number. Wire name `phone`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
-    /// New status.
-    ///
-    /// Wire name `status`, type `ContactStatus`.
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// New status. Wire name `status`, type `ContactStatus`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ContactStatus>,
-    /// New LiveVox account link.
-    ///
-    /// Wire name `livevoxAccount`, type `string`.
-    #[serde(
-        rename = "livevoxAccount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// New LiveVox account link. Wire name `livevoxAccount`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub livevox_account: ::std::option::Option<::std::string::String>,
 }
 impl ContactChanges {
@@ -728,39 +491,17 @@ impl ContactChanges {
 /// One page of contacts.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ContactPage {
-    /// The contacts of this page.
-    ///
-    /// Wire name `contacts`, type `array<Contact>`.
-    #[serde(rename = "contacts")]
+    /// The contacts of this page. Wire name `contacts`, type `array<Contact>`.
     pub contacts: ::std::vec::Vec<Contact>,
-    /// How many contacts match in all.
-    ///
-    /// Wire name `total`, type `int64`.
-    #[serde(
-        rename = "total",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// How many contacts match in all. Wire name `total`, type `int64`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i64>,
-    /// A link to the next page; absent on the last page.
-    ///
-    /// Wire name `next`, type `string`.
-    #[serde(
-        rename = "next",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// A link to the next page; absent on the last page. Wire name `next`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
 }
 impl ContactPage {
@@ -790,15 +531,7 @@ impl ContactPage {
 ///
 /// A string-coded enum (`ContactStatus` on the wire). A value this version does not know decodes as
 /// [`ContactStatus::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactStatus {
     /// May be called.
@@ -823,66 +556,10 @@ impl ContactStatus {
         ContactStatus::DoNotContact,
         ContactStatus::Archived,
     ];
+    const WIRE: &'static [(ContactStatus, &'static str)] = &[
+        (ContactStatus::Active, "ACTIVE"),
+        (ContactStatus::DoNotContact, "DO_NOT_CONTACT"),
+        (ContactStatus::Archived, "ARCHIVED"),
+    ];
 }
-impl __rt::StrEnum for ContactStatus {
-    fn from_wire(s: &str) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match s {
-                "ACTIVE" => ContactStatus::Active,
-                "DO_NOT_CONTACT" => ContactStatus::DoNotContact,
-                "ARCHIVED" => ContactStatus::Archived,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        ContactStatus::Unknown(v)
-    }
-    fn wire(&self) -> ::std::borrow::Cow<'_, str> {
-        match self {
-            ContactStatus::Active => ::std::borrow::Cow::Borrowed("ACTIVE"),
-            ContactStatus::DoNotContact => ::std::borrow::Cow::Borrowed("DO_NOT_CONTACT"),
-            ContactStatus::Archived => ::std::borrow::Cow::Borrowed("ARCHIVED"),
-            ContactStatus::Unknown(v) => v.as_str(),
-        }
-    }
-}
-impl ContactStatus {
-    /// The value as it goes on the wire.
-    pub fn as_str(&self) -> ::std::borrow::Cow<'_, str> {
-        __rt::StrEnum::wire(self)
-    }
-}
-impl ::std::convert::From<&str> for ContactStatus {
-    fn from(s: &str) -> Self {
-        <Self as __rt::StrEnum>::from_wire(s)
-            .unwrap_or_else(|| ContactStatus::Unknown(
-                __rt::UnknownValue::from_str_value(s),
-            ))
-    }
-}
-impl ::std::fmt::Display for ContactStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.as_str())
-    }
-}
-impl __rt::serde::Serialize for ContactStatus {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_str_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for ContactStatus {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_str_enum(deserializer)
-    }
-}
-impl __rt::ToParam for ContactStatus {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::str_enum_param(self, out)
-    }
-}
+__rt::str_enum!(ContactStatus, Unknown);

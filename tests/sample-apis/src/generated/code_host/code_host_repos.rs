@@ -9,7 +9,7 @@
 use ::livevox_generated::__rt as __rt;
 /// The operations of the `code_host_repos` category. Get one from the API client's
 /// `code_host_repos()` method.
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct CodeHostReposClient {
     client: __rt::Client,
 }
@@ -22,9 +22,8 @@ impl CodeHostReposClient {
     ///
     /// Returns the repository; an unknown one (or one the token may not see) answers 404.
     ///
-    /// Sends `GET /repos/{owner}/{repo}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /repos/{owner}/{repo}`. Authorization: the client's session (logged in on first use,
+    /// renewed when it expires).
     pub fn read_repo(
         &self,
         owner: impl ::std::convert::Into<::std::string::String>,
@@ -38,11 +37,9 @@ impl CodeHostReposClient {
         }
     }
 }
-/// A `code_host_repos.read_repo` request: set optional parameters, then `.await` it (or call
-/// [`send`](ReadRepoRequest::send)).
-///
-/// Made by `read_repo()` on [`CodeHostReposClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `code_host_repos.read_repo` request, made by `read_repo()` on [`CodeHostReposClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](ReadRepoRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadRepoRequest {
     __client: __rt::Client,
@@ -56,31 +53,11 @@ impl ReadRepoRequest {
         name: "code_host_repos.read_repo",
         method: __rt::Method::Get,
         path: "/repos/{owner}/{repo}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ReadRepoRequest, json 200);
 impl __rt::Call for ReadRepoRequest {
     type Output = Repository;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -91,50 +68,22 @@ impl __rt::Call for ReadRepoRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ReadRepoRequest {
-    type Output = ::std::result::Result<Repository, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
 /// A repository.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct Repository {
-    /// The repository's id.
-    ///
-    /// Wire name `id`, type `int64`.
-    #[serde(rename = "id")]
+    /// The repository's id. Wire name `id`, type `int64`.
     pub id: i64,
-    /// The repository's name, without the owner.
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(rename = "name")]
+    /// The repository's name, without the owner. Wire name `name`, type `string`.
     pub name: ::std::string::String,
-    /// `owner/name`.
-    ///
-    /// Wire name `full_name`, type `string`.
-    #[serde(rename = "full_name")]
+    /// `owner/name`. Wire name `full_name`, type `string`.
     pub full_name: ::std::string::String,
-    /// Whether only collaborators see it.
-    ///
-    /// Wire name `private`, type `bool`.
-    #[serde(rename = "private")]
+    /// Whether only collaborators see it. Wire name `private`, type `bool`.
     pub private: bool,
-    /// Open issues and pull requests.
-    ///
-    /// Wire name `open_issues_count`, type `int32`.
-    #[serde(rename = "open_issues_count")]
+    /// Open issues and pull requests. Wire name `open_issues_count`, type `int32`.
     pub open_issues_count: i32,
 }
 impl Repository {

@@ -9,7 +9,7 @@
 use ::livevox_generated::__rt as __rt;
 /// The operations of the `helpdesk_tickets` category. Get one from the API client's
 /// `helpdesk_tickets()` method.
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct HelpdeskTicketsClient {
     client: __rt::Client,
 }
@@ -22,9 +22,8 @@ impl HelpdeskTicketsClient {
     ///
     /// Opens the ticket and answers it with its number (201).
     ///
-    /// Sends `POST /tickets`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /tickets`. Authorization: the client's session (logged in on first use, renewed when
+    /// it expires).
     pub fn create_ticket(
         &self,
         body: impl ::std::convert::Into<NewTicket>,
@@ -39,9 +38,8 @@ impl HelpdeskTicketsClient {
     ///
     /// Returns the ticket with this number; an unknown number answers 404.
     ///
-    /// Sends `GET /tickets/{id}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /tickets/{id}`. Authorization: the client's session (logged in on first use, renewed
+    /// when it expires).
     pub fn read_ticket(&self, id: impl ::std::convert::Into<i64>) -> ReadTicketRequest {
         ReadTicketRequest {
             __client: self.client.clone(),
@@ -50,11 +48,10 @@ impl HelpdeskTicketsClient {
         }
     }
 }
-/// A `helpdesk_tickets.create_ticket` request: set optional parameters, then `.await` it (or call
+/// A `helpdesk_tickets.create_ticket` request, made by `create_ticket()` on
+/// [`HelpdeskTicketsClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](CreateTicketRequest::send)).
-///
-/// Made by `create_ticket()` on [`HelpdeskTicketsClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateTicketRequest {
     __client: __rt::Client,
@@ -67,33 +64,11 @@ impl CreateTicketRequest {
         name: "helpdesk_tickets.create_ticket",
         method: __rt::Method::Post,
         path: "/tickets",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `201` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(CreateTicketRequest, json 201);
 impl __rt::Call for CreateTicketRequest {
     type Output = Ticket;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -103,18 +78,9 @@ impl __rt::Call for CreateTicketRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for CreateTicketRequest {
-    type Output = ::std::result::Result<Ticket, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `helpdesk_tickets.read_ticket` request: set optional parameters, then `.await` it (or call
-/// [`send`](ReadTicketRequest::send)).
-///
-/// Made by `read_ticket()` on [`HelpdeskTicketsClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `helpdesk_tickets.read_ticket` request, made by `read_ticket()` on [`HelpdeskTicketsClient`]:
+/// set optional parameters, then `.await` it (or call [`send`](ReadTicketRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadTicketRequest {
     __client: __rt::Client,
@@ -127,31 +93,11 @@ impl ReadTicketRequest {
         name: "helpdesk_tickets.read_ticket",
         method: __rt::Method::Get,
         path: "/tickets/{id}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ReadTicketRequest, json 200);
 impl __rt::Call for ReadTicketRequest {
     type Output = Ticket;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -161,58 +107,23 @@ impl __rt::Call for ReadTicketRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ReadTicketRequest {
-    type Output = ::std::result::Result<Ticket, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
 /// A ticket to open.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct NewTicket {
-    /// One line.
-    ///
-    /// Wire name `subject`, type `string`.
-    #[serde(rename = "subject")]
+    /// One line. Wire name `subject`, type `string`.
     pub subject: ::std::string::String,
-    /// What the customer said.
-    ///
-    /// Wire name `body`, type `string`.
-    #[serde(
-        rename = "body",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// What the customer said. Wire name `body`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
-    /// How urgent; `normal` when left out.
-    ///
-    /// Wire name `priority`, type `TicketPriority`.
-    #[serde(
-        rename = "priority",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// How urgent; `normal` when left out. Wire name `priority`, type `TicketPriority`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<TicketPriority>,
-    /// The LiveVox account of the caller.
-    ///
-    /// Wire name `account`, type `string`.
-    #[serde(
-        rename = "account",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The LiveVox account of the caller. Wire name `account`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<::std::string::String>,
 }
 impl NewTicket {
@@ -253,40 +164,19 @@ impl NewTicket {
 /// A ticket.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct Ticket {
-    /// The ticket's number.
-    ///
-    /// Wire name `id`, type `int64`.
-    #[serde(rename = "id")]
+    /// The ticket's number. Wire name `id`, type `int64`.
     pub id: i64,
-    /// One line.
-    ///
-    /// Wire name `subject`, type `string`.
-    #[serde(rename = "subject")]
+    /// One line. Wire name `subject`, type `string`.
     pub subject: ::std::string::String,
-    /// How urgent.
-    ///
-    /// Wire name `priority`, type `TicketPriority`.
-    #[serde(rename = "priority")]
+    /// How urgent. Wire name `priority`, type `TicketPriority`.
     pub priority: TicketPriority,
-    /// False once solved.
-    ///
-    /// Wire name `open`, type `bool`.
-    #[serde(rename = "open")]
+    /// False once solved. Wire name `open`, type `bool`.
     pub open: bool,
-    /// The LiveVox account of the caller.
-    ///
-    /// Wire name `account`, type `string`.
-    #[serde(rename = "account", default)]
+    /// The LiveVox account of the caller. Wire name `account`, type `string`.
     pub account: ::std::option::Option<::std::string::String>,
 }
 impl Ticket {
@@ -318,15 +208,7 @@ impl Ticket {
 ///
 /// A string-coded enum (`TicketPriority` on the wire). A value this version does not know decodes
 /// as [`TicketPriority::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketPriority {
     /// Wire value `low`.
@@ -345,66 +227,10 @@ impl TicketPriority {
         TicketPriority::Normal,
         TicketPriority::Urgent,
     ];
+    const WIRE: &'static [(TicketPriority, &'static str)] = &[
+        (TicketPriority::Low, "low"),
+        (TicketPriority::Normal, "normal"),
+        (TicketPriority::Urgent, "urgent"),
+    ];
 }
-impl __rt::StrEnum for TicketPriority {
-    fn from_wire(s: &str) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match s {
-                "low" => TicketPriority::Low,
-                "normal" => TicketPriority::Normal,
-                "urgent" => TicketPriority::Urgent,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        TicketPriority::Unknown(v)
-    }
-    fn wire(&self) -> ::std::borrow::Cow<'_, str> {
-        match self {
-            TicketPriority::Low => ::std::borrow::Cow::Borrowed("low"),
-            TicketPriority::Normal => ::std::borrow::Cow::Borrowed("normal"),
-            TicketPriority::Urgent => ::std::borrow::Cow::Borrowed("urgent"),
-            TicketPriority::Unknown(v) => v.as_str(),
-        }
-    }
-}
-impl TicketPriority {
-    /// The value as it goes on the wire.
-    pub fn as_str(&self) -> ::std::borrow::Cow<'_, str> {
-        __rt::StrEnum::wire(self)
-    }
-}
-impl ::std::convert::From<&str> for TicketPriority {
-    fn from(s: &str) -> Self {
-        <Self as __rt::StrEnum>::from_wire(s)
-            .unwrap_or_else(|| TicketPriority::Unknown(
-                __rt::UnknownValue::from_str_value(s),
-            ))
-    }
-}
-impl ::std::fmt::Display for TicketPriority {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.as_str())
-    }
-}
-impl __rt::serde::Serialize for TicketPriority {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_str_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for TicketPriority {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_str_enum(deserializer)
-    }
-}
-impl __rt::ToParam for TicketPriority {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::str_enum_param(self, out)
-    }
-}
+__rt::str_enum!(TicketPriority, Unknown);

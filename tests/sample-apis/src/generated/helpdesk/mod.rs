@@ -26,14 +26,7 @@ pub static API: __rt::ApiSpec = __rt::ApiSpec {
 };
 /// The environments of the Helpdesk API. Pass one to
 /// [`ClientBuilder::environment`](__rt::ClientBuilder::environment), or set a custom base URL.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Environment {
     /// Default: <https://api.helpdesk.example>
@@ -63,7 +56,7 @@ impl __rt::Environment for Environment {
 /// A client of the Helpdesk API: cheap to clone; clones share connections and authorization.
 ///
 /// Build one with [`Client::builder`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct Client {
     inner: __rt::Client,
 }

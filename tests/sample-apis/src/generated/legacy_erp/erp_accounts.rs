@@ -9,7 +9,7 @@
 use ::livevox_generated::__rt as __rt;
 /// The operations of the `erp_accounts` category. Get one from the API client's `erp_accounts()`
 /// method.
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct ErpAccountsClient {
     client: __rt::Client,
 }
@@ -22,9 +22,8 @@ impl ErpAccountsClient {
     ///
     /// Returns what the account owes, in the currency asked for (its own by default).
     ///
-    /// Sends `GET /ar/accounts/{accountNumber}/balance`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /ar/accounts/{accountNumber}/balance`. Authorization: the client's session (logged in
+    /// on first use, renewed when it expires).
     pub fn read_balance(
         &self,
         account_number: impl ::std::convert::Into<::std::string::String>,
@@ -40,9 +39,8 @@ impl ErpAccountsClient {
     ///
     /// Books a payment taken on a call and answers what remains owed (201).
     ///
-    /// Sends `POST /ar/accounts/{accountNumber}/payments`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /ar/accounts/{accountNumber}/payments`. Authorization: the client's session (logged
+    /// in on first use, renewed when it expires).
     pub fn book_payment(
         &self,
         account_number: impl ::std::convert::Into<::std::string::String>,
@@ -56,11 +54,9 @@ impl ErpAccountsClient {
         }
     }
 }
-/// A `erp_accounts.read_balance` request: set optional parameters, then `.await` it (or call
-/// [`send`](ReadBalanceRequest::send)).
-///
-/// Made by `read_balance()` on [`ErpAccountsClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `erp_accounts.read_balance` request, made by `read_balance()` on [`ErpAccountsClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](ReadBalanceRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadBalanceRequest {
     __client: __rt::Client,
@@ -74,29 +70,10 @@ impl ReadBalanceRequest {
         name: "erp_accounts.read_balance",
         method: __rt::Method::Get,
         path: "/ar/accounts/{accountNumber}/balance",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// ISO 4217 code to answer in.
-    ///
-    /// Wire name `currency`, type `string`.
+    /// ISO 4217 code to answer in. Wire name `currency`, type `string`.
     pub fn currency(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -104,11 +81,8 @@ impl ReadBalanceRequest {
         self.currency = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ReadBalanceRequest, json 200);
 impl __rt::Call for ReadBalanceRequest {
     type Output = Balance;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -119,18 +93,9 @@ impl __rt::Call for ReadBalanceRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ReadBalanceRequest {
-    type Output = ::std::result::Result<Balance, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `erp_accounts.book_payment` request: set optional parameters, then `.await` it (or call
-/// [`send`](BookPaymentRequest::send)).
-///
-/// Made by `book_payment()` on [`ErpAccountsClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `erp_accounts.book_payment` request, made by `book_payment()` on [`ErpAccountsClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](BookPaymentRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct BookPaymentRequest {
     __client: __rt::Client,
@@ -144,33 +109,11 @@ impl BookPaymentRequest {
         name: "erp_accounts.book_payment",
         method: __rt::Method::Post,
         path: "/ar/accounts/{accountNumber}/payments",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `201` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(BookPaymentRequest, json 201);
 impl __rt::Call for BookPaymentRequest {
     type Output = PaymentReceipt;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -181,44 +124,20 @@ impl __rt::Call for BookPaymentRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for BookPaymentRequest {
-    type Output = ::std::result::Result<PaymentReceipt, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
 /// What an account owes.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Balance {
-    /// The account.
-    ///
-    /// Wire name `accountNumber`, type `string`.
-    #[serde(rename = "accountNumber")]
+    /// The account. Wire name `accountNumber`, type `string`.
     pub account_number: ::std::string::String,
-    /// ISO 4217 code.
-    ///
-    /// Wire name `currency`, type `string`.
-    #[serde(rename = "currency")]
+    /// ISO 4217 code. Wire name `currency`, type `string`.
     pub currency: ::std::string::String,
-    /// The amount owed.
-    ///
-    /// Wire name `amountDue`, type `float64`.
-    #[serde(rename = "amountDue")]
+    /// The amount owed. Wire name `amountDue`, type `float64`.
     pub amount_due: f64,
-    /// When it is due.
-    ///
-    /// Wire name `dueDate`, type `date`.
-    #[serde(rename = "dueDate", default)]
+    /// When it is due. Wire name `dueDate`, type `date`.
     pub due_date: ::std::option::Option<__rt::Date>,
 }
 impl Balance {
@@ -247,30 +166,15 @@ impl Balance {
 /// A payment taken on a call.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct Payment {
-    /// The amount paid.
-    ///
-    /// Wire name `amount`, type `float64`.
-    #[serde(rename = "amount")]
+    /// The amount paid. Wire name `amount`, type `float64`.
     pub amount: f64,
-    /// ISO 4217 code.
-    ///
-    /// Wire name `currency`, type `string`.
-    #[serde(rename = "currency")]
+    /// ISO 4217 code. Wire name `currency`, type `string`.
     pub currency: ::std::string::String,
-    /// The payment processor's reference.
-    ///
-    /// Wire name `reference`, type `string`.
-    #[serde(rename = "reference")]
+    /// The payment processor's reference. Wire name `reference`, type `string`.
     pub reference: ::std::string::String,
 }
 impl Payment {
@@ -290,24 +194,13 @@ impl Payment {
 /// A booked payment.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaymentReceipt {
-    /// The ERP's id of the payment.
-    ///
-    /// Wire name `paymentId`, type `string`.
-    #[serde(rename = "paymentId")]
+    /// The ERP's id of the payment. Wire name `paymentId`, type `string`.
     pub payment_id: ::std::string::String,
-    /// What the account still owes.
-    ///
-    /// Wire name `remaining`, type `float64`.
-    #[serde(rename = "remaining")]
+    /// What the account still owes. Wire name `remaining`, type `float64`.
     pub remaining: f64,
 }
 impl PaymentReceipt {

@@ -9,7 +9,7 @@
 use ::livevox_generated::__rt as __rt;
 /// The operations of the `screen_pop_cards` category. Get one from the API client's
 /// `screen_pop_cards()` method.
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct ScreenPopCardsClient {
     client: __rt::Client,
 }
@@ -22,11 +22,8 @@ impl ScreenPopCardsClient {
     ///
     /// Returns the card; an unknown account answers 404.
     ///
-    /// Sends `GET /screenpop/cards/{account}`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
-    ///
-    /// Agent sessions may call it.
+    /// Sends `GET /screenpop/cards/{account}`. Authorization: the client's session (logged in on first
+    /// use, renewed when it expires). Agent sessions may call it.
     pub fn read_card(
         &self,
         account: impl ::std::convert::Into<::std::string::String>,
@@ -38,11 +35,9 @@ impl ScreenPopCardsClient {
         }
     }
 }
-/// A `screen_pop_cards.read_card` request: set optional parameters, then `.await` it (or call
-/// [`send`](ReadCardRequest::send)).
-///
-/// Made by `read_card()` on [`ScreenPopCardsClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `screen_pop_cards.read_card` request, made by `read_card()` on [`ScreenPopCardsClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](ReadCardRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReadCardRequest {
     __client: __rt::Client,
@@ -55,31 +50,12 @@ impl ReadCardRequest {
         name: "screen_pop_cards.read_card",
         method: __rt::Method::Get,
         path: "/screenpop/cards/{account}",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
         agent_allowed: true,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(ReadCardRequest, json 200);
 impl __rt::Call for ReadCardRequest {
     type Output = CustomerCard;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -89,44 +65,20 @@ impl __rt::Call for ReadCardRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for ReadCardRequest {
-    type Output = ::std::result::Result<CustomerCard, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
 /// What the agent sees when a call connects.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    __rt::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct CustomerCard {
-    /// The LiveVox account.
-    ///
-    /// Wire name `account`, type `string`.
-    #[serde(rename = "account")]
+    /// The LiveVox account. Wire name `account`, type `string`.
     pub account: ::std::string::String,
-    /// The customer's name.
-    ///
-    /// Wire name `name`, type `string`.
-    #[serde(rename = "name")]
+    /// The customer's name. Wire name `name`, type `string`.
     pub name: ::std::string::String,
-    /// What the customer owes.
-    ///
-    /// Wire name `balance`, type `float64`.
-    #[serde(rename = "balance", default)]
+    /// What the customer owes. Wire name `balance`, type `float64`.
     pub balance: ::std::option::Option<f64>,
-    /// Notes from earlier calls.
-    ///
-    /// Wire name `notes`, type `array<string>`.
-    #[serde(rename = "notes", default)]
+    /// Notes from earlier calls. Wire name `notes`, type `array<string>`.
     pub notes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl CustomerCard {

@@ -10,7 +10,7 @@
 use ::livevox_generated::__rt as __rt;
 /// The operations of the `webhook_events` category. Get one from the API client's
 /// `webhook_events()` method.
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct WebhookEventsClient {
     client: __rt::Client,
 }
@@ -24,9 +24,8 @@ impl WebhookEventsClient {
     /// Hands an event to the receiver, which answers 202 with the id it gave it. The event is processed
     /// later; posting the same event twice records it twice.
     ///
-    /// Sends `POST /hooks/events`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `POST /hooks/events`. Authorization: the client's session (logged in on first use, renewed
+    /// when it expires).
     pub fn post_event(
         &self,
         body: impl ::std::convert::Into<CallEvent>,
@@ -41,9 +40,8 @@ impl WebhookEventsClient {
     ///
     /// Whether events are being processed, and how many wait.
     ///
-    /// Sends `GET /hooks/status`.
-    ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Sends `GET /hooks/status`. Authorization: the client's session (logged in on first use, renewed
+    /// when it expires).
     pub fn get_status(&self) -> GetStatusRequest {
         GetStatusRequest {
             __client: self.client.clone(),
@@ -51,11 +49,9 @@ impl WebhookEventsClient {
         }
     }
 }
-/// A `webhook_events.post_event` request: set optional parameters, then `.await` it (or call
-/// [`send`](PostEventRequest::send)).
-///
-/// Made by `post_event()` on [`WebhookEventsClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `webhook_events.post_event` request, made by `post_event()` on [`WebhookEventsClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](PostEventRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct PostEventRequest {
     __client: __rt::Client,
@@ -68,33 +64,11 @@ impl PostEventRequest {
         name: "webhook_events.post_event",
         method: __rt::Method::Post,
         path: "/hooks/events",
-        auth: __rt::AuthNeed::Session,
-        idempotent: false,
-        body: __rt::BodyKind::Json {
-            required: true,
-        },
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        body: __rt::BodyKind::json(true),
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `202` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(PostEventRequest, json 202);
 impl __rt::Call for PostEventRequest {
     type Output = EventReceipt;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -104,18 +78,9 @@ impl __rt::Call for PostEventRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for PostEventRequest {
-    type Output = ::std::result::Result<EventReceipt, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
-/// A `webhook_events.get_status` request: set optional parameters, then `.await` it (or call
-/// [`send`](GetStatusRequest::send)).
-///
-/// Made by `get_status()` on [`WebhookEventsClient`].
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+/// A `webhook_events.get_status` request, made by `get_status()` on [`WebhookEventsClient`]: set
+/// optional parameters, then `.await` it (or call [`send`](GetStatusRequest::send)).
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetStatusRequest {
     __client: __rt::Client,
@@ -127,31 +92,11 @@ impl GetStatusRequest {
         name: "webhook_events.get_status",
         method: __rt::Method::Get,
         path: "/hooks/status",
-        auth: __rt::AuthNeed::Session,
         idempotent: true,
-        body: __rt::BodyKind::None,
-        response: __rt::ResponseFormat::Json,
-        pagination: ::std::option::Option::None,
-        rate_limit: ::std::option::Option::None,
-        deprecated: false,
-        agent_allowed: false,
+        ..__rt::Operation::DEFAULT
     };
-    /// Overrides the client's attempt timeout for this call (each attempt, when retried).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.__limits.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Overrides the client's deadline for this call: the limit for the whole call,
-    /// every attempt, backoff, login and rate-limit wait included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.__limits.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    pub fn send(self) -> __rt::Pending<Self> {
-        __rt::Pending::new(self)
-    }
 }
+__rt::request_builder!(GetStatusRequest, json 200);
 impl __rt::Call for GetStatusRequest {
     type Output = ReceiverStatus;
     async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
@@ -160,59 +105,25 @@ impl __rt::Call for GetStatusRequest {
         self.__client.execute(req).await
     }
 }
-impl ::std::future::IntoFuture for GetStatusRequest {
-    type Output = ::std::result::Result<ReceiverStatus, __rt::Error>;
-    type IntoFuture = __rt::Pending<Self>;
-    fn into_future(self) -> Self::IntoFuture {
-        __rt::Pending::new(self)
-    }
-}
 /// One event of a call.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Serialize,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CallEvent {
-    /// What happened.
-    ///
-    /// Wire name `type`, type `CallEventType`.
+    /// What happened. Wire name `type`, type `CallEventType`.
     #[serde(rename = "type")]
     pub event_type: CallEventType,
-    /// LiveVox's id of the call.
-    ///
-    /// Wire name `callId`, type `string`.
-    #[serde(rename = "callId")]
+    /// LiveVox's id of the call. Wire name `callId`, type `string`.
     pub call_id: ::std::string::String,
-    /// The account the call was about.
-    ///
-    /// Wire name `account`, type `string`.
-    #[serde(
-        rename = "account",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The account the call was about. Wire name `account`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<::std::string::String>,
-    /// When it happened.
-    ///
-    /// Wire name `at`, type `datetime`.
-    #[serde(rename = "at")]
+    /// When it happened. Wire name `at`, type `datetime`.
     pub at: __rt::DateTime,
-    /// The disposition chosen (DISPOSITION events).
-    ///
-    /// Wire name `resultCode`, type `string`.
-    #[serde(
-        rename = "resultCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// The disposition chosen (DISPOSITION events). Wire name `resultCode`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result_code: ::std::option::Option<::std::string::String>,
 }
 impl CallEvent {
@@ -250,25 +161,13 @@ impl CallEvent {
 /// The acknowledgement of an event.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EventReceipt {
-    /// The receiver's id of the event.
-    ///
-    /// Wire name `eventId`, type `string`.
-    #[serde(rename = "eventId")]
+    /// The receiver's id of the event. Wire name `eventId`, type `string`.
     pub event_id: ::std::string::String,
-    /// True when the event waits for processing.
-    ///
-    /// Wire name `queued`, type `bool`.
-    #[serde(rename = "queued")]
+    /// True when the event waits for processing. Wire name `queued`, type `bool`.
     pub queued: bool,
 }
 impl EventReceipt {
@@ -286,30 +185,15 @@ impl EventReceipt {
 /// The state of the receiver.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    __rt::serde::Deserialize
-)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
+#[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReceiverStatus {
-    /// True when events are being processed.
-    ///
-    /// Wire name `healthy`, type `bool`.
-    #[serde(rename = "healthy")]
+    /// True when events are being processed. Wire name `healthy`, type `bool`.
     pub healthy: bool,
-    /// Events waiting for processing.
-    ///
-    /// Wire name `backlog`, type `int64`.
-    #[serde(rename = "backlog")]
+    /// Events waiting for processing. Wire name `backlog`, type `int64`.
     pub backlog: i64,
-    /// When the last event arrived.
-    ///
-    /// Wire name `lastEventAt`, type `datetime`.
-    #[serde(rename = "lastEventAt", default)]
+    /// When the last event arrived. Wire name `lastEventAt`, type `datetime`.
     pub last_event_at: ::std::option::Option<__rt::DateTime>,
 }
 impl ReceiverStatus {
@@ -337,15 +221,7 @@ impl ReceiverStatus {
 ///
 /// A string-coded enum (`CallEventType` on the wire). A value this version does not know decodes as
 /// [`CallEventType::Unknown`] instead of failing the response.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CallEventType {
     /// The agent was connected.
@@ -370,66 +246,10 @@ impl CallEventType {
         CallEventType::CallEnded,
         CallEventType::Disposition,
     ];
+    const WIRE: &'static [(CallEventType, &'static str)] = &[
+        (CallEventType::CallStarted, "CALL_STARTED"),
+        (CallEventType::CallEnded, "CALL_ENDED"),
+        (CallEventType::Disposition, "DISPOSITION"),
+    ];
 }
-impl __rt::StrEnum for CallEventType {
-    fn from_wire(s: &str) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
-            match s {
-                "CALL_STARTED" => CallEventType::CallStarted,
-                "CALL_ENDED" => CallEventType::CallEnded,
-                "DISPOSITION" => CallEventType::Disposition,
-                _ => return ::std::option::Option::None,
-            },
-        )
-    }
-    fn unknown(v: __rt::UnknownValue) -> Self {
-        CallEventType::Unknown(v)
-    }
-    fn wire(&self) -> ::std::borrow::Cow<'_, str> {
-        match self {
-            CallEventType::CallStarted => ::std::borrow::Cow::Borrowed("CALL_STARTED"),
-            CallEventType::CallEnded => ::std::borrow::Cow::Borrowed("CALL_ENDED"),
-            CallEventType::Disposition => ::std::borrow::Cow::Borrowed("DISPOSITION"),
-            CallEventType::Unknown(v) => v.as_str(),
-        }
-    }
-}
-impl CallEventType {
-    /// The value as it goes on the wire.
-    pub fn as_str(&self) -> ::std::borrow::Cow<'_, str> {
-        __rt::StrEnum::wire(self)
-    }
-}
-impl ::std::convert::From<&str> for CallEventType {
-    fn from(s: &str) -> Self {
-        <Self as __rt::StrEnum>::from_wire(s)
-            .unwrap_or_else(|| CallEventType::Unknown(
-                __rt::UnknownValue::from_str_value(s),
-            ))
-    }
-}
-impl ::std::fmt::Display for CallEventType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.as_str())
-    }
-}
-impl __rt::serde::Serialize for CallEventType {
-    fn serialize<S: __rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        __rt::wire::serialize_str_enum(self, serializer)
-    }
-}
-impl<'de> __rt::serde::Deserialize<'de> for CallEventType {
-    fn deserialize<D: __rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        __rt::wire::deserialize_str_enum(deserializer)
-    }
-}
-impl __rt::ToParam for CallEventType {
-    fn to_param(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
-        __rt::wire::str_enum_param(self, out)
-    }
-}
+__rt::str_enum!(CallEventType, Unknown);

@@ -1,0 +1,40 @@
+//! The serde attributes of a model and of its fields, written only where they differ from what
+//! serde does anyway. A model whose wire names follow serde's camelCase rule more often than
+//! they equal the field names (`Model::camel_case_wire`) gets `rename_all = "camelCase"`; a
+//! field gets a `rename` only when its wire name is not what the model's rule gives its Rust
+//! name. An optional field needs no `default` (serde's derive reads a missing `Option` field as
+//! `None`), and a sent one skips `None` when serializing. (A field given `with` or
+//! `deserialize_with` loses serde's `None` for a missing field: it must add `default` itself.)
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{Field, Model};
+use crate::naming::serde_camel_case;
+
+/// The model's `#[serde(...)]` line (the serde crate path, and its rename rule), or nothing
+/// when the model derives no serde trait.
+pub(super) fn container(m: &Model) -> TokenStream {
+    match (m.derives.serialize || m.derives.deserialize, m.camel_case_wire) {
+        (false, _) => TokenStream::new(),
+        (true, false) => quote! { #[serde(crate = "__rt::serde")] },
+        (true, true) => quote! { #[serde(crate = "__rt::serde", rename_all = "camelCase")] },
+    }
+}
+
+/// A field's `#[serde(...)]` attribute, or nothing when serde's defaults are right for it.
+pub(super) fn field(m: &Model, f: &Field) -> TokenStream {
+    if !(m.derives.serialize || m.derives.deserialize) {
+        return TokenStream::new();
+    }
+    let by_rule = if m.camel_case_wire { serde_camel_case(&f.rust_name) } else { Some(f.rust_name.clone()) };
+    let wire = &f.wire_name;
+    let rename = (by_rule.as_deref() != Some(wire.as_str())).then(|| quote! { rename = #wire });
+    let skip = (!f.required && m.derives.serialize).then(|| quote! { skip_serializing_if = "::std::option::Option::is_none" });
+    let parts: Vec<TokenStream> = rename.into_iter().chain(skip).collect();
+    if parts.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! { #[serde(#(#parts),*)] }
+    }
+}
