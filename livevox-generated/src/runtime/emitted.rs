@@ -211,3 +211,70 @@ pub use crate::__runtime_int_enum as int_enum;
 pub use crate::__runtime_request_builder as request_builder;
 #[doc(hidden)]
 pub use crate::__runtime_str_enum as str_enum;
+
+#[cfg(test)]
+mod tests {
+    use crate::runtime::{IntEnum, StrEnum, ToParam, UnknownValue};
+
+    #[derive(Clone, Debug, PartialEq)]
+    enum Color {
+        Red,
+        DarkBlue,
+        Other(UnknownValue),
+    }
+
+    impl Color {
+        const WIRE: &'static [(Color, &'static str)] = &[(Color::Red, "RED"), (Color::DarkBlue, "DARK_BLUE")];
+    }
+
+    crate::__rt::str_enum!(Color, Other);
+
+    #[derive(Clone, Debug, PartialEq)]
+    enum Kind {
+        Outbound,
+        Inbound,
+        Unknown(UnknownValue),
+    }
+
+    impl Kind {
+        const WIRE: &'static [(Kind, i64)] = &[(Kind::Outbound, 1), (Kind::Inbound, -2)];
+    }
+
+    crate::__rt::int_enum!(Kind, Unknown);
+
+    #[test]
+    fn str_enum_reads_and_writes_its_table_and_keeps_unknown_values() {
+        assert_eq!(Color::from_wire("DARK_BLUE"), Some(Color::DarkBlue));
+        assert_eq!(Color::from_wire("dark_blue"), None);
+        assert_eq!(Color::from("RED"), Color::Red);
+        assert_eq!(Color::DarkBlue.as_str(), "DARK_BLUE");
+        assert_eq!(Color::DarkBlue.to_string(), "DARK_BLUE");
+        let green = Color::from("GREEN");
+        assert!(matches!(&green, Color::Other(v) if v.as_str() == "GREEN"));
+        assert_eq!(green.as_str(), "GREEN");
+        assert_eq!(serde_json::to_string(&Color::Red).unwrap(), "\"RED\"");
+        assert_eq!(serde_json::from_str::<Color>("\"DARK_BLUE\"").unwrap(), Color::DarkBlue);
+        assert_eq!(serde_json::to_string(&serde_json::from_str::<Color>("\"GREEN\"").unwrap()).unwrap(), "\"GREEN\"");
+        let mut out = Vec::new();
+        Color::DarkBlue.to_param(&mut out);
+        green.to_param(&mut out);
+        assert_eq!(out, ["DARK_BLUE", "GREEN"]);
+    }
+
+    #[test]
+    fn int_enum_reads_and_writes_its_table_and_keeps_unknown_codes() {
+        assert_eq!(Kind::from_wire(-2), Some(Kind::Inbound));
+        assert_eq!(Kind::from(1), Kind::Outbound);
+        assert_eq!(Kind::Inbound.code(), Some(-2));
+        assert_eq!(Kind::Outbound.to_string(), "1");
+        let seven = Kind::from(7);
+        assert_eq!(seven.code(), Some(7));
+        assert_eq!(IntEnum::wire(&seven), Some(7));
+        assert_eq!(serde_json::to_string(&Kind::Inbound).unwrap(), "-2");
+        assert_eq!(serde_json::from_str::<Kind>("\"1\"").unwrap(), Kind::Outbound);
+        assert_eq!(serde_json::from_str::<Kind>("9").unwrap(), Kind::from(9));
+        let mut out = Vec::new();
+        Kind::Inbound.to_param(&mut out);
+        assert_eq!(out, ["-2"]);
+    }
+}
