@@ -99,14 +99,24 @@ pub(crate) fn body_field_doc(description: Option<&str>, wire: &str, ty: &Type, d
 }
 
 /// The description, then the wire name and type and the notes in `extra`, then the
-/// deprecation. One-line parts share a paragraph ("The balance. Wire name ..."); a part of
-/// several lines is a paragraph of its own.
+/// deprecation; consecutive one-line parts share a paragraph ([`short_paragraphs`]).
 fn field_doc_at(description: Option<&str>, wire: &str, ty: &Type, deprecated: Option<&str>, extra: &[String]) -> TokenStream {
-    let mut parts: Vec<String> = Vec::new();
-    let mut joinable = false;
     let texts = std::iter::once(description.map(doc_text).unwrap_or_default())
         .chain(std::iter::once(format!("Wire name {wire}, type `{}`.", ty.spec_name())))
         .chain(extra.iter().cloned());
+    let mut parts = short_paragraphs(texts);
+    if let Some(d) = deprecated {
+        parts.push(if d.is_empty() { "Deprecated.".to_string() } else { format!("Deprecated: {}", doc_text(d)) });
+    }
+    doc(&paragraphs(&parts))
+}
+
+/// Paragraphs of `texts` in order, empty ones left out, where consecutive one-line texts share
+/// a paragraph ("The balance. Wire name ..."); a text of several lines is a paragraph of its
+/// own.
+pub(crate) fn short_paragraphs(texts: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut parts: Vec<String> = Vec::new();
+    let mut joinable = false;
     for text in texts {
         let text = text.trim().to_string();
         if text.is_empty() {
@@ -122,10 +132,7 @@ fn field_doc_at(description: Option<&str>, wire: &str, ty: &Type, deprecated: Op
         }
         joinable = one_line;
     }
-    if let Some(d) = deprecated {
-        parts.push(if d.is_empty() { "Deprecated.".to_string() } else { format!("Deprecated: {}", doc_text(d)) });
-    }
-    doc(&paragraphs(&parts))
+    parts
 }
 
 /// The text as a sentence another can follow on the same line: a closing period when it ends

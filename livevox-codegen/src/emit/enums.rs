@@ -6,7 +6,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::docs::{doc, doc_text, paragraphs};
+use super::docs::{doc, doc_text, paragraphs, short_paragraphs};
 use crate::ir::*;
 
 pub(super) fn emit_enum(e: &Enum) -> TokenStream {
@@ -26,7 +26,7 @@ pub(super) fn emit_enum(e: &Enum) -> TokenStream {
     let variants = e.variants.iter().map(|v| {
         let vn = format_ident!("{}", v.rust_name);
         let wire = format!("`{}`", v.wire.text());
-        let d = doc(&paragraphs(&[v.description.as_deref().map(doc_text).unwrap_or_default(), format!("Wire value {wire}.")]));
+        let d = doc(&paragraphs(&short_paragraphs([v.description.as_deref().map(doc_text).unwrap_or_default(), format!("Wire value {wire}.")])));
         quote! { #d #vn }
     });
     let known = e.variants.iter().map(|v| {

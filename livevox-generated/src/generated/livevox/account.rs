@@ -3566,13 +3566,9 @@ __rt::str_enum!(AccountHistoryParent, Unknown);
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SortDirection {
-    /// Smallest (or earliest, or A) first.
-    ///
-    /// Wire value `ASC`.
+    /// Smallest (or earliest, or A) first. Wire value `ASC`.
     Asc,
-    /// Largest (or latest, or Z) first.
-    ///
-    /// Wire value `DESC`.
+    /// Largest (or latest, or Z) first. Wire value `DESC`.
     Desc,
     /// A value the spec does not list, kept verbatim so it can be shown or sent back.
     Unknown(__rt::UnknownValue),

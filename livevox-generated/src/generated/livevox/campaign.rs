@@ -2876,57 +2876,31 @@ impl SearchFinishedCallsBody {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CampaignType {
-    /// Outbound (dialled) campaign.
-    ///
-    /// Wire value `1`.
+    /// Outbound (dialled) campaign. Wire value `1`.
     Outbound,
-    /// Callback campaign.
-    ///
-    /// Wire value `2`.
+    /// Callback campaign. Wire value `2`.
     Callback,
-    /// Scheduled callback campaign.
-    ///
-    /// Wire value `4`.
+    /// Scheduled callback campaign. Wire value `4`.
     ScheduledCallback,
-    /// Manual (agent-dialled) campaign.
-    ///
-    /// Wire value `5`.
+    /// Manual (agent-dialled) campaign. Wire value `5`.
     Manual,
-    /// SMS campaign.
-    ///
-    /// Wire value `6`.
+    /// SMS campaign. Wire value `6`.
     Sms,
-    /// HCI (human call initiator) campaign.
-    ///
-    /// Wire value `7`.
+    /// HCI (human call initiator) campaign. Wire value `7`.
     Hci,
-    /// 10DMT campaign.
-    ///
-    /// Wire value `8`.
+    /// 10DMT campaign. Wire value `8`.
     TenDigitManualTransfer,
-    /// Manual SMS campaign.
-    ///
-    /// Wire value `9`.
+    /// Manual SMS campaign. Wire value `9`.
     ManualSms,
-    /// Inbound SMS campaign.
-    ///
-    /// Wire value `10`.
+    /// Inbound SMS campaign. Wire value `10`.
     InboundSms,
-    /// Email campaign.
-    ///
-    /// Wire value `11`.
+    /// Email campaign. Wire value `11`.
     Email,
-    /// Manual email campaign.
-    ///
-    /// Wire value `12`.
+    /// Manual email campaign. Wire value `12`.
     ManualEmail,
-    /// Inbound email campaign.
-    ///
-    /// Wire value `13`.
+    /// Inbound email campaign. Wire value `13`.
     InboundEmail,
-    /// Chat campaign.
-    ///
-    /// Wire value `14`.
+    /// Chat campaign. Wire value `14`.
     Chat,
     /// A value the spec does not list, kept verbatim so it can be shown or sent back.
     Unknown(__rt::UnknownValue),
@@ -2972,37 +2946,21 @@ __rt::int_enum!(CampaignType, Unknown);
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CampaignStatus {
-    /// Not yet assigned to a service.
-    ///
-    /// Wire value `UNASSIGNED`.
+    /// Not yet assigned to a service. Wire value `UNASSIGNED`.
     Unassigned,
-    /// Active.
-    ///
-    /// Wire value `ACTIVE`.
+    /// Active. Wire value `ACTIVE`.
     Active,
-    /// Built and ready to play.
-    ///
-    /// Wire value `PREBUILT`.
+    /// Built and ready to play. Wire value `PREBUILT`.
     Prebuilt,
-    /// Being dialled.
-    ///
-    /// Wire value `PLAYING`.
+    /// Being dialled. Wire value `PLAYING`.
     Playing,
-    /// Paused; can be played again.
-    ///
-    /// Wire value `PAUSED`.
+    /// Paused; can be played again. Wire value `PAUSED`.
     Paused,
-    /// Stopped.
-    ///
-    /// Wire value `STOPPED`.
+    /// Stopped. Wire value `STOPPED`.
     Stopped,
-    /// Every record has been worked.
-    ///
-    /// Wire value `COMPLETED`.
+    /// Every record has been worked. Wire value `COMPLETED`.
     Completed,
-    /// The campaign could not be used.
-    ///
-    /// Wire value `INVALID`.
+    /// The campaign could not be used. Wire value `INVALID`.
     Invalid,
     /// A value the spec does not list, kept verbatim so it can be shown or sent back.
     Unknown(__rt::UnknownValue),
@@ -3038,21 +2996,13 @@ __rt::str_enum!(CampaignStatus, Unknown);
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CampaignState {
-    /// Build the campaign (apply DNC, scrubbing and so on).
-    ///
-    /// Wire value `BUILD`.
+    /// Build the campaign (apply DNC, scrubbing and so on). Wire value `BUILD`.
     Build,
-    /// Start or resume dialling.
-    ///
-    /// Wire value `PLAY`.
+    /// Start or resume dialling. Wire value `PLAY`.
     Play,
-    /// Pause dialling.
-    ///
-    /// Wire value `PAUSE`.
+    /// Pause dialling. Wire value `PAUSE`.
     Pause,
-    /// Stop dialling.
-    ///
-    /// Wire value `STOP`.
+    /// Stop dialling. Wire value `STOP`.
     Stop,
     /// A value the spec does not list, kept verbatim so it can be shown or sent back.
     Unknown(__rt::UnknownValue),
@@ -3080,17 +3030,11 @@ __rt::str_enum!(CampaignState, Unknown);
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AnsweringMachineOption {
-    /// Leave a message.
-    ///
-    /// Wire value `LEAVE_MESSAGES`.
+    /// Leave a message. Wire value `LEAVE_MESSAGES`.
     LeaveMessages,
-    /// Hang up without a message.
-    ///
-    /// Wire value `NO_MESSAGES`.
+    /// Hang up without a message. Wire value `NO_MESSAGES`.
     NoMessages,
-    /// Transfer the call.
-    ///
-    /// Wire value `TRANSFER`.
+    /// Transfer the call. Wire value `TRANSFER`.
     Transfer,
     /// A value the spec does not list, kept verbatim so it can be shown or sent back.
     Unknown(__rt::UnknownValue),
@@ -3116,21 +3060,13 @@ __rt::str_enum!(AnsweringMachineOption, Unknown);
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ScrubOption {
-    /// Keep every number.
-    ///
-    /// Wire value `NONE`.
+    /// Keep every number. Wire value `NONE`.
     None,
-    /// Remove wireless numbers.
-    ///
-    /// Wire value `WIRELESS`.
+    /// Remove wireless numbers. Wire value `WIRELESS`.
     Wireless,
-    /// Remove landlines.
-    ///
-    /// Wire value `LANDLINE`.
+    /// Remove landlines. Wire value `LANDLINE`.
     Landline,
-    /// Remove wireless numbers by segment.
-    ///
-    /// Wire value `SEGMENTED_WIRELESS`.
+    /// Remove wireless numbers by segment. Wire value `SEGMENTED_WIRELESS`.
     SegmentedWireless,
     /// A value the spec does not list, kept verbatim so it can be shown or sent back.
     Unknown(__rt::UnknownValue),

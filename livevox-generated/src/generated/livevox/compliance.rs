@@ -5540,13 +5540,9 @@ impl ZipAreaMatchBody {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DncType {
-    /// Stays on the list until it is deleted.
-    ///
-    /// Wire value `PERMANENT`.
+    /// Stays on the list until it is deleted. Wire value `PERMANENT`.
     Permanent,
-    /// Cleared from the list every night.
-    ///
-    /// Wire value `DAILY`.
+    /// Cleared from the list every night. Wire value `DAILY`.
     Daily,
     /// A value the spec does not list, kept verbatim so it can be shown or sent back.
     Unknown(__rt::UnknownValue),
@@ -5581,17 +5577,11 @@ pub enum DialingDay {
     Saturday,
     /// Wire value `SUNDAY`.
     Sunday,
-    /// Monday to Friday.
-    ///
-    /// Wire value `WEEKDAY`.
+    /// Monday to Friday. Wire value `WEEKDAY`.
     Weekday,
-    /// Saturday and Sunday.
-    ///
-    /// Wire value `WEEKEND`.
+    /// Saturday and Sunday. Wire value `WEEKEND`.
     Weekend,
-    /// Every day.
-    ///
-    /// Wire value `ALL`.
+    /// Every day. Wire value `ALL`.
     All,
     /// A value the spec does not list, kept verbatim so it can be shown or sent back.
     Unknown(__rt::UnknownValue),
@@ -5631,13 +5621,9 @@ __rt::str_enum!(DialingDay, Unknown);
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ZipAreaMatchType {
-    /// The dial-time check.
-    ///
-    /// Wire value `DIAL_TIME`.
+    /// The dial-time check. Wire value `DIAL_TIME`.
     DialTime,
-    /// The optimised dial-time check.
-    ///
-    /// Wire value `DIAL_TIME_OPTIMIZED`.
+    /// The optimised dial-time check. Wire value `DIAL_TIME_OPTIMIZED`.
     DialTimeOptimized,
     /// A value the spec does not list, kept verbatim so it can be shown or sent back.
     Unknown(__rt::UnknownValue),

@@ -2897,29 +2897,17 @@ impl UpdateCustomFieldsBody {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DialBlock {
-    /// Blocked for today.
-    ///
-    /// Wire value `DAILY`.
+    /// Blocked for today. Wire value `DAILY`.
     Daily,
-    /// Blocked until unblocked.
-    ///
-    /// Wire value `PERMANENT`.
+    /// Blocked until unblocked. Wire value `PERMANENT`.
     Permanent,
-    /// Not blocked.
-    ///
-    /// Wire value `NONE`.
+    /// Not blocked. Wire value `NONE`.
     None,
-    /// Blocked both for today and permanently.
-    ///
-    /// Wire value `BOTH`.
+    /// Blocked both for today and permanently. Wire value `BOTH`.
     Both,
-    /// Remove the daily block.
-    ///
-    /// Wire value `DAILY_OFF`.
+    /// Remove the daily block. Wire value `DAILY_OFF`.
     DailyOff,
-    /// Remove the permanent block.
-    ///
-    /// Wire value `PERMANENT_OFF`.
+    /// Remove the permanent block. Wire value `PERMANENT_OFF`.
     PermanentOff,
     /// A value the spec does not list, kept verbatim so it can be shown or sent back.
     Unknown(__rt::UnknownValue),
@@ -2959,9 +2947,7 @@ pub enum CustomFieldDataType {
     Date,
     /// Wire value `BOOLEAN`.
     Boolean,
-    /// One of `listValues`.
-    ///
-    /// Wire value `LIST`.
+    /// One of `listValues`. Wire value `LIST`.
     List,
     /// A value the spec does not list, kept verbatim so it can be shown or sent back.
     Unknown(__rt::UnknownValue),
@@ -4536,9 +4522,7 @@ __rt::str_enum!(ContactSortField, Unknown);
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ExportableContactField {
-    /// Every field.
-    ///
-    /// Wire value `allFields`.
+    /// Every field. Wire value `allFields`.
     AllFields,
     /// Wire value `account`.
     Account,

@@ -622,29 +622,17 @@ impl CallEventFeedBody {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AgentEventType {
-    /// The agent logged on.
-    ///
-    /// Wire value `LOGON`.
+    /// The agent logged on. Wire value `LOGON`.
     Logon,
-    /// The agent logged off.
-    ///
-    /// Wire value `LOGOFF`.
+    /// The agent logged off. Wire value `LOGOFF`.
     Logoff,
-    /// The agent became ready for calls.
-    ///
-    /// Wire value `READY`.
+    /// The agent became ready for calls. Wire value `READY`.
     Ready,
-    /// The agent stopped taking calls.
-    ///
-    /// Wire value `NOT_READY`.
+    /// The agent stopped taking calls. Wire value `NOT_READY`.
     NotReady,
-    /// The agent is on a call.
-    ///
-    /// Wire value `IN_CALL`.
+    /// The agent is on a call. Wire value `IN_CALL`.
     InCall,
-    /// The agent is wrapping up a call.
-    ///
-    /// Wire value `WRAP_UP`.
+    /// The agent is wrapping up a call. Wire value `WRAP_UP`.
     WrapUp,
     /// A value the spec does not list, kept verbatim so it can be shown or sent back.
     Unknown(__rt::UnknownValue),

@@ -534,17 +534,11 @@ impl ContactPage {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactStatus {
-    /// May be called.
-    ///
-    /// Wire value `ACTIVE`.
+    /// May be called. Wire value `ACTIVE`.
     Active,
-    /// Asked not to be contacted.
-    ///
-    /// Wire value `DO_NOT_CONTACT`.
+    /// Asked not to be contacted. Wire value `DO_NOT_CONTACT`.
     DoNotContact,
-    /// No longer a customer.
-    ///
-    /// Wire value `ARCHIVED`.
+    /// No longer a customer. Wire value `ARCHIVED`.
     Archived,
     /// A value the spec does not list, kept verbatim so it can be shown or sent back.
     Unknown(__rt::UnknownValue),

@@ -224,17 +224,11 @@ impl ReceiverStatus {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CallEventType {
-    /// The agent was connected.
-    ///
-    /// Wire value `CALL_STARTED`.
+    /// The agent was connected. Wire value `CALL_STARTED`.
     CallStarted,
-    /// The call ended.
-    ///
-    /// Wire value `CALL_ENDED`.
+    /// The call ended. Wire value `CALL_ENDED`.
     CallEnded,
-    /// The agent chose a result code.
-    ///
-    /// Wire value `DISPOSITION`.
+    /// The agent chose a result code. Wire value `DISPOSITION`.
     Disposition,
     /// A value the spec does not list, kept verbatim so it can be shown or sent back.
     Unknown(__rt::UnknownValue),
