@@ -211,6 +211,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn one_line_parts_share_a_paragraph_and_longer_ones_stand_alone() {
+        let texts = ["The balance", "Wire name `balance`, type `float64`.", "", "- a list\n- of two", "After it."];
+        assert_eq!(
+            short_paragraphs(texts.map(String::from)),
+            ["The balance. Wire name `balance`, type `float64`.", "- a list\n- of two", "After it."]
+        );
+        assert_eq!(short_paragraphs([String::new(), "Wire value `X`.".into()]), ["Wire value `X`."]);
+    }
+
+    #[test]
     fn doc_text_escapes_prose_but_not_code() {
         assert_eq!(doc_text("see [DOC] a<b> `x<y>[z]`"), "see \\[DOC\\] a&lt;b&gt; `x<y>[z]`");
         assert_eq!(doc_text("host https://api.livevox.com."), "host <https://api.livevox.com>.");
