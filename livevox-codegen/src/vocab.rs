@@ -38,6 +38,21 @@ pub trait Vocabulary: Copy + PartialEq + 'static {
     }
 }
 
+/// Implements [`Vocabulary`] for an enum: `vocabulary!(Type, "what it is", ["WORD" => Variant, ...])`
+/// lists the words in message order, each with its variant; `vocabulary!(Type, "what", TABLE)`
+/// takes a `[(&str, Type); N]` table the type already has.
+macro_rules! vocabulary {
+    ($ty:ident, $what:literal, [$($word:literal => $variant:ident),+ $(,)?]) => {
+        vocabulary!($ty, $what, [$(($word, $ty::$variant)),+]);
+    };
+    ($ty:ident, $what:literal, $words:expr) => {
+        impl Vocabulary for $ty {
+            const WORDS: &'static [(&'static str, Self)] = &$words;
+            const WHAT: &'static str = $what;
+        }
+    };
+}
+
 /// A word of a closed list as the spec gives it: its value, or the text as written when it is
 /// not one of the list (validation reports that; later stages see only [`Word::Known`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -183,17 +198,14 @@ pub enum AuthKind {
     OAuth2,
 }
 
-impl Vocabulary for AuthKind {
-    const WORDS: &'static [(&'static str, Self)] = &[
-        ("NONE", AuthKind::None),
-        ("LIVEVOX", AuthKind::LiveVox),
-        ("BASIC", AuthKind::Basic),
-        ("BEARER", AuthKind::Bearer),
-        ("OAUTH", AuthKind::OAuth),
-        ("OAUTH2", AuthKind::OAuth2),
-    ];
-    const WHAT: &'static str = "authorization kind";
-}
+vocabulary!(AuthKind, "authorization kind", [
+    "NONE" => None,
+    "LIVEVOX" => LiveVox,
+    "BASIC" => Basic,
+    "BEARER" => Bearer,
+    "OAUTH" => OAuth,
+    "OAUTH2" => OAuth2,
+]);
 
 /// `authorization.signature_method` of OAUTH: the one method the client implements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -201,10 +213,7 @@ pub enum SignatureMethod {
     HmacSha1,
 }
 
-impl Vocabulary for SignatureMethod {
-    const WORDS: &'static [(&'static str, Self)] = &[("HMAC-SHA1", SignatureMethod::HmacSha1)];
-    const WHAT: &'static str = "signature method";
-}
+vocabulary!(SignatureMethod, "signature method", ["HMAC-SHA1" => HmacSha1]);
 
 /// The `type` of an API document: only `api`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -212,56 +221,17 @@ pub enum ApiType {
     Api,
 }
 
-impl Vocabulary for ApiType {
-    const WORDS: &'static [(&'static str, Self)] = &[("api", ApiType::Api)];
-    const WHAT: &'static str = "API type";
-}
-
-impl Vocabulary for Method {
-    const WORDS: &'static [(&'static str, Self)] = &[
-        ("GET", Method::Get),
-        ("POST", Method::Post),
-        ("PUT", Method::Put),
-        ("PATCH", Method::Patch),
-        ("DELETE", Method::Delete),
-    ];
-    const WHAT: &'static str = "HTTP method";
-}
-
-impl Vocabulary for AuthNeed {
-    const WORDS: &'static [(&'static str, Self)] =
-        &[("session", AuthNeed::Session), ("access_token", AuthNeed::AccessToken), ("none", AuthNeed::None)];
-    const WHAT: &'static str = "`auth` value";
-}
-
-impl Vocabulary for ResponseFormat {
-    const WORDS: &'static [(&'static str, Self)] = &[
-        ("json", ResponseFormat::Json),
-        ("text", ResponseFormat::Text),
-        ("binary", ResponseFormat::Binary),
-        ("none", ResponseFormat::None),
-    ];
-    const WHAT: &'static str = "response format";
-}
-
-impl Vocabulary for PageEnd {
-    const WORDS: &'static [(&'static str, Self)] = &[
-        ("next_absent", PageEnd::NextAbsent),
-        ("short_page", PageEnd::ShortPage),
-        ("next_absent_or_short_page", PageEnd::NextAbsentOrShortPage),
-    ];
-    const WHAT: &'static str = "pagination end";
-}
-
-impl Vocabulary for EnumRepr {
-    const WORDS: &'static [(&'static str, Self)] = &[("string", EnumRepr::Str), ("int32", EnumRepr::Int32), ("int64", EnumRepr::Int64)];
-    const WHAT: &'static str = "enum type";
-}
-
-impl Vocabulary for AgentAction {
-    const WORDS: &'static [(&'static str, Self)] = &AgentAction::ALL;
-    const WHAT: &'static str = "`agent_action`";
-}
+vocabulary!(ApiType, "API type", ["api" => Api]);
+vocabulary!(Method, "HTTP method", ["GET" => Get, "POST" => Post, "PUT" => Put, "PATCH" => Patch, "DELETE" => Delete]);
+vocabulary!(AuthNeed, "`auth` value", ["session" => Session, "access_token" => AccessToken, "none" => None]);
+vocabulary!(ResponseFormat, "response format", ["json" => Json, "text" => Text, "binary" => Binary, "none" => None]);
+vocabulary!(PageEnd, "pagination end", [
+    "next_absent" => NextAbsent,
+    "short_page" => ShortPage,
+    "next_absent_or_short_page" => NextAbsentOrShortPage,
+]);
+vocabulary!(EnumRepr, "enum type", ["string" => Str, "int32" => Int32, "int64" => Int64]);
+vocabulary!(AgentAction, "`agent_action`", AgentAction::ALL);
 
 #[cfg(test)]
 mod tests {
