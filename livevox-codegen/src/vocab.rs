@@ -105,20 +105,28 @@ impl<T: Vocabulary> Serialize for Word<T> {
     }
 }
 
-/// In the JSON Schema a word is a string; `schema.rs` adds its list from [`Vocabulary::WORDS`].
-impl<T> JsonSchema for Word<T> {
-    fn inline_schema() -> bool {
-        true
-    }
+/// Implements `JsonSchema` as an inline string, for a type the spec writes as one: the impl's
+/// head is the argument (`string_schema!(impl JsonSchema for TypeText)`).
+macro_rules! string_schema {
+    ($($head:tt)*) => {
+        $($head)* {
+            fn inline_schema() -> bool {
+                true
+            }
 
-    fn schema_name() -> Cow<'static, str> {
-        String::schema_name()
-    }
+            fn schema_name() -> Cow<'static, str> {
+                String::schema_name()
+            }
 
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        String::json_schema(generator)
-    }
+            fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+                String::json_schema(generator)
+            }
+        }
+    };
 }
+
+// In the JSON Schema a word is a string; `schema.rs` adds its list from [`Vocabulary::WORDS`].
+string_schema!(impl<T> JsonSchema for Word<T>);
 
 /// A type expression as written (`array<DncEntry>`), parsed at load. The text is kept for
 /// messages; a parse error is kept for validation to report at the key's position.
@@ -171,20 +179,8 @@ impl Serialize for TypeText {
     }
 }
 
-/// In the JSON Schema a type expression is a string; `schema.rs` adds its pattern.
-impl JsonSchema for TypeText {
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn schema_name() -> Cow<'static, str> {
-        String::schema_name()
-    }
-
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        String::json_schema(generator)
-    }
-}
+// In the JSON Schema a type expression is a string; `schema.rs` adds its pattern.
+string_schema!(impl JsonSchema for TypeText);
 
 /// `authorization.kind`: the six kinds LiveVox Functions offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
