@@ -92,6 +92,10 @@ macro_rules! api_client {
     };
 }
 
+// Test files that need `ApiClient` types of their own specs make them with it too.
+#[allow(unused_imports)]
+pub(crate) use api_client;
+
 api_client!(LvClient, LV_API);
 api_client!(RelayClient, RELAY_API);
 api_client!(OpenClient, OPEN_API);
@@ -383,6 +387,17 @@ pub fn lv_client(server: &Server) -> rt::Client {
     lv_builder(server).build().unwrap().0
 }
 
+/// A client of `RELAY_API` at `server` that relays the session id `session` it was given.
+pub fn given_session_client(server: &Server, session: &str) -> rt::Client {
+    rt::ClientBuilder::<RelayClient>::new()
+        .base_url(server.url())
+        .allow_plain_http_for_loopback_tests()
+        .session_id(session)
+        .build()
+        .unwrap()
+        .0
+}
+
 /// A client of `OPEN_API` (no auth) at `server` that sends every call once: the tests using it
 /// look at one response each (a 429 or a 503 among them), not at the retry policy, which has
 /// tests of its own (`runtime_retry.rs`, with [`open_builder`]).
@@ -616,5 +631,44 @@ impl Arrivals {
             most = most.max(last - first + 1);
         }
         most
+    }
+}
+
+// ---------------------------------------------------------------- logs
+
+/// A `tracing` writer into a shared buffer: what a test's calls logged.
+#[derive(Clone, Default)]
+pub struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    /// Installs the global subscriber (every level, span closes, no colours) writing into a new
+    /// buffer. Global, so its test must be the only one in its binary: a thread-scoped
+    /// subscriber loses events when other tests race it on tracing's shared callsite cache.
+    pub fn install_global() -> Captured {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_max_level(tracing::Level::TRACE)
+            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).unwrap();
+        captured
+    }
+
+    /// Everything logged so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
     }
 }
