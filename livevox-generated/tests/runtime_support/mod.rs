@@ -407,8 +407,14 @@ pub fn open_client(server: &Server) -> rt::Client {
 
 /// A builder of `OPEN_API` clients at `server`, with the default retry policy.
 pub fn open_builder(server: &Server) -> rt::ClientBuilder<OpenClient> {
+    open_builder_at(server.url())
+}
+
+/// [`open_builder`] at any base URL on 127.0.0.1 (with a path prefix, or a port nothing
+/// listens on).
+pub fn open_builder_at(base_url: impl Into<String>) -> rt::ClientBuilder<OpenClient> {
     rt::ClientBuilder::<OpenClient>::new()
-        .base_url(server.url())
+        .base_url(base_url)
         .allow_plain_http_for_loopback_tests()
         .header_param("agentId", "42")
         .header_param("site", "east")
