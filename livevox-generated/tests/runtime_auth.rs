@@ -51,19 +51,7 @@ api_client!(OAuth1, OAUTH1);
 api_client!(OAuth2, OAUTH2);
 api_client!(Open, BASE);
 
-static READ: rt::Operation = rt::Operation {
-    name: "things.read",
-    method: rt::Method::Get,
-    path: "/things/{id}",
-    auth: rt::AuthNeed::Session,
-    idempotent: true,
-    body: rt::BodyKind::None,
-    response: rt::ResponseFormat::Json,
-    pagination: None,
-    rate_limit: None,
-    deprecated: false,
-    agent_allowed: true,
-};
+static READ: rt::Operation = op("things.read", rt::Method::Get, "/things/{id}", rt::AuthNeed::Session, rt::BodyKind::None, rt::ResponseFormat::Json);
 static CREATE: rt::Operation =
     rt::Operation { name: "things.create", method: rt::Method::Post, path: "/things", idempotent: false, body: rt::BodyKind::Json { required: true }, ..READ };
 static PUBLIC: rt::Operation = rt::Operation { name: "things.public", path: "/public", auth: rt::AuthNeed::None, ..READ };

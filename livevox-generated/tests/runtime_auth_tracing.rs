@@ -28,19 +28,7 @@ static OAUTH2: rt::ApiSpec = rt::ApiSpec {
 };
 
 /// An operation that needs the API's authorization.
-static READ: rt::Operation = rt::Operation {
-    name: "things.read",
-    method: rt::Method::Get,
-    path: "/things/{id}",
-    auth: rt::AuthNeed::Session,
-    idempotent: true,
-    body: rt::BodyKind::None,
-    response: rt::ResponseFormat::Json,
-    pagination: None,
-    rate_limit: None,
-    deprecated: false,
-    agent_allowed: true,
-};
+static READ: rt::Operation = op("things.read", rt::Method::Get, "/things/{id}", rt::AuthNeed::Session, rt::BodyKind::None, rt::ResponseFormat::Json);
 
 api_client!(Basic, BASE);
 api_client!(Bearer, BEARER);

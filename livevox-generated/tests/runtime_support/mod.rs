@@ -119,7 +119,9 @@ impl rt::Environment for LvEnvironment {
     }
 }
 
-const fn op(
+/// An operation as codegen emits it: idempotent by its method, no paging or limit, callable
+/// by agents.
+pub const fn op(
     name: &'static str,
     method: rt::Method,
     path: &'static str,
