@@ -12,7 +12,7 @@ use std::fmt;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::ir::{AgentAction, AuthNeed, EnumRepr, Method, PageEnd, ResponseFormat};
+use crate::ir::{AgentAction, AuthNeed, EnumRepr, Method, PageEnd, PageStyle, ResponseFormat};
 use crate::types::{parse_type, TypeExpr};
 
 /// A closed list of words and the typed value of each.
@@ -253,6 +253,12 @@ impl Vocabulary for PageEnd {
     const WHAT: &'static str = "pagination end";
 }
 
+impl Vocabulary for PageStyle {
+    const WORDS: &'static [(&'static str, Self)] =
+        &[("offset", PageStyle::Offset), ("page", PageStyle::Page), ("cursor", PageStyle::Cursor), ("link", PageStyle::Link)];
+    const WHAT: &'static str = "pagination style";
+}
+
 impl Vocabulary for EnumRepr {
     const WORDS: &'static [(&'static str, Self)] = &[("string", EnumRepr::Str), ("int32", EnumRepr::Int32), ("int64", EnumRepr::Int64)];
     const WHAT: &'static str = "enum type";
@@ -288,6 +294,7 @@ mod tests {
         check::<AuthNeed>();
         check::<ResponseFormat>();
         check::<PageEnd>();
+        check::<PageStyle>();
         check::<EnumRepr>();
         check::<AgentAction>();
         assert_eq!(words::<Method>(), ["GET", "POST", "PUT", "PATCH", "DELETE"]);
