@@ -603,10 +603,12 @@ pub struct Pagination {
     pub max_count: Option<u32>,
     pub end: PageEnd,
     /// How the walk moves on. With `Page`, `offset_param`/`count_param` are the page-number and
-    /// page-size parameters; with `Cursor` and `Link` they are empty, and with `Cursor` the
+    /// page-size parameters the walk sets; with `Cursor` and `Link` they name ordinary
+    /// parameters the caller sets (empty when the spec names none), and with `Cursor` the
     /// `next` field is the cursor field.
     pub style: PageStyle,
-    /// `Page` style: the number of the first page (0 for the other styles).
+    /// `Page` style (and `Link` with a `page` parameter): the number of the first page (0 for
+    /// the other styles).
     pub first_page: i64,
     /// The whole response body is the array of items (`items_field` is then empty).
     pub bare_array: bool,

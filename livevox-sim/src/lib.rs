@@ -120,6 +120,7 @@ mod check;
 mod faults;
 mod model;
 mod other_auth;
+mod paging;
 mod server;
 mod state;
 mod synth;

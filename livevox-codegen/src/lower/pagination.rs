@@ -14,9 +14,15 @@ pub(super) fn lower_pagination(ctx: &mut Ctx<'_>, base: &str, p: &spec::Paginati
     let (offset_param, count_param) = match style {
         PageStyle::Offset => (p.offset.clone().unwrap_or_else(|| "offset".into()), p.count.clone().unwrap_or_else(|| "count".into())),
         PageStyle::Page => (p.page.clone().unwrap_or_else(|| "page".into()), p.size.clone().unwrap_or_else(|| "per_page".into())),
-        PageStyle::Cursor | PageStyle::Link => (String::new(), String::new()),
+        // Ordinary parameters the caller sets, named for the simulator and the export.
+        PageStyle::Cursor => (String::new(), p.size.clone().unwrap_or_default()),
+        PageStyle::Link => (p.page.clone().unwrap_or_default(), p.size.clone().unwrap_or_default()),
     };
-    let first_page = if style == PageStyle::Page { p.first.unwrap_or(1) } else { 0 };
+    let first_page = match style {
+        PageStyle::Page => p.first.unwrap_or(1),
+        PageStyle::Link if p.page.is_some() => p.first.unwrap_or(1),
+        _ => 0,
+    };
     let default_of = |q: &Param| q.default.as_ref().and_then(|d| d.as_i64());
     for q in query.iter_mut().filter(|_| matches!(style, PageStyle::Offset | PageStyle::Page)) {
         if q.wire_name == offset_param {
@@ -35,8 +41,8 @@ pub(super) fn lower_pagination(ctx: &mut Ctx<'_>, base: &str, p: &spec::Paginati
     });
     let next_field = match style {
         PageStyle::Cursor => p.cursor_field.clone().unwrap_or_else(|| "next_cursor".into()),
-        PageStyle::Link => String::new(),
-        PageStyle::Offset | PageStyle::Page => p.next.clone().unwrap_or_else(|| "next".into()),
+        PageStyle::Page | PageStyle::Link => String::new(),
+        PageStyle::Offset => p.next.clone().unwrap_or_else(|| "next".into()),
     };
     let end = match style {
         PageStyle::Offset => p.end.as_ref().and_then(|e| e.known()).unwrap_or(PageEnd::NextAbsent),
@@ -78,9 +84,9 @@ pub(super) fn lower_pagination(ctx: &mut Ctx<'_>, base: &str, p: &spec::Paginati
     };
     let model_def = ctx.types.model(&model_name);
     let items_def = model_def.and_then(|m| m.fields.get(items)).cloned();
-    // Offset style reads the next link only when the end rule says so; cursor style always.
+    // Offset style reads the next link (when the end rule says so), cursor style the cursor.
     out.next = match style {
-        PageStyle::Link => None,
+        PageStyle::Page | PageStyle::Link => None,
         _ => model_def
             .and_then(|m| m.fields.get(&out.next_field))
             .map(|f| (naming::field(&out.next_field, f.rust_name.as_deref()), f.required)),

@@ -1,6 +1,7 @@
 //! Rules for `pagination`: the `style` and the keys each style reads (`offset`/`count`/`end`/
-//! `next` for `offset`, `page`/`size`/`first` for `page`, `cursor`/`cursor_field` for `cursor`,
-//! none for `link`), the paging query parameters (required integers; an optional string cursor),
+//! `next` for `offset`, `page`/`size`/`first` for `page`, `cursor`/`cursor_field` (and `size`)
+//! for `cursor`, `page`/`size`/`first` naming ordinary parameters for `link`), the paging query
+//! parameters (required integers; an optional string cursor),
 //! the items (a field of the response model that is an array, or the whole body being an array)
 //! and the next-page or cursor field of the response model.
 
@@ -59,6 +60,14 @@ impl Validator {
         if style == PageStyle::Cursor {
             self.cursor_param(doc, base, &path, op, p);
         }
+        if matches!(style, PageStyle::Cursor | PageStyle::Link) {
+            // Ordinary parameters the caller sets; named so the simulator and the export know them.
+            for (key, given) in [("page", &p.page), ("size", &p.size)] {
+                if let Some(name) = given {
+                    self.named_integer_param(doc, &format!("{path}.{key}"), op, name, key);
+                }
+            }
+        }
         if let Some(response) = response {
             self.page_body(doc, &path, p, style, end, response, types);
         }
@@ -71,9 +80,9 @@ impl Validator {
             ("count", p.count.is_some(), &[PageStyle::Offset]),
             ("end", p.end.is_some(), &[PageStyle::Offset]),
             ("next", p.next.is_some(), &[PageStyle::Offset]),
-            ("page", p.page.is_some(), &[PageStyle::Page]),
-            ("size", p.size.is_some(), &[PageStyle::Page]),
-            ("first", p.first.is_some(), &[PageStyle::Page]),
+            ("page", p.page.is_some(), &[PageStyle::Page, PageStyle::Link]),
+            ("size", p.size.is_some(), &[PageStyle::Page, PageStyle::Cursor, PageStyle::Link]),
+            ("first", p.first.is_some(), &[PageStyle::Page, PageStyle::Link]),
             ("max_count", p.max_count.is_some(), &[PageStyle::Offset, PageStyle::Page]),
             ("cursor", p.cursor.is_some(), &[PageStyle::Cursor]),
             ("cursor_field", p.cursor_field.is_some(), &[PageStyle::Cursor]),
@@ -120,6 +129,22 @@ impl Validator {
         }
         if !q.required {
             self.err(doc, &qpath, format!("the pagination {role} parameter `{name}` must be `required: true`: every page request sends it"));
+        }
+    }
+
+    /// A page-number or page-size parameter the `cursor` and `link` styles name without setting
+    /// it: an integer of the query.
+    fn named_integer_param(&mut self, doc: &LoadedDoc, key_path: &str, op: &OperationDef, name: &str, key: &str) {
+        match op.query.get(name) {
+            None => {
+                let message = format!("`{key}` names the query parameter `{name}`, but the operation has no such parameter");
+                self.err(doc, key_path, with_suggestion(message, name, op.query.keys().map(String::as_str)));
+            }
+            Some(q) => {
+                if q.ty.parsed().is_ok_and(|t| !matches!(t, TypeExpr::Prim(prim) if prim.is_integer())) {
+                    self.err(doc, key_path, format!("the {key} parameter `{name}` must be an integer (`int32` or `int64`), not `{}`", q.ty.text().trim()));
+                }
+            }
         }
     }
 
