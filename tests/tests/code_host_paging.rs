@@ -114,3 +114,25 @@ async fn list_events_sends_back_the_cursors_the_simulator_minted() {
     assert_eq!(pages, 2);
     assert_eq!(wire(&sim, "code_host_issues.list_events").len(), 2);
 }
+
+/// The OpenAPI export keeps the paging parameters ordinary and describes the styles in
+/// `x-livevox-pagination`, with the `Link` header declared on the `link` operation's success.
+#[test]
+fn the_openapi_export_describes_both_styles() {
+    use livevox_codegen::{generate_dir, openapi, Config};
+    let spec = std::path::Path::new(livevox_sample_apis::SPEC_DIR);
+    let generated = generate_dir(spec, "tests/sample-apis/spec", &Config::default()).expect("the sample APIs generate");
+    let api = generated.ir.apis.iter().find(|a| a.module == "code_host").expect("the Code host API");
+    let doc = openapi::document(api, "0.0.0-test");
+    let issues = &doc["paths"]["/repos/{owner}/{repo}/issues"]["get"];
+    let names: Vec<&str> = issues["parameters"].as_array().unwrap().iter().filter_map(|p| p["name"].as_str()).collect();
+    assert_eq!(names, ["owner", "repo", "state", "page", "per_page"]);
+    assert_eq!(issues["x-livevox-pagination"], serde_json::json!({ "style": "link", "page": "page", "size": "per_page", "firstPage": 1, "maxCount": null }));
+    assert_eq!(issues["responses"]["200"]["headers"]["Link"]["schema"]["type"], "string");
+    let events = &doc["paths"]["/repos/{owner}/{repo}/events"]["get"];
+    assert_eq!(
+        events["x-livevox-pagination"],
+        serde_json::json!({ "style": "cursor", "cursor": "cursor", "cursorField": "next_cursor", "size": "limit", "items": "events", "maxCount": null })
+    );
+    assert!(events["responses"]["200"].get("headers").is_none(), "only the link style declares `Link`");
+}
