@@ -51,16 +51,20 @@ use futures_core::{FusedStream, Stream};
 
 use super::{Error, Operation, PageEnd};
 
-/// How a paginated operation moves from one page to the next (see the [module](self) docs).
+/// How a paginated operation moves from one page to the next. Every style also ends on an
+/// empty page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PageStyle {
-    /// `offset` moves on by the page size.
+    /// The offset moves on by the page size; the last page is the one the operation's
+    /// [`PageEnd`] rule recognises.
     Offset,
-    /// The page number goes up by one.
+    /// The page number goes up by one; the last page is a short one.
     Page,
-    /// The page's cursor goes back as a query parameter.
+    /// The page's cursor goes back as a query parameter; the last page is the one without a
+    /// cursor (absent, null or empty).
     Cursor,
-    /// The next URL of the `Link` response header is followed as given.
+    /// The next URL of the `Link` response header (`rel="next"`) is followed as given; the last
+    /// page is the one without such a link.
     Link,
 }
 
