@@ -392,3 +392,33 @@ async fn a_next_link_to_another_server_or_to_the_same_page_is_refused() {
     assert!(matches!(err, rt::Error::Paging { .. }) && err.to_string().contains("is the same as the page before it"), "{err}");
     assert_eq!(queries(&server, "/linked"), ["page=1&per_page=2", "page=1&per_page=2"]);
 }
+
+#[tokio::test]
+async fn a_next_link_to_the_page_just_fetched_stops_the_walk() {
+    // Every answer is new, but every page names the same URL as the next one: the first page's
+    // link is followed once, and the walk stops when that page links to itself.
+    let own = Arc::new(std::sync::OnceLock::<String>::new());
+    let served = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let server = serve({
+        let own = own.clone();
+        move |_| {
+            let (own, served) = (own.clone(), served.clone());
+            async move {
+                let n = served.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let mut response = json(200, serde_json::to_value(records(n, n + 1, usize::MAX)).unwrap());
+                let next = format!(r#"<{}/linked?fixed=1>; rel="next""#, own.get().cloned().unwrap_or_default());
+                response.headers_mut().append("link", next.parse().unwrap());
+                response
+            }
+        }
+    })
+    .await;
+    own.set(server.url()).unwrap();
+    let list = LinkedList { client: open_client(&server), page: 1, per_page: 2 };
+    let results: Vec<_> = rt::Pages::new(list).collect().await;
+    assert_eq!(results.len(), 3, "two pages, then the error");
+    assert_eq!(results[1].as_ref().unwrap()[0].id, 1);
+    let err = results[2].as_ref().unwrap_err();
+    assert!(matches!(err, rt::Error::Paging { .. }) && err.to_string().contains("is the page just fetched"), "{err}");
+    assert_eq!(queries(&server, "/linked"), ["page=1&per_page=2", "fixed=1"]);
+}
