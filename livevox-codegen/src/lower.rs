@@ -20,6 +20,7 @@ use crate::vocab::{AuthKind, TypeText, Word};
 
 mod analyze;
 mod operation;
+mod pagination;
 
 struct Ctx<'a> {
     doc: &'a LoadedDoc,

@@ -12,7 +12,7 @@ use std::fmt;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::ir::{AgentAction, AuthNeed, EnumRepr, Method, PageEnd, ResponseFormat};
+use crate::ir::{AgentAction, AuthNeed, EnumRepr, Method, PageEnd, PageStyle, ResponseFormat};
 use crate::types::{parse_type, TypeExpr};
 
 /// A closed list of words and the typed value of each.
@@ -226,6 +226,7 @@ vocabulary!(PageEnd, "pagination end", [
     "short_page" => ShortPage,
     "next_absent_or_short_page" => NextAbsentOrShortPage,
 ]);
+vocabulary!(PageStyle, "pagination style", ["offset" => Offset, "page" => Page, "cursor" => Cursor, "link" => Link]);
 vocabulary!(EnumRepr, "enum type", ["string" => Str, "int32" => Int32, "int64" => Int64]);
 vocabulary!(AgentAction, "`agent_action`", AgentAction::ALL);
 
@@ -254,6 +255,7 @@ mod tests {
         check::<AuthNeed>();
         check::<ResponseFormat>();
         check::<PageEnd>();
+        check::<PageStyle>();
         check::<EnumRepr>();
         check::<AgentAction>();
         assert_eq!(words::<Method>(), ["GET", "POST", "PUT", "PATCH", "DELETE"]);

@@ -19,7 +19,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("transport", &["transport"]),
     ("authorization", &["auth"]),
     ("policy", &["policy"]),
-    ("client", &["builder", "client", "paginate", "pending", "shared"]),
+    ("client", &["builder", "client", "page_link", "paginate", "pending", "shared"]),
 ];
 
 /// A runtime module, as a path below `runtime` (`["auth", "replay"]`).

@@ -574,25 +574,27 @@ impl<O: ListOp> ListRecords<O> {
 impl<O: ListOp> rt::Paginated for ListRecords<O> {
     type Page = RecordPage;
     type Item = Record;
+    const STYLE: rt::PageStyle = rt::PageStyle::Offset;
 
     fn operation() -> &'static rt::Operation {
         O::op()
     }
-    fn offset(&self) -> i64 {
+    fn position(&self) -> i64 {
         i64::from(self.offset)
     }
-    fn count(&self) -> i64 {
+    fn size(&self) -> i64 {
         i64::from(self.count)
     }
-    fn set_offset(&mut self, offset: i64) {
-        self.offset = i32::try_from(offset).unwrap_or(i32::MAX);
+    fn advance(&mut self, next: rt::Next) -> bool {
+        next.set_position(&mut self.offset)
     }
-    fn fetch(self) -> livevox_generated::__rt::BoxFuture<Result<RecordPage, rt::Error>> {
+    fn fetch(self, _link: Option<rt::Url>) -> livevox_generated::__rt::BoxFuture<Result<rt::Fetched<RecordPage>, rt::Error>> {
         Box::pin(async move {
             let mut req = rt::Request::new(O::op());
             req.query("offset", &self.offset);
             req.query("count", &self.count);
-            self.client.execute(req).await
+            let page = self.client.execute(req).await?;
+            Ok(rt::Fetched { page, next_url: Ok(None) })
         })
     }
     fn item_count(page: &RecordPage) -> usize {

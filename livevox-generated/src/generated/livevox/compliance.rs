@@ -1387,21 +1387,24 @@ impl ::std::future::IntoFuture for ListDncRequest {
 impl __rt::Paginated for ListDncRequest {
     type Page = ListDncResponse;
     type Item = DncEntry;
+    const STYLE: __rt::PageStyle = __rt::PageStyle::Offset;
     fn operation() -> &'static __rt::Operation {
         &Self::OPERATION
     }
-    fn offset(&self) -> i64 {
+    fn position(&self) -> i64 {
         i64::from(self.offset)
     }
-    fn count(&self) -> i64 {
+    fn size(&self) -> i64 {
         i64::from(self.count)
     }
-    fn set_offset(&mut self, offset: i64) {
-        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
-            .unwrap_or(<i32>::MAX);
+    fn advance(&mut self, next: __rt::Next) -> bool {
+        next.set_position(&mut self.offset)
     }
-    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(__rt::Call::call(self))
+    fn fetch(
+        self,
+        _link: ::std::option::Option<__rt::Url>,
+    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+        __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
         page.dnc.len()
@@ -1778,21 +1781,24 @@ impl ::std::future::IntoFuture for SearchDncRequest {
 impl __rt::Paginated for SearchDncRequest {
     type Page = ListDncResponse;
     type Item = DncEntry;
+    const STYLE: __rt::PageStyle = __rt::PageStyle::Offset;
     fn operation() -> &'static __rt::Operation {
         &Self::OPERATION
     }
-    fn offset(&self) -> i64 {
+    fn position(&self) -> i64 {
         i64::from(self.offset)
     }
-    fn count(&self) -> i64 {
+    fn size(&self) -> i64 {
         i64::from(self.count)
     }
-    fn set_offset(&mut self, offset: i64) {
-        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
-            .unwrap_or(<i32>::MAX);
+    fn advance(&mut self, next: __rt::Next) -> bool {
+        next.set_position(&mut self.offset)
     }
-    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(__rt::Call::call(self))
+    fn fetch(
+        self,
+        _link: ::std::option::Option<__rt::Url>,
+    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+        __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
         page.dnc.len()
@@ -2167,21 +2173,24 @@ impl ::std::future::IntoFuture for ListDialtimeDncRequest {
 impl __rt::Paginated for ListDialtimeDncRequest {
     type Page = DialtimeDncPage;
     type Item = DialtimeDncEntry;
+    const STYLE: __rt::PageStyle = __rt::PageStyle::Offset;
     fn operation() -> &'static __rt::Operation {
         &Self::OPERATION
     }
-    fn offset(&self) -> i64 {
+    fn position(&self) -> i64 {
         i64::from(self.offset)
     }
-    fn count(&self) -> i64 {
+    fn size(&self) -> i64 {
         i64::from(self.count)
     }
-    fn set_offset(&mut self, offset: i64) {
-        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
-            .unwrap_or(<i32>::MAX);
+    fn advance(&mut self, next: __rt::Next) -> bool {
+        next.set_position(&mut self.offset)
     }
-    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(__rt::Call::call(self))
+    fn fetch(
+        self,
+        _link: ::std::option::Option<__rt::Url>,
+    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+        __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
         page.dnc_entries.len()
@@ -2651,21 +2660,24 @@ impl ::std::future::IntoFuture for SearchDialtimeDncRequest {
 impl __rt::Paginated for SearchDialtimeDncRequest {
     type Page = DialtimeDncPage;
     type Item = DialtimeDncEntry;
+    const STYLE: __rt::PageStyle = __rt::PageStyle::Offset;
     fn operation() -> &'static __rt::Operation {
         &Self::OPERATION
     }
-    fn offset(&self) -> i64 {
+    fn position(&self) -> i64 {
         i64::from(self.offset)
     }
-    fn count(&self) -> i64 {
+    fn size(&self) -> i64 {
         i64::from(self.count)
     }
-    fn set_offset(&mut self, offset: i64) {
-        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
-            .unwrap_or(<i32>::MAX);
+    fn advance(&mut self, next: __rt::Next) -> bool {
+        next.set_position(&mut self.offset)
     }
-    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(__rt::Call::call(self))
+    fn fetch(
+        self,
+        _link: ::std::option::Option<__rt::Url>,
+    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+        __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
         page.dnc_entries.len()
@@ -2777,21 +2789,24 @@ impl ::std::future::IntoFuture for ListSmsDncRequest {
 impl __rt::Paginated for ListSmsDncRequest {
     type Page = SmsDncPage;
     type Item = SmsDncEntry;
+    const STYLE: __rt::PageStyle = __rt::PageStyle::Offset;
     fn operation() -> &'static __rt::Operation {
         &Self::OPERATION
     }
-    fn offset(&self) -> i64 {
+    fn position(&self) -> i64 {
         i64::from(self.offset)
     }
-    fn count(&self) -> i64 {
+    fn size(&self) -> i64 {
         i64::from(self.count)
     }
-    fn set_offset(&mut self, offset: i64) {
-        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
-            .unwrap_or(<i32>::MAX);
+    fn advance(&mut self, next: __rt::Next) -> bool {
+        next.set_position(&mut self.offset)
     }
-    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(__rt::Call::call(self))
+    fn fetch(
+        self,
+        _link: ::std::option::Option<__rt::Url>,
+    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+        __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
         page.dnc_entries.len()
@@ -3270,21 +3285,24 @@ impl ::std::future::IntoFuture for SearchSmsDncRequest {
 impl __rt::Paginated for SearchSmsDncRequest {
     type Page = SmsDncPage;
     type Item = SmsDncEntry;
+    const STYLE: __rt::PageStyle = __rt::PageStyle::Offset;
     fn operation() -> &'static __rt::Operation {
         &Self::OPERATION
     }
-    fn offset(&self) -> i64 {
+    fn position(&self) -> i64 {
         i64::from(self.offset)
     }
-    fn count(&self) -> i64 {
+    fn size(&self) -> i64 {
         i64::from(self.count)
     }
-    fn set_offset(&mut self, offset: i64) {
-        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
-            .unwrap_or(<i32>::MAX);
+    fn advance(&mut self, next: __rt::Next) -> bool {
+        next.set_position(&mut self.offset)
     }
-    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(__rt::Call::call(self))
+    fn fetch(
+        self,
+        _link: ::std::option::Option<__rt::Url>,
+    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+        __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
         page.dnc_entries.len()
@@ -3396,21 +3414,24 @@ impl ::std::future::IntoFuture for ListEmailDncRequest {
 impl __rt::Paginated for ListEmailDncRequest {
     type Page = EmailDncPage;
     type Item = EmailDncEntry;
+    const STYLE: __rt::PageStyle = __rt::PageStyle::Offset;
     fn operation() -> &'static __rt::Operation {
         &Self::OPERATION
     }
-    fn offset(&self) -> i64 {
+    fn position(&self) -> i64 {
         i64::from(self.offset)
     }
-    fn count(&self) -> i64 {
+    fn size(&self) -> i64 {
         i64::from(self.count)
     }
-    fn set_offset(&mut self, offset: i64) {
-        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
-            .unwrap_or(<i32>::MAX);
+    fn advance(&mut self, next: __rt::Next) -> bool {
+        next.set_position(&mut self.offset)
     }
-    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(__rt::Call::call(self))
+    fn fetch(
+        self,
+        _link: ::std::option::Option<__rt::Url>,
+    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+        __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
         page.dnc_entries.len()
@@ -3889,21 +3910,24 @@ impl ::std::future::IntoFuture for SearchEmailDncRequest {
 impl __rt::Paginated for SearchEmailDncRequest {
     type Page = EmailDncPage;
     type Item = EmailDncEntry;
+    const STYLE: __rt::PageStyle = __rt::PageStyle::Offset;
     fn operation() -> &'static __rt::Operation {
         &Self::OPERATION
     }
-    fn offset(&self) -> i64 {
+    fn position(&self) -> i64 {
         i64::from(self.offset)
     }
-    fn count(&self) -> i64 {
+    fn size(&self) -> i64 {
         i64::from(self.count)
     }
-    fn set_offset(&mut self, offset: i64) {
-        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
-            .unwrap_or(<i32>::MAX);
+    fn advance(&mut self, next: __rt::Next) -> bool {
+        next.set_position(&mut self.offset)
     }
-    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(__rt::Call::call(self))
+    fn fetch(
+        self,
+        _link: ::std::option::Option<__rt::Url>,
+    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+        __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
         page.dnc_entries.len()
@@ -4024,21 +4048,24 @@ impl ::std::future::IntoFuture for ListDialingProfilesRequest {
 impl __rt::Paginated for ListDialingProfilesRequest {
     type Page = DialingProfilePage;
     type Item = DialingProfileSummary;
+    const STYLE: __rt::PageStyle = __rt::PageStyle::Offset;
     fn operation() -> &'static __rt::Operation {
         &Self::OPERATION
     }
-    fn offset(&self) -> i64 {
+    fn position(&self) -> i64 {
         i64::from(self.offset)
     }
-    fn count(&self) -> i64 {
+    fn size(&self) -> i64 {
         i64::from(self.count)
     }
-    fn set_offset(&mut self, offset: i64) {
-        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
-            .unwrap_or(<i32>::MAX);
+    fn advance(&mut self, next: __rt::Next) -> bool {
+        next.set_position(&mut self.offset)
     }
-    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(__rt::Call::call(self))
+    fn fetch(
+        self,
+        _link: ::std::option::Option<__rt::Url>,
+    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+        __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
         page.dialing_profile.len()
