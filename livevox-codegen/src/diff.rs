@@ -328,7 +328,7 @@ fn diff_operation(d: &mut SpecDiff, ca: &Category, a: &Operation, cb: &Category,
     match (&a.pagination, &b.pagination) {
         (None, Some(_)) => d.push(Impact::Additive, &item, "now paginated: `pages()` and `items()` added"),
         (Some(_), None) => d.push(Impact::Breaking, &item, "no longer paginated: `pages()` and `items()` are gone"),
-        (Some(p), Some(q)) if p != q => d.push(Impact::Wire, &item, "pagination details changed (items field, end rule or page-size cap)"),
+        (Some(p), Some(q)) if p != q => d.push(Impact::Wire, &item, "pagination details changed (style, items field, end rule or page-size cap)"),
         _ => {}
     }
 }

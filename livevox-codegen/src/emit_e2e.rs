@@ -1,4 +1,4 @@
-//! The end-to-end test of every operation: `tests/tests/every_operation.rs`, one
+//! The end-to-end test of every operation: `tests/tests/livevox/generated/every_operation.rs`, one
 //! `#[tokio::test]` per operation of the IR. Each test starts the simulator (`livevox-sim`),
 //! calls the operation through the generated client with the values of the operation's first
 //! successful example, and checks the typed answer against that example's response.
@@ -37,7 +37,7 @@ pub use crate::emit::calls::TestTarget;
 use crate::ir::*;
 
 /// Where the test goes, relative to the workspace root.
-pub const E2E_TEST_PATH: &str = "tests/tests/every_operation.rs";
+pub const E2E_TEST_PATH: &str = "tests/tests/livevox/generated/every_operation.rs";
 
 /// Emits and formats the test file for the IR, for LiveVox's test crate.
 pub fn every_operation(ir: &Ir) -> Result<String, String> {

@@ -1,4 +1,4 @@
-//! The decode fuzz test of every operation: `tests/tests/decode_every_response.rs`, one call of
+//! The decode fuzz test of every operation: `tests/tests/livevox/generated/decode_every_response.rs`, one call of
 //! `livevox_tests::fuzz_decode::<T>` per operation with a JSON response type `T`, seeded with
 //! the bodies of the operation's successful examples (or a value made up from the type). The
 //! helper mutates the seeds and decodes each copy as the runtime does: every body must become
@@ -14,7 +14,7 @@ pub use crate::emit::calls::TestTarget;
 use crate::ir::*;
 
 /// Where the test goes, relative to the workspace root.
-pub const DECODE_FUZZ_TEST_PATH: &str = "tests/tests/decode_every_response.rs";
+pub const DECODE_FUZZ_TEST_PATH: &str = "tests/tests/livevox/generated/decode_every_response.rs";
 
 /// Emits and formats the test file for the IR, for LiveVox's test crate.
 pub fn decode_every_response(ir: &Ir) -> Result<String, String> {

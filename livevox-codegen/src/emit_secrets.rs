@@ -1,4 +1,4 @@
-//! The secrets-in-`Debug` test: `tests/tests/no_secret_in_debug.rs`, one `#[test]` per
+//! The secrets-in-`Debug` test: `tests/tests/livevox/generated/no_secret_in_debug.rs`, one `#[test]` per
 //! category of the IR. Each fills every model of the category and every operation's request
 //! builder with sentinel values (every field and parameter, optional ones included), prints
 //! them with `{:?}`, and fails if a secret sentinel shows, or if a plain one does not (which
@@ -20,7 +20,7 @@ use crate::ir::*;
 use crate::types::Prim;
 
 /// Where the test goes, relative to the workspace root.
-pub const SECRETS_TEST_PATH: &str = "tests/tests/no_secret_in_debug.rs";
+pub const SECRETS_TEST_PATH: &str = "tests/tests/livevox/generated/no_secret_in_debug.rs";
 
 /// What every secret sentinel starts with; the test fails if `Debug` output contains it.
 const SECRET_MARK: &str = "SECRET-SENTINEL-";

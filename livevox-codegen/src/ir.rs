@@ -607,6 +607,31 @@ pub struct Pagination {
     pub next: Option<(String, bool)>,
     pub max_count: Option<u32>,
     pub end: PageEnd,
+    /// How the walk moves on. With `Page`, `offset_param`/`count_param` are the page-number and
+    /// page-size parameters the walk sets; with `Cursor` and `Link` they name ordinary
+    /// parameters the caller sets (empty when the spec names none), and with `Cursor` the
+    /// `next` field is the cursor field.
+    pub style: PageStyle,
+    /// `Page` style (and `Link` with a `page` parameter): the number of the first page (0 for
+    /// the other styles).
+    pub first_page: i64,
+    /// The whole response body is the array of items (`items_field` is then empty).
+    pub bare_array: bool,
+    /// `Cursor` style: the query parameter the cursor goes back in (wire and Rust names).
+    pub cursor_param: Option<(String, String)>,
+}
+
+/// How a paginated operation moves from one page to the next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageStyle {
+    /// `offset` moves on by `count`.
+    Offset,
+    /// The page number goes up by one.
+    Page,
+    /// The page's cursor field goes back as a query parameter.
+    Cursor,
+    /// The next URL of the response's `Link: <...>; rel="next"` header is followed as given.
+    Link,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -241,6 +241,16 @@ fn format_emitted(source: &str, items: emit::Items<'_>) -> Result<String, String
 pub const SPEC_DIR: &str = "spec";
 pub const CLIENT_CRATE: &str = "livevox-generated";
 pub const GENERATED_DIR: &str = "src/generated";
+/// The directory of LiveVox's generated tests (owned by the generator), relative to the
+/// workspace root: the end-to-end, secrets-in-`Debug` and decode fuzz tests
+/// ([`emit_e2e::E2E_TEST_PATH`] and its siblings), which `tests/tests/livevox/main.rs`
+/// includes as one test binary.
+pub const GENERATED_TESTS_DIR: &str = "tests/tests/livevox/generated";
+/// Where those tests were written before they moved to [`GENERATED_TESTS_DIR`]: `codegen`
+/// removes a copy that is still there (from an old checkout or an unmerged branch) while it
+/// carries the `@generated` marker.
+pub const RETIRED_TEST_PATHS: [&str; 3] =
+    ["tests/tests/every_operation.rs", "tests/tests/no_secret_in_debug.rs", "tests/tests/decode_every_response.rs"];
 
 #[cfg(feature = "emit")]
 /// The outcome of [`codegen`].
@@ -256,9 +266,9 @@ pub struct Summary {
 #[cfg(feature = "emit")]
 impl Summary {
     /// Runs the write stage (see [`write::write_all`]) and sums up the run.
-    pub(crate) fn write(root: &Path, owned_dir: &Path, outputs: &[write::OutputFile], check: bool, generated: &Generated) -> Result<Summary, Error> {
+    pub(crate) fn write(root: &Path, owned: &write::Owned<'_>, outputs: &[write::OutputFile], check: bool, generated: &Generated) -> Result<Summary, Error> {
         let t = Instant::now();
-        let report = write::write_all(root, owned_dir, outputs, check).map_err(Error::Write)?;
+        let report = write::write_owned(root, owned, outputs, check).map_err(Error::Write)?;
         let mut timings = generated.timings;
         timings.write = t.elapsed();
         Ok(Summary {
@@ -331,5 +341,8 @@ pub fn codegen(root: &Path, check: bool) -> Result<Summary, Error> {
     let schema = schema::spec_schema_text().map_err(Error::Internal)?;
     outputs.push(write::OutputFile { path: PathBuf::from(schema::SCHEMA_PATH), contents: schema });
 
-    Summary::write(root, &crate_dir.join(GENERATED_DIR), &outputs, check, &generated)
+    let client_dir = crate_dir.join(GENERATED_DIR);
+    let retired = RETIRED_TEST_PATHS.map(Path::new);
+    let owned = write::Owned { dirs: &[&client_dir, Path::new(GENERATED_TESTS_DIR)], retired: &retired };
+    Summary::write(root, &owned, &outputs, check, &generated)
 }

@@ -55,7 +55,7 @@ pub fn codegen_library(library: &Library, check: bool) -> Result<Summary, Error>
         outputs.push(write::OutputFile { path: PathBuf::from("src/lib.rs"), contents: new_lib(library, &generated.ir) });
     }
 
-    Summary::write(&library.out_dir, Path::new(GENERATED_DIR), &outputs, check, &generated)
+    Summary::write(&library.out_dir, &write::Owned { dirs: &[Path::new(GENERATED_DIR)], retired: &[] }, &outputs, check, &generated)
 }
 
 /// The spec directory as generated files name it: relative to the crate (`spec`, `../spec`),

@@ -20,6 +20,7 @@ use crate::vocab::{AuthKind, TypeText, Word};
 
 mod analyze;
 mod operation;
+mod pagination;
 
 struct Ctx<'a> {
     doc: &'a LoadedDoc,
@@ -165,17 +166,13 @@ fn lower_auth(
                 .and_then(|(_, c)| c.operations.get(op_name).map(|op| join_path(&category_prefix(c), &op.path)));
             match path {
                 Some(path) => {
+                    // Validation checked the body's shape (`validate/authorization.rs`).
                     let fields = login_fields(lowered, &l.operation).unwrap_or_else(|| {
                         errors.push(Diagnostic {
                             file: api_doc.file.clone(),
                             location: api_doc.positions.get("authorization.login.operation"),
                             path: "authorization.login.operation".into(),
-                            message: format!(
-                                "the body of `{}` must hold the credentials a login sends: one secret string (the password), \
-                                 one or two other strings (the client code, then the user name), at most one bool (the agent flag) \
-                                 and nothing else",
-                                l.operation
-                            ),
+                            message: format!("internal error: validation passed a body of `{}` that is not a login's credentials", l.operation),
                         });
                         LoginFields::default()
                     });

@@ -1,8 +1,10 @@
 //! OpenAPI 3.0 export: the IR of one API as an OpenAPI document (JSON), so that Swagger UI,
 //! Postman and other languages' generators can work from exactly the API `spec/` describes.
 //!
-//! What has no OpenAPI 3.0 equivalent travels in `x-livevox-*` extensions: pagination (the
-//! offset/count parameters themselves are ordinary query parameters), rate limits, the agent
+//! What has no OpenAPI 3.0 equivalent travels in `x-livevox-*` extensions: pagination (its
+//! style and what it reads; the offset, page, size and cursor parameters themselves are
+//! ordinary query parameters, and a `link` walk's `Link` header is a declared response
+//! header), rate limits, the agent
 //! whitelist, the epoch-millisecond meaning of time types, and spec notes; and the second of two
 //! operations that share a method and path (OpenAPI has room for one), in
 //! `x-livevox-shared-route` of the first. The document is built from ordered maps, so the same
@@ -303,6 +305,13 @@ fn operation(api: &Api, cat: &Category, op: &Operation) -> Value {
         }
         (ResponseFormat::None, _) => {}
     }
+    if op.pagination.as_ref().is_some_and(|p| p.style == PageStyle::Link) {
+        success.insert(
+            "headers".into(),
+            json!({ "Link": { "description": "RFC 8288 links; `rel=\"next\"` names the next page's URL, absent on the last page.",
+                              "schema": { "type": "string" } } }),
+        );
+    }
     let mut responses = Map::new();
     responses.insert(op.response.status.to_string(), Value::Object(success));
     responses.insert(
@@ -314,16 +323,7 @@ fn operation(api: &Api, cat: &Category, op: &Operation) -> Value {
     out.insert("security".into(), security(api, op));
 
     if let Some(p) = &op.pagination {
-        let end = match p.end {
-            PageEnd::NextAbsent => "next_absent",
-            PageEnd::ShortPage => "short_page",
-            PageEnd::NextAbsentOrShortPage => "next_absent_or_short_page",
-        };
-        out.insert(
-            "x-livevox-pagination".into(),
-            json!({ "offset": p.offset_param, "count": p.count_param, "items": p.items_field,
-                    "next": p.next_field, "maxCount": p.max_count, "end": end }),
-        );
+        out.insert("x-livevox-pagination".into(), pagination_extension(p));
     }
     if let Some(r) = &op.rate_limit {
         out.insert(
@@ -336,6 +336,55 @@ fn operation(api: &Api, cat: &Category, op: &Operation) -> Value {
         out.insert("x-livevox-agent-action".into(), json!(a.as_str()));
     }
     out.insert("x-livevox-idempotent".into(), json!(op.idempotent));
+    Value::Object(out)
+}
+
+/// The `x-livevox-pagination` extension: the style and what it reads. The paging parameters
+/// themselves are ordinary query parameters of the operation; `items` is absent when the whole
+/// body is the array.
+fn pagination_extension(p: &Pagination) -> Value {
+    let mut out = Map::new();
+    let style = match p.style {
+        PageStyle::Offset => "offset",
+        PageStyle::Page => "page",
+        PageStyle::Cursor => "cursor",
+        PageStyle::Link => "link",
+    };
+    out.insert("style".into(), json!(style));
+    let mut put = |key: &str, value: &str| {
+        if !value.is_empty() {
+            out.insert(key.into(), json!(value));
+        }
+    };
+    match p.style {
+        PageStyle::Offset => {
+            put("offset", &p.offset_param);
+            put("count", &p.count_param);
+        }
+        PageStyle::Page | PageStyle::Link => {
+            put("page", &p.offset_param);
+            put("size", &p.count_param);
+        }
+        PageStyle::Cursor => {
+            put("cursor", p.cursor_param.as_ref().map_or("", |(w, _)| w.as_str()));
+            put("cursorField", &p.next_field);
+            put("size", &p.count_param);
+        }
+    }
+    put("items", &p.items_field);
+    if p.style == PageStyle::Offset {
+        put("next", &p.next_field);
+        let end = match p.end {
+            PageEnd::NextAbsent => "next_absent",
+            PageEnd::ShortPage => "short_page",
+            PageEnd::NextAbsentOrShortPage => "next_absent_or_short_page",
+        };
+        out.insert("end".into(), json!(end));
+    }
+    if matches!(p.style, PageStyle::Page) || (p.style == PageStyle::Link && !p.offset_param.is_empty()) {
+        out.insert("firstPage".into(), json!(p.first_page));
+    }
+    out.insert("maxCount".into(), json!(p.max_count));
     Value::Object(out)
 }
 

@@ -12,7 +12,7 @@
 use schemars::generate::SchemaSettings;
 use serde_json::{json, Map, Value};
 
-use crate::ir::{AgentAction, AuthNeed, EnumRepr, Method, PageEnd, ResponseFormat};
+use crate::ir::{AgentAction, AuthNeed, EnumRepr, Method, PageEnd, PageStyle, ResponseFormat};
 use crate::spec::{ApiDoc, CategoryDoc};
 use crate::vocab::{ApiType, AuthKind, SignatureMethod, Vocabulary};
 
@@ -44,6 +44,7 @@ pub fn spec_schema() -> Result<Value, String> {
     constrain(&mut defs, "OperationDef", "agent_action", vocab::<AgentAction>())?;
     constrain(&mut defs, "ResponseDef", "format", vocab::<ResponseFormat>())?;
     constrain(&mut defs, "PaginationDef", "end", vocab::<PageEnd>())?;
+    constrain(&mut defs, "PaginationDef", "style", vocab::<PageStyle>())?;
     constrain(&mut defs, "EnumDef", "type", vocab::<EnumRepr>())?;
     for def in ["FieldDef", "ParamDef"] {
         constrain(&mut defs, def, "type", json!({ "pattern": TYPE_PATTERN }))?;

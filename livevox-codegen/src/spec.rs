@@ -13,7 +13,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::ir::{AgentAction, AuthNeed, EnumRepr, Method, PageEnd, ResponseFormat};
+use crate::ir::{AgentAction, AuthNeed, EnumRepr, Method, PageEnd, PageStyle, ResponseFormat};
 pub use crate::vocab::{ApiType, AuthKind, SignatureMethod, TypeText, Word};
 
 /// One YAML document. A file holds one or more documents (`---` separates them); each is either
@@ -319,17 +319,39 @@ pub struct PaginationDef {
     /// Query parameter holding the page size (default `count`).
     #[serde(default)]
     pub count: Option<String>,
-    /// Response field holding the page's items.
-    pub items: String,
+    /// Response field holding the page's items; omitted when the whole body is the array.
+    #[serde(default)]
+    pub items: Option<String>,
     /// The largest page size the server accepts.
     #[serde(default)]
     pub max_count: Option<u32>,
-    /// How the last page is recognised: `next_absent` (the `next` field is absent or blank),
-    /// `short_page` (fewer items than asked for), or `next_absent_or_short_page`.
-    pub end: Word<PageEnd>,
+    /// How the last page of an `offset` walk is recognised: `next_absent` (the `next` field is
+    /// absent or blank), `short_page` (fewer items than asked for), or
+    /// `next_absent_or_short_page`. The other styles have fixed end rules.
+    #[serde(default)]
+    pub end: Option<Word<PageEnd>>,
     /// Response field holding the next-page link (default `next`).
     #[serde(default)]
     pub next: Option<String>,
+    /// How the walk moves from page to page: `offset` (the default), `page`, `cursor` or `link`.
+    #[serde(default)]
+    pub style: Option<Word<PageStyle>>,
+    /// `page` style: the query parameter holding the page number (default `page`).
+    #[serde(default)]
+    pub page: Option<String>,
+    /// `page` style: the query parameter holding the page size (default `per_page`).
+    #[serde(default)]
+    pub size: Option<String>,
+    /// `page` style: the number of the first page (default 1).
+    #[serde(default)]
+    pub first: Option<i64>,
+    /// `cursor` style: the query parameter the cursor is sent back in (default `cursor`).
+    #[serde(default)]
+    pub cursor: Option<String>,
+    /// `cursor` style: the response field holding the next page's cursor (default
+    /// `next_cursor`).
+    #[serde(default)]
+    pub cursor_field: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

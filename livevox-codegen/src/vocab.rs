@@ -12,7 +12,7 @@ use std::fmt;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::ir::{AgentAction, AuthNeed, EnumRepr, Method, PageEnd, ResponseFormat};
+use crate::ir::{AgentAction, AuthNeed, EnumRepr, Method, PageEnd, PageStyle, ResponseFormat};
 use crate::types::{parse_type, TypeExpr};
 
 /// A closed list of words and the typed value of each.
@@ -36,6 +36,21 @@ pub trait Vocabulary: Copy + PartialEq + 'static {
     fn words() -> Vec<&'static str> {
         Self::WORDS.iter().map(|(w, _)| *w).collect()
     }
+}
+
+/// Implements [`Vocabulary`] for an enum: `vocabulary!(Type, "what it is", ["WORD" => Variant, ...])`
+/// lists the words in message order, each with its variant; `vocabulary!(Type, "what", TABLE)`
+/// takes a `[(&str, Type); N]` table the type already has.
+macro_rules! vocabulary {
+    ($ty:ident, $what:literal, [$($word:literal => $variant:ident),+ $(,)?]) => {
+        vocabulary!($ty, $what, [$(($word, $ty::$variant)),+]);
+    };
+    ($ty:ident, $what:literal, $words:expr) => {
+        impl Vocabulary for $ty {
+            const WORDS: &'static [(&'static str, Self)] = &$words;
+            const WHAT: &'static str = $what;
+        }
+    };
 }
 
 /// A word of a closed list as the spec gives it: its value, or the text as written when it is
@@ -90,20 +105,28 @@ impl<T: Vocabulary> Serialize for Word<T> {
     }
 }
 
-/// In the JSON Schema a word is a string; `schema.rs` adds its list from [`Vocabulary::WORDS`].
-impl<T> JsonSchema for Word<T> {
-    fn inline_schema() -> bool {
-        true
-    }
+/// Implements `JsonSchema` as an inline string, for a type the spec writes as one: the impl's
+/// head is the argument (`string_schema!(impl JsonSchema for TypeText)`).
+macro_rules! string_schema {
+    ($($head:tt)*) => {
+        $($head)* {
+            fn inline_schema() -> bool {
+                true
+            }
 
-    fn schema_name() -> Cow<'static, str> {
-        String::schema_name()
-    }
+            fn schema_name() -> Cow<'static, str> {
+                String::schema_name()
+            }
 
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        String::json_schema(generator)
-    }
+            fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+                String::json_schema(generator)
+            }
+        }
+    };
 }
+
+// In the JSON Schema a word is a string; `schema.rs` adds its list from [`Vocabulary::WORDS`].
+string_schema!(impl<T> JsonSchema for Word<T>);
 
 /// A type expression as written (`array<DncEntry>`), parsed at load. The text is kept for
 /// messages; a parse error is kept for validation to report at the key's position.
@@ -156,20 +179,8 @@ impl Serialize for TypeText {
     }
 }
 
-/// In the JSON Schema a type expression is a string; `schema.rs` adds its pattern.
-impl JsonSchema for TypeText {
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn schema_name() -> Cow<'static, str> {
-        String::schema_name()
-    }
-
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        String::json_schema(generator)
-    }
-}
+// In the JSON Schema a type expression is a string; `schema.rs` adds its pattern.
+string_schema!(impl JsonSchema for TypeText);
 
 /// `authorization.kind`: the six kinds LiveVox Functions offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -183,17 +194,14 @@ pub enum AuthKind {
     OAuth2,
 }
 
-impl Vocabulary for AuthKind {
-    const WORDS: &'static [(&'static str, Self)] = &[
-        ("NONE", AuthKind::None),
-        ("LIVEVOX", AuthKind::LiveVox),
-        ("BASIC", AuthKind::Basic),
-        ("BEARER", AuthKind::Bearer),
-        ("OAUTH", AuthKind::OAuth),
-        ("OAUTH2", AuthKind::OAuth2),
-    ];
-    const WHAT: &'static str = "authorization kind";
-}
+vocabulary!(AuthKind, "authorization kind", [
+    "NONE" => None,
+    "LIVEVOX" => LiveVox,
+    "BASIC" => Basic,
+    "BEARER" => Bearer,
+    "OAUTH" => OAuth,
+    "OAUTH2" => OAuth2,
+]);
 
 /// `authorization.signature_method` of OAUTH: the one method the client implements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -201,10 +209,7 @@ pub enum SignatureMethod {
     HmacSha1,
 }
 
-impl Vocabulary for SignatureMethod {
-    const WORDS: &'static [(&'static str, Self)] = &[("HMAC-SHA1", SignatureMethod::HmacSha1)];
-    const WHAT: &'static str = "signature method";
-}
+vocabulary!(SignatureMethod, "signature method", ["HMAC-SHA1" => HmacSha1]);
 
 /// The `type` of an API document: only `api`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -212,56 +217,18 @@ pub enum ApiType {
     Api,
 }
 
-impl Vocabulary for ApiType {
-    const WORDS: &'static [(&'static str, Self)] = &[("api", ApiType::Api)];
-    const WHAT: &'static str = "API type";
-}
-
-impl Vocabulary for Method {
-    const WORDS: &'static [(&'static str, Self)] = &[
-        ("GET", Method::Get),
-        ("POST", Method::Post),
-        ("PUT", Method::Put),
-        ("PATCH", Method::Patch),
-        ("DELETE", Method::Delete),
-    ];
-    const WHAT: &'static str = "HTTP method";
-}
-
-impl Vocabulary for AuthNeed {
-    const WORDS: &'static [(&'static str, Self)] =
-        &[("session", AuthNeed::Session), ("access_token", AuthNeed::AccessToken), ("none", AuthNeed::None)];
-    const WHAT: &'static str = "`auth` value";
-}
-
-impl Vocabulary for ResponseFormat {
-    const WORDS: &'static [(&'static str, Self)] = &[
-        ("json", ResponseFormat::Json),
-        ("text", ResponseFormat::Text),
-        ("binary", ResponseFormat::Binary),
-        ("none", ResponseFormat::None),
-    ];
-    const WHAT: &'static str = "response format";
-}
-
-impl Vocabulary for PageEnd {
-    const WORDS: &'static [(&'static str, Self)] = &[
-        ("next_absent", PageEnd::NextAbsent),
-        ("short_page", PageEnd::ShortPage),
-        ("next_absent_or_short_page", PageEnd::NextAbsentOrShortPage),
-    ];
-    const WHAT: &'static str = "pagination end";
-}
-
-impl Vocabulary for EnumRepr {
-    const WORDS: &'static [(&'static str, Self)] = &[("string", EnumRepr::Str), ("int32", EnumRepr::Int32), ("int64", EnumRepr::Int64)];
-    const WHAT: &'static str = "enum type";
-}
-
-impl Vocabulary for AgentAction {
-    const WORDS: &'static [(&'static str, Self)] = &AgentAction::ALL;
-    const WHAT: &'static str = "`agent_action`";
-}
+vocabulary!(ApiType, "API type", ["api" => Api]);
+vocabulary!(Method, "HTTP method", ["GET" => Get, "POST" => Post, "PUT" => Put, "PATCH" => Patch, "DELETE" => Delete]);
+vocabulary!(AuthNeed, "`auth` value", ["session" => Session, "access_token" => AccessToken, "none" => None]);
+vocabulary!(ResponseFormat, "response format", ["json" => Json, "text" => Text, "binary" => Binary, "none" => None]);
+vocabulary!(PageEnd, "pagination end", [
+    "next_absent" => NextAbsent,
+    "short_page" => ShortPage,
+    "next_absent_or_short_page" => NextAbsentOrShortPage,
+]);
+vocabulary!(PageStyle, "pagination style", ["offset" => Offset, "page" => Page, "cursor" => Cursor, "link" => Link]);
+vocabulary!(EnumRepr, "enum type", ["string" => Str, "int32" => Int32, "int64" => Int64]);
+vocabulary!(AgentAction, "`agent_action`", AgentAction::ALL);
 
 #[cfg(test)]
 mod tests {
@@ -288,6 +255,7 @@ mod tests {
         check::<AuthNeed>();
         check::<ResponseFormat>();
         check::<PageEnd>();
+        check::<PageStyle>();
         check::<EnumRepr>();
         check::<AgentAction>();
         assert_eq!(words::<Method>(), ["GET", "POST", "PUT", "PATCH", "DELETE"]);

@@ -3,9 +3,10 @@
 //! All or nothing: every file's new content is computed before anything is written, so a spec
 //! error or a generator failure leaves the generated crate exactly as it was. Each write goes
 //! to a temporary file that is then renamed over the old one, so a crash never leaves half a
-//! file. Files under the generated directory that the spec no longer produces are removed;
+//! file. Files under the generated directories that the spec no longer produces are removed;
 //! a file there without the `@generated` marker is refused, because it would be hand-written
-//! code in a place the generator owns.
+//! code in a place the generator owns. Files the generator wrote at a path it has since left
+//! (its retired outputs) are removed while they still carry the marker.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -124,6 +125,22 @@ fn files_below(dir: &Path) -> Result<Vec<PathBuf>, WriteError> {
 /// generator owns: anything there not in `files` is removed. With `check`, nothing is written
 /// and the report says what would change.
 pub fn write_all(root: &Path, owned_dir: &Path, files: &[OutputFile], check: bool) -> Result<WriteReport, WriteError> {
+    write_owned(root, &Owned { dirs: &[owned_dir], retired: &[] }, files, check)
+}
+
+/// What the generator owns besides the files it writes, relative to the root.
+#[derive(Debug, Clone, Copy)]
+pub struct Owned<'a> {
+    /// Directories it owns whole: a file there that it no longer writes is removed, and a file
+    /// without the `@generated` marker is refused ([`WriteError::Foreign`]).
+    pub dirs: &'a [&'a Path],
+    /// Files it wrote once, at a path it has since left: removed while they still carry the
+    /// marker (a stale copy from an old checkout or branch), left alone when hand-written.
+    pub retired: &'a [&'a Path],
+}
+
+/// [`write_all`] for a generator that owns several directories, and retired paths.
+pub fn write_owned(root: &Path, owned: &Owned<'_>, files: &[OutputFile], check: bool) -> Result<WriteReport, WriteError> {
     let mut plan = Vec::new();
     let wanted: BTreeSet<PathBuf> = files.iter().map(|f| root.join(&f.path)).collect();
     for f in files {
@@ -135,16 +152,24 @@ pub fn write_all(root: &Path, owned_dir: &Path, files: &[OutputFile], check: boo
         };
         plan.push((f.path.clone(), path, change, Some(&f.contents)));
     }
-    for path in files_below(&root.join(owned_dir))? {
-        if wanted.contains(&path) {
-            continue;
+    for dir in owned.dirs {
+        for path in files_below(&root.join(dir))? {
+            if wanted.contains(&path) {
+                continue;
+            }
+            let text = read_optional(&path)?.unwrap_or_default();
+            let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+            if !text.starts_with(GENERATED_MARKER) {
+                return Err(WriteError::Foreign(rel));
+            }
+            plan.push((rel, path, Change::Removed, None));
         }
-        let text = read_optional(&path)?.unwrap_or_default();
-        let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-        if !text.starts_with(GENERATED_MARKER) {
-            return Err(WriteError::Foreign(rel));
+    }
+    for rel in owned.retired {
+        let path = root.join(rel);
+        if !wanted.contains(&path) && read_optional(&path)?.is_some_and(|text| text.starts_with(GENERATED_MARKER)) {
+            plan.push((rel.to_path_buf(), path, Change::Removed, None));
         }
-        plan.push((rel, path, Change::Removed, None));
     }
 
     let mut report = WriteReport::default();
@@ -159,7 +184,9 @@ pub fn write_all(root: &Path, owned_dir: &Path, files: &[OutputFile], check: boo
         report.files.push((rel, change));
     }
     if !check {
-        remove_empty_dirs(&root.join(owned_dir));
+        for dir in owned.dirs {
+            remove_empty_dirs(&root.join(dir));
+        }
     }
     Ok(report)
 }
@@ -229,6 +256,30 @@ mod tests {
         fs::write(gen.join("hand.rs"), "fn main() {}\n").unwrap();
         let err = write_all(&dir, Path::new("src/generated"), &files, false).unwrap_err();
         assert!(matches!(err, WriteError::Foreign(_)));
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn removes_a_retired_generated_file_and_leaves_a_hand_written_one() {
+        let dir = std::env::temp_dir().join(format!("codegen-retired-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(dir.join("tests")).unwrap();
+        fs::write(dir.join("tests/old.rs"), format!("{GENERATED_MARKER} x\n")).unwrap();
+        fs::write(dir.join("tests/mine.rs"), "fn main() {}\n").unwrap();
+        let files = vec![OutputFile { path: "tests/generated/old.rs".into(), contents: format!("{GENERATED_MARKER} x\n") }];
+        let retired = [Path::new("tests/old.rs"), Path::new("tests/mine.rs"), Path::new("tests/gone.rs")];
+        let owned = Owned { dirs: &[Path::new("tests/generated")], retired: &retired };
+        let check = write_owned(&dir, &owned, &files, true).unwrap();
+        assert_eq!(
+            check.files,
+            vec![(PathBuf::from("tests/generated/old.rs"), Change::Created), (PathBuf::from("tests/old.rs"), Change::Removed)]
+        );
+        assert!(dir.join("tests/old.rs").exists(), "check must not write");
+        write_owned(&dir, &owned, &files, false).unwrap();
+        assert!(!dir.join("tests/old.rs").exists());
+        assert!(dir.join("tests/generated/old.rs").exists());
+        assert!(dir.join("tests/mine.rs").exists(), "a hand-written file at a retired path is not the generator's");
+        assert_eq!(write_owned(&dir, &owned, &files, true).unwrap().stale().count(), 0);
         let _ = fs::remove_dir_all(&dir);
     }
 }

@@ -44,41 +44,14 @@ static OAUTH2: rt::ApiSpec = rt::ApiSpec {
     ..BASE
 };
 
-macro_rules! client_type {
-    ($name:ident, $api:expr) => {
-        #[derive(Clone, Debug)]
-        struct $name(rt::Client);
-        impl rt::ApiClient for $name {
-            fn api() -> &'static rt::ApiSpec {
-                &$api
-            }
-            fn from_runtime(client: rt::Client) -> Self {
-                $name(client)
-            }
-        }
-    };
-}
+api_client!(Basic, BASIC);
+api_client!(Bearer, BEARER);
+api_client!(BareBearer, BEARER_BARE);
+api_client!(OAuth1, OAUTH1);
+api_client!(OAuth2, OAUTH2);
+api_client!(Open, BASE);
 
-client_type!(Basic, BASIC);
-client_type!(Bearer, BEARER);
-client_type!(BareBearer, BEARER_BARE);
-client_type!(OAuth1, OAUTH1);
-client_type!(OAuth2, OAUTH2);
-client_type!(Open, BASE);
-
-static READ: rt::Operation = rt::Operation {
-    name: "things.read",
-    method: rt::Method::Get,
-    path: "/things/{id}",
-    auth: rt::AuthNeed::Session,
-    idempotent: true,
-    body: rt::BodyKind::None,
-    response: rt::ResponseFormat::Json,
-    pagination: None,
-    rate_limit: None,
-    deprecated: false,
-    agent_allowed: true,
-};
+static READ: rt::Operation = op("things.read", rt::Method::Get, "/things/{id}", rt::AuthNeed::Session, rt::BodyKind::None, rt::ResponseFormat::Json);
 static CREATE: rt::Operation =
     rt::Operation { name: "things.create", method: rt::Method::Post, path: "/things", idempotent: false, body: rt::BodyKind::Json { required: true }, ..READ };
 static PUBLIC: rt::Operation = rt::Operation { name: "things.public", path: "/public", auth: rt::AuthNeed::None, ..READ };
@@ -552,13 +525,7 @@ async fn a_relay_sends_the_livevox_clients_session_and_follows_its_renewals() {
 #[tokio::test]
 async fn a_relay_of_a_client_that_cannot_log_in_does_not_loop() {
     let (fake, server) = fake_livevox().await;
-    let given = rt::ClientBuilder::<RelayClient>::new()
-        .base_url(server.url())
-        .allow_plain_http_for_loopback_tests()
-        .session_id("given-session-0042")
-        .build()
-        .unwrap()
-        .0;
+    let given = given_session_client(&server, "given-session-0042");
     let relay = rt::ClientBuilder::<RelayClient>::new()
         .base_url(server.url())
         .allow_plain_http_for_loopback_tests()

@@ -5,7 +5,6 @@
 
 mod runtime_support;
 
-use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -29,65 +28,19 @@ static OAUTH2: rt::ApiSpec = rt::ApiSpec {
 };
 
 /// An operation that needs the API's authorization.
-static READ: rt::Operation = rt::Operation {
-    name: "things.read",
-    method: rt::Method::Get,
-    path: "/things/{id}",
-    auth: rt::AuthNeed::Session,
-    idempotent: true,
-    body: rt::BodyKind::None,
-    response: rt::ResponseFormat::Json,
-    pagination: None,
-    rate_limit: None,
-    deprecated: false,
-    agent_allowed: true,
-};
+static READ: rt::Operation = op("things.read", rt::Method::Get, "/things/{id}", rt::AuthNeed::Session, rt::BodyKind::None, rt::ResponseFormat::Json);
 
-macro_rules! client_type {
-    ($name:ident, $api:expr) => {
-        struct $name(rt::Client);
-        impl rt::ApiClient for $name {
-            fn api() -> &'static rt::ApiSpec {
-                &$api
-            }
-            fn from_runtime(client: rt::Client) -> Self {
-                $name(client)
-            }
-        }
-    };
-}
-client_type!(Basic, BASE);
-client_type!(Bearer, BEARER);
-client_type!(OAuth1, OAUTH1);
-client_type!(OAuth2, OAUTH2);
+api_client!(Basic, BASE);
+api_client!(Bearer, BEARER);
+api_client!(OAuth1, OAUTH1);
+api_client!(OAuth2, OAUTH2);
 
 const SECRETS: [&str; 8] =
     ["trace-Passw0rd", "trace-bearer-T0ken", "trace-consumer-S3cret", "trace-T0ken", "trace-token-S3cret", "trace-client-S3cret", "trace-at-", "trace-rt-"];
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn no_secret_of_any_scheme_reaches_the_logs() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_ansi(false)
-        .finish();
-    tracing::subscriber::set_global_default(subscriber).unwrap();
+    let captured = Captured::install_global();
 
     // A token endpoint issuing one-call tokens with refresh tokens, and an API that accepts each
     // token once and then answers 401 quoting everything it got.
@@ -142,7 +95,7 @@ async fn no_secret_of_any_scheme_reaches_the_logs() {
     read(oauth2.clone()).await.unwrap();
     assert_eq!(issued.load(Ordering::SeqCst), 2);
 
-    let logs = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
+    let logs = captured.text();
     for secret in SECRETS {
         assert!(!logs.contains(secret), "the logs leak {secret:?}:\n{logs}");
     }

@@ -182,11 +182,7 @@ async fn a_ten_megabyte_error_body_is_capped() {
 #[tokio::test]
 async fn a_success_body_over_the_limit_fails_cleanly() {
     let server = error_server().await;
-    let client = rt::ClientBuilder::<OpenClient>::new()
-        .base_url(server.url())
-        .allow_plain_http_for_loopback_tests()
-        .header_param("agentId", "1")
-        .header_param("site", "x")
+    let client = open_builder(&server)
         .max_response_bytes(1024 * 1024)
         .build()
         .unwrap()
@@ -302,11 +298,7 @@ async fn decode_errors_name_the_operation_the_field_path_and_the_body() {
 #[tokio::test]
 async fn timeouts_are_distinguishable_from_connect_failures() {
     let server = error_server().await;
-    let client = rt::ClientBuilder::<OpenClient>::new()
-        .base_url(server.url())
-        .allow_plain_http_for_loopback_tests()
-        .header_param("agentId", "1")
-        .header_param("site", "x")
+    let client = open_builder(&server)
         .timeout(Duration::from_millis(300))
         .build()
         .unwrap()
@@ -323,11 +315,7 @@ async fn timeouts_are_distinguishable_from_connect_failures() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()
     };
-    let closed = rt::ClientBuilder::<OpenClient>::new()
-        .base_url(format!("http://127.0.0.1:{port}"))
-        .allow_plain_http_for_loopback_tests()
-        .header_param("agentId", "1")
-        .header_param("site", "x")
+    let closed = open_builder_at(format!("http://127.0.0.1:{port}"))
         .build()
         .unwrap()
         .0;
@@ -358,12 +346,8 @@ async fn raw_server(reply: &'static [u8]) -> String {
 
 /// A client for the one-shot raw servers below: they answer once, so no retries.
 fn client_at(url: String) -> rt::Client {
-    rt::ClientBuilder::<OpenClient>::new()
-        .base_url(url)
-        .allow_plain_http_for_loopback_tests()
+    open_builder_at(url)
         .no_retries()
-        .header_param("agentId", "1")
-        .header_param("site", "x")
         .timeout(Duration::from_secs(5))
         .build()
         .unwrap()

@@ -40,11 +40,7 @@ async fn every_request_carries_json_headers_and_the_user_agent() {
 #[tokio::test]
 async fn the_user_agent_can_be_replaced() {
     let server = serve(|_| async { json(200, serde_json::json!({})) }).await;
-    let client = rt::ClientBuilder::<OpenClient>::new()
-        .base_url(server.url())
-        .allow_plain_http_for_loopback_tests()
-        .header_param("agentId", "1")
-        .header_param("site", "x")
+    let client = open_builder(&server)
         .user_agent("acme-dialer/2.1")
         .build()
         .unwrap()
@@ -124,11 +120,7 @@ async fn path_values_are_one_encoded_segment_and_query_lists_repeat() {
 #[tokio::test]
 async fn a_base_url_path_prefix_is_kept() {
     let server = serve(|_| async { json(200, serde_json::json!({})) }).await;
-    let client = rt::ClientBuilder::<OpenClient>::new()
-        .base_url(format!("{}/proxy/livevox/", server.url()))
-        .allow_plain_http_for_loopback_tests()
-        .header_param("agentId", "1")
-        .header_param("site", "x")
+    let client = open_builder_at(format!("{}/proxy/livevox/", server.url()))
         .build()
         .unwrap()
         .0;
@@ -235,11 +227,7 @@ async fn a_caller_supplied_reqwest_client_is_used() {
     let mut defaults = reqwest::header::HeaderMap::new();
     defaults.insert("x-pool", reqwest::header::HeaderValue::from_static("shared"));
     let pool = reqwest::Client::builder().default_headers(defaults).build().unwrap();
-    let client = rt::ClientBuilder::<OpenClient>::new()
-        .base_url(server.url())
-        .allow_plain_http_for_loopback_tests()
-        .header_param("agentId", "1")
-        .header_param("site", "x")
+    let client = open_builder(&server)
         .http_client(pool.clone())
         .build()
         .unwrap()

@@ -19,7 +19,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("transport", &["transport"]),
     ("authorization", &["auth"]),
     ("policy", &["policy"]),
-    ("client", &["builder", "client", "emitted", "paginate", "pending", "shared"]),
+    ("client", &["builder", "client", "emitted", "page_link", "paginate", "pending", "shared"]),
 ];
 
 /// A runtime module, as a path below `runtime` (`["auth", "replay"]`).

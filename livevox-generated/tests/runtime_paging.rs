@@ -248,5 +248,5 @@ async fn streams_are_send_and_report_progress() {
     .unwrap();
     assert_eq!((seen, pages), (2500, 3));
     let debug = format!("{:?}", ListRecords::<ByNext>::new(&client).pages());
-    assert!(debug.contains("test.list_next") && debug.contains("offset: Some(0)"), "{debug}");
+    assert!(debug.contains("test.list_next") && debug.contains("style: Offset") && debug.contains("position: Some(0)"), "{debug}");
 }

@@ -64,13 +64,7 @@ async fn errors_never_show_secrets_even_when_the_server_echoes_them() {
 
     // A caller-supplied session, echoed back when it expires.
     fake.always_expired.store(false, Ordering::SeqCst);
-    let relay = rt::ClientBuilder::<RelayClient>::new()
-        .base_url(server.url())
-        .allow_plain_http_for_loopback_tests()
-        .session_id("given-session-0042")
-        .build()
-        .unwrap()
-        .0;
+    let relay = given_session_client(&server, "given-session-0042");
     let err = read_dnc(&relay, "3").await.unwrap_err();
     assert_no_secret("relay error", &format!("{err} {err:?}"));
 }
@@ -111,13 +105,7 @@ async fn a_secret_path_parameter_goes_on_the_wire_but_not_into_errors() {
     };
     // A server that echoes the path (and so the session id) in its 404.
     let server = serve(|r| async move { json(404, serde_json::json!({"code": 404, "message": format!("no session at {}", r.path)})) }).await;
-    let client = rt::ClientBuilder::<RelayClient>::new()
-        .base_url(server.url())
-        .allow_plain_http_for_loopback_tests()
-        .session_id("given-session-0042")
-        .build()
-        .unwrap()
-        .0;
+    let client = given_session_client(&server, "given-session-0042");
     let mut req = rt::Request::new(&LOGOUT);
     let id = client.session_id().unwrap();
     req.path("sessionId", &id);

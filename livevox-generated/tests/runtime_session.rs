@@ -238,13 +238,7 @@ async fn hundred_concurrent_callers_share_one_failed_renewal() {
 async fn a_supplied_session_is_used_as_is_and_never_renewed() {
     let (fake, server) = fake_livevox().await;
     fake.add_session("given-session-0042");
-    let client = rt::ClientBuilder::<RelayClient>::new()
-        .base_url(server.url())
-        .allow_plain_http_for_loopback_tests()
-        .session_id("given-session-0042")
-        .build()
-        .unwrap()
-        .0;
+    let client = given_session_client(&server, "given-session-0042");
     read_dnc(&client, "1").await.unwrap();
     assert_eq!(server.requests_to("/compliance/dnc/1")[0].header("lv-session"), Some("given-session-0042"));
     assert_eq!(client.session_id().unwrap().expose(), "given-session-0042", "readable for reuse");

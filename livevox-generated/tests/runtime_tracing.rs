@@ -4,9 +4,7 @@
 
 mod runtime_support;
 
-use std::io::Write;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex};
 
 use runtime_support::*;
 
@@ -16,39 +14,10 @@ fn assert_no_secret(what: &str, text: &str) {
     }
 }
 
-/// A `tracing` writer into a shared buffer.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
 #[tokio::test]
 async fn call_spans_name_the_operation_and_status_and_log_no_secrets() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_ansi(false)
-        .finish();
-    // Global, and the only test in this binary: a thread-scoped subscriber loses events when
-    // other tests race it on tracing's shared callsite cache.
-    tracing::subscriber::set_global_default(subscriber).unwrap();
+    // Global, and the only test in this binary (see `Captured::install_global`).
+    let captured = Captured::install_global();
 
     let (fake, server) = fake_livevox().await;
     fake.echo_secrets.store(true, Ordering::SeqCst);

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::HeaderMap;
-use livevox_codegen::ir::{Auth, AuthNeed, Operation, ParamRole, Type};
+use livevox_codegen::ir::{Auth, AuthNeed, Operation, Type};
 
 use crate::check::check_text;
 use crate::model::SimSpec;
@@ -169,39 +169,6 @@ pub(crate) fn check_query(spec: &SimSpec, op: &Operation, pairs: &[(String, Stri
         }
     }
     Ok(())
-}
-
-/// The paging window asked for (offset, count), clamped to the operation's cap; `None` for an
-/// operation without paging.
-pub(crate) fn page_window(op: &Operation, pairs: &[(String, String)]) -> Result<Option<(usize, usize)>, Reject> {
-    if let Some(pg) = &op.pagination {
-        let get = |role: ParamRole| {
-            op.query
-                .iter()
-                .find(|p| p.role == role)
-                .and_then(|p| pairs.iter().find(|(n, _)| *n == p.wire_name))
-                .and_then(|(_, v)| v.parse::<i64>().ok())
-        };
-        let offset = get(ParamRole::PageOffset).unwrap_or(0);
-        let count = get(ParamRole::PageCount);
-        if offset < 0 {
-            return Err(reject(400, format!("query parameter `{}` is {offset}; it counts from 0", pg.offset_param)));
-        }
-        if count.is_some_and(|c| c < 1) {
-            return Err(reject(400, format!("query parameter `{}` must be at least 1", pg.count_param)));
-        }
-        // Above the cap, the page is clamped to it, as LiveVox's hard cap of 1000 does.
-        let cap = pg.max_count.map(i64::from);
-        let count = match (count, cap) {
-            (Some(c), Some(cap)) => c.min(cap),
-            (Some(c), None) => c,
-            (None, Some(cap)) => cap,
-            (None, None) => 100,
-        };
-        return Ok(Some((offset as usize, count as usize)));
-    }
-    Ok(None)
-
 }
 
 /// The rate limit: the next call over it answers 429 with `Retry-After`.

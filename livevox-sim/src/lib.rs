@@ -52,12 +52,15 @@
 //! - **Paging**: a list call without its offset or count parameter (when the spec marks them
 //!   required) gets 400. A count above the operation's `max_count` is **clamped** to it (as
 //!   LiveVox's hard cap of 1000 is), so the page is shorter than asked for and has a `next`
-//!   link; a negative offset or a count below 1 gets 400.
+//!   link; a negative offset or a count below 1 gets 400. The other pagination styles are paged
+//!   from the spec too, independently of the client (`paging.rs`): page numbers (below the
+//!   first one: 400), opaque cursors the simulator mints and checks (one it did not give out:
+//!   400), and `Link` headers with absolute URLs to the simulator (`first`, `prev`, `next`).
 //! - **Seeded collections** ([`SimulatorBuilder::seed`], [`SimulatorBuilder::seed_dnc`]): every
 //!   paginated operation whose items are of the seeded model answers real pages from `n`
 //!   deterministic items (unique ids 1..=n, enum fields cycling through their values), filtered
 //!   by query parameters and body fields that share a wire name with an item field, with a
-//!   `next` link while more remain.
+//!   `next` link (a cursor, a `Link` header) while more remain.
 //! - **Request log**: [`RunningSimulator::requests`] lists every request, oldest first, with
 //!   the time it arrived ([`LoggedRequest::at`]), the operation and the status answered, so a
 //!   test can check pacing without a proxy ([`max_in_window`]).
@@ -120,6 +123,7 @@ mod check;
 mod faults;
 mod model;
 mod other_auth;
+mod paging;
 mod server;
 mod state;
 mod synth;

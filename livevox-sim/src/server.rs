@@ -18,7 +18,7 @@ use livevox_codegen::ir::{AuthNeed, Body as OpBody, ErrorFormat, Example, Operat
 use serde_json::{Map, Value};
 use tokio::sync::Notify;
 
-use crate::admit::{authorize, check_media, check_path_params, check_query, check_rate_limit, page_window};
+use crate::admit::{authorize, check_media, check_path_params, check_query, check_rate_limit};
 use crate::check::check_json;
 use crate::faults::FaultState;
 use crate::model::{Found, PathParams, RouteMiss, SimSpec};
@@ -408,7 +408,7 @@ fn answer_operation(
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.unwrap_or("").as_bytes()).into_owned().collect();
     check_query(spec, op, &pairs)?;
     let json_body = parse_body(spec, op, body).map_err(|m| reject(400, format!("{body_hint}{m}")))?;
-    let page = page_window(op, &pairs)?;
+    let page = crate::paging::window(op, &pairs)?;
     check_rate_limit(shared, op, &caller, now)?;
 
     // The answer: LiveVox's session semantics, a seeded collection, or the spec's examples.
@@ -439,9 +439,12 @@ fn answer_operation(
             crate::agents::Outcome::Refuse(status, message) => return Err(reject(status, message)),
         }
     }
-    if let (Some(pg), Some((offset, count))) = (&op.pagination, page) {
+    if let (Some(pg), Some(window)) = (&op.pagination, page) {
         if let Some(collection) = item_model(&pg.item_ty).and_then(|m| shared.seeded.get(&m)) {
-            return Ok(seeded_page(shared, op, collection, offset, count, &pairs, json_body.as_ref()));
+            let items = seeded_items(shared, op, collection, &pairs, json_body.as_ref());
+            let at = crate::paging::At { base_url: &shared.base_url, raw_path, pairs: &pairs };
+            let page = crate::paging::page(&shared.spec, op, pg, &items, window, &at);
+            return Ok(Answer { headers: page.headers, ..Answer::json(op.response.status, &page.body) });
         }
     }
     Ok(from_examples(shared, api, op, path_params, &pairs, json_body.as_ref()))
@@ -534,24 +537,17 @@ fn text_matches(text: &str, v: &Value) -> bool {
     }
 }
 
-/// One page of a seeded collection: filtered by the query parameters and body fields that
-/// share a wire name with a field of the items, then `offset..offset + count`.
-fn seeded_page(
-    shared: &Shared,
-    op: &Operation,
-    collection: &[Value],
-    offset: usize,
-    count: usize,
-    pairs: &[(String, String)],
-    body: Option<&Value>,
-) -> Answer {
+/// The seeded collection, filtered by the query parameters and body fields that share a wire
+/// name with a field of the items (paging parameters excepted).
+fn seeded_items<'a>(shared: &Shared, op: &Operation, collection: &'a [Value], pairs: &[(String, String)], body: Option<&Value>) -> Vec<&'a Value> {
     let spec = &shared.spec;
-    let Some(pg) = &op.pagination else { return Answer::empty(500) };
+    let Some(pg) = &op.pagination else { return Vec::new() };
+    let paging: [&str; 3] = [&pg.offset_param, &pg.count_param, pg.cursor_param.as_ref().map_or("", |(w, _)| w.as_str())];
     let item_fields: Vec<String> =
         spec.model_of(&pg.item_ty).map(|m| m.fields.iter().map(|f| f.wire_name.clone()).collect()).unwrap_or_default();
     let query_filters: Vec<&(String, String)> = pairs
         .iter()
-        .filter(|(n, _)| item_fields.contains(n) && op.query.iter().any(|p| &p.wire_name == n && p.role == ParamRole::Normal))
+        .filter(|(n, _)| item_fields.contains(n) && !paging.contains(&n.as_str()) && op.query.iter().any(|p| &p.wire_name == n && p.role == ParamRole::Normal))
         .collect();
     let body_filters: Vec<(&String, &Value)> = match body {
         Some(Value::Object(m)) => m.iter().filter(|(k, v)| item_fields.contains(k) && !v.is_null()).collect(),
@@ -561,37 +557,7 @@ fn seeded_page(
         query_filters.iter().all(|(n, v)| item.get(n).is_some_and(|x| text_matches(v, x)))
             && body_filters.iter().all(|(k, v)| item.get(*k) == Some(*v))
     };
-    let filtered: Vec<&Value> = collection.iter().filter(|i| matches(i)).collect();
-    let end = offset.saturating_add(count).min(filtered.len());
-    let items: Vec<Value> = filtered.get(offset.min(filtered.len())..end).unwrap_or(&[]).iter().map(|v| (*v).clone()).collect();
-    let more = end < filtered.len();
-
-    let mut out = match op.response.ty.as_ref().and_then(|t| spec.model_of(t)) {
-        // Required fields only (depth 2 leaves optional ones out); items and next are set below.
-        Some(model) => synth::model_value(spec, model, 0, 2),
-        None => Value::Object(Map::new()),
-    };
-    if let Value::Object(m) = &mut out {
-        m.insert(pg.items_field.clone(), Value::Array(items));
-        m.remove(&pg.next_field);
-        if more && pg.next.is_some() {
-            let mut ser = url::form_urlencoded::Serializer::new(String::new());
-            for (n, v) in pairs {
-                if *n == pg.offset_param {
-                    ser.append_pair(n, &end.to_string());
-                } else if *n == pg.count_param {
-                    ser.append_pair(n, &count.to_string());
-                } else {
-                    ser.append_pair(n, v);
-                }
-            }
-            if !pairs.iter().any(|(n, _)| *n == pg.offset_param) {
-                ser.append_pair(&pg.offset_param, &end.to_string());
-            }
-            m.insert(pg.next_field.clone(), Value::String(format!("{}{}?{}", shared.base_url, op.path, ser.finish())));
-        }
-    }
-    Answer::json(op.response.status, &out)
+    collection.iter().filter(|i| matches(i)).collect()
 }
 
 /// How well an example's request matches this one: `(every value it gives matches, how many

@@ -1,6 +1,7 @@
 //! Fails when committed generated code differs from what the specs produce, so plain
 //! `cargo test` catches a spec edit that was not followed by `cargo xtask codegen`: the LiveVox
-//! client (and its generated tests) from `spec/`, and the sample APIs' crate
+//! client and its generated tests (`tests/tests/livevox/generated/`; a copy left at their old
+//! paths in `tests/tests/` counts as stale) from `spec/`, and the sample APIs' crate
 //! (`tests/sample-apis`, through the customer's library path) with their generated tests, by
 //! the same code the command runs (`xtask::samples`).
 

@@ -34,8 +34,9 @@ impl Scratch {
         copy_dir(&workspace().join("livevox-generated/src/generated"), &dir.join("livevox-generated/src/generated"));
         fs::copy(workspace().join("livevox-generated/Cargo.toml"), dir.join("livevox-generated/Cargo.toml")).unwrap();
         // codegen also writes the end-to-end test of every operation.
-        fs::create_dir_all(dir.join("tests/tests")).unwrap();
-        fs::copy(workspace().join("tests/tests/every_operation.rs"), dir.join("tests/tests/every_operation.rs")).unwrap();
+        let e2e = livevox_codegen::emit_e2e::E2E_TEST_PATH;
+        fs::create_dir_all(dir.join(livevox_codegen::GENERATED_TESTS_DIR)).unwrap();
+        fs::copy(workspace().join(e2e), dir.join(e2e)).unwrap();
         Scratch(dir)
     }
 
@@ -104,9 +105,9 @@ fn adding_an_operation_regenerates_only_its_category() {
         changed,
         vec![
             "livevox-generated/src/generated/livevox/compliance.rs".to_string(),
-            "tests/tests/every_operation.rs".to_string(),
-            "tests/tests/no_secret_in_debug.rs".to_string(),
-            "tests/tests/decode_every_response.rs".to_string(),
+            "tests/tests/livevox/generated/every_operation.rs".to_string(),
+            "tests/tests/livevox/generated/no_secret_in_debug.rs".to_string(),
+            "tests/tests/livevox/generated/decode_every_response.rs".to_string(),
         ],
         "only the category file changes, and the generated tests gain the operation's checks (end to end, secrets in Debug, decode fuzzing)"
     );
@@ -145,4 +146,19 @@ fn a_typo_is_reported_with_its_position_and_changes_nothing() {
     assert!(parts.next().is_some_and(|c| c.parse::<usize>().is_ok()), "{first}");
 
     assert_eq!(before, scratch.snapshot(), "a spec error must not touch the generated crate");
+}
+
+#[test]
+fn a_generated_test_left_at_its_old_path_is_removed() {
+    let scratch = Scratch::new("retired");
+    // A copy from a checkout made before the generated tests moved to `tests/tests/livevox/generated/`.
+    let old = Path::new(livevox_codegen::RETIRED_TEST_PATHS[0]);
+    fs::copy(workspace().join(livevox_codegen::emit_e2e::E2E_TEST_PATH), scratch.0.join(old)).unwrap();
+
+    let check = livevox_codegen::codegen(&scratch.0, true).expect("checks");
+    assert!(check.report.files.contains(&(old.to_path_buf(), livevox_codegen::write::Change::Removed)), "{:?}", check.report);
+    assert!(scratch.0.join(old).exists(), "--check writes nothing");
+    livevox_codegen::codegen(&scratch.0, false).expect("regenerates");
+    assert!(!scratch.0.join(old).exists(), "the retired copy is removed");
+    assert!(scratch.0.join(livevox_codegen::emit_e2e::E2E_TEST_PATH).exists());
 }

@@ -2,7 +2,9 @@
 //! over 800 lines. Functions over 120 lines are caught by clippy's `too_many_lines`
 //! (threshold in `clippy.toml`, lint on in `[workspace.lints.clippy]`). Files the generator
 //! writes (their first line says `@generated`) are exempt: they are measured by the generated
-//! line counts of `cargo xtask bench` instead.
+//! line counts of `cargo xtask bench` instead. They all live in directories named `generated`,
+//! and every file there is one of them, so checks that go by path alone (a hook) tell the two
+//! kinds apart as this test does.
 
 use std::path::{Path, PathBuf};
 
@@ -28,18 +30,48 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-#[test]
-fn no_hand_written_file_is_over_800_lines() {
+/// Every `.rs` file of the workspace's members, with its text.
+fn sources() -> Vec<(PathBuf, String)> {
     let root = workspace_root();
     let mut files = Vec::new();
     for member in ["livevox-codegen", "livevox-generated", "livevox-sim", "xtask", "tests"] {
         rust_files(&root.join(member), &mut files);
     }
     assert!(files.len() > 50, "found only {} source files under {}", files.len(), root.display());
+    files
+        .into_iter()
+        .map(|file| {
+            let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            (file, text)
+        })
+        .collect()
+}
+
+fn is_generated(text: &str) -> bool {
+    text.lines().next().is_some_and(|first| first.contains("@generated"))
+}
+
+#[test]
+fn generated_files_are_exactly_those_under_generated_directories() {
+    let root = workspace_root();
+    let mut misplaced = Vec::new();
+    for (file, text) in sources() {
+        let rel = file.strip_prefix(&root).unwrap_or(&file);
+        let in_generated_dir = rel.components().any(|c| c.as_os_str() == "generated");
+        if in_generated_dir != is_generated(&text) {
+            let what = if in_generated_dir { "in a `generated` directory without" } else { "outside any `generated` directory with" };
+            misplaced.push(format!("{}: {what} the `@generated` header", rel.display()));
+        }
+    }
+    assert!(misplaced.is_empty(), "generated and hand-written files mixed (paths alone must tell them apart):\n{}", misplaced.join("\n"));
+}
+
+#[test]
+fn no_hand_written_file_is_over_800_lines() {
+    let root = workspace_root();
     let mut over = Vec::new();
-    for file in &files {
-        let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-        if text.lines().next().is_some_and(|first| first.contains("@generated")) {
+    for (file, text) in &sources() {
+        if is_generated(text) {
             continue;
         }
         let lines = text.lines().count();

@@ -75,7 +75,7 @@ fn codegen(check: bool) -> ExitCode {
         }
     };
     let stale: Vec<_> = client.report.stale().cloned().collect();
-    println!("{} ({})", client.line(check, start.elapsed()), livevox_codegen::CLIENT_CRATE);
+    println!("{} ({} and {})", client.line(check, start.elapsed()), livevox_codegen::CLIENT_CRATE, livevox_codegen::GENERATED_TESTS_DIR);
     let start = Instant::now();
     let (samples, tests) = match xtask::samples::codegen(&root, check) {
         Ok(done) => done,

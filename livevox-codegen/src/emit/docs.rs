@@ -182,18 +182,7 @@ pub(crate) fn op_doc(op: &Operation) -> String {
     }
     parts.push(sent);
     if let Some(p) = &op.pagination {
-        let end = match p.end {
-            PageEnd::NextAbsent => format!("the last page is the one without `{}`", p.next_field),
-            PageEnd::ShortPage => "the last page is the one with fewer items than asked for".to_string(),
-            PageEnd::NextAbsentOrShortPage => {
-                format!("the last page is the one without `{}` or with fewer items than asked for", p.next_field)
-            }
-        };
-        let cap = p.max_count.map(|c| format!(" (at most {c})")).unwrap_or_default();
-        parts.push(format!(
-            "# Pagination\n\nOne page per call: `{}` items{cap} from `{}`, in `{}` of the response; {end}.",
-            p.count_param, p.offset_param, p.items_field
-        ));
+        parts.push(super::pagination::pagination_doc(p));
     }
     if let Some(r) = &op.rate_limit {
         let inflight = r.max_in_flight.map(|n| format!(" and {n} in flight at once")).unwrap_or_default();

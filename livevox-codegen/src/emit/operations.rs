@@ -191,7 +191,7 @@ pub(super) fn emit_request(op: &Operation, cat: &Category) -> TokenStream {
 
     let fill: Vec<TokenStream> = fill.collect();
     let op_const = operation_const(op);
-    let paging = op.pagination.as_ref().map(|p| super::pagination::emit_paginated(op, p, &slots, here)).unwrap_or_default();
+    let paging = op.pagination.as_ref().map(|p| super::pagination::emit_paginated(op, p, &slots, &fill, here)).unwrap_or_default();
     let d = doc(&format!(
         "A `{}` request, made by `{}()` on [`{}`]: set optional parameters, then `.await` it (or call [`send`]({}::send)).",
         op.id, op.fn_name, cat.client_type, op.request_type
@@ -259,6 +259,9 @@ fn param_setters(op: &Operation, slots: &[Slot], here: &str) -> Vec<TokenStream>
             let setter = format_ident!("{}", p.setter);
             let t = type_tokens(&p.ty, here);
             let extra = match p.role {
+                ParamRole::PageOffset if op.pagination.as_ref().is_some_and(|g| g.style == PageStyle::Page) => {
+                    vec![format!("The page number; defaults to {}.", p.page_start.unwrap_or_default())]
+                }
                 ParamRole::PageOffset => vec![format!("Where the page starts; defaults to {}.", p.page_start.unwrap_or_default())],
                 ParamRole::PageCount => vec![format!("Items per page; defaults to {}.", p.page_start.unwrap_or_default())],
                 ParamRole::Normal => p.default.as_ref().map(|d| vec![format!("The server's default: `{d}`.")]).unwrap_or_default(),

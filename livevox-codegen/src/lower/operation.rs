@@ -29,7 +29,7 @@ pub(super) fn lower_operation(ctx: &mut Ctx<'_>, here: &Here<'_>, name: &str, op
     let mut query = lower_params(ctx, &base, "query", &op.query, ParamLocation::Query);
     let body = lower_body(ctx, here, &base, name, op, models);
     let response = lower_response(ctx, &base, op);
-    let pagination = op.pagination.as_ref().and_then(|p| lower_pagination(ctx, &base, p, &response, &mut query));
+    let pagination = op.pagination.as_ref().and_then(|p| super::pagination::lower_pagination(ctx, &base, p, &response, &mut query));
     for p in &mut query {
         p.positional = p.required && p.role == ParamRole::Normal;
     }
@@ -155,58 +155,4 @@ fn lower_response(ctx: &mut Ctx<'_>, base: &str, op: &spec::OperationDef) -> Res
     // Validation allows it only with binary.
     let base64_field = r.base64_field.clone().filter(|_| format == ResponseFormat::Binary);
     Response { format, ty, status, description: r.description.clone(), content_type, base64_field }
-}
-
-/// The pagination of an operation; marks the paging controls among `query` with their role and
-/// starting value.
-fn lower_pagination(ctx: &mut Ctx<'_>, base: &str, p: &spec::PaginationDef, response: &Response, query: &mut [Param]) -> Option<Pagination> {
-    let offset_param = p.offset.clone().unwrap_or_else(|| "offset".into());
-    let count_param = p.count.clone().unwrap_or_else(|| "count".into());
-    let default_of = |q: &Param| q.default.as_ref().and_then(|d| d.as_i64());
-    for q in query.iter_mut() {
-        if q.wire_name == offset_param {
-            q.role = ParamRole::PageOffset;
-            q.page_start = Some(default_of(q).unwrap_or(0));
-        } else if q.wire_name == count_param {
-            q.role = ParamRole::PageCount;
-            // The page size a walk starts with: the spec's cap, else the documented default.
-            q.page_start = Some(p.max_count.map(i64::from).or_else(|| default_of(q)).unwrap_or(100));
-        }
-    }
-    let model_name = match &response.ty {
-        Some(Type::Model(r)) => r.wire_name.clone(),
-        _ => {
-            ctx.error(&format!("{base}.pagination"), "pagination needs a response model".into());
-            return None;
-        }
-    };
-    let model_def = ctx.types.model(&model_name);
-    let items = model_def.and_then(|m| m.fields.get(&p.items)).cloned();
-    let next_field = p.next.clone().unwrap_or_else(|| "next".into());
-    let next = model_def
-        .and_then(|m| m.fields.get(&next_field))
-        .map(|f| (naming::field(&next_field, f.rust_name.as_deref()), f.required));
-    let Some(items_def) = items else {
-        ctx.error(&format!("{base}.pagination.items"), format!("`{model_name}` has no field `{}`", p.items));
-        return None;
-    };
-    let item_ty = match ctx.resolve(&format!("{base}.pagination.items"), &items_def.ty, false) {
-        Type::Array(t) => *t,
-        _ => {
-            ctx.error(&format!("{base}.pagination.items"), format!("`{}` is not an array", p.items));
-            return None;
-        }
-    };
-    Some(Pagination {
-        offset_param,
-        count_param,
-        items_rust_name: naming::field(&p.items, items_def.rust_name.as_deref()),
-        items_field: p.items.clone(),
-        item_ty,
-        items_required: items_def.required,
-        next_field,
-        next,
-        max_count: p.max_count,
-        end: p.end.known().unwrap_or(PageEnd::NextAbsent),
-    })
 }

@@ -1,6 +1,6 @@
 //! Rules for `authorization`: the kind, keys that belong to another kind, header names,
 //! `expired_status`, OAUTH2's `token_url` and scopes, OAUTH's signature method, and LIVEVOX's
-//! `login` (its operation, `auth: access_token`, the session id field).
+//! `login` (its operation, `auth: access_token`, a body of credentials, the session id field).
 
 use super::*;
 
@@ -113,7 +113,7 @@ impl Validator {
             self.err(doc, path, format!("`{}` is not `category.operation` (e.g. `session.login`)", login.operation));
             return;
         };
-        let Some((_, cat)) = members.iter().find(|(_, c)| c.category == cat_name) else {
+        let Some(&(cat_doc, cat)) = members.iter().find(|(_, c)| c.category == cat_name) else {
             let names = members.iter().map(|(_, c)| c.category.as_str());
             self.err(doc, path, with_suggestion(format!("API `{}` has no category `{cat_name}`", a.api.api), cat_name, names));
             return;
@@ -133,6 +133,7 @@ impl Validator {
                 format!("the login operation `{}` must have `auth: access_token`: it sends the access token, since there is no session yet", login.operation),
             );
         }
+        self.login_body(doc, &login.operation, (cat_doc, &format!("operations.{op_name}")), op, types);
         let field_path = "authorization.login.session_id_field";
         let model = op
             .response
@@ -163,5 +164,59 @@ impl Validator {
                 }
             },
         }
+    }
+
+    /// The login body holds the credentials, each field found by its type (lowering assigns the
+    /// roles, `ir::LoginFields`): one secret string (the password), one or two other strings
+    /// (the client code, then the user name), at most one bool (the agent flag), nothing else.
+    /// A body `type` that is not a model is left to the operation's own rules.
+    fn login_body(&mut self, doc: &LoadedDoc, operation: &str, (op_doc, op_path): (&LoadedDoc, &str), op: &OperationDef, types: &Types<'_>) {
+        let body = op.body.as_ref();
+        let fields = match body.map(|b| (&b.ty, &b.fields)) {
+            Some((Some(t), _)) => match t.expr().and_then(|t| types.direct_model(t)) {
+                Some((name, model)) => types.all_fields(name, model),
+                None => return,
+            },
+            Some((None, Some(fields))) => std::borrow::Cow::Borrowed(fields),
+            _ => std::borrow::Cow::Owned(IndexMap::new()),
+        };
+        let (mut secrets, mut strings, mut bools, mut others) = (0, 0, 0, Vec::new());
+        for (wire, f) in fields.iter() {
+            match f.ty.expr() {
+                Some(TypeExpr::Prim(Prim::String)) if f.secret => secrets += 1,
+                Some(TypeExpr::Prim(Prim::String)) => strings += 1,
+                Some(TypeExpr::Prim(Prim::Bool)) => bools += 1,
+                _ => others.push(format!("`{wire}` of type `{}`", f.ty.text().trim())),
+            }
+        }
+        let count = |n: usize, what: &str| match n {
+            0 => format!("no {what}"),
+            n => format!("{n} {what}s"),
+        };
+        let mut wrong = others;
+        if secrets != 1 {
+            wrong.push(count(secrets, "secret string"));
+        }
+        if !(1..=2).contains(&strings) {
+            wrong.push(count(strings, "other string"));
+        }
+        if bools > 1 {
+            wrong.push(count(bools, "bool"));
+        }
+        if wrong.is_empty() {
+            return;
+        }
+        let at = if body.is_some() { format!("{op_path}.body") } else { op_path.to_string() };
+        self.err(
+            doc,
+            "authorization.login.operation",
+            format!(
+                "the body of `{operation}` ({}) must hold the credentials a login sends: one secret string (the password), \
+                 one or two other strings (the client code, then the user name), at most one bool (the agent flag) \
+                 and nothing else; it has {}",
+                place(doc, op_doc, &at),
+                wrong.join(", ")
+            ),
+        );
     }
 }

@@ -26,11 +26,8 @@ impl Validator {
                 self.err(doc, &format!("{rpath}.path"), format!("the example leaves out the path parameter `{name}`"));
             }
         }
-        let paging: Vec<&str> = op
-            .pagination
-            .as_ref()
-            .map(|p| vec![p.offset.as_deref().unwrap_or("offset"), p.count.as_deref().unwrap_or("count")])
-            .unwrap_or_default();
+        let paging: Vec<&str> =
+            op.pagination.as_ref().map(|p| super::pagination::paging_params(p).into_iter().map(|(n, _, _)| n).collect()).unwrap_or_default();
         for (name, value) in &request.query {
             let vpath = format!("{rpath}.query.{name}");
             match op.query.get(name) {

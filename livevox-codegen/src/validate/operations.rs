@@ -132,11 +132,7 @@ impl Validator {
                 self.err(doc, &format!("{path}.default"), "a path parameter is always sent, so it has no server default");
             }
         }
-        let paging: Vec<(&str, &str)> = op
-            .pagination
-            .as_ref()
-            .map(|p| vec![(p.offset.as_deref().unwrap_or("offset"), "offset"), (p.count.as_deref().unwrap_or("count"), "count")])
-            .unwrap_or_default();
+        let paging = op.pagination.as_ref().map(super::pagination::paging_params).unwrap_or_default();
         for (name, p) in &op.query {
             let path = at(&format!("query.{name}"));
             let ty = self.param(doc, &path, name, p, types, "query parameter", &mut args);
@@ -154,9 +150,8 @@ impl Validator {
                 }
                 if let Some(d) = &p.default {
                     let dpath = format!("{path}.default");
-                    if let Some(role) = paging.iter().find(|(n, _)| n == name).map(|(_, r)| *r) {
+                    if let Some((role, least)) = paging.iter().find(|(n, _, _)| n == name).map(|(_, r, l)| (*r, *l)) {
                         // A paging parameter's default is the value the generated setter starts from.
-                        let least = if role == "count" { 1 } else { 0 };
                         if d.as_i64().is_none_or(|n| n < least) {
                             self.err(doc, &dpath, format!("the default of the pagination {role} parameter is an integer of at least {least}, not {d}"));
                         }

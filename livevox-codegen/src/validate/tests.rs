@@ -244,3 +244,49 @@ fn placeholder_parsers() {
         assert!(placeholders(bad).is_err(), "{bad} should be refused");
     }
 }
+
+/// A LiveVox API that logs in through `session.login`, whose body is `body` (YAML, indented
+/// for the operation), with `models` added to the category's.
+fn login_spec(body: &str, models: &str) -> Loaded {
+    let text = format!(
+        "api: LiveVox\nbase_url: https://api.livevox.com\ncategories: [session]\nauthorization:\n  kind: LIVEVOX\n  session_header: LV-Session\n  \
+         login: {{ operation: session.login, access_header: LV-Access, session_id_field: sessionId }}\n---\ncategory: session\nmodels:\n  \
+         LoginResponse:\n    fields:\n      sessionId: {{ type: string, required: true }}\n{models}operations:\n  login:\n    summary: Log in.\n    \
+         method: POST\n    path: /login\n    auth: access_token\n{body}    response: {{ type: LoginResponse }}\n"
+    );
+    load_sources(vec![Source { display_path: "spec/t.yaml".into(), text }]).unwrap_or_else(|e| panic!("load failed:\n{e}"))
+}
+
+#[test]
+fn the_login_body_holds_credentials_and_lowering_agrees() {
+    let fields = |f: &str| format!("    body:\n      fields:\n{f}");
+    let password = "        password: { type: string, required: true, secret: true }\n";
+    let user = "        userName: { type: string, required: true }\n";
+    let base = "  Base:\n    fields:\n      password: { type: string, required: true, secret: true }\n";
+    let creds = |f: &str| format!("{base}  Creds:\n    extends: Base\n    fields:\n{f}");
+    let accepted = [
+        (fields(&format!("{user}{password}")), String::new()),
+        (fields(&format!("        clientName: {{ type: string }}\n{user}{password}        agent: {{ type: bool }}\n")), String::new()),
+        // A named model's inherited fields count.
+        ("    body: { type: Creds }\n".to_string(), creds("      userName: { type: string, required: true }\n")),
+    ];
+    for (body, models) in &accepted {
+        let loaded = login_spec(body, models);
+        assert_eq!(validate(&loaded).err().map(|d| d.to_string()), None, "{body}");
+        let ir = crate::lower::lower(&loaded).unwrap_or_else(|d| panic!("lowering failed for\n{body}:\n{d}"));
+        let crate::ir::Auth::LiveVox { login: Some(login), .. } = &ir.apis[0].auth else { panic!("no login for\n{body}") };
+        assert_eq!((login.fields.user.as_str(), login.fields.password.as_str()), ("userName", "password"), "{body}");
+    }
+    let rejected = [
+        (String::new(), String::new(), "(line 15) must hold the credentials a login sends", "it has no secret string, no other string"),
+        (fields(&format!("{user}{password}        a: {{ type: string }}\n        b: {{ type: string }}\n")), String::new(), "(line 20)", "it has 3 other strings"),
+        (fields(&format!("{user}{password}        a: {{ type: bool }}\n        b: {{ type: bool }}\n")), String::new(), "(line 20)", "it has 2 bools"),
+        ("    body: { type: Creds }\n".to_string(), creds("      tries: { type: int32 }\n"), "(line 27)", "it has `tries` of type `int32`, no other string"),
+    ];
+    for (body, models, place, what) in &rejected {
+        let errors = validate(&login_spec(body, models)).expect_err(body).to_string();
+        assert!(errors.starts_with("spec/t.yaml:7:12: authorization.login.operation: the body of `session.login` "), "{errors}");
+        assert!(errors.contains(place) && errors.contains(what), "{body}\n{errors}");
+        assert!(errors.contains("1 error in the spec"), "{errors}");
+    }
+}

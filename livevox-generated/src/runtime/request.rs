@@ -22,12 +22,15 @@ pub struct Request {
     pub(crate) timeout: Option<Duration>,
     /// Overrides the client's deadline for this call.
     pub(crate) deadline: Option<Duration>,
+    /// The URL to send to as given (a `Link` header's next page), in place of the path
+    /// template and the query parameters.
+    pub(crate) page_url: Option<url::Url>,
 }
 
 impl Request {
     /// Starts a request for `op`.
     pub fn new(op: &'static Operation) -> Self {
-        Request { op, path_params: Vec::new(), query: Vec::new(), body: None, timeout: None, deadline: None }
+        Request { op, path_params: Vec::new(), query: Vec::new(), body: None, timeout: None, deadline: None, page_url: None }
     }
 
     /// Fills the `{name}` placeholder of the path template.
@@ -73,6 +76,12 @@ impl Request {
         }
     }
 
+    /// Sends this request to `url` exactly as given (the next page a `Link` header names), in
+    /// place of the filled path template and query parameters.
+    pub(crate) fn follow(&mut self, url: url::Url) {
+        self.page_url = Some(url);
+    }
+
     /// The operation this request calls.
     pub fn operation(&self) -> &'static Operation {
         self.op
@@ -85,6 +94,9 @@ impl Request {
     /// The full URL: `base` (no query, no fragment; checked by the builder) followed by the
     /// filled path template and the query string. The text is written once and parsed once.
     pub(crate) fn url(&self, base: &url::Url) -> Result<url::Url, Error> {
+        if let Some(url) = &self.page_url {
+            return Ok(url.clone());
+        }
         let base = base.as_str().trim_end_matches('/');
         let mut text = String::with_capacity(base.len() + self.op.path.len() + 32);
         text.push_str(base);

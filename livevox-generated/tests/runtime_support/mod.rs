@@ -92,6 +92,10 @@ macro_rules! api_client {
     };
 }
 
+// Test files that need `ApiClient` types of their own specs make them with it too.
+#[allow(unused_imports)]
+pub(crate) use api_client;
+
 api_client!(LvClient, LV_API);
 api_client!(RelayClient, RELAY_API);
 api_client!(OpenClient, OPEN_API);
@@ -115,7 +119,9 @@ impl rt::Environment for LvEnvironment {
     }
 }
 
-const fn op(
+/// An operation as codegen emits it: idempotent by its method, no paging or limit, callable
+/// by agents.
+pub const fn op(
     name: &'static str,
     method: rt::Method,
     path: &'static str,
@@ -383,6 +389,17 @@ pub fn lv_client(server: &Server) -> rt::Client {
     lv_builder(server).build().unwrap().0
 }
 
+/// A client of `RELAY_API` at `server` that relays the session id `session` it was given.
+pub fn given_session_client(server: &Server, session: &str) -> rt::Client {
+    rt::ClientBuilder::<RelayClient>::new()
+        .base_url(server.url())
+        .allow_plain_http_for_loopback_tests()
+        .session_id(session)
+        .build()
+        .unwrap()
+        .0
+}
+
 /// A client of `OPEN_API` (no auth) at `server` that sends every call once: the tests using it
 /// look at one response each (a 429 or a 503 among them), not at the retry policy, which has
 /// tests of its own (`runtime_retry.rs`, with [`open_builder`]).
@@ -392,8 +409,14 @@ pub fn open_client(server: &Server) -> rt::Client {
 
 /// A builder of `OPEN_API` clients at `server`, with the default retry policy.
 pub fn open_builder(server: &Server) -> rt::ClientBuilder<OpenClient> {
+    open_builder_at(server.url())
+}
+
+/// [`open_builder`] at any base URL on 127.0.0.1 (with a path prefix, or a port nothing
+/// listens on).
+pub fn open_builder_at(base_url: impl Into<String>) -> rt::ClientBuilder<OpenClient> {
     rt::ClientBuilder::<OpenClient>::new()
-        .base_url(server.url())
+        .base_url(base_url)
         .allow_plain_http_for_loopback_tests()
         .header_param("agentId", "42")
         .header_param("site", "east")
@@ -551,25 +574,27 @@ impl<O: ListOp> ListRecords<O> {
 impl<O: ListOp> rt::Paginated for ListRecords<O> {
     type Page = RecordPage;
     type Item = Record;
+    const STYLE: rt::PageStyle = rt::PageStyle::Offset;
 
     fn operation() -> &'static rt::Operation {
         O::op()
     }
-    fn offset(&self) -> i64 {
+    fn position(&self) -> i64 {
         i64::from(self.offset)
     }
-    fn count(&self) -> i64 {
+    fn size(&self) -> i64 {
         i64::from(self.count)
     }
-    fn set_offset(&mut self, offset: i64) {
-        self.offset = i32::try_from(offset).unwrap_or(i32::MAX);
+    fn advance(&mut self, next: rt::Next) -> bool {
+        next.set_position(&mut self.offset)
     }
-    fn fetch(self) -> livevox_generated::__rt::BoxFuture<Result<RecordPage, rt::Error>> {
+    fn fetch(self, _link: Option<rt::Url>) -> livevox_generated::__rt::BoxFuture<Result<rt::Fetched<RecordPage>, rt::Error>> {
         Box::pin(async move {
             let mut req = rt::Request::new(O::op());
             req.query("offset", &self.offset);
             req.query("count", &self.count);
-            self.client.execute(req).await
+            let page = self.client.execute(req).await?;
+            Ok(rt::Fetched { page, next_url: Ok(None) })
         })
     }
     fn item_count(page: &RecordPage) -> usize {
@@ -616,5 +641,44 @@ impl Arrivals {
             most = most.max(last - first + 1);
         }
         most
+    }
+}
+
+// ---------------------------------------------------------------- logs
+
+/// A `tracing` writer into a shared buffer: what a test's calls logged.
+#[derive(Clone, Default)]
+pub struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    /// Installs the global subscriber (every level, span closes, no colours) writing into a new
+    /// buffer. Global, so its test must be the only one in its binary: a thread-scoped
+    /// subscriber loses events when other tests race it on tracing's shared callsite cache.
+    pub fn install_global() -> Captured {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_max_level(tracing::Level::TRACE)
+            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).unwrap();
+        captured
+    }
+
+    /// Everything logged so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
     }
 }

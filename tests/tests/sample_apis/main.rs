@@ -1,7 +1,7 @@
 //! The generated tests of the sample "Functions" APIs (`tests/sample-apis`, crate
 //! `livevox-sample-apis`), in one test binary: what `every_operation.rs`,
-//! `no_secret_in_debug.rs` and `decode_every_response.rs` of `tests/tests/` do for LiveVox's
-//! operations, done for theirs. `cargo xtask codegen` writes `generated/` (see
+//! `no_secret_in_debug.rs` and `decode_every_response.rs` of `tests/tests/livevox/` do for
+//! LiveVox's operations, done for theirs. `cargo xtask codegen` writes `generated/` (see
 //! `xtask/src/samples.rs`); `generated_is_fresh.rs` fails when it is stale.
 //!
 //! - `every_operation`: one simulator test per sample operation, the simulator serving

@@ -531,21 +531,24 @@ impl __rt::Call for ListAccountsRequest {
 impl __rt::Paginated for ListAccountsRequest {
     type Page = ListAccountsResponse;
     type Item = Account;
+    const STYLE: __rt::PageStyle = __rt::PageStyle::Offset;
     fn operation() -> &'static __rt::Operation {
         &Self::OPERATION
     }
-    fn offset(&self) -> i64 {
+    fn position(&self) -> i64 {
         i64::from(self.offset)
     }
-    fn count(&self) -> i64 {
+    fn size(&self) -> i64 {
         i64::from(self.count)
     }
-    fn set_offset(&mut self, offset: i64) {
-        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
-            .unwrap_or(<i32>::MAX);
+    fn advance(&mut self, next: __rt::Next) -> bool {
+        next.set_position(&mut self.offset)
     }
-    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(__rt::Call::call(self))
+    fn fetch(
+        self,
+        _link: ::std::option::Option<__rt::Url>,
+    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+        __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
         page.list_accounts.len()
@@ -746,21 +749,24 @@ impl __rt::Call for SearchAccountsRequest {
 impl __rt::Paginated for SearchAccountsRequest {
     type Page = SearchAccountsResponse;
     type Item = Account;
+    const STYLE: __rt::PageStyle = __rt::PageStyle::Offset;
     fn operation() -> &'static __rt::Operation {
         &Self::OPERATION
     }
-    fn offset(&self) -> i64 {
+    fn position(&self) -> i64 {
         i64::from(self.offset)
     }
-    fn count(&self) -> i64 {
+    fn size(&self) -> i64 {
         i64::from(self.count)
     }
-    fn set_offset(&mut self, offset: i64) {
-        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
-            .unwrap_or(<i32>::MAX);
+    fn advance(&mut self, next: __rt::Next) -> bool {
+        next.set_position(&mut self.offset)
     }
-    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(__rt::Call::call(self))
+    fn fetch(
+        self,
+        _link: ::std::option::Option<__rt::Url>,
+    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+        __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
         page.find_matching_accounts.len()

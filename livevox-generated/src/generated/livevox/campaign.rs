@@ -397,21 +397,24 @@ impl __rt::Call for ListCampaignsRequest {
 impl __rt::Paginated for ListCampaignsRequest {
     type Page = ListCampaignsResponse;
     type Item = CampaignSummary;
+    const STYLE: __rt::PageStyle = __rt::PageStyle::Offset;
     fn operation() -> &'static __rt::Operation {
         &Self::OPERATION
     }
-    fn offset(&self) -> i64 {
+    fn position(&self) -> i64 {
         i64::from(self.offset)
     }
-    fn count(&self) -> i64 {
+    fn size(&self) -> i64 {
         i64::from(self.count)
     }
-    fn set_offset(&mut self, offset: i64) {
-        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
-            .unwrap_or(<i32>::MAX);
+    fn advance(&mut self, next: __rt::Next) -> bool {
+        next.set_position(&mut self.offset)
     }
-    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(__rt::Call::call(self))
+    fn fetch(
+        self,
+        _link: ::std::option::Option<__rt::Url>,
+    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+        __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
         page.campaign_details.len()
@@ -744,21 +747,24 @@ impl __rt::Call for ListCampaignTransactionsRequest {
 impl __rt::Paginated for ListCampaignTransactionsRequest {
     type Page = CampaignTransactionsPage;
     type Item = CampaignTransaction;
+    const STYLE: __rt::PageStyle = __rt::PageStyle::Offset;
     fn operation() -> &'static __rt::Operation {
         &Self::OPERATION
     }
-    fn offset(&self) -> i64 {
+    fn position(&self) -> i64 {
         i64::from(self.offset)
     }
-    fn count(&self) -> i64 {
+    fn size(&self) -> i64 {
         i64::from(self.count)
     }
-    fn set_offset(&mut self, offset: i64) {
-        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
-            .unwrap_or(<i32>::MAX);
+    fn advance(&mut self, next: __rt::Next) -> bool {
+        next.set_position(&mut self.offset)
     }
-    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(__rt::Call::call(self))
+    fn fetch(
+        self,
+        _link: ::std::option::Option<__rt::Url>,
+    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+        __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
         page.transaction.len()
@@ -907,21 +913,24 @@ impl __rt::Call for SearchCampaignsRequest {
 impl __rt::Paginated for SearchCampaignsRequest {
     type Page = SearchCampaignsResponse;
     type Item = CampaignSummary;
+    const STYLE: __rt::PageStyle = __rt::PageStyle::Offset;
     fn operation() -> &'static __rt::Operation {
         &Self::OPERATION
     }
-    fn offset(&self) -> i64 {
+    fn position(&self) -> i64 {
         i64::from(self.offset)
     }
-    fn count(&self) -> i64 {
+    fn size(&self) -> i64 {
         i64::from(self.count)
     }
-    fn set_offset(&mut self, offset: i64) {
-        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
-            .unwrap_or(<i32>::MAX);
+    fn advance(&mut self, next: __rt::Next) -> bool {
+        next.set_position(&mut self.offset)
     }
-    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(__rt::Call::call(self))
+    fn fetch(
+        self,
+        _link: ::std::option::Option<__rt::Url>,
+    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+        __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
         page.campaign.len()
@@ -1005,21 +1014,24 @@ impl __rt::Call for SearchFinishedCallsRequest {
 impl __rt::Paginated for SearchFinishedCallsRequest {
     type Page = FinishedCallsPage;
     type Item = FinishedCall;
+    const STYLE: __rt::PageStyle = __rt::PageStyle::Offset;
     fn operation() -> &'static __rt::Operation {
         &Self::OPERATION
     }
-    fn offset(&self) -> i64 {
+    fn position(&self) -> i64 {
         i64::from(self.offset)
     }
-    fn count(&self) -> i64 {
+    fn size(&self) -> i64 {
         i64::from(self.count)
     }
-    fn set_offset(&mut self, offset: i64) {
-        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
-            .unwrap_or(<i32>::MAX);
+    fn advance(&mut self, next: __rt::Next) -> bool {
+        next.set_position(&mut self.offset)
     }
-    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(__rt::Call::call(self))
+    fn fetch(
+        self,
+        _link: ::std::option::Option<__rt::Url>,
+    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+        __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
         page.call.len()

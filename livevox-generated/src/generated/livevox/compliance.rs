@@ -1287,21 +1287,24 @@ impl __rt::Call for ListDncRequest {
 impl __rt::Paginated for ListDncRequest {
     type Page = ListDncResponse;
     type Item = DncEntry;
+    const STYLE: __rt::PageStyle = __rt::PageStyle::Offset;
     fn operation() -> &'static __rt::Operation {
         &Self::OPERATION
     }
-    fn offset(&self) -> i64 {
+    fn position(&self) -> i64 {
         i64::from(self.offset)
     }
-    fn count(&self) -> i64 {
+    fn size(&self) -> i64 {
         i64::from(self.count)
     }
-    fn set_offset(&mut self, offset: i64) {
-        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
-            .unwrap_or(<i32>::MAX);
+    fn advance(&mut self, next: __rt::Next) -> bool {
+        next.set_position(&mut self.offset)
     }
-    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(__rt::Call::call(self))
+    fn fetch(
+        self,
+        _link: ::std::option::Option<__rt::Url>,
+    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+        __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
         page.dnc.len()
@@ -1529,21 +1532,24 @@ impl __rt::Call for SearchDncRequest {
 impl __rt::Paginated for SearchDncRequest {
     type Page = ListDncResponse;
     type Item = DncEntry;
+    const STYLE: __rt::PageStyle = __rt::PageStyle::Offset;
     fn operation() -> &'static __rt::Operation {
         &Self::OPERATION
     }
-    fn offset(&self) -> i64 {
+    fn position(&self) -> i64 {
         i64::from(self.offset)
     }
-    fn count(&self) -> i64 {
+    fn size(&self) -> i64 {
         i64::from(self.count)
     }
-    fn set_offset(&mut self, offset: i64) {
-        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
-            .unwrap_or(<i32>::MAX);
+    fn advance(&mut self, next: __rt::Next) -> bool {
+        next.set_position(&mut self.offset)
     }
-    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(__rt::Call::call(self))
+    fn fetch(
+        self,
+        _link: ::std::option::Option<__rt::Url>,
+    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+        __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
         page.dnc.len()
@@ -1764,21 +1770,24 @@ impl __rt::Call for ListDialtimeDncRequest {
 impl __rt::Paginated for ListDialtimeDncRequest {
     type Page = DialtimeDncPage;
     type Item = DialtimeDncEntry;
+    const STYLE: __rt::PageStyle = __rt::PageStyle::Offset;
     fn operation() -> &'static __rt::Operation {
         &Self::OPERATION
     }
-    fn offset(&self) -> i64 {
+    fn position(&self) -> i64 {
         i64::from(self.offset)
     }
-    fn count(&self) -> i64 {
+    fn size(&self) -> i64 {
         i64::from(self.count)
     }
-    fn set_offset(&mut self, offset: i64) {
-        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
-            .unwrap_or(<i32>::MAX);
+    fn advance(&mut self, next: __rt::Next) -> bool {
+        next.set_position(&mut self.offset)
     }
-    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(__rt::Call::call(self))
+    fn fetch(
+        self,
+        _link: ::std::option::Option<__rt::Url>,
+    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+        __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
         page.dnc_entries.len()
@@ -2041,21 +2050,24 @@ impl __rt::Call for SearchDialtimeDncRequest {
 impl __rt::Paginated for SearchDialtimeDncRequest {
     type Page = DialtimeDncPage;
     type Item = DialtimeDncEntry;
+    const STYLE: __rt::PageStyle = __rt::PageStyle::Offset;
     fn operation() -> &'static __rt::Operation {
         &Self::OPERATION
     }
-    fn offset(&self) -> i64 {
+    fn position(&self) -> i64 {
         i64::from(self.offset)
     }
-    fn count(&self) -> i64 {
+    fn size(&self) -> i64 {
         i64::from(self.count)
     }
-    fn set_offset(&mut self, offset: i64) {
-        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
-            .unwrap_or(<i32>::MAX);
+    fn advance(&mut self, next: __rt::Next) -> bool {
+        next.set_position(&mut self.offset)
     }
-    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(__rt::Call::call(self))
+    fn fetch(
+        self,
+        _link: ::std::option::Option<__rt::Url>,
+    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+        __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
         page.dnc_entries.len()
@@ -2132,21 +2144,24 @@ impl __rt::Call for ListSmsDncRequest {
 impl __rt::Paginated for ListSmsDncRequest {
     type Page = SmsDncPage;
     type Item = SmsDncEntry;
+    const STYLE: __rt::PageStyle = __rt::PageStyle::Offset;
     fn operation() -> &'static __rt::Operation {
         &Self::OPERATION
     }
-    fn offset(&self) -> i64 {
+    fn position(&self) -> i64 {
         i64::from(self.offset)
     }
-    fn count(&self) -> i64 {
+    fn size(&self) -> i64 {
         i64::from(self.count)
     }
-    fn set_offset(&mut self, offset: i64) {
-        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
-            .unwrap_or(<i32>::MAX);
+    fn advance(&mut self, next: __rt::Next) -> bool {
+        next.set_position(&mut self.offset)
     }
-    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(__rt::Call::call(self))
+    fn fetch(
+        self,
+        _link: ::std::option::Option<__rt::Url>,
+    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+        __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
         page.dnc_entries.len()
@@ -2411,21 +2426,24 @@ impl __rt::Call for SearchSmsDncRequest {
 impl __rt::Paginated for SearchSmsDncRequest {
     type Page = SmsDncPage;
     type Item = SmsDncEntry;
+    const STYLE: __rt::PageStyle = __rt::PageStyle::Offset;
     fn operation() -> &'static __rt::Operation {
         &Self::OPERATION
     }
-    fn offset(&self) -> i64 {
+    fn position(&self) -> i64 {
         i64::from(self.offset)
     }
-    fn count(&self) -> i64 {
+    fn size(&self) -> i64 {
         i64::from(self.count)
     }
-    fn set_offset(&mut self, offset: i64) {
-        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
-            .unwrap_or(<i32>::MAX);
+    fn advance(&mut self, next: __rt::Next) -> bool {
+        next.set_position(&mut self.offset)
     }
-    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(__rt::Call::call(self))
+    fn fetch(
+        self,
+        _link: ::std::option::Option<__rt::Url>,
+    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+        __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
         page.dnc_entries.len()
@@ -2502,21 +2520,24 @@ impl __rt::Call for ListEmailDncRequest {
 impl __rt::Paginated for ListEmailDncRequest {
     type Page = EmailDncPage;
     type Item = EmailDncEntry;
+    const STYLE: __rt::PageStyle = __rt::PageStyle::Offset;
     fn operation() -> &'static __rt::Operation {
         &Self::OPERATION
     }
-    fn offset(&self) -> i64 {
+    fn position(&self) -> i64 {
         i64::from(self.offset)
     }
-    fn count(&self) -> i64 {
+    fn size(&self) -> i64 {
         i64::from(self.count)
     }
-    fn set_offset(&mut self, offset: i64) {
-        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
-            .unwrap_or(<i32>::MAX);
+    fn advance(&mut self, next: __rt::Next) -> bool {
+        next.set_position(&mut self.offset)
     }
-    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(__rt::Call::call(self))
+    fn fetch(
+        self,
+        _link: ::std::option::Option<__rt::Url>,
+    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+        __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
         page.dnc_entries.len()
@@ -2781,21 +2802,24 @@ impl __rt::Call for SearchEmailDncRequest {
 impl __rt::Paginated for SearchEmailDncRequest {
     type Page = EmailDncPage;
     type Item = EmailDncEntry;
+    const STYLE: __rt::PageStyle = __rt::PageStyle::Offset;
     fn operation() -> &'static __rt::Operation {
         &Self::OPERATION
     }
-    fn offset(&self) -> i64 {
+    fn position(&self) -> i64 {
         i64::from(self.offset)
     }
-    fn count(&self) -> i64 {
+    fn size(&self) -> i64 {
         i64::from(self.count)
     }
-    fn set_offset(&mut self, offset: i64) {
-        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
-            .unwrap_or(<i32>::MAX);
+    fn advance(&mut self, next: __rt::Next) -> bool {
+        next.set_position(&mut self.offset)
     }
-    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(__rt::Call::call(self))
+    fn fetch(
+        self,
+        _link: ::std::option::Option<__rt::Url>,
+    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+        __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
         page.dnc_entries.len()
@@ -2880,21 +2904,24 @@ impl __rt::Call for ListDialingProfilesRequest {
 impl __rt::Paginated for ListDialingProfilesRequest {
     type Page = DialingProfilePage;
     type Item = DialingProfileSummary;
+    const STYLE: __rt::PageStyle = __rt::PageStyle::Offset;
     fn operation() -> &'static __rt::Operation {
         &Self::OPERATION
     }
-    fn offset(&self) -> i64 {
+    fn position(&self) -> i64 {
         i64::from(self.offset)
     }
-    fn count(&self) -> i64 {
+    fn size(&self) -> i64 {
         i64::from(self.count)
     }
-    fn set_offset(&mut self, offset: i64) {
-        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
-            .unwrap_or(<i32>::MAX);
+    fn advance(&mut self, next: __rt::Next) -> bool {
+        next.set_position(&mut self.offset)
     }
-    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(__rt::Call::call(self))
+    fn fetch(
+        self,
+        _link: ::std::option::Option<__rt::Url>,
+    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+        __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
         page.dialing_profile.len()

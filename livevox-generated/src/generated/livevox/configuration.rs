@@ -336,21 +336,24 @@ impl __rt::Call for ListAgentsRequest {
 impl __rt::Paginated for ListAgentsRequest {
     type Page = ConfigAgentPage;
     type Item = ConfigAgent;
+    const STYLE: __rt::PageStyle = __rt::PageStyle::Offset;
     fn operation() -> &'static __rt::Operation {
         &Self::OPERATION
     }
-    fn offset(&self) -> i64 {
+    fn position(&self) -> i64 {
         i64::from(self.offset)
     }
-    fn count(&self) -> i64 {
+    fn size(&self) -> i64 {
         i64::from(self.count)
     }
-    fn set_offset(&mut self, offset: i64) {
-        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
-            .unwrap_or(<i32>::MAX);
+    fn advance(&mut self, next: __rt::Next) -> bool {
+        next.set_position(&mut self.offset)
     }
-    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(__rt::Call::call(self))
+    fn fetch(
+        self,
+        _link: ::std::option::Option<__rt::Url>,
+    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+        __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
         page.agents.len()
@@ -470,21 +473,24 @@ impl __rt::Call for ListCallCentersRequest {
 impl __rt::Paginated for ListCallCentersRequest {
     type Page = ConfigCallCenterPage;
     type Item = ConfigCallCenter;
+    const STYLE: __rt::PageStyle = __rt::PageStyle::Offset;
     fn operation() -> &'static __rt::Operation {
         &Self::OPERATION
     }
-    fn offset(&self) -> i64 {
+    fn position(&self) -> i64 {
         i64::from(self.offset)
     }
-    fn count(&self) -> i64 {
+    fn size(&self) -> i64 {
         i64::from(self.count)
     }
-    fn set_offset(&mut self, offset: i64) {
-        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
-            .unwrap_or(<i32>::MAX);
+    fn advance(&mut self, next: __rt::Next) -> bool {
+        next.set_position(&mut self.offset)
     }
-    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(__rt::Call::call(self))
+    fn fetch(
+        self,
+        _link: ::std::option::Option<__rt::Url>,
+    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+        __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
         page.call_centers.len()
@@ -563,21 +569,24 @@ impl __rt::Call for ListServicesRequest {
 impl __rt::Paginated for ListServicesRequest {
     type Page = ConfigServicePage;
     type Item = ConfigService;
+    const STYLE: __rt::PageStyle = __rt::PageStyle::Offset;
     fn operation() -> &'static __rt::Operation {
         &Self::OPERATION
     }
-    fn offset(&self) -> i64 {
+    fn position(&self) -> i64 {
         i64::from(self.offset)
     }
-    fn count(&self) -> i64 {
+    fn size(&self) -> i64 {
         i64::from(self.count)
     }
-    fn set_offset(&mut self, offset: i64) {
-        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
-            .unwrap_or(<i32>::MAX);
+    fn advance(&mut self, next: __rt::Next) -> bool {
+        next.set_position(&mut self.offset)
     }
-    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(__rt::Call::call(self))
+    fn fetch(
+        self,
+        _link: ::std::option::Option<__rt::Url>,
+    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+        __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
         page.services.len()
@@ -797,21 +806,24 @@ impl __rt::Call for ListTermCodesRequest {
 impl __rt::Paginated for ListTermCodesRequest {
     type Page = ConfigTermCodePage;
     type Item = ConfigTermCode;
+    const STYLE: __rt::PageStyle = __rt::PageStyle::Offset;
     fn operation() -> &'static __rt::Operation {
         &Self::OPERATION
     }
-    fn offset(&self) -> i64 {
+    fn position(&self) -> i64 {
         i64::from(self.offset)
     }
-    fn count(&self) -> i64 {
+    fn size(&self) -> i64 {
         i64::from(self.count)
     }
-    fn set_offset(&mut self, offset: i64) {
-        self.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
-            .unwrap_or(<i32>::MAX);
+    fn advance(&mut self, next: __rt::Next) -> bool {
+        next.set_position(&mut self.offset)
     }
-    fn fetch(self) -> __rt::BoxFuture<::std::result::Result<Self::Page, __rt::Error>> {
-        ::std::boxed::Box::pin(__rt::Call::call(self))
+    fn fetch(
+        self,
+        _link: ::std::option::Option<__rt::Url>,
+    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+        __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
         page.term_codes.len()

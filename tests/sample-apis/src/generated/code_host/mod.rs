@@ -8,6 +8,8 @@
 use ::livevox_generated::__rt as __rt;
 #[cfg(feature = "code_host_repos")]
 pub mod code_host_repos;
+#[cfg(feature = "code_host_issues")]
+pub mod code_host_issues;
 /// The static description of this API that the runtime works from.
 pub static API: __rt::ApiSpec = __rt::ApiSpec {
     name: "Code host",
@@ -87,5 +89,12 @@ impl Client {
     #[cfg(feature = "code_host_repos")]
     pub fn code_host_repos(&self) -> code_host_repos::CodeHostReposClient {
         code_host_repos::CodeHostReposClient::new(self.inner.clone())
+    }
+    /// A repository's issues and its event feed.
+    ///
+    /// Operations under `/repos`.
+    #[cfg(feature = "code_host_issues")]
+    pub fn code_host_issues(&self) -> code_host_issues::CodeHostIssuesClient {
+        code_host_issues::CodeHostIssuesClient::new(self.inner.clone())
     }
 }
