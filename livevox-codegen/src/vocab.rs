@@ -12,7 +12,7 @@ use std::fmt;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::ir::{AgentAction, AuthNeed, EnumRepr, Method, PageEnd, ResponseFormat};
+use crate::ir::{AgentAction, AuthNeed, ContentTypeRule, EnumRepr, Method, PageEnd, ResetUnit, ResponseFormat};
 use crate::types::{parse_type, TypeExpr};
 
 /// A closed list of words and the typed value of each.
@@ -261,6 +261,16 @@ impl Vocabulary for EnumRepr {
 impl Vocabulary for AgentAction {
     const WORDS: &'static [(&'static str, Self)] = &AgentAction::ALL;
     const WHAT: &'static str = "`agent_action`";
+}
+
+impl Vocabulary for ContentTypeRule {
+    const WORDS: &'static [(&'static str, Self)] = &[("with_body", ContentTypeRule::WithBody), ("always", ContentTypeRule::Always)];
+    const WHAT: &'static str = "`content_type` rule";
+}
+
+impl Vocabulary for ResetUnit {
+    const WORDS: &'static [(&'static str, Self)] = &[("epoch_seconds", ResetUnit::EpochSeconds), ("seconds", ResetUnit::Seconds)];
+    const WHAT: &'static str = "reset unit";
 }
 
 #[cfg(test)]

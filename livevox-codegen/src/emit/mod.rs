@@ -30,6 +30,7 @@ mod enums;
 mod models;
 mod operations;
 mod pagination;
+mod responses;
 mod tokens;
 
 use docs::{doc_text, inner_doc, paragraphs};

@@ -201,11 +201,8 @@ pub(super) fn emit_request(op: &Operation, cat: &Category) -> TokenStream {
         ResponseFormat::Binary => format!("Sends the request and returns the response body (`{media}`) as bytes."),
         ResponseFormat::None => "Sends the request; success has no body.".to_string(),
     });
-    // Binary bodies bypass decoding: text or JSON decoding would corrupt them.
-    let execute = match op.response.format {
-        ResponseFormat::Binary => quote! { execute_bytes },
-        _ => quote! { execute },
-    };
+    let call_impl = super::responses::emit_call_impl(op, &out, &fill, &body_send);
+    let response_headers = super::responses::emit_response_headers(op, here);
     quote! {
         #d
         #[derive(::std::clone::Clone, ::std::fmt::Debug)]
@@ -243,17 +240,7 @@ pub(super) fn emit_request(op: &Operation, cat: &Category) -> TokenStream {
             }
         }
 
-        impl __rt::Call for #rq {
-            type Output = #out;
-
-            async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
-                let mut req = __rt::Request::new(&Self::OPERATION);
-                req.limits(self.__limits);
-                #(#fill)*
-                #body_send
-                self.__client.#execute(req).await
-            }
-        }
+        #call_impl
 
         impl ::std::future::IntoFuture for #rq {
             type Output = ::std::result::Result<#out, __rt::Error>;
@@ -265,6 +252,7 @@ pub(super) fn emit_request(op: &Operation, cat: &Category) -> TokenStream {
         }
 
         #paging
+        #response_headers
     }
 }
 
@@ -334,7 +322,10 @@ fn body_parts(op: &Operation, cat: &Category) -> (TokenStream, Vec<TokenStream>,
             } else {
                 let d = doc(&paragraphs(&[
                     description.as_deref().map(doc_text).unwrap_or_default(),
-                    format!("Sets the body (`{}`); without it the body is `{{}}`.", ty.wire_name),
+                    match cat.content_type {
+                        ContentTypeRule::Always => format!("Sets the body (`{}`); without it the body is `{{}}`.", ty.wire_name),
+                        ContentTypeRule::WithBody => format!("Sets the body (`{}`); without it no body is sent.", ty.wire_name),
+                    },
                 ]));
                 let setter = quote! {
                     #d
@@ -388,7 +379,8 @@ fn operation_const(op: &Operation) -> TokenStream {
     // A declared media type (or a binary body) needs the variants that carry `Accept`; plain
     // text keeps `Text`, whose `Accept` is the default `text/plain`.
     let response = match (op.response.format, op.response.content_type.as_deref()) {
-        (ResponseFormat::Json, _) => quote! { Json },
+        (ResponseFormat::Json, None) => quote! { Json },
+        (ResponseFormat::Json, Some(media)) => quote! { JsonAs { accept: #media } },
         (ResponseFormat::Text, None) => quote! { Text },
         (ResponseFormat::Text, Some(media)) => quote! { TextAs { accept: #media } },
         (ResponseFormat::Binary, _) => match &op.response.base64_field {

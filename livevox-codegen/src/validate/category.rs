@@ -56,6 +56,7 @@ impl Validator {
                 if let Some(m) = type_names.claim(doc, &path, &naming::request_type(name), format!("the request builder of operation `{name}`")) {
                     self.err(doc, &path, format!("{m}; rename one of them"));
                 }
+                self.response_headers(doc, &path, name, op, &mut type_names);
                 if op.body.as_ref().is_some_and(|b| b.fields.is_some()) {
                     let body_path = format!("{path}.body.fields");
                     if let Some(m) = type_names.claim(doc, &body_path, &naming::body_type(name), format!("the body model of operation `{name}`")) {

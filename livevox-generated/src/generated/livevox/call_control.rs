@@ -2131,11 +2131,11 @@ impl AcceptCallRequest {
 }
 impl __rt::Call for AcceptCallRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for AcceptCallRequest {
@@ -2189,11 +2189,11 @@ impl RejectCallRequest {
 }
 impl __rt::Call for RejectCallRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for RejectCallRequest {
@@ -2247,11 +2247,11 @@ impl SendCallToVoicemailRequest {
 }
 impl __rt::Call for SendCallToVoicemailRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for SendCallToVoicemailRequest {
@@ -2305,11 +2305,11 @@ impl EndCallRequest {
 }
 impl __rt::Call for EndCallRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for EndCallRequest {
@@ -2364,12 +2364,12 @@ impl GetAreaCodeRequest {
 }
 impl __rt::Call for GetAreaCodeRequest {
     type Output = AreaCodeWindow;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
         req.query("phoneNumber", &self.phone_number);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for GetAreaCodeRequest {
@@ -2423,11 +2423,11 @@ impl GetScreenPopRequest {
 }
 impl __rt::Call for GetScreenPopRequest {
     type Output = ScreenPop;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for GetScreenPopRequest {
@@ -2481,11 +2481,11 @@ impl ListTermCodesRequest {
 }
 impl __rt::Call for ListTermCodesRequest {
     type Output = TermCodeList;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ListTermCodesRequest {
@@ -2539,11 +2539,11 @@ impl HoldCallRequest {
 }
 impl __rt::Call for HoldCallRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for HoldCallRequest {
@@ -2632,11 +2632,11 @@ impl ManualDialExRequest {
 }
 impl __rt::Call for ManualDialExRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ManualDialExRequest {
@@ -2713,11 +2713,11 @@ impl ManualDialRequest {
 }
 impl __rt::Call for ManualDialRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ManualDialRequest {
@@ -2771,11 +2771,11 @@ impl UnholdCallRequest {
 }
 impl __rt::Call for UnholdCallRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for UnholdCallRequest {
@@ -2912,12 +2912,12 @@ impl SaveTermCodeRequest {
 }
 impl __rt::Call for SaveTermCodeRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for SaveTermCodeRequest {
@@ -2971,11 +2971,11 @@ impl StopCallRecordingRequest {
 }
 impl __rt::Call for StopCallRecordingRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for StopCallRecordingRequest {
@@ -3029,11 +3029,11 @@ impl PauseCallRecordingRequest {
 }
 impl __rt::Call for PauseCallRecordingRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for PauseCallRecordingRequest {
@@ -3087,11 +3087,11 @@ impl ResumeCallRecordingRequest {
 }
 impl __rt::Call for ResumeCallRecordingRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ResumeCallRecordingRequest {
@@ -3168,11 +3168,11 @@ impl CreateChatChannelRequest {
 }
 impl __rt::Call for CreateChatChannelRequest {
     type Output = ChatChannelCreated;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for CreateChatChannelRequest {
@@ -3226,11 +3226,11 @@ impl DeleteChatPostRequest {
 }
 impl __rt::Call for DeleteChatPostRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("id", &self.id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for DeleteChatPostRequest {
@@ -3295,11 +3295,11 @@ impl FindChatChannelRequest {
 }
 impl __rt::Call for FindChatChannelRequest {
     type Output = ChatChannel;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for FindChatChannelRequest {
@@ -3354,12 +3354,12 @@ impl ListChatPostsRequest {
 }
 impl __rt::Call for ListChatPostsRequest {
     type Output = ChatPostPage;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.query("page", &self.page);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ListChatPostsRequest {
@@ -3412,10 +3412,10 @@ impl ListRecentChatChannelsRequest {
 }
 impl __rt::Call for ListRecentChatChannelsRequest {
     type Output = RecentChatChannels;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ListRecentChatChannelsRequest {
@@ -3469,11 +3469,11 @@ impl MarkChatPostReadRequest {
 }
 impl __rt::Call for MarkChatPostReadRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("id", &self.id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for MarkChatPostReadRequest {
@@ -3542,12 +3542,12 @@ impl SendChatPostRequest {
 }
 impl __rt::Call for SendChatPostRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for SendChatPostRequest {
@@ -3600,10 +3600,10 @@ impl GetMessagesRequest {
 }
 impl __rt::Call for GetMessagesRequest {
     type Output = AgentMessageSet;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for GetMessagesRequest {
@@ -3658,12 +3658,12 @@ impl PlayMessageRequest {
 }
 impl __rt::Call for PlayMessageRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("agentMessageId", &self.agent_message_id);
         req.query("messageId", &self.message_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for PlayMessageRequest {
@@ -3717,11 +3717,11 @@ impl SkipPreviewRequest {
 }
 impl __rt::Call for SkipPreviewRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("transactionId", &self.transaction_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for SkipPreviewRequest {
@@ -3774,10 +3774,10 @@ impl StopMessageRequest {
 }
 impl __rt::Call for StopMessageRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for StopMessageRequest {
@@ -3857,11 +3857,11 @@ impl DialPreviewRequest {
 }
 impl __rt::Call for DialPreviewRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for DialPreviewRequest {
@@ -3914,10 +3914,10 @@ impl GetDesktopStatsRequest {
 }
 impl __rt::Call for GetDesktopStatsRequest {
     type Output = DesktopStats;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for GetDesktopStatsRequest {
@@ -3971,11 +3971,11 @@ impl GetServiceFeaturesRequest {
 }
 impl __rt::Call for GetServiceFeaturesRequest {
     type Output = ServiceFeatureDetails;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for GetServiceFeaturesRequest {
@@ -4028,10 +4028,10 @@ impl GetServiceAccessRequest {
 }
 impl __rt::Call for GetServiceAccessRequest {
     type Output = ServiceAccess;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for GetServiceAccessRequest {
@@ -4107,13 +4107,13 @@ impl JoinServiceRequest {
 }
 impl __rt::Call for JoinServiceRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
         req.query("phoneNumber", &self.phone_number);
         req.query("sipId", &self.sip_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for JoinServiceRequest {
@@ -4166,10 +4166,10 @@ impl LeaveServiceRequest {
 }
 impl __rt::Call for LeaveServiceRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for LeaveServiceRequest {
@@ -4223,11 +4223,11 @@ impl SwitchServiceRequest {
 }
 impl __rt::Call for SwitchServiceRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for SwitchServiceRequest {
@@ -4280,10 +4280,10 @@ impl ChangeToManualDialRequest {
 }
 impl __rt::Call for ChangeToManualDialRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ChangeToManualDialRequest {
@@ -4337,11 +4337,11 @@ impl ChangeToNotReadyRequest {
 }
 impl __rt::Call for ChangeToNotReadyRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("reasonCode", &self.reason_code);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ChangeToNotReadyRequest {
@@ -4394,10 +4394,10 @@ impl ChangeToReadyRequest {
 }
 impl __rt::Call for ChangeToReadyRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ChangeToReadyRequest {
@@ -4461,11 +4461,11 @@ impl GetAgentStatusRequest {
 }
 impl __rt::Call for GetAgentStatusRequest {
     type Output = AgentStatusReport;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("stateChangedAfter", &self.state_changed_after);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for GetAgentStatusRequest {
@@ -4519,11 +4519,11 @@ impl SwitchLineRequest {
 }
 impl __rt::Call for SwitchLineRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for SwitchLineRequest {
@@ -4601,12 +4601,12 @@ impl TransferToAgentRequest {
 }
 impl __rt::Call for TransferToAgentRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for TransferToAgentRequest {
@@ -4660,11 +4660,11 @@ impl ColdTransferRequest {
 }
 impl __rt::Call for ColdTransferRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ColdTransferRequest {
@@ -4718,11 +4718,11 @@ impl CompleteConferenceRequest {
 }
 impl __rt::Call for CompleteConferenceRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for CompleteConferenceRequest {
@@ -4790,11 +4790,11 @@ impl ListAvailableAgentsRequest {
 }
 impl __rt::Call for ListAvailableAgentsRequest {
     type Output = AvailableAgents;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ListAvailableAgentsRequest {
@@ -4847,10 +4847,10 @@ impl ListCallCentersRequest {
 }
 impl __rt::Call for ListCallCentersRequest {
     type Output = CallCenterList;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ListCallCentersRequest {
@@ -4904,11 +4904,11 @@ impl GetPhonebookExtRequest {
 }
 impl __rt::Call for GetPhonebookExtRequest {
     type Output = Phonebook;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for GetPhonebookExtRequest {
@@ -4962,11 +4962,11 @@ impl GetPhonebookRequest {
 }
 impl __rt::Call for GetPhonebookRequest {
     type Output = Phonebook;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for GetPhonebookRequest {
@@ -5020,11 +5020,11 @@ impl HoldSupervisorCallRequest {
 }
 impl __rt::Call for HoldSupervisorCallRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for HoldSupervisorCallRequest {
@@ -5078,11 +5078,11 @@ impl LeaveConferenceRequest {
 }
 impl __rt::Call for LeaveConferenceRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for LeaveConferenceRequest {
@@ -5193,12 +5193,12 @@ impl ManualTransferRequest {
 }
 impl __rt::Call for ManualTransferRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ManualTransferRequest {
@@ -5276,12 +5276,12 @@ impl PhonebookTransferRequest {
 }
 impl __rt::Call for PhonebookTransferRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for PhonebookTransferRequest {
@@ -5334,10 +5334,10 @@ impl ReconnectCallRequest {
 }
 impl __rt::Call for ReconnectCallRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ReconnectCallRequest {
@@ -5391,11 +5391,11 @@ impl ReconnectConferenceRequest {
 }
 impl __rt::Call for ReconnectConferenceRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ReconnectConferenceRequest {
@@ -5449,11 +5449,11 @@ impl ResumeSupervisorCallRequest {
 }
 impl __rt::Call for ResumeSupervisorCallRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ResumeSupervisorCallRequest {
@@ -5506,10 +5506,10 @@ impl CheckVoicemailRequest {
 }
 impl __rt::Call for CheckVoicemailRequest {
     type Output = VoicemailBoxes;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for CheckVoicemailRequest {
@@ -5563,11 +5563,11 @@ impl DialVoicemailRequest {
 }
 impl __rt::Call for DialVoicemailRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("id", &self.id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for DialVoicemailRequest {
@@ -5620,10 +5620,10 @@ impl HangupVoicemailRequest {
 }
 impl __rt::Call for HangupVoicemailRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for HangupVoicemailRequest {
@@ -5678,12 +5678,12 @@ impl SetCallVolumeRequest {
 }
 impl __rt::Call for SetCallVolumeRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("outGain", &self.out_gain);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for SetCallVolumeRequest {
@@ -5736,10 +5736,10 @@ impl MuteRequest {
 }
 impl __rt::Call for MuteRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for MuteRequest {
@@ -5792,10 +5792,10 @@ impl UnmuteRequest {
 }
 impl __rt::Call for UnmuteRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for UnmuteRequest {
@@ -5850,12 +5850,12 @@ impl SetCustomerVolumeRequest {
 }
 impl __rt::Call for SetCustomerVolumeRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("outGain", &self.out_gain);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for SetCustomerVolumeRequest {
@@ -5910,12 +5910,12 @@ impl IvrPauseRecordingRequest {
 }
 impl __rt::Call for IvrPauseRecordingRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("serviceId", &self.service_id);
         req.path("sessionId", &self.session_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for IvrPauseRecordingRequest {
@@ -5970,12 +5970,12 @@ impl IvrResumeRecordingRequest {
 }
 impl __rt::Call for IvrResumeRecordingRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("serviceId", &self.service_id);
         req.path("sessionId", &self.session_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for IvrResumeRecordingRequest {
@@ -6090,13 +6090,13 @@ impl ScheduleRouteCallbackRequest {
 }
 impl __rt::Call for ScheduleRouteCallbackRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("correlationId", &self.correlation_id);
         req.query("customerNumber", &self.customer_number);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ScheduleRouteCallbackRequest {
@@ -6152,13 +6152,13 @@ impl CancelRouteRequest {
 }
 impl __rt::Call for CancelRouteRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("correlationId", &self.correlation_id);
         req.query("dialedNumber", &self.dialed_number);
         req.query("customerNumber", &self.customer_number);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for CancelRouteRequest {
@@ -6212,11 +6212,11 @@ impl GetHoldQueueStatusRequest {
 }
 impl __rt::Call for GetHoldQueueStatusRequest {
     type Output = HoldQueueStatus;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for GetHoldQueueStatusRequest {
@@ -6272,13 +6272,13 @@ impl GetRouteStatusRequest {
 }
 impl __rt::Call for GetRouteStatusRequest {
     type Output = RouteStatus;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("correlationId", &self.correlation_id);
         req.query("dialedNumber", &self.dialed_number);
         req.query("customerNumber", &self.customer_number);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for GetRouteStatusRequest {
@@ -6391,14 +6391,14 @@ impl RouteToAgentRequest {
 }
 impl __rt::Call for RouteToAgentRequest {
     type Output = RouteStatus;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("correlationId", &self.correlation_id);
         req.query("dialedNumber", &self.dialed_number);
         req.query("customerNumber", &self.customer_number);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for RouteToAgentRequest {
@@ -6487,11 +6487,11 @@ impl SupervisorSetNotReadyRequest {
 }
 impl __rt::Call for SupervisorSetNotReadyRequest {
     type Output = AgentChangeResults;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for SupervisorSetNotReadyRequest {
@@ -6571,11 +6571,11 @@ impl SupervisorSetReadyRequest {
 }
 impl __rt::Call for SupervisorSetReadyRequest {
     type Output = AgentChangeResults;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for SupervisorSetReadyRequest {
@@ -6655,11 +6655,11 @@ impl SupervisorLogOffAgentsRequest {
 }
 impl __rt::Call for SupervisorLogOffAgentsRequest {
     type Output = AgentChangeResults;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for SupervisorLogOffAgentsRequest {
@@ -6739,11 +6739,11 @@ impl BroadcastChatRequest {
 }
 impl __rt::Call for BroadcastChatRequest {
     type Output = BroadcastResults;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for BroadcastChatRequest {
@@ -6811,11 +6811,11 @@ impl GetChatMessagesRequest {
 }
 impl __rt::Call for GetChatMessagesRequest {
     type Output = SupervisorChatMessages;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for GetChatMessagesRequest {
@@ -6895,11 +6895,11 @@ impl SendChatMessageRequest {
 }
 impl __rt::Call for SendChatMessageRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for SendChatMessageRequest {
@@ -6953,11 +6953,11 @@ impl EndChatSessionRequest {
 }
 impl __rt::Call for EndChatSessionRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("userLoginId", &self.user_login_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for EndChatSessionRequest {
@@ -7011,11 +7011,11 @@ impl BargeInRequest {
 }
 impl __rt::Call for BargeInRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("agentLoginId", &self.agent_login_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for BargeInRequest {
@@ -7069,11 +7069,11 @@ impl CoachAgentRequest {
 }
 impl __rt::Call for CoachAgentRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("agentLoginId", &self.agent_login_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for CoachAgentRequest {
@@ -7126,10 +7126,10 @@ impl GetMonitorStateRequest {
 }
 impl __rt::Call for GetMonitorStateRequest {
     type Output = MonitorCallState;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for GetMonitorStateRequest {
@@ -7183,11 +7183,11 @@ impl ListenToAgentRequest {
 }
 impl __rt::Call for ListenToAgentRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("agentLoginId", &self.agent_login_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ListenToAgentRequest {
@@ -7242,12 +7242,12 @@ impl StartMonitorCallRequest {
 }
 impl __rt::Call for StartMonitorCallRequest {
     type Output = MonitorCallState;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("numberToDial", &self.number_to_dial);
         req.query("extension", &self.extension);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for StartMonitorCallRequest {
@@ -7300,10 +7300,10 @@ impl ListSupervisedServicesRequest {
 }
 impl __rt::Call for ListSupervisedServicesRequest {
     type Output = SupervisedServices;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ListSupervisedServicesRequest {
@@ -7392,11 +7392,11 @@ impl SupervisorSwitchServiceRequest {
 }
 impl __rt::Call for SupervisorSwitchServiceRequest {
     type Output = SwitchServiceResults;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for SupervisorSwitchServiceRequest {
@@ -7450,11 +7450,11 @@ impl GetNonAttemptedManualCallsRequest {
 }
 impl __rt::Call for GetNonAttemptedManualCallsRequest {
     type Output = NonAttemptedManualCalls;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("serviceId", &self.service_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for GetNonAttemptedManualCallsRequest {
@@ -7508,11 +7508,11 @@ impl GetQueueStatsRequest {
 }
 impl __rt::Call for GetQueueStatsRequest {
     type Output = QueueStats;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for GetQueueStatsRequest {
@@ -7581,12 +7581,12 @@ impl LaunchManualCallsRequest {
 }
 impl __rt::Call for LaunchManualCallsRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("serviceId", &self.service_id);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for LaunchManualCallsRequest {
@@ -7685,12 +7685,12 @@ impl ScheduleCallbackRequest {
 }
 impl __rt::Call for ScheduleCallbackRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("serviceId", &self.service_id);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ScheduleCallbackRequest {

@@ -429,12 +429,12 @@ impl ListCampaignsRequest {
 }
 impl __rt::Call for ListCampaignsRequest {
     type Output = ListCampaignsResponse;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ListCampaignsRequest {
@@ -528,10 +528,10 @@ impl GetCampaignListInfoRequest {
 }
 impl __rt::Call for GetCampaignListInfoRequest {
     type Output = CampaignListInfo;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for GetCampaignListInfoRequest {
@@ -585,11 +585,11 @@ impl ReadCampaignRequest {
 }
 impl __rt::Call for ReadCampaignRequest {
     type Output = Campaign;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ReadCampaignRequest {
@@ -645,11 +645,11 @@ impl CreateCampaignRequest {
 }
 impl __rt::Call for CreateCampaignRequest {
     type Output = CampaignCreated;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for CreateCampaignRequest {
@@ -802,12 +802,12 @@ impl UpdateCampaignRequest {
 }
 impl __rt::Call for UpdateCampaignRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for UpdateCampaignRequest {
@@ -864,12 +864,12 @@ impl UpdateCampaignStateRequest {
 }
 impl __rt::Call for UpdateCampaignStateRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for UpdateCampaignStateRequest {
@@ -925,12 +925,12 @@ impl DeactivateCampaignRequest {
 }
 impl __rt::Call for DeactivateCampaignRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&__rt::serde_json::json!({}));
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for DeactivateCampaignRequest {
@@ -1014,7 +1014,7 @@ impl ListCampaignTransactionsRequest {
 }
 impl __rt::Call for ListCampaignTransactionsRequest {
     type Output = CampaignTransactionsPage;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -1023,7 +1023,7 @@ impl __rt::Call for ListCampaignTransactionsRequest {
         req.query("extra", &self.extra);
         req.query("daysDue", &self.days_due);
         req.query("validOnly", &self.valid_only);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ListCampaignTransactionsRequest {
@@ -1125,12 +1125,12 @@ impl AppendCampaignRequest {
 }
 impl __rt::Call for AppendCampaignRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for AppendCampaignRequest {
@@ -1257,14 +1257,14 @@ impl SearchCampaignsRequest {
 }
 impl __rt::Call for SearchCampaignsRequest {
     type Output = SearchCampaignsResponse;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("client", &self.client_id);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for SearchCampaignsRequest {
@@ -1389,14 +1389,14 @@ impl SearchFinishedCallsRequest {
 }
 impl __rt::Call for SearchFinishedCallsRequest {
     type Output = FinishedCallsPage;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for SearchFinishedCallsRequest {

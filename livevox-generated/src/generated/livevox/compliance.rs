@@ -1366,7 +1366,7 @@ impl ListDncRequest {
 }
 impl __rt::Call for ListDncRequest {
     type Output = ListDncResponse;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("dncType", &self.dnc_type);
@@ -1374,7 +1374,7 @@ impl __rt::Call for ListDncRequest {
         req.query("service", &self.service_id);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ListDncRequest {
@@ -1485,13 +1485,13 @@ impl GetDncListInfoRequest {
 }
 impl __rt::Call for GetDncListInfoRequest {
     type Output = DncListInfo;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("dncType", &self.dnc_type);
         req.query("client", &self.client_id);
         req.query("service", &self.service_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for GetDncListInfoRequest {
@@ -1545,11 +1545,11 @@ impl ReadDncRequest {
 }
 impl __rt::Call for ReadDncRequest {
     type Output = ReadDncResponse;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ReadDncRequest {
@@ -1605,11 +1605,11 @@ impl CreateDncRequest {
 }
 impl __rt::Call for CreateDncRequest {
     type Output = CreateDncResponse;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for CreateDncRequest {
@@ -1663,11 +1663,11 @@ impl DeleteDncRequest {
 }
 impl __rt::Call for DeleteDncRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for DeleteDncRequest {
@@ -1758,14 +1758,14 @@ impl SearchDncRequest {
 }
 impl __rt::Call for SearchDncRequest {
     type Output = ListDncResponse;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("client", &self.client_id);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for SearchDncRequest {
@@ -1859,10 +1859,10 @@ impl IsLegacyDncEnabledRequest {
 }
 impl __rt::Call for IsLegacyDncEnabledRequest {
     type Output = ComplianceCheckResult;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for IsLegacyDncEnabledRequest {
@@ -1926,12 +1926,12 @@ impl CreateMultiplePhoneDncRequest {
 }
 impl __rt::Call for CreateMultiplePhoneDncRequest {
     type Output = MultiplePhoneDncResult;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("client", &self.client_id);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for CreateMultiplePhoneDncRequest {
@@ -1995,12 +1995,12 @@ impl CreateMultipleAccountDndRequest {
 }
 impl __rt::Call for CreateMultipleAccountDndRequest {
     type Output = MultipleAccountDndResult;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("client", &self.client_id);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for CreateMultipleAccountDndRequest {
@@ -2064,12 +2064,12 @@ impl CreateMultipleAccountPhoneDndRequest {
 }
 impl __rt::Call for CreateMultipleAccountPhoneDndRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("client", &self.client_id);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for CreateMultipleAccountPhoneDndRequest {
@@ -2149,12 +2149,12 @@ impl ListDialtimeDncRequest {
 }
 impl __rt::Call for ListDialtimeDncRequest {
     type Output = DialtimeDncPage;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ListDialtimeDncRequest {
@@ -2248,10 +2248,10 @@ impl GetDialtimeDncListInfoRequest {
 }
 impl __rt::Call for GetDialtimeDncListInfoRequest {
     type Output = ComplianceListInfo;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for GetDialtimeDncListInfoRequest {
@@ -2305,11 +2305,11 @@ impl ReadDialtimeDncRequest {
 }
 impl __rt::Call for ReadDialtimeDncRequest {
     type Output = DialtimeDncEntry;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ReadDialtimeDncRequest {
@@ -2365,11 +2365,11 @@ impl CreateDialtimeDncRequest {
 }
 impl __rt::Call for CreateDialtimeDncRequest {
     type Output = CreateDncResponse;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for CreateDialtimeDncRequest {
@@ -2425,11 +2425,11 @@ impl CreateMultipleDialtimeDncRequest {
 }
 impl __rt::Call for CreateMultipleDialtimeDncRequest {
     type Output = BulkDncResult;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for CreateMultipleDialtimeDncRequest {
@@ -2486,12 +2486,12 @@ impl UpdateDialtimeDncRequest {
 }
 impl __rt::Call for UpdateDialtimeDncRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for UpdateDialtimeDncRequest {
@@ -2545,11 +2545,11 @@ impl DeleteDialtimeDncRequest {
 }
 impl __rt::Call for DeleteDialtimeDncRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for DeleteDialtimeDncRequest {
@@ -2632,13 +2632,13 @@ impl SearchDialtimeDncRequest {
 }
 impl __rt::Call for SearchDialtimeDncRequest {
     type Output = DialtimeDncPage;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for SearchDialtimeDncRequest {
@@ -2759,12 +2759,12 @@ impl ListSmsDncRequest {
 }
 impl __rt::Call for ListSmsDncRequest {
     type Output = SmsDncPage;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ListSmsDncRequest {
@@ -2858,10 +2858,10 @@ impl GetSmsDncListInfoRequest {
 }
 impl __rt::Call for GetSmsDncListInfoRequest {
     type Output = ComplianceListInfo;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for GetSmsDncListInfoRequest {
@@ -2915,11 +2915,11 @@ impl ReadSmsDncRequest {
 }
 impl __rt::Call for ReadSmsDncRequest {
     type Output = SmsDncEntry;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ReadSmsDncRequest {
@@ -2975,11 +2975,11 @@ impl CreateSmsDncRequest {
 }
 impl __rt::Call for CreateSmsDncRequest {
     type Output = CreateDncResponse;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for CreateSmsDncRequest {
@@ -3035,11 +3035,11 @@ impl CreateMultipleSmsDncRequest {
 }
 impl __rt::Call for CreateMultipleSmsDncRequest {
     type Output = BulkDncResult;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for CreateMultipleSmsDncRequest {
@@ -3096,12 +3096,12 @@ impl UpdateSmsDncRequest {
 }
 impl __rt::Call for UpdateSmsDncRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for UpdateSmsDncRequest {
@@ -3155,11 +3155,11 @@ impl DeleteSmsDncRequest {
 }
 impl __rt::Call for DeleteSmsDncRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for DeleteSmsDncRequest {
@@ -3251,13 +3251,13 @@ impl SearchSmsDncRequest {
 }
 impl __rt::Call for SearchSmsDncRequest {
     type Output = SmsDncPage;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for SearchSmsDncRequest {
@@ -3378,12 +3378,12 @@ impl ListEmailDncRequest {
 }
 impl __rt::Call for ListEmailDncRequest {
     type Output = EmailDncPage;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ListEmailDncRequest {
@@ -3477,10 +3477,10 @@ impl GetEmailDncListInfoRequest {
 }
 impl __rt::Call for GetEmailDncListInfoRequest {
     type Output = ComplianceListInfo;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for GetEmailDncListInfoRequest {
@@ -3534,11 +3534,11 @@ impl ReadEmailDncRequest {
 }
 impl __rt::Call for ReadEmailDncRequest {
     type Output = EmailDncEntry;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ReadEmailDncRequest {
@@ -3594,11 +3594,11 @@ impl CreateEmailDncRequest {
 }
 impl __rt::Call for CreateEmailDncRequest {
     type Output = CreateDncResponse;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for CreateEmailDncRequest {
@@ -3654,11 +3654,11 @@ impl CreateMultipleEmailDncRequest {
 }
 impl __rt::Call for CreateMultipleEmailDncRequest {
     type Output = BulkDncResult;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for CreateMultipleEmailDncRequest {
@@ -3715,12 +3715,12 @@ impl UpdateEmailDncRequest {
 }
 impl __rt::Call for UpdateEmailDncRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for UpdateEmailDncRequest {
@@ -3774,11 +3774,11 @@ impl DeleteEmailDncRequest {
 }
 impl __rt::Call for DeleteEmailDncRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for DeleteEmailDncRequest {
@@ -3870,13 +3870,13 @@ impl SearchEmailDncRequest {
 }
 impl __rt::Call for SearchEmailDncRequest {
     type Output = EmailDncPage;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for SearchEmailDncRequest {
@@ -4005,13 +4005,13 @@ impl ListDialingProfilesRequest {
 }
 impl __rt::Call for ListDialingProfilesRequest {
     type Output = DialingProfilePage;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("client", &self.client_id);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ListDialingProfilesRequest {
@@ -4113,11 +4113,11 @@ impl GetDialingProfileListInfoRequest {
 }
 impl __rt::Call for GetDialingProfileListInfoRequest {
     type Output = ComplianceListInfo;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("client", &self.client_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for GetDialingProfileListInfoRequest {
@@ -4171,11 +4171,11 @@ impl ReadDialingProfileRequest {
 }
 impl __rt::Call for ReadDialingProfileRequest {
     type Output = DialingProfile;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ReadDialingProfileRequest {
@@ -4264,11 +4264,11 @@ impl CreateDialingProfileRequest {
 }
 impl __rt::Call for CreateDialingProfileRequest {
     type Output = DialingProfileCreated;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for CreateDialingProfileRequest {
@@ -4349,12 +4349,12 @@ impl UpdateDialingProfileRequest {
 }
 impl __rt::Call for UpdateDialingProfileRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for UpdateDialingProfileRequest {
@@ -4408,11 +4408,11 @@ impl DeleteDialingProfileRequest {
 }
 impl __rt::Call for DeleteDialingProfileRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for DeleteDialingProfileRequest {
@@ -4469,12 +4469,12 @@ impl CreateDialingPolicyRequest {
 }
 impl __rt::Call for CreateDialingPolicyRequest {
     type Output = DialingProfileCreated;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for CreateDialingPolicyRequest {
@@ -4619,13 +4619,13 @@ impl UpdateDialingPolicyRequest {
 }
 impl __rt::Call for UpdateDialingPolicyRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.path("policy", &self.policy_id);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for UpdateDialingPolicyRequest {
@@ -4680,12 +4680,12 @@ impl DeleteDialingPolicyRequest {
 }
 impl __rt::Call for DeleteDialingPolicyRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.path("policy", &self.policy_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for DeleteDialingPolicyRequest {
@@ -4742,13 +4742,13 @@ impl AddDialingProfileServiceRequest {
 }
 impl __rt::Call for AddDialingProfileServiceRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.path("service", &self.service_id);
         req.body(&__rt::serde_json::json!({}));
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for AddDialingProfileServiceRequest {
@@ -4803,12 +4803,12 @@ impl RemoveDialingProfileServiceRequest {
 }
 impl __rt::Call for RemoveDialingProfileServiceRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.path("service", &self.service_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for RemoveDialingProfileServiceRequest {
@@ -4903,7 +4903,7 @@ impl IsBlockedRequest {
 }
 impl __rt::Call for IsBlockedRequest {
     type Output = ComplianceCheckResult;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("service", &self.service_id);
@@ -4911,7 +4911,7 @@ impl __rt::Call for IsBlockedRequest {
         req.query("phone", &self.phone);
         req.query("account", &self.account);
         req.query("zip", &self.zip);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for IsBlockedRequest {
@@ -4979,11 +4979,11 @@ impl ZipAreaMatchRequest {
 }
 impl __rt::Call for ZipAreaMatchRequest {
     type Output = ComplianceCheckResult;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ZipAreaMatchRequest {
@@ -5037,11 +5037,11 @@ impl GetRecordingInfoRequest {
 }
 impl __rt::Call for GetRecordingInfoRequest {
     type Output = RecordingInfo;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("recording", &self.recording_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for GetRecordingInfoRequest {
@@ -5097,11 +5097,11 @@ impl GetRecordingRequest {
 }
 impl __rt::Call for GetRecordingRequest {
     type Output = __rt::bytes::Bytes;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute_bytes(req).await
+        self.__client.execute_bytes_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for GetRecordingRequest {
@@ -5155,11 +5155,11 @@ impl DeleteRecordingRequest {
 }
 impl __rt::Call for DeleteRecordingRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for DeleteRecordingRequest {

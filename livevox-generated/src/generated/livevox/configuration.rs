@@ -368,13 +368,13 @@ impl ListAgentsRequest {
 }
 impl __rt::Call for ListAgentsRequest {
     type Output = ConfigAgentPage;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.query("client", &self.client_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ListAgentsRequest {
@@ -480,11 +480,11 @@ impl CreateAgentRequest {
 }
 impl __rt::Call for CreateAgentRequest {
     type Output = ConfigurationCreated;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for CreateAgentRequest {
@@ -572,13 +572,13 @@ impl ListCallCentersRequest {
 }
 impl __rt::Call for ListCallCentersRequest {
     type Output = ConfigCallCenterPage;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.query("client", &self.client_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ListCallCentersRequest {
@@ -700,13 +700,13 @@ impl ListServicesRequest {
 }
 impl __rt::Call for ListServicesRequest {
     type Output = ConfigServicePage;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("callCenter", &self.call_center_id);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ListServicesRequest {
@@ -802,12 +802,12 @@ impl CreateServiceRequest {
 }
 impl __rt::Call for CreateServiceRequest {
     type Output = ConfigurationCreated;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("service", &self.service_id);
         req.query("name", &self.name);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for CreateServiceRequest {
@@ -861,11 +861,11 @@ impl DeleteServiceRequest {
 }
 impl __rt::Call for DeleteServiceRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for DeleteServiceRequest {
@@ -920,12 +920,12 @@ impl ListReportFormatsRequest {
 }
 impl __rt::Call for ListReportFormatsRequest {
     type Output = __rt::serde_json::Value;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ListReportFormatsRequest {
@@ -986,11 +986,11 @@ impl GetReportFormatListInfoRequest {
 }
 impl __rt::Call for GetReportFormatListInfoRequest {
     type Output = ConfigurationListInfo;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("client", &self.client_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for GetReportFormatListInfoRequest {
@@ -1086,14 +1086,14 @@ impl ListTermCodesRequest {
 }
 impl __rt::Call for ListTermCodesRequest {
     type Output = ConfigTermCodePage;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.query("client", &self.client_id);
         req.query("service", &self.service_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ListTermCodesRequest {

@@ -631,12 +631,12 @@ impl ListContactsRequest {
 }
 impl __rt::Call for ListContactsRequest {
     type Output = ContactPage;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ListContactsRequest {
@@ -731,11 +731,11 @@ impl ReadContactRequest {
 }
 impl __rt::Call for ReadContactRequest {
     type Output = ReadContactResponse;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("account", &self.account);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ReadContactRequest {
@@ -791,11 +791,11 @@ impl CreateContactRequest {
 }
 impl __rt::Call for CreateContactRequest {
     type Output = ContactCreated;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for CreateContactRequest {
@@ -852,12 +852,12 @@ impl UpdateContactRequest {
 }
 impl __rt::Call for UpdateContactRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("account", &self.account);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for UpdateContactRequest {
@@ -911,11 +911,11 @@ impl DeleteContactRequest {
 }
 impl __rt::Call for DeleteContactRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("account", &self.account);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for DeleteContactRequest {
@@ -1010,13 +1010,13 @@ impl SearchContactsRequest {
 }
 impl __rt::Call for SearchContactsRequest {
     type Output = ContactSearchPage;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for SearchContactsRequest {
@@ -1113,11 +1113,11 @@ impl CreateContactsRequest {
 }
 impl __rt::Call for CreateContactsRequest {
     type Output = BulkContactResult;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for CreateContactsRequest {
@@ -1208,11 +1208,11 @@ impl DownloadContactsRequest {
 }
 impl __rt::Call for DownloadContactsRequest {
     type Output = __rt::bytes::Bytes;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_bytes(req).await
+        self.__client.execute_bytes_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for DownloadContactsRequest {
@@ -1268,11 +1268,11 @@ impl UpdateContactsRequest {
 }
 impl __rt::Call for UpdateContactsRequest {
     type Output = BulkContactResult;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for UpdateContactsRequest {
@@ -1353,13 +1353,13 @@ impl ListContactAccountsRequest {
 }
 impl __rt::Call for ListContactAccountsRequest {
     type Output = super::account::ListAccountsResponse;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("contactId", &self.contact_id);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ListContactAccountsRequest {
@@ -1481,12 +1481,12 @@ impl UpdateContactDndRequest {
 }
 impl __rt::Call for UpdateContactDndRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("account", &self.account);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for UpdateContactDndRequest {
@@ -1542,11 +1542,11 @@ impl UpdateContactsDndRequest {
 }
 impl __rt::Call for UpdateContactsDndRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for UpdateContactsDndRequest {
@@ -1600,11 +1600,11 @@ impl ListContactNotesRequest {
 }
 impl __rt::Call for ListContactNotesRequest {
     type Output = ContactNoteList;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("account", &self.account);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ListContactNotesRequest {
@@ -1659,12 +1659,12 @@ impl ReadContactNoteRequest {
 }
 impl __rt::Call for ReadContactNoteRequest {
     type Output = ContactNote;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("account", &self.account);
         req.path("id", &self.id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ReadContactNoteRequest {
@@ -1720,11 +1720,11 @@ impl CreateContactGroupRequest {
 }
 impl __rt::Call for CreateContactGroupRequest {
     type Output = ContactCreated;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for CreateContactGroupRequest {
@@ -1804,12 +1804,12 @@ impl ListContactGroupsRequest {
 }
 impl __rt::Call for ListContactGroupsRequest {
     type Output = ContactGroupPage;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ListContactGroupsRequest {
@@ -1904,11 +1904,11 @@ impl ReadContactGroupRequest {
 }
 impl __rt::Call for ReadContactGroupRequest {
     type Output = ContactGroup;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ReadContactGroupRequest {
@@ -1965,12 +1965,12 @@ impl UpdateContactGroupRequest {
 }
 impl __rt::Call for UpdateContactGroupRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for UpdateContactGroupRequest {
@@ -2023,10 +2023,10 @@ impl ListCustomFieldsRequest {
 }
 impl __rt::Call for ListCustomFieldsRequest {
     type Output = CustomFieldList;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ListCustomFieldsRequest {
@@ -2080,11 +2080,11 @@ impl ReadCustomFieldRequest {
 }
 impl __rt::Call for ReadCustomFieldRequest {
     type Output = ContactCustomField;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("field", &self.field);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ReadCustomFieldRequest {
@@ -2140,11 +2140,11 @@ impl UpdateCustomFieldsRequest {
 }
 impl __rt::Call for UpdateCustomFieldsRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for UpdateCustomFieldsRequest {

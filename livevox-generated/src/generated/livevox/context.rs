@@ -203,14 +203,14 @@ impl ReadContextDataRequest {
 }
 impl __rt::Call for ReadContextDataRequest {
     type Output = ContextData;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("session", &self.session_id);
         req.path("txId", &self.transaction_id);
         req.path("account", &self.account);
         req.query("client", &self.client_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ReadContextDataRequest {
@@ -275,7 +275,7 @@ impl ReadContextKeyRequest {
 }
 impl __rt::Call for ReadContextKeyRequest {
     type Output = ContextValue;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("session", &self.session_id);
@@ -283,7 +283,7 @@ impl __rt::Call for ReadContextKeyRequest {
         req.path("account", &self.account);
         req.path("key", &self.key);
         req.query("client", &self.client_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ReadContextKeyRequest {
@@ -350,7 +350,7 @@ impl UpdateContextDataRequest {
 }
 impl __rt::Call for UpdateContextDataRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("session", &self.session_id);
@@ -358,7 +358,7 @@ impl __rt::Call for UpdateContextDataRequest {
         req.path("account", &self.account);
         req.query("client", &self.client_id);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for UpdateContextDataRequest {
@@ -422,14 +422,14 @@ impl DeleteContextDataRequest {
 }
 impl __rt::Call for DeleteContextDataRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("session", &self.session_id);
         req.path("txId", &self.transaction_id);
         req.path("account", &self.account);
         req.query("client", &self.client_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for DeleteContextDataRequest {
@@ -494,7 +494,7 @@ impl DeleteContextKeyRequest {
 }
 impl __rt::Call for DeleteContextKeyRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("session", &self.session_id);
@@ -502,7 +502,7 @@ impl __rt::Call for DeleteContextKeyRequest {
         req.path("account", &self.account);
         req.path("key", &self.key);
         req.query("client", &self.client_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for DeleteContextKeyRequest {

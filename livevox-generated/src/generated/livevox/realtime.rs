@@ -155,11 +155,11 @@ impl AgentEventFeedRequest {
 }
 impl __rt::Call for AgentEventFeedRequest {
     type Output = AgentEventFeed;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for AgentEventFeedRequest {
@@ -227,11 +227,11 @@ impl CallEventFeedRequest {
 }
 impl __rt::Call for CallEventFeedRequest {
     type Output = CallEventFeed;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for CallEventFeedRequest {
@@ -286,11 +286,11 @@ impl ServiceStatsRequest {
 }
 impl __rt::Call for ServiceStatsRequest {
     type Output = ServiceStatsList;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&__rt::serde_json::json!({}));
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ServiceStatsRequest {

@@ -147,11 +147,11 @@ impl GetCallRecordingsRequest {
 }
 impl __rt::Call for GetCallRecordingsRequest {
     type Output = __rt::serde_json::Value;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for GetCallRecordingsRequest {
@@ -207,11 +207,11 @@ impl GetAgentActivityRequest {
 }
 impl __rt::Call for GetAgentActivityRequest {
     type Output = __rt::serde_json::Value;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for GetAgentActivityRequest {

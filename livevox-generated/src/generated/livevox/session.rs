@@ -210,11 +210,11 @@ impl LoginRequest {
 }
 impl __rt::Call for LoginRequest {
     type Output = LoginResponse;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for LoginRequest {
@@ -268,11 +268,11 @@ impl ValidateRequest {
 }
 impl __rt::Call for ValidateRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("sessionId", &self.session_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ValidateRequest {
@@ -326,11 +326,11 @@ impl LogoutRequest {
 }
 impl __rt::Call for LogoutRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("sessionId", &self.session_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for LogoutRequest {
@@ -396,11 +396,11 @@ impl ChangePasswordRequest {
 }
 impl __rt::Call for ChangePasswordRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ChangePasswordRequest {

@@ -179,13 +179,13 @@ impl ListContactsRequest {
 }
 impl __rt::Call for ListContactsRequest {
     type Output = ContactPage;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("status", &self.status);
         req.query("offset", &self.offset);
         req.query("limit", &self.limit);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ListContactsRequest {
@@ -280,11 +280,11 @@ impl ReadContactRequest {
 }
 impl __rt::Call for ReadContactRequest {
     type Output = Contact;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ReadContactRequest {
@@ -340,11 +340,11 @@ impl CreateContactRequest {
 }
 impl __rt::Call for CreateContactRequest {
     type Output = Contact;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for CreateContactRequest {
@@ -401,12 +401,12 @@ impl UpdateContactRequest {
 }
 impl __rt::Call for UpdateContactRequest {
     type Output = Contact;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for UpdateContactRequest {

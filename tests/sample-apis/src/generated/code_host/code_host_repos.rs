@@ -83,12 +83,12 @@ impl ReadRepoRequest {
 }
 impl __rt::Call for ReadRepoRequest {
     type Output = Repository;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("owner", &self.owner);
         req.path("repo", &self.repo);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ReadRepoRequest {

@@ -111,12 +111,12 @@ impl ReadBalanceRequest {
 }
 impl __rt::Call for ReadBalanceRequest {
     type Output = Balance;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("accountNumber", &self.account_number);
         req.query("currency", &self.currency);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ReadBalanceRequest {
@@ -173,12 +173,12 @@ impl BookPaymentRequest {
 }
 impl __rt::Call for BookPaymentRequest {
     type Output = PaymentReceipt;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("accountNumber", &self.account_number);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for BookPaymentRequest {

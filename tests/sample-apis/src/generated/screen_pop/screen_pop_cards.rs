@@ -82,11 +82,11 @@ impl ReadCardRequest {
 }
 impl __rt::Call for ReadCardRequest {
     type Output = CustomerCard;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("account", &self.account);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl ::std::future::IntoFuture for ReadCardRequest {
