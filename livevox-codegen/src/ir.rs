@@ -133,6 +133,9 @@ pub struct Category {
     pub depends_on: Vec<String>,
     /// The API's `content_type` rule: what an unset optional body becomes (for docs).
     pub content_type: ContentTypeRule,
+    /// What the docs of an operation that needs the API's authorization say it sends (the
+    /// API's own credential: a LiveVox session, a bearer token, ...).
+    pub session_doc: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

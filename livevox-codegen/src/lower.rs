@@ -101,8 +101,10 @@ pub fn lower_with(symbols: &Symbols<'_>) -> Result<Ir, Diagnostics> {
         let auth = lower_auth(api_doc, api, categories, &lowered, &mut errors);
         let mut lowered_api = lower_api(api_doc, api, auth, lowered);
         (lowered_api.content_type, lowered_api.server_rate_limit, lowered_api.error_type) = http::api_parts(api, types);
+        let session_doc = http::session_doc(&lowered_api.auth);
         for cat in &mut lowered_api.categories {
             cat.content_type = lowered_api.content_type;
+            cat.session_doc.clone_from(&session_doc);
         }
         ir.apis.push(lowered_api);
     }
@@ -339,6 +341,7 @@ fn lower_category(ctx: &mut Ctx<'_>, cat: &CategoryDoc, default_auth: AuthNeed) 
         operations,
         depends_on,
         content_type: ContentTypeRule::default(),
+        session_doc: String::new(),
     }
 }
 

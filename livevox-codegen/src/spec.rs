@@ -191,7 +191,8 @@ pub struct XmlErrorDef {
 pub struct CategoryDoc {
     /// The category name; also its Rust module and cargo feature (snake case).
     pub category: String,
-    /// Path prefix on the wire; defaults to `/<category>`.
+    /// Path prefix on the wire; defaults to `/<category>`. It may hold placeholders
+    /// (`/repos/{owner}/{repo}`), which every operation of the category declares in `path_params`.
     #[serde(default)]
     pub path: Option<String>,
     #[serde(default)]
@@ -331,6 +332,10 @@ pub struct OperationDef {
     pub notes: Vec<String>,
     #[serde(default)]
     pub examples: Vec<ExampleDef>,
+    /// `path` is the whole path from the base URL, not relative to the category's prefix (an
+    /// operation outside its category's prefix: `GET /rate_limit` in a `/repos` category).
+    #[serde(default)]
+    pub full_path: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

@@ -58,7 +58,7 @@ pub(super) fn emit_category_client(cat: &Category) -> TokenStream {
                 quote! { #n: #i }
             }
         });
-        let d = doc(&op_doc(op));
+        let d = doc(&op_doc(op, &cat.session_doc));
         let deprecated = op.deprecated.as_ref().map(|n| {
             if n.is_empty() {
                 quote! { #[deprecated] }

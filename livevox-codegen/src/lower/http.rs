@@ -1,6 +1,7 @@
 //! Lowering of the HTTP details of issue 17: the API's `content_type` rule, its
-//! `server_rate_limit` and its typed error model (`errors.json.type`), and an operation's
-//! declared response headers with the name of their generated struct.
+//! `server_rate_limit` and its typed error model (`errors.json.type`), the sentence the docs
+//! give the API's credential, and an operation's declared response headers with the name of
+//! their generated struct.
 
 use indexmap::IndexMap;
 
@@ -58,4 +59,32 @@ pub(super) fn response_headers(
 pub fn headers_type(op: &str) -> String {
     let request = naming::request_type(op);
     format!("{}Headers", request.strip_suffix("Request").unwrap_or(&request))
+}
+
+/// How an operation that needs the API's authorization is authorised, for its docs.
+pub(super) fn session_doc(auth: &Auth) -> String {
+    let token_in = |header: &str, prefix: &str| {
+        if prefix.is_empty() {
+            format!("`{header}: <token>`")
+        } else {
+            format!("`{header}: {prefix} <token>`")
+        }
+    };
+    match auth {
+        Auth::None => "Authorization: none.".into(),
+        Auth::LiveVox { login: Some(_), .. } => "Authorization: the client's session (logged in on first use, renewed when it expires).".into(),
+        Auth::LiveVox { session_header, login: None, .. } => {
+            format!("Authorization: the session id the client relays, in `{session_header}`.")
+        }
+        Auth::Basic => "Authorization: HTTP Basic, with the user name and password the client was built with.".into(),
+        Auth::Bearer { header, prefix } => format!("Authorization: the client's token, in {}.", token_in(header, prefix)),
+        Auth::OAuth1 => "Authorization: an OAuth 1.0a signature (HMAC-SHA1) of the request, made with the client's credentials.".into(),
+        Auth::OAuth2 { header, prefix, token_url: Some(_), .. } => format!(
+            "Authorization: an OAuth 2.0 access token in {}, fetched from the token endpoint and renewed before it expires.",
+            token_in(header, prefix)
+        ),
+        Auth::OAuth2 { header, prefix, token_url: None, .. } => {
+            format!("Authorization: the OAuth 2.0 access token the client was given, in {}.", token_in(header, prefix))
+        }
+    }
 }

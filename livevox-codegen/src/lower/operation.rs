@@ -46,7 +46,7 @@ pub(super) fn lower_operation(ctx: &mut Ctx<'_>, here: &Here<'_>, name: &str, op
         summary: op.summary.clone(),
         description: op.description.clone(),
         method,
-        path: join_path(here.prefix, &op.path),
+        path: if op.full_path { op.path.clone() } else { join_path(here.prefix, &op.path) },
         path_params,
         query,
         body,

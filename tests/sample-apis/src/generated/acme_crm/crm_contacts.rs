@@ -27,7 +27,8 @@ impl CrmContactsClient {
     ///
     /// Sends `GET /v2/contacts`.
     ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Authorization: an OAuth 2.0 access token in `Authorization: Bearer <token>`, fetched from the
+    /// token endpoint and renewed before it expires.
     ///
     /// # Pagination
     ///
@@ -48,7 +49,8 @@ impl CrmContactsClient {
     ///
     /// Sends `GET /v2/contacts/{id}`.
     ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Authorization: an OAuth 2.0 access token in `Authorization: Bearer <token>`, fetched from the
+    /// token endpoint and renewed before it expires.
     pub fn read_contact(
         &self,
         id: impl ::std::convert::Into<i64>,
@@ -65,7 +67,8 @@ impl CrmContactsClient {
     ///
     /// Sends `POST /v2/contacts`.
     ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Authorization: an OAuth 2.0 access token in `Authorization: Bearer <token>`, fetched from the
+    /// token endpoint and renewed before it expires.
     pub fn create_contact(
         &self,
         body: impl ::std::convert::Into<NewContact>,
@@ -83,7 +86,8 @@ impl CrmContactsClient {
     ///
     /// Sends `PATCH /v2/contacts/{id}`.
     ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Authorization: an OAuth 2.0 access token in `Authorization: Bearer <token>`, fetched from the
+    /// token endpoint and renewed before it expires.
     ///
     /// # Spec notes
     ///

@@ -24,7 +24,7 @@ impl CodeHostReposClient {
     ///
     /// Sends `GET /repos/{owner}/{repo}`.
     ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Authorization: the client's token, in `Authorization: Bearer <token>`.
     pub fn read_repo(
         &self,
         owner: impl ::std::convert::Into<::std::string::String>,

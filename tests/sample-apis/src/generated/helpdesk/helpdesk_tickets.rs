@@ -24,7 +24,7 @@ impl HelpdeskTicketsClient {
     ///
     /// Sends `POST /tickets`.
     ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Authorization: the client's token, in `Authorization: Token <token>`.
     pub fn create_ticket(
         &self,
         body: impl ::std::convert::Into<NewTicket>,
@@ -41,7 +41,7 @@ impl HelpdeskTicketsClient {
     ///
     /// Sends `GET /tickets/{id}`.
     ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Authorization: the client's token, in `Authorization: Token <token>`.
     pub fn read_ticket(&self, id: impl ::std::convert::Into<i64>) -> ReadTicketRequest {
         ReadTicketRequest {
             __client: self.client.clone(),

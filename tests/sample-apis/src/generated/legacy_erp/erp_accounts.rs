@@ -24,7 +24,8 @@ impl ErpAccountsClient {
     ///
     /// Sends `GET /ar/accounts/{accountNumber}/balance`.
     ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Authorization: an OAuth 1.0a signature (HMAC-SHA1) of the request, made with the client's
+    /// credentials.
     pub fn read_balance(
         &self,
         account_number: impl ::std::convert::Into<::std::string::String>,
@@ -42,7 +43,8 @@ impl ErpAccountsClient {
     ///
     /// Sends `POST /ar/accounts/{accountNumber}/payments`.
     ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Authorization: an OAuth 1.0a signature (HMAC-SHA1) of the request, made with the client's
+    /// credentials.
     pub fn book_payment(
         &self,
         account_number: impl ::std::convert::Into<::std::string::String>,

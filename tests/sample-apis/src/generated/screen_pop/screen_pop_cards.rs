@@ -24,7 +24,7 @@ impl ScreenPopCardsClient {
     ///
     /// Sends `GET /screenpop/cards/{account}`.
     ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Authorization: the session id the client relays, in `LV-Session`.
     ///
     /// Agent sessions may call it.
     pub fn read_card(

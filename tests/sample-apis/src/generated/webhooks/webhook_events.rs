@@ -26,7 +26,7 @@ impl WebhookEventsClient {
     ///
     /// Sends `POST /hooks/events`.
     ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Authorization: HTTP Basic, with the user name and password the client was built with.
     pub fn post_event(
         &self,
         body: impl ::std::convert::Into<CallEvent>,
@@ -43,7 +43,7 @@ impl WebhookEventsClient {
     ///
     /// Sends `GET /hooks/status`.
     ///
-    /// Authorization: the client's session (logged in on first use, renewed when it expires).
+    /// Authorization: HTTP Basic, with the user name and password the client was built with.
     pub fn get_status(&self) -> GetStatusRequest {
         GetStatusRequest {
             __client: self.client.clone(),
