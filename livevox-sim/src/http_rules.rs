@@ -36,8 +36,8 @@ fn epoch(now: SystemTime) -> u64 {
 }
 
 /// The headers a success answer of `op` declares, with values the simulator makes up:
-/// `Location` is the request path followed by the created resource's `id` (else `number`,
-/// else `key`) from the answer body; an integer header named `*reset*` is an hour from now in
+/// `Location` is the request path followed by the created resource's `number` (its address
+/// within its parent, as issues have), else `id`, else `key`, from the answer body; an integer header named `*reset*` is an hour from now in
 /// epoch seconds, `*remaining*` 4999, `*limit*` 5000, any other integer 1; a string header
 /// `sim`; a bool `true`.
 pub(crate) fn declared_headers(op: &Operation, raw_path: &str, body: Option<&Bytes>, now: SystemTime) -> Vec<(String, String)> {
@@ -45,7 +45,7 @@ pub(crate) fn declared_headers(op: &Operation, raw_path: &str, body: Option<&Byt
         return Vec::new();
     }
     let created: Option<Value> = body.and_then(|b| serde_json::from_slice(b).ok());
-    let id = created.as_ref().and_then(|v| ["id", "number", "key"].iter().find_map(|k| v.get(*k).filter(|x| x.is_number() || x.is_string())));
+    let id = created.as_ref().and_then(|v| ["number", "id", "key"].iter().find_map(|k| v.get(*k).filter(|x| x.is_number() || x.is_string())));
     op.response
         .headers
         .iter()
