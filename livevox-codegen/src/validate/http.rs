@@ -82,7 +82,7 @@ impl Validator {
             }
         }
         let ty = crate::lower::http::headers_type(name);
-        if let Some(m) = type_names.claim(doc, &path, &ty, format!("the response headers of operation `{name}`")) {
+        if let Some(m) = type_names.claim(doc, &path, &ty, format!("the headers struct of operation `{name}`")) {
             self.err(doc, &path, format!("{m}; rename one of them"));
         }
     }
