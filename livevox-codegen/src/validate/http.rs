@@ -2,7 +2,7 @@
 //! `server_rate_limit` (statuses, header names, the reset unit), its typed error model
 //! (`errors.json.type` must name a model of the API), and an operation's declared
 //! `response.headers` (header names, scalar types, no two alike, no collision of the generated
-//! headers struct).
+//! headers struct), and the body of an error example against the typed error model.
 
 use super::*;
 
@@ -84,6 +84,20 @@ impl Validator {
         let ty = crate::lower::http::headers_type(name);
         if let Some(m) = type_names.claim(doc, &path, &ty, format!("the headers struct of operation `{name}`")) {
             self.err(doc, &path, format!("{m}; rename one of them"));
+        }
+    }
+
+    /// The bodies of an operation's error examples against the API's typed error model
+    /// (`errors.json.type`), as a success example's body is checked against its response type.
+    pub(super) fn error_examples(&mut self, doc: &LoadedDoc, base: &str, op: &OperationDef, api: Option<ApiRef<'_>>, types: &Types<'_>) {
+        let typed = api.and_then(|a| a.api.errors.as_ref()).and_then(|e| e.json.as_ref()).and_then(|j| j.ty.as_ref());
+        let Some(text) = typed.map(|t| TypeText::new(t.clone())) else { return };
+        let Some(expr) = text.expr().filter(|_| typed.is_some_and(|t| types.model(t).is_some())) else { return };
+        for (i, e) in op.examples.iter().enumerate() {
+            let status = e.response.status.unwrap_or(200);
+            if let (Some(body), false) = (&e.response.body, (100..=399).contains(&status)) {
+                self.example_value(doc, &format!("{base}.examples.{i}.response.body"), body, expr, types, false);
+            }
         }
     }
 }

@@ -40,6 +40,7 @@ impl Validator {
             }
         }
 
+        self.error_examples(doc, base, op, api, types);
         let mut names: HashMap<&str, usize> = HashMap::new();
         for (i, e) in op.examples.iter().enumerate() {
             let path = at(&format!("examples.{i}"));
