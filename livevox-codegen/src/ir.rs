@@ -44,6 +44,12 @@ pub struct Api {
     /// by name, each once.
     pub builder_args: Vec<BuilderArg>,
     pub categories: Vec<Category>,
+    /// When requests carry `Content-Type` (spec `content_type`).
+    pub content_type: ContentTypeRule,
+    /// The server's own "slow down" signal (spec `server_rate_limit`).
+    pub server_rate_limit: Option<ServerRateLimit>,
+    /// The model error bodies decode into (spec `errors.json.type`).
+    pub error_type: Option<TypeRef>,
 }
 
 /// A `Client::builder` argument that fills a header's `${placeholder}`.
@@ -125,6 +131,11 @@ pub struct Category {
     pub operations: Vec<Operation>,
     /// Modules of other categories whose types this one uses (feature dependencies).
     pub depends_on: Vec<String>,
+    /// The API's `content_type` rule: what an unset optional body becomes (for docs).
+    pub content_type: ContentTypeRule,
+    /// What the docs of an operation that needs the API's authorization say it sends (the
+    /// API's own credential: a LiveVox session, a bearer token, ...).
+    pub session_doc: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -558,6 +569,10 @@ pub struct Response {
     /// Binary only: the JSON field holding the bytes base64-encoded when the server answers
     /// JSON (`binaryData`); the client then asks for JSON and takes either answer.
     pub base64_field: Option<String>,
+    /// Declared response headers, in spec order.
+    pub headers: Vec<ResponseHeader>,
+    /// The generated struct of the declared headers (`CreateIssueHeaders`); `None` without any.
+    pub headers_type: Option<String>,
 }
 
 impl Response {
@@ -575,12 +590,52 @@ impl Response {
     /// a body.
     pub fn media_type(&self) -> Option<&str> {
         match self.format {
-            ResponseFormat::Json => Some("application/json"),
+            ResponseFormat::Json => Some(self.content_type.as_deref().unwrap_or("application/json")),
             ResponseFormat::Text => Some(self.content_type.as_deref().unwrap_or(DEFAULT_TEXT_MEDIA_TYPE)),
             ResponseFormat::Binary => Some(self.content_type.as_deref().unwrap_or(DEFAULT_BINARY_MEDIA_TYPE)),
             ResponseFormat::None => None,
         }
     }
+}
+
+/// A declared response header of an operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseHeader {
+    /// The header name as the spec writes it (`Location`).
+    pub wire_name: String,
+    /// The field of the headers struct (`location`).
+    pub rust_name: String,
+    /// A scalar: string, int32, int64, float64 or bool.
+    pub ty: Type,
+    pub description: Option<String>,
+}
+
+/// When requests carry `Content-Type: application/json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ContentTypeRule {
+    /// Every request; an unset body goes out as `{}` (LiveVox).
+    Always,
+    /// Only requests with a body; an optional body left unset is not sent.
+    #[default]
+    WithBody,
+}
+
+/// The server's own "slow down" signal, beside a plain 429.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerRateLimit {
+    pub statuses: Vec<u16>,
+    /// `(header, value)` that is the signal.
+    pub when: Option<(String, String)>,
+    /// The reset header and its unit.
+    pub reset: Option<(String, ResetUnit)>,
+    pub retry_after: bool,
+}
+
+/// How a reset header gives its time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResetUnit {
+    EpochSeconds,
+    Seconds,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

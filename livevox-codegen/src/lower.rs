@@ -19,6 +19,7 @@ use crate::types::Prim;
 use crate::vocab::{AuthKind, TypeText, Word};
 
 mod analyze;
+pub mod http;
 mod operation;
 mod pagination;
 
@@ -99,7 +100,14 @@ pub fn lower_with(symbols: &Symbols<'_>) -> Result<Ir, Diagnostics> {
         }
         analyze::run(&mut lowered);
         let auth = lower_auth(api_doc, api, categories, &lowered, &mut errors);
-        ir.apis.push(lower_api(api_doc, api, auth, lowered));
+        let mut lowered_api = lower_api(api_doc, api, auth, lowered);
+        (lowered_api.content_type, lowered_api.server_rate_limit, lowered_api.error_type) = http::api_parts(api, types);
+        let session_doc = http::session_doc(&lowered_api.auth);
+        for cat in &mut lowered_api.categories {
+            cat.content_type = lowered_api.content_type;
+            cat.session_doc.clone_from(&session_doc);
+        }
+        ir.apis.push(lowered_api);
     }
     errors.into_result(ir)
 }
@@ -137,7 +145,8 @@ fn lower_api(api_doc: &LoadedDoc, api: &ApiDoc, auth: Auth, categories: Vec<Cate
         headers,
         auth,
         errors: ErrorFormat {
-            json: api.errors.as_ref().and_then(|e| e.json.as_ref()).map(|j| (j.code.clone(), j.message.clone())),
+            // No code field: `""` (the runtime's word for it).
+            json: api.errors.as_ref().and_then(|e| e.json.as_ref()).map(|j| (j.code.clone().unwrap_or_default(), j.message.clone())),
             xml: api
                 .errors
                 .as_ref()
@@ -147,6 +156,9 @@ fn lower_api(api_doc: &LoadedDoc, api: &ApiDoc, auth: Auth, categories: Vec<Cate
         service: api.service,
         builder_args,
         categories,
+        content_type: ContentTypeRule::default(),
+        server_rate_limit: None,
+        error_type: None,
     }
 }
 
@@ -326,6 +338,8 @@ fn lower_category(ctx: &mut Ctx<'_>, cat: &CategoryDoc, default_auth: AuthNeed) 
         enums,
         operations,
         depends_on,
+        content_type: ContentTypeRule::default(),
+        session_doc: String::new(),
     }
 }
 

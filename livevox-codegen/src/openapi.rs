@@ -282,7 +282,7 @@ fn operation(api: &Api, cat: &Category, op: &Operation) -> Value {
             if let Some(e) = example {
                 media.insert("example".into(), e);
             }
-            success.insert("content".into(), json!({ "application/json": Value::Object(media) }));
+            success.insert("content".into(), json!({ op.response.media_type().unwrap_or("application/json"): Value::Object(media) }));
         }
         (ResponseFormat::Text, _) => {
             let mut media = Map::new();
@@ -305,19 +305,28 @@ fn operation(api: &Api, cat: &Category, op: &Operation) -> Value {
         }
         (ResponseFormat::None, _) => {}
     }
+    let mut headers = match response_headers(op) {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    };
     if op.pagination.as_ref().is_some_and(|p| p.style == PageStyle::Link) {
-        success.insert(
-            "headers".into(),
-            json!({ "Link": { "description": "RFC 8288 links; `rel=\"next\"` names the next page's URL, absent on the last page.",
-                              "schema": { "type": "string" } } }),
+        headers.insert(
+            "Link".into(),
+            json!({ "description": "RFC 8288 links; `rel=\"next\"` names the next page's URL, absent on the last page.",
+                    "schema": { "type": "string" } }),
         );
+    }
+    if !headers.is_empty() {
+        success.insert("headers".into(), Value::Object(headers));
     }
     let mut responses = Map::new();
     responses.insert(op.response.status.to_string(), Value::Object(success));
+    // The API's typed error model when it names one (`errors.json.type`).
+    let error_schema = api.error_type.as_ref().map_or(ERROR_SCHEMA, |t| t.wire_name.as_str());
     responses.insert(
         "default".into(),
         json!({ "description": "An error: the HTTP status, with a body when the server gives one.",
-                "content": { "application/json": { "schema": schema_ref(ERROR_SCHEMA) } } }),
+                "content": { "application/json": { "schema": schema_ref(error_schema) } } }),
     );
     out.insert("responses".into(), Value::Object(responses));
     out.insert("security".into(), security(api, op));
@@ -524,7 +533,38 @@ pub fn document(api: &Api, version: &str) -> Value {
     if let Some(s) = api.service {
         doc.insert("x-livevox-service".into(), json!(s));
     }
+    if let Some(limit) = &api.server_rate_limit {
+        doc.insert("x-livevox-server-rate-limit".into(), server_rate_limit(limit));
+    }
     Value::Object(doc)
+}
+
+/// The declared headers of a success response, as OpenAPI header objects.
+fn response_headers(op: &Operation) -> Value {
+    let headers: Map<String, Value> = op
+        .response
+        .headers
+        .iter()
+        .map(|h| (h.wire_name.clone(), with_description(json!({ "schema": type_schema(&h.ty) }), h.description.as_deref())))
+        .collect();
+    Value::Object(headers)
+}
+
+/// `server_rate_limit` as an extension: OpenAPI has no word for it.
+fn server_rate_limit(limit: &ServerRateLimit) -> Value {
+    let reset = limit.reset.as_ref().map(|(header, unit)| {
+        let unit = match unit {
+            ResetUnit::EpochSeconds => "epoch_seconds",
+            ResetUnit::Seconds => "seconds",
+        };
+        json!({ "header": header, "unit": unit })
+    });
+    json!({
+        "statuses": limit.statuses,
+        "when": limit.when.as_ref().map(|(header, equals)| json!({ "header": header, "equals": equals })),
+        "reset": reset,
+        "retryAfter": limit.retry_after,
+    })
 }
 
 /// Every API's document as pretty JSON, by API module name.

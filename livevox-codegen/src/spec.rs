@@ -13,7 +13,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::ir::{AgentAction, AuthNeed, EnumRepr, Method, PageEnd, PageStyle, ResponseFormat};
+use crate::ir::{AgentAction, AuthNeed, ContentTypeRule, EnumRepr, Method, PageEnd, PageStyle, ResetUnit, ResponseFormat};
 pub use crate::vocab::{ApiType, AuthKind, SignatureMethod, TypeText, Word};
 
 /// One YAML document. A file holds one or more documents (`---` separates them); each is either
@@ -62,6 +62,47 @@ pub struct ApiDoc {
     pub errors: Option<ErrorsDef>,
     /// The categories (by their `category` name) that belong to this API, in order.
     pub categories: Vec<String>,
+    /// When requests carry `Content-Type: application/json`: `with_body` (the default: only
+    /// requests with a body, and an optional body left unset is not sent) or `always` (every
+    /// request, and an unset body goes out as `{}`: LiveVox).
+    #[serde(default)]
+    pub content_type: Option<Word<ContentTypeRule>>,
+    /// How the server says "slow down" besides a plain 429 (a 403 with
+    /// `x-ratelimit-remaining: 0`, say), and how long it asks to wait.
+    #[serde(default)]
+    pub server_rate_limit: Option<ServerRateLimitDef>,
+}
+
+/// `server_rate_limit`: which answers mean "wait", and how long.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServerRateLimitDef {
+    /// The statuses that may carry the signal, e.g. `[403, 429]`.
+    pub statuses: Vec<u16>,
+    /// A header value that is the signal: `{ header: x-ratelimit-remaining, equals: "0" }`.
+    #[serde(default)]
+    pub when: Option<HeaderEqualsDef>,
+    /// The header that says when the limit resets: `{ header: x-ratelimit-reset, unit: epoch_seconds }`.
+    #[serde(default)]
+    pub reset: Option<ResetDef>,
+    /// A `Retry-After` header is the signal too, and gives the wait.
+    #[serde(default)]
+    pub retry_after: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HeaderEqualsDef {
+    pub header: String,
+    pub equals: String,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetDef {
+    pub header: String,
+    /// `epoch_seconds` (the moment of the reset) or `seconds` (the seconds left).
+    pub unit: Word<ResetUnit>,
 }
 
 /// Authorization, with the kinds LiveVox Functions offers.
@@ -122,10 +163,15 @@ pub struct ErrorsDef {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JsonErrorDef {
-    /// Field holding the numeric error code.
-    pub code: String,
+    /// Field holding the error code; leave it out when the API's errors carry only a message.
+    #[serde(default)]
+    pub code: Option<String>,
     /// Field holding the message.
     pub message: String,
+    /// A model of the API that the whole error body decodes into (`ValidationError`), for
+    /// callers to read typed (`err.error_body::<..>()`).
+    #[serde(rename = "type", default)]
+    pub ty: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -145,7 +191,8 @@ pub struct XmlErrorDef {
 pub struct CategoryDoc {
     /// The category name; also its Rust module and cargo feature (snake case).
     pub category: String,
-    /// Path prefix on the wire; defaults to `/<category>`.
+    /// Path prefix on the wire; defaults to `/<category>`. It may hold placeholders
+    /// (`/repos/{owner}/{repo}`), which every operation of the category declares in `path_params`.
     #[serde(default)]
     pub path: Option<String>,
     #[serde(default)]
@@ -285,6 +332,10 @@ pub struct OperationDef {
     pub notes: Vec<String>,
     #[serde(default)]
     pub examples: Vec<ExampleDef>,
+    /// `path` is the whole path from the base URL, not relative to the category's prefix (an
+    /// operation outside its category's prefix: `GET /rate_limit` in a `/repos` category).
+    #[serde(default)]
+    pub full_path: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -387,9 +438,9 @@ pub struct ResponseDef {
     /// bytes) or `none` (default without a type).
     #[serde(default)]
     pub format: Option<Word<ResponseFormat>>,
-    /// `text` and `binary`: the media type of the body (`text/csv`, `audio/mpeg`), which the
-    /// client asks for in `Accept`. Defaults: `text/plain` for text, `application/octet-stream`
-    /// for binary.
+    /// The media type of the body (`text/csv`, `audio/mpeg`, a JSON variant such as
+    /// `application/vnd.codehost.raw+json`), which the client asks for in `Accept`. Defaults:
+    /// `text/plain` for text, `application/octet-stream` for binary, the API's `Accept` for JSON.
     #[serde(default)]
     pub content_type: Option<String>,
     /// `binary` only: the JSON field that holds the bytes, base64-encoded, when the server
@@ -397,6 +448,21 @@ pub struct ResponseDef {
     /// (JSON) and takes either answer.
     #[serde(default)]
     pub base64_field: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Headers of the success response the caller can read typed, keyed by header name
+    /// (`Location`, `x-ratelimit-remaining`).
+    #[serde(default)]
+    pub headers: IndexMap<String, ResponseHeaderDef>,
+}
+
+/// A declared response header.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseHeaderDef {
+    /// `string`, `int32`, `int64`, `float64` or `bool`.
+    #[serde(rename = "type")]
+    pub ty: TypeText,
     #[serde(default)]
     pub description: Option<String>,
 }

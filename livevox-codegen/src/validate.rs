@@ -36,6 +36,7 @@ mod documents;
 mod enums;
 mod examples;
 mod extends;
+mod http;
 mod names;
 mod operations;
 mod pagination;

@@ -12,7 +12,7 @@ use std::fmt;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::ir::{AgentAction, AuthNeed, EnumRepr, Method, PageEnd, PageStyle, ResponseFormat};
+use crate::ir::{AgentAction, AuthNeed, ContentTypeRule, EnumRepr, Method, PageEnd, PageStyle, ResetUnit, ResponseFormat};
 use crate::types::{parse_type, TypeExpr};
 
 /// A closed list of words and the typed value of each.
@@ -229,6 +229,9 @@ vocabulary!(PageEnd, "pagination end", [
 vocabulary!(PageStyle, "pagination style", ["offset" => Offset, "page" => Page, "cursor" => Cursor, "link" => Link]);
 vocabulary!(EnumRepr, "enum type", ["string" => Str, "int32" => Int32, "int64" => Int64]);
 vocabulary!(AgentAction, "`agent_action`", AgentAction::ALL);
+
+vocabulary!(ContentTypeRule, "`content_type` rule", ["with_body" => WithBody, "always" => Always]);
+vocabulary!(ResetUnit, "reset unit", ["epoch_seconds" => EpochSeconds, "seconds" => Seconds]);
 
 #[cfg(test)]
 mod tests {

@@ -28,6 +28,8 @@ static BASE: rt::ApiSpec = rt::ApiSpec {
     auth: rt::AuthScheme::None,
     errors: rt::ErrorFormat { json: Some(("code", "message")), xml: None },
     service: None,
+    content_type: rt::ContentTypeRule::Always,
+    server_rate_limit: None,
 };
 static BASIC: rt::ApiSpec = rt::ApiSpec { name: "BasicTest", auth: rt::AuthScheme::Basic, ..BASE };
 static BEARER: rt::ApiSpec = rt::ApiSpec { name: "BearerTest", auth: rt::AuthScheme::Bearer { header: "X-Api-Key", prefix: "Token" }, ..BASE };

@@ -19,6 +19,8 @@ static BASE: rt::ApiSpec = rt::ApiSpec {
     auth: rt::AuthScheme::Basic,
     errors: rt::ErrorFormat { json: Some(("code", "message")), xml: None },
     service: None,
+    content_type: rt::ContentTypeRule::Always,
+    server_rate_limit: None,
 };
 static BEARER: rt::ApiSpec = rt::ApiSpec { auth: rt::AuthScheme::Bearer { header: "Authorization", prefix: "Bearer" }, ..BASE };
 static OAUTH1: rt::ApiSpec = rt::ApiSpec { auth: rt::AuthScheme::OAuth1, ..BASE };

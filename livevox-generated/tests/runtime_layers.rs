@@ -12,14 +12,14 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "foundation",
         &[
-            "binary", "deadline", "describe", "error", "error_body", "ratelimit", "redis_store", "request", "response", "retry", "secret", "session", "store",
-            "time", "wire",
+            "binary", "deadline", "describe", "error", "error_body", "error_json", "headers", "ratelimit", "redis_store", "request", "response", "retry", "secret",
+            "server_limit", "session", "store", "time", "wire",
         ],
     ),
     ("transport", &["transport"]),
     ("authorization", &["auth"]),
     ("policy", &["policy"]),
-    ("client", &["builder", "client", "emitted", "page_link", "paginate", "pending", "shared"]),
+    ("client", &["builder", "client", "emitted", "page_link", "paginate", "pending", "shared", "with_meta"]),
 ];
 
 /// A runtime module, as a path below `runtime` (`["auth", "replay"]`).

@@ -1,8 +1,8 @@
 //! Fault injection: switches a test flips while the simulator runs, to see how a client copes
 //! with a server that fails, stalls, hangs up or sends garbage.
 //!
-//! Counted faults (`fail_next`, `drop_next_connections`, `truncate_next_bodies`,
-//! `malformed_next_bodies`) apply to the next requests in arrival order, whatever operation they
+//! Counted faults (`fail_next`, `rate_limit_signal_next`, `drop_next_connections`,
+//! `truncate_next_bodies`, `malformed_next_bodies`) apply to the next requests in arrival order, whatever operation they
 //! call (a login included), and each use counts one down. `delay` and `xml_errors` stay on until
 //! switched off. [`Faults::reset`] switches everything off.
 
@@ -18,6 +18,8 @@ pub(crate) struct FaultState {
     truncate: AtomicU32,
     malformed: AtomicU32,
     xml: AtomicBool,
+    /// The rate-limit signal: (answers left, status, the wait it asks for).
+    signal: Mutex<(u32, u16, Duration)>,
 }
 
 /// Takes one from a counter if it is above zero.
@@ -53,6 +55,16 @@ impl FaultState {
 
     pub(crate) fn xml(&self) -> bool {
         self.xml.load(Ordering::SeqCst)
+    }
+
+    /// The status and wait of the next rate-limit signal, if one is due.
+    pub(crate) fn take_signal(&self) -> Option<(u16, Duration)> {
+        let mut signal = self.signal.lock().unwrap_or_else(|e| e.into_inner());
+        if signal.0 == 0 {
+            return None;
+        }
+        signal.0 -= 1;
+        Some((signal.1, signal.2))
     }
 }
 
@@ -105,8 +117,24 @@ impl Faults {
         self
     }
 
+    /// The next `n` requests get the server's own rate-limit signal, as the spec's
+    /// `server_rate_limit` of the first API that declares one describes it: `status` (403,
+    /// 429) with its `when` header and a reset `wait` from now (or `Retry-After: <wait>` for
+    /// an API whose only signal that is), before any checking. Without such an API in the
+    /// spec, the answer is `status` with `Retry-After`.
+    pub fn rate_limit_signal_next(&self, n: u32, status: u16, wait: Duration) -> &Self {
+        *self.state.signal.lock().unwrap_or_else(|e| e.into_inner()) = (n, status, wait);
+        self
+    }
+
     /// Switches every fault off.
     pub fn reset(&self) -> &Self {
-        self.fail_next(0, 503).delay(Duration::ZERO).drop_next_connections(0).truncate_next_bodies(0).malformed_next_bodies(0).xml_errors(false)
+        self.fail_next(0, 503)
+            .delay(Duration::ZERO)
+            .drop_next_connections(0)
+            .truncate_next_bodies(0)
+            .malformed_next_bodies(0)
+            .xml_errors(false)
+            .rate_limit_signal_next(0, 429, Duration::ZERO)
     }
 }

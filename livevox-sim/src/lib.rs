@@ -121,6 +121,7 @@ mod admit;
 mod agents;
 mod check;
 mod faults;
+mod http_rules;
 mod model;
 mod other_auth;
 mod paging;

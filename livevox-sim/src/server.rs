@@ -101,15 +101,23 @@ struct Answer {
     content_type: Option<String>,
     body: Option<Bytes>,
     headers: Vec<(&'static str, String)>,
+    /// Headers named by the spec (declared response headers, the rate-limit signal).
+    declared: Vec<(String, String)>,
 }
 
 impl Answer {
     fn empty(status: u16) -> Answer {
-        Answer { status, content_type: None, body: None, headers: Vec::new() }
+        Answer { status, content_type: None, body: None, headers: Vec::new(), declared: Vec::new() }
     }
 
     fn json(status: u16, v: &Value) -> Answer {
-        Answer { status, content_type: Some("application/json".into()), body: Some(Bytes::from(v.to_string())), headers: Vec::new() }
+        Answer {
+            status,
+            content_type: Some("application/json".into()),
+            body: Some(Bytes::from(v.to_string())),
+            headers: Vec::new(),
+            declared: Vec::new(),
+        }
     }
 
     /// A success body of the operation's text or binary format, labelled with its media type.
@@ -119,7 +127,7 @@ impl Answer {
             ResponseFormat::Text => format!("{media}; charset=utf-8"),
             _ => media.to_string(),
         };
-        Answer { status, content_type: Some(content_type), body: Some(body), headers: Vec::new() }
+        Answer { status, content_type: Some(content_type), body: Some(body), headers: Vec::new(), declared: Vec::new() }
     }
 }
 
@@ -188,6 +196,15 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>, kill: Arc<Notify>) 
     let answer = if let Some(status) = faults.take_failure() {
         entry.fault = Some("injected failure");
         error_answer(&shared, None, reject(status, format!("injected failure: the simulator answers {status} on purpose")))
+    } else if let Some((status, wait)) = faults.take_signal() {
+        entry.fault = Some("rate-limit signal");
+        let limited = shared.spec.ir.apis.iter().position(|a| a.server_rate_limit.is_some());
+        let mut answer = error_answer(&shared, limited, reject(status, "API rate limit exceeded (the simulator's rate-limit signal)"));
+        answer.declared = match limited.and_then(|i| shared.spec.ir.apis[i].server_rate_limit.as_ref()) {
+            Some(limit) => crate::http_rules::signal_headers(limit, wait, std::time::SystemTime::now()),
+            None => vec![("retry-after".into(), wait.as_secs().to_string())],
+        };
+        answer
     } else {
         match body {
             Err(()) => error_answer(&shared, None, reject(413, format!("the request body is larger than {MAX_REQUEST_BODY} bytes"))),
@@ -231,6 +248,11 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>, kill: Arc<Notify>) 
             headers.insert(name, v);
         }
     }
+    for (name, value) in answer.declared {
+        if let (Ok(n), Ok(v)) = (http::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value)) {
+            headers.insert(n, v);
+        }
+    }
     Ok(response)
 }
 
@@ -247,11 +269,14 @@ fn error_body(format: &ErrorFormat, xml: bool, status: u16, message: &str) -> An
     if xml {
         let (element, code, msg) = format.xml.clone().unwrap_or(("ErrorResponse".into(), "code".into(), "message".into()));
         let text = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><{element} {code}=\"{status}\" {msg}=\"{}\"/>", xml_escape(message));
-        return Answer { status, content_type: Some("application/xml".into()), body: Some(Bytes::from(text)), headers: Vec::new() };
+        return Answer { status, content_type: Some("application/xml".into()), body: Some(Bytes::from(text)), headers: Vec::new(), declared: Vec::new() };
     }
     let (code, msg) = format.json.clone().unwrap_or(("code".into(), "message".into()));
     let mut m = Map::new();
-    m.insert(code, Value::from(status));
+    // An API whose errors carry only a message has no code field (`""`).
+    if !code.is_empty() {
+        m.insert(code, Value::from(status));
+    }
     m.insert(msg, Value::String(message.to_string()));
     Answer::json(status, &Value::Object(m))
 }
@@ -402,6 +427,7 @@ fn answer_operation(
     let roles = spec.session.as_ref();
 
     check_media(op, headers, body)?;
+    crate::http_rules::check_content_type(api, headers, body)?;
     let now = Instant::now();
     let caller = authorize(shared, index, method, raw_path, query, headers, now)?;
     check_path_params(spec, op, path_params)?;
@@ -447,7 +473,11 @@ fn answer_operation(
             return Ok(Answer { headers: page.headers, ..Answer::json(op.response.status, &page.body) });
         }
     }
-    Ok(from_examples(shared, api, op, path_params, &pairs, json_body.as_ref()))
+    let mut answer = from_examples(shared, api, op, path_params, &pairs, json_body.as_ref());
+    if (200..300).contains(&answer.status) {
+        answer.declared = crate::http_rules::declared_headers(op, raw_path, answer.body.as_ref(), std::time::SystemTime::now());
+    }
+    Ok(answer)
 }
 
 fn item_model(ty: &Type) -> Option<String> {

@@ -147,3 +147,28 @@ fn the_validator_rejects_broken_documents() {
     first_param["in"] = Value::String("body".into());
     assert!(!parses(&bad_param), "a parameter `in: body` is OpenAPI 2, not 3.0");
 }
+
+/// Issue 17's HTTP details on the Code host sample API: declared response headers, the typed
+/// error model on error responses, an optional request body, a JSON variant media type, a full
+/// path outside the category's prefix and the server's rate-limit signal.
+#[test]
+fn code_host_exports_headers_typed_errors_and_optional_bodies() {
+    let spec = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-apis/spec");
+    let generated = generate_dir(&spec, "tests/sample-apis/spec", &Config::default()).expect("the sample APIs generate");
+    let api = generated.ir.apis.iter().find(|a| a.module == "code_host").expect("the Code host API");
+    let doc = openapi::document(api, "1");
+    let paths = &doc["paths"];
+    let create = &paths["/repos/{owner}/{repo}/issues"]["post"];
+    let headers = &create["responses"]["201"]["headers"];
+    assert_eq!(headers["Location"]["schema"]["type"], "string");
+    assert_eq!(headers["Location"]["description"], "The address of the new issue.");
+    assert_eq!(headers["x-ratelimit-remaining"]["schema"]["format"], "int32");
+    assert_eq!(create["responses"]["default"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/ValidationError");
+    let lock = &paths["/repos/{owner}/{repo}/issues/{issue_number}/lock"]["put"];
+    assert_eq!(lock["requestBody"]["required"], false);
+    let raw = &paths["/repos/{owner}/{repo}/issues/{issue_number}"]["get"]["responses"]["200"]["content"];
+    assert!(raw.get("application/vnd.codehost.raw+json").is_some(), "{raw}");
+    assert!(paths.get("/rate_limit").is_some_and(|p| p.get("get").is_some()));
+    assert_eq!(doc["x-livevox-server-rate-limit"]["statuses"], serde_json::json!([403, 429]));
+    assert_eq!(doc["x-livevox-server-rate-limit"]["reset"]["unit"], "epoch_seconds");
+}

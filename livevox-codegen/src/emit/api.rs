@@ -24,6 +24,7 @@ pub(super) fn emit_api(api: &Api, rt: &syn::Path, config: &Config) -> TokenStrea
     let spec = api_static(api);
     let environment = environment(api);
     let client = client(api, config);
+    let error_body = super::responses::error_body_alias(api, config);
     quote! {
         #header_doc
         #[allow(unused_imports)]
@@ -34,6 +35,7 @@ pub(super) fn emit_api(api: &Api, rt: &syn::Path, config: &Config) -> TokenStrea
         #spec
         #environment
         #client
+        #error_body
     }
 }
 
@@ -72,6 +74,7 @@ fn api_static(api: &Api) -> TokenStream {
     };
     let service = service(api);
     let api_name = lit_str(&api.wire_name);
+    let (content_type, server_rate_limit) = super::responses::api_http_tokens(api);
     quote! {
         /// The static description of this API that the runtime works from.
         pub static API: __rt::ApiSpec = __rt::ApiSpec {
@@ -82,6 +85,8 @@ fn api_static(api: &Api) -> TokenStream {
             auth: #auth,
             errors: __rt::ErrorFormat { json: #json_err, xml: #xml_err },
             service: #service,
+            content_type: #content_type,
+            server_rate_limit: #server_rate_limit,
         };
     }
 }

@@ -145,13 +145,17 @@ fn sentence(text: String) -> String {
     }
 }
 
-pub(crate) fn op_doc(op: &Operation) -> String {
+/// The docs of an operation's method; `session_doc` says what the API's authorization sends.
+pub(crate) fn op_doc(op: &Operation, session_doc: &str) -> String {
     let mut parts = vec![doc_text(&op.summary)];
     if let Some(d) = &op.description {
         parts.push(doc_text(d));
     }
     // How it is sent, who may call it: one paragraph.
     let mut sent = match (op.response.format, op.response.media_type()) {
+        (ResponseFormat::Json, Some(media)) if op.response.content_type.is_some() => {
+            format!("Sends `{} {}` with `Accept: {media}`; the answer is decoded as JSON.", op.method.as_str(), op.path)
+        }
         (ResponseFormat::Text, Some(media)) => {
             format!("Sends `{} {}` with `Accept: {media}`; the answer is the body as text.", op.method.as_str(), op.path)
         }
@@ -171,7 +175,7 @@ pub(crate) fn op_doc(op: &Operation) -> String {
         _ => format!("Sends `{} {}`.", op.method.as_str(), op.path),
     };
     let auth = match op.auth {
-        AuthNeed::Session => "Authorization: the client's session (logged in on first use, renewed when it expires).",
+        AuthNeed::Session => session_doc,
         AuthNeed::AccessToken => "Authorization: the access token, no session.",
         AuthNeed::None => "Authorization: none.",
     };

@@ -38,6 +38,7 @@ mod enums;
 mod models;
 mod operations;
 mod pagination;
+mod responses;
 mod serde_attrs;
 mod tokens;
 
@@ -200,8 +201,10 @@ fn emit_category_head(cat: &Category, runtime_path: &str, config: &Config) -> To
         cat.description.as_deref().map(doc_text).unwrap_or_else(|| format!("The `{}` category.", cat.wire_name)),
         if cat.operations.is_empty() {
             "Types shared by other categories; no operations.".to_string()
-        } else {
+        } else if cat.operations.iter().all(|o| o.path.starts_with(&cat.path_prefix)) {
             format!("Operations are methods of [`{}`]; every path starts with `{}`.", cat.client_type, cat.path_prefix)
+        } else {
+            format!("Operations are methods of [`{}`]; paths start with `{}` unless an operation gives its own.", cat.client_type, cat.path_prefix)
         },
         if config.feature_gates { format!("Cargo feature `{}`.", cat.module) } else { String::new() },
     ]));

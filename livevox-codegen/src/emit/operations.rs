@@ -60,7 +60,7 @@ pub(super) fn emit_category_client(cat: &Category) -> TokenStream {
                 quote! { #n: #i }
             }
         });
-        let d = doc(&op_doc(op));
+        let d = doc(&op_doc(op, &cat.session_doc));
         let deprecated = op.deprecated.as_ref().map(|n| {
             if n.is_empty() {
                 quote! { #[deprecated] }
@@ -207,11 +207,8 @@ pub(super) fn emit_request(op: &Operation, cat: &Category) -> TokenStream {
         ResponseFormat::Binary => quote! { bytes #media },
         ResponseFormat::None => quote! { no_body },
     };
-    // Binary bodies bypass decoding: text or JSON decoding would corrupt them.
-    let execute = match op.response.format {
-        ResponseFormat::Binary => quote! { execute_bytes },
-        _ => quote! { execute },
-    };
+    let call_impl = super::responses::emit_call_impl(op, &out, &fill, &body_send);
+    let response_headers = super::responses::emit_response_headers(op, here);
     quote! {
         #d
         #[derive(Clone, Debug)]
@@ -233,19 +230,10 @@ pub(super) fn emit_request(op: &Operation, cat: &Category) -> TokenStream {
 
         __rt::request_builder!(#rq, #send_doc);
 
-        impl __rt::Call for #rq {
-            type Output = #out;
-
-            async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
-                let mut req = __rt::Request::new(&Self::OPERATION);
-                req.limits(self.__limits);
-                #(#fill)*
-                #body_send
-                self.__client.#execute(req).await
-            }
-        }
+        #call_impl
 
         #paging
+        #response_headers
     }
 }
 
@@ -318,7 +306,10 @@ fn body_parts(op: &Operation, cat: &Category) -> (TokenStream, Vec<TokenStream>,
             } else {
                 let d = doc(&paragraphs(&[
                     description.as_deref().map(doc_text).unwrap_or_default(),
-                    format!("Sets the body (`{}`); without it the body is `{{}}`.", ty.wire_name),
+                    match cat.content_type {
+                        ContentTypeRule::Always => format!("Sets the body (`{}`); without it the body is `{{}}`.", ty.wire_name),
+                        ContentTypeRule::WithBody => format!("Sets the body (`{}`); without it no body is sent.", ty.wire_name),
+                    },
                 ]));
                 let setter = quote! {
                     #d
@@ -372,7 +363,8 @@ fn operation_const(op: &Operation) -> TokenStream {
     // A declared media type (or a binary body) needs the variants that carry `Accept`; plain
     // text keeps `Text`, whose `Accept` is the default `text/plain`.
     let response = match (op.response.format, op.response.content_type.as_deref()) {
-        (ResponseFormat::Json, _) => quote! { Json },
+        (ResponseFormat::Json, None) => quote! { Json },
+        (ResponseFormat::Json, Some(media)) => quote! { JsonAs { accept: #media } },
         (ResponseFormat::Text, None) => quote! { Text },
         (ResponseFormat::Text, Some(media)) => quote! { TextAs { accept: #media } },
         (ResponseFormat::Binary, _) => match &op.response.base64_field {

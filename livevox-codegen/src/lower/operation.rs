@@ -28,7 +28,10 @@ pub(super) fn lower_operation(ctx: &mut Ctx<'_>, here: &Here<'_>, name: &str, op
     let path_params = lower_params(ctx, &base, "path_params", &op.path_params, ParamLocation::Path);
     let mut query = lower_params(ctx, &base, "query", &op.query, ParamLocation::Query);
     let body = lower_body(ctx, here, &base, name, op, models);
-    let response = lower_response(ctx, &base, op);
+    let mut response = lower_response(ctx, &base, op);
+    if let Some(r) = &op.response {
+        (response.headers, response.headers_type) = super::http::response_headers(ctx, &base, name, &r.headers);
+    }
     let pagination = op.pagination.as_ref().and_then(|p| super::pagination::lower_pagination(ctx, &base, p, &response, &mut query));
     for p in &mut query {
         p.positional = p.required && p.role == ParamRole::Normal;
@@ -43,7 +46,7 @@ pub(super) fn lower_operation(ctx: &mut Ctx<'_>, here: &Here<'_>, name: &str, op
         summary: op.summary.clone(),
         description: op.description.clone(),
         method,
-        path: join_path(here.prefix, &op.path),
+        path: if op.full_path { op.path.clone() } else { join_path(here.prefix, &op.path) },
         path_params,
         query,
         body,
@@ -135,7 +138,16 @@ fn lower_body(ctx: &mut Ctx<'_>, here: &Here<'_>, base: &str, name: &str, op: &s
 
 fn lower_response(ctx: &mut Ctx<'_>, base: &str, op: &spec::OperationDef) -> Response {
     let Some(r) = &op.response else {
-        return Response { format: ResponseFormat::None, ty: None, status: 204, description: None, content_type: None, base64_field: None };
+        return Response {
+            format: ResponseFormat::None,
+            ty: None,
+            status: 204,
+            description: None,
+            content_type: None,
+            base64_field: None,
+            headers: Vec::new(),
+            headers_type: None,
+        };
     };
     let format = match (r.format.as_ref().and_then(Word::known), &r.ty) {
         (Some(format), _) => format,
@@ -147,12 +159,12 @@ fn lower_response(ctx: &mut Ctx<'_>, base: &str, op: &spec::OperationDef) -> Res
         _ => None,
     };
     let status = r.status.unwrap_or(if format == ResponseFormat::None { 204 } else { 200 });
-    // Validation allows a media type only with text and binary.
+    // Validation allows a media type only with a body (and only a JSON one for JSON).
     let content_type = match format {
-        ResponseFormat::Text | ResponseFormat::Binary => r.content_type.as_ref().map(|c| c.trim().to_string()),
-        ResponseFormat::Json | ResponseFormat::None => None,
+        ResponseFormat::Json | ResponseFormat::Text | ResponseFormat::Binary => r.content_type.as_ref().map(|c| c.trim().to_string()),
+        ResponseFormat::None => None,
     };
     // Validation allows it only with binary.
     let base64_field = r.base64_field.clone().filter(|_| format == ResponseFormat::Binary);
-    Response { format, ty, status, description: r.description.clone(), content_type, base64_field }
+    Response { format, ty, status, description: r.description.clone(), content_type, base64_field, headers: Vec::new(), headers_type: None }
 }

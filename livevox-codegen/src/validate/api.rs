@@ -81,6 +81,7 @@ impl Validator {
 
         self.authorization(a, members, types);
         self.headers(a);
+        self.api_http(a, types);
 
         if let Some(errors) = &api.errors {
             let mut nonempty = |path: &str, value: &str| {
@@ -89,7 +90,9 @@ impl Validator {
                 }
             };
             if let Some(j) = &errors.json {
-                nonempty("errors.json.code", &j.code);
+                if let Some(code) = &j.code {
+                    nonempty("errors.json.code", code);
+                }
                 nonempty("errors.json.message", &j.message);
             }
             if let Some(x) = &errors.xml {

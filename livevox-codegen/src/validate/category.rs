@@ -7,8 +7,8 @@ use super::*;
 impl Validator {
     pub(super) fn category(&mut self, doc: &LoadedDoc, cat: &CategoryDoc, types: &Types<'_>, api: Option<ApiRef<'_>>) {
         if let Some(p) = &cat.path {
-            if p.contains(['{', '}']) {
-                self.err(doc, "path", format!("the category path `{p}` cannot have placeholders; they belong to operation paths"));
+            if let Err(m) = super::operations::path_placeholders(p) {
+                self.err(doc, "path", m);
             } else if p.contains(['?', '#']) || p.chars().any(char::is_whitespace) {
                 self.err(doc, "path", format!("the category path `{p}` must be a plain path: no `?`, `#` or spaces"));
             }
@@ -56,6 +56,7 @@ impl Validator {
                 if let Some(m) = type_names.claim(doc, &path, &naming::request_type(name), format!("the request builder of operation `{name}`")) {
                     self.err(doc, &path, format!("{m}; rename one of them"));
                 }
+                self.response_headers(doc, &path, name, op, &mut type_names);
                 if op.body.as_ref().is_some_and(|b| b.fields.is_some()) {
                     let body_path = format!("{path}.body.fields");
                     if let Some(m) = type_names.claim(doc, &body_path, &naming::body_type(name), format!("the body model of operation `{name}`")) {
@@ -63,7 +64,8 @@ impl Validator {
                     }
                 }
             }
-            self.operation(doc, &path, op, types, api);
+            let prefix = cat.path.clone().unwrap_or_else(|| format!("/{}", cat.category));
+            self.operation(doc, &path, op, types, api, &prefix);
         }
     }
 
@@ -79,7 +81,8 @@ impl Validator {
         for &(doc, cat) in members {
             let prefix = cat.path.clone().unwrap_or_else(|| cat.category.clone());
             for (name, op) in &cat.operations {
-                let full = format!("/{}/{}", prefix.trim_matches('/'), op.path.trim_start_matches('/'));
+                let prefix = if op.full_path { "" } else { prefix.as_str() };
+                let full = format!("/{}/{}", prefix.trim_matches('/'), op.path.trim_start_matches('/')).replace("//", "/");
                 let segments: Vec<&str> = prefix
                     .split('/')
                     .chain(op.path.split('/'))

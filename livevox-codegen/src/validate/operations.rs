@@ -5,7 +5,7 @@
 use super::*;
 
 impl Validator {
-    pub(super) fn operation(&mut self, doc: &LoadedDoc, base: &str, op: &OperationDef, types: &Types<'_>, api: Option<ApiRef<'_>>) {
+    pub(super) fn operation(&mut self, doc: &LoadedDoc, base: &str, op: &OperationDef, types: &Types<'_>, api: Option<ApiRef<'_>>, prefix: &str) {
         let at = |key: &str| format!("{base}.{key}");
         if op.summary.trim().is_empty() {
             self.err(doc, &at("summary"), "the summary is empty; say in one line what the operation does");
@@ -13,7 +13,7 @@ impl Validator {
         let method_ok = self.word(doc, &at("method"), &op.method).is_some();
         self.deprecation(doc, &at("deprecated"), &op.deprecated);
 
-        self.operation_path(doc, base, op);
+        self.operation_path(doc, base, op, prefix);
         let mut args = self.operation_params(doc, base, op, types);
         if let Some(body) = &op.body {
             self.body(doc, base, op, body, method_ok, types, &mut args);
@@ -40,6 +40,7 @@ impl Validator {
             }
         }
 
+        self.error_examples(doc, base, op, api, types);
         let mut names: HashMap<&str, usize> = HashMap::new();
         for (i, e) in op.examples.iter().enumerate() {
             let path = at(&format!("examples.{i}"));
@@ -55,17 +56,24 @@ impl Validator {
         }
     }
 
-    /// The path, and its placeholders against `path_params`, both ways.
-    fn operation_path(&mut self, doc: &LoadedDoc, base: &str, op: &OperationDef) {
+    /// The path, and its placeholders (the category prefix's too, unless `full_path`) against
+    /// `path_params`, both ways.
+    fn operation_path(&mut self, doc: &LoadedDoc, base: &str, op: &OperationDef, prefix: &str) {
         let at = |key: &str| format!("{base}.{key}");
-        if !op.path.is_empty() && !op.path.starts_with('/') {
+        if op.full_path && !op.path.starts_with('/') {
+            self.err(doc, &at("path"), format!("a `full_path` operation's path is the whole path from the base URL, so `{}` must start with `/`", op.path));
+        } else if !op.path.is_empty() && !op.path.starts_with('/') {
             self.err(doc, &at("path"), format!("the path `{}` must start with `/` (or be empty for the category's own path)", op.path));
         }
+        // The category validates its own path; a malformed one adds nothing here.
+        let inherited = if op.full_path { Vec::new() } else { path_placeholders(prefix).unwrap_or_default() };
+        // Messages name the whole template only where the prefix adds placeholders to it.
+        let shown = if inherited.is_empty() { op.path.clone() } else { joined(prefix, op) };
         if op.path.contains(['?', '#']) || op.path.chars().any(char::is_whitespace) {
             self.err(doc, &at("path"), format!("the path `{}` must be a plain path: no `?`, `#` or spaces; query parameters go under `query`", op.path));
         }
         let placeholders = match path_placeholders(&op.path) {
-            Ok(p) => Some(p),
+            Ok(p) => Some(inherited.iter().cloned().chain(p).collect::<Vec<_>>()),
             Err(m) => {
                 self.err(doc, &at("path"), m);
                 None
@@ -75,16 +83,17 @@ impl Validator {
             let mut seen: Vec<&str> = Vec::new();
             for p in placeholders {
                 if seen.contains(&p.as_str()) {
-                    self.err(doc, &at("path"), format!("the placeholder `{{{p}}}` appears twice in `{}`", op.path));
+                    self.err(doc, &at("path"), format!("the placeholder `{{{p}}}` appears twice in `{shown}`"));
                     continue;
                 }
                 seen.push(p);
                 if !op.path_params.contains_key(p) {
+                    let whose = if inherited.contains(p) { format!(" (of the category path `{prefix}`)") } else { String::new() };
                     self.err(
                         doc,
                         &at("path"),
                         with_suggestion(
-                            format!("the placeholder `{{{p}}}` has no entry in `path_params`"),
+                            format!("the placeholder `{{{p}}}`{whose} has no entry in `path_params`"),
                             p,
                             op.path_params.keys().map(String::as_str).filter(|k| !placeholders.contains(&k.to_string())),
                         ),
@@ -97,7 +106,7 @@ impl Validator {
                         doc,
                         &at(&format!("path_params.{name}")),
                         with_suggestion(
-                            format!("path parameter `{name}` has no `{{{name}}}` placeholder in the path `{}`", op.path),
+                            format!("path parameter `{name}` has no `{{{name}}}` placeholder in the path `{shown}`"),
                             name,
                             placeholders.iter().map(String::as_str).filter(|p| !op.path_params.contains_key(*p)),
                         ),
@@ -271,6 +280,16 @@ impl Validator {
 }
 
 /// The `{name}` placeholders of an operation path, in order.
+/// The operation's whole path as messages show it: the category prefix and its path, or its
+/// own full path.
+fn joined(prefix: &str, op: &OperationDef) -> String {
+    if op.full_path {
+        op.path.clone()
+    } else {
+        format!("{}{}", prefix.trim_end_matches('/'), op.path)
+    }
+}
+
 pub(super) fn path_placeholders(path: &str) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
     let mut rest = path;

@@ -1,5 +1,6 @@
 //! Rules for an operation's `response`: `format`, `type` (only for JSON), `content_type` (a
-//! media type, text and binary only), `base64_field` (binary only) and the success `status`.
+//! media type; a JSON one for JSON), `base64_field` (binary only) and the success `status`.
+//! Declared `headers` are `http.rs`'s.
 
 use super::*;
 
@@ -29,11 +30,18 @@ impl Validator {
         if let Some(media) = &r.content_type {
             let cpath = format!("{path}.content_type");
             match format {
-                ResponseFormat::Json => self.err(
-                    doc,
-                    &cpath,
-                    "`content_type` applies to `format: text` and `format: binary`; a `format: json` response is always `application/json`",
-                ),
+                ResponseFormat::Json => match media_type_problem(media) {
+                    Some(problem) => self.err(doc, &cpath, problem),
+                    None if !is_json_media_type(media.trim()) => self.err(
+                        doc,
+                        &cpath,
+                        format!(
+                            "`{}` is not a JSON media type; a `format: json` response asks for `application/json` or a `+json` variant (`application/vnd.example.raw+json`), or use `format: text` or `format: binary`",
+                            media.trim()
+                        ),
+                    ),
+                    None => {}
+                },
                 ResponseFormat::None => self.err(doc, &cpath, "a `format: none` response has no body, so it has no `content_type`"),
                 _ => {
                     if let Some(problem) = media_type_problem(media) {
@@ -71,6 +79,12 @@ pub(super) struct Response {
     pub(super) format: ResponseFormat,
     pub(super) ty: Option<TypeExpr>,
     pub(super) status: u16,
+}
+
+/// `application/json` or a structured-syntax `+json` variant of it.
+fn is_json_media_type(media: &str) -> bool {
+    let lower = media.to_ascii_lowercase();
+    lower == "application/json" || (lower.starts_with("application/") && lower.ends_with("+json"))
 }
 
 /// What is wrong with a response's `content_type`, if anything: it must be one media type,

@@ -383,10 +383,14 @@ impl<C: ApiClient> ClientBuilder<C> {
         })
     }
 
-    /// The headers every request carries: JSON both ways, the API's own, `User-Agent`.
+    /// The headers every request carries: `Accept` JSON, `Content-Type` JSON when the API sends
+    /// it always (else the transport adds it to requests with a body), the API's own,
+    /// `User-Agent`.
     fn headers(&self, api: &'static ApiSpec) -> Result<HeaderMap, Error> {
         let mut headers = HeaderMap::new();
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        if api.content_type == super::ContentTypeRule::Always {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        }
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         for spec in api.headers {
             let name = header_name(spec.name)?;

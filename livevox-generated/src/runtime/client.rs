@@ -5,7 +5,7 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
 use http::header::CONTENT_TYPE;
@@ -86,21 +86,34 @@ impl Client {
     /// server answered JSON. For other formats it skips decoding (and so the 202
     /// partial-success check of JSON operations).
     pub async fn execute_bytes(&self, request: Request) -> Result<Bytes, Error> {
-        self.call(request, |client, op, received| match op.response {
+        self.call(request, |client, op, received| client.bytes_of(op, received)).await
+    }
+
+    /// Like [`Client::execute_bytes`], and also hands back the response's status and headers.
+    pub async fn execute_bytes_with_meta(&self, request: Request) -> Result<(Bytes, ResponseMeta), Error> {
+        self.call(request, |client, op, mut received| {
+            let meta = ResponseMeta::new(received.status, std::mem::take(&mut received.headers));
+            client.bytes_of(op, received).map(|bytes| (bytes, meta))
+        })
+        .await
+    }
+
+    /// The bytes of a success body, as [`Client::execute_bytes`] describes.
+    fn bytes_of(&self, op: &'static Operation, received: Received) -> Result<Bytes, Error> {
+        match op.response {
             ResponseFormat::BinaryOrBase64Json { field } => {
                 let site = CallSite::from(op);
                 if received.status == http::StatusCode::ACCEPTED {
-                    if let Some(err) = client.partial_success(site, &received.body) {
+                    if let Some(err) = self.partial_success(site, &received.body) {
                         return Err(err);
                     }
                 }
                 let status = received.status;
                 binary::bytes_of_answer(received.content_type.as_deref(), received.body, field)
-                    .map_err(|e| client.decode_error(site, status, e.path, e.message, None))
+                    .map_err(|e| self.decode_error(site, status, e.path, e.message, None))
             }
             _ => Ok(received.body),
-        })
-        .await
+        }
     }
 
     /// The one call path: a `livevox.call` span around the policy (rate limits, retries,
@@ -154,7 +167,7 @@ impl Client {
         let op = request.op;
         let transport = &*self.inner.transport;
         let url = request.url(&transport.base)?;
-        let body = request.body_bytes()?.map(Bytes::from);
+        let body = request.body_bytes(self.inner.api.content_type)?.map(Bytes::from);
         let out = Outgoing {
             operation: op.name,
             method: op.method,
@@ -168,7 +181,13 @@ impl Client {
         if !status.is_success() {
             let secrets = self.secrets();
             let secrets: Vec<&Secret> = secrets.iter().chain(sent_secret.as_ref()).collect();
-            return Err(transport.error_from(CallSite::from(op), response, self.inner.auth.expired_status(), &secrets).await);
+            // Read before the body consumes the response: the server's own "slow down" signal.
+            let throttled = self.inner.api.server_rate_limit.and_then(|limit| limit.signal(status, response.headers(), SystemTime::now()));
+            let err = transport.error_from(CallSite::from(op), response, self.inner.auth.expired_status(), &secrets).await;
+            return Err(match throttled {
+                Some(signal) => signal.throttled(err),
+                None => err,
+            });
         }
         let mut response = response;
         let headers = std::mem::take(response.headers_mut());
@@ -248,7 +267,7 @@ impl Client {
                     None,
                 ))
             }
-            ResponseFormat::Json => {}
+            ResponseFormat::Json | ResponseFormat::JsonAs { .. } => {}
         }
         if status == http::StatusCode::ACCEPTED {
             if let Some(err) = self.partial_success(site, &bytes) {

@@ -109,6 +109,12 @@ pub enum ResponseFormat {
     /// A JSON body decoded into the operation's output type; `Accept` is the API's (its
     /// headers, else `application/json`).
     Json,
+    /// A JSON body decoded into the operation's output type, asked for as `accept` in place of
+    /// the API's `Accept`: a JSON variant media type (`application/vnd.codehost.raw+json`).
+    JsonAs {
+        /// The media type asked for in `Accept`.
+        accept: &'static str,
+    },
     /// The body as text, asked for as `text/plain`.
     Text,
     /// The body as text, asked for as `accept` (`text/csv`): for APIs that pick what to answer
@@ -150,7 +156,7 @@ impl ResponseFormat {
         match self {
             ResponseFormat::Json | ResponseFormat::BinaryOrBase64Json { .. } | ResponseFormat::None => None,
             ResponseFormat::Text => Some("text/plain"),
-            ResponseFormat::TextAs { accept } | ResponseFormat::Binary { accept } => Some(accept),
+            ResponseFormat::JsonAs { accept } | ResponseFormat::TextAs { accept } | ResponseFormat::Binary { accept } => Some(accept),
         }
     }
 }
@@ -278,7 +284,8 @@ pub struct LoginFields {
 /// The shape of error bodies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct ErrorFormat {
-    /// JSON `(code field, message field)`.
+    /// JSON `(code field, message field)`; the code field is `""` for an API whose errors
+    /// carry only a message.
     pub json: Option<(&'static str, &'static str)>,
     /// XML `(element, code attribute, message attribute)`.
     pub xml: Option<(&'static str, &'static str, &'static str)>,
@@ -311,4 +318,46 @@ pub struct ApiSpec {
     pub errors: ErrorFormat,
     /// LiveVox service id associated with the API (LiveVox Functions metadata).
     pub service: Option<i64>,
+    /// When a request carries `Content-Type` (and whether an unset body goes out as `{}`).
+    pub content_type: ContentTypeRule,
+    /// How the server says "slow down" besides 429, when it has such a signal.
+    pub server_rate_limit: Option<ServerRateLimit>,
+}
+
+/// When a request carries `Content-Type: application/json`, and what an unset optional body
+/// becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ContentTypeRule {
+    /// On every request, bodyless ones included, and a JSON operation whose body was left unset
+    /// sends `{}` (LiveVox's wire behaviour).
+    Always,
+    /// Only with a body; an optional body left unset is not sent at all.
+    #[default]
+    WithBody,
+}
+
+/// The server's own "slow down" signal, besides a plain 429: an answer with one of `statuses`
+/// that carries the signal becomes [`Error::RateLimited`](super::Error::RateLimited), with the
+/// wait computed from `reset` (or `Retry-After`), and is retried like any throttled call. The
+/// same status without the signal keeps its usual variant (a 403 stays `Forbidden`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ServerRateLimit {
+    /// The statuses that may carry the signal (403, 429).
+    pub statuses: &'static [u16],
+    /// `(header, value)`: the answer is the signal when this header has this value
+    /// (`x-ratelimit-remaining: 0`).
+    pub when: Option<(&'static str, &'static str)>,
+    /// The header that says when the limit resets, and how it says it.
+    pub reset: Option<(&'static str, ResetUnit)>,
+    /// A `Retry-After` header is the signal too, and gives the wait.
+    pub retry_after: bool,
+}
+
+/// How a rate-limit reset header gives its time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ResetUnit {
+    /// The moment of the reset, in seconds since the Unix epoch.
+    EpochSeconds,
+    /// The seconds left until the reset.
+    Seconds,
 }

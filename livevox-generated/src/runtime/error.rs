@@ -234,6 +234,12 @@ impl Error {
         }
     }
 
+    /// The body of the error response decoded into `T` (see [`ApiError::body`]); `None` for
+    /// errors without a response, or whose body does not decode into `T`.
+    pub fn error_body<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        self.api_error().and_then(ApiError::body)
+    }
+
     /// How long the server asked us to wait (`Retry-After`), on any status that carried it.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
@@ -361,6 +367,8 @@ struct ApiErrorData {
     entries: Vec<ErrorEntry>,
     excerpt: Option<String>,
     retry_after: Option<Duration>,
+    /// The body as JSON, scrubbed (`error_json.rs`), when it was a whole JSON document.
+    body: Option<Arc<serde_json::Value>>,
 }
 
 impl ApiError {
@@ -418,6 +426,20 @@ impl ApiError {
     pub fn retry_after(&self) -> Option<Duration> {
         self.0.retry_after
     }
+
+    /// The whole error body as JSON (scrubbed of the client's secrets), when it was JSON and
+    /// not cut at [`MAX_ERROR_BODY`]: every field the API sent, known to the spec or not.
+    /// [`ApiError::body`] decodes it into the API's typed error.
+    pub fn body_json(&self) -> Option<&serde_json::Value> {
+        self.0.body.as_deref()
+    }
+
+    /// The error body decoded into `T`, typically the API's error model
+    /// (`err.api_error()?.body::<code_host::code_host_issue_ops::ValidationError>()`); `None`
+    /// when the body was not JSON or does not have `T`'s shape.
+    pub fn body<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        self.body_json().and_then(|v| T::deserialize(v).ok())
+    }
 }
 
 impl fmt::Debug for ApiError {
@@ -434,6 +456,7 @@ impl fmt::Debug for ApiError {
             .field("entries", &d.entries)
             .field("excerpt", &d.excerpt)
             .field("retry_after", &d.retry_after)
+            .field("body", &d.body)
             .finish()
     }
 }
@@ -592,6 +615,7 @@ pub(crate) fn from_response(
         None
     };
     let retry_after = resp.retry_after.and_then(|v| parse_retry_after(v, chrono::Utc::now()));
+    let body = if resp.truncated { None } else { super::error_json::json_body(resp.body, secrets) };
     let status = resp.status;
     let api = ApiError(Box::new(ApiErrorData {
         operation: site.operation,
@@ -603,6 +627,7 @@ pub(crate) fn from_response(
         entries,
         excerpt,
         retry_after,
+        body,
     }));
     match status.as_u16() {
         401 => Error::Unauthorized(api),

@@ -50,7 +50,8 @@ pub(crate) fn parse_error_body(format: &ErrorFormat, body: &[u8]) -> Vec<ErrorEn
     if let Some((code_field, message_field)) = format.json {
         let entry = |v: &serde_json::Value| {
             let map = v.as_object()?;
-            let code = map.get(code_field).and_then(json_scalar);
+            // An empty code field name: the API's errors carry no code.
+            let code = map.get(code_field).filter(|_| !code_field.is_empty()).and_then(json_scalar);
             let message = map.get(message_field).and_then(json_scalar);
             (code.is_some() || message.is_some()).then_some(ErrorEntry { code, message })
         };

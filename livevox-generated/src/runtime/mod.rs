@@ -8,11 +8,11 @@
 //!
 //! | layer | modules |
 //! | --- | --- |
-//! | client | `client` (the call path), `builder` (`ClientBuilder`, all of it), `paginate`, `shared`, `emitted` (the macros generated code invokes) |
+//! | client | `client` (the call path), `builder` (`ClientBuilder`, all of it), `paginate` and `page_link`, `shared`, `pending` and `with_meta` (what awaiting a request builder does), `emitted` (the macros generated code invokes) |
 //! | policy | `policy` (rate limits, retries, deadline around an attempt) |
 //! | authorization | `auth/`: one module per scheme, all sending through `auth/replay.rs` |
 //! | transport | `transport` (send one request, read a capped body) |
-//! | foundation | descriptions, errors, secrets, time and wire types, request building, retry and rate-limit state, sessions, stores |
+//! | foundation | descriptions, errors (`error_json`: typed error bodies), secrets, time and wire types, request building, response headers (`headers`), retry and rate-limit state (`server_limit`: the server's own "slow down"), sessions, stores |
 
 pub mod describe;
 pub mod wire;
@@ -25,6 +25,8 @@ mod deadline;
 mod emitted;
 mod error;
 mod error_body;
+mod error_json;
+mod headers;
 mod page_link;
 mod paginate;
 mod pending;
@@ -34,11 +36,13 @@ mod request;
 mod response;
 mod retry;
 mod secret;
+mod server_limit;
 mod session;
 mod shared;
 mod store;
 mod time;
 mod transport;
+mod with_meta;
 
 #[cfg(feature = "redis")]
 mod redis_store;
@@ -53,9 +57,11 @@ pub use deadline::{CallLimits, DEFAULT_DEADLINE};
 pub use emitted::{int_enum, request_builder, str_enum};
 pub use error::{ApiError, DecodeError, Error, MAX_ERROR_BODY, MAX_EXCERPT, MAX_MESSAGE};
 pub use error_body::{ErrorEntry, MAX_ERROR_ENTRIES};
+pub use error_json::MAX_DEPTH as MAX_ERROR_JSON_DEPTH;
+pub use headers::{FromHeaders, HeaderValueType};
 pub use page_link::{fetch_body, fetch_linked, Fetched, Url};
 pub use paginate::{Items, Next, PageStyle, Pages, Paginated};
-pub use pending::{Call, Pending};
+pub use pending::{Answer, Call, Pending, WithMeta};
 pub use request::Request;
 pub use response::ResponseMeta;
 pub use retry::{
@@ -65,7 +71,9 @@ pub use retry::{
 #[cfg(feature = "redis")]
 pub use redis_store::{OnUnreachable, RedisConfig, DEFAULT_KEY_PREFIX, DEFAULT_SESSION_LOCK_TTL, DEFAULT_SESSION_TTL, DEFAULT_SLOT_LEASE};
 pub use secret::Secret;
+pub use server_limit::MAX_RESET_WAIT;
 pub use session::Credentials;
 pub use time::{Date, DateTime, TimeOfDay, TimeRangeError, MILLIS_PER_DAY};
 pub use transport::DEFAULT_USER_AGENT;
 pub use wire::{IntEnum, StrEnum, ToParam, UnknownValue};
+pub use with_meta::WithHeaders;

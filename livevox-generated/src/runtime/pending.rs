@@ -1,5 +1,6 @@
 //! The future a request builder becomes when awaited: one generic [`Pending`] type for every
-//! operation, so the work of sending is compiled only where a request is awaited.
+//! operation, so the work of sending is compiled only where a request is awaited; and
+//! [`WithMeta`], any request builder answering with the response's raw status and headers.
 //!
 //! Each generated request builder implements [`Call`] (its `send`) and turns into a
 //! [`Pending`] in its one-line `IntoFuture` impl. `Pending::poll` is generic: the state machine
@@ -11,16 +12,37 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use super::response::ResponseMeta;
 use super::Error;
 
+/// What a request's [`Call::call_with_meta`] resolves to: the output with the response's status
+/// and headers, or the error.
+pub type Answer<T> = Result<(T, ResponseMeta), Error>;
+
 /// A request builder that can be sent: what `.await` on it does. Implemented by every generated
-/// request builder (its `send`).
+/// request builder, whose one method ([`Call::call_with_meta`]) fills in the request and hands it
+/// to the client; the rest is generic.
+///
+/// Bring it into scope (`use livevox_generated::runtime::Call;`) for [`Call::with_meta`] on any
+/// request builder: `let (dnc, meta) = client.compliance().list_dnc().with_meta().await?;`.
 pub trait Call: Send + Sized + 'static {
     /// What a successful call returns.
     type Output: Send + 'static;
 
+    /// Sends the request; success gives the output and the response's status and headers.
+    fn call_with_meta(self) -> impl Future<Output = Answer<Self::Output>> + Send + 'static;
+
     /// Sends the request: the same future as the builder's `send()`.
-    fn call(self) -> impl Future<Output = Result<Self::Output, Error>> + Send + 'static;
+    fn call(self) -> impl Future<Output = Result<Self::Output, Error>> + Send + 'static {
+        let call = self.call_with_meta();
+        async move { call.await.map(|(value, _)| value) }
+    }
+
+    /// The request, answering its output with the response's raw status and headers
+    /// ([`ResponseMeta`]) when awaited.
+    fn with_meta(self) -> Pending<WithMeta<Self>> {
+        Pending::new(WithMeta(self))
+    }
 }
 
 type Running<T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'static>>;
@@ -71,6 +93,30 @@ impl<R: Call> Future for Pending<R> {
                 State::Done => panic!("a request future was polled after it completed"),
             }
         }
+    }
+}
+
+/// A request whose success is the body with the response's status and headers; made by
+/// [`Call::with_meta`].
+#[must_use = "a request does nothing until it is awaited"]
+pub struct WithMeta<R>(R);
+
+impl<R: Call> Call for WithMeta<R> {
+    type Output = (R::Output, ResponseMeta);
+
+    fn call_with_meta(self) -> impl Future<Output = Answer<Self::Output>> + Send + 'static {
+        let call = self.0.call_with_meta();
+        async move { call.await.map(|(value, meta)| ((value, meta.clone()), meta)) }
+    }
+
+    fn call(self) -> impl Future<Output = Result<Self::Output, Error>> + Send + 'static {
+        self.0.call_with_meta()
+    }
+}
+
+impl<R: fmt::Debug> fmt::Debug for WithMeta<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("WithMeta").field(&self.0).finish()
     }
 }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
-use super::{BodyKind, Error, Operation, ToParam};
+use super::{BodyKind, ContentTypeRule, Error, Operation, ToParam};
 
 /// Bytes left as they are in a path segment: RFC 3986 "unreserved". Everything else is
 /// percent-encoded, `/` included, so a value is always exactly one segment.
@@ -167,12 +167,15 @@ impl Request {
         Ok(())
     }
 
-    /// The body bytes to send, if the operation has a body.
-    pub(crate) fn body_bytes(&self) -> Result<Option<Vec<u8>>, Error> {
+    /// The body bytes to send, if the operation has a body. Under
+    /// [`ContentTypeRule::WithBody`] an optional body left unset is not sent at all; under
+    /// [`ContentTypeRule::Always`] (LiveVox) it goes out as `{}`.
+    pub(crate) fn body_bytes(&self, rule: ContentTypeRule) -> Result<Option<Vec<u8>>, Error> {
         match (self.op.body, &self.body) {
             (BodyKind::None, None) => Ok(None),
             (BodyKind::None, Some(_)) => Err(self.invalid("this operation takes no body, but one was set".into())),
             (BodyKind::Json { .. }, Some(Err(e))) => Err(self.invalid(format!("the body does not serialize: {e}"))),
+            (BodyKind::Json { required: false }, None) if rule == ContentTypeRule::WithBody => Ok(None),
             // LiveVox wants `{}` where an operation has nothing to send, never an empty body.
             (BodyKind::Json { .. }, None | Some(Ok(serde_json::Value::Null))) => Ok(Some(b"{}".to_vec())),
             (BodyKind::Json { .. }, Some(Ok(v))) => {
@@ -284,17 +287,30 @@ mod tests {
     #[test]
     fn json_body_defaults_to_empty_object() {
         let r = Request::new(&CREATE);
-        assert_eq!(r.body_bytes().unwrap().as_deref(), Some(&b"{}"[..]));
+        assert_eq!(r.body_bytes(ContentTypeRule::Always).unwrap().as_deref(), Some(&b"{}"[..]));
         let mut r = Request::new(&CREATE);
         r.body(&None::<u8>);
-        assert_eq!(r.body_bytes().unwrap().as_deref(), Some(&b"{}"[..]));
+        assert_eq!(r.body_bytes(ContentTypeRule::Always).unwrap().as_deref(), Some(&b"{}"[..]));
         let mut r = Request::new(&CREATE);
         r.body(&serde_json::json!({"phone": "5551234"}));
-        assert_eq!(r.body_bytes().unwrap().as_deref(), Some(&br#"{"phone":"5551234"}"#[..]));
+        assert_eq!(r.body_bytes(ContentTypeRule::Always).unwrap().as_deref(), Some(&br#"{"phone":"5551234"}"#[..]));
         let mut r = Request::new(&READ);
         r.body(&1);
-        assert!(matches!(r.body_bytes(), Err(Error::InvalidRequest { .. })));
-        assert_eq!(Request::new(&READ).body_bytes().unwrap(), None);
+        assert!(matches!(r.body_bytes(ContentTypeRule::Always), Err(Error::InvalidRequest { .. })));
+        assert_eq!(Request::new(&READ).body_bytes(ContentTypeRule::Always).unwrap(), None);
+    }
+
+    static LOCK: Operation = op("/issues/{n}/lock", BodyKind::Json { required: false });
+
+    #[test]
+    fn an_unset_optional_body_is_not_sent_under_with_body() {
+        assert_eq!(Request::new(&LOCK).body_bytes(ContentTypeRule::WithBody).unwrap(), None);
+        assert_eq!(Request::new(&LOCK).body_bytes(ContentTypeRule::Always).unwrap().as_deref(), Some(&b"{}"[..]));
+        // A required body with nothing set is still `{}` under either rule.
+        assert_eq!(Request::new(&CREATE).body_bytes(ContentTypeRule::WithBody).unwrap().as_deref(), Some(&b"{}"[..]));
+        let mut r = Request::new(&LOCK);
+        r.body(&serde_json::json!({"lock_reason": "spam"}));
+        assert_eq!(r.body_bytes(ContentTypeRule::WithBody).unwrap().as_deref(), Some(&br#"{"lock_reason":"spam"}"#[..]));
     }
 
     #[test]

@@ -15,7 +15,10 @@
 //!   retried for every operation: after the server's `Retry-After`, or a backoff when it sent
 //!   none, up to [`RetryConfig::throttle_max_retries`] times within
 //!   [`RetryConfig::throttle_budget`]. A `Retry-After` longer than what is left of the budget
-//!   ends the call at once with the 429 rather than sleeping past the budget.
+//!   ends the call at once with the 429 rather than sleeping past the budget. An API's own
+//!   "slow down" signal (`server_rate_limit` in its spec: a 403 with `x-ratelimit-remaining: 0`,
+//!   say) arrives as the same [`Error::RateLimited`], its wait computed from the reset header
+//!   (`server_limit.rs`), and is retried by the same rule.
 //!
 //! Nothing else is retried: 400, 404, 409 and the other 4xx are answers, not accidents. The
 //! session-expired 401 is handled inside one attempt by the session layer.

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, RETRY_AFTER};
+use http::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, RETRY_AFTER};
 
 use super::describe::{ErrorFormat, Method};
 use super::error::{self, CallSite, Error, ErrorResponse, MAX_ERROR_BODY};
@@ -19,7 +19,9 @@ pub(crate) struct Transport {
     pub http: reqwest::Client,
     /// The base URL (checked by the builder: a host, no query or fragment).
     pub base: url::Url,
-    /// Sent on every request: `Content-Type`, `Accept`, the API's own headers, `User-Agent`.
+    /// Sent on every request: `Accept`, the API's own headers, `User-Agent`, and `Content-Type`
+    /// under [`ContentTypeRule::Always`](super::ContentTypeRule::Always) (else it goes only
+    /// with a body).
     pub headers: HeaderMap,
     /// The attempt timeout when a request sets none.
     pub timeout: Option<Duration>,
@@ -64,6 +66,11 @@ impl Transport {
         }
         *request.timeout_mut() = out.timeout;
         if let Some(body) = &out.body {
+            // Under `ContentTypeRule::WithBody` the API's headers leave it out; a body names it.
+            let headers = request.headers_mut();
+            if !headers.contains_key(CONTENT_TYPE) {
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            }
             *request.body_mut() = Some(reqwest::Body::from(body.clone()));
         }
         self.http.execute(request).await.map_err(|e| Error::transport(out.operation, e))

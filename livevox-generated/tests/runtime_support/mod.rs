@@ -47,6 +47,8 @@ pub static LV_API: rt::ApiSpec = rt::ApiSpec {
     },
     errors: rt::ErrorFormat { json: Some(("code", "message")), xml: Some(("ErrorResponse", "code", "message")) },
     service: None,
+    content_type: rt::ContentTypeRule::Always,
+    server_rate_limit: None,
 };
 
 /// A LiveVox-style API without a login: it relays a session id the caller gives.
@@ -64,6 +66,8 @@ pub static OPEN_API: rt::ApiSpec = rt::ApiSpec {
     auth: rt::AuthScheme::None,
     errors: rt::ErrorFormat { json: Some(("code", "message")), xml: None },
     service: None,
+    content_type: rt::ContentTypeRule::Always,
+    server_rate_limit: None,
 };
 
 pub static BEARER_API: rt::ApiSpec =

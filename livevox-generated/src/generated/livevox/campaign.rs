@@ -386,12 +386,12 @@ impl ListCampaignsRequest {
 __rt::request_builder!(ListCampaignsRequest, json 200);
 impl __rt::Call for ListCampaignsRequest {
     type Output = ListCampaignsResponse;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl __rt::Paginated for ListCampaignsRequest {
@@ -460,10 +460,10 @@ impl GetCampaignListInfoRequest {
 __rt::request_builder!(GetCampaignListInfoRequest, json 200);
 impl __rt::Call for GetCampaignListInfoRequest {
     type Output = CampaignListInfo;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 /// A `campaign.read_campaign` request, made by `read_campaign()` on [`CampaignClient`]: set
@@ -488,11 +488,11 @@ impl ReadCampaignRequest {
 __rt::request_builder!(ReadCampaignRequest, json 200);
 impl __rt::Call for ReadCampaignRequest {
     type Output = Campaign;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 /// A `campaign.create_campaign` request, made by `create_campaign()` on [`CampaignClient`]: set
@@ -517,11 +517,11 @@ impl CreateCampaignRequest {
 __rt::request_builder!(CreateCampaignRequest, json 201);
 impl __rt::Call for CreateCampaignRequest {
     type Output = CampaignCreated;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 /// A `campaign.update_campaign` request, made by `update_campaign()` on [`CampaignClient`]: set
@@ -612,12 +612,12 @@ impl UpdateCampaignRequest {
 __rt::request_builder!(UpdateCampaignRequest, no_body);
 impl __rt::Call for UpdateCampaignRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 /// A `campaign.update_campaign_state` request, made by `update_campaign_state()` on
@@ -646,12 +646,12 @@ impl UpdateCampaignStateRequest {
 __rt::request_builder!(UpdateCampaignStateRequest, no_body);
 impl __rt::Call for UpdateCampaignStateRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 /// A `campaign.deactivate_campaign` request, made by `deactivate_campaign()` on [`CampaignClient`]:
@@ -677,12 +677,12 @@ impl DeactivateCampaignRequest {
 __rt::request_builder!(DeactivateCampaignRequest, no_body);
 impl __rt::Call for DeactivateCampaignRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&__rt::serde_json::json!({}));
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 /// A `campaign.list_campaign_transactions` request, made by `list_campaign_transactions()` on
@@ -732,7 +732,7 @@ impl ListCampaignTransactionsRequest {
 __rt::request_builder!(ListCampaignTransactionsRequest, json 200);
 impl __rt::Call for ListCampaignTransactionsRequest {
     type Output = CampaignTransactionsPage;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -741,7 +741,7 @@ impl __rt::Call for ListCampaignTransactionsRequest {
         req.query("extra", &self.extra);
         req.query("daysDue", &self.days_due);
         req.query("validOnly", &self.valid_only);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl __rt::Paginated for ListCampaignTransactionsRequest {
@@ -817,12 +817,12 @@ impl AppendCampaignRequest {
 __rt::request_builder!(AppendCampaignRequest, no_body);
 impl __rt::Call for AppendCampaignRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 /// A `campaign.search_campaigns` request, made by `search_campaigns()` on [`CampaignClient`]: set
@@ -900,14 +900,14 @@ impl SearchCampaignsRequest {
 __rt::request_builder!(SearchCampaignsRequest, json 200);
 impl __rt::Call for SearchCampaignsRequest {
     type Output = SearchCampaignsResponse;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("client", &self.client_id);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl __rt::Paginated for SearchCampaignsRequest {
@@ -1001,14 +1001,14 @@ impl SearchFinishedCallsRequest {
 __rt::request_builder!(SearchFinishedCallsRequest, json 200);
 impl __rt::Call for SearchFinishedCallsRequest {
     type Output = FinishedCallsPage;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl __rt::Paginated for SearchFinishedCallsRequest {

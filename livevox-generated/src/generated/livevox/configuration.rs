@@ -324,13 +324,13 @@ impl ListAgentsRequest {
 __rt::request_builder!(ListAgentsRequest, json 200);
 impl __rt::Call for ListAgentsRequest {
     type Output = ConfigAgentPage;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.query("client", &self.client_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl __rt::Paginated for ListAgentsRequest {
@@ -404,11 +404,11 @@ impl CreateAgentRequest {
 __rt::request_builder!(CreateAgentRequest, json 201);
 impl __rt::Call for CreateAgentRequest {
     type Output = ConfigurationCreated;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 /// A `configuration.list_call_centers` request, made by `list_call_centers()` on
@@ -461,13 +461,13 @@ impl ListCallCentersRequest {
 __rt::request_builder!(ListCallCentersRequest, json 200);
 impl __rt::Call for ListCallCentersRequest {
     type Output = ConfigCallCenterPage;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.query("client", &self.client_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl __rt::Paginated for ListCallCentersRequest {
@@ -557,13 +557,13 @@ impl ListServicesRequest {
 __rt::request_builder!(ListServicesRequest, json 200);
 impl __rt::Call for ListServicesRequest {
     type Output = ConfigServicePage;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("callCenter", &self.call_center_id);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl __rt::Paginated for ListServicesRequest {
@@ -632,12 +632,12 @@ impl CreateServiceRequest {
 __rt::request_builder!(CreateServiceRequest, json 201);
 impl __rt::Call for CreateServiceRequest {
     type Output = ConfigurationCreated;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("service", &self.service_id);
         req.query("name", &self.name);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 /// A `configuration.delete_service` request, made by `delete_service()` on [`ConfigurationClient`]:
@@ -663,11 +663,11 @@ impl DeleteServiceRequest {
 __rt::request_builder!(DeleteServiceRequest, no_body);
 impl __rt::Call for DeleteServiceRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 /// A `configuration.list_report_formats` request, made by `list_report_formats()` on
@@ -694,12 +694,12 @@ impl ListReportFormatsRequest {
 __rt::request_builder!(ListReportFormatsRequest, json 200);
 impl __rt::Call for ListReportFormatsRequest {
     type Output = __rt::serde_json::Value;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 /// A `configuration.get_report_format_list_info` request, made by `get_report_format_list_info()`
@@ -730,11 +730,11 @@ impl GetReportFormatListInfoRequest {
 __rt::request_builder!(GetReportFormatListInfoRequest, json 200);
 impl __rt::Call for GetReportFormatListInfoRequest {
     type Output = ConfigurationListInfo;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("client", &self.client_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 /// A `configuration.list_term_codes` request, made by `list_term_codes()` on
@@ -793,14 +793,14 @@ impl ListTermCodesRequest {
 __rt::request_builder!(ListTermCodesRequest, json 200);
 impl __rt::Call for ListTermCodesRequest {
     type Output = ConfigTermCodePage;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.query("client", &self.client_id);
         req.query("service", &self.service_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl __rt::Paginated for ListTermCodesRequest {

@@ -174,14 +174,14 @@ impl ReadContextDataRequest {
 __rt::request_builder!(ReadContextDataRequest, json 200);
 impl __rt::Call for ReadContextDataRequest {
     type Output = ContextData;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("session", &self.session_id);
         req.path("txId", &self.transaction_id);
         req.path("account", &self.account);
         req.query("client", &self.client_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 /// A `context.read_context_key` request, made by `read_context_key()` on [`ContextClient`]: set
@@ -215,7 +215,7 @@ impl ReadContextKeyRequest {
 __rt::request_builder!(ReadContextKeyRequest, json 200);
 impl __rt::Call for ReadContextKeyRequest {
     type Output = ContextValue;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("session", &self.session_id);
@@ -223,7 +223,7 @@ impl __rt::Call for ReadContextKeyRequest {
         req.path("account", &self.account);
         req.path("key", &self.key);
         req.query("client", &self.client_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 /// A `context.update_context_data` request, made by `update_context_data()` on [`ContextClient`]:
@@ -259,7 +259,7 @@ impl UpdateContextDataRequest {
 __rt::request_builder!(UpdateContextDataRequest, no_body);
 impl __rt::Call for UpdateContextDataRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("session", &self.session_id);
@@ -267,7 +267,7 @@ impl __rt::Call for UpdateContextDataRequest {
         req.path("account", &self.account);
         req.query("client", &self.client_id);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 /// A `context.delete_context_data` request, made by `delete_context_data()` on [`ContextClient`]:
@@ -301,14 +301,14 @@ impl DeleteContextDataRequest {
 __rt::request_builder!(DeleteContextDataRequest, no_body);
 impl __rt::Call for DeleteContextDataRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("session", &self.session_id);
         req.path("txId", &self.transaction_id);
         req.path("account", &self.account);
         req.query("client", &self.client_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 /// A `context.delete_context_key` request, made by `delete_context_key()` on [`ContextClient`]: set
@@ -343,7 +343,7 @@ impl DeleteContextKeyRequest {
 __rt::request_builder!(DeleteContextKeyRequest, no_body);
 impl __rt::Call for DeleteContextKeyRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("session", &self.session_id);
@@ -351,7 +351,7 @@ impl __rt::Call for DeleteContextKeyRequest {
         req.path("account", &self.account);
         req.path("key", &self.key);
         req.query("client", &self.client_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 /// One named value of a call's context data.

@@ -71,6 +71,8 @@ pub static API: __rt::ApiSpec = __rt::ApiSpec {
         xml: ::std::option::Option::Some(("ErrorResponse", "code", "message")),
     },
     service: ::std::option::Option::None,
+    content_type: __rt::ContentTypeRule::Always,
+    server_rate_limit: ::std::option::Option::None,
 };
 /// The environments of the LiveVox API. Pass one to
 /// [`ClientBuilder::environment`](__rt::ClientBuilder::environment), or set a custom base URL.

@@ -170,11 +170,11 @@ impl LoginRequest {
 __rt::request_builder!(LoginRequest, json 200);
 impl __rt::Call for LoginRequest {
     type Output = LoginResponse;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 /// A `session.validate` request, made by `validate()` on [`SessionClient`]: set optional
@@ -202,11 +202,11 @@ impl ValidateRequest {
 __rt::request_builder!(ValidateRequest, no_body);
 impl __rt::Call for ValidateRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("sessionId", &self.session_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 /// A `session.logout` request, made by `logout()` on [`SessionClient`]: set optional parameters,
@@ -234,11 +234,11 @@ impl LogoutRequest {
 __rt::request_builder!(LogoutRequest, no_body);
 impl __rt::Call for LogoutRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("sessionId", &self.session_id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 /// A `session.change_password` request, made by `change_password()` on [`SessionClient`]: set
@@ -272,11 +272,11 @@ impl ChangePasswordRequest {
 __rt::request_builder!(ChangePasswordRequest, no_body);
 impl __rt::Call for ChangePasswordRequest {
     type Output = ();
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 /// A new (or the caller's still-valid) session and who it belongs to.

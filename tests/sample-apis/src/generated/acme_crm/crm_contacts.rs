@@ -25,8 +25,8 @@ impl CrmContactsClient {
     /// `offset` counts from 0 and `limit` is the page size, at most 200. The last page has no `next`
     /// link and may be shorter.
     ///
-    /// Sends `GET /v2/contacts`. Authorization: the client's session (logged in on first use, renewed
-    /// when it expires).
+    /// Sends `GET /v2/contacts`. Authorization: an OAuth 2.0 access token in `Authorization: Bearer
+    /// <token>`, fetched from the token endpoint and renewed before it expires.
     ///
     /// # Pagination
     ///
@@ -45,8 +45,8 @@ impl CrmContactsClient {
     ///
     /// Returns the contact with this id; an unknown id answers 404.
     ///
-    /// Sends `GET /v2/contacts/{id}`. Authorization: the client's session (logged in on first use,
-    /// renewed when it expires).
+    /// Sends `GET /v2/contacts/{id}`. Authorization: an OAuth 2.0 access token in `Authorization:
+    /// Bearer <token>`, fetched from the token endpoint and renewed before it expires.
     pub fn read_contact(
         &self,
         id: impl ::std::convert::Into<i64>,
@@ -61,8 +61,8 @@ impl CrmContactsClient {
     ///
     /// Creates the contact and answers it with its new id (201). New contacts are `ACTIVE`.
     ///
-    /// Sends `POST /v2/contacts`. Authorization: the client's session (logged in on first use, renewed
-    /// when it expires).
+    /// Sends `POST /v2/contacts`. Authorization: an OAuth 2.0 access token in `Authorization: Bearer
+    /// <token>`, fetched from the token endpoint and renewed before it expires.
     pub fn create_contact(
         &self,
         body: impl ::std::convert::Into<NewContact>,
@@ -78,8 +78,8 @@ impl CrmContactsClient {
     /// Changes the fields given and answers the whole contact. Setting `status` to `DO_NOT_CONTACT` is
     /// how a call's "do not call me" outcome reaches the CRM.
     ///
-    /// Sends `PATCH /v2/contacts/{id}`. Authorization: the client's session (logged in on first use,
-    /// renewed when it expires).
+    /// Sends `PATCH /v2/contacts/{id}`. Authorization: an OAuth 2.0 access token in `Authorization:
+    /// Bearer <token>`, fetched from the token endpoint and renewed before it expires.
     ///
     /// # Spec notes
     ///
@@ -145,13 +145,13 @@ impl ListContactsRequest {
 __rt::request_builder!(ListContactsRequest, json 200);
 impl __rt::Call for ListContactsRequest {
     type Output = ContactPage;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("status", &self.status);
         req.query("offset", &self.offset);
         req.query("limit", &self.limit);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl __rt::Paginated for ListContactsRequest {
@@ -220,11 +220,11 @@ impl ReadContactRequest {
 __rt::request_builder!(ReadContactRequest, json 200);
 impl __rt::Call for ReadContactRequest {
     type Output = Contact;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 /// A `crm_contacts.create_contact` request, made by `create_contact()` on [`CrmContactsClient`]:
@@ -249,11 +249,11 @@ impl CreateContactRequest {
 __rt::request_builder!(CreateContactRequest, json 201);
 impl __rt::Call for CreateContactRequest {
     type Output = Contact;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 /// A `crm_contacts.update_contact` request, made by `update_contact()` on [`CrmContactsClient`]:
@@ -280,12 +280,12 @@ impl UpdateContactRequest {
 __rt::request_builder!(UpdateContactRequest, json 200);
 impl __rt::Call for UpdateContactRequest {
     type Output = Contact;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 /// A contact as the CRM stores it.

@@ -23,8 +23,8 @@ impl CodeHostIssuesClient {
     /// One page of issues, newest first. The response body is the array of issues itself; the `Link`
     /// header names the next page (`rel="next"`) while there is one.
     ///
-    /// Sends `GET /repos/{owner}/{repo}/issues`. Authorization: the client's session (logged in on
-    /// first use, renewed when it expires).
+    /// Sends `GET /repos/{owner}/{repo}/issues`. Authorization: the client's token, in `Authorization:
+    /// Bearer <token>`.
     ///
     /// # Pagination
     ///
@@ -47,8 +47,8 @@ impl CodeHostIssuesClient {
     }
     /// List a repository's events, behind a cursor.
     ///
-    /// Sends `GET /repos/{owner}/{repo}/events`. Authorization: the client's session (logged in on
-    /// first use, renewed when it expires).
+    /// Sends `GET /repos/{owner}/{repo}/events`. Authorization: the client's token, in `Authorization:
+    /// Bearer <token>`.
     ///
     /// # Pagination
     ///
@@ -121,7 +121,7 @@ impl ListIssuesRequest {
 __rt::request_builder!(ListIssuesRequest, json 200);
 impl __rt::Call for ListIssuesRequest {
     type Output = ::std::vec::Vec<Issue>;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("owner", &self.owner);
@@ -129,7 +129,7 @@ impl __rt::Call for ListIssuesRequest {
         req.query("state", &self.state);
         req.query("page", &self.page);
         req.query("per_page", &self.per_page);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl __rt::Paginated for ListIssuesRequest {
@@ -232,14 +232,14 @@ impl ListEventsRequest {
 __rt::request_builder!(ListEventsRequest, json 200);
 impl __rt::Call for ListEventsRequest {
     type Output = EventPage;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("owner", &self.owner);
         req.path("repo", &self.repo);
         req.query("cursor", &self.cursor);
         req.query("limit", &self.limit);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 impl __rt::Paginated for ListEventsRequest {
@@ -286,36 +286,56 @@ impl ListEventsRequest {
         __rt::Items::new(self)
     }
 }
-/// An issue of a repository.
+/// An issue of a repository (listed here, created and read in code_host_issue_ops).
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
 #[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct Issue {
+    /// The issue's global id. Wire name `id`, type `int64`.
+    pub id: i64,
     /// The issue's number in its repository. Wire name `number`, type `int64`.
     pub number: i64,
     /// The issue's title. Wire name `title`, type `string`.
     pub title: ::std::string::String,
+    /// The body, as Markdown (the raw media type) or absent. Wire name `body`, type `string`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub body: ::std::option::Option<::std::string::String>,
     /// `open` or `closed`. Wire name `state`, type `string`.
     pub state: ::std::string::String,
+    /// Whether only collaborators may comment. Wire name `locked`, type `bool`.
+    pub locked: bool,
     /// When it was opened (RFC 3339 text). Wire name `created_at`, type `string`.
     pub created_at: ::std::string::String,
 }
 impl Issue {
     /// Creates a value from the required fields; optional fields start unset.
     pub fn new(
+        id: impl ::std::convert::Into<i64>,
         number: impl ::std::convert::Into<i64>,
         title: impl ::std::convert::Into<::std::string::String>,
         state: impl ::std::convert::Into<::std::string::String>,
+        locked: impl ::std::convert::Into<bool>,
         created_at: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Issue {
+            id: id.into(),
             number: number.into(),
             title: title.into(),
+            body: ::std::option::Option::None,
             state: state.into(),
+            locked: locked.into(),
             created_at: created_at.into(),
         }
+    }
+    /// Sets `body` (wire name `body`).
+    pub fn with_body(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(value.into());
+        self
     }
 }
 /// One event of a repository's feed.

@@ -22,8 +22,8 @@ impl CodeHostReposClient {
     ///
     /// Returns the repository; an unknown one (or one the token may not see) answers 404.
     ///
-    /// Sends `GET /repos/{owner}/{repo}`. Authorization: the client's session (logged in on first use,
-    /// renewed when it expires).
+    /// Sends `GET /repos/{owner}/{repo}`. Authorization: the client's token, in `Authorization: Bearer
+    /// <token>`.
     pub fn read_repo(
         &self,
         owner: impl ::std::convert::Into<::std::string::String>,
@@ -60,12 +60,12 @@ impl ReadRepoRequest {
 __rt::request_builder!(ReadRepoRequest, json 200);
 impl __rt::Call for ReadRepoRequest {
     type Output = Repository;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("owner", &self.owner);
         req.path("repo", &self.repo);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 /// A repository.

@@ -10,6 +10,8 @@ use ::livevox_generated::__rt as __rt;
 pub mod code_host_repos;
 #[cfg(feature = "code_host_issues")]
 pub mod code_host_issues;
+#[cfg(feature = "code_host_issue_ops")]
+pub mod code_host_issue_ops;
 /// The static description of this API that the runtime works from.
 pub static API: __rt::ApiSpec = __rt::ApiSpec {
     name: "Code host",
@@ -21,10 +23,20 @@ pub static API: __rt::ApiSpec = __rt::ApiSpec {
         prefix: "Bearer",
     },
     errors: __rt::ErrorFormat {
-        json: ::std::option::Option::Some(("code", "message")),
+        json: ::std::option::Option::Some(("", "message")),
         xml: ::std::option::Option::None,
     },
     service: ::std::option::Option::None,
+    content_type: __rt::ContentTypeRule::WithBody,
+    server_rate_limit: ::std::option::Option::Some(__rt::ServerRateLimit {
+        statuses: &[403, 429],
+        when: ::std::option::Option::Some(("x-ratelimit-remaining", "0")),
+        reset: ::std::option::Option::Some((
+            "x-ratelimit-reset",
+            __rt::ResetUnit::EpochSeconds,
+        )),
+        retry_after: true,
+    }),
 };
 /// The environments of the Code host API. Pass one to
 /// [`ClientBuilder::environment`](__rt::ClientBuilder::environment), or set a custom base URL.
@@ -97,4 +109,15 @@ impl Client {
     pub fn code_host_issues(&self) -> code_host_issues::CodeHostIssuesClient {
         code_host_issues::CodeHostIssuesClient::new(self.inner.clone())
     }
+    /// Issues of a repository (create, lock, read as raw Markdown), and the caller's rate limit.
+    ///
+    /// Operations under `/repos/{owner}/{repo}`.
+    #[cfg(feature = "code_host_issue_ops")]
+    pub fn code_host_issue_ops(&self) -> code_host_issue_ops::CodeHostIssueOpsClient {
+        code_host_issue_ops::CodeHostIssueOpsClient::new(self.inner.clone())
+    }
 }
+/// The body of the Code host API's error responses (`ValidationError`): read it with
+/// `err.error_body::<ErrorBody>()` (`None` when an answer's body is not one).
+#[cfg(feature = "code_host_issue_ops")]
+pub type ErrorBody = code_host_issue_ops::ValidationError;

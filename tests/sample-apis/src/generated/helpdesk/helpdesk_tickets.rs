@@ -22,8 +22,7 @@ impl HelpdeskTicketsClient {
     ///
     /// Opens the ticket and answers it with its number (201).
     ///
-    /// Sends `POST /tickets`. Authorization: the client's session (logged in on first use, renewed when
-    /// it expires).
+    /// Sends `POST /tickets`. Authorization: the client's token, in `Authorization: Token <token>`.
     pub fn create_ticket(
         &self,
         body: impl ::std::convert::Into<NewTicket>,
@@ -38,8 +37,7 @@ impl HelpdeskTicketsClient {
     ///
     /// Returns the ticket with this number; an unknown number answers 404.
     ///
-    /// Sends `GET /tickets/{id}`. Authorization: the client's session (logged in on first use, renewed
-    /// when it expires).
+    /// Sends `GET /tickets/{id}`. Authorization: the client's token, in `Authorization: Token <token>`.
     pub fn read_ticket(&self, id: impl ::std::convert::Into<i64>) -> ReadTicketRequest {
         ReadTicketRequest {
             __client: self.client.clone(),
@@ -71,11 +69,11 @@ impl CreateTicketRequest {
 __rt::request_builder!(CreateTicketRequest, json 201);
 impl __rt::Call for CreateTicketRequest {
     type Output = Ticket;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 /// A `helpdesk_tickets.read_ticket` request, made by `read_ticket()` on [`HelpdeskTicketsClient`]:
@@ -100,11 +98,11 @@ impl ReadTicketRequest {
 __rt::request_builder!(ReadTicketRequest, json 200);
 impl __rt::Call for ReadTicketRequest {
     type Output = Ticket;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 /// A ticket to open.

@@ -22,8 +22,8 @@ impl ErpAccountsClient {
     ///
     /// Returns what the account owes, in the currency asked for (its own by default).
     ///
-    /// Sends `GET /ar/accounts/{accountNumber}/balance`. Authorization: the client's session (logged in
-    /// on first use, renewed when it expires).
+    /// Sends `GET /ar/accounts/{accountNumber}/balance`. Authorization: an OAuth 1.0a signature
+    /// (HMAC-SHA1) of the request, made with the client's credentials.
     pub fn read_balance(
         &self,
         account_number: impl ::std::convert::Into<::std::string::String>,
@@ -39,8 +39,8 @@ impl ErpAccountsClient {
     ///
     /// Books a payment taken on a call and answers what remains owed (201).
     ///
-    /// Sends `POST /ar/accounts/{accountNumber}/payments`. Authorization: the client's session (logged
-    /// in on first use, renewed when it expires).
+    /// Sends `POST /ar/accounts/{accountNumber}/payments`. Authorization: an OAuth 1.0a signature
+    /// (HMAC-SHA1) of the request, made with the client's credentials.
     pub fn book_payment(
         &self,
         account_number: impl ::std::convert::Into<::std::string::String>,
@@ -85,12 +85,12 @@ impl ReadBalanceRequest {
 __rt::request_builder!(ReadBalanceRequest, json 200);
 impl __rt::Call for ReadBalanceRequest {
     type Output = Balance;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("accountNumber", &self.account_number);
         req.query("currency", &self.currency);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 /// A `erp_accounts.book_payment` request, made by `book_payment()` on [`ErpAccountsClient`]: set
@@ -116,12 +116,12 @@ impl BookPaymentRequest {
 __rt::request_builder!(BookPaymentRequest, json 201);
 impl __rt::Call for BookPaymentRequest {
     type Output = PaymentReceipt;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("accountNumber", &self.account_number);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 /// What an account owes.

@@ -24,6 +24,8 @@ pub static API: __rt::ApiSpec = __rt::ApiSpec {
         xml: ::std::option::Option::None,
     },
     service: ::std::option::Option::None,
+    content_type: __rt::ContentTypeRule::WithBody,
+    server_rate_limit: ::std::option::Option::None,
 };
 /// The environments of the Screen Pop API. Pass one to
 /// [`ClientBuilder::environment`](__rt::ClientBuilder::environment), or set a custom base URL.

@@ -22,8 +22,8 @@ impl ScreenPopCardsClient {
     ///
     /// Returns the card; an unknown account answers 404.
     ///
-    /// Sends `GET /screenpop/cards/{account}`. Authorization: the client's session (logged in on first
-    /// use, renewed when it expires). Agent sessions may call it.
+    /// Sends `GET /screenpop/cards/{account}`. Authorization: the session id the client relays, in
+    /// `LV-Session`. Agent sessions may call it.
     pub fn read_card(
         &self,
         account: impl ::std::convert::Into<::std::string::String>,
@@ -58,11 +58,11 @@ impl ReadCardRequest {
 __rt::request_builder!(ReadCardRequest, json 200);
 impl __rt::Call for ReadCardRequest {
     type Output = CustomerCard;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("account", &self.account);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 /// What the agent sees when a call connects.

@@ -24,8 +24,8 @@ impl WebhookEventsClient {
     /// Hands an event to the receiver, which answers 202 with the id it gave it. The event is processed
     /// later; posting the same event twice records it twice.
     ///
-    /// Sends `POST /hooks/events`. Authorization: the client's session (logged in on first use, renewed
-    /// when it expires).
+    /// Sends `POST /hooks/events`. Authorization: HTTP Basic, with the user name and password the
+    /// client was built with.
     pub fn post_event(
         &self,
         body: impl ::std::convert::Into<CallEvent>,
@@ -40,8 +40,8 @@ impl WebhookEventsClient {
     ///
     /// Whether events are being processed, and how many wait.
     ///
-    /// Sends `GET /hooks/status`. Authorization: the client's session (logged in on first use, renewed
-    /// when it expires).
+    /// Sends `GET /hooks/status`. Authorization: HTTP Basic, with the user name and password the client
+    /// was built with.
     pub fn get_status(&self) -> GetStatusRequest {
         GetStatusRequest {
             __client: self.client.clone(),
@@ -71,11 +71,11 @@ impl PostEventRequest {
 __rt::request_builder!(PostEventRequest, json 202);
 impl __rt::Call for PostEventRequest {
     type Output = EventReceipt;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 /// A `webhook_events.get_status` request, made by `get_status()` on [`WebhookEventsClient`]: set
@@ -99,10 +99,10 @@ impl GetStatusRequest {
 __rt::request_builder!(GetStatusRequest, json 200);
 impl __rt::Call for GetStatusRequest {
     type Output = ReceiverStatus;
-    async fn call(self) -> ::std::result::Result<Self::Output, __rt::Error> {
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute(req).await
+        self.__client.execute_with_meta(req).await
     }
 }
 /// One event of a call.
