@@ -12,8 +12,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "foundation",
         &[
-            "binary", "deadline", "describe", "error", "error_body", "ratelimit", "redis_store", "request", "response", "retry", "secret", "session", "store",
-            "time", "wire",
+            "binary", "deadline", "describe", "error", "error_body", "patch", "ratelimit", "redis_store", "request", "response", "retry", "secret", "session", "store",
+            "rfc3339", "time", "union", "wire",
         ],
     ),
     ("transport", &["transport"]),

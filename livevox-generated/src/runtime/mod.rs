@@ -12,9 +12,10 @@
 //! | policy | `policy` (rate limits, retries, deadline around an attempt) |
 //! | authorization | `auth/`: one module per scheme, all sending through `auth/replay.rs` |
 //! | transport | `transport` (send one request, read a capped body) |
-//! | foundation | descriptions, errors, secrets, time and wire types, request building, retry and rate-limit state, sessions, stores |
+//! | foundation | descriptions, errors, secrets, time and wire types (`rfc3339`, `patch`, `union` among them), request building, retry and rate-limit state, sessions, stores |
 
 pub mod describe;
+pub mod rfc3339;
 pub mod wire;
 
 mod auth;
@@ -25,6 +26,7 @@ mod deadline;
 mod error;
 mod error_body;
 mod paginate;
+mod patch;
 mod pending;
 mod policy;
 mod ratelimit;
@@ -37,6 +39,7 @@ mod shared;
 mod store;
 mod time;
 mod transport;
+mod union;
 
 #[cfg(feature = "redis")]
 mod redis_store;
@@ -50,6 +53,7 @@ pub use deadline::{CallLimits, DEFAULT_DEADLINE};
 pub use error::{ApiError, DecodeError, Error, MAX_ERROR_BODY, MAX_EXCERPT, MAX_MESSAGE};
 pub use error_body::{ErrorEntry, MAX_ERROR_ENTRIES};
 pub use paginate::{Items, Pages, Paginated};
+pub use patch::Patch;
 pub use pending::{Call, Pending};
 pub use request::Request;
 pub use response::ResponseMeta;
@@ -63,4 +67,5 @@ pub use secret::Secret;
 pub use session::Credentials;
 pub use time::{Date, DateTime, TimeOfDay, TimeRangeError, MILLIS_PER_DAY};
 pub use transport::DEFAULT_USER_AGENT;
+pub use union::{tag_of, unknown_tag, variant, Untagged};
 pub use wire::{IntEnum, StrEnum, ToParam, UnknownValue};
