@@ -12,7 +12,7 @@ use std::fmt;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::ir::{AgentAction, AuthNeed, EnumRepr, Method, PageEnd, ResponseFormat};
+use crate::ir::{AgentAction, AuthNeed, EnumRepr, Method, PageEnd, ResponseFormat, TimeFormat};
 use crate::types::{parse_type, TypeExpr};
 
 /// A closed list of words and the typed value of each.
@@ -258,6 +258,12 @@ impl Vocabulary for EnumRepr {
     const WHAT: &'static str = "enum type";
 }
 
+impl Vocabulary for TimeFormat {
+    const WORDS: &'static [(&'static str, Self)] =
+        &[("epoch_millis", TimeFormat::EpochMillis), ("rfc3339", TimeFormat::Rfc3339), ("iso_date", TimeFormat::IsoDate)];
+    const WHAT: &'static str = "time format";
+}
+
 impl Vocabulary for AgentAction {
     const WORDS: &'static [(&'static str, Self)] = &AgentAction::ALL;
     const WHAT: &'static str = "`agent_action`";
@@ -290,6 +296,7 @@ mod tests {
         check::<PageEnd>();
         check::<EnumRepr>();
         check::<AgentAction>();
+        check::<TimeFormat>();
         assert_eq!(words::<Method>(), ["GET", "POST", "PUT", "PATCH", "DELETE"]);
     }
 

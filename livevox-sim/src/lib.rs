@@ -121,6 +121,7 @@ mod faults;
 mod model;
 mod other_auth;
 mod server;
+mod shapes;
 mod state;
 mod synth;
 
