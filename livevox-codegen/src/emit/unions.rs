@@ -60,10 +60,8 @@ pub(super) fn emit_union(u: &Union, here: &str) -> TokenStream {
             let fallback = match unknown {
                 Some(u) => {
                     let n = format_ident!("{u}");
-                    variants.push(quote! {
-                        /// A `#tag` value this client does not know (added to the API later): the value as sent.
-                        #n(__rt::serde_json::Value)
-                    });
+                    let ud = doc(&format!("A `{tag}` value this client does not know (added to the API later): the value as sent."));
+                    variants.push(quote! { #ud #n(__rt::serde_json::Value) });
                     quote! { _ => ::std::result::Result::Ok(Self::#n(value)), }
                 }
                 None => {
