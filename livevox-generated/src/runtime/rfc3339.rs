@@ -16,7 +16,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{NaiveDate, SecondsFormat};
+use chrono::SecondsFormat;
 use serde::de::Error as _;
 use serde::ser::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -54,24 +54,13 @@ pub fn datetime_text(value: DateTime) -> Result<String, String> {
         .ok_or_else(|| format!("{value:?} is outside the range RFC 3339 can write"))
 }
 
-/// Parses an RFC 3339 date-time with any offset, normalised to UTC.
-pub fn parse_datetime(text: &str) -> Result<DateTime, String> {
-    chrono::DateTime::parse_from_rfc3339(text.trim())
-        .map(|t| DateTime::from(t.to_utc()))
-        .map_err(|e| format!("{text:?} is not an RFC 3339 date-time such as `2011-04-01T00:00:00Z` ({e})"))
-}
+pub use super::time::{parse_rfc3339_date as parse_date, parse_rfc3339_datetime as parse_datetime};
 
 /// The `full-date` text of a date (its UTC calendar day), or why there is none.
 pub fn date_text(value: Date) -> Result<String, String> {
     value.to_naive_date().map(|d| d.format("%Y-%m-%d").to_string()).ok_or_else(|| format!("{value:?} is outside the range a date can write"))
 }
 
-/// Parses a `full-date` (`2011-04-01`).
-pub fn parse_date(text: &str) -> Result<Date, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map(Date::from)
-        .map_err(|e| format!("{text:?} is not a date such as `2011-04-01` ({e})"))
-}
 
 impl Rfc3339Wire for DateTime {
     fn write<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -204,6 +193,7 @@ impl<T: Rfc3339Wire + ToParam> ToParam for Param<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
 
     #[derive(Debug, PartialEq, Serialize, Deserialize)]
     struct Shapes {

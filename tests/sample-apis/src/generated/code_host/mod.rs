@@ -8,6 +8,8 @@
 use ::livevox_generated::__rt as __rt;
 #[cfg(feature = "code_host_repos")]
 pub mod code_host_repos;
+#[cfg(feature = "code_host_milestones")]
+pub mod code_host_milestones;
 /// The static description of this API that the runtime works from.
 pub static API: __rt::ApiSpec = __rt::ApiSpec {
     name: "Code host",
@@ -94,5 +96,14 @@ impl Client {
     #[cfg(feature = "code_host_repos")]
     pub fn code_host_repos(&self) -> code_host_repos::CodeHostReposClient {
         code_host_repos::CodeHostReposClient::new(self.inner.clone())
+    }
+    /// Milestones, labels and timelines of a repository's issues.
+    ///
+    /// Operations under `/repos`.
+    #[cfg(feature = "code_host_milestones")]
+    pub fn code_host_milestones(
+        &self,
+    ) -> code_host_milestones::CodeHostMilestonesClient {
+        code_host_milestones::CodeHostMilestonesClient::new(self.inner.clone())
     }
 }
