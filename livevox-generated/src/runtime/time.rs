@@ -323,7 +323,10 @@ impl<'de> serde::Deserialize<'de> for TimeOfDay {
 /// Reads an `i64` of milliseconds from a JSON number (integral floats included, as some
 /// serializers write `1.0e12`) or from a string of ASCII digits with an optional sign; other
 /// text goes to the second field when there is one (RFC 3339 for instants and dates).
-struct MillisVisitor(&'static str, Option<fn(&str) -> Result<i64, String>>);
+struct MillisVisitor(&'static str, Option<TextMillis>);
+
+/// Reads milliseconds from text that is not a number (RFC 3339).
+type TextMillis = fn(&str) -> Result<i64, String>;
 
 impl serde::de::Visitor<'_> for MillisVisitor {
     type Value = i64;
