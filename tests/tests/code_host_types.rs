@@ -95,7 +95,7 @@ async fn patch_fields_clear_with_null_and_keep_sends_nothing() {
 #[tokio::test]
 async fn both_label_shapes_go_out_as_written() {
     let (sim, client) = start().await;
-    let labels = vec![LabelInput::String("bug".into()), LabelInput::LabelObject(LabelObject::new("help wanted").with_color("008672"))];
+    let labels: Vec<LabelInput> = vec![String::from("bug").into(), LabelObject::new("help wanted").with_color("008672").into()];
     client.code_host_milestones().set_labels("octo", "hello", 7, labels).await.unwrap();
     let r = the_request(&sim, "code_host_milestones.set_labels");
     assert_eq!(r.body, r#"{"labels":["bug",{"color":"008672","name":"help wanted"}]}"#);

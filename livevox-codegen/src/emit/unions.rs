@@ -80,6 +80,17 @@ pub(super) fn emit_union(u: &Union, here: &str) -> TokenStream {
         }
     };
     let union_doc = doc(&paragraphs(&d));
+    // `From` each variant's type, so a value goes where the union is wanted (`.into()`).
+    let froms = u.variant_types().into_iter().zip(variant_names(u)).map(|(ty, n)| {
+        let (t, n) = (type_tokens(&ty, here), format_ident!("{n}"));
+        quote! {
+            impl ::std::convert::From<#t> for #name {
+                fn from(value: #t) -> Self {
+                    Self::#n(value)
+                }
+            }
+        }
+    });
     quote! {
         #union_doc
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, __rt::serde::Serialize)]
@@ -93,6 +104,16 @@ pub(super) fn emit_union(u: &Union, here: &str) -> TokenStream {
                 #decode
             }
         }
+
+        #(#froms)*
+    }
+}
+
+/// The Rust variant names, in the order of [`Union::variant_types`].
+fn variant_names(u: &Union) -> Vec<String> {
+    match &u.kind {
+        UnionKind::Untagged(shapes) => shapes.iter().map(|v| v.rust_name.clone()).collect(),
+        UnionKind::Tagged { variants, .. } => variants.iter().map(|v| v.rust_name.clone()).collect(),
     }
 }
 

@@ -959,6 +959,16 @@ impl<'de> __rt::serde::Deserialize<'de> for LabelInput {
         ::std::result::Result::Err(u.fail())
     }
 }
+impl ::std::convert::From<::std::string::String> for LabelInput {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<LabelObject> for LabelInput {
+    fn from(value: LabelObject) -> Self {
+        Self::LabelObject(value)
+    }
+}
 /// One event of an issue's timeline.
 ///
 /// The variant is chosen by the `event` field, which each variant's model holds.
@@ -996,5 +1006,20 @@ impl<'de> __rt::serde::Deserialize<'de> for TimelineEvent {
             "closed" => __rt::variant("TimelineEvent", "closed", value).map(Self::Closed),
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }
+    }
+}
+impl ::std::convert::From<LabeledEvent> for TimelineEvent {
+    fn from(value: LabeledEvent) -> Self {
+        Self::Labeled(value)
+    }
+}
+impl ::std::convert::From<MilestonedEvent> for TimelineEvent {
+    fn from(value: MilestonedEvent) -> Self {
+        Self::Milestoned(value)
+    }
+}
+impl ::std::convert::From<ClosedEvent> for TimelineEvent {
+    fn from(value: ClosedEvent) -> Self {
+        Self::Closed(value)
     }
 }
