@@ -249,6 +249,8 @@ pub enum UnionKind {
 pub struct UnionVariant {
     pub rust_name: String,
     pub ty: Type,
+    /// The wire form of the times the shape holds (the API's `time_format`).
+    pub time_format: TimeFormat,
 }
 
 /// A variant of a tagged union: the tag value and its model.

@@ -70,7 +70,10 @@ fn timed_schema(ty: &Type, format: TimeFormat) -> Value {
 /// A union: `oneOf` its variants; a tagged one with its `discriminator` (OpenAPI 3.0's form:
 /// the property name and the schema of each tag value).
 fn union_schema(u: &Union) -> Value {
-    let one_of: Vec<Value> = u.variant_types().iter().map(type_schema).collect();
+    let one_of: Vec<Value> = match &u.kind {
+        UnionKind::Untagged(shapes) => shapes.iter().map(|s| timed_schema(&s.ty, s.time_format)).collect(),
+        UnionKind::Tagged { .. } => u.variant_types().iter().map(type_schema).collect(),
+    };
     let mut out = Map::new();
     let mut description = u.description.clone().unwrap_or_default();
     out.insert("oneOf".into(), Value::Array(one_of));

@@ -151,6 +151,9 @@ pub(crate) fn union_value(u: &Union, n: u64, mut make: impl FnMut(&Type) -> Valu
     }
     let i = (n % types.len() as u64) as usize;
     let mut v = make(&types[i]);
+    if let UnionKind::Untagged(shapes) = &u.kind {
+        v = retime(v, &shapes[i].ty, shapes[i].time_format);
+    }
     if let (UnionKind::Tagged { tag, variants, .. }, Some(obj)) = (&u.kind, v.as_object_mut()) {
         obj.insert(tag.clone(), Value::String(variants[i].tag_value.clone()));
     }
@@ -169,7 +172,11 @@ pub(crate) fn check_union(
         UnionKind::Untagged(shapes) => {
             let mut tried = Vec::new();
             for s in shapes {
-                match check(spec, &s.ty, v) {
+                let fits = match is_text_time(&s.ty, s.time_format) {
+                    true => check_time_json(&s.ty, v, path).unwrap_or(Ok(())),
+                    false => check(spec, &s.ty, v),
+                };
+                match fits {
                     Ok(()) => return Ok(()),
                     Err(m) => tried.push(format!("{} ({m})", s.ty.spec_name())),
                 }

@@ -25,13 +25,15 @@ pub(super) fn emit_union(u: &Union, here: &str) -> TokenStream {
                 .map(|v| {
                     let (n, t) = (format_ident!("{}", v.rust_name), type_tokens(&v.ty, here));
                     let vd = doc(&format!("Shape `{}`.", v.ty.spec_name()));
-                    quote! { #vd #n(#t) }
+                    let with = if text_time(v) { quote! { #[serde(with = "__rt::rfc3339")] } } else { TokenStream::new() };
+                    quote! { #vd #n(#with #t) }
                 })
                 .collect();
             let attempts = shapes.iter().map(|v| {
                 let (n, shape) = (format_ident!("{}", v.rust_name), v.ty.spec_name());
+                let attempt = if text_time(v) { quote! { attempt_rfc3339 } } else { quote! { attempt } };
                 quote! {
-                    if let ::std::option::Option::Some(v) = u.attempt(#shape) {
+                    if let ::std::option::Option::Some(v) = u.#attempt(#shape) {
                         return ::std::result::Result::Ok(Self::#n(v));
                     }
                 }
@@ -109,6 +111,11 @@ pub(super) fn emit_union(u: &Union, here: &str) -> TokenStream {
     }
 }
 
+/// Whether an untagged shape holds times written as RFC 3339 text.
+fn text_time(v: &UnionVariant) -> bool {
+    v.time_format != TimeFormat::EpochMillis && v.ty.holds_time()
+}
+
 /// The Rust variant names, in the order of [`Union::variant_types`].
 fn variant_names(u: &Union) -> Vec<String> {
     match &u.kind {
@@ -121,7 +128,7 @@ fn variant_names(u: &Union) -> Vec<String> {
 /// tagged variant's value gets its tag.
 pub(crate) fn union_value(u: &Union, mut make: impl FnMut(&Type) -> Value) -> Value {
     match &u.kind {
-        UnionKind::Untagged(shapes) => shapes.first().map_or(Value::Null, |v| make(&v.ty)),
+        UnionKind::Untagged(shapes) => shapes.first().map_or(Value::Null, |v| retime(make(&v.ty), &v.ty, v.time_format)),
         UnionKind::Tagged { tag, variants, .. } => match variants.first() {
             Some(v) => {
                 let mut value = make(&Type::Model(v.model.clone()));

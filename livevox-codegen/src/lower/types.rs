@@ -49,9 +49,13 @@ pub(super) fn lower_union(ctx: &mut Ctx<'_>, name: &str, u: &UnionDef) -> Union 
             u.one_of
                 .iter()
                 .enumerate()
-                .map(|(i, t)| UnionVariant {
-                    rust_name: t.expr().map(shape_name).unwrap_or_else(|| format!("V{i}")),
-                    ty: ctx.resolve(&format!("{base}.one_of.{i}"), t, false),
+                .map(|(i, t)| {
+                    let ty = ctx.resolve(&format!("{base}.one_of.{i}"), t, false);
+                    UnionVariant {
+                        rust_name: t.expr().map(shape_name).unwrap_or_else(|| format!("V{i}")),
+                        time_format: time_format(ctx, &ty, None),
+                        ty,
+                    }
                 })
                 .collect(),
         ),

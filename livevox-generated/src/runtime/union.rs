@@ -12,6 +12,8 @@ use serde::de::{DeserializeOwned, Error};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
+use super::rfc3339::Rfc3339Wire;
+
 /// An untagged union being decoded: the value, read once, and what each shape said.
 #[derive(Debug)]
 pub struct Untagged {
@@ -29,6 +31,18 @@ impl Untagged {
     /// The value as `T` (the shape the spec calls `shape`), or `None`, remembering why not.
     pub fn attempt<T: DeserializeOwned>(&mut self, shape: &str) -> Option<T> {
         match T::deserialize(&self.value) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.tried.push(format!("{shape} ({e})"));
+                None
+            }
+        }
+    }
+
+    /// The value as `T` read as RFC 3339 text (a shape holding times, in an API that writes
+    /// them so), or `None`, remembering why not.
+    pub fn attempt_rfc3339<T: Rfc3339Wire>(&mut self, shape: &str) -> Option<T> {
+        match T::read(&self.value) {
             Ok(v) => Some(v),
             Err(e) => {
                 self.tried.push(format!("{shape} ({e})"));
@@ -79,6 +93,10 @@ mod tests {
         let text = e.to_string();
         assert!(text.starts_with("the value matches no shape of `Label`; tried string (invalid type: integer `5`"), "{text}");
         assert!(text.contains("; array<string> (invalid type"), "{text}");
+        let mut times = Untagged::read("When", json!("2011-04-01T00:00:00Z")).unwrap();
+        assert!(times.attempt_rfc3339::<Vec<super::super::time::DateTime>>("array<datetime>").is_none());
+        let t: Option<super::super::time::DateTime> = times.attempt_rfc3339("datetime");
+        assert_eq!(t.map(|t| t.as_millis()), Some(1_301_616_000_000));
     }
 
     #[test]
