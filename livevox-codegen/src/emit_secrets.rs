@@ -73,11 +73,16 @@ impl Sentinels<'_> {
             Type::Array(_) => json!([]),
             Type::Map(_) => json!({}),
             Type::Enum(r) => self.tables.first_value(r),
+            Type::Union(r) => match self.tables.union(r) {
+                Some(u) => crate::emit::unions::union_value(u, |t| self.value(t, secret, depth + 1)),
+                None => Value::Null,
+            },
             Type::Model(r) => {
                 let mut out = Map::new();
                 if let Some(m) = self.tables.model(r) {
                     for f in m.fields.iter().filter(|f| f.required || depth < 3) {
-                        out.insert(f.wire_name.clone(), self.value(&f.ty, f.secret, depth + 1));
+                        let v = self.value(&f.ty, f.secret, depth + 1);
+                        out.insert(f.wire_name.clone(), crate::emit::unions::retime(v, &f.ty, f.time_format));
                     }
                 }
                 Value::Object(out)

@@ -136,6 +136,8 @@ pub struct Category {
     /// What the docs of an operation that needs the API's authorization say it sends (the
     /// API's own credential: a LiveVox session, a bearer token, ...).
     pub session_doc: String,
+    /// The category's named unions (`unions:`).
+    pub unions: Vec<Union>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -217,6 +219,73 @@ pub struct Field {
     pub with_setter: String,
     /// The request-builder setter of an optional inline body field.
     pub setter: String,
+    /// The wire form of the `datetime`/`date` values the type holds (the field's `format`, else
+    /// the API's `time_format`); `EpochMillis` for a type without any.
+    pub time_format: TimeFormat,
+    /// The value may be `null` (spec key `nullable`).
+    pub nullable: bool,
+    /// Held as the runtime's `Patch<T>` (keep / clear to null / set): an optional nullable field
+    /// of a model that is sent (decided in `lower::analyze`, from `Model::direction`).
+    pub patch: bool,
+    /// The setter that clears a `patch` field (sends `null`): `clear_<name>`.
+    pub clear_setter: String,
+}
+
+/// How `datetime` and `date` values are written on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TimeFormat {
+    /// Milliseconds since the Unix epoch, as a JSON number (LiveVox).
+    #[default]
+    EpochMillis,
+    /// RFC 3339 text: `2011-04-01T00:00:00Z` for a `datetime`, `2011-04-01` for a `date`.
+    Rfc3339,
+    /// Spec word for a `date` written `2011-04-01`; lowered to [`TimeFormat::Rfc3339`].
+    IsoDate,
+}
+
+/// A union: a value that is one of several shapes, generated as a Rust enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    pub wire_name: String,
+    pub rust_name: String,
+    pub description: Option<String>,
+    pub kind: UnionKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum UnionKind {
+    /// Each variant tried in order when decoding.
+    Untagged(Vec<UnionVariant>),
+    /// Picked by the string value of the field `tag`; `unknown` names the catch-all variant
+    /// that keeps an unknown tag's raw JSON, when the spec asks for one.
+    Tagged { tag: String, variants: Vec<TaggedVariant>, unknown: Option<String> },
+}
+
+/// A shape of an untagged union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    pub rust_name: String,
+    pub ty: Type,
+    /// The wire form of the times the shape holds (the API's `time_format`).
+    pub time_format: TimeFormat,
+}
+
+/// A variant of a tagged union: the tag value and its model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaggedVariant {
+    pub tag_value: String,
+    pub rust_name: String,
+    pub model: TypeRef,
+}
+
+impl Union {
+    /// The type of every variant, in order (a tagged union's models).
+    pub fn variant_types(&self) -> Vec<Type> {
+        match &self.kind {
+            UnionKind::Untagged(vs) => vs.iter().map(|v| v.ty.clone()).collect(),
+            UnionKind::Tagged { variants, .. } => variants.iter().map(|v| Type::Model(v.model.clone())).collect(),
+        }
+    }
 }
 
 /// A resolved type.
@@ -229,6 +298,8 @@ pub enum Type {
     Map(Box<Type>),
     Model(TypeRef),
     Enum(TypeRef),
+    /// A union (`unions:`), generated as a Rust enum.
+    Union(TypeRef),
 }
 
 /// A reference to a named type, with the category module that defines it.
@@ -240,12 +311,21 @@ pub struct TypeRef {
 }
 
 impl Type {
+    /// Whether the type holds a `datetime` or `date` (the values a time format applies to).
+    pub fn holds_time(&self) -> bool {
+        match self {
+            Type::Prim(p) => matches!(p, Prim::DateTime | Prim::Date),
+            Type::Array(t) | Type::Map(t) => t.holds_time(),
+            _ => false,
+        }
+    }
+
     /// Every category module this type mentions.
     pub fn modules(&self, out: &mut Vec<String>) {
         match self {
             Type::Prim(_) | Type::Secret => {}
             Type::Array(t) | Type::Map(t) => t.modules(out),
-            Type::Model(r) | Type::Enum(r) => out.push(r.module.clone()),
+            Type::Model(r) | Type::Enum(r) | Type::Union(r) => out.push(r.module.clone()),
         }
     }
 
@@ -256,7 +336,7 @@ impl Type {
             Type::Secret => "string (secret)".to_string(),
             Type::Array(t) => format!("array<{}>", t.spec_name()),
             Type::Map(t) => format!("map<{}>", t.spec_name()),
-            Type::Model(r) | Type::Enum(r) => r.wire_name.clone(),
+            Type::Model(r) | Type::Enum(r) | Type::Union(r) => r.wire_name.clone(),
         }
     }
 }
@@ -531,6 +611,8 @@ pub struct Param {
     /// A paging control's starting value: the offset's default (else 0); the count's cap, else
     /// its default, else 100. `None` for other parameters.
     pub page_start: Option<i64>,
+    /// The text form of the `datetime`/`date` values the type holds.
+    pub time_format: TimeFormat,
 }
 
 #[derive(Debug, Clone, PartialEq)]

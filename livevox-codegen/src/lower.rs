@@ -22,11 +22,16 @@ mod analyze;
 pub mod http;
 mod operation;
 mod pagination;
+mod types;
+
+pub use types::shape_name;
 
 struct Ctx<'a> {
     doc: &'a LoadedDoc,
     types: &'a TypeTable<'a>,
     errors: &'a mut Diagnostics,
+    /// The API's `time_format` (epoch milliseconds unless it says otherwise).
+    time_format: TimeFormat,
 }
 
 impl Ctx<'_> {
@@ -95,7 +100,7 @@ pub fn lower_with(symbols: &Symbols<'_>) -> Result<Ir, Diagnostics> {
         let default_auth = if api.authorization.kind.is(AuthKind::None) { AuthNeed::None } else { AuthNeed::Session };
         let mut lowered = Vec::new();
         for (doc, cat) in members {
-            let mut ctx = Ctx { doc, types, errors: &mut errors };
+            let mut ctx = Ctx { doc, types, errors: &mut errors, time_format: types::api_time_format(api) };
             lowered.push(lower_category(&mut ctx, cat, default_auth));
         }
         analyze::run(&mut lowered);
@@ -248,12 +253,18 @@ fn lower_fields(ctx: &mut Ctx<'_>, base: &str, fields: &indexmap::IndexMap<Strin
         .iter()
         .map(|(wire, f)| {
             let rust_name = naming::field(wire, f.rust_name.as_deref());
+            let ty = ctx.resolve(&format!("{base}.{wire}.type"), &f.ty, f.secret);
             Field {
                 wire_name: wire.clone(),
                 with_setter: naming::with_setter(&rust_name),
                 setter: naming::setter(&rust_name),
+                clear_setter: types::clear_setter(&rust_name),
                 rust_name,
-                ty: ctx.resolve(&format!("{base}.{wire}.type"), &f.ty, f.secret),
+                time_format: types::time_format(ctx, &ty, f.format.as_ref()),
+                ty,
+                nullable: f.nullable,
+                // Decided with the model's direction (`analyze`).
+                patch: false,
                 required: f.required,
                 description: f.description.clone(),
                 secret: f.secret,
@@ -302,6 +313,7 @@ fn lower_category(ctx: &mut Ctx<'_>, cat: &CategoryDoc, default_auth: AuthNeed) 
         })
         .collect();
     let enums = cat.enums.iter().map(|(name, e)| lower_enum(name, e)).collect();
+    let unions: Vec<Union> = cat.unions.iter().map(|(name, u)| types::lower_union(ctx, name, u)).collect();
     let here = operation::Here { category: &cat.category, module: &module, prefix: &prefix, default_auth };
     let operations: Vec<Operation> =
         cat.operations.iter().map(|(name, op)| operation::lower_operation(ctx, &here, name, op, &mut models)).collect();
@@ -310,6 +322,11 @@ fn lower_category(ctx: &mut Ctx<'_>, cat: &CategoryDoc, default_auth: AuthNeed) 
     for m in &models {
         for f in &m.fields {
             f.ty.modules(&mut depends_on);
+        }
+    }
+    for u in &unions {
+        for t in u.variant_types() {
+            t.modules(&mut depends_on);
         }
     }
     for op in &operations {
@@ -340,6 +357,7 @@ fn lower_category(ctx: &mut Ctx<'_>, cat: &CategoryDoc, default_auth: AuthNeed) 
         depends_on,
         content_type: ContentTypeRule::default(),
         session_doc: String::new(),
+        unions,
     }
 }
 

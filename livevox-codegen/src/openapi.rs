@@ -53,8 +53,47 @@ fn type_schema(ty: &Type) -> Value {
         Type::Secret => json!({ "type": "string", "format": "password" }),
         Type::Array(t) => json!({ "type": "array", "items": type_schema(t) }),
         Type::Map(t) => json!({ "type": "object", "additionalProperties": type_schema(t) }),
-        Type::Model(r) | Type::Enum(r) => schema_ref(&r.wire_name),
+        Type::Model(r) | Type::Enum(r) | Type::Union(r) => schema_ref(&r.wire_name),
     }
+}
+
+/// The schema of a field's or parameter's type, its times as its format writes them: RFC 3339
+/// strings are `format: date-time` (a `datetime`) and `format: date` (a `date`).
+fn timed_schema(ty: &Type, format: TimeFormat) -> Value {
+    match (ty, format) {
+        (Type::Prim(Prim::DateTime), TimeFormat::Rfc3339 | TimeFormat::IsoDate) => json!({ "type": "string", "format": "date-time" }),
+        (Type::Prim(Prim::Date), TimeFormat::Rfc3339 | TimeFormat::IsoDate) => json!({ "type": "string", "format": "date" }),
+        (Type::Array(t), _) if t.holds_time() => json!({ "type": "array", "items": timed_schema(t, format) }),
+        (Type::Map(t), _) if t.holds_time() => json!({ "type": "object", "additionalProperties": timed_schema(t, format) }),
+        _ => type_schema(ty),
+    }
+}
+
+/// A union: `oneOf` its variants; a tagged one with its `discriminator` (OpenAPI 3.0's form:
+/// the property name and the schema of each tag value).
+fn union_schema(u: &Union) -> Value {
+    let one_of: Vec<Value> = match &u.kind {
+        UnionKind::Untagged(shapes) => shapes.iter().map(|s| timed_schema(&s.ty, s.time_format)).collect(),
+        UnionKind::Tagged { .. } => u.variant_types().iter().map(type_schema).collect(),
+    };
+    let mut out = Map::new();
+    let mut description = u.description.clone().unwrap_or_default();
+    out.insert("oneOf".into(), Value::Array(one_of));
+    if let UnionKind::Tagged { tag, variants, unknown } = &u.kind {
+        let mapping: Map<String, Value> =
+            variants.iter().map(|v| (v.tag_value.clone(), json!(format!("#/components/schemas/{}", v.model.wire_name)))).collect();
+        out.insert("discriminator".into(), json!({ "propertyName": tag, "mapping": mapping }));
+        if unknown.is_some() {
+            if !description.is_empty() {
+                description.push_str("\n\n");
+            }
+            description.push_str(&format!("Clients should accept `{tag}` values not listed here: the list grows."));
+        }
+    }
+    if !description.is_empty() {
+        out.insert("description".into(), json!(description));
+    }
+    Value::Object(out)
 }
 
 fn with_description(mut schema: Value, description: Option<&str>) -> Value {
@@ -72,11 +111,14 @@ fn model_schema(m: &Model) -> Value {
     let mut properties = Map::new();
     let mut required = Vec::new();
     for f in &m.fields {
-        let mut s = with_description(type_schema(&f.ty), f.description.as_deref());
+        let mut s = with_description(timed_schema(&f.ty, f.time_format), f.description.as_deref());
         if f.deprecated.is_some() {
             if let Some(o) = s.as_object_mut() {
                 o.insert("deprecated".into(), Value::Bool(true));
             }
+        }
+        if f.nullable {
+            s = nullable(s);
         }
         properties.insert(f.wire_name.clone(), s);
         if f.required {
@@ -93,6 +135,20 @@ fn model_schema(m: &Model) -> Value {
         out.insert("required".into(), Value::Array(required));
     }
     Value::Object(out)
+}
+
+/// The schema with `nullable: true`; a `$ref` is wrapped first, as 3.0 ignores its siblings.
+fn nullable(schema: Value) -> Value {
+    let mut obj = match schema {
+        Value::Object(o) if !o.contains_key("$ref") => o,
+        other => {
+            let mut o = Map::new();
+            o.insert("allOf".into(), json!([other]));
+            o
+        }
+    };
+    obj.insert("nullable".into(), Value::Bool(true));
+    Value::Object(obj)
 }
 
 fn enum_schema(e: &Enum) -> Value {
@@ -144,7 +200,7 @@ fn parameter(p: &Param, location: &str) -> Value {
     if p.deprecated.is_some() {
         out.insert("deprecated".into(), json!(true));
     }
-    let mut schema = type_schema(&p.ty);
+    let mut schema = timed_schema(&p.ty, p.time_format);
     if let (Some(default), Some(obj)) = (&p.default, schema.as_object_mut()) {
         if !obj.contains_key("$ref") {
             obj.insert("default".into(), default.clone());
@@ -493,6 +549,9 @@ pub fn document(api: &Api, version: &str) -> Value {
         }
         for e in &cat.enums {
             schemas.insert(e.wire_name.clone(), enum_schema(e));
+        }
+        for u in &cat.unions {
+            schemas.insert(u.wire_name.clone(), union_schema(u));
         }
         for op in &cat.operations {
             let item = paths.entry(op.path.clone()).or_insert_with(|| json!({}));

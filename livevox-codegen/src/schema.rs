@@ -12,7 +12,7 @@
 use schemars::generate::SchemaSettings;
 use serde_json::{json, Map, Value};
 
-use crate::ir::{AgentAction, AuthNeed, EnumRepr, Method, PageEnd, PageStyle, ResponseFormat};
+use crate::ir::{AgentAction, AuthNeed, EnumRepr, Method, PageEnd, PageStyle, ResponseFormat, TimeFormat};
 use crate::spec::{ApiDoc, CategoryDoc};
 use crate::vocab::{ApiType, AuthKind, SignatureMethod, Vocabulary};
 
@@ -46,6 +46,10 @@ pub fn spec_schema() -> Result<Value, String> {
     constrain(&mut defs, "PaginationDef", "end", vocab::<PageEnd>())?;
     constrain(&mut defs, "PaginationDef", "style", vocab::<PageStyle>())?;
     constrain(&mut defs, "EnumDef", "type", vocab::<EnumRepr>())?;
+    constrain(&mut defs, "ApiDoc", "time_format", vocab::<TimeFormat>())?;
+    for def in ["FieldDef", "ParamDef"] {
+        constrain(&mut defs, def, "format", vocab::<TimeFormat>())?;
+    }
     for def in ["FieldDef", "ParamDef"] {
         constrain(&mut defs, def, "type", json!({ "pattern": TYPE_PATTERN }))?;
     }

@@ -13,7 +13,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::ir::{AgentAction, AuthNeed, ContentTypeRule, EnumRepr, Method, PageEnd, PageStyle, ResetUnit, ResponseFormat};
+use crate::ir::{AgentAction, AuthNeed, ContentTypeRule, EnumRepr, Method, PageEnd, PageStyle, ResetUnit, ResponseFormat, TimeFormat};
 pub use crate::vocab::{ApiType, AuthKind, SignatureMethod, TypeText, Word};
 
 /// One YAML document. A file holds one or more documents (`---` separates them); each is either
@@ -71,6 +71,10 @@ pub struct ApiDoc {
     /// `x-ratelimit-remaining: 0`, say), and how long it asks to wait.
     #[serde(default)]
     pub server_rate_limit: Option<ServerRateLimitDef>,
+    /// How `datetime` and `date` values go on the wire unless a field or parameter says
+    /// otherwise: `epoch_millis` (the default, LiveVox's) or `rfc3339`.
+    #[serde(default)]
+    pub time_format: Option<Word<TimeFormat>>,
 }
 
 /// `server_rate_limit`: which answers mean "wait", and how long.
@@ -203,6 +207,31 @@ pub struct CategoryDoc {
     pub enums: IndexMap<String, EnumDef>,
     #[serde(default)]
     pub operations: IndexMap<String, OperationDef>,
+    /// Unions: a value that is one of several shapes, named like models and enums.
+    #[serde(default)]
+    pub unions: IndexMap<String, UnionDef>,
+}
+
+/// A value of one of several shapes: untagged (`one_of`, tried in order) or tagged (`tag` and
+/// `variants`, picked by the value of the tag field).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnionDef {
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Untagged: the shapes, tried in this order when decoding (`[string, LabelObject]`).
+    #[serde(default)]
+    pub one_of: Vec<TypeText>,
+    /// Tagged: the field of each variant's model that names the variant (`type`, `event`).
+    #[serde(default)]
+    pub tag: Option<String>,
+    /// Tagged: the model of each tag value, in order (`closed: ClosedEvent`).
+    #[serde(default)]
+    pub variants: IndexMap<String, String>,
+    /// Tagged: keep a tag value the spec does not know as raw JSON in an `Unknown` variant
+    /// instead of failing (forward compatibility).
+    #[serde(default)]
+    pub unknown: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -237,6 +266,14 @@ pub struct FieldDef {
     pub secret: bool,
     #[serde(default)]
     pub deprecated: Option<Deprecation>,
+    /// `datetime`/`date` only: the wire form, overriding the API's `time_format`
+    /// (`epoch_millis`, `rfc3339`, or `iso_date` for a `date`).
+    #[serde(default)]
+    pub format: Option<Word<TimeFormat>>,
+    /// The value may be `null` (distinct from absent): optional nullable fields of request
+    /// models become `Patch<T>` (keep, clear to null, set).
+    #[serde(default)]
+    pub nullable: bool,
 }
 
 /// `deprecated: true` or `deprecated: "use X instead"`.
@@ -359,6 +396,9 @@ pub struct ParamDef {
     pub secret: bool,
     #[serde(default)]
     pub deprecated: Option<Deprecation>,
+    /// `datetime`/`date` only: the text form, overriding the API's `time_format`.
+    #[serde(default)]
+    pub format: Option<Word<TimeFormat>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

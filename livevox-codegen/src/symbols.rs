@@ -15,7 +15,7 @@ use crate::diagnostics::with_suggestion;
 use crate::ir::{Type, TypeRef};
 use crate::load::{Loaded, LoadedDoc};
 use crate::naming;
-use crate::spec::{ApiDoc, CategoryDoc, Document, EnumDef, ModelDef};
+use crate::spec::{ApiDoc, CategoryDoc, Document, EnumDef, ModelDef, UnionDef};
 use crate::types::{Prim, TypeExpr};
 
 /// A category document and the document it was read from.
@@ -26,6 +26,7 @@ pub type CategoryEntry<'a> = (&'a LoadedDoc, &'a CategoryDoc);
 pub enum Def<'a> {
     Model(&'a ModelDef),
     Enum(&'a EnumDef),
+    Union(&'a UnionDef),
 }
 
 impl Def<'_> {
@@ -34,6 +35,7 @@ impl Def<'_> {
         match self {
             Def::Model(_) => "model",
             Def::Enum(_) => "enum",
+            Def::Union(_) => "union",
         }
     }
 }
@@ -76,7 +78,8 @@ impl<'a> TypeTable<'a> {
                 .models
                 .iter()
                 .map(|(n, m)| (n, Def::Model(m), format!("models.{n}")))
-                .chain(cat.enums.iter().map(|(n, e)| (n, Def::Enum(e), format!("enums.{n}"))));
+                .chain(cat.enums.iter().map(|(n, e)| (n, Def::Enum(e), format!("enums.{n}"))))
+                .chain(cat.unions.iter().map(|(n, u)| (n, Def::Union(u), format!("unions.{n}"))));
             for (name, def, path) in defs {
                 let symbol = Symbol { def, doc, path, module: module.clone(), rust_name: naming::camel(name) };
                 if table.defs.contains_key(name.as_str()) {
@@ -92,6 +95,13 @@ impl<'a> TypeTable<'a> {
     pub fn model(&self, name: &str) -> Option<&'a ModelDef> {
         match self.defs.get(name).map(|e| e.def) {
             Some(Def::Model(m)) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn union(&self, name: &str) -> Option<&'a UnionDef> {
+        match self.defs.get(name).map(|e| e.def) {
+            Some(Def::Union(u)) => Some(u),
             _ => None,
         }
     }
@@ -118,7 +128,7 @@ impl<'a> TypeTable<'a> {
         match t {
             TypeExpr::Named(n) => self.defs.get_key_value(n.as_str()).and_then(|(k, e)| match e.def {
                 Def::Model(m) => Some((*k, m)),
-                Def::Enum(_) => None,
+                Def::Enum(_) | Def::Union(_) => None,
             }),
             _ => None,
         }
@@ -162,6 +172,7 @@ impl<'a> TypeTable<'a> {
                 match symbol.def {
                     Def::Enum(_) => Type::Enum(r),
                     Def::Model(_) => Type::Model(r),
+                    Def::Union(_) => Type::Union(r),
                 }
             }
         })

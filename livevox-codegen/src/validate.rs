@@ -45,6 +45,7 @@ mod secret;
 #[cfg(test)]
 mod tests;
 mod types;
+mod unions;
 
 /// Methods the generated API `Client` has besides one accessor per category.
 const API_CLIENT_METHODS: &[&str] = &["builder", "runtime"];
@@ -69,6 +70,10 @@ pub fn check(symbols: &Symbols<'_>) -> Result<(), Diagnostics> {
 #[derive(Default)]
 struct Validator {
     diags: Diagnostics,
+    /// The `time_format` of the API being checked (examples of its times follow it).
+    api_time: crate::ir::TimeFormat,
+    /// The time format of the field or parameter whose example value is being checked.
+    value_time: crate::ir::TimeFormat,
 }
 
 /// Where another definition is, for messages that point at two places: `line 12` in the same
@@ -186,6 +191,7 @@ impl Validator {
         self.membership(symbols);
         for scope in &symbols.apis {
             let a = ApiRef { doc: scope.doc, api: scope.api };
+            self.api_time = scope.api.time_format.as_ref().and_then(Word::known).unwrap_or_default();
             self.duplicate_types(&scope.types);
             self.extends(&scope.types);
             self.required_cycles(&scope.types);
@@ -195,6 +201,7 @@ impl Validator {
             }
             self.shared_routes(&scope.members);
         }
+        self.api_time = crate::ir::TimeFormat::default();
         for ((doc, cat), types) in &symbols.orphans {
             self.duplicate_types(types);
             self.extends(types);

@@ -12,7 +12,7 @@ use std::fmt;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::ir::{AgentAction, AuthNeed, ContentTypeRule, EnumRepr, Method, PageEnd, PageStyle, ResetUnit, ResponseFormat};
+use crate::ir::{AgentAction, AuthNeed, ContentTypeRule, EnumRepr, Method, PageEnd, PageStyle, ResetUnit, ResponseFormat, TimeFormat};
 use crate::types::{parse_type, TypeExpr};
 
 /// A closed list of words and the typed value of each.
@@ -232,6 +232,7 @@ vocabulary!(AgentAction, "`agent_action`", AgentAction::ALL);
 
 vocabulary!(ContentTypeRule, "`content_type` rule", ["with_body" => WithBody, "always" => Always]);
 vocabulary!(ResetUnit, "reset unit", ["epoch_seconds" => EpochSeconds, "seconds" => Seconds]);
+vocabulary!(TimeFormat, "time format", ["epoch_millis" => EpochMillis, "rfc3339" => Rfc3339, "iso_date" => IsoDate]);
 
 #[cfg(test)]
 mod tests {
@@ -261,6 +262,7 @@ mod tests {
         check::<PageStyle>();
         check::<EnumRepr>();
         check::<AgentAction>();
+        check::<TimeFormat>();
         assert_eq!(words::<Method>(), ["GET", "POST", "PUT", "PATCH", "DELETE"]);
     }
 

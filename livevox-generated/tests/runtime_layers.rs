@@ -12,8 +12,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "foundation",
         &[
-            "binary", "deadline", "describe", "error", "error_body", "error_json", "headers", "ratelimit", "redis_store", "request", "response", "retry", "secret",
-            "server_limit", "session", "store", "time", "wire",
+            "binary", "deadline", "describe", "error", "error_body", "error_json", "headers", "patch", "ratelimit", "redis_store", "request", "response", "retry",
+            "rfc3339", "secret", "server_limit", "session", "store", "time", "union", "wire",
         ],
     ),
     ("transport", &["transport"]),

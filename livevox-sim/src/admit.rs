@@ -138,7 +138,8 @@ pub(crate) fn authorize(
 pub(crate) fn check_path_params(spec: &SimSpec, op: &Operation, path_params: &[(String, String)]) -> Result<(), Reject> {
     for (name, value) in path_params {
         if let Some(p) = op.path_params.iter().find(|p| &p.wire_name == name) {
-            check_text(spec, &p.ty, value, &format!("path parameter `{name}`")).map_err(|m| reject(400, m))?;
+            let what = format!("path parameter `{name}`");
+            crate::shapes::check_param_text(p, value, &what).unwrap_or_else(|| check_text(spec, &p.ty, value, &what)).map_err(|m| reject(400, m))?;
         }
     }
     Ok(())
@@ -158,7 +159,8 @@ pub(crate) fn check_query(spec: &SimSpec, op: &Operation, pairs: &[(String, Stri
                 },
             ));
         };
-        check_text(spec, &p.ty, value, &format!("query parameter `{name}`")).map_err(|m| reject(400, m))?;
+        let what = format!("query parameter `{name}`");
+        crate::shapes::check_param_text(p, value, &what).unwrap_or_else(|| check_text(spec, &p.ty, value, &what)).map_err(|m| reject(400, m))?;
         if !matches!(p.ty, Type::Array(_)) && pairs.iter().filter(|(n, _)| n == name).count() > 1 {
             return Err(reject(400, format!("query parameter `{name}` is given more than once")));
         }

@@ -56,8 +56,8 @@ pub(crate) fn check_text(spec: &SimSpec, ty: &Type, raw: &str, what: &str) -> Re
         }
         // A list in the query repeats its key; each value is checked by the caller.
         Type::Array(inner) => check_text(spec, inner, raw, what),
-        // Maps and models have no text form in the spec's parameters; validate rejects them.
-        Type::Map(_) | Type::Model(_) => Ok(()),
+        // Maps, models and unions have no text form in the spec's parameters; validate rejects them.
+        Type::Map(_) | Type::Model(_) | Type::Union(_) => Ok(()),
     }
 }
 
@@ -191,7 +191,13 @@ fn check_json_at(spec: &SimSpec, ty: &Type, v: &Value, path: &str, depth: usize)
                         return Err(format!("`{path}.{}` is required (a field of `{}`) but missing", field.wire_name, r.wire_name))
                     }
                     None | Some(Value::Null) => {}
-                    Some(value) => check_json_at(spec, &field.ty, value, &format!("{path}.{}", field.wire_name), depth + 1)?,
+                    Some(value) => {
+                        let at = format!("{path}.{}", field.wire_name);
+                        match crate::shapes::is_text_time(&field.ty, field.time_format) {
+                            true => crate::shapes::check_time_json(&field.ty, value, &at).unwrap_or(Ok(()))?,
+                            false => check_json_at(spec, &field.ty, value, &at, depth + 1)?,
+                        }
+                    }
                 }
             }
             // Unknown fields are refused: a misspelt field is a client bug LiveVox would ignore.
@@ -200,6 +206,10 @@ fn check_json_at(spec: &SimSpec, ty: &Type, v: &Value, path: &str, depth: usize)
                 return Err(format!("`{path}.{unknown}` is not a field of `{}` (its fields: {})", r.wire_name, known.join(", ")));
             }
             Ok(())
+        }
+        Type::Union(r) => {
+            let Some(u) = spec.union_def(&r.module, &r.rust_name) else { return Ok(()) };
+            crate::shapes::check_union(spec, u, v, path, |spec, t, v| check_json_at(spec, t, v, path, depth + 1))
         }
     }
 }

@@ -126,6 +126,7 @@ mod model;
 mod other_auth;
 mod paging;
 mod server;
+mod shapes;
 mod state;
 mod synth;
 

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use livevox_codegen::ir::{Auth, AuthNeed, Enum, Ir, Method, Model, Operation, ResponseFormat, Type};
+use livevox_codegen::ir::{Auth, AuthNeed, Enum, Ir, Method, Model, Operation, ResponseFormat, Type, Union};
 use livevox_codegen::load::{self, Source};
 
 use crate::SimError;
@@ -56,6 +56,7 @@ pub(crate) struct SimSpec {
     pub routes: Vec<Route>,
     models: HashMap<(String, String), Model>,
     enums: HashMap<(String, String), Enum>,
+    unions: HashMap<(String, String), Union>,
     pub session: Option<SessionRoles>,
     /// The paths of the OAUTH2 APIs' token endpoints (from `token_url`) and the API index.
     pub token_paths: Vec<(String, usize)>,
@@ -115,6 +116,7 @@ impl SimSpec {
         let mut routes = Vec::new();
         let mut models = HashMap::new();
         let mut enums = HashMap::new();
+        let mut unions = HashMap::new();
         let mut session = None;
         let mut token_paths = Vec::new();
         for (api_index, api) in ir.apis.iter().enumerate() {
@@ -129,6 +131,9 @@ impl SimSpec {
                 }
                 for e in &cat.enums {
                     enums.insert((cat.module.clone(), e.rust_name.clone()), e.clone());
+                }
+                for u in &cat.unions {
+                    unions.insert((cat.module.clone(), u.rust_name.clone()), u.clone());
                 }
             }
             let first = routes.len();
@@ -172,11 +177,15 @@ impl SimSpec {
                 });
             }
         }
-        SimSpec { ir, routes, models, enums, session, token_paths }
+        SimSpec { ir, routes, models, enums, unions, session, token_paths }
     }
 
     pub(crate) fn model(&self, module: &str, rust_name: &str) -> Option<&Model> {
         self.models.get(&(module.to_string(), rust_name.to_string()))
+    }
+
+    pub(crate) fn union_def(&self, module: &str, rust_name: &str) -> Option<&Union> {
+        self.unions.get(&(module.to_string(), rust_name.to_string()))
     }
 
     pub(crate) fn enum_def(&self, module: &str, rust_name: &str) -> Option<&Enum> {

@@ -9,6 +9,7 @@ use livevox_codegen::types::Prim;
 use serde_json::{json, Map, Value};
 
 use crate::model::SimSpec;
+use crate::shapes;
 
 /// Beyond this depth optional fields are left out and lists are empty, so recursive models end.
 const RICH_DEPTH: usize = 2;
@@ -61,6 +62,10 @@ pub(crate) fn value(spec: &SimSpec, ty: &Type, name: &str, n: u64, depth: usize)
             Some(model) => model_value(spec, model, n, depth),
             None => Value::Object(Map::new()),
         },
+        Type::Union(r) => match spec.union_def(&r.module, &r.rust_name) {
+            Some(u) => shapes::union_value(u, n, |t| value(spec, t, name, n, depth + 1)),
+            None => Value::Null,
+        },
     }
 }
 
@@ -71,7 +76,7 @@ pub(crate) fn model_value(spec: &SimSpec, model: &Model, n: u64, depth: usize) -
         if f.required || depth < RICH_DEPTH {
             let v = value(spec, &f.ty, &f.wire_name, n, depth + 1);
             if !v.is_null() {
-                out.insert(f.wire_name.clone(), v);
+                out.insert(f.wire_name.clone(), shapes::field_value(f, v, n));
             }
         }
     }
@@ -90,7 +95,7 @@ pub(crate) fn seeded_item(spec: &SimSpec, ty: &Type, n: u64) -> Value {
                     _ => value(spec, &f.ty, &f.wire_name, n, 1),
                 };
                 if !v.is_null() {
-                    out.insert(f.wire_name.clone(), v);
+                    out.insert(f.wire_name.clone(), shapes::field_value(f, v, n));
                 }
             }
             Value::Object(out)

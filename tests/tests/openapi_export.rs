@@ -172,3 +172,41 @@ fn code_host_exports_headers_typed_errors_and_optional_bodies() {
     assert_eq!(doc["x-livevox-server-rate-limit"]["statuses"], serde_json::json!([403, 429]));
     assert_eq!(doc["x-livevox-server-rate-limit"]["reset"]["unit"], "epoch_seconds");
 }
+
+/// Issue 17's types in the export of the Code host sample: RFC 3339 times as `date-time`
+/// strings (fields and parameters), nullable fields, an untagged union as `oneOf`, a tagged one
+/// with its `discriminator`; and the typed view of OpenAPI 3.0 reads them back.
+#[test]
+fn times_nullable_fields_and_unions_are_exported() {
+    let spec = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-apis/spec");
+    let generated = generate_dir(&spec, "tests/sample-apis/spec", &Config::default()).expect("the sample APIs generate");
+    let api = generated.ir.apis.iter().find(|a| a.module == "code_host").expect("the Code host API");
+    let doc = openapi::document(api, "1");
+    let schemas = &doc["components"]["schemas"];
+    let milestone = &schemas["Milestone"]["properties"];
+    assert_eq!(milestone["created_at"], serde_json::json!({ "type": "string", "format": "date-time" }));
+    assert_eq!(milestone["due_on"]["format"], "date-time");
+    assert_eq!(milestone["due_on"]["nullable"], true);
+    assert_eq!(milestone["description"]["nullable"], true);
+    assert!(milestone["title"].get("nullable").is_none());
+    let since = doc["paths"]["/repos/{owner}/{repo}/milestones"]["get"]["parameters"]
+        .as_array()
+        .and_then(|ps| ps.iter().find(|p| p["name"] == "since"))
+        .expect("the `since` parameter");
+    assert_eq!(since["schema"], serde_json::json!({ "type": "string", "format": "date-time" }));
+
+    assert_eq!(
+        schemas["LabelInput"]["oneOf"],
+        serde_json::json!([{ "type": "string" }, { "$ref": "#/components/schemas/LabelObject" }])
+    );
+    let timeline = &schemas["TimelineEvent"];
+    assert_eq!(timeline["oneOf"].as_array().map(Vec::len), Some(3));
+    assert_eq!(timeline["discriminator"]["propertyName"], "event");
+    assert_eq!(timeline["discriminator"]["mapping"]["closed"], "#/components/schemas/ClosedEvent");
+    let parsed: openapiv3::OpenAPI = serde_json::from_value(doc.clone()).expect("valid OpenAPI 3.0");
+    let Some(openapiv3::ReferenceOr::Item(s)) = parsed.components.as_ref().and_then(|c| c.schemas.get("TimelineEvent")) else {
+        panic!("TimelineEvent is an inline schema")
+    };
+    assert!(matches!(&s.schema_kind, openapiv3::SchemaKind::OneOf { one_of } if one_of.len() == 3));
+    assert_eq!(s.schema_data.discriminator.as_ref().map(|d| d.property_name.as_str()), Some("event"));
+}

@@ -59,6 +59,7 @@ pub(crate) type Index<'a, T> = BTreeMap<(String, String), &'a T>;
 pub(crate) struct Tables<'a> {
     pub models: Index<'a, Model>,
     pub enums: Index<'a, Enum>,
+    pub unions: Index<'a, Union>,
 }
 
 impl<'a> Tables<'a> {
@@ -67,7 +68,12 @@ impl<'a> Tables<'a> {
         Tables {
             models: cats().flat_map(|c| c.models.iter().map(move |m| ((c.module.clone(), m.rust_name.clone()), m))).collect(),
             enums: cats().flat_map(|c| c.enums.iter().map(move |e| ((c.module.clone(), e.rust_name.clone()), e))).collect(),
+            unions: cats().flat_map(|c| c.unions.iter().map(move |u| ((c.module.clone(), u.rust_name.clone()), u))).collect(),
         }
+    }
+
+    pub fn union(&self, r: &TypeRef) -> Option<&'a Union> {
+        self.unions.get(&(r.module.clone(), r.rust_name.clone())).copied()
     }
 
     pub fn model(&self, r: &TypeRef) -> Option<&'a Model> {
@@ -106,7 +112,7 @@ pub(crate) fn rust_type(ty: &Type, api: &Api, target: &TestTarget) -> TokenStrea
             let t = rust_type(t, api, target);
             quote! { ::std::collections::BTreeMap<::std::string::String, #t> }
         }
-        Type::Model(r) | Type::Enum(r) => {
+        Type::Model(r) | Type::Enum(r) | Type::Union(r) => {
             let a = target.api_module(api);
             let m = format_ident!("{}", r.module);
             let n = format_ident!("{}", r.rust_name);
@@ -136,11 +142,12 @@ pub(crate) fn made_up(ty: &Type, tables: &Tables<'_>, depth: usize) -> Value {
         Type::Array(_) => json!([]),
         Type::Map(_) => json!({}),
         Type::Enum(r) => tables.first_value(r),
+        Type::Union(r) => tables.union(r).map_or(Value::Null, |u| super::unions::union_value(u, |t| made_up(t, tables, depth + 1))),
         Type::Model(r) => {
             let mut out = Map::new();
             if let Some(m) = tables.model(r) {
                 for f in m.fields.iter().filter(|f| f.required) {
-                    out.insert(f.wire_name.clone(), made_up(&f.ty, tables, depth + 1));
+                    out.insert(f.wire_name.clone(), super::unions::retime(made_up(&f.ty, tables, depth + 1), &f.ty, f.time_format));
                 }
             }
             Value::Object(out)

@@ -41,6 +41,7 @@ mod pagination;
 mod responses;
 mod serde_attrs;
 mod tokens;
+pub(crate) mod unions;
 
 use docs::{doc_text, inner_doc, paragraphs};
 
@@ -173,7 +174,7 @@ fn emit_category<'a>(cat: &'a Category, runtime_path: &'a str, config: &'a Confi
     let has_client = !cat.operations.is_empty();
     let client = usize::from(has_client);
     let (requests, models) = (cat.operations.len(), cat.models.len());
-    let count = 1 + client + requests + models + cat.enums.len();
+    let count = 1 + client + requests + models + cat.enums.len() + cat.unions.len();
     let piece = move |i: usize| -> TokenStream {
         if i == 0 {
             return emit_category_head(cat, runtime_path, config);
@@ -190,7 +191,11 @@ fn emit_category<'a>(cat: &'a Category, runtime_path: &'a str, config: &'a Confi
         if let Some(m) = cat.models.get(i) {
             return models::emit_model(m, &cat.module);
         }
-        cat.enums.get(i - models).map(enums::emit_enum).unwrap_or_default()
+        let i = i - models;
+        if let Some(e) = cat.enums.get(i) {
+            return enums::emit_enum(e);
+        }
+        cat.unions.get(i - cat.enums.len()).map(|u| unions::emit_union(u, &cat.module)).unwrap_or_default()
     };
     Items::Pieces { count, piece: Box::new(piece) }
 }

@@ -21,6 +21,8 @@ pub(super) fn emit_model(m: &Model, here: &str) -> TokenStream {
         let t = if f.boxed { quote! { ::std::boxed::Box<#t> } } else { t };
         if f.required {
             t
+        } else if f.patch {
+            quote! { __rt::Patch<#t> }
         } else {
             quote! { ::std::option::Option<#t> }
         }
@@ -31,7 +33,7 @@ pub(super) fn emit_model(m: &Model, here: &str) -> TokenStream {
         let fname = format_ident!("{}", f.rust_name);
         let wire = &f.wire_name;
         let ty = field_ty(f);
-        let fd = field_doc(f.description.as_deref(), wire, &f.ty, f.deprecated.as_deref(), &[]);
+        let fd = field_doc(f.description.as_deref(), wire, &f.ty, f.deprecated.as_deref(), &super::unions::field_notes(f));
         let serde_attr = super::serde_attrs::field(m, f);
         quote! { #fd #serde_attr pub #fname: #ty }
     });
@@ -44,7 +46,9 @@ pub(super) fn emit_model(m: &Model, here: &str) -> TokenStream {
     });
     let new_inits = m.fields.iter().map(|f| {
         let fname = format_ident!("{}", f.rust_name);
-        if !f.required {
+        if f.patch {
+            quote! { #fname: __rt::Patch::Keep }
+        } else if !f.required {
             quote! { #fname: ::std::option::Option::None }
         } else if f.boxed {
             quote! { #fname: ::std::boxed::Box::new(#fname.into()) }
@@ -58,6 +62,23 @@ pub(super) fn emit_model(m: &Model, here: &str) -> TokenStream {
         let t = type_tokens(&f.ty, here);
         let value = if f.boxed { quote! { ::std::boxed::Box::new(value.into()) } } else { quote! { value.into() } };
         let d = doc(&format!("Sets `{}` (wire name `{}`).", f.rust_name, f.wire_name));
+        if f.patch {
+            let clear = format_ident!("{}", f.clear_setter);
+            let cd = doc(&format!("Clears `{}`: sends `\"{}\": null`.", f.rust_name, f.wire_name));
+            return quote! {
+                #d
+                pub fn #with(mut self, value: impl ::std::convert::Into<#t>) -> Self {
+                    self.#fname = __rt::Patch::Set(#value);
+                    self
+                }
+
+                #cd
+                pub fn #clear(mut self) -> Self {
+                    self.#fname = __rt::Patch::Null;
+                    self
+                }
+            };
+        }
         quote! {
             #d
             pub fn #with(mut self, value: impl ::std::convert::Into<#t>) -> Self {

@@ -180,12 +180,12 @@ pub(super) fn emit_request(op: &Operation, cat: &Category) -> TokenStream {
     let (body_field, body_setters, body_send) = body_parts(op, cat);
 
     let fill = op.params().zip(&slots).map(|(p, s)| {
-        let n = &s.field;
         let w = &p.wire_name;
+        let v = super::unions::param_value(p, &s.field);
         if p.location == ParamLocation::Path {
-            quote! { req.path(#w, &self.#n); }
+            quote! { req.path(#w, #v); }
         } else {
-            quote! { req.query(#w, &self.#n); }
+            quote! { req.query(#w, #v); }
         }
     });
 
@@ -289,6 +289,9 @@ fn body_parts(op: &Operation, cat: &Category) -> (TokenStream, Vec<TokenStream>,
                         let n = format_ident!("{}", f.rust_name);
                         let setter = format_ident!("{}", f.setter);
                         let ft = type_tokens(&f.ty, here);
+                        if f.patch {
+                            return super::unions::patch_setters(f, &ft);
+                        }
                         let d = body_field_doc(f.description.as_deref(), &f.wire_name, &f.ty, f.deprecated.as_deref());
                         quote! {
                             #d

@@ -3,13 +3,14 @@
 //! they equal the field names (`Model::camel_case_wire`) gets `rename_all = "camelCase"`; a
 //! field gets a `rename` only when its wire name is not what the model's rule gives its Rust
 //! name. An optional field needs no `default` (serde's derive reads a missing `Option` field as
-//! `None`), and a sent one skips `None` when serializing. (A field given `with` or
-//! `deserialize_with` loses serde's `None` for a missing field: it must add `default` itself.)
+//! `None`), and a sent one skips `None` when serializing. A field given `with` (RFC 3339 times)
+//! loses serde's `None` for a missing field, so it gets `default`; so does a three-state
+//! `Patch` field, which a sent model skips while it is `Keep`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Field, Model};
+use crate::ir::{Field, Model, TimeFormat};
 use crate::naming::serde_camel_case;
 
 /// The model's `#[serde(...)]` line (the serde crate path, and its rename rule), or nothing
@@ -30,8 +31,17 @@ pub(super) fn field(m: &Model, f: &Field) -> TokenStream {
     let by_rule = if m.camel_case_wire { serde_camel_case(&f.rust_name) } else { Some(f.rust_name.clone()) };
     let wire = &f.wire_name;
     let rename = (by_rule.as_deref() != Some(wire.as_str())).then(|| quote! { rename = #wire });
-    let skip = (!f.required && m.derives.serialize).then(|| quote! { skip_serializing_if = "::std::option::Option::is_none" });
-    let parts: Vec<TokenStream> = rename.into_iter().chain(skip).collect();
+    let rfc3339 = f.time_format != TimeFormat::EpochMillis && f.ty.holds_time();
+    let default = (!f.required && (f.patch || rfc3339)).then(|| quote! { default });
+    let skip = (!f.required && m.derives.serialize).then(|| {
+        if f.patch {
+            quote! { skip_serializing_if = "__rt::Patch::is_keep" }
+        } else {
+            quote! { skip_serializing_if = "::std::option::Option::is_none" }
+        }
+    });
+    let with = rfc3339.then(|| quote! { with = "__rt::rfc3339" });
+    let parts: Vec<TokenStream> = rename.into_iter().chain(default).chain(skip).chain(with).collect();
     if parts.is_empty() {
         TokenStream::new()
     } else {

@@ -40,7 +40,7 @@ pub(crate) fn type_tokens(ty: &Type, here: &str) -> TokenStream {
             let t = type_tokens(t, here);
             quote! { ::std::collections::BTreeMap<::std::string::String, #t> }
         }
-        Type::Model(r) | Type::Enum(r) => named(r, here),
+        Type::Model(r) | Type::Enum(r) | Type::Union(r) => named(r, here),
     }
 }
 

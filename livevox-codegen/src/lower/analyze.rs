@@ -15,8 +15,10 @@ type Key = (String, String);
 
 /// Runs every analysis over the lowered categories of one API and records the results.
 pub(super) fn run(categories: &mut [Category]) {
+    let unions = union_models(categories);
     let (boxed, eq, ways) = {
-        let models = index(categories);
+        let mut models = index(categories);
+        models.extend(unions.iter().map(|(module, m)| ((module.clone(), m.rust_name.clone()), m)));
         let boxed = boxed_fields(&models);
         let eq: BTreeSet<Key> =
             models.keys().filter(|key| has_eq(&Type::Model(type_ref(key)), &models, &mut BTreeSet::new())).cloned().collect();
@@ -39,6 +41,8 @@ pub(super) fn run(categories: &mut [Category]) {
             };
             for f in &mut m.fields {
                 f.boxed = boxed.contains(&(key.0.clone(), key.1.clone(), f.rust_name.clone()));
+                // Only a sent model needs to tell "leave as is" from "clear" (`Patch`).
+                f.patch = f.nullable && !f.required && direction.request;
             }
             m.camel_case_wire = camel_case_wire(m);
         }
@@ -83,7 +87,8 @@ fn directions(categories: &[Category], models: &BTreeMap<Key, &Model>) -> Ways {
             }
         }
     }
-    let unused = models.keys().filter(|k| !ways.request.contains(*k) && !ways.response.contains(*k));
+    // A union serializes each variant, so its variants' models serialize too.
+    let unused = models.keys().filter(|k| (!ways.request.contains(*k) && !ways.response.contains(*k)) || k.1.starts_with(UNION_KEY));
     let roots: Vec<Key> = ways.request.iter().chain(&ways.page).chain(unused).cloned().collect();
     for key in roots {
         reach(&Type::Model(type_ref(&key)), models, &mut ways.serialized);
@@ -103,8 +108,59 @@ fn reach(ty: &Type, models: &BTreeMap<Key, &Model>, seen: &mut BTreeSet<Key>) {
                 }
             }
         }
+        Type::Union(r) => reach(&Type::Model(union_key(r)), models, seen),
         Type::Prim(_) | Type::Secret | Type::Enum(_) => {}
     }
+}
+
+/// Unions enter the analyses as made-up models whose fields are their variants, keyed by their
+/// name after [`UNION_KEY`] (which no Rust name holds), so what reaches a union reaches what
+/// its variants hold. The made-up models live only in the index, never in the IR.
+const UNION_KEY: &str = "union ";
+
+fn union_key(r: &TypeRef) -> TypeRef {
+    TypeRef { module: r.module.clone(), rust_name: format!("{UNION_KEY}{}", r.rust_name), wire_name: r.wire_name.clone() }
+}
+
+fn union_models(categories: &[Category]) -> Vec<(String, Model)> {
+    let mut out = Vec::new();
+    for cat in categories {
+        for u in &cat.unions {
+            let fields = u
+                .variant_types()
+                .into_iter()
+                .enumerate()
+                .map(|(i, ty)| Field {
+                    wire_name: i.to_string(),
+                    rust_name: i.to_string(),
+                    ty,
+                    required: false,
+                    description: None,
+                    secret: false,
+                    deprecated: None,
+                    boxed: false,
+                    with_setter: String::new(),
+                    setter: String::new(),
+                    time_format: TimeFormat::EpochMillis,
+                    nullable: false,
+                    patch: false,
+                    clear_setter: String::new(),
+                })
+                .collect();
+            let model = Model {
+                wire_name: u.wire_name.clone(),
+                rust_name: format!("{UNION_KEY}{}", u.rust_name),
+                description: None,
+                fields,
+                body_of: None,
+                direction: Direction::default(),
+                derives: Derives::default(),
+                camel_case_wire: false,
+            };
+            out.push((cat.module.clone(), model));
+        }
+    }
+    out
 }
 
 fn type_ref((module, rust_name): &Key) -> TypeRef {
@@ -119,7 +175,8 @@ fn index(categories: &[Category]) -> BTreeMap<Key, &Model> {
 fn has_eq(ty: &Type, models: &BTreeMap<Key, &Model>, seen: &mut BTreeSet<Key>) -> bool {
     match ty {
         // Secrets compare, but deliberately do not promise `Eq`: the runtime keeps that choice.
-        Type::Prim(Prim::Float64) | Type::Prim(Prim::Json) | Type::Secret => false,
+        // A union holds raw JSON in a catch-all and is not worth a case analysis.
+        Type::Prim(Prim::Float64) | Type::Prim(Prim::Json) | Type::Secret | Type::Union(_) => false,
         Type::Prim(_) | Type::Enum(_) => true,
         Type::Array(t) | Type::Map(t) => has_eq(t, models, seen),
         Type::Model(r) => {

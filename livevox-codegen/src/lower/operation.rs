@@ -83,11 +83,13 @@ fn lower_params(ctx: &mut Ctx<'_>, base: &str, kind: &str, params: &IndexMap<Str
         .iter()
         .map(|(wire, p)| {
             let rust_name = naming::field(wire, p.rust_name.as_deref());
+            let ty = ctx.resolve(&format!("{base}.{kind}.{wire}.type"), &p.ty, p.secret);
             Param {
                 wire_name: wire.clone(),
                 setter: naming::setter(&rust_name),
                 rust_name,
-                ty: ctx.resolve(&format!("{base}.{kind}.{wire}.type"), &p.ty, p.secret),
+                time_format: super::types::time_format(ctx, &ty, p.format.as_ref()),
+                ty,
                 required: always_required || p.required,
                 default: p.default.clone(),
                 description: p.description.clone(),

@@ -50,7 +50,7 @@ impl<'a> TypeTable<'a> {
                     (from, current) = (key, m);
                     continue;
                 }
-                Some((_, Def::Enum(_))) => ChainError::NotAModel { model: from, base },
+                Some((_, Def::Enum(_) | Def::Union(_))) => ChainError::NotAModel { model: from, base },
                 None => ChainError::Unknown { model: from, base },
             };
             return Chain { bases, error: Some(error) };
@@ -80,7 +80,7 @@ impl<'a> TypeTable<'a> {
         let (key, symbol) = self.defs.get_key_value(name)?;
         match symbol.def {
             Def::Model(m) => Some(self.all_fields(key, m)),
-            Def::Enum(_) => None,
+            Def::Enum(_) | Def::Union(_) => None,
         }
     }
 }

@@ -16,6 +16,7 @@ impl Validator {
         if let Some(module) = &api.module {
             self.module_name(doc, "module", module);
         }
+        self.api_time_format(doc, api);
         if let Some(service) = api.service {
             if service <= 0 {
                 self.err(doc, "service", format!("a LiveVox service id is a positive number, not {service}"));

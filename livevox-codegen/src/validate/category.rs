@@ -42,6 +42,15 @@ impl Validator {
             }
             self.enumeration(doc, &path, e);
         }
+        for (name, u) in &cat.unions {
+            let path = format!("unions.{name}");
+            if self.type_name(doc, &path, name, "union") {
+                if let Some(m) = type_names.claim(doc, &path, &naming::camel(name), format!("union `{name}`")) {
+                    self.err(doc, &path, format!("{m}; rename one of them"));
+                }
+            }
+            self.union(doc, &path, u, types);
+        }
 
         let mut fns = Namespace::default();
         fns.reserve("new", "the constructor of the category client");

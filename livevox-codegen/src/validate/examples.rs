@@ -16,7 +16,7 @@ impl Validator {
                 None => self.err(doc, &vpath, with_suggestion(format!("the operation has no path parameter `{name}`"), name, op.path_params.keys().map(String::as_str))),
                 Some(p) => {
                     if let Some(t) = p.ty.expr() {
-                        self.example_value(doc, &vpath, value, t, types, false);
+                        self.with_time(p.format.as_ref(), |v| v.example_value(doc, &vpath, value, t, types, false));
                     }
                 }
             }
@@ -34,7 +34,7 @@ impl Validator {
                 None => self.err(doc, &vpath, with_suggestion(format!("the operation has no query parameter `{name}`"), name, op.query.keys().map(String::as_str))),
                 Some(p) => {
                     if let Some(t) = p.ty.expr() {
-                        self.example_value(doc, &vpath, value, t, types, true);
+                        self.with_time(p.format.as_ref(), |v| v.example_value(doc, &vpath, value, t, types, true));
                     }
                 }
             }
@@ -107,11 +107,14 @@ impl Validator {
                     Prim::Int32 => v.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
                     Prim::Int64 => v.is_i64(),
                     Prim::Float64 => v.is_number(),
+                    Prim::DateTime | Prim::Date if self.value_time != crate::ir::TimeFormat::EpochMillis => super::unions::rfc3339_like(v, *p),
                     Prim::DateTime | Prim::Date | Prim::Time => v.is_i64(),
                     Prim::Json => true,
                 };
                 if !ok {
                     let hint = match p {
+                        Prim::DateTime if self.value_time != crate::ir::TimeFormat::EpochMillis => " (RFC 3339 text, `2011-04-01T00:00:00Z`)",
+                        Prim::Date if self.value_time != crate::ir::TimeFormat::EpochMillis => " (RFC 3339 `full-date` text, `2011-04-01`)",
                         Prim::DateTime | Prim::Date => " (milliseconds since the Unix epoch, as a number)",
                         Prim::Time => " (milliseconds since midnight, as a number)",
                         Prim::String if v.is_number() || v.is_boolean() => "; quote it",
@@ -141,6 +144,8 @@ impl Validator {
             TypeExpr::Named(name) => {
                 if let Some(fields) = types.model_fields(name) {
                     self.example_object(doc, path, v, &fields, &format!("`{name}`"), types);
+                } else if let Some(u) = types.union(name) {
+                    self.example_union(doc, path, v, name, u, types);
                 } else if let Some(e) = types.enumeration(name) {
                     let known = e.values.iter().any(|x| match (&x.value, v) {
                         (WireValue::Str(s), Json::String(g)) => s == g,
@@ -179,7 +184,7 @@ impl Validator {
                 }
                 Some(f) => {
                     if let Some(t) = f.ty.expr() {
-                        self.example_value(doc, &fpath, value, t, types, false);
+                        self.with_time(f.format.as_ref(), |v| v.example_value(doc, &fpath, value, t, types, false));
                     }
                 }
             }

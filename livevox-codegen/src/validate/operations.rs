@@ -222,6 +222,7 @@ impl Validator {
         }
         self.deprecation(doc, &format!("{path}.deprecated"), &p.deprecated);
         let ty = self.resolve(doc, &format!("{path}.type"), &p.ty, types);
+        self.time_format(doc, path, p.format.as_ref(), ty.as_ref());
         if let Some(m) = ty.as_ref().filter(|_| p.secret).and_then(|t| secret::misplaced(t, p.ty.text())) {
             self.err(doc, &format!("{path}.secret"), m);
         }

@@ -124,6 +124,8 @@ impl Validator {
                 }
             }
             let ty = self.resolve(doc, &format!("{path}.type"), &f.ty, types);
+            self.time_format(doc, &path, f.format.as_ref(), ty.as_ref());
+            self.nullable(doc, &path, f);
             if let Some(m) = ty.as_ref().filter(|_| f.secret).and_then(|t| secret::misplaced(t, f.ty.text())) {
                 self.err(doc, &format!("{path}.secret"), m);
             }

@@ -12,9 +12,10 @@
 //! | policy | `policy` (rate limits, retries, deadline around an attempt) |
 //! | authorization | `auth/`: one module per scheme, all sending through `auth/replay.rs` |
 //! | transport | `transport` (send one request, read a capped body) |
-//! | foundation | descriptions, errors (`error_json`: typed error bodies), secrets, time and wire types, request building, response headers (`headers`), retry and rate-limit state (`server_limit`: the server's own "slow down"), sessions, stores |
+//! | foundation | descriptions, errors (`error_json`: typed error bodies), secrets, time and wire types (`rfc3339`, `patch`, `union` among them), request building, response headers (`headers`), retry and rate-limit state (`server_limit`: the server's own "slow down"), sessions, stores |
 
 pub mod describe;
+pub mod rfc3339;
 pub mod wire;
 
 mod auth;
@@ -29,6 +30,7 @@ mod error_json;
 mod headers;
 mod page_link;
 mod paginate;
+mod patch;
 mod pending;
 mod policy;
 mod ratelimit;
@@ -42,6 +44,7 @@ mod shared;
 mod store;
 mod time;
 mod transport;
+mod union;
 mod with_meta;
 
 #[cfg(feature = "redis")]
@@ -61,6 +64,7 @@ pub use error_json::MAX_DEPTH as MAX_ERROR_JSON_DEPTH;
 pub use headers::{FromHeaders, HeaderValueType};
 pub use page_link::{fetch_body, fetch_linked, Fetched, Url};
 pub use paginate::{Items, Next, PageStyle, Pages, Paginated};
+pub use patch::Patch;
 pub use pending::{Answer, Call, Pending, WithMeta};
 pub use request::Request;
 pub use response::ResponseMeta;
@@ -75,5 +79,6 @@ pub use server_limit::MAX_RESET_WAIT;
 pub use session::Credentials;
 pub use time::{Date, DateTime, TimeOfDay, TimeRangeError, MILLIS_PER_DAY};
 pub use transport::DEFAULT_USER_AGENT;
+pub use union::{tag_of, unknown_tag, variant, Untagged};
 pub use wire::{IntEnum, StrEnum, ToParam, UnknownValue};
 pub use with_meta::WithHeaders;

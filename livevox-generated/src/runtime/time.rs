@@ -4,6 +4,9 @@
 //! The types serialize as JSON numbers and accept, when reading, either a number or a string
 //! holding the digits: the docs and most clients send numbers, but the .NET reference client
 //! writes them as strings, and a server that round-trips what it was sent may do the same.
+//! [`DateTime`] and [`Date`] also read RFC 3339 text (`2011-04-01T00:00:00Z`, `2011-04-01`),
+//! the form APIs other than LiveVox use; fields declared that way write it too, through the
+//! `rfc3339` module's serde adapter.
 //!
 //! Conversions go to and from [`chrono`]: we picked chrono because it is what most downstream
 //! Rust crates (sqlx, diesel and the serde ecosystem) already use, so values cross into a
@@ -283,27 +286,47 @@ impl serde::Serialize for TimeOfDay {
 
 impl<'de> serde::Deserialize<'de> for DateTime {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(MillisVisitor("epoch milliseconds (a number or a string of digits)")).map(DateTime)
+        let text = |s: &str| parse_rfc3339_datetime(s).map(DateTime::as_millis);
+        d.deserialize_any(MillisVisitor("epoch milliseconds (a number or a string of digits) or RFC 3339 text", Some(text))).map(DateTime)
     }
 }
 impl<'de> serde::Deserialize<'de> for Date {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(MillisVisitor("epoch milliseconds of a date (a number or a string of digits)"))
+        let text = |s: &str| parse_rfc3339_date(s).map(Date::as_millis);
+        d.deserialize_any(MillisVisitor("epoch milliseconds of a date (a number or a string of digits) or a `YYYY-MM-DD` date", Some(text)))
             .map(Date::from_millis_lenient)
     }
+}
+
+/// Parses an RFC 3339 date-time with any offset and fractional seconds, normalised to UTC
+/// (digits below the millisecond dropped).
+pub fn parse_rfc3339_datetime(text: &str) -> Result<DateTime, String> {
+    chrono::DateTime::parse_from_rfc3339(text.trim())
+        .map(|t| DateTime::from(t.to_utc()))
+        .map_err(|e| format!("{text:?} is not an RFC 3339 date-time such as `2011-04-01T00:00:00Z` ({e})"))
+}
+
+/// Parses an RFC 3339 `full-date` (`2011-04-01`).
+pub fn parse_rfc3339_date(text: &str) -> Result<Date, String> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map(Date::from).map_err(|e| format!("{text:?} is not a date such as `2011-04-01` ({e})"))
 }
 impl<'de> serde::Deserialize<'de> for TimeOfDay {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let ms = d.deserialize_any(MillisVisitor(
             "milliseconds since midnight, or since the epoch (a number or a string of digits)",
+            None,
         ))?;
         TimeOfDay::from_wire_millis(ms).map_err(serde::de::Error::custom)
     }
 }
 
 /// Reads an `i64` of milliseconds from a JSON number (integral floats included, as some
-/// serializers write `1.0e12`) or from a string of ASCII digits with an optional sign.
-struct MillisVisitor(&'static str);
+/// serializers write `1.0e12`) or from a string of ASCII digits with an optional sign; other
+/// text goes to the second field when there is one (RFC 3339 for instants and dates).
+struct MillisVisitor(&'static str, Option<TextMillis>);
+
+/// Reads milliseconds from text that is not a number (RFC 3339).
+type TextMillis = fn(&str) -> Result<i64, String>;
 
 impl serde::de::Visitor<'_> for MillisVisitor {
     type Value = i64;
@@ -334,7 +357,10 @@ impl serde::de::Visitor<'_> for MillisVisitor {
         let t = v.trim();
         let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(E::invalid_value(serde::de::Unexpected::Str(v), &self));
+            return match self.1 {
+                Some(text) if digits.len() > 4 => text(v).map_err(E::custom),
+                _ => Err(E::invalid_value(serde::de::Unexpected::Str(v), &self)),
+            };
         }
         t.parse::<i64>().map_err(|_| E::custom(format_args!("{t:?} milliseconds is out of range")))
     }
@@ -380,9 +406,20 @@ mod tests {
 
     #[test]
     fn datetime_rejects_non_digits() {
-        for bad in ["\"\"", "\"12a\"", "\"1.5\"", "true", "1.5", "\"-\"", "18446744073709551615", "1e30"] {
+        for bad in ["\"\"", "\"12a\"", "\"1.5\"", "true", "1.5", "\"-\"", "18446744073709551615", "1e30", "\"2011-04-01\""] {
             assert!(serde_json::from_str::<DateTime>(bad).is_err(), "{bad} should be refused");
         }
+    }
+
+    #[test]
+    fn rfc3339_text_is_read_too() {
+        let t: DateTime = serde_json::from_str("\"2011-04-01T02:00:00+02:00\"").unwrap();
+        assert_eq!(t.as_millis(), 1_301_616_000_000);
+        let d: Date = serde_json::from_str("\"2011-04-01\"").unwrap();
+        assert_eq!(d.as_millis(), 1_301_616_000_000);
+        // Still written as numbers: only the `rfc3339` adapter writes text.
+        assert_eq!(serde_json::to_string(&t).unwrap(), "1301616000000");
+        assert!(serde_json::from_str::<TimeOfDay>("\"12:00:00\"").is_err());
     }
 
     #[test]

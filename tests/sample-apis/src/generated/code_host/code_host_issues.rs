@@ -306,8 +306,10 @@ pub struct Issue {
     pub state: ::std::string::String,
     /// Whether only collaborators may comment. Wire name `locked`, type `bool`.
     pub locked: bool,
-    /// When it was opened (RFC 3339 text). Wire name `created_at`, type `string`.
-    pub created_at: ::std::string::String,
+    /// When it was opened (RFC 3339 on the wire, the API's `time_format`). Wire name `created_at`, type
+    /// `datetime`. On the wire as RFC 3339 text (`2011-04-01T00:00:00Z`, a date as `2011-04-01`).
+    #[serde(with = "__rt::rfc3339")]
+    pub created_at: __rt::DateTime,
 }
 impl Issue {
     /// Creates a value from the required fields; optional fields start unset.
@@ -317,7 +319,7 @@ impl Issue {
         title: impl ::std::convert::Into<::std::string::String>,
         state: impl ::std::convert::Into<::std::string::String>,
         locked: impl ::std::convert::Into<bool>,
-        created_at: impl ::std::convert::Into<::std::string::String>,
+        created_at: impl ::std::convert::Into<__rt::DateTime>,
     ) -> Self {
         Issue {
             id: id.into(),

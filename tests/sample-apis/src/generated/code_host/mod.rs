@@ -12,6 +12,8 @@ pub mod code_host_repos;
 pub mod code_host_issues;
 #[cfg(feature = "code_host_issue_ops")]
 pub mod code_host_issue_ops;
+#[cfg(feature = "code_host_milestones")]
+pub mod code_host_milestones;
 /// The static description of this API that the runtime works from.
 pub static API: __rt::ApiSpec = __rt::ApiSpec {
     name: "Code host",
@@ -115,6 +117,15 @@ impl Client {
     #[cfg(feature = "code_host_issue_ops")]
     pub fn code_host_issue_ops(&self) -> code_host_issue_ops::CodeHostIssueOpsClient {
         code_host_issue_ops::CodeHostIssueOpsClient::new(self.inner.clone())
+    }
+    /// Milestones, labels and timelines of a repository's issues.
+    ///
+    /// Operations under `/repos`.
+    #[cfg(feature = "code_host_milestones")]
+    pub fn code_host_milestones(
+        &self,
+    ) -> code_host_milestones::CodeHostMilestonesClient {
+        code_host_milestones::CodeHostMilestonesClient::new(self.inner.clone())
     }
 }
 /// The body of the Code host API's error responses (`ValidationError`): read it with
