@@ -427,7 +427,7 @@ fn operation_const(op: &Operation) -> TokenStream {
         (op.auth != AuthNeed::Session, quote! { auth: __rt::AuthNeed::#auth }),
         (idempotent, quote! { idempotent: true }),
         (op.body.is_some(), quote! { body: #body }),
-        (op.response.format != ResponseFormat::Json, quote! { response: __rt::ResponseFormat::#response }),
+        (op.response.format != ResponseFormat::Json || op.response.content_type.is_some(), quote! { response: __rt::ResponseFormat::#response }),
         (op.pagination.is_some(), quote! { pagination: #pagination }),
         (op.rate_limit.is_some(), quote! { rate_limit: #rate_limit }),
         (deprecated, quote! { deprecated: true }),

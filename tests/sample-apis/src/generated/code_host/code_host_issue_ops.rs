@@ -244,6 +244,9 @@ impl ReadIssueRawRequest {
         method: __rt::Method::Get,
         path: "/repos/{owner}/{repo}/issues/{issue_number}",
         idempotent: true,
+        response: __rt::ResponseFormat::JsonAs {
+            accept: "application/vnd.codehost.raw+json",
+        },
         ..__rt::Operation::DEFAULT
     };
 }
