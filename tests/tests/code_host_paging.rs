@@ -1,7 +1,8 @@
-//! The Code host sample's two paging styles end to end against the simulator, which pages the
-//! seeded collections itself from the spec (`livevox-sim/src/paging.rs`, not the client's
+//! The Code host sample's three paging styles end to end against the simulator, which pages
+//! the seeded collections itself from the spec (`livevox-sim/src/paging.rs`, not the client's
 //! code): `list_issues` by page number with a bare-array body and the next page in a `Link`
-//! header, `list_events` behind cursors the simulator mints. Each test checks the literal
+//! header, `search_issues` by plain page number with the items in a field, `list_events`
+//! behind cursors the simulator mints. Each test checks the literal
 //! requests the simulator saw, so a client that walks the wrong way (rebuilding the next page
 //! number instead of following the link, or inventing a cursor) fails here.
 
@@ -59,6 +60,27 @@ async fn list_issues_walks_three_pages_following_the_link_header_as_given() {
     );
     let link = sim.requests().into_iter().find(|r| r.query.as_deref() == Some("per_page=2&page=2"));
     assert!(link.is_some_and(|r| r.header("authorization").is_some()), "the followed link carries the client's authorization");
+}
+
+#[tokio::test]
+async fn search_issues_counts_pages_one_two_three_and_ends_at_the_short_page() {
+    let sim = sim(5, 0);
+    let client = client(&sim);
+    let found: Vec<Issue> = client.code_host_issues().search_issues("bug").page(1).per_page(2).items().map(Result::unwrap).collect().await;
+    let titles: Vec<&str> = found.iter().map(|i| i.title.as_str()).collect();
+    assert_eq!(titles, ["title-1", "title-2", "title-3", "title-4", "title-5"]);
+    // The page number is counted by the client (no link to follow): 1, 2, 3, and the third
+    // page holds one issue of the two asked for, so the walk ends there without a fourth call.
+    assert_eq!(
+        wire(&sim, "code_host_issues.search_issues"),
+        ["/search/issues?q=bug&page=1&per_page=2", "/search/issues?q=bug&page=2&per_page=2", "/search/issues?q=bug&page=3&per_page=2"]
+    );
+
+    // Started further on, the walk counts on from there.
+    sim.clear_requests();
+    let rest = client.code_host_issues().search_issues("bug").page(2).per_page(2).items().count().await;
+    assert_eq!(rest, 3);
+    assert_eq!(wire(&sim, "code_host_issues.search_issues"), ["/search/issues?q=bug&page=2&per_page=2", "/search/issues?q=bug&page=3&per_page=2"]);
 }
 
 #[tokio::test]

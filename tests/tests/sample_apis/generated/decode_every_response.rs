@@ -43,6 +43,16 @@ fn every_response_decodes_or_fails_cleanly() {
     failures
         .extend(
             ::livevox_tests::fuzz_decode::<
+                ::livevox_sample_apis::code_host::code_host_issues::IssueSearchResult,
+            >(
+                "code_host.code_host_issues.search_issues",
+                &["{\"incomplete_results\":true,\"items\":[],\"total_count\":1}"],
+                cases,
+            ),
+        );
+    failures
+        .extend(
+            ::livevox_tests::fuzz_decode::<
                 ::livevox_sample_apis::code_host::code_host_issues::Issue,
             >(
                 "code_host.code_host_issue_ops.create_issue",

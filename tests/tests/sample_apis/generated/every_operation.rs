@@ -282,6 +282,22 @@ async fn code_host__code_host_issues__list_events() {
             .await,
     );
 }
+/// `GET /search/issues`, no example: made-up arguments.
+#[tokio::test]
+async fn code_host__code_host_issues__search_issues() {
+    let (_sim, client) = start_code_host().await;
+    ok(
+        "code_host_issues.search_issues",
+        client
+            .code_host_issues()
+            .search_issues(
+                decode::<
+                    ::std::string::String,
+                >("code_host_issues.search_issues: query parameter `q`", "\"x\""),
+            )
+            .await,
+    );
+}
 /// `POST /repos/{owner}/{repo}/issues`, example `a new issue`.
 #[tokio::test]
 async fn code_host__code_host_issue_ops__create_issue() {

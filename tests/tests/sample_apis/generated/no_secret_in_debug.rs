@@ -85,14 +85,24 @@ fn code_host__code_host_issues() {
         &["plain-8", "plain-9"],
     );
     check(
+        "model IssueSearchResult",
+        &decode::<
+            ::livevox_sample_apis::code_host::code_host_issues::IssueSearchResult,
+        >(
+            "model IssueSearchResult",
+            "{\"incomplete_results\":true,\"items\":[{\"body\":\"plain-11\",\"created_at\":\"2023-11-14T22:13:20Z\",\"id\":7,\"locked\":true,\"number\":7,\"state\":\"plain-12\",\"title\":\"plain-10\"}],\"total_count\":7}",
+        ),
+        &["plain-10", "plain-11", "plain-12"],
+    );
+    check(
         "model EventPage",
         &decode::<
             ::livevox_sample_apis::code_host::code_host_issues::EventPage,
         >(
             "model EventPage",
-            "{\"events\":[{\"id\":\"plain-10\",\"kind\":\"plain-11\"}],\"next_cursor\":\"plain-12\"}",
+            "{\"events\":[{\"id\":\"plain-13\",\"kind\":\"plain-14\"}],\"next_cursor\":\"plain-15\"}",
         ),
-        &["plain-10", "plain-11", "plain-12"],
+        &["plain-13", "plain-14", "plain-15"],
     );
     check(
         "the request builder of code_host_issues.list_issues",
@@ -103,18 +113,18 @@ fn code_host__code_host_issues() {
                     ::std::string::String,
                 >(
                     "code_host_issues.list_issues: path parameter `owner`",
-                    "\"plain-13\"",
+                    "\"plain-16\"",
                 ),
                 decode::<
                     ::std::string::String,
-                >("code_host_issues.list_issues: path parameter `repo`", "\"plain-14\""),
+                >("code_host_issues.list_issues: path parameter `repo`", "\"plain-17\""),
             )
             .state(
                 decode::<
                     ::std::string::String,
                 >(
                     "code_host_issues.list_issues: query parameter `state`",
-                    "\"plain-15\"",
+                    "\"plain-18\"",
                 ),
             )
             .page(
@@ -127,7 +137,7 @@ fn code_host__code_host_issues() {
                     i32,
                 >("code_host_issues.list_issues: query parameter `per_page`", "7"),
             ),
-        &["plain-13", "plain-14", "plain-15"],
+        &["plain-16", "plain-17", "plain-18"],
     );
     check(
         "the request builder of code_host_issues.list_events",
@@ -138,18 +148,18 @@ fn code_host__code_host_issues() {
                     ::std::string::String,
                 >(
                     "code_host_issues.list_events: path parameter `owner`",
-                    "\"plain-16\"",
+                    "\"plain-19\"",
                 ),
                 decode::<
                     ::std::string::String,
-                >("code_host_issues.list_events: path parameter `repo`", "\"plain-17\""),
+                >("code_host_issues.list_events: path parameter `repo`", "\"plain-20\""),
             )
             .cursor(
                 decode::<
                     ::std::string::String,
                 >(
                     "code_host_issues.list_events: query parameter `cursor`",
-                    "\"plain-18\"",
+                    "\"plain-21\"",
                 ),
             )
             .limit(
@@ -157,7 +167,28 @@ fn code_host__code_host_issues() {
                     i32,
                 >("code_host_issues.list_events: query parameter `limit`", "7"),
             ),
-        &["plain-16", "plain-17", "plain-18"],
+        &["plain-19", "plain-20", "plain-21"],
+    );
+    check(
+        "the request builder of code_host_issues.search_issues",
+        &client
+            .code_host_issues()
+            .search_issues(
+                decode::<
+                    ::std::string::String,
+                >("code_host_issues.search_issues: query parameter `q`", "\"plain-22\""),
+            )
+            .page(
+                decode::<
+                    i32,
+                >("code_host_issues.search_issues: query parameter `page`", "7"),
+            )
+            .per_page(
+                decode::<
+                    i32,
+                >("code_host_issues.search_issues: query parameter `per_page`", "7"),
+            ),
+        &["plain-22"],
     );
 }
 /// `code_host_issue_ops`: its models and request builders.
@@ -168,8 +199,8 @@ fn code_host__code_host_issue_ops() {
         "model LockIssue",
         &decode::<
             ::livevox_sample_apis::code_host::code_host_issue_ops::LockIssue,
-        >("model LockIssue", "{\"lock_reason\":\"plain-19\"}"),
-        &["plain-19"],
+        >("model LockIssue", "{\"lock_reason\":\"plain-23\"}"),
+        &["plain-23"],
     );
     check(
         "model ValidationError",
@@ -177,9 +208,9 @@ fn code_host__code_host_issue_ops() {
             ::livevox_sample_apis::code_host::code_host_issue_ops::ValidationError,
         >(
             "model ValidationError",
-            "{\"documentation_url\":\"plain-24\",\"errors\":[{\"code\":\"plain-23\",\"field\":\"plain-22\",\"resource\":\"plain-21\"}],\"message\":\"plain-20\"}",
+            "{\"documentation_url\":\"plain-28\",\"errors\":[{\"code\":\"plain-27\",\"field\":\"plain-26\",\"resource\":\"plain-25\"}],\"message\":\"plain-24\"}",
         ),
-        &["plain-20", "plain-21", "plain-22", "plain-23", "plain-24"],
+        &["plain-24", "plain-25", "plain-26", "plain-27", "plain-28"],
     );
     check(
         "model ValidationErrorDetail",
@@ -187,9 +218,9 @@ fn code_host__code_host_issue_ops() {
             ::livevox_sample_apis::code_host::code_host_issue_ops::ValidationErrorDetail,
         >(
             "model ValidationErrorDetail",
-            "{\"code\":\"plain-27\",\"field\":\"plain-26\",\"resource\":\"plain-25\"}",
+            "{\"code\":\"plain-31\",\"field\":\"plain-30\",\"resource\":\"plain-29\"}",
         ),
-        &["plain-25", "plain-26", "plain-27"],
+        &["plain-29", "plain-30", "plain-31"],
     );
     check(
         "model RateLimitOverview",
@@ -212,8 +243,8 @@ fn code_host__code_host_issue_ops() {
         "model CreateIssueBody",
         &decode::<
             ::livevox_sample_apis::code_host::code_host_issue_ops::CreateIssueBody,
-        >("model CreateIssueBody", "{\"body\":\"plain-29\",\"title\":\"plain-28\"}"),
-        &["plain-28", "plain-29"],
+        >("model CreateIssueBody", "{\"body\":\"plain-33\",\"title\":\"plain-32\"}"),
+        &["plain-32", "plain-33"],
     );
     check(
         "the request builder of code_host_issue_ops.create_issue",
@@ -224,24 +255,24 @@ fn code_host__code_host_issue_ops() {
                     ::std::string::String,
                 >(
                     "code_host_issue_ops.create_issue: path parameter `owner`",
-                    "\"plain-30\"",
+                    "\"plain-34\"",
                 ),
                 decode::<
                     ::std::string::String,
                 >(
                     "code_host_issue_ops.create_issue: path parameter `repo`",
-                    "\"plain-31\"",
+                    "\"plain-35\"",
                 ),
                 decode::<
                     ::std::string::String,
-                >("code_host_issue_ops.create_issue: body field `title`", "\"plain-32\""),
+                >("code_host_issue_ops.create_issue: body field `title`", "\"plain-36\""),
             )
             .body(
                 decode::<
                     ::std::string::String,
-                >("code_host_issue_ops.create_issue: body field `body`", "\"plain-33\""),
+                >("code_host_issue_ops.create_issue: body field `body`", "\"plain-37\""),
             ),
-        &["plain-30", "plain-31", "plain-32", "plain-33"],
+        &["plain-34", "plain-35", "plain-36", "plain-37"],
     );
     check(
         "the request builder of code_host_issue_ops.lock_issue",
@@ -252,13 +283,13 @@ fn code_host__code_host_issue_ops() {
                     ::std::string::String,
                 >(
                     "code_host_issue_ops.lock_issue: path parameter `owner`",
-                    "\"plain-34\"",
+                    "\"plain-38\"",
                 ),
                 decode::<
                     ::std::string::String,
                 >(
                     "code_host_issue_ops.lock_issue: path parameter `repo`",
-                    "\"plain-35\"",
+                    "\"plain-39\"",
                 ),
                 decode::<
                     i64,
@@ -269,10 +300,10 @@ fn code_host__code_host_issue_ops() {
                     ::livevox_sample_apis::code_host::code_host_issue_ops::LockIssue,
                 >(
                     "code_host_issue_ops.lock_issue: the body",
-                    "{\"lock_reason\":\"plain-36\"}",
+                    "{\"lock_reason\":\"plain-40\"}",
                 ),
             ),
-        &["plain-34", "plain-35", "plain-36"],
+        &["plain-38", "plain-39", "plain-40"],
     );
     check(
         "the request builder of code_host_issue_ops.read_issue_raw",
@@ -283,13 +314,13 @@ fn code_host__code_host_issue_ops() {
                     ::std::string::String,
                 >(
                     "code_host_issue_ops.read_issue_raw: path parameter `owner`",
-                    "\"plain-37\"",
+                    "\"plain-41\"",
                 ),
                 decode::<
                     ::std::string::String,
                 >(
                     "code_host_issue_ops.read_issue_raw: path parameter `repo`",
-                    "\"plain-38\"",
+                    "\"plain-42\"",
                 ),
                 decode::<
                     i64,
@@ -298,7 +329,7 @@ fn code_host__code_host_issue_ops() {
                     "7",
                 ),
             ),
-        &["plain-37", "plain-38"],
+        &["plain-41", "plain-42"],
     );
     check(
         "the request builder of code_host_issue_ops.read_rate_limit",
@@ -316,9 +347,9 @@ fn code_host__code_host_milestones() {
             ::livevox_sample_apis::code_host::code_host_milestones::Milestone,
         >(
             "model Milestone",
-            "{\"created_at\":\"2023-11-14T22:13:20Z\",\"description\":\"plain-41\",\"due_on\":\"2023-11-14T22:13:20Z\",\"number\":7,\"state\":\"plain-40\",\"title\":\"plain-39\"}",
+            "{\"created_at\":\"2023-11-14T22:13:20Z\",\"description\":\"plain-45\",\"due_on\":\"2023-11-14T22:13:20Z\",\"number\":7,\"state\":\"plain-44\",\"title\":\"plain-43\"}",
         ),
-        &["plain-39", "plain-40", "plain-41"],
+        &["plain-43", "plain-44", "plain-45"],
     );
     check(
         "model NewMilestone",
@@ -326,16 +357,16 @@ fn code_host__code_host_milestones() {
             ::livevox_sample_apis::code_host::code_host_milestones::NewMilestone,
         >(
             "model NewMilestone",
-            "{\"description\":\"plain-43\",\"due_on\":\"2023-11-14T22:13:20Z\",\"title\":\"plain-42\"}",
+            "{\"description\":\"plain-47\",\"due_on\":\"2023-11-14T22:13:20Z\",\"title\":\"plain-46\"}",
         ),
-        &["plain-42", "plain-43"],
+        &["plain-46", "plain-47"],
     );
     check(
         "model LabelObject",
         &decode::<
             ::livevox_sample_apis::code_host::code_host_milestones::LabelObject,
-        >("model LabelObject", "{\"color\":\"plain-45\",\"name\":\"plain-44\"}"),
-        &["plain-44", "plain-45"],
+        >("model LabelObject", "{\"color\":\"plain-49\",\"name\":\"plain-48\"}"),
+        &["plain-48", "plain-49"],
     );
     check(
         "model LabeledEvent",
@@ -343,9 +374,9 @@ fn code_host__code_host_milestones() {
             ::livevox_sample_apis::code_host::code_host_milestones::LabeledEvent,
         >(
             "model LabeledEvent",
-            "{\"created_at\":\"2023-11-14T22:13:20Z\",\"event\":\"plain-46\",\"label\":{\"color\":\"plain-48\",\"name\":\"plain-47\"}}",
+            "{\"created_at\":\"2023-11-14T22:13:20Z\",\"event\":\"plain-50\",\"label\":{\"color\":\"plain-52\",\"name\":\"plain-51\"}}",
         ),
-        &["plain-46", "plain-47", "plain-48"],
+        &["plain-50", "plain-51", "plain-52"],
     );
     check(
         "model MilestonedEvent",
@@ -353,9 +384,9 @@ fn code_host__code_host_milestones() {
             ::livevox_sample_apis::code_host::code_host_milestones::MilestonedEvent,
         >(
             "model MilestonedEvent",
-            "{\"created_at\":\"2023-11-14T22:13:20Z\",\"event\":\"plain-49\",\"milestone_title\":\"plain-50\"}",
+            "{\"created_at\":\"2023-11-14T22:13:20Z\",\"event\":\"plain-53\",\"milestone_title\":\"plain-54\"}",
         ),
-        &["plain-49", "plain-50"],
+        &["plain-53", "plain-54"],
     );
     check(
         "model ClosedEvent",
@@ -363,9 +394,9 @@ fn code_host__code_host_milestones() {
             ::livevox_sample_apis::code_host::code_host_milestones::ClosedEvent,
         >(
             "model ClosedEvent",
-            "{\"created_at\":\"2023-11-14T22:13:20Z\",\"event\":\"plain-51\"}",
+            "{\"created_at\":\"2023-11-14T22:13:20Z\",\"event\":\"plain-55\"}",
         ),
-        &["plain-51"],
+        &["plain-55"],
     );
     check(
         "model UpdateMilestoneBody",
@@ -373,16 +404,16 @@ fn code_host__code_host_milestones() {
             ::livevox_sample_apis::code_host::code_host_milestones::UpdateMilestoneBody,
         >(
             "model UpdateMilestoneBody",
-            "{\"description\":\"plain-54\",\"due_on\":\"2023-11-14T22:13:20Z\",\"state\":\"plain-53\",\"title\":\"plain-52\"}",
+            "{\"description\":\"plain-58\",\"due_on\":\"2023-11-14T22:13:20Z\",\"state\":\"plain-57\",\"title\":\"plain-56\"}",
         ),
-        &["plain-52", "plain-53", "plain-54"],
+        &["plain-56", "plain-57", "plain-58"],
     );
     check(
         "model SetLabelsBody",
         &decode::<
             ::livevox_sample_apis::code_host::code_host_milestones::SetLabelsBody,
-        >("model SetLabelsBody", "{\"labels\":[\"plain-55\"]}"),
-        &["plain-55"],
+        >("model SetLabelsBody", "{\"labels\":[\"plain-59\"]}"),
+        &["plain-59"],
     );
     check(
         "the request builder of code_host_milestones.list_milestones",
@@ -393,13 +424,13 @@ fn code_host__code_host_milestones() {
                     ::std::string::String,
                 >(
                     "code_host_milestones.list_milestones: path parameter `owner`",
-                    "\"plain-56\"",
+                    "\"plain-60\"",
                 ),
                 decode::<
                     ::std::string::String,
                 >(
                     "code_host_milestones.list_milestones: path parameter `repo`",
-                    "\"plain-57\"",
+                    "\"plain-61\"",
                 ),
             )
             .since(
@@ -410,7 +441,7 @@ fn code_host__code_host_milestones() {
                     "1700000000000",
                 ),
             ),
-        &["plain-56", "plain-57"],
+        &["plain-60", "plain-61"],
     );
     check(
         "the request builder of code_host_milestones.create_milestone",
@@ -421,22 +452,22 @@ fn code_host__code_host_milestones() {
                     ::std::string::String,
                 >(
                     "code_host_milestones.create_milestone: path parameter `owner`",
-                    "\"plain-58\"",
+                    "\"plain-62\"",
                 ),
                 decode::<
                     ::std::string::String,
                 >(
                     "code_host_milestones.create_milestone: path parameter `repo`",
-                    "\"plain-59\"",
+                    "\"plain-63\"",
                 ),
                 decode::<
                     ::livevox_sample_apis::code_host::code_host_milestones::NewMilestone,
                 >(
                     "code_host_milestones.create_milestone: the body",
-                    "{\"description\":\"plain-61\",\"due_on\":\"2023-11-14T22:13:20Z\",\"title\":\"plain-60\"}",
+                    "{\"description\":\"plain-65\",\"due_on\":\"2023-11-14T22:13:20Z\",\"title\":\"plain-64\"}",
                 ),
             ),
-        &["plain-58", "plain-59", "plain-60", "plain-61"],
+        &["plain-62", "plain-63", "plain-64", "plain-65"],
     );
     check(
         "the request builder of code_host_milestones.update_milestone",
@@ -447,13 +478,13 @@ fn code_host__code_host_milestones() {
                     ::std::string::String,
                 >(
                     "code_host_milestones.update_milestone: path parameter `owner`",
-                    "\"plain-62\"",
+                    "\"plain-66\"",
                 ),
                 decode::<
                     ::std::string::String,
                 >(
                     "code_host_milestones.update_milestone: path parameter `repo`",
-                    "\"plain-63\"",
+                    "\"plain-67\"",
                 ),
                 decode::<
                     i32,
@@ -464,7 +495,7 @@ fn code_host__code_host_milestones() {
                     ::std::string::String,
                 >(
                     "code_host_milestones.update_milestone: body field `title`",
-                    "\"plain-64\"",
+                    "\"plain-68\"",
                 ),
             )
             .state(
@@ -472,7 +503,7 @@ fn code_host__code_host_milestones() {
                     ::std::string::String,
                 >(
                     "code_host_milestones.update_milestone: body field `state`",
-                    "\"plain-65\"",
+                    "\"plain-69\"",
                 ),
             )
             .description(
@@ -480,7 +511,7 @@ fn code_host__code_host_milestones() {
                     ::std::string::String,
                 >(
                     "code_host_milestones.update_milestone: body field `description`",
-                    "\"plain-66\"",
+                    "\"plain-70\"",
                 ),
             )
             .due_on(
@@ -491,7 +522,7 @@ fn code_host__code_host_milestones() {
                     "1700000000000",
                 ),
             ),
-        &["plain-62", "plain-63", "plain-64", "plain-65", "plain-66"],
+        &["plain-66", "plain-67", "plain-68", "plain-69", "plain-70"],
     );
     check(
         "the request builder of code_host_milestones.set_labels",
@@ -502,13 +533,13 @@ fn code_host__code_host_milestones() {
                     ::std::string::String,
                 >(
                     "code_host_milestones.set_labels: path parameter `owner`",
-                    "\"plain-67\"",
+                    "\"plain-71\"",
                 ),
                 decode::<
                     ::std::string::String,
                 >(
                     "code_host_milestones.set_labels: path parameter `repo`",
-                    "\"plain-68\"",
+                    "\"plain-72\"",
                 ),
                 decode::<
                     i32,
@@ -519,10 +550,10 @@ fn code_host__code_host_milestones() {
                     >,
                 >(
                     "code_host_milestones.set_labels: body field `labels`",
-                    "[\"plain-69\"]",
+                    "[\"plain-73\"]",
                 ),
             ),
-        &["plain-67", "plain-68", "plain-69"],
+        &["plain-71", "plain-72", "plain-73"],
     );
     check(
         "the request builder of code_host_milestones.list_timeline",
@@ -533,19 +564,19 @@ fn code_host__code_host_milestones() {
                     ::std::string::String,
                 >(
                     "code_host_milestones.list_timeline: path parameter `owner`",
-                    "\"plain-70\"",
+                    "\"plain-74\"",
                 ),
                 decode::<
                     ::std::string::String,
                 >(
                     "code_host_milestones.list_timeline: path parameter `repo`",
-                    "\"plain-71\"",
+                    "\"plain-75\"",
                 ),
                 decode::<
                     i32,
                 >("code_host_milestones.list_timeline: path parameter `number`", "7"),
             ),
-        &["plain-70", "plain-71"],
+        &["plain-74", "plain-75"],
     );
 }
 fn client_acme_crm() -> ::livevox_sample_apis::acme_crm::Client {
@@ -565,9 +596,9 @@ fn acme_crm__crm_contacts() {
             ::livevox_sample_apis::acme_crm::crm_contacts::Contact,
         >(
             "model Contact",
-            "{\"email\":\"plain-74\",\"firstName\":\"plain-72\",\"id\":7,\"lastName\":\"plain-73\",\"livevoxAccount\":\"plain-76\",\"phone\":\"plain-75\",\"status\":\"ACTIVE\",\"updatedAt\":1700000000000}",
+            "{\"email\":\"plain-78\",\"firstName\":\"plain-76\",\"id\":7,\"lastName\":\"plain-77\",\"livevoxAccount\":\"plain-80\",\"phone\":\"plain-79\",\"status\":\"ACTIVE\",\"updatedAt\":1700000000000}",
         ),
-        &["plain-72", "plain-73", "plain-74", "plain-75", "plain-76"],
+        &["plain-76", "plain-77", "plain-78", "plain-79", "plain-80"],
     );
     check(
         "model NewContact",
@@ -575,9 +606,9 @@ fn acme_crm__crm_contacts() {
             ::livevox_sample_apis::acme_crm::crm_contacts::NewContact,
         >(
             "model NewContact",
-            "{\"email\":\"plain-79\",\"firstName\":\"plain-77\",\"lastName\":\"plain-78\",\"livevoxAccount\":\"plain-81\",\"phone\":\"plain-80\"}",
+            "{\"email\":\"plain-83\",\"firstName\":\"plain-81\",\"lastName\":\"plain-82\",\"livevoxAccount\":\"plain-85\",\"phone\":\"plain-84\"}",
         ),
-        &["plain-77", "plain-78", "plain-79", "plain-80", "plain-81"],
+        &["plain-81", "plain-82", "plain-83", "plain-84", "plain-85"],
     );
     check(
         "model ContactChanges",
@@ -585,9 +616,9 @@ fn acme_crm__crm_contacts() {
             ::livevox_sample_apis::acme_crm::crm_contacts::ContactChanges,
         >(
             "model ContactChanges",
-            "{\"email\":\"plain-82\",\"livevoxAccount\":\"plain-84\",\"phone\":\"plain-83\",\"status\":\"ACTIVE\"}",
+            "{\"email\":\"plain-86\",\"livevoxAccount\":\"plain-88\",\"phone\":\"plain-87\",\"status\":\"ACTIVE\"}",
         ),
-        &["plain-82", "plain-83", "plain-84"],
+        &["plain-86", "plain-87", "plain-88"],
     );
     check(
         "model ContactPage",
@@ -595,9 +626,9 @@ fn acme_crm__crm_contacts() {
             ::livevox_sample_apis::acme_crm::crm_contacts::ContactPage,
         >(
             "model ContactPage",
-            "{\"contacts\":[{\"email\":\"plain-87\",\"firstName\":\"plain-85\",\"id\":7,\"lastName\":\"plain-86\",\"livevoxAccount\":\"plain-89\",\"phone\":\"plain-88\",\"status\":\"ACTIVE\",\"updatedAt\":1700000000000}],\"next\":\"plain-90\",\"total\":7}",
+            "{\"contacts\":[{\"email\":\"plain-91\",\"firstName\":\"plain-89\",\"id\":7,\"lastName\":\"plain-90\",\"livevoxAccount\":\"plain-93\",\"phone\":\"plain-92\",\"status\":\"ACTIVE\",\"updatedAt\":1700000000000}],\"next\":\"plain-94\",\"total\":7}",
         ),
-        &["plain-85", "plain-86", "plain-87", "plain-88", "plain-89", "plain-90"],
+        &["plain-89", "plain-90", "plain-91", "plain-92", "plain-93", "plain-94"],
     );
     check(
         "the request builder of crm_contacts.list_contacts",
@@ -637,10 +668,10 @@ fn acme_crm__crm_contacts() {
                     ::livevox_sample_apis::acme_crm::crm_contacts::NewContact,
                 >(
                     "crm_contacts.create_contact: the body",
-                    "{\"email\":\"plain-93\",\"firstName\":\"plain-91\",\"lastName\":\"plain-92\",\"livevoxAccount\":\"plain-95\",\"phone\":\"plain-94\"}",
+                    "{\"email\":\"plain-97\",\"firstName\":\"plain-95\",\"lastName\":\"plain-96\",\"livevoxAccount\":\"plain-99\",\"phone\":\"plain-98\"}",
                 ),
             ),
-        &["plain-91", "plain-92", "plain-93", "plain-94", "plain-95"],
+        &["plain-95", "plain-96", "plain-97", "plain-98", "plain-99"],
     );
     check(
         "the request builder of crm_contacts.update_contact",
@@ -652,10 +683,10 @@ fn acme_crm__crm_contacts() {
                     ::livevox_sample_apis::acme_crm::crm_contacts::ContactChanges,
                 >(
                     "crm_contacts.update_contact: the body",
-                    "{\"email\":\"plain-96\",\"livevoxAccount\":\"plain-98\",\"phone\":\"plain-97\",\"status\":\"ACTIVE\"}",
+                    "{\"email\":\"plain-100\",\"livevoxAccount\":\"plain-102\",\"phone\":\"plain-101\",\"status\":\"ACTIVE\"}",
                 ),
             ),
-        &["plain-96", "plain-97", "plain-98"],
+        &["plain-100", "plain-101", "plain-102"],
     );
 }
 fn client_legacy_erp() -> ::livevox_sample_apis::legacy_erp::Client {
@@ -680,9 +711,9 @@ fn legacy_erp__erp_accounts() {
             ::livevox_sample_apis::legacy_erp::erp_accounts::Balance,
         >(
             "model Balance",
-            "{\"accountNumber\":\"plain-99\",\"amountDue\":1.5,\"currency\":\"plain-100\",\"dueDate\":1699920000000}",
+            "{\"accountNumber\":\"plain-103\",\"amountDue\":1.5,\"currency\":\"plain-104\",\"dueDate\":1699920000000}",
         ),
-        &["plain-99", "plain-100"],
+        &["plain-103", "plain-104"],
     );
     check(
         "model Payment",
@@ -690,16 +721,16 @@ fn legacy_erp__erp_accounts() {
             ::livevox_sample_apis::legacy_erp::erp_accounts::Payment,
         >(
             "model Payment",
-            "{\"amount\":1.5,\"currency\":\"plain-101\",\"reference\":\"plain-102\"}",
+            "{\"amount\":1.5,\"currency\":\"plain-105\",\"reference\":\"plain-106\"}",
         ),
-        &["plain-101", "plain-102"],
+        &["plain-105", "plain-106"],
     );
     check(
         "model PaymentReceipt",
         &decode::<
             ::livevox_sample_apis::legacy_erp::erp_accounts::PaymentReceipt,
-        >("model PaymentReceipt", "{\"paymentId\":\"plain-103\",\"remaining\":1.5}"),
-        &["plain-103"],
+        >("model PaymentReceipt", "{\"paymentId\":\"plain-107\",\"remaining\":1.5}"),
+        &["plain-107"],
     );
     check(
         "the request builder of erp_accounts.read_balance",
@@ -710,7 +741,7 @@ fn legacy_erp__erp_accounts() {
                     ::std::string::String,
                 >(
                     "erp_accounts.read_balance: path parameter `accountNumber`",
-                    "\"plain-104\"",
+                    "\"plain-108\"",
                 ),
             )
             .currency(
@@ -718,10 +749,10 @@ fn legacy_erp__erp_accounts() {
                     ::std::string::String,
                 >(
                     "erp_accounts.read_balance: query parameter `currency`",
-                    "\"plain-105\"",
+                    "\"plain-109\"",
                 ),
             ),
-        &["plain-104", "plain-105"],
+        &["plain-108", "plain-109"],
     );
     check(
         "the request builder of erp_accounts.book_payment",
@@ -732,16 +763,16 @@ fn legacy_erp__erp_accounts() {
                     ::std::string::String,
                 >(
                     "erp_accounts.book_payment: path parameter `accountNumber`",
-                    "\"plain-106\"",
+                    "\"plain-110\"",
                 ),
                 decode::<
                     ::livevox_sample_apis::legacy_erp::erp_accounts::Payment,
                 >(
                     "erp_accounts.book_payment: the body",
-                    "{\"amount\":1.5,\"currency\":\"plain-107\",\"reference\":\"plain-108\"}",
+                    "{\"amount\":1.5,\"currency\":\"plain-111\",\"reference\":\"plain-112\"}",
                 ),
             ),
-        &["plain-106", "plain-107", "plain-108"],
+        &["plain-110", "plain-111", "plain-112"],
     );
 }
 fn client_helpdesk() -> ::livevox_sample_apis::helpdesk::Client {
@@ -761,9 +792,9 @@ fn helpdesk__helpdesk_tickets() {
             ::livevox_sample_apis::helpdesk::helpdesk_tickets::NewTicket,
         >(
             "model NewTicket",
-            "{\"account\":\"plain-111\",\"body\":\"plain-110\",\"priority\":\"low\",\"subject\":\"plain-109\"}",
+            "{\"account\":\"plain-115\",\"body\":\"plain-114\",\"priority\":\"low\",\"subject\":\"plain-113\"}",
         ),
-        &["plain-109", "plain-110", "plain-111"],
+        &["plain-113", "plain-114", "plain-115"],
     );
     check(
         "model Ticket",
@@ -771,9 +802,9 @@ fn helpdesk__helpdesk_tickets() {
             ::livevox_sample_apis::helpdesk::helpdesk_tickets::Ticket,
         >(
             "model Ticket",
-            "{\"account\":\"plain-113\",\"id\":7,\"open\":true,\"priority\":\"low\",\"subject\":\"plain-112\"}",
+            "{\"account\":\"plain-117\",\"id\":7,\"open\":true,\"priority\":\"low\",\"subject\":\"plain-116\"}",
         ),
-        &["plain-112", "plain-113"],
+        &["plain-116", "plain-117"],
     );
     check(
         "the request builder of helpdesk_tickets.create_ticket",
@@ -784,10 +815,10 @@ fn helpdesk__helpdesk_tickets() {
                     ::livevox_sample_apis::helpdesk::helpdesk_tickets::NewTicket,
                 >(
                     "helpdesk_tickets.create_ticket: the body",
-                    "{\"account\":\"plain-116\",\"body\":\"plain-115\",\"priority\":\"low\",\"subject\":\"plain-114\"}",
+                    "{\"account\":\"plain-120\",\"body\":\"plain-119\",\"priority\":\"low\",\"subject\":\"plain-118\"}",
                 ),
             ),
-        &["plain-114", "plain-115", "plain-116"],
+        &["plain-118", "plain-119", "plain-120"],
     );
     check(
         "the request builder of helpdesk_tickets.read_ticket",
@@ -816,9 +847,9 @@ fn screen_pop__screen_pop_cards() {
             ::livevox_sample_apis::screen_pop::screen_pop_cards::CustomerCard,
         >(
             "model CustomerCard",
-            "{\"account\":\"plain-117\",\"balance\":1.5,\"name\":\"plain-118\",\"notes\":[\"plain-119\"]}",
+            "{\"account\":\"plain-121\",\"balance\":1.5,\"name\":\"plain-122\",\"notes\":[\"plain-123\"]}",
         ),
-        &["plain-117", "plain-118", "plain-119"],
+        &["plain-121", "plain-122", "plain-123"],
     );
     check(
         "the request builder of screen_pop_cards.read_card",
@@ -829,10 +860,10 @@ fn screen_pop__screen_pop_cards() {
                     ::std::string::String,
                 >(
                     "screen_pop_cards.read_card: path parameter `account`",
-                    "\"plain-120\"",
+                    "\"plain-124\"",
                 ),
             ),
-        &["plain-120"],
+        &["plain-124"],
     );
 }
 fn client_webhooks() -> ::livevox_sample_apis::webhooks::Client {
@@ -852,16 +883,16 @@ fn webhooks__webhook_events() {
             ::livevox_sample_apis::webhooks::webhook_events::CallEvent,
         >(
             "model CallEvent",
-            "{\"account\":\"plain-122\",\"at\":1700000000000,\"callId\":\"plain-121\",\"resultCode\":\"plain-123\",\"type\":\"CALL_STARTED\"}",
+            "{\"account\":\"plain-126\",\"at\":1700000000000,\"callId\":\"plain-125\",\"resultCode\":\"plain-127\",\"type\":\"CALL_STARTED\"}",
         ),
-        &["plain-121", "plain-122", "plain-123"],
+        &["plain-125", "plain-126", "plain-127"],
     );
     check(
         "model EventReceipt",
         &decode::<
             ::livevox_sample_apis::webhooks::webhook_events::EventReceipt,
-        >("model EventReceipt", "{\"eventId\":\"plain-124\",\"queued\":true}"),
-        &["plain-124"],
+        >("model EventReceipt", "{\"eventId\":\"plain-128\",\"queued\":true}"),
+        &["plain-128"],
     );
     check(
         "model ReceiverStatus",
@@ -882,10 +913,10 @@ fn webhooks__webhook_events() {
                     ::livevox_sample_apis::webhooks::webhook_events::CallEvent,
                 >(
                     "webhook_events.post_event: the body",
-                    "{\"account\":\"plain-126\",\"at\":1700000000000,\"callId\":\"plain-125\",\"resultCode\":\"plain-127\",\"type\":\"CALL_STARTED\"}",
+                    "{\"account\":\"plain-130\",\"at\":1700000000000,\"callId\":\"plain-129\",\"resultCode\":\"plain-131\",\"type\":\"CALL_STARTED\"}",
                 ),
             ),
-        &["plain-125", "plain-126", "plain-127"],
+        &["plain-129", "plain-130", "plain-131"],
     );
     check(
         "the request builder of webhook_events.get_status",

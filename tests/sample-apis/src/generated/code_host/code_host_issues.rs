@@ -2,7 +2,8 @@
 //!
 //! A repository's issues and its event feed.
 //!
-//! Operations are methods of [`CodeHostIssuesClient`]; every path starts with `/repos`.
+//! Operations are methods of [`CodeHostIssuesClient`]; paths start with `/repos` unless an
+//! operation gives its own.
 //!
 //! Cargo feature `code_host_issues`.
 #[allow(unused_imports)]
@@ -66,6 +67,31 @@ impl CodeHostIssuesClient {
             repo: repo.into(),
             cursor: ::std::option::Option::None,
             limit: ::std::option::Option::None,
+        }
+    }
+    /// Search issues across repositories, by page number.
+    ///
+    /// Numbered pages (`page` from 1, `per_page` at most 100) whose issues are in the `items` field;
+    /// the last page is the one with fewer issues than asked for. The path is the API's own, outside
+    /// the category's `/repos` prefix.
+    ///
+    /// Sends `GET /search/issues`. Authorization: the client's token, in `Authorization: Bearer
+    /// <token>`.
+    ///
+    /// # Pagination
+    ///
+    /// One page per call: page number `page` (the first is 1), `per_page` items a page (at most 100),
+    /// in `items` of the response; the last page is the one with fewer items than asked for.
+    pub fn search_issues(
+        &self,
+        q: impl ::std::convert::Into<::std::string::String>,
+    ) -> SearchIssuesRequest {
+        SearchIssuesRequest {
+            __client: self.client.clone(),
+            __limits: ::std::default::Default::default(),
+            q: q.into(),
+            page: 1,
+            per_page: 100,
         }
     }
 }
@@ -286,6 +312,104 @@ impl ListEventsRequest {
         __rt::Items::new(self)
     }
 }
+/// A `code_host_issues.search_issues` request, made by `search_issues()` on
+/// [`CodeHostIssuesClient`]: set optional parameters, then `.await` it (or call
+/// [`send`](SearchIssuesRequest::send)).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct SearchIssuesRequest {
+    __client: __rt::Client,
+    __limits: __rt::CallLimits,
+    q: ::std::string::String,
+    page: i32,
+    per_page: i32,
+}
+impl SearchIssuesRequest {
+    /// The static description of this operation.
+    pub const OPERATION: __rt::Operation = __rt::Operation {
+        name: "code_host_issues.search_issues",
+        method: __rt::Method::Get,
+        path: "/search/issues",
+        idempotent: true,
+        pagination: ::std::option::Option::Some(__rt::Pagination {
+            offset_param: "page",
+            count_param: "per_page",
+            items_field: "items",
+            next_field: "",
+            max_count: ::std::option::Option::Some(100),
+            end: __rt::PageEnd::ShortPage,
+        }),
+        ..__rt::Operation::DEFAULT
+    };
+    /// The page number, from 1. Wire name `page`, type `int32`. The page number; defaults to 1.
+    pub fn page(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.page = value.into();
+        self
+    }
+    /// Issues per page, at most 100. Wire name `per_page`, type `int32`. Items per page; defaults to
+    /// 100.
+    pub fn per_page(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.per_page = value.into();
+        self
+    }
+}
+__rt::request_builder!(SearchIssuesRequest, json 200);
+impl __rt::Call for SearchIssuesRequest {
+    type Output = IssueSearchResult;
+    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+        let mut req = __rt::Request::new(&Self::OPERATION);
+        req.limits(self.__limits);
+        req.query("q", &self.q);
+        req.query("page", &self.page);
+        req.query("per_page", &self.per_page);
+        self.__client.execute_with_meta(req).await
+    }
+}
+impl __rt::Paginated for SearchIssuesRequest {
+    type Page = IssueSearchResult;
+    type Item = Issue;
+    const STYLE: __rt::PageStyle = __rt::PageStyle::Page;
+    fn operation() -> &'static __rt::Operation {
+        &Self::OPERATION
+    }
+    fn position(&self) -> i64 {
+        i64::from(self.page)
+    }
+    fn size(&self) -> i64 {
+        i64::from(self.per_page)
+    }
+    fn advance(&mut self, next: __rt::Next) -> bool {
+        next.set_position(&mut self.page)
+    }
+    fn fetch(
+        self,
+        _link: ::std::option::Option<__rt::Url>,
+    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+        __rt::fetch_body(self)
+    }
+    fn item_count(page: &Self::Page) -> usize {
+        page.items.len()
+    }
+    fn next_link(page: &Self::Page) -> ::std::option::Option<&str> {
+        let _ = page;
+        ::std::option::Option::None
+    }
+    fn into_items(page: Self::Page) -> ::std::vec::Vec<Self::Item> {
+        page.items
+    }
+}
+impl SearchIssuesRequest {
+    /// Every page from this request's page on, adding 1 to `page` (`per_page` items a page (at most
+    /// 100)) until the last page. One request at a time; dropping the stream stops the walk.
+    pub fn pages(self) -> __rt::Pages<Self> {
+        __rt::Pages::new(self)
+    }
+    /// Every item (`items` of each page) from this request's page on. At most one page is held in
+    /// memory; dropping the stream stops the walk.
+    pub fn items(self) -> __rt::Items<Self> {
+        __rt::Items::new(self)
+    }
+}
 /// An issue of a repository (listed here, created and read in code_host_issue_ops).
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
@@ -361,6 +485,34 @@ impl Event {
         Event {
             id: id.into(),
             kind: kind.into(),
+        }
+    }
+}
+/// One page of an issue search.
+///
+/// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[serde(crate = "__rt::serde")]
+#[non_exhaustive]
+pub struct IssueSearchResult {
+    /// Issues that match, on every page. Wire name `total_count`, type `int64`.
+    pub total_count: i64,
+    /// The search timed out before it saw every issue. Wire name `incomplete_results`, type `bool`.
+    pub incomplete_results: bool,
+    /// This page's issues. Wire name `items`, type `array<Issue>`.
+    pub items: ::std::vec::Vec<Issue>,
+}
+impl IssueSearchResult {
+    /// Creates a value from the required fields; optional fields start unset.
+    pub fn new(
+        total_count: impl ::std::convert::Into<i64>,
+        incomplete_results: impl ::std::convert::Into<bool>,
+        items: impl ::std::convert::Into<::std::vec::Vec<Issue>>,
+    ) -> Self {
+        IssueSearchResult {
+            total_count: total_count.into(),
+            incomplete_results: incomplete_results.into(),
+            items: items.into(),
         }
     }
 }

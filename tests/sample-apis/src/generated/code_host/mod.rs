@@ -106,14 +106,14 @@ impl Client {
     }
     /// A repository's issues and its event feed.
     ///
-    /// Operations under `/repos`.
+    /// Operations under `/repos`, and some with paths of their own.
     #[cfg(feature = "code_host_issues")]
     pub fn code_host_issues(&self) -> code_host_issues::CodeHostIssuesClient {
         code_host_issues::CodeHostIssuesClient::new(self.inner.clone())
     }
     /// Issues of a repository (create, lock, read as raw Markdown), and the caller's rate limit.
     ///
-    /// Operations under `/repos/{owner}/{repo}`.
+    /// Operations under `/repos/{owner}/{repo}`, and some with paths of their own.
     #[cfg(feature = "code_host_issue_ops")]
     pub fn code_host_issue_ops(&self) -> code_host_issue_ops::CodeHostIssueOpsClient {
         code_host_issue_ops::CodeHostIssueOpsClient::new(self.inner.clone())
