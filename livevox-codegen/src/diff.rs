@@ -18,7 +18,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write as _;
 
-use crate::ir::{Api, Auth, Body, Category, Enum, Field, Ir, Model, Operation, Param, Type};
+use crate::ir::{Api, Auth, Body, Category, Enum, Field, Ir, Model, Operation, Param, TimeFormat, Type};
 use crate::types::Prim;
 
 /// What a change means for a downstream crate, from least to most severe.
@@ -360,6 +360,9 @@ fn diff_params(d: &mut SpecDiff, op_item: &str, a: &Operation, b: &Operation) {
         if p.default != q.default {
             d.push(Impact::Wire, item(name), "default value changed");
         }
+        if p.time_format != q.time_format && q.ty.holds_time() {
+            d.push(Impact::Wire, item(name), format!("times now go on the wire as {} (were {})", time_words(q.time_format), time_words(p.time_format)));
+        }
         doc_change(d, &item(name), "description", &p.description, &q.description);
         if p.deprecated.is_some() != q.deprecated.is_some() {
             d.push(Impact::Additive, item(name), if q.deprecated.is_some() { "deprecated" } else { "no longer deprecated" });
@@ -524,6 +527,7 @@ fn diff_model(d: &mut SpecDiff, item: &str, module: &str, a: &Model, b: &Model) 
             let note = if widens(&f.ty, &g.ty) { " (values still convert, but the public field's type changes)" } else { "" };
             d.push(Impact::Breaking, &item, format!("type changed from {} to {}{note}", f.ty.spec_name(), g.ty.spec_name()));
         }
+        diff_nullable_and_time(d, &item, f, g);
         doc_change(d, &item, "description", &f.description, &g.description);
         if f.deprecated.is_some() != g.deprecated.is_some() {
             d.push(Impact::Additive, &item, if g.deprecated.is_some() { "deprecated" } else { "no longer deprecated" });
@@ -569,5 +573,29 @@ fn diff_enums(d: &mut SpecDiff, module: &str, a: &[Enum], b: &[Enum]) {
     }
     for (_, f) in eb.iter().filter(|(k, _)| !ea.contains_key(*k)) {
         d.push(Impact::Additive, format!("enum {module}::{}", f.rust_name), "enum added");
+    }
+}
+
+/// A field that became (or stopped being) nullable, or whose times changed wire form. A sent
+/// optional nullable field is a three-state `Patch<T>`, so turning one into the other changes
+/// the public field's type; a received one is `Option<T>` either way, and only what the server
+/// may send changes.
+fn diff_nullable_and_time(d: &mut SpecDiff, item: &str, f: &Field, g: &Field) {
+    if f.patch != g.patch {
+        let (from, to) = if g.patch { ("Option<T>", "Patch<T>") } else { ("Patch<T>", "Option<T>") };
+        d.push(Impact::Breaking, item, format!("made {}nullable in a sent model: the field's type changes from {from} to {to}", if g.patch { "" } else { "not " }));
+    } else if f.nullable != g.nullable {
+        d.push(Impact::Wire, item, if g.nullable { "now nullable: `null` reads as `None`" } else { "no longer nullable" });
+    }
+    if f.time_format != g.time_format && g.ty.holds_time() {
+        d.push(Impact::Wire, item, format!("times now go on the wire as {} (were {})", time_words(g.time_format), time_words(f.time_format)));
+    }
+}
+
+fn time_words(format: TimeFormat) -> &'static str {
+    match format {
+        TimeFormat::EpochMillis => "epoch milliseconds",
+        TimeFormat::Rfc3339 => "RFC 3339 text",
+        TimeFormat::IsoDate => "ISO dates",
     }
 }
