@@ -157,7 +157,11 @@ fn client(api: &Api, config: &Config) -> TokenStream {
         let gate = feature_gate(config, &c.module);
         let d = doc(&paragraphs(&[
             c.description.as_deref().map(|d| first_sentence(&doc_text(d))).unwrap_or_default(),
-            format!("Operations under `{}`.", c.path_prefix),
+            if c.operations.iter().all(|o| o.path.starts_with(&c.path_prefix)) {
+                format!("Operations under `{}`.", c.path_prefix)
+            } else {
+                format!("Operations under `{}`, and some with paths of their own.", c.path_prefix)
+            },
         ]));
         quote! {
             #d

@@ -302,8 +302,15 @@ fn body_parts(op: &Operation, cat: &Category) -> (TokenStream, Vec<TokenStream>,
                         }
                     })
                     .collect();
-                // Inline fields are always sent: with nothing set the body is `{}`.
-                (quote! { __body: #t, }, setters, quote! { req.body(&self.__body); })
+                // A required inline body is always sent, `{}` when nothing is set; so is an
+                // optional one where the API sends `Content-Type` always (LiveVox). Elsewhere an
+                // optional inline body with no field set is not sent at all.
+                let send = if !*required && cat.content_type == ContentTypeRule::WithBody {
+                    quote! { req.optional_body(&self.__body); }
+                } else {
+                    quote! { req.body(&self.__body); }
+                };
+                (quote! { __body: #t, }, setters, send)
             } else if *required {
                 (quote! { __body: #t, }, Vec::new(), quote! { req.body(&self.__body); })
             } else {

@@ -271,10 +271,23 @@ impl Validator {
             }
             (None, None) => {}
         }
-        if !body.required && body.ty.is_none() {
-            // Only a named model can be left out; inline fields and an empty body always go out
-            // (as `{}` when nothing is set), so `required: false` would promise what is not done.
-            self.err(doc, &format!("{path}.required"), "`required: false` applies to a body `type`; inline `fields` and an empty body are always sent");
+        match (&body.ty, &body.fields) {
+            // An empty body is always `{}`: `required: false` would promise what is not done.
+            (None, None) if !body.required => {
+                self.err(doc, &format!("{path}.required"), "`required: false` applies to a body `type` or inline `fields`; an empty body is always sent as `{}`");
+            }
+            // Optional inline fields are left out when none is set; a required one is an
+            // argument of the operation, so the body would never be left out.
+            (None, Some(fields)) if !body.required => {
+                if let Some((wire, _)) = fields.iter().find(|(_, f)| f.required) {
+                    self.err(
+                        doc,
+                        &format!("{path}.fields.{wire}.required"),
+                        format!("`{wire}` is required, but the body is `required: false`: a body left out cannot carry it; make the field optional or the body required"),
+                    );
+                }
+            }
+            _ => {}
         }
     }
 

@@ -54,6 +54,16 @@ impl Request {
         self.body = Some(serde_json::to_value(value).map_err(|e| e.to_string()));
     }
 
+    /// Sets the JSON body unless it is an empty object: an optional body of inline fields, none
+    /// of which the caller set, is not sent at all (for APIs whose `content_type` is
+    /// `with_body`; LiveVox's `always` sends `{}` through [`Request::body`] instead).
+    pub fn optional_body(&mut self, value: &impl serde::Serialize) {
+        match serde_json::to_value(value) {
+            Ok(serde_json::Value::Object(map)) if map.is_empty() => self.body = None,
+            other => self.body = Some(other.map_err(|e| e.to_string())),
+        }
+    }
+
     /// The limit for each attempt of this call (connect, send, wait and read the body), in place
     /// of the client's ([`super::ClientBuilder::timeout`]). Retries each get the full time.
     pub fn timeout(&mut self, timeout: Duration) {
@@ -311,6 +321,23 @@ mod tests {
         let mut r = Request::new(&LOCK);
         r.body(&serde_json::json!({"lock_reason": "spam"}));
         assert_eq!(r.body_bytes(ContentTypeRule::WithBody).unwrap().as_deref(), Some(&br#"{"lock_reason":"spam"}"#[..]));
+    }
+
+    #[test]
+    fn an_optional_inline_body_with_no_field_set_is_not_sent() {
+        #[derive(serde::Serialize)]
+        struct Inline {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            reason: Option<&'static str>,
+        }
+        let mut r = Request::new(&LOCK);
+        r.optional_body(&Inline { reason: None });
+        assert_eq!(r.body_bytes(ContentTypeRule::WithBody).unwrap(), None, "nothing set: no body");
+        r.optional_body(&Inline { reason: Some("spam") });
+        assert_eq!(r.body_bytes(ContentTypeRule::WithBody).unwrap().as_deref(), Some(&br#"{"reason":"spam"}"#[..]));
+        // A value that is not an empty object is the body as before.
+        r.optional_body(&vec![1]);
+        assert_eq!(r.body_bytes(ContentTypeRule::WithBody).unwrap().as_deref(), Some(&b"[1]"[..]));
     }
 
     #[test]
