@@ -343,6 +343,11 @@ impl Client {
         self.inner.transport.base.as_str()
     }
 
+    /// The base URL, parsed once by the builder.
+    pub(crate) fn base(&self) -> &url::Url {
+        &self.inner.transport.base
+    }
+
     /// The API this client talks to.
     pub fn api(&self) -> &'static ApiSpec {
         self.inner.api

@@ -39,10 +39,10 @@ pub fn fetch_linked<T: DeserializeOwned + Send + 'static>(
 ) -> crate::__rt::BoxFuture<Result<Fetched<T>, Error>> {
     Box::pin(async move {
         let op = request.op;
-        let base = Url::parse(client.base_url()).map_err(|e| Error::Config(format!("the base URL does not parse: {e}")))?;
+        let base = client.base();
         let this_url = match next_url {
             Some(url) => url,
-            None => request.url(&base)?,
+            None => request.url(base)?,
         };
         request.follow(this_url.clone());
         let (page, meta) = client.execute_with_meta::<T>(request).await?;
