@@ -360,9 +360,7 @@ fn diff_params(d: &mut SpecDiff, op_item: &str, a: &Operation, b: &Operation) {
         if p.default != q.default {
             d.push(Impact::Wire, item(name), "default value changed");
         }
-        if p.time_format != q.time_format && q.ty.holds_time() {
-            d.push(Impact::Wire, item(name), format!("times now go on the wire as {} (were {})", time_words(q.time_format), time_words(p.time_format)));
-        }
+        time_change(d, &item(name), p.time_format, q.time_format, &q.ty);
         doc_change(d, &item(name), "description", &p.description, &q.description);
         if p.deprecated.is_some() != q.deprecated.is_some() {
             d.push(Impact::Additive, item(name), if q.deprecated.is_some() { "deprecated" } else { "no longer deprecated" });
@@ -587,8 +585,13 @@ fn diff_nullable_and_time(d: &mut SpecDiff, item: &str, f: &Field, g: &Field) {
     } else if f.nullable != g.nullable {
         d.push(Impact::Wire, item, if g.nullable { "now nullable: `null` reads as `None`" } else { "no longer nullable" });
     }
-    if f.time_format != g.time_format && g.ty.holds_time() {
-        d.push(Impact::Wire, item, format!("times now go on the wire as {} (were {})", time_words(g.time_format), time_words(f.time_format)));
+    time_change(d, item, f.time_format, g.time_format, &g.ty);
+}
+
+/// A field or parameter holding times whose wire form changed: the Rust type is the same.
+fn time_change(d: &mut SpecDiff, item: &str, was: TimeFormat, now: TimeFormat, ty: &Type) {
+    if was != now && ty.holds_time() {
+        d.push(Impact::Wire, item, format!("times now go on the wire as {} (were {})", time_words(now), time_words(was)));
     }
 }
 
