@@ -4,7 +4,8 @@
 //! writes (their first line says `@generated`) are exempt: they are measured by the generated
 //! line counts of `cargo xtask bench` instead. They all live in directories named `generated`,
 //! and every file there is one of them, so checks that go by path alone (a hook) tell the two
-//! kinds apart as this test does.
+//! kinds apart as this test does. `.gitattributes` marks the same files `linguist-generated`, for
+//! tools that go by attributes.
 
 use std::path::{Path, PathBuf};
 
@@ -64,6 +65,34 @@ fn generated_files_are_exactly_those_under_generated_directories() {
         }
     }
     assert!(misplaced.is_empty(), "generated and hand-written files mixed (paths alone must tell them apart):\n{}", misplaced.join("\n"));
+}
+
+/// The `linguist-generated=true` patterns of `.gitattributes`, as path prefixes (`dir/**`) or
+/// whole paths.
+fn generated_attributes(root: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(root.join(".gitattributes")).expect(".gitattributes at the workspace root");
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .filter_map(|l| {
+            let mut parts = l.split_whitespace();
+            let pattern = parts.next()?;
+            parts.any(|a| a == "linguist-generated=true").then(|| pattern.trim_end_matches("**").to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn every_generated_file_is_marked_generated_in_gitattributes() {
+    let root = workspace_root();
+    let patterns = generated_attributes(&root);
+    let unmarked: Vec<String> = sources()
+        .into_iter()
+        .filter(|(_, text)| is_generated(text))
+        .map(|(file, _)| file.strip_prefix(&root).unwrap_or(&file).to_string_lossy().replace('\\', "/"))
+        .filter(|rel| !patterns.iter().any(|p| if p.ends_with('/') { rel.starts_with(p.as_str()) } else { rel == p }))
+        .collect();
+    assert!(!patterns.is_empty(), "no linguist-generated patterns read");
+    assert!(unmarked.is_empty(), "generated files that .gitattributes does not mark linguist-generated:\n{}", unmarked.join("\n"));
 }
 
 #[test]
