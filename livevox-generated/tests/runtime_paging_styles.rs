@@ -263,6 +263,18 @@ struct LinkedList {
     per_page: i32,
 }
 
+/// As a generated builder: `prepare` fills the request; a `Link` walk sends it to the next URL.
+impl rt::Call for LinkedList {
+    type Output = Vec<Record>;
+    type Decode = rt::Json;
+    fn prepare(self) -> (rt::Client, rt::Request) {
+        let mut req = rt::Request::new(&BY_LINK);
+        req.query("page", &self.page);
+        req.query("per_page", &self.per_page);
+        (self.client, req)
+    }
+}
+
 impl rt::Paginated for LinkedList {
     type Page = Vec<Record>;
     type Item = Record;
@@ -280,10 +292,7 @@ impl rt::Paginated for LinkedList {
         false
     }
     fn fetch(self, link: Option<rt::Url>) -> BoxFuture<Result<rt::Fetched<Vec<Record>>, rt::Error>> {
-        let mut req = rt::Request::new(&BY_LINK);
-        req.query("page", &self.page);
-        req.query("per_page", &self.per_page);
-        rt::fetch_linked(self.client, req, link)
+        rt::fetch_linked(self, link)
     }
     fn item_count(page: &Vec<Record>) -> usize {
         page.len()

@@ -17,9 +17,11 @@
 //!   macro (`__rt::request_builder!`, `__rt::str_enum!`, `__rt::int_enum!`; the runtime's
 //!   `emitted` module). That moves lines out of the generated files; it compiles to the same code.
 //! - Serde attributes say only what serde's defaults do not (`serde_attrs`).
-//! - It is thin: an operation is a request builder that fills in a static `__rt::Operation` and
-//!   hands a `__rt::Request` to `__rt::Client::execute` (`execute_bytes` for a binary body).
-//!   Auth, URLs, headers, errors and decoding are the runtime's.
+//! - It is thin: an operation is a request builder whose `__rt::Call` impl fills in a
+//!   `__rt::Request` for its static `__rt::Operation` (`prepare`) and names how its answer is read
+//!   (`Decode`: `__rt::Json`, or `__rt::Binary` for a binary body). It has no async code of its own: sending is
+//!   one non-generic call path in the runtime. Auth, URLs, headers, errors and decoding are the
+//!   runtime's.
 //! - Models and enums are forward compatible: `#[non_exhaustive]`, constructors for the required
 //!   fields, and an `Unknown` variant on every enum.
 

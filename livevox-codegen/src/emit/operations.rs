@@ -191,7 +191,7 @@ pub(super) fn emit_request(op: &Operation, cat: &Category) -> TokenStream {
 
     let fill: Vec<TokenStream> = fill.collect();
     let op_const = operation_const(op);
-    let paging = op.pagination.as_ref().map(|p| super::pagination::emit_paginated(op, p, &slots, &fill, here)).unwrap_or_default();
+    let paging = op.pagination.as_ref().map(|p| super::pagination::emit_paginated(op, p, &slots, here)).unwrap_or_default();
     let d = doc(&format!(
         "A `{}` request, made by `{}()` on [`{}`]: set optional parameters, then `.await` it (or call [`send`]({}::send)).",
         op.id, op.fn_name, cat.client_type, op.request_type

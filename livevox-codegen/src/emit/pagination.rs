@@ -12,9 +12,8 @@ use crate::ir::*;
 use crate::types::Prim;
 
 /// The auto-pagination of a paginated operation: the `Paginated` impl the runtime walks with,
-/// and the `pages` and `items` streams. `fill` are the statements that put the builder's
-/// parameters into `req` (for the `link` style, whose pages are fetched with their headers).
-pub(super) fn emit_paginated(op: &Operation, p: &Pagination, slots: &[Slot], fill: &[TokenStream], here: &str) -> TokenStream {
+/// and the `pages` and `items` streams.
+pub(super) fn emit_paginated(op: &Operation, p: &Pagination, slots: &[Slot], here: &str) -> TokenStream {
     let rq = format_ident!("{}", op.request_type);
     let page = output_type(op, here);
     let item = type_tokens(&p.item_ty, here);
@@ -24,12 +23,8 @@ pub(super) fn emit_paginated(op: &Operation, p: &Pagination, slots: &[Slot], fil
     };
     let Moves { style, position, size, advance } = moves;
     let fetch = match p.style {
-        PageStyle::Link => quote! {
-            let mut req = __rt::Request::new(&Self::OPERATION);
-            req.limits(self.__limits);
-            #(#fill)*
-            __rt::fetch_linked(self.__client, req, link)
-        },
+        // The builder's own `prepare`, sent to the `Link` URL after the first page.
+        PageStyle::Link => quote! { __rt::fetch_linked(self, link) },
         _ => quote! { __rt::fetch_body(self) },
     };
     // Only the `link` style is given URLs to follow.
@@ -77,7 +72,8 @@ pub(super) fn emit_paginated(op: &Operation, p: &Pagination, slots: &[Slot], fil
                 #advance
             }
 
-            fn fetch(self, #link: ::std::option::Option<__rt::Url>) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+            #[inline]
+            fn fetch(self, #link: ::std::option::Option<__rt::Url>) -> __rt::PageFetch<Self> {
                 #fetch
             }
 

@@ -1,6 +1,6 @@
-//! What a request builder hands back beside its body: the body of its `impl __rt::Call` (the
-//! one method that fills in the request and sends it through `execute_with_meta`, so status and
-//! headers are there for any call's `with_meta()`), and, for an operation whose spec declares
+//! What a request builder hands back beside its body: its `impl __rt::Call` (`prepare`, which
+//! fills in the request, and `Decode`, how the answer is read; the runtime sends it, so status
+//! and headers are there for any call's `with_meta()`), and, for an operation whose spec declares
 //! `response.headers`, the `<Operation>Headers` struct read from them and the builder's
 //! `send_with_headers()`.
 
@@ -16,20 +16,22 @@ use crate::ir::*;
 pub(super) fn emit_call_impl(op: &Operation, out: &TokenStream, fill: &[TokenStream], body_send: &TokenStream) -> TokenStream {
     let rq = format_ident!("{}", op.request_type);
     // Binary bodies bypass decoding: text or JSON decoding would corrupt them.
-    let execute = match op.response.format {
-        ResponseFormat::Binary => quote! { execute_bytes_with_meta },
-        _ => quote! { execute_with_meta },
+    let decode = match op.response.format {
+        ResponseFormat::Binary => quote! { Binary },
+        _ => quote! { Json },
     };
     quote! {
         impl __rt::Call for #rq {
             type Output = #out;
+            type Decode = __rt::#decode;
 
-            async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+            #[inline]
+            fn prepare(self) -> (__rt::Client, __rt::Request) {
                 let mut req = __rt::Request::new(&Self::OPERATION);
                 req.limits(self.__limits);
                 #(#fill)*
                 #body_send
-                self.__client.#execute(req).await
+                (self.__client, req)
             }
         }
     }

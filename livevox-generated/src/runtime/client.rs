@@ -4,6 +4,8 @@
 //! (`transport.rs`), and its success body is decoded here.
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
@@ -19,7 +21,6 @@ use super::describe::{ApiSpec, Operation, ResponseFormat};
 use super::error::{self, CallSite, DecodeError, Error, ErrorResponse};
 use super::policy::Policy;
 use super::request::Request;
-use super::response::ResponseMeta;
 use super::secret::{scrub, Secret};
 use super::transport::{read_capped, Outgoing, Transport};
 
@@ -38,15 +39,65 @@ pub(crate) struct Inner {
     pub policy: Policy,
 }
 
-/// A success response as the call path hands it on: its status and its body, read up to the
-/// client's `max_response_bytes` (empty when the operation expects none).
-struct Received {
-    status: http::StatusCode,
+/// A success response as the call path hands it on to decoding: its status and its body, read
+/// up to the client's `max_response_bytes` (empty when the operation expects none). Opaque
+/// outside the runtime.
+pub struct Received {
+    pub(crate) status: http::StatusCode,
     /// The response's headers (moved out of the response, not copied).
-    headers: http::HeaderMap,
+    pub(crate) headers: http::HeaderMap,
     /// The response's `Content-Type`, when it sent a readable one.
-    content_type: Option<String>,
-    body: Bytes,
+    pub(crate) content_type: Option<String>,
+    pub(crate) body: Bytes,
+}
+
+/// The one call path of every operation, up to a success response: boxed and not generic, so
+/// it is compiled once ([`super::Answering`] decodes what it gives).
+pub(crate) type RawCall = Pin<Box<dyn Future<Output = Result<(Received, Trace), Error>> + Send + 'static>>;
+
+/// The `livevox.call` span of a call whose response arrived, still open for its decoding:
+/// [`Trace::finish`] records the status and latency of the whole call, decoding included.
+pub(crate) struct Trace {
+    span: tracing::Span,
+    started: Instant,
+    status: http::StatusCode,
+}
+
+impl Trace {
+    /// Runs the decoding inside the call's span, then records how the call ended.
+    pub(crate) fn finish<O>(self, decode: impl FnOnce() -> Result<O, Error>) -> Result<O, Error> {
+        let result = self.span.in_scope(decode);
+        end_call(&self.span, self.started, result.as_ref().err(), Some(self.status));
+        result
+    }
+}
+
+/// A serde_json error's message without its " at line L column C" suffix: for a value the
+/// client made up (`null` for an empty body, a body's text as a JSON string) it points nowhere.
+fn no_position(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    match text.strip_suffix(&suffix) {
+        Some(message) if e.line() != 0 => message.to_owned(),
+        _ => text,
+    }
+}
+
+/// Records a call's latency and status on its span and logs how it ended (`status` is the
+/// response's, when one arrived).
+fn end_call(span: &tracing::Span, started: Instant, err: Option<&Error>, status: Option<http::StatusCode>) {
+    let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    span.record("latency_ms", latency_ms);
+    let status = err.map_or(status, Error::status);
+    if let Some(status) = status {
+        span.record("status", status.as_u16());
+    }
+    let _entered = span.enter();
+    match err {
+        None => tracing::debug!(status = status.map(|s| s.as_u16()), latency_ms, "call succeeded"),
+        // The kind only: an error's Display can quote the response body.
+        Some(e) => tracing::debug!(status = status.map(|s| s.as_u16()), latency_ms, error = e.kind(), "call failed"),
+    }
 }
 
 impl Client {
@@ -55,51 +106,8 @@ impl Client {
         Client { inner: Arc::new(inner) }
     }
 
-    /// Sends one operation and decodes its response into `T` (`()` for no body, `String` for
-    /// text). The entry point of generated code for every response format but binary.
-    pub async fn execute<T: DeserializeOwned>(&self, request: Request) -> Result<T, Error> {
-        self.call(request, |client, op, received| {
-            // The login operation's body holds a fresh session id the scrubber does not know yet.
-            let excerpts = !client.is_login(op);
-            client.decode(CallSite::from(op), op.response, received, excerpts)
-        })
-        .await
-    }
-
-    /// Like [`Client::execute`], and also hands back the response's status and headers: the
-    /// entry point of generated code for operations that declare response headers or page by
-    /// the `Link` header, and for callers that want the raw answer beside the typed body.
-    pub async fn execute_with_meta<T: DeserializeOwned>(&self, request: Request) -> Result<(T, ResponseMeta), Error> {
-        self.call(request, |client, op, mut received| {
-            let meta = ResponseMeta::new(received.status, std::mem::take(&mut received.headers));
-            let excerpts = !client.is_login(op);
-            client.decode(CallSite::from(op), op.response, received, excerpts).map(|value| (value, meta))
-        })
-        .await
-    }
-
-    /// Sends one operation and returns its body as bytes: the entry point of generated code for
-    /// binary responses (recordings, archives), whose bytes text decoding would corrupt. Same
-    /// path as [`Client::execute`]: sessions, rate limits, retries, error decoding and the
-    /// `max_response_bytes` limit. `ResponseFormat::Binary` gives the body as it came;
-    /// `ResponseFormat::BinaryOrBase64Json` the same, or the decoded base64 field when the
-    /// server answered JSON. For other formats it skips decoding (and so the 202
-    /// partial-success check of JSON operations).
-    pub async fn execute_bytes(&self, request: Request) -> Result<Bytes, Error> {
-        self.call(request, |client, op, received| client.bytes_of(op, received)).await
-    }
-
-    /// Like [`Client::execute_bytes`], and also hands back the response's status and headers.
-    pub async fn execute_bytes_with_meta(&self, request: Request) -> Result<(Bytes, ResponseMeta), Error> {
-        self.call(request, |client, op, mut received| {
-            let meta = ResponseMeta::new(received.status, std::mem::take(&mut received.headers));
-            client.bytes_of(op, received).map(|bytes| (bytes, meta))
-        })
-        .await
-    }
-
     /// The bytes of a success body, as [`Client::execute_bytes`] describes.
-    fn bytes_of(&self, op: &'static Operation, received: Received) -> Result<Bytes, Error> {
+    pub(crate) fn bytes_of(&self, op: &'static Operation, received: Received) -> Result<Bytes, Error> {
         match op.response {
             ResponseFormat::BinaryOrBase64Json { field } => {
                 let site = CallSite::from(op);
@@ -116,49 +124,36 @@ impl Client {
         }
     }
 
-    /// The one call path: a `livevox.call` span around the policy (rate limits, retries,
-    /// sessions) and `finish`, which turns the success body into the caller's value.
-    async fn call<O>(
-        &self,
-        request: Request,
-        finish: impl FnOnce(&Client, &'static super::Operation, Received) -> Result<O, Error> + Send,
-    ) -> Result<O, Error> {
-        let op = request.op;
-        // Path template, never the filled path: a filled path can hold a session id (logout).
-        let span = tracing::info_span!(
-            "livevox.call",
-            operation = op.name,
-            method = op.method.as_str(),
-            path = op.path,
-            status = tracing::field::Empty,
-            latency_ms = tracing::field::Empty,
-            attempts = tracing::field::Empty,
-        );
-        async move {
+    /// Starts the call path of `request`: a `livevox.call` span around the policy (rate
+    /// limits, retries, sessions) and the attempts, up to a success response. A failed call
+    /// ends its span here; a success leaves it to [`Trace::finish`], after decoding.
+    pub(crate) fn start(&self, request: Request) -> RawCall {
+        let client = self.clone();
+        Box::pin(async move {
+            let op = request.op;
+            // Path template, never the filled path: a filled path can hold a session id (logout).
+            let span = tracing::info_span!(
+                "livevox.call",
+                operation = op.name,
+                method = op.method.as_str(),
+                path = op.path,
+                status = tracing::field::Empty,
+                latency_ms = tracing::field::Empty,
+                attempts = tracing::field::Empty,
+            );
             let started = Instant::now();
-            let result = self.inner.policy.run(op, request.deadline, || self.attempt(&request)).await.and_then(|received| {
-                let status = received.status;
-                finish(self, op, received).map(|value| (status, value))
-            });
-            let span = tracing::Span::current();
-            let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-            span.record("latency_ms", latency_ms);
-            let status = match &result {
-                Ok((status, _)) => Some(*status),
-                Err(e) => e.status(),
-            };
-            if let Some(status) = status {
-                span.record("status", status.as_u16());
+            let run = client.inner.policy.run(op, request.deadline, || client.attempt(&request));
+            match run.instrument(span.clone()).await {
+                Ok(received) => {
+                    let status = received.status;
+                    Ok((received, Trace { span, started, status }))
+                }
+                Err(e) => {
+                    end_call(&span, started, Some(&e), None);
+                    Err(e)
+                }
             }
-            match &result {
-                Ok(_) => tracing::debug!(status = status.map(|s| s.as_u16()), latency_ms, "call succeeded"),
-                // The kind only: an error's Display can quote the response body.
-                Err(e) => tracing::debug!(status = status.map(|s| s.as_u16()), latency_ms, error = e.kind(), "call failed"),
-            }
-            result.map(|(_, value)| value)
-        }
-        .instrument(span)
-        .await
+        })
     }
 
     /// One attempt: sent, refused with the error the status says, or read. The body is read
@@ -245,19 +240,24 @@ impl Client {
     }
 
     /// Turns a success body into `T` as the operation's format says.
-    fn decode<T: DeserializeOwned>(&self, site: CallSite, format: ResponseFormat, received: Received, excerpts: bool) -> Result<T, Error> {
-        let Received { status, body: bytes, .. } = received;
+    pub(crate) fn decode<T: DeserializeOwned>(&self, op: &'static Operation, status: http::StatusCode, received: Received) -> Result<T, Error> {
+        let (site, format) = (CallSite::from(op), op.response);
+        // The login operation's body holds a fresh session id the scrubber does not know yet.
+        let excerpts = !self.is_login(op);
+        let bytes = received.body;
         let decode_err = |path: String, message: String, body: Option<&[u8]>| {
             self.decode_error(site, status, path, message, body.filter(|_| excerpts))
         };
         match format {
             // Nothing is expected; whatever was sent was dropped unread.
             ResponseFormat::None => {
-                return serde_json::from_value(serde_json::Value::Null).map_err(|e| decode_err(".".into(), e.to_string(), None))
+                return serde_json::from_slice(b"null").map_err(|e| decode_err(".".into(), no_position(&e), None))
             }
             ResponseFormat::Text | ResponseFormat::TextAs { .. } => {
-                let text = String::from_utf8_lossy(&bytes).into_owned();
-                return serde_json::from_value(serde_json::Value::String(text)).map_err(|e| decode_err(".".into(), e.to_string(), None));
+                // Read as a JSON string through the same deserializer as JSON bodies, so a response
+                // type's decoding is compiled once (`serde_json::from_value` would add another).
+                let text = serde_json::to_vec(&String::from_utf8_lossy(&bytes)).map_err(|e| decode_err(".".into(), e.to_string(), None))?;
+                return serde_json::from_slice(&text).map_err(|e| decode_err(".".into(), no_position(&e), None));
             }
             // Text or JSON decoding would corrupt the bytes; generated code never gets here.
             ResponseFormat::Binary { .. } | ResponseFormat::BinaryOrBase64Json { .. } => {
@@ -277,8 +277,8 @@ impl Client {
         // An empty body (a 204 where the spec promised JSON) reads as `null`, so optional and
         // unit outputs still decode and anything else fails with a clear message.
         if bytes.iter().all(u8::is_ascii_whitespace) {
-            return serde_json::from_value(serde_json::Value::Null)
-                .map_err(|e| decode_err(".".into(), format!("empty body: {e}"), Some(&bytes)));
+            return serde_json::from_slice(b"null")
+                .map_err(|e| decode_err(".".into(), format!("empty body: {}", no_position(&e)), Some(&bytes)));
         }
         // The common case at serde_json's own speed; only a failure is decoded again, tracking
         // the path of the field that failed.

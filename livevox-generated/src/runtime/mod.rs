@@ -63,9 +63,9 @@ pub use error_body::{ErrorEntry, MAX_ERROR_ENTRIES};
 pub use error_json::MAX_DEPTH as MAX_ERROR_JSON_DEPTH;
 pub use headers::{FromHeaders, HeaderValueType};
 pub use page_link::{fetch_body, fetch_linked, Fetched, Url};
-pub use paginate::{Items, Next, PageStyle, Pages, Paginated};
+pub use paginate::{Items, Next, PageFetch, PageStyle, Pages, Paginated};
 pub use patch::Patch;
-pub use pending::{Answer, Call, Pending, WithMeta};
+pub use pending::{Answer, Answering, Binary, Call, Decode, Json, Pending, WithMeta};
 pub use request::Request;
 pub use response::ResponseMeta;
 pub use retry::{

@@ -6,11 +6,11 @@
 //! than the client's base URL refused with [`Error::Paging`] (following it would send the
 //! client's credentials to another server).
 
-use serde::de::DeserializeOwned;
 /// A page's URL, as the `link` style follows it.
 pub use url::Url;
 
-use super::{Call, Client, Error, Request};
+use super::pending::Decode;
+use super::{Answering, Call, Error};
 
 /// One page as a walk receives it: the decoded body and, for the `link` style, the URL of the
 /// next page (already resolved and checked), `None` when the response links no next page, or
@@ -32,11 +32,8 @@ pub fn fetch_body<R: Call>(request: R) -> crate::__rt::BoxFuture<Result<Fetched<
 /// Sends one page of a `link`-style walk: `request` as built (the first page), or the same
 /// operation at `next_url` exactly as the previous page's `Link` header gave it. The answer's
 /// `Link` header gives the next URL.
-pub fn fetch_linked<T: DeserializeOwned + Send + 'static>(
-    client: Client,
-    mut request: Request,
-    next_url: Option<Url>,
-) -> crate::__rt::BoxFuture<Result<Fetched<T>, Error>> {
+pub fn fetch_linked<R: Call>(request: R, next_url: Option<Url>) -> crate::__rt::BoxFuture<Result<Fetched<R::Output>, Error>> {
+    let (client, mut request) = request.prepare();
     Box::pin(async move {
         let op = request.op;
         let base = client.base();
@@ -45,7 +42,7 @@ pub fn fetch_linked<T: DeserializeOwned + Send + 'static>(
             None => request.url(base)?,
         };
         request.follow(this_url.clone());
-        let (page, meta) = client.execute_with_meta::<T>(request).await?;
+        let (page, meta) = Answering::new(&client, request, <R::Decode as Decode<R::Output>>::read).await?;
         let values: Vec<&str> = meta.headers().get_all(http::header::LINK).iter().filter_map(|v| v.to_str().ok()).collect();
         let paging = |message: String| Error::Paging { operation: op.name, message };
         let next_url = next_link(&values, &this_url).map_err(paging).and_then(|next| match next {

@@ -121,7 +121,7 @@ pub trait Paginated: Clone + Send + Sync + 'static {
     fn advance(&mut self, next: Next) -> bool;
     /// Sends the request for one page; `link` (`link` style only, after the first page) is the
     /// URL to fetch instead, as the previous page's `Link` header gave it.
-    fn fetch(self, link: Option<super::Url>) -> crate::__rt::BoxFuture<Result<super::Fetched<Self::Page>, Error>>;
+    fn fetch(self, link: Option<super::Url>) -> PageFetch<Self>;
     /// How many items a page holds.
     fn item_count(page: &Self::Page) -> usize;
     /// The page's link to the next page (offset style) or its cursor (cursor style), when the
@@ -131,7 +131,8 @@ pub trait Paginated: Clone + Send + Sync + 'static {
     fn into_items(page: Self::Page) -> Vec<Self::Item>;
 }
 
-type PageFuture<R> = crate::__rt::BoxFuture<Result<super::Fetched<<R as Paginated>::Page>, Error>>;
+/// The fetch of one page of `R` ([`Paginated::fetch`]).
+pub type PageFetch<R> = crate::__rt::BoxFuture<Result<super::Fetched<<R as Paginated>::Page>, Error>>;
 
 /// A [`Stream`] of the pages of a paginated operation, from the request's offset to the last
 /// page. Made by the generated `pages()` of a request builder.
@@ -146,7 +147,7 @@ pub struct Pages<R: Paginated> {
     next_url: Option<super::Url>,
     /// The page being fetched, with the request that asked for it (the next one steps from it)
     /// and the `Link` URL it was fetched from.
-    in_flight: Option<(R, Option<super::Url>, PageFuture<R>)>,
+    in_flight: Option<(R, Option<super::Url>, PageFetch<R>)>,
     /// The request's offset and count have been checked (on the first poll).
     checked: bool,
     max_items: Option<u64>,

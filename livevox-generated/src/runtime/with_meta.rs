@@ -4,11 +4,13 @@
 //! are [`Call::with_meta`]'s.
 
 use std::fmt;
-use std::future::Future;
 use std::marker::PhantomData;
 
 use super::headers::FromHeaders;
-use super::pending::{Answer, Call};
+use super::client::Received;
+use super::describe::Operation;
+use super::pending::{Call, Decode};
+use super::{Client, Error, Request, ResponseMeta};
 
 /// A request whose success is the body with the operation's declared response headers (`H`,
 /// its generated `<Operation>Headers`).
@@ -25,16 +27,20 @@ impl<R: Call, H: FromHeaders> WithHeaders<R, H> {
     }
 }
 
-impl<R: Call, H: FromHeaders> Call for WithHeaders<R, H> {
+impl<R: Call, H: FromHeaders + Send + 'static> Call for WithHeaders<R, H> {
     type Output = (R::Output, H);
 
-    fn call_with_meta(self) -> impl Future<Output = Answer<Self::Output>> + Send + 'static {
-        let call = self.request.call_with_meta();
-        async move {
-            let (value, meta) = call.await?;
-            let headers = H::from_meta(&meta)?;
-            Ok(((value, headers), meta))
-        }
+    type Decode = Self;
+
+    fn prepare(self) -> (Client, Request) {
+        self.request.prepare()
+    }
+}
+
+impl<R: Call, H: FromHeaders> Decode<(R::Output, H)> for WithHeaders<R, H> {
+    fn read(client: &Client, op: &'static Operation, meta: &ResponseMeta, received: Received) -> Result<(R::Output, H), Error> {
+        let value = R::Decode::read(client, op, meta, received)?;
+        Ok((value, H::from_meta(meta)?))
     }
 }
 

@@ -520,12 +520,14 @@ impl ListAccountsRequest {
 __rt::request_builder!(ListAccountsRequest, json 200);
 impl __rt::Call for ListAccountsRequest {
     type Output = ListAccountsResponse;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 impl __rt::Paginated for ListAccountsRequest {
@@ -544,10 +546,8 @@ impl __rt::Paginated for ListAccountsRequest {
     fn advance(&mut self, next: __rt::Next) -> bool {
         next.set_position(&mut self.offset)
     }
-    fn fetch(
-        self,
-        _link: ::std::option::Option<__rt::Url>,
-    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+    #[inline]
+    fn fetch(self, _link: ::std::option::Option<__rt::Url>) -> __rt::PageFetch<Self> {
         __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
@@ -594,11 +594,13 @@ impl ReadAccountRequest {
 __rt::request_builder!(ReadAccountRequest, json 200);
 impl __rt::Call for ReadAccountRequest {
     type Output = Account;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `account.create_account` request, made by `create_account()` on [`AccountClient`]: set
@@ -623,11 +625,13 @@ impl CreateAccountRequest {
 __rt::request_builder!(CreateAccountRequest, json 201);
 impl __rt::Call for CreateAccountRequest {
     type Output = AccountCreated;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `account.update_account` request, made by `update_account()` on [`AccountClient`]: set
@@ -655,12 +659,14 @@ impl UpdateAccountRequest {
 __rt::request_builder!(UpdateAccountRequest, no_body);
 impl __rt::Call for UpdateAccountRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `account.delete_account` request, made by `delete_account()` on [`AccountClient`]: set
@@ -686,11 +692,13 @@ impl DeleteAccountRequest {
 __rt::request_builder!(DeleteAccountRequest, no_body);
 impl __rt::Call for DeleteAccountRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `account.search_accounts` request, made by `search_accounts()` on [`AccountClient`]: set
@@ -737,13 +745,15 @@ impl SearchAccountsRequest {
 __rt::request_builder!(SearchAccountsRequest, json 200);
 impl __rt::Call for SearchAccountsRequest {
     type Output = SearchAccountsResponse;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 impl __rt::Paginated for SearchAccountsRequest {
@@ -762,10 +772,8 @@ impl __rt::Paginated for SearchAccountsRequest {
     fn advance(&mut self, next: __rt::Next) -> bool {
         next.set_position(&mut self.offset)
     }
-    fn fetch(
-        self,
-        _link: ::std::option::Option<__rt::Url>,
-    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+    #[inline]
+    fn fetch(self, _link: ::std::option::Option<__rt::Url>) -> __rt::PageFetch<Self> {
         __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
@@ -812,11 +820,13 @@ impl CreateAccountsRequest {
 __rt::request_builder!(CreateAccountsRequest, json 200);
 impl __rt::Call for CreateAccountsRequest {
     type Output = BulkAccountsResult;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `account.add_account_note` request, made by `add_account_note()` on [`AccountClient`]: set
@@ -851,12 +861,14 @@ impl AddAccountNoteRequest {
 __rt::request_builder!(AddAccountNoteRequest, no_body);
 impl __rt::Call for AddAccountNoteRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `account.link_account_contact` request, made by `link_account_contact()` on [`AccountClient`]:
@@ -883,12 +895,14 @@ impl LinkAccountContactRequest {
 __rt::request_builder!(LinkAccountContactRequest, no_body);
 impl __rt::Call for LinkAccountContactRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `account.link_account_contacts` request, made by `link_account_contacts()` on
@@ -916,12 +930,14 @@ impl LinkAccountContactsRequest {
 __rt::request_builder!(LinkAccountContactsRequest, json 200);
 impl __rt::Call for LinkAccountContactsRequest {
     type Output = LinkContactsResult;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `account.unlink_account_contact` request, made by `unlink_account_contact()` on
@@ -949,12 +965,14 @@ impl UnlinkAccountContactRequest {
 __rt::request_builder!(UnlinkAccountContactRequest, no_body);
 impl __rt::Call for UnlinkAccountContactRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.path("contactId", &self.contact_id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `account.list_account_types` request, made by `list_account_types()` on [`AccountClient`]: set
@@ -978,10 +996,12 @@ impl ListAccountTypesRequest {
 __rt::request_builder!(ListAccountTypesRequest, json 200);
 impl __rt::Call for ListAccountTypesRequest {
     type Output = AccountTypeList;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `account.read_account_type` request, made by `read_account_type()` on [`AccountClient`]: set
@@ -1006,11 +1026,13 @@ impl ReadAccountTypeRequest {
 __rt::request_builder!(ReadAccountTypeRequest, json 200);
 impl __rt::Call for ReadAccountTypeRequest {
     type Output = AccountClassification;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `account.create_account_type` request, made by `create_account_type()` on [`AccountClient`]:
@@ -1035,11 +1057,13 @@ impl CreateAccountTypeRequest {
 __rt::request_builder!(CreateAccountTypeRequest, json 201);
 impl __rt::Call for CreateAccountTypeRequest {
     type Output = AccountCreated;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `account.update_account_type` request, made by `update_account_type()` on [`AccountClient`]:
@@ -1072,12 +1096,14 @@ impl UpdateAccountTypeRequest {
 __rt::request_builder!(UpdateAccountTypeRequest, no_body);
 impl __rt::Call for UpdateAccountTypeRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `account.delete_account_type` request, made by `delete_account_type()` on [`AccountClient`]:
@@ -1103,11 +1129,13 @@ impl DeleteAccountTypeRequest {
 __rt::request_builder!(DeleteAccountTypeRequest, no_body);
 impl __rt::Call for DeleteAccountTypeRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `account.list_classifications` request, made by `list_classifications()` on [`AccountClient`]:
@@ -1131,10 +1159,12 @@ impl ListClassificationsRequest {
 __rt::request_builder!(ListClassificationsRequest, json 200);
 impl __rt::Call for ListClassificationsRequest {
     type Output = ClassificationList;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `account.read_classification` request, made by `read_classification()` on [`AccountClient`]:
@@ -1159,11 +1189,13 @@ impl ReadClassificationRequest {
 __rt::request_builder!(ReadClassificationRequest, json 200);
 impl __rt::Call for ReadClassificationRequest {
     type Output = AccountClassification;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `account.create_classification` request, made by `create_classification()` on
@@ -1189,11 +1221,13 @@ impl CreateClassificationRequest {
 __rt::request_builder!(CreateClassificationRequest, json 201);
 impl __rt::Call for CreateClassificationRequest {
     type Output = AccountCreated;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `account.update_classification` request, made by `update_classification()` on
@@ -1227,12 +1261,14 @@ impl UpdateClassificationRequest {
 __rt::request_builder!(UpdateClassificationRequest, no_body);
 impl __rt::Call for UpdateClassificationRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `account.delete_classification` request, made by `delete_classification()` on
@@ -1259,11 +1295,13 @@ impl DeleteClassificationRequest {
 __rt::request_builder!(DeleteClassificationRequest, no_body);
 impl __rt::Call for DeleteClassificationRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A business account. The same shape is read, listed, searched, created and updated; the fields

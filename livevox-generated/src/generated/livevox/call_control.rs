@@ -1908,11 +1908,13 @@ impl AcceptCallRequest {
 __rt::request_builder!(AcceptCallRequest, no_body);
 impl __rt::Call for AcceptCallRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.reject_call` request, made by `reject_call()` on [`CallControlClient`]: set
@@ -1938,11 +1940,13 @@ impl RejectCallRequest {
 __rt::request_builder!(RejectCallRequest, no_body);
 impl __rt::Call for RejectCallRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.send_call_to_voicemail` request, made by `send_call_to_voicemail()` on
@@ -1969,11 +1973,13 @@ impl SendCallToVoicemailRequest {
 __rt::request_builder!(SendCallToVoicemailRequest, no_body);
 impl __rt::Call for SendCallToVoicemailRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.end_call` request, made by `end_call()` on [`CallControlClient`]: set optional
@@ -1999,11 +2005,13 @@ impl EndCallRequest {
 __rt::request_builder!(EndCallRequest, no_body);
 impl __rt::Call for EndCallRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.get_area_code` request, made by `get_area_code()` on [`CallControlClient`]: set
@@ -2030,12 +2038,14 @@ impl GetAreaCodeRequest {
 __rt::request_builder!(GetAreaCodeRequest, json 200);
 impl __rt::Call for GetAreaCodeRequest {
     type Output = AreaCodeWindow;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
         req.query("phoneNumber", &self.phone_number);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.get_screen_pop` request, made by `get_screen_pop()` on [`CallControlClient`]:
@@ -2061,11 +2071,13 @@ impl GetScreenPopRequest {
 __rt::request_builder!(GetScreenPopRequest, json 200);
 impl __rt::Call for GetScreenPopRequest {
     type Output = ScreenPop;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.list_term_codes` request, made by `list_term_codes()` on [`CallControlClient`]:
@@ -2091,11 +2103,13 @@ impl ListTermCodesRequest {
 __rt::request_builder!(ListTermCodesRequest, json 200);
 impl __rt::Call for ListTermCodesRequest {
     type Output = TermCodeList;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.hold_call` request, made by `hold_call()` on [`CallControlClient`]: set optional
@@ -2121,11 +2135,13 @@ impl HoldCallRequest {
 __rt::request_builder!(HoldCallRequest, no_body);
 impl __rt::Call for HoldCallRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.manual_dial_ex` request, made by `manual_dial_ex()` on [`CallControlClient`]:
@@ -2174,11 +2190,13 @@ impl ManualDialExRequest {
 __rt::request_builder!(ManualDialExRequest, no_body);
 impl __rt::Call for ManualDialExRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.manual_dial` request, made by `manual_dial()` on [`CallControlClient`]: set
@@ -2218,11 +2236,13 @@ impl ManualDialRequest {
 __rt::request_builder!(ManualDialRequest, no_body);
 impl __rt::Call for ManualDialRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.unhold_call` request, made by `unhold_call()` on [`CallControlClient`]: set
@@ -2248,11 +2268,13 @@ impl UnholdCallRequest {
 __rt::request_builder!(UnholdCallRequest, no_body);
 impl __rt::Call for UnholdCallRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.save_term_code` request, made by `save_term_code()` on [`CallControlClient`]:
@@ -2335,12 +2357,14 @@ impl SaveTermCodeRequest {
 __rt::request_builder!(SaveTermCodeRequest, no_body);
 impl __rt::Call for SaveTermCodeRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.stop_call_recording` request, made by `stop_call_recording()` on
@@ -2367,11 +2391,13 @@ impl StopCallRecordingRequest {
 __rt::request_builder!(StopCallRecordingRequest, no_body);
 impl __rt::Call for StopCallRecordingRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.pause_call_recording` request, made by `pause_call_recording()` on
@@ -2398,11 +2424,13 @@ impl PauseCallRecordingRequest {
 __rt::request_builder!(PauseCallRecordingRequest, no_body);
 impl __rt::Call for PauseCallRecordingRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.resume_call_recording` request, made by `resume_call_recording()` on
@@ -2429,11 +2457,13 @@ impl ResumeCallRecordingRequest {
 __rt::request_builder!(ResumeCallRecordingRequest, no_body);
 impl __rt::Call for ResumeCallRecordingRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.create_chat_channel` request, made by `create_chat_channel()` on
@@ -2473,11 +2503,13 @@ impl CreateChatChannelRequest {
 __rt::request_builder!(CreateChatChannelRequest, json 200);
 impl __rt::Call for CreateChatChannelRequest {
     type Output = ChatChannelCreated;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.delete_chat_post` request, made by `delete_chat_post()` on
@@ -2505,11 +2537,13 @@ impl DeleteChatPostRequest {
 __rt::request_builder!(DeleteChatPostRequest, no_body);
 impl __rt::Call for DeleteChatPostRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("id", &self.id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.find_chat_channel` request, made by `find_chat_channel()` on
@@ -2542,11 +2576,13 @@ impl FindChatChannelRequest {
 __rt::request_builder!(FindChatChannelRequest, json 200);
 impl __rt::Call for FindChatChannelRequest {
     type Output = ChatChannel;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.list_chat_posts` request, made by `list_chat_posts()` on [`CallControlClient`]:
@@ -2573,12 +2609,14 @@ impl ListChatPostsRequest {
 __rt::request_builder!(ListChatPostsRequest, json 200);
 impl __rt::Call for ListChatPostsRequest {
     type Output = ChatPostPage;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.query("page", &self.page);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.list_recent_chat_channels` request, made by `list_recent_chat_channels()` on
@@ -2604,10 +2642,12 @@ impl ListRecentChatChannelsRequest {
 __rt::request_builder!(ListRecentChatChannelsRequest, json 200);
 impl __rt::Call for ListRecentChatChannelsRequest {
     type Output = RecentChatChannels;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.mark_chat_post_read` request, made by `mark_chat_post_read()` on
@@ -2635,11 +2675,13 @@ impl MarkChatPostReadRequest {
 __rt::request_builder!(MarkChatPostReadRequest, no_body);
 impl __rt::Call for MarkChatPostReadRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("id", &self.id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.send_chat_post` request, made by `send_chat_post()` on [`CallControlClient`]:
@@ -2675,12 +2717,14 @@ impl SendChatPostRequest {
 __rt::request_builder!(SendChatPostRequest, no_body);
 impl __rt::Call for SendChatPostRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.get_messages` request, made by `get_messages()` on [`CallControlClient`]: set
@@ -2705,10 +2749,12 @@ impl GetMessagesRequest {
 __rt::request_builder!(GetMessagesRequest, json 200);
 impl __rt::Call for GetMessagesRequest {
     type Output = AgentMessageSet;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.play_message` request, made by `play_message()` on [`CallControlClient`]: set
@@ -2735,12 +2781,14 @@ impl PlayMessageRequest {
 __rt::request_builder!(PlayMessageRequest, no_body);
 impl __rt::Call for PlayMessageRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("agentMessageId", &self.agent_message_id);
         req.query("messageId", &self.message_id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.skip_preview` request, made by `skip_preview()` on [`CallControlClient`]: set
@@ -2766,11 +2814,13 @@ impl SkipPreviewRequest {
 __rt::request_builder!(SkipPreviewRequest, no_body);
 impl __rt::Call for SkipPreviewRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("transactionId", &self.transaction_id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.stop_message` request, made by `stop_message()` on [`CallControlClient`]: set
@@ -2795,10 +2845,12 @@ impl StopMessageRequest {
 __rt::request_builder!(StopMessageRequest, no_body);
 impl __rt::Call for StopMessageRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.dial_preview` request, made by `dial_preview()` on [`CallControlClient`]: set
@@ -2841,11 +2893,13 @@ impl DialPreviewRequest {
 __rt::request_builder!(DialPreviewRequest, no_body);
 impl __rt::Call for DialPreviewRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.get_desktop_stats` request, made by `get_desktop_stats()` on
@@ -2871,10 +2925,12 @@ impl GetDesktopStatsRequest {
 __rt::request_builder!(GetDesktopStatsRequest, json 200);
 impl __rt::Call for GetDesktopStatsRequest {
     type Output = DesktopStats;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.get_service_features` request, made by `get_service_features()` on
@@ -2901,11 +2957,13 @@ impl GetServiceFeaturesRequest {
 __rt::request_builder!(GetServiceFeaturesRequest, json 200);
 impl __rt::Call for GetServiceFeaturesRequest {
     type Output = ServiceFeatureDetails;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.get_service_access` request, made by `get_service_access()` on
@@ -2931,10 +2989,12 @@ impl GetServiceAccessRequest {
 __rt::request_builder!(GetServiceAccessRequest, json 200);
 impl __rt::Call for GetServiceAccessRequest {
     type Output = ServiceAccess;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.join_service` request, made by `join_service()` on [`CallControlClient`]: set
@@ -2978,13 +3038,15 @@ impl JoinServiceRequest {
 __rt::request_builder!(JoinServiceRequest, no_body);
 impl __rt::Call for JoinServiceRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
         req.query("phoneNumber", &self.phone_number);
         req.query("sipId", &self.sip_id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.leave_service` request, made by `leave_service()` on [`CallControlClient`]: set
@@ -3009,10 +3071,12 @@ impl LeaveServiceRequest {
 __rt::request_builder!(LeaveServiceRequest, no_body);
 impl __rt::Call for LeaveServiceRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.switch_service` request, made by `switch_service()` on [`CallControlClient`]:
@@ -3038,11 +3102,13 @@ impl SwitchServiceRequest {
 __rt::request_builder!(SwitchServiceRequest, no_body);
 impl __rt::Call for SwitchServiceRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.change_to_manual_dial` request, made by `change_to_manual_dial()` on
@@ -3068,10 +3134,12 @@ impl ChangeToManualDialRequest {
 __rt::request_builder!(ChangeToManualDialRequest, no_body);
 impl __rt::Call for ChangeToManualDialRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.change_to_not_ready` request, made by `change_to_not_ready()` on
@@ -3098,11 +3166,13 @@ impl ChangeToNotReadyRequest {
 __rt::request_builder!(ChangeToNotReadyRequest, no_body);
 impl __rt::Call for ChangeToNotReadyRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("reasonCode", &self.reason_code);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.change_to_ready` request, made by `change_to_ready()` on [`CallControlClient`]:
@@ -3127,10 +3197,12 @@ impl ChangeToReadyRequest {
 __rt::request_builder!(ChangeToReadyRequest, no_body);
 impl __rt::Call for ChangeToReadyRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.get_agent_status` request, made by `get_agent_status()` on
@@ -3165,11 +3237,13 @@ impl GetAgentStatusRequest {
 __rt::request_builder!(GetAgentStatusRequest, json 200);
 impl __rt::Call for GetAgentStatusRequest {
     type Output = AgentStatusReport;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("stateChangedAfter", &self.state_changed_after);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.switch_line` request, made by `switch_line()` on [`CallControlClient`]: set
@@ -3195,11 +3269,13 @@ impl SwitchLineRequest {
 __rt::request_builder!(SwitchLineRequest, no_body);
 impl __rt::Call for SwitchLineRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.transfer_to_agent` request, made by `transfer_to_agent()` on
@@ -3241,12 +3317,14 @@ impl TransferToAgentRequest {
 __rt::request_builder!(TransferToAgentRequest, no_body);
 impl __rt::Call for TransferToAgentRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.cold_transfer` request, made by `cold_transfer()` on [`CallControlClient`]: set
@@ -3272,11 +3350,13 @@ impl ColdTransferRequest {
 __rt::request_builder!(ColdTransferRequest, no_body);
 impl __rt::Call for ColdTransferRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.complete_conference` request, made by `complete_conference()` on
@@ -3303,11 +3383,13 @@ impl CompleteConferenceRequest {
 __rt::request_builder!(CompleteConferenceRequest, no_body);
 impl __rt::Call for CompleteConferenceRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.list_available_agents` request, made by `list_available_agents()` on
@@ -3343,11 +3425,13 @@ impl ListAvailableAgentsRequest {
 __rt::request_builder!(ListAvailableAgentsRequest, json 200);
 impl __rt::Call for ListAvailableAgentsRequest {
     type Output = AvailableAgents;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.list_call_centers` request, made by `list_call_centers()` on
@@ -3373,10 +3457,12 @@ impl ListCallCentersRequest {
 __rt::request_builder!(ListCallCentersRequest, json 200);
 impl __rt::Call for ListCallCentersRequest {
     type Output = CallCenterList;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.get_phonebook_ext` request, made by `get_phonebook_ext()` on
@@ -3403,11 +3489,13 @@ impl GetPhonebookExtRequest {
 __rt::request_builder!(GetPhonebookExtRequest, json 200);
 impl __rt::Call for GetPhonebookExtRequest {
     type Output = Phonebook;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.get_phonebook` request, made by `get_phonebook()` on [`CallControlClient`]: set
@@ -3433,11 +3521,13 @@ impl GetPhonebookRequest {
 __rt::request_builder!(GetPhonebookRequest, json 200);
 impl __rt::Call for GetPhonebookRequest {
     type Output = Phonebook;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.hold_supervisor_call` request, made by `hold_supervisor_call()` on
@@ -3464,11 +3554,13 @@ impl HoldSupervisorCallRequest {
 __rt::request_builder!(HoldSupervisorCallRequest, no_body);
 impl __rt::Call for HoldSupervisorCallRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.leave_conference` request, made by `leave_conference()` on
@@ -3495,11 +3587,13 @@ impl LeaveConferenceRequest {
 __rt::request_builder!(LeaveConferenceRequest, no_body);
 impl __rt::Call for LeaveConferenceRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.manual_transfer` request, made by `manual_transfer()` on [`CallControlClient`]:
@@ -3564,12 +3658,14 @@ impl ManualTransferRequest {
 __rt::request_builder!(ManualTransferRequest, no_body);
 impl __rt::Call for ManualTransferRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.phonebook_transfer` request, made by `phonebook_transfer()` on
@@ -3611,12 +3707,14 @@ impl PhonebookTransferRequest {
 __rt::request_builder!(PhonebookTransferRequest, no_body);
 impl __rt::Call for PhonebookTransferRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.reconnect_call` request, made by `reconnect_call()` on [`CallControlClient`]:
@@ -3641,10 +3739,12 @@ impl ReconnectCallRequest {
 __rt::request_builder!(ReconnectCallRequest, no_body);
 impl __rt::Call for ReconnectCallRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.reconnect_conference` request, made by `reconnect_conference()` on
@@ -3671,11 +3771,13 @@ impl ReconnectConferenceRequest {
 __rt::request_builder!(ReconnectConferenceRequest, no_body);
 impl __rt::Call for ReconnectConferenceRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.resume_supervisor_call` request, made by `resume_supervisor_call()` on
@@ -3702,11 +3804,13 @@ impl ResumeSupervisorCallRequest {
 __rt::request_builder!(ResumeSupervisorCallRequest, no_body);
 impl __rt::Call for ResumeSupervisorCallRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.check_voicemail` request, made by `check_voicemail()` on [`CallControlClient`]:
@@ -3731,10 +3835,12 @@ impl CheckVoicemailRequest {
 __rt::request_builder!(CheckVoicemailRequest, json 200);
 impl __rt::Call for CheckVoicemailRequest {
     type Output = VoicemailBoxes;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.dial_voicemail` request, made by `dial_voicemail()` on [`CallControlClient`]:
@@ -3760,11 +3866,13 @@ impl DialVoicemailRequest {
 __rt::request_builder!(DialVoicemailRequest, no_body);
 impl __rt::Call for DialVoicemailRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("id", &self.id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.hangup_voicemail` request, made by `hangup_voicemail()` on
@@ -3790,10 +3898,12 @@ impl HangupVoicemailRequest {
 __rt::request_builder!(HangupVoicemailRequest, no_body);
 impl __rt::Call for HangupVoicemailRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.set_call_volume` request, made by `set_call_volume()` on [`CallControlClient`]:
@@ -3821,12 +3931,14 @@ impl SetCallVolumeRequest {
 __rt::request_builder!(SetCallVolumeRequest, no_body);
 impl __rt::Call for SetCallVolumeRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("outGain", &self.out_gain);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.mute` request, made by `mute()` on [`CallControlClient`]: set optional
@@ -3852,10 +3964,12 @@ impl MuteRequest {
 __rt::request_builder!(MuteRequest, no_body);
 impl __rt::Call for MuteRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.unmute` request, made by `unmute()` on [`CallControlClient`]: set optional
@@ -3881,10 +3995,12 @@ impl UnmuteRequest {
 __rt::request_builder!(UnmuteRequest, no_body);
 impl __rt::Call for UnmuteRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.set_customer_volume` request, made by `set_customer_volume()` on
@@ -3913,12 +4029,14 @@ impl SetCustomerVolumeRequest {
 __rt::request_builder!(SetCustomerVolumeRequest, no_body);
 impl __rt::Call for SetCustomerVolumeRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("outGain", &self.out_gain);
         req.query("lineNumber", &self.line_number);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.ivr_pause_recording` request, made by `ivr_pause_recording()` on
@@ -3945,12 +4063,14 @@ impl IvrPauseRecordingRequest {
 __rt::request_builder!(IvrPauseRecordingRequest, no_body);
 impl __rt::Call for IvrPauseRecordingRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("serviceId", &self.service_id);
         req.path("sessionId", &self.session_id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.ivr_resume_recording` request, made by `ivr_resume_recording()` on
@@ -3977,12 +4097,14 @@ impl IvrResumeRecordingRequest {
 __rt::request_builder!(IvrResumeRecordingRequest, no_body);
 impl __rt::Call for IvrResumeRecordingRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("serviceId", &self.service_id);
         req.path("sessionId", &self.session_id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.schedule_route_callback` request, made by `schedule_route_callback()` on
@@ -4049,13 +4171,15 @@ impl ScheduleRouteCallbackRequest {
 __rt::request_builder!(ScheduleRouteCallbackRequest, no_body);
 impl __rt::Call for ScheduleRouteCallbackRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("correlationId", &self.correlation_id);
         req.query("customerNumber", &self.customer_number);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.cancel_route` request, made by `cancel_route()` on [`CallControlClient`]: set
@@ -4083,13 +4207,15 @@ impl CancelRouteRequest {
 __rt::request_builder!(CancelRouteRequest, no_body);
 impl __rt::Call for CancelRouteRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("correlationId", &self.correlation_id);
         req.query("dialedNumber", &self.dialed_number);
         req.query("customerNumber", &self.customer_number);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.get_hold_queue_status` request, made by `get_hold_queue_status()` on
@@ -4115,11 +4241,13 @@ impl GetHoldQueueStatusRequest {
 __rt::request_builder!(GetHoldQueueStatusRequest, json 200);
 impl __rt::Call for GetHoldQueueStatusRequest {
     type Output = HoldQueueStatus;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.get_route_status` request, made by `get_route_status()` on
@@ -4147,13 +4275,15 @@ impl GetRouteStatusRequest {
 __rt::request_builder!(GetRouteStatusRequest, json 200);
 impl __rt::Call for GetRouteStatusRequest {
     type Output = RouteStatus;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("correlationId", &self.correlation_id);
         req.query("dialedNumber", &self.dialed_number);
         req.query("customerNumber", &self.customer_number);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.route_to_agent` request, made by `route_to_agent()` on [`CallControlClient`]:
@@ -4217,14 +4347,16 @@ impl RouteToAgentRequest {
 __rt::request_builder!(RouteToAgentRequest, json 200);
 impl __rt::Call for RouteToAgentRequest {
     type Output = RouteStatus;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("correlationId", &self.correlation_id);
         req.query("dialedNumber", &self.dialed_number);
         req.query("customerNumber", &self.customer_number);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.supervisor_set_not_ready` request, made by `supervisor_set_not_ready()` on
@@ -4271,11 +4403,13 @@ impl SupervisorSetNotReadyRequest {
 __rt::request_builder!(SupervisorSetNotReadyRequest, json 200);
 impl __rt::Call for SupervisorSetNotReadyRequest {
     type Output = AgentChangeResults;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.supervisor_set_ready` request, made by `supervisor_set_ready()` on
@@ -4317,11 +4451,13 @@ impl SupervisorSetReadyRequest {
 __rt::request_builder!(SupervisorSetReadyRequest, json 200);
 impl __rt::Call for SupervisorSetReadyRequest {
     type Output = AgentChangeResults;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.supervisor_log_off_agents` request, made by `supervisor_log_off_agents()` on
@@ -4363,11 +4499,13 @@ impl SupervisorLogOffAgentsRequest {
 __rt::request_builder!(SupervisorLogOffAgentsRequest, json 200);
 impl __rt::Call for SupervisorLogOffAgentsRequest {
     type Output = AgentChangeResults;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.broadcast_chat` request, made by `broadcast_chat()` on [`CallControlClient`]:
@@ -4408,11 +4546,13 @@ impl BroadcastChatRequest {
 __rt::request_builder!(BroadcastChatRequest, json 200);
 impl __rt::Call for BroadcastChatRequest {
     type Output = BroadcastResults;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.get_chat_messages` request, made by `get_chat_messages()` on
@@ -4447,11 +4587,13 @@ impl GetChatMessagesRequest {
 __rt::request_builder!(GetChatMessagesRequest, json 200);
 impl __rt::Call for GetChatMessagesRequest {
     type Output = SupervisorChatMessages;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.send_chat_message` request, made by `send_chat_message()` on
@@ -4494,11 +4636,13 @@ impl SendChatMessageRequest {
 __rt::request_builder!(SendChatMessageRequest, no_body);
 impl __rt::Call for SendChatMessageRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.end_chat_session` request, made by `end_chat_session()` on
@@ -4524,11 +4668,13 @@ impl EndChatSessionRequest {
 __rt::request_builder!(EndChatSessionRequest, no_body);
 impl __rt::Call for EndChatSessionRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("userLoginId", &self.user_login_id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.barge_in` request, made by `barge_in()` on [`CallControlClient`]: set optional
@@ -4553,11 +4699,13 @@ impl BargeInRequest {
 __rt::request_builder!(BargeInRequest, no_body);
 impl __rt::Call for BargeInRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("agentLoginId", &self.agent_login_id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.coach_agent` request, made by `coach_agent()` on [`CallControlClient`]: set
@@ -4582,11 +4730,13 @@ impl CoachAgentRequest {
 __rt::request_builder!(CoachAgentRequest, no_body);
 impl __rt::Call for CoachAgentRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("agentLoginId", &self.agent_login_id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.get_monitor_state` request, made by `get_monitor_state()` on
@@ -4611,10 +4761,12 @@ impl GetMonitorStateRequest {
 __rt::request_builder!(GetMonitorStateRequest, json 200);
 impl __rt::Call for GetMonitorStateRequest {
     type Output = MonitorCallState;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.listen_to_agent` request, made by `listen_to_agent()` on [`CallControlClient`]:
@@ -4639,11 +4791,13 @@ impl ListenToAgentRequest {
 __rt::request_builder!(ListenToAgentRequest, no_body);
 impl __rt::Call for ListenToAgentRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("agentLoginId", &self.agent_login_id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.start_monitor_call` request, made by `start_monitor_call()` on
@@ -4669,12 +4823,14 @@ impl StartMonitorCallRequest {
 __rt::request_builder!(StartMonitorCallRequest, json 200);
 impl __rt::Call for StartMonitorCallRequest {
     type Output = MonitorCallState;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("numberToDial", &self.number_to_dial);
         req.query("extension", &self.extension);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.list_supervised_services` request, made by `list_supervised_services()` on
@@ -4699,10 +4855,12 @@ impl ListSupervisedServicesRequest {
 __rt::request_builder!(ListSupervisedServicesRequest, json 200);
 impl __rt::Call for ListSupervisedServicesRequest {
     type Output = SupervisedServices;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.supervisor_switch_service` request, made by `supervisor_switch_service()` on
@@ -4749,11 +4907,13 @@ impl SupervisorSwitchServiceRequest {
 __rt::request_builder!(SupervisorSwitchServiceRequest, json 200);
 impl __rt::Call for SupervisorSwitchServiceRequest {
     type Output = SwitchServiceResults;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.get_non_attempted_manual_calls` request, made by
@@ -4779,11 +4939,13 @@ impl GetNonAttemptedManualCallsRequest {
 __rt::request_builder!(GetNonAttemptedManualCallsRequest, json 200);
 impl __rt::Call for GetNonAttemptedManualCallsRequest {
     type Output = NonAttemptedManualCalls;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("serviceId", &self.service_id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.get_queue_stats` request, made by `get_queue_stats()` on [`CallControlClient`]:
@@ -4808,11 +4970,13 @@ impl GetQueueStatsRequest {
 __rt::request_builder!(GetQueueStatsRequest, json 200);
 impl __rt::Call for GetQueueStatsRequest {
     type Output = QueueStats;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.launch_manual_calls` request, made by `launch_manual_calls()` on
@@ -4848,12 +5012,14 @@ impl LaunchManualCallsRequest {
 __rt::request_builder!(LaunchManualCallsRequest, no_body);
 impl __rt::Call for LaunchManualCallsRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("serviceId", &self.service_id);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `call_control.schedule_callback` request, made by `schedule_callback()` on
@@ -4907,12 +5073,14 @@ impl ScheduleCallbackRequest {
 __rt::request_builder!(ScheduleCallbackRequest, no_body);
 impl __rt::Call for ScheduleCallbackRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("serviceId", &self.service_id);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// What a supervisor call did to each agent it named.

@@ -386,12 +386,14 @@ impl ListCampaignsRequest {
 __rt::request_builder!(ListCampaignsRequest, json 200);
 impl __rt::Call for ListCampaignsRequest {
     type Output = ListCampaignsResponse;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 impl __rt::Paginated for ListCampaignsRequest {
@@ -410,10 +412,8 @@ impl __rt::Paginated for ListCampaignsRequest {
     fn advance(&mut self, next: __rt::Next) -> bool {
         next.set_position(&mut self.offset)
     }
-    fn fetch(
-        self,
-        _link: ::std::option::Option<__rt::Url>,
-    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+    #[inline]
+    fn fetch(self, _link: ::std::option::Option<__rt::Url>) -> __rt::PageFetch<Self> {
         __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
@@ -460,10 +460,12 @@ impl GetCampaignListInfoRequest {
 __rt::request_builder!(GetCampaignListInfoRequest, json 200);
 impl __rt::Call for GetCampaignListInfoRequest {
     type Output = CampaignListInfo;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `campaign.read_campaign` request, made by `read_campaign()` on [`CampaignClient`]: set
@@ -488,11 +490,13 @@ impl ReadCampaignRequest {
 __rt::request_builder!(ReadCampaignRequest, json 200);
 impl __rt::Call for ReadCampaignRequest {
     type Output = Campaign;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `campaign.create_campaign` request, made by `create_campaign()` on [`CampaignClient`]: set
@@ -517,11 +521,13 @@ impl CreateCampaignRequest {
 __rt::request_builder!(CreateCampaignRequest, json 201);
 impl __rt::Call for CreateCampaignRequest {
     type Output = CampaignCreated;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `campaign.update_campaign` request, made by `update_campaign()` on [`CampaignClient`]: set
@@ -612,12 +618,14 @@ impl UpdateCampaignRequest {
 __rt::request_builder!(UpdateCampaignRequest, no_body);
 impl __rt::Call for UpdateCampaignRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `campaign.update_campaign_state` request, made by `update_campaign_state()` on
@@ -646,12 +654,14 @@ impl UpdateCampaignStateRequest {
 __rt::request_builder!(UpdateCampaignStateRequest, no_body);
 impl __rt::Call for UpdateCampaignStateRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `campaign.deactivate_campaign` request, made by `deactivate_campaign()` on [`CampaignClient`]:
@@ -677,12 +687,14 @@ impl DeactivateCampaignRequest {
 __rt::request_builder!(DeactivateCampaignRequest, no_body);
 impl __rt::Call for DeactivateCampaignRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&__rt::serde_json::json!({}));
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `campaign.list_campaign_transactions` request, made by `list_campaign_transactions()` on
@@ -732,7 +744,9 @@ impl ListCampaignTransactionsRequest {
 __rt::request_builder!(ListCampaignTransactionsRequest, json 200);
 impl __rt::Call for ListCampaignTransactionsRequest {
     type Output = CampaignTransactionsPage;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -741,7 +755,7 @@ impl __rt::Call for ListCampaignTransactionsRequest {
         req.query("extra", &self.extra);
         req.query("daysDue", &self.days_due);
         req.query("validOnly", &self.valid_only);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 impl __rt::Paginated for ListCampaignTransactionsRequest {
@@ -760,10 +774,8 @@ impl __rt::Paginated for ListCampaignTransactionsRequest {
     fn advance(&mut self, next: __rt::Next) -> bool {
         next.set_position(&mut self.offset)
     }
-    fn fetch(
-        self,
-        _link: ::std::option::Option<__rt::Url>,
-    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+    #[inline]
+    fn fetch(self, _link: ::std::option::Option<__rt::Url>) -> __rt::PageFetch<Self> {
         __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
@@ -817,12 +829,14 @@ impl AppendCampaignRequest {
 __rt::request_builder!(AppendCampaignRequest, no_body);
 impl __rt::Call for AppendCampaignRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `campaign.search_campaigns` request, made by `search_campaigns()` on [`CampaignClient`]: set
@@ -900,14 +914,16 @@ impl SearchCampaignsRequest {
 __rt::request_builder!(SearchCampaignsRequest, json 200);
 impl __rt::Call for SearchCampaignsRequest {
     type Output = SearchCampaignsResponse;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("client", &self.client_id);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 impl __rt::Paginated for SearchCampaignsRequest {
@@ -926,10 +942,8 @@ impl __rt::Paginated for SearchCampaignsRequest {
     fn advance(&mut self, next: __rt::Next) -> bool {
         next.set_position(&mut self.offset)
     }
-    fn fetch(
-        self,
-        _link: ::std::option::Option<__rt::Url>,
-    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+    #[inline]
+    fn fetch(self, _link: ::std::option::Option<__rt::Url>) -> __rt::PageFetch<Self> {
         __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
@@ -1001,14 +1015,16 @@ impl SearchFinishedCallsRequest {
 __rt::request_builder!(SearchFinishedCallsRequest, json 200);
 impl __rt::Call for SearchFinishedCallsRequest {
     type Output = FinishedCallsPage;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 impl __rt::Paginated for SearchFinishedCallsRequest {
@@ -1027,10 +1043,8 @@ impl __rt::Paginated for SearchFinishedCallsRequest {
     fn advance(&mut self, next: __rt::Next) -> bool {
         next.set_position(&mut self.offset)
     }
-    fn fetch(
-        self,
-        _link: ::std::option::Option<__rt::Url>,
-    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+    #[inline]
+    fn fetch(self, _link: ::std::option::Option<__rt::Url>) -> __rt::PageFetch<Self> {
         __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {

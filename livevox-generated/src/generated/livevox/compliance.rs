@@ -1273,7 +1273,9 @@ impl ListDncRequest {
 __rt::request_builder!(ListDncRequest, json 200);
 impl __rt::Call for ListDncRequest {
     type Output = ListDncResponse;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("dncType", &self.dnc_type);
@@ -1281,7 +1283,7 @@ impl __rt::Call for ListDncRequest {
         req.query("service", &self.service_id);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 impl __rt::Paginated for ListDncRequest {
@@ -1300,10 +1302,8 @@ impl __rt::Paginated for ListDncRequest {
     fn advance(&mut self, next: __rt::Next) -> bool {
         next.set_position(&mut self.offset)
     }
-    fn fetch(
-        self,
-        _link: ::std::option::Option<__rt::Url>,
-    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+    #[inline]
+    fn fetch(self, _link: ::std::option::Option<__rt::Url>) -> __rt::PageFetch<Self> {
         __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
@@ -1364,13 +1364,15 @@ impl GetDncListInfoRequest {
 __rt::request_builder!(GetDncListInfoRequest, json 200);
 impl __rt::Call for GetDncListInfoRequest {
     type Output = DncListInfo;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("dncType", &self.dnc_type);
         req.query("client", &self.client_id);
         req.query("service", &self.service_id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.read_dnc` request, made by `read_dnc()` on [`ComplianceClient`]: set optional
@@ -1397,11 +1399,13 @@ impl ReadDncRequest {
 __rt::request_builder!(ReadDncRequest, json 200);
 impl __rt::Call for ReadDncRequest {
     type Output = ReadDncResponse;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.create_dnc` request, made by `create_dnc()` on [`ComplianceClient`]: set optional
@@ -1428,11 +1432,13 @@ impl CreateDncRequest {
 __rt::request_builder!(CreateDncRequest, json 201);
 impl __rt::Call for CreateDncRequest {
     type Output = CreateDncResponse;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.delete_dnc` request, made by `delete_dnc()` on [`ComplianceClient`]: set optional
@@ -1459,11 +1465,13 @@ impl DeleteDncRequest {
 __rt::request_builder!(DeleteDncRequest, no_body);
 impl __rt::Call for DeleteDncRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.search_dnc` request, made by `search_dnc()` on [`ComplianceClient`]: set optional
@@ -1519,14 +1527,16 @@ impl SearchDncRequest {
 __rt::request_builder!(SearchDncRequest, json 200);
 impl __rt::Call for SearchDncRequest {
     type Output = ListDncResponse;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("client", &self.client_id);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 impl __rt::Paginated for SearchDncRequest {
@@ -1545,10 +1555,8 @@ impl __rt::Paginated for SearchDncRequest {
     fn advance(&mut self, next: __rt::Next) -> bool {
         next.set_position(&mut self.offset)
     }
-    fn fetch(
-        self,
-        _link: ::std::option::Option<__rt::Url>,
-    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+    #[inline]
+    fn fetch(self, _link: ::std::option::Option<__rt::Url>) -> __rt::PageFetch<Self> {
         __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
@@ -1596,10 +1604,12 @@ impl IsLegacyDncEnabledRequest {
 __rt::request_builder!(IsLegacyDncEnabledRequest, json 200);
 impl __rt::Call for IsLegacyDncEnabledRequest {
     type Output = ComplianceCheckResult;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.create_multiple_phone_dnc` request, made by `create_multiple_phone_dnc()` on
@@ -1632,12 +1642,14 @@ impl CreateMultiplePhoneDncRequest {
 __rt::request_builder!(CreateMultiplePhoneDncRequest, json 200);
 impl __rt::Call for CreateMultiplePhoneDncRequest {
     type Output = MultiplePhoneDncResult;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("client", &self.client_id);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.create_multiple_account_dnd` request, made by `create_multiple_account_dnd()` on
@@ -1670,12 +1682,14 @@ impl CreateMultipleAccountDndRequest {
 __rt::request_builder!(CreateMultipleAccountDndRequest, json 200);
 impl __rt::Call for CreateMultipleAccountDndRequest {
     type Output = MultipleAccountDndResult;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("client", &self.client_id);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.create_multiple_account_phone_dnd` request, made by
@@ -1709,12 +1723,14 @@ impl CreateMultipleAccountPhoneDndRequest {
 __rt::request_builder!(CreateMultipleAccountPhoneDndRequest, no_body);
 impl __rt::Call for CreateMultipleAccountPhoneDndRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("client", &self.client_id);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.list_dialtime_dnc` request, made by `list_dialtime_dnc()` on [`ComplianceClient`]:
@@ -1759,12 +1775,14 @@ impl ListDialtimeDncRequest {
 __rt::request_builder!(ListDialtimeDncRequest, json 200);
 impl __rt::Call for ListDialtimeDncRequest {
     type Output = DialtimeDncPage;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 impl __rt::Paginated for ListDialtimeDncRequest {
@@ -1783,10 +1801,8 @@ impl __rt::Paginated for ListDialtimeDncRequest {
     fn advance(&mut self, next: __rt::Next) -> bool {
         next.set_position(&mut self.offset)
     }
-    fn fetch(
-        self,
-        _link: ::std::option::Option<__rt::Url>,
-    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+    #[inline]
+    fn fetch(self, _link: ::std::option::Option<__rt::Url>) -> __rt::PageFetch<Self> {
         __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
@@ -1833,10 +1849,12 @@ impl GetDialtimeDncListInfoRequest {
 __rt::request_builder!(GetDialtimeDncListInfoRequest, json 200);
 impl __rt::Call for GetDialtimeDncListInfoRequest {
     type Output = ComplianceListInfo;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.read_dialtime_dnc` request, made by `read_dialtime_dnc()` on [`ComplianceClient`]:
@@ -1861,11 +1879,13 @@ impl ReadDialtimeDncRequest {
 __rt::request_builder!(ReadDialtimeDncRequest, json 200);
 impl __rt::Call for ReadDialtimeDncRequest {
     type Output = DialtimeDncEntry;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.create_dialtime_dnc` request, made by `create_dialtime_dnc()` on
@@ -1891,11 +1911,13 @@ impl CreateDialtimeDncRequest {
 __rt::request_builder!(CreateDialtimeDncRequest, json 201);
 impl __rt::Call for CreateDialtimeDncRequest {
     type Output = CreateDncResponse;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.create_multiple_dialtime_dnc` request, made by `create_multiple_dialtime_dnc()` on
@@ -1921,11 +1943,13 @@ impl CreateMultipleDialtimeDncRequest {
 __rt::request_builder!(CreateMultipleDialtimeDncRequest, json 200);
 impl __rt::Call for CreateMultipleDialtimeDncRequest {
     type Output = BulkDncResult;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.update_dialtime_dnc` request, made by `update_dialtime_dnc()` on
@@ -1954,12 +1978,14 @@ impl UpdateDialtimeDncRequest {
 __rt::request_builder!(UpdateDialtimeDncRequest, no_body);
 impl __rt::Call for UpdateDialtimeDncRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.delete_dialtime_dnc` request, made by `delete_dialtime_dnc()` on
@@ -1986,11 +2012,13 @@ impl DeleteDialtimeDncRequest {
 __rt::request_builder!(DeleteDialtimeDncRequest, no_body);
 impl __rt::Call for DeleteDialtimeDncRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.search_dialtime_dnc` request, made by `search_dialtime_dnc()` on
@@ -2038,13 +2066,15 @@ impl SearchDialtimeDncRequest {
 __rt::request_builder!(SearchDialtimeDncRequest, json 200);
 impl __rt::Call for SearchDialtimeDncRequest {
     type Output = DialtimeDncPage;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 impl __rt::Paginated for SearchDialtimeDncRequest {
@@ -2063,10 +2093,8 @@ impl __rt::Paginated for SearchDialtimeDncRequest {
     fn advance(&mut self, next: __rt::Next) -> bool {
         next.set_position(&mut self.offset)
     }
-    fn fetch(
-        self,
-        _link: ::std::option::Option<__rt::Url>,
-    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+    #[inline]
+    fn fetch(self, _link: ::std::option::Option<__rt::Url>) -> __rt::PageFetch<Self> {
         __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
@@ -2133,12 +2161,14 @@ impl ListSmsDncRequest {
 __rt::request_builder!(ListSmsDncRequest, json 200);
 impl __rt::Call for ListSmsDncRequest {
     type Output = SmsDncPage;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 impl __rt::Paginated for ListSmsDncRequest {
@@ -2157,10 +2187,8 @@ impl __rt::Paginated for ListSmsDncRequest {
     fn advance(&mut self, next: __rt::Next) -> bool {
         next.set_position(&mut self.offset)
     }
-    fn fetch(
-        self,
-        _link: ::std::option::Option<__rt::Url>,
-    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+    #[inline]
+    fn fetch(self, _link: ::std::option::Option<__rt::Url>) -> __rt::PageFetch<Self> {
         __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
@@ -2207,10 +2235,12 @@ impl GetSmsDncListInfoRequest {
 __rt::request_builder!(GetSmsDncListInfoRequest, json 200);
 impl __rt::Call for GetSmsDncListInfoRequest {
     type Output = ComplianceListInfo;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.read_sms_dnc` request, made by `read_sms_dnc()` on [`ComplianceClient`]: set
@@ -2235,11 +2265,13 @@ impl ReadSmsDncRequest {
 __rt::request_builder!(ReadSmsDncRequest, json 200);
 impl __rt::Call for ReadSmsDncRequest {
     type Output = SmsDncEntry;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.create_sms_dnc` request, made by `create_sms_dnc()` on [`ComplianceClient`]: set
@@ -2264,11 +2296,13 @@ impl CreateSmsDncRequest {
 __rt::request_builder!(CreateSmsDncRequest, json 201);
 impl __rt::Call for CreateSmsDncRequest {
     type Output = CreateDncResponse;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.create_multiple_sms_dnc` request, made by `create_multiple_sms_dnc()` on
@@ -2294,11 +2328,13 @@ impl CreateMultipleSmsDncRequest {
 __rt::request_builder!(CreateMultipleSmsDncRequest, json 200);
 impl __rt::Call for CreateMultipleSmsDncRequest {
     type Output = BulkDncResult;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.update_sms_dnc` request, made by `update_sms_dnc()` on [`ComplianceClient`]: set
@@ -2326,12 +2362,14 @@ impl UpdateSmsDncRequest {
 __rt::request_builder!(UpdateSmsDncRequest, no_body);
 impl __rt::Call for UpdateSmsDncRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.delete_sms_dnc` request, made by `delete_sms_dnc()` on [`ComplianceClient`]: set
@@ -2357,11 +2395,13 @@ impl DeleteSmsDncRequest {
 __rt::request_builder!(DeleteSmsDncRequest, no_body);
 impl __rt::Call for DeleteSmsDncRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.search_sms_dnc` request, made by `search_sms_dnc()` on [`ComplianceClient`]: set
@@ -2414,13 +2454,15 @@ impl SearchSmsDncRequest {
 __rt::request_builder!(SearchSmsDncRequest, json 200);
 impl __rt::Call for SearchSmsDncRequest {
     type Output = SmsDncPage;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 impl __rt::Paginated for SearchSmsDncRequest {
@@ -2439,10 +2481,8 @@ impl __rt::Paginated for SearchSmsDncRequest {
     fn advance(&mut self, next: __rt::Next) -> bool {
         next.set_position(&mut self.offset)
     }
-    fn fetch(
-        self,
-        _link: ::std::option::Option<__rt::Url>,
-    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+    #[inline]
+    fn fetch(self, _link: ::std::option::Option<__rt::Url>) -> __rt::PageFetch<Self> {
         __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
@@ -2509,12 +2549,14 @@ impl ListEmailDncRequest {
 __rt::request_builder!(ListEmailDncRequest, json 200);
 impl __rt::Call for ListEmailDncRequest {
     type Output = EmailDncPage;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 impl __rt::Paginated for ListEmailDncRequest {
@@ -2533,10 +2575,8 @@ impl __rt::Paginated for ListEmailDncRequest {
     fn advance(&mut self, next: __rt::Next) -> bool {
         next.set_position(&mut self.offset)
     }
-    fn fetch(
-        self,
-        _link: ::std::option::Option<__rt::Url>,
-    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+    #[inline]
+    fn fetch(self, _link: ::std::option::Option<__rt::Url>) -> __rt::PageFetch<Self> {
         __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
@@ -2583,10 +2623,12 @@ impl GetEmailDncListInfoRequest {
 __rt::request_builder!(GetEmailDncListInfoRequest, json 200);
 impl __rt::Call for GetEmailDncListInfoRequest {
     type Output = ComplianceListInfo;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.read_email_dnc` request, made by `read_email_dnc()` on [`ComplianceClient`]: set
@@ -2611,11 +2653,13 @@ impl ReadEmailDncRequest {
 __rt::request_builder!(ReadEmailDncRequest, json 200);
 impl __rt::Call for ReadEmailDncRequest {
     type Output = EmailDncEntry;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.create_email_dnc` request, made by `create_email_dnc()` on [`ComplianceClient`]:
@@ -2640,11 +2684,13 @@ impl CreateEmailDncRequest {
 __rt::request_builder!(CreateEmailDncRequest, json 201);
 impl __rt::Call for CreateEmailDncRequest {
     type Output = CreateDncResponse;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.create_multiple_email_dnc` request, made by `create_multiple_email_dnc()` on
@@ -2670,11 +2716,13 @@ impl CreateMultipleEmailDncRequest {
 __rt::request_builder!(CreateMultipleEmailDncRequest, json 200);
 impl __rt::Call for CreateMultipleEmailDncRequest {
     type Output = BulkDncResult;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.update_email_dnc` request, made by `update_email_dnc()` on [`ComplianceClient`]:
@@ -2702,12 +2750,14 @@ impl UpdateEmailDncRequest {
 __rt::request_builder!(UpdateEmailDncRequest, no_body);
 impl __rt::Call for UpdateEmailDncRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.delete_email_dnc` request, made by `delete_email_dnc()` on [`ComplianceClient`]:
@@ -2733,11 +2783,13 @@ impl DeleteEmailDncRequest {
 __rt::request_builder!(DeleteEmailDncRequest, no_body);
 impl __rt::Call for DeleteEmailDncRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.search_email_dnc` request, made by `search_email_dnc()` on [`ComplianceClient`]:
@@ -2790,13 +2842,15 @@ impl SearchEmailDncRequest {
 __rt::request_builder!(SearchEmailDncRequest, json 200);
 impl __rt::Call for SearchEmailDncRequest {
     type Output = EmailDncPage;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 impl __rt::Paginated for SearchEmailDncRequest {
@@ -2815,10 +2869,8 @@ impl __rt::Paginated for SearchEmailDncRequest {
     fn advance(&mut self, next: __rt::Next) -> bool {
         next.set_position(&mut self.offset)
     }
-    fn fetch(
-        self,
-        _link: ::std::option::Option<__rt::Url>,
-    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+    #[inline]
+    fn fetch(self, _link: ::std::option::Option<__rt::Url>) -> __rt::PageFetch<Self> {
         __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
@@ -2892,13 +2944,15 @@ impl ListDialingProfilesRequest {
 __rt::request_builder!(ListDialingProfilesRequest, json 200);
 impl __rt::Call for ListDialingProfilesRequest {
     type Output = DialingProfilePage;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("client", &self.client_id);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 impl __rt::Paginated for ListDialingProfilesRequest {
@@ -2917,10 +2971,8 @@ impl __rt::Paginated for ListDialingProfilesRequest {
     fn advance(&mut self, next: __rt::Next) -> bool {
         next.set_position(&mut self.offset)
     }
-    fn fetch(
-        self,
-        _link: ::std::option::Option<__rt::Url>,
-    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+    #[inline]
+    fn fetch(self, _link: ::std::option::Option<__rt::Url>) -> __rt::PageFetch<Self> {
         __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
@@ -2973,11 +3025,13 @@ impl GetDialingProfileListInfoRequest {
 __rt::request_builder!(GetDialingProfileListInfoRequest, json 200);
 impl __rt::Call for GetDialingProfileListInfoRequest {
     type Output = ComplianceListInfo;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("client", &self.client_id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.read_dialing_profile` request, made by `read_dialing_profile()` on
@@ -3003,11 +3057,13 @@ impl ReadDialingProfileRequest {
 __rt::request_builder!(ReadDialingProfileRequest, json 200);
 impl __rt::Call for ReadDialingProfileRequest {
     type Output = DialingProfile;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.create_dialing_profile` request, made by `create_dialing_profile()` on
@@ -3054,11 +3110,13 @@ impl CreateDialingProfileRequest {
 __rt::request_builder!(CreateDialingProfileRequest, json 201);
 impl __rt::Call for CreateDialingProfileRequest {
     type Output = DialingProfileCreated;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.update_dialing_profile` request, made by `update_dialing_profile()` on
@@ -3103,12 +3161,14 @@ impl UpdateDialingProfileRequest {
 __rt::request_builder!(UpdateDialingProfileRequest, no_body);
 impl __rt::Call for UpdateDialingProfileRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.delete_dialing_profile` request, made by `delete_dialing_profile()` on
@@ -3135,11 +3195,13 @@ impl DeleteDialingProfileRequest {
 __rt::request_builder!(DeleteDialingProfileRequest, no_body);
 impl __rt::Call for DeleteDialingProfileRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.create_dialing_policy` request, made by `create_dialing_policy()` on
@@ -3166,12 +3228,14 @@ impl CreateDialingPolicyRequest {
 __rt::request_builder!(CreateDialingPolicyRequest, json 201);
 impl __rt::Call for CreateDialingPolicyRequest {
     type Output = DialingProfileCreated;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.update_dialing_policy` request, made by `update_dialing_policy()` on
@@ -3256,13 +3320,15 @@ impl UpdateDialingPolicyRequest {
 __rt::request_builder!(UpdateDialingPolicyRequest, no_body);
 impl __rt::Call for UpdateDialingPolicyRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.path("policy", &self.policy_id);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.delete_dialing_policy` request, made by `delete_dialing_policy()` on
@@ -3290,12 +3356,14 @@ impl DeleteDialingPolicyRequest {
 __rt::request_builder!(DeleteDialingPolicyRequest, no_body);
 impl __rt::Call for DeleteDialingPolicyRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.path("policy", &self.policy_id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.add_dialing_profile_service` request, made by `add_dialing_profile_service()` on
@@ -3324,13 +3392,15 @@ impl AddDialingProfileServiceRequest {
 __rt::request_builder!(AddDialingProfileServiceRequest, no_body);
 impl __rt::Call for AddDialingProfileServiceRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.path("service", &self.service_id);
         req.body(&__rt::serde_json::json!({}));
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.remove_dialing_profile_service` request, made by
@@ -3358,12 +3428,14 @@ impl RemoveDialingProfileServiceRequest {
 __rt::request_builder!(RemoveDialingProfileServiceRequest, no_body);
 impl __rt::Call for RemoveDialingProfileServiceRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.path("service", &self.service_id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.is_blocked` request, made by `is_blocked()` on [`ComplianceClient`]: set optional
@@ -3422,7 +3494,9 @@ impl IsBlockedRequest {
 __rt::request_builder!(IsBlockedRequest, json 200);
 impl __rt::Call for IsBlockedRequest {
     type Output = ComplianceCheckResult;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("service", &self.service_id);
@@ -3430,7 +3504,7 @@ impl __rt::Call for IsBlockedRequest {
         req.query("phone", &self.phone);
         req.query("account", &self.account);
         req.query("zip", &self.zip);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.zip_area_match` request, made by `zip_area_match()` on [`ComplianceClient`]: set
@@ -3465,11 +3539,13 @@ impl ZipAreaMatchRequest {
 __rt::request_builder!(ZipAreaMatchRequest, json 200);
 impl __rt::Call for ZipAreaMatchRequest {
     type Output = ComplianceCheckResult;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.get_recording_info` request, made by `get_recording_info()` on
@@ -3495,11 +3571,13 @@ impl GetRecordingInfoRequest {
 __rt::request_builder!(GetRecordingInfoRequest, json 200);
 impl __rt::Call for GetRecordingInfoRequest {
     type Output = RecordingInfo;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("recording", &self.recording_id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.get_recording` request, made by `get_recording()` on [`ComplianceClient`]: set
@@ -3527,11 +3605,13 @@ impl GetRecordingRequest {
 __rt::request_builder!(GetRecordingRequest, bytes "audio/mpeg");
 impl __rt::Call for GetRecordingRequest {
     type Output = __rt::bytes::Bytes;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Binary;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute_bytes_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `compliance.delete_recording` request, made by `delete_recording()` on [`ComplianceClient`]:
@@ -3557,11 +3637,13 @@ impl DeleteRecordingRequest {
 __rt::request_builder!(DeleteRecordingRequest, no_body);
 impl __rt::Call for DeleteRecordingRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// One entry of the DNC list, as listing and searching return it.

@@ -324,13 +324,15 @@ impl ListAgentsRequest {
 __rt::request_builder!(ListAgentsRequest, json 200);
 impl __rt::Call for ListAgentsRequest {
     type Output = ConfigAgentPage;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.query("client", &self.client_id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 impl __rt::Paginated for ListAgentsRequest {
@@ -349,10 +351,8 @@ impl __rt::Paginated for ListAgentsRequest {
     fn advance(&mut self, next: __rt::Next) -> bool {
         next.set_position(&mut self.offset)
     }
-    fn fetch(
-        self,
-        _link: ::std::option::Option<__rt::Url>,
-    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+    #[inline]
+    fn fetch(self, _link: ::std::option::Option<__rt::Url>) -> __rt::PageFetch<Self> {
         __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
@@ -404,11 +404,13 @@ impl CreateAgentRequest {
 __rt::request_builder!(CreateAgentRequest, json 201);
 impl __rt::Call for CreateAgentRequest {
     type Output = ConfigurationCreated;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `configuration.list_call_centers` request, made by `list_call_centers()` on
@@ -461,13 +463,15 @@ impl ListCallCentersRequest {
 __rt::request_builder!(ListCallCentersRequest, json 200);
 impl __rt::Call for ListCallCentersRequest {
     type Output = ConfigCallCenterPage;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.query("client", &self.client_id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 impl __rt::Paginated for ListCallCentersRequest {
@@ -486,10 +490,8 @@ impl __rt::Paginated for ListCallCentersRequest {
     fn advance(&mut self, next: __rt::Next) -> bool {
         next.set_position(&mut self.offset)
     }
-    fn fetch(
-        self,
-        _link: ::std::option::Option<__rt::Url>,
-    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+    #[inline]
+    fn fetch(self, _link: ::std::option::Option<__rt::Url>) -> __rt::PageFetch<Self> {
         __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
@@ -557,13 +559,15 @@ impl ListServicesRequest {
 __rt::request_builder!(ListServicesRequest, json 200);
 impl __rt::Call for ListServicesRequest {
     type Output = ConfigServicePage;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("callCenter", &self.call_center_id);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 impl __rt::Paginated for ListServicesRequest {
@@ -582,10 +586,8 @@ impl __rt::Paginated for ListServicesRequest {
     fn advance(&mut self, next: __rt::Next) -> bool {
         next.set_position(&mut self.offset)
     }
-    fn fetch(
-        self,
-        _link: ::std::option::Option<__rt::Url>,
-    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+    #[inline]
+    fn fetch(self, _link: ::std::option::Option<__rt::Url>) -> __rt::PageFetch<Self> {
         __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
@@ -632,12 +634,14 @@ impl CreateServiceRequest {
 __rt::request_builder!(CreateServiceRequest, json 201);
 impl __rt::Call for CreateServiceRequest {
     type Output = ConfigurationCreated;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("service", &self.service_id);
         req.query("name", &self.name);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `configuration.delete_service` request, made by `delete_service()` on [`ConfigurationClient`]:
@@ -663,11 +667,13 @@ impl DeleteServiceRequest {
 __rt::request_builder!(DeleteServiceRequest, no_body);
 impl __rt::Call for DeleteServiceRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `configuration.list_report_formats` request, made by `list_report_formats()` on
@@ -694,12 +700,14 @@ impl ListReportFormatsRequest {
 __rt::request_builder!(ListReportFormatsRequest, json 200);
 impl __rt::Call for ListReportFormatsRequest {
     type Output = __rt::serde_json::Value;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `configuration.get_report_format_list_info` request, made by `get_report_format_list_info()`
@@ -730,11 +738,13 @@ impl GetReportFormatListInfoRequest {
 __rt::request_builder!(GetReportFormatListInfoRequest, json 200);
 impl __rt::Call for GetReportFormatListInfoRequest {
     type Output = ConfigurationListInfo;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("client", &self.client_id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `configuration.list_term_codes` request, made by `list_term_codes()` on
@@ -793,14 +803,16 @@ impl ListTermCodesRequest {
 __rt::request_builder!(ListTermCodesRequest, json 200);
 impl __rt::Call for ListTermCodesRequest {
     type Output = ConfigTermCodePage;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.query("client", &self.client_id);
         req.query("service", &self.service_id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 impl __rt::Paginated for ListTermCodesRequest {
@@ -819,10 +831,8 @@ impl __rt::Paginated for ListTermCodesRequest {
     fn advance(&mut self, next: __rt::Next) -> bool {
         next.set_position(&mut self.offset)
     }
-    fn fetch(
-        self,
-        _link: ::std::option::Option<__rt::Url>,
-    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+    #[inline]
+    fn fetch(self, _link: ::std::option::Option<__rt::Url>) -> __rt::PageFetch<Self> {
         __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {

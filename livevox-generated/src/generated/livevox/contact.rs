@@ -582,12 +582,14 @@ impl ListContactsRequest {
 __rt::request_builder!(ListContactsRequest, json 200);
 impl __rt::Call for ListContactsRequest {
     type Output = ContactPage;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 impl __rt::Paginated for ListContactsRequest {
@@ -606,10 +608,8 @@ impl __rt::Paginated for ListContactsRequest {
     fn advance(&mut self, next: __rt::Next) -> bool {
         next.set_position(&mut self.offset)
     }
-    fn fetch(
-        self,
-        _link: ::std::option::Option<__rt::Url>,
-    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+    #[inline]
+    fn fetch(self, _link: ::std::option::Option<__rt::Url>) -> __rt::PageFetch<Self> {
         __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
@@ -656,11 +656,13 @@ impl ReadContactRequest {
 __rt::request_builder!(ReadContactRequest, json 200);
 impl __rt::Call for ReadContactRequest {
     type Output = ReadContactResponse;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("account", &self.account);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `contact.create_contact` request, made by `create_contact()` on [`ContactClient`]: set
@@ -685,11 +687,13 @@ impl CreateContactRequest {
 __rt::request_builder!(CreateContactRequest, json 201);
 impl __rt::Call for CreateContactRequest {
     type Output = ContactCreated;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `contact.update_contact` request, made by `update_contact()` on [`ContactClient`]: set
@@ -717,12 +721,14 @@ impl UpdateContactRequest {
 __rt::request_builder!(UpdateContactRequest, no_body);
 impl __rt::Call for UpdateContactRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("account", &self.account);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `contact.delete_contact` request, made by `delete_contact()` on [`ContactClient`]: set
@@ -748,11 +754,13 @@ impl DeleteContactRequest {
 __rt::request_builder!(DeleteContactRequest, no_body);
 impl __rt::Call for DeleteContactRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("account", &self.account);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `contact.search_contacts` request, made by `search_contacts()` on [`ContactClient`]: set
@@ -807,13 +815,15 @@ impl SearchContactsRequest {
 __rt::request_builder!(SearchContactsRequest, json 200);
 impl __rt::Call for SearchContactsRequest {
     type Output = ContactSearchPage;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 impl __rt::Paginated for SearchContactsRequest {
@@ -832,10 +842,8 @@ impl __rt::Paginated for SearchContactsRequest {
     fn advance(&mut self, next: __rt::Next) -> bool {
         next.set_position(&mut self.offset)
     }
-    fn fetch(
-        self,
-        _link: ::std::option::Option<__rt::Url>,
-    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+    #[inline]
+    fn fetch(self, _link: ::std::option::Option<__rt::Url>) -> __rt::PageFetch<Self> {
         __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
@@ -882,11 +890,13 @@ impl CreateContactsRequest {
 __rt::request_builder!(CreateContactsRequest, json 200);
 impl __rt::Call for CreateContactsRequest {
     type Output = BulkContactResult;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `contact.download_contacts` request, made by `download_contacts()` on [`ContactClient`]: set
@@ -939,11 +949,13 @@ impl DownloadContactsRequest {
 __rt::request_builder!(DownloadContactsRequest, bytes "text/csv");
 impl __rt::Call for DownloadContactsRequest {
     type Output = __rt::bytes::Bytes;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Binary;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_bytes_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `contact.update_contacts` request, made by `update_contacts()` on [`ContactClient`]: set
@@ -969,11 +981,13 @@ impl UpdateContactsRequest {
 __rt::request_builder!(UpdateContactsRequest, json 200);
 impl __rt::Call for UpdateContactsRequest {
     type Output = BulkContactResult;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `contact.list_contact_accounts` request, made by `list_contact_accounts()` on
@@ -1020,13 +1034,15 @@ impl ListContactAccountsRequest {
 __rt::request_builder!(ListContactAccountsRequest, json 200);
 impl __rt::Call for ListContactAccountsRequest {
     type Output = super::account::ListAccountsResponse;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("contactId", &self.contact_id);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 impl __rt::Paginated for ListContactAccountsRequest {
@@ -1045,10 +1061,8 @@ impl __rt::Paginated for ListContactAccountsRequest {
     fn advance(&mut self, next: __rt::Next) -> bool {
         next.set_position(&mut self.offset)
     }
-    fn fetch(
-        self,
-        _link: ::std::option::Option<__rt::Url>,
-    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+    #[inline]
+    fn fetch(self, _link: ::std::option::Option<__rt::Url>) -> __rt::PageFetch<Self> {
         __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
@@ -1112,12 +1126,14 @@ impl UpdateContactDndRequest {
 __rt::request_builder!(UpdateContactDndRequest, no_body);
 impl __rt::Call for UpdateContactDndRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("account", &self.account);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `contact.update_contacts_dnd` request, made by `update_contacts_dnd()` on [`ContactClient`]:
@@ -1143,11 +1159,13 @@ impl UpdateContactsDndRequest {
 __rt::request_builder!(UpdateContactsDndRequest, no_body);
 impl __rt::Call for UpdateContactsDndRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `contact.list_contact_notes` request, made by `list_contact_notes()` on [`ContactClient`]: set
@@ -1172,11 +1190,13 @@ impl ListContactNotesRequest {
 __rt::request_builder!(ListContactNotesRequest, json 200);
 impl __rt::Call for ListContactNotesRequest {
     type Output = ContactNoteList;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("account", &self.account);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `contact.read_contact_note` request, made by `read_contact_note()` on [`ContactClient`]: set
@@ -1202,12 +1222,14 @@ impl ReadContactNoteRequest {
 __rt::request_builder!(ReadContactNoteRequest, json 200);
 impl __rt::Call for ReadContactNoteRequest {
     type Output = ContactNote;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("account", &self.account);
         req.path("id", &self.id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `contact.create_contact_group` request, made by `create_contact_group()` on [`ContactClient`]:
@@ -1232,11 +1254,13 @@ impl CreateContactGroupRequest {
 __rt::request_builder!(CreateContactGroupRequest, json 201);
 impl __rt::Call for CreateContactGroupRequest {
     type Output = ContactCreated;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `contact.list_contact_groups` request, made by `list_contact_groups()` on [`ContactClient`]:
@@ -1281,12 +1305,14 @@ impl ListContactGroupsRequest {
 __rt::request_builder!(ListContactGroupsRequest, json 200);
 impl __rt::Call for ListContactGroupsRequest {
     type Output = ContactGroupPage;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
         req.query("count", &self.count);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 impl __rt::Paginated for ListContactGroupsRequest {
@@ -1305,10 +1331,8 @@ impl __rt::Paginated for ListContactGroupsRequest {
     fn advance(&mut self, next: __rt::Next) -> bool {
         next.set_position(&mut self.offset)
     }
-    fn fetch(
-        self,
-        _link: ::std::option::Option<__rt::Url>,
-    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+    #[inline]
+    fn fetch(self, _link: ::std::option::Option<__rt::Url>) -> __rt::PageFetch<Self> {
         __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
@@ -1355,11 +1379,13 @@ impl ReadContactGroupRequest {
 __rt::request_builder!(ReadContactGroupRequest, json 200);
 impl __rt::Call for ReadContactGroupRequest {
     type Output = ContactGroup;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `contact.update_contact_group` request, made by `update_contact_group()` on [`ContactClient`]:
@@ -1387,12 +1413,14 @@ impl UpdateContactGroupRequest {
 __rt::request_builder!(UpdateContactGroupRequest, no_body);
 impl __rt::Call for UpdateContactGroupRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `contact.list_custom_fields` request, made by `list_custom_fields()` on [`ContactClient`]: set
@@ -1416,10 +1444,12 @@ impl ListCustomFieldsRequest {
 __rt::request_builder!(ListCustomFieldsRequest, json 200);
 impl __rt::Call for ListCustomFieldsRequest {
     type Output = CustomFieldList;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `contact.read_custom_field` request, made by `read_custom_field()` on [`ContactClient`]: set
@@ -1444,11 +1474,13 @@ impl ReadCustomFieldRequest {
 __rt::request_builder!(ReadCustomFieldRequest, json 200);
 impl __rt::Call for ReadCustomFieldRequest {
     type Output = ContactCustomField;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("field", &self.field);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `contact.update_custom_fields` request, made by `update_custom_fields()` on [`ContactClient`]:
@@ -1475,11 +1507,13 @@ impl UpdateCustomFieldsRequest {
 __rt::request_builder!(UpdateCustomFieldsRequest, no_body);
 impl __rt::Call for UpdateCustomFieldsRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A contact. The same shape is read, listed, searched, created and updated; `account` identifies

@@ -174,14 +174,16 @@ impl ReadContextDataRequest {
 __rt::request_builder!(ReadContextDataRequest, json 200);
 impl __rt::Call for ReadContextDataRequest {
     type Output = ContextData;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("session", &self.session_id);
         req.path("txId", &self.transaction_id);
         req.path("account", &self.account);
         req.query("client", &self.client_id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `context.read_context_key` request, made by `read_context_key()` on [`ContextClient`]: set
@@ -215,7 +217,9 @@ impl ReadContextKeyRequest {
 __rt::request_builder!(ReadContextKeyRequest, json 200);
 impl __rt::Call for ReadContextKeyRequest {
     type Output = ContextValue;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("session", &self.session_id);
@@ -223,7 +227,7 @@ impl __rt::Call for ReadContextKeyRequest {
         req.path("account", &self.account);
         req.path("key", &self.key);
         req.query("client", &self.client_id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `context.update_context_data` request, made by `update_context_data()` on [`ContextClient`]:
@@ -259,7 +263,9 @@ impl UpdateContextDataRequest {
 __rt::request_builder!(UpdateContextDataRequest, no_body);
 impl __rt::Call for UpdateContextDataRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("session", &self.session_id);
@@ -267,7 +273,7 @@ impl __rt::Call for UpdateContextDataRequest {
         req.path("account", &self.account);
         req.query("client", &self.client_id);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `context.delete_context_data` request, made by `delete_context_data()` on [`ContextClient`]:
@@ -301,14 +307,16 @@ impl DeleteContextDataRequest {
 __rt::request_builder!(DeleteContextDataRequest, no_body);
 impl __rt::Call for DeleteContextDataRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("session", &self.session_id);
         req.path("txId", &self.transaction_id);
         req.path("account", &self.account);
         req.query("client", &self.client_id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `context.delete_context_key` request, made by `delete_context_key()` on [`ContextClient`]: set
@@ -343,7 +351,9 @@ impl DeleteContextKeyRequest {
 __rt::request_builder!(DeleteContextKeyRequest, no_body);
 impl __rt::Call for DeleteContextKeyRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("session", &self.session_id);
@@ -351,7 +361,7 @@ impl __rt::Call for DeleteContextKeyRequest {
         req.path("account", &self.account);
         req.path("key", &self.key);
         req.query("client", &self.client_id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// One named value of a call's context data.

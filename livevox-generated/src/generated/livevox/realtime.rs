@@ -125,11 +125,13 @@ impl AgentEventFeedRequest {
 __rt::request_builder!(AgentEventFeedRequest, json 200);
 impl __rt::Call for AgentEventFeedRequest {
     type Output = AgentEventFeed;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `realtime.call_event_feed` request, made by `call_event_feed()` on [`RealtimeClient`]: set
@@ -164,11 +166,13 @@ impl CallEventFeedRequest {
 __rt::request_builder!(CallEventFeedRequest, json 200);
 impl __rt::Call for CallEventFeedRequest {
     type Output = CallEventFeed;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `realtime.service_stats` request, made by `service_stats()` on [`RealtimeClient`]: set
@@ -193,11 +197,13 @@ impl ServiceStatsRequest {
 __rt::request_builder!(ServiceStatsRequest, json 200);
 impl __rt::Call for ServiceStatsRequest {
     type Output = ServiceStatsList;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&__rt::serde_json::json!({}));
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A batch of agent events and the token to ask for the next batch with.

@@ -116,11 +116,13 @@ impl GetCallRecordingsRequest {
 __rt::request_builder!(GetCallRecordingsRequest, json 200);
 impl __rt::Call for GetCallRecordingsRequest {
     type Output = __rt::serde_json::Value;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `reporting.get_agent_activity` request, made by `get_agent_activity()` on [`ReportingClient`]:
@@ -146,11 +148,13 @@ impl GetAgentActivityRequest {
 __rt::request_builder!(GetAgentActivityRequest, json 200);
 impl __rt::Call for GetAgentActivityRequest {
     type Output = __rt::serde_json::Value;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// Narrows the call-recording report; every criterion is optional.

@@ -170,11 +170,13 @@ impl LoginRequest {
 __rt::request_builder!(LoginRequest, json 200);
 impl __rt::Call for LoginRequest {
     type Output = LoginResponse;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `session.validate` request, made by `validate()` on [`SessionClient`]: set optional
@@ -202,11 +204,13 @@ impl ValidateRequest {
 __rt::request_builder!(ValidateRequest, no_body);
 impl __rt::Call for ValidateRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("sessionId", &self.session_id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `session.logout` request, made by `logout()` on [`SessionClient`]: set optional parameters,
@@ -234,11 +238,13 @@ impl LogoutRequest {
 __rt::request_builder!(LogoutRequest, no_body);
 impl __rt::Call for LogoutRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("sessionId", &self.session_id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `session.change_password` request, made by `change_password()` on [`SessionClient`]: set
@@ -272,11 +278,13 @@ impl ChangePasswordRequest {
 __rt::request_builder!(ChangePasswordRequest, no_body);
 impl __rt::Call for ChangePasswordRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A new (or the caller's still-valid) session and who it belongs to.

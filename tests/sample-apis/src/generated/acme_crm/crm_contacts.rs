@@ -145,13 +145,15 @@ impl ListContactsRequest {
 __rt::request_builder!(ListContactsRequest, json 200);
 impl __rt::Call for ListContactsRequest {
     type Output = ContactPage;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("status", &self.status);
         req.query("offset", &self.offset);
         req.query("limit", &self.limit);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 impl __rt::Paginated for ListContactsRequest {
@@ -170,10 +172,8 @@ impl __rt::Paginated for ListContactsRequest {
     fn advance(&mut self, next: __rt::Next) -> bool {
         next.set_position(&mut self.offset)
     }
-    fn fetch(
-        self,
-        _link: ::std::option::Option<__rt::Url>,
-    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+    #[inline]
+    fn fetch(self, _link: ::std::option::Option<__rt::Url>) -> __rt::PageFetch<Self> {
         __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
@@ -220,11 +220,13 @@ impl ReadContactRequest {
 __rt::request_builder!(ReadContactRequest, json 200);
 impl __rt::Call for ReadContactRequest {
     type Output = Contact;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `crm_contacts.create_contact` request, made by `create_contact()` on [`CrmContactsClient`]:
@@ -249,11 +251,13 @@ impl CreateContactRequest {
 __rt::request_builder!(CreateContactRequest, json 201);
 impl __rt::Call for CreateContactRequest {
     type Output = Contact;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `crm_contacts.update_contact` request, made by `update_contact()` on [`CrmContactsClient`]:
@@ -280,12 +284,14 @@ impl UpdateContactRequest {
 __rt::request_builder!(UpdateContactRequest, json 200);
 impl __rt::Call for UpdateContactRequest {
     type Output = Contact;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A contact as the CRM stores it.

@@ -124,13 +124,15 @@ impl CreateIssueRequest {
 __rt::request_builder!(CreateIssueRequest, json 201);
 impl __rt::Call for CreateIssueRequest {
     type Output = super::code_host_issues::Issue;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("owner", &self.owner);
         req.path("repo", &self.repo);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// The response headers `code_host_issue_ops.create_issue` declares (`Location`,
@@ -213,7 +215,9 @@ impl LockIssueRequest {
 __rt::request_builder!(LockIssueRequest, no_body);
 impl __rt::Call for LockIssueRequest {
     type Output = ();
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("owner", &self.owner);
@@ -222,7 +226,7 @@ impl __rt::Call for LockIssueRequest {
         if let ::std::option::Option::Some(body) = &self.__body {
             req.body(body);
         }
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `code_host_issue_ops.read_issue_raw` request, made by `read_issue_raw()` on
@@ -253,13 +257,15 @@ impl ReadIssueRawRequest {
 __rt::request_builder!(ReadIssueRawRequest, json 200);
 impl __rt::Call for ReadIssueRawRequest {
     type Output = super::code_host_issues::Issue;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("owner", &self.owner);
         req.path("repo", &self.repo);
         req.path("issue_number", &self.issue_number);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `code_host_issue_ops.read_rate_limit` request, made by `read_rate_limit()` on
@@ -284,10 +290,12 @@ impl ReadRateLimitRequest {
 __rt::request_builder!(ReadRateLimitRequest, json 200);
 impl __rt::Call for ReadRateLimitRequest {
     type Output = RateLimitOverview;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// Why an issue is locked.

@@ -147,7 +147,9 @@ impl ListIssuesRequest {
 __rt::request_builder!(ListIssuesRequest, json 200);
 impl __rt::Call for ListIssuesRequest {
     type Output = ::std::vec::Vec<Issue>;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("owner", &self.owner);
@@ -155,7 +157,7 @@ impl __rt::Call for ListIssuesRequest {
         req.query("state", &self.state);
         req.query("page", &self.page);
         req.query("per_page", &self.per_page);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 impl __rt::Paginated for ListIssuesRequest {
@@ -175,18 +177,9 @@ impl __rt::Paginated for ListIssuesRequest {
         let _ = next;
         false
     }
-    fn fetch(
-        self,
-        link: ::std::option::Option<__rt::Url>,
-    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
-        let mut req = __rt::Request::new(&Self::OPERATION);
-        req.limits(self.__limits);
-        req.path("owner", &self.owner);
-        req.path("repo", &self.repo);
-        req.query("state", &self.state);
-        req.query("page", &self.page);
-        req.query("per_page", &self.per_page);
-        __rt::fetch_linked(self.__client, req, link)
+    #[inline]
+    fn fetch(self, link: ::std::option::Option<__rt::Url>) -> __rt::PageFetch<Self> {
+        __rt::fetch_linked(self, link)
     }
     fn item_count(page: &Self::Page) -> usize {
         page.len()
@@ -258,14 +251,16 @@ impl ListEventsRequest {
 __rt::request_builder!(ListEventsRequest, json 200);
 impl __rt::Call for ListEventsRequest {
     type Output = EventPage;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("owner", &self.owner);
         req.path("repo", &self.repo);
         req.query("cursor", &self.cursor);
         req.query("limit", &self.limit);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 impl __rt::Paginated for ListEventsRequest {
@@ -284,10 +279,8 @@ impl __rt::Paginated for ListEventsRequest {
     fn advance(&mut self, next: __rt::Next) -> bool {
         next.set_cursor(&mut self.cursor)
     }
-    fn fetch(
-        self,
-        _link: ::std::option::Option<__rt::Url>,
-    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+    #[inline]
+    fn fetch(self, _link: ::std::option::Option<__rt::Url>) -> __rt::PageFetch<Self> {
         __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {
@@ -356,13 +349,15 @@ impl SearchIssuesRequest {
 __rt::request_builder!(SearchIssuesRequest, json 200);
 impl __rt::Call for SearchIssuesRequest {
     type Output = IssueSearchResult;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("q", &self.q);
         req.query("page", &self.page);
         req.query("per_page", &self.per_page);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 impl __rt::Paginated for SearchIssuesRequest {
@@ -381,10 +376,8 @@ impl __rt::Paginated for SearchIssuesRequest {
     fn advance(&mut self, next: __rt::Next) -> bool {
         next.set_position(&mut self.page)
     }
-    fn fetch(
-        self,
-        _link: ::std::option::Option<__rt::Url>,
-    ) -> __rt::BoxFuture<::std::result::Result<__rt::Fetched<Self::Page>, __rt::Error>> {
+    #[inline]
+    fn fetch(self, _link: ::std::option::Option<__rt::Url>) -> __rt::PageFetch<Self> {
         __rt::fetch_body(self)
     }
     fn item_count(page: &Self::Page) -> usize {

@@ -143,13 +143,15 @@ impl ListMilestonesRequest {
 __rt::request_builder!(ListMilestonesRequest, json 200);
 impl __rt::Call for ListMilestonesRequest {
     type Output = ::std::vec::Vec<Milestone>;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("owner", &self.owner);
         req.path("repo", &self.repo);
         req.query("since", &__rt::rfc3339::Param(&self.since));
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `code_host_milestones.create_milestone` request, made by `create_milestone()` on
@@ -177,13 +179,15 @@ impl CreateMilestoneRequest {
 __rt::request_builder!(CreateMilestoneRequest, json 201);
 impl __rt::Call for CreateMilestoneRequest {
     type Output = Milestone;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("owner", &self.owner);
         req.path("repo", &self.repo);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `code_host_milestones.update_milestone` request, made by `update_milestone()` on
@@ -252,14 +256,16 @@ impl UpdateMilestoneRequest {
 __rt::request_builder!(UpdateMilestoneRequest, json 200);
 impl __rt::Call for UpdateMilestoneRequest {
     type Output = Milestone;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("owner", &self.owner);
         req.path("repo", &self.repo);
         req.path("number", &self.number);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `code_host_milestones.set_labels` request, made by `set_labels()` on
@@ -289,14 +295,16 @@ impl SetLabelsRequest {
 __rt::request_builder!(SetLabelsRequest, json 200);
 impl __rt::Call for SetLabelsRequest {
     type Output = ::std::vec::Vec<LabelObject>;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("owner", &self.owner);
         req.path("repo", &self.repo);
         req.path("number", &self.number);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `code_host_milestones.list_timeline` request, made by `list_timeline()` on
@@ -324,13 +332,15 @@ impl ListTimelineRequest {
 __rt::request_builder!(ListTimelineRequest, json 200);
 impl __rt::Call for ListTimelineRequest {
     type Output = ::std::vec::Vec<TimelineEvent>;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("owner", &self.owner);
         req.path("repo", &self.repo);
         req.path("number", &self.number);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A milestone.

@@ -60,12 +60,14 @@ impl ReadRepoRequest {
 __rt::request_builder!(ReadRepoRequest, json 200);
 impl __rt::Call for ReadRepoRequest {
     type Output = Repository;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("owner", &self.owner);
         req.path("repo", &self.repo);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A repository.

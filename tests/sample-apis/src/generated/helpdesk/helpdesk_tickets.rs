@@ -69,11 +69,13 @@ impl CreateTicketRequest {
 __rt::request_builder!(CreateTicketRequest, json 201);
 impl __rt::Call for CreateTicketRequest {
     type Output = Ticket;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `helpdesk_tickets.read_ticket` request, made by `read_ticket()` on [`HelpdeskTicketsClient`]:
@@ -98,11 +100,13 @@ impl ReadTicketRequest {
 __rt::request_builder!(ReadTicketRequest, json 200);
 impl __rt::Call for ReadTicketRequest {
     type Output = Ticket;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A ticket to open.

@@ -85,12 +85,14 @@ impl ReadBalanceRequest {
 __rt::request_builder!(ReadBalanceRequest, json 200);
 impl __rt::Call for ReadBalanceRequest {
     type Output = Balance;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("accountNumber", &self.account_number);
         req.query("currency", &self.currency);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `erp_accounts.book_payment` request, made by `book_payment()` on [`ErpAccountsClient`]: set
@@ -116,12 +118,14 @@ impl BookPaymentRequest {
 __rt::request_builder!(BookPaymentRequest, json 201);
 impl __rt::Call for BookPaymentRequest {
     type Output = PaymentReceipt;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("accountNumber", &self.account_number);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// What an account owes.

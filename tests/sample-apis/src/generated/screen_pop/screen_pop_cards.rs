@@ -58,11 +58,13 @@ impl ReadCardRequest {
 __rt::request_builder!(ReadCardRequest, json 200);
 impl __rt::Call for ReadCardRequest {
     type Output = CustomerCard;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("account", &self.account);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// What the agent sees when a call connects.

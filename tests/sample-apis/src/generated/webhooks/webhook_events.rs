@@ -71,11 +71,13 @@ impl PostEventRequest {
 __rt::request_builder!(PostEventRequest, json 202);
 impl __rt::Call for PostEventRequest {
     type Output = EventReceipt;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// A `webhook_events.get_status` request, made by `get_status()` on [`WebhookEventsClient`]: set
@@ -99,10 +101,12 @@ impl GetStatusRequest {
 __rt::request_builder!(GetStatusRequest, json 200);
 impl __rt::Call for GetStatusRequest {
     type Output = ReceiverStatus;
-    async fn call_with_meta(self) -> __rt::Answer<Self::Output> {
+    type Decode = __rt::Json;
+    #[inline]
+    fn prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
-        self.__client.execute_with_meta(req).await
+        (self.__client, req)
     }
 }
 /// One event of a call.
