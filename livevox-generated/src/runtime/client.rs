@@ -220,7 +220,8 @@ impl Client {
 
     /// Whether `op` is the API's login operation, whose answer holds a fresh session id.
     fn is_login(&self, op: &Operation) -> bool {
-        self.inner.auth.session_auth().is_some_and(|session| session.is_login(op))
+        // Asked on every decode: borrowed, not a clone of the scheme's `Arc`.
+        matches!(&self.inner.auth, Authorizer::Session(session) if session.is_login(op))
     }
 
     /// Everything that must not appear in error text: the scheme's secrets (access token,
