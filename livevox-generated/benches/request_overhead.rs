@@ -11,7 +11,8 @@
 //!   (the last column, what `cargo xtask bench` reads), and the median and the 10th–90th
 //!   percentile spread of the per-round ratios. The best single per-round ratio is not shown:
 //!   on a busy machine it is whichever round the other client happened to be interrupted in.
-//! - **Instructions per call**, deterministic
+//! - **Instructions per call**, steady where throughput is not (within about 0.5% from run to
+//!   run)
 //!   (`cargo bench -p livevox-generated --bench request_overhead -- --callgrind`): the binary
 //!   runs itself under `valgrind --tool=callgrind`, once per client, making
 //!   [`CALLGRIND_CALLS`] sequential calls of that client only (`OVERHEAD_BENCH_COUNT=generated`

@@ -1,5 +1,5 @@
-//! Instructions per call, counted by `valgrind --tool=callgrind`: deterministic where requests
-//! per second are not. Used by the request benchmark's `--callgrind` mode.
+//! Instructions per call, counted by `valgrind --tool=callgrind`: steady (within about 0.5%)
+//! where requests per second are not. Used by the request benchmark's `--callgrind` mode.
 //!
 //! The bench binary is run again under callgrind with an environment variable that makes it run
 //! N calls of one kind only. Collection is off at start and toggled on inside the one function
