@@ -1,17 +1,39 @@
-//! Request overhead of the generated client: requests per second of a generated operation
-//! (`compliance().read_dnc(id)`, typed response) beside the same request made with plain
-//! reqwest on the same connection pool and decoded into the same type, in one run, as a ratio.
+//! Request overhead of the generated client: a generated operation (`compliance().read_dnc(id)`,
+//! typed response, session id fixed) beside the same request made with plain reqwest on the
+//! same connection pool and decoded into the same type, in one run.
 //!
-//! `cargo bench -p livevox-generated --bench request_overhead` prints a table. Under
-//! `cargo test` (no `--bench` argument) it makes a few hundred requests as a smoke test.
+//! Two measures:
+//!
+//! - **Throughput** (`cargo bench -p livevox-generated --bench request_overhead`): requests per
+//!   second at concurrency 1 and 16, in many short rounds; each round runs both clients back to
+//!   back (in alternating order), so a busy machine slows both alike, and gives one
+//!   generated/plain ratio. The table shows the best round of each client and their ratio
+//!   (the last column, what `cargo xtask bench` reads), and the median and the 10th–90th
+//!   percentile spread of the per-round ratios. The best single per-round ratio is not shown:
+//!   on a busy machine it is whichever round the other client happened to be interrupted in.
+//! - **Instructions per call**, steady where throughput is not (within about 0.5% from run to
+//!   run)
+//!   (`cargo bench -p livevox-generated --bench request_overhead -- --callgrind`): the binary
+//!   runs itself under `valgrind --tool=callgrind`, once per client, making
+//!   [`CALLGRIND_CALLS`] sequential calls of that client only (`OVERHEAD_BENCH_COUNT=generated`
+//!   or `plain`); collection is on only inside `counted_block_on`, after a warm-up, so the figure
+//!   is the client side of one call: runtime, reqwest, hyper, tokio and the decode. The server
+//!   is a child process callgrind does not follow. With `OVERHEAD_BENCH_KEEP=DIR` the two
+//!   profiles are kept as `DIR/callgrind.generated` and `DIR/callgrind.plain`, for
+//!   `callgrind_annotate --inclusive=yes DIR/callgrind.generated`. Without valgrind it says so
+//!   and exits successfully.
+//!
+//! Under `cargo test` (no `--bench` argument) it makes a few hundred requests of each kind and
+//! runs the counted loop once in-process, as a smoke test.
 //!
 //! The server runs in a child process (this binary, started with `OVERHEAD_BENCH_SERVE`), so it
-//! does not share the client's runtime. The two clients run in alternating rounds so that a
-//! busy machine slows both alike; each figure is the best round of its kind.
+//! does not share the client's runtime.
 
 #![allow(deprecated)] // the legacy DNC list is deprecated in the spec, on purpose
 
 mod support;
+#[path = "support/callgrind.rs"]
+mod callgrind;
 
 use std::time::{Duration, Instant};
 
@@ -19,21 +41,46 @@ use livevox_generated::compliance::ReadDncResponse;
 use livevox_generated::Client;
 
 const SERVE_ENV: &str = "OVERHEAD_BENCH_SERVE";
+/// `generated` or `plain`: run [`CALLGRIND_CALLS`] calls of that client only (under callgrind).
+const COUNT_ENV: &str = "OVERHEAD_BENCH_COUNT";
 const SESSION: &str = "bench-session";
+/// Calls counted per client under callgrind.
+const CALLGRIND_CALLS: u64 = 2_000;
+/// Calls before the counted ones: the connection, the session and the lazy statics are set up.
+const WARM_UP: usize = 50;
 
 fn main() {
     if std::env::var_os(SERVE_ENV).is_some() {
         serve();
         return;
     }
+    if let Ok(kind) = std::env::var(COUNT_ENV) {
+        let calls = std::env::var("OVERHEAD_BENCH_CALLS").ok().and_then(|n| n.parse().ok()).unwrap_or(CALLGRIND_CALLS);
+        count(Kind::parse(&kind), calls);
+        return;
+    }
+    if std::env::args().any(|a| a == "--callgrind") {
+        print_instructions();
+        return;
+    }
     let bench = std::env::args().any(|a| a == "--bench");
-    let (per_round, rounds) = if bench { (5_000, 5) } else { (100, 1) };
+    let (per_round, rounds) = if bench { (1_000, 40) } else { (100, 2) };
 
     let server = support::ChildServer::start(SERVE_ENV, "1");
-    let base = server.base_url.clone();
-
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
-    let rows = runtime.block_on(measure(&base, per_round, rounds));
+    let rows = runtime.block_on(async {
+        let clients = Clients::new(&server.base_url).await;
+        let mut rows = Vec::new();
+        for concurrency in [1usize, 16] {
+            rows.push(clients.rounds(concurrency, per_round, rounds).await);
+        }
+        if !bench {
+            // The counted loop of the callgrind mode, in-process.
+            counted_calls(&clients, Kind::Generated, 20).await;
+            counted_calls(&clients, Kind::Plain, 20).await;
+        }
+        rows
+    });
     drop(server);
 
     if bench {
@@ -41,53 +88,184 @@ fn main() {
     }
 }
 
-struct Row {
-    concurrency: usize,
-    generated_rps: f64,
-    plain_rps: f64,
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    Generated,
+    Plain,
 }
 
-async fn measure(base: &str, per_round: usize, rounds: usize) -> Vec<Row> {
-    // One pool for both, so the comparison is the client code, not the connections.
-    let pool = reqwest::Client::builder().build().expect("a reqwest client");
-    let client = Client::builder()
-        .base_url(base)
-        .allow_plain_http_for_loopback_tests()
-        .http_client(pool.clone())
-        .session_id(SESSION)
-        .build()
-        .expect("a generated client");
-    let url = format!("{base}/compliance/dnc/7");
-
-    // Both decode the same body into the same type and must agree.
-    let a = client.compliance().read_dnc(7).await.expect("generated call");
-    let b = plain(&pool, &url).await;
-    assert_eq!(a, b, "both clients decode the same answer");
-
-    let mut rows = Vec::new();
-    for concurrency in [1usize, 16] {
-        let mut best_generated = 0f64;
-        let mut best_plain = 0f64;
-        for _ in 0..rounds {
-            best_generated = best_generated.max(rps(per_round, concurrency, || {
-                let c = client.clone();
-                async move {
-                    let r = c.compliance().read_dnc(7).await.expect("generated call");
-                    std::hint::black_box(r);
-                }
-            })
-            .await);
-            best_plain = best_plain.max(rps(per_round, concurrency, || {
-                let (p, u) = (pool.clone(), url.clone());
-                async move {
-                    std::hint::black_box(plain(&p, &u).await);
-                }
-            })
-            .await);
+impl Kind {
+    fn parse(s: &str) -> Kind {
+        match s {
+            "generated" => Kind::Generated,
+            "plain" => Kind::Plain,
+            other => panic!("{COUNT_ENV} is `generated` or `plain`, not {other:?}"),
         }
-        rows.push(Row { concurrency, generated_rps: best_generated, plain_rps: best_plain });
     }
-    rows
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Generated => "generated",
+            Kind::Plain => "plain",
+        }
+    }
+}
+
+/// Both clients, on one connection pool.
+struct Clients {
+    pool: reqwest::Client,
+    client: Client,
+    url: String,
+}
+
+struct Row {
+    concurrency: usize,
+    best_generated_rps: f64,
+    best_plain_rps: f64,
+    /// generated / plain of each round, sorted.
+    ratios: Vec<f64>,
+}
+
+impl Row {
+    fn median(&self) -> f64 {
+        let n = self.ratios.len();
+        if n % 2 == 1 {
+            self.ratios[n / 2]
+        } else {
+            (self.ratios[n / 2 - 1] + self.ratios[n / 2]) / 2.0
+        }
+    }
+
+    /// The per-round ratio below which `p` (0..=1) of the rounds fall.
+    fn percentile(&self, p: f64) -> f64 {
+        let last = self.ratios.len().saturating_sub(1);
+        self.ratios.get((last as f64 * p).round() as usize).copied().unwrap_or(0.0)
+    }
+}
+
+impl Clients {
+    /// Builds both clients and checks that they decode the same answer.
+    async fn new(base: &str) -> Clients {
+        // One pool for both, so the comparison is the client code, not the connections.
+        let pool = reqwest::Client::builder().build().expect("a reqwest client");
+        let client = Client::builder()
+            .base_url(base)
+            .allow_plain_http_for_loopback_tests()
+            .http_client(pool.clone())
+            .session_id(SESSION)
+            .build()
+            .expect("a generated client");
+        let url = format!("{base}/compliance/dnc/7");
+        let clients = Clients { pool, client, url };
+        let a = clients.client.compliance().read_dnc(7).await.expect("generated call");
+        let b = plain(&clients.pool, &clients.url).await;
+        assert_eq!(a, b, "both clients decode the same answer");
+        clients
+    }
+
+    /// One call of `kind`, as a task can run it.
+    fn call(&self, kind: Kind) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let (client, pool, url) = (self.client.clone(), self.pool.clone(), self.url.clone());
+        async move {
+            match kind {
+                Kind::Generated => {
+                    std::hint::black_box(client.compliance().read_dnc(7).await.expect("generated call"));
+                }
+                Kind::Plain => {
+                    std::hint::black_box(plain(&pool, &url).await);
+                }
+            }
+        }
+    }
+
+    /// `rounds` rounds of `per_round` calls of each client, `concurrency` at a time; the two
+    /// clients take turns going first.
+    async fn rounds(&self, concurrency: usize, per_round: usize, rounds: usize) -> Row {
+        let mut row = Row { concurrency, best_generated_rps: 0.0, best_plain_rps: 0.0, ratios: Vec::with_capacity(rounds) };
+        for round in 0..rounds {
+            let order = if round % 2 == 0 { [Kind::Generated, Kind::Plain] } else { [Kind::Plain, Kind::Generated] };
+            let mut generated = 0.0;
+            let mut plain = 0.0;
+            for kind in order {
+                let r = rps(per_round, concurrency, || self.call(kind)).await;
+                match kind {
+                    Kind::Generated => generated = r,
+                    Kind::Plain => plain = r,
+                }
+            }
+            row.best_generated_rps = row.best_generated_rps.max(generated);
+            row.best_plain_rps = row.best_plain_rps.max(plain);
+            row.ratios.push(generated / plain);
+        }
+        row.ratios.sort_by(f64::total_cmp);
+        row
+    }
+}
+
+/// The counted loop of the callgrind mode: `n` sequential calls of `kind`.
+async fn counted_calls(clients: &Clients, kind: Kind, n: u64) {
+    for _ in 0..n {
+        clients.call(kind).await;
+    }
+}
+
+/// In the process callgrind runs: starts the server, warms up, then makes `n` counted calls.
+fn count(kind: Kind, n: u64) {
+    let server = support::ChildServer::start(SERVE_ENV, "1");
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
+    let clients = runtime.block_on(Clients::new(&server.base_url));
+    runtime.block_on(async {
+        for _ in 0..WARM_UP {
+            clients.call(kind).await;
+        }
+    });
+    counted_block_on(&runtime, &clients, kind, n);
+    drop(server);
+}
+
+/// The runtime's `block_on` of the counted calls, in a function callgrind can toggle on: the
+/// future's own `poll` runs inside it, and so does every task the runtime polls meanwhile
+/// (hyper's connection task).
+#[inline(never)]
+fn counted_block_on(runtime: &tokio::runtime::Runtime, clients: &Clients, kind: Kind, n: u64) {
+    runtime.block_on(counted_calls(clients, kind, n));
+}
+
+/// Counts both clients' instructions per call under callgrind and prints them.
+fn print_instructions() {
+    if !callgrind::available() {
+        println!("request_overhead --callgrind: valgrind is not installed (apt-get install valgrind); nothing counted");
+        return;
+    }
+    let keep = std::env::var_os("OVERHEAD_BENCH_KEEP").map(std::path::PathBuf::from);
+    if let Some(dir) = &keep {
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            println!("request_overhead --callgrind: cannot create {}: {e}", dir.display());
+            return;
+        }
+    }
+    let mut per_call = Vec::new();
+    for kind in [Kind::Generated, Kind::Plain] {
+        let envs = [(COUNT_ENV, kind.name().to_owned()), ("OVERHEAD_BENCH_CALLS", CALLGRIND_CALLS.to_string())];
+        let out = keep.as_ref().map(|dir| dir.join(format!("callgrind.{}", kind.name())));
+        match callgrind::instructions(&envs, "*counted_block_on*", out) {
+            Ok(total) => per_call.push(total as f64 / CALLGRIND_CALLS as f64),
+            Err(e) => {
+                println!("request_overhead --callgrind: {e}");
+                return;
+            }
+        }
+    }
+    let (generated, plain) = (per_call[0], per_call[1]);
+    println!();
+    println!("request_overhead --callgrind: GET /compliance/dnc/7, client-side instructions per call ({CALLGRIND_CALLS} sequential calls after {WARM_UP} warm-up calls, valgrind --tool=callgrind)");
+    println!();
+    println!("| client | instructions per call |");
+    println!("|---|---:|");
+    println!("| generated | {generated:.0} |");
+    println!("| plain reqwest | {plain:.0} |");
+    println!("| generated - plain | {:.0} |", generated - plain);
+    println!("| plain / generated | {:.3} |", plain / generated);
 }
 
 /// The same request by hand: the headers the runtime sends, the same decode.
@@ -124,13 +302,24 @@ where
 
 fn print_table(rows: &[Row], per_round: usize, rounds: usize) {
     println!();
-    println!("request_overhead: GET /compliance/dnc/7 ({per_round} calls a round, best of {rounds} alternating rounds)");
+    println!(
+        "request_overhead: GET /compliance/dnc/7 ({rounds} rounds of {per_round} calls per client, the two clients back to back in alternating order)"
+    );
     println!("machine: {}; client on one tokio current-thread runtime, server in a separate process", support::machine());
     println!();
-    println!("| concurrency | generated req/s | plain reqwest req/s | generated / plain |");
-    println!("|---:|---:|---:|---:|");
+    println!("| concurrency | generated req/s (best round) | plain reqwest req/s (best round) | per-round ratio, p10–p90 | per-round ratio, median | generated / plain (best rounds) |");
+    println!("|---:|---:|---:|---:|---:|---:|");
     for r in rows {
-        println!("| {} | {:.0} | {:.0} | {:.3} |", r.concurrency, r.generated_rps, r.plain_rps, r.generated_rps / r.plain_rps);
+        println!(
+            "| {} | {:.0} | {:.0} | {:.3}–{:.3} | {:.3} | {:.3} |",
+            r.concurrency,
+            r.best_generated_rps,
+            r.best_plain_rps,
+            r.percentile(0.1),
+            r.percentile(0.9),
+            r.median(),
+            r.best_generated_rps / r.best_plain_rps
+        );
     }
 }
 

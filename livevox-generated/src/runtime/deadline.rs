@@ -82,12 +82,16 @@ impl Deadline {
         self.at.is_some_and(|at| until > at)
     }
 
-    /// Runs `fut` until the deadline; when the deadline passes first, the error `cut` makes
-    /// (it is only called then, so the happy path builds no message).
-    pub async fn run<T>(&self, cut: impl FnOnce(&Self) -> Error, fut: impl Future<Output = T>) -> Result<T, Error> {
+    /// Runs the future `make` makes until the deadline; when the deadline passes first, the
+    /// error `cut` makes (it is only called then, so the happy path builds no message).
+    ///
+    /// The future is made here rather than passed in: a future argument would sit in this
+    /// function's state beside the timeout it is moved into, doubling the state of every call
+    /// (which is moved into its box on every call).
+    pub async fn run<T, Fut: Future<Output = T>>(&self, cut: impl FnOnce(&Self) -> Error, make: impl FnOnce() -> Fut) -> Result<T, Error> {
         match self.at {
-            None => Ok(fut.await),
-            Some(at) => match tokio::time::timeout_at(at, fut).await {
+            None => Ok(make().await),
+            Some(at) => match tokio::time::timeout_at(at, make()).await {
                 Ok(value) => Ok(value),
                 Err(_) => Err(cut(self)),
             },
@@ -103,7 +107,7 @@ mod tests {
     async fn a_deadline_cuts_a_wait_short_and_says_what_it_was() {
         let d = Deadline::start("t.op", Some(Duration::from_secs(5)));
         let start = Instant::now();
-        let err = d.run(|d| d.exceeded("waiting", None), tokio::time::sleep(Duration::from_secs(60))).await.unwrap_err();
+        let err = d.run(|d| d.exceeded("waiting", None), || tokio::time::sleep(Duration::from_secs(60))).await.unwrap_err();
         assert_eq!(start.elapsed(), Duration::from_secs(5));
         assert!(matches!(&err, Error::DeadlineExceeded { operation: "t.op", detail, last: None, .. } if detail == "waiting"), "{err:?}");
         assert!(d.passes_before(start + Duration::from_secs(6)));
@@ -114,7 +118,7 @@ mod tests {
     async fn no_deadline_waits_as_long_as_it_takes() {
         let d = Deadline::start("t.op", None);
         let start = Instant::now();
-        d.run(|d| d.exceeded("waiting", None), tokio::time::sleep(Duration::from_secs(3600))).await.unwrap();
+        d.run(|d| d.exceeded("waiting", None), || tokio::time::sleep(Duration::from_secs(3600))).await.unwrap();
         assert_eq!(start.elapsed(), Duration::from_secs(3600));
         assert!(!d.passes_before(start + Duration::from_secs(86_400)));
     }

@@ -45,16 +45,19 @@ impl Policy {
             number += 1;
             let retry = retrying.take();
             let last = retry.as_ref().map(|(e, _)| e);
-            // An operation without a rate limit takes no limiter (and no lock) at all.
+            // An operation without a rate limit takes no limiter (and no lock) at all. The wait
+            // is boxed: inline, its state (the limiter's and the store's futures under two
+            // timeouts) would more than double the size of every call's future, which is moved
+            // into its box on every call, rate-limited or not.
             let permit = match op.rate_limit {
                 None => None,
-                Some(_) => self.wait_for_limit(op, &deadline, retry.as_ref(), number).await?,
+                Some(_) => Box::pin(self.wait_for_limit(op, &deadline, retry.as_ref(), number)).await?,
             };
             let start = *first_start.get_or_insert_with(tokio::time::Instant::now);
-            let result = deadline.run(|d| d.exceeded(format!("attempt {number} had not finished"), last.cloned()), attempt()).await;
+            let result = deadline.run(|d| d.exceeded(format!("attempt {number} had not finished"), last.cloned()), &mut attempt).await;
             // Marks the call as ended for the rate limiter: only now has it surely arrived.
             if let Some(permit) = permit {
-                permit.end().await;
+                Box::pin(permit.end()).await;
             }
             tracing::Span::current().record("attempts", number);
             let err = match result {
@@ -91,7 +94,7 @@ impl Policy {
             let detail = format!("the client's rate limit would hold the call for {wait:?}, past its deadline");
             return Err(deadline.exceeded(detail, last.cloned()));
         }
-        let acquire = deadline.run(|d| d.exceeded("waiting for the client's rate limit", last.cloned()), self.limits.acquire(op));
+        let acquire = deadline.run(|d| d.exceeded("waiting for the client's rate limit", last.cloned()), || self.limits.acquire(op));
         match retry {
             None => acquire.await?,
             Some((last, budget_end)) => match tokio::time::timeout_at(*budget_end, acquire).await {

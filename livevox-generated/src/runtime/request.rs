@@ -102,28 +102,31 @@ impl Request {
     }
 
     /// The full URL: `base` (no query, no fragment; checked by the builder) followed by the
-    /// filled path template and the query string. The text is written once and parsed once.
+    /// filled path template and the query string.
+    ///
+    /// Built from a copy of the parsed base with only the path (and query) set, not by parsing
+    /// the whole text again: the scheme and host were checked and parsed once by the builder,
+    /// and parsing a host (IDNA, IPv4 forms) is most of what a full parse costs.
     pub(crate) fn url(&self, base: &url::Url) -> Result<url::Url, Error> {
         if let Some(url) = &self.page_url {
             return Ok(url.clone());
         }
-        let base = base.as_str().trim_end_matches('/');
-        let mut text = String::with_capacity(base.len() + self.op.path.len() + 32);
-        text.push_str(base);
+        let base_path = base.path().trim_end_matches('/');
+        let mut path = String::with_capacity(base_path.len() + self.op.path.len() + 16);
+        path.push_str(base_path);
         if !self.op.path.starts_with('/') {
-            text.push('/');
+            path.push('/');
         }
-        self.fill_path(&mut text)?;
+        self.fill_path(&mut path)?;
+        let mut url = base.clone();
+        url.set_path(&path);
         if !self.query.is_empty() {
-            text.push('?');
-            let start = text.len();
-            let mut pairs = url::form_urlencoded::Serializer::for_suffix(text, start);
+            let mut pairs = url.query_pairs_mut();
             for (name, value) in &self.query {
                 pairs.append_pair(name, value);
             }
-            text = pairs.finish();
         }
-        url::Url::parse(&text).map_err(|e| self.invalid(format!("the path does not make a valid URL: {e}")))
+        Ok(url)
     }
 
     /// Writes the path template with every `{name}` replaced by its encoded value.
@@ -269,6 +272,43 @@ mod tests {
         r.query("n", &Some(3u32));
         let url = r.url(&base("https://h.example/api/")).unwrap();
         assert_eq!(url.as_str(), "https://h.example/api/context/call/7/1,2?tag=x+y&tag=z%26w&n=3");
+    }
+
+    /// The URL as it was built before: the whole text written out and parsed once.
+    fn parsed_whole(r: &Request, base: &url::Url) -> url::Url {
+        let mut text = base.as_str().trim_end_matches('/').to_owned();
+        if !r.op.path.starts_with('/') {
+            text.push('/');
+        }
+        r.fill_path(&mut text).unwrap();
+        if !r.query.is_empty() {
+            text.push('?');
+            let start = text.len();
+            let mut pairs = url::form_urlencoded::Serializer::for_suffix(text, start);
+            for (name, value) in &r.query {
+                pairs.append_pair(name, value);
+            }
+            text = pairs.finish();
+        }
+        url::Url::parse(&text).unwrap()
+    }
+
+    #[test]
+    fn setting_the_path_on_the_parsed_base_gives_the_url_a_whole_parse_gives() {
+        let bases = ["https://api.livevox.com", "https://h.example/api/", "http://127.0.0.1:8080/a/b", "http://[::1]:9/p%20q/", "https://xn--bcher-kva.example//x//"];
+        let values = ["7", "a b", "é/ü", "%2e%2e", "x,y:z@w", "...", "a?b#c", "tab\there", "~_-."];
+        for base in bases {
+            let base = url::Url::parse(base).unwrap();
+            for value in values {
+                let mut r = Request::new(&TWO);
+                r.path("session", value);
+                r.path("txId", &vec![value.to_owned(), "2".to_owned()]);
+                assert_eq!(r.url(&base).unwrap(), parsed_whole(&r, &base), "{base} {value:?}");
+                r.query("q", value);
+                r.query("and", "x=y&z+w é");
+                assert_eq!(r.url(&base).unwrap(), parsed_whole(&r, &base), "{base} {value:?} with a query");
+            }
+        }
     }
 
     #[test]

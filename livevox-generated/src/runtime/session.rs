@@ -147,6 +147,13 @@ impl Sessions {
         self.state().session.as_ref().map(|t| t.id.clone())
     }
 
+    /// The current session and its header value, when there is one: what
+    /// [`Sessions::acquire`] with [`Want::Current`] hands out without waiting, for a caller that
+    /// keeps the waiting (and its larger future) off its common path.
+    pub fn ready(&self) -> Option<Ticket> {
+        self.state().session.clone()
+    }
+
     /// Forgets the session (after a logout, say); the next call logs in again.
     pub fn clear(&self) {
         let mut st = self.state();

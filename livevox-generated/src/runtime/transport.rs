@@ -2,6 +2,8 @@
 //! body. It owns the connection pool, the base URL, the headers every request of the API
 //! carries and the API's error format; it knows nothing of credentials, retries or limits.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -49,7 +51,17 @@ pub(crate) struct Outgoing<'a> {
 impl Transport {
     /// Sends `out`, with `auth` (a header holding a credential) when given. The request is
     /// made directly (one copy of the API's header map, no builder merging it again).
-    pub async fn send(&self, out: &Outgoing<'_>, auth: Option<(&HeaderName, &HeaderValue)>) -> Result<reqwest::Response, Error> {
+    ///
+    /// Not an `async fn`: the request is built before the returned future exists, so the
+    /// future holds reqwest's (boxed) one and not the request beside it.
+    pub fn send(&self, out: &Outgoing<'_>, auth: Option<(&HeaderName, &HeaderValue)>) -> impl Future<Output = Result<reqwest::Response, Error>> + Send + 'static {
+        let operation = out.operation;
+        let pending = self.request(out, auth).map(|request| self.http.execute(request));
+        async move { pending?.await.map_err(|e| Error::transport(operation, e)) }
+    }
+
+    /// The request `out` makes, with `auth` (a header holding a credential) when given.
+    fn request(&self, out: &Outgoing<'_>, auth: Option<(&HeaderName, &HeaderValue)>) -> Result<reqwest::Request, Error> {
         let mut request = reqwest::Request::new(out.method.to_http(), out.url.clone());
         let headers = request.headers_mut();
         *headers = self.headers.clone();
@@ -73,19 +85,30 @@ impl Transport {
             }
             *request.body_mut() = Some(reqwest::Body::from(body.clone()));
         }
-        self.http.execute(request).await.map_err(|e| Error::transport(out.operation, e))
+        Ok(request)
     }
 
     /// Reads at most [`MAX_ERROR_BODY`] of an error response and decodes it with the API's
     /// error format. `expired` is the status that means "credentials expired" besides 401;
     /// `secrets` are scrubbed from everything quoted.
-    pub async fn error_from(&self, site: CallSite, response: reqwest::Response, expired: Option<u16>, secrets: &[&Secret]) -> Error {
-        let status = response.status();
-        let retry_after = response.headers().get(RETRY_AFTER).cloned();
-        // A body that breaks off mid-read still leaves the status to report, so keep what came.
-        let (body, truncated) = read_capped_lossy(response, MAX_ERROR_BODY).await;
-        let response = ErrorResponse { status, retry_after: retry_after.as_ref(), body: &body, truncated };
-        error::from_response(site, expired, &self.errors, response, secrets)
+    ///
+    /// Boxed: it runs only on the error path, and inline its state would grow the future of
+    /// every call (moved into its box on every call) by the body read's.
+    pub fn error_from<'a>(
+        &'a self,
+        site: CallSite,
+        response: reqwest::Response,
+        expired: Option<u16>,
+        secrets: &'a [&'a Secret],
+    ) -> Pin<Box<dyn Future<Output = Error> + Send + 'a>> {
+        Box::pin(async move {
+            let status = response.status();
+            let retry_after = response.headers().get(RETRY_AFTER).cloned();
+            // A body that breaks off mid-read still leaves the status to report, so keep what came.
+            let (body, truncated) = read_capped_lossy(response, MAX_ERROR_BODY).await;
+            let response = ErrorResponse { status, retry_after: retry_after.as_ref(), body: &body, truncated };
+            error::from_response(site, expired, &self.errors, response, secrets)
+        })
     }
 }
 

@@ -117,14 +117,24 @@ impl SessionAuth {
                 ))),
             },
             AuthNeed::Session => {
-                let first = self.credential(self.session(Want::Current, Some(op.name)).await?)?;
+                // The session in hand goes out at once; only a login (first use, or after a
+                // logout) waits, and that wait and the renewal are boxed: inline, the login's
+                // state would grow the future of every call, which is moved into its box on
+                // every call.
+                let ticket = match self.sessions.ready() {
+                    Some(ticket) => ticket,
+                    None => Box::pin(self.session(Want::Current, Some(op.name))).await?,
+                };
+                let first = self.credential(ticket)?;
                 let refusal = Refusal { status: self.expired_status, note: "session refused as expired; logging in again and replaying the call once" };
-                replay::send(transport, out, first, refusal, |refused| async move {
-                    if !self.sessions.can_login() {
-                        return Ok(None);
-                    }
-                    let renewed = self.session(Want::Renewal(refused.generation), Some(op.name)).await?;
-                    self.credential(renewed).map(Some)
+                replay::send(transport, out, first, refusal, |refused| {
+                    Box::pin(async move {
+                        if !self.sessions.can_login() {
+                            return Ok(None);
+                        }
+                        let renewed = self.session(Want::Renewal(refused.generation), Some(op.name)).await?;
+                        self.credential(renewed).map(Some)
+                    })
                 })
                 .await
             }

@@ -40,6 +40,36 @@ pub(crate) enum Authorizer {
     OAuth2(oauth2::OAuth2),
 }
 
+/// The schemes that fetch a credential and renew a refused one. Their sends are boxed by
+/// [`Authorizer::send`]: their state (a token request, a renewal and two sends) would otherwise
+/// grow the future of every call of every scheme, which is moved into its box on every call.
+enum Renewing<'a> {
+    Relay(&'a relay::Relay),
+    Bearer(&'a bearer::Bearer),
+    OAuth2(&'a oauth2::OAuth2),
+}
+
+impl Renewing<'_> {
+    async fn send(self, transport: &Transport, op: &'static Operation, out: &Outgoing<'_>) -> Result<(reqwest::Response, Option<Secret>), Error> {
+        match self {
+            Renewing::Relay(relay) => {
+                let first = relay.current(op).await?;
+                replay::send(transport, out, first, relay.refusal(), |refused| async move { relay.renewed(op, &refused).await }).await
+            }
+            Renewing::Bearer(bearer) => {
+                let first = bearer.current().await?;
+                replay::send(transport, out, first, replay::Refusal::TOKEN, |refused| async move { bearer.renewed(&refused).await }).await
+            }
+            Renewing::OAuth2(oauth2) => {
+                let http = &transport.http;
+                let first = oauth2.current(http, op, out.timeout).await?;
+                replay::send(transport, out, first, replay::Refusal::TOKEN, |refused| async move { oauth2.renewed(http, op, &refused, out.timeout).await })
+                    .await
+            }
+        }
+    }
+}
+
 impl Authorizer {
     /// Sends one attempt of `op` with the credential it needs, replaying it once when the
     /// scheme's credential was refused and a new one can be had.
@@ -59,25 +89,14 @@ impl Authorizer {
         }
         match self {
             Authorizer::None | Authorizer::Session(_) => Ok((transport.send(out, None).await?, None)),
-            Authorizer::Relay(relay) => {
-                let first = relay.current(op).await?;
-                replay::send(transport, out, first, relay.refusal(), |refused| async move { relay.renewed(op, &refused).await }).await
-            }
             Authorizer::Basic(basic) => replay::send_once(transport, out, basic.credential()).await,
             Authorizer::Bearer(bearer) => match bearer.fixed() {
                 Some(fixed) => replay::send_once(transport, out, fixed).await,
-                None => {
-                    let first = bearer.current().await?;
-                    replay::send(transport, out, first, replay::Refusal::TOKEN, |refused| async move { bearer.renewed(&refused).await }).await
-                }
+                None => Box::pin(Renewing::Bearer(bearer).send(transport, op, out)).await,
             },
             Authorizer::OAuth1(credentials) => replay::send_once(transport, out, &credentials.credential(out.method, out.url)?).await,
-            Authorizer::OAuth2(oauth2) => {
-                let http = &transport.http;
-                let first = oauth2.current(http, op, out.timeout).await?;
-                replay::send(transport, out, first, replay::Refusal::TOKEN, |refused| async move { oauth2.renewed(http, op, &refused, out.timeout).await })
-                    .await
-            }
+            Authorizer::Relay(relay) => Box::pin(Renewing::Relay(relay).send(transport, op, out)).await,
+            Authorizer::OAuth2(oauth2) => Box::pin(Renewing::OAuth2(oauth2).send(transport, op, out)).await,
         }
     }
 
