@@ -9,7 +9,8 @@
 //! validate  every error at once, as file:line:col: path: msg    validate.rs, validate/
 //! lower     spec → ir::Ir (names, defaults, types, decisions)   lower.rs, lower/, naming.rs
 //! emit      ir → token streams, one per output file             emit/
-//! format    tokens → text (syn + prettyplease)                  format.rs
+//! format    tokens → text (syn + prettyplease), reusing what    format.rs, format_cache.rs
+//!           an earlier run formatted when xtask turns that on
 //! write     only changed files, all or nothing                  write.rs
 //! ```
 //!
@@ -34,6 +35,8 @@ pub mod emit_secrets;
 pub mod emit_fuzz;
 #[cfg(feature = "emit")]
 pub mod format;
+#[cfg(feature = "emit")]
+pub mod format_cache;
 pub mod ir;
 pub mod load;
 #[cfg(feature = "emit")]
