@@ -73,23 +73,40 @@ fn codegen(check: bool) -> ExitCode {
     code
 }
 
-/// The two halves of [`codegen`]: the LiveVox client, then the sample APIs' crate.
+/// The two halves of [`codegen`]: the LiveVox client, and the sample APIs' crate with its tests.
+/// `spec/` is loaded once for both (the samples' end-to-end test needs LiveVox's login), then
+/// the halves run on two threads; they write disjoint directories, and are reported in order.
 fn codegen_both(check: bool, start: Instant) -> ExitCode {
     let root = workspace_root();
-    let client = match livevox_codegen::codegen(&root, check) {
-        Ok(summary) => summary,
-        Err(e) => {
-            eprintln!("{e}");
-            if let livevox_codegen::Error::Spec(_) = e {
-                eprintln!("Nothing was written; livevox-generated is unchanged.");
-            }
-            return ExitCode::FAILURE;
+    let spec_error = |e: livevox_codegen::Error| {
+        eprintln!("{e}");
+        if let livevox_codegen::Error::Spec(_) = e {
+            eprintln!("Nothing was written; livevox-generated is unchanged.");
         }
+        ExitCode::FAILURE
+    };
+    let spec = match xtask::samples::load_spec(&root) {
+        Ok(spec) => spec,
+        Err(e) => return spec_error(e),
+    };
+    let load_time = start.elapsed();
+    let (client, samples) = std::thread::scope(|scope| {
+        let samples = scope.spawn(|| {
+            let start = Instant::now();
+            xtask::samples::codegen_with(&root, &spec, check).map(|done| (done, start.elapsed()))
+        });
+        let client = livevox_codegen::codegen_loaded(&root, &spec, load_time, check);
+        let samples = samples.join().unwrap_or_else(|_| Err(livevox_codegen::Error::Internal("internal error: the sample APIs' generation panicked".into())));
+        (client, samples)
+    });
+    let client = match client {
+        Ok(summary) => summary,
+        // A spec/ error is the samples' too (their tests include LiveVox's login): said once.
+        Err(e) => return spec_error(e),
     };
     let stale: Vec<_> = client.report.stale().cloned().collect();
     println!("{} ({} and {})", client.line(check, start.elapsed()), livevox_codegen::CLIENT_CRATE, livevox_codegen::GENERATED_TESTS_DIR);
-    let start = Instant::now();
-    let (samples, tests) = match xtask::samples::codegen(&root, check) {
+    let ((samples, tests), elapsed) = match samples {
         Ok(done) => done,
         Err(e) => {
             // The library path names spec files relative to the crate.
@@ -100,7 +117,7 @@ fn codegen_both(check: bool, start: Instant) -> ExitCode {
     // One line for the crate and its generated tests together.
     let mut both = samples.clone();
     both.report.files.extend(tests.files.iter().cloned());
-    println!("{} ({} and {})", both.line(check, start.elapsed()), xtask::samples::SAMPLE_CRATE, xtask::samples::SAMPLE_TESTS);
+    println!("{} ({} and {})", both.line(check, elapsed), xtask::samples::SAMPLE_CRATE, xtask::samples::SAMPLE_TESTS);
     let crate_dir = PathBuf::from(xtask::samples::SAMPLE_CRATE);
     let stale: Vec<_> = stale.into_iter().chain(samples.report.stale().map(|(p, c)| (crate_dir.join(p), *c))).chain(tests.stale().cloned()).collect();
     if check && !stale.is_empty() {
