@@ -197,8 +197,8 @@ fn serialize(tokens: TokenStream, out: &mut Vec<u8>) {
                 serialize(g.stream(), out);
                 out.push(b'e');
             }
-            TokenTree::Ident(i) => text(out, b'i', &i.to_string()),
-            TokenTree::Literal(l) => text(out, b'l', &l.to_string()),
+            TokenTree::Ident(i) => text(out, b'i', &i),
+            TokenTree::Literal(l) => text(out, b'l', &l),
             TokenTree::Punct(p) => {
                 out.push(if p.spacing() == Spacing::Joint { b'j' } else { b'p' });
                 out.extend_from_slice(&u32::from(p.as_char()).to_le_bytes());
@@ -207,10 +207,16 @@ fn serialize(tokens: TokenStream, out: &mut Vec<u8>) {
     }
 }
 
-fn text(out: &mut Vec<u8>, tag: u8, s: &str) {
+/// A token's text, written in place (no `String` per token) behind its tag and its length.
+fn text(out: &mut Vec<u8>, tag: u8, token: &dyn std::fmt::Display) {
+    use std::io::Write;
     out.push(tag);
-    out.extend_from_slice(&(s.len() as u64).to_le_bytes());
-    out.extend_from_slice(s.as_bytes());
+    let at = out.len();
+    out.extend_from_slice(&[0; 8]);
+    // Writing into a `Vec` cannot fail, and `Display` of a token does not either.
+    let _ = write!(out, "{token}");
+    let len = (out.len() - at - 8) as u64;
+    out[at..at + 8].copy_from_slice(&len.to_le_bytes());
 }
 
 /// The file: magic, identity, then each entry as key, length and text, in key order (the same
