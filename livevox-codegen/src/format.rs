@@ -30,14 +30,24 @@ pub fn format_items(source: &str, pieces: impl Iterator<Item = TokenStream>) -> 
 
 /// The formatted text of some pieces, without the file's header.
 pub fn format_body(source: &str, pieces: impl Iterator<Item = TokenStream>) -> Result<String, String> {
-    let invalid = |e: syn::Error| format!("internal error: the generator emitted invalid Rust for {source}: {e}");
+    let cache = crate::format_cache::active();
     let mut body = String::new();
     for chunk in pieces.flat_map(split_items) {
-        // Inner attributes (`//!` docs) only parse as a file's; items parse as a file of one.
-        let file: syn::File = syn::parse2(chunk).map_err(invalid)?;
-        body.push_str(&prettyplease::unparse(&file));
+        let text = match cache {
+            Some(cache) => cache.get_or_format(chunk, |chunk| format_item(source, chunk))?,
+            None => format_item(source, chunk)?,
+        };
+        body.push_str(&text);
     }
     Ok(body)
+}
+
+/// Formats one chunk of [`split_items`]. Inner attributes (`//!` docs) only parse as a file's;
+/// items parse as a file of one.
+fn format_item(source: &str, chunk: TokenStream) -> Result<String, String> {
+    let file: syn::File =
+        syn::parse2(chunk).map_err(|e| format!("internal error: the generator emitted invalid Rust for {source}: {e}"))?;
+    Ok(prettyplease::unparse(&file))
 }
 
 /// A formatted body under the `@generated` header.

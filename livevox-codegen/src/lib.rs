@@ -9,7 +9,8 @@
 //! validate  every error at once, as file:line:col: path: msg    validate.rs, validate/
 //! lower     spec → ir::Ir (names, defaults, types, decisions)   lower.rs, lower/, naming.rs
 //! emit      ir → token streams, one per output file             emit/
-//! format    tokens → text (syn + prettyplease)                  format.rs
+//! format    tokens → text (syn + prettyplease), reusing what    format.rs, format_cache.rs
+//!           an earlier run formatted when xtask turns that on
 //! write     only changed files, all or nothing                  write.rs
 //! ```
 //!
@@ -34,6 +35,8 @@ pub mod emit_secrets;
 pub mod emit_fuzz;
 #[cfg(feature = "emit")]
 pub mod format;
+#[cfg(feature = "emit")]
+pub mod format_cache;
 pub mod ir;
 pub mod load;
 #[cfg(feature = "emit")]
@@ -313,7 +316,16 @@ redis = [\"dep:redis\", \"dep:sha2\"]
 /// Regenerates the client crate of the workspace at `root` from its `spec/`. With `check`,
 /// writes nothing and reports what is stale.
 pub fn codegen(root: &Path, check: bool) -> Result<Summary, Error> {
-    let generated = generate_dir(&root.join(SPEC_DIR), SPEC_DIR, &Config::default())?;
+    let t = Instant::now();
+    let loaded = load::load_dir(&root.join(SPEC_DIR), SPEC_DIR)?;
+    codegen_loaded(root, &loaded, t.elapsed(), check)
+}
+
+#[cfg(feature = "emit")]
+/// [`codegen`] from `spec/` already loaded (as `load::load_dir(&root.join(SPEC_DIR),
+/// SPEC_DIR)` does, which took `load_time`), for a caller that needs the loaded spec too.
+pub fn codegen_loaded(root: &Path, loaded: &load::Loaded, load_time: Duration, check: bool) -> Result<Summary, Error> {
+    let generated = generate_loaded(loaded, &Config::default(), Timings { load: load_time, ..Timings::default() })?;
     let manifest_path = root.join(CLIENT_CRATE).join("Cargo.toml");
     let manifest = std::fs::read_to_string(&manifest_path)
         .map_err(|error| Error::Write(write::WriteError::Io { path: manifest_path.clone(), error }))?;

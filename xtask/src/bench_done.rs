@@ -6,8 +6,10 @@
 //!   dependencies are built first and not timed; the crate is touched and rebuilt `runs` times
 //!   and the median is printed;
 //! - generated lines per LiveVox operation (docs included), from generation in memory;
-//! - `cargo xtask codegen --check` as a maintainer runs it (dev profile, warm, nothing to write);
-//! - generation by this (release) binary as a whole process (`xtask codegen --check`);
+//! - `cargo xtask codegen --check` as a maintainer runs it (dev profile, warm, nothing to write),
+//!   with the format cache filled by an untimed run, and with it off (every item formatted);
+//! - generation by this (release) binary as a whole process (`xtask codegen --check`), the same
+//!   two ways;
 //! - the request benchmark's generated/plain ratios (`cargo bench --bench request_overhead`).
 //!
 //! `--quick` skips the two slow parts (compile and request benchmark) and runs each timing
@@ -103,13 +105,21 @@ fn measure_all(root: &Path, options: &Options, rows: &mut Vec<Row>) -> Result<()
         value: format!("{:.0}", lines as f64 / ops.max(1) as f64),
         target: "≤ 150",
     });
-    let (dev, cpu) = codegen_dev(root, n)?;
-    rows.push(Row { figure: format!("`cargo xtask codegen --check`, dev profile, warm (median of {n}){cpu}"), value: secs(dev), target: "< 0.5" });
-    let before = children_cpu();
-    let whole = codegen_this_binary(n)?;
-    let cpu = cpu_note(before, n);
+    // Warm: the format cache holds every item (an untimed run fills it); cold: the cache is off
+    // (`LIVEVOX_CODEGEN_CACHE=off`), every item is formatted, as on a first run.
+    for cache in [true, false] {
+        let (dev, cpu) = codegen_dev(root, n, cache)?;
+        let (state, target) = if cache { ("warm", "< 0.5") } else { ("format cache off", "") };
+        rows.push(Row { figure: format!("`cargo xtask codegen --check`, dev profile, {state} (median of {n}){cpu}"), value: secs(dev), target });
+    }
     let profile = if cfg!(debug_assertions) { "debug (XTASK_BENCH_DEBUG)" } else { "release" };
-    rows.push(Row { figure: format!("generation, {profile} binary, whole process (median of {n}){cpu}"), value: secs(whole), target: "< 0.15 (release)" });
+    for cache in [true, false] {
+        let before = children_cpu();
+        let whole = codegen_this_binary(n, cache)?;
+        let cpu = cpu_note(before, n + usize::from(cache));
+        let (state, target) = if cache { ("warm", "< 0.15 (release)") } else { ("format cache off", "") };
+        rows.push(Row { figure: format!("generation, {profile} binary, whole process, {state} (median of {n}){cpu}"), value: secs(whole), target });
+    }
     if options.request {
         for (concurrency, ratio) in request_ratios(root)? {
             rows.push(Row { figure: format!("request benchmark, generated / plain reqwest, concurrency {concurrency}"), value: format!("{ratio:.3}"), target: "≥ 0.97" });
@@ -214,30 +224,49 @@ pub fn livevox_lines(root: &Path) -> Result<(usize, usize), String> {
 /// `cargo xtask codegen --check` as a maintainer runs it: the dev build of xtask is made first
 /// (untimed), then the whole command, cargo's freshness check included, is timed. `--check`
 /// does all the work of `codegen` and writes nothing; it fails if the generated files are stale.
-fn codegen_dev(root: &Path, runs: usize) -> Result<(Duration, String), String> {
+/// With `cache`, one untimed run first fills the format cache; without, the cache is off.
+fn codegen_dev(root: &Path, runs: usize, cache: bool) -> Result<(Duration, String), String> {
     let mut build = cargo();
     build.args(["build", "--quiet", "-p", "xtask"]).current_dir(root);
     timed(build, "cargo build -p xtask")?;
     let before = children_cpu();
     let mut samples = Vec::new();
-    for _ in 0..runs {
+    for run in 0..runs + usize::from(cache) {
         let mut c = cargo();
         c.args(["xtask", "codegen", "--check"]).current_dir(root);
-        samples.push(timed(c, "cargo xtask codegen --check (are the generated files stale? run `cargo xtask codegen`)")?.0);
+        with_cache(&mut c, cache);
+        let (time, _) = timed(c, "cargo xtask codegen --check (are the generated files stale? run `cargo xtask codegen`)")?;
+        if !(cache && run == 0) {
+            samples.push(time);
+        }
     }
-    Ok((median(samples), cpu_note(before, runs)))
+    Ok((median(samples), cpu_note(before, runs + usize::from(cache))))
 }
 
-/// This binary's `codegen --check` as a whole process (start, generation, comparison, exit).
-fn codegen_this_binary(runs: usize) -> Result<Duration, String> {
+/// This binary's `codegen --check` as a whole process (start, generation, comparison, exit);
+/// `cache` as for [`codegen_dev`].
+fn codegen_this_binary(runs: usize, cache: bool) -> Result<Duration, String> {
     let exe = std::env::current_exe().map_err(|e| format!("cannot find the xtask binary: {e}"))?;
     let mut samples = Vec::new();
-    for _ in 0..runs {
+    for run in 0..runs + usize::from(cache) {
         let mut c = Command::new(&exe);
         c.args(["codegen", "--check"]);
-        samples.push(timed(c, "xtask codegen --check")?.0);
+        with_cache(&mut c, cache);
+        let (time, _) = timed(c, "xtask codegen --check")?;
+        if !(cache && run == 0) {
+            samples.push(time);
+        }
     }
     Ok(median(samples))
+}
+
+/// Leaves the format cache on, or turns it off for the command.
+fn with_cache(command: &mut Command, cache: bool) {
+    if cache {
+        command.env_remove(livevox_codegen::format_cache::DISABLE_VAR);
+    } else {
+        command.env(livevox_codegen::format_cache::DISABLE_VAR, "off");
+    }
 }
 
 /// Runs the request benchmark and returns its (concurrency, generated / plain) rows.

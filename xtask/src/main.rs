@@ -24,6 +24,8 @@ mod spec_diff_crosscheck;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+use livevox_codegen::format_cache;
 use std::time::Instant;
 
 const USAGE: &str = "usage: cargo xtask <command>\n\n  codegen                 regenerate livevox-generated from spec/ and the sample crate tests/sample-apis\n  codegen --check         write nothing; exit 1 if any generated file is stale\n  codegen --spec DIR --out DIR [--check]\n                          a client crate for any spec directory (your own Functions library)\n  openapi [--out DIR]     write the OpenAPI 3.0 document of each API (default: target/openapi)\n  bench [--quick] [--runs N] [--no-compile] [--no-request]\n                          the figures of issue 13 (compile, lines/op, generation, request)\n  bench [gen|gen-size|compile|runtime|all]\n                          print benchmark tables (generation, compile cost, runtime)\n  sim [--port N] [--seed-dnc N] [--idle-secs N]\n                          run the LiveVox simulator on 127.0.0.1 until Ctrl-C\n  spec-diff [--base REV] [--fail-on-breaking]\n                          what changed in spec/ since a git revision (default HEAD), and what it means downstream\n  spec-diff --crosscheck  compare its verdicts on tests/fixtures/diff with cargo-semver-checks";
@@ -63,21 +65,48 @@ fn main() -> ExitCode {
 /// and their generated tests.
 fn codegen(check: bool) -> ExitCode {
     let start = Instant::now();
+    let cache = install_format_cache();
+    let code = codegen_both(check, start);
+    if code == ExitCode::SUCCESS {
+        save_format_cache(cache);
+    }
+    code
+}
+
+/// The two halves of [`codegen`]: the LiveVox client, and the sample APIs' crate with its tests.
+/// `spec/` is loaded once for both (the samples' end-to-end test needs LiveVox's login), then
+/// the halves run on two threads; they write disjoint directories, and are reported in order.
+fn codegen_both(check: bool, start: Instant) -> ExitCode {
     let root = workspace_root();
-    let client = match livevox_codegen::codegen(&root, check) {
-        Ok(summary) => summary,
-        Err(e) => {
-            eprintln!("{e}");
-            if let livevox_codegen::Error::Spec(_) = e {
-                eprintln!("Nothing was written; livevox-generated is unchanged.");
-            }
-            return ExitCode::FAILURE;
+    let spec_error = |e: livevox_codegen::Error| {
+        eprintln!("{e}");
+        if let livevox_codegen::Error::Spec(_) = e {
+            eprintln!("Nothing was written; livevox-generated is unchanged.");
         }
+        ExitCode::FAILURE
+    };
+    let spec = match xtask::samples::load_spec(&root) {
+        Ok(spec) => spec,
+        Err(e) => return spec_error(e),
+    };
+    let load_time = start.elapsed();
+    let (client, samples) = std::thread::scope(|scope| {
+        let samples = scope.spawn(|| {
+            let start = Instant::now();
+            xtask::samples::codegen_with(&root, &spec, check).map(|done| (done, start.elapsed()))
+        });
+        let client = livevox_codegen::codegen_loaded(&root, &spec, load_time, check);
+        let samples = samples.join().unwrap_or_else(|_| Err(livevox_codegen::Error::Internal("internal error: the sample APIs' generation panicked".into())));
+        (client, samples)
+    });
+    let client = match client {
+        Ok(summary) => summary,
+        // A spec/ error is the samples' too (their tests include LiveVox's login): said once.
+        Err(e) => return spec_error(e),
     };
     let stale: Vec<_> = client.report.stale().cloned().collect();
     println!("{} ({} and {})", client.line(check, start.elapsed()), livevox_codegen::CLIENT_CRATE, livevox_codegen::GENERATED_TESTS_DIR);
-    let start = Instant::now();
-    let (samples, tests) = match xtask::samples::codegen(&root, check) {
+    let ((samples, tests), elapsed) = match samples {
         Ok(done) => done,
         Err(e) => {
             // The library path names spec files relative to the crate.
@@ -88,7 +117,7 @@ fn codegen(check: bool) -> ExitCode {
     // One line for the crate and its generated tests together.
     let mut both = samples.clone();
     both.report.files.extend(tests.files.iter().cloned());
-    println!("{} ({} and {})", both.line(check, start.elapsed()), xtask::samples::SAMPLE_CRATE, xtask::samples::SAMPLE_TESTS);
+    println!("{} ({} and {})", both.line(check, elapsed), xtask::samples::SAMPLE_CRATE, xtask::samples::SAMPLE_TESTS);
     let crate_dir = PathBuf::from(xtask::samples::SAMPLE_CRATE);
     let stale: Vec<_> = stale.into_iter().chain(samples.report.stale().map(|(p, c)| (crate_dir.join(p), *c))).chain(tests.stale().cloned()).collect();
     if check && !stale.is_empty() {
@@ -101,9 +130,40 @@ fn codegen(check: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Turns on the format cache (`livevox_codegen::format_cache`): the formatted text of each
+/// generated item, reused by the next run of this same binary when the item's tokens are the
+/// same. It lives next to the binary (`target/<profile>/codegen-cache/`), never in the
+/// repository; `LIVEVOX_CODEGEN_CACHE=off` formats everything.
+fn install_format_cache() -> Option<&'static format_cache::FormatCache> {
+    let exe = std::env::current_exe().ok()?;
+    let path = exe.parent()?.join("codegen-cache").join("format.bin");
+    format_cache::install(path, &format_cache::executable_identity()?)
+}
+
+/// Writes the format cache back (when this run changed it) and says how much it saved. A cache
+/// that cannot be written costs the next run time, not correctness: a warning, not a failure.
+fn save_format_cache(cache: Option<&format_cache::FormatCache>) {
+    let Some(cache) = cache else { return };
+    let stats = cache.stats();
+    if let Err(e) = cache.save() {
+        eprintln!("codegen: warning: the format cache {} was not saved: {e}", cache.path().display());
+    }
+    let why = stats.rejected.map(|r| format!("; cache file not used: {r}")).unwrap_or_default();
+    println!("codegen: {} items reused from the format cache, {} formatted{why}", stats.hits, stats.misses);
+}
+
 /// `cargo xtask codegen --spec DIR --out DIR`: a client crate for any spec directory, over the
 /// runtime of `livevox-generated` (see `livevox_codegen::library`).
 fn codegen_library(spec_dir: PathBuf, out_dir: PathBuf, check: bool) -> ExitCode {
+    let cache = install_format_cache();
+    let code = codegen_library_run(spec_dir, out_dir, check);
+    if code == ExitCode::SUCCESS {
+        save_format_cache(cache);
+    }
+    code
+}
+
+fn codegen_library_run(spec_dir: PathBuf, out_dir: PathBuf, check: bool) -> ExitCode {
     let start = Instant::now();
     let root = workspace_root();
     let cwd = std::env::current_dir().unwrap_or_else(|_| root.clone());

@@ -10,11 +10,12 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use livevox_codegen::ir::{Api, Auth, Ir};
+use livevox_codegen::ir::{Api, Auth};
 use livevox_codegen::library::Library;
 use livevox_codegen::write::{OutputFile, WriteReport};
 use livevox_codegen::emit_e2e::TestTarget;
-use livevox_codegen::{emit_e2e, emit_fuzz, emit_secrets, load, Error, Summary};
+use livevox_codegen::load::{self, Loaded};
+use livevox_codegen::{emit_e2e, emit_fuzz, emit_secrets, Error, Summary};
 
 /// The sample crate, relative to the workspace root.
 pub const SAMPLE_CRATE: &str = "tests/sample-apis";
@@ -58,9 +59,20 @@ fn lexical(path: &Path) -> PathBuf {
 /// Regenerates (or, with `check`, checks) the sample crate through the customer's library path,
 /// then the sample APIs' generated tests.
 pub fn codegen(root: &Path, check: bool) -> Result<(Summary, WriteReport), Error> {
+    codegen_with(root, &load_spec(root)?, check)
+}
+
+/// LiveVox's `spec/`, loaded as [`livevox_codegen::codegen`] loads it.
+pub fn load_spec(root: &Path) -> Result<Loaded, Error> {
+    Ok(load::load_dir(&root.join(livevox_codegen::SPEC_DIR), livevox_codegen::SPEC_DIR)?)
+}
+
+/// [`codegen`] with LiveVox's `spec/` already loaded ([`load_spec`]): `cargo xtask codegen`
+/// loads it once for both crates.
+pub fn codegen_with(root: &Path, spec: &Loaded, check: bool) -> Result<(Summary, WriteReport), Error> {
     let lib = library(root, root.join(SAMPLE_SPEC), root.join(SAMPLE_CRATE));
     let summary = livevox_codegen::library::codegen_library(&lib, check)?;
-    let tests = test_files(root)?;
+    let tests = test_files_with(root, spec)?;
     let report = livevox_codegen::write::write_all(root, Path::new(SAMPLE_TESTS), &tests, check).map_err(Error::Write)?;
     Ok((summary, report))
 }
@@ -72,9 +84,18 @@ pub fn codegen(root: &Path, check: bool) -> Result<(Summary, WriteReport), Error
 /// so the test needs that client, and its login tests show the simulator still serves LiveVox
 /// with the extra spec loaded.
 pub fn test_files(root: &Path) -> Result<Vec<OutputFile>, Error> {
-    let samples = lower(&[(root.join(SAMPLE_SPEC), SAMPLE_SPEC)])?;
+    test_files_with(root, &load_spec(root)?)
+}
+
+/// [`test_files`] with LiveVox's `spec/` already loaded ([`load_spec`]).
+pub fn test_files_with(root: &Path, spec: &Loaded) -> Result<Vec<OutputFile>, Error> {
+    let sample_docs = load::load_dir(&root.join(SAMPLE_SPEC), SAMPLE_SPEC)?;
+    let samples = livevox_codegen::front_end(&sample_docs)?;
     let modules: Vec<String> = samples.apis.iter().map(|a| a.module.clone()).collect();
-    let mut with_login = lower(&[(root.join(livevox_codegen::SPEC_DIR), livevox_codegen::SPEC_DIR), (root.join(SAMPLE_SPEC), SAMPLE_SPEC)])?;
+    // LiveVox's spec and the samples', lowered together as one spec.
+    let mut both = spec.clone();
+    both.docs.extend(sample_docs.docs);
+    let mut with_login = livevox_codegen::front_end(&both)?;
     with_login.apis.retain_mut(|api| modules.contains(&api.module) || keep_login_category(api));
 
     let target = target(modules)?;
@@ -87,16 +108,6 @@ pub fn test_files(root: &Path) -> Result<Vec<OutputFile>, Error> {
         .into_iter()
         .map(|(name, text)| Ok(OutputFile { path: Path::new(SAMPLE_TESTS).join(name), contents: text.map_err(Error::Internal)? }))
         .collect()
-}
-
-/// Load, validate and lower spec directories together, as one spec.
-fn lower(dirs: &[(PathBuf, &str)]) -> Result<Ir, Error> {
-    let mut loaded = load::Loaded::default();
-    for (dir, display) in dirs {
-        loaded.docs.extend(load::load_dir(dir, display)?.docs);
-    }
-    livevox_codegen::validate::validate(&loaded)?;
-    Ok(livevox_codegen::lower::lower(&loaded)?)
 }
 
 /// Keeps, of an API that logs in (LiveVox), only the category of its login operation; `false`

@@ -189,3 +189,33 @@ fn an_empty_item_at_the_end_of_the_file_is_reported_on_the_last_line() {
     let text = "category: a\nenums:\n  E:\n    values:\n      - { value: A }\n      - ";
     assert_eq!(errors(text), "spec/test.yaml:6:9: enums.E.values.1: expected a mapping (`key: value` pairs), found nothing (an empty value or `null`)");
 }
+
+#[test]
+fn a_big_spec_is_cut_into_contiguous_runs_of_files_in_order() {
+    let file = |name: &str, size: usize| Source { display_path: name.into(), text: "#".repeat(size) };
+    let sources = vec![file("a", 100), file("b", 10), file("c", 50), file("d", 40), file("e", 1)];
+    for n in 1..=6 {
+        let runs = contiguous_runs(&sources, n);
+        assert!(!runs.is_empty() && runs.len() <= n, "{n} threads: {} runs", runs.len());
+        let joined: Vec<&str> = runs.iter().flat_map(|r| r.iter().map(|s| s.display_path.as_str())).collect();
+        assert_eq!(joined, ["a", "b", "c", "d", "e"], "every file once, in order, with {n} threads");
+        assert!(runs.iter().all(|r| !r.is_empty()));
+    }
+    assert_eq!(contiguous_runs(&sources, 2).len(), 2);
+    assert_eq!(contiguous_runs(&[], 2).len(), 1);
+}
+
+#[test]
+fn errors_of_files_read_on_different_threads_are_all_reported() {
+    // Two files big enough for two threads, each with a mistake.
+    let padding = format!("models:\n{}", (0..3000).map(|i| format!("  M{i}: {{ fields: {{ a: {{ type: string }} }} }}\n")).collect::<String>());
+    let bad = |n: usize| Source { display_path: format!("spec/f{n}.yaml"), text: format!("category: c{n}\nbogus_key{n}: 1\n{padding}") };
+    let sources = vec![bad(1), bad(2)];
+    assert!(sources.iter().map(|s| s.text.len()).sum::<usize>() >= 2 * BYTES_PER_THREAD);
+    let text = match load_sources(sources) {
+        Ok(_) => panic!("expected errors"),
+        Err(d) => d.0.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"),
+    };
+    assert!(text.contains("spec/f1.yaml:2:1") && text.contains("bogus_key1"), "{text}");
+    assert!(text.contains("spec/f2.yaml:2:1") && text.contains("bogus_key2"), "{text}");
+}
