@@ -1,7 +1,8 @@
 //! The hand-written runtime every generated operation calls: client configuration, sessions,
 //! retries, rate limits, auto-pagination, URL and header building, error decoding, time types
-//! and secrets. Ordinary Rust with its own tests; generated code only describes operations and
-//! hands them to [`Client::execute`] ([`Client::execute_bytes`] for binary bodies).
+//! and secrets. Ordinary Rust with its own tests; generated code only describes operations: a
+//! request builder implements [`Call`] (fill in a [`Request`], name its [`Decode`]), and the
+//! runtime sends it ([`Client::execute`] does the same for a hand-made [`Request`]).
 //!
 //! Layers, with arrows one way (a module imports only from its own layer or those below;
 //! `tests/runtime_layers.rs` checks it):

@@ -1,6 +1,6 @@
 //! What a success response carried besides its decoded body: the status and the headers, as
-//! [`Client::execute_with_meta`](super::Client::execute_with_meta) hands them to generated code
-//! (declared response headers, `Link` pagination) and to callers that want the raw answer.
+//! [`Call::call_with_meta`](super::Call::call_with_meta) hands them to generated code (declared
+//! response headers, `Link` pagination) and to callers that want the raw answer.
 
 use http::{HeaderMap, StatusCode};
 
