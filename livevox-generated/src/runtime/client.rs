@@ -249,8 +249,8 @@ impl Client {
     }
 
     /// Turns a success body into `T` as the operation's format says.
-    pub(crate) fn decode<T: DeserializeOwned>(&self, op: &'static Operation, status: http::StatusCode, received: Received) -> Result<T, Error> {
-        let (site, format) = (CallSite::from(op), op.response);
+    pub(crate) fn decode<T: DeserializeOwned>(&self, op: &'static Operation, received: Received) -> Result<T, Error> {
+        let (site, format, status) = (CallSite::from(op), op.response, received.status);
         // The login operation's body holds a fresh session id the scrubber does not know yet.
         let excerpts = !self.is_login(op);
         let bytes = received.body;

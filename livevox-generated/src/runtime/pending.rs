@@ -77,8 +77,8 @@ pub trait Decode<T> {
 pub struct Json;
 
 impl<T: DeserializeOwned> Decode<T> for Json {
-    fn read(client: &Client, op: &'static Operation, meta: &ResponseMeta, received: Received) -> Result<T, Error> {
-        client.decode(op, meta.status(), received)
+    fn read(client: &Client, op: &'static Operation, _: &ResponseMeta, received: Received) -> Result<T, Error> {
+        client.decode(op, received)
     }
 }
 
