@@ -42,7 +42,7 @@ pub fn fetch_linked<R: Call>(request: R, next_url: Option<Url>) -> crate::__rt::
             None => request.url(base)?,
         };
         request.follow(this_url.clone());
-        let (page, meta) = Answering::new(&client, request, <R::Decode as Decode<R::Output>>::read).await?;
+        let (page, meta) = Answering::new(client.clone(), request, <R::Decode as Decode<R::Output>>::read).await?;
         let values: Vec<&str> = meta.headers().get_all(http::header::LINK).iter().filter_map(|v| v.to_str().ok()).collect();
         let paging = |message: String| Error::Paging { operation: op.name, message };
         let next_url = next_link(&values, &this_url).map_err(paging).and_then(|next| match next {

@@ -48,7 +48,7 @@ pub trait Call: Send + Sized + 'static {
     /// Sends the request; success gives the output and the response's status and headers.
     fn call_with_meta(self) -> Answering<Self::Output> {
         let (client, request) = self.prepare();
-        Answering::new(&client, request, Self::Decode::read)
+        Answering::new(client, request, Self::Decode::read)
     }
 
     /// Sends the request: the same future as the builder's `send()`.
@@ -101,12 +101,12 @@ impl Client {
     /// Sends one operation and decodes its response into `T` (`()` for no body, `String` for
     /// text). What a request builder's [`Call`](super::Call) does with [`Json`](super::Json).
     pub async fn execute<T: DeserializeOwned>(&self, request: Request) -> Result<T, Error> {
-        Answering::new(self, request, <Json as Decode<T>>::read).await.map(|(value, _)| value)
+        Answering::new(self.clone(), request, <Json as Decode<T>>::read).await.map(|(value, _)| value)
     }
 
     /// Like [`Client::execute`], and also hands back the response's status and headers.
     pub async fn execute_with_meta<T: DeserializeOwned>(&self, request: Request) -> Result<(T, ResponseMeta), Error> {
-        Answering::new(self, request, <Json as Decode<T>>::read).await
+        Answering::new(self.clone(), request, <Json as Decode<T>>::read).await
     }
 
     /// Sends one operation and returns its body as bytes: what a request builder does for
@@ -117,12 +117,12 @@ impl Client {
     /// server answered JSON. For other formats it skips decoding (and so the 202
     /// partial-success check of JSON operations).
     pub async fn execute_bytes(&self, request: Request) -> Result<Bytes, Error> {
-        Answering::new(self, request, Binary::read).await.map(|(value, _)| value)
+        Answering::new(self.clone(), request, Binary::read).await.map(|(value, _)| value)
     }
 
     /// Like [`Client::execute_bytes`], and also hands back the response's status and headers.
     pub async fn execute_bytes_with_meta(&self, request: Request) -> Result<(Bytes, ResponseMeta), Error> {
-        Answering::new(self, request, Binary::read).await
+        Answering::new(self.clone(), request, Binary::read).await
     }
 }
 
@@ -138,9 +138,9 @@ pub struct Answering<T> {
 
 impl<T> Answering<T> {
     /// Starts `request` on `client`'s call path; its success is read with `decode`.
-    pub(crate) fn new(client: &Client, request: Request, decode: DecodeFn<T>) -> Self {
+    pub(crate) fn new(client: Client, request: Request, decode: DecodeFn<T>) -> Self {
         let op = request.operation();
-        Answering { client: client.clone(), op, raw: client.start(request), decode }
+        Answering { raw: client.start(request), client, op, decode }
     }
 }
 
