@@ -225,7 +225,11 @@ fn operation_test(api: &Api, cat: &Category, op: &Operation, tables: &Tables<'_>
             (Literal::string(i.wire_name), Literal::string(&text))
         })
         .collect();
-    let call = calls::call(cat, op, values.iter().map(|(i, v)| (*i, v.as_ref().map(|v| decoded(&rust_type(&i.ty, api, target), &i.what, v)))).collect())?;
+    let args = values
+        .iter()
+        .map(|(i, v)| Ok((*i, v.as_ref().map(|v| calls::built(&i.ty, v, TimeFormat::EpochMillis, &i.what, api, tables, target)).transpose()?)))
+        .collect::<Result<Vec<_>, String>>()?;
+    let call = calls::call(cat, op, args)?;
 
     let start = start_fn(api);
     let call = quote! { #call.await };

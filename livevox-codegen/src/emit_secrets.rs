@@ -90,10 +90,10 @@ impl Sentinels<'_> {
         }
     }
 
-    /// `decode::<T>("what", "json")` for a sentinel value of `ty`.
-    fn decoded(&mut self, ty: &Type, secret: bool, api: &Api, what: &str) -> TokenStream {
+    /// A sentinel value of `ty` as Rust: decoded, or built where `ty` is only ever sent.
+    fn decoded(&mut self, ty: &Type, secret: bool, api: &Api, what: &str) -> Result<TokenStream, String> {
         let v = self.value(ty, secret, 0);
-        calls::decoded(&calls::rust_type(ty, api, self.target), what, &v)
+        calls::built(ty, &v, TimeFormat::EpochMillis, what, api, &self.tables, self.target)
     }
 
     /// `check("what", &value, &[plain sentinels handed out since `mark`])`.
@@ -204,7 +204,7 @@ fn category_test(s: &mut Sentinels<'_>, api: &Api, cat: &Category, many_apis: bo
     for m in &cat.models {
         let mark = s.plain.len();
         let ty = Type::Model(TypeRef { module: cat.module.clone(), rust_name: m.rust_name.clone(), wire_name: m.wire_name.clone() });
-        let value = s.decoded(&ty, false, api, &format!("model {}", m.rust_name));
+        let value = s.decoded(&ty, false, api, &format!("model {}", m.rust_name))?;
         checks.push(s.check(&format!("model {}", m.rust_name), value, mark));
     }
     for op in &cat.operations {
@@ -228,6 +228,6 @@ fn category_test(s: &mut Sentinels<'_>, api: &Api, cat: &Category, many_apis: bo
 /// body field given.
 fn request_builder(s: &mut Sentinels<'_>, api: &Api, cat: &Category, op: &Operation) -> Result<TokenStream, String> {
     let inputs = calls::inputs(op, &s.tables);
-    let values = inputs.iter().map(|i| (i, Some(s.decoded(&i.ty, i.secret, api, &i.what)))).collect();
+    let values = inputs.iter().map(|i| Ok((i, Some(s.decoded(&i.ty, i.secret, api, &i.what)?)))).collect::<Result<Vec<_>, String>>()?;
     calls::call(cat, op, values)
 }

@@ -371,7 +371,7 @@ async fn unreachable_redis_fails_calls_before_anything_is_sent() {
     assert!(matches!(&err, Error::Login { operation: "campaign.list_campaigns", .. }), "{err:?}");
     assert!(matches!(err.login_error(), Some(Error::SharedStore { operation: "session.login", .. })), "{err:?}");
     assert!(err.to_string().contains("Redis"), "{err}");
-    let records: Vec<livevox_generated::livevox::campaign::CampaignRecord> = serde_json::from_str(r#"[{"account":"A-1","phone1":"6175550160"}]"#).unwrap();
+    let records = vec![livevox_generated::livevox::campaign::CampaignRecord::new("6175550160").with_account("A-1")];
     let err = client.campaign().append_campaign(7710021, records).await.unwrap_err();
     assert!(matches!(&err, Error::SharedStore { operation: "campaign.append_campaign", .. }), "{err:?}");
     assert!(sim.requests().is_empty(), "nothing reached LiveVox: {:?}", sim.requests());
@@ -385,8 +385,7 @@ async fn unreachable_redis_falls_back_to_in_process_state_with_one_warning() {
     let redis = RedisConfig::url(format!("redis://127.0.0.1:{}", closed_port()));
     let client = client_with(&sim, redis.on_unreachable(OnUnreachable::FallBackToInProcess));
     client.campaign().list_campaigns().await.unwrap();
-    let records: Vec<livevox_generated::livevox::campaign::CampaignRecord> =
-        serde_json::from_str(r#"[{"account":"A-1","phone1":"6175550160"}]"#).unwrap();
+    let records = vec![livevox_generated::livevox::campaign::CampaignRecord::new("6175550160").with_account("A-1")];
     client.campaign().append_campaign(7710021, records.clone()).await.unwrap();
     client.campaign().append_campaign(7710021, records).await.unwrap();
     let text = logs.text();

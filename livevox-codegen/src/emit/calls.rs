@@ -175,6 +175,109 @@ pub(crate) fn decoded(ty: &TokenStream, what: &str, v: &Value) -> TokenStream {
     quote! { decode::<#ty>(#what, #json) }
 }
 
+/// A Rust expression of type `ty` that holds the JSON value `v`, as a test hands it to the
+/// client. Whatever serde reads is decoded (`decode::<T>(what, json)`). A model that is only
+/// ever sent derives no `Deserialize` (`Model::derives`), so it is built as a caller builds
+/// it: `new` with its required fields, then a `with_*` setter for each optional field the value
+/// gives (`clear_*` for a nullable one given `null`), every field's own value made the same way.
+/// `time` is the wire format of the times `ty` holds (a field's or parameter's own).
+pub(crate) fn built(ty: &Type, v: &Value, time: TimeFormat, what: &str, api: &Api, tables: &Tables<'_>, target: &TestTarget) -> Result<TokenStream, String> {
+    let build = |t: &Type, v: &Value, what: &str| built(t, v, time, what, api, tables, target);
+    match (ty, v) {
+        (Type::Array(t), Value::Array(items)) if needs_building(t, tables) => {
+            let items = items.iter().enumerate().map(|(i, v)| build(t, v, &format!("{what}[{i}]"))).collect::<Result<Vec<_>, _>>()?;
+            Ok(quote! { ::std::vec![#(#items),*] })
+        }
+        (Type::Map(t), Value::Object(entries)) if needs_building(t, tables) => {
+            let entries = entries
+                .iter()
+                .map(|(k, v)| {
+                    let value = build(t, v, &format!("{what}[{k:?}]"))?;
+                    let k = Literal::string(k);
+                    Ok(quote! { (::std::string::String::from(#k), #value) })
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            Ok(quote! { ::std::collections::BTreeMap::from([#(#entries),*]) })
+        }
+        (Type::Model(r), _) if needs_building(ty, tables) => {
+            let m = tables.model(r).ok_or_else(|| format!("internal error: {what}: no model {}", r.rust_name))?;
+            built_model(m, &rust_type(ty, api, target), v, what, api, tables, target)
+        }
+        _ if time != TimeFormat::EpochMillis && ty.holds_time() => {
+            // The value is RFC 3339 text, which the time types' own `Deserialize` does not read.
+            let t = rust_type(ty, api, target);
+            let what = Literal::string(what);
+            let json = Literal::string(&v.to_string());
+            Ok(quote! {
+                ::livevox_generated::runtime::rfc3339::deserialize::<#t, _>(&mut ::serde_json::Deserializer::from_str(#json)).expect(#what)
+            })
+        }
+        _ => Ok(decoded(&rust_type(ty, api, target), what, v)),
+    }
+}
+
+/// A sent-only model built from the JSON object `v` with `new` and its setters.
+fn built_model(m: &Model, path: &TokenStream, v: &Value, what: &str, api: &Api, tables: &Tables<'_>, target: &TestTarget) -> Result<TokenStream, String> {
+    let Value::Object(given) = v else {
+        return Err(format!("{what}: {v} is not an object, as model `{}` is", m.rust_name));
+    };
+    if let Some(unknown) = given.keys().find(|k| !m.fields.iter().any(|f| &f.wire_name == *k)) {
+        return Err(format!("{what}: model `{}` has no field `{unknown}`", m.rust_name));
+    }
+    let field = |f: &Field, v: &Value| match literal(&f.ty, v) {
+        Some(lit) => Ok(lit),
+        None => built(&f.ty, v, f.time_format, &format!("{what}.{}", f.wire_name), api, tables, target),
+    };
+    let mut args = Vec::new();
+    let mut setters = Vec::new();
+    for f in &m.fields {
+        match (f.required, given.get(&f.wire_name)) {
+            (true, None | Some(Value::Null)) => {
+                return Err(format!("{what}: the required field `{}` of model `{}` is missing or null", f.wire_name, m.rust_name));
+            }
+            (true, Some(v)) => args.push(field(f, v)?),
+            (false, None) => {}
+            (false, Some(Value::Null)) if f.patch => {
+                let clear = format_ident!("{}", f.clear_setter);
+                setters.push(quote! { .#clear() });
+            }
+            (false, Some(Value::Null)) => {}
+            (false, Some(v)) => {
+                let with = format_ident!("{}", f.with_setter);
+                let value = field(f, v)?;
+                setters.push(quote! { .#with(#value) });
+            }
+        }
+    }
+    Ok(quote! { #path::new(#(#args),*)#(#setters)* })
+}
+
+/// A Rust literal for a plain value of a built model's field (`"text"`, `12_i64`, `true`), as
+/// a caller writes it; `None` where the value is not of its type's JSON kind, or the type is
+/// not a plain string, number or boolean.
+fn literal(ty: &Type, v: &Value) -> Option<TokenStream> {
+    let Type::Prim(p) = ty else { return None };
+    let lit = match (p, v) {
+        (Prim::String, Value::String(s)) => Literal::string(s),
+        (Prim::Int32, Value::Number(n)) => Literal::i32_suffixed(i32::try_from(n.as_i64()?).ok()?),
+        (Prim::Int64, Value::Number(n)) => Literal::i64_suffixed(n.as_i64()?),
+        (Prim::Float64, Value::Number(n)) => Literal::f64_suffixed(n.as_f64().filter(|f| f.is_finite())?),
+        (Prim::Bool, Value::Bool(b)) => return Some(if *b { quote! { true } } else { quote! { false } }),
+        _ => return None,
+    };
+    Some(quote! { #lit })
+}
+
+/// Whether a value of `ty` is built rather than decoded: a model without `Deserialize`, or a
+/// list or map of them.
+fn needs_building(ty: &Type, tables: &Tables<'_>) -> bool {
+    match ty {
+        Type::Model(r) => tables.model(r).is_some_and(|m| !m.derives.deserialize),
+        Type::Array(t) | Type::Map(t) => needs_building(t, tables),
+        _ => false,
+    }
+}
+
 /// Where an input of an operation call comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Source {

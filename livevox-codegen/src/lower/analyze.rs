@@ -37,7 +37,7 @@ pub(super) fn run(categories: &mut [Category]) {
                 eq: eq.contains(&key),
                 default: m.fields.iter().all(|f| !f.required),
                 serialize: ways.serialized.contains(&key),
-                deserialize: true,
+                deserialize: ways.deserialized.contains(&key),
             };
             for f in &mut m.fields {
                 f.boxed = boxed.contains(&(key.0.clone(), key.1.clone(), f.rust_name.clone()));
@@ -67,6 +67,10 @@ struct Ways {
     /// What must be `Serialize`: what is sent, what is in a page, what no operation uses, and
     /// every model any of those holds (a serialized model's fields must serialize too).
     serialized: BTreeSet<Key>,
+    /// What must be `Deserialize`: what is received, what no operation uses, every union's
+    /// variants, and every model any of those holds. A model that is only ever sent has no
+    /// reason to be read, and its `Deserialize` would cost every build of the crate.
+    deserialized: BTreeSet<Key>,
 }
 
 /// Which models the operations send (bodies, parameters), receive (JSON responses) and page
@@ -92,6 +96,12 @@ fn directions(categories: &[Category], models: &BTreeMap<Key, &Model>) -> Ways {
     let roots: Vec<Key> = ways.request.iter().chain(&ways.page).chain(unused).cloned().collect();
     for key in roots {
         reach(&Type::Model(type_ref(&key)), models, &mut ways.serialized);
+    }
+    let unions = models.keys().filter(|k| k.1.starts_with(UNION_KEY));
+    let unused = models.keys().filter(|k| !ways.request.contains(*k) && !ways.response.contains(*k));
+    let roots: Vec<Key> = ways.response.iter().chain(unused).chain(unions).cloned().collect();
+    for key in roots {
+        reach(&Type::Model(type_ref(&key)), models, &mut ways.deserialized);
     }
     ways
 }
@@ -259,7 +269,19 @@ operations:
       count: { type: int32, required: true, default: 20 }
     pagination: { items: rows, end: short_page }
     response: { type: Page }
+  replace_thing:
+    summary: Send one and get it back.
+    method: PUT
+    path: /both
+    body: { type: Both }
+    response: { type: Both }
 models:
+  Both:
+    fields:
+      shared: { type: Shared }
+  Shared:
+    fields:
+      name: { type: string }
   Sent:
     fields:
       part: { type: Part, required: true }
@@ -305,15 +327,17 @@ models:
     }
 
     #[test]
-    fn directions_follow_nesting_and_decide_serialize() {
+    fn directions_follow_nesting_and_decide_serde_derives() {
         let ir = ir();
         let way = |name: &str| {
             let m = model(&ir, name);
             (m.direction.request, m.direction.response, m.direction.page, m.derives.serialize, m.derives.deserialize)
         };
         // (request, response, page, Serialize, Deserialize)
-        assert_eq!(way("Sent"), (true, false, false, true, true));
-        assert_eq!(way("Part"), (true, false, false, true, true), "held by a sent model");
+        assert_eq!(way("Sent"), (true, false, false, true, false), "only sent: never read");
+        assert_eq!(way("Part"), (true, false, false, true, false), "held by a sent model");
+        assert_eq!(way("Both"), (true, true, false, true, true), "sent and received");
+        assert_eq!(way("Shared"), (true, true, false, true, true), "held by a model that travels both ways");
         assert_eq!(way("Got"), (false, true, false, false, true), "only received");
         assert_eq!(way("Inner"), (false, true, false, false, true), "held by a received model");
         assert_eq!(way("Page"), (false, true, true, true, true), "the paging guard serializes pages");

@@ -69,8 +69,7 @@ async fn run(client: Client, mode: &str) -> Result<bool, String> {
     match mode {
         "append" => {
             let calls: u32 = var("WORKER_CALLS")?.parse().map_err(|e| format!("WORKER_CALLS: {e}"))?;
-            let records: Vec<CampaignRecord> =
-                serde_json::from_str(r#"[{"account":"ACCT-10050","phone1":"6175550160"}]"#).map_err(|e| e.to_string())?;
+            let records = vec![CampaignRecord::new("6175550160").with_account("ACCT-10050")];
             let mut all = true;
             for _ in 0..calls {
                 all &= report(client.campaign().append_campaign(7710021, records.clone()).await);

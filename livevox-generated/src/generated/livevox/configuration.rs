@@ -1289,7 +1289,7 @@ impl ConfigurationListInfo {
 /// Sent as the body of `create_agent`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAgentBody {

@@ -2207,7 +2207,7 @@ impl ReadContactResponse {
 /// One sort key of a contact search.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ContactSort {
@@ -2368,7 +2368,7 @@ impl BulkContactResult {
 /// Do-not-dial changes for one contact.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ContactDnd {
@@ -2638,7 +2638,7 @@ impl CustomFieldList {
 /// Sent as the body of `create_contact`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct CreateContactBody {
@@ -2659,7 +2659,7 @@ impl CreateContactBody {
 /// Sent as the body of `update_contact`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct UpdateContactBody {
@@ -2680,7 +2680,7 @@ impl UpdateContactBody {
 /// Sent as the body of `search_contacts`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct SearchContactsBody {
@@ -2712,7 +2712,7 @@ impl SearchContactsBody {
 /// Sent as the body of `create_contacts`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct CreateContactsBody {
@@ -2733,7 +2733,7 @@ impl CreateContactsBody {
 /// Sent as the body of `download_contacts`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DownloadContactsBody {
@@ -2791,7 +2791,7 @@ impl DownloadContactsBody {
 /// Sent as the body of `update_contacts`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct UpdateContactsBody {
@@ -2812,7 +2812,7 @@ impl UpdateContactsBody {
 /// Sent as the body of `update_contact_dnd`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateContactDndBody {
@@ -2856,7 +2856,7 @@ impl UpdateContactDndBody {
 /// Sent as the body of `update_contacts_dnd`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct UpdateContactsDndBody {
@@ -2879,7 +2879,7 @@ impl UpdateContactsDndBody {
 /// Sent as the body of `create_contact_group`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct CreateContactGroupBody {
@@ -2899,7 +2899,7 @@ impl CreateContactGroupBody {
 /// Sent as the body of `update_contact_group`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct UpdateContactGroupBody {
@@ -2919,7 +2919,7 @@ impl UpdateContactGroupBody {
 /// Sent as the body of `update_custom_fields`.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateCustomFieldsBody {

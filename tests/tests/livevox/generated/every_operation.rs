@@ -288,12 +288,36 @@ async fn account__search_accounts() {
         client
             .account()
             .search_accounts(
-                decode::<
-                    ::livevox_generated::livevox::account::AccountSearchCriteria,
-                >(
-                    "account.search_accounts: body field `search`",
-                    "{\"createdDateEnd\":1711929599000,\"createdDateStart\":1709251200000,\"sort\":{\"direction\":\"ASC\",\"property\":\"name\"},\"typeId\":12}",
-                ),
+                ::livevox_generated::livevox::account::AccountSearchCriteria::new()
+                    .with_type_id(12i64)
+                    .with_created_date_start(
+                        decode::<
+                            ::livevox_generated::runtime::DateTime,
+                        >(
+                            "account.search_accounts: body field `search`.createdDateStart",
+                            "1709251200000",
+                        ),
+                    )
+                    .with_created_date_end(
+                        decode::<
+                            ::livevox_generated::runtime::DateTime,
+                        >(
+                            "account.search_accounts: body field `search`.createdDateEnd",
+                            "1711929599000",
+                        ),
+                    )
+                    .with_sort(
+                        ::livevox_generated::livevox::account::AccountSort::new()
+                            .with_property("name")
+                            .with_direction(
+                                decode::<
+                                    ::livevox_generated::livevox::account::SortDirection,
+                                >(
+                                    "account.search_accounts: body field `search`.sort.direction",
+                                    "\"ASC\"",
+                                ),
+                            ),
+                    ),
             )
             .offset(
                 decode::<i32>("account.search_accounts: query parameter `offset`", "0"),
@@ -715,18 +739,37 @@ async fn campaign__create_campaign() {
         client
             .campaign()
             .create_campaign(
-                decode::<
-                    ::livevox_generated::livevox::campaign::CampaignFile,
-                >(
-                    "campaign.create_campaign: body field `campaignFile`",
-                    "{\"ContentType\":\"text/csv\",\"Data\":\"QUNDT1VOVCxQSE9ORTEKQUNDVC0xMDA0Miw2MTc1NTUwMTQyCg==\",\"FileName\":\"april.csv\"}",
-                ),
-                decode::<
-                    ::livevox_generated::livevox::campaign::CampaignConfiguration,
-                >(
-                    "campaign.create_campaign: body field `campaignConfiguration`",
-                    "{\"answeringMachineOption\":\"LEAVE_MESSAGES\",\"appendable\":true,\"callbackPhone\":\"8005550100\",\"callerId\":\"LOCAL\",\"dialingStrategyId\":3,\"operatorPhone\":\"8005550100\",\"serviceId\":53661,\"typeId\":1,\"voiceId\":1}",
-                ),
+                ::livevox_generated::livevox::campaign::CampaignFile::new(
+                        "april.csv",
+                        "QUNDT1VOVCxQSE9ORTEKQUNDVC0xMDA0Miw2MTc1NTUwMTQyCg==",
+                    )
+                    .with_content_type("text/csv"),
+                ::livevox_generated::livevox::campaign::CampaignConfiguration::new(
+                        53661i64,
+                        decode::<
+                            ::livevox_generated::livevox::campaign::VoiceTalent,
+                        >(
+                            "campaign.create_campaign: body field `campaignConfiguration`.voiceId",
+                            "1",
+                        ),
+                        decode::<
+                            ::livevox_generated::livevox::campaign::AnsweringMachineOption,
+                        >(
+                            "campaign.create_campaign: body field `campaignConfiguration`.answeringMachineOption",
+                            "\"LEAVE_MESSAGES\"",
+                        ),
+                        3i64,
+                        decode::<
+                            ::livevox_generated::livevox::campaign::CampaignType,
+                        >(
+                            "campaign.create_campaign: body field `campaignConfiguration`.typeId",
+                            "1",
+                        ),
+                    )
+                    .with_operator_phone("8005550100")
+                    .with_caller_id("LOCAL")
+                    .with_callback_phone("8005550100")
+                    .with_appendable(true),
             )
             .await,
     );
@@ -861,14 +904,16 @@ async fn campaign__append_campaign() {
                 decode::<
                     i64,
                 >("campaign.append_campaign: path parameter `id`", "7710021"),
-                decode::<
-                    ::std::vec::Vec<
-                        ::livevox_generated::livevox::campaign::CampaignRecord,
-                    >,
-                >(
-                    "campaign.append_campaign: body field `records`",
-                    "[{\"account\":\"ACCT-10050\",\"amountToSpeak\":120.0,\"firstName\":\"Sam\",\"lastName\":\"Ortiz\",\"phone1\":\"6175550160\"},{\"account\":\"ACCT-10051\",\"phone1\":\"6175550161\",\"phone2\":[\"6175550162\"]}]",
-                ),
+                ::std::vec![
+                    ::livevox_generated::livevox::campaign::CampaignRecord::new("6175550160")
+                    .with_account("ACCT-10050").with_first_name("Sam")
+                    .with_last_name("Ortiz").with_amount_to_speak(120f64),
+                    ::livevox_generated::livevox::campaign::CampaignRecord::new("6175550161")
+                    .with_account("ACCT-10051").with_phone2(decode:: < ::std::vec::Vec <
+                    ::std::string::String > >
+                    ("campaign.append_campaign: body field `records`[1].phone2",
+                    "[\"6175550162\"]"))
+                ],
             )
             .await,
     );
@@ -882,11 +927,19 @@ async fn campaign__search_campaigns() {
         client
             .campaign()
             .search_campaigns(
-                decode::<
-                    ::livevox_generated::livevox::campaign::CampaignDateRange,
-                >(
-                    "campaign.search_campaigns: body field `dateRange`",
-                    "{\"from\":1709251200000,\"to\":1711929599000}",
+                ::livevox_generated::livevox::campaign::CampaignDateRange::new(
+                    decode::<
+                        ::livevox_generated::runtime::DateTime,
+                    >(
+                        "campaign.search_campaigns: body field `dateRange`.from",
+                        "1709251200000",
+                    ),
+                    decode::<
+                        ::livevox_generated::runtime::DateTime,
+                    >(
+                        "campaign.search_campaigns: body field `dateRange`.to",
+                        "1711929599000",
+                    ),
                 ),
             )
             .offset(
@@ -1067,12 +1120,12 @@ async fn compliance__create_dnc() {
         client
             .compliance()
             .create_dnc(
-                decode::<
-                    ::livevox_generated::livevox::compliance::NewDncEntry,
-                >(
-                    "compliance.create_dnc: the body",
-                    "{\"phone\":\"6175550142\",\"type\":\"PERMANENT\"}",
-                ),
+                ::livevox_generated::livevox::compliance::NewDncEntry::new(
+                        decode::<
+                            ::livevox_generated::livevox::compliance::DncType,
+                        >("compliance.create_dnc: the body.type", "\"PERMANENT\""),
+                    )
+                    .with_phone("6175550142"),
             )
             .await,
     );
@@ -1108,12 +1161,25 @@ async fn compliance__search_dnc() {
         client
             .compliance()
             .search_dnc(
-                decode::<
-                    ::livevox_generated::livevox::compliance::DncSearchCriteria,
-                >(
-                    "compliance.search_dnc: the body",
-                    "{\"modifiedAfter\":1709251200000,\"service\":[53661,53702],\"type\":\"PERMANENT\"}",
-                ),
+                ::livevox_generated::livevox::compliance::DncSearchCriteria::new()
+                    .with_dnc_type(
+                        decode::<
+                            ::livevox_generated::livevox::compliance::DncType,
+                        >("compliance.search_dnc: the body.type", "\"PERMANENT\""),
+                    )
+                    .with_modified_after(
+                        decode::<
+                            ::livevox_generated::runtime::DateTime,
+                        >(
+                            "compliance.search_dnc: the body.modifiedAfter",
+                            "1709251200000",
+                        ),
+                    )
+                    .with_service_ids(
+                        decode::<
+                            ::std::vec::Vec<i64>,
+                        >("compliance.search_dnc: the body.service", "[53661,53702]"),
+                    ),
             )
             .offset(
                 decode::<i32>("compliance.search_dnc: query parameter `offset`", "0"),
@@ -1166,14 +1232,14 @@ async fn compliance__create_multiple_phone_dnc() {
                     "compliance.create_multiple_phone_dnc: body field `block`",
                     "\"PERMANENT\"",
                 ),
-                decode::<
-                    ::std::vec::Vec<
-                        ::livevox_generated::livevox::compliance::PhoneDncEntry,
-                    >,
-                >(
-                    "compliance.create_multiple_phone_dnc: body field `phoneDncEntry`",
-                    "[{\"phone\":\"6175550142\"},{\"phone\":\"6175550143\",\"service\":[{\"id\":53661}]}]",
-                ),
+                ::std::vec![
+                    ::livevox_generated::livevox::compliance::PhoneDncEntry::new("6175550142"),
+                    ::livevox_generated::livevox::compliance::PhoneDncEntry::new("6175550143")
+                    .with_services(decode:: < ::std::vec::Vec <
+                    ::livevox_generated::livevox::compliance::ServiceRef > >
+                    ("compliance.create_multiple_phone_dnc: body field `phoneDncEntry`[1].service",
+                    "[{\"id\":53661}]"))
+                ],
             )
             .client_id(
                 decode::<
@@ -1206,14 +1272,16 @@ async fn compliance__create_multiple_account_dnd() {
         client
             .compliance()
             .create_multiple_account_dnd(
-                decode::<
-                    ::std::vec::Vec<
-                        ::livevox_generated::livevox::compliance::AccountDndEntry,
-                    >,
-                >(
-                    "compliance.create_multiple_account_dnd: body field `accountDndEntry`",
-                    "[{\"account\":\"ACCT-10042\",\"block\":\"DAILY\"},{\"account\":\"\",\"block\":\"DAILY\"}]",
-                ),
+                ::std::vec![
+                    ::livevox_generated::livevox::compliance::AccountDndEntry::new("ACCT-10042",
+                    decode:: < ::livevox_generated::livevox::compliance::DncType >
+                    ("compliance.create_multiple_account_dnd: body field `accountDndEntry`[0].block",
+                    "\"DAILY\"")),
+                    ::livevox_generated::livevox::compliance::AccountDndEntry::new("",
+                    decode:: < ::livevox_generated::livevox::compliance::DncType >
+                    ("compliance.create_multiple_account_dnd: body field `accountDndEntry`[1].block",
+                    "\"DAILY\""))
+                ],
             )
             .client_id(
                 decode::<
@@ -1246,14 +1314,17 @@ async fn compliance__create_multiple_account_phone_dnd() {
         client
             .compliance()
             .create_multiple_account_phone_dnd(
-                decode::<
-                    ::std::vec::Vec<
-                        ::livevox_generated::livevox::compliance::AccountPhoneDndEntry,
-                    >,
-                >(
-                    "compliance.create_multiple_account_phone_dnd: body field `accountPhoneDndEntry`",
-                    "[{\"account\":\"ACCT-10042\",\"phones\":[{\"ordinal\":1,\"phone\":\"6175550142\",\"phoneBlock\":\"PERMANENT\"},{\"ordinal\":2,\"phone\":\"6175550199\",\"phoneBlock\":\"DAILY\"}]}]",
-                ),
+                ::std::vec![
+                    ::livevox_generated::livevox::compliance::AccountPhoneDndEntry::new("ACCT-10042",
+                    ::std::vec![::livevox_generated::livevox::compliance::DndPhone::new("6175550142",
+                    1i32, decode:: < ::livevox_generated::livevox::compliance::DncType >
+                    ("compliance.create_multiple_account_phone_dnd: body field `accountPhoneDndEntry`[0].phones[0].phoneBlock",
+                    "\"PERMANENT\"")),
+                    ::livevox_generated::livevox::compliance::DndPhone::new("6175550199",
+                    2i32, decode:: < ::livevox_generated::livevox::compliance::DncType >
+                    ("compliance.create_multiple_account_phone_dnd: body field `accountPhoneDndEntry`[0].phones[1].phoneBlock",
+                    "\"DAILY\""))])
+                ],
             )
             .await,
     );
@@ -1439,12 +1510,8 @@ async fn compliance__search_dialtime_dnc() {
         client
             .compliance()
             .search_dialtime_dnc(
-                decode::<
-                    ::livevox_generated::livevox::compliance::DialtimeDncFilter,
-                >(
-                    "compliance.search_dialtime_dnc: body field `filter`",
-                    "{\"contactGroupId\":31}",
-                ),
+                ::livevox_generated::livevox::compliance::DialtimeDncFilter::new()
+                    .with_contact_group_id(31i64),
             )
             .offset(
                 decode::<
@@ -1641,12 +1708,8 @@ async fn compliance__search_sms_dnc() {
                 >("compliance.search_sms_dnc: query parameter `count`", "100"),
             )
             .filter(
-                decode::<
-                    ::livevox_generated::livevox::compliance::SmsDncFilter,
-                >(
-                    "compliance.search_sms_dnc: body field `filter`",
-                    "{\"contactGroupId\":31}",
-                ),
+                ::livevox_generated::livevox::compliance::SmsDncFilter::new()
+                    .with_contact_group_id(31i64),
             )
             .await,
     );
@@ -1842,12 +1905,8 @@ async fn compliance__search_email_dnc() {
                 >("compliance.search_email_dnc: query parameter `count`", "100"),
             )
             .filter(
-                decode::<
-                    ::livevox_generated::livevox::compliance::EmailDncFilter,
-                >(
-                    "compliance.search_email_dnc: body field `filter`",
-                    "{\"email\":\"sam.ortiz@example.com\"}",
-                ),
+                ::livevox_generated::livevox::compliance::EmailDncFilter::new()
+                    .with_email("sam.ortiz@example.com"),
             )
             .await,
     );
@@ -2443,12 +2502,14 @@ async fn contact__search_contacts() {
                 decode::<i32>("contact.search_contacts: query parameter `count`", "50"),
             )
             .sort(
-                decode::<
-                    ::std::vec::Vec<::livevox_generated::livevox::contact::ContactSort>,
-                >(
-                    "contact.search_contacts: body field `sort`",
-                    "[{\"field\":\"LAST_NAME\",\"order\":\"ASC\"}]",
-                ),
+                ::std::vec![
+                    ::livevox_generated::livevox::contact::ContactSort::new(decode:: <
+                    ::livevox_generated::livevox::contact::ContactSortField >
+                    ("contact.search_contacts: body field `sort`[0].field",
+                    "\"LAST_NAME\""), decode:: <
+                    ::livevox_generated::livevox::account::SortDirection >
+                    ("contact.search_contacts: body field `sort`[0].order", "\"ASC\""))
+                ],
             )
             .await,
     );
@@ -2632,12 +2693,18 @@ async fn contact__update_contacts_dnd() {
         client
             .contact()
             .update_contacts_dnd(
-                decode::<
-                    ::std::vec::Vec<::livevox_generated::livevox::contact::ContactDnd>,
-                >(
-                    "contact.update_contacts_dnd: body field `contactDnd`",
-                    "[{\"account\":\"ACCT-10042\",\"accountBlock\":\"PERMANENT\"},{\"account\":\"ACCT-10043\",\"accountBlock\":\"PERMANENT\"}]",
-                ),
+                ::std::vec![
+                    ::livevox_generated::livevox::contact::ContactDnd::new("ACCT-10042")
+                    .with_account_block(decode:: <
+                    ::livevox_generated::livevox::contact::DialBlock >
+                    ("contact.update_contacts_dnd: body field `contactDnd`[0].accountBlock",
+                    "\"PERMANENT\"")),
+                    ::livevox_generated::livevox::contact::ContactDnd::new("ACCT-10043")
+                    .with_account_block(decode:: <
+                    ::livevox_generated::livevox::contact::DialBlock >
+                    ("contact.update_contacts_dnd: body field `contactDnd`[1].accountBlock",
+                    "\"PERMANENT\""))
+                ],
             )
             .await,
     );
@@ -3333,12 +3400,15 @@ async fn reporting__get_call_recordings() {
                 >("reporting.get_call_recordings: body field `sortBy`", "\"AGENT\""),
             )
             .filter(
-                decode::<
-                    ::livevox_generated::livevox::reporting::CallRecordingFilter,
-                >(
-                    "reporting.get_call_recordings: body field `filter`",
-                    "{\"service\":[53661]}",
-                ),
+                ::livevox_generated::livevox::reporting::CallRecordingFilter::new()
+                    .with_service_ids(
+                        decode::<
+                            ::std::vec::Vec<i64>,
+                        >(
+                            "reporting.get_call_recordings: body field `filter`.service",
+                            "[53661]",
+                        ),
+                    ),
             )
             .await,
     );
@@ -5439,14 +5509,10 @@ async fn call_control__broadcast_chat() {
             .call_control()
             .broadcast_chat()
             .users_info(
-                decode::<
-                    ::std::vec::Vec<
-                        ::livevox_generated::livevox::call_control::UsersInfo,
-                    >,
-                >(
-                    "call_control.broadcast_chat: body field `usersInfo`",
-                    "[{\"canReply\":true,\"userLoginId\":\"AGENT042\"}]",
-                ),
+                ::std::vec![
+                    ::livevox_generated::livevox::call_control::UsersInfo::new()
+                    .with_user_login_id("AGENT042").with_can_reply(true)
+                ],
             )
             .message(
                 decode::<
@@ -5479,14 +5545,13 @@ async fn call_control__get_chat_messages() {
             .call_control()
             .get_chat_messages()
             .filter(
-                decode::<
-                    ::std::vec::Vec<
-                        ::livevox_generated::livevox::call_control::MessagesFilterCriteria,
-                    >,
-                >(
-                    "call_control.get_chat_messages: body field `filter`",
-                    "[{\"excludeOwn\":true,\"messageReceivedAfter\":1700000000000}]",
-                ),
+                ::std::vec![
+                    ::livevox_generated::livevox::call_control::MessagesFilterCriteria::new()
+                    .with_message_received_after(decode:: <
+                    ::livevox_generated::runtime::DateTime >
+                    ("call_control.get_chat_messages: body field `filter`[0].messageReceivedAfter",
+                    "1700000000000")).with_exclude_own(true)
+                ],
             )
             .await,
     );
@@ -5809,14 +5874,11 @@ async fn call_control__launch_manual_calls() {
                 ),
             )
             .call_entry(
-                decode::<
-                    ::std::vec::Vec<
-                        ::livevox_generated::livevox::call_control::ManualCallEntry,
-                    >,
-                >(
-                    "call_control.launch_manual_calls: body field `callEntry`",
-                    "[{\"account\":\"AC-100235\",\"phoneNumber\":\"6175550143\",\"transactionId\":74002}]",
-                ),
+                ::std::vec![
+                    ::livevox_generated::livevox::call_control::ManualCallEntry::new()
+                    .with_transaction_id(74002i64).with_phone_number("6175550143")
+                    .with_account("AC-100235")
+                ],
             )
             .await,
     );

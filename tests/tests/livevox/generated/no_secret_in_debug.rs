@@ -57,22 +57,29 @@ fn session() {
     );
     check(
         "model LoginBody",
-        &decode::<
-            ::livevox_generated::livevox::session::LoginBody,
-        >(
-            "model LoginBody",
-            "{\"agent\":true,\"clientName\":\"plain-2\",\"password\":\"SECRET-SENTINEL-4\",\"userName\":\"plain-3\"}",
-        ),
+        &::livevox_generated::livevox::session::LoginBody::new(
+                "plain-2",
+                "plain-3",
+                decode::<
+                    ::livevox_generated::runtime::Secret,
+                >("model LoginBody.password", "\"SECRET-SENTINEL-4\""),
+            )
+            .with_agent(true),
         &["plain-2", "plain-3"],
     );
     check(
         "model ChangePasswordBody",
-        &decode::<
-            ::livevox_generated::livevox::session::ChangePasswordBody,
-        >(
-            "model ChangePasswordBody",
-            "{\"agent\":true,\"clientName\":\"plain-5\",\"newPassword\":\"SECRET-SENTINEL-8\",\"password\":\"SECRET-SENTINEL-7\",\"userName\":\"plain-6\"}",
-        ),
+        &::livevox_generated::livevox::session::ChangePasswordBody::new(
+                "plain-5",
+                "plain-6",
+                decode::<
+                    ::livevox_generated::runtime::Secret,
+                >("model ChangePasswordBody.password", "\"SECRET-SENTINEL-7\""),
+                decode::<
+                    ::livevox_generated::runtime::Secret,
+                >("model ChangePasswordBody.newPassword", "\"SECRET-SENTINEL-8\""),
+            )
+            .with_agent(true),
         &["plain-5", "plain-6"],
     );
     check(
@@ -308,12 +315,64 @@ fn account() {
     );
     check(
         "model AccountSearchCriteria",
-        &decode::<
-            ::livevox_generated::livevox::account::AccountSearchCriteria,
-        >(
-            "model AccountSearchCriteria",
-            "{\"accountNumber\":\"plain-108\",\"accountSource\":\"plain-113\",\"agentId\":7,\"agentTeamId\":7,\"annualRevenueEnd\":7,\"annualRevenueStart\":7,\"campaignId\":\"plain-114\",\"classificationId\":7,\"createdBy\":\"plain-115\",\"createdDateEnd\":1700000000000,\"createdDateStart\":1700000000000,\"customFields\":[{\"field\":\"COL1\",\"value\":\"plain-117\"}],\"description\":\"plain-107\",\"id\":7,\"industry\":\"plain-110\",\"modifiedBy\":\"plain-116\",\"modifiedDateEnd\":1700000000000,\"modifiedDateStart\":1700000000000,\"name\":\"plain-106\",\"originalAccountNumber\":\"plain-109\",\"ownershipType\":\"plain-112\",\"rating\":\"plain-111\",\"sort\":{\"direction\":\"ASC\",\"property\":\"plain-118\"},\"typeId\":7}",
-        ),
+        &::livevox_generated::livevox::account::AccountSearchCriteria::new()
+            .with_id(7i64)
+            .with_name("plain-106")
+            .with_description("plain-107")
+            .with_account_number("plain-108")
+            .with_original_account_number("plain-109")
+            .with_industry("plain-110")
+            .with_rating("plain-111")
+            .with_ownership_type("plain-112")
+            .with_account_source("plain-113")
+            .with_campaign_id("plain-114")
+            .with_type_id(7i64)
+            .with_classification_id(7i64)
+            .with_agent_id(7i64)
+            .with_agent_team_id(7i64)
+            .with_created_by("plain-115")
+            .with_modified_by("plain-116")
+            .with_custom_fields(
+                decode::<
+                    ::std::vec::Vec<
+                        ::livevox_generated::livevox::account::AccountCustomField,
+                    >,
+                >(
+                    "model AccountSearchCriteria.customFields",
+                    "[{\"field\":\"COL1\",\"value\":\"plain-117\"}]",
+                ),
+            )
+            .with_created_date_start(
+                decode::<
+                    ::livevox_generated::runtime::DateTime,
+                >("model AccountSearchCriteria.createdDateStart", "1700000000000"),
+            )
+            .with_created_date_end(
+                decode::<
+                    ::livevox_generated::runtime::DateTime,
+                >("model AccountSearchCriteria.createdDateEnd", "1700000000000"),
+            )
+            .with_modified_date_start(
+                decode::<
+                    ::livevox_generated::runtime::DateTime,
+                >("model AccountSearchCriteria.modifiedDateStart", "1700000000000"),
+            )
+            .with_modified_date_end(
+                decode::<
+                    ::livevox_generated::runtime::DateTime,
+                >("model AccountSearchCriteria.modifiedDateEnd", "1700000000000"),
+            )
+            .with_annual_revenue_start(7i64)
+            .with_annual_revenue_end(7i64)
+            .with_sort(
+                ::livevox_generated::livevox::account::AccountSort::new()
+                    .with_property("plain-118")
+                    .with_direction(
+                        decode::<
+                            ::livevox_generated::livevox::account::SortDirection,
+                        >("model AccountSearchCriteria.sort.direction", "\"ASC\""),
+                    ),
+            ),
         &[
             "plain-106",
             "plain-107",
@@ -332,9 +391,13 @@ fn account() {
     );
     check(
         "model AccountSort",
-        &decode::<
-            ::livevox_generated::livevox::account::AccountSort,
-        >("model AccountSort", "{\"direction\":\"ASC\",\"property\":\"plain-119\"}"),
+        &::livevox_generated::livevox::account::AccountSort::new()
+            .with_property("plain-119")
+            .with_direction(
+                decode::<
+                    ::livevox_generated::livevox::account::SortDirection,
+                >("model AccountSort.direction", "\"ASC\""),
+            ),
         &["plain-119"],
     );
     check(
@@ -454,11 +517,74 @@ fn account() {
     );
     check(
         "model SearchAccountsBody",
-        &decode::<
-            ::livevox_generated::livevox::account::SearchAccountsBody,
-        >(
-            "model SearchAccountsBody",
-            "{\"search\":{\"accountNumber\":\"plain-169\",\"accountSource\":\"plain-174\",\"agentId\":7,\"agentTeamId\":7,\"annualRevenueEnd\":7,\"annualRevenueStart\":7,\"campaignId\":\"plain-175\",\"classificationId\":7,\"createdBy\":\"plain-176\",\"createdDateEnd\":1700000000000,\"createdDateStart\":1700000000000,\"customFields\":[{\"field\":\"COL1\",\"value\":\"plain-178\"}],\"description\":\"plain-168\",\"id\":7,\"industry\":\"plain-171\",\"modifiedBy\":\"plain-177\",\"modifiedDateEnd\":1700000000000,\"modifiedDateStart\":1700000000000,\"name\":\"plain-167\",\"originalAccountNumber\":\"plain-170\",\"ownershipType\":\"plain-173\",\"rating\":\"plain-172\",\"sort\":{\"direction\":\"ASC\",\"property\":\"plain-179\"},\"typeId\":7}}",
+        &::livevox_generated::livevox::account::SearchAccountsBody::new(
+            ::livevox_generated::livevox::account::AccountSearchCriteria::new()
+                .with_id(7i64)
+                .with_name("plain-167")
+                .with_description("plain-168")
+                .with_account_number("plain-169")
+                .with_original_account_number("plain-170")
+                .with_industry("plain-171")
+                .with_rating("plain-172")
+                .with_ownership_type("plain-173")
+                .with_account_source("plain-174")
+                .with_campaign_id("plain-175")
+                .with_type_id(7i64)
+                .with_classification_id(7i64)
+                .with_agent_id(7i64)
+                .with_agent_team_id(7i64)
+                .with_created_by("plain-176")
+                .with_modified_by("plain-177")
+                .with_custom_fields(
+                    decode::<
+                        ::std::vec::Vec<
+                            ::livevox_generated::livevox::account::AccountCustomField,
+                        >,
+                    >(
+                        "model SearchAccountsBody.search.customFields",
+                        "[{\"field\":\"COL1\",\"value\":\"plain-178\"}]",
+                    ),
+                )
+                .with_created_date_start(
+                    decode::<
+                        ::livevox_generated::runtime::DateTime,
+                    >(
+                        "model SearchAccountsBody.search.createdDateStart",
+                        "1700000000000",
+                    ),
+                )
+                .with_created_date_end(
+                    decode::<
+                        ::livevox_generated::runtime::DateTime,
+                    >("model SearchAccountsBody.search.createdDateEnd", "1700000000000"),
+                )
+                .with_modified_date_start(
+                    decode::<
+                        ::livevox_generated::runtime::DateTime,
+                    >(
+                        "model SearchAccountsBody.search.modifiedDateStart",
+                        "1700000000000",
+                    ),
+                )
+                .with_modified_date_end(
+                    decode::<
+                        ::livevox_generated::runtime::DateTime,
+                    >("model SearchAccountsBody.search.modifiedDateEnd", "1700000000000"),
+                )
+                .with_annual_revenue_start(7i64)
+                .with_annual_revenue_end(7i64)
+                .with_sort(
+                    ::livevox_generated::livevox::account::AccountSort::new()
+                        .with_property("plain-179")
+                        .with_direction(
+                            decode::<
+                                ::livevox_generated::livevox::account::SortDirection,
+                            >(
+                                "model SearchAccountsBody.search.sort.direction",
+                                "\"ASC\"",
+                            ),
+                        ),
+                ),
         ),
         &[
             "plain-167",
@@ -478,11 +604,13 @@ fn account() {
     );
     check(
         "model CreateAccountsBody",
-        &decode::<
-            ::livevox_generated::livevox::account::CreateAccountsBody,
-        >(
-            "model CreateAccountsBody",
-            "{\"accounts\":[{\"accountNumber\":\"plain-200\",\"accountSource\":\"plain-202\",\"agentId\":7,\"agentName\":\"plain-184\",\"agentTeamId\":7,\"agentTeamName\":\"plain-188\",\"annualRevenue\":7,\"billingAddress\":{},\"campaignId\":\"plain-199\",\"classificationId\":7,\"classificationName\":\"plain-182\",\"contacts\":[7],\"createdBy\":\"plain-180\",\"createdDate\":1700000000000,\"customFields\":[{\"field\":\"COL1\",\"value\":\"plain-205\"}],\"description\":\"plain-190\",\"errorMsg\":\"plain-187\",\"history\":{},\"id\":7,\"industry\":\"plain-191\",\"logId\":\"plain-186\",\"modifiedBy\":\"plain-181\",\"modifiedDate\":1700000000000,\"name\":\"plain-189\",\"notes\":[{}],\"numOfEmployees\":7,\"originalAccountNumber\":\"plain-201\",\"ownershipType\":\"plain-197\",\"phoneAlternate\":\"plain-195\",\"phoneFax\":\"plain-192\",\"phoneOffice\":\"plain-194\",\"primaryAccountContact\":\"plain-185\",\"primaryContact\":{},\"rating\":\"plain-193\",\"secureFields\":[{\"field\":\"SECURE1\",\"value\":\"SECRET-SENTINEL-206\"}],\"shippingAddress\":{},\"sicCode\":\"plain-203\",\"sicDesc\":\"plain-204\",\"tickerSymbol\":\"plain-198\",\"typeId\":7,\"typeName\":\"plain-183\",\"website\":\"plain-196\"}]}",
+        &::livevox_generated::livevox::account::CreateAccountsBody::new(
+            decode::<
+                ::std::vec::Vec<::livevox_generated::livevox::account::Account>,
+            >(
+                "model CreateAccountsBody.accounts",
+                "[{\"accountNumber\":\"plain-200\",\"accountSource\":\"plain-202\",\"agentId\":7,\"agentName\":\"plain-184\",\"agentTeamId\":7,\"agentTeamName\":\"plain-188\",\"annualRevenue\":7,\"billingAddress\":{},\"campaignId\":\"plain-199\",\"classificationId\":7,\"classificationName\":\"plain-182\",\"contacts\":[7],\"createdBy\":\"plain-180\",\"createdDate\":1700000000000,\"customFields\":[{\"field\":\"COL1\",\"value\":\"plain-205\"}],\"description\":\"plain-190\",\"errorMsg\":\"plain-187\",\"history\":{},\"id\":7,\"industry\":\"plain-191\",\"logId\":\"plain-186\",\"modifiedBy\":\"plain-181\",\"modifiedDate\":1700000000000,\"name\":\"plain-189\",\"notes\":[{}],\"numOfEmployees\":7,\"originalAccountNumber\":\"plain-201\",\"ownershipType\":\"plain-197\",\"phoneAlternate\":\"plain-195\",\"phoneFax\":\"plain-192\",\"phoneOffice\":\"plain-194\",\"primaryAccountContact\":\"plain-185\",\"primaryContact\":{},\"rating\":\"plain-193\",\"secureFields\":[{\"field\":\"SECURE1\",\"value\":\"SECRET-SENTINEL-206\"}],\"shippingAddress\":{},\"sicCode\":\"plain-203\",\"sicDesc\":\"plain-204\",\"tickerSymbol\":\"plain-198\",\"typeId\":7,\"typeName\":\"plain-183\",\"website\":\"plain-196\"}]",
+            ),
         ),
         &[
             "plain-180",
@@ -515,54 +643,48 @@ fn account() {
     );
     check(
         "model AddAccountNoteBody",
-        &decode::<
-            ::livevox_generated::livevox::account::AddAccountNoteBody,
-        >(
-            "model AddAccountNoteBody",
-            "{\"description\":\"plain-208\",\"name\":\"plain-207\"}",
-        ),
+        &::livevox_generated::livevox::account::AddAccountNoteBody::new("plain-207")
+            .with_description("plain-208"),
         &["plain-207", "plain-208"],
     );
     check(
         "model LinkAccountContactBody",
-        &decode::<
-            ::livevox_generated::livevox::account::LinkAccountContactBody,
-        >("model LinkAccountContactBody", "{\"contactId\":\"plain-209\"}"),
+        &::livevox_generated::livevox::account::LinkAccountContactBody::new("plain-209"),
         &["plain-209"],
     );
     check(
         "model LinkAccountContactsBody",
-        &decode::<
-            ::livevox_generated::livevox::account::LinkAccountContactsBody,
-        >("model LinkAccountContactsBody", "{\"contactIds\":[\"plain-210\"]}"),
+        &::livevox_generated::livevox::account::LinkAccountContactsBody::new(
+            decode::<
+                ::std::vec::Vec<::std::string::String>,
+            >("model LinkAccountContactsBody.contactIds", "[\"plain-210\"]"),
+        ),
         &["plain-210"],
     );
     check(
         "model CreateAccountTypeBody",
-        &decode::<
-            ::livevox_generated::livevox::account::CreateAccountTypeBody,
-        >("model CreateAccountTypeBody", "{\"name\":\"plain-211\"}"),
+        &::livevox_generated::livevox::account::CreateAccountTypeBody::new("plain-211"),
         &["plain-211"],
     );
     check(
         "model UpdateAccountTypeBody",
-        &decode::<
-            ::livevox_generated::livevox::account::UpdateAccountTypeBody,
-        >("model UpdateAccountTypeBody", "{\"level\":7,\"name\":\"plain-212\"}"),
+        &::livevox_generated::livevox::account::UpdateAccountTypeBody::new("plain-212")
+            .with_level(7i32),
         &["plain-212"],
     );
     check(
         "model CreateClassificationBody",
-        &decode::<
-            ::livevox_generated::livevox::account::CreateClassificationBody,
-        >("model CreateClassificationBody", "{\"name\":\"plain-213\"}"),
+        &::livevox_generated::livevox::account::CreateClassificationBody::new(
+            "plain-213",
+        ),
         &["plain-213"],
     );
     check(
         "model UpdateClassificationBody",
-        &decode::<
-            ::livevox_generated::livevox::account::UpdateClassificationBody,
-        >("model UpdateClassificationBody", "{\"level\":7,\"name\":\"plain-214\"}"),
+        &::livevox_generated::livevox::account::UpdateClassificationBody::new(
+                "plain-214",
+            )
+            .with_level(7i32),
         &["plain-214"],
     );
     check(
@@ -718,12 +840,79 @@ fn account() {
         &client
             .account()
             .search_accounts(
-                decode::<
-                    ::livevox_generated::livevox::account::AccountSearchCriteria,
-                >(
-                    "account.search_accounts: body field `search`",
-                    "{\"accountNumber\":\"plain-307\",\"accountSource\":\"plain-312\",\"agentId\":7,\"agentTeamId\":7,\"annualRevenueEnd\":7,\"annualRevenueStart\":7,\"campaignId\":\"plain-313\",\"classificationId\":7,\"createdBy\":\"plain-314\",\"createdDateEnd\":1700000000000,\"createdDateStart\":1700000000000,\"customFields\":[{\"field\":\"COL1\",\"value\":\"plain-316\"}],\"description\":\"plain-306\",\"id\":7,\"industry\":\"plain-309\",\"modifiedBy\":\"plain-315\",\"modifiedDateEnd\":1700000000000,\"modifiedDateStart\":1700000000000,\"name\":\"plain-305\",\"originalAccountNumber\":\"plain-308\",\"ownershipType\":\"plain-311\",\"rating\":\"plain-310\",\"sort\":{\"direction\":\"ASC\",\"property\":\"plain-317\"},\"typeId\":7}",
-                ),
+                ::livevox_generated::livevox::account::AccountSearchCriteria::new()
+                    .with_id(7i64)
+                    .with_name("plain-305")
+                    .with_description("plain-306")
+                    .with_account_number("plain-307")
+                    .with_original_account_number("plain-308")
+                    .with_industry("plain-309")
+                    .with_rating("plain-310")
+                    .with_ownership_type("plain-311")
+                    .with_account_source("plain-312")
+                    .with_campaign_id("plain-313")
+                    .with_type_id(7i64)
+                    .with_classification_id(7i64)
+                    .with_agent_id(7i64)
+                    .with_agent_team_id(7i64)
+                    .with_created_by("plain-314")
+                    .with_modified_by("plain-315")
+                    .with_custom_fields(
+                        decode::<
+                            ::std::vec::Vec<
+                                ::livevox_generated::livevox::account::AccountCustomField,
+                            >,
+                        >(
+                            "account.search_accounts: body field `search`.customFields",
+                            "[{\"field\":\"COL1\",\"value\":\"plain-316\"}]",
+                        ),
+                    )
+                    .with_created_date_start(
+                        decode::<
+                            ::livevox_generated::runtime::DateTime,
+                        >(
+                            "account.search_accounts: body field `search`.createdDateStart",
+                            "1700000000000",
+                        ),
+                    )
+                    .with_created_date_end(
+                        decode::<
+                            ::livevox_generated::runtime::DateTime,
+                        >(
+                            "account.search_accounts: body field `search`.createdDateEnd",
+                            "1700000000000",
+                        ),
+                    )
+                    .with_modified_date_start(
+                        decode::<
+                            ::livevox_generated::runtime::DateTime,
+                        >(
+                            "account.search_accounts: body field `search`.modifiedDateStart",
+                            "1700000000000",
+                        ),
+                    )
+                    .with_modified_date_end(
+                        decode::<
+                            ::livevox_generated::runtime::DateTime,
+                        >(
+                            "account.search_accounts: body field `search`.modifiedDateEnd",
+                            "1700000000000",
+                        ),
+                    )
+                    .with_annual_revenue_start(7i64)
+                    .with_annual_revenue_end(7i64)
+                    .with_sort(
+                        ::livevox_generated::livevox::account::AccountSort::new()
+                            .with_property("plain-317")
+                            .with_direction(
+                                decode::<
+                                    ::livevox_generated::livevox::account::SortDirection,
+                                >(
+                                    "account.search_accounts: body field `search`.sort.direction",
+                                    "\"ASC\"",
+                                ),
+                            ),
+                    ),
             )
             .offset(
                 decode::<i32>("account.search_accounts: query parameter `offset`", "7"),
@@ -1020,22 +1209,43 @@ fn campaign() {
     );
     check(
         "model CampaignFile",
-        &decode::<
-            ::livevox_generated::livevox::campaign::CampaignFile,
-        >(
-            "model CampaignFile",
-            "{\"ContentType\":\"plain-379\",\"Data\":\"plain-378\",\"FileName\":\"plain-377\"}",
-        ),
+        &::livevox_generated::livevox::campaign::CampaignFile::new(
+                "plain-377",
+                "plain-378",
+            )
+            .with_content_type("plain-379"),
         &["plain-377", "plain-378", "plain-379"],
     );
     check(
         "model CampaignConfiguration",
-        &decode::<
-            ::livevox_generated::livevox::campaign::CampaignConfiguration,
-        >(
-            "model CampaignConfiguration",
-            "{\"answeringMachineOption\":\"LEAVE_MESSAGES\",\"appendable\":true,\"callbackPhone\":\"plain-382\",\"callerId\":\"plain-381\",\"dialingStrategyId\":7,\"operatorPhone\":\"plain-380\",\"scheduleTime\":{\"end\":1700000000000,\"nextDay\":true,\"start\":1700000000000},\"serviceId\":7,\"typeId\":1,\"voiceId\":1}",
-        ),
+        &::livevox_generated::livevox::campaign::CampaignConfiguration::new(
+                7i64,
+                decode::<
+                    ::livevox_generated::livevox::campaign::VoiceTalent,
+                >("model CampaignConfiguration.voiceId", "1"),
+                decode::<
+                    ::livevox_generated::livevox::campaign::AnsweringMachineOption,
+                >(
+                    "model CampaignConfiguration.answeringMachineOption",
+                    "\"LEAVE_MESSAGES\"",
+                ),
+                7i64,
+                decode::<
+                    ::livevox_generated::livevox::campaign::CampaignType,
+                >("model CampaignConfiguration.typeId", "1"),
+            )
+            .with_operator_phone("plain-380")
+            .with_caller_id("plain-381")
+            .with_callback_phone("plain-382")
+            .with_appendable(true)
+            .with_schedule_time(
+                decode::<
+                    ::livevox_generated::livevox::campaign::CampaignSchedule,
+                >(
+                    "model CampaignConfiguration.scheduleTime",
+                    "{\"end\":1700000000000,\"nextDay\":true,\"start\":1700000000000}",
+                ),
+            ),
         &["plain-380", "plain-381", "plain-382"],
     );
     check(
@@ -1047,12 +1257,59 @@ fn campaign() {
     );
     check(
         "model CampaignRecord",
-        &decode::<
-            ::livevox_generated::livevox::campaign::CampaignRecord,
-        >(
-            "model CampaignRecord",
-            "{\"account\":\"plain-383\",\"accountToSpeak\":\"plain-392\",\"altLanguage1\":7,\"altLanguage2\":7,\"altLanguage3\":7,\"amountToSpeak\":1.5,\"clientPracticeId\":\"plain-414\",\"dob\":\"plain-388\",\"email\":\"plain-389\",\"extra1\":\"plain-393\",\"extra10\":\"plain-402\",\"extra11\":\"plain-403\",\"extra12\":\"plain-404\",\"extra13\":\"plain-405\",\"extra14\":\"plain-406\",\"extra15\":\"plain-407\",\"extra16\":\"plain-408\",\"extra17\":\"plain-409\",\"extra18\":\"plain-410\",\"extra19\":\"plain-411\",\"extra2\":\"plain-394\",\"extra20\":\"plain-412\",\"extra3\":\"plain-395\",\"extra4\":\"plain-396\",\"extra5\":\"plain-397\",\"extra6\":\"plain-398\",\"extra7\":\"plain-399\",\"extra8\":\"plain-400\",\"extra9\":\"plain-401\",\"firstName\":\"plain-384\",\"language\":7,\"lastName\":\"plain-385\",\"lastPaymentDate\":\"plain-391\",\"minimumPaymentAmount\":1.5,\"operatorNumber\":\"plain-418\",\"originalAccountNumber\":\"plain-413\",\"phone1\":\"plain-386\",\"phone2\":[\"plain-387\"],\"placeOfServiceId\":7,\"practiceId\":7,\"practicePhone\":\"plain-416\",\"practicePhoneAlternate\":\"plain-417\",\"ssn\":\"SECRET-SENTINEL-390\",\"templateId\":\"plain-415\",\"totalAmount\":1.5}",
-        ),
+        &::livevox_generated::livevox::campaign::CampaignRecord::new("plain-386")
+            .with_account("plain-383")
+            .with_first_name("plain-384")
+            .with_last_name("plain-385")
+            .with_phone2(
+                decode::<
+                    ::std::vec::Vec<::std::string::String>,
+                >("model CampaignRecord.phone2", "[\"plain-387\"]"),
+            )
+            .with_dob("plain-388")
+            .with_email("plain-389")
+            .with_ssn(
+                decode::<
+                    ::livevox_generated::runtime::Secret,
+                >("model CampaignRecord.ssn", "\"SECRET-SENTINEL-390\""),
+            )
+            .with_last_payment_date("plain-391")
+            .with_minimum_payment_amount(1.5f64)
+            .with_account_to_speak("plain-392")
+            .with_amount_to_speak(1.5f64)
+            .with_extra1("plain-393")
+            .with_extra2("plain-394")
+            .with_extra3("plain-395")
+            .with_extra4("plain-396")
+            .with_extra5("plain-397")
+            .with_extra6("plain-398")
+            .with_extra7("plain-399")
+            .with_extra8("plain-400")
+            .with_extra9("plain-401")
+            .with_extra10("plain-402")
+            .with_extra11("plain-403")
+            .with_extra12("plain-404")
+            .with_extra13("plain-405")
+            .with_extra14("plain-406")
+            .with_extra15("plain-407")
+            .with_extra16("plain-408")
+            .with_extra17("plain-409")
+            .with_extra18("plain-410")
+            .with_extra19("plain-411")
+            .with_extra20("plain-412")
+            .with_original_account_number("plain-413")
+            .with_practice_id(7i64)
+            .with_client_practice_id("plain-414")
+            .with_template_id("plain-415")
+            .with_practice_phone("plain-416")
+            .with_practice_phone_alternate("plain-417")
+            .with_operator_number("plain-418")
+            .with_place_of_service_id(7i64)
+            .with_alt_language1(7i32)
+            .with_alt_language2(7i32)
+            .with_alt_language3(7i32)
+            .with_language(7i32)
+            .with_total_amount(1.5f64),
         &[
             "plain-383",
             "plain-384",
@@ -1148,9 +1405,14 @@ fn campaign() {
     );
     check(
         "model CampaignDateRange",
-        &decode::<
-            ::livevox_generated::livevox::campaign::CampaignDateRange,
-        >("model CampaignDateRange", "{\"from\":1700000000000,\"to\":1700000000000}"),
+        &::livevox_generated::livevox::campaign::CampaignDateRange::new(
+            decode::<
+                ::livevox_generated::runtime::DateTime,
+            >("model CampaignDateRange.from", "1700000000000"),
+            decode::<
+                ::livevox_generated::runtime::DateTime,
+            >("model CampaignDateRange.to", "1700000000000"),
+        ),
         &[],
     );
     check(
@@ -1185,38 +1447,119 @@ fn campaign() {
     );
     check(
         "model CreateCampaignBody",
-        &decode::<
-            ::livevox_generated::livevox::campaign::CreateCampaignBody,
-        >(
-            "model CreateCampaignBody",
-            "{\"campaignConfiguration\":{\"answeringMachineOption\":\"LEAVE_MESSAGES\",\"appendable\":true,\"callbackPhone\":\"plain-452\",\"callerId\":\"plain-451\",\"dialingStrategyId\":7,\"operatorPhone\":\"plain-450\",\"scheduleTime\":{\"end\":1700000000000,\"nextDay\":true,\"start\":1700000000000},\"serviceId\":7,\"typeId\":1,\"voiceId\":1},\"campaignFile\":{\"ContentType\":\"plain-449\",\"Data\":\"plain-448\",\"FileName\":\"plain-447\"}}",
+        &::livevox_generated::livevox::campaign::CreateCampaignBody::new(
+            ::livevox_generated::livevox::campaign::CampaignFile::new(
+                    "plain-447",
+                    "plain-448",
+                )
+                .with_content_type("plain-449"),
+            ::livevox_generated::livevox::campaign::CampaignConfiguration::new(
+                    7i64,
+                    decode::<
+                        ::livevox_generated::livevox::campaign::VoiceTalent,
+                    >("model CreateCampaignBody.campaignConfiguration.voiceId", "1"),
+                    decode::<
+                        ::livevox_generated::livevox::campaign::AnsweringMachineOption,
+                    >(
+                        "model CreateCampaignBody.campaignConfiguration.answeringMachineOption",
+                        "\"LEAVE_MESSAGES\"",
+                    ),
+                    7i64,
+                    decode::<
+                        ::livevox_generated::livevox::campaign::CampaignType,
+                    >("model CreateCampaignBody.campaignConfiguration.typeId", "1"),
+                )
+                .with_operator_phone("plain-450")
+                .with_caller_id("plain-451")
+                .with_callback_phone("plain-452")
+                .with_appendable(true)
+                .with_schedule_time(
+                    decode::<
+                        ::livevox_generated::livevox::campaign::CampaignSchedule,
+                    >(
+                        "model CreateCampaignBody.campaignConfiguration.scheduleTime",
+                        "{\"end\":1700000000000,\"nextDay\":true,\"start\":1700000000000}",
+                    ),
+                ),
         ),
         &["plain-447", "plain-448", "plain-449", "plain-450", "plain-451", "plain-452"],
     );
     check(
         "model UpdateCampaignBody",
-        &decode::<
-            ::livevox_generated::livevox::campaign::UpdateCampaignBody,
-        >(
-            "model UpdateCampaignBody",
-            "{\"answeringMachineOption\":\"LEAVE_MESSAGES\",\"callbackPhone\":\"plain-455\",\"callerId\":\"plain-454\",\"dialingStrategyId\":7,\"operatorPhone\":\"plain-453\",\"scheduleTime\":{\"end\":1700000000000,\"nextDay\":true,\"start\":1700000000000},\"serviceId\":7,\"typeId\":1,\"voiceId\":1}",
-        ),
+        &::livevox_generated::livevox::campaign::UpdateCampaignBody::new()
+            .with_service_id(7i64)
+            .with_operator_phone("plain-453")
+            .with_voice_id(
+                decode::<
+                    ::livevox_generated::livevox::campaign::VoiceTalent,
+                >("model UpdateCampaignBody.voiceId", "1"),
+            )
+            .with_answering_machine_option(
+                decode::<
+                    ::livevox_generated::livevox::campaign::AnsweringMachineOption,
+                >(
+                    "model UpdateCampaignBody.answeringMachineOption",
+                    "\"LEAVE_MESSAGES\"",
+                ),
+            )
+            .with_caller_id("plain-454")
+            .with_callback_phone("plain-455")
+            .with_dialing_strategy_id(7i64)
+            .with_type_id(
+                decode::<
+                    ::livevox_generated::livevox::campaign::CampaignType,
+                >("model UpdateCampaignBody.typeId", "1"),
+            )
+            .with_schedule_time(
+                decode::<
+                    ::livevox_generated::livevox::campaign::CampaignSchedule,
+                >(
+                    "model UpdateCampaignBody.scheduleTime",
+                    "{\"end\":1700000000000,\"nextDay\":true,\"start\":1700000000000}",
+                ),
+            ),
         &["plain-453", "plain-454", "plain-455"],
     );
     check(
         "model UpdateCampaignStateBody",
-        &decode::<
-            ::livevox_generated::livevox::campaign::UpdateCampaignStateBody,
-        >("model UpdateCampaignStateBody", "{\"state\":\"BUILD\"}"),
+        &::livevox_generated::livevox::campaign::UpdateCampaignStateBody::new(
+            decode::<
+                ::livevox_generated::livevox::campaign::CampaignState,
+            >("model UpdateCampaignStateBody.state", "\"BUILD\""),
+        ),
         &[],
     );
     check(
         "model AppendCampaignBody",
-        &decode::<
-            ::livevox_generated::livevox::campaign::AppendCampaignBody,
-        >(
-            "model AppendCampaignBody",
-            "{\"records\":[{\"account\":\"plain-456\",\"accountToSpeak\":\"plain-465\",\"altLanguage1\":7,\"altLanguage2\":7,\"altLanguage3\":7,\"amountToSpeak\":1.5,\"clientPracticeId\":\"plain-487\",\"dob\":\"plain-461\",\"email\":\"plain-462\",\"extra1\":\"plain-466\",\"extra10\":\"plain-475\",\"extra11\":\"plain-476\",\"extra12\":\"plain-477\",\"extra13\":\"plain-478\",\"extra14\":\"plain-479\",\"extra15\":\"plain-480\",\"extra16\":\"plain-481\",\"extra17\":\"plain-482\",\"extra18\":\"plain-483\",\"extra19\":\"plain-484\",\"extra2\":\"plain-467\",\"extra20\":\"plain-485\",\"extra3\":\"plain-468\",\"extra4\":\"plain-469\",\"extra5\":\"plain-470\",\"extra6\":\"plain-471\",\"extra7\":\"plain-472\",\"extra8\":\"plain-473\",\"extra9\":\"plain-474\",\"firstName\":\"plain-457\",\"language\":7,\"lastName\":\"plain-458\",\"lastPaymentDate\":\"plain-464\",\"minimumPaymentAmount\":1.5,\"operatorNumber\":\"plain-491\",\"originalAccountNumber\":\"plain-486\",\"phone1\":\"plain-459\",\"phone2\":[\"plain-460\"],\"placeOfServiceId\":7,\"practiceId\":7,\"practicePhone\":\"plain-489\",\"practicePhoneAlternate\":\"plain-490\",\"ssn\":\"SECRET-SENTINEL-463\",\"templateId\":\"plain-488\",\"totalAmount\":1.5}]}",
+        &::livevox_generated::livevox::campaign::AppendCampaignBody::new(
+            ::std::vec![
+                ::livevox_generated::livevox::campaign::CampaignRecord::new("plain-459")
+                .with_account("plain-456").with_first_name("plain-457")
+                .with_last_name("plain-458").with_phone2(decode:: < ::std::vec::Vec <
+                ::std::string::String > > ("model AppendCampaignBody.records[0].phone2",
+                "[\"plain-460\"]")).with_dob("plain-461").with_email("plain-462")
+                .with_ssn(decode:: < ::livevox_generated::runtime::Secret >
+                ("model AppendCampaignBody.records[0].ssn", "\"SECRET-SENTINEL-463\""))
+                .with_last_payment_date("plain-464").with_minimum_payment_amount(1.5f64)
+                .with_account_to_speak("plain-465").with_amount_to_speak(1.5f64)
+                .with_extra1("plain-466").with_extra2("plain-467")
+                .with_extra3("plain-468").with_extra4("plain-469")
+                .with_extra5("plain-470").with_extra6("plain-471")
+                .with_extra7("plain-472").with_extra8("plain-473")
+                .with_extra9("plain-474").with_extra10("plain-475")
+                .with_extra11("plain-476").with_extra12("plain-477")
+                .with_extra13("plain-478").with_extra14("plain-479")
+                .with_extra15("plain-480").with_extra16("plain-481")
+                .with_extra17("plain-482").with_extra18("plain-483")
+                .with_extra19("plain-484").with_extra20("plain-485")
+                .with_original_account_number("plain-486").with_practice_id(7i64)
+                .with_client_practice_id("plain-487").with_template_id("plain-488")
+                .with_practice_phone("plain-489")
+                .with_practice_phone_alternate("plain-490")
+                .with_operator_number("plain-491").with_place_of_service_id(7i64)
+                .with_alt_language1(7i32).with_alt_language2(7i32)
+                .with_alt_language3(7i32).with_language(7i32).with_total_amount(1.5f64)
+            ],
         ),
         &[
             "plain-456",
@@ -1258,21 +1601,44 @@ fn campaign() {
     );
     check(
         "model SearchCampaignsBody",
-        &decode::<
-            ::livevox_generated::livevox::campaign::SearchCampaignsBody,
-        >(
-            "model SearchCampaignsBody",
-            "{\"dateRange\":{\"from\":1700000000000,\"to\":1700000000000},\"service\":[7],\"state\":[\"UNASSIGNED\"],\"type\":[1]}",
-        ),
+        &::livevox_generated::livevox::campaign::SearchCampaignsBody::new(
+                ::livevox_generated::livevox::campaign::CampaignDateRange::new(
+                    decode::<
+                        ::livevox_generated::runtime::DateTime,
+                    >("model SearchCampaignsBody.dateRange.from", "1700000000000"),
+                    decode::<
+                        ::livevox_generated::runtime::DateTime,
+                    >("model SearchCampaignsBody.dateRange.to", "1700000000000"),
+                ),
+            )
+            .with_state(
+                decode::<
+                    ::std::vec::Vec<
+                        ::livevox_generated::livevox::campaign::CampaignStatus,
+                    >,
+                >("model SearchCampaignsBody.state", "[\"UNASSIGNED\"]"),
+            )
+            .with_service_ids(
+                decode::<
+                    ::std::vec::Vec<i64>,
+                >("model SearchCampaignsBody.service", "[7]"),
+            )
+            .with_types(
+                decode::<
+                    ::std::vec::Vec<::livevox_generated::livevox::campaign::CampaignType>,
+                >("model SearchCampaignsBody.type", "[1]"),
+            ),
         &[],
     );
     check(
         "model SearchFinishedCallsBody",
-        &decode::<
-            ::livevox_generated::livevox::campaign::SearchFinishedCallsBody,
-        >(
-            "model SearchFinishedCallsBody",
-            "{\"windowEnd\":1700000000000,\"windowStart\":1700000000000}",
+        &::livevox_generated::livevox::campaign::SearchFinishedCallsBody::new(
+            decode::<
+                ::livevox_generated::runtime::DateTime,
+            >("model SearchFinishedCallsBody.windowStart", "1700000000000"),
+            decode::<
+                ::livevox_generated::runtime::DateTime,
+            >("model SearchFinishedCallsBody.windowEnd", "1700000000000"),
         ),
         &[],
     );
@@ -1308,18 +1674,45 @@ fn campaign() {
         &client
             .campaign()
             .create_campaign(
-                decode::<
-                    ::livevox_generated::livevox::campaign::CampaignFile,
-                >(
-                    "campaign.create_campaign: body field `campaignFile`",
-                    "{\"ContentType\":\"plain-494\",\"Data\":\"plain-493\",\"FileName\":\"plain-492\"}",
-                ),
-                decode::<
-                    ::livevox_generated::livevox::campaign::CampaignConfiguration,
-                >(
-                    "campaign.create_campaign: body field `campaignConfiguration`",
-                    "{\"answeringMachineOption\":\"LEAVE_MESSAGES\",\"appendable\":true,\"callbackPhone\":\"plain-497\",\"callerId\":\"plain-496\",\"dialingStrategyId\":7,\"operatorPhone\":\"plain-495\",\"scheduleTime\":{\"end\":1700000000000,\"nextDay\":true,\"start\":1700000000000},\"serviceId\":7,\"typeId\":1,\"voiceId\":1}",
-                ),
+                ::livevox_generated::livevox::campaign::CampaignFile::new(
+                        "plain-492",
+                        "plain-493",
+                    )
+                    .with_content_type("plain-494"),
+                ::livevox_generated::livevox::campaign::CampaignConfiguration::new(
+                        7i64,
+                        decode::<
+                            ::livevox_generated::livevox::campaign::VoiceTalent,
+                        >(
+                            "campaign.create_campaign: body field `campaignConfiguration`.voiceId",
+                            "1",
+                        ),
+                        decode::<
+                            ::livevox_generated::livevox::campaign::AnsweringMachineOption,
+                        >(
+                            "campaign.create_campaign: body field `campaignConfiguration`.answeringMachineOption",
+                            "\"LEAVE_MESSAGES\"",
+                        ),
+                        7i64,
+                        decode::<
+                            ::livevox_generated::livevox::campaign::CampaignType,
+                        >(
+                            "campaign.create_campaign: body field `campaignConfiguration`.typeId",
+                            "1",
+                        ),
+                    )
+                    .with_operator_phone("plain-495")
+                    .with_caller_id("plain-496")
+                    .with_callback_phone("plain-497")
+                    .with_appendable(true)
+                    .with_schedule_time(
+                        decode::<
+                            ::livevox_generated::livevox::campaign::CampaignSchedule,
+                        >(
+                            "campaign.create_campaign: body field `campaignConfiguration`.scheduleTime",
+                            "{\"end\":1700000000000,\"nextDay\":true,\"start\":1700000000000}",
+                        ),
+                    ),
             ),
         &["plain-492", "plain-493", "plain-494", "plain-495", "plain-496", "plain-497"],
     );
@@ -1455,14 +1848,37 @@ fn campaign() {
             .campaign()
             .append_campaign(
                 decode::<i64>("campaign.append_campaign: path parameter `id`", "7"),
-                decode::<
-                    ::std::vec::Vec<
-                        ::livevox_generated::livevox::campaign::CampaignRecord,
-                    >,
-                >(
-                    "campaign.append_campaign: body field `records`",
-                    "[{\"account\":\"plain-501\",\"accountToSpeak\":\"plain-510\",\"altLanguage1\":7,\"altLanguage2\":7,\"altLanguage3\":7,\"amountToSpeak\":1.5,\"clientPracticeId\":\"plain-532\",\"dob\":\"plain-506\",\"email\":\"plain-507\",\"extra1\":\"plain-511\",\"extra10\":\"plain-520\",\"extra11\":\"plain-521\",\"extra12\":\"plain-522\",\"extra13\":\"plain-523\",\"extra14\":\"plain-524\",\"extra15\":\"plain-525\",\"extra16\":\"plain-526\",\"extra17\":\"plain-527\",\"extra18\":\"plain-528\",\"extra19\":\"plain-529\",\"extra2\":\"plain-512\",\"extra20\":\"plain-530\",\"extra3\":\"plain-513\",\"extra4\":\"plain-514\",\"extra5\":\"plain-515\",\"extra6\":\"plain-516\",\"extra7\":\"plain-517\",\"extra8\":\"plain-518\",\"extra9\":\"plain-519\",\"firstName\":\"plain-502\",\"language\":7,\"lastName\":\"plain-503\",\"lastPaymentDate\":\"plain-509\",\"minimumPaymentAmount\":1.5,\"operatorNumber\":\"plain-536\",\"originalAccountNumber\":\"plain-531\",\"phone1\":\"plain-504\",\"phone2\":[\"plain-505\"],\"placeOfServiceId\":7,\"practiceId\":7,\"practicePhone\":\"plain-534\",\"practicePhoneAlternate\":\"plain-535\",\"ssn\":\"SECRET-SENTINEL-508\",\"templateId\":\"plain-533\",\"totalAmount\":1.5}]",
-                ),
+                ::std::vec![
+                    ::livevox_generated::livevox::campaign::CampaignRecord::new("plain-504")
+                    .with_account("plain-501").with_first_name("plain-502")
+                    .with_last_name("plain-503").with_phone2(decode:: < ::std::vec::Vec <
+                    ::std::string::String > >
+                    ("campaign.append_campaign: body field `records`[0].phone2",
+                    "[\"plain-505\"]")).with_dob("plain-506").with_email("plain-507")
+                    .with_ssn(decode:: < ::livevox_generated::runtime::Secret >
+                    ("campaign.append_campaign: body field `records`[0].ssn",
+                    "\"SECRET-SENTINEL-508\"")).with_last_payment_date("plain-509")
+                    .with_minimum_payment_amount(1.5f64)
+                    .with_account_to_speak("plain-510").with_amount_to_speak(1.5f64)
+                    .with_extra1("plain-511").with_extra2("plain-512")
+                    .with_extra3("plain-513").with_extra4("plain-514")
+                    .with_extra5("plain-515").with_extra6("plain-516")
+                    .with_extra7("plain-517").with_extra8("plain-518")
+                    .with_extra9("plain-519").with_extra10("plain-520")
+                    .with_extra11("plain-521").with_extra12("plain-522")
+                    .with_extra13("plain-523").with_extra14("plain-524")
+                    .with_extra15("plain-525").with_extra16("plain-526")
+                    .with_extra17("plain-527").with_extra18("plain-528")
+                    .with_extra19("plain-529").with_extra20("plain-530")
+                    .with_original_account_number("plain-531").with_practice_id(7i64)
+                    .with_client_practice_id("plain-532").with_template_id("plain-533")
+                    .with_practice_phone("plain-534")
+                    .with_practice_phone_alternate("plain-535")
+                    .with_operator_number("plain-536").with_place_of_service_id(7i64)
+                    .with_alt_language1(7i32).with_alt_language2(7i32)
+                    .with_alt_language3(7i32).with_language(7i32)
+                    .with_total_amount(1.5f64)
+                ],
             ),
         &[
             "plain-501",
@@ -1507,11 +1923,19 @@ fn campaign() {
         &client
             .campaign()
             .search_campaigns(
-                decode::<
-                    ::livevox_generated::livevox::campaign::CampaignDateRange,
-                >(
-                    "campaign.search_campaigns: body field `dateRange`",
-                    "{\"from\":1700000000000,\"to\":1700000000000}",
+                ::livevox_generated::livevox::campaign::CampaignDateRange::new(
+                    decode::<
+                        ::livevox_generated::runtime::DateTime,
+                    >(
+                        "campaign.search_campaigns: body field `dateRange`.from",
+                        "1700000000000",
+                    ),
+                    decode::<
+                        ::livevox_generated::runtime::DateTime,
+                    >(
+                        "campaign.search_campaigns: body field `dateRange`.to",
+                        "1700000000000",
+                    ),
                 ),
             )
             .client_id(
@@ -1619,12 +2043,17 @@ fn compliance() {
     );
     check(
         "model NewDncEntry",
-        &decode::<
-            ::livevox_generated::livevox::compliance::NewDncEntry,
-        >(
-            "model NewDncEntry",
-            "{\"account\":\"plain-549\",\"clientId\":7,\"dncRule\":\"plain-551\",\"phone\":\"plain-548\",\"serviceId\":7,\"type\":\"PERMANENT\",\"zip\":\"plain-550\"}",
-        ),
+        &::livevox_generated::livevox::compliance::NewDncEntry::new(
+                decode::<
+                    ::livevox_generated::livevox::compliance::DncType,
+                >("model NewDncEntry.type", "\"PERMANENT\""),
+            )
+            .with_client_id(7i64)
+            .with_service_id(7i64)
+            .with_phone("plain-548")
+            .with_account("plain-549")
+            .with_zip("plain-550")
+            .with_dnc_rule("plain-551"),
         &["plain-548", "plain-549", "plain-550", "plain-551"],
     );
     check(
@@ -1636,12 +2065,20 @@ fn compliance() {
     );
     check(
         "model DncSearchCriteria",
-        &decode::<
-            ::livevox_generated::livevox::compliance::DncSearchCriteria,
-        >(
-            "model DncSearchCriteria",
-            "{\"modifiedAfter\":1700000000000,\"service\":[7],\"type\":\"PERMANENT\"}",
-        ),
+        &::livevox_generated::livevox::compliance::DncSearchCriteria::new()
+            .with_dnc_type(
+                decode::<
+                    ::livevox_generated::livevox::compliance::DncType,
+                >("model DncSearchCriteria.type", "\"PERMANENT\""),
+            )
+            .with_modified_after(
+                decode::<
+                    ::livevox_generated::runtime::DateTime,
+                >("model DncSearchCriteria.modifiedAfter", "1700000000000"),
+            )
+            .with_service_ids(
+                decode::<::std::vec::Vec<i64>>("model DncSearchCriteria.service", "[7]"),
+            ),
         &[],
     );
     check(
@@ -1653,9 +2090,12 @@ fn compliance() {
     );
     check(
         "model PhoneDncEntry",
-        &decode::<
-            ::livevox_generated::livevox::compliance::PhoneDncEntry,
-        >("model PhoneDncEntry", "{\"phone\":\"plain-552\",\"service\":[{\"id\":7}]}"),
+        &::livevox_generated::livevox::compliance::PhoneDncEntry::new("plain-552")
+            .with_services(
+                decode::<
+                    ::std::vec::Vec<::livevox_generated::livevox::compliance::ServiceRef>,
+                >("model PhoneDncEntry.service", "[{\"id\":7}]"),
+            ),
         &["plain-552"],
     );
     check(
@@ -1677,11 +2117,11 @@ fn compliance() {
     );
     check(
         "model AccountDndEntry",
-        &decode::<
-            ::livevox_generated::livevox::compliance::AccountDndEntry,
-        >(
-            "model AccountDndEntry",
-            "{\"account\":\"plain-554\",\"block\":\"PERMANENT\"}",
+        &::livevox_generated::livevox::compliance::AccountDndEntry::new(
+            "plain-554",
+            decode::<
+                ::livevox_generated::livevox::compliance::DncType,
+            >("model AccountDndEntry.block", "\"PERMANENT\""),
         ),
         &["plain-554"],
     );
@@ -1704,21 +2144,24 @@ fn compliance() {
     );
     check(
         "model AccountPhoneDndEntry",
-        &decode::<
-            ::livevox_generated::livevox::compliance::AccountPhoneDndEntry,
-        >(
-            "model AccountPhoneDndEntry",
-            "{\"account\":\"plain-557\",\"phones\":[{\"ordinal\":7,\"phone\":\"plain-558\",\"phoneBlock\":\"PERMANENT\"}]}",
+        &::livevox_generated::livevox::compliance::AccountPhoneDndEntry::new(
+            "plain-557",
+            ::std::vec![
+                ::livevox_generated::livevox::compliance::DndPhone::new("plain-558",
+                7i32, decode:: < ::livevox_generated::livevox::compliance::DncType >
+                ("model AccountPhoneDndEntry.phones[0].phoneBlock", "\"PERMANENT\""))
+            ],
         ),
         &["plain-557", "plain-558"],
     );
     check(
         "model DndPhone",
-        &decode::<
-            ::livevox_generated::livevox::compliance::DndPhone,
-        >(
-            "model DndPhone",
-            "{\"ordinal\":7,\"phone\":\"plain-559\",\"phoneBlock\":\"PERMANENT\"}",
+        &::livevox_generated::livevox::compliance::DndPhone::new(
+            "plain-559",
+            7i32,
+            decode::<
+                ::livevox_generated::livevox::compliance::DncType,
+            >("model DndPhone.phoneBlock", "\"PERMANENT\""),
         ),
         &["plain-559"],
     );
@@ -1748,12 +2191,15 @@ fn compliance() {
     );
     check(
         "model DialtimeDncFilter",
-        &decode::<
-            ::livevox_generated::livevox::compliance::DialtimeDncFilter,
-        >(
-            "model DialtimeDncFilter",
-            "{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"phone\":\"plain-561\"}",
-        ),
+        &::livevox_generated::livevox::compliance::DialtimeDncFilter::new()
+            .with_id(7i64)
+            .with_phone("plain-561")
+            .with_contact_group_id(7i64)
+            .with_expiration_date(
+                decode::<
+                    ::livevox_generated::runtime::DateTime,
+                >("model DialtimeDncFilter.expirationDate", "1700000000000"),
+            ),
         &["plain-561"],
     );
     check(
@@ -1778,12 +2224,14 @@ fn compliance() {
     );
     check(
         "model SmsDncFilter",
-        &decode::<
-            ::livevox_generated::livevox::compliance::SmsDncFilter,
-        >(
-            "model SmsDncFilter",
-            "{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"sms\":\"plain-565\"}",
-        ),
+        &::livevox_generated::livevox::compliance::SmsDncFilter::new()
+            .with_sms("plain-565")
+            .with_contact_group_id(7i64)
+            .with_expiration_date(
+                decode::<
+                    ::livevox_generated::runtime::DateTime,
+                >("model SmsDncFilter.expirationDate", "1700000000000"),
+            ),
         &["plain-565"],
     );
     check(
@@ -1808,12 +2256,15 @@ fn compliance() {
     );
     check(
         "model EmailDncFilter",
-        &decode::<
-            ::livevox_generated::livevox::compliance::EmailDncFilter,
-        >(
-            "model EmailDncFilter",
-            "{\"contactGroupId\":7,\"email\":\"plain-569\",\"expirationDate\":1700000000000,\"id\":7}",
-        ),
+        &::livevox_generated::livevox::compliance::EmailDncFilter::new()
+            .with_id(7i64)
+            .with_email("plain-569")
+            .with_contact_group_id(7i64)
+            .with_expiration_date(
+                decode::<
+                    ::livevox_generated::runtime::DateTime,
+                >("model EmailDncFilter.expirationDate", "1700000000000"),
+            ),
         &["plain-569"],
     );
     check(
@@ -1885,132 +2336,201 @@ fn compliance() {
     );
     check(
         "model CreateMultiplePhoneDncBody",
-        &decode::<
-            ::livevox_generated::livevox::compliance::CreateMultiplePhoneDncBody,
-        >(
-            "model CreateMultiplePhoneDncBody",
-            "{\"block\":\"PERMANENT\",\"phoneDncEntry\":[{\"phone\":\"plain-586\",\"service\":[{\"id\":7}]}]}",
+        &::livevox_generated::livevox::compliance::CreateMultiplePhoneDncBody::new(
+            decode::<
+                ::livevox_generated::livevox::compliance::DncType,
+            >("model CreateMultiplePhoneDncBody.block", "\"PERMANENT\""),
+            ::std::vec![
+                ::livevox_generated::livevox::compliance::PhoneDncEntry::new("plain-586")
+                .with_services(decode:: < ::std::vec::Vec <
+                ::livevox_generated::livevox::compliance::ServiceRef > >
+                ("model CreateMultiplePhoneDncBody.phoneDncEntry[0].service",
+                "[{\"id\":7}]"))
+            ],
         ),
         &["plain-586"],
     );
     check(
         "model CreateMultipleAccountDndBody",
-        &decode::<
-            ::livevox_generated::livevox::compliance::CreateMultipleAccountDndBody,
-        >(
-            "model CreateMultipleAccountDndBody",
-            "{\"accountDndEntry\":[{\"account\":\"plain-587\",\"block\":\"PERMANENT\"}]}",
+        &::livevox_generated::livevox::compliance::CreateMultipleAccountDndBody::new(
+            ::std::vec![
+                ::livevox_generated::livevox::compliance::AccountDndEntry::new("plain-587",
+                decode:: < ::livevox_generated::livevox::compliance::DncType >
+                ("model CreateMultipleAccountDndBody.accountDndEntry[0].block",
+                "\"PERMANENT\""))
+            ],
         ),
         &["plain-587"],
     );
     check(
         "model CreateMultipleAccountPhoneDndBody",
-        &decode::<
-            ::livevox_generated::livevox::compliance::CreateMultipleAccountPhoneDndBody,
-        >(
-            "model CreateMultipleAccountPhoneDndBody",
-            "{\"accountPhoneDndEntry\":[{\"account\":\"plain-588\",\"phones\":[{\"ordinal\":7,\"phone\":\"plain-589\",\"phoneBlock\":\"PERMANENT\"}]}]}",
+        &::livevox_generated::livevox::compliance::CreateMultipleAccountPhoneDndBody::new(
+            ::std::vec![
+                ::livevox_generated::livevox::compliance::AccountPhoneDndEntry::new("plain-588",
+                ::std::vec![::livevox_generated::livevox::compliance::DndPhone::new("plain-589",
+                7i32, decode:: < ::livevox_generated::livevox::compliance::DncType >
+                ("model CreateMultipleAccountPhoneDndBody.accountPhoneDndEntry[0].phones[0].phoneBlock",
+                "\"PERMANENT\""))])
+            ],
         ),
         &["plain-588", "plain-589"],
     );
     check(
         "model CreateMultipleDialtimeDncBody",
-        &decode::<
-            ::livevox_generated::livevox::compliance::CreateMultipleDialtimeDncBody,
-        >(
-            "model CreateMultipleDialtimeDncBody",
-            "{\"dncEntries\":[{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"phone\":\"plain-590\"}]}",
+        &::livevox_generated::livevox::compliance::CreateMultipleDialtimeDncBody::new(
+            decode::<
+                ::std::vec::Vec<
+                    ::livevox_generated::livevox::compliance::DialtimeDncEntry,
+                >,
+            >(
+                "model CreateMultipleDialtimeDncBody.dncEntries",
+                "[{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"phone\":\"plain-590\"}]",
+            ),
         ),
         &["plain-590"],
     );
     check(
         "model SearchDialtimeDncBody",
-        &decode::<
-            ::livevox_generated::livevox::compliance::SearchDialtimeDncBody,
-        >(
-            "model SearchDialtimeDncBody",
-            "{\"filter\":{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"phone\":\"plain-591\"}}",
+        &::livevox_generated::livevox::compliance::SearchDialtimeDncBody::new(
+            ::livevox_generated::livevox::compliance::DialtimeDncFilter::new()
+                .with_id(7i64)
+                .with_phone("plain-591")
+                .with_contact_group_id(7i64)
+                .with_expiration_date(
+                    decode::<
+                        ::livevox_generated::runtime::DateTime,
+                    >(
+                        "model SearchDialtimeDncBody.filter.expirationDate",
+                        "1700000000000",
+                    ),
+                ),
         ),
         &["plain-591"],
     );
     check(
         "model CreateMultipleSmsDncBody",
-        &decode::<
-            ::livevox_generated::livevox::compliance::CreateMultipleSmsDncBody,
-        >(
-            "model CreateMultipleSmsDncBody",
-            "{\"dncEntries\":[{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"sms\":\"plain-592\"}]}",
+        &::livevox_generated::livevox::compliance::CreateMultipleSmsDncBody::new(
+            decode::<
+                ::std::vec::Vec<::livevox_generated::livevox::compliance::SmsDncEntry>,
+            >(
+                "model CreateMultipleSmsDncBody.dncEntries",
+                "[{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"sms\":\"plain-592\"}]",
+            ),
         ),
         &["plain-592"],
     );
     check(
         "model SearchSmsDncBody",
-        &decode::<
-            ::livevox_generated::livevox::compliance::SearchSmsDncBody,
-        >(
-            "model SearchSmsDncBody",
-            "{\"filter\":{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"sms\":\"plain-593\"}}",
-        ),
+        &::livevox_generated::livevox::compliance::SearchSmsDncBody::new()
+            .with_filter(
+                ::livevox_generated::livevox::compliance::SmsDncFilter::new()
+                    .with_sms("plain-593")
+                    .with_contact_group_id(7i64)
+                    .with_expiration_date(
+                        decode::<
+                            ::livevox_generated::runtime::DateTime,
+                        >(
+                            "model SearchSmsDncBody.filter.expirationDate",
+                            "1700000000000",
+                        ),
+                    ),
+            ),
         &["plain-593"],
     );
     check(
         "model CreateMultipleEmailDncBody",
-        &decode::<
-            ::livevox_generated::livevox::compliance::CreateMultipleEmailDncBody,
-        >(
-            "model CreateMultipleEmailDncBody",
-            "{\"dncEntries\":[{\"contactGroupId\":7,\"email\":\"plain-594\",\"expirationDate\":1700000000000,\"id\":7}]}",
+        &::livevox_generated::livevox::compliance::CreateMultipleEmailDncBody::new(
+            decode::<
+                ::std::vec::Vec<::livevox_generated::livevox::compliance::EmailDncEntry>,
+            >(
+                "model CreateMultipleEmailDncBody.dncEntries",
+                "[{\"contactGroupId\":7,\"email\":\"plain-594\",\"expirationDate\":1700000000000,\"id\":7}]",
+            ),
         ),
         &["plain-594"],
     );
     check(
         "model SearchEmailDncBody",
-        &decode::<
-            ::livevox_generated::livevox::compliance::SearchEmailDncBody,
-        >(
-            "model SearchEmailDncBody",
-            "{\"filter\":{\"contactGroupId\":7,\"email\":\"plain-595\",\"expirationDate\":1700000000000,\"id\":7}}",
-        ),
+        &::livevox_generated::livevox::compliance::SearchEmailDncBody::new()
+            .with_filter(
+                ::livevox_generated::livevox::compliance::EmailDncFilter::new()
+                    .with_id(7i64)
+                    .with_email("plain-595")
+                    .with_contact_group_id(7i64)
+                    .with_expiration_date(
+                        decode::<
+                            ::livevox_generated::runtime::DateTime,
+                        >(
+                            "model SearchEmailDncBody.filter.expirationDate",
+                            "1700000000000",
+                        ),
+                    ),
+            ),
         &["plain-595"],
     );
     check(
         "model CreateDialingProfileBody",
-        &decode::<
-            ::livevox_generated::livevox::compliance::CreateDialingProfileBody,
-        >(
-            "model CreateDialingProfileBody",
-            "{\"clientId\":7,\"description\":\"plain-597\",\"name\":\"plain-596\",\"policy\":[{\"areaCode\":\"plain-599\",\"dayOfWeek\":\"MONDAY\",\"doNotDial\":true,\"doNotLeaveMessage\":true,\"endTime\":3600000,\"startTime\":3600000,\"state\":\"plain-598\"}]}",
-        ),
+        &::livevox_generated::livevox::compliance::CreateDialingProfileBody::new(
+                "plain-596",
+            )
+            .with_client_id(7i64)
+            .with_description("plain-597")
+            .with_policies(
+                decode::<
+                    ::std::vec::Vec<
+                        ::livevox_generated::livevox::compliance::DialingPolicy,
+                    >,
+                >(
+                    "model CreateDialingProfileBody.policy",
+                    "[{\"areaCode\":\"plain-599\",\"dayOfWeek\":\"MONDAY\",\"doNotDial\":true,\"doNotLeaveMessage\":true,\"endTime\":3600000,\"startTime\":3600000,\"state\":\"plain-598\"}]",
+                ),
+            ),
         &["plain-596", "plain-597", "plain-598", "plain-599"],
     );
     check(
         "model UpdateDialingProfileBody",
-        &decode::<
-            ::livevox_generated::livevox::compliance::UpdateDialingProfileBody,
-        >(
-            "model UpdateDialingProfileBody",
-            "{\"description\":\"plain-601\",\"name\":\"plain-600\"}",
-        ),
+        &::livevox_generated::livevox::compliance::UpdateDialingProfileBody::new()
+            .with_name("plain-600")
+            .with_description("plain-601"),
         &["plain-600", "plain-601"],
     );
     check(
         "model UpdateDialingPolicyBody",
-        &decode::<
-            ::livevox_generated::livevox::compliance::UpdateDialingPolicyBody,
-        >(
-            "model UpdateDialingPolicyBody",
-            "{\"areaCode\":\"plain-603\",\"clearAreaCode\":true,\"clearTimeRange\":true,\"dayOfWeek\":\"MONDAY\",\"doNotDial\":true,\"doNotLeaveMessage\":true,\"endTime\":3600000,\"policyId\":7,\"startTime\":3600000,\"state\":\"plain-602\"}",
-        ),
+        &::livevox_generated::livevox::compliance::UpdateDialingPolicyBody::new(
+                7i64,
+                decode::<
+                    ::livevox_generated::livevox::compliance::DialingDay,
+                >("model UpdateDialingPolicyBody.dayOfWeek", "\"MONDAY\""),
+            )
+            .with_do_not_dial(true)
+            .with_do_not_leave_message(true)
+            .with_state("plain-602")
+            .with_area_code("plain-603")
+            .with_start_time(
+                decode::<
+                    ::livevox_generated::runtime::TimeOfDay,
+                >("model UpdateDialingPolicyBody.startTime", "3600000"),
+            )
+            .with_end_time(
+                decode::<
+                    ::livevox_generated::runtime::TimeOfDay,
+                >("model UpdateDialingPolicyBody.endTime", "3600000"),
+            )
+            .with_clear_area_code(true)
+            .with_clear_time_range(true),
         &["plain-602", "plain-603"],
     );
     check(
         "model ZipAreaMatchBody",
-        &decode::<
-            ::livevox_generated::livevox::compliance::ZipAreaMatchBody,
-        >(
-            "model ZipAreaMatchBody",
-            "{\"areaCode\":\"plain-605\",\"type\":\"DIAL_TIME\",\"zipCode\":\"plain-604\"}",
-        ),
+        &::livevox_generated::livevox::compliance::ZipAreaMatchBody::new(
+                "plain-604",
+                "plain-605",
+            )
+            .with_match_type(
+                decode::<
+                    ::livevox_generated::livevox::compliance::ZipAreaMatchType,
+                >("model ZipAreaMatchBody.type", "\"DIAL_TIME\""),
+            ),
         &["plain-604", "plain-605"],
     );
     check(
@@ -2068,12 +2588,17 @@ fn compliance() {
         &client
             .compliance()
             .create_dnc(
-                decode::<
-                    ::livevox_generated::livevox::compliance::NewDncEntry,
-                >(
-                    "compliance.create_dnc: the body",
-                    "{\"account\":\"plain-607\",\"clientId\":7,\"dncRule\":\"plain-609\",\"phone\":\"plain-606\",\"serviceId\":7,\"type\":\"PERMANENT\",\"zip\":\"plain-608\"}",
-                ),
+                ::livevox_generated::livevox::compliance::NewDncEntry::new(
+                        decode::<
+                            ::livevox_generated::livevox::compliance::DncType,
+                        >("compliance.create_dnc: the body.type", "\"PERMANENT\""),
+                    )
+                    .with_client_id(7i64)
+                    .with_service_id(7i64)
+                    .with_phone("plain-606")
+                    .with_account("plain-607")
+                    .with_zip("plain-608")
+                    .with_dnc_rule("plain-609"),
             ),
         &["plain-606", "plain-607", "plain-608", "plain-609"],
     );
@@ -2091,12 +2616,25 @@ fn compliance() {
         &client
             .compliance()
             .search_dnc(
-                decode::<
-                    ::livevox_generated::livevox::compliance::DncSearchCriteria,
-                >(
-                    "compliance.search_dnc: the body",
-                    "{\"modifiedAfter\":1700000000000,\"service\":[7],\"type\":\"PERMANENT\"}",
-                ),
+                ::livevox_generated::livevox::compliance::DncSearchCriteria::new()
+                    .with_dnc_type(
+                        decode::<
+                            ::livevox_generated::livevox::compliance::DncType,
+                        >("compliance.search_dnc: the body.type", "\"PERMANENT\""),
+                    )
+                    .with_modified_after(
+                        decode::<
+                            ::livevox_generated::runtime::DateTime,
+                        >(
+                            "compliance.search_dnc: the body.modifiedAfter",
+                            "1700000000000",
+                        ),
+                    )
+                    .with_service_ids(
+                        decode::<
+                            ::std::vec::Vec<i64>,
+                        >("compliance.search_dnc: the body.service", "[7]"),
+                    ),
             )
             .client_id(
                 decode::<i64>("compliance.search_dnc: query parameter `client`", "7"),
@@ -2123,14 +2661,13 @@ fn compliance() {
                     "compliance.create_multiple_phone_dnc: body field `block`",
                     "\"PERMANENT\"",
                 ),
-                decode::<
-                    ::std::vec::Vec<
-                        ::livevox_generated::livevox::compliance::PhoneDncEntry,
-                    >,
-                >(
-                    "compliance.create_multiple_phone_dnc: body field `phoneDncEntry`",
-                    "[{\"phone\":\"plain-610\",\"service\":[{\"id\":7}]}]",
-                ),
+                ::std::vec![
+                    ::livevox_generated::livevox::compliance::PhoneDncEntry::new("plain-610")
+                    .with_services(decode:: < ::std::vec::Vec <
+                    ::livevox_generated::livevox::compliance::ServiceRef > >
+                    ("compliance.create_multiple_phone_dnc: body field `phoneDncEntry`[0].service",
+                    "[{\"id\":7}]"))
+                ],
             )
             .client_id(
                 decode::<
@@ -2144,14 +2681,12 @@ fn compliance() {
         &client
             .compliance()
             .create_multiple_account_dnd(
-                decode::<
-                    ::std::vec::Vec<
-                        ::livevox_generated::livevox::compliance::AccountDndEntry,
-                    >,
-                >(
-                    "compliance.create_multiple_account_dnd: body field `accountDndEntry`",
-                    "[{\"account\":\"plain-611\",\"block\":\"PERMANENT\"}]",
-                ),
+                ::std::vec![
+                    ::livevox_generated::livevox::compliance::AccountDndEntry::new("plain-611",
+                    decode:: < ::livevox_generated::livevox::compliance::DncType >
+                    ("compliance.create_multiple_account_dnd: body field `accountDndEntry`[0].block",
+                    "\"PERMANENT\""))
+                ],
             )
             .client_id(
                 decode::<
@@ -2168,14 +2703,13 @@ fn compliance() {
         &client
             .compliance()
             .create_multiple_account_phone_dnd(
-                decode::<
-                    ::std::vec::Vec<
-                        ::livevox_generated::livevox::compliance::AccountPhoneDndEntry,
-                    >,
-                >(
-                    "compliance.create_multiple_account_phone_dnd: body field `accountPhoneDndEntry`",
-                    "[{\"account\":\"plain-612\",\"phones\":[{\"ordinal\":7,\"phone\":\"plain-613\",\"phoneBlock\":\"PERMANENT\"}]}]",
-                ),
+                ::std::vec![
+                    ::livevox_generated::livevox::compliance::AccountPhoneDndEntry::new("plain-612",
+                    ::std::vec![::livevox_generated::livevox::compliance::DndPhone::new("plain-613",
+                    7i32, decode:: < ::livevox_generated::livevox::compliance::DncType >
+                    ("compliance.create_multiple_account_phone_dnd: body field `accountPhoneDndEntry`[0].phones[0].phoneBlock",
+                    "\"PERMANENT\""))])
+                ],
             )
             .client_id(
                 decode::<
@@ -2279,12 +2813,18 @@ fn compliance() {
         &client
             .compliance()
             .search_dialtime_dnc(
-                decode::<
-                    ::livevox_generated::livevox::compliance::DialtimeDncFilter,
-                >(
-                    "compliance.search_dialtime_dnc: body field `filter`",
-                    "{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"id\":7,\"phone\":\"plain-617\"}",
-                ),
+                ::livevox_generated::livevox::compliance::DialtimeDncFilter::new()
+                    .with_id(7i64)
+                    .with_phone("plain-617")
+                    .with_contact_group_id(7i64)
+                    .with_expiration_date(
+                        decode::<
+                            ::livevox_generated::runtime::DateTime,
+                        >(
+                            "compliance.search_dialtime_dnc: body field `filter`.expirationDate",
+                            "1700000000000",
+                        ),
+                    ),
             )
             .offset(
                 decode::<
@@ -2391,12 +2931,17 @@ fn compliance() {
                 decode::<i32>("compliance.search_sms_dnc: query parameter `count`", "7"),
             )
             .filter(
-                decode::<
-                    ::livevox_generated::livevox::compliance::SmsDncFilter,
-                >(
-                    "compliance.search_sms_dnc: body field `filter`",
-                    "{\"contactGroupId\":7,\"expirationDate\":1700000000000,\"sms\":\"plain-621\"}",
-                ),
+                ::livevox_generated::livevox::compliance::SmsDncFilter::new()
+                    .with_sms("plain-621")
+                    .with_contact_group_id(7i64)
+                    .with_expiration_date(
+                        decode::<
+                            ::livevox_generated::runtime::DateTime,
+                        >(
+                            "compliance.search_sms_dnc: body field `filter`.expirationDate",
+                            "1700000000000",
+                        ),
+                    ),
             ),
         &["plain-621"],
     );
@@ -2497,12 +3042,18 @@ fn compliance() {
                 >("compliance.search_email_dnc: query parameter `count`", "7"),
             )
             .filter(
-                decode::<
-                    ::livevox_generated::livevox::compliance::EmailDncFilter,
-                >(
-                    "compliance.search_email_dnc: body field `filter`",
-                    "{\"contactGroupId\":7,\"email\":\"plain-625\",\"expirationDate\":1700000000000,\"id\":7}",
-                ),
+                ::livevox_generated::livevox::compliance::EmailDncFilter::new()
+                    .with_id(7i64)
+                    .with_email("plain-625")
+                    .with_contact_group_id(7i64)
+                    .with_expiration_date(
+                        decode::<
+                            ::livevox_generated::runtime::DateTime,
+                        >(
+                            "compliance.search_email_dnc: body field `filter`.expirationDate",
+                            "1700000000000",
+                        ),
+                    ),
             ),
         &["plain-625"],
     );
@@ -2991,9 +3542,14 @@ fn contact() {
     );
     check(
         "model ContactSort",
-        &decode::<
-            ::livevox_generated::livevox::contact::ContactSort,
-        >("model ContactSort", "{\"field\":\"LVACCOUNT_ID\",\"order\":\"ASC\"}"),
+        &::livevox_generated::livevox::contact::ContactSort::new(
+            decode::<
+                ::livevox_generated::livevox::contact::ContactSortField,
+            >("model ContactSort.field", "\"LVACCOUNT_ID\""),
+            decode::<
+                ::livevox_generated::livevox::account::SortDirection,
+            >("model ContactSort.order", "\"ASC\""),
+        ),
         &[],
     );
     check(
@@ -3049,12 +3605,20 @@ fn contact() {
     );
     check(
         "model ContactDnd",
-        &decode::<
-            ::livevox_generated::livevox::contact::ContactDnd,
-        >(
-            "model ContactDnd",
-            "{\"account\":\"plain-726\",\"accountBlock\":\"DAILY\",\"updateContactDND\":[{\"cellConsent\":\"plain-728\",\"ordinal\":7,\"phone\":\"plain-727\",\"phoneBlock\":\"DAILY\",\"smsConsent\":true}]}",
-        ),
+        &::livevox_generated::livevox::contact::ContactDnd::new("plain-726")
+            .with_phones(
+                decode::<
+                    ::std::vec::Vec<::livevox_generated::livevox::contact::ContactPhone>,
+                >(
+                    "model ContactDnd.updateContactDND",
+                    "[{\"cellConsent\":\"plain-728\",\"ordinal\":7,\"phone\":\"plain-727\",\"phoneBlock\":\"DAILY\",\"smsConsent\":true}]",
+                ),
+            )
+            .with_account_block(
+                decode::<
+                    ::livevox_generated::livevox::contact::DialBlock,
+                >("model ContactDnd.accountBlock", "\"DAILY\""),
+            ),
         &["plain-726", "plain-727", "plain-728"],
     );
     check(
@@ -3109,11 +3673,13 @@ fn contact() {
     );
     check(
         "model CreateContactBody",
-        &decode::<
-            ::livevox_generated::livevox::contact::CreateContactBody,
-        >(
-            "model CreateContactBody",
-            "{\"createContactDetails\":{\"account\":\"plain-743\",\"accountBlock\":\"DAILY\",\"accountToSpeak\":\"plain-752\",\"active\":true,\"address1\":\"plain-754\",\"address2\":\"plain-755\",\"agentId\":7,\"amountToSpeak\":1.5,\"balance\":1.5,\"callAttemptsToday\":7,\"callAttemptsTotal\":7,\"city\":\"plain-756\",\"country\":\"plain-758\",\"createDate\":1700000000000,\"customFields\":[{}],\"department\":\"plain-759\",\"dueDate\":1700000000000,\"groupId\":7,\"guarantor\":{\"firstName\":\"plain-749\",\"lastName\":\"plain-750\"},\"happinessIndex\":7,\"id\":7,\"initialLoad\":1700000000000,\"lastLoad\":1700000000000,\"modifyDate\":1700000000000,\"originalAccountNumber\":\"plain-753\",\"person\":{\"dateOfBirth\":1700000000000,\"email\":\"plain-746\",\"firstName\":\"plain-744\",\"lastName\":\"plain-745\",\"ssn\":\"SECRET-SENTINEL-747\",\"zipCode\":\"plain-748\"},\"phone\":[{\"ordinal\":7,\"phone\":\"plain-751\"}],\"primaryEmailConsent\":true,\"salutation\":\"plain-760\",\"state\":\"plain-757\",\"title\":\"plain-761\"}}",
+        &::livevox_generated::livevox::contact::CreateContactBody::new(
+            decode::<
+                ::livevox_generated::livevox::contact::Contact,
+            >(
+                "model CreateContactBody.createContactDetails",
+                "{\"account\":\"plain-743\",\"accountBlock\":\"DAILY\",\"accountToSpeak\":\"plain-752\",\"active\":true,\"address1\":\"plain-754\",\"address2\":\"plain-755\",\"agentId\":7,\"amountToSpeak\":1.5,\"balance\":1.5,\"callAttemptsToday\":7,\"callAttemptsTotal\":7,\"city\":\"plain-756\",\"country\":\"plain-758\",\"createDate\":1700000000000,\"customFields\":[{}],\"department\":\"plain-759\",\"dueDate\":1700000000000,\"groupId\":7,\"guarantor\":{\"firstName\":\"plain-749\",\"lastName\":\"plain-750\"},\"happinessIndex\":7,\"id\":7,\"initialLoad\":1700000000000,\"lastLoad\":1700000000000,\"modifyDate\":1700000000000,\"originalAccountNumber\":\"plain-753\",\"person\":{\"dateOfBirth\":1700000000000,\"email\":\"plain-746\",\"firstName\":\"plain-744\",\"lastName\":\"plain-745\",\"ssn\":\"SECRET-SENTINEL-747\",\"zipCode\":\"plain-748\"},\"phone\":[{\"ordinal\":7,\"phone\":\"plain-751\"}],\"primaryEmailConsent\":true,\"salutation\":\"plain-760\",\"state\":\"plain-757\",\"title\":\"plain-761\"}",
+            ),
         ),
         &[
             "plain-743",
@@ -3138,11 +3704,13 @@ fn contact() {
     );
     check(
         "model UpdateContactBody",
-        &decode::<
-            ::livevox_generated::livevox::contact::UpdateContactBody,
-        >(
-            "model UpdateContactBody",
-            "{\"updateContactDetails\":{\"account\":\"plain-762\",\"accountBlock\":\"DAILY\",\"accountToSpeak\":\"plain-771\",\"active\":true,\"address1\":\"plain-773\",\"address2\":\"plain-774\",\"agentId\":7,\"amountToSpeak\":1.5,\"balance\":1.5,\"callAttemptsToday\":7,\"callAttemptsTotal\":7,\"city\":\"plain-775\",\"country\":\"plain-777\",\"createDate\":1700000000000,\"customFields\":[{}],\"department\":\"plain-778\",\"dueDate\":1700000000000,\"groupId\":7,\"guarantor\":{\"firstName\":\"plain-768\",\"lastName\":\"plain-769\"},\"happinessIndex\":7,\"id\":7,\"initialLoad\":1700000000000,\"lastLoad\":1700000000000,\"modifyDate\":1700000000000,\"originalAccountNumber\":\"plain-772\",\"person\":{\"dateOfBirth\":1700000000000,\"email\":\"plain-765\",\"firstName\":\"plain-763\",\"lastName\":\"plain-764\",\"ssn\":\"SECRET-SENTINEL-766\",\"zipCode\":\"plain-767\"},\"phone\":[{\"ordinal\":7,\"phone\":\"plain-770\"}],\"primaryEmailConsent\":true,\"salutation\":\"plain-779\",\"state\":\"plain-776\",\"title\":\"plain-780\"}}",
+        &::livevox_generated::livevox::contact::UpdateContactBody::new(
+            decode::<
+                ::livevox_generated::livevox::contact::Contact,
+            >(
+                "model UpdateContactBody.updateContactDetails",
+                "{\"account\":\"plain-762\",\"accountBlock\":\"DAILY\",\"accountToSpeak\":\"plain-771\",\"active\":true,\"address1\":\"plain-773\",\"address2\":\"plain-774\",\"agentId\":7,\"amountToSpeak\":1.5,\"balance\":1.5,\"callAttemptsToday\":7,\"callAttemptsTotal\":7,\"city\":\"plain-775\",\"country\":\"plain-777\",\"createDate\":1700000000000,\"customFields\":[{}],\"department\":\"plain-778\",\"dueDate\":1700000000000,\"groupId\":7,\"guarantor\":{\"firstName\":\"plain-768\",\"lastName\":\"plain-769\"},\"happinessIndex\":7,\"id\":7,\"initialLoad\":1700000000000,\"lastLoad\":1700000000000,\"modifyDate\":1700000000000,\"originalAccountNumber\":\"plain-772\",\"person\":{\"dateOfBirth\":1700000000000,\"email\":\"plain-765\",\"firstName\":\"plain-763\",\"lastName\":\"plain-764\",\"ssn\":\"SECRET-SENTINEL-766\",\"zipCode\":\"plain-767\"},\"phone\":[{\"ordinal\":7,\"phone\":\"plain-770\"}],\"primaryEmailConsent\":true,\"salutation\":\"plain-779\",\"state\":\"plain-776\",\"title\":\"plain-780\"}",
+            ),
         ),
         &[
             "plain-762",
@@ -3167,21 +3735,29 @@ fn contact() {
     );
     check(
         "model SearchContactsBody",
-        &decode::<
-            ::livevox_generated::livevox::contact::SearchContactsBody,
-        >(
-            "model SearchContactsBody",
-            "{\"search\":{},\"sort\":[{\"field\":\"LVACCOUNT_ID\",\"order\":\"ASC\"}]}",
-        ),
+        &::livevox_generated::livevox::contact::SearchContactsBody::new(
+                decode::<::serde_json::Value>("model SearchContactsBody.search", "{}"),
+            )
+            .with_sort(
+                ::std::vec![
+                    ::livevox_generated::livevox::contact::ContactSort::new(decode:: <
+                    ::livevox_generated::livevox::contact::ContactSortField >
+                    ("model SearchContactsBody.sort[0].field", "\"LVACCOUNT_ID\""),
+                    decode:: < ::livevox_generated::livevox::account::SortDirection >
+                    ("model SearchContactsBody.sort[0].order", "\"ASC\""))
+                ],
+            ),
         &[],
     );
     check(
         "model CreateContactsBody",
-        &decode::<
-            ::livevox_generated::livevox::contact::CreateContactsBody,
-        >(
-            "model CreateContactsBody",
-            "{\"createContactDetails\":[{\"account\":\"plain-781\",\"accountBlock\":\"DAILY\",\"accountToSpeak\":\"plain-783\",\"active\":true,\"address1\":\"plain-785\",\"address2\":\"plain-786\",\"agentId\":7,\"amountToSpeak\":1.5,\"balance\":1.5,\"callAttemptsToday\":7,\"callAttemptsTotal\":7,\"city\":\"plain-787\",\"country\":\"plain-789\",\"createDate\":1700000000000,\"customFields\":[{}],\"department\":\"plain-790\",\"dueDate\":1700000000000,\"groupId\":7,\"guarantor\":{},\"happinessIndex\":7,\"id\":7,\"initialLoad\":1700000000000,\"lastLoad\":1700000000000,\"modifyDate\":1700000000000,\"originalAccountNumber\":\"plain-784\",\"person\":{},\"phone\":[{\"ordinal\":7,\"phone\":\"plain-782\"}],\"primaryEmailConsent\":true,\"salutation\":\"plain-791\",\"state\":\"plain-788\",\"title\":\"plain-792\"}]}",
+        &::livevox_generated::livevox::contact::CreateContactsBody::new(
+            decode::<
+                ::std::vec::Vec<::livevox_generated::livevox::contact::Contact>,
+            >(
+                "model CreateContactsBody.createContactDetails",
+                "[{\"account\":\"plain-781\",\"accountBlock\":\"DAILY\",\"accountToSpeak\":\"plain-783\",\"active\":true,\"address1\":\"plain-785\",\"address2\":\"plain-786\",\"agentId\":7,\"amountToSpeak\":1.5,\"balance\":1.5,\"callAttemptsToday\":7,\"callAttemptsTotal\":7,\"city\":\"plain-787\",\"country\":\"plain-789\",\"createDate\":1700000000000,\"customFields\":[{}],\"department\":\"plain-790\",\"dueDate\":1700000000000,\"groupId\":7,\"guarantor\":{},\"happinessIndex\":7,\"id\":7,\"initialLoad\":1700000000000,\"lastLoad\":1700000000000,\"modifyDate\":1700000000000,\"originalAccountNumber\":\"plain-784\",\"person\":{},\"phone\":[{\"ordinal\":7,\"phone\":\"plain-782\"}],\"primaryEmailConsent\":true,\"salutation\":\"plain-791\",\"state\":\"plain-788\",\"title\":\"plain-792\"}]",
+            ),
         ),
         &[
             "plain-781",
@@ -3200,21 +3776,35 @@ fn contact() {
     );
     check(
         "model DownloadContactsBody",
-        &decode::<
-            ::livevox_generated::livevox::contact::DownloadContactsBody,
-        >(
-            "model DownloadContactsBody",
-            "{\"endDate\":1700000000000,\"exportableFields\":[\"allFields\"],\"startDate\":1700000000000}",
-        ),
+        &::livevox_generated::livevox::contact::DownloadContactsBody::new()
+            .with_start_date(
+                decode::<
+                    ::livevox_generated::runtime::DateTime,
+                >("model DownloadContactsBody.startDate", "1700000000000"),
+            )
+            .with_end_date(
+                decode::<
+                    ::livevox_generated::runtime::DateTime,
+                >("model DownloadContactsBody.endDate", "1700000000000"),
+            )
+            .with_fields(
+                decode::<
+                    ::std::vec::Vec<
+                        ::livevox_generated::livevox::contact::ExportableContactField,
+                    >,
+                >("model DownloadContactsBody.exportableFields", "[\"allFields\"]"),
+            ),
         &[],
     );
     check(
         "model UpdateContactsBody",
-        &decode::<
-            ::livevox_generated::livevox::contact::UpdateContactsBody,
-        >(
-            "model UpdateContactsBody",
-            "{\"updateContactDetails\":[{\"account\":\"plain-793\",\"accountBlock\":\"DAILY\",\"accountToSpeak\":\"plain-795\",\"active\":true,\"address1\":\"plain-797\",\"address2\":\"plain-798\",\"agentId\":7,\"amountToSpeak\":1.5,\"balance\":1.5,\"callAttemptsToday\":7,\"callAttemptsTotal\":7,\"city\":\"plain-799\",\"country\":\"plain-801\",\"createDate\":1700000000000,\"customFields\":[{}],\"department\":\"plain-802\",\"dueDate\":1700000000000,\"groupId\":7,\"guarantor\":{},\"happinessIndex\":7,\"id\":7,\"initialLoad\":1700000000000,\"lastLoad\":1700000000000,\"modifyDate\":1700000000000,\"originalAccountNumber\":\"plain-796\",\"person\":{},\"phone\":[{\"ordinal\":7,\"phone\":\"plain-794\"}],\"primaryEmailConsent\":true,\"salutation\":\"plain-803\",\"state\":\"plain-800\",\"title\":\"plain-804\"}]}",
+        &::livevox_generated::livevox::contact::UpdateContactsBody::new(
+            decode::<
+                ::std::vec::Vec<::livevox_generated::livevox::contact::Contact>,
+            >(
+                "model UpdateContactsBody.updateContactDetails",
+                "[{\"account\":\"plain-793\",\"accountBlock\":\"DAILY\",\"accountToSpeak\":\"plain-795\",\"active\":true,\"address1\":\"plain-797\",\"address2\":\"plain-798\",\"agentId\":7,\"amountToSpeak\":1.5,\"balance\":1.5,\"callAttemptsToday\":7,\"callAttemptsTotal\":7,\"city\":\"plain-799\",\"country\":\"plain-801\",\"createDate\":1700000000000,\"customFields\":[{}],\"department\":\"plain-802\",\"dueDate\":1700000000000,\"groupId\":7,\"guarantor\":{},\"happinessIndex\":7,\"id\":7,\"initialLoad\":1700000000000,\"lastLoad\":1700000000000,\"modifyDate\":1700000000000,\"originalAccountNumber\":\"plain-796\",\"person\":{},\"phone\":[{\"ordinal\":7,\"phone\":\"plain-794\"}],\"primaryEmailConsent\":true,\"salutation\":\"plain-803\",\"state\":\"plain-800\",\"title\":\"plain-804\"}]",
+            ),
         ),
         &[
             "plain-793",
@@ -3233,45 +3823,58 @@ fn contact() {
     );
     check(
         "model UpdateContactDndBody",
-        &decode::<
-            ::livevox_generated::livevox::contact::UpdateContactDndBody,
-        >(
-            "model UpdateContactDndBody",
-            "{\"accountBlock\":\"DAILY\",\"updateContactDND\":[{\"cellConsent\":\"plain-806\",\"ordinal\":7,\"phone\":\"plain-805\",\"phoneBlock\":\"DAILY\",\"smsConsent\":true}]}",
-        ),
+        &::livevox_generated::livevox::contact::UpdateContactDndBody::new()
+            .with_phones(
+                decode::<
+                    ::std::vec::Vec<::livevox_generated::livevox::contact::ContactPhone>,
+                >(
+                    "model UpdateContactDndBody.updateContactDND",
+                    "[{\"cellConsent\":\"plain-806\",\"ordinal\":7,\"phone\":\"plain-805\",\"phoneBlock\":\"DAILY\",\"smsConsent\":true}]",
+                ),
+            )
+            .with_account_block(
+                decode::<
+                    ::livevox_generated::livevox::contact::DialBlock,
+                >("model UpdateContactDndBody.accountBlock", "\"DAILY\""),
+            ),
         &["plain-805", "plain-806"],
     );
     check(
         "model UpdateContactsDndBody",
-        &decode::<
-            ::livevox_generated::livevox::contact::UpdateContactsDndBody,
-        >(
-            "model UpdateContactsDndBody",
-            "{\"contactDnd\":[{\"account\":\"plain-807\",\"accountBlock\":\"DAILY\",\"updateContactDND\":[{\"ordinal\":7,\"phone\":\"plain-808\"}]}]}",
+        &::livevox_generated::livevox::contact::UpdateContactsDndBody::new(
+            ::std::vec![
+                ::livevox_generated::livevox::contact::ContactDnd::new("plain-807")
+                .with_phones(decode:: < ::std::vec::Vec <
+                ::livevox_generated::livevox::contact::ContactPhone > >
+                ("model UpdateContactsDndBody.contactDnd[0].updateContactDND",
+                "[{\"ordinal\":7,\"phone\":\"plain-808\"}]")).with_account_block(decode::
+                < ::livevox_generated::livevox::contact::DialBlock >
+                ("model UpdateContactsDndBody.contactDnd[0].accountBlock", "\"DAILY\""))
+            ],
         ),
         &["plain-807", "plain-808"],
     );
     check(
         "model CreateContactGroupBody",
-        &decode::<
-            ::livevox_generated::livevox::contact::CreateContactGroupBody,
-        >("model CreateContactGroupBody", "{\"name\":\"plain-809\"}"),
+        &::livevox_generated::livevox::contact::CreateContactGroupBody::new("plain-809"),
         &["plain-809"],
     );
     check(
         "model UpdateContactGroupBody",
-        &decode::<
-            ::livevox_generated::livevox::contact::UpdateContactGroupBody,
-        >("model UpdateContactGroupBody", "{\"name\":\"plain-810\"}"),
+        &::livevox_generated::livevox::contact::UpdateContactGroupBody::new("plain-810"),
         &["plain-810"],
     );
     check(
         "model UpdateCustomFieldsBody",
-        &decode::<
-            ::livevox_generated::livevox::contact::UpdateCustomFieldsBody,
-        >(
-            "model UpdateCustomFieldsBody",
-            "{\"customFields\":[{\"dataType\":\"NUMBER\",\"field\":\"COL1\",\"label\":\"plain-811\",\"listValues\":[\"plain-813\"],\"value\":\"plain-812\"}]}",
+        &::livevox_generated::livevox::contact::UpdateCustomFieldsBody::new(
+            decode::<
+                ::std::vec::Vec<
+                    ::livevox_generated::livevox::contact::ContactCustomField,
+                >,
+            >(
+                "model UpdateCustomFieldsBody.customFields",
+                "[{\"dataType\":\"NUMBER\",\"field\":\"COL1\",\"label\":\"plain-811\",\"listValues\":[\"plain-813\"],\"value\":\"plain-812\"}]",
+            ),
         ),
         &["plain-811", "plain-812", "plain-813"],
     );
@@ -3402,12 +4005,14 @@ fn contact() {
                 decode::<i32>("contact.search_contacts: query parameter `count`", "7"),
             )
             .sort(
-                decode::<
-                    ::std::vec::Vec<::livevox_generated::livevox::contact::ContactSort>,
-                >(
-                    "contact.search_contacts: body field `sort`",
-                    "[{\"field\":\"LVACCOUNT_ID\",\"order\":\"ASC\"}]",
-                ),
+                ::std::vec![
+                    ::livevox_generated::livevox::contact::ContactSort::new(decode:: <
+                    ::livevox_generated::livevox::contact::ContactSortField >
+                    ("contact.search_contacts: body field `sort`[0].field",
+                    "\"LVACCOUNT_ID\""), decode:: <
+                    ::livevox_generated::livevox::account::SortDirection >
+                    ("contact.search_contacts: body field `sort`[0].order", "\"ASC\""))
+                ],
             ),
         &[],
     );
@@ -3560,12 +4165,17 @@ fn contact() {
         &client
             .contact()
             .update_contacts_dnd(
-                decode::<
-                    ::std::vec::Vec<::livevox_generated::livevox::contact::ContactDnd>,
-                >(
-                    "contact.update_contacts_dnd: body field `contactDnd`",
-                    "[{\"account\":\"plain-905\",\"accountBlock\":\"DAILY\",\"updateContactDND\":[{\"ordinal\":7,\"phone\":\"plain-906\"}]}]",
-                ),
+                ::std::vec![
+                    ::livevox_generated::livevox::contact::ContactDnd::new("plain-905")
+                    .with_phones(decode:: < ::std::vec::Vec <
+                    ::livevox_generated::livevox::contact::ContactPhone > >
+                    ("contact.update_contacts_dnd: body field `contactDnd`[0].updateContactDND",
+                    "[{\"ordinal\":7,\"phone\":\"plain-906\"}]"))
+                    .with_account_block(decode:: <
+                    ::livevox_generated::livevox::contact::DialBlock >
+                    ("contact.update_contacts_dnd: body field `contactDnd`[0].accountBlock",
+                    "\"DAILY\""))
+                ],
             ),
         &["plain-905", "plain-906"],
     );
@@ -3710,11 +4320,13 @@ fn context() {
     );
     check(
         "model UpdateContextDataBody",
-        &decode::<
-            ::livevox_generated::livevox::context::UpdateContextDataBody,
-        >(
-            "model UpdateContextDataBody",
-            "{\"entry\":[{\"key\":\"plain-919\",\"value\":\"plain-920\"}]}",
+        &::livevox_generated::livevox::context::UpdateContextDataBody::new(
+            decode::<
+                ::std::vec::Vec<::livevox_generated::livevox::context::ContextEntry>,
+            >(
+                "model UpdateContextDataBody.entry",
+                "[{\"key\":\"plain-919\",\"value\":\"plain-920\"}]",
+            ),
         ),
         &["plain-919", "plain-920"],
     );
@@ -3945,12 +4557,17 @@ fn configuration() {
     );
     check(
         "model CreateAgentBody",
-        &decode::<
-            ::livevox_generated::livevox::configuration::CreateAgentBody,
-        >(
-            "model CreateAgentBody",
-            "{\"clientId\":7,\"firstName\":\"plain-956\",\"lastName\":\"plain-957\",\"loginId\":\"plain-955\",\"password\":\"SECRET-SENTINEL-958\",\"phone\":\"plain-959\",\"wrapUpTime\":7}",
-        ),
+        &::livevox_generated::livevox::configuration::CreateAgentBody::new(
+                "plain-955",
+                "plain-956",
+                "plain-957",
+                decode::<
+                    ::livevox_generated::runtime::Secret,
+                >("model CreateAgentBody.password", "\"SECRET-SENTINEL-958\""),
+                "plain-959",
+                7i32,
+            )
+            .with_client_id(7i64),
         &["plain-955", "plain-956", "plain-957", "plain-959"],
     );
     check(
@@ -4131,31 +4748,62 @@ fn reporting() {
     let client = client_livevox();
     check(
         "model CallRecordingFilter",
-        &decode::<
-            ::livevox_generated::livevox::reporting::CallRecordingFilter,
-        >(
-            "model CallRecordingFilter",
-            "{\"account\":\"plain-967\",\"agent\":\"plain-966\",\"callCenter\":[7],\"originalAccountNumber\":\"plain-969\",\"phoneDialed\":\"plain-968\",\"service\":[7]}",
-        ),
+        &::livevox_generated::livevox::reporting::CallRecordingFilter::new()
+            .with_agent("plain-966")
+            .with_account("plain-967")
+            .with_phone_dialed("plain-968")
+            .with_original_account_number("plain-969")
+            .with_call_center_ids(
+                decode::<
+                    ::std::vec::Vec<i64>,
+                >("model CallRecordingFilter.callCenter", "[7]"),
+            )
+            .with_service_ids(
+                decode::<
+                    ::std::vec::Vec<i64>,
+                >("model CallRecordingFilter.service", "[7]"),
+            ),
         &["plain-966", "plain-967", "plain-968", "plain-969"],
     );
     check(
         "model GetCallRecordingsBody",
-        &decode::<
-            ::livevox_generated::livevox::reporting::GetCallRecordingsBody,
-        >(
-            "model GetCallRecordingsBody",
-            "{\"endDate\":1700000000000,\"filter\":{\"account\":\"plain-972\",\"agent\":\"plain-971\",\"callCenter\":[7],\"originalAccountNumber\":\"plain-974\",\"phoneDialed\":\"plain-973\",\"service\":[7]},\"sortBy\":\"plain-970\",\"startDate\":1700000000000}",
-        ),
+        &::livevox_generated::livevox::reporting::GetCallRecordingsBody::new(
+                decode::<
+                    ::livevox_generated::runtime::DateTime,
+                >("model GetCallRecordingsBody.startDate", "1700000000000"),
+                decode::<
+                    ::livevox_generated::runtime::DateTime,
+                >("model GetCallRecordingsBody.endDate", "1700000000000"),
+            )
+            .with_sort_by("plain-970")
+            .with_filter(
+                ::livevox_generated::livevox::reporting::CallRecordingFilter::new()
+                    .with_agent("plain-971")
+                    .with_account("plain-972")
+                    .with_phone_dialed("plain-973")
+                    .with_original_account_number("plain-974")
+                    .with_call_center_ids(
+                        decode::<
+                            ::std::vec::Vec<i64>,
+                        >("model GetCallRecordingsBody.filter.callCenter", "[7]"),
+                    )
+                    .with_service_ids(
+                        decode::<
+                            ::std::vec::Vec<i64>,
+                        >("model GetCallRecordingsBody.filter.service", "[7]"),
+                    ),
+            ),
         &["plain-970", "plain-971", "plain-972", "plain-973", "plain-974"],
     );
     check(
         "model GetAgentActivityBody",
-        &decode::<
-            ::livevox_generated::livevox::reporting::GetAgentActivityBody,
-        >(
-            "model GetAgentActivityBody",
-            "{\"endDate\":1700000000000,\"startDate\":1700000000000}",
+        &::livevox_generated::livevox::reporting::GetAgentActivityBody::new(
+            decode::<
+                ::livevox_generated::runtime::DateTime,
+            >("model GetAgentActivityBody.startDate", "1700000000000"),
+            decode::<
+                ::livevox_generated::runtime::DateTime,
+            >("model GetAgentActivityBody.endDate", "1700000000000"),
         ),
         &[],
     );
@@ -4180,12 +4828,27 @@ fn reporting() {
                 >("reporting.get_call_recordings: body field `sortBy`", "\"plain-975\""),
             )
             .filter(
-                decode::<
-                    ::livevox_generated::livevox::reporting::CallRecordingFilter,
-                >(
-                    "reporting.get_call_recordings: body field `filter`",
-                    "{\"account\":\"plain-977\",\"agent\":\"plain-976\",\"callCenter\":[7],\"originalAccountNumber\":\"plain-979\",\"phoneDialed\":\"plain-978\",\"service\":[7]}",
-                ),
+                ::livevox_generated::livevox::reporting::CallRecordingFilter::new()
+                    .with_agent("plain-976")
+                    .with_account("plain-977")
+                    .with_phone_dialed("plain-978")
+                    .with_original_account_number("plain-979")
+                    .with_call_center_ids(
+                        decode::<
+                            ::std::vec::Vec<i64>,
+                        >(
+                            "reporting.get_call_recordings: body field `filter`.callCenter",
+                            "[7]",
+                        ),
+                    )
+                    .with_service_ids(
+                        decode::<
+                            ::std::vec::Vec<i64>,
+                        >(
+                            "reporting.get_call_recordings: body field `filter`.service",
+                            "[7]",
+                        ),
+                    ),
             ),
         &["plain-975", "plain-976", "plain-977", "plain-978", "plain-979"],
     );
@@ -4260,16 +4923,14 @@ fn realtime() {
     );
     check(
         "model AgentEventFeedBody",
-        &decode::<
-            ::livevox_generated::livevox::realtime::AgentEventFeedBody,
-        >("model AgentEventFeedBody", "{\"token\":\"plain-984\"}"),
+        &::livevox_generated::livevox::realtime::AgentEventFeedBody::new()
+            .with_token("plain-984"),
         &["plain-984"],
     );
     check(
         "model CallEventFeedBody",
-        &decode::<
-            ::livevox_generated::livevox::realtime::CallEventFeedBody,
-        >("model CallEventFeedBody", "{\"token\":\"plain-985\"}"),
+        &::livevox_generated::livevox::realtime::CallEventFeedBody::new()
+            .with_token("plain-985"),
         &["plain-985"],
     );
     check(
@@ -4748,12 +5409,17 @@ fn call_control() {
     );
     check(
         "model ManualCallEntry",
-        &decode::<
-            ::livevox_generated::livevox::call_control::ManualCallEntry,
-        >(
-            "model ManualCallEntry",
-            "{\"account\":\"plain-1110\",\"callerId\":\"plain-1111\",\"dialingTimeout\":{},\"phoneNumber\":\"plain-1109\",\"templateId\":7,\"transactionId\":7}",
-        ),
+        &::livevox_generated::livevox::call_control::ManualCallEntry::new()
+            .with_transaction_id(7i64)
+            .with_phone_number("plain-1109")
+            .with_account("plain-1110")
+            .with_caller_id("plain-1111")
+            .with_template_id(7i64)
+            .with_dialing_timeout(
+                decode::<
+                    ::serde_json::Value,
+                >("model ManualCallEntry.dialingTimeout", "{}"),
+            ),
         &["plain-1109", "plain-1110", "plain-1111"],
     );
     check(
@@ -4768,12 +5434,13 @@ fn call_control() {
     );
     check(
         "model MessagesFilterCriteria",
-        &decode::<
-            ::livevox_generated::livevox::call_control::MessagesFilterCriteria,
-        >(
-            "model MessagesFilterCriteria",
-            "{\"excludeOwn\":true,\"messageReceivedAfter\":1700000000000}",
-        ),
+        &::livevox_generated::livevox::call_control::MessagesFilterCriteria::new()
+            .with_message_received_after(
+                decode::<
+                    ::livevox_generated::runtime::DateTime,
+                >("model MessagesFilterCriteria.messageReceivedAfter", "1700000000000"),
+            )
+            .with_exclude_own(true),
         &[],
     );
     check(
@@ -4855,9 +5522,9 @@ fn call_control() {
     );
     check(
         "model UsersInfo",
-        &decode::<
-            ::livevox_generated::livevox::call_control::UsersInfo,
-        >("model UsersInfo", "{\"canReply\":true,\"userLoginId\":\"plain-1132\"}"),
+        &::livevox_generated::livevox::call_control::UsersInfo::new()
+            .with_user_login_id("plain-1132")
+            .with_can_reply(true),
         &["plain-1132"],
     );
     check(
@@ -4882,29 +5549,39 @@ fn call_control() {
     );
     check(
         "model ManualDialExBody",
-        &decode::<
-            ::livevox_generated::livevox::call_control::ManualDialExBody,
-        >(
-            "model ManualDialExBody",
-            "{\"account\":\"plain-1136\",\"phoneNumber\":7,\"zipCode\":\"plain-1137\"}",
-        ),
+        &::livevox_generated::livevox::call_control::ManualDialExBody::new()
+            .with_phone_number(7i64)
+            .with_account("plain-1136")
+            .with_zip_code("plain-1137"),
         &["plain-1136", "plain-1137"],
     );
     check(
         "model ManualDialBody",
-        &decode::<
-            ::livevox_generated::livevox::call_control::ManualDialBody,
-        >("model ManualDialBody", "{\"account\":\"plain-1138\",\"phoneNumber\":7}"),
+        &::livevox_generated::livevox::call_control::ManualDialBody::new()
+            .with_phone_number(7i64)
+            .with_account("plain-1138"),
         &["plain-1138"],
     );
     check(
         "model SaveTermCodeBody",
-        &decode::<
-            ::livevox_generated::livevox::call_control::SaveTermCodeBody,
-        >(
-            "model SaveTermCodeBody",
-            "{\"account\":\"plain-1142\",\"agentEnteredAccount\":\"plain-1143\",\"callSessionId\":\"plain-1139\",\"callTransactionId\":7,\"immediateCallbackNumber\":7,\"moveAgentToNotReady\":true,\"notes\":\"plain-1144\",\"paymentAmt\":\"plain-1141\",\"phoneDialed\":\"plain-1145\",\"reasonCode\":\"Break\",\"serviceId\":7,\"termCodeId\":\"plain-1140\"}",
-        ),
+        &::livevox_generated::livevox::call_control::SaveTermCodeBody::new(
+                7i64,
+                "plain-1139",
+                "plain-1140",
+                "plain-1145",
+                true,
+            )
+            .with_service_id(7i64)
+            .with_payment_amt("plain-1141")
+            .with_account("plain-1142")
+            .with_agent_entered_account("plain-1143")
+            .with_notes("plain-1144")
+            .with_reason_code(
+                decode::<
+                    ::livevox_generated::livevox::call_control::ReasonCode,
+                >("model SaveTermCodeBody.reasonCode", "\"Break\""),
+            )
+            .with_immediate_callback_number(7i32),
         &[
             "plain-1139",
             "plain-1140",
@@ -4917,180 +5594,217 @@ fn call_control() {
     );
     check(
         "model CreateChatChannelBody",
-        &decode::<
-            ::livevox_generated::livevox::call_control::CreateChatChannelBody,
-        >("model CreateChatChannelBody", "{\"agentId\":7,\"message\":\"plain-1146\"}"),
+        &::livevox_generated::livevox::call_control::CreateChatChannelBody::new()
+            .with_agent_id(7i64)
+            .with_message("plain-1146"),
         &["plain-1146"],
     );
     check(
         "model FindChatChannelBody",
-        &decode::<
-            ::livevox_generated::livevox::call_control::FindChatChannelBody,
-        >("model FindChatChannelBody", "{\"agentId\":7}"),
+        &::livevox_generated::livevox::call_control::FindChatChannelBody::new()
+            .with_agent_id(7i64),
         &[],
     );
     check(
         "model SendChatPostBody",
-        &decode::<
-            ::livevox_generated::livevox::call_control::SendChatPostBody,
-        >("model SendChatPostBody", "{\"message\":\"plain-1147\"}"),
+        &::livevox_generated::livevox::call_control::SendChatPostBody::new()
+            .with_message("plain-1147"),
         &["plain-1147"],
     );
     check(
         "model DialPreviewBody",
-        &decode::<
-            ::livevox_generated::livevox::call_control::DialPreviewBody,
-        >(
-            "model DialPreviewBody",
-            "{\"numberToDial\":\"plain-1149\",\"transactionId\":\"plain-1148\"}",
-        ),
+        &::livevox_generated::livevox::call_control::DialPreviewBody::new()
+            .with_transaction_id("plain-1148")
+            .with_number_to_dial("plain-1149"),
         &["plain-1148", "plain-1149"],
     );
     check(
         "model TransferToAgentBody",
-        &decode::<
-            ::livevox_generated::livevox::call_control::TransferToAgentBody,
-        >(
-            "model TransferToAgentBody",
-            "{\"callCenterId\":7,\"secondAgentLoginId\":\"plain-1150\"}",
-        ),
+        &::livevox_generated::livevox::call_control::TransferToAgentBody::new()
+            .with_second_agent_login_id("plain-1150")
+            .with_call_center_id(7i64),
         &["plain-1150"],
     );
     check(
         "model ListAvailableAgentsBody",
-        &decode::<
-            ::livevox_generated::livevox::call_control::ListAvailableAgentsBody,
-        >(
-            "model ListAvailableAgentsBody",
-            "{\"callCenter\":[{\"id\":7,\"name\":\"plain-1151\"}]}",
-        ),
+        &::livevox_generated::livevox::call_control::ListAvailableAgentsBody::new()
+            .with_call_center(
+                decode::<
+                    ::std::vec::Vec<
+                        ::livevox_generated::livevox::call_control::AgentCallCenter,
+                    >,
+                >(
+                    "model ListAvailableAgentsBody.callCenter",
+                    "[{\"id\":7,\"name\":\"plain-1151\"}]",
+                ),
+            ),
         &["plain-1151"],
     );
     check(
         "model ManualTransferBody",
-        &decode::<
-            ::livevox_generated::livevox::call_control::ManualTransferBody,
-        >(
-            "model ManualTransferBody",
-            "{\"delayBeforeExtension\":{},\"extension\":\"plain-1153\",\"putCallOnHold\":true,\"secureTransfer\":true,\"supervisorNumber\":\"plain-1152\"}",
-        ),
+        &::livevox_generated::livevox::call_control::ManualTransferBody::new()
+            .with_supervisor_number("plain-1152")
+            .with_extension("plain-1153")
+            .with_delay_before_extension(
+                decode::<
+                    ::serde_json::Value,
+                >("model ManualTransferBody.delayBeforeExtension", "{}"),
+            )
+            .with_put_call_on_hold(true)
+            .with_secure_transfer(true),
         &["plain-1152", "plain-1153"],
     );
     check(
         "model PhonebookTransferBody",
-        &decode::<
-            ::livevox_generated::livevox::call_control::PhonebookTransferBody,
-        >("model PhonebookTransferBody", "{\"phoneBookContactId\":7,\"phoneBookId\":7}"),
+        &::livevox_generated::livevox::call_control::PhonebookTransferBody::new()
+            .with_phone_book_id(7i64)
+            .with_phone_book_contact_id(7i64),
         &[],
     );
     check(
         "model ScheduleRouteCallbackBody",
-        &decode::<
-            ::livevox_generated::livevox::call_control::ScheduleRouteCallbackBody,
-        >(
-            "model ScheduleRouteCallbackBody",
-            "{\"account\":\"plain-1154\",\"callerId\":\"plain-1156\",\"date\":1700000000000,\"qualificationData\":\"plain-1155\",\"timezone\":\"UTC\"}",
-        ),
+        &::livevox_generated::livevox::call_control::ScheduleRouteCallbackBody::new()
+            .with_account("plain-1154")
+            .with_qualification_data("plain-1155")
+            .with_caller_id("plain-1156")
+            .with_date(
+                decode::<
+                    ::livevox_generated::runtime::DateTime,
+                >("model ScheduleRouteCallbackBody.date", "1700000000000"),
+            )
+            .with_timezone(
+                decode::<
+                    ::livevox_generated::livevox::call_control::CallbackTimeZone,
+                >("model ScheduleRouteCallbackBody.timezone", "\"UTC\""),
+            ),
         &["plain-1154", "plain-1155", "plain-1156"],
     );
     check(
         "model RouteToAgentBody",
-        &decode::<
-            ::livevox_generated::livevox::call_control::RouteToAgentBody,
-        >(
-            "model RouteToAgentBody",
-            "{\"account\":\"plain-1157\",\"agentSkill\":\"plain-1159\",\"priority\":7,\"qualificationData\":\"plain-1158\",\"reservationTime\":7}",
-        ),
+        &::livevox_generated::livevox::call_control::RouteToAgentBody::new()
+            .with_account("plain-1157")
+            .with_qualification_data("plain-1158")
+            .with_agent_skill("plain-1159")
+            .with_priority(7i32)
+            .with_reservation_time(7i32),
         &["plain-1157", "plain-1158", "plain-1159"],
     );
     check(
         "model SupervisorSetNotReadyBody",
-        &decode::<
-            ::livevox_generated::livevox::call_control::SupervisorSetNotReadyBody,
-        >(
-            "model SupervisorSetNotReadyBody",
-            "{\"agents\":[\"plain-1160\"],\"message\":\"plain-1161\",\"reasonCode\":\"Break\"}",
-        ),
+        &::livevox_generated::livevox::call_control::SupervisorSetNotReadyBody::new()
+            .with_agents(
+                decode::<
+                    ::std::vec::Vec<::std::string::String>,
+                >("model SupervisorSetNotReadyBody.agents", "[\"plain-1160\"]"),
+            )
+            .with_reason_code(
+                decode::<
+                    ::livevox_generated::livevox::call_control::ReasonCode,
+                >("model SupervisorSetNotReadyBody.reasonCode", "\"Break\""),
+            )
+            .with_message("plain-1161"),
         &["plain-1160", "plain-1161"],
     );
     check(
         "model SupervisorSetReadyBody",
-        &decode::<
-            ::livevox_generated::livevox::call_control::SupervisorSetReadyBody,
-        >(
-            "model SupervisorSetReadyBody",
-            "{\"agents\":[\"plain-1162\"],\"message\":\"plain-1163\"}",
-        ),
+        &::livevox_generated::livevox::call_control::SupervisorSetReadyBody::new()
+            .with_agents(
+                decode::<
+                    ::std::vec::Vec<::std::string::String>,
+                >("model SupervisorSetReadyBody.agents", "[\"plain-1162\"]"),
+            )
+            .with_message("plain-1163"),
         &["plain-1162", "plain-1163"],
     );
     check(
         "model SupervisorLogOffAgentsBody",
-        &decode::<
-            ::livevox_generated::livevox::call_control::SupervisorLogOffAgentsBody,
-        >(
-            "model SupervisorLogOffAgentsBody",
-            "{\"agents\":[\"plain-1164\"],\"message\":\"plain-1165\"}",
-        ),
+        &::livevox_generated::livevox::call_control::SupervisorLogOffAgentsBody::new()
+            .with_agents(
+                decode::<
+                    ::std::vec::Vec<::std::string::String>,
+                >("model SupervisorLogOffAgentsBody.agents", "[\"plain-1164\"]"),
+            )
+            .with_message("plain-1165"),
         &["plain-1164", "plain-1165"],
     );
     check(
         "model BroadcastChatBody",
-        &decode::<
-            ::livevox_generated::livevox::call_control::BroadcastChatBody,
-        >(
-            "model BroadcastChatBody",
-            "{\"message\":\"plain-1167\",\"usersInfo\":[{\"canReply\":true,\"userLoginId\":\"plain-1166\"}]}",
-        ),
+        &::livevox_generated::livevox::call_control::BroadcastChatBody::new()
+            .with_users_info(
+                ::std::vec![
+                    ::livevox_generated::livevox::call_control::UsersInfo::new()
+                    .with_user_login_id("plain-1166").with_can_reply(true)
+                ],
+            )
+            .with_message("plain-1167"),
         &["plain-1166", "plain-1167"],
     );
     check(
         "model GetChatMessagesBody",
-        &decode::<
-            ::livevox_generated::livevox::call_control::GetChatMessagesBody,
-        >(
-            "model GetChatMessagesBody",
-            "{\"filter\":[{\"excludeOwn\":true,\"messageReceivedAfter\":1700000000000}]}",
-        ),
+        &::livevox_generated::livevox::call_control::GetChatMessagesBody::new()
+            .with_filter(
+                ::std::vec![
+                    ::livevox_generated::livevox::call_control::MessagesFilterCriteria::new()
+                    .with_message_received_after(decode:: <
+                    ::livevox_generated::runtime::DateTime >
+                    ("model GetChatMessagesBody.filter[0].messageReceivedAfter",
+                    "1700000000000")).with_exclude_own(true)
+                ],
+            ),
         &[],
     );
     check(
         "model SendChatMessageBody",
-        &decode::<
-            ::livevox_generated::livevox::call_control::SendChatMessageBody,
-        >(
-            "model SendChatMessageBody",
-            "{\"message\":\"plain-1169\",\"userLoginId\":\"plain-1168\"}",
-        ),
+        &::livevox_generated::livevox::call_control::SendChatMessageBody::new()
+            .with_user_login_id("plain-1168")
+            .with_message("plain-1169"),
         &["plain-1168", "plain-1169"],
     );
     check(
         "model SupervisorSwitchServiceBody",
-        &decode::<
-            ::livevox_generated::livevox::call_control::SupervisorSwitchServiceBody,
-        >(
-            "model SupervisorSwitchServiceBody",
-            "{\"agents\":[\"plain-1170\"],\"message\":\"plain-1171\",\"targetServiceId\":7}",
-        ),
+        &::livevox_generated::livevox::call_control::SupervisorSwitchServiceBody::new()
+            .with_agents(
+                decode::<
+                    ::std::vec::Vec<::std::string::String>,
+                >("model SupervisorSwitchServiceBody.agents", "[\"plain-1170\"]"),
+            )
+            .with_target_service_id(7i64)
+            .with_message("plain-1171"),
         &["plain-1170", "plain-1171"],
     );
     check(
         "model LaunchManualCallsBody",
-        &decode::<
-            ::livevox_generated::livevox::call_control::LaunchManualCallsBody,
-        >(
-            "model LaunchManualCallsBody",
-            "{\"callEntry\":[{\"account\":\"plain-1173\",\"callerId\":\"plain-1174\",\"dialingTimeout\":{},\"phoneNumber\":\"plain-1172\",\"templateId\":7,\"transactionId\":7}]}",
-        ),
+        &::livevox_generated::livevox::call_control::LaunchManualCallsBody::new()
+            .with_call_entry(
+                ::std::vec![
+                    ::livevox_generated::livevox::call_control::ManualCallEntry::new()
+                    .with_transaction_id(7i64).with_phone_number("plain-1172")
+                    .with_account("plain-1173").with_caller_id("plain-1174")
+                    .with_template_id(7i64).with_dialing_timeout(decode:: <
+                    ::serde_json::Value >
+                    ("model LaunchManualCallsBody.callEntry[0].dialingTimeout", "{}"))
+                ],
+            ),
         &["plain-1172", "plain-1173", "plain-1174"],
     );
     check(
         "model ScheduleCallbackBody",
-        &decode::<
-            ::livevox_generated::livevox::call_control::ScheduleCallbackBody,
-        >(
-            "model ScheduleCallbackBody",
-            "{\"account\":\"plain-1176\",\"agentLoginId\":\"plain-1177\",\"date\":1700000000000,\"phoneNumber\":\"plain-1175\",\"timeZone\":\"UTC\",\"transactionId\":7}",
-        ),
+        &::livevox_generated::livevox::call_control::ScheduleCallbackBody::new(
+                "plain-1175",
+                "plain-1176",
+            )
+            .with_transaction_id(7i64)
+            .with_agent_login_id("plain-1177")
+            .with_date(
+                decode::<
+                    ::livevox_generated::runtime::DateTime,
+                >("model ScheduleCallbackBody.date", "1700000000000"),
+            )
+            .with_time_zone(
+                decode::<
+                    ::livevox_generated::livevox::call_control::CallbackTimeZone,
+                >("model ScheduleCallbackBody.timeZone", "\"UTC\""),
+            ),
         &["plain-1175", "plain-1176", "plain-1177"],
     );
     check(
@@ -6237,14 +6951,10 @@ fn call_control() {
             .call_control()
             .broadcast_chat()
             .users_info(
-                decode::<
-                    ::std::vec::Vec<
-                        ::livevox_generated::livevox::call_control::UsersInfo,
-                    >,
-                >(
-                    "call_control.broadcast_chat: body field `usersInfo`",
-                    "[{\"canReply\":true,\"userLoginId\":\"plain-1230\"}]",
-                ),
+                ::std::vec![
+                    ::livevox_generated::livevox::call_control::UsersInfo::new()
+                    .with_user_login_id("plain-1230").with_can_reply(true)
+                ],
             )
             .message(
                 decode::<
@@ -6259,14 +6969,13 @@ fn call_control() {
             .call_control()
             .get_chat_messages()
             .filter(
-                decode::<
-                    ::std::vec::Vec<
-                        ::livevox_generated::livevox::call_control::MessagesFilterCriteria,
-                    >,
-                >(
-                    "call_control.get_chat_messages: body field `filter`",
-                    "[{\"excludeOwn\":true,\"messageReceivedAfter\":1700000000000}]",
-                ),
+                ::std::vec![
+                    ::livevox_generated::livevox::call_control::MessagesFilterCriteria::new()
+                    .with_message_received_after(decode:: <
+                    ::livevox_generated::runtime::DateTime >
+                    ("call_control.get_chat_messages: body field `filter`[0].messageReceivedAfter",
+                    "1700000000000")).with_exclude_own(true)
+                ],
             ),
         &[],
     );
@@ -6445,14 +7154,15 @@ fn call_control() {
                 >("call_control.launch_manual_calls: path parameter `serviceId`", "7"),
             )
             .call_entry(
-                decode::<
-                    ::std::vec::Vec<
-                        ::livevox_generated::livevox::call_control::ManualCallEntry,
-                    >,
-                >(
-                    "call_control.launch_manual_calls: body field `callEntry`",
-                    "[{\"account\":\"plain-1243\",\"callerId\":\"plain-1244\",\"dialingTimeout\":{},\"phoneNumber\":\"plain-1242\",\"templateId\":7,\"transactionId\":7}]",
-                ),
+                ::std::vec![
+                    ::livevox_generated::livevox::call_control::ManualCallEntry::new()
+                    .with_transaction_id(7i64).with_phone_number("plain-1242")
+                    .with_account("plain-1243").with_caller_id("plain-1244")
+                    .with_template_id(7i64).with_dialing_timeout(decode:: <
+                    ::serde_json::Value >
+                    ("call_control.launch_manual_calls: body field `callEntry`[0].dialingTimeout",
+                    "{}"))
+                ],
             ),
         &["plain-1242", "plain-1243", "plain-1244"],
     );

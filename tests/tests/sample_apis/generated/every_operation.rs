@@ -491,9 +491,9 @@ async fn code_host__code_host_milestones__create_milestone() {
                     "code_host_milestones.create_milestone: path parameter `repo`",
                     "\"x\"",
                 ),
-                decode::<
-                    ::livevox_sample_apis::code_host::code_host_milestones::NewMilestone,
-                >("code_host_milestones.create_milestone: the body", "{\"title\":\"x\"}"),
+                ::livevox_sample_apis::code_host::code_host_milestones::NewMilestone::new(
+                    "x",
+                ),
             )
             .await,
     );
@@ -691,12 +691,12 @@ async fn acme_crm__crm_contacts__create_contact() {
         client
             .crm_contacts()
             .create_contact(
-                decode::<
-                    ::livevox_sample_apis::acme_crm::crm_contacts::NewContact,
-                >(
-                    "crm_contacts.create_contact: the body",
-                    "{\"firstName\":\"Grace\",\"lastName\":\"Hopper\",\"livevoxAccount\":\"ACCT-10077\",\"phone\":\"6175550199\"}",
-                ),
+                ::livevox_sample_apis::acme_crm::crm_contacts::NewContact::new(
+                        "Grace",
+                        "Hopper",
+                    )
+                    .with_phone("6175550199")
+                    .with_livevox_account("ACCT-10077"),
             )
             .await,
     );
@@ -723,12 +723,15 @@ async fn acme_crm__crm_contacts__update_contact() {
                 decode::<
                     i64,
                 >("crm_contacts.update_contact: path parameter `id`", "5002"),
-                decode::<
-                    ::livevox_sample_apis::acme_crm::crm_contacts::ContactChanges,
-                >(
-                    "crm_contacts.update_contact: the body",
-                    "{\"status\":\"DO_NOT_CONTACT\"}",
-                ),
+                ::livevox_sample_apis::acme_crm::crm_contacts::ContactChanges::new()
+                    .with_status(
+                        decode::<
+                            ::livevox_sample_apis::acme_crm::crm_contacts::ContactStatus,
+                        >(
+                            "crm_contacts.update_contact: the body.status",
+                            "\"DO_NOT_CONTACT\"",
+                        ),
+                    ),
             )
             .await,
     );
@@ -815,11 +818,10 @@ async fn legacy_erp__erp_accounts__book_payment() {
                     "erp_accounts.book_payment: path parameter `accountNumber`",
                     "\"ACCT-10042\"",
                 ),
-                decode::<
-                    ::livevox_sample_apis::legacy_erp::erp_accounts::Payment,
-                >(
-                    "erp_accounts.book_payment: the body",
-                    "{\"amount\":50.0,\"currency\":\"USD\",\"reference\":\"ch_3PqXk2\"}",
+                ::livevox_sample_apis::legacy_erp::erp_accounts::Payment::new(
+                    50f64,
+                    "USD",
+                    "ch_3PqXk2",
                 ),
             )
             .await,
@@ -862,12 +864,18 @@ async fn helpdesk__helpdesk_tickets__create_ticket() {
         client
             .helpdesk_tickets()
             .create_ticket(
-                decode::<
-                    ::livevox_sample_apis::helpdesk::helpdesk_tickets::NewTicket,
-                >(
-                    "helpdesk_tickets.create_ticket: the body",
-                    "{\"account\":\"ACCT-10042\",\"priority\":\"urgent\",\"subject\":\"Double charge on May invoice\"}",
-                ),
+                ::livevox_sample_apis::helpdesk::helpdesk_tickets::NewTicket::new(
+                        "Double charge on May invoice",
+                    )
+                    .with_priority(
+                        decode::<
+                            ::livevox_sample_apis::helpdesk::helpdesk_tickets::TicketPriority,
+                        >(
+                            "helpdesk_tickets.create_ticket: the body.priority",
+                            "\"urgent\"",
+                        ),
+                    )
+                    .with_account("ACCT-10042"),
             )
             .await,
     );
@@ -981,12 +989,17 @@ async fn webhooks__webhook_events__post_event() {
         client
             .webhook_events()
             .post_event(
-                decode::<
-                    ::livevox_sample_apis::webhooks::webhook_events::CallEvent,
-                >(
-                    "webhook_events.post_event: the body",
-                    "{\"account\":\"ACCT-10042\",\"at\":1717171717000,\"callId\":\"99120331\",\"resultCode\":\"PROMISE_TO_PAY\",\"type\":\"DISPOSITION\"}",
-                ),
+                ::livevox_sample_apis::webhooks::webhook_events::CallEvent::new(
+                        decode::<
+                            ::livevox_sample_apis::webhooks::webhook_events::CallEventType,
+                        >("webhook_events.post_event: the body.type", "\"DISPOSITION\""),
+                        "99120331",
+                        decode::<
+                            ::livevox_generated::runtime::DateTime,
+                        >("webhook_events.post_event: the body.at", "1717171717000"),
+                    )
+                    .with_account("ACCT-10042")
+                    .with_result_code("PROMISE_TO_PAY"),
             )
             .await,
     );

@@ -197,9 +197,8 @@ fn code_host__code_host_issue_ops() {
     let client = client_code_host();
     check(
         "model LockIssue",
-        &decode::<
-            ::livevox_sample_apis::code_host::code_host_issue_ops::LockIssue,
-        >("model LockIssue", "{\"lock_reason\":\"plain-23\"}"),
+        &::livevox_sample_apis::code_host::code_host_issue_ops::LockIssue::new()
+            .with_lock_reason("plain-23"),
         &["plain-23"],
     );
     check(
@@ -241,9 +240,10 @@ fn code_host__code_host_issue_ops() {
     );
     check(
         "model CreateIssueBody",
-        &decode::<
-            ::livevox_sample_apis::code_host::code_host_issue_ops::CreateIssueBody,
-        >("model CreateIssueBody", "{\"body\":\"plain-33\",\"title\":\"plain-32\"}"),
+        &::livevox_sample_apis::code_host::code_host_issue_ops::CreateIssueBody::new(
+                "plain-32",
+            )
+            .with_body("plain-33"),
         &["plain-32", "plain-33"],
     );
     check(
@@ -296,12 +296,8 @@ fn code_host__code_host_issue_ops() {
                 >("code_host_issue_ops.lock_issue: path parameter `issue_number`", "7"),
             )
             .body(
-                decode::<
-                    ::livevox_sample_apis::code_host::code_host_issue_ops::LockIssue,
-                >(
-                    "code_host_issue_ops.lock_issue: the body",
-                    "{\"lock_reason\":\"plain-40\"}",
-                ),
+                ::livevox_sample_apis::code_host::code_host_issue_ops::LockIssue::new()
+                    .with_lock_reason("plain-40"),
             ),
         &["plain-38", "plain-39", "plain-40"],
     );
@@ -353,12 +349,17 @@ fn code_host__code_host_milestones() {
     );
     check(
         "model NewMilestone",
-        &decode::<
-            ::livevox_sample_apis::code_host::code_host_milestones::NewMilestone,
-        >(
-            "model NewMilestone",
-            "{\"description\":\"plain-47\",\"due_on\":\"2023-11-14T22:13:20Z\",\"title\":\"plain-46\"}",
-        ),
+        &::livevox_sample_apis::code_host::code_host_milestones::NewMilestone::new(
+                "plain-46",
+            )
+            .with_description("plain-47")
+            .with_due_on(
+                ::livevox_generated::runtime::rfc3339::deserialize::<
+                    ::livevox_generated::runtime::DateTime,
+                    _,
+                >(&mut ::serde_json::Deserializer::from_str("\"2023-11-14T22:13:20Z\""))
+                    .expect("model NewMilestone.due_on"),
+            ),
         &["plain-46", "plain-47"],
     );
     check(
@@ -400,19 +401,28 @@ fn code_host__code_host_milestones() {
     );
     check(
         "model UpdateMilestoneBody",
-        &decode::<
-            ::livevox_sample_apis::code_host::code_host_milestones::UpdateMilestoneBody,
-        >(
-            "model UpdateMilestoneBody",
-            "{\"description\":\"plain-58\",\"due_on\":\"2023-11-14T22:13:20Z\",\"state\":\"plain-57\",\"title\":\"plain-56\"}",
-        ),
+        &::livevox_sample_apis::code_host::code_host_milestones::UpdateMilestoneBody::new()
+            .with_title("plain-56")
+            .with_state("plain-57")
+            .with_description("plain-58")
+            .with_due_on(
+                ::livevox_generated::runtime::rfc3339::deserialize::<
+                    ::livevox_generated::runtime::DateTime,
+                    _,
+                >(&mut ::serde_json::Deserializer::from_str("\"2023-11-14T22:13:20Z\""))
+                    .expect("model UpdateMilestoneBody.due_on"),
+            ),
         &["plain-56", "plain-57", "plain-58"],
     );
     check(
         "model SetLabelsBody",
-        &decode::<
-            ::livevox_sample_apis::code_host::code_host_milestones::SetLabelsBody,
-        >("model SetLabelsBody", "{\"labels\":[\"plain-59\"]}"),
+        &::livevox_sample_apis::code_host::code_host_milestones::SetLabelsBody::new(
+            decode::<
+                ::std::vec::Vec<
+                    ::livevox_sample_apis::code_host::code_host_milestones::LabelInput,
+                >,
+            >("model SetLabelsBody.labels", "[\"plain-59\"]"),
+        ),
         &["plain-59"],
     );
     check(
@@ -460,12 +470,23 @@ fn code_host__code_host_milestones() {
                     "code_host_milestones.create_milestone: path parameter `repo`",
                     "\"plain-63\"",
                 ),
-                decode::<
-                    ::livevox_sample_apis::code_host::code_host_milestones::NewMilestone,
-                >(
-                    "code_host_milestones.create_milestone: the body",
-                    "{\"description\":\"plain-65\",\"due_on\":\"2023-11-14T22:13:20Z\",\"title\":\"plain-64\"}",
-                ),
+                ::livevox_sample_apis::code_host::code_host_milestones::NewMilestone::new(
+                        "plain-64",
+                    )
+                    .with_description("plain-65")
+                    .with_due_on(
+                        ::livevox_generated::runtime::rfc3339::deserialize::<
+                            ::livevox_generated::runtime::DateTime,
+                            _,
+                        >(
+                                &mut ::serde_json::Deserializer::from_str(
+                                    "\"2023-11-14T22:13:20Z\"",
+                                ),
+                            )
+                            .expect(
+                                "code_host_milestones.create_milestone: the body.due_on",
+                            ),
+                    ),
             ),
         &["plain-62", "plain-63", "plain-64", "plain-65"],
     );
@@ -602,22 +623,26 @@ fn acme_crm__crm_contacts() {
     );
     check(
         "model NewContact",
-        &decode::<
-            ::livevox_sample_apis::acme_crm::crm_contacts::NewContact,
-        >(
-            "model NewContact",
-            "{\"email\":\"plain-83\",\"firstName\":\"plain-81\",\"lastName\":\"plain-82\",\"livevoxAccount\":\"plain-85\",\"phone\":\"plain-84\"}",
-        ),
+        &::livevox_sample_apis::acme_crm::crm_contacts::NewContact::new(
+                "plain-81",
+                "plain-82",
+            )
+            .with_email("plain-83")
+            .with_phone("plain-84")
+            .with_livevox_account("plain-85"),
         &["plain-81", "plain-82", "plain-83", "plain-84", "plain-85"],
     );
     check(
         "model ContactChanges",
-        &decode::<
-            ::livevox_sample_apis::acme_crm::crm_contacts::ContactChanges,
-        >(
-            "model ContactChanges",
-            "{\"email\":\"plain-86\",\"livevoxAccount\":\"plain-88\",\"phone\":\"plain-87\",\"status\":\"ACTIVE\"}",
-        ),
+        &::livevox_sample_apis::acme_crm::crm_contacts::ContactChanges::new()
+            .with_email("plain-86")
+            .with_phone("plain-87")
+            .with_status(
+                decode::<
+                    ::livevox_sample_apis::acme_crm::crm_contacts::ContactStatus,
+                >("model ContactChanges.status", "\"ACTIVE\""),
+            )
+            .with_livevox_account("plain-88"),
         &["plain-86", "plain-87", "plain-88"],
     );
     check(
@@ -664,12 +689,13 @@ fn acme_crm__crm_contacts() {
         &client
             .crm_contacts()
             .create_contact(
-                decode::<
-                    ::livevox_sample_apis::acme_crm::crm_contacts::NewContact,
-                >(
-                    "crm_contacts.create_contact: the body",
-                    "{\"email\":\"plain-97\",\"firstName\":\"plain-95\",\"lastName\":\"plain-96\",\"livevoxAccount\":\"plain-99\",\"phone\":\"plain-98\"}",
-                ),
+                ::livevox_sample_apis::acme_crm::crm_contacts::NewContact::new(
+                        "plain-95",
+                        "plain-96",
+                    )
+                    .with_email("plain-97")
+                    .with_phone("plain-98")
+                    .with_livevox_account("plain-99"),
             ),
         &["plain-95", "plain-96", "plain-97", "plain-98", "plain-99"],
     );
@@ -679,12 +705,15 @@ fn acme_crm__crm_contacts() {
             .crm_contacts()
             .update_contact(
                 decode::<i64>("crm_contacts.update_contact: path parameter `id`", "7"),
-                decode::<
-                    ::livevox_sample_apis::acme_crm::crm_contacts::ContactChanges,
-                >(
-                    "crm_contacts.update_contact: the body",
-                    "{\"email\":\"plain-100\",\"livevoxAccount\":\"plain-102\",\"phone\":\"plain-101\",\"status\":\"ACTIVE\"}",
-                ),
+                ::livevox_sample_apis::acme_crm::crm_contacts::ContactChanges::new()
+                    .with_email("plain-100")
+                    .with_phone("plain-101")
+                    .with_status(
+                        decode::<
+                            ::livevox_sample_apis::acme_crm::crm_contacts::ContactStatus,
+                        >("crm_contacts.update_contact: the body.status", "\"ACTIVE\""),
+                    )
+                    .with_livevox_account("plain-102"),
             ),
         &["plain-100", "plain-101", "plain-102"],
     );
@@ -717,11 +746,10 @@ fn legacy_erp__erp_accounts() {
     );
     check(
         "model Payment",
-        &decode::<
-            ::livevox_sample_apis::legacy_erp::erp_accounts::Payment,
-        >(
-            "model Payment",
-            "{\"amount\":1.5,\"currency\":\"plain-105\",\"reference\":\"plain-106\"}",
+        &::livevox_sample_apis::legacy_erp::erp_accounts::Payment::new(
+            1.5f64,
+            "plain-105",
+            "plain-106",
         ),
         &["plain-105", "plain-106"],
     );
@@ -765,11 +793,10 @@ fn legacy_erp__erp_accounts() {
                     "erp_accounts.book_payment: path parameter `accountNumber`",
                     "\"plain-110\"",
                 ),
-                decode::<
-                    ::livevox_sample_apis::legacy_erp::erp_accounts::Payment,
-                >(
-                    "erp_accounts.book_payment: the body",
-                    "{\"amount\":1.5,\"currency\":\"plain-111\",\"reference\":\"plain-112\"}",
+                ::livevox_sample_apis::legacy_erp::erp_accounts::Payment::new(
+                    1.5f64,
+                    "plain-111",
+                    "plain-112",
                 ),
             ),
         &["plain-110", "plain-111", "plain-112"],
@@ -788,12 +815,14 @@ fn helpdesk__helpdesk_tickets() {
     let client = client_helpdesk();
     check(
         "model NewTicket",
-        &decode::<
-            ::livevox_sample_apis::helpdesk::helpdesk_tickets::NewTicket,
-        >(
-            "model NewTicket",
-            "{\"account\":\"plain-115\",\"body\":\"plain-114\",\"priority\":\"low\",\"subject\":\"plain-113\"}",
-        ),
+        &::livevox_sample_apis::helpdesk::helpdesk_tickets::NewTicket::new("plain-113")
+            .with_body("plain-114")
+            .with_priority(
+                decode::<
+                    ::livevox_sample_apis::helpdesk::helpdesk_tickets::TicketPriority,
+                >("model NewTicket.priority", "\"low\""),
+            )
+            .with_account("plain-115"),
         &["plain-113", "plain-114", "plain-115"],
     );
     check(
@@ -811,12 +840,16 @@ fn helpdesk__helpdesk_tickets() {
         &client
             .helpdesk_tickets()
             .create_ticket(
-                decode::<
-                    ::livevox_sample_apis::helpdesk::helpdesk_tickets::NewTicket,
-                >(
-                    "helpdesk_tickets.create_ticket: the body",
-                    "{\"account\":\"plain-120\",\"body\":\"plain-119\",\"priority\":\"low\",\"subject\":\"plain-118\"}",
-                ),
+                ::livevox_sample_apis::helpdesk::helpdesk_tickets::NewTicket::new(
+                        "plain-118",
+                    )
+                    .with_body("plain-119")
+                    .with_priority(
+                        decode::<
+                            ::livevox_sample_apis::helpdesk::helpdesk_tickets::TicketPriority,
+                        >("helpdesk_tickets.create_ticket: the body.priority", "\"low\""),
+                    )
+                    .with_account("plain-120"),
             ),
         &["plain-118", "plain-119", "plain-120"],
     );
@@ -879,12 +912,17 @@ fn webhooks__webhook_events() {
     let client = client_webhooks();
     check(
         "model CallEvent",
-        &decode::<
-            ::livevox_sample_apis::webhooks::webhook_events::CallEvent,
-        >(
-            "model CallEvent",
-            "{\"account\":\"plain-126\",\"at\":1700000000000,\"callId\":\"plain-125\",\"resultCode\":\"plain-127\",\"type\":\"CALL_STARTED\"}",
-        ),
+        &::livevox_sample_apis::webhooks::webhook_events::CallEvent::new(
+                decode::<
+                    ::livevox_sample_apis::webhooks::webhook_events::CallEventType,
+                >("model CallEvent.type", "\"CALL_STARTED\""),
+                "plain-125",
+                decode::<
+                    ::livevox_generated::runtime::DateTime,
+                >("model CallEvent.at", "1700000000000"),
+            )
+            .with_account("plain-126")
+            .with_result_code("plain-127"),
         &["plain-125", "plain-126", "plain-127"],
     );
     check(
@@ -909,12 +947,20 @@ fn webhooks__webhook_events() {
         &client
             .webhook_events()
             .post_event(
-                decode::<
-                    ::livevox_sample_apis::webhooks::webhook_events::CallEvent,
-                >(
-                    "webhook_events.post_event: the body",
-                    "{\"account\":\"plain-130\",\"at\":1700000000000,\"callId\":\"plain-129\",\"resultCode\":\"plain-131\",\"type\":\"CALL_STARTED\"}",
-                ),
+                ::livevox_sample_apis::webhooks::webhook_events::CallEvent::new(
+                        decode::<
+                            ::livevox_sample_apis::webhooks::webhook_events::CallEventType,
+                        >(
+                            "webhook_events.post_event: the body.type",
+                            "\"CALL_STARTED\"",
+                        ),
+                        "plain-129",
+                        decode::<
+                            ::livevox_generated::runtime::DateTime,
+                        >("webhook_events.post_event: the body.at", "1700000000000"),
+                    )
+                    .with_account("plain-130")
+                    .with_result_code("plain-131"),
             ),
         &["plain-129", "plain-130", "plain-131"],
     );
