@@ -149,6 +149,9 @@ pub struct Model {
     pub rust_name: String,
     pub description: Option<String>,
     pub fields: Vec<Field>,
+    /// Declared `readable: true`: `Deserialize` even if it is only ever sent (with every model
+    /// it holds).
+    pub readable: bool,
     /// Set when the model was made from an operation's inline body fields.
     pub body_of: Option<BodyOf>,
     /// Which ways the model travels (through nesting too), from the API's operations.

@@ -306,6 +306,7 @@ fn lower_category(ctx: &mut Ctx<'_>, cat: &CategoryDoc, default_auth: AuthNeed) 
             description: m.description.clone(),
             // Inherited fields (`extends`) are flattened in: the IR model has them all.
             fields: lower_fields(ctx, &format!("models.{name}.fields"), &ctx.types.all_fields(name, m)),
+            readable: m.readable,
             body_of: None,
             direction: Direction::default(),
             derives: Derives::default(),

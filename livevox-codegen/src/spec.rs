@@ -243,6 +243,11 @@ pub struct ModelDef {
     /// are allowed. A field of this model may not repeat the name of an inherited one.
     #[serde(default)]
     pub extends: Option<String>,
+    /// `true`: the model derives `Deserialize` even if no operation returns it. A model that is
+    /// only ever sent is write-only by default (reading it would cost every build of the
+    /// crate); mark one that callers load from JSON themselves (records from a file, a queue).
+    #[serde(default)]
+    pub readable: bool,
     /// Fields keyed by their wire (JSON) name, in wire order.
     #[serde(default)]
     pub fields: IndexMap<String, FieldDef>,

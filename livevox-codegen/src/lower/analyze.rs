@@ -68,7 +68,7 @@ struct Ways {
     /// every model any of those holds (a serialized model's fields must serialize too).
     serialized: BTreeSet<Key>,
     /// What must be `Deserialize`: what is received, what no operation uses, every union's
-    /// variants, and every model any of those holds. A model that is only ever sent has no
+    /// variants, what the spec marks `readable`, and every model any of those holds. A model that is only ever sent has no
     /// reason to be read, and its `Deserialize` would cost every build of the crate.
     deserialized: BTreeSet<Key>,
 }
@@ -99,7 +99,8 @@ fn directions(categories: &[Category], models: &BTreeMap<Key, &Model>) -> Ways {
     }
     let unions = models.keys().filter(|k| k.1.starts_with(UNION_KEY));
     let unused = models.keys().filter(|k| !ways.request.contains(*k) && !ways.response.contains(*k));
-    let roots: Vec<Key> = ways.response.iter().chain(unused).chain(unions).cloned().collect();
+    let readable = models.iter().filter(|(_, m)| m.readable).map(|(k, _)| k);
+    let roots: Vec<Key> = ways.response.iter().chain(unused).chain(unions).chain(readable).cloned().collect();
     for key in roots {
         reach(&Type::Model(type_ref(&key)), models, &mut ways.deserialized);
     }
@@ -162,6 +163,7 @@ fn union_models(categories: &[Category]) -> Vec<(String, Model)> {
                 rust_name: format!("{UNION_KEY}{}", u.rust_name),
                 description: None,
                 fields,
+                readable: false,
                 body_of: None,
                 direction: Direction::default(),
                 derives: Derives::default(),
@@ -275,7 +277,22 @@ operations:
     path: /both
     body: { type: Both }
     response: { type: Both }
+  load_things:
+    summary: Send records a caller may load from a file.
+    method: POST
+    path: /load
+    body: { type: Records }
 models:
+  Records:
+    fields:
+      records: { type: array<Record>, required: true }
+  Record:
+    readable: true
+    fields:
+      detail: { type: Detail }
+  Detail:
+    fields:
+      note: { type: string }
   Both:
     fields:
       shared: { type: Shared }
@@ -337,6 +354,9 @@ models:
         assert_eq!(way("Sent"), (true, false, false, true, false), "only sent: never read");
         assert_eq!(way("Part"), (true, false, false, true, false), "held by a sent model");
         assert_eq!(way("Both"), (true, true, false, true, true), "sent and received");
+        assert_eq!(way("Records"), (true, false, false, true, false), "only sent; what it holds is not");
+        assert_eq!(way("Record"), (true, false, false, true, true), "only sent, but marked readable");
+        assert_eq!(way("Detail"), (true, false, false, true, true), "held by a readable model");
         assert_eq!(way("Shared"), (true, true, false, true, true), "held by a model that travels both ways");
         assert_eq!(way("Got"), (false, true, false, false, true), "only received");
         assert_eq!(way("Inner"), (false, true, false, false, true), "held by a received model");

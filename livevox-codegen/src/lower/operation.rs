@@ -122,6 +122,7 @@ fn lower_body(ctx: &mut Ctx<'_>, here: &Here<'_>, base: &str, name: &str, op: &s
                 rust_name: rust_name.clone(),
                 description: Some(b.description.clone().unwrap_or_else(|| format!("The body of `{fn_name}`."))),
                 fields: super::lower_fields(ctx, &format!("{base}.body.fields"), fields),
+                readable: false,
                 body_of: Some(BodyOf { operation: name.to_string(), fn_name }),
                 direction: Direction::default(),
             derives: Derives::default(),
