@@ -19,6 +19,7 @@ use super::auth::Authorizer;
 use super::binary;
 use super::describe::{ApiSpec, Operation, ResponseFormat};
 use super::error::{self, CallSite, DecodeError, Error, ErrorResponse};
+use super::json_path;
 use super::policy::Policy;
 use super::request::Request;
 use super::secret::{scrub, Secret};
@@ -289,18 +290,9 @@ impl Client {
             return serde_json::from_slice(b"null")
                 .map_err(|e| decode_err(".".into(), format!("empty body: {}", no_position(&e)), Some(&bytes)));
         }
-        // The common case at serde_json's own speed; only a failure is decoded again, tracking
-        // the path of the field that failed.
-        if let Ok(value) = serde_json::from_slice::<T>(&bytes) {
-            return Ok(value);
-        }
-        let mut de = serde_json::Deserializer::from_slice(&bytes);
-        let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = e.path().to_string();
-            decode_err(path, e.into_inner().to_string(), Some(&bytes))
-        })?;
-        de.end().map_err(|e| decode_err(".".into(), e.to_string(), Some(&bytes)))?;
-        Ok(value)
+        // A failure is placed by walking the body to where serde_json stopped: not generic, so
+        // `T`'s decoding is compiled once, not again for a path-tracking deserializer.
+        serde_json::from_slice::<T>(&bytes).map_err(|e| decode_err(json_path::path_of(&bytes, &e), e.to_string(), Some(&bytes)))
     }
 
     /// A 202 whose body is an error body and nothing else (only the API's code and message

@@ -13,7 +13,7 @@
 //! | policy | `policy` (rate limits, retries, deadline around an attempt) |
 //! | authorization | `auth/`: one module per scheme, all sending through `auth/replay.rs` |
 //! | transport | `transport` (send one request, read a capped body) |
-//! | foundation | descriptions, errors (`error_json`: typed error bodies), secrets, time and wire types (`rfc3339`, `patch`, `union` among them), request building, response headers (`headers`), retry and rate-limit state (`server_limit`: the server's own "slow down"), sessions, stores |
+//! | foundation | descriptions, errors (`error_json`: typed error bodies; `json_path`: where a body failed to decode), secrets, time and wire types (`rfc3339`, `patch`, `union` among them), request building, response headers (`headers`), retry and rate-limit state (`server_limit`: the server's own "slow down"), sessions, stores |
 
 pub mod describe;
 pub mod rfc3339;
@@ -29,6 +29,7 @@ mod error;
 mod error_body;
 mod error_json;
 mod headers;
+mod json_path;
 mod page_link;
 mod paginate;
 mod patch;
