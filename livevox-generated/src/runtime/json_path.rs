@@ -6,6 +6,10 @@
 //! `Deserialize` a second time in each crate that awaits an operation, for the rare failed
 //! decode. A failed body is walked once, without building values, and nesting deeper than
 //! `serde_json` reads (128) stops the walk at the depth it reached.
+//!
+//! The paths are `serde_path_to_error`'s for every wrong type, missing field, unknown value and
+//! cut-off body (the tests below check every one-byte change of a body against it); for broken
+//! syntax they may name a value where it names its container, or the other way round.
 
 use std::fmt::Write as _;
 
@@ -23,13 +27,9 @@ enum Seg {
 /// prints one: members after a `.`, elements as `[i]`, `.` for the whole body.
 pub(crate) fn path_of(json: &[u8], err: &serde_json::Error) -> String {
     use serde_json::error::Category;
-    // Where serde_json stops, against the value it was reading: a type's complaint comes at its
-    // first byte or right after it; broken syntax one byte past what was read of the value
-    // (`tru}` is found wrong at the `}`); a cut-off body right after whatever was read last,
-    // which is not what went wrong.
     let reach = match err.classify() {
         Category::Data => Reach::Ending,
-        Category::Syntax => Reach::PastEnd,
+        Category::Syntax => Reach::Syntax,
         Category::Eof | Category::Io => Reach::Inside,
     };
     display(&walk(json, offset(json, err.line(), err.column()), reach))
@@ -75,15 +75,21 @@ struct Open {
     count: usize,
 }
 
-/// Which offsets a value holds, from its first byte `start` to `end` (just past it).
-#[derive(Clone, Copy)]
+/// Which offsets a value holds, from its first byte `start` to `end` (just past it): where
+/// serde_json stops, against the value it was reading, by the kind of error.
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Reach {
-    /// `start < at < end`.
+    /// `start < at < end`. A cut-off body stops right after whatever was read last, which is
+    /// not what went wrong.
     Inside,
-    /// `start <= at <= end`.
+    /// `start <= at <= end`. A type's complaint comes at the value's first byte (an array
+    /// where a number belongs) or right after it.
     Ending,
-    /// `start <= at <= end + 1`.
-    PastEnd,
+    /// `start <= at <= end + 1`. Broken syntax is found one byte past what was read (`tru}` at
+    /// the `}`). This can name a value where serde_path_to_error names its container (`7"`,
+    /// a good `7` and a bad member after it, is placed at the `7`): an error in the text, not
+    /// in a value, has no better place.
+    Syntax,
 }
 
 /// The path of the innermost value of `json` that holds the offset `at` (as `reach` says).
@@ -92,7 +98,7 @@ fn walk(json: &[u8], at: usize, reach: Reach) -> Vec<Seg> {
     let holds = |start: usize, end: usize| match reach {
         Reach::Inside => start < at && at < end,
         Reach::Ending => start <= at && at <= end,
-        Reach::PastEnd => start <= at && at <= end + 1,
+        Reach::Syntax => start <= at && at <= end + 1,
     };
     let mut open: Vec<Open> = Vec::new();
     // One step per open container: the member or element being read.
@@ -102,9 +108,18 @@ fn walk(json: &[u8], at: usize, reach: Reach) -> Vec<Seg> {
         i = skip_ws(json, i);
         let start = i;
         match json.get(i) {
-            None => return path,
+            None => {
+                // Cut off where an element may start: the array was being read (a member's
+                // value after its `:` is the member's).
+                if open.last().is_some_and(|o| o.array) {
+                    path.pop();
+                }
+                return path;
+            }
             Some(&c @ (b'{' | b'[')) => {
-                if open.len() >= MAX_DEPTH {
+                // Stopped at its first byte: the container itself (an array where a number
+                // belongs), whatever follows; so is one too deep to follow.
+                if open.len() >= MAX_DEPTH || (at == start && reach != Reach::Inside) {
                     return path;
                 }
                 let array = c == b'[';
@@ -130,9 +145,9 @@ fn walk(json: &[u8], at: usize, reach: Reach) -> Vec<Seg> {
             Some(_) => {
                 i = token_end(json, i);
                 if i == start {
-                    // A trailing comma (`[1,]`) is the container's fault; anything else
-                    // (`[1,,2]`) the element's.
-                    if matches!(json[i], b']' | b'}') {
+                    // A trailing comma (`[1,]`) is the array's fault; anything else (`[1,,2]`,
+                    // `{"a":]}`) the element's or member's.
+                    if json[i] == b']' && open.last().is_some_and(|o| o.array) {
                         path.pop();
                     }
                     return path;
@@ -375,5 +390,32 @@ mod against_serde_path_to_error {
         for json in cases {
             assert_eq!(ours(json), reference(json), "{json}");
         }
+    }
+
+    /// Every one-byte change and every cut of a valid body that makes it fail to decode.
+    #[test]
+    fn every_one_byte_change_of_a_body_is_placed_as_serde_path_to_error_places_it() {
+        let valid = r#"{"id": 7, "name": "n", "notes": [{"text": "a", "createdBy": {"phone": "1", "ext": 2}}, {"text": "b"}], "primary": {"phone": "3"}, "tags": {"t": [1, 2]}, "kind": "A"}"#;
+        assert!(serde_json::from_str::<Account>(valid).is_ok());
+        let mut checked = 0;
+        let mut check = |json: &str| {
+            let Err(e) = serde_json::from_str::<Account>(json) else { return };
+            let (ours, reference) = (ours(json), reference(json));
+            if e.classify() == serde_json::error::Category::Syntax {
+                // Broken text may be placed at a value or at its container (see `Reach::Syntax`).
+                let within = |outer: &str, inner: &str| outer == "." || inner == outer || inner.starts_with(&format!("{outer}.")) || inner.starts_with(&format!("{outer}["));
+                assert!(within(&ours, &reference) || within(&reference, &ours), "{json}: {ours} against {reference}");
+            } else {
+                assert_eq!(ours, reference, "{json}");
+            }
+            checked += 1;
+        };
+        for at in 0..valid.len() {
+            check(&valid[..at]);
+            for by in ["", "\"", "1", "-", "x", "]", "}", "[", "{", ",", ":", " ", "null"] {
+                check(&format!("{}{by}{}", &valid[..at], &valid[at + 1..]));
+            }
+        }
+        assert!(checked > 1_500, "only {checked} changes failed to decode");
     }
 }
