@@ -504,6 +504,7 @@ fn diff_model(d: &mut SpecDiff, item: &str, module: &str, a: &Model, b: &Model) 
         d.push(Impact::Breaking, item, format!("Rust name changed to `{}`", b.rust_name));
     }
     doc_change(d, item, "description", &a.description, &b.description);
+    diff_derives(d, item, a, b);
     let role = role(b);
     let (fa, fb) = (by_key(&a.fields, |f| f.wire_name.clone()), by_key(&b.fields, |f| f.wire_name.clone()));
     let field_item = |f: &Field| format!("field {module}::{}.{}", b.rust_name, f.rust_name);
@@ -536,6 +537,26 @@ fn diff_model(d: &mut SpecDiff, item: &str, module: &str, a: &Model, b: &Model) 
             d.push(Impact::Breaking, field_item(g), format!("required field added to {role}: `{}::new` takes a new argument", b.rust_name));
         } else {
             d.push(Impact::Additive, field_item(g), format!("optional field added to {role} (the struct is #[non_exhaustive])"));
+        }
+    }
+}
+
+/// A trait a model stops deriving breaks code that uses it; one it starts deriving adds to it.
+/// Which traits follow from its fields and from which ways it travels (`Model::derives`).
+fn diff_derives(d: &mut SpecDiff, item: &str, a: &Model, b: &Model) {
+    let traits = |m: &Model| [("Eq", m.derives.eq), ("Default", m.derives.default), ("Serialize", m.derives.serialize), ("Deserialize", m.derives.deserialize)];
+    for ((name, was), (_, is)) in traits(a).into_iter().zip(traits(b)) {
+        match (was, is) {
+            (true, false) => {
+                let why = match name {
+                    "Deserialize" => ": it is now only ever sent; mark it `readable: true` if callers read it from JSON",
+                    "Serialize" => ": it is now only ever received",
+                    _ => "",
+                };
+                d.push(Impact::Breaking, item, format!("no longer derives `{name}`{why}"));
+            }
+            (false, true) => d.push(Impact::Additive, item, format!("now derives `{name}`")),
+            _ => {}
         }
     }
 }

@@ -204,8 +204,8 @@ pub struct Derives {
     /// `Serialize`: the model is sent, is part of a page, or is used by no operation (so its
     /// users may need either way), or such a model holds it.
     pub serialize: bool,
-    /// `Deserialize`: always, for now: beside responses, the generated tests
-    /// (`every_operation.rs`, `no_secret_in_debug.rs`) decode every input from JSON.
+    /// `Deserialize`: the model is received, is used by no operation, is a union's variant, is
+    /// marked `readable`, or such a model holds it. A model that is only ever sent is not read.
     pub deserialize: bool,
 }
 

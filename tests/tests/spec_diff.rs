@@ -54,6 +54,9 @@ fn each_kind_has_the_expected_verdict() {
         ("enum_value_removed", Some(Breaking)),
         // `extends` is flattened in lowering: the same fields are the same API.
         ("extends_replaces_copy", None),
+        // Removing the only operation that returned a model also takes its `Deserialize` (the
+        // snapshot says so, and how to keep it: `readable: true`, as the next fixture does).
+        ("model_becomes_write_only", Some(Breaking)),
         ("model_renamed", Some(Breaking)),
         ("no_change", None),
         ("operation_added", Some(Additive)),
@@ -70,6 +73,7 @@ fn each_kind_has_the_expected_verdict() {
         ("parameter_type_widened", Some(Additive)),
         ("path_changed", Some(Wire)),
         ("rate_limit_changed", Some(Wire)),
+        ("readable_keeps_deserialize", Some(Breaking)),
         // A sent optional nullable field is a `Patch<T>`, not an `Option<T>`.
         ("request_field_made_nullable", Some(Breaking)),
         ("request_field_made_required", Some(Breaking)),
