@@ -17,12 +17,13 @@ use tracing::Instrument;
 use super::auth::livevox::SessionAuth;
 use super::auth::Authorizer;
 use super::binary;
+use super::deadline::Deadline;
 use super::describe::{ApiSpec, Operation, ResponseFormat};
 use super::error::{self, CallSite, DecodeError, Error, ErrorResponse};
 use super::policy::Policy;
 use super::request::Request;
 use super::secret::{scrub, Secret};
-use super::transport::{read_capped, Outgoing, Transport};
+use super::transport::{exchange_error, read_capped, Outgoing, Transport};
 
 /// The runtime client: cheap to clone; clones share the connection pool, the session and the
 /// rate limiters.
@@ -149,7 +150,7 @@ impl Client {
             attempts = tracing::field::Empty,
         );
         let started = Instant::now();
-        let run = self.inner.policy.run(op, request.deadline, || self.attempt(&request));
+        let run = self.inner.policy.run(op, request.deadline, |deadline| self.attempt(&request, deadline));
         // Nobody listens for the span: no `Instrumented` wrapper entering it on every poll.
         let outcome = if span.is_disabled() { run.await } else { run.instrument(span.clone()).await };
         match outcome {
@@ -166,7 +167,11 @@ impl Client {
 
     /// One attempt: sent, refused with the error the status says, or read. The body is read
     /// here, inside the retry loop, so a body cut short is retried like any transport failure.
-    async fn attempt(&self, request: &Request) -> Result<Received, Error> {
+    ///
+    /// The call's `deadline` bounds it through the layers below (the exchange's timer, the
+    /// authorization scheme's waits) rather than a timer of its own around it; it fails with
+    /// [`Error::DeadlineExceeded`] when that cut it short.
+    async fn attempt(&self, request: &Request, deadline: Deadline) -> Result<Received, Error> {
         let op = request.op;
         let transport = &*self.inner.transport;
         let url = request.url(&transport.base)?;
@@ -177,6 +182,7 @@ impl Client {
             url: &url,
             body,
             timeout: request.timeout.or(transport.timeout),
+            deadline: &deadline,
             accept: op.response.accept(),
         };
         let (response, sent_secret) = self.inner.auth.send(transport, op, &out).await?;
@@ -187,6 +193,10 @@ impl Client {
             // Read before the body consumes the response: the server's own "slow down" signal.
             let throttled = self.inner.api.server_rate_limit.and_then(|limit| limit.signal(status, response.headers(), SystemTime::now()));
             let err = transport.error_from(CallSite::from(op), response, self.inner.auth.expired_status(), &secrets).await;
+            if deadline.has_passed() {
+                // The exchange's timer cut the error body short: the deadline ended the call.
+                return Err(deadline.exceeded("the error response had not been read", None));
+            }
             return Err(match throttled {
                 Some(signal) => signal.throttled(err),
                 None => err,
@@ -212,10 +222,10 @@ impl Client {
         if response.content_length().is_some() {
             // Its length is known and within the limit (checked above), and the connection
             // enforces it: read it whole, without copying it chunk by chunk.
-            let body = response.bytes().await.map_err(|e| Error::transport(op.name, e))?;
+            let body = response.bytes().await.map_err(|e| exchange_error(&deadline, op.name, e))?;
             return Ok(Received { status, headers, content_type, body });
         }
-        let (bytes, truncated) = read_capped(response, limit).await.map_err(|e| Error::transport(op.name, e))?;
+        let (bytes, truncated) = read_capped(response, limit).await.map_err(|e| exchange_error(&deadline, op.name, e))?;
         if truncated {
             // Raw bytes make no readable excerpt, and a login body holds the new session id.
             let binary = matches!(op.response, ResponseFormat::Binary { .. } | ResponseFormat::BinaryOrBase64Json { .. });
