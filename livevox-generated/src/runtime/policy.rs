@@ -59,7 +59,9 @@ impl Policy {
                 Some(_) => Box::pin(self.wait_for_limit(op, &deadline, retry.as_ref(), number)).await?,
             };
             let start = *first_start.get_or_insert_with(tokio::time::Instant::now);
-            let result = attempt(deadline).await;
+            // Boxed: inline, it would make the call's box too large for the allocator's fast
+            // path (`Client::run` says why).
+            let result = Box::pin(attempt(deadline)).await;
             // Marks the call as ended for the rate limiter: only now has it surely arrived.
             if let Some(permit) = permit {
                 Box::pin(permit.end()).await;
