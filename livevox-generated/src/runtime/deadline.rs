@@ -20,9 +20,22 @@
 //! minute in the queue of a 5-a-minute rate limit. `ClientBuilder::no_timeout` lifts both
 //! limits (long-polling feeds); `ClientBuilder::no_deadline` only the deadline.
 //!
+//! **One timer per call.** The deadline is no timer around each attempt: the policy hands it
+//! to the attempt, and every exchange is sent with the shorter of the attempt timeout and the
+//! time left to the deadline as reqwest's timeout ([`Deadline::bound`]), which also bounds the
+//! read of the response's body. A call on its happy path so sets one timer, as a plain reqwest
+//! request with a timeout does, not two (about 800 instructions of a 79,000-instruction call,
+//! README, Benchmarks). A timeout that ends an exchange once the deadline has passed is the
+//! deadline's; the waits in front of an exchange (a login, another call's login, a renewal, a
+//! token request, a token provider) are bounded by [`Deadline::run`], which sets its timer only
+//! when they do wait. Either way the call ends as a timer around the attempt ended it: with
+//! [`Error::DeadlineExceeded`], "attempt N had not finished", the previous attempt's failure
+//! attached (`tests/runtime_deadline_layers.rs` checks each path).
+//!
 //! Deadlines run on tokio's clock, so tests with a paused clock see them in virtual time.
 
 use std::future::Future;
+use std::task::Poll;
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -82,19 +95,42 @@ impl Deadline {
         self.at.is_some_and(|at| until > at)
     }
 
+    /// Whether the deadline has passed (never, without one).
+    pub fn has_passed(&self) -> bool {
+        self.at.is_some_and(|at| Instant::now() >= at)
+    }
+
+    /// The limit of one HTTP exchange that may take `timeout` (the attempt timeout; `None`:
+    /// none): the shorter of it and the time left to the deadline. An exchange sent with it
+    /// needs no timer of its own for the deadline; when it runs out, [`Deadline::has_passed`]
+    /// tells whether it was the deadline.
+    pub fn bound(&self, timeout: Option<Duration>) -> Option<Duration> {
+        let Some(at) = self.at else { return timeout };
+        let left = at.saturating_duration_since(Instant::now());
+        Some(timeout.map_or(left, |t| t.min(left)))
+    }
+
     /// Runs the future `make` makes until the deadline; when the deadline passes first, the
     /// error `cut` makes (it is only called then, so the happy path builds no message).
     ///
-    /// The future is made here rather than passed in: a future argument would sit in this
-    /// function's state beside the timeout it is moved into, doubling the state of every call
-    /// (which is moved into its box on every call).
+    /// A future that is ready at once (a credential in hand) sets no timer: it is polled once
+    /// before the timer is made, which a timer only dropped would still cost a lock of tokio's
+    /// timer wheel. The future is made here rather than passed in: a future argument would sit
+    /// in this function's state beside the one pinned here, doubling its state.
     pub async fn run<T, Fut: Future<Output = T>>(&self, cut: impl FnOnce(&Self) -> Error, make: impl FnOnce() -> Fut) -> Result<T, Error> {
-        match self.at {
-            None => Ok(make().await),
-            Some(at) => match tokio::time::timeout_at(at, make()).await {
-                Ok(value) => Ok(value),
-                Err(_) => Err(cut(self)),
-            },
+        let Some(at) = self.at else { return Ok(make().await) };
+        let mut future = std::pin::pin!(make());
+        let first = std::future::poll_fn(|cx| Poll::Ready(match future.as_mut().poll(cx) {
+            Poll::Ready(value) => Some(value),
+            Poll::Pending => None,
+        }))
+        .await;
+        if let Some(value) = first {
+            return Ok(value);
+        }
+        match tokio::time::timeout_at(at, future).await {
+            Ok(value) => Ok(value),
+            Err(_) => Err(cut(self)),
         }
     }
 }
@@ -112,6 +148,35 @@ mod tests {
         assert!(matches!(&err, Error::DeadlineExceeded { operation: "t.op", detail, last: None, .. } if detail == "waiting"), "{err:?}");
         assert!(d.passes_before(start + Duration::from_secs(6)));
         assert!(!d.passes_before(start + Duration::from_secs(5)));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_exchange_is_bounded_by_the_shorter_of_the_attempt_timeout_and_the_time_left() {
+        let none = Deadline::start("t.op", None);
+        assert_eq!(none.bound(Some(Duration::from_secs(60))), Some(Duration::from_secs(60)));
+        assert_eq!(none.bound(None), None, "no limit at all: no timer");
+        let d = Deadline::start("t.op", Some(Duration::from_secs(5)));
+        assert_eq!(d.bound(Some(Duration::from_secs(60))), Some(Duration::from_secs(5)));
+        assert_eq!(d.bound(Some(Duration::from_secs(1))), Some(Duration::from_secs(1)));
+        assert_eq!(d.bound(None), Some(Duration::from_secs(5)), "no attempt timeout: the deadline still bounds it");
+        tokio::time::advance(Duration::from_secs(4)).await;
+        assert_eq!(d.bound(Some(Duration::from_secs(60))), Some(Duration::from_secs(1)), "what is left of it");
+        assert!(!d.has_passed());
+        tokio::time::advance(Duration::from_secs(1)).await;
+        assert!(d.has_passed() && !none.has_passed());
+        assert_eq!(d.bound(Some(Duration::from_secs(60))), Some(Duration::ZERO));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_future_ready_at_once_is_its_value_even_past_the_deadline() {
+        let d = Deadline::start("t.op", Some(Duration::from_secs(1)));
+        tokio::time::advance(Duration::from_secs(2)).await;
+        assert_eq!(d.run(|d| d.exceeded("waiting", None), || std::future::ready(7)).await.unwrap(), 7);
+        // One that waits is cut at once, the deadline having passed.
+        let start = Instant::now();
+        let err = d.run(|d| d.exceeded("waiting", None), || tokio::time::sleep(Duration::from_secs(1))).await.unwrap_err();
+        assert_eq!(start.elapsed(), Duration::ZERO);
+        assert_eq!(err.kind(), "deadline_exceeded");
     }
 
     #[tokio::test(start_paused = true)]

@@ -10,7 +10,7 @@
 //! | layer | modules |
 //! | --- | --- |
 //! | client | `client` (the call path), `builder` (`ClientBuilder`, all of it), `paginate` and `page_link`, `shared`, `pending` and `with_meta` (what awaiting a request builder does), `emitted` (the macros generated code invokes) |
-//! | policy | `policy` (rate limits, retries, deadline around an attempt) |
+//! | policy | `policy` (rate limits, retries, the deadline handed to each attempt) |
 //! | authorization | `auth/`: one module per scheme, all sending through `auth/replay.rs` |
 //! | transport | `transport` (send one request, read a capped body) |
 //! | foundation | descriptions, errors (`error_json`: typed error bodies; `json_path`: where a body failed to decode), secrets, time and wire types (`rfc3339`, `patch`, `union` among them), request building, response headers (`headers`), retry and rate-limit state (`server_limit`: the server's own "slow down"), sessions, stores |

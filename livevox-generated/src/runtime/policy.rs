@@ -30,9 +30,14 @@ impl Policy {
     ///
     /// The call's deadline (`deadline`, else the client's) bounds all of it: a wait for the
     /// limiter that cannot end before it fails at once, and so does a retry whose backoff would.
+    /// An attempt is handed the deadline and keeps to it itself (its exchange's timer ends at
+    /// it, and so do the waits of the authorization scheme in front of it), so the happy path
+    /// sets one timer per call, not a second one around the attempt; an attempt it cut short
+    /// fails with [`Error::DeadlineExceeded`], which this completes (the attempt's number, the
+    /// previous attempt's failure).
     pub async fn run<T, F, Fut>(&self, op: &'static Operation, deadline: Option<Duration>, mut attempt: F) -> Result<T, Error>
     where
-        F: FnMut() -> Fut,
+        F: FnMut(Deadline) -> Fut,
         Fut: Future<Output = Result<T, Error>>,
     {
         let deadline = Deadline::start(op.name, deadline.or(self.deadline));
@@ -54,16 +59,18 @@ impl Policy {
                 Some(_) => Box::pin(self.wait_for_limit(op, &deadline, retry.as_ref(), number)).await?,
             };
             let start = *first_start.get_or_insert_with(tokio::time::Instant::now);
-            let result = deadline.run(|d| d.exceeded(format!("attempt {number} had not finished"), last.cloned()), &mut attempt).await;
+            // Boxed: inline, it would make the call's box too large for the allocator's fast
+            // path (`Client::run` says why).
+            let result = Box::pin(attempt(deadline)).await;
             // Marks the call as ended for the rate limiter: only now has it surely arrived.
             if let Some(permit) = permit {
                 Box::pin(permit.end()).await;
             }
             tracing::Span::current().record("attempts", number);
             let err = match result {
-                Ok(Ok(value)) => return Ok(value),
-                Ok(Err(err)) => err,
-                Err(cut) => return Err(cut),
+                Ok(value) => return Ok(value),
+                Err(Error::DeadlineExceeded { .. }) => return Err(deadline.exceeded(format!("attempt {number} had not finished"), last.cloned())),
+                Err(err) => err,
             };
             let Some((delay, budget)) = self.retry.decide(op, &err, &mut tally, start.elapsed()) else {
                 return Err(err);

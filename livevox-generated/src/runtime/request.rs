@@ -23,8 +23,9 @@ pub struct Request {
     /// Overrides the client's deadline for this call.
     pub(crate) deadline: Option<Duration>,
     /// The URL to send to as given (a `Link` header's next page), in place of the path
-    /// template and the query parameters.
-    pub(crate) page_url: Option<url::Url>,
+    /// template and the query parameters. Boxed: rare, and 88 bytes inline in every call's
+    /// future.
+    pub(crate) page_url: Option<Box<url::Url>>,
 }
 
 impl Request {
@@ -89,7 +90,7 @@ impl Request {
     /// Sends this request to `url` exactly as given (the next page a `Link` header names), in
     /// place of the filled path template and query parameters.
     pub(crate) fn follow(&mut self, url: url::Url) {
-        self.page_url = Some(url);
+        self.page_url = Some(Box::new(url));
     }
 
     /// The operation this request calls.
@@ -109,7 +110,7 @@ impl Request {
     /// and parsing a host (IDNA, IPv4 forms) is most of what a full parse costs.
     pub(crate) fn url(&self, base: &url::Url) -> Result<url::Url, Error> {
         if let Some(url) = &self.page_url {
-            return Ok(url.clone());
+            return Ok(url::Url::clone(url));
         }
         let base_path = base.path().trim_end_matches('/');
         let mut path = String::with_capacity(base_path.len() + self.op.path.len() + 16);

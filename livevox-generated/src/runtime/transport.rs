@@ -9,6 +9,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, RETRY_AFTER};
 
+use super::deadline::Deadline;
 use super::describe::{ErrorFormat, Method};
 use super::error::{self, CallSite, Error, ErrorResponse, MAX_ERROR_BODY};
 use super::secret::Secret;
@@ -34,7 +35,8 @@ pub(crate) struct Transport {
 }
 
 /// One request as it goes on the wire: the operation it belongs to (for errors), where it
-/// goes, what it carries and how long it may take.
+/// goes, what it carries and how long it may take: the attempt timeout, cut short by the
+/// call's deadline (one timer, reqwest's, bounds the exchange for both).
 #[derive(Clone)]
 pub(crate) struct Outgoing<'a> {
     /// The operation name errors and logs use.
@@ -44,6 +46,8 @@ pub(crate) struct Outgoing<'a> {
     pub body: Option<Bytes>,
     /// The attempt timeout; `None` for none.
     pub timeout: Option<Duration>,
+    /// The deadline of the call the request belongs to.
+    pub deadline: &'a Deadline,
     /// A media type that replaces the API's `Accept` (`ResponseFormat::accept`).
     pub accept: Option<&'static str>,
 }
@@ -52,12 +56,17 @@ impl Transport {
     /// Sends `out`, with `auth` (a header holding a credential) when given. The request is
     /// made directly (one copy of the API's header map, no builder merging it again).
     ///
+    /// The exchange is limited by the shorter of the attempt timeout and the time left to the
+    /// call's deadline, with reqwest's timer, which also bounds the read of the response's
+    /// body. When the deadline was the limit, its failure is [`Error::DeadlineExceeded`]
+    /// ([`exchange_error`]); a request whose deadline has passed is not sent.
+    ///
     /// Not an `async fn`: the request is built before the returned future exists, so the
     /// future holds reqwest's (boxed) one and not the request beside it.
     pub fn send(&self, out: &Outgoing<'_>, auth: Option<(&HeaderName, &HeaderValue)>) -> impl Future<Output = Result<reqwest::Response, Error>> + Send + 'static {
-        let operation = out.operation;
+        let (operation, deadline) = (out.operation, *out.deadline);
         let pending = self.request(out, auth).map(|request| self.http.execute(request));
-        async move { pending?.await.map_err(|e| Error::transport(operation, e)) }
+        async move { pending?.await.map_err(|e| exchange_error(&deadline, operation, e)) }
     }
 
     /// The request `out` makes, with `auth` (a header holding a credential) when given.
@@ -76,7 +85,11 @@ impl Transport {
         if let Some((name, value)) = auth {
             headers.insert(name.clone(), value.clone());
         }
-        *request.timeout_mut() = out.timeout;
+        let timeout = out.deadline.bound(out.timeout);
+        if timeout == Some(Duration::ZERO) && out.deadline.has_passed() {
+            return Err(out.deadline.exceeded("the deadline passed before the request was sent", None));
+        }
+        *request.timeout_mut() = timeout;
         if let Some(body) = &out.body {
             // Under `ContentTypeRule::WithBody` the API's headers leave it out; a body names it.
             let headers = request.headers_mut();
@@ -110,6 +123,17 @@ impl Transport {
             error::from_response(site, expired, &self.errors, response, secrets)
         })
     }
+}
+
+/// The error of an exchange (sending it, or reading the response's body) sent under
+/// `deadline`: a timeout seen once the deadline has passed is the deadline's. The exchange's
+/// timer ended at the deadline, or at an attempt timeout due no later; either way the call is
+/// out of time, which is what its caller is told.
+pub(crate) fn exchange_error(deadline: &Deadline, operation: &'static str, err: reqwest::Error) -> Error {
+    if err.is_timeout() && deadline.has_passed() {
+        return deadline.exceeded("the exchange had not finished", None);
+    }
+    Error::transport(operation, err)
 }
 
 /// A header name from the spec or the caller.
@@ -165,5 +189,38 @@ pub(crate) async fn read_capped_lossy(mut response: reqwest::Response, limit: us
             Ok(None) => return (out, false),
             Err(_) => return (out, true),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn transport() -> Transport {
+        Transport {
+            http: reqwest::Client::new(),
+            base: url::Url::parse("http://127.0.0.1:9").expect("a URL"),
+            headers: HeaderMap::new(),
+            timeout: Some(Duration::from_secs(60)),
+            max_response_bytes: 1024,
+            errors: ErrorFormat { json: None, xml: None },
+        }
+    }
+
+    /// Port 9 (discard) has no listener here: a request sent there fails to connect, so a
+    /// deadline error proves nothing was sent.
+    #[tokio::test(start_paused = true)]
+    async fn a_request_whose_deadline_has_passed_is_not_sent() {
+        let transport = transport();
+        let deadline = Deadline::start("t.op", Some(Duration::from_secs(1)));
+        tokio::time::advance(Duration::from_secs(1)).await;
+        let url = transport.base.join("/x").expect("a URL");
+        let out = Outgoing { operation: "t.op", method: Method::Get, url: &url, body: None, timeout: transport.timeout, deadline: &deadline, accept: None };
+        let err = transport.send(&out, None).await.expect_err("not sent");
+        assert!(matches!(&err, Error::DeadlineExceeded { operation: "t.op", detail, last: None, .. } if detail.contains("before the request was sent")), "{err:?}");
+        // Without a deadline the same request goes out (and finds nobody listening).
+        let unbounded = Deadline::start("t.op", None);
+        let err = transport.send(&Outgoing { deadline: &unbounded, ..out }, None).await.expect_err("nobody listens on port 9");
+        assert!(!matches!(err, Error::DeadlineExceeded { .. }), "{err:?}");
     }
 }

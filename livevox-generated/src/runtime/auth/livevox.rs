@@ -9,6 +9,7 @@ use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue};
 use tracing::Instrument;
 
+use super::super::deadline::Deadline;
 use super::super::describe::{AuthNeed, LoginSpec, Method, Operation};
 use super::super::error::{CallSite, DecodeError, Error};
 use super::super::secret::Secret;
@@ -120,10 +121,12 @@ impl SessionAuth {
                 // The session in hand goes out at once; only a login (first use, or after a
                 // logout) waits, and that wait and the renewal are boxed: inline, the login's
                 // state would grow the future of every call, which is moved into its box on
-                // every call.
+                // every call. The call's deadline bounds the wait (the login, or another
+                // call's), and `replay::send` bounds the renewal's.
                 let ticket = match self.sessions.ready() {
                     Some(ticket) => ticket,
-                    None => Box::pin(self.session(Want::Current, Some(op.name))).await?,
+                    None => Box::pin(out.deadline.run(|d| d.exceeded("waiting for the login", None), || self.session(Want::Current, Some(op.name))))
+                        .await??,
                 };
                 let first = self.credential(ticket)?;
                 let refusal = Refusal { status: self.expired_status, note: "session refused as expired; logging in again and replaying the call once" };
@@ -226,12 +229,16 @@ impl SessionAuth {
                 .map_err(|e| Error::Config(format!("the login path does not make a valid URL: {e}")))?;
             let body = serde_json::to_vec(&login_body(&config.spec, &config.credentials))
                 .map_err(|e| Error::InvalidRequest { operation, message: e.to_string() })?;
+            // Shared by every call waiting for it, so no one call's deadline: each bounds its
+            // own wait (`SessionAuth::send`).
+            let unbounded = Deadline::start(operation, None);
             let out = Outgoing {
                 operation,
                 method: Method::Post,
                 url: &url,
                 body: Some(Bytes::from(body)),
                 timeout: transport.timeout,
+                deadline: &unbounded,
                 accept: None,
             };
             let header = header_name(config.spec.access_header)?;

@@ -20,6 +20,7 @@ pub(crate) mod replay;
 use std::fmt;
 use std::sync::Arc;
 
+use super::deadline::Deadline;
 use super::describe::{AuthNeed, Operation};
 use super::error::Error;
 use super::secret::Secret;
@@ -50,19 +51,22 @@ enum Renewing<'a> {
 }
 
 impl Renewing<'_> {
+    /// Sends with the scheme's current credential, waiting for it (a token request, another
+    /// call's renewal, a login) no longer than the call's deadline.
     async fn send(self, transport: &Transport, op: &'static Operation, out: &Outgoing<'_>) -> Result<(reqwest::Response, Option<Secret>), Error> {
+        let cut = |d: &Deadline| d.exceeded("waiting for the credential", None);
         match self {
             Renewing::Relay(relay) => {
-                let first = relay.current(op).await?;
+                let first = out.deadline.run(cut, || relay.current(op)).await??;
                 replay::send(transport, out, first, relay.refusal(), |refused| async move { relay.renewed(op, &refused).await }).await
             }
             Renewing::Bearer(bearer) => {
-                let first = bearer.current().await?;
+                let first = out.deadline.run(cut, || bearer.current()).await??;
                 replay::send(transport, out, first, replay::Refusal::TOKEN, |refused| async move { bearer.renewed(&refused).await }).await
             }
             Renewing::OAuth2(oauth2) => {
                 let http = &transport.http;
-                let first = oauth2.current(http, op, out.timeout).await?;
+                let first = out.deadline.run(cut, || oauth2.current(http, op, out.timeout)).await??;
                 replay::send(transport, out, first, replay::Refusal::TOKEN, |refused| async move { oauth2.renewed(http, op, &refused, out.timeout).await })
                     .await
             }

@@ -38,6 +38,8 @@ impl Refusal {
 
 /// Sends `out` with `first`; if the answer has the `refusal` status, asks `renew` for a
 /// replacement of the refused credential and, when there is one, replays the call once.
+/// `out`'s deadline bounds the renewal (a login, a token request, a wait for another call's),
+/// and the transport bounds both sends by it.
 ///
 /// Returns the response and the secret it was sent with (to scrub from an error body: after a
 /// concurrent renewal it is no longer the scheme's current one).
@@ -57,7 +59,9 @@ where
         return Ok((response, first.secret));
     }
     let sent = first.secret.clone();
-    let Some(second) = renew(first).await? else {
+    // Boxed: a renewal is rare, and inline its timer would grow every call's future.
+    let renewal = Box::pin(out.deadline.run(|d| d.exceeded("renewing the refused credential", None), || renew(first)));
+    let Some(second) = renewal.await?? else {
         return Ok((response, sent));
     };
     drop(response);
