@@ -14,13 +14,13 @@
 //! - **Instructions per call**, steady where throughput is not (within about 0.5% from run to
 //!   run)
 //!   (`cargo bench -p livevox-generated --bench request_overhead -- --callgrind`): the binary
-//!   runs itself under `valgrind --tool=callgrind`, once per client, making
-//!   [`CALLGRIND_CALLS`] sequential calls of that client only (`OVERHEAD_BENCH_COUNT=generated`
-//!   or `plain`); collection is on only inside `counted_block_on`, after a warm-up, so the figure
+//!   runs itself under `valgrind --tool=callgrind`, once per client and concurrency, making
+//!   [`CALLGRIND_CALLS`] calls of that client only (`OVERHEAD_BENCH_COUNT=generated` or
+//!   `plain`), one at a time and 16 in flight (`OVERHEAD_BENCH_CONCURRENCY`); collection is on only inside `counted_block_on`, after a warm-up, so the figure
 //!   is the client side of one call: runtime, reqwest, hyper, tokio and the decode. The server
 //!   is a child process callgrind does not follow. With `OVERHEAD_BENCH_KEEP=DIR` the two
-//!   profiles are kept as `DIR/callgrind.generated` and `DIR/callgrind.plain`, for
-//!   `callgrind_annotate --inclusive=yes DIR/callgrind.generated`. Without valgrind it says so
+//!   profiles are kept as `DIR/callgrind.generated.c1`, `DIR/callgrind.plain.c16` and so on,
+//!   for `callgrind_annotate --inclusive=yes DIR/callgrind.generated.c16`. Without valgrind it says so
 //!   and exits successfully.
 //!
 //! Under `cargo test` (no `--bench` argument) it makes a few hundred requests of each kind and
@@ -44,6 +44,8 @@ const SERVE_ENV: &str = "OVERHEAD_BENCH_SERVE";
 /// `generated` or `plain`: run [`CALLGRIND_CALLS`] calls of that client only (under callgrind).
 const COUNT_ENV: &str = "OVERHEAD_BENCH_COUNT";
 const SESSION: &str = "bench-session";
+/// In flight at once in the counted calls (default 1: one after the other).
+const CONCURRENCY_ENV: &str = "OVERHEAD_BENCH_CONCURRENCY";
 /// Calls counted per client under callgrind.
 const CALLGRIND_CALLS: u64 = 2_000;
 /// Calls before the counted ones: the connection, the session and the lazy statics are set up.
@@ -56,7 +58,8 @@ fn main() {
     }
     if let Ok(kind) = std::env::var(COUNT_ENV) {
         let calls = std::env::var("OVERHEAD_BENCH_CALLS").ok().and_then(|n| n.parse().ok()).unwrap_or(CALLGRIND_CALLS);
-        count(Kind::parse(&kind), calls);
+        let concurrency = std::env::var(CONCURRENCY_ENV).ok().and_then(|n| n.parse().ok()).unwrap_or(1);
+        count(Kind::parse(&kind), calls, concurrency);
         return;
     }
     if std::env::args().any(|a| a == "--callgrind") {
@@ -76,8 +79,8 @@ fn main() {
         }
         if !bench {
             // The counted loop of the callgrind mode, in-process.
-            counted_calls(&clients, Kind::Generated, 20).await;
-            counted_calls(&clients, Kind::Plain, 20).await;
+            counted_calls(&clients, Kind::Generated, 20, 1).await;
+            counted_calls(&clients, Kind::Plain, 20, 16).await;
         }
         rows
     });
@@ -202,15 +205,20 @@ impl Clients {
     }
 }
 
-/// The counted loop of the callgrind mode: `n` sequential calls of `kind`.
-async fn counted_calls(clients: &Clients, kind: Kind, n: u64) {
-    for _ in 0..n {
-        clients.call(kind).await;
+/// The counted loop of the callgrind mode: `n` calls of `kind`, `concurrency` at a time.
+async fn counted_calls(clients: &Clients, kind: Kind, n: u64, concurrency: usize) {
+    if concurrency <= 1 {
+        for _ in 0..n {
+            clients.call(kind).await;
+        }
+    } else {
+        let n = usize::try_from(n).unwrap_or(usize::MAX);
+        rps(n, concurrency, || clients.call(kind)).await;
     }
 }
 
 /// In the process callgrind runs: starts the server, warms up, then makes `n` counted calls.
-fn count(kind: Kind, n: u64) {
+fn count(kind: Kind, n: u64, concurrency: usize) {
     let server = support::ChildServer::start(SERVE_ENV, "1");
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
     let clients = runtime.block_on(Clients::new(&server.base_url));
@@ -219,7 +227,7 @@ fn count(kind: Kind, n: u64) {
             clients.call(kind).await;
         }
     });
-    counted_block_on(&runtime, &clients, kind, n);
+    counted_block_on(&runtime, &clients, kind, n, concurrency);
     drop(server);
 }
 
@@ -227,11 +235,12 @@ fn count(kind: Kind, n: u64) {
 /// future's own `poll` runs inside it, and so does every task the runtime polls meanwhile
 /// (hyper's connection task).
 #[inline(never)]
-fn counted_block_on(runtime: &tokio::runtime::Runtime, clients: &Clients, kind: Kind, n: u64) {
-    runtime.block_on(counted_calls(clients, kind, n));
+fn counted_block_on(runtime: &tokio::runtime::Runtime, clients: &Clients, kind: Kind, n: u64, concurrency: usize) {
+    runtime.block_on(counted_calls(clients, kind, n, concurrency));
 }
 
-/// Counts both clients' instructions per call under callgrind and prints them.
+/// Counts both clients' instructions per call under callgrind, one call at a time and 16 in
+/// flight, and prints them.
 fn print_instructions() {
     if !callgrind::available() {
         println!("request_overhead --callgrind: valgrind is not installed (apt-get install valgrind); nothing counted");
@@ -244,28 +253,34 @@ fn print_instructions() {
             return;
         }
     }
-    let mut per_call = Vec::new();
-    for kind in [Kind::Generated, Kind::Plain] {
-        let envs = [(COUNT_ENV, kind.name().to_owned()), ("OVERHEAD_BENCH_CALLS", CALLGRIND_CALLS.to_string())];
-        let out = keep.as_ref().map(|dir| dir.join(format!("callgrind.{}", kind.name())));
-        match callgrind::instructions(&envs, "*counted_block_on*", out) {
-            Ok(total) => per_call.push(total as f64 / CALLGRIND_CALLS as f64),
-            Err(e) => {
-                println!("request_overhead --callgrind: {e}");
-                return;
+    let mut rows = Vec::new();
+    for concurrency in [1usize, 16] {
+        let mut per_call = Vec::new();
+        for kind in [Kind::Generated, Kind::Plain] {
+            let envs = [
+                (COUNT_ENV, kind.name().to_owned()),
+                ("OVERHEAD_BENCH_CALLS", CALLGRIND_CALLS.to_string()),
+                (CONCURRENCY_ENV, concurrency.to_string()),
+            ];
+            let out = keep.as_ref().map(|dir| dir.join(format!("callgrind.{}.c{concurrency}", kind.name())));
+            match callgrind::instructions(&envs, "*counted_block_on*", out) {
+                Ok(total) => per_call.push(total as f64 / CALLGRIND_CALLS as f64),
+                Err(e) => {
+                    println!("request_overhead --callgrind: {e}");
+                    return;
+                }
             }
         }
+        rows.push((concurrency, per_call[0], per_call[1]));
     }
-    let (generated, plain) = (per_call[0], per_call[1]);
     println!();
-    println!("request_overhead --callgrind: GET /compliance/dnc/7, client-side instructions per call ({CALLGRIND_CALLS} sequential calls after {WARM_UP} warm-up calls, valgrind --tool=callgrind)");
+    println!("request_overhead --callgrind: GET /compliance/dnc/7, client-side instructions per call ({CALLGRIND_CALLS} calls after {WARM_UP} warm-up calls, valgrind --tool=callgrind)");
     println!();
-    println!("| client | instructions per call |");
-    println!("|---|---:|");
-    println!("| generated | {generated:.0} |");
-    println!("| plain reqwest | {plain:.0} |");
-    println!("| generated - plain | {:.0} |", generated - plain);
-    println!("| plain / generated | {:.3} |", plain / generated);
+    println!("| concurrency | generated | plain reqwest | generated - plain | plain / generated |");
+    println!("|---:|---:|---:|---:|---:|");
+    for (concurrency, generated, plain) in rows {
+        println!("| {concurrency} | {generated:.0} | {plain:.0} | {:.0} | {:.3} |", generated - plain, plain / generated);
+    }
 }
 
 /// The same request by hand: the headers the runtime sends, the same decode.
