@@ -12,7 +12,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "foundation",
         &[
-            "binary", "deadline", "describe", "error", "error_body", "error_json", "headers", "json_path", "patch", "ratelimit", "redis_store", "request", "response", "retry",
+            "binary", "deadline", "describe", "error", "error_body", "error_json", "headers", "json_path", "model_de", "patch", "ratelimit", "redis_store", "request", "response", "retry",
             "rfc3339", "secret", "server_limit", "session", "store", "time", "union", "wire",
         ],
     ),

@@ -95,10 +95,10 @@ pub(super) fn emit_model(m: &Model, here: &str) -> TokenStream {
         (m.derives.eq, quote! { Eq }),
         (m.derives.default, quote! { Default }),
         (m.derives.serialize, quote! { __rt::Serialize }),
-        (m.derives.deserialize, quote! { __rt::Deserialize }),
     ];
     derives.extend(optional.into_iter().filter(|(on, _)| *on).map(|(_, d)| d));
     let serde_crate = super::serde_attrs::container(m);
+    let de = super::serde_attrs::model_de(m);
 
     quote! {
         #model_doc
@@ -118,6 +118,8 @@ pub(super) fn emit_model(m: &Model, here: &str) -> TokenStream {
 
             #(#withs)*
         }
+
+        #de
     }
 }
 

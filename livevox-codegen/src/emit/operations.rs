@@ -207,7 +207,7 @@ pub(super) fn emit_request(op: &Operation, cat: &Category) -> TokenStream {
         ResponseFormat::Binary => quote! { bytes #media },
         ResponseFormat::None => quote! { no_body },
     };
-    let call_impl = super::responses::emit_call_impl(op, &out, &fill, &body_send);
+    let prepare = super::responses::emit_prepare(&fill, &body_send);
     let response_headers = super::responses::emit_response_headers(op, here);
     quote! {
         #d
@@ -226,11 +226,10 @@ pub(super) fn emit_request(op: &Operation, cat: &Category) -> TokenStream {
 
             #(#setters)*
             #(#body_setters)*
+            #prepare
         }
 
-        __rt::request_builder!(#rq, #send_doc);
-
-        #call_impl
+        __rt::request_builder!(#rq, #out, #send_doc);
 
         #paging
         #response_headers

@@ -1,6 +1,6 @@
-//! What a request builder hands back beside its body: its `impl __rt::Call` (`prepare`, which
-//! fills in the request, and `Decode`, how the answer is read; the runtime sends it, so status
-//! and headers are there for any call's `with_meta()`), and, for an operation whose spec declares
+//! What a request builder hands back beside its body: its `__prepare`, which fills in the
+//! request for its `impl __rt::Call` (the runtime sends it, so status and headers are there for
+//! any call's `with_meta()`), and, for an operation whose spec declares
 //! `response.headers`, the `<Operation>Headers` struct read from them and the builder's
 //! `send_with_headers()`.
 
@@ -12,27 +12,18 @@ use super::tokens::type_tokens;
 use super::{feature_gate, Config};
 use crate::ir::*;
 
-/// The `impl __rt::Call` of a request builder: `fill` puts the parameters and body in `req`.
-pub(super) fn emit_call_impl(op: &Operation, out: &TokenStream, fill: &[TokenStream], body_send: &TokenStream) -> TokenStream {
-    let rq = format_ident!("{}", op.request_type);
-    // Binary bodies bypass decoding: text or JSON decoding would corrupt them.
-    let decode = match op.response.format {
-        ResponseFormat::Binary => quote! { Binary },
-        _ => quote! { Json },
-    };
+/// A request builder's `__prepare`, which its `impl __rt::Call` (written by
+/// `__rt::request_builder!`, with the output type and how the answer is read) calls: `fill`
+/// puts the parameters and body in `req`. `#[inline]`, so it is compiled where a call is made.
+pub(super) fn emit_prepare(fill: &[TokenStream], body_send: &TokenStream) -> TokenStream {
     quote! {
-        impl __rt::Call for #rq {
-            type Output = #out;
-            type Decode = __rt::#decode;
-
-            #[inline]
-            fn prepare(self) -> (__rt::Client, __rt::Request) {
-                let mut req = __rt::Request::new(&Self::OPERATION);
-                req.limits(self.__limits);
-                #(#fill)*
-                #body_send
-                (self.__client, req)
-            }
+        #[inline]
+        fn __prepare(self) -> (__rt::Client, __rt::Request) {
+            let mut req = __rt::Request::new(&Self::OPERATION);
+            req.limits(self.__limits);
+            #(#fill)*
+            #body_send
+            (self.__client, req)
         }
     }
 }

@@ -6,6 +6,10 @@
 //! `None`), and a sent one skips `None` when serializing. A field given `with` (RFC 3339 times)
 //! loses serde's `None` for a missing field, so it gets `default`; so does a three-state
 //! `Patch` field, which a sent model skips while it is `Keep`.
+//!
+//! Only `Serialize` is derived: a model's `Deserialize` is the runtime's `model_de!` macro
+//! ([`model_de`]), which is given each field's wire name and how it is read, so the attributes
+//! are printed only for a model that serializes.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -16,7 +20,7 @@ use crate::naming::serde_camel_case;
 /// The model's `#[serde(...)]` line (the serde crate path, and its rename rule), or nothing
 /// when the model derives no serde trait.
 pub(super) fn container(m: &Model) -> TokenStream {
-    match (m.derives.serialize || m.derives.deserialize, m.camel_case_wire) {
+    match (m.derives.serialize, m.camel_case_wire) {
         (false, _) => TokenStream::new(),
         (true, false) => quote! { #[serde(crate = "__rt::serde")] },
         (true, true) => quote! { #[serde(crate = "__rt::serde", rename_all = "camelCase")] },
@@ -25,7 +29,7 @@ pub(super) fn container(m: &Model) -> TokenStream {
 
 /// A field's `#[serde(...)]` attribute, or nothing when serde's defaults are right for it.
 pub(super) fn field(m: &Model, f: &Field) -> TokenStream {
-    if !(m.derives.serialize || m.derives.deserialize) {
+    if !m.derives.serialize {
         return TokenStream::new();
     }
     let by_rule = if m.camel_case_wire { serde_camel_case(&f.rust_name) } else { Some(f.rust_name.clone()) };
@@ -47,4 +51,21 @@ pub(super) fn field(m: &Model, f: &Field) -> TokenStream {
     } else {
         quote! { #[serde(#(#parts),*)] }
     }
+}
+
+/// The model's `Deserialize` impl, when it has one: `__rt::model_de!(Name { field "wire"
+/// [req] [rfc3339], ... })`, in field order.
+pub(super) fn model_de(m: &Model) -> TokenStream {
+    if !m.derives.deserialize {
+        return TokenStream::new();
+    }
+    let name = quote::format_ident!("{}", m.rust_name);
+    let fields = m.fields.iter().map(|f| {
+        let field = quote::format_ident!("{}", f.rust_name);
+        let wire = &f.wire_name;
+        let need = f.required.then(|| quote! { req });
+        let how = (f.time_format != TimeFormat::EpochMillis && f.ty.holds_time()).then(|| quote! { rfc3339 });
+        quote! { #field #wire #need #how }
+    });
+    quote! { __rt::model_de!(#name { #(#fields),* }); }
 }

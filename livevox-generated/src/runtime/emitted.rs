@@ -9,8 +9,11 @@
 //! (`$crate::runtime::...`, `::std::...`), so nothing a spec names can shadow them.
 //!
 //! - [`request_builder!`](crate::__rt::request_builder) (`__rt::request_builder!(LoginRequest,
-//!   json 200)`): a request builder's `timeout`, `deadline` and `send` methods and
-//!   its `IntoFuture` impl, over its [`Call`](super::Call) impl (which the generator emits).
+//!   LoginResponse, json 200)`): a request builder's [`Call`](super::Call) impl (over the
+//!   `__prepare` the generator emits), its `timeout`, `deadline` and `send` methods and its
+//!   `IntoFuture` impl.
+//! - [`model_de!`](crate::__rt::model_de) (`__rt::model_de!(Note { text "text" req })`): a
+//!   model's `Deserialize` impl.
 //! - [`str_enum!`](crate::__rt::str_enum) / [`int_enum!`](crate::__rt::int_enum)
 //!   (`__rt::str_enum!(ActionType, Unknown)`): given an enum's table of wire values (its
 //!   `WIRE` constant), its [`StrEnum`](super::StrEnum) / [`IntEnum`](super::IntEnum) impl (a
@@ -21,29 +24,43 @@
 //! rest of the generated code's import surface) and re-exported from the runtime under the names
 //! above, which is how generated code calls them.
 
-/// A request builder's `timeout`, `deadline` and `send` methods and its `IntoFuture` impl.
+/// A request builder's [`Call`](crate::runtime::Call) impl, its `timeout`, `deadline` and
+/// `send` methods and its `IntoFuture` impl.
 ///
-/// `request_builder!(LoginRequest, json 200)`: the type must have a `__limits: CallLimits`
-/// field and implement [`Call`](crate::runtime::Call). The second argument says what `send`'s
-/// doc tells of the response: `json 200` (decoded from a `200` response), `text "text/csv"`
-/// (returned as text), `bytes "audio/mpeg"` (returned as bytes) or `no_body`. Awaiting the
-/// builder and awaiting `send()` are the same [`Pending`](crate::runtime::Pending) future.
+/// `request_builder!(LoginRequest, LoginResponse, json 200)`: the type must have a
+/// `__limits: CallLimits` field and an inherent `fn __prepare(self) -> (Client, Request)` (the
+/// generator's: it fills in the request), which `Call::prepare` calls. The second argument is
+/// the call's output; the third says how the response is read and what `send`'s doc tells of
+/// it: `json 200` (decoded from a `200` response), `text "text/csv"` (returned as text),
+/// `bytes "audio/mpeg"` (returned as bytes, [`Binary`](crate::runtime::Binary)) or `no_body`.
+/// Awaiting the builder and awaiting `send()` are the same [`Pending`](crate::runtime::Pending)
+/// future.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __runtime_request_builder {
-    ($rq:ident, json $status:literal) => {
-        $crate::__runtime_request_builder!(@doc $rq, ::std::concat!("Sends the request and decodes the `", $status, "` response."));
+    ($rq:ident, $out:ty, json $status:literal) => {
+        $crate::__runtime_request_builder!(@doc $rq, $out, Json, ::std::concat!("Sends the request and decodes the `", $status, "` response."));
     };
-    ($rq:ident, text $media:literal) => {
-        $crate::__runtime_request_builder!(@doc $rq, ::std::concat!("Sends the request and returns the response text (`", $media, "`)."));
+    ($rq:ident, $out:ty, text $media:literal) => {
+        $crate::__runtime_request_builder!(@doc $rq, $out, Json, ::std::concat!("Sends the request and returns the response text (`", $media, "`)."));
     };
-    ($rq:ident, bytes $media:literal) => {
-        $crate::__runtime_request_builder!(@doc $rq, ::std::concat!("Sends the request and returns the response body (`", $media, "`) as bytes."));
+    ($rq:ident, $out:ty, bytes $media:literal) => {
+        $crate::__runtime_request_builder!(@doc $rq, $out, Binary, ::std::concat!("Sends the request and returns the response body (`", $media, "`) as bytes."));
     };
-    ($rq:ident, no_body) => {
-        $crate::__runtime_request_builder!(@doc $rq, "Sends the request; success has no body.");
+    ($rq:ident, $out:ty, no_body) => {
+        $crate::__runtime_request_builder!(@doc $rq, $out, Json, "Sends the request; success has no body.");
     };
-    (@doc $rq:ident, $send_doc:expr) => {
+    (@doc $rq:ident, $out:ty, $decode:ident, $send_doc:expr) => {
+        impl $crate::runtime::Call for $rq {
+            type Output = $out;
+            type Decode = $crate::runtime::$decode;
+
+            #[inline]
+            fn prepare(self) -> ($crate::runtime::Client, $crate::runtime::Request) {
+                self.__prepare()
+            }
+        }
+
         impl $rq {
             /// Overrides the client's attempt timeout for this call (each attempt, when retried).
             pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -205,8 +222,75 @@ macro_rules! __runtime_enum_wire {
     };
 }
 
+/// A model's `Deserialize` impl: `model_de!(Account { id "id", name "name" req, created
+/// "createdDate" rfc3339 })`, one entry per field in declaration order: the Rust field, its
+/// wire name, `req` when a missing member is an error (else it is the field type's `Default`:
+/// `None`, `Patch::Keep`), and `rfc3339` for times written as RFC 3339 text.
+///
+/// It reads what serde's derive reads from a JSON object, with the same errors for a missing
+/// or repeated field and a wrong type, and skips members it does not know; it does not read a
+/// model written as an array (see [`model_de`](crate::runtime::model_de)). Field types are
+/// inferred from the struct, so the entries name none.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __runtime_model_de {
+    ($name:ident { $($field:ident $wire:literal $($flag:ident)*),* $(,)? }) => {
+        impl<'de> $crate::__rt::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__rt::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                struct ModelVisitor;
+                impl<'de> $crate::__rt::serde::de::Visitor<'de> for ModelVisitor {
+                    type Value = $name;
+
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(::std::concat!("struct ", ::std::stringify!($name)))
+                    }
+
+                    #[allow(unused_mut)]
+                    fn visit_map<A: $crate::__rt::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<$name, A::Error> {
+                        $(let mut $field = ::std::option::Option::None;)*
+                        while let ::std::option::Option::Some(key) = map.next_key::<$crate::runtime::model_de::Key<'de>>()? {
+                            match key.as_str() {
+                                $($wire => {
+                                    if $field.is_some() {
+                                        return ::std::result::Result::Err(<A::Error as $crate::__rt::serde::de::Error>::duplicate_field($wire));
+                                    }
+                                    $field = ::std::option::Option::Some($crate::__runtime_model_de!(@read map [$($flag)*]));
+                                })*
+                                _ => {
+                                    map.next_value::<$crate::__rt::serde::de::IgnoredAny>()?;
+                                }
+                            }
+                        }
+                        ::std::result::Result::Ok($name {
+                            $($field: $crate::__runtime_model_de!(@take A $field, $wire, [$($flag)*]),)*
+                        })
+                    }
+                }
+                d.deserialize_map(ModelVisitor)
+            }
+        }
+    };
+    (@read $map:ident [$(req)?]) => {
+        $map.next_value()?
+    };
+    (@read $map:ident [$(req)? rfc3339]) => {
+        $map.next_value::<$crate::runtime::model_de::Rfc3339<_>>()?.0
+    };
+    (@take $a:ident $field:ident, $wire:literal, [req $(rfc3339)?]) => {
+        match $field {
+            ::std::option::Option::Some(value) => value,
+            ::std::option::Option::None => return ::std::result::Result::Err(<$a::Error as $crate::__rt::serde::de::Error>::missing_field($wire)),
+        }
+    };
+    (@take $a:ident $field:ident, $wire:literal, [$(rfc3339)?]) => {
+        $field.unwrap_or_default()
+    };
+}
+
 #[doc(hidden)]
 pub use crate::__runtime_int_enum as int_enum;
+#[doc(hidden)]
+pub use crate::__runtime_model_de as model_de;
 #[doc(hidden)]
 pub use crate::__runtime_request_builder as request_builder;
 #[doc(hidden)]

@@ -30,6 +30,7 @@ mod error_body;
 mod error_json;
 mod headers;
 mod json_path;
+pub mod model_de;
 mod page_link;
 mod paginate;
 mod patch;
@@ -59,7 +60,7 @@ pub use client::Client;
 pub use describe::*;
 pub use deadline::{CallLimits, DEFAULT_DEADLINE};
 #[doc(hidden)]
-pub use emitted::{int_enum, request_builder, str_enum};
+pub use emitted::{int_enum, model_de, request_builder, str_enum};
 pub use error::{ApiError, DecodeError, Error, MAX_ERROR_BODY, MAX_EXCERPT, MAX_MESSAGE};
 pub use error_body::{ErrorEntry, MAX_ERROR_ENTRIES};
 pub use error_json::MAX_DEPTH as MAX_ERROR_JSON_DEPTH;

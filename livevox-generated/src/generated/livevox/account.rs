@@ -516,13 +516,8 @@ impl ListAccountsRequest {
         self.count = value.into();
         self
     }
-}
-__rt::request_builder!(ListAccountsRequest, json 200);
-impl __rt::Call for ListAccountsRequest {
-    type Output = ListAccountsResponse;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
@@ -530,6 +525,7 @@ impl __rt::Call for ListAccountsRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(ListAccountsRequest, ListAccountsResponse, json 200);
 impl __rt::Paginated for ListAccountsRequest {
     type Page = ListAccountsResponse;
     type Item = Account;
@@ -590,19 +586,15 @@ impl ReadAccountRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ReadAccountRequest, json 200);
-impl __rt::Call for ReadAccountRequest {
-    type Output = Account;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ReadAccountRequest, Account, json 200);
 /// A `account.create_account` request, made by `create_account()` on [`AccountClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](CreateAccountRequest::send)).
 #[derive(Clone, Debug)]
@@ -621,19 +613,15 @@ impl CreateAccountRequest {
         body: __rt::BodyKind::json(true),
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(CreateAccountRequest, json 201);
-impl __rt::Call for CreateAccountRequest {
-    type Output = AccountCreated;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(CreateAccountRequest, AccountCreated, json 201);
 /// A `account.update_account` request, made by `update_account()` on [`AccountClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](UpdateAccountRequest::send)).
 #[derive(Clone, Debug)]
@@ -655,13 +643,8 @@ impl UpdateAccountRequest {
         response: __rt::ResponseFormat::None,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(UpdateAccountRequest, no_body);
-impl __rt::Call for UpdateAccountRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -669,6 +652,7 @@ impl __rt::Call for UpdateAccountRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(UpdateAccountRequest, (), no_body);
 /// A `account.delete_account` request, made by `delete_account()` on [`AccountClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](DeleteAccountRequest::send)).
 #[derive(Clone, Debug)]
@@ -688,19 +672,15 @@ impl DeleteAccountRequest {
         response: __rt::ResponseFormat::None,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(DeleteAccountRequest, no_body);
-impl __rt::Call for DeleteAccountRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(DeleteAccountRequest, (), no_body);
 /// A `account.search_accounts` request, made by `search_accounts()` on [`AccountClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](SearchAccountsRequest::send)).
 #[derive(Clone, Debug)]
@@ -741,13 +721,8 @@ impl SearchAccountsRequest {
         self.count = value.into();
         self
     }
-}
-__rt::request_builder!(SearchAccountsRequest, json 200);
-impl __rt::Call for SearchAccountsRequest {
-    type Output = SearchAccountsResponse;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
@@ -756,6 +731,7 @@ impl __rt::Call for SearchAccountsRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(SearchAccountsRequest, SearchAccountsResponse, json 200);
 impl __rt::Paginated for SearchAccountsRequest {
     type Page = SearchAccountsResponse;
     type Item = Account;
@@ -816,19 +792,15 @@ impl CreateAccountsRequest {
         body: __rt::BodyKind::json(true),
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(CreateAccountsRequest, json 200);
-impl __rt::Call for CreateAccountsRequest {
-    type Output = BulkAccountsResult;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(CreateAccountsRequest, BulkAccountsResult, json 200);
 /// A `account.add_account_note` request, made by `add_account_note()` on [`AccountClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](AddAccountNoteRequest::send)).
 #[derive(Clone, Debug)]
@@ -857,13 +829,8 @@ impl AddAccountNoteRequest {
         self.__body.description = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(AddAccountNoteRequest, no_body);
-impl __rt::Call for AddAccountNoteRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -871,6 +838,7 @@ impl __rt::Call for AddAccountNoteRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(AddAccountNoteRequest, (), no_body);
 /// A `account.link_account_contact` request, made by `link_account_contact()` on [`AccountClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](LinkAccountContactRequest::send)).
 #[derive(Clone, Debug)]
@@ -891,13 +859,8 @@ impl LinkAccountContactRequest {
         response: __rt::ResponseFormat::None,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(LinkAccountContactRequest, no_body);
-impl __rt::Call for LinkAccountContactRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -905,6 +868,7 @@ impl __rt::Call for LinkAccountContactRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(LinkAccountContactRequest, (), no_body);
 /// A `account.link_account_contacts` request, made by `link_account_contacts()` on
 /// [`AccountClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](LinkAccountContactsRequest::send)).
@@ -926,13 +890,8 @@ impl LinkAccountContactsRequest {
         body: __rt::BodyKind::json(true),
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(LinkAccountContactsRequest, json 200);
-impl __rt::Call for LinkAccountContactsRequest {
-    type Output = LinkContactsResult;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -940,6 +899,7 @@ impl __rt::Call for LinkAccountContactsRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(LinkAccountContactsRequest, LinkContactsResult, json 200);
 /// A `account.unlink_account_contact` request, made by `unlink_account_contact()` on
 /// [`AccountClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](UnlinkAccountContactRequest::send)).
@@ -961,13 +921,8 @@ impl UnlinkAccountContactRequest {
         response: __rt::ResponseFormat::None,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(UnlinkAccountContactRequest, no_body);
-impl __rt::Call for UnlinkAccountContactRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -975,6 +930,7 @@ impl __rt::Call for UnlinkAccountContactRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(UnlinkAccountContactRequest, (), no_body);
 /// A `account.list_account_types` request, made by `list_account_types()` on [`AccountClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](ListAccountTypesRequest::send)).
 #[derive(Clone, Debug)]
@@ -992,18 +948,14 @@ impl ListAccountTypesRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ListAccountTypesRequest, json 200);
-impl __rt::Call for ListAccountTypesRequest {
-    type Output = AccountTypeList;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ListAccountTypesRequest, AccountTypeList, json 200);
 /// A `account.read_account_type` request, made by `read_account_type()` on [`AccountClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](ReadAccountTypeRequest::send)).
 #[derive(Clone, Debug)]
@@ -1022,19 +974,15 @@ impl ReadAccountTypeRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ReadAccountTypeRequest, json 200);
-impl __rt::Call for ReadAccountTypeRequest {
-    type Output = AccountClassification;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ReadAccountTypeRequest, AccountClassification, json 200);
 /// A `account.create_account_type` request, made by `create_account_type()` on [`AccountClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](CreateAccountTypeRequest::send)).
 #[derive(Clone, Debug)]
@@ -1053,19 +1001,15 @@ impl CreateAccountTypeRequest {
         body: __rt::BodyKind::json(true),
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(CreateAccountTypeRequest, json 201);
-impl __rt::Call for CreateAccountTypeRequest {
-    type Output = AccountCreated;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(CreateAccountTypeRequest, AccountCreated, json 201);
 /// A `account.update_account_type` request, made by `update_account_type()` on [`AccountClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](UpdateAccountTypeRequest::send)).
 #[derive(Clone, Debug)]
@@ -1092,13 +1036,8 @@ impl UpdateAccountTypeRequest {
         self.__body.level = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(UpdateAccountTypeRequest, no_body);
-impl __rt::Call for UpdateAccountTypeRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -1106,6 +1045,7 @@ impl __rt::Call for UpdateAccountTypeRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(UpdateAccountTypeRequest, (), no_body);
 /// A `account.delete_account_type` request, made by `delete_account_type()` on [`AccountClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](DeleteAccountTypeRequest::send)).
 #[derive(Clone, Debug)]
@@ -1125,19 +1065,15 @@ impl DeleteAccountTypeRequest {
         response: __rt::ResponseFormat::None,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(DeleteAccountTypeRequest, no_body);
-impl __rt::Call for DeleteAccountTypeRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(DeleteAccountTypeRequest, (), no_body);
 /// A `account.list_classifications` request, made by `list_classifications()` on [`AccountClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](ListClassificationsRequest::send)).
 #[derive(Clone, Debug)]
@@ -1155,18 +1091,14 @@ impl ListClassificationsRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ListClassificationsRequest, json 200);
-impl __rt::Call for ListClassificationsRequest {
-    type Output = ClassificationList;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ListClassificationsRequest, ClassificationList, json 200);
 /// A `account.read_classification` request, made by `read_classification()` on [`AccountClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](ReadClassificationRequest::send)).
 #[derive(Clone, Debug)]
@@ -1185,19 +1117,15 @@ impl ReadClassificationRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ReadClassificationRequest, json 200);
-impl __rt::Call for ReadClassificationRequest {
-    type Output = AccountClassification;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ReadClassificationRequest, AccountClassification, json 200);
 /// A `account.create_classification` request, made by `create_classification()` on
 /// [`AccountClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](CreateClassificationRequest::send)).
@@ -1217,19 +1145,15 @@ impl CreateClassificationRequest {
         body: __rt::BodyKind::json(true),
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(CreateClassificationRequest, json 201);
-impl __rt::Call for CreateClassificationRequest {
-    type Output = AccountCreated;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(CreateClassificationRequest, AccountCreated, json 201);
 /// A `account.update_classification` request, made by `update_classification()` on
 /// [`AccountClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](UpdateClassificationRequest::send)).
@@ -1257,13 +1181,8 @@ impl UpdateClassificationRequest {
         self.__body.level = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(UpdateClassificationRequest, no_body);
-impl __rt::Call for UpdateClassificationRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -1271,6 +1190,7 @@ impl __rt::Call for UpdateClassificationRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(UpdateClassificationRequest, (), no_body);
 /// A `account.delete_classification` request, made by `delete_classification()` on
 /// [`AccountClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](DeleteClassificationRequest::send)).
@@ -1291,25 +1211,21 @@ impl DeleteClassificationRequest {
         response: __rt::ResponseFormat::None,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(DeleteClassificationRequest, no_body);
-impl __rt::Call for DeleteClassificationRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(DeleteClassificationRequest, (), no_body);
 /// A business account. The same shape is read, listed, searched, created and updated; the fields
 /// LiveVox fills itself (id, creation and modification stamps, history, names of the linked type,
 /// classification and agent) are left unset when creating or updating.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Account {
@@ -1804,10 +1720,27 @@ impl Account {
         self
     }
 }
+__rt::model_de!(
+    Account { id "id", created_date "createdDate", created_by "createdBy", modified_date
+    "modifiedDate", modified_by "modifiedBy", notes "notes", contacts "contacts",
+    classification_name "classificationName", type_name "typeName", agent_name
+    "agentName", history "history", primary_account_contact "primaryAccountContact",
+    log_id "logId", error_msg "errorMsg", primary_contact "primaryContact",
+    agent_team_name "agentTeamName", name "name" req, description "description", industry
+    "industry", annual_revenue "annualRevenue", phone_fax "phoneFax", billing_address
+    "billingAddress", rating "rating", phone_office "phoneOffice", phone_alternate
+    "phoneAlternate", website "website", ownership_type "ownershipType", num_of_employees
+    "numOfEmployees", ticker_symbol "tickerSymbol", shipping_address "shippingAddress",
+    campaign_id "campaignId", account_number "accountNumber", original_account_number
+    "originalAccountNumber", agent_id "agentId", agent_team_id "agentTeamId",
+    account_source "accountSource", sic_code "sicCode", sic_desc "sicDesc",
+    classification_id "classificationId", custom_fields "customFields", secure_fields
+    "secureFields", type_id "typeId" }
+);
 /// A note on an account.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct AccountNote {
@@ -1843,10 +1776,11 @@ impl AccountNote {
         self
     }
 }
+__rt::model_de!(AccountNote { name "name", description "description" });
 /// A record of a change to an account or to something attached to it.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccountHistory {
@@ -1933,10 +1867,15 @@ impl AccountHistory {
         self
     }
 }
+__rt::model_de!(
+    AccountHistory { id "id", client_id "clientId", created_date "createdDate",
+    descriptions "descriptions", name "name", parent_type "parentType", parent_id
+    "parentId" }
+);
 /// A postal address.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Address {
@@ -2008,10 +1947,14 @@ impl Address {
         self
     }
 }
+__rt::model_de!(
+    Address { street "street", city "city", state "state", postal_code "postalCode",
+    country "country" }
+);
 /// The contact an account names as its primary one.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PrimaryContact {
@@ -2114,10 +2057,15 @@ impl PrimaryContact {
         self
     }
 }
+__rt::model_de!(
+    PrimaryContact { id "id", created_date "createdDate", created_by "createdBy",
+    modified_date "modifiedDate", modified_by "modifiedBy", contact "contact", account_id
+    "accountId", original_account_id "originalAccountId" }
+);
 /// The value of one custom column of an account.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct AccountCustomField {
@@ -2138,10 +2086,11 @@ impl AccountCustomField {
         }
     }
 }
+__rt::model_de!(AccountCustomField { field "field" req, value "value" req });
 /// The value of one secure column of an account; kept out of debug output.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct AccountSecureField {
@@ -2162,11 +2111,11 @@ impl AccountSecureField {
         }
     }
 }
+__rt::model_de!(AccountSecureField { field "field" req, value "value" req });
 /// The id LiveVox gave a new account, account type or classification.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AccountCreated {
     /// The new object's id. Wire name `id`, type `int64`.
@@ -2178,10 +2127,11 @@ impl AccountCreated {
         AccountCreated { id: id.into() }
     }
 }
+__rt::model_de!(AccountCreated { id "id" req });
 /// One page of accounts.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAccountsResponse {
@@ -2210,6 +2160,7 @@ impl ListAccountsResponse {
         self
     }
 }
+__rt::model_de!(ListAccountsResponse { list_accounts "listAccounts" req, next "next" });
 /// What to look for; every criterion is optional and those given combine. Text fields match the
 /// account's field of the same name; the `...Start`/`...End` pairs bound a range.
 ///
@@ -2541,7 +2492,7 @@ impl AccountSort {
 /// One page of accounts matching a search.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAccountsResponse {
@@ -2570,11 +2521,14 @@ impl SearchAccountsResponse {
         self
     }
 }
+__rt::model_de!(
+    SearchAccountsResponse { find_matching_accounts "findMatchingAccounts" req, next
+    "next" }
+);
 /// What happened to each account of a bulk create.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct BulkAccountsResult {
     /// Accounts created. Wire name `successCount`, type `int32`.
@@ -2613,11 +2567,14 @@ impl BulkAccountsResult {
         self
     }
 }
+__rt::model_de!(
+    BulkAccountsResult { success_count "successCount" req, update_count "updateCount",
+    fail_count "failCount" req, failed_data "failedData" }
+);
 /// An account a bulk create could not save, and why.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct FailedAccount {
     /// Why the account failed. Wire name `status`, type `string`.
@@ -2648,11 +2605,13 @@ impl FailedAccount {
         self
     }
 }
+__rt::model_de!(
+    FailedAccount { status "status" req, ordinal "ordinal" req, data "data" }
+);
 /// The identifying fields of an account that failed to save.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct FailedAccountData {
     /// Who sent the account. Wire name `createdBy`, type `string`.
@@ -2726,11 +2685,15 @@ impl FailedAccountData {
         self
     }
 }
+__rt::model_de!(
+    FailedAccountData { created_by "createdBy", client_id "clientId", name "name",
+    description "description", account_number "accountNumber", original_account_number
+    "originalAccountNumber" }
+);
 /// What happened to each contact of a bulk link.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct LinkContactsResult {
     /// Contacts linked. Wire name `successCount`, type `int32`.
@@ -2761,11 +2724,14 @@ impl LinkContactsResult {
         self
     }
 }
+__rt::model_de!(
+    LinkContactsResult { success_count "successCount" req, fail_count "failCount" req,
+    failed_data "failedData" }
+);
 /// A contact a bulk link could not link, and why.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct FailedLink {
     /// The contact that failed. Wire name `itemName`, type `string`.
@@ -2798,12 +2764,12 @@ impl FailedLink {
         self
     }
 }
+__rt::model_de!(FailedLink { item_name "itemName", cause "cause" });
 /// An account type or an account classification: both are named labels with a level, managed by the
 /// client and referred to from accounts by id.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AccountClassification {
     /// The label's id. Wire name `id`, type `int64`.
@@ -2833,11 +2799,11 @@ impl AccountClassification {
         self
     }
 }
+__rt::model_de!(AccountClassification { id "id", name "name" req, level "level" });
 /// Every account type of the client.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AccountTypeList {
     /// The account types. Wire name `accountTypes`, type `array<AccountClassification>`.
@@ -2853,11 +2819,11 @@ impl AccountTypeList {
         }
     }
 }
+__rt::model_de!(AccountTypeList { account_types "accountTypes" req });
 /// Every account classification of the client.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ClassificationList {
     /// The classifications. Wire name `classifications`, type `array<AccountClassification>`.
@@ -2875,6 +2841,7 @@ impl ClassificationList {
         }
     }
 }
+__rt::model_de!(ClassificationList { classifications "classifications" req });
 /// The search.
 ///
 /// Sent as the body of `search_accounts`.

@@ -1904,19 +1904,15 @@ impl AcceptCallRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(AcceptCallRequest, no_body);
-impl __rt::Call for AcceptCallRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         (self.__client, req)
     }
 }
+__rt::request_builder!(AcceptCallRequest, (), no_body);
 /// A `call_control.reject_call` request, made by `reject_call()` on [`CallControlClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](RejectCallRequest::send)).
 #[derive(Clone, Debug)]
@@ -1936,19 +1932,15 @@ impl RejectCallRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(RejectCallRequest, no_body);
-impl __rt::Call for RejectCallRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         (self.__client, req)
     }
 }
+__rt::request_builder!(RejectCallRequest, (), no_body);
 /// A `call_control.send_call_to_voicemail` request, made by `send_call_to_voicemail()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](SendCallToVoicemailRequest::send)).
@@ -1969,19 +1961,15 @@ impl SendCallToVoicemailRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(SendCallToVoicemailRequest, no_body);
-impl __rt::Call for SendCallToVoicemailRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         (self.__client, req)
     }
 }
+__rt::request_builder!(SendCallToVoicemailRequest, (), no_body);
 /// A `call_control.end_call` request, made by `end_call()` on [`CallControlClient`]: set optional
 /// parameters, then `.await` it (or call [`send`](EndCallRequest::send)).
 #[derive(Clone, Debug)]
@@ -2001,19 +1989,15 @@ impl EndCallRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(EndCallRequest, no_body);
-impl __rt::Call for EndCallRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         (self.__client, req)
     }
 }
+__rt::request_builder!(EndCallRequest, (), no_body);
 /// A `call_control.get_area_code` request, made by `get_area_code()` on [`CallControlClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](GetAreaCodeRequest::send)).
 #[derive(Clone, Debug)]
@@ -2034,13 +2018,8 @@ impl GetAreaCodeRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(GetAreaCodeRequest, json 200);
-impl __rt::Call for GetAreaCodeRequest {
-    type Output = AreaCodeWindow;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
@@ -2048,6 +2027,7 @@ impl __rt::Call for GetAreaCodeRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(GetAreaCodeRequest, AreaCodeWindow, json 200);
 /// A `call_control.get_screen_pop` request, made by `get_screen_pop()` on [`CallControlClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](GetScreenPopRequest::send)).
 #[derive(Clone, Debug)]
@@ -2067,19 +2047,15 @@ impl GetScreenPopRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(GetScreenPopRequest, json 200);
-impl __rt::Call for GetScreenPopRequest {
-    type Output = ScreenPop;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         (self.__client, req)
     }
 }
+__rt::request_builder!(GetScreenPopRequest, ScreenPop, json 200);
 /// A `call_control.list_term_codes` request, made by `list_term_codes()` on [`CallControlClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](ListTermCodesRequest::send)).
 #[derive(Clone, Debug)]
@@ -2099,19 +2075,15 @@ impl ListTermCodesRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ListTermCodesRequest, json 200);
-impl __rt::Call for ListTermCodesRequest {
-    type Output = TermCodeList;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ListTermCodesRequest, TermCodeList, json 200);
 /// A `call_control.hold_call` request, made by `hold_call()` on [`CallControlClient`]: set optional
 /// parameters, then `.await` it (or call [`send`](HoldCallRequest::send)).
 #[derive(Clone, Debug)]
@@ -2131,19 +2103,15 @@ impl HoldCallRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(HoldCallRequest, no_body);
-impl __rt::Call for HoldCallRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         (self.__client, req)
     }
 }
+__rt::request_builder!(HoldCallRequest, (), no_body);
 /// A `call_control.manual_dial_ex` request, made by `manual_dial_ex()` on [`CallControlClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](ManualDialExRequest::send)).
 #[derive(Clone, Debug)]
@@ -2186,19 +2154,15 @@ impl ManualDialExRequest {
         self.__body.zip_code = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(ManualDialExRequest, no_body);
-impl __rt::Call for ManualDialExRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ManualDialExRequest, (), no_body);
 /// A `call_control.manual_dial` request, made by `manual_dial()` on [`CallControlClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](ManualDialRequest::send)).
 #[derive(Clone, Debug)]
@@ -2232,19 +2196,15 @@ impl ManualDialRequest {
         self.__body.account = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(ManualDialRequest, no_body);
-impl __rt::Call for ManualDialRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ManualDialRequest, (), no_body);
 /// A `call_control.unhold_call` request, made by `unhold_call()` on [`CallControlClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](UnholdCallRequest::send)).
 #[derive(Clone, Debug)]
@@ -2264,19 +2224,15 @@ impl UnholdCallRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(UnholdCallRequest, no_body);
-impl __rt::Call for UnholdCallRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         (self.__client, req)
     }
 }
+__rt::request_builder!(UnholdCallRequest, (), no_body);
 /// A `call_control.save_term_code` request, made by `save_term_code()` on [`CallControlClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](SaveTermCodeRequest::send)).
 #[derive(Clone, Debug)]
@@ -2353,13 +2309,8 @@ impl SaveTermCodeRequest {
         );
         self
     }
-}
-__rt::request_builder!(SaveTermCodeRequest, no_body);
-impl __rt::Call for SaveTermCodeRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
@@ -2367,6 +2318,7 @@ impl __rt::Call for SaveTermCodeRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(SaveTermCodeRequest, (), no_body);
 /// A `call_control.stop_call_recording` request, made by `stop_call_recording()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](StopCallRecordingRequest::send)).
@@ -2387,19 +2339,15 @@ impl StopCallRecordingRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(StopCallRecordingRequest, no_body);
-impl __rt::Call for StopCallRecordingRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         (self.__client, req)
     }
 }
+__rt::request_builder!(StopCallRecordingRequest, (), no_body);
 /// A `call_control.pause_call_recording` request, made by `pause_call_recording()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](PauseCallRecordingRequest::send)).
@@ -2420,19 +2368,15 @@ impl PauseCallRecordingRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(PauseCallRecordingRequest, no_body);
-impl __rt::Call for PauseCallRecordingRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         (self.__client, req)
     }
 }
+__rt::request_builder!(PauseCallRecordingRequest, (), no_body);
 /// A `call_control.resume_call_recording` request, made by `resume_call_recording()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](ResumeCallRecordingRequest::send)).
@@ -2453,19 +2397,15 @@ impl ResumeCallRecordingRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ResumeCallRecordingRequest, no_body);
-impl __rt::Call for ResumeCallRecordingRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ResumeCallRecordingRequest, (), no_body);
 /// A `call_control.create_chat_channel` request, made by `create_chat_channel()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](CreateChatChannelRequest::send)).
@@ -2499,19 +2439,15 @@ impl CreateChatChannelRequest {
         self.__body.message = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(CreateChatChannelRequest, json 200);
-impl __rt::Call for CreateChatChannelRequest {
-    type Output = ChatChannelCreated;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(CreateChatChannelRequest, ChatChannelCreated, json 200);
 /// A `call_control.delete_chat_post` request, made by `delete_chat_post()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](DeleteChatPostRequest::send)).
@@ -2533,19 +2469,15 @@ impl DeleteChatPostRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(DeleteChatPostRequest, no_body);
-impl __rt::Call for DeleteChatPostRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("id", &self.id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(DeleteChatPostRequest, (), no_body);
 /// A `call_control.find_chat_channel` request, made by `find_chat_channel()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](FindChatChannelRequest::send)).
@@ -2572,19 +2504,15 @@ impl FindChatChannelRequest {
         self.__body.agent_id = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(FindChatChannelRequest, json 200);
-impl __rt::Call for FindChatChannelRequest {
-    type Output = ChatChannel;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(FindChatChannelRequest, ChatChannel, json 200);
 /// A `call_control.list_chat_posts` request, made by `list_chat_posts()` on [`CallControlClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](ListChatPostsRequest::send)).
 #[derive(Clone, Debug)]
@@ -2605,13 +2533,8 @@ impl ListChatPostsRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ListChatPostsRequest, json 200);
-impl __rt::Call for ListChatPostsRequest {
-    type Output = ChatPostPage;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -2619,6 +2542,7 @@ impl __rt::Call for ListChatPostsRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(ListChatPostsRequest, ChatPostPage, json 200);
 /// A `call_control.list_recent_chat_channels` request, made by `list_recent_chat_channels()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](ListRecentChatChannelsRequest::send)).
@@ -2638,18 +2562,14 @@ impl ListRecentChatChannelsRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ListRecentChatChannelsRequest, json 200);
-impl __rt::Call for ListRecentChatChannelsRequest {
-    type Output = RecentChatChannels;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ListRecentChatChannelsRequest, RecentChatChannels, json 200);
 /// A `call_control.mark_chat_post_read` request, made by `mark_chat_post_read()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](MarkChatPostReadRequest::send)).
@@ -2671,19 +2591,15 @@ impl MarkChatPostReadRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(MarkChatPostReadRequest, no_body);
-impl __rt::Call for MarkChatPostReadRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("id", &self.id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(MarkChatPostReadRequest, (), no_body);
 /// A `call_control.send_chat_post` request, made by `send_chat_post()` on [`CallControlClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](SendChatPostRequest::send)).
 #[derive(Clone, Debug)]
@@ -2713,13 +2629,8 @@ impl SendChatPostRequest {
         self.__body.message = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(SendChatPostRequest, no_body);
-impl __rt::Call for SendChatPostRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -2727,6 +2638,7 @@ impl __rt::Call for SendChatPostRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(SendChatPostRequest, (), no_body);
 /// A `call_control.get_messages` request, made by `get_messages()` on [`CallControlClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](GetMessagesRequest::send)).
 #[derive(Clone, Debug)]
@@ -2745,18 +2657,14 @@ impl GetMessagesRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(GetMessagesRequest, json 200);
-impl __rt::Call for GetMessagesRequest {
-    type Output = AgentMessageSet;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         (self.__client, req)
     }
 }
+__rt::request_builder!(GetMessagesRequest, AgentMessageSet, json 200);
 /// A `call_control.play_message` request, made by `play_message()` on [`CallControlClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](PlayMessageRequest::send)).
 #[derive(Clone, Debug)]
@@ -2777,13 +2685,8 @@ impl PlayMessageRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(PlayMessageRequest, no_body);
-impl __rt::Call for PlayMessageRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("agentMessageId", &self.agent_message_id);
@@ -2791,6 +2694,7 @@ impl __rt::Call for PlayMessageRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(PlayMessageRequest, (), no_body);
 /// A `call_control.skip_preview` request, made by `skip_preview()` on [`CallControlClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](SkipPreviewRequest::send)).
 #[derive(Clone, Debug)]
@@ -2810,19 +2714,15 @@ impl SkipPreviewRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(SkipPreviewRequest, no_body);
-impl __rt::Call for SkipPreviewRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("transactionId", &self.transaction_id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(SkipPreviewRequest, (), no_body);
 /// A `call_control.stop_message` request, made by `stop_message()` on [`CallControlClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](StopMessageRequest::send)).
 #[derive(Clone, Debug)]
@@ -2841,18 +2741,14 @@ impl StopMessageRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(StopMessageRequest, no_body);
-impl __rt::Call for StopMessageRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         (self.__client, req)
     }
 }
+__rt::request_builder!(StopMessageRequest, (), no_body);
 /// A `call_control.dial_preview` request, made by `dial_preview()` on [`CallControlClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](DialPreviewRequest::send)).
 #[derive(Clone, Debug)]
@@ -2889,19 +2785,15 @@ impl DialPreviewRequest {
         self.__body.number_to_dial = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(DialPreviewRequest, no_body);
-impl __rt::Call for DialPreviewRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(DialPreviewRequest, (), no_body);
 /// A `call_control.get_desktop_stats` request, made by `get_desktop_stats()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](GetDesktopStatsRequest::send)).
@@ -2921,18 +2813,14 @@ impl GetDesktopStatsRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(GetDesktopStatsRequest, json 200);
-impl __rt::Call for GetDesktopStatsRequest {
-    type Output = DesktopStats;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         (self.__client, req)
     }
 }
+__rt::request_builder!(GetDesktopStatsRequest, DesktopStats, json 200);
 /// A `call_control.get_service_features` request, made by `get_service_features()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](GetServiceFeaturesRequest::send)).
@@ -2953,19 +2841,15 @@ impl GetServiceFeaturesRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(GetServiceFeaturesRequest, json 200);
-impl __rt::Call for GetServiceFeaturesRequest {
-    type Output = ServiceFeatureDetails;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(GetServiceFeaturesRequest, ServiceFeatureDetails, json 200);
 /// A `call_control.get_service_access` request, made by `get_service_access()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](GetServiceAccessRequest::send)).
@@ -2985,18 +2869,14 @@ impl GetServiceAccessRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(GetServiceAccessRequest, json 200);
-impl __rt::Call for GetServiceAccessRequest {
-    type Output = ServiceAccess;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         (self.__client, req)
     }
 }
+__rt::request_builder!(GetServiceAccessRequest, ServiceAccess, json 200);
 /// A `call_control.join_service` request, made by `join_service()` on [`CallControlClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](JoinServiceRequest::send)).
 #[derive(Clone, Debug)]
@@ -3034,13 +2914,8 @@ impl JoinServiceRequest {
         self.sip_id = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(JoinServiceRequest, no_body);
-impl __rt::Call for JoinServiceRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
@@ -3049,6 +2924,7 @@ impl __rt::Call for JoinServiceRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(JoinServiceRequest, (), no_body);
 /// A `call_control.leave_service` request, made by `leave_service()` on [`CallControlClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](LeaveServiceRequest::send)).
 #[derive(Clone, Debug)]
@@ -3067,18 +2943,14 @@ impl LeaveServiceRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(LeaveServiceRequest, no_body);
-impl __rt::Call for LeaveServiceRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         (self.__client, req)
     }
 }
+__rt::request_builder!(LeaveServiceRequest, (), no_body);
 /// A `call_control.switch_service` request, made by `switch_service()` on [`CallControlClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](SwitchServiceRequest::send)).
 #[derive(Clone, Debug)]
@@ -3098,19 +2970,15 @@ impl SwitchServiceRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(SwitchServiceRequest, no_body);
-impl __rt::Call for SwitchServiceRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(SwitchServiceRequest, (), no_body);
 /// A `call_control.change_to_manual_dial` request, made by `change_to_manual_dial()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](ChangeToManualDialRequest::send)).
@@ -3130,18 +2998,14 @@ impl ChangeToManualDialRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ChangeToManualDialRequest, no_body);
-impl __rt::Call for ChangeToManualDialRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ChangeToManualDialRequest, (), no_body);
 /// A `call_control.change_to_not_ready` request, made by `change_to_not_ready()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](ChangeToNotReadyRequest::send)).
@@ -3162,19 +3026,15 @@ impl ChangeToNotReadyRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ChangeToNotReadyRequest, no_body);
-impl __rt::Call for ChangeToNotReadyRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("reasonCode", &self.reason_code);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ChangeToNotReadyRequest, (), no_body);
 /// A `call_control.change_to_ready` request, made by `change_to_ready()` on [`CallControlClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](ChangeToReadyRequest::send)).
 #[derive(Clone, Debug)]
@@ -3193,18 +3053,14 @@ impl ChangeToReadyRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ChangeToReadyRequest, no_body);
-impl __rt::Call for ChangeToReadyRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ChangeToReadyRequest, (), no_body);
 /// A `call_control.get_agent_status` request, made by `get_agent_status()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](GetAgentStatusRequest::send)).
@@ -3233,19 +3089,15 @@ impl GetAgentStatusRequest {
         self.state_changed_after = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(GetAgentStatusRequest, json 200);
-impl __rt::Call for GetAgentStatusRequest {
-    type Output = AgentStatusReport;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("stateChangedAfter", &self.state_changed_after);
         (self.__client, req)
     }
 }
+__rt::request_builder!(GetAgentStatusRequest, AgentStatusReport, json 200);
 /// A `call_control.switch_line` request, made by `switch_line()` on [`CallControlClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](SwitchLineRequest::send)).
 #[derive(Clone, Debug)]
@@ -3265,19 +3117,15 @@ impl SwitchLineRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(SwitchLineRequest, no_body);
-impl __rt::Call for SwitchLineRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         (self.__client, req)
     }
 }
+__rt::request_builder!(SwitchLineRequest, (), no_body);
 /// A `call_control.transfer_to_agent` request, made by `transfer_to_agent()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](TransferToAgentRequest::send)).
@@ -3313,13 +3161,8 @@ impl TransferToAgentRequest {
         self.__body.call_center_id = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(TransferToAgentRequest, no_body);
-impl __rt::Call for TransferToAgentRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
@@ -3327,6 +3170,7 @@ impl __rt::Call for TransferToAgentRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(TransferToAgentRequest, (), no_body);
 /// A `call_control.cold_transfer` request, made by `cold_transfer()` on [`CallControlClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](ColdTransferRequest::send)).
 #[derive(Clone, Debug)]
@@ -3346,19 +3190,15 @@ impl ColdTransferRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ColdTransferRequest, no_body);
-impl __rt::Call for ColdTransferRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ColdTransferRequest, (), no_body);
 /// A `call_control.complete_conference` request, made by `complete_conference()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](CompleteConferenceRequest::send)).
@@ -3379,19 +3219,15 @@ impl CompleteConferenceRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(CompleteConferenceRequest, no_body);
-impl __rt::Call for CompleteConferenceRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         (self.__client, req)
     }
 }
+__rt::request_builder!(CompleteConferenceRequest, (), no_body);
 /// A `call_control.list_available_agents` request, made by `list_available_agents()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](ListAvailableAgentsRequest::send)).
@@ -3421,19 +3257,15 @@ impl ListAvailableAgentsRequest {
         self.__body.call_center = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(ListAvailableAgentsRequest, json 200);
-impl __rt::Call for ListAvailableAgentsRequest {
-    type Output = AvailableAgents;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ListAvailableAgentsRequest, AvailableAgents, json 200);
 /// A `call_control.list_call_centers` request, made by `list_call_centers()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](ListCallCentersRequest::send)).
@@ -3453,18 +3285,14 @@ impl ListCallCentersRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ListCallCentersRequest, json 200);
-impl __rt::Call for ListCallCentersRequest {
-    type Output = CallCenterList;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ListCallCentersRequest, CallCenterList, json 200);
 /// A `call_control.get_phonebook_ext` request, made by `get_phonebook_ext()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](GetPhonebookExtRequest::send)).
@@ -3485,19 +3313,15 @@ impl GetPhonebookExtRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(GetPhonebookExtRequest, json 200);
-impl __rt::Call for GetPhonebookExtRequest {
-    type Output = Phonebook;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(GetPhonebookExtRequest, Phonebook, json 200);
 /// A `call_control.get_phonebook` request, made by `get_phonebook()` on [`CallControlClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](GetPhonebookRequest::send)).
 #[derive(Clone, Debug)]
@@ -3517,19 +3341,15 @@ impl GetPhonebookRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(GetPhonebookRequest, json 200);
-impl __rt::Call for GetPhonebookRequest {
-    type Output = Phonebook;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(GetPhonebookRequest, Phonebook, json 200);
 /// A `call_control.hold_supervisor_call` request, made by `hold_supervisor_call()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](HoldSupervisorCallRequest::send)).
@@ -3550,19 +3370,15 @@ impl HoldSupervisorCallRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(HoldSupervisorCallRequest, no_body);
-impl __rt::Call for HoldSupervisorCallRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         (self.__client, req)
     }
 }
+__rt::request_builder!(HoldSupervisorCallRequest, (), no_body);
 /// A `call_control.leave_conference` request, made by `leave_conference()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](LeaveConferenceRequest::send)).
@@ -3583,19 +3399,15 @@ impl LeaveConferenceRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(LeaveConferenceRequest, no_body);
-impl __rt::Call for LeaveConferenceRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         (self.__client, req)
     }
 }
+__rt::request_builder!(LeaveConferenceRequest, (), no_body);
 /// A `call_control.manual_transfer` request, made by `manual_transfer()` on [`CallControlClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](ManualTransferRequest::send)).
 #[derive(Clone, Debug)]
@@ -3654,13 +3466,8 @@ impl ManualTransferRequest {
         self.__body.secure_transfer = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(ManualTransferRequest, no_body);
-impl __rt::Call for ManualTransferRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
@@ -3668,6 +3475,7 @@ impl __rt::Call for ManualTransferRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(ManualTransferRequest, (), no_body);
 /// A `call_control.phonebook_transfer` request, made by `phonebook_transfer()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](PhonebookTransferRequest::send)).
@@ -3703,13 +3511,8 @@ impl PhonebookTransferRequest {
         self.__body.phone_book_contact_id = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(PhonebookTransferRequest, no_body);
-impl __rt::Call for PhonebookTransferRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
@@ -3717,6 +3520,7 @@ impl __rt::Call for PhonebookTransferRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(PhonebookTransferRequest, (), no_body);
 /// A `call_control.reconnect_call` request, made by `reconnect_call()` on [`CallControlClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](ReconnectCallRequest::send)).
 #[derive(Clone, Debug)]
@@ -3735,18 +3539,14 @@ impl ReconnectCallRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ReconnectCallRequest, no_body);
-impl __rt::Call for ReconnectCallRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ReconnectCallRequest, (), no_body);
 /// A `call_control.reconnect_conference` request, made by `reconnect_conference()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](ReconnectConferenceRequest::send)).
@@ -3767,19 +3567,15 @@ impl ReconnectConferenceRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ReconnectConferenceRequest, no_body);
-impl __rt::Call for ReconnectConferenceRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ReconnectConferenceRequest, (), no_body);
 /// A `call_control.resume_supervisor_call` request, made by `resume_supervisor_call()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](ResumeSupervisorCallRequest::send)).
@@ -3800,19 +3596,15 @@ impl ResumeSupervisorCallRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ResumeSupervisorCallRequest, no_body);
-impl __rt::Call for ResumeSupervisorCallRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("lineNumber", &self.line_number);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ResumeSupervisorCallRequest, (), no_body);
 /// A `call_control.check_voicemail` request, made by `check_voicemail()` on [`CallControlClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](CheckVoicemailRequest::send)).
 #[derive(Clone, Debug)]
@@ -3831,18 +3623,14 @@ impl CheckVoicemailRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(CheckVoicemailRequest, json 200);
-impl __rt::Call for CheckVoicemailRequest {
-    type Output = VoicemailBoxes;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         (self.__client, req)
     }
 }
+__rt::request_builder!(CheckVoicemailRequest, VoicemailBoxes, json 200);
 /// A `call_control.dial_voicemail` request, made by `dial_voicemail()` on [`CallControlClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](DialVoicemailRequest::send)).
 #[derive(Clone, Debug)]
@@ -3862,19 +3650,15 @@ impl DialVoicemailRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(DialVoicemailRequest, no_body);
-impl __rt::Call for DialVoicemailRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("id", &self.id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(DialVoicemailRequest, (), no_body);
 /// A `call_control.hangup_voicemail` request, made by `hangup_voicemail()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](HangupVoicemailRequest::send)).
@@ -3894,18 +3678,14 @@ impl HangupVoicemailRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(HangupVoicemailRequest, no_body);
-impl __rt::Call for HangupVoicemailRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         (self.__client, req)
     }
 }
+__rt::request_builder!(HangupVoicemailRequest, (), no_body);
 /// A `call_control.set_call_volume` request, made by `set_call_volume()` on [`CallControlClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](SetCallVolumeRequest::send)).
 #[derive(Clone, Debug)]
@@ -3927,13 +3707,8 @@ impl SetCallVolumeRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(SetCallVolumeRequest, no_body);
-impl __rt::Call for SetCallVolumeRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("outGain", &self.out_gain);
@@ -3941,6 +3716,7 @@ impl __rt::Call for SetCallVolumeRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(SetCallVolumeRequest, (), no_body);
 /// A `call_control.mute` request, made by `mute()` on [`CallControlClient`]: set optional
 /// parameters, then `.await` it (or call [`send`](MuteRequest::send)).
 #[derive(Clone, Debug)]
@@ -3960,18 +3736,14 @@ impl MuteRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(MuteRequest, no_body);
-impl __rt::Call for MuteRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         (self.__client, req)
     }
 }
+__rt::request_builder!(MuteRequest, (), no_body);
 /// A `call_control.unmute` request, made by `unmute()` on [`CallControlClient`]: set optional
 /// parameters, then `.await` it (or call [`send`](UnmuteRequest::send)).
 #[derive(Clone, Debug)]
@@ -3991,18 +3763,14 @@ impl UnmuteRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(UnmuteRequest, no_body);
-impl __rt::Call for UnmuteRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         (self.__client, req)
     }
 }
+__rt::request_builder!(UnmuteRequest, (), no_body);
 /// A `call_control.set_customer_volume` request, made by `set_customer_volume()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](SetCustomerVolumeRequest::send)).
@@ -4025,13 +3793,8 @@ impl SetCustomerVolumeRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(SetCustomerVolumeRequest, no_body);
-impl __rt::Call for SetCustomerVolumeRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("outGain", &self.out_gain);
@@ -4039,6 +3802,7 @@ impl __rt::Call for SetCustomerVolumeRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(SetCustomerVolumeRequest, (), no_body);
 /// A `call_control.ivr_pause_recording` request, made by `ivr_pause_recording()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](IvrPauseRecordingRequest::send)).
@@ -4059,13 +3823,8 @@ impl IvrPauseRecordingRequest {
         response: __rt::ResponseFormat::None,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(IvrPauseRecordingRequest, no_body);
-impl __rt::Call for IvrPauseRecordingRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("serviceId", &self.service_id);
@@ -4073,6 +3832,7 @@ impl __rt::Call for IvrPauseRecordingRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(IvrPauseRecordingRequest, (), no_body);
 /// A `call_control.ivr_resume_recording` request, made by `ivr_resume_recording()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](IvrResumeRecordingRequest::send)).
@@ -4093,13 +3853,8 @@ impl IvrResumeRecordingRequest {
         response: __rt::ResponseFormat::None,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(IvrResumeRecordingRequest, no_body);
-impl __rt::Call for IvrResumeRecordingRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("serviceId", &self.service_id);
@@ -4107,6 +3862,7 @@ impl __rt::Call for IvrResumeRecordingRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(IvrResumeRecordingRequest, (), no_body);
 /// A `call_control.schedule_route_callback` request, made by `schedule_route_callback()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](ScheduleRouteCallbackRequest::send)).
@@ -4167,13 +3923,8 @@ impl ScheduleRouteCallbackRequest {
         self.__body.timezone = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(ScheduleRouteCallbackRequest, no_body);
-impl __rt::Call for ScheduleRouteCallbackRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("correlationId", &self.correlation_id);
@@ -4182,6 +3933,7 @@ impl __rt::Call for ScheduleRouteCallbackRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(ScheduleRouteCallbackRequest, (), no_body);
 /// A `call_control.cancel_route` request, made by `cancel_route()` on [`CallControlClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](CancelRouteRequest::send)).
 #[derive(Clone, Debug)]
@@ -4203,13 +3955,8 @@ impl CancelRouteRequest {
         response: __rt::ResponseFormat::None,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(CancelRouteRequest, no_body);
-impl __rt::Call for CancelRouteRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("correlationId", &self.correlation_id);
@@ -4218,6 +3965,7 @@ impl __rt::Call for CancelRouteRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(CancelRouteRequest, (), no_body);
 /// A `call_control.get_hold_queue_status` request, made by `get_hold_queue_status()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](GetHoldQueueStatusRequest::send)).
@@ -4237,19 +3985,15 @@ impl GetHoldQueueStatusRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(GetHoldQueueStatusRequest, json 200);
-impl __rt::Call for GetHoldQueueStatusRequest {
-    type Output = HoldQueueStatus;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(GetHoldQueueStatusRequest, HoldQueueStatus, json 200);
 /// A `call_control.get_route_status` request, made by `get_route_status()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](GetRouteStatusRequest::send)).
@@ -4271,13 +4015,8 @@ impl GetRouteStatusRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(GetRouteStatusRequest, json 200);
-impl __rt::Call for GetRouteStatusRequest {
-    type Output = RouteStatus;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("correlationId", &self.correlation_id);
@@ -4286,6 +4025,7 @@ impl __rt::Call for GetRouteStatusRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(GetRouteStatusRequest, RouteStatus, json 200);
 /// A `call_control.route_to_agent` request, made by `route_to_agent()` on [`CallControlClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](RouteToAgentRequest::send)).
 #[derive(Clone, Debug)]
@@ -4343,13 +4083,8 @@ impl RouteToAgentRequest {
         self.__body.reservation_time = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(RouteToAgentRequest, json 200);
-impl __rt::Call for RouteToAgentRequest {
-    type Output = RouteStatus;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("correlationId", &self.correlation_id);
@@ -4359,6 +4094,7 @@ impl __rt::Call for RouteToAgentRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(RouteToAgentRequest, RouteStatus, json 200);
 /// A `call_control.supervisor_set_not_ready` request, made by `supervisor_set_not_ready()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](SupervisorSetNotReadyRequest::send)).
@@ -4399,19 +4135,15 @@ impl SupervisorSetNotReadyRequest {
         self.__body.message = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(SupervisorSetNotReadyRequest, json 200);
-impl __rt::Call for SupervisorSetNotReadyRequest {
-    type Output = AgentChangeResults;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(SupervisorSetNotReadyRequest, AgentChangeResults, json 200);
 /// A `call_control.supervisor_set_ready` request, made by `supervisor_set_ready()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](SupervisorSetReadyRequest::send)).
@@ -4447,19 +4179,15 @@ impl SupervisorSetReadyRequest {
         self.__body.message = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(SupervisorSetReadyRequest, json 200);
-impl __rt::Call for SupervisorSetReadyRequest {
-    type Output = AgentChangeResults;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(SupervisorSetReadyRequest, AgentChangeResults, json 200);
 /// A `call_control.supervisor_log_off_agents` request, made by `supervisor_log_off_agents()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](SupervisorLogOffAgentsRequest::send)).
@@ -4495,19 +4223,15 @@ impl SupervisorLogOffAgentsRequest {
         self.__body.message = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(SupervisorLogOffAgentsRequest, json 200);
-impl __rt::Call for SupervisorLogOffAgentsRequest {
-    type Output = AgentChangeResults;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(SupervisorLogOffAgentsRequest, AgentChangeResults, json 200);
 /// A `call_control.broadcast_chat` request, made by `broadcast_chat()` on [`CallControlClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](BroadcastChatRequest::send)).
 #[derive(Clone, Debug)]
@@ -4542,19 +4266,15 @@ impl BroadcastChatRequest {
         self.__body.message = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(BroadcastChatRequest, json 200);
-impl __rt::Call for BroadcastChatRequest {
-    type Output = BroadcastResults;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(BroadcastChatRequest, BroadcastResults, json 200);
 /// A `call_control.get_chat_messages` request, made by `get_chat_messages()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](GetChatMessagesRequest::send)).
@@ -4583,19 +4303,15 @@ impl GetChatMessagesRequest {
         self.__body.filter = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(GetChatMessagesRequest, json 200);
-impl __rt::Call for GetChatMessagesRequest {
-    type Output = SupervisorChatMessages;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(GetChatMessagesRequest, SupervisorChatMessages, json 200);
 /// A `call_control.send_chat_message` request, made by `send_chat_message()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](SendChatMessageRequest::send)).
@@ -4632,19 +4348,15 @@ impl SendChatMessageRequest {
         self.__body.message = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(SendChatMessageRequest, no_body);
-impl __rt::Call for SendChatMessageRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(SendChatMessageRequest, (), no_body);
 /// A `call_control.end_chat_session` request, made by `end_chat_session()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](EndChatSessionRequest::send)).
@@ -4664,19 +4376,15 @@ impl EndChatSessionRequest {
         response: __rt::ResponseFormat::None,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(EndChatSessionRequest, no_body);
-impl __rt::Call for EndChatSessionRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("userLoginId", &self.user_login_id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(EndChatSessionRequest, (), no_body);
 /// A `call_control.barge_in` request, made by `barge_in()` on [`CallControlClient`]: set optional
 /// parameters, then `.await` it (or call [`send`](BargeInRequest::send)).
 #[derive(Clone, Debug)]
@@ -4695,19 +4403,15 @@ impl BargeInRequest {
         response: __rt::ResponseFormat::None,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(BargeInRequest, no_body);
-impl __rt::Call for BargeInRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("agentLoginId", &self.agent_login_id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(BargeInRequest, (), no_body);
 /// A `call_control.coach_agent` request, made by `coach_agent()` on [`CallControlClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](CoachAgentRequest::send)).
 #[derive(Clone, Debug)]
@@ -4726,19 +4430,15 @@ impl CoachAgentRequest {
         response: __rt::ResponseFormat::None,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(CoachAgentRequest, no_body);
-impl __rt::Call for CoachAgentRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("agentLoginId", &self.agent_login_id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(CoachAgentRequest, (), no_body);
 /// A `call_control.get_monitor_state` request, made by `get_monitor_state()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](GetMonitorStateRequest::send)).
@@ -4757,18 +4457,14 @@ impl GetMonitorStateRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(GetMonitorStateRequest, json 200);
-impl __rt::Call for GetMonitorStateRequest {
-    type Output = MonitorCallState;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         (self.__client, req)
     }
 }
+__rt::request_builder!(GetMonitorStateRequest, MonitorCallState, json 200);
 /// A `call_control.listen_to_agent` request, made by `listen_to_agent()` on [`CallControlClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](ListenToAgentRequest::send)).
 #[derive(Clone, Debug)]
@@ -4787,19 +4483,15 @@ impl ListenToAgentRequest {
         response: __rt::ResponseFormat::None,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ListenToAgentRequest, no_body);
-impl __rt::Call for ListenToAgentRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("agentLoginId", &self.agent_login_id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ListenToAgentRequest, (), no_body);
 /// A `call_control.start_monitor_call` request, made by `start_monitor_call()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](StartMonitorCallRequest::send)).
@@ -4819,13 +4511,8 @@ impl StartMonitorCallRequest {
         path: "/callControl/supervisor/monitor/start",
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(StartMonitorCallRequest, json 200);
-impl __rt::Call for StartMonitorCallRequest {
-    type Output = MonitorCallState;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("numberToDial", &self.number_to_dial);
@@ -4833,6 +4520,7 @@ impl __rt::Call for StartMonitorCallRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(StartMonitorCallRequest, MonitorCallState, json 200);
 /// A `call_control.list_supervised_services` request, made by `list_supervised_services()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](ListSupervisedServicesRequest::send)).
@@ -4851,18 +4539,14 @@ impl ListSupervisedServicesRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ListSupervisedServicesRequest, json 200);
-impl __rt::Call for ListSupervisedServicesRequest {
-    type Output = SupervisedServices;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ListSupervisedServicesRequest, SupervisedServices, json 200);
 /// A `call_control.supervisor_switch_service` request, made by `supervisor_switch_service()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](SupervisorSwitchServiceRequest::send)).
@@ -4903,19 +4587,15 @@ impl SupervisorSwitchServiceRequest {
         self.__body.message = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(SupervisorSwitchServiceRequest, json 200);
-impl __rt::Call for SupervisorSwitchServiceRequest {
-    type Output = SwitchServiceResults;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(SupervisorSwitchServiceRequest, SwitchServiceResults, json 200);
 /// A `call_control.get_non_attempted_manual_calls` request, made by
 /// `get_non_attempted_manual_calls()` on [`CallControlClient`]: set optional parameters, then
 /// `.await` it (or call [`send`](GetNonAttemptedManualCallsRequest::send)).
@@ -4935,19 +4615,17 @@ impl GetNonAttemptedManualCallsRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(GetNonAttemptedManualCallsRequest, json 200);
-impl __rt::Call for GetNonAttemptedManualCallsRequest {
-    type Output = NonAttemptedManualCalls;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("serviceId", &self.service_id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(
+    GetNonAttemptedManualCallsRequest, NonAttemptedManualCalls, json 200
+);
 /// A `call_control.get_queue_stats` request, made by `get_queue_stats()` on [`CallControlClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](GetQueueStatsRequest::send)).
 #[derive(Clone, Debug)]
@@ -4966,19 +4644,15 @@ impl GetQueueStatsRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(GetQueueStatsRequest, json 200);
-impl __rt::Call for GetQueueStatsRequest {
-    type Output = QueueStats;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("serviceId", &self.service_id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(GetQueueStatsRequest, QueueStats, json 200);
 /// A `call_control.launch_manual_calls` request, made by `launch_manual_calls()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](LaunchManualCallsRequest::send)).
@@ -5008,13 +4682,8 @@ impl LaunchManualCallsRequest {
         self.__body.call_entry = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(LaunchManualCallsRequest, no_body);
-impl __rt::Call for LaunchManualCallsRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("serviceId", &self.service_id);
@@ -5022,6 +4691,7 @@ impl __rt::Call for LaunchManualCallsRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(LaunchManualCallsRequest, (), no_body);
 /// A `call_control.schedule_callback` request, made by `schedule_callback()` on
 /// [`CallControlClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](ScheduleCallbackRequest::send)).
@@ -5069,13 +4739,8 @@ impl ScheduleCallbackRequest {
         self.__body.time_zone = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(ScheduleCallbackRequest, no_body);
-impl __rt::Call for ScheduleCallbackRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("serviceId", &self.service_id);
@@ -5083,11 +4748,11 @@ impl __rt::Call for ScheduleCallbackRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(ScheduleCallbackRequest, (), no_body);
 /// What a supervisor call did to each agent it named.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AgentChangeResults {
     /// Wire name `agents`, type `array<AgentChangeResult>`.
@@ -5109,11 +4774,11 @@ impl AgentChangeResults {
         self
     }
 }
+__rt::model_de!(AgentChangeResults { agents "agents" });
 /// A set of recorded messages an agent can play.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AgentMessageSet {
     /// Wire name `agentMessageId`, type `int64`.
@@ -5157,11 +4822,14 @@ impl AgentMessageSet {
         self
     }
 }
+__rt::model_de!(
+    AgentMessageSet { agent_message_id "agentMessageId", description "description",
+    messages "messages" }
+);
 /// The agent's state.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AgentStatusReport {
     /// Wire name `agentStatus`, type `AgentStatusDetails`.
@@ -5183,11 +4851,11 @@ impl AgentStatusReport {
         self
     }
 }
+__rt::model_de!(AgentStatusReport { agent_status "agentStatus" });
 /// When a phone number may be called, and its time zone.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AreaCodeWindow {
     /// Wire name `startTime`, type `datetime`.
@@ -5231,11 +4899,13 @@ impl AreaCodeWindow {
         self
     }
 }
+__rt::model_de!(
+    AreaCodeWindow { start_time "startTime", end_time "endTime", time_zone "timeZone" }
+);
 /// Agents available for a transfer.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AvailableAgents {
     /// Wire name `agentDetails`, type `array<AvailableAgent>`.
@@ -5257,11 +4927,11 @@ impl AvailableAgents {
         self
     }
 }
+__rt::model_de!(AvailableAgents { agent_details "agentDetails" });
 /// To whom a broadcast was sent.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct BroadcastResults {
     /// Wire name `broadcastStatus`, type `array<BroadcastStatus>`.
@@ -5283,11 +4953,11 @@ impl BroadcastResults {
         self
     }
 }
+__rt::model_de!(BroadcastResults { broadcast_status "broadcastStatus" });
 /// The client's call centers.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CallCenterList {
     /// Wire name `callCenterList`, type `array<AgentCallCenter>`.
@@ -5309,11 +4979,11 @@ impl CallCenterList {
         self
     }
 }
+__rt::model_de!(CallCenterList { call_center_list "callCenterList" });
 /// The id of a new chat channel.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ChatChannelCreated {
     /// Wire name `channelId`, type `string`.
@@ -5335,11 +5005,11 @@ impl ChatChannelCreated {
         self
     }
 }
+__rt::model_de!(ChatChannelCreated { channel_id "channelId" });
 /// A page of chat posts.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ChatPostPage {
     /// Wire name `next`, type `string`.
@@ -5372,11 +5042,11 @@ impl ChatPostPage {
         self
     }
 }
+__rt::model_de!(ChatPostPage { next "next", posts "posts" });
 /// The live figures of the agent's service.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DesktopStats {
     /// Wire name `availableAgents`, type `int64`.
@@ -5490,11 +5160,17 @@ impl DesktopStats {
         self
     }
 }
+__rt::model_de!(
+    DesktopStats { available_agents "availableAgents", calls_on_hold "callsOnHold",
+    remaining "remaining", cip "cip", total_agents "totalAgents", max_calls_on_hold
+    "maxCallsOnHold", max_calls_in_progress "maxCallsInProgress", loaded "loaded",
+    hci_queue_size "hciQueueSize", hold_graph_data "holdGraphData",
+    agent_average_graph_data "agentAverageGraphData" }
+);
 /// A service's hold queue.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct HoldQueueStatus {
     /// Wire name `estimatedWaitTime`, type `datetime`.
@@ -5524,11 +5200,14 @@ impl HoldQueueStatus {
         self
     }
 }
+__rt::model_de!(
+    HoldQueueStatus { estimated_wait_time "estimatedWaitTime", calls_in_queue
+    "callsInQueue" }
+);
 /// Whether the supervisor's monitor call is up.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct MonitorCallState {
     /// Wire name `activeCall`, type `bool`.
@@ -5547,11 +5226,11 @@ impl MonitorCallState {
         self
     }
 }
+__rt::model_de!(MonitorCallState { active_call "activeCall" });
 /// Manual calls a service could not place.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct NonAttemptedManualCalls {
     /// Wire name `nonAttemptedManualCalls`, type `array<NonAttemptedManualCall>`.
@@ -5575,11 +5254,13 @@ impl NonAttemptedManualCalls {
         self
     }
 }
+__rt::model_de!(
+    NonAttemptedManualCalls { non_attempted_manual_calls "nonAttemptedManualCalls" }
+);
 /// A service's transfer phonebook.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Phonebook {
     /// Wire name `phoneContact`, type `array<PhonebookContact>`.
@@ -5623,11 +5304,14 @@ impl Phonebook {
         self
     }
 }
+__rt::model_de!(
+    Phonebook { phone_contact "phoneContact", description "description", phone_book_id
+    "phoneBookId" }
+);
 /// A service's queue figures.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct QueueStats {
     /// Wire name `availableAgents`, type `int32`.
@@ -5687,11 +5371,15 @@ impl QueueStats {
         self
     }
 }
+__rt::model_de!(
+    QueueStats { available_agents "availableAgents", calls_on_hold "callsOnHold",
+    calls_to_be_launched "callsToBeLaunched", calls_in_progress "callsInProgress",
+    max_agents "maxAgents" }
+);
 /// The agent's recent chat channels.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct RecentChatChannels {
     /// Wire name `channels`, type `array<ChatChannel>`.
@@ -5713,11 +5401,11 @@ impl RecentChatChannels {
         self
     }
 }
+__rt::model_de!(RecentChatChannels { channels "channels" });
 /// Where a caller's route request stands.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct RouteStatus {
     /// Wire name `routeUid`, type `string`.
@@ -5810,11 +5498,15 @@ impl RouteStatus {
         self
     }
 }
+__rt::model_de!(
+    RouteStatus { route_uid "routeUid", route_domain "routeDomain", end_point_uid
+    "endPointUid", estimated_wait_time "estimatedWaitTime", position_in_queue
+    "positionInQueue", queue_size "queueSize", max_agents "maxAgents", status "status" }
+);
 /// The screen-pop rows of a call.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ScreenPop {
     /// Wire name `screenPopRow`, type `array<ScreenPopDetails>`.
@@ -5836,11 +5528,11 @@ impl ScreenPop {
         self
     }
 }
+__rt::model_de!(ScreenPop { screen_pop_row "screenPopRow" });
 /// The services an agent may join, and how the agent is connected.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ServiceAccess {
     /// Wire name `homeAgent`, type `bool`.
@@ -5892,11 +5584,14 @@ impl ServiceAccess {
         self
     }
 }
+__rt::model_de!(
+    ServiceAccess { home_agent "homeAgent", phone_number "phoneNumber", services
+    "services", sip_id "sipId" }
+);
 /// A service's desktop features and dial-in details.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ServiceFeatureDetails {
     /// Wire name `callInPhoneNumber`, type `string`.
@@ -6014,11 +5709,17 @@ impl ServiceFeatureDetails {
         self
     }
 }
+__rt::model_de!(
+    ServiceFeatureDetails { call_in_phone_number "callInPhoneNumber", features
+    "features", call_in_pin_number "callInPinNumber", provide_instructions
+    "provideInstructions", client_id "clientId", client_code "clientCode", service_id
+    "serviceId", service_description "serviceDescription", call_center_id "callCenterId",
+    call_center_name "callCenterName" }
+);
 /// The call centers and services a supervisor may manage.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct SupervisedServices {
     /// Wire name `callCenters`, type `array<SupervisorCallCenter>`.
@@ -6040,11 +5741,11 @@ impl SupervisedServices {
         self
     }
 }
+__rt::model_de!(SupervisedServices { call_centers "callCenters" });
 /// The supervisor's chat messages.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct SupervisorChatMessages {
     /// Wire name `chatList`, type `array<ChatMessage>`.
@@ -6077,11 +5778,11 @@ impl SupervisorChatMessages {
         self
     }
 }
+__rt::model_de!(SupervisorChatMessages { chat_list "chatList", timestamp "timestamp" });
 /// What moving agents to another service did to each.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct SwitchServiceResults {
     /// Wire name `agents`, type `array<SwitchedAgent>`.
@@ -6103,11 +5804,11 @@ impl SwitchServiceResults {
         self
     }
 }
+__rt::model_de!(SwitchServiceResults { agents "agents" });
 /// A service's term codes, by category.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct TermCodeList {
     /// Wire name `termCodeCategories`, type `array<TermCodeCategory>`.
@@ -6129,11 +5830,11 @@ impl TermCodeList {
         self
     }
 }
+__rt::model_de!(TermCodeList { term_code_categories "termCodeCategories" });
 /// The agent's voicemail boxes.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct VoicemailBoxes {
     /// Wire name `voiceMails`, type `array<VoicemailBox>`.
@@ -6155,11 +5856,11 @@ impl VoicemailBoxes {
         self
     }
 }
+__rt::model_de!(VoicemailBoxes { voice_mails "voiceMails" });
 /// Graph data of average agent figures over a time span (the data format is not documented).
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AgentAverageGraphData {
     /// Wire name `startTime`, type `datetime`.
@@ -6203,10 +5904,13 @@ impl AgentAverageGraphData {
         self
     }
 }
+__rt::model_de!(
+    AgentAverageGraphData { start_time "startTime", end_time "endTime", data "data" }
+);
 /// A call center, by id and name, as the agent desktop lists them.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct AgentCallCenter {
@@ -6239,12 +5943,12 @@ impl AgentCallCenter {
         self
     }
 }
+__rt::model_de!(AgentCallCenter { id "id", name "name" });
 /// What a supervisor call did to one agent: the agent's login id and a status text. (The .NET
 /// client's `AgentsChangeRequestResult`.)
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AgentChangeResult {
     /// Wire name `agentLoginId`, type `string`.
@@ -6277,11 +5981,11 @@ impl AgentChangeResult {
         self
     }
 }
+__rt::model_de!(AgentChangeResult { agent_login_id "agentLoginId", status "status" });
 /// A service an agent may join. (The .NET client's `Service`.)
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AgentService {
     /// Wire name `serviceId`, type `int64`.
@@ -6311,12 +6015,12 @@ impl AgentService {
         self
     }
 }
+__rt::model_de!(AgentService { service_id "serviceId", service_name "serviceName" });
 /// Everything the desktop needs to know about the agent: lines, not-ready reason, dialing failures,
 /// voicemail and chat.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AgentStatusDetails {
     /// Wire name `agentCallConnected`, type `bool`.
@@ -6514,11 +6218,23 @@ impl AgentStatusDetails {
         self
     }
 }
+__rt::model_de!(
+    AgentStatusDetails { agent_call_connected "agentCallConnected",
+    agent_manual_dialing_failed "agentManualDialingFailed", preview_dialing_failed
+    "previewDialingFailed", preview_dialing_failed_error_code
+    "previewDialingFailedErrorCode", agent_manual_dialing_failed_error_code
+    "agentManualDialingFailedErrorCode", agent_manual_dialing_failed_reason
+    "agentManualDialingFailedReason", preview_dialing_failed_reason
+    "previewDialingFailedReason", agent_call_failed_error_code
+    "agentCallFailedErrorCode", agent_call_failed "agentCallFailed",
+    voicemail_storage_limit_reached "voicemailStorageLimitReached", new_voicemails_count
+    "newVoicemailsCount", reason_code "reasonCode", agent_muted "agentMuted", service
+    "service", voicemail "voicemail", chat "chat", lines "lines" }
+);
 /// A term code: the outcome an agent saves for a call. (The .NET client's `TermCode`.)
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AgentTermCode {
     /// Wire name `id`, type `string`.
@@ -6617,11 +6333,16 @@ impl AgentTermCode {
         self
     }
 }
+__rt::model_de!(
+    AgentTermCode { id "id", name "name", lv_result_id "lvResultId", lv_result
+    "lvResult", report_display_order "reportDisplayOrder", preview_dial_enabled
+    "previewDialEnabled", action_type "actionType", payment_amt_required
+    "paymentAmtRequired" }
+);
 /// An agent that a call can be transferred to. (The .NET client's `AgentDetails`.)
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AvailableAgent {
     /// Wire name `phone`, type `string`.
@@ -6736,11 +6457,15 @@ impl AvailableAgent {
         self
     }
 }
+__rt::model_de!(
+    AvailableAgent { phone "phone", wrapup "wrapup", login_id "loginId", active "active",
+    last_name "lastName", first_name "firstName", home_agent "homeAgent", agent_id
+    "agentId", call_center_id "callCenterId", service_id "serviceId" }
+);
 /// Whether a broadcast reached one user.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct BroadcastStatus {
     /// Wire name `userLoginId`, type `string`.
@@ -6770,11 +6495,11 @@ impl BroadcastStatus {
         self
     }
 }
+__rt::model_de!(BroadcastStatus { user_login_id "userLoginId", sent "sent" });
 /// A chat channel between agents. (The .NET client's `Channel`.)
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ChatChannel {
     /// Wire name `channelId`, type `string`.
@@ -6784,7 +6509,6 @@ pub struct ChatChannel {
     /// Wire name `unreadCount`, type `int32`.
     pub unread_count: ::std::option::Option<i32>,
     /// Wire name `type`, type `string`.
-    #[serde(rename = "type")]
     pub kind: ::std::option::Option<::std::string::String>,
     /// Wire name `userId`, type `int64`.
     pub user_id: ::std::option::Option<i64>,
@@ -6857,11 +6581,15 @@ impl ChatChannel {
         self
     }
 }
+__rt::model_de!(
+    ChatChannel { channel_id "channelId", channel_name "channelName", unread_count
+    "unreadCount", kind "type", user_id "userId", user_name "userName",
+    last_post_timestamp "lastPostTimestamp" }
+);
 /// A chat message: who sent it, what, and when. (The .NET client's `Agent.ChatMessage`.)
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ChatMessage {
     /// Wire name `sourceId`, type `string`.
@@ -6905,11 +6633,11 @@ impl ChatMessage {
         self
     }
 }
+__rt::model_de!(ChatMessage { source_id "sourceId", message "message", time "time" });
 /// New chat messages and ended chat sessions for the agent. (The .NET client's `ChatDetails`.)
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ChatNews {
     /// Wire name `chatMessage`, type `string`.
@@ -6977,11 +6705,14 @@ impl ChatNews {
         self
     }
 }
+__rt::model_de!(
+    ChatNews { chat_message "chatMessage", chat_time "chatTime", chat_user "chatUser",
+    chat_messages "chatMessages", terminated_chat_sessions "terminatedChatSessions" }
+);
 /// A post in a chat channel. (The .NET client's `Post`.)
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ChatPost {
     /// Wire name `postId`, type `string`.
@@ -7052,11 +6783,14 @@ impl ChatPost {
         self
     }
 }
+__rt::model_de!(
+    ChatPost { post_id "postId", from_name "fromName", from_id "fromId", content
+    "content", unread "unread", timestamp "timestamp" }
+);
 /// Graph data of calls on hold over a time span (the data format is not documented).
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct HoldGraphData {
     /// Wire name `startTime`, type `datetime`.
@@ -7100,11 +6834,13 @@ impl HoldGraphData {
         self
     }
 }
+__rt::model_de!(
+    HoldGraphData { start_time "startTime", end_time "endTime", data "data" }
+);
 /// The call on one of the agent's lines. (The .NET client's `CallDetails`.)
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct LineCall {
     /// Wire name `callTransactionId`, type `string`.
@@ -7241,11 +6977,18 @@ impl LineCall {
         self
     }
 }
+__rt::model_de!(
+    LineCall { call_transaction_id "callTransactionId", call_session_id "callSessionId",
+    first_name "firstName", last_name "lastName", call_requires_acceptance
+    "callRequiresAcceptance", call_acceptance_timeout "callAcceptanceTimeout",
+    call_recording_started "callRecordingStarted", service_id "serviceId", call_center_id
+    "callCenterId", account_number "accountNumber", phone_number "phoneNumber",
+    account_number_required "accountNumberRequired" }
+);
 /// One of the agent's lines (ACD, DIRECT, extensions), its state and call.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct LineDetails {
     /// Wire name `lineNumber`, type `LineNumber`.
@@ -7436,6 +7179,18 @@ impl LineDetails {
         self
     }
 }
+__rt::model_de!(
+    LineDetails { line_number "lineNumber", display_name "displayName", playing_message
+    "playingMessage", active "active", call_control "callControl", state "state",
+    customer_disconnected_before_bridge "customerDisconnectedBeforeBridge",
+    conference_initiated "conferenceInitiated",
+    supervisor_call_success_before_conferenced "supervisorCallSuccessBeforeConferenced",
+    call_conferenced "callConferenced", transfer_to_queue "transferToQueue",
+    transfer_to_queue_failed "transferToQueueFailed", transfer_call_on_hold
+    "transferCallOnHold", call_transferred_to_agent "callTransferredToAgent",
+    supervisor_phone_number "supervisorPhoneNumber", state_changed_time
+    "stateChangedTime", call "call" }
+);
 /// A call a supervisor asks a service to place. (The .NET client's `SupervisorCallsCallEntry`.)
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
@@ -7520,8 +7275,7 @@ impl ManualCallEntry {
 /// A recorded message an agent can play.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct MessagePhrase {
     /// Wire name `messageId`, type `int64`.
@@ -7573,6 +7327,10 @@ impl MessagePhrase {
         self
     }
 }
+__rt::model_de!(
+    MessagePhrase { message_id "messageId", phrase "phrase", prompt "prompt", language
+    "language" }
+);
 /// Which chat messages to read.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
@@ -7612,8 +7370,7 @@ impl MessagesFilterCriteria {
 /// A manual call a service could not place, and why.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct NonAttemptedManualCall {
     /// Wire name `transactionId`, type `int64`.
@@ -7676,11 +7433,14 @@ impl NonAttemptedManualCall {
         self
     }
 }
+__rt::model_de!(
+    NonAttemptedManualCall { transaction_id "transactionId", phone_number "phoneNumber",
+    reason "reason", error_code "errorCode", time_of_failure "timeOfFailure" }
+);
 /// A phonebook entry a call can be transferred to.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct PhonebookContact {
     /// Wire name `phoneBookContactId`, type `int64`.
@@ -7754,11 +7514,15 @@ impl PhonebookContact {
         self
     }
 }
+__rt::model_de!(
+    PhonebookContact { phone_book_contact_id "phoneBookContactId", phone_book_id
+    "phoneBookId", contact_name "contactName", phone_number "phoneNumber", extension
+    "extension", internal_queue "internalQueue" }
+);
 /// One key/value row of a screen pop.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ScreenPopDetails {
     /// Wire name `key`, type `string`.
@@ -7791,12 +7555,12 @@ impl ScreenPopDetails {
         self
     }
 }
+__rt::model_de!(ScreenPopDetails { key "key", value "value" });
 /// Call counts of the agent's service, and whether the desktop must reload its features. (The .NET
 /// client's `ServiceDetails`.)
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ServiceCallCounts {
     /// Wire name `callsInProgress`, type `int32`.
@@ -7859,11 +7623,15 @@ impl ServiceCallCounts {
         self
     }
 }
+__rt::model_de!(
+    ServiceCallCounts { calls_in_progress "callsInProgress", calls_remaining
+    "callsRemaining", calls_on_hold "callsOnHold", reload_service_features
+    "reloadServiceFeatures", reload_service_id "reloadServiceId" }
+);
 /// What the agent desktop may offer in a service. (The .NET client's `Features`.)
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ServiceFeatures {
     /// Wire name `agentNotesEnabled`, type `bool`.
@@ -8115,11 +7883,27 @@ impl ServiceFeatures {
         self
     }
 }
+__rt::model_de!(
+    ServiceFeatures { agent_notes_enabled "agentNotesEnabled",
+    agent_to_agent_transfer_enabled "agentToAgentTransferEnabled",
+    call_recording_control_enabled "callRecordingControlEnabled", reason_codes_enabled
+    "reasonCodesEnabled", feature_code "featureCode", manual_option_enabled
+    "manualOptionEnabled", manual_preview_button_enabled "manualPreviewButtonEnabled",
+    manual_transfer_enabled "manualTransferEnabled", not_ready_reason_codes
+    "notReadyReasonCodes", phone_book_transfer_enabled "phoneBookTransferEnabled",
+    confirm_on_preview_dial "confirmOnPreviewDial", preview_default_action
+    "previewDefaultAction", preview_timeout "previewTimeout", scheduled_callback
+    "scheduledCallback", scheduled_callback_phone_read_only
+    "scheduledCallbackPhoneReadOnly", preview_skip_enabled "previewSkipEnabled",
+    term_code_enabled "termCodeEnabled", transfer_option_enabled "transferOptionEnabled",
+    volume_control_enabled "volumeControlEnabled", lvz_enabled "lvzEnabled",
+    lv_screen_pop_url "lvScreenPopUrl", strict_account_number_enabled
+    "strictAccountNumberEnabled" }
+);
 /// A call center and the services a supervisor may manage in it. (The .NET client's `CallCenter`.)
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct SupervisorCallCenter {
     /// Wire name `callCenterId`, type `int64`.
@@ -8160,12 +7944,15 @@ impl SupervisorCallCenter {
         self
     }
 }
+__rt::model_de!(
+    SupervisorCallCenter { call_center_id "callCenterId", call_center_name
+    "callCenterName", services "services" }
+);
 /// What moving an agent to another service did: the login id and a message. (The .NET client's
 /// `Agent`.)
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct SwitchedAgent {
     /// Wire name `agentLoginId`, type `string`.
@@ -8198,11 +7985,11 @@ impl SwitchedAgent {
         self
     }
 }
+__rt::model_de!(SwitchedAgent { agent_login_id "agentLoginId", message "message" });
 /// A named group of term codes.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct TermCodeCategory {
     /// Wire name `name`, type `string`.
@@ -8235,6 +8022,7 @@ impl TermCodeCategory {
         self
     }
 }
+__rt::model_de!(TermCodeCategory { name "name", term_codes "termCodes" });
 /// A recipient of a broadcast, and whether they may reply.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
@@ -8274,8 +8062,7 @@ impl UsersInfo {
 /// A voicemail box an agent can reach.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct VoicemailBox {
     /// Wire name `id`, type `int64`.
@@ -8285,7 +8072,6 @@ pub struct VoicemailBox {
     /// Wire name `numberOfVoicemails`, type `int32`.
     pub number_of_voicemails: ::std::option::Option<i32>,
     /// Wire name `type`, type `string`.
-    #[serde(rename = "type")]
     pub kind: ::std::option::Option<::std::string::String>,
     /// Wire name `storageLimitReached`, type `bool`.
     pub storage_limit_reached: ::std::option::Option<bool>,
@@ -8339,11 +8125,14 @@ impl VoicemailBox {
         self
     }
 }
+__rt::model_de!(
+    VoicemailBox { id "id", name "name", number_of_voicemails "numberOfVoicemails", kind
+    "type", storage_limit_reached "storageLimitReached" }
+);
 /// The state of the agent's voicemail call. (The .NET client's `VoicemailDetails`.)
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct VoicemailState {
     /// Wire name `voicemailCallConnected`, type `bool`.
@@ -8387,6 +8176,11 @@ impl VoicemailState {
         self
     }
 }
+__rt::model_de!(
+    VoicemailState { voicemail_call_connected "voicemailCallConnected",
+    voicemail_failure_error_code "voicemailFailureErrorCode", voicemail_failure_reson
+    "voicemailFailureReson" }
+);
 /// The body of `manual_dial_ex`.
 ///
 /// Sent as the body of `manual_dial_ex`.

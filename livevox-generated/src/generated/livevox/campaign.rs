@@ -382,13 +382,8 @@ impl ListCampaignsRequest {
         self.count = value.into();
         self
     }
-}
-__rt::request_builder!(ListCampaignsRequest, json 200);
-impl __rt::Call for ListCampaignsRequest {
-    type Output = ListCampaignsResponse;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
@@ -396,6 +391,7 @@ impl __rt::Call for ListCampaignsRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(ListCampaignsRequest, ListCampaignsResponse, json 200);
 impl __rt::Paginated for ListCampaignsRequest {
     type Page = ListCampaignsResponse;
     type Item = CampaignSummary;
@@ -456,18 +452,14 @@ impl GetCampaignListInfoRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(GetCampaignListInfoRequest, json 200);
-impl __rt::Call for GetCampaignListInfoRequest {
-    type Output = CampaignListInfo;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         (self.__client, req)
     }
 }
+__rt::request_builder!(GetCampaignListInfoRequest, CampaignListInfo, json 200);
 /// A `campaign.read_campaign` request, made by `read_campaign()` on [`CampaignClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](ReadCampaignRequest::send)).
 #[derive(Clone, Debug)]
@@ -486,19 +478,15 @@ impl ReadCampaignRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ReadCampaignRequest, json 200);
-impl __rt::Call for ReadCampaignRequest {
-    type Output = Campaign;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ReadCampaignRequest, Campaign, json 200);
 /// A `campaign.create_campaign` request, made by `create_campaign()` on [`CampaignClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](CreateCampaignRequest::send)).
 #[derive(Clone, Debug)]
@@ -517,19 +505,15 @@ impl CreateCampaignRequest {
         body: __rt::BodyKind::json(true),
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(CreateCampaignRequest, json 201);
-impl __rt::Call for CreateCampaignRequest {
-    type Output = CampaignCreated;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(CreateCampaignRequest, CampaignCreated, json 201);
 /// A `campaign.update_campaign` request, made by `update_campaign()` on [`CampaignClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](UpdateCampaignRequest::send)).
 #[derive(Clone, Debug)]
@@ -614,13 +598,8 @@ impl UpdateCampaignRequest {
         self.__body.schedule_time = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(UpdateCampaignRequest, no_body);
-impl __rt::Call for UpdateCampaignRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -628,6 +607,7 @@ impl __rt::Call for UpdateCampaignRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(UpdateCampaignRequest, (), no_body);
 /// A `campaign.update_campaign_state` request, made by `update_campaign_state()` on
 /// [`CampaignClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](UpdateCampaignStateRequest::send)).
@@ -650,13 +630,8 @@ impl UpdateCampaignStateRequest {
         response: __rt::ResponseFormat::None,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(UpdateCampaignStateRequest, no_body);
-impl __rt::Call for UpdateCampaignStateRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -664,6 +639,7 @@ impl __rt::Call for UpdateCampaignStateRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(UpdateCampaignStateRequest, (), no_body);
 /// A `campaign.deactivate_campaign` request, made by `deactivate_campaign()` on [`CampaignClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](DeactivateCampaignRequest::send)).
 #[derive(Clone, Debug)]
@@ -683,13 +659,8 @@ impl DeactivateCampaignRequest {
         response: __rt::ResponseFormat::None,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(DeactivateCampaignRequest, no_body);
-impl __rt::Call for DeactivateCampaignRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -697,6 +668,7 @@ impl __rt::Call for DeactivateCampaignRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(DeactivateCampaignRequest, (), no_body);
 /// A `campaign.list_campaign_transactions` request, made by `list_campaign_transactions()` on
 /// [`CampaignClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](ListCampaignTransactionsRequest::send)).
@@ -740,13 +712,8 @@ impl ListCampaignTransactionsRequest {
         self.count = value.into();
         self
     }
-}
-__rt::request_builder!(ListCampaignTransactionsRequest, json 200);
-impl __rt::Call for ListCampaignTransactionsRequest {
-    type Output = CampaignTransactionsPage;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -758,6 +725,9 @@ impl __rt::Call for ListCampaignTransactionsRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(
+    ListCampaignTransactionsRequest, CampaignTransactionsPage, json 200
+);
 impl __rt::Paginated for ListCampaignTransactionsRequest {
     type Page = CampaignTransactionsPage;
     type Item = CampaignTransaction;
@@ -825,13 +795,8 @@ impl AppendCampaignRequest {
         }),
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(AppendCampaignRequest, no_body);
-impl __rt::Call for AppendCampaignRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -839,6 +804,7 @@ impl __rt::Call for AppendCampaignRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(AppendCampaignRequest, (), no_body);
 /// A `campaign.search_campaigns` request, made by `search_campaigns()` on [`CampaignClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](SearchCampaignsRequest::send)).
 #[derive(Clone, Debug)]
@@ -910,13 +876,8 @@ impl SearchCampaignsRequest {
         self.__body.types = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(SearchCampaignsRequest, json 200);
-impl __rt::Call for SearchCampaignsRequest {
-    type Output = SearchCampaignsResponse;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("client", &self.client_id);
@@ -926,6 +887,7 @@ impl __rt::Call for SearchCampaignsRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(SearchCampaignsRequest, SearchCampaignsResponse, json 200);
 impl __rt::Paginated for SearchCampaignsRequest {
     type Page = SearchCampaignsResponse;
     type Item = CampaignSummary;
@@ -1011,13 +973,8 @@ impl SearchFinishedCallsRequest {
         self.count = value.into();
         self
     }
-}
-__rt::request_builder!(SearchFinishedCallsRequest, json 200);
-impl __rt::Call for SearchFinishedCallsRequest {
-    type Output = FinishedCallsPage;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -1027,6 +984,7 @@ impl __rt::Call for SearchFinishedCallsRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(SearchFinishedCallsRequest, FinishedCallsPage, json 200);
 impl __rt::Paginated for SearchFinishedCallsRequest {
     type Page = FinishedCallsPage;
     type Item = FinishedCall;
@@ -1072,7 +1030,7 @@ impl SearchFinishedCallsRequest {
 /// A campaign as lists and searches return it.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CampaignSummary {
@@ -1144,10 +1102,14 @@ impl CampaignSummary {
         self
     }
 }
+__rt::model_de!(
+    CampaignSummary { id "id" req, name "name", type_id "typeId", service_id "serviceId",
+    status "status", upload_date "uploadDate" }
+);
 /// One page of campaigns.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListCampaignsResponse {
@@ -1176,11 +1138,13 @@ impl ListCampaignsResponse {
         self
     }
 }
+__rt::model_de!(
+    ListCampaignsResponse { campaign_details "campaignDetails" req, next "next" }
+);
 /// The number of campaigns and when the list last changed.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CampaignListInfo {
     /// Number of campaigns. Wire name `size`, type `int64`.
@@ -1205,11 +1169,11 @@ impl CampaignListInfo {
         self
     }
 }
+__rt::model_de!(CampaignListInfo { size "size" req, last_modified "lastModified" });
 /// One campaign's configuration and progress.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Campaign {
     /// The campaign's name. Wire name `name`, type `string`.
@@ -1424,10 +1388,20 @@ impl Campaign {
         self
     }
 }
+__rt::model_de!(
+    Campaign { name "name", type_id "typeId", service_id "serviceId", operator_phone
+    "operatorPhone", callback_phone "callbackPhone", local_caller_id_package
+    "localCallerIdPackage", caller_id "callerId", dialing_strategy_id
+    "dialingStrategyId", voice_id "voiceId", answering_machine_option
+    "answeringMachineOption", dial_cell_phones "dialCellPhones", status "status",
+    upload_date "uploadDate", build_date "buildDate", actual_start_date
+    "actualStartDate", actual_end_date "actualEndDate", on_demand "onDemand",
+    schedule_time "scheduleTime", scrub_option "scrubOption" }
+);
 /// When a campaign runs.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CampaignSchedule {
@@ -1469,6 +1443,7 @@ impl CampaignSchedule {
         self
     }
 }
+__rt::model_de!(CampaignSchedule { start "start", end "end", next_day "nextDay" });
 /// The file of records a new campaign is built from.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
@@ -1608,8 +1583,7 @@ impl CampaignConfiguration {
 /// The id LiveVox gave a new campaign.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CampaignCreated {
     /// The new campaign's id. Wire name `id`, type `int64`.
@@ -1621,6 +1595,7 @@ impl CampaignCreated {
         CampaignCreated { id: id.into() }
     }
 }
+__rt::model_de!(CampaignCreated { id "id" req });
 /// One record to append to a running campaign: an account and up to 30 phone numbers, with the
 /// values its messages speak.
 ///
@@ -2153,7 +2128,7 @@ impl CampaignRecord {
 /// One page of a campaign's records and their outcomes.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct CampaignTransactionsPage {
@@ -2182,10 +2157,11 @@ impl CampaignTransactionsPage {
         self
     }
 }
+__rt::model_de!(CampaignTransactionsPage { transaction "transaction" req, next "next" });
 /// A record of a campaign with its outcome.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Default, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CampaignTransaction {
@@ -2301,10 +2277,15 @@ impl CampaignTransaction {
         self
     }
 }
+__rt::model_de!(
+    CampaignTransaction { account_transaction_id "accountTransactionId", account
+    "account", consumer "consumer", phone "phone", extra "extra", days_due "daysDue",
+    balance "balance", livevox_result_id "livevoxResultId", service_id "serviceId" }
+);
 /// The person a campaign record is about.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Default, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CampaignConsumer {
@@ -2385,10 +2366,14 @@ impl CampaignConsumer {
         self
     }
 }
+__rt::model_de!(
+    CampaignConsumer { first_name "firstName", last_name "lastName", date_of_birth
+    "dateOfBirth", email "email", ssn "ssn", zip_code "zipCode" }
+);
 /// A phone number of a campaign record and its position.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct TransactionPhone {
@@ -2421,10 +2406,11 @@ impl TransactionPhone {
         self
     }
 }
+__rt::model_de!(TransactionPhone { phone "phone", ordinal "ordinal" });
 /// A named value of a campaign record.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct CampaignKeyValue {
@@ -2460,6 +2446,7 @@ impl CampaignKeyValue {
         self
     }
 }
+__rt::model_de!(CampaignKeyValue { key "key", value "value" });
 /// A time range, both ends included.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
@@ -2487,7 +2474,7 @@ impl CampaignDateRange {
 /// One page of campaigns matching a search.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct SearchCampaignsResponse {
@@ -2516,10 +2503,11 @@ impl SearchCampaignsResponse {
         self
     }
 }
+__rt::model_de!(SearchCampaignsResponse { campaign "campaign" req, next "next" });
 /// A finished call of a campaign.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FinishedCall {
@@ -2591,10 +2579,14 @@ impl FinishedCall {
         self
     }
 }
+__rt::model_de!(
+    FinishedCall { account "account", phone_dialed "phoneDialed", started "started",
+    finished "finished", livevox_result_id "livevoxResultId" }
+);
 /// One page of a campaign's finished calls.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct FinishedCallsPage {
@@ -2621,6 +2613,7 @@ impl FinishedCallsPage {
         self
     }
 }
+__rt::model_de!(FinishedCallsPage { call "call" req, next "next" });
 /// The body of `create_campaign`.
 ///
 /// Sent as the body of `create_campaign`.

@@ -1269,13 +1269,8 @@ impl ListDncRequest {
         self.count = value.into();
         self
     }
-}
-__rt::request_builder!(ListDncRequest, json 200);
-impl __rt::Call for ListDncRequest {
-    type Output = ListDncResponse;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("dncType", &self.dnc_type);
@@ -1286,6 +1281,7 @@ impl __rt::Call for ListDncRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(ListDncRequest, ListDncResponse, json 200);
 impl __rt::Paginated for ListDncRequest {
     type Page = ListDncResponse;
     type Item = DncEntry;
@@ -1360,13 +1356,8 @@ impl GetDncListInfoRequest {
         self.service_id = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(GetDncListInfoRequest, json 200);
-impl __rt::Call for GetDncListInfoRequest {
-    type Output = DncListInfo;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("dncType", &self.dnc_type);
@@ -1375,6 +1366,7 @@ impl __rt::Call for GetDncListInfoRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(GetDncListInfoRequest, DncListInfo, json 200);
 /// A `compliance.read_dnc` request, made by `read_dnc()` on [`ComplianceClient`]: set optional
 /// parameters, then `.await` it (or call [`send`](ReadDncRequest::send)).
 #[derive(Clone, Debug)]
@@ -1395,19 +1387,15 @@ impl ReadDncRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ReadDncRequest, json 200);
-impl __rt::Call for ReadDncRequest {
-    type Output = ReadDncResponse;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ReadDncRequest, ReadDncResponse, json 200);
 /// A `compliance.create_dnc` request, made by `create_dnc()` on [`ComplianceClient`]: set optional
 /// parameters, then `.await` it (or call [`send`](CreateDncRequest::send)).
 #[derive(Clone, Debug)]
@@ -1428,19 +1416,15 @@ impl CreateDncRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(CreateDncRequest, json 201);
-impl __rt::Call for CreateDncRequest {
-    type Output = CreateDncResponse;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(CreateDncRequest, CreateDncResponse, json 201);
 /// A `compliance.delete_dnc` request, made by `delete_dnc()` on [`ComplianceClient`]: set optional
 /// parameters, then `.await` it (or call [`send`](DeleteDncRequest::send)).
 #[derive(Clone, Debug)]
@@ -1461,19 +1445,15 @@ impl DeleteDncRequest {
         deprecated: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(DeleteDncRequest, no_body);
-impl __rt::Call for DeleteDncRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(DeleteDncRequest, (), no_body);
 /// A `compliance.search_dnc` request, made by `search_dnc()` on [`ComplianceClient`]: set optional
 /// parameters, then `.await` it (or call [`send`](SearchDncRequest::send)).
 #[derive(Clone, Debug)]
@@ -1523,13 +1503,8 @@ impl SearchDncRequest {
         self.count = value.into();
         self
     }
-}
-__rt::request_builder!(SearchDncRequest, json 200);
-impl __rt::Call for SearchDncRequest {
-    type Output = ListDncResponse;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("client", &self.client_id);
@@ -1539,6 +1514,7 @@ impl __rt::Call for SearchDncRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(SearchDncRequest, ListDncResponse, json 200);
 impl __rt::Paginated for SearchDncRequest {
     type Page = ListDncResponse;
     type Item = DncEntry;
@@ -1600,18 +1576,14 @@ impl IsLegacyDncEnabledRequest {
         deprecated: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(IsLegacyDncEnabledRequest, json 200);
-impl __rt::Call for IsLegacyDncEnabledRequest {
-    type Output = ComplianceCheckResult;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         (self.__client, req)
     }
 }
+__rt::request_builder!(IsLegacyDncEnabledRequest, ComplianceCheckResult, json 200);
 /// A `compliance.create_multiple_phone_dnc` request, made by `create_multiple_phone_dnc()` on
 /// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](CreateMultiplePhoneDncRequest::send)).
@@ -1638,13 +1610,8 @@ impl CreateMultiplePhoneDncRequest {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(CreateMultiplePhoneDncRequest, json 200);
-impl __rt::Call for CreateMultiplePhoneDncRequest {
-    type Output = MultiplePhoneDncResult;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("client", &self.client_id);
@@ -1652,6 +1619,7 @@ impl __rt::Call for CreateMultiplePhoneDncRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(CreateMultiplePhoneDncRequest, MultiplePhoneDncResult, json 200);
 /// A `compliance.create_multiple_account_dnd` request, made by `create_multiple_account_dnd()` on
 /// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](CreateMultipleAccountDndRequest::send)).
@@ -1678,13 +1646,8 @@ impl CreateMultipleAccountDndRequest {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(CreateMultipleAccountDndRequest, json 200);
-impl __rt::Call for CreateMultipleAccountDndRequest {
-    type Output = MultipleAccountDndResult;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("client", &self.client_id);
@@ -1692,6 +1655,9 @@ impl __rt::Call for CreateMultipleAccountDndRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(
+    CreateMultipleAccountDndRequest, MultipleAccountDndResult, json 200
+);
 /// A `compliance.create_multiple_account_phone_dnd` request, made by
 /// `create_multiple_account_phone_dnd()` on [`ComplianceClient`]: set optional parameters, then
 /// `.await` it (or call [`send`](CreateMultipleAccountPhoneDndRequest::send)).
@@ -1719,13 +1685,8 @@ impl CreateMultipleAccountPhoneDndRequest {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(CreateMultipleAccountPhoneDndRequest, no_body);
-impl __rt::Call for CreateMultipleAccountPhoneDndRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("client", &self.client_id);
@@ -1733,6 +1694,7 @@ impl __rt::Call for CreateMultipleAccountPhoneDndRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(CreateMultipleAccountPhoneDndRequest, (), no_body);
 /// A `compliance.list_dialtime_dnc` request, made by `list_dialtime_dnc()` on [`ComplianceClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](ListDialtimeDncRequest::send)).
 #[derive(Clone, Debug)]
@@ -1771,13 +1733,8 @@ impl ListDialtimeDncRequest {
         self.count = value.into();
         self
     }
-}
-__rt::request_builder!(ListDialtimeDncRequest, json 200);
-impl __rt::Call for ListDialtimeDncRequest {
-    type Output = DialtimeDncPage;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
@@ -1785,6 +1742,7 @@ impl __rt::Call for ListDialtimeDncRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(ListDialtimeDncRequest, DialtimeDncPage, json 200);
 impl __rt::Paginated for ListDialtimeDncRequest {
     type Page = DialtimeDncPage;
     type Item = DialtimeDncEntry;
@@ -1845,18 +1803,14 @@ impl GetDialtimeDncListInfoRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(GetDialtimeDncListInfoRequest, json 200);
-impl __rt::Call for GetDialtimeDncListInfoRequest {
-    type Output = ComplianceListInfo;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         (self.__client, req)
     }
 }
+__rt::request_builder!(GetDialtimeDncListInfoRequest, ComplianceListInfo, json 200);
 /// A `compliance.read_dialtime_dnc` request, made by `read_dialtime_dnc()` on [`ComplianceClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](ReadDialtimeDncRequest::send)).
 #[derive(Clone, Debug)]
@@ -1875,19 +1829,15 @@ impl ReadDialtimeDncRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ReadDialtimeDncRequest, json 200);
-impl __rt::Call for ReadDialtimeDncRequest {
-    type Output = DialtimeDncEntry;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ReadDialtimeDncRequest, DialtimeDncEntry, json 200);
 /// A `compliance.create_dialtime_dnc` request, made by `create_dialtime_dnc()` on
 /// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](CreateDialtimeDncRequest::send)).
@@ -1907,19 +1857,15 @@ impl CreateDialtimeDncRequest {
         body: __rt::BodyKind::json(true),
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(CreateDialtimeDncRequest, json 201);
-impl __rt::Call for CreateDialtimeDncRequest {
-    type Output = CreateDncResponse;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(CreateDialtimeDncRequest, CreateDncResponse, json 201);
 /// A `compliance.create_multiple_dialtime_dnc` request, made by `create_multiple_dialtime_dnc()` on
 /// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](CreateMultipleDialtimeDncRequest::send)).
@@ -1939,19 +1885,15 @@ impl CreateMultipleDialtimeDncRequest {
         body: __rt::BodyKind::json(true),
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(CreateMultipleDialtimeDncRequest, json 200);
-impl __rt::Call for CreateMultipleDialtimeDncRequest {
-    type Output = BulkDncResult;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(CreateMultipleDialtimeDncRequest, BulkDncResult, json 200);
 /// A `compliance.update_dialtime_dnc` request, made by `update_dialtime_dnc()` on
 /// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](UpdateDialtimeDncRequest::send)).
@@ -1974,13 +1916,8 @@ impl UpdateDialtimeDncRequest {
         response: __rt::ResponseFormat::None,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(UpdateDialtimeDncRequest, no_body);
-impl __rt::Call for UpdateDialtimeDncRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -1988,6 +1925,7 @@ impl __rt::Call for UpdateDialtimeDncRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(UpdateDialtimeDncRequest, (), no_body);
 /// A `compliance.delete_dialtime_dnc` request, made by `delete_dialtime_dnc()` on
 /// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](DeleteDialtimeDncRequest::send)).
@@ -2008,19 +1946,15 @@ impl DeleteDialtimeDncRequest {
         response: __rt::ResponseFormat::None,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(DeleteDialtimeDncRequest, no_body);
-impl __rt::Call for DeleteDialtimeDncRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(DeleteDialtimeDncRequest, (), no_body);
 /// A `compliance.search_dialtime_dnc` request, made by `search_dialtime_dnc()` on
 /// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](SearchDialtimeDncRequest::send)).
@@ -2062,13 +1996,8 @@ impl SearchDialtimeDncRequest {
         self.count = value.into();
         self
     }
-}
-__rt::request_builder!(SearchDialtimeDncRequest, json 200);
-impl __rt::Call for SearchDialtimeDncRequest {
-    type Output = DialtimeDncPage;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
@@ -2077,6 +2006,7 @@ impl __rt::Call for SearchDialtimeDncRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(SearchDialtimeDncRequest, DialtimeDncPage, json 200);
 impl __rt::Paginated for SearchDialtimeDncRequest {
     type Page = DialtimeDncPage;
     type Item = DialtimeDncEntry;
@@ -2157,13 +2087,8 @@ impl ListSmsDncRequest {
         self.count = value.into();
         self
     }
-}
-__rt::request_builder!(ListSmsDncRequest, json 200);
-impl __rt::Call for ListSmsDncRequest {
-    type Output = SmsDncPage;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
@@ -2171,6 +2096,7 @@ impl __rt::Call for ListSmsDncRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(ListSmsDncRequest, SmsDncPage, json 200);
 impl __rt::Paginated for ListSmsDncRequest {
     type Page = SmsDncPage;
     type Item = SmsDncEntry;
@@ -2231,18 +2157,14 @@ impl GetSmsDncListInfoRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(GetSmsDncListInfoRequest, json 200);
-impl __rt::Call for GetSmsDncListInfoRequest {
-    type Output = ComplianceListInfo;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         (self.__client, req)
     }
 }
+__rt::request_builder!(GetSmsDncListInfoRequest, ComplianceListInfo, json 200);
 /// A `compliance.read_sms_dnc` request, made by `read_sms_dnc()` on [`ComplianceClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](ReadSmsDncRequest::send)).
 #[derive(Clone, Debug)]
@@ -2261,19 +2183,15 @@ impl ReadSmsDncRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ReadSmsDncRequest, json 200);
-impl __rt::Call for ReadSmsDncRequest {
-    type Output = SmsDncEntry;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ReadSmsDncRequest, SmsDncEntry, json 200);
 /// A `compliance.create_sms_dnc` request, made by `create_sms_dnc()` on [`ComplianceClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](CreateSmsDncRequest::send)).
 #[derive(Clone, Debug)]
@@ -2292,19 +2210,15 @@ impl CreateSmsDncRequest {
         body: __rt::BodyKind::json(true),
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(CreateSmsDncRequest, json 201);
-impl __rt::Call for CreateSmsDncRequest {
-    type Output = CreateDncResponse;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(CreateSmsDncRequest, CreateDncResponse, json 201);
 /// A `compliance.create_multiple_sms_dnc` request, made by `create_multiple_sms_dnc()` on
 /// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](CreateMultipleSmsDncRequest::send)).
@@ -2324,19 +2238,15 @@ impl CreateMultipleSmsDncRequest {
         body: __rt::BodyKind::json(true),
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(CreateMultipleSmsDncRequest, json 200);
-impl __rt::Call for CreateMultipleSmsDncRequest {
-    type Output = BulkDncResult;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(CreateMultipleSmsDncRequest, BulkDncResult, json 200);
 /// A `compliance.update_sms_dnc` request, made by `update_sms_dnc()` on [`ComplianceClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](UpdateSmsDncRequest::send)).
 #[derive(Clone, Debug)]
@@ -2358,13 +2268,8 @@ impl UpdateSmsDncRequest {
         response: __rt::ResponseFormat::None,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(UpdateSmsDncRequest, no_body);
-impl __rt::Call for UpdateSmsDncRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -2372,6 +2277,7 @@ impl __rt::Call for UpdateSmsDncRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(UpdateSmsDncRequest, (), no_body);
 /// A `compliance.delete_sms_dnc` request, made by `delete_sms_dnc()` on [`ComplianceClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](DeleteSmsDncRequest::send)).
 #[derive(Clone, Debug)]
@@ -2391,19 +2297,15 @@ impl DeleteSmsDncRequest {
         response: __rt::ResponseFormat::None,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(DeleteSmsDncRequest, no_body);
-impl __rt::Call for DeleteSmsDncRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(DeleteSmsDncRequest, (), no_body);
 /// A `compliance.search_sms_dnc` request, made by `search_sms_dnc()` on [`ComplianceClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](SearchSmsDncRequest::send)).
 #[derive(Clone, Debug)]
@@ -2450,13 +2352,8 @@ impl SearchSmsDncRequest {
         self.__body.filter = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(SearchSmsDncRequest, json 200);
-impl __rt::Call for SearchSmsDncRequest {
-    type Output = SmsDncPage;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
@@ -2465,6 +2362,7 @@ impl __rt::Call for SearchSmsDncRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(SearchSmsDncRequest, SmsDncPage, json 200);
 impl __rt::Paginated for SearchSmsDncRequest {
     type Page = SmsDncPage;
     type Item = SmsDncEntry;
@@ -2545,13 +2443,8 @@ impl ListEmailDncRequest {
         self.count = value.into();
         self
     }
-}
-__rt::request_builder!(ListEmailDncRequest, json 200);
-impl __rt::Call for ListEmailDncRequest {
-    type Output = EmailDncPage;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
@@ -2559,6 +2452,7 @@ impl __rt::Call for ListEmailDncRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(ListEmailDncRequest, EmailDncPage, json 200);
 impl __rt::Paginated for ListEmailDncRequest {
     type Page = EmailDncPage;
     type Item = EmailDncEntry;
@@ -2619,18 +2513,14 @@ impl GetEmailDncListInfoRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(GetEmailDncListInfoRequest, json 200);
-impl __rt::Call for GetEmailDncListInfoRequest {
-    type Output = ComplianceListInfo;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         (self.__client, req)
     }
 }
+__rt::request_builder!(GetEmailDncListInfoRequest, ComplianceListInfo, json 200);
 /// A `compliance.read_email_dnc` request, made by `read_email_dnc()` on [`ComplianceClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](ReadEmailDncRequest::send)).
 #[derive(Clone, Debug)]
@@ -2649,19 +2539,15 @@ impl ReadEmailDncRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ReadEmailDncRequest, json 200);
-impl __rt::Call for ReadEmailDncRequest {
-    type Output = EmailDncEntry;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ReadEmailDncRequest, EmailDncEntry, json 200);
 /// A `compliance.create_email_dnc` request, made by `create_email_dnc()` on [`ComplianceClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](CreateEmailDncRequest::send)).
 #[derive(Clone, Debug)]
@@ -2680,19 +2566,15 @@ impl CreateEmailDncRequest {
         body: __rt::BodyKind::json(true),
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(CreateEmailDncRequest, json 201);
-impl __rt::Call for CreateEmailDncRequest {
-    type Output = CreateDncResponse;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(CreateEmailDncRequest, CreateDncResponse, json 201);
 /// A `compliance.create_multiple_email_dnc` request, made by `create_multiple_email_dnc()` on
 /// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](CreateMultipleEmailDncRequest::send)).
@@ -2712,19 +2594,15 @@ impl CreateMultipleEmailDncRequest {
         body: __rt::BodyKind::json(true),
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(CreateMultipleEmailDncRequest, json 200);
-impl __rt::Call for CreateMultipleEmailDncRequest {
-    type Output = BulkDncResult;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(CreateMultipleEmailDncRequest, BulkDncResult, json 200);
 /// A `compliance.update_email_dnc` request, made by `update_email_dnc()` on [`ComplianceClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](UpdateEmailDncRequest::send)).
 #[derive(Clone, Debug)]
@@ -2746,13 +2624,8 @@ impl UpdateEmailDncRequest {
         response: __rt::ResponseFormat::None,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(UpdateEmailDncRequest, no_body);
-impl __rt::Call for UpdateEmailDncRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -2760,6 +2633,7 @@ impl __rt::Call for UpdateEmailDncRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(UpdateEmailDncRequest, (), no_body);
 /// A `compliance.delete_email_dnc` request, made by `delete_email_dnc()` on [`ComplianceClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](DeleteEmailDncRequest::send)).
 #[derive(Clone, Debug)]
@@ -2779,19 +2653,15 @@ impl DeleteEmailDncRequest {
         response: __rt::ResponseFormat::None,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(DeleteEmailDncRequest, no_body);
-impl __rt::Call for DeleteEmailDncRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(DeleteEmailDncRequest, (), no_body);
 /// A `compliance.search_email_dnc` request, made by `search_email_dnc()` on [`ComplianceClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](SearchEmailDncRequest::send)).
 #[derive(Clone, Debug)]
@@ -2838,13 +2708,8 @@ impl SearchEmailDncRequest {
         self.__body.filter = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(SearchEmailDncRequest, json 200);
-impl __rt::Call for SearchEmailDncRequest {
-    type Output = EmailDncPage;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
@@ -2853,6 +2718,7 @@ impl __rt::Call for SearchEmailDncRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(SearchEmailDncRequest, EmailDncPage, json 200);
 impl __rt::Paginated for SearchEmailDncRequest {
     type Page = EmailDncPage;
     type Item = EmailDncEntry;
@@ -2940,13 +2806,8 @@ impl ListDialingProfilesRequest {
         self.count = value.into();
         self
     }
-}
-__rt::request_builder!(ListDialingProfilesRequest, json 200);
-impl __rt::Call for ListDialingProfilesRequest {
-    type Output = DialingProfilePage;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("client", &self.client_id);
@@ -2955,6 +2816,7 @@ impl __rt::Call for ListDialingProfilesRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(ListDialingProfilesRequest, DialingProfilePage, json 200);
 impl __rt::Paginated for ListDialingProfilesRequest {
     type Page = DialingProfilePage;
     type Item = DialingProfileSummary;
@@ -3021,19 +2883,15 @@ impl GetDialingProfileListInfoRequest {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(GetDialingProfileListInfoRequest, json 200);
-impl __rt::Call for GetDialingProfileListInfoRequest {
-    type Output = ComplianceListInfo;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("client", &self.client_id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(GetDialingProfileListInfoRequest, ComplianceListInfo, json 200);
 /// A `compliance.read_dialing_profile` request, made by `read_dialing_profile()` on
 /// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](ReadDialingProfileRequest::send)).
@@ -3053,19 +2911,15 @@ impl ReadDialingProfileRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ReadDialingProfileRequest, json 200);
-impl __rt::Call for ReadDialingProfileRequest {
-    type Output = DialingProfile;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ReadDialingProfileRequest, DialingProfile, json 200);
 /// A `compliance.create_dialing_profile` request, made by `create_dialing_profile()` on
 /// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](CreateDialingProfileRequest::send)).
@@ -3106,19 +2960,15 @@ impl CreateDialingProfileRequest {
         self.__body.policies = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(CreateDialingProfileRequest, json 201);
-impl __rt::Call for CreateDialingProfileRequest {
-    type Output = DialingProfileCreated;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(CreateDialingProfileRequest, DialingProfileCreated, json 201);
 /// A `compliance.update_dialing_profile` request, made by `update_dialing_profile()` on
 /// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](UpdateDialingProfileRequest::send)).
@@ -3157,13 +3007,8 @@ impl UpdateDialingProfileRequest {
         self.__body.description = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(UpdateDialingProfileRequest, no_body);
-impl __rt::Call for UpdateDialingProfileRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -3171,6 +3016,7 @@ impl __rt::Call for UpdateDialingProfileRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(UpdateDialingProfileRequest, (), no_body);
 /// A `compliance.delete_dialing_profile` request, made by `delete_dialing_profile()` on
 /// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](DeleteDialingProfileRequest::send)).
@@ -3191,19 +3037,15 @@ impl DeleteDialingProfileRequest {
         response: __rt::ResponseFormat::None,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(DeleteDialingProfileRequest, no_body);
-impl __rt::Call for DeleteDialingProfileRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(DeleteDialingProfileRequest, (), no_body);
 /// A `compliance.create_dialing_policy` request, made by `create_dialing_policy()` on
 /// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](CreateDialingPolicyRequest::send)).
@@ -3224,13 +3066,8 @@ impl CreateDialingPolicyRequest {
         body: __rt::BodyKind::json(true),
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(CreateDialingPolicyRequest, json 201);
-impl __rt::Call for CreateDialingPolicyRequest {
-    type Output = DialingProfileCreated;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -3238,6 +3075,7 @@ impl __rt::Call for CreateDialingPolicyRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(CreateDialingPolicyRequest, DialingProfileCreated, json 201);
 /// A `compliance.update_dialing_policy` request, made by `update_dialing_policy()` on
 /// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](UpdateDialingPolicyRequest::send)).
@@ -3316,13 +3154,8 @@ impl UpdateDialingPolicyRequest {
         self.__body.clear_time_range = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(UpdateDialingPolicyRequest, no_body);
-impl __rt::Call for UpdateDialingPolicyRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -3331,6 +3164,7 @@ impl __rt::Call for UpdateDialingPolicyRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(UpdateDialingPolicyRequest, (), no_body);
 /// A `compliance.delete_dialing_policy` request, made by `delete_dialing_policy()` on
 /// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](DeleteDialingPolicyRequest::send)).
@@ -3352,13 +3186,8 @@ impl DeleteDialingPolicyRequest {
         response: __rt::ResponseFormat::None,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(DeleteDialingPolicyRequest, no_body);
-impl __rt::Call for DeleteDialingPolicyRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -3366,6 +3195,7 @@ impl __rt::Call for DeleteDialingPolicyRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(DeleteDialingPolicyRequest, (), no_body);
 /// A `compliance.add_dialing_profile_service` request, made by `add_dialing_profile_service()` on
 /// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](AddDialingProfileServiceRequest::send)).
@@ -3388,13 +3218,8 @@ impl AddDialingProfileServiceRequest {
         response: __rt::ResponseFormat::None,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(AddDialingProfileServiceRequest, no_body);
-impl __rt::Call for AddDialingProfileServiceRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -3403,6 +3228,7 @@ impl __rt::Call for AddDialingProfileServiceRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(AddDialingProfileServiceRequest, (), no_body);
 /// A `compliance.remove_dialing_profile_service` request, made by
 /// `remove_dialing_profile_service()` on [`ComplianceClient`]: set optional parameters, then
 /// `.await` it (or call [`send`](RemoveDialingProfileServiceRequest::send)).
@@ -3424,13 +3250,8 @@ impl RemoveDialingProfileServiceRequest {
         response: __rt::ResponseFormat::None,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(RemoveDialingProfileServiceRequest, no_body);
-impl __rt::Call for RemoveDialingProfileServiceRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -3438,6 +3259,7 @@ impl __rt::Call for RemoveDialingProfileServiceRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(RemoveDialingProfileServiceRequest, (), no_body);
 /// A `compliance.is_blocked` request, made by `is_blocked()` on [`ComplianceClient`]: set optional
 /// parameters, then `.await` it (or call [`send`](IsBlockedRequest::send)).
 #[derive(Clone, Debug)]
@@ -3490,13 +3312,8 @@ impl IsBlockedRequest {
         self.zip = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(IsBlockedRequest, json 200);
-impl __rt::Call for IsBlockedRequest {
-    type Output = ComplianceCheckResult;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("service", &self.service_id);
@@ -3507,6 +3324,7 @@ impl __rt::Call for IsBlockedRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(IsBlockedRequest, ComplianceCheckResult, json 200);
 /// A `compliance.zip_area_match` request, made by `zip_area_match()` on [`ComplianceClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](ZipAreaMatchRequest::send)).
 #[derive(Clone, Debug)]
@@ -3535,19 +3353,15 @@ impl ZipAreaMatchRequest {
         self.__body.match_type = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(ZipAreaMatchRequest, json 200);
-impl __rt::Call for ZipAreaMatchRequest {
-    type Output = ComplianceCheckResult;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ZipAreaMatchRequest, ComplianceCheckResult, json 200);
 /// A `compliance.get_recording_info` request, made by `get_recording_info()` on
 /// [`ComplianceClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](GetRecordingInfoRequest::send)).
@@ -3567,19 +3381,15 @@ impl GetRecordingInfoRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(GetRecordingInfoRequest, json 200);
-impl __rt::Call for GetRecordingInfoRequest {
-    type Output = RecordingInfo;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("recording", &self.recording_id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(GetRecordingInfoRequest, RecordingInfo, json 200);
 /// A `compliance.get_recording` request, made by `get_recording()` on [`ComplianceClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](GetRecordingRequest::send)).
 #[derive(Clone, Debug)]
@@ -3601,19 +3411,15 @@ impl GetRecordingRequest {
         },
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(GetRecordingRequest, bytes "audio/mpeg");
-impl __rt::Call for GetRecordingRequest {
-    type Output = __rt::bytes::Bytes;
-    type Decode = __rt::Binary;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(GetRecordingRequest, __rt::bytes::Bytes, bytes "audio/mpeg");
 /// A `compliance.delete_recording` request, made by `delete_recording()` on [`ComplianceClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](DeleteRecordingRequest::send)).
 #[derive(Clone, Debug)]
@@ -3633,23 +3439,19 @@ impl DeleteRecordingRequest {
         response: __rt::ResponseFormat::None,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(DeleteRecordingRequest, no_body);
-impl __rt::Call for DeleteRecordingRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(DeleteRecordingRequest, (), no_body);
 /// One entry of the DNC list, as listing and searching return it.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DncEntry {
@@ -3719,10 +3521,14 @@ impl DncEntry {
         self
     }
 }
+__rt::model_de!(
+    DncEntry { id "id" req, client_id "clientId" req, dnc_type "dncType" req, service_id
+    "serviceId", phone "phone", account "account", zip "zip" }
+);
 /// One page of DNC entries.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ListDncResponse {
@@ -3749,11 +3555,11 @@ impl ListDncResponse {
         self
     }
 }
+__rt::model_de!(ListDncResponse { dnc "dnc" req, next "next" });
 /// The size of the DNC list and when it last changed.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DncListInfo {
     /// Number of entries in the list. Wire name `size`, type `int64`.
@@ -3773,11 +3579,11 @@ impl DncListInfo {
         }
     }
 }
+__rt::model_de!(DncListInfo { size "size" req, last_modified "lastModified" req });
 /// One DNC entry, as reading it by id returns it.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ReadDncResponse {
     /// The entry's id. Wire name `id`, type `int64`.
@@ -3785,7 +3591,6 @@ pub struct ReadDncResponse {
     /// The client the entry belongs to. Wire name `clientId`, type `int64`.
     pub client_id: ::std::option::Option<i64>,
     /// Permanent or daily. Wire name `type`, type `DncType`.
-    #[serde(rename = "type")]
     pub dnc_type: DncType,
     /// The service the entry is limited to, if any. Wire name `serviceId`, type `int64`.
     pub service_id: ::std::option::Option<i64>,
@@ -3859,6 +3664,10 @@ impl ReadDncResponse {
         self
     }
 }
+__rt::model_de!(
+    ReadDncResponse { id "id" req, client_id "clientId", dnc_type "type" req, service_id
+    "serviceId", filename "filename", phone "phone", account "account", zip "zip" }
+);
 /// A new DNC entry. Give a phone, an account, both, or a zip code: the entry matches what is given.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
@@ -3949,8 +3758,7 @@ impl NewDncEntry {
 /// The id LiveVox gave the new entry.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CreateDncResponse {
     /// The new entry's id. Wire name `id`, type `int64`.
@@ -3962,6 +3770,7 @@ impl CreateDncResponse {
         CreateDncResponse { id: id.into() }
     }
 }
+__rt::model_de!(CreateDncResponse { id "id" req });
 /// What to search the DNC list for; every criterion is optional and they combine.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
@@ -4013,8 +3822,7 @@ impl DncSearchCriteria {
 /// The yes-or-no answer of a compliance check.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ComplianceCheckResult {
     /// The answer. Wire name `result`, type `bool`.
@@ -4028,6 +3836,7 @@ impl ComplianceCheckResult {
         }
     }
 }
+__rt::model_de!(ComplianceCheckResult { result "result" req });
 /// A phone number to block, optionally only on some services.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
@@ -4061,7 +3870,7 @@ impl PhoneDncEntry {
 /// A reference to a LiveVox service by id.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ServiceRef {
@@ -4074,11 +3883,11 @@ impl ServiceRef {
         ServiceRef { id: id.into() }
     }
 }
+__rt::model_de!(ServiceRef { id "id" req });
 /// How many phones a bulk phone DNC call added, and the first problem it met.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct MultiplePhoneDncResult {
     /// Entries added. Wire name `successfulEntries`, type `int32`.
@@ -4138,6 +3947,10 @@ impl MultiplePhoneDncResult {
         self
     }
 }
+__rt::model_de!(
+    MultiplePhoneDncResult { successful_entries "successfulEntries", failed_entries
+    "failedEntries", duplicate_entries "duplicateEntries", line "line", reason "reason" }
+);
 /// An account to put on the do-not-dial list.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
@@ -4165,8 +3978,7 @@ impl AccountDndEntry {
 /// How many accounts a bulk account DND call added, and why the others failed.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct MultipleAccountDndResult {
     /// Entries added. Wire name `successfulEntries`, type `int32`.
@@ -4210,11 +4022,14 @@ impl MultipleAccountDndResult {
         self
     }
 }
+__rt::model_de!(
+    MultipleAccountDndResult { successful_entries "successfulEntries", failed_entries
+    "failedEntries", duplicate_entries "duplicateEntries" }
+);
 /// An entry a bulk DNC call could not add, and why.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct FailedDncEntry {
     /// The entry's position in the request. Wire name `line`, type `int32`.
@@ -4244,6 +4059,7 @@ impl FailedDncEntry {
         self
     }
 }
+__rt::model_de!(FailedDncEntry { line "line", reason "reason" });
 /// Phones of one account to put on the do-not-dial list.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
@@ -4299,8 +4115,7 @@ impl DndPhone {
 /// The size of a compliance list and, where LiveVox reports it, when it last changed.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ComplianceListInfo {
     /// Number of entries. Wire name `size`, type `int64`.
@@ -4325,11 +4140,11 @@ impl ComplianceListInfo {
         self
     }
 }
+__rt::model_de!(ComplianceListInfo { size "size" req, last_modified "lastModified" });
 /// How many entries a bulk create processed.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct BulkDncResult {
     /// Entries processed. Wire name `processedCount`, type `int32`.
@@ -4343,11 +4158,12 @@ impl BulkDncResult {
         }
     }
 }
+__rt::model_de!(BulkDncResult { processed_count "processedCount" req });
 /// An entry of the dial-time DNC list: a phone number that is not dialled, checked when a call is
 /// placed, optionally only for one contact group and until a date.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DialtimeDncEntry {
@@ -4395,6 +4211,10 @@ impl DialtimeDncEntry {
         self
     }
 }
+__rt::model_de!(
+    DialtimeDncEntry { id "id", phone "phone" req, contact_group_id "contactGroupId",
+    expiration_date "expirationDate" }
+);
 /// What to search the dial-time DNC list for; every criterion is optional.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
@@ -4458,7 +4278,7 @@ impl DialtimeDncFilter {
 /// One page of the dial-time DNC list.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DialtimeDncPage {
@@ -4487,11 +4307,12 @@ impl DialtimeDncPage {
         self
     }
 }
+__rt::model_de!(DialtimeDncPage { dnc_entries "dncEntries" req, next "next" });
 /// An entry of the SMS DNC list: a number no text message is sent to, optionally only for one
 /// contact group and until a date.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SmsDncEntry {
@@ -4540,6 +4361,10 @@ impl SmsDncEntry {
         self
     }
 }
+__rt::model_de!(
+    SmsDncEntry { id "id", sms "sms" req, contact_group_id "contactGroupId",
+    expiration_date "expirationDate" }
+);
 /// What to search the SMS DNC list for; every criterion is optional.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
@@ -4594,7 +4419,7 @@ impl SmsDncFilter {
 /// One page of the SMS DNC list.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SmsDncPage {
@@ -4623,11 +4448,12 @@ impl SmsDncPage {
         self
     }
 }
+__rt::model_de!(SmsDncPage { dnc_entries "dncEntries" req, next "next" });
 /// An entry of the email DNC list: an address no email is sent to, optionally only for one contact
 /// group and until a date.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EmailDncEntry {
@@ -4675,6 +4501,10 @@ impl EmailDncEntry {
         self
     }
 }
+__rt::model_de!(
+    EmailDncEntry { id "id", email "email" req, contact_group_id "contactGroupId",
+    expiration_date "expirationDate" }
+);
 /// What to search the email DNC list for; every criterion is optional.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
@@ -4738,7 +4568,7 @@ impl EmailDncFilter {
 /// One page of the email DNC list.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EmailDncPage {
@@ -4767,10 +4597,11 @@ impl EmailDncPage {
         self
     }
 }
+__rt::model_de!(EmailDncPage { dnc_entries "dncEntries" req, next "next" });
 /// A dialing profile as the list returns it.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct DialingProfileSummary {
@@ -4809,10 +4640,13 @@ impl DialingProfileSummary {
         self
     }
 }
+__rt::model_de!(
+    DialingProfileSummary { id "id" req, name "name", description "description" }
+);
 /// One page of dialing profiles.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DialingProfilePage {
@@ -4843,12 +4677,14 @@ impl DialingProfilePage {
         self
     }
 }
+__rt::model_de!(
+    DialingProfilePage { dialing_profile "dialingProfile" req, next "next" }
+);
 /// A dialing profile: a set of policies saying when (and whether) numbers may be dialled or
 /// messages left, by day, state and area code, and the services it applies to.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DialingProfile {
     /// The profile's id. Wire name `id`, type `int64`.
@@ -4862,10 +4698,8 @@ pub struct DialingProfile {
     /// Whether this is the client's default profile. Wire name `clientDefault`, type `bool`.
     pub client_default: ::std::option::Option<bool>,
     /// The services the profile applies to. Wire name `service`, type `array<ServiceRef>`.
-    #[serde(rename = "service")]
     pub services: ::std::option::Option<::std::vec::Vec<ServiceRef>>,
     /// The profile's policies. Wire name `policy`, type `array<DialingPolicy>`.
-    #[serde(rename = "policy")]
     pub policies: ::std::option::Option<::std::vec::Vec<DialingPolicy>>,
 }
 impl DialingProfile {
@@ -4932,11 +4766,16 @@ impl DialingProfile {
         self
     }
 }
+__rt::model_de!(
+    DialingProfile { id "id", client_id "clientId", name "name", description
+    "description", client_default "clientDefault", services "service", policies "policy"
+    }
+);
 /// One rule of a dialing profile: on the given day(s), for a state and/or an area code, whether to
 /// dial, whether to leave messages, and the time window allowed.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DialingPolicy {
@@ -5021,11 +4860,15 @@ impl DialingPolicy {
         self
     }
 }
+__rt::model_de!(
+    DialingPolicy { day_of_week "dayOfWeek" req, do_not_dial "doNotDial",
+    do_not_leave_message "doNotLeaveMessage", state "state", area_code "areaCode",
+    start_time "startTime", end_time "endTime" }
+);
 /// The id LiveVox gave a new dialing profile or policy.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DialingProfileCreated {
     /// The new object's id. Wire name `id`, type `int64`.
@@ -5039,11 +4882,11 @@ impl DialingProfileCreated {
         }
     }
 }
+__rt::model_de!(DialingProfileCreated { id "id" req });
 /// What a call recording is of.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct RecordingInfo {
     /// The client. Wire name `clientId`, type `int64`.
@@ -5165,6 +5008,12 @@ impl RecordingInfo {
         self
     }
 }
+__rt::model_de!(
+    RecordingInfo { client_id "clientId", call_center_id "callCenterId", service_id
+    "serviceId", agent_id "agentId", campaign_id "campaignId", account "account", phone
+    "phone", term_code_id "termCodeId", from_date "fromDate", to_date "toDate",
+    original_account_number "originalAccountNumber", duration "duration" }
+);
 /// The body of `create_multiple_phone_dnc`.
 ///
 /// Sent as the body of `create_multiple_phone_dnc`.

@@ -320,13 +320,8 @@ impl ListAgentsRequest {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(ListAgentsRequest, json 200);
-impl __rt::Call for ListAgentsRequest {
-    type Output = ConfigAgentPage;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
@@ -335,6 +330,7 @@ impl __rt::Call for ListAgentsRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(ListAgentsRequest, ConfigAgentPage, json 200);
 impl __rt::Paginated for ListAgentsRequest {
     type Page = ConfigAgentPage;
     type Item = ConfigAgent;
@@ -400,19 +396,15 @@ impl CreateAgentRequest {
         self.__body.client_id = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(CreateAgentRequest, json 201);
-impl __rt::Call for CreateAgentRequest {
-    type Output = ConfigurationCreated;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(CreateAgentRequest, ConfigurationCreated, json 201);
 /// A `configuration.list_call_centers` request, made by `list_call_centers()` on
 /// [`ConfigurationClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](ListCallCentersRequest::send)).
@@ -459,13 +451,8 @@ impl ListCallCentersRequest {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(ListCallCentersRequest, json 200);
-impl __rt::Call for ListCallCentersRequest {
-    type Output = ConfigCallCenterPage;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
@@ -474,6 +461,7 @@ impl __rt::Call for ListCallCentersRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(ListCallCentersRequest, ConfigCallCenterPage, json 200);
 impl __rt::Paginated for ListCallCentersRequest {
     type Page = ConfigCallCenterPage;
     type Item = ConfigCallCenter;
@@ -555,13 +543,8 @@ impl ListServicesRequest {
         self.count = value.into();
         self
     }
-}
-__rt::request_builder!(ListServicesRequest, json 200);
-impl __rt::Call for ListServicesRequest {
-    type Output = ConfigServicePage;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("callCenter", &self.call_center_id);
@@ -570,6 +553,7 @@ impl __rt::Call for ListServicesRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(ListServicesRequest, ConfigServicePage, json 200);
 impl __rt::Paginated for ListServicesRequest {
     type Page = ConfigServicePage;
     type Item = ConfigService;
@@ -630,13 +614,8 @@ impl CreateServiceRequest {
         path: "/configuration/services",
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(CreateServiceRequest, json 201);
-impl __rt::Call for CreateServiceRequest {
-    type Output = ConfigurationCreated;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("service", &self.service_id);
@@ -644,6 +623,7 @@ impl __rt::Call for CreateServiceRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(CreateServiceRequest, ConfigurationCreated, json 201);
 /// A `configuration.delete_service` request, made by `delete_service()` on [`ConfigurationClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](DeleteServiceRequest::send)).
 #[derive(Clone, Debug)]
@@ -663,19 +643,15 @@ impl DeleteServiceRequest {
         response: __rt::ResponseFormat::None,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(DeleteServiceRequest, no_body);
-impl __rt::Call for DeleteServiceRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(DeleteServiceRequest, (), no_body);
 /// A `configuration.list_report_formats` request, made by `list_report_formats()` on
 /// [`ConfigurationClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](ListReportFormatsRequest::send)).
@@ -696,13 +672,8 @@ impl ListReportFormatsRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ListReportFormatsRequest, json 200);
-impl __rt::Call for ListReportFormatsRequest {
-    type Output = __rt::serde_json::Value;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
@@ -710,6 +681,7 @@ impl __rt::Call for ListReportFormatsRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(ListReportFormatsRequest, __rt::serde_json::Value, json 200);
 /// A `configuration.get_report_format_list_info` request, made by `get_report_format_list_info()`
 /// on [`ConfigurationClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](GetReportFormatListInfoRequest::send)).
@@ -734,19 +706,15 @@ impl GetReportFormatListInfoRequest {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(GetReportFormatListInfoRequest, json 200);
-impl __rt::Call for GetReportFormatListInfoRequest {
-    type Output = ConfigurationListInfo;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("client", &self.client_id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(GetReportFormatListInfoRequest, ConfigurationListInfo, json 200);
 /// A `configuration.list_term_codes` request, made by `list_term_codes()` on
 /// [`ConfigurationClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](ListTermCodesRequest::send)).
@@ -799,13 +767,8 @@ impl ListTermCodesRequest {
         self.service_id = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(ListTermCodesRequest, json 200);
-impl __rt::Call for ListTermCodesRequest {
-    type Output = ConfigTermCodePage;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
@@ -815,6 +778,7 @@ impl __rt::Call for ListTermCodesRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(ListTermCodesRequest, ConfigTermCodePage, json 200);
 impl __rt::Paginated for ListTermCodesRequest {
     type Page = ConfigTermCodePage;
     type Item = ConfigTermCode;
@@ -860,8 +824,7 @@ impl ListTermCodesRequest {
 /// The id LiveVox gave a new agent or service.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ConfigurationCreated {
     /// The new object's id. Wire name `id`, type `int64`.
@@ -875,10 +838,11 @@ impl ConfigurationCreated {
         }
     }
 }
+__rt::model_de!(ConfigurationCreated { id "id" req });
 /// An agent as the agent list gives it.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConfigAgent {
@@ -992,10 +956,15 @@ impl ConfigAgent {
         self
     }
 }
+__rt::model_de!(
+    ConfigAgent { id "id", client_id "clientId", login_id "loginId", first_name
+    "firstName", last_name "lastName", phone "phone", wrap_up_time "wrapUpTime",
+    home_agent "homeAgent", active "active", locked "locked" }
+);
 /// One page of the agent list.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ConfigAgentPage {
@@ -1023,10 +992,11 @@ impl ConfigAgentPage {
         self
     }
 }
+__rt::model_de!(ConfigAgentPage { agents "agent" req, next "next" });
 /// A call center as the call-center list gives it.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ConfigCallCenter {
@@ -1059,10 +1029,11 @@ impl ConfigCallCenter {
         self
     }
 }
+__rt::model_de!(ConfigCallCenter { id "id", name "name" });
 /// One page of the call-center list.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ConfigCallCenterPage {
@@ -1092,10 +1063,11 @@ impl ConfigCallCenterPage {
         self
     }
 }
+__rt::model_de!(ConfigCallCenterPage { call_centers "callCenter" req, next "next" });
 /// A service as the service list gives it.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConfigService {
@@ -1137,10 +1109,11 @@ impl ConfigService {
         self
     }
 }
+__rt::model_de!(ConfigService { id "id", name "name", call_center_id "callCenterId" });
 /// One page of the service list.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ConfigServicePage {
@@ -1170,10 +1143,11 @@ impl ConfigServicePage {
         self
     }
 }
+__rt::model_de!(ConfigServicePage { services "service" req, next "next" });
 /// A term code (an outcome an agent picks when a call ends) as the term-code list gives it.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConfigTermCode {
@@ -1227,10 +1201,14 @@ impl ConfigTermCode {
         self
     }
 }
+__rt::model_de!(
+    ConfigTermCode { id "id", name "name", lv_result_id "lvResultId", lv_result
+    "lvResult" }
+);
 /// One page of the term-code list.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ConfigTermCodePage {
@@ -1260,11 +1238,11 @@ impl ConfigTermCodePage {
         self
     }
 }
+__rt::model_de!(ConfigTermCodePage { term_codes "termCode" req, next "next" });
 /// The size of a configuration list and when it last changed.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ConfigurationListInfo {
     /// Number of entries. Wire name `size`, type `int64`.
@@ -1284,6 +1262,9 @@ impl ConfigurationListInfo {
         }
     }
 }
+__rt::model_de!(
+    ConfigurationListInfo { size "size" req, last_modified "lastModified" req }
+);
 /// The body of `create_agent`.
 ///
 /// Sent as the body of `create_agent`.

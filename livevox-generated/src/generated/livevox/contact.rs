@@ -578,13 +578,8 @@ impl ListContactsRequest {
         self.count = value.into();
         self
     }
-}
-__rt::request_builder!(ListContactsRequest, json 200);
-impl __rt::Call for ListContactsRequest {
-    type Output = ContactPage;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
@@ -592,6 +587,7 @@ impl __rt::Call for ListContactsRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(ListContactsRequest, ContactPage, json 200);
 impl __rt::Paginated for ListContactsRequest {
     type Page = ContactPage;
     type Item = Contact;
@@ -652,19 +648,15 @@ impl ReadContactRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ReadContactRequest, json 200);
-impl __rt::Call for ReadContactRequest {
-    type Output = ReadContactResponse;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("account", &self.account);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ReadContactRequest, ReadContactResponse, json 200);
 /// A `contact.create_contact` request, made by `create_contact()` on [`ContactClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](CreateContactRequest::send)).
 #[derive(Clone, Debug)]
@@ -683,19 +675,15 @@ impl CreateContactRequest {
         body: __rt::BodyKind::json(true),
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(CreateContactRequest, json 201);
-impl __rt::Call for CreateContactRequest {
-    type Output = ContactCreated;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(CreateContactRequest, ContactCreated, json 201);
 /// A `contact.update_contact` request, made by `update_contact()` on [`ContactClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](UpdateContactRequest::send)).
 #[derive(Clone, Debug)]
@@ -717,13 +705,8 @@ impl UpdateContactRequest {
         response: __rt::ResponseFormat::None,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(UpdateContactRequest, no_body);
-impl __rt::Call for UpdateContactRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("account", &self.account);
@@ -731,6 +714,7 @@ impl __rt::Call for UpdateContactRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(UpdateContactRequest, (), no_body);
 /// A `contact.delete_contact` request, made by `delete_contact()` on [`ContactClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](DeleteContactRequest::send)).
 #[derive(Clone, Debug)]
@@ -750,19 +734,15 @@ impl DeleteContactRequest {
         response: __rt::ResponseFormat::None,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(DeleteContactRequest, no_body);
-impl __rt::Call for DeleteContactRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("account", &self.account);
         (self.__client, req)
     }
 }
+__rt::request_builder!(DeleteContactRequest, (), no_body);
 /// A `contact.search_contacts` request, made by `search_contacts()` on [`ContactClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](SearchContactsRequest::send)).
 #[derive(Clone, Debug)]
@@ -811,13 +791,8 @@ impl SearchContactsRequest {
         self.__body.sort = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(SearchContactsRequest, json 200);
-impl __rt::Call for SearchContactsRequest {
-    type Output = ContactSearchPage;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
@@ -826,6 +801,7 @@ impl __rt::Call for SearchContactsRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(SearchContactsRequest, ContactSearchPage, json 200);
 impl __rt::Paginated for SearchContactsRequest {
     type Page = ContactSearchPage;
     type Item = Contact;
@@ -886,19 +862,15 @@ impl CreateContactsRequest {
         body: __rt::BodyKind::json(true),
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(CreateContactsRequest, json 200);
-impl __rt::Call for CreateContactsRequest {
-    type Output = BulkContactResult;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(CreateContactsRequest, BulkContactResult, json 200);
 /// A `contact.download_contacts` request, made by `download_contacts()` on [`ContactClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](DownloadContactsRequest::send)).
 #[derive(Clone, Debug)]
@@ -945,19 +917,15 @@ impl DownloadContactsRequest {
         self.__body.fields = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(DownloadContactsRequest, bytes "text/csv");
-impl __rt::Call for DownloadContactsRequest {
-    type Output = __rt::bytes::Bytes;
-    type Decode = __rt::Binary;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(DownloadContactsRequest, __rt::bytes::Bytes, bytes "text/csv");
 /// A `contact.update_contacts` request, made by `update_contacts()` on [`ContactClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](UpdateContactsRequest::send)).
 #[derive(Clone, Debug)]
@@ -977,19 +945,15 @@ impl UpdateContactsRequest {
         body: __rt::BodyKind::json(true),
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(UpdateContactsRequest, json 200);
-impl __rt::Call for UpdateContactsRequest {
-    type Output = BulkContactResult;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(UpdateContactsRequest, BulkContactResult, json 200);
 /// A `contact.list_contact_accounts` request, made by `list_contact_accounts()` on
 /// [`ContactClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](ListContactAccountsRequest::send)).
@@ -1030,13 +994,8 @@ impl ListContactAccountsRequest {
         self.count = value.into();
         self
     }
-}
-__rt::request_builder!(ListContactAccountsRequest, json 200);
-impl __rt::Call for ListContactAccountsRequest {
-    type Output = super::account::ListAccountsResponse;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("contactId", &self.contact_id);
@@ -1045,6 +1004,9 @@ impl __rt::Call for ListContactAccountsRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(
+    ListContactAccountsRequest, super::account::ListAccountsResponse, json 200
+);
 impl __rt::Paginated for ListContactAccountsRequest {
     type Page = super::account::ListAccountsResponse;
     type Item = super::account::Account;
@@ -1122,13 +1084,8 @@ impl UpdateContactDndRequest {
         self.__body.account_block = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(UpdateContactDndRequest, no_body);
-impl __rt::Call for UpdateContactDndRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("account", &self.account);
@@ -1136,6 +1093,7 @@ impl __rt::Call for UpdateContactDndRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(UpdateContactDndRequest, (), no_body);
 /// A `contact.update_contacts_dnd` request, made by `update_contacts_dnd()` on [`ContactClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](UpdateContactsDndRequest::send)).
 #[derive(Clone, Debug)]
@@ -1155,19 +1113,15 @@ impl UpdateContactsDndRequest {
         response: __rt::ResponseFormat::None,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(UpdateContactsDndRequest, no_body);
-impl __rt::Call for UpdateContactsDndRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(UpdateContactsDndRequest, (), no_body);
 /// A `contact.list_contact_notes` request, made by `list_contact_notes()` on [`ContactClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](ListContactNotesRequest::send)).
 #[derive(Clone, Debug)]
@@ -1186,19 +1140,15 @@ impl ListContactNotesRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ListContactNotesRequest, json 200);
-impl __rt::Call for ListContactNotesRequest {
-    type Output = ContactNoteList;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("account", &self.account);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ListContactNotesRequest, ContactNoteList, json 200);
 /// A `contact.read_contact_note` request, made by `read_contact_note()` on [`ContactClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](ReadContactNoteRequest::send)).
 #[derive(Clone, Debug)]
@@ -1218,13 +1168,8 @@ impl ReadContactNoteRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ReadContactNoteRequest, json 200);
-impl __rt::Call for ReadContactNoteRequest {
-    type Output = ContactNote;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("account", &self.account);
@@ -1232,6 +1177,7 @@ impl __rt::Call for ReadContactNoteRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(ReadContactNoteRequest, ContactNote, json 200);
 /// A `contact.create_contact_group` request, made by `create_contact_group()` on [`ContactClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](CreateContactGroupRequest::send)).
 #[derive(Clone, Debug)]
@@ -1250,19 +1196,15 @@ impl CreateContactGroupRequest {
         body: __rt::BodyKind::json(true),
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(CreateContactGroupRequest, json 201);
-impl __rt::Call for CreateContactGroupRequest {
-    type Output = ContactCreated;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(CreateContactGroupRequest, ContactCreated, json 201);
 /// A `contact.list_contact_groups` request, made by `list_contact_groups()` on [`ContactClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](ListContactGroupsRequest::send)).
 #[derive(Clone, Debug)]
@@ -1301,13 +1243,8 @@ impl ListContactGroupsRequest {
         self.count = value.into();
         self
     }
-}
-__rt::request_builder!(ListContactGroupsRequest, json 200);
-impl __rt::Call for ListContactGroupsRequest {
-    type Output = ContactGroupPage;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("offset", &self.offset);
@@ -1315,6 +1252,7 @@ impl __rt::Call for ListContactGroupsRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(ListContactGroupsRequest, ContactGroupPage, json 200);
 impl __rt::Paginated for ListContactGroupsRequest {
     type Page = ContactGroupPage;
     type Item = ContactGroup;
@@ -1375,19 +1313,15 @@ impl ReadContactGroupRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ReadContactGroupRequest, json 200);
-impl __rt::Call for ReadContactGroupRequest {
-    type Output = ContactGroup;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ReadContactGroupRequest, ContactGroup, json 200);
 /// A `contact.update_contact_group` request, made by `update_contact_group()` on [`ContactClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](UpdateContactGroupRequest::send)).
 #[derive(Clone, Debug)]
@@ -1409,13 +1343,8 @@ impl UpdateContactGroupRequest {
         response: __rt::ResponseFormat::None,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(UpdateContactGroupRequest, no_body);
-impl __rt::Call for UpdateContactGroupRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -1423,6 +1352,7 @@ impl __rt::Call for UpdateContactGroupRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(UpdateContactGroupRequest, (), no_body);
 /// A `contact.list_custom_fields` request, made by `list_custom_fields()` on [`ContactClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](ListCustomFieldsRequest::send)).
 #[derive(Clone, Debug)]
@@ -1440,18 +1370,14 @@ impl ListCustomFieldsRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ListCustomFieldsRequest, json 200);
-impl __rt::Call for ListCustomFieldsRequest {
-    type Output = CustomFieldList;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ListCustomFieldsRequest, CustomFieldList, json 200);
 /// A `contact.read_custom_field` request, made by `read_custom_field()` on [`ContactClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](ReadCustomFieldRequest::send)).
 #[derive(Clone, Debug)]
@@ -1470,19 +1396,15 @@ impl ReadCustomFieldRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ReadCustomFieldRequest, json 200);
-impl __rt::Call for ReadCustomFieldRequest {
-    type Output = ContactCustomField;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("field", &self.field);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ReadCustomFieldRequest, ContactCustomField, json 200);
 /// A `contact.update_custom_fields` request, made by `update_custom_fields()` on [`ContactClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](UpdateCustomFieldsRequest::send)).
 #[derive(Clone, Debug)]
@@ -1503,25 +1425,21 @@ impl UpdateCustomFieldsRequest {
         response: __rt::ResponseFormat::None,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(UpdateCustomFieldsRequest, no_body);
-impl __rt::Call for UpdateCustomFieldsRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(UpdateCustomFieldsRequest, (), no_body);
 /// A contact. The same shape is read, listed, searched, created and updated; `account` identifies
 /// it. The call-attempt counts and the load and change dates are filled by LiveVox; `id` is needed
 /// only by Bulk Update Contacts.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Contact {
@@ -1883,10 +1801,23 @@ impl Contact {
         self
     }
 }
+__rt::model_de!(
+    Contact { account "account" req, id "id", balance "balance", account_block
+    "accountBlock", person "person", guarantor "guarantor", phones "phone",
+    account_to_speak "accountToSpeak", original_account_number "originalAccountNumber",
+    address1 "address1", address2 "address2", city "city", state "state", country
+    "country", amount_to_speak "amountToSpeak", due_date "dueDate", group_id "groupId",
+    active "active", custom_fields "customFields", primary_email_consent
+    "primaryEmailConsent", agent_id "agentId", department "department", salutation
+    "salutation", title "title", happiness_index "happinessIndex", call_attempts_today
+    "callAttemptsToday", call_attempts_total "callAttemptsTotal", create_date
+    "createDate", initial_load "initialLoad", last_load "lastLoad", modify_date
+    "modifyDate" }
+);
 /// The person a contact is.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Default, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ContactPerson {
@@ -1967,10 +1898,14 @@ impl ContactPerson {
         self
     }
 }
+__rt::model_de!(
+    ContactPerson { first_name "firstName", last_name "lastName", email "email",
+    date_of_birth "dateOfBirth", ssn "ssn", zip_code "zipCode" }
+);
 /// The guarantor of a contact.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ContactGuarantor {
@@ -2006,10 +1941,11 @@ impl ContactGuarantor {
         self
     }
 }
+__rt::model_de!(ContactGuarantor { first_name "firstName", last_name "lastName" });
 /// One of a contact's phones.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ContactPhone {
@@ -2063,10 +1999,14 @@ impl ContactPhone {
         self
     }
 }
+__rt::model_de!(
+    ContactPhone { phone "phone" req, ordinal "ordinal" req, phone_block "phoneBlock",
+    sms_consent "smsConsent", cell_consent "cellConsent" }
+);
 /// A custom column of contacts, with its label, type and (on a contact) its value.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ContactCustomField {
@@ -2138,11 +2078,14 @@ impl ContactCustomField {
         self
     }
 }
+__rt::model_de!(
+    ContactCustomField { field "field", label "label", value "value", data_type
+    "dataType", list_values "listValues" }
+);
 /// The id LiveVox gave a new contact or contact group.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ContactCreated {
     /// The new object's id. Wire name `id`, type `int64`.
@@ -2154,10 +2097,11 @@ impl ContactCreated {
         ContactCreated { id: id.into() }
     }
 }
+__rt::model_de!(ContactCreated { id "id" req });
 /// One page of contacts.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ContactPage {
@@ -2186,11 +2130,13 @@ impl ContactPage {
         self
     }
 }
+__rt::model_de!(
+    ContactPage { list_contact_details "listContactDetails" req, next "next" }
+);
 /// One contact.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ReadContactResponse {
     /// The contact. Wire name `readContactDetails`, type `Contact`.
@@ -2204,6 +2150,7 @@ impl ReadContactResponse {
         }
     }
 }
+__rt::model_de!(ReadContactResponse { read_contact_details "readContactDetails" req });
 /// One sort key of a contact search.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
@@ -2233,7 +2180,7 @@ impl ContactSort {
 /// ContactSearchRule.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ContactSearchCondition {
@@ -2267,11 +2214,15 @@ impl ContactSearchCondition {
         self
     }
 }
+__rt::model_de!(
+    ContactSearchCondition { field "field" req, criteria "criteria" req, condition
+    "condition" req, is_negated "isNegated" }
+);
 /// An inner node of a contact search: two sides (each a ContactSearchCondition or another
 /// ContactSearchRule, as JSON) joined by AND or OR.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ContactSearchRule {
@@ -2305,10 +2256,14 @@ impl ContactSearchRule {
         self
     }
 }
+__rt::model_de!(
+    ContactSearchRule { rule "rule" req, left "left" req, right "right" req, is_negated
+    "isNegated" }
+);
 /// One page of contacts matching a search.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ContactSearchPage {
@@ -2339,11 +2294,14 @@ impl ContactSearchPage {
         self
     }
 }
+__rt::model_de!(
+    ContactSearchPage { find_matching_contacts_details "findMatchingContactsDetails" req,
+    next "next" }
+);
 /// The outcome of a bulk create or update of contacts.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct BulkContactResult {
     /// LiveVox's summary of what happened. Wire name `message`, type `string`.
@@ -2365,6 +2323,7 @@ impl BulkContactResult {
         self
     }
 }
+__rt::model_de!(BulkContactResult { message "message" });
 /// Do-not-dial changes for one contact.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
@@ -2413,8 +2372,7 @@ impl ContactDnd {
 /// A note on a contact, usually left by an agent during a call.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ContactNote {
     /// The note's id. Wire name `id`, type `int64`.
@@ -2477,11 +2435,14 @@ impl ContactNote {
         self
     }
 }
+__rt::model_de!(
+    ContactNote { id "id", note "note" req, session_id "sessionId", transaction_id
+    "transactionId", create_date "createDate", modified_date "modifiedDate" }
+);
 /// Every note on a contact.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ContactNoteList {
     /// The notes. Wire name `listContactNotes`, type `array<ContactNote>`.
@@ -2497,10 +2458,11 @@ impl ContactNoteList {
         }
     }
 }
+__rt::model_de!(ContactNoteList { list_contact_notes "listContactNotes" req });
 /// A named group of contacts (DNC entries can be limited to one).
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ContactGroup {
@@ -2581,10 +2543,14 @@ impl ContactGroup {
         self
     }
 }
+__rt::model_de!(
+    ContactGroup { id "id", name "name", created_by "createdBy", modified_by
+    "modifiedBy", created_at "createdAt", modified_at "modifiedAt" }
+);
 /// One page of contact groups.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ContactGroupPage {
@@ -2613,11 +2579,11 @@ impl ContactGroupPage {
         self
     }
 }
+__rt::model_de!(ContactGroupPage { contact_group "contactGroup" req, next "next" });
 /// Every custom column defined for contacts.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CustomFieldList {
     /// The columns. Wire name `customFields`, type `array<ContactCustomField>`.
@@ -2633,6 +2599,7 @@ impl CustomFieldList {
         }
     }
 }
+__rt::model_de!(CustomFieldList { custom_fields "customFields" req });
 /// The body of `create_contact`.
 ///
 /// Sent as the body of `create_contact`.

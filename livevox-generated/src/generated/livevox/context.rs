@@ -170,13 +170,8 @@ impl ReadContextDataRequest {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(ReadContextDataRequest, json 200);
-impl __rt::Call for ReadContextDataRequest {
-    type Output = ContextData;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("session", &self.session_id);
@@ -186,6 +181,7 @@ impl __rt::Call for ReadContextDataRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(ReadContextDataRequest, ContextData, json 200);
 /// A `context.read_context_key` request, made by `read_context_key()` on [`ContextClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](ReadContextKeyRequest::send)).
 #[derive(Clone, Debug)]
@@ -213,13 +209,8 @@ impl ReadContextKeyRequest {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(ReadContextKeyRequest, json 200);
-impl __rt::Call for ReadContextKeyRequest {
-    type Output = ContextValue;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("session", &self.session_id);
@@ -230,6 +221,7 @@ impl __rt::Call for ReadContextKeyRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(ReadContextKeyRequest, ContextValue, json 200);
 /// A `context.update_context_data` request, made by `update_context_data()` on [`ContextClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](UpdateContextDataRequest::send)).
 #[derive(Clone, Debug)]
@@ -259,13 +251,8 @@ impl UpdateContextDataRequest {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(UpdateContextDataRequest, no_body);
-impl __rt::Call for UpdateContextDataRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("session", &self.session_id);
@@ -276,6 +263,7 @@ impl __rt::Call for UpdateContextDataRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(UpdateContextDataRequest, (), no_body);
 /// A `context.delete_context_data` request, made by `delete_context_data()` on [`ContextClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](DeleteContextDataRequest::send)).
 #[derive(Clone, Debug)]
@@ -303,13 +291,8 @@ impl DeleteContextDataRequest {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(DeleteContextDataRequest, no_body);
-impl __rt::Call for DeleteContextDataRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("session", &self.session_id);
@@ -319,6 +302,7 @@ impl __rt::Call for DeleteContextDataRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(DeleteContextDataRequest, (), no_body);
 /// A `context.delete_context_key` request, made by `delete_context_key()` on [`ContextClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](DeleteContextKeyRequest::send)).
 #[derive(Clone, Debug)]
@@ -347,13 +331,8 @@ impl DeleteContextKeyRequest {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(DeleteContextKeyRequest, no_body);
-impl __rt::Call for DeleteContextKeyRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("session", &self.session_id);
@@ -364,10 +343,11 @@ impl __rt::Call for DeleteContextKeyRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(DeleteContextKeyRequest, (), no_body);
 /// One named value of a call's context data.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ContextEntry {
@@ -394,15 +374,14 @@ impl ContextEntry {
         self
     }
 }
+__rt::model_de!(ContextEntry { key "key" req, value "value" });
 /// The context data of a call.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ContextData {
     /// Every key and its value. Wire name `entry`, type `array<ContextEntry>`.
-    #[serde(rename = "entry")]
     pub entries: ::std::vec::Vec<ContextEntry>,
 }
 impl ContextData {
@@ -415,11 +394,11 @@ impl ContextData {
         }
     }
 }
+__rt::model_de!(ContextData { entries "entry" req });
 /// The value of one context key.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ContextValue {
     /// The value; absent when the key has none. Wire name `value`, type `string`.
@@ -441,6 +420,7 @@ impl ContextValue {
         self
     }
 }
+__rt::model_de!(ContextValue { value "value" });
 /// The body of `update_context_data`.
 ///
 /// Sent as the body of `update_context_data`.

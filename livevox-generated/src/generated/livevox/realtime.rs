@@ -121,19 +121,15 @@ impl AgentEventFeedRequest {
         self.__body.token = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(AgentEventFeedRequest, json 200);
-impl __rt::Call for AgentEventFeedRequest {
-    type Output = AgentEventFeed;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(AgentEventFeedRequest, AgentEventFeed, json 200);
 /// A `realtime.call_event_feed` request, made by `call_event_feed()` on [`RealtimeClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](CallEventFeedRequest::send)).
 #[derive(Clone, Debug)]
@@ -162,19 +158,15 @@ impl CallEventFeedRequest {
         self.__body.token = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(CallEventFeedRequest, json 200);
-impl __rt::Call for CallEventFeedRequest {
-    type Output = CallEventFeed;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(CallEventFeedRequest, CallEventFeed, json 200);
 /// A `realtime.service_stats` request, made by `service_stats()` on [`RealtimeClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](ServiceStatsRequest::send)).
 #[derive(Clone, Debug)]
@@ -193,31 +185,25 @@ impl ServiceStatsRequest {
         body: __rt::BodyKind::json(true),
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ServiceStatsRequest, json 200);
-impl __rt::Call for ServiceStatsRequest {
-    type Output = ServiceStatsList;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&__rt::serde_json::json!({}));
         (self.__client, req)
     }
 }
+__rt::request_builder!(ServiceStatsRequest, ServiceStatsList, json 200);
 /// A batch of agent events and the token to ask for the next batch with.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AgentEventFeed {
     /// Send this back to get the events after these. Wire name `token`, type `string`.
     pub token: ::std::string::String,
     /// The events (absent or empty when none happened). Wire name `agentEvent`, type
     /// `array<AgentEvent>`.
-    #[serde(rename = "agentEvent")]
     pub agent_events: ::std::option::Option<::std::vec::Vec<AgentEvent>>,
 }
 impl AgentEventFeed {
@@ -237,12 +223,12 @@ impl AgentEventFeed {
         self
     }
 }
+__rt::model_de!(AgentEventFeed { token "token" req, agent_events "agentEvent" });
 /// One agent event. Only the fields the facts name are decoded; their types are not in the facts,
 /// so all but the event type are untyped JSON values.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AgentEvent {
     /// The agent. Wire name `agentId`, type `json`.
@@ -319,18 +305,21 @@ impl AgentEvent {
         self
     }
 }
+__rt::model_de!(
+    AgentEvent { agent_id "agentId", timestamp "timestamp", agent_service_id
+    "agentServiceId", event_type "eventType", session_id "sessionId", call_service_id
+    "callServiceId" }
+);
 /// A batch of call events and the token to ask for the next batch with.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CallEventFeed {
     /// Send this back to get the events after these. Wire name `token`, type `string`.
     pub token: ::std::string::String,
     /// The events, as untyped JSON (absent or empty when none happened). Wire name `callEvent`, type
     /// `array<json>`.
-    #[serde(rename = "callEvent")]
     pub call_events: ::std::option::Option<::std::vec::Vec<__rt::serde_json::Value>>,
 }
 impl CallEventFeed {
@@ -350,11 +339,11 @@ impl CallEventFeed {
         self
     }
 }
+__rt::model_de!(CallEventFeed { token "token" req, call_events "callEvent" });
 /// The current statistics of every service.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ServiceStatsList {
     /// One entry per service. Wire name `stats`, type `array<ServiceStats>`.
@@ -368,12 +357,12 @@ impl ServiceStatsList {
         }
     }
 }
+__rt::model_de!(ServiceStatsList { stats "stats" req });
 /// The current statistics of one service. The field names are the ones the facts list; only the
 /// name is typed, the rest are untyped JSON values since their types are not in the facts.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Default, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServiceStats {
     /// The service. Wire name `serviceId`, type `json`.
@@ -560,6 +549,14 @@ impl ServiceStats {
         self
     }
 }
+__rt::model_de!(
+    ServiceStats { service_id "serviceId", service_name "serviceName", abandon_rate
+    "abandonRate", calls_with_agent "callsWithAgent", cip "cip", loaded "loaded",
+    longest_call_in_queue "longestCallInQueue", pacing_method "pacingMethod",
+    percent_complete "percentComplete", playing_dialable "playingDialable", remaining
+    "remaining", throttle "throttle", total_abandoned "totalAbandoned", total_agents
+    "totalAgents", total_handled "totalHandled", total_offered "totalOffered" }
+);
 /// The body of `agent_event_feed`.
 ///
 /// Sent as the body of `agent_event_feed`.

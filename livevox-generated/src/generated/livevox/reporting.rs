@@ -112,19 +112,15 @@ impl GetCallRecordingsRequest {
         self.__body.filter = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(GetCallRecordingsRequest, json 200);
-impl __rt::Call for GetCallRecordingsRequest {
-    type Output = __rt::serde_json::Value;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(GetCallRecordingsRequest, __rt::serde_json::Value, json 200);
 /// A `reporting.get_agent_activity` request, made by `get_agent_activity()` on [`ReportingClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](GetAgentActivityRequest::send)).
 #[derive(Clone, Debug)]
@@ -144,19 +140,15 @@ impl GetAgentActivityRequest {
         body: __rt::BodyKind::json(true),
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(GetAgentActivityRequest, json 200);
-impl __rt::Call for GetAgentActivityRequest {
-    type Output = __rt::serde_json::Value;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(GetAgentActivityRequest, __rt::serde_json::Value, json 200);
 /// Narrows the call-recording report; every criterion is optional.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.

@@ -166,19 +166,15 @@ impl LoginRequest {
         self.__body.agent = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(LoginRequest, json 200);
-impl __rt::Call for LoginRequest {
-    type Output = LoginResponse;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(LoginRequest, LoginResponse, json 200);
 /// A `session.validate` request, made by `validate()` on [`SessionClient`]: set optional
 /// parameters, then `.await` it (or call [`send`](ValidateRequest::send)).
 #[derive(Clone, Debug)]
@@ -200,19 +196,15 @@ impl ValidateRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ValidateRequest, no_body);
-impl __rt::Call for ValidateRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("sessionId", &self.session_id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ValidateRequest, (), no_body);
 /// A `session.logout` request, made by `logout()` on [`SessionClient`]: set optional parameters,
 /// then `.await` it (or call [`send`](LogoutRequest::send)).
 #[derive(Clone, Debug)]
@@ -234,19 +226,15 @@ impl LogoutRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(LogoutRequest, no_body);
-impl __rt::Call for LogoutRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("sessionId", &self.session_id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(LogoutRequest, (), no_body);
 /// A `session.change_password` request, made by `change_password()` on [`SessionClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](ChangePasswordRequest::send)).
 #[derive(Clone, Debug)]
@@ -274,24 +262,19 @@ impl ChangePasswordRequest {
         self.__body.agent = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(ChangePasswordRequest, no_body);
-impl __rt::Call for ChangePasswordRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ChangePasswordRequest, (), no_body);
 /// A new (or the caller's still-valid) session and who it belongs to.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct LoginResponse {
     /// The session id (a UUID) to send as `LV-Session` on later calls. Logging in again with the same
@@ -331,6 +314,10 @@ impl LoginResponse {
         self
     }
 }
+__rt::model_de!(
+    LoginResponse { session_id "sessionId" req, client_id "clientId" req, user_id
+    "userId" req, days_until_password_expires "daysUntilPasswordExpires" }
+);
 /// The body of `login`.
 ///
 /// Sent as the body of `login`.

@@ -141,13 +141,8 @@ impl ListContactsRequest {
         self.limit = value.into();
         self
     }
-}
-__rt::request_builder!(ListContactsRequest, json 200);
-impl __rt::Call for ListContactsRequest {
-    type Output = ContactPage;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("status", &self.status);
@@ -156,6 +151,7 @@ impl __rt::Call for ListContactsRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(ListContactsRequest, ContactPage, json 200);
 impl __rt::Paginated for ListContactsRequest {
     type Page = ContactPage;
     type Item = Contact;
@@ -216,19 +212,15 @@ impl ReadContactRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ReadContactRequest, json 200);
-impl __rt::Call for ReadContactRequest {
-    type Output = Contact;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ReadContactRequest, Contact, json 200);
 /// A `crm_contacts.create_contact` request, made by `create_contact()` on [`CrmContactsClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](CreateContactRequest::send)).
 #[derive(Clone, Debug)]
@@ -247,19 +239,15 @@ impl CreateContactRequest {
         body: __rt::BodyKind::json(true),
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(CreateContactRequest, json 201);
-impl __rt::Call for CreateContactRequest {
-    type Output = Contact;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(CreateContactRequest, Contact, json 201);
 /// A `crm_contacts.update_contact` request, made by `update_contact()` on [`CrmContactsClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](UpdateContactRequest::send)).
 #[derive(Clone, Debug)]
@@ -280,13 +268,8 @@ impl UpdateContactRequest {
         body: __rt::BodyKind::json(true),
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(UpdateContactRequest, json 200);
-impl __rt::Call for UpdateContactRequest {
-    type Output = Contact;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
@@ -294,10 +277,11 @@ impl __rt::Call for UpdateContactRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(UpdateContactRequest, Contact, json 200);
 /// A contact as the CRM stores it.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde", rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Contact {
@@ -374,6 +358,11 @@ impl Contact {
         self
     }
 }
+__rt::model_de!(
+    Contact { id "id" req, first_name "firstName" req, last_name "lastName" req, email
+    "email", phone "phone", status "status" req, livevox_account "livevoxAccount",
+    updated_at "updatedAt" }
+);
 /// A contact to create.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
@@ -500,7 +489,7 @@ impl ContactChanges {
 /// One page of contacts.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ContactPage {
@@ -536,6 +525,7 @@ impl ContactPage {
         self
     }
 }
+__rt::model_de!(ContactPage { contacts "contacts" req, total "total", next "next" });
 /// Whether a contact may be called.
 ///
 /// A string-coded enum (`ContactStatus` on the wire). A value this version does not know decodes as

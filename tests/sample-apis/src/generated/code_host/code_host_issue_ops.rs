@@ -120,13 +120,8 @@ impl CreateIssueRequest {
         self.__body.body = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(CreateIssueRequest, json 201);
-impl __rt::Call for CreateIssueRequest {
-    type Output = super::code_host_issues::Issue;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("owner", &self.owner);
@@ -135,6 +130,7 @@ impl __rt::Call for CreateIssueRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(CreateIssueRequest, super::code_host_issues::Issue, json 201);
 /// The response headers `code_host_issue_ops.create_issue` declares (`Location`,
 /// `x-ratelimit-remaining`, `x-ratelimit-reset`), read by
 /// [`CreateIssueRequest::send_with_headers`].
@@ -211,13 +207,8 @@ impl LockIssueRequest {
         self.__body = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(LockIssueRequest, no_body);
-impl __rt::Call for LockIssueRequest {
-    type Output = ();
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("owner", &self.owner);
@@ -229,6 +220,7 @@ impl __rt::Call for LockIssueRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(LockIssueRequest, (), no_body);
 /// A `code_host_issue_ops.read_issue_raw` request, made by `read_issue_raw()` on
 /// [`CodeHostIssueOpsClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](ReadIssueRawRequest::send)).
@@ -253,13 +245,8 @@ impl ReadIssueRawRequest {
         },
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ReadIssueRawRequest, json 200);
-impl __rt::Call for ReadIssueRawRequest {
-    type Output = super::code_host_issues::Issue;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("owner", &self.owner);
@@ -268,6 +255,7 @@ impl __rt::Call for ReadIssueRawRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(ReadIssueRawRequest, super::code_host_issues::Issue, json 200);
 /// A `code_host_issue_ops.read_rate_limit` request, made by `read_rate_limit()` on
 /// [`CodeHostIssueOpsClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](ReadRateLimitRequest::send)).
@@ -286,18 +274,14 @@ impl ReadRateLimitRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ReadRateLimitRequest, json 200);
-impl __rt::Call for ReadRateLimitRequest {
-    type Output = RateLimitOverview;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ReadRateLimitRequest, RateLimitOverview, json 200);
 /// Why an issue is locked.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
@@ -328,7 +312,7 @@ impl LockIssue {
 /// The error body of every refused request (422 and others). Only `message` is always there.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ValidationError {
@@ -367,10 +351,14 @@ impl ValidationError {
         self
     }
 }
+__rt::model_de!(
+    ValidationError { message "message" req, errors "errors", documentation_url
+    "documentation_url" }
+);
 /// One failed field of a refused request.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ValidationErrorDetail {
@@ -395,11 +383,13 @@ impl ValidationErrorDetail {
         }
     }
 }
+__rt::model_de!(
+    ValidationErrorDetail { resource "resource" req, field "field" req, code "code" req }
+);
 /// The caller's rate limit.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RateLimitOverview {
     /// The core API's window. Wire name `rate`, type `RateLimitWindow`.
@@ -413,11 +403,11 @@ impl RateLimitOverview {
         }
     }
 }
+__rt::model_de!(RateLimitOverview { rate "rate" req });
 /// One rate-limit window.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RateLimitWindow {
     /// Calls allowed per window. Wire name `limit`, type `int32`.
@@ -441,6 +431,9 @@ impl RateLimitWindow {
         }
     }
 }
+__rt::model_de!(
+    RateLimitWindow { limit "limit" req, remaining "remaining" req, reset "reset" req }
+);
 /// The body of `create_issue`.
 ///
 /// Sent as the body of `create_issue`.

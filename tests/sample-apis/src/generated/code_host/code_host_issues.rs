@@ -143,13 +143,8 @@ impl ListIssuesRequest {
         self.per_page = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(ListIssuesRequest, json 200);
-impl __rt::Call for ListIssuesRequest {
-    type Output = ::std::vec::Vec<Issue>;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("owner", &self.owner);
@@ -160,6 +155,7 @@ impl __rt::Call for ListIssuesRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(ListIssuesRequest, ::std::vec::Vec < Issue >, json 200);
 impl __rt::Paginated for ListIssuesRequest {
     type Page = ::std::vec::Vec<Issue>;
     type Item = Issue;
@@ -247,13 +243,8 @@ impl ListEventsRequest {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(ListEventsRequest, json 200);
-impl __rt::Call for ListEventsRequest {
-    type Output = EventPage;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("owner", &self.owner);
@@ -263,6 +254,7 @@ impl __rt::Call for ListEventsRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(ListEventsRequest, EventPage, json 200);
 impl __rt::Paginated for ListEventsRequest {
     type Page = EventPage;
     type Item = Event;
@@ -345,13 +337,8 @@ impl SearchIssuesRequest {
         self.per_page = value.into();
         self
     }
-}
-__rt::request_builder!(SearchIssuesRequest, json 200);
-impl __rt::Call for SearchIssuesRequest {
-    type Output = IssueSearchResult;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.query("q", &self.q);
@@ -360,6 +347,7 @@ impl __rt::Call for SearchIssuesRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(SearchIssuesRequest, IssueSearchResult, json 200);
 impl __rt::Paginated for SearchIssuesRequest {
     type Page = IssueSearchResult;
     type Item = Issue;
@@ -406,7 +394,7 @@ impl SearchIssuesRequest {
 /// An issue of a repository (listed here, created and read in code_host_issue_ops).
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct Issue {
@@ -457,10 +445,14 @@ impl Issue {
         self
     }
 }
+__rt::model_de!(
+    Issue { id "id" req, number "number" req, title "title" req, body "body", state
+    "state" req, locked "locked" req, created_at "created_at" req rfc3339 }
+);
 /// One event of a repository's feed.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct Event {
@@ -481,10 +473,11 @@ impl Event {
         }
     }
 }
+__rt::model_de!(Event { id "id" req, kind "kind" req });
 /// One page of an issue search.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct IssueSearchResult {
@@ -509,10 +502,14 @@ impl IssueSearchResult {
         }
     }
 }
+__rt::model_de!(
+    IssueSearchResult { total_count "total_count" req, incomplete_results
+    "incomplete_results" req, items "items" req }
+);
 /// One page of a repository's event feed.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct EventPage {
@@ -540,3 +537,4 @@ impl EventPage {
         self
     }
 }
+__rt::model_de!(EventPage { events "events" req, next_cursor "next_cursor" });

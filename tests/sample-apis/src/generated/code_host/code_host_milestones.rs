@@ -139,13 +139,8 @@ impl ListMilestonesRequest {
         self.since = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(ListMilestonesRequest, json 200);
-impl __rt::Call for ListMilestonesRequest {
-    type Output = ::std::vec::Vec<Milestone>;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("owner", &self.owner);
@@ -154,6 +149,7 @@ impl __rt::Call for ListMilestonesRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(ListMilestonesRequest, ::std::vec::Vec < Milestone >, json 200);
 /// A `code_host_milestones.create_milestone` request, made by `create_milestone()` on
 /// [`CodeHostMilestonesClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](CreateMilestoneRequest::send)).
@@ -175,13 +171,8 @@ impl CreateMilestoneRequest {
         body: __rt::BodyKind::json(true),
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(CreateMilestoneRequest, json 201);
-impl __rt::Call for CreateMilestoneRequest {
-    type Output = Milestone;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("owner", &self.owner);
@@ -190,6 +181,7 @@ impl __rt::Call for CreateMilestoneRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(CreateMilestoneRequest, Milestone, json 201);
 /// A `code_host_milestones.update_milestone` request, made by `update_milestone()` on
 /// [`CodeHostMilestonesClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](UpdateMilestoneRequest::send)).
@@ -252,13 +244,8 @@ impl UpdateMilestoneRequest {
         self.__body.due_on = __rt::Patch::Null;
         self
     }
-}
-__rt::request_builder!(UpdateMilestoneRequest, json 200);
-impl __rt::Call for UpdateMilestoneRequest {
-    type Output = Milestone;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("owner", &self.owner);
@@ -268,6 +255,7 @@ impl __rt::Call for UpdateMilestoneRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(UpdateMilestoneRequest, Milestone, json 200);
 /// A `code_host_milestones.set_labels` request, made by `set_labels()` on
 /// [`CodeHostMilestonesClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](SetLabelsRequest::send)).
@@ -291,13 +279,8 @@ impl SetLabelsRequest {
         body: __rt::BodyKind::json(true),
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(SetLabelsRequest, json 200);
-impl __rt::Call for SetLabelsRequest {
-    type Output = ::std::vec::Vec<LabelObject>;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("owner", &self.owner);
@@ -307,6 +290,7 @@ impl __rt::Call for SetLabelsRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(SetLabelsRequest, ::std::vec::Vec < LabelObject >, json 200);
 /// A `code_host_milestones.list_timeline` request, made by `list_timeline()` on
 /// [`CodeHostMilestonesClient`]: set optional parameters, then `.await` it (or call
 /// [`send`](ListTimelineRequest::send)).
@@ -328,13 +312,8 @@ impl ListTimelineRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ListTimelineRequest, json 200);
-impl __rt::Call for ListTimelineRequest {
-    type Output = ::std::vec::Vec<TimelineEvent>;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("owner", &self.owner);
@@ -343,11 +322,11 @@ impl __rt::Call for ListTimelineRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(ListTimelineRequest, ::std::vec::Vec < TimelineEvent >, json 200);
 /// A milestone.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Milestone {
     /// The milestone's number in its repository. Wire name `number`, type `int32`.
@@ -361,11 +340,9 @@ pub struct Milestone {
     /// When the milestone is due; null when it has no date. Wire name `due_on`, type `datetime`. On the
     /// wire as RFC 3339 text (`2011-04-01T00:00:00Z`, a date as `2011-04-01`). Nullable: `null` and
     /// absent both read as `None`.
-    #[serde(default, with = "__rt::rfc3339")]
     pub due_on: ::std::option::Option<__rt::DateTime>,
     /// Wire name `created_at`, type `datetime`. On the wire as RFC 3339 text (`2011-04-01T00:00:00Z`, a
     /// date as `2011-04-01`).
-    #[serde(with = "__rt::rfc3339")]
     pub created_at: __rt::DateTime,
 }
 impl Milestone {
@@ -402,6 +379,10 @@ impl Milestone {
         self
     }
 }
+__rt::model_de!(
+    Milestone { number "number" req, title "title" req, state "state" req, description
+    "description", due_on "due_on" rfc3339, created_at "created_at" req rfc3339 }
+);
 /// A milestone to create.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
@@ -452,7 +433,7 @@ impl NewMilestone {
 /// A label as an object.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct LabelObject {
@@ -479,10 +460,11 @@ impl LabelObject {
         self
     }
 }
+__rt::model_de!(LabelObject { name "name" req, color "color" });
 /// A label was added.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct LabeledEvent {
@@ -509,10 +491,14 @@ impl LabeledEvent {
         }
     }
 }
+__rt::model_de!(
+    LabeledEvent { event "event" req, label "label" req, created_at "created_at" req
+    rfc3339 }
+);
 /// The issue was put in a milestone.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct MilestonedEvent {
@@ -539,10 +525,14 @@ impl MilestonedEvent {
         }
     }
 }
+__rt::model_de!(
+    MilestonedEvent { event "event" req, milestone_title "milestone_title" req,
+    created_at "created_at" req rfc3339 }
+);
 /// The issue was closed.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize, __rt::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, __rt::Serialize)]
 #[serde(crate = "__rt::serde")]
 #[non_exhaustive]
 pub struct ClosedEvent {
@@ -565,6 +555,7 @@ impl ClosedEvent {
         }
     }
 }
+__rt::model_de!(ClosedEvent { event "event" req, created_at "created_at" req rfc3339 });
 /// The body of `update_milestone`.
 ///
 /// Sent as the body of `update_milestone`.

@@ -56,13 +56,8 @@ impl ReadRepoRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ReadRepoRequest, json 200);
-impl __rt::Call for ReadRepoRequest {
-    type Output = Repository;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("owner", &self.owner);
@@ -70,11 +65,11 @@ impl __rt::Call for ReadRepoRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(ReadRepoRequest, Repository, json 200);
 /// A repository.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Repository {
     /// The repository's id. Wire name `id`, type `int64`.
@@ -106,3 +101,7 @@ impl Repository {
         }
     }
 }
+__rt::model_de!(
+    Repository { id "id" req, name "name" req, full_name "full_name" req, private
+    "private" req, open_issues_count "open_issues_count" req }
+);

@@ -65,19 +65,15 @@ impl CreateTicketRequest {
         body: __rt::BodyKind::json(true),
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(CreateTicketRequest, json 201);
-impl __rt::Call for CreateTicketRequest {
-    type Output = Ticket;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(CreateTicketRequest, Ticket, json 201);
 /// A `helpdesk_tickets.read_ticket` request, made by `read_ticket()` on [`HelpdeskTicketsClient`]:
 /// set optional parameters, then `.await` it (or call [`send`](ReadTicketRequest::send)).
 #[derive(Clone, Debug)]
@@ -96,19 +92,15 @@ impl ReadTicketRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ReadTicketRequest, json 200);
-impl __rt::Call for ReadTicketRequest {
-    type Output = Ticket;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("id", &self.id);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ReadTicketRequest, Ticket, json 200);
 /// A ticket to open.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
@@ -166,8 +158,7 @@ impl NewTicket {
 /// A ticket.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Ticket {
     /// The ticket's number. Wire name `id`, type `int64`.
@@ -206,6 +197,10 @@ impl Ticket {
         self
     }
 }
+__rt::model_de!(
+    Ticket { id "id" req, subject "subject" req, priority "priority" req, open "open"
+    req, account "account" }
+);
 /// How urgent a ticket is.
 ///
 /// A string-coded enum (`TicketPriority` on the wire). A value this version does not know decodes

@@ -81,13 +81,8 @@ impl ReadBalanceRequest {
         self.currency = ::std::option::Option::Some(value.into());
         self
     }
-}
-__rt::request_builder!(ReadBalanceRequest, json 200);
-impl __rt::Call for ReadBalanceRequest {
-    type Output = Balance;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("accountNumber", &self.account_number);
@@ -95,6 +90,7 @@ impl __rt::Call for ReadBalanceRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(ReadBalanceRequest, Balance, json 200);
 /// A `erp_accounts.book_payment` request, made by `book_payment()` on [`ErpAccountsClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](BookPaymentRequest::send)).
 #[derive(Clone, Debug)]
@@ -114,13 +110,8 @@ impl BookPaymentRequest {
         body: __rt::BodyKind::json(true),
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(BookPaymentRequest, json 201);
-impl __rt::Call for BookPaymentRequest {
-    type Output = PaymentReceipt;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("accountNumber", &self.account_number);
@@ -128,11 +119,11 @@ impl __rt::Call for BookPaymentRequest {
         (self.__client, req)
     }
 }
+__rt::request_builder!(BookPaymentRequest, PaymentReceipt, json 201);
 /// What an account owes.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Balance {
     /// The account. Wire name `accountNumber`, type `string`.
@@ -167,6 +158,10 @@ impl Balance {
         self
     }
 }
+__rt::model_de!(
+    Balance { account_number "accountNumber" req, currency "currency" req, amount_due
+    "amountDue" req, due_date "dueDate" }
+);
 /// A payment taken on a call.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
@@ -198,8 +193,7 @@ impl Payment {
 /// A booked payment.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentReceipt {
     /// The ERP's id of the payment. Wire name `paymentId`, type `string`.
@@ -219,3 +213,6 @@ impl PaymentReceipt {
         }
     }
 }
+__rt::model_de!(
+    PaymentReceipt { payment_id "paymentId" req, remaining "remaining" req }
+);

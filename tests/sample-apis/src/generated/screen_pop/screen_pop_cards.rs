@@ -54,24 +54,19 @@ impl ReadCardRequest {
         agent_allowed: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(ReadCardRequest, json 200);
-impl __rt::Call for ReadCardRequest {
-    type Output = CustomerCard;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.path("account", &self.account);
         (self.__client, req)
     }
 }
+__rt::request_builder!(ReadCardRequest, CustomerCard, json 200);
 /// What the agent sees when a call connects.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde")]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CustomerCard {
     /// The LiveVox account. Wire name `account`, type `string`.
@@ -110,3 +105,7 @@ impl CustomerCard {
         self
     }
 }
+__rt::model_de!(
+    CustomerCard { account "account" req, name "name" req, balance "balance", notes
+    "notes" }
+);

@@ -67,19 +67,15 @@ impl PostEventRequest {
         body: __rt::BodyKind::json(true),
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(PostEventRequest, json 202);
-impl __rt::Call for PostEventRequest {
-    type Output = EventReceipt;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         req.body(&self.__body);
         (self.__client, req)
     }
 }
+__rt::request_builder!(PostEventRequest, EventReceipt, json 202);
 /// A `webhook_events.get_status` request, made by `get_status()` on [`WebhookEventsClient`]: set
 /// optional parameters, then `.await` it (or call [`send`](GetStatusRequest::send)).
 #[derive(Clone, Debug)]
@@ -97,18 +93,14 @@ impl GetStatusRequest {
         idempotent: true,
         ..__rt::Operation::DEFAULT
     };
-}
-__rt::request_builder!(GetStatusRequest, json 200);
-impl __rt::Call for GetStatusRequest {
-    type Output = ReceiverStatus;
-    type Decode = __rt::Json;
     #[inline]
-    fn prepare(self) -> (__rt::Client, __rt::Request) {
+    fn __prepare(self) -> (__rt::Client, __rt::Request) {
         let mut req = __rt::Request::new(&Self::OPERATION);
         req.limits(self.__limits);
         (self.__client, req)
     }
 }
+__rt::request_builder!(GetStatusRequest, ReceiverStatus, json 200);
 /// One event of a call.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
@@ -165,8 +157,7 @@ impl CallEvent {
 /// The acknowledgement of an event.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct EventReceipt {
     /// The receiver's id of the event. Wire name `eventId`, type `string`.
@@ -186,11 +177,11 @@ impl EventReceipt {
         }
     }
 }
+__rt::model_de!(EventReceipt { event_id "eventId" req, queued "queued" req });
 /// The state of the receiver.
 ///
 /// Construct with `new` (the required fields) and set optional fields with the `with_*` methods.
-#[derive(Clone, Debug, PartialEq, Eq, __rt::Deserialize)]
-#[serde(crate = "__rt::serde", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ReceiverStatus {
     /// True when events are being processed. Wire name `healthy`, type `bool`.
@@ -221,6 +212,10 @@ impl ReceiverStatus {
         self
     }
 }
+__rt::model_de!(
+    ReceiverStatus { healthy "healthy" req, backlog "backlog" req, last_event_at
+    "lastEventAt" }
+);
 /// What happened on the call.
 ///
 /// A string-coded enum (`CallEventType` on the wire). A value this version does not know decodes as
