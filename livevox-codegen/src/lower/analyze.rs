@@ -68,8 +68,9 @@ struct Ways {
     /// every model any of those holds (a serialized model's fields must serialize too).
     serialized: BTreeSet<Key>,
     /// What must be `Deserialize`: what is received, what no operation uses, every union's
-    /// variants, what the spec marks `readable`, and every model any of those holds. A model that is only ever sent has no
-    /// reason to be read, and its `Deserialize` would cost every build of the crate.
+    /// variants, what the spec marks `readable`, and every model any of those holds. A model
+    /// that is only ever sent has no reason to be read, and its `Deserialize` would cost every
+    /// build of the crate.
     deserialized: BTreeSet<Key>,
 }
 
@@ -91,18 +92,16 @@ fn directions(categories: &[Category], models: &BTreeMap<Key, &Model>) -> Ways {
             }
         }
     }
-    // A union serializes each variant, so its variants' models serialize too.
-    let unused = models.keys().filter(|k| (!ways.request.contains(*k) && !ways.response.contains(*k)) || k.1.starts_with(UNION_KEY));
-    let roots: Vec<Key> = ways.request.iter().chain(&ways.page).chain(unused).cloned().collect();
-    for key in roots {
-        reach(&Type::Model(type_ref(&key)), models, &mut ways.serialized);
+    // Both ways: what no operation uses (its users may need either), and each union, which
+    // serializes and reads each variant, so its variants' models travel both ways too.
+    let either: Vec<&Key> =
+        models.keys().filter(|k| (!ways.request.contains(*k) && !ways.response.contains(*k)) || k.1.starts_with(UNION_KEY)).collect();
+    for key in ways.request.iter().chain(&ways.page).chain(either.iter().copied()) {
+        reach(&Type::Model(type_ref(key)), models, &mut ways.serialized);
     }
-    let unions = models.keys().filter(|k| k.1.starts_with(UNION_KEY));
-    let unused = models.keys().filter(|k| !ways.request.contains(*k) && !ways.response.contains(*k));
     let readable = models.iter().filter(|(_, m)| m.readable).map(|(k, _)| k);
-    let roots: Vec<Key> = ways.response.iter().chain(unused).chain(unions).chain(readable).cloned().collect();
-    for key in roots {
-        reach(&Type::Model(type_ref(&key)), models, &mut ways.deserialized);
+    for key in ways.response.iter().chain(either.iter().copied()).chain(readable) {
+        reach(&Type::Model(type_ref(key)), models, &mut ways.deserialized);
     }
     ways
 }
