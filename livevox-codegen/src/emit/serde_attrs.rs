@@ -35,7 +35,7 @@ pub(super) fn field(m: &Model, f: &Field) -> TokenStream {
     let by_rule = if m.camel_case_wire { serde_camel_case(&f.rust_name) } else { Some(f.rust_name.clone()) };
     let wire = &f.wire_name;
     let rename = (by_rule.as_deref() != Some(wire.as_str())).then(|| quote! { rename = #wire });
-    let rfc3339 = f.time_format != TimeFormat::EpochMillis && f.ty.holds_time();
+    let rfc3339 = rfc3339(f);
     let default = (!f.required && (f.patch || rfc3339)).then(|| quote! { default });
     let skip = (!f.required && m.derives.serialize).then(|| {
         if f.patch {
@@ -64,8 +64,14 @@ pub(super) fn model_de(m: &Model) -> TokenStream {
         let field = quote::format_ident!("{}", f.rust_name);
         let wire = &f.wire_name;
         let need = f.required.then(|| quote! { req });
-        let how = (f.time_format != TimeFormat::EpochMillis && f.ty.holds_time()).then(|| quote! { rfc3339 });
+        let how = rfc3339(f).then(|| quote! { rfc3339 });
         quote! { #field #wire #need #how }
     });
     quote! { __rt::model_de!(#name { #(#fields),* }); }
+}
+
+/// Whether a field holds times written as RFC 3339 text (read and written through
+/// `__rt::rfc3339`).
+fn rfc3339(f: &Field) -> bool {
+    f.time_format != TimeFormat::EpochMillis && f.ty.holds_time()
 }
