@@ -245,7 +245,6 @@ macro_rules! __runtime_model_de {
                         f.write_str(::std::concat!("struct ", ::std::stringify!($name)))
                     }
 
-                    #[allow(unused_mut)]
                     fn visit_map<A: $crate::__rt::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<$name, A::Error> {
                         $(let mut $field = ::std::option::Option::None;)*
                         while let ::std::option::Option::Some(key) = map.next_key::<$crate::runtime::model_de::Key<'de>>()? {
