@@ -306,18 +306,23 @@ fn bench_output(root: &Path, args: &[&str]) -> Result<String, String> {
 pub fn parse_medians(out: &str) -> Vec<(u32, f64)> {
     out.lines()
         .filter_map(|line| {
-            let cells: Vec<&str> = line.trim().strip_prefix('|')?.strip_suffix('|')?.split('|').map(str::trim).collect();
+            let cells = table_cells(line)?;
             (cells.len() == 6).then_some(())?;
             Some((cells[0].parse().ok()?, cells[4].parse().ok()?))
         })
         .collect()
 }
 
+/// The trimmed cells of a Markdown table row (`| a | b |`); `None` for any other line.
+fn table_cells(line: &str) -> Option<Vec<&str>> {
+    Some(line.trim().strip_prefix('|')?.strip_suffix('|')?.split('|').map(str::trim).collect())
+}
+
 /// The rows `| concurrency | .. | .. | ratio |` of the request benchmark's table.
 pub fn parse_ratios(out: &str) -> Vec<(u32, f64)> {
     out.lines()
         .filter_map(|line| {
-            let cells: Vec<&str> = line.trim().strip_prefix('|')?.strip_suffix('|')?.split('|').map(str::trim).collect();
+            let cells = table_cells(line)?;
             let concurrency = cells.first()?.parse().ok()?;
             let ratio = cells.last()?.parse().ok()?;
             (cells.len() >= 3).then_some((concurrency, ratio))
