@@ -36,6 +36,7 @@ async fn call_spans_name_the_operation_and_status_and_log_no_secrets() {
     assert!(logs.contains("path=\"/compliance/dnc/{id}\""), "the template, not the filled path: {logs}");
     assert!(logs.contains("status=200") && logs.contains("status=401"), "{logs}");
     assert!(logs.contains("latency_ms="), "{logs}");
+    assert!(logs.contains("attempts=1"), "the attempts are recorded on the call's span: {logs}");
     assert!(logs.contains("livevox.login"), "{logs}");
     assert!(logs.contains("logging in again"), "the renewal is visible: {logs}");
     assert!(!logs.contains("/compliance/dnc/77"), "no filled paths: {logs}");

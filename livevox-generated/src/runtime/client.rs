@@ -160,7 +160,7 @@ impl Client {
                 attempts = tracing::field::Empty,
             );
             let started = Instant::now();
-            let run = self.inner.policy.run(op, request.deadline, |deadline| self.attempt(&request, deadline));
+            let run = self.inner.policy.run(op, &span, request.deadline, |deadline| self.attempt(&request, deadline));
             // Nobody listens for the span: no `Instrumented` wrapper entering it on every poll.
             let outcome = if span.is_disabled() { run.await } else { run.instrument(span.clone()).await };
             match outcome {

@@ -35,7 +35,9 @@ impl Policy {
     /// sets one timer per call, not a second one around the attempt; an attempt it cut short
     /// fails with [`Error::DeadlineExceeded`], which this completes (the attempt's number, the
     /// previous attempt's failure).
-    pub async fn run<T, F, Fut>(&self, op: &'static Operation, deadline: Option<Duration>, mut attempt: F) -> Result<T, Error>
+    ///
+    /// The number of attempts is recorded on `span` (the call's), when anyone listens.
+    pub async fn run<T, F, Fut>(&self, op: &'static Operation, span: &tracing::Span, deadline: Option<Duration>, mut attempt: F) -> Result<T, Error>
     where
         F: FnMut(Deadline) -> Fut,
         Fut: Future<Output = Result<T, Error>>,
@@ -66,7 +68,9 @@ impl Policy {
             if let Some(permit) = permit {
                 Box::pin(permit.end()).await;
             }
-            tracing::Span::current().record("attempts", number);
+            if !span.is_disabled() {
+                span.record("attempts", number);
+            }
             let err = match result {
                 Ok(value) => return Ok(value),
                 Err(Error::DeadlineExceeded { .. }) => return Err(deadline.exceeded(format!("attempt {number} had not finished"), last.cloned())),
