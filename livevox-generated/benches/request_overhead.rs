@@ -11,13 +11,20 @@
 //!   (the last column, what `cargo xtask bench` reads), and the median and the 10th–90th
 //!   percentile spread of the per-round ratios. The best single per-round ratio is not shown:
 //!   on a busy machine it is whichever round the other client happened to be interrupted in.
-//! - **Instructions per call**, steady where throughput is not (within about 0.5% from run to
-//!   run)
+//!   Beside them, the client thread's CPU time per call (user and kernel, from
+//!   `/proc/thread-self/schedstat`; Linux only), generated / plain, median of the rounds: at
+//!   concurrency 1 the client's CPU time is most of a call's, so this says how much of a
+//!   throughput gap is the client's own work.
+//! - **Instructions and first-level cache misses per call**, steady where throughput is not
+//!   (within about 0.5% from run to run)
 //!   (`cargo bench -p livevox-generated --bench request_overhead -- --callgrind`): the binary
 //!   runs itself under `valgrind --tool=callgrind`, once per client and concurrency, making
 //!   [`CALLGRIND_CALLS`] calls of that client only (`OVERHEAD_BENCH_COUNT=generated` or
 //!   `plain`), one at a time and 16 in flight (`OVERHEAD_BENCH_CONCURRENCY`); collection is on only inside `counted_block_on`, after a warm-up, so the figure
-//!   is the client side of one call: runtime, reqwest, hyper, tokio and the decode. The server
+//!   is the client side of one call: runtime, reqwest, hyper, tokio and the decode. Callgrind's
+//!   cache model (`--cache-sim=yes`, this CPU's L1 sizes) also counts the instruction and data
+//!   cache misses: the distinct lines a call touches, which cost time that equal instruction
+//!   counts do not show. The server
 //!   is a child process callgrind does not follow. With `OVERHEAD_BENCH_KEEP=DIR` the two
 //!   profiles are kept as `DIR/callgrind.generated.c1`, `DIR/callgrind.plain.c16` and so on,
 //!   for `callgrind_annotate --inclusive=yes DIR/callgrind.generated.c16`. Without valgrind it says so
@@ -67,6 +74,9 @@ fn main() {
         return;
     }
     let bench = std::env::args().any(|a| a == "--bench");
+    if !bench {
+        callgrind::check_reading();
+    }
     let (per_round, rounds) = if bench { (1_000, 40) } else { (100, 2) };
 
     let server = support::ChildServer::start(SERVE_ENV, "1");
@@ -127,16 +137,14 @@ struct Row {
     best_plain_rps: f64,
     /// generated / plain of each round, sorted.
     ratios: Vec<f64>,
+    /// The client thread's CPU time per call, generated / plain, of each round, sorted (empty
+    /// where the thread's CPU time cannot be read).
+    cpu_ratios: Vec<f64>,
 }
 
 impl Row {
     fn median(&self) -> f64 {
-        let n = self.ratios.len();
-        if n % 2 == 1 {
-            self.ratios[n / 2]
-        } else {
-            (self.ratios[n / 2 - 1] + self.ratios[n / 2]) / 2.0
-        }
+        median(&self.ratios)
     }
 
     /// The per-round ratio below which `p` (0..=1) of the rounds fall.
@@ -144,6 +152,23 @@ impl Row {
         let last = self.ratios.len().saturating_sub(1);
         self.ratios.get((last as f64 * p).round() as usize).copied().unwrap_or(0.0)
     }
+}
+
+/// The median of sorted values (0 for none).
+fn median(sorted: &[f64]) -> f64 {
+    let n = sorted.len();
+    match n {
+        0 => 0.0,
+        _ if n % 2 == 1 => sorted[n / 2],
+        _ => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+    }
+}
+
+/// The CPU time the calling thread has run for (user and kernel), when the system says:
+/// the first field of `/proc/thread-self/schedstat`, in nanoseconds.
+fn thread_cpu() -> Option<Duration> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    Some(Duration::from_nanos(text.split_whitespace().next()?.parse().ok()?))
 }
 
 impl Clients {
@@ -184,23 +209,32 @@ impl Clients {
     /// `rounds` rounds of `per_round` calls of each client, `concurrency` at a time; the two
     /// clients take turns going first.
     async fn rounds(&self, concurrency: usize, per_round: usize, rounds: usize) -> Row {
-        let mut row = Row { concurrency, best_generated_rps: 0.0, best_plain_rps: 0.0, ratios: Vec::with_capacity(rounds) };
+        let mut row = Row { concurrency, best_generated_rps: 0.0, best_plain_rps: 0.0, ratios: Vec::with_capacity(rounds), cpu_ratios: Vec::new() };
         for round in 0..rounds {
             let order = if round % 2 == 0 { [Kind::Generated, Kind::Plain] } else { [Kind::Plain, Kind::Generated] };
-            let mut generated = 0.0;
-            let mut plain = 0.0;
+            let (mut generated, mut plain) = ((0.0, None), (0.0, None));
             for kind in order {
+                let cpu_before = thread_cpu();
                 let r = rps(per_round, concurrency, || self.call(kind)).await;
+                let cpu = thread_cpu().zip(cpu_before).map(|(after, before)| after.saturating_sub(before));
                 match kind {
-                    Kind::Generated => generated = r,
-                    Kind::Plain => plain = r,
+                    Kind::Generated => generated = (r, cpu),
+                    Kind::Plain => plain = (r, cpu),
                 }
             }
-            row.best_generated_rps = row.best_generated_rps.max(generated);
-            row.best_plain_rps = row.best_plain_rps.max(plain);
-            row.ratios.push(generated / plain);
+            row.best_generated_rps = row.best_generated_rps.max(generated.0);
+            row.best_plain_rps = row.best_plain_rps.max(plain.0);
+            row.ratios.push(generated.0 / plain.0);
+            // Both rounds made the same number of calls: the ratio of their CPU times is the
+            // ratio per call.
+            if let (Some(g), Some(p)) = (generated.1, plain.1) {
+                if !p.is_zero() {
+                    row.cpu_ratios.push(g.as_secs_f64() / p.as_secs_f64());
+                }
+            }
         }
         row.ratios.sort_by(f64::total_cmp);
+        row.cpu_ratios.sort_by(f64::total_cmp);
         row
     }
 }
@@ -255,7 +289,7 @@ fn print_instructions() {
     }
     let mut rows = Vec::new();
     for concurrency in [1usize, 16] {
-        let mut per_call = Vec::new();
+        let mut per_call: Vec<callgrind::Counts> = Vec::new();
         for kind in [Kind::Generated, Kind::Plain] {
             let envs = [
                 (COUNT_ENV, kind.name().to_owned()),
@@ -264,7 +298,7 @@ fn print_instructions() {
             ];
             let out = keep.as_ref().map(|dir| dir.join(format!("callgrind.{}.c{concurrency}", kind.name())));
             match callgrind::instructions(&envs, "*counted_block_on*", out) {
-                Ok(total) => per_call.push(total as f64 / CALLGRIND_CALLS as f64),
+                Ok(counts) => per_call.push(counts),
                 Err(e) => {
                     println!("request_overhead --callgrind: {e}");
                     return;
@@ -273,13 +307,23 @@ fn print_instructions() {
         }
         rows.push((concurrency, per_call[0], per_call[1]));
     }
+    let per_call = |n: u64| n as f64 / CALLGRIND_CALLS as f64;
     println!();
-    println!("request_overhead --callgrind: GET /compliance/dnc/7, client-side instructions per call ({CALLGRIND_CALLS} calls after {WARM_UP} warm-up calls, valgrind --tool=callgrind)");
+    println!("request_overhead --callgrind: GET /compliance/dnc/7, client side, per call ({CALLGRIND_CALLS} calls after {WARM_UP} warm-up calls, valgrind --tool=callgrind --cache-sim=yes)");
     println!();
-    println!("| concurrency | generated | plain reqwest | generated - plain | plain / generated |");
-    println!("|---:|---:|---:|---:|---:|");
-    for (concurrency, generated, plain) in rows {
-        println!("| {concurrency} | {generated:.0} | {plain:.0} | {:.0} | {:.3} |", generated - plain, plain / generated);
+    println!("| concurrency | generated instructions | plain reqwest instructions | generated - plain | L1i misses, generated / plain | L1d misses, generated / plain | plain / generated instructions |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
+    for (concurrency, g, p) in rows {
+        let (gi, pi) = (per_call(g.instructions), per_call(p.instructions));
+        println!(
+            "| {concurrency} | {gi:.0} | {pi:.0} | {:.0} | {:.0} / {:.0} | {:.0} / {:.0} | {:.3} |",
+            gi - pi,
+            per_call(g.i1_misses),
+            per_call(p.i1_misses),
+            per_call(g.d1_misses),
+            per_call(p.d1_misses),
+            pi / gi
+        );
     }
 }
 
@@ -322,11 +366,12 @@ fn print_table(rows: &[Row], per_round: usize, rounds: usize) {
     );
     println!("machine: {}; client on one tokio current-thread runtime, server in a separate process", support::machine());
     println!();
-    println!("| concurrency | generated req/s (best round) | plain reqwest req/s (best round) | per-round ratio, p10–p90 | per-round ratio, median | generated / plain (best rounds) |");
-    println!("|---:|---:|---:|---:|---:|---:|");
+    println!("| concurrency | generated req/s (best round) | plain reqwest req/s (best round) | per-round ratio, p10–p90 | per-round ratio, median | client CPU per call, generated / plain (median) | generated / plain (best rounds) |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
     for r in rows {
+        let cpu = if r.cpu_ratios.is_empty() { "—".to_owned() } else { format!("{:.3}", median(&r.cpu_ratios)) };
         println!(
-            "| {} | {:.0} | {:.0} | {:.3}–{:.3} | {:.3} | {:.3} |",
+            "| {} | {:.0} | {:.0} | {:.3}–{:.3} | {:.3} | {cpu} | {:.3} |",
             r.concurrency,
             r.best_generated_rps,
             r.best_plain_rps,

@@ -11,9 +11,11 @@
 //! - generation by this (release) binary as a whole process (`xtask codegen --check`), the same
 //!   two ways;
 //! - the request benchmark's generated/plain ratios (`cargo bench --bench request_overhead`):
-//!   throughput, best rounds (the target's measure) with the per-round median beside it, and,
-//!   where valgrind is installed, client instructions per call (`-- --callgrind`, plain /
-//!   generated), the figure this shared machine measures steadily.
+//!   throughput, best rounds (the target's measure) with the per-round median beside it, the
+//!   client thread's CPU time per call (generated / plain, per-round median), and, where
+//!   valgrind is installed, client instructions per call (`-- --callgrind`, plain / generated)
+//!   and the first-level cache misses per call in callgrind's cache model, the figures this
+//!   shared machine measures steadily.
 //!
 //! `--quick` skips the two slow parts (compile and request benchmark) and runs each timing
 //! once: the smoke run of `.ci/run`.
@@ -127,20 +129,36 @@ fn measure_all(root: &Path, options: &Options, rows: &mut Vec<Row>) -> Result<()
         let out = bench_output(root, &[])?;
         let medians = parse_medians(&out);
         for (concurrency, ratio) in parse_ratios(&out) {
-            let median = medians.iter().find(|(c, _)| *c == concurrency).map(|(_, m)| format!(", per-round median {m:.3}")).unwrap_or_default();
+            let median = medians.iter().find(|m| m.concurrency == concurrency);
+            let per_round = median.map(|m| format!(", per-round median {:.3}", m.throughput)).unwrap_or_default();
             rows.push(Row {
-                figure: format!("request benchmark, generated / plain reqwest, concurrency {concurrency} (best rounds{median})"),
+                figure: format!("request benchmark, generated / plain reqwest, concurrency {concurrency} (best rounds{per_round})"),
                 value: format!("{ratio:.3}"),
                 target: "≥ 0.97",
             });
+            if let Some(cpu) = median.and_then(|m| m.cpu) {
+                rows.push(Row {
+                    figure: format!("client thread CPU time per call, generated / plain, concurrency {concurrency} (per-round median)"),
+                    value: format!("{cpu:.3}"),
+                    target: "",
+                });
+            }
         }
         let out = bench_output(root, &["--", "--callgrind"])?;
         let counted = parse_ratios(&out);
         if counted.is_empty() {
             rows.push(Row { figure: format!("client instructions per call: {}", out.trim()), value: "—".into(), target: "" });
         }
+        let misses = parse_misses(&out);
         for (concurrency, ratio) in counted {
             rows.push(Row { figure: format!("client instructions per call, plain / generated, concurrency {concurrency} (callgrind)"), value: format!("{ratio:.3}"), target: "" });
+            if let Some((_, code, data)) = misses.iter().find(|(c, _, _)| *c == concurrency) {
+                rows.push(Row {
+                    figure: format!("client L1 misses per call, generated / plain, concurrency {concurrency} (callgrind's cache model): instruction {code}, data {data}"),
+                    value: "—".into(),
+                    target: "",
+                });
+            }
         }
     }
     Ok(())
@@ -301,14 +319,37 @@ fn bench_output(root: &Path, args: &[&str]) -> Result<String, String> {
     Ok(out)
 }
 
-/// The per-round medians of the request benchmark's throughput table: the second-last cell of
-/// rows with six cells.
-pub fn parse_medians(out: &str) -> Vec<(u32, f64)> {
+/// The per-round medians of a row of the request benchmark's throughput table.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Medians {
+    pub concurrency: u32,
+    /// Generated / plain requests per second.
+    pub throughput: f64,
+    /// Generated / plain client CPU time per call, where the benchmark could read it.
+    pub cpu: Option<f64>,
+}
+
+/// The per-round medians of the request benchmark's throughput table: the fifth and sixth
+/// cells of rows with seven cells (the sixth is `—` where the CPU time was not read).
+pub fn parse_medians(out: &str) -> Vec<Medians> {
     out.lines()
         .filter_map(|line| {
             let cells = table_cells(line)?;
-            (cells.len() == 6).then_some(())?;
-            Some((cells[0].parse().ok()?, cells[4].parse().ok()?))
+            // The callgrind table has seven cells too; its fifth is "misses / misses".
+            (cells.len() == 7 && !cells[4].contains('/')).then_some(())?;
+            Some(Medians { concurrency: cells[0].parse().ok()?, throughput: cells[4].parse().ok()?, cpu: cells[5].parse().ok() })
+        })
+        .collect()
+}
+
+/// The cache-miss cells of the callgrind table, by concurrency: (instruction, data), each
+/// "generated / plain".
+pub fn parse_misses(out: &str) -> Vec<(u32, String, String)> {
+    out.lines()
+        .filter_map(|line| {
+            let cells = table_cells(line)?;
+            (cells.len() == 7 && cells[4].contains('/') && cells[5].contains('/')).then_some(())?;
+            Some((cells[0].parse().ok()?, cells[4].to_owned(), cells[5].to_owned()))
         })
         .collect()
 }
@@ -339,12 +380,17 @@ mod tests {
         let out = "\nrequest_overhead: GET /x\n\n| concurrency | generated req/s | plain reqwest req/s | generated / plain |\n|---:|---:|---:|---:|\n| 1 | 30000 | 35000 | 0.857 |\n| 16 | 36000 | 37000 | 0.973 |\n";
         assert_eq!(parse_ratios(out), vec![(1, 0.857), (16, 0.973)]);
         assert!(parse_ratios("| a | b |\nnothing").is_empty());
-        let now = "| concurrency | g | p | p10–p90 | median | best |\n|---:|---:|---:|---:|---:|---:|\n| 1 | 12574 | 11016 | 0.833–1.108 | 0.958 | 1.141 |\n| 16 | 57606 | 62699 | 0.797–1.045 | 0.929 | 0.919 |\n";
+        let now = "| concurrency | g | p | p10–p90 | median | cpu | best |\n|---:|---:|---:|---:|---:|---:|---:|\n| 1 | 12574 | 11016 | 0.833–1.108 | 0.958 | 1.183 | 1.141 |\n| 16 | 57606 | 62699 | 0.797–1.045 | 0.929 | — | 0.919 |\n";
         assert_eq!(parse_ratios(now), vec![(1, 1.141), (16, 0.919)]);
-        assert_eq!(parse_medians(now), vec![(1, 0.958), (16, 0.929)]);
-        let counted = "| concurrency | generated | plain reqwest | generated - plain | plain / generated |\n|---:|---:|---:|---:|---:|\n| 1 | 77770 | 77003 | 766 | 0.990 |\n| 16 | 83510 | 83446 | 64 | 0.999 |\n";
+        assert_eq!(
+            parse_medians(now),
+            vec![Medians { concurrency: 1, throughput: 0.958, cpu: Some(1.183) }, Medians { concurrency: 16, throughput: 0.929, cpu: None }]
+        );
+        assert!(parse_misses(now).is_empty());
+        let counted = "| concurrency | g | p | g - p | L1i g / p | L1d g / p | p / g |\n|---:|---:|---:|---:|---:|---:|---:|\n| 1 | 77770 | 77003 | 766 | 3824 / 3415 | 1234 / 771 | 0.990 |\n| 16 | 83510 | 83446 | 64 | 3347 / 3032 | 1533 / 950 | 0.999 |\n";
         assert_eq!(parse_ratios(counted), vec![(1, 0.990), (16, 0.999)]);
         assert!(parse_medians(counted).is_empty());
+        assert_eq!(parse_misses(counted), vec![(1, "3824 / 3415".to_owned(), "1234 / 771".to_owned()), (16, "3347 / 3032".to_owned(), "1533 / 950".to_owned())]);
     }
 
     #[test]
