@@ -182,30 +182,68 @@ pub fn front_end(loaded: &load::Loaded) -> Result<ir::Ir, Diagnostics> {
 
 #[cfg(feature = "emit")]
 fn generate_loaded(loaded: &load::Loaded, config: &Config, mut timings: Timings) -> Result<Generated, Error> {
-    // One symbol table for both stages; building it counts as validation.
+    let ir = validate_and_lower(loaded, &mut timings)?;
+    let t = Instant::now();
+    let files = emit_files(&ir, config, &mut timings).map_err(Error::Internal)?;
+    Ok(finish(ir, files, timings, t))
+}
+
+#[cfg(feature = "emit")]
+/// [`generate_loaded`], with `beside` run on the IR on a second thread while the client's files
+/// are emitted and formatted on this one: other output made from the same IR (the generated
+/// tests). Its result comes back beside the client's, the same as running one after the other.
+fn generate_loaded_beside<R: Send>(
+    loaded: &load::Loaded,
+    config: &Config,
+    mut timings: Timings,
+    beside: impl FnOnce(&ir::Ir) -> R + Send,
+) -> Result<(Generated, R), Error> {
+    let ir = validate_and_lower(loaded, &mut timings)?;
+    let t = Instant::now();
+    let (files, other) = std::thread::scope(|scope| {
+        let other = scope.spawn(|| beside(&ir));
+        (emit_files(&ir, config, &mut timings), other.join())
+    });
+    let files = files.map_err(Error::Internal)?;
+    let other = other.map_err(|_| Error::Internal("internal error: a generator thread panicked".into()))?;
+    Ok((finish(ir, files, timings, t), other))
+}
+
+#[cfg(feature = "emit")]
+/// Validation and lowering, through one symbol table (building it counts as validation).
+fn validate_and_lower(loaded: &load::Loaded, timings: &mut Timings) -> Result<ir::Ir, Error> {
     let t = Instant::now();
     let symbols = symbols::Symbols::build(loaded);
     validate::check(&symbols)?;
     timings.validate = t.elapsed();
-
     let t = Instant::now();
     let ir = lower::lower_with(&symbols)?;
     timings.lower = t.elapsed();
+    Ok(ir)
+}
 
-    // Each file is formatted as soon as it is emitted, so only one file's tokens are alive.
-    let t = Instant::now();
+#[cfg(feature = "emit")]
+/// The client's files. Each is formatted as soon as it is emitted, so only one file's tokens are
+/// alive.
+fn emit_files(ir: &ir::Ir, config: &Config, timings: &mut Timings) -> Result<Vec<GeneratedFile>, String> {
     let mut files = Vec::new();
-    emit::emit_each(&ir, config, |f| {
+    emit::emit_each(ir, config, |f| {
         let started = Instant::now();
         let contents = format_emitted(&f.source, f.items)?;
         files.push(GeneratedFile { path: f.path, contents });
         timings.format += started.elapsed();
         Ok(())
-    })
-    .map_err(Error::Internal)?;
+    })?;
+    Ok(files)
+}
+
+#[cfg(feature = "emit")]
+/// The result of generation, its emit time being what of the time since `emit_started` was not
+/// formatting.
+fn finish(ir: ir::Ir, files: Vec<GeneratedFile>, mut timings: Timings, emit_started: Instant) -> Generated {
     let features = emit::features_table(&ir);
-    timings.emit = t.elapsed().saturating_sub(timings.format);
-    Ok(Generated { ir, files, features, timings })
+    timings.emit = emit_started.elapsed().saturating_sub(timings.format);
+    Generated { ir, files, features, timings }
 }
 
 #[cfg(feature = "emit")]
@@ -334,7 +372,19 @@ pub fn codegen(root: &Path, check: bool) -> Result<Summary, Error> {
 /// [`codegen`] from `spec/` already loaded (as `load::load_dir(&root.join(SPEC_DIR),
 /// SPEC_DIR)` does, which took `load_time`), for a caller that needs the loaded spec too.
 pub fn codegen_loaded(root: &Path, loaded: &load::Loaded, load_time: Duration, check: bool) -> Result<Summary, Error> {
-    let generated = generate_loaded(loaded, &Config::default(), Timings { load: load_time, ..Timings::default() })?;
+    // The generated tests and the schema are made from the IR on a second thread while the
+    // client's files are emitted; they are checked (and written) only after both succeed.
+    let (generated, tests) = generate_loaded_beside(loaded, &Config::default(), Timings { load: load_time, ..Timings::default() }, |ir| {
+        let test = |path: &str, made: Result<String, String>| made.map(|contents| write::OutputFile { path: PathBuf::from(path), contents });
+        [
+            // The end-to-end test of every operation.
+            test(emit_e2e::E2E_TEST_PATH, emit_e2e::every_operation(ir)),
+            test(emit_secrets::SECRETS_TEST_PATH, emit_secrets::no_secret_in_debug(ir)),
+            test(emit_fuzz::DECODE_FUZZ_TEST_PATH, emit_fuzz::decode_every_response(ir)),
+            // The JSON Schema editors check spec files against; it follows the loader's types.
+            test(schema::SCHEMA_PATH, schema::spec_schema_text()),
+        ]
+    })?;
     let manifest_path = root.join(CLIENT_CRATE).join("Cargo.toml");
     let manifest = std::fs::read_to_string(&manifest_path)
         .map_err(|error| Error::Write(write::WriteError::Io { path: manifest_path.clone(), error }))?;
@@ -350,17 +400,10 @@ pub fn codegen_loaded(root: &Path, loaded: &load::Loaded, load_time: Duration, c
         .map(|f| write::OutputFile { path: crate_dir.join(GENERATED_DIR).join(&f.path), contents: f.contents.clone() })
         .collect();
     outputs.push(write::OutputFile { path: crate_dir.join("Cargo.toml"), contents: manifest });
-    // The end-to-end test of every operation, made before anything is written so an emitter
-    // failure leaves everything as it was.
-    let e2e = emit_e2e::every_operation(&generated.ir).map_err(Error::Internal)?;
-    outputs.push(write::OutputFile { path: PathBuf::from(emit_e2e::E2E_TEST_PATH), contents: e2e });
-    let secrets = emit_secrets::no_secret_in_debug(&generated.ir).map_err(Error::Internal)?;
-    outputs.push(write::OutputFile { path: PathBuf::from(emit_secrets::SECRETS_TEST_PATH), contents: secrets });
-    let fuzz = emit_fuzz::decode_every_response(&generated.ir).map_err(Error::Internal)?;
-    outputs.push(write::OutputFile { path: PathBuf::from(emit_fuzz::DECODE_FUZZ_TEST_PATH), contents: fuzz });
-    // The JSON Schema editors check spec files against; it follows the loader's types.
-    let schema = schema::spec_schema_text().map_err(Error::Internal)?;
-    outputs.push(write::OutputFile { path: PathBuf::from(schema::SCHEMA_PATH), contents: schema });
+    // Made before anything is written, so an emitter failure leaves everything as it was.
+    for test in tests {
+        outputs.push(test.map_err(Error::Internal)?);
+    }
 
     let client_dir = crate_dir.join(GENERATED_DIR);
     let retired = RETIRED_TEST_PATHS.map(Path::new);
