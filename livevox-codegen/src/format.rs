@@ -33,11 +33,10 @@ pub fn format_body(source: &str, pieces: impl Iterator<Item = TokenStream>) -> R
     let cache = crate::format_cache::active();
     let mut body = String::new();
     for chunk in pieces.flat_map(split_items) {
-        let text = match cache {
-            Some(cache) => cache.get_or_format(chunk, |chunk| format_item(source, chunk))?,
-            None => format_item(source, chunk)?,
-        };
-        body.push_str(&text);
+        match cache {
+            Some(cache) => body.push_str(&cache.get_or_format(chunk, |chunk| format_item(source, chunk))?),
+            None => body.push_str(&format_item(source, chunk)?),
+        }
     }
     Ok(body)
 }
@@ -67,26 +66,22 @@ pub fn finish(source: &str, body: String) -> String {
 /// `;` (`struct S { .. }`, `impl T { .. }`; but `use a::{b, c};` and `const C: S = S { .. };`
 /// run on to their `;`).
 fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
+    // Looked at in place: cloning a token iterator to look ahead would copy every token left.
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    let is_inner_attribute = |at: &[TokenTree]| {
+        matches!(at, [TokenTree::Punct(hash), TokenTree::Punct(bang), TokenTree::Group(g), ..]
+            if hash.as_char() == '#' && bang.as_char() == '!' && g.delimiter() == Delimiter::Bracket)
+    };
+    let mut inner = 0;
+    while is_inner_attribute(&tokens[inner..]) {
+        inner += 3;
+    }
     let mut chunks = Vec::new();
-    let mut current: Vec<TokenTree> = Vec::new();
     let mut iter = tokens.into_iter().peekable();
-    let mut inner_attrs: Vec<TokenTree> = Vec::new();
-    // Leading `#![...]`.
-    loop {
-        let is_inner = {
-            let mut look = iter.clone();
-            matches!(look.next(), Some(TokenTree::Punct(p)) if p.as_char() == '#')
-                && matches!(look.next(), Some(TokenTree::Punct(p)) if p.as_char() == '!')
-                && matches!(look.next(), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Bracket)
-        };
-        if !is_inner {
-            break;
-        }
-        inner_attrs.extend(iter.by_ref().take(3));
+    if inner > 0 {
+        chunks.push(iter.by_ref().take(inner).collect());
     }
-    if !inner_attrs.is_empty() {
-        chunks.push(inner_attrs.into_iter().collect());
-    }
+    let mut current: Vec<TokenTree> = Vec::new();
     while let Some(tt) = iter.next() {
         let ends = match &tt {
             TokenTree::Punct(p) => p.as_char() == ';',

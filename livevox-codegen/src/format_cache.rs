@@ -2,8 +2,9 @@
 //! run which changes nothing skips syn and prettyplease (most of generation's time).
 //!
 //! This is what build systems do: an item's text is reused only when its key matches, and the
-//! key is a SHA-256 of the generator's identity and of the item's unformatted tokens (every
-//! token's kind and text, every group's delimiter, every punctuation mark's spacing). A changed
+//! key is a SHA-256 of the generator's identity and of the item's unformatted tokens (their
+//! text: every token, every group's delimiters, every punctuation mark's spacing; see
+//! [`FormatCache::key`]). A changed
 //! emitter makes different tokens, so a different key; a rebuilt generator (a new syn or
 //! prettyplease, a changed `format.rs`) has a different identity, so nothing of the old cache is
 //! reused. The file is checked as a whole (a SHA-256 of its contents at its end) before any of
@@ -14,13 +15,14 @@
 //! target directory (never in the repository); the library's own callers and tests format every
 //! item. `LIVEVOX_CODEGEN_CACHE=off` turns it off for one run.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
-use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
+use proc_macro2::TokenStream;
 use sha2::{Digest, Sha256};
 
 /// A SHA-256 digest.
@@ -47,9 +49,10 @@ pub struct FormatCache {
 #[derive(Debug, Default)]
 struct State {
     /// Entries of the file not (yet) used by this run.
-    old: HashMap<Key, String>,
-    /// Entries this run used or made: what [`FormatCache::save`] writes.
-    used: HashMap<Key, String>,
+    old: HashMap<Key, Arc<str>>,
+    /// Entries this run used or made: what [`FormatCache::save`] writes. A hit shares its text
+    /// with the caller (`Arc`), so it is not copied.
+    used: HashMap<Key, Arc<str>>,
     hits: usize,
     misses: usize,
     /// Why the file on disk was not used, if it was not.
@@ -91,14 +94,14 @@ impl FormatCache {
 
     /// The formatted text of one item: from the cache when its key is there, otherwise made by
     /// `format` and remembered.
-    pub fn get_or_format(&self, item: TokenStream, format: impl FnOnce(TokenStream) -> Result<String, String>) -> Result<String, String> {
+    pub fn get_or_format(&self, item: TokenStream, format: impl FnOnce(TokenStream) -> Result<String, String>) -> Result<Arc<str>, String> {
         let key = self.key(&item);
         {
             let mut state = self.lock();
             let found = match state.used.get(&key) {
-                Some(text) => Some(text.clone()),
+                Some(text) => Some(Arc::clone(text)),
                 None => state.old.remove(&key).inspect(|text| {
-                    state.used.insert(key, text.clone());
+                    state.used.insert(key, Arc::clone(text));
                 }),
             };
             if let Some(text) = found {
@@ -106,19 +109,40 @@ impl FormatCache {
                 return Ok(text);
             }
         }
-        let text = format(item)?;
+        let text: Arc<str> = format(item)?.into();
         let mut state = self.lock();
         state.misses += 1;
-        state.used.insert(key, text.clone());
+        state.used.insert(key, Arc::clone(&text));
         Ok(text)
     }
 
-    /// The key of one item: the generator's identity and the item's tokens.
+    /// The key of one item: the generator's identity and the item's tokens, as their text.
+    ///
+    /// The text is what proc-macro2 prints: every token, with a space between two tokens unless
+    /// the first is a joint punctuation mark (`+=` is two joint marks, `+ =` two alone), and
+    /// every group's delimiters. So two streams with the same text are the same tokens, with one
+    /// exception: an invisible group (`Delimiter::None`) prints as its contents alone. Nothing
+    /// in this generator makes one (`quote!` and the lexer never do, and the emitters build no
+    /// `Group` by hand); `keys_follow_the_tokens_and_the_generator` pins what the text shows.
+    ///
+    /// Printed, not taken apart: proc-macro2 iterates a stream only by value, and iterating a
+    /// shared one copies every token (a `String` per identifier and literal). Walking the tokens
+    /// that way took a tenth of a warm run's time (perf), and rebuilding them instead of copying
+    /// was no cheaper.
     pub fn key(&self, item: &TokenStream) -> Key {
-        let mut bytes = Vec::with_capacity(4096);
-        bytes.extend_from_slice(&self.identity);
-        serialize(item.clone(), &mut bytes);
-        Sha256::digest(&bytes).into()
+        thread_local! {
+            static TEXT: RefCell<String> = const { RefCell::new(String::new()) };
+        }
+        TEXT.with_borrow_mut(|text| {
+            use std::fmt::Write;
+            text.clear();
+            // Writing into a `String` cannot fail, and `Display` of tokens does not either.
+            let _ = write!(text, "{item}");
+            let mut hasher = Sha256::new();
+            hasher.update(self.identity);
+            hasher.update(text.as_bytes());
+            hasher.finalize().into()
+        })
     }
 
     /// What the cache did so far.
@@ -181,48 +205,10 @@ pub fn executable_identity() -> Option<Vec<u8>> {
     Some(format!("{FORMAT_VERSION}\n{}\n{}\n{}\n{}", env!("CARGO_PKG_VERSION"), exe.display(), meta.len(), modified.as_nanos()).into_bytes())
 }
 
-/// Every token of `tokens`, tagged by kind; texts carry their length, so different token
-/// streams never give the same bytes.
-fn serialize(tokens: TokenStream, out: &mut Vec<u8>) {
-    for tt in tokens {
-        match tt {
-            TokenTree::Group(g) => {
-                let delimiter = match g.delimiter() {
-                    Delimiter::Parenthesis => b'(',
-                    Delimiter::Bracket => b'[',
-                    Delimiter::Brace => b'{',
-                    Delimiter::None => b'0',
-                };
-                out.extend_from_slice(&[b'g', delimiter]);
-                serialize(g.stream(), out);
-                out.push(b'e');
-            }
-            TokenTree::Ident(i) => text(out, b'i', &i),
-            TokenTree::Literal(l) => text(out, b'l', &l),
-            TokenTree::Punct(p) => {
-                out.push(if p.spacing() == Spacing::Joint { b'j' } else { b'p' });
-                out.extend_from_slice(&u32::from(p.as_char()).to_le_bytes());
-            }
-        }
-    }
-}
-
-/// A token's text, written in place (no `String` per token) behind its tag and its length.
-fn text(out: &mut Vec<u8>, tag: u8, token: &dyn std::fmt::Display) {
-    use std::io::Write;
-    out.push(tag);
-    let at = out.len();
-    out.extend_from_slice(&[0; 8]);
-    // Writing into a `Vec` cannot fail, and `Display` of a token does not either.
-    let _ = write!(out, "{token}");
-    let len = (out.len() - at - 8) as u64;
-    out[at..at + 8].copy_from_slice(&len.to_le_bytes());
-}
-
 /// The file: magic, identity, then each entry as key, length and text, in key order (the same
 /// entries make the same bytes), then a SHA-256 of everything before it.
-fn encode(entries: &HashMap<Key, String>, identity: &Key) -> Vec<u8> {
-    let mut sorted: Vec<(&Key, &String)> = entries.iter().collect();
+fn encode(entries: &HashMap<Key, Arc<str>>, identity: &Key) -> Vec<u8> {
+    let mut sorted: Vec<(&Key, &Arc<str>)> = entries.iter().collect();
     sorted.sort_unstable_by_key(|(k, _)| *k);
     let size: usize = sorted.iter().map(|(_, t)| 40 + t.len()).sum();
     let mut out = Vec::with_capacity(size + 80);
@@ -239,7 +225,7 @@ fn encode(entries: &HashMap<Key, String>, identity: &Key) -> Vec<u8> {
 }
 
 /// Reads a file made by [`encode`]; any flaw is an error that says what it was.
-fn decode(bytes: &[u8], identity: &Key) -> Result<HashMap<Key, String>, String> {
+fn decode(bytes: &[u8], identity: &Key) -> Result<HashMap<Key, Arc<str>>, String> {
     let header = MAGIC.len() + identity.len();
     if bytes.len() < header + 32 {
         return Err("corrupt (too short)".into());
@@ -262,7 +248,7 @@ fn decode(bytes: &[u8], identity: &Key) -> Result<HashMap<Key, String>, String> 
         let len = usize::try_from(u64::from_le_bytes(len.try_into().map_err(|_| "corrupt (length)")?)).map_err(|_| "corrupt (length)")?;
         let (text, tail) = tail.split_at_checked(len).ok_or("corrupt (truncated text)")?;
         let text = std::str::from_utf8(text).map_err(|_| "corrupt (text is not UTF-8)")?;
-        entries.insert(key.try_into().map_err(|_| "corrupt (key)")?, text.to_string());
+        entries.insert(key.try_into().map_err(|_| "corrupt (key)")?, Arc::from(text));
         rest = tail;
     }
     Ok(entries)
@@ -276,6 +262,8 @@ mod tests {
         std::env::temp_dir().join(format!("codegen-format-cache-{}-{name}", std::process::id()))
     }
 
+    use proc_macro2::{Delimiter, TokenTree};
+
     fn tokens(text: &str) -> TokenStream {
         text.parse().expect("test tokens parse")
     }
@@ -286,11 +274,13 @@ mod tests {
         for (one, other) in [("a + b", "a+b"), ("struct  A ;", "struct A;")] {
             assert_eq!(cache.key(&tokens(one)), cache.key(&tokens(other)), "`{one}` and `{other}` are the same tokens");
         }
-        for (one, other) in [("a += b", "a + = b"), ("(a)", "[a]"), ("\"x\"", "x"), ("ab", "a b"), ("r#a", "a"), ("1u8", "1")] {
+        for (one, other) in [("a += b", "a + = b"), ("(a)", "[a]"), ("\"x\"", "x"), ("ab", "a b"), ("r#a", "a"), ("1u8", "1"), ("1.0", "1 . 0"), ("'a", "'a'")] {
             assert_ne!(cache.key(&tokens(one)), cache.key(&tokens(other)), "`{one}` and `{other}` differ");
         }
+        // The one thing the text does not show (see `FormatCache::key`).
         let invisible: TokenStream = TokenTree::Group(proc_macro2::Group::new(Delimiter::None, tokens("a + b"))).into();
-        assert_ne!(cache.key(&invisible), cache.key(&tokens("a + b")), "an invisible group is a token of its own");
+        assert_eq!(invisible.to_string(), "a + b");
+        assert_eq!(cache.key(&invisible), cache.key(&tokens("a + b")));
         let other_generator = FormatCache::open(temp("keys2"), b"another gen");
         assert_ne!(cache.key(&tokens("a")), other_generator.key(&tokens("a")));
     }
@@ -302,25 +292,25 @@ mod tests {
         let format = |t: TokenStream| Ok(format!("formatted {t}"));
         let first = FormatCache::open(path.clone(), b"gen");
         assert_eq!(first.stats().rejected.as_deref(), Some("no cache file yet"));
-        assert_eq!(first.get_or_format(tokens("struct A;"), format).unwrap(), "formatted struct A ;");
-        assert_eq!(first.get_or_format(tokens("struct A;"), |_| Err("not called".into())).unwrap(), "formatted struct A ;");
+        assert_eq!(&*first.get_or_format(tokens("struct A;"), format).unwrap(), "formatted struct A ;");
+        assert_eq!(&*first.get_or_format(tokens("struct A;"), |_| Err("not called".into())).unwrap(), "formatted struct A ;");
         assert_eq!((first.stats().hits, first.stats().misses), (1, 1));
         first.save().unwrap();
 
         let second = FormatCache::open(path.clone(), b"gen");
         assert_eq!(second.stats().rejected, None);
-        assert_eq!(second.get_or_format(tokens("struct A;"), |_| Err("not called".into())).unwrap(), "formatted struct A ;");
+        assert_eq!(&*second.get_or_format(tokens("struct A;"), |_| Err("not called".into())).unwrap(), "formatted struct A ;");
 
         let other = FormatCache::open(path.clone(), b"rebuilt gen");
         assert_eq!(other.stats().rejected.as_deref(), Some("made by another build of the generator"));
-        assert_eq!(other.get_or_format(tokens("struct A;"), |_| Ok("fresh".into())).unwrap(), "fresh");
+        assert_eq!(&*other.get_or_format(tokens("struct A;"), |_| Ok("fresh".into())).unwrap(), "fresh");
 
         let good = fs::read(&path).unwrap();
         for (damage, why) in [(good[..good.len() - 1].to_vec(), "checksum"), (good[..10].to_vec(), "too short"), (Vec::new(), "too short")] {
             fs::write(&path, damage).unwrap();
             let damaged = FormatCache::open(path.clone(), b"gen");
             assert!(damaged.stats().rejected.is_some_and(|r| r.contains(why)), "{why}: {:?}", damaged.stats());
-            assert_eq!(damaged.get_or_format(tokens("struct A;"), |_| Ok("fresh".into())).unwrap(), "fresh");
+            assert_eq!(&*damaged.get_or_format(tokens("struct A;"), |_| Ok("fresh".into())).unwrap(), "fresh");
         }
         let mut flipped = good.clone();
         flipped[50] ^= 1;
