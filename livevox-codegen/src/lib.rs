@@ -175,7 +175,13 @@ pub fn lower_dir(dir: &Path, display_prefix: &str) -> Result<ir::Ir, Error> {
 /// Validates and lowers a loaded spec through one symbol table: the front end after load, all
 /// the simulator needs.
 pub fn front_end(loaded: &load::Loaded) -> Result<ir::Ir, Diagnostics> {
-    let symbols = symbols::Symbols::build(loaded);
+    front_end_of(&loaded.docs)
+}
+
+/// [`front_end`] on documents from more than one [`load::Loaded`], taken in order as one spec
+/// (an API's spec with another that refers to it), without copying them into one.
+pub fn front_end_of<'a>(docs: impl IntoIterator<Item = &'a load::LoadedDoc>) -> Result<ir::Ir, Diagnostics> {
+    let symbols = symbols::Symbols::build_from(docs);
     validate::check(&symbols)?;
     lower::lower_with(&symbols)
 }

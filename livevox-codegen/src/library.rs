@@ -14,8 +14,11 @@
 //! against the same runtime, with the same sessions, retries, limits and secrets, as LiveVox's.
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
-use crate::{generate_dir, write, Config, Error, Summary, GENERATED_DIR};
+use crate::ir::Ir;
+use crate::load::{self, Loaded};
+use crate::{generate_loaded, write, Config, Error, Summary, Timings, GENERATED_DIR};
 
 /// Where the generated code finds the runtime in a library crate.
 pub const LIBRARY_RUNTIME_PATH: &str = "::livevox_generated::__rt";
@@ -34,9 +37,23 @@ pub struct Library {
 
 /// Generates the crate (with `check`, writes nothing and reports what is stale).
 pub fn codegen_library(library: &Library, check: bool) -> Result<Summary, Error> {
+    let t = Instant::now();
+    let loaded = load_library_spec(library)?;
+    Ok(codegen_library_loaded(library, &loaded, t.elapsed(), check)?.0)
+}
+
+/// The spec files of `library`, named as its generated files name them (relative to the crate).
+pub fn load_library_spec(library: &Library) -> Result<Loaded, Error> {
+    Ok(load::load_dir(&library.spec_dir, &spec_display(&library.spec_dir, &library.out_dir))?)
+}
+
+/// [`codegen_library`] with the spec already loaded ([`load_library_spec`], which took
+/// `load_time`); the IR comes back beside the summary, for other output made from the same spec
+/// (`cargo xtask codegen` makes the crate's tests from it).
+pub fn codegen_library_loaded(library: &Library, loaded: &Loaded, load_time: Duration, check: bool) -> Result<(Summary, Ir), Error> {
     let config = Config { runtime_path: LIBRARY_RUNTIME_PATH.into(), feature_gates: true };
-    let display = spec_display(&library.spec_dir, &library.out_dir);
-    let generated = generate_dir(&library.spec_dir, &display, &config)?;
+    let timings = Timings { load: load_time, ..Timings::default() };
+    let generated = generate_loaded(loaded, &config, timings)?;
 
     let manifest_path = library.out_dir.join("Cargo.toml");
     let manifest = match std::fs::read_to_string(&manifest_path) {
@@ -55,7 +72,8 @@ pub fn codegen_library(library: &Library, check: bool) -> Result<Summary, Error>
         outputs.push(write::OutputFile { path: PathBuf::from("src/lib.rs"), contents: new_lib(library, &generated.ir) });
     }
 
-    Summary::write(&library.out_dir, &write::Owned { dirs: &[Path::new(GENERATED_DIR)], retired: &[] }, &outputs, check, &generated)
+    let summary = Summary::write(&library.out_dir, &write::Owned { dirs: &[Path::new(GENERATED_DIR)], retired: &[] }, &outputs, check, &generated)?;
+    Ok((summary, generated.ir))
 }
 
 /// The spec directory as generated files name it: relative to the crate (`spec`, `../spec`),

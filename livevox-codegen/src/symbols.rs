@@ -219,10 +219,16 @@ pub struct Symbols<'a> {
 impl<'a> Symbols<'a> {
     /// Builds the table; it records problems instead of failing.
     pub fn build(loaded: &'a Loaded) -> Symbols<'a> {
+        Self::build_from(&loaded.docs)
+    }
+
+    /// [`Symbols::build`] over documents taken from more than one [`Loaded`], in order (a spec
+    /// and another beside it), without copying them into one.
+    pub fn build_from(docs: impl IntoIterator<Item = &'a LoadedDoc>) -> Symbols<'a> {
         let mut api_docs: Vec<(&LoadedDoc, &ApiDoc)> = Vec::new();
         let mut all_categories = Vec::new();
         let mut categories: BTreeMap<&str, CategoryEntry<'_>> = BTreeMap::new();
-        for doc in &loaded.docs {
+        for doc in docs {
             match &doc.doc {
                 Document::Api(api) => api_docs.push((doc, api)),
                 Document::Category(c) => {

@@ -10,7 +10,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use livevox_codegen::ir::{Api, Auth};
+use livevox_codegen::ir::{Api, Auth, Ir};
 use livevox_codegen::library::Library;
 use livevox_codegen::write::{OutputFile, WriteReport};
 use livevox_codegen::emit_e2e::TestTarget;
@@ -68,34 +68,32 @@ pub fn load_spec(root: &Path) -> Result<Loaded, Error> {
 }
 
 /// [`codegen`] with LiveVox's `spec/` already loaded ([`load_spec`]): `cargo xtask codegen`
-/// loads it once for both crates.
+/// loads it once for both crates. The sample spec is loaded once, for the crate and its tests.
 pub fn codegen_with(root: &Path, spec: &Loaded, check: bool) -> Result<(Summary, WriteReport), Error> {
     let lib = library(root, root.join(SAMPLE_SPEC), root.join(SAMPLE_CRATE));
-    let summary = livevox_codegen::library::codegen_library(&lib, check)?;
-    let tests = test_files_with(root, spec)?;
+    let start = std::time::Instant::now();
+    let sample_docs = livevox_codegen::library::load_library_spec(&lib)?;
+    let (summary, samples) = livevox_codegen::library::codegen_library_loaded(&lib, &sample_docs, start.elapsed(), check)?;
+    let modules = samples.apis.into_iter().map(|a| a.module).collect();
+    let tests = test_files(spec, &sample_docs, modules)?;
     let report = livevox_codegen::write::write_all(root, Path::new(SAMPLE_TESTS), &tests, check).map_err(Error::Write)?;
     Ok((summary, report))
 }
 
-/// The three generated tests of the sample APIs.
+/// The three generated tests of the sample APIs, from LiveVox's `spec/` ([`load_spec`]) and the
+/// sample spec as the crate loads it (`load_library_spec`), whose APIs are `modules`.
 ///
 /// The decode fuzz and `Debug` tests cover exactly the sample operations. The end-to-end test
 /// also has LiveVox's login category: Screen Pop relays a logged-in LiveVox client's session,
 /// so the test needs that client, and its login tests show the simulator still serves LiveVox
 /// with the extra spec loaded.
-pub fn test_files(root: &Path) -> Result<Vec<OutputFile>, Error> {
-    test_files_with(root, &load_spec(root)?)
-}
-
-/// [`test_files`] with LiveVox's `spec/` already loaded ([`load_spec`]).
-pub fn test_files_with(root: &Path, spec: &Loaded) -> Result<Vec<OutputFile>, Error> {
-    let sample_docs = load::load_dir(&root.join(SAMPLE_SPEC), SAMPLE_SPEC)?;
-    let samples = livevox_codegen::front_end(&sample_docs)?;
-    let modules: Vec<String> = samples.apis.iter().map(|a| a.module.clone()).collect();
-    // LiveVox's spec and the samples', lowered together as one spec.
-    let mut both = spec.clone();
-    both.docs.extend(sample_docs.docs);
-    let mut with_login = livevox_codegen::front_end(&both)?;
+///
+/// Both specs are lowered together once, as one spec (an API's IR does not depend on the other
+/// APIs beside it); the sample APIs' part of that is the IR of the first two tests.
+fn test_files(spec: &Loaded, sample_docs: &Loaded, modules: Vec<String>) -> Result<Vec<OutputFile>, Error> {
+    let sample_docs = from_root(sample_docs);
+    let mut with_login = livevox_codegen::front_end_of(spec.docs.iter().chain(&sample_docs.docs))?;
+    let samples = Ir { apis: with_login.apis.iter().filter(|api| modules.contains(&api.module)).cloned().collect() };
     with_login.apis.retain_mut(|api| modules.contains(&api.module) || keep_login_category(api));
 
     let target = target(modules)?;
@@ -108,6 +106,17 @@ pub fn test_files_with(root: &Path, spec: &Loaded) -> Result<Vec<OutputFile>, Er
         .into_iter()
         .map(|(name, text)| Ok(OutputFile { path: Path::new(SAMPLE_TESTS).join(name), contents: text.map_err(Error::Internal)? }))
         .collect()
+}
+
+/// The sample spec's documents with their files named from the workspace root, as the tests
+/// name them (the crate names them from its own directory). The spec directory is flat.
+fn from_root(sample_docs: &Loaded) -> Loaded {
+    let mut docs = sample_docs.clone();
+    for doc in &mut docs.docs {
+        let name = doc.file.rsplit('/').next().unwrap_or(&doc.file);
+        doc.file = format!("{SAMPLE_SPEC}/{name}");
+    }
+    docs
 }
 
 /// Keeps, of an API that logs in (LiveVox), only the category of its login operation; `false`
