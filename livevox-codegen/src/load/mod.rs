@@ -20,7 +20,7 @@ mod messages;
 mod scan;
 mod syntax;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::path::Path;
 
 use scan::Root;
@@ -58,7 +58,7 @@ pub struct Loaded {
 /// position of the item itself, and the document (the empty path) that of its first key.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Positions {
-    keys: HashMap<String, Location>,
+    keys: FxHashMap<String, Location>,
     start: Location,
 }
 
