@@ -191,18 +191,30 @@ fn an_empty_item_at_the_end_of_the_file_is_reported_on_the_last_line() {
 }
 
 #[test]
-fn a_big_spec_is_cut_into_contiguous_runs_of_files_in_order() {
+fn files_are_taken_biggest_first_and_joined_in_order() {
     let file = |name: &str, size: usize| Source { display_path: name.into(), text: "#".repeat(size) };
-    let sources = vec![file("a", 100), file("b", 10), file("c", 50), file("d", 40), file("e", 1)];
-    for n in 1..=6 {
-        let runs = contiguous_runs(&sources, n);
-        assert!(!runs.is_empty() && runs.len() <= n, "{n} threads: {} runs", runs.len());
-        let joined: Vec<&str> = runs.iter().flat_map(|r| r.iter().map(|s| s.display_path.as_str())).collect();
-        assert_eq!(joined, ["a", "b", "c", "d", "e"], "every file once, in order, with {n} threads");
-        assert!(runs.iter().all(|r| !r.is_empty()));
-    }
-    assert_eq!(contiguous_runs(&sources, 2).len(), 2);
-    assert_eq!(contiguous_runs(&[], 2).len(), 1);
+    let sources = vec![file("a", 100), file("b", 10), file("c", 50), file("d", 50), file("e", 1)];
+    assert_eq!(biggest_first(&sources), [0, 2, 3, 1, 4]);
+    assert!(biggest_first(&[]).is_empty());
+    // Enough text for several threads: documents and errors come back in the files' order.
+    let big = |n: usize| Source {
+        display_path: format!("spec/f{n}.yaml"),
+        text: format!("category: c{n}\nbogus{n}: 1\n{}", "# padding\n".repeat(n * BYTES_PER_THREAD / 10)),
+    };
+    let sources: Vec<Source> = (1..=4).map(big).collect();
+    let diagnostics = match load_sources(sources) {
+        Ok(_) => panic!("expected errors"),
+        Err(d) => d.0,
+    };
+    let files: Vec<&str> = diagnostics.iter().map(|d| d.file.as_str()).collect();
+    assert_eq!(files, ["spec/f1.yaml", "spec/f2.yaml", "spec/f3.yaml", "spec/f4.yaml"]);
+    let good = |n: usize| Source {
+        display_path: format!("spec/g{n}.yaml"),
+        text: format!("category: c{n}\n{}", "# padding\n".repeat((5 - n) * BYTES_PER_THREAD / 10)),
+    };
+    let loaded = load_sources((1..=4).map(good).collect()).expect("the files load");
+    let files: Vec<&str> = loaded.docs.iter().map(|d| d.file.as_str()).collect();
+    assert_eq!(files, ["spec/g1.yaml", "spec/g2.yaml", "spec/g3.yaml", "spec/g4.yaml"]);
 }
 
 #[test]
