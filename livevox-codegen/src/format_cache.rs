@@ -177,21 +177,34 @@ impl FormatCache {
     }
 }
 
-/// The cache `format` uses, if one is installed.
+/// Where the installed cache's file is, and the identity of the generator ([`install`]).
+static INSTALLED: OnceLock<(PathBuf, Vec<u8>)> = OnceLock::new();
+
+/// The installed cache, once its file has been read.
 static ACTIVE: OnceLock<FormatCache> = OnceLock::new();
 
-/// Turns the cache on for this process (once; later calls return the first cache). Returns
-/// `None`, and formats everything, when [`DISABLE_VAR`] says `off`.
-pub fn install(path: PathBuf, identity: &[u8]) -> Option<&'static FormatCache> {
+/// Turns the cache on for this process (once; later calls keep the first), unless
+/// [`DISABLE_VAR`] says `off`; returns whether it is on. The file is read and checked on a
+/// thread of its own while the caller goes on (loading the spec, which does not need it): done
+/// first, in line, it kept the other core idle for a twentieth of a warm run. The first
+/// [`active`] waits for it.
+pub fn install(path: PathBuf, identity: &[u8]) -> bool {
     if std::env::var(DISABLE_VAR).is_ok_and(|v| matches!(v.as_str(), "off" | "0" | "false")) {
-        return None;
+        return false;
     }
-    Some(ACTIVE.get_or_init(|| FormatCache::open(path, identity)))
+    if INSTALLED.set((path, identity.to_vec())).is_ok() {
+        // A thread that cannot start leaves the reading to the first `active`.
+        let _ = std::thread::Builder::new().name("format-cache".into()).spawn(|| {
+            active();
+        });
+    }
+    true
 }
 
-/// The installed cache, if any.
+/// The installed cache, if any: waits until its file has been read.
 pub fn active() -> Option<&'static FormatCache> {
-    ACTIVE.get()
+    let (path, identity) = INSTALLED.get()?;
+    Some(ACTIVE.get_or_init(|| FormatCache::open(path.clone(), identity)))
 }
 
 /// The identity of the generator in this process: the cache format, this crate's version and

@@ -14,7 +14,9 @@ fn cached_and_uncached_generation_make_the_same_files() {
 
     let path = std::env::temp_dir().join(format!("codegen-format-cache-e2e-{}", std::process::id()));
     let _ = std::fs::remove_file(&path);
-    let cache = format_cache::install(path.clone(), b"this test").expect("the cache is not turned off in tests");
+    assert!(format_cache::install(path.clone(), b"this test"), "the cache is not turned off in tests");
+    // Read on a thread of its own; `active` waits for it.
+    let cache = format_cache::active().expect("the cache is installed");
     let first = generate_dir(&spec, "spec", &Config::default()).expect("spec/ generates");
     let after_first = cache.stats();
     let second = generate_dir(&spec, "spec", &Config::default()).expect("spec/ generates");
