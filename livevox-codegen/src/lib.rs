@@ -229,17 +229,83 @@ fn validate_and_lower(loaded: &load::Loaded, timings: &mut Timings) -> Result<ir
 }
 
 #[cfg(feature = "emit")]
-/// The client's files. Each is formatted as soon as it is emitted, so only one file's tokens are
-/// alive.
+/// The client's files, emitted and formatted.
+///
+/// A category file is made piece by piece, and a piece's tokens live only until it is
+/// formatted (see `emit::Items`). The pieces of every category file are cut into jobs of
+/// [`PIECES_PER_JOB`] in file order, and the machine's cores take the next job until none is
+/// left; each file is then joined from its jobs in order, so the output is the same as on one
+/// thread. (Tokens cannot cross threads: each thread makes the pieces it formats.) One pool for
+/// the whole crate rather than threads per big file keeps both cores busy through the smaller
+/// files too.
 fn emit_files(ir: &ir::Ir, config: &Config, timings: &mut Timings) -> Result<Vec<GeneratedFile>, String> {
-    let mut files = Vec::new();
+    let started = Instant::now();
+    /// A file's tokens (which stay on this thread), or the index of its pieces in `pieced`.
+    enum Made {
+        Whole { source: String, tokens: proc_macro2::TokenStream },
+        Pieces(usize),
+    }
+    let mut emitted: Vec<(String, Made)> = Vec::new();
+    let mut pieced = Vec::new();
     emit::emit_each(ir, config, |f| {
-        let started = Instant::now();
-        let contents = format_emitted(&f.source, f.items)?;
-        files.push(GeneratedFile { path: f.path, contents });
-        timings.format += started.elapsed();
+        let made = match f.items {
+            emit::Items::Whole(tokens) => Made::Whole { source: f.source, tokens },
+            emit::Items::Pieces { count, piece } => {
+                pieced.push((f.source, count, piece));
+                Made::Pieces(pieced.len() - 1)
+            }
+        };
+        emitted.push((f.path, made));
         Ok(())
     })?;
+    // Jobs: (file of `pieced`, first piece, end), in file order.
+    let jobs: Vec<(usize, usize, usize)> = pieced
+        .iter()
+        .enumerate()
+        .flat_map(|(file, (_, count, _))| (0..*count).step_by(PIECES_PER_JOB).map(move |first| (file, first, (first + PIECES_PER_JOB).min(*count))))
+        .collect();
+    let pieces: usize = pieced.iter().map(|(_, count, _)| count).sum();
+    let threads = cores().min(pieces / PIECES_PER_THREAD).max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (jobs_ref, pieced_ref) = (&jobs, &pieced);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let taken = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&(file, first, end)) = jobs_ref.get(taken) else { return done };
+            let (source, _, piece) = &pieced_ref[file];
+            done.push((taken, format::format_body(source, (first..end).map(piece))));
+        }
+    };
+    let mut bodies = if threads == 1 {
+        work()
+    } else {
+        std::thread::scope(|scope| {
+            let others: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+            let mut bodies = work();
+            for other in others {
+                bodies.extend(other.join().map_err(|_| "internal error: a formatting thread panicked".to_string())?);
+            }
+            Ok::<_, String>(bodies)
+        })?
+    };
+    bodies.sort_by_key(|(job, _)| *job);
+    let mut bodies = jobs.iter().zip(bodies).map(|(&(file, ..), (_, body))| (file, body)).peekable();
+    let mut files = Vec::with_capacity(emitted.len());
+    for (path, made) in emitted {
+        let contents = match made {
+            Made::Whole { source, tokens } => format::format_file(&source, tokens)?,
+            Made::Pieces(file) => {
+                let mut body = String::new();
+                while let Some((_, text)) = bodies.next_if(|(of, _)| *of == file) {
+                    body.push_str(&text?);
+                }
+                format::finish(&pieced[file].0, body)
+            }
+        };
+        files.push(GeneratedFile { path, contents });
+    }
+    timings.format += started.elapsed();
     Ok(files)
 }
 
@@ -253,8 +319,12 @@ fn finish(ir: ir::Ir, files: Vec<GeneratedFile>, mut timings: Timings, emit_star
 }
 
 #[cfg(feature = "emit")]
-/// Pieces a thread formats at least; a file with fewer is formatted on the calling thread.
+/// Pieces a thread formats at least; a crate with fewer is formatted on the calling thread.
 const PIECES_PER_THREAD: usize = 32;
+
+#[cfg(feature = "emit")]
+/// Pieces of a category file a thread takes at a time ([`emit_files`]).
+const PIECES_PER_JOB: usize = 8;
 
 #[cfg(feature = "emit")]
 /// The cores this process may use, asked once: `available_parallelism` reads the cgroup's CPU
@@ -263,34 +333,6 @@ const PIECES_PER_THREAD: usize = 32;
 fn cores() -> usize {
     static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-}
-
-#[cfg(feature = "emit")]
-/// Formats one emitted file. The pieces of a big category file are made and formatted on
-/// several threads, each a contiguous run of them, and joined in order: the output is the same
-/// as on one thread (tokens cannot cross threads, so each thread makes its own pieces).
-fn format_emitted(source: &str, items: emit::Items<'_>) -> Result<String, String> {
-    let (count, piece) = match items {
-        emit::Items::Whole(tokens) => return format::format_file(source, tokens),
-        emit::Items::Pieces { count, piece } => (count, piece),
-    };
-    let threads = cores().min(count / PIECES_PER_THREAD).max(1);
-    if threads == 1 {
-        return format::format_items(source, (0..count).map(&piece));
-    }
-    let per = count.div_ceil(threads);
-    let piece = &piece;
-    let bodies: Vec<Result<String, String>> = std::thread::scope(|scope| {
-        let runs: Vec<_> = (0..threads)
-            .map(|t| scope.spawn(move || format::format_body(source, (t * per..((t + 1) * per).min(count)).map(piece))))
-            .collect();
-        runs.into_iter().map(|run| run.join().unwrap_or_else(|_| Err(format!("internal error: formatting {source} panicked")))).collect()
-    });
-    let mut body = String::new();
-    for b in bodies {
-        body.push_str(&b?);
-    }
-    Ok(format::finish(source, body))
 }
 
 /// Where `codegen` reads and writes, relative to the workspace root.

@@ -116,7 +116,7 @@ pub fn emit(ir: &Ir, config: &Config) -> Result<Vec<EmittedFile>, String> {
 
 /// Emits the files for the IR one at a time, handing each to `sink` before emitting the next, so
 /// that a caller which formats each item as it is made never holds the tokens of a whole file.
-pub fn emit_each(ir: &Ir, config: &Config, mut sink: impl FnMut(EmittedItems<'_>) -> Result<(), String>) -> Result<(), String> {
+pub fn emit_each<'a>(ir: &'a Ir, config: &'a Config, mut sink: impl FnMut(EmittedItems<'a>) -> Result<(), String>) -> Result<(), String> {
     let rt: syn::Path =
         syn::parse_str(&config.runtime_path).map_err(|e| format!("runtime path `{}`: {e}", config.runtime_path))?;
     let sources: BTreeSet<&str> = ir.apis.iter().map(|a| a.source_file.as_str()).collect();
