@@ -14,7 +14,9 @@
 //!   Beside them, the client thread's CPU time per call (user and kernel, from
 //!   `/proc/thread-self/schedstat`; Linux only), generated / plain, median of the rounds: at
 //!   concurrency 1 the client's CPU time is most of a call's, so this says how much of a
-//!   throughput gap is the client's own work.
+//!   throughput gap is the client's own work. The plain call sets no timeout, so it arms no
+//!   timer; with `OVERHEAD_BENCH_PLAIN_TIMEOUT=1` it has the generated client's default attempt
+//!   timeout too, which shows how much of the gap is that timer.
 //! - **Instructions and first-level cache misses per call**, steady where throughput is not
 //!   (within about 0.5% from run to run)
 //!   (`cargo bench -p livevox-generated --bench request_overhead -- --callgrind`): the binary
@@ -53,6 +55,11 @@ const COUNT_ENV: &str = "OVERHEAD_BENCH_COUNT";
 const SESSION: &str = "bench-session";
 /// In flight at once in the counted calls (default 1: one after the other).
 const CONCURRENCY_ENV: &str = "OVERHEAD_BENCH_CONCURRENCY";
+/// Set (to anything): the plain client gives each call the generated client's default attempt
+/// timeout ([`livevox_generated::runtime::DEFAULT_TIMEOUT`]), as a caller who wants its calls bounded
+/// writes it by hand. Without it the plain call has no timer at all, which the generated one
+/// always has (a stalled connection would hang a call forever).
+const PLAIN_TIMEOUT_ENV: &str = "OVERHEAD_BENCH_PLAIN_TIMEOUT";
 /// Calls counted per client under callgrind.
 const CALLGRIND_CALLS: u64 = 2_000;
 /// Calls before the counted ones: the connection, the session and the lazy statics are set up.
@@ -327,16 +334,24 @@ fn print_instructions() {
     }
 }
 
-/// The same request by hand: the headers the runtime sends, the same decode.
+/// Whether [`PLAIN_TIMEOUT_ENV`] is set (asked once).
+fn plain_timeout() -> bool {
+    static SET: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *SET.get_or_init(|| std::env::var_os(PLAIN_TIMEOUT_ENV).is_some())
+}
+
+/// The same request by hand: the headers the runtime sends, the same decode (and, with
+/// [`PLAIN_TIMEOUT_ENV`], the same attempt timeout).
 async fn plain(pool: &reqwest::Client, url: &str) -> ReadDncResponse {
-    let response = pool
+    let mut request = pool
         .get(url)
         .header("Content-Type", "application/json")
         .header("Accept", "application/json")
-        .header("LV-Session", SESSION)
-        .send()
-        .await
-        .expect("plain call");
+        .header("LV-Session", SESSION);
+    if plain_timeout() {
+        request = request.timeout(livevox_generated::runtime::DEFAULT_TIMEOUT);
+    }
+    let response = request.send().await.expect("plain call");
     assert!(response.status().is_success());
     response.json::<ReadDncResponse>().await.expect("plain decode")
 }
@@ -365,6 +380,9 @@ fn print_table(rows: &[Row], per_round: usize, rounds: usize) {
         "request_overhead: GET /compliance/dnc/7 ({rounds} rounds of {per_round} calls per client, the two clients back to back in alternating order)"
     );
     println!("machine: {}; client on one tokio current-thread runtime, server in a separate process", support::machine());
+    if plain_timeout() {
+        println!("plain reqwest calls with the generated client's default attempt timeout ({PLAIN_TIMEOUT_ENV} is set)");
+    }
     println!();
     println!("| concurrency | generated req/s (best round) | plain reqwest req/s (best round) | per-round ratio, p10–p90 | per-round ratio, median | client CPU per call, generated / plain (median) | generated / plain (best rounds) |");
     println!("|---:|---:|---:|---:|---:|---:|---:|");
