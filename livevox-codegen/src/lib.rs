@@ -44,6 +44,7 @@ pub mod library;
 pub mod lower;
 pub mod naming;
 pub mod openapi;
+mod pool;
 pub mod schema;
 pub mod spec;
 pub mod symbols;
@@ -266,31 +267,13 @@ fn emit_files(ir: &ir::Ir, config: &Config, timings: &mut Timings) -> Result<Vec
         .collect();
     let pieces: usize = pieced.iter().map(|(_, count, _)| count).sum();
     let threads = cores().min(pieces / PIECES_PER_THREAD).max(1);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let (jobs_ref, pieced_ref) = (&jobs, &pieced);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let taken = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(&(file, first, end)) = jobs_ref.get(taken) else { return done };
-            let (source, _, piece) = &pieced_ref[file];
-            done.push((taken, format::format_body(source, (first..end).map(piece))));
-        }
-    };
-    let mut bodies = if threads == 1 {
-        work()
-    } else {
-        std::thread::scope(|scope| {
-            let others: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-            let mut bodies = work();
-            for other in others {
-                bodies.extend(other.join().map_err(|_| "internal error: a formatting thread panicked".to_string())?);
-            }
-            Ok::<_, String>(bodies)
-        })?
-    };
-    bodies.sort_by_key(|(job, _)| *job);
-    let mut bodies = jobs.iter().zip(bodies).map(|(&(file, ..), (_, body))| (file, body)).peekable();
+    let bodies = pool::in_order(jobs.len(), threads, |job| {
+        let (file, first, end) = jobs[job];
+        let (source, _, piece) = &pieced[file];
+        format::format_body(source, (first..end).map(piece))
+    })
+    .map_err(|_| "internal error: a formatting thread panicked".to_string())?;
+    let mut bodies = jobs.iter().zip(bodies).map(|(&(file, ..), body)| (file, body)).peekable();
     let mut files = Vec::with_capacity(emitted.len());
     for (path, made) in emitted {
         let contents = match made {

@@ -156,26 +156,13 @@ pub fn load_sources(sources: Vec<Source>) -> Result<Loaded, Diagnostics> {
     let total: usize = sources.iter().map(|s| s.text.len()).sum();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(total / BYTES_PER_THREAD).clamp(1, sources.len().max(1));
     let order = biggest_first(&sources);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    // One thread's share: (index in `sources`, what that file gave), in the order taken.
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let taken = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(&i) = order.get(taken) else { return done };
-            let (mut loaded, mut errors) = (Loaded::default(), Diagnostics::default());
-            load_file(&sources[i], &mut loaded, &mut errors);
-            done.push((i, loaded, errors));
-        }
-    };
-    let mut parts = std::thread::scope(|scope| {
-        let others: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        let mut parts = work();
-        for other in others {
-            parts.extend(other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-        }
-        parts
-    });
+    let mut parts = crate::pool::in_order(order.len(), threads, |taken| {
+        let i = order[taken];
+        let (mut loaded, mut errors) = (Loaded::default(), Diagnostics::default());
+        load_file(&sources[i], &mut loaded, &mut errors);
+        (i, loaded, errors)
+    })
+    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     parts.sort_unstable_by_key(|(i, ..)| *i);
     let mut loaded = Loaded::default();
     let mut errors = Diagnostics::default();
