@@ -42,8 +42,9 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// Its default in that mimalloc (milliseconds).
 const MI_DEFAULT_PURGE_DELAY: std::ffi::c_long = 1000;
 
-/// Tells mimalloc to keep the memory it frees rather than give it back to the kernel. This
-/// process is short and small (about 30 MB): given back, freed memory was handed out again
+/// Tells mimalloc to keep the memory it frees rather than give it back to the kernel, for the
+/// generation commands only (`sim` runs until stopped and should give memory back). A
+/// generation process is short and small (about 30 MB): given back, freed memory was handed out again
 /// through fresh page faults, and mimalloc walked its arenas at exit to give back the rest
 /// (`madvise` and its exit-time collection were a sixth of a warm `codegen --check`'s CPU
 /// samples; perf). Left alone when the option does not read as its default: another mimalloc,
@@ -59,7 +60,6 @@ fn keep_freed_memory() {
 }
 
 fn main() -> ExitCode {
-    keep_freed_memory();
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["codegen"] => codegen(false),
@@ -88,6 +88,7 @@ fn main() -> ExitCode {
 /// and their generated tests.
 fn codegen(check: bool) -> ExitCode {
     let start = Instant::now();
+    keep_freed_memory();
     install_format_cache();
     let code = codegen_both(check, start);
     if code == ExitCode::SUCCESS {
@@ -182,6 +183,7 @@ fn save_format_cache() {
 /// `cargo xtask codegen --spec DIR --out DIR`: a client crate for any spec directory, over the
 /// runtime of `livevox-generated` (see `livevox_codegen::library`).
 fn codegen_library(spec_dir: PathBuf, out_dir: PathBuf, check: bool) -> ExitCode {
+    keep_freed_memory();
     install_format_cache();
     let code = codegen_library_run(spec_dir, out_dir, check);
     if code == ExitCode::SUCCESS {
