@@ -102,7 +102,10 @@ pub struct Timings {
     pub load: Duration,
     pub validate: Duration,
     pub lower: Duration,
+    /// Emission of whole files and of what each category file needs before its pieces.
     pub emit: Duration,
+    /// Formatting, with the making of category files' pieces, which are made as they are
+    /// formatted (only one piece's tokens are alive per thread).
     pub format: Duration,
     pub write: Duration,
 }
@@ -240,7 +243,6 @@ fn validate_and_lower(loaded: &load::Loaded, timings: &mut Timings) -> Result<ir
 /// the whole crate rather than threads per big file keeps both cores busy through the smaller
 /// files too.
 fn emit_files(ir: &ir::Ir, config: &Config, timings: &mut Timings) -> Result<Vec<GeneratedFile>, String> {
-    let started = Instant::now();
     /// A file's tokens (which stay on this thread), or the index of its pieces in `pieced`.
     enum Made {
         Whole { source: String, tokens: proc_macro2::TokenStream },
@@ -259,6 +261,9 @@ fn emit_files(ir: &ir::Ir, config: &Config, timings: &mut Timings) -> Result<Vec
         emitted.push((f.path, made));
         Ok(())
     })?;
+    // Formatting, as `Timings::format` counts it: from here on (a category file's pieces are made
+    // as they are formatted); what came before is emission.
+    let started = Instant::now();
     // Jobs: (file of `pieced`, first piece, end), in file order.
     let jobs: Vec<(usize, usize, usize)> = pieced
         .iter()
