@@ -271,7 +271,7 @@ fn emit_files(ir: &ir::Ir, config: &Config, timings: &mut Timings) -> Result<Vec
         .flat_map(|(file, (_, count, _))| (0..*count).step_by(PIECES_PER_JOB).map(move |first| (file, first, (first + PIECES_PER_JOB).min(*count))))
         .collect();
     let pieces: usize = pieced.iter().map(|(_, count, _)| count).sum();
-    let threads = cores().min(pieces / PIECES_PER_THREAD).max(1);
+    let threads = pool::cores().min(pieces / PIECES_PER_THREAD).max(1);
     let bodies = pool::in_order(jobs.len(), threads, |job| {
         let (file, first, end) = jobs[job];
         let (source, _, piece) = &pieced[file];
@@ -313,15 +313,6 @@ const PIECES_PER_THREAD: usize = 32;
 #[cfg(feature = "emit")]
 /// Pieces of a category file a thread takes at a time ([`emit_files`]).
 const PIECES_PER_JOB: usize = 8;
-
-#[cfg(feature = "emit")]
-/// The cores this process may use, asked once: `available_parallelism` reads the cgroup's CPU
-/// quota from `/proc` and `/sys` on every call (about 0.6% of a warm `codegen --check` when it
-/// was asked once per file).
-fn cores() -> usize {
-    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-}
 
 /// Where `codegen` reads and writes, relative to the workspace root.
 pub const SPEC_DIR: &str = "spec";

@@ -154,7 +154,7 @@ pub fn load_dir(dir: &Path, display_prefix: &str) -> Result<Loaded, Diagnostics>
 /// of it while the other waited.)
 pub fn load_sources(sources: Vec<Source>) -> Result<Loaded, Diagnostics> {
     let total: usize = sources.iter().map(|s| s.text.len()).sum();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(total / BYTES_PER_THREAD).clamp(1, sources.len().max(1));
+    let threads = crate::pool::cores().min(total / BYTES_PER_THREAD).clamp(1, sources.len().max(1));
     let order = biggest_first(&sources);
     let mut parts = crate::pool::in_order(order.len(), threads, |taken| {
         let i = order[taken];
