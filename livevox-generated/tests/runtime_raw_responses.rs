@@ -155,6 +155,50 @@ async fn binary_bodies_respect_the_response_size_limit() {
     assert_eq!(fits.execute_bytes(request(&RECORDING, "big")).await.unwrap().len(), 4096);
 }
 
+/// A chunked (unannounced) body of `parts`, each sent as a chunk of its own.
+fn chunked(parts: &'static [&'static [u8]]) -> axum::response::Response {
+    let chunks = futures_util::stream::iter(parts.iter().map(|p| Ok::<_, std::convert::Infallible>(bytes::Bytes::from_static(p))));
+    respond(200, "audio/mpeg", axum::body::Body::from_stream(chunks))
+}
+
+/// The body is read chunk by chunk (the client keeps a one-chunk body as it came, and copies
+/// the chunks of a longer one): every chunk arrives whole and in order, a body of exactly the
+/// limit is read, and one byte past it, in whichever chunk, is refused, announced or not.
+#[tokio::test]
+async fn bodies_of_many_chunks_are_read_whole_up_to_the_size_limit() {
+    const PARTS: &[&[u8]] = &[b"ab", b"", b"cdef", b"g", b"hij"];
+    let server = serve(|r| async move {
+        match r.path.as_str() {
+            "/any/many" => chunked(PARTS),
+            "/any/one" => chunked(&[b"abcdefghij"]),
+            "/any/none" => chunked(&[]),
+            _ => respond(200, "audio/mpeg", b"abcdefghij".to_vec()),
+        }
+    })
+    .await;
+    for (case, limit, expected) in [
+        ("many", 64, Some(&b"abcdefghij"[..])),
+        ("many", 10, Some(&b"abcdefghij"[..])),
+        ("many", 9, None),
+        ("many", 6, None),
+        ("many", 2, None),
+        ("many", 1, None),
+        ("one", 10, Some(&b"abcdefghij"[..])),
+        ("one", 9, None),
+        ("none", 1, Some(&b""[..])),
+        ("announced", 10, Some(&b"abcdefghij"[..])),
+        ("announced", 9, None),
+    ] {
+        let client = open_builder(&server).no_retries().max_response_bytes(limit).build().unwrap().0;
+        let got = client.execute_bytes(request(&RECORDING, case)).await;
+        match (expected, got) {
+            (Some(expected), Ok(bytes)) => assert_eq!(&bytes[..], expected, "{case} under {limit}"),
+            (None, Err(err)) => assert!(matches!(err, rt::Error::Decode(_)) && err.to_string().contains(&format!("{limit}-byte limit")), "{case} under {limit}: {err}"),
+            (expected, got) => panic!("{case} under {limit}: expected {expected:?}, got {got:?}"),
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_media_type_that_cannot_be_a_header_fails_before_sending() {
     let server = serve(|_| async { respond(200, "audio/mpeg", AUDIO.to_vec()) }).await;

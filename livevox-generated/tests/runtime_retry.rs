@@ -201,6 +201,27 @@ async fn the_budget_ends_retries_before_the_attempts_run_out() {
     assert_elapsed(start, Duration::from_millis(400));
 }
 
+/// The budget counts from the first attempt's start, its exchange included, on the client's
+/// first-attempt path too (the attempt is made before the policy takes over): a first attempt
+/// that fails after 900 ms leaves no room in a 1 s budget for a 400 ms backoff.
+#[tokio::test(start_paused = true)]
+async fn the_budget_counts_the_first_attempts_own_time() {
+    let server = serve(|_| async {
+        tokio::time::sleep(Duration::from_millis(900)).await;
+        json(503, serde_json::json!({}))
+    })
+    .await;
+    let client = client_with(&server, policy().max_attempts(10).initial_backoff(Duration::from_millis(400)).budget(Duration::from_secs(1)));
+    let start = Instant::now();
+    any::<Dnc>(&client, "x").await.unwrap_err();
+    assert_eq!(server.requests().len(), 1, "no retry: 0.9 s spent and a 0.4 s backoff pass the 1 s budget");
+    assert_elapsed(start, Duration::from_millis(900));
+    // With room for it, the same failure is retried.
+    let roomy = client_with(&server, policy().max_attempts(2).initial_backoff(Duration::from_millis(400)).budget(Duration::from_secs(2)));
+    any::<Dnc>(&roomy, "x").await.unwrap_err();
+    assert_eq!(server.requests().len(), 3);
+}
+
 #[tokio::test(start_paused = true)]
 async fn no_retries_sends_every_call_once() {
     let server = serve(|r| async move { if r.path.ends_with("busy") { json(503, serde_json::json!({})) } else { throttled(Some("1")) } }).await;

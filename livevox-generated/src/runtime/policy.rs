@@ -21,6 +21,11 @@ pub(crate) struct Policy {
 }
 
 impl Policy {
+    /// Starts the clock of a call of `op` whose request sets `limit` (`None`: the client's).
+    pub fn start_deadline(&self, op: &'static Operation, limit: Option<Duration>) -> Deadline {
+        Deadline::start(op.name, limit.or(self.deadline))
+    }
+
     /// One call as the caller sees it: each attempt (a call of `attempt`) waits for the
     /// operation's rate limit, and a failed attempt is sent again as the retry policy says.
     ///
@@ -28,7 +33,7 @@ impl Policy {
     /// rate limiter: queueing behind other callers does not eat into them, but a retry that
     /// cannot get past the limiter before its budget runs out is not made.
     ///
-    /// The call's deadline (`deadline`, else the client's) bounds all of it: a wait for the
+    /// The call's `deadline` ([`Policy::start_deadline`]) bounds all of it: a wait for the
     /// limiter that cannot end before it fails at once, and so does a retry whose backoff would.
     /// An attempt is handed the deadline and keeps to it itself (its exchange's timer ends at
     /// it, and so do the waits of the authorization scheme in front of it), so the happy path
@@ -37,14 +42,24 @@ impl Policy {
     /// previous attempt's failure).
     ///
     /// The number of attempts is recorded on `span` (the call's), when anyone listens.
-    pub async fn run<T, F, Fut>(&self, op: &'static Operation, span: &tracing::Span, deadline: Option<Duration>, mut attempt: F) -> Result<T, Error>
+    ///
+    /// `first_start` is when the first attempt started, when the caller made it before handing
+    /// the call over (the client's first-attempt path, for an operation without a rate limit):
+    /// the retry budgets count from it, and `attempt`'s first future gives that attempt's
+    /// failure.
+    pub async fn run<T, F, Fut>(
+        &self,
+        op: &'static Operation,
+        span: &tracing::Span,
+        deadline: Deadline,
+        mut first_start: Option<tokio::time::Instant>,
+        mut attempt: F,
+    ) -> Result<T, Error>
     where
         F: FnMut(Deadline) -> Fut,
         Fut: Future<Output = Result<T, Error>>,
     {
-        let deadline = Deadline::start(op.name, deadline.or(self.deadline));
         let mut tally = Tally::default();
-        let mut first_start: Option<tokio::time::Instant> = None;
         // The error of the last attempt, and until when its retry may wait for the limiter.
         let mut retrying: Option<(Error, tokio::time::Instant)> = None;
         let mut number: u32 = 0;

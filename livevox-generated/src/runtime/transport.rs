@@ -65,8 +65,18 @@ impl Transport {
     /// future holds reqwest's (boxed) one and not the request beside it.
     pub fn send(&self, out: &Outgoing<'_>, auth: Option<(&HeaderName, &HeaderValue)>) -> impl Future<Output = Result<reqwest::Response, Error>> + Send + 'static {
         let (operation, deadline) = (out.operation, *out.deadline);
-        let pending = self.request(out, auth).map(|request| self.http.execute(request));
+        let pending = self.execute(out, auth);
         async move { pending?.await.map_err(|e| exchange_error(&deadline, operation, e)) }
+    }
+
+    /// What [`Transport::send`] sends, as reqwest's own future, whose errors the caller turns
+    /// into the call's with [`exchange_error`] (the client's first attempt holds no more).
+    pub fn execute(
+        &self,
+        out: &Outgoing<'_>,
+        auth: Option<(&HeaderName, &HeaderValue)>,
+    ) -> Result<impl Future<Output = Result<reqwest::Response, reqwest::Error>> + Send + 'static, Error> {
+        self.request(out, auth).map(|request| self.http.execute(request))
     }
 
     /// The request `out` makes, with `auth` (a header holding a credential) when given.
@@ -110,7 +120,7 @@ impl Transport {
     pub fn error_from<'a>(
         &'a self,
         site: CallSite,
-        response: reqwest::Response,
+        response: &'a mut reqwest::Response,
         expired: Option<u16>,
         secrets: &'a [&'a Secret],
     ) -> Pin<Box<dyn Future<Output = Error> + Send + 'a>> {
@@ -173,8 +183,50 @@ pub(crate) async fn read_capped(mut response: reqwest::Response, limit: usize) -
     Ok((out, false))
 }
 
+/// Reads the body up to `limit` bytes, as [`read_capped`] does, into [`Bytes`]: a body that
+/// comes in one chunk (most bodies) is kept as it came, without a copy. `true` when more
+/// followed the `limit` bytes (the rest is not read).
+///
+/// It borrows the response rather than consuming it, and reads chunk by chunk, so the future
+/// holds the response once and no body collector beside it (reqwest's `bytes()` holds both,
+/// 424 bytes here): it is inline in every call's future.
+pub(crate) async fn read_body(response: &mut reqwest::Response, limit: usize) -> Result<(Bytes, bool), reqwest::Error> {
+    // Each chunk is used up before the next is awaited, and the first two in a block of their
+    // own, so the future holds one of them (or the copy) at a time.
+    let mut out = {
+        let Some(first) = response.chunk().await? else {
+            return Ok((Bytes::new(), false));
+        };
+        if first.len() > limit {
+            return Ok((first.slice(..limit), true));
+        }
+        let Some(second) = response.chunk().await? else {
+            return Ok((first, false));
+        };
+        let mut out = Vec::with_capacity(first.len() + second.len());
+        out.extend_from_slice(&first);
+        if append_capped(&mut out, &second, limit) {
+            return Ok((Bytes::from(out), true));
+        }
+        out
+    };
+    while let Some(chunk) = response.chunk().await? {
+        if append_capped(&mut out, &chunk, limit) {
+            return Ok((Bytes::from(out), true));
+        }
+    }
+    Ok((Bytes::from(out), false))
+}
+
+/// Appends what room under `limit` there is for `chunk` to `out`; `true` when it did not all fit.
+fn append_capped(out: &mut Vec<u8>, chunk: &[u8], limit: usize) -> bool {
+    let room = limit - out.len();
+    out.extend_from_slice(&chunk[..chunk.len().min(room)]);
+    chunk.len() > room
+}
+
 /// Like [`read_capped`], keeping whatever arrived before a transport failure.
-pub(crate) async fn read_capped_lossy(mut response: reqwest::Response, limit: usize) -> (Vec<u8>, bool) {
+pub(crate) async fn read_capped_lossy(response: &mut reqwest::Response, limit: usize) -> (Vec<u8>, bool) {
     let mut out = Vec::new();
     loop {
         match response.chunk().await {

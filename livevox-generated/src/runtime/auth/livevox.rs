@@ -129,19 +129,55 @@ impl SessionAuth {
                         .await??,
                 };
                 let first = self.credential(ticket)?;
-                let refusal = Refusal { status: self.expired_status, note: "session refused as expired; logging in again and replaying the call once" };
-                replay::send(transport, out, first, refusal, |refused| {
-                    Box::pin(async move {
-                        if !self.sessions.can_login() {
-                            return Ok(None);
-                        }
-                        let renewed = self.session(Want::Renewal(refused.generation), Some(op.name)).await?;
-                        self.credential(renewed).map(Some)
-                    })
-                })
-                .await
+                replay::send(transport, out, first, self.refusal(), |refused| self.renewal(op, refused)).await
             }
         }
+    }
+
+    /// The credential `op` is sent with when it is at hand now, without waiting: `Some(None)`
+    /// when it needs none, `None` when it must wait (for a login) or cannot be sent at all
+    /// (the [`SessionAuth::send`] path says why). What [`SessionAuth::send`] would send.
+    pub(super) fn ready(&self, op: &'static Operation) -> Option<Option<Credential>> {
+        match op.auth {
+            AuthNeed::None => Some(None),
+            // Sent without a secret to scrub, as `send` sends it.
+            AuthNeed::AccessToken => self.access.as_ref().map(|(header, _, value)| Some(Credential { header: header.clone(), value: value.clone(), secret: None, generation: 0 })),
+            AuthNeed::Session => self.credential(self.sessions.ready()?).ok().map(Some),
+        }
+    }
+
+    /// Whether an answer with this status refuses the session (it is renewed and the call
+    /// replayed once, [`SessionAuth::refused`]).
+    pub(super) fn refuses(&self, status: http::StatusCode) -> bool {
+        status.as_u16() == self.expired_status
+    }
+
+    /// A call of `op` sent with the session credential `first` whose answer, `response`,
+    /// refused it: renewed and replayed once, as [`SessionAuth::send`] does.
+    pub(super) async fn refused(
+        &self,
+        op: &'static Operation,
+        out: &Outgoing<'_>,
+        response: reqwest::Response,
+        first: Credential,
+    ) -> Result<(reqwest::Response, Option<Secret>), Error> {
+        replay::refused(&self.transport, out, response, first, self.refusal(), |refused| self.renewal(op, refused)).await
+    }
+
+    fn refusal(&self) -> Refusal {
+        Refusal { status: self.expired_status, note: "session refused as expired; logging in again and replaying the call once" }
+    }
+
+    /// A replacement for the session credential `refused`, when this client can log in.
+    /// Boxed: inline, the login's state would grow every session call's future.
+    fn renewal(&self, op: &'static Operation, refused: Credential) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Option<Credential>, Error>> + Send + '_>> {
+        Box::pin(async move {
+            if !self.sessions.can_login() {
+                return Ok(None);
+            }
+            let renewed = self.session(Want::Renewal(refused.generation), Some(op.name)).await?;
+            self.credential(renewed).map(Some)
+        })
     }
 
     fn credential(&self, ticket: Ticket) -> Result<Credential, Error> {
@@ -242,13 +278,13 @@ impl SessionAuth {
                 accept: None,
             };
             let header = header_name(config.spec.access_header)?;
-            let response = transport.send(&out, Some((&header, &secret_header(&config.access_token, &header)?))).await?;
+            let mut response = transport.send(&out, Some((&header, &secret_header(&config.access_token, &header)?))).await?;
             let status = response.status();
             tracing::Span::current().record("status", status.as_u16());
             if !status.is_success() {
                 let secrets = self.secrets();
                 let secrets: Vec<&Secret> = secrets.iter().collect();
-                return Err(transport.error_from(site, response, Some(self.expired_status), &secrets).await);
+                return Err(transport.error_from(site, &mut response, Some(self.expired_status), &secrets).await);
             }
             let (bytes, truncated) = read_capped(response, MAX_LOGIN_RESPONSE).await.map_err(|e| Error::transport(operation, e))?;
             session_id_of(&bytes, truncated, status, &config.spec)

@@ -25,6 +25,7 @@ use super::describe::{AuthNeed, Operation};
 use super::error::Error;
 use super::secret::Secret;
 use super::transport::{Outgoing, Transport};
+pub(crate) use replay::Credential;
 
 /// A client's configured authorization.
 // One per client, so the size difference between the variants costs nothing.
@@ -101,6 +102,49 @@ impl Authorizer {
             Authorizer::OAuth1(credentials) => replay::send_once(transport, out, &credentials.credential(out.method, out.url)?).await,
             Authorizer::Relay(relay) => Box::pin(Renewing::Relay(relay).send(transport, op, out)).await,
             Authorizer::OAuth2(oauth2) => Box::pin(Renewing::OAuth2(oauth2).send(transport, op, out)).await,
+        }
+    }
+
+    /// The credential an attempt of `op` goes out with when it is at hand now, without a wait
+    /// or a request of its own: `Some(None)` when the attempt needs none, `None` when only
+    /// [`Authorizer::send`] can send it (a login or a token to wait for, an OAUTH signature,
+    /// a relayed session, a configuration error to report). What [`Authorizer::send`] would
+    /// send first, for the client's first-attempt path (`Client::first_attempt`).
+    pub(crate) fn ready(&self, op: &'static Operation) -> Option<Option<Credential>> {
+        if let Authorizer::Session(session) = self {
+            return session.ready(op);
+        }
+        if op.auth == AuthNeed::None {
+            return Some(None);
+        }
+        match self {
+            Authorizer::None | Authorizer::Session(_) => Some(None),
+            Authorizer::Basic(basic) => Some(Some(basic.credential().clone())),
+            Authorizer::Bearer(bearer) => bearer.fixed().cloned().map(Some),
+            Authorizer::OAuth1(_) | Authorizer::Relay(_) | Authorizer::OAuth2(_) => None,
+        }
+    }
+
+    /// Whether [`Authorizer::send`] would renew the credential of an attempt of `op` answered
+    /// with `status` and replay it ([`Authorizer::refused`] does that). Of the schemes
+    /// [`Authorizer::ready`] serves, only the LiveVox session is renewed.
+    pub(crate) fn refuses(&self, op: &'static Operation, status: http::StatusCode) -> bool {
+        matches!(self, Authorizer::Session(session) if op.auth == AuthNeed::Session && session.refuses(status))
+    }
+
+    /// An attempt of `op`, `out` sent with `first` (from [`Authorizer::ready`]), whose answer
+    /// `response` [`Authorizer::refuses`]: the credential renewed and the attempt replayed
+    /// once, as [`Authorizer::send`] does.
+    pub(crate) async fn refused(
+        &self,
+        op: &'static Operation,
+        out: &Outgoing<'_>,
+        response: reqwest::Response,
+        first: Credential,
+    ) -> Result<(reqwest::Response, Option<Secret>), Error> {
+        match self {
+            Authorizer::Session(session) => session.refused(op, out, response, first).await,
+            _ => Ok((response, first.secret)),
         }
     }
 

@@ -366,7 +366,7 @@ impl OAuth2Tokens {
             builder = builder.timeout(timeout);
         }
         let sent_at = Instant::now();
-        let response = builder.send().await.map_err(|e| Error::transport(op, e))?;
+        let mut response = builder.send().await.map_err(|e| Error::transport(op, e))?;
         let status = response.status();
         tracing::Span::current().record("status", status.as_u16());
         let secrets = self.secrets();
@@ -376,7 +376,7 @@ impl OAuth2Tokens {
         })
         .collect();
         if !status.is_success() {
-            let (body, truncated) = read_capped_lossy(response, MAX_ERROR_BODY).await;
+            let (body, truncated) = read_capped_lossy(&mut response, MAX_ERROR_BODY).await;
             return Err(error::from_response(site, None, &OAUTH2_ERRORS, ErrorResponse { status, retry_after: None, body: &body, truncated }, &secrets));
         }
         // No body excerpts in these errors: the body holds the token.

@@ -12,6 +12,7 @@ use super::super::secret::Secret;
 use super::super::transport::{Outgoing, Transport};
 
 /// The header one attempt is sent with.
+#[derive(Clone)]
 pub(crate) struct Credential {
     pub header: HeaderName,
     /// The whole header value (marked sensitive).
@@ -58,8 +59,27 @@ where
     if response.status().as_u16() != refusal.status {
         return Ok((response, first.secret));
     }
+    // Boxed: a renewal is rare, and inline its state would grow every call's future.
+    Box::pin(refused(transport, out, response, first, refusal, renew)).await
+}
+
+/// The rest of [`send`] once the first answer, `response` to `out` sent with `first`, has the
+/// `refusal` status: asks `renew` for a replacement and, when there is one, replays the call
+/// once. A call whose first exchange was sent elsewhere (the client's first-attempt path,
+/// `Client::first_attempt`) continues here too, so a refusal is handled one way.
+pub(crate) async fn refused<F, Fut>(
+    transport: &Transport,
+    out: &Outgoing<'_>,
+    response: reqwest::Response,
+    first: Credential,
+    refusal: Refusal,
+    renew: F,
+) -> Result<(reqwest::Response, Option<Secret>), Error>
+where
+    F: FnOnce(Credential) -> Fut,
+    Fut: Future<Output = Result<Option<Credential>, Error>>,
+{
     let sent = first.secret.clone();
-    // Boxed: a renewal is rare, and inline its timer would grow every call's future.
     let renewal = Box::pin(out.deadline.run(|d| d.exceeded("renewing the refused credential", None), || renew(first)));
     let Some(second) = renewal.await?? else {
         return Ok((response, sent));
