@@ -231,7 +231,7 @@ impl Client {
 
     /// The first attempt of `request` when it can go out at once: the operation has no rate
     /// limit and its credential is at hand ([`Authorizer::ready`]: none needed, a session in
-    /// hand, a fixed token). It is made as [`Client::attempt`] makes it, with the request
+    /// hand, a fixed or still fresh token). It is made as [`Client::attempt`] makes it, with the request
     /// built before the future exists, so the future holds reqwest's and no layers above it.
     /// `None` leaves the attempt to the policy: a rate limit to wait for, a credential to
     /// fetch or wait for, or a request that cannot be built (its attempt reports why).
@@ -251,8 +251,8 @@ impl Client {
         Some(async move {
             let response = send.await.map_err(|e| exchange_error(deadline, op.name, e))?;
             let (mut response, sent_secret) = match credential {
-                // Refused (an expired session): renewed and replayed once, as the scheme's own
-                // send does; boxed, since it is rare.
+                // Refused (an expired session, a revoked token): renewed and replayed once, as
+                // the scheme's own send does; boxed, since it is rare.
                 Some(first) if self.inner.auth.refuses(op, response.status()) => cold_box(|| self.replay_first(request, deadline, response, first)).await?,
                 credential => (response, credential.and_then(|c| c.secret)),
             };
@@ -273,7 +273,7 @@ impl Client {
         let url = request.url(&self.inner.transport.base)?;
         let body = request.body_bytes(self.inner.api.content_type)?.map(Bytes::from);
         let out = self.outgoing(request, &url, body, deadline);
-        self.inner.auth.refused(request.op, &out, response, first).await
+        self.inner.auth.refused(&self.inner.transport, request.op, &out, response, first).await
     }
 
     /// What an attempt of `request` sends to `url`.

@@ -121,15 +121,21 @@ impl Authorizer {
             Authorizer::None | Authorizer::Session(_) => Some(None),
             Authorizer::Basic(basic) => Some(Some(basic.credential().clone())),
             Authorizer::Bearer(bearer) => bearer.fixed().cloned().map(Some),
-            Authorizer::OAuth1(_) | Authorizer::Relay(_) | Authorizer::OAuth2(_) => None,
+            Authorizer::OAuth2(oauth2) => oauth2.ready().map(Some),
+            Authorizer::OAuth1(_) | Authorizer::Relay(_) => None,
         }
     }
 
     /// Whether [`Authorizer::send`] would renew the credential of an attempt of `op` answered
     /// with `status` and replay it ([`Authorizer::refused`] does that). Of the schemes
-    /// [`Authorizer::ready`] serves, only the LiveVox session is renewed.
+    /// [`Authorizer::ready`] serves, the LiveVox session (on its expired status) and OAuth2 (on
+    /// a 401) are renewed; BASIC and a fixed BEARER token have no replacement.
     pub(crate) fn refuses(&self, op: &'static Operation, status: http::StatusCode) -> bool {
-        matches!(self, Authorizer::Session(session) if op.auth == AuthNeed::Session && session.refuses(status))
+        match self {
+            Authorizer::Session(session) => op.auth == AuthNeed::Session && session.refuses(status),
+            Authorizer::OAuth2(_) => op.auth != AuthNeed::None && status.as_u16() == replay::Refusal::TOKEN.status,
+            _ => false,
+        }
     }
 
     /// An attempt of `op`, `out` sent with `first` (from [`Authorizer::ready`]), whose answer
@@ -137,6 +143,7 @@ impl Authorizer {
     /// once, as [`Authorizer::send`] does.
     pub(crate) async fn refused(
         &self,
+        transport: &Transport,
         op: &'static Operation,
         out: &Outgoing<'_>,
         response: reqwest::Response,
@@ -144,6 +151,13 @@ impl Authorizer {
     ) -> Result<(reqwest::Response, Option<Secret>), Error> {
         match self {
             Authorizer::Session(session) => session.refused(op, out, response, first).await,
+            Authorizer::OAuth2(oauth2) => {
+                let http = &transport.http;
+                replay::refused(transport, out, response, first, replay::Refusal::TOKEN, |refused| async move {
+                    oauth2.renewed(http, op, &refused, out.timeout).await
+                })
+                .await
+            }
             _ => Ok((response, first.secret)),
         }
     }

@@ -108,6 +108,17 @@ impl OAuth2 {
         self.credential(generation, token)
     }
 
+    /// The current token as a credential when it is fresh: what [`OAuth2::current`] gives at
+    /// once, without a token request or a wait (`None` otherwise: `current` then decides).
+    pub(super) fn ready(&self) -> Option<Credential> {
+        let (generation, token) = {
+            let st = self.tokens.state();
+            let token = st.current.as_ref().filter(|t| t.fresh(Instant::now()))?;
+            (st.generation, token.value.clone())
+        };
+        self.credential(generation, token).ok()
+    }
+
     /// A token newer than the refused one, or `None` when there is no way to get one.
     pub(super) async fn renewed(
         &self,
