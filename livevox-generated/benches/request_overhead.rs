@@ -63,7 +63,7 @@ const PLAIN_TIMEOUT_ENV: &str = "OVERHEAD_BENCH_PLAIN_TIMEOUT";
 /// Calls counted per client under callgrind.
 const CALLGRIND_CALLS: u64 = 2_000;
 /// Calls before the counted ones: the connection, the session and the lazy statics are set up.
-const WARM_UP: usize = 50;
+const WARM_UP: u64 = 50;
 
 fn main() {
     if std::env::var_os(SERVE_ENV).is_some() {
@@ -198,18 +198,28 @@ impl Clients {
         clients
     }
 
-    /// One call of `kind`, as a task can run it.
-    fn call(&self, kind: Kind) -> impl std::future::Future<Output = ()> + Send + 'static {
-        let (client, pool, url) = (self.client.clone(), self.pool.clone(), self.url.clone());
+    /// One call of the generated client, as a task can run it.
+    fn generated(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let client = self.client.clone();
         async move {
-            match kind {
-                Kind::Generated => {
-                    std::hint::black_box(client.compliance().read_dnc(7).await.expect("generated call"));
-                }
-                Kind::Plain => {
-                    std::hint::black_box(plain(&pool, &url).await);
-                }
-            }
+            std::hint::black_box(client.compliance().read_dnc(7).await.expect("generated call"));
+        }
+    }
+
+    /// One call of plain reqwest, as a task can run it.
+    fn plain(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let (pool, url) = (self.pool.clone(), self.url.clone());
+        async move {
+            std::hint::black_box(plain(&pool, &url).await);
+        }
+    }
+
+    /// `n` calls of `kind`, `concurrency` at a time; calls per second. Each client's calls are
+    /// futures of their own type, so a task of one holds no room for the other's state.
+    async fn run(&self, kind: Kind, n: usize, concurrency: usize) -> f64 {
+        match kind {
+            Kind::Generated => rps(n, concurrency, || self.generated()).await,
+            Kind::Plain => rps(n, concurrency, || self.plain()).await,
         }
     }
 
@@ -222,7 +232,7 @@ impl Clients {
             let (mut generated, mut plain) = ((0.0, None), (0.0, None));
             for kind in order {
                 let cpu_before = thread_cpu();
-                let r = rps(per_round, concurrency, || self.call(kind)).await;
+                let r = self.run(kind, per_round, concurrency).await;
                 let cpu = thread_cpu().zip(cpu_before).map(|(after, before)| after.saturating_sub(before));
                 match kind {
                     Kind::Generated => generated = (r, cpu),
@@ -248,13 +258,20 @@ impl Clients {
 
 /// The counted loop of the callgrind mode: `n` calls of `kind`, `concurrency` at a time.
 async fn counted_calls(clients: &Clients, kind: Kind, n: u64, concurrency: usize) {
-    if concurrency <= 1 {
-        for _ in 0..n {
-            clients.call(kind).await;
+    match (kind, concurrency <= 1) {
+        (Kind::Generated, true) => {
+            for _ in 0..n {
+                clients.generated().await;
+            }
         }
-    } else {
-        let n = usize::try_from(n).unwrap_or(usize::MAX);
-        rps(n, concurrency, || clients.call(kind)).await;
+        (Kind::Plain, true) => {
+            for _ in 0..n {
+                clients.plain().await;
+            }
+        }
+        (kind, false) => {
+            clients.run(kind, usize::try_from(n).unwrap_or(usize::MAX), concurrency).await;
+        }
     }
 }
 
@@ -264,9 +281,7 @@ fn count(kind: Kind, n: u64, concurrency: usize) {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
     let clients = runtime.block_on(Clients::new(&server.base_url));
     runtime.block_on(async {
-        for _ in 0..WARM_UP {
-            clients.call(kind).await;
-        }
+        counted_calls(&clients, kind, WARM_UP, 1).await;
     });
     counted_block_on(&runtime, &clients, kind, n, concurrency);
     drop(server);
