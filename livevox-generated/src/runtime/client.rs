@@ -1,7 +1,9 @@
 //! The top layer: [`Client`], the one call path every generated operation goes through. A call
 //! runs under the policy (rate limits, retries, deadline, `policy.rs`); each attempt builds the
 //! URL and body, is sent by the authorization scheme (`auth/`) over the transport
-//! (`transport.rs`), and its success body is decoded here.
+//! (`transport.rs`), and its success body is decoded here. A first attempt that can go at once
+//! (no rate limit, its credential in hand) is sent straight to reqwest with the same pieces, and
+//! the policy takes over only when it fails (`Client::attempts`).
 
 use std::fmt;
 use std::future::Future;

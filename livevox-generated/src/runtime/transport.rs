@@ -169,23 +169,8 @@ pub(crate) fn is_loopback(url: &url::Url) -> bool {
     }
 }
 
-/// Reads the body up to `limit` bytes; `true` when more followed (the rest is not read).
-pub(crate) async fn read_capped(mut response: reqwest::Response, limit: usize) -> Result<(Vec<u8>, bool), reqwest::Error> {
-    let mut out = Vec::new();
-    while let Some(chunk) = response.chunk().await? {
-        let room = limit - out.len();
-        if chunk.len() > room {
-            out.extend_from_slice(&chunk[..room]);
-            return Ok((out, true));
-        }
-        out.extend_from_slice(&chunk);
-    }
-    Ok((out, false))
-}
-
-/// Reads the body up to `limit` bytes, as [`read_capped`] does, into [`Bytes`]: a body that
-/// comes in one chunk (most bodies) is kept as it came, without a copy. `true` when more
-/// followed the `limit` bytes (the rest is not read).
+/// Reads the body up to `limit` bytes: a body that comes in one chunk (most bodies) is kept as
+/// it came, without a copy. `true` when more followed the `limit` bytes (the rest is not read).
 ///
 /// It borrows the response rather than consuming it, and reads chunk by chunk, so the future
 /// holds the response once and no body collector beside it (reqwest's `bytes()` holds both,
@@ -225,7 +210,7 @@ fn append_capped(out: &mut Vec<u8>, chunk: &[u8], limit: usize) -> bool {
     chunk.len() > room
 }
 
-/// Like [`read_capped`], keeping whatever arrived before a transport failure.
+/// Like [`read_body`], into a `Vec`, keeping whatever arrived before a transport failure.
 pub(crate) async fn read_capped_lossy(response: &mut reqwest::Response, limit: usize) -> (Vec<u8>, bool) {
     let mut out = Vec::new();
     loop {

@@ -16,7 +16,7 @@ use super::super::secret::Secret;
 use super::super::session::{Credentials, LoginConfig, Sessions, Ticket, Want};
 use super::super::store::SessionStore;
 use super::super::request::join_path;
-use super::super::transport::{header_name, read_capped, secret_header, Outgoing, Transport};
+use super::super::transport::{header_name, read_body, secret_header, Outgoing, Transport};
 use super::replay::{self, Credential, Refusal};
 
 /// Largest login response read: it is a handful of fields.
@@ -286,7 +286,7 @@ impl SessionAuth {
                 let secrets: Vec<&Secret> = secrets.iter().collect();
                 return Err(transport.error_from(site, &mut response, Some(self.expired_status), &secrets).await);
             }
-            let (bytes, truncated) = read_capped(response, MAX_LOGIN_RESPONSE).await.map_err(|e| Error::transport(operation, e))?;
+            let (bytes, truncated) = read_body(&mut response, MAX_LOGIN_RESPONSE).await.map_err(|e| Error::transport(operation, e))?;
             session_id_of(&bytes, truncated, status, &config.spec)
         }
         .instrument(span)

@@ -14,7 +14,7 @@ use tracing::Instrument;
 use super::super::describe::{ErrorFormat, Method, Operation};
 use super::super::error::{self, CallSite, DecodeError, Error, ErrorResponse, MAX_ERROR_BODY};
 use super::super::secret::{scrub, Secret};
-use super::super::transport::{header_name, is_loopback, read_capped, read_capped_lossy, secret_header, DEFAULT_USER_AGENT};
+use super::super::transport::{header_name, is_loopback, read_body, read_capped_lossy, secret_header, DEFAULT_USER_AGENT};
 use super::bearer::with_prefix;
 use super::replay::Credential;
 
@@ -392,7 +392,7 @@ impl OAuth2Tokens {
         }
         // No body excerpts in these errors: the body holds the token.
         let fail = |message: String| Error::Decode(DecodeError::new(op, Some(status), ".".into(), scrub(&message, &secrets), None));
-        let (bytes, truncated) = read_capped(response, MAX_TOKEN_RESPONSE).await.map_err(|e| Error::transport(op, e))?;
+        let (bytes, truncated) = read_body(&mut response, MAX_TOKEN_RESPONSE).await.map_err(|e| Error::transport(op, e))?;
         if truncated {
             return Err(fail(format!("the token response is larger than {MAX_TOKEN_RESPONSE} bytes")));
         }
