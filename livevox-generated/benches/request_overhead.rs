@@ -5,24 +5,26 @@
 //! Two measures:
 //!
 //! - **Throughput** (`cargo bench -p livevox-generated --bench request_overhead`): requests per
-//!   second at concurrency 1 and 16, in many short rounds; each round runs both clients back to
-//!   back (in alternating order), so a busy machine slows both alike, and gives one
-//!   generated/plain ratio. The table shows the best round of each client and their ratio
-//!   (the last column, what `cargo xtask bench` reads), and the median and the 10th–90th
-//!   percentile spread of the per-round ratios. The best single per-round ratio is not shown:
-//!   on a busy machine it is whichever round the other client happened to be interrupted in.
-//!   Beside them, the client thread's CPU time per call (user and kernel, from
-//!   `/proc/thread-self/schedstat`; Linux only), generated / plain, median of the rounds: at
-//!   concurrency 1 the client's CPU time is most of a call's, so this says how much of a
-//!   throughput gap is the client's own work. The plain call sets no timeout, so it arms no
-//!   timer; with `OVERHEAD_BENCH_PLAIN_TIMEOUT=1` it has the generated client's default attempt
-//!   timeout too, which shows how much of the gap is that timer.
+//!   second at concurrency 1 and 16, in many short rounds; each round runs three clients back to
+//!   back, each going first in turn (so a busy machine slows all alike): the generated client,
+//!   plain reqwest with no timeout (no timer armed), and plain reqwest with the generated
+//!   client's default attempt timeout ([`DEFAULT_TIMEOUT`], as a caller who bounds their calls
+//!   writes it by hand; every generated call arms that timer, since without one a stalled
+//!   connection hangs a call forever). The table shows the best round of the generated and
+//!   the plain client and their ratio (the last column, what `cargo xtask bench` reads), the
+//!   median and the 10th–90th percentile spread of the per-round generated/plain ratios, and
+//!   the per-round median against the timed plain call, which says how much of a gap is the
+//!   timer. The best single per-round ratio is not shown: on a busy machine it is whichever
+//!   round the other client happened to be interrupted in. Beside them, the client thread's
+//!   CPU time per call (user and kernel, from `/proc/thread-self/schedstat`; Linux only),
+//!   generated / plain, median of the rounds. Client and server are pinned to one CPU by
+//!   default ([`Placement`] says why; `OVERHEAD_BENCH_PIN` chooses another placement).
 //! - **Instructions and first-level cache misses per call**, steady where throughput is not
 //!   (within about 0.5% from run to run)
 //!   (`cargo bench -p livevox-generated --bench request_overhead -- --callgrind`): the binary
 //!   runs itself under `valgrind --tool=callgrind`, once per client and concurrency, making
 //!   [`CALLGRIND_CALLS`] calls of that client only (`OVERHEAD_BENCH_COUNT=generated` or
-//!   `plain`), one at a time and 16 in flight (`OVERHEAD_BENCH_CONCURRENCY`); collection is on only inside `counted_block_on`, after a warm-up, so the figure
+//!   `plain`, or `plain-timed` for the timed plain call), one at a time and 16 in flight (`OVERHEAD_BENCH_CONCURRENCY`); collection is on only inside `counted_block_on`, after a warm-up, so the figure
 //!   is the client side of one call: runtime, reqwest, hyper, tokio and the decode. Callgrind's
 //!   cache model (`--cache-sim=yes`, this CPU's L1 sizes) also counts the instruction and data
 //!   cache misses: the distinct lines a call touches, which cost time that equal instruction
@@ -47,19 +49,15 @@ mod callgrind;
 use std::time::{Duration, Instant};
 
 use livevox_generated::compliance::ReadDncResponse;
+use livevox_generated::runtime::DEFAULT_TIMEOUT;
 use livevox_generated::Client;
 
 const SERVE_ENV: &str = "OVERHEAD_BENCH_SERVE";
-/// `generated` or `plain`: run [`CALLGRIND_CALLS`] calls of that client only (under callgrind).
+/// `generated`, `plain` or `plain-timed`: run [`CALLGRIND_CALLS`] calls of that client only (under callgrind).
 const COUNT_ENV: &str = "OVERHEAD_BENCH_COUNT";
 const SESSION: &str = "bench-session";
 /// In flight at once in the counted calls (default 1: one after the other).
 const CONCURRENCY_ENV: &str = "OVERHEAD_BENCH_CONCURRENCY";
-/// Set (to anything): the plain client gives each call the generated client's default attempt
-/// timeout ([`livevox_generated::runtime::DEFAULT_TIMEOUT`]), as a caller who wants its calls bounded
-/// writes it by hand. Without it the plain call has no timer at all, which the generated one
-/// always has (a stalled connection would hang a call forever).
-const PLAIN_TIMEOUT_ENV: &str = "OVERHEAD_BENCH_PLAIN_TIMEOUT";
 /// Calls counted per client under callgrind.
 const CALLGRIND_CALLS: u64 = 2_000;
 /// Calls before the counted ones: the connection, the session and the lazy statics are set up.
@@ -84,9 +82,14 @@ fn main() {
     if !bench {
         callgrind::check_reading();
     }
-    let (per_round, rounds) = if bench { (1_000, 40) } else { (100, 2) };
+    let (per_round, rounds) = if bench { (1_000, 60) } else { (100, 3) };
 
-    let server = support::ChildServer::start(SERVE_ENV, "1");
+    // Read before the pinning, which leaves this thread one CPU.
+    let machine = support::machine();
+    // The smoke test under `cargo test` pins nothing: it measures nothing, and shares the
+    // machine with the other tests.
+    let placement = if bench { Placement::choose() } else { Placement::Unpinned };
+    let server = support::ChildServer::start_on(SERVE_ENV, "1", placement.server());
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
     let rows = runtime.block_on(async {
         let clients = Clients::new(&server.base_url).await;
@@ -104,14 +107,17 @@ fn main() {
     drop(server);
 
     if bench {
-        print_table(&rows, per_round, rounds);
+        print_table(&rows, per_round, rounds, &machine, &placement);
     }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Kind {
     Generated,
+    /// Plain reqwest, no timeout: no timer armed.
     Plain,
+    /// Plain reqwest with the generated client's default attempt timeout.
+    PlainTimed,
 }
 
 impl Kind {
@@ -119,7 +125,8 @@ impl Kind {
         match s {
             "generated" => Kind::Generated,
             "plain" => Kind::Plain,
-            other => panic!("{COUNT_ENV} is `generated` or `plain`, not {other:?}"),
+            "plain-timed" => Kind::PlainTimed,
+            other => panic!("{COUNT_ENV} is `generated`, `plain` or `plain-timed`, not {other:?}"),
         }
     }
 
@@ -127,6 +134,64 @@ impl Kind {
         match self {
             Kind::Generated => "generated",
             Kind::Plain => "plain",
+            Kind::PlainTimed => "plain-timed",
+        }
+    }
+}
+
+/// Where the throughput rounds run: `same` (the default), `apart` or `none`.
+const PIN_ENV: &str = "OVERHEAD_BENCH_PIN";
+
+/// Where the throughput rounds run. Left to the scheduler, a round's throughput at concurrency
+/// 1 depends mostly on where it happens to put the two processes: on one core a call's wake-ups
+/// are cheap, across two each costs an inter-processor interrupt (dear under a hypervisor), so
+/// single rounds of the same build ran at 16k or at 44k calls per second, the per-round ratios
+/// spread over ±4%, and the best round of each client was its luckiest placement, not its
+/// faster code. So by default the client's thread and the whole server share the first CPU this
+/// process may use (`same`): every call takes the same path, the spread narrows to about ±2%,
+/// and the client's own CPU time is all on the critical path, which makes this the strictest
+/// measure of the client's overhead. `apart` keeps them on two CPUs (a server elsewhere: every
+/// call crosses, and waiting hides part of the client's work); `none` lets them move.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Placement {
+    Same(usize),
+    Apart { client: usize, server: usize },
+    Unpinned,
+}
+
+impl Placement {
+    /// Reads [`PIN_ENV`] and pins the calling thread (the client's runtime) where it says.
+    /// Falls back to [`Placement::Unpinned`] where pinning is not supported, and `apart` to
+    /// `same` on one CPU; an unknown value is an error, not a silent default.
+    fn choose() -> Placement {
+        let wanted = std::env::var(PIN_ENV).unwrap_or_default();
+        let cpus = support::pin::allowed();
+        let placement = match (wanted.as_str(), &cpus[..]) {
+            ("none" | "0", _) | (_, []) => Placement::Unpinned,
+            ("" | "same", [first, ..]) | ("apart", [first]) => Placement::Same(*first),
+            ("apart", [client, server, ..]) => Placement::Apart { client: *client, server: *server },
+            (other, _) => panic!("{PIN_ENV} is `same`, `apart` or `none`, not {other:?}"),
+        };
+        match placement {
+            Placement::Same(cpu) | Placement::Apart { client: cpu, .. } if !support::pin::to_cpu(cpu) => Placement::Unpinned,
+            placement => placement,
+        }
+    }
+
+    /// The CPU the server process is kept on, if any.
+    fn server(self) -> Option<usize> {
+        match self {
+            Placement::Same(cpu) => Some(cpu),
+            Placement::Apart { server, .. } => Some(server),
+            Placement::Unpinned => None,
+        }
+    }
+
+    fn describe(self) -> String {
+        match self {
+            Placement::Same(cpu) => format!("client and server pinned to CPU {cpu} ({PIN_ENV}=same, the default; `apart` or `none` for the others)"),
+            Placement::Apart { client, server } => format!("client pinned to CPU {client}, server to CPU {server} ({PIN_ENV}=apart)"),
+            Placement::Unpinned => format!("client and server not pinned ({PIN_ENV}=none, or pinning is not supported here)"),
         }
     }
 }
@@ -144,6 +209,8 @@ struct Row {
     best_plain_rps: f64,
     /// generated / plain of each round, sorted.
     ratios: Vec<f64>,
+    /// generated / plain with the generated client's attempt timeout, of each round, sorted.
+    timed_ratios: Vec<f64>,
     /// The client thread's CPU time per call, generated / plain, of each round, sorted (empty
     /// where the thread's CPU time cannot be read).
     cpu_ratios: Vec<f64>,
@@ -193,7 +260,7 @@ impl Clients {
         let url = format!("{base}/compliance/dnc/7");
         let clients = Clients { pool, client, url };
         let a = clients.client.compliance().read_dnc(7).await.expect("generated call");
-        let b = plain(&clients.pool, &clients.url).await;
+        let b = plain(&clients.pool, &clients.url, None).await;
         assert_eq!(a, b, "both clients decode the same answer");
         clients
     }
@@ -206,11 +273,11 @@ impl Clients {
         }
     }
 
-    /// One call of plain reqwest, as a task can run it.
-    fn plain(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+    /// One call of plain reqwest, as a task can run it; with `timeout`, bounded by it.
+    fn plain(&self, timeout: Option<Duration>) -> impl std::future::Future<Output = ()> + Send + 'static {
         let (pool, url) = (self.pool.clone(), self.url.clone());
         async move {
-            std::hint::black_box(plain(&pool, &url).await);
+            std::hint::black_box(plain(&pool, &url, timeout).await);
         }
     }
 
@@ -219,17 +286,27 @@ impl Clients {
     async fn run(&self, kind: Kind, n: usize, concurrency: usize) -> f64 {
         match kind {
             Kind::Generated => rps(n, concurrency, || self.generated()).await,
-            Kind::Plain => rps(n, concurrency, || self.plain()).await,
+            Kind::Plain => rps(n, concurrency, || self.plain(None)).await,
+            Kind::PlainTimed => rps(n, concurrency, || self.plain(Some(DEFAULT_TIMEOUT))).await,
         }
     }
 
-    /// `rounds` rounds of `per_round` calls of each client, `concurrency` at a time; the two
-    /// clients take turns going first.
+    /// `rounds` rounds of `per_round` calls of each of the three clients, `concurrency` at a
+    /// time; each client goes first, second and third in turn.
     async fn rounds(&self, concurrency: usize, per_round: usize, rounds: usize) -> Row {
-        let mut row = Row { concurrency, best_generated_rps: 0.0, best_plain_rps: 0.0, ratios: Vec::with_capacity(rounds), cpu_ratios: Vec::new() };
+        let mut row = Row {
+            concurrency,
+            best_generated_rps: 0.0,
+            best_plain_rps: 0.0,
+            ratios: Vec::with_capacity(rounds),
+            timed_ratios: Vec::with_capacity(rounds),
+            cpu_ratios: Vec::new(),
+        };
         for round in 0..rounds {
-            let order = if round % 2 == 0 { [Kind::Generated, Kind::Plain] } else { [Kind::Plain, Kind::Generated] };
-            let (mut generated, mut plain) = ((0.0, None), (0.0, None));
+            let mut order = [Kind::Generated, Kind::Plain, Kind::PlainTimed];
+            let turn = round % order.len();
+            order.rotate_left(turn);
+            let (mut generated, mut plain, mut timed) = ((0.0, None), (0.0, None), 0.0);
             for kind in order {
                 let cpu_before = thread_cpu();
                 let r = self.run(kind, per_round, concurrency).await;
@@ -237,11 +314,13 @@ impl Clients {
                 match kind {
                     Kind::Generated => generated = (r, cpu),
                     Kind::Plain => plain = (r, cpu),
+                    Kind::PlainTimed => timed = r,
                 }
             }
             row.best_generated_rps = row.best_generated_rps.max(generated.0);
             row.best_plain_rps = row.best_plain_rps.max(plain.0);
             row.ratios.push(generated.0 / plain.0);
+            row.timed_ratios.push(generated.0 / timed);
             // Both rounds made the same number of calls: the ratio of their CPU times is the
             // ratio per call.
             if let (Some(g), Some(p)) = (generated.1, plain.1) {
@@ -251,6 +330,7 @@ impl Clients {
             }
         }
         row.ratios.sort_by(f64::total_cmp);
+        row.timed_ratios.sort_by(f64::total_cmp);
         row.cpu_ratios.sort_by(f64::total_cmp);
         row
     }
@@ -266,7 +346,12 @@ async fn counted_calls(clients: &Clients, kind: Kind, n: u64, concurrency: usize
         }
         (Kind::Plain, true) => {
             for _ in 0..n {
-                clients.plain().await;
+                clients.plain(None).await;
+            }
+        }
+        (Kind::PlainTimed, true) => {
+            for _ in 0..n {
+                clients.plain(Some(DEFAULT_TIMEOUT)).await;
             }
         }
         (kind, false) => {
@@ -349,22 +434,16 @@ fn print_instructions() {
     }
 }
 
-/// Whether [`PLAIN_TIMEOUT_ENV`] is set (asked once).
-fn plain_timeout() -> bool {
-    static SET: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *SET.get_or_init(|| std::env::var_os(PLAIN_TIMEOUT_ENV).is_some())
-}
-
-/// The same request by hand: the headers the runtime sends, the same decode (and, with
-/// [`PLAIN_TIMEOUT_ENV`], the same attempt timeout).
-async fn plain(pool: &reqwest::Client, url: &str) -> ReadDncResponse {
+/// The same request by hand: the headers the runtime sends, the same decode, and `timeout`
+/// when given (as a caller who bounds their calls writes it).
+async fn plain(pool: &reqwest::Client, url: &str, timeout: Option<Duration>) -> ReadDncResponse {
     let mut request = pool
         .get(url)
         .header("Content-Type", "application/json")
         .header("Accept", "application/json")
         .header("LV-Session", SESSION);
-    if plain_timeout() {
-        request = request.timeout(livevox_generated::runtime::DEFAULT_TIMEOUT);
+    if let Some(timeout) = timeout {
+        request = request.timeout(timeout);
     }
     let response = request.send().await.expect("plain call");
     assert!(response.status().is_success());
@@ -389,28 +468,27 @@ where
     n as f64 / start.elapsed().max(Duration::from_nanos(1)).as_secs_f64()
 }
 
-fn print_table(rows: &[Row], per_round: usize, rounds: usize) {
+fn print_table(rows: &[Row], per_round: usize, rounds: usize, machine: &str, placement: &Placement) {
     println!();
     println!(
-        "request_overhead: GET /compliance/dnc/7 ({rounds} rounds of {per_round} calls per client, the two clients back to back in alternating order)"
+        "request_overhead: GET /compliance/dnc/7 ({rounds} rounds of {per_round} calls per client; in each round the three clients run back to back, each going first in turn)"
     );
-    println!("machine: {}; client on one tokio current-thread runtime, server in a separate process", support::machine());
-    if plain_timeout() {
-        println!("plain reqwest calls with the generated client's default attempt timeout ({PLAIN_TIMEOUT_ENV} is set)");
-    }
+    println!("machine: {machine}; client on one tokio current-thread runtime, server in a separate process");
+    println!("placement: {}", placement.describe());
     println!();
-    println!("| concurrency | generated req/s (best round) | plain reqwest req/s (best round) | per-round ratio, p10–p90 | per-round ratio, median | client CPU per call, generated / plain (median) | generated / plain (best rounds) |");
-    println!("|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| concurrency | generated req/s (best round) | plain reqwest req/s (best round) | per-round ratio, p10–p90 | per-round ratio, median | client CPU per call, generated / plain (median) | generated / plain reqwest with the same attempt timeout (per-round median) | generated / plain (best rounds) |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
     for r in rows {
         let cpu = if r.cpu_ratios.is_empty() { "—".to_owned() } else { format!("{:.3}", median(&r.cpu_ratios)) };
         println!(
-            "| {} | {:.0} | {:.0} | {:.3}–{:.3} | {:.3} | {cpu} | {:.3} |",
+            "| {} | {:.0} | {:.0} | {:.3}–{:.3} | {:.3} | {cpu} | {:.3} | {:.3} |",
             r.concurrency,
             r.best_generated_rps,
             r.best_plain_rps,
             r.percentile(0.1),
             r.percentile(0.9),
             r.median(),
+            median(&r.timed_ratios),
             r.best_generated_rps / r.best_plain_rps
         );
     }

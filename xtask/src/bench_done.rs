@@ -128,6 +128,9 @@ fn measure_all(root: &Path, options: &Options, rows: &mut Vec<Row>) -> Result<()
     if options.request {
         let out = bench_output(root, &[])?;
         let medians = parse_medians(&out);
+        if let Some(placement) = parse_placement(&out) {
+            rows.push(Row { figure: format!("request benchmark placement: {placement}"), value: "—".into(), target: "" });
+        }
         for (concurrency, ratio) in parse_ratios(&out) {
             let median = medians.iter().find(|m| m.concurrency == concurrency);
             let per_round = median.map(|m| format!(", per-round median {:.3}", m.throughput)).unwrap_or_default();
@@ -136,6 +139,13 @@ fn measure_all(root: &Path, options: &Options, rows: &mut Vec<Row>) -> Result<()
                 value: format!("{ratio:.3}"),
                 target: "≥ 0.97",
             });
+            if let Some(timed) = median.and_then(|m| m.timed) {
+                rows.push(Row {
+                    figure: format!("request benchmark, generated / plain reqwest with the same attempt timeout, concurrency {concurrency} (per-round median)"),
+                    value: format!("{timed:.3}"),
+                    target: "",
+                });
+            }
             if let Some(cpu) = median.and_then(|m| m.cpu) {
                 rows.push(Row {
                     figure: format!("client thread CPU time per call, generated / plain, concurrency {concurrency} (per-round median)"),
@@ -327,19 +337,30 @@ pub struct Medians {
     pub throughput: f64,
     /// Generated / plain client CPU time per call, where the benchmark could read it.
     pub cpu: Option<f64>,
+    /// Generated / plain reqwest given the same attempt timeout (a timer armed by both).
+    pub timed: Option<f64>,
 }
 
-/// The per-round medians of the request benchmark's throughput table: the fifth and sixth
-/// cells of rows with seven cells (the sixth is `—` where the CPU time was not read).
+/// The per-round medians of the request benchmark's throughput table: the fifth, sixth and
+/// seventh cells of rows with eight cells (the sixth is `—` where the CPU time was not read).
 pub fn parse_medians(out: &str) -> Vec<Medians> {
     out.lines()
         .filter_map(|line| {
             let cells = table_cells(line)?;
-            // The callgrind table has seven cells too; its fifth is "misses / misses".
-            (cells.len() == 7 && !cells[4].contains('/')).then_some(())?;
-            Some(Medians { concurrency: cells[0].parse().ok()?, throughput: cells[4].parse().ok()?, cpu: cells[5].parse().ok() })
+            (cells.len() == 8).then_some(())?;
+            Some(Medians {
+                concurrency: cells[0].parse().ok()?,
+                throughput: cells[4].parse().ok()?,
+                cpu: cells[5].parse().ok(),
+                timed: cells[6].parse().ok(),
+            })
         })
         .collect()
+}
+
+/// Where the request benchmark ran its client and server: its `placement: ` line.
+pub fn parse_placement(out: &str) -> Option<&str> {
+    out.lines().find_map(|line| line.strip_prefix("placement: ")).map(str::trim)
 }
 
 /// The cache-miss cells of the callgrind table, by concurrency: (instruction, data), each
@@ -380,12 +401,17 @@ mod tests {
         let out = "\nrequest_overhead: GET /x\n\n| concurrency | generated req/s | plain reqwest req/s | generated / plain |\n|---:|---:|---:|---:|\n| 1 | 30000 | 35000 | 0.857 |\n| 16 | 36000 | 37000 | 0.973 |\n";
         assert_eq!(parse_ratios(out), vec![(1, 0.857), (16, 0.973)]);
         assert!(parse_ratios("| a | b |\nnothing").is_empty());
-        let now = "| concurrency | g | p | p10–p90 | median | cpu | best |\n|---:|---:|---:|---:|---:|---:|---:|\n| 1 | 12574 | 11016 | 0.833–1.108 | 0.958 | 1.183 | 1.141 |\n| 16 | 57606 | 62699 | 0.797–1.045 | 0.929 | — | 0.919 |\n";
+        let now = "machine: x\nplacement: client and server pinned to CPU 0 (same)\n\n| concurrency | g | p | p10–p90 | median | cpu | timed | best |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n| 1 | 12574 | 11016 | 0.833–1.108 | 0.958 | 1.183 | 0.995 | 1.141 |\n| 16 | 57606 | 62699 | 0.797–1.045 | 0.929 | — | 1.004 | 0.919 |\n";
         assert_eq!(parse_ratios(now), vec![(1, 1.141), (16, 0.919)]);
         assert_eq!(
             parse_medians(now),
-            vec![Medians { concurrency: 1, throughput: 0.958, cpu: Some(1.183) }, Medians { concurrency: 16, throughput: 0.929, cpu: None }]
+            vec![
+                Medians { concurrency: 1, throughput: 0.958, cpu: Some(1.183), timed: Some(0.995) },
+                Medians { concurrency: 16, throughput: 0.929, cpu: None, timed: Some(1.004) }
+            ]
         );
+        assert_eq!(parse_placement(now), Some("client and server pinned to CPU 0 (same)"));
+        assert_eq!(parse_placement(out), None);
         assert!(parse_misses(now).is_empty());
         let counted = "| concurrency | g | p | g - p | L1i g / p | L1d g / p | p / g |\n|---:|---:|---:|---:|---:|---:|---:|\n| 1 | 77770 | 77003 | 766 | 3824 / 3415 | 1234 / 771 | 0.990 |\n| 16 | 83510 | 83446 | 64 | 3347 / 3032 | 1533 / 950 | 0.999 |\n";
         assert_eq!(parse_ratios(counted), vec![(1, 0.990), (16, 0.999)]);
