@@ -22,7 +22,8 @@
 //! - **Instructions and first-level cache misses per call**, steady where throughput is not
 //!   (within about 0.5% from run to run)
 //!   (`cargo bench -p livevox-generated --bench request_overhead -- --callgrind`): the binary
-//!   runs itself under `valgrind --tool=callgrind`, once per client and concurrency, making
+//!   runs itself under `valgrind --tool=callgrind`, once per client (the timed plain call
+//!   too) and concurrency, making
 //!   [`CALLGRIND_CALLS`] calls of that client only (`OVERHEAD_BENCH_COUNT=generated` or
 //!   `plain`, or `plain-timed` for the timed plain call), one at a time and 16 in flight (`OVERHEAD_BENCH_CONCURRENCY`); collection is on only inside `counted_block_on`, after a warm-up, so the figure
 //!   is the client side of one call: runtime, reqwest, hyper, tokio and the decode. Callgrind's
@@ -397,7 +398,7 @@ fn print_instructions() {
     let mut rows = Vec::new();
     for concurrency in [1usize, 16] {
         let mut per_call: Vec<callgrind::Counts> = Vec::new();
-        for kind in [Kind::Generated, Kind::Plain] {
+        for kind in [Kind::Generated, Kind::Plain, Kind::PlainTimed] {
             let envs = [
                 (COUNT_ENV, kind.name().to_owned()),
                 ("OVERHEAD_BENCH_CALLS", CALLGRIND_CALLS.to_string()),
@@ -412,23 +413,26 @@ fn print_instructions() {
                 }
             }
         }
-        rows.push((concurrency, per_call[0], per_call[1]));
+        rows.push((concurrency, per_call[0], per_call[1], per_call[2]));
     }
     let per_call = |n: u64| n as f64 / CALLGRIND_CALLS as f64;
     println!();
     println!("request_overhead --callgrind: GET /compliance/dnc/7, client side, per call ({CALLGRIND_CALLS} calls after {WARM_UP} warm-up calls, valgrind --tool=callgrind --cache-sim=yes)");
     println!();
-    println!("| concurrency | generated instructions | plain reqwest instructions | generated - plain | L1i misses, generated / plain | L1d misses, generated / plain | plain / generated instructions |");
-    println!("|---:|---:|---:|---:|---:|---:|---:|");
-    for (concurrency, g, p) in rows {
+    println!("| concurrency | generated instructions | plain reqwest instructions | generated - plain | L1i misses, generated / plain | L1d misses, generated / plain | plain reqwest with the same attempt timeout: instructions, L1i / L1d misses | plain / generated instructions |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (concurrency, g, p, t) in rows {
         let (gi, pi) = (per_call(g.instructions), per_call(p.instructions));
         println!(
-            "| {concurrency} | {gi:.0} | {pi:.0} | {:.0} | {:.0} / {:.0} | {:.0} / {:.0} | {:.3} |",
+            "| {concurrency} | {gi:.0} | {pi:.0} | {:.0} | {:.0} / {:.0} | {:.0} / {:.0} | {:.0}, {:.0} / {:.0} | {:.3} |",
             gi - pi,
             per_call(g.i1_misses),
             per_call(p.i1_misses),
             per_call(g.d1_misses),
             per_call(p.d1_misses),
+            per_call(t.instructions),
+            per_call(t.i1_misses),
+            per_call(t.d1_misses),
             pi / gi
         );
     }
