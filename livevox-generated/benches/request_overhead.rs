@@ -23,17 +23,17 @@
 //!   (within about 0.5% from run to run)
 //!   (`cargo bench -p livevox-generated --bench request_overhead -- --callgrind`): the binary
 //!   runs itself under `valgrind --tool=callgrind`, once per client (the timed plain call
-//!   too) and concurrency, making
-//!   [`CALLGRIND_CALLS`] calls of that client only (`OVERHEAD_BENCH_COUNT=generated` or
-//!   `plain`, or `plain-timed` for the timed plain call), one at a time and 16 in flight (`OVERHEAD_BENCH_CONCURRENCY`); collection is on only inside `counted_block_on`, after a warm-up, so the figure
-//!   is the client side of one call: runtime, reqwest, hyper, tokio and the decode. Callgrind's
-//!   cache model (`--cache-sim=yes`, this CPU's L1 sizes) also counts the instruction and data
-//!   cache misses: the distinct lines a call touches, which cost time that equal instruction
-//!   counts do not show. The server
-//!   is a child process callgrind does not follow. With `OVERHEAD_BENCH_KEEP=DIR` the two
-//!   profiles are kept as `DIR/callgrind.generated.c1`, `DIR/callgrind.plain.c16` and so on,
-//!   for `callgrind_annotate --inclusive=yes DIR/callgrind.generated.c16`. Without valgrind it says so
-//!   and exits successfully.
+//!   too) and concurrency, making [`CALLGRIND_CALLS`] calls of that client only
+//!   (`OVERHEAD_BENCH_COUNT=generated`, `plain` or `plain-timed`), one at a time and 16 in
+//!   flight (`OVERHEAD_BENCH_CONCURRENCY`); collection is on only inside `counted_block_on`,
+//!   after a warm-up, so the figure is the client side of one call: runtime, reqwest, hyper,
+//!   tokio and the decode. Callgrind's cache model (`--cache-sim=yes`, this CPU's L1 sizes)
+//!   also counts the instruction and data cache misses: the distinct lines a call touches,
+//!   which cost time that equal instruction counts do not show. The server is a child process
+//!   callgrind does not follow. With `OVERHEAD_BENCH_KEEP=DIR` the profiles are kept as
+//!   `DIR/callgrind.generated.c1`, `DIR/callgrind.plain-timed.c16` and so on, for
+//!   `callgrind_annotate --inclusive=yes DIR/callgrind.generated.c16`. Without valgrind it says
+//!   so and exits successfully.
 //!
 //! Under `cargo test` (no `--bench` argument) it makes a few hundred requests of each kind and
 //! runs the counted loop once in-process, as a smoke test.
