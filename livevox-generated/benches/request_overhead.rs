@@ -138,6 +138,11 @@ impl Kind {
             Kind::PlainTimed => "plain-timed",
         }
     }
+
+    /// The timeout a plain call of this kind is sent with.
+    fn plain_timeout(self) -> Option<Duration> {
+        (self == Kind::PlainTimed).then_some(DEFAULT_TIMEOUT)
+    }
 }
 
 /// Where the throughput rounds run: `same` (the default), `apart` or `none`.
@@ -287,8 +292,7 @@ impl Clients {
     async fn run(&self, kind: Kind, n: usize, concurrency: usize) -> f64 {
         match kind {
             Kind::Generated => rps(n, concurrency, || self.generated()).await,
-            Kind::Plain => rps(n, concurrency, || self.plain(None)).await,
-            Kind::PlainTimed => rps(n, concurrency, || self.plain(Some(DEFAULT_TIMEOUT))).await,
+            Kind::Plain | Kind::PlainTimed => rps(n, concurrency, || self.plain(kind.plain_timeout())).await,
         }
     }
 
@@ -345,14 +349,9 @@ async fn counted_calls(clients: &Clients, kind: Kind, n: u64, concurrency: usize
                 clients.generated().await;
             }
         }
-        (Kind::Plain, true) => {
+        (Kind::Plain | Kind::PlainTimed, true) => {
             for _ in 0..n {
-                clients.plain(None).await;
-            }
-        }
-        (Kind::PlainTimed, true) => {
-            for _ in 0..n {
-                clients.plain(Some(DEFAULT_TIMEOUT)).await;
+                clients.plain(kind.plain_timeout()).await;
             }
         }
         (kind, false) => {

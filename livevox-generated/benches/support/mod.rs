@@ -120,16 +120,10 @@ pub mod pin {
         }
 
         pub fn before_exec(command: &mut Command, cpu: usize) {
-            let set = set_of(cpu);
             // SAFETY: between fork and exec the closure makes one system call
-            // (async-signal-safe) and allocates nothing.
+            // (async-signal-safe) and allocates nothing (`to_cpu` builds its set on the stack).
             unsafe {
-                command.pre_exec(move || {
-                    if libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) != 0 {
-                        return Err(std::io::Error::last_os_error());
-                    }
-                    Ok(())
-                });
+                command.pre_exec(move || if to_cpu(cpu) { Ok(()) } else { Err(std::io::Error::last_os_error()) });
             }
         }
     }
